@@ -1,0 +1,1 @@
+// Placeholder replaced by the kernel installer (see tools/kernel.ts).
