@@ -1,0 +1,165 @@
+/**
+ * Types for Jupyter notebooks in nbformat 4.5 (the version that introduced cell ids).
+ *
+ * Reference: https://nbformat.readthedocs.io/en/latest/format_description.html
+ * and the JSON schema nbformat.v4.5.schema.json. Only what bnlab reads or writes is modelled
+ * precisely; open-ended metadata stays open (`[key: string]: unknown`).
+ */
+
+/** Jupyter stores multiline strings either as one string or as an array of lines (each keeping its "\n"). */
+export type MultilineString = string | string[];
+
+/** A MIME bundle: MIME type → data (text types as multiline strings, JSON types as JSON values). */
+export interface MimeBundle {
+  [mimeType: string]: MultilineString | JsonValue;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface KernelSpecMetadata {
+  name: string;
+  display_name: string;
+  language?: string;
+  [key: string]: unknown;
+}
+
+export interface LanguageInfoMetadata {
+  name: string;
+  file_extension?: string;
+  mimetype?: string;
+  version?: string;
+  codemirror_mode?: string | { [key: string]: unknown };
+  pygments_lexer?: string;
+  nbconvert_exporter?: string;
+  [key: string]: unknown;
+}
+
+/** nbgrader's per-cell metadata (schema_version 3). */
+export interface NbgraderCellMetadata {
+  grade: boolean;
+  grade_id: string;
+  locked: boolean;
+  points?: number;
+  schema_version: 3;
+  solution: boolean;
+  task: boolean;
+}
+
+export interface CellMetadata {
+  nbgrader?: NbgraderCellMetadata;
+  tags?: string[];
+  editable?: boolean;
+  deletable?: boolean;
+  collapsed?: boolean;
+  scrolled?: boolean | "auto";
+  jupyter?: { source_hidden?: boolean; outputs_hidden?: boolean };
+  [key: string]: unknown;
+}
+
+export interface NotebookMetadata {
+  kernelspec?: KernelSpecMetadata;
+  language_info?: LanguageInfoMetadata;
+  title?: string;
+  authors?: { name: string; [key: string]: unknown }[];
+  [key: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+
+export interface ExecuteResultOutput {
+  output_type: "execute_result";
+  execution_count: number | null;
+  data: MimeBundle;
+  metadata: { [key: string]: unknown };
+}
+
+export interface DisplayDataOutput {
+  output_type: "display_data";
+  data: MimeBundle;
+  metadata: { [key: string]: unknown };
+  transient?: { display_id?: string; [key: string]: unknown };
+}
+
+export interface StreamOutput {
+  output_type: "stream";
+  name: "stdout" | "stderr";
+  text: MultilineString;
+}
+
+export interface ErrorOutput {
+  output_type: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export type Output = ExecuteResultOutput | DisplayDataOutput | StreamOutput | ErrorOutput;
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+/** Attachments (images pasted into markdown/raw cells): filename → MIME bundle. */
+export interface Attachments {
+  [filename: string]: MimeBundle;
+}
+
+interface CellBase {
+  /** 1–64 characters of [a-zA-Z0-9-_]; required from nbformat 4.5 on. */
+  id: string;
+  metadata: CellMetadata;
+  source: MultilineString;
+}
+
+export interface MarkdownCell extends CellBase {
+  cell_type: "markdown";
+  attachments?: Attachments;
+}
+
+export interface RawCell extends CellBase {
+  cell_type: "raw";
+  attachments?: Attachments;
+}
+
+export interface CodeCell extends CellBase {
+  cell_type: "code";
+  execution_count: number | null;
+  outputs: Output[];
+}
+
+export type Cell = MarkdownCell | RawCell | CodeCell;
+export type CellType = Cell["cell_type"];
+
+export interface Notebook {
+  nbformat: 4;
+  nbformat_minor: number;
+  metadata: NotebookMetadata;
+  cells: Cell[];
+}
+
+/** The cell-id pattern of nbformat 4.5. */
+export const CELL_ID_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
+
+export const NBFORMAT = 4;
+export const NBFORMAT_MINOR = 5;
+
+/** Join a multiline string into one string. */
+export function joinSource(source: MultilineString): string {
+  return Array.isArray(source) ? source.join("") : source;
+}
+
+/** Split text into lines the way Jupyter stores them: every line but the last keeps its "\n". */
+export function splitLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n").map((line, i, all) => (i < all.length - 1 ? line + "\n" : line));
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+/**
+ * Serialize a notebook the way Jupyter does: 1-space indentation, keys in insertion order,
+ * non-ASCII characters kept literally, trailing newline.
+ */
+export function serializeNotebook(notebook: Notebook): string {
+  return JSON.stringify(notebook, null, 1) + "\n";
+}
