@@ -1,0 +1,203 @@
+import { Matrix } from "../tensor/matrix";
+import { Module } from "./module";
+import { Parameter } from "./parameter";
+
+export interface BatchNormOptions {
+  /** Added to the variance under the square root, for stability (default 1e-5). */
+  eps?: number;
+  /**
+   * Weight of the NEW batch in the running averages (default 0.1, PyTorch's convention):
+   * running = (1 − momentum)·running + momentum·batch. `null` = cumulative average.
+   * (Keras and CS231n use the opposite convention: 0.9–0.99 is the weight of the OLD value.)
+   */
+  momentum?: number | null;
+  /** Learnable γ (weight) and β (bias) (default true). */
+  affine?: boolean;
+  /** Keep running_mean / running_var for evaluation (default true). Without them, eval uses batch statistics too. */
+  trackRunningStats?: boolean;
+}
+
+/** What forward keeps for backward. */
+interface Saved {
+  xhat: Matrix;
+  invStd: Matrix; // 1 / √(σ² + ε), one per feature
+  batchSize: number;
+}
+
+/**
+ * Batch normalization over a minibatch of feature vectors (Ioffe & Szegedy 2015),
+ * with exactly the semantics of PyTorch's nn.BatchNorm1d on 2-D input:
+ *
+ *   μ  = mean of x over the batch (per feature)
+ *   σ² = biased variance over the batch (divide by N)
+ *   x̂  = (x − μ) / √(σ² + ε)
+ *   y  = γ·x̂ + β
+ *
+ * In training mode it normalizes with the batch's μ and σ², and updates the
+ * running averages (with the UNBIASED variance, N/(N−1)·σ², as PyTorch does).
+ * In evaluation mode it normalizes with the running averages instead.
+ */
+export class BatchNorm1d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  /** γ, per feature, starts at 1. */
+  readonly weight: Parameter;
+  /** β, per feature, starts at 0. */
+  readonly bias: Parameter;
+  /** Running estimate of the mean, starts at 0. */
+  readonly runningMean: Matrix;
+  /** Running estimate of the (unbiased) variance, starts at 1. */
+  readonly runningVar: Matrix;
+  /** num_batches_tracked, kept as a 1×1 buffer so that it is saved and loaded with the others. */
+  private readonly tracked = Matrix.zeros(1, 1);
+  private saved: Saved | null = null;
+  private usedBatchStats = true;
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
+      throw new RangeError(`BatchNorm1d: numFeatures must be an integer ≥ 1, got ${numFeatures}`);
+    }
+    const eps = options.eps ?? 1e-5;
+    if (!(eps >= 0)) throw new RangeError(`BatchNorm1d: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
+    const momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
+      throw new RangeError(
+        `BatchNorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.1) or null, got ${momentum}`,
+      );
+    }
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.weight = new Parameter("weight", Matrix.ones(1, numFeatures));
+    this.bias = new Parameter("bias", Matrix.zeros(1, numFeatures));
+    this.runningMean = Matrix.zeros(1, numFeatures);
+    this.runningVar = Matrix.ones(1, numFeatures);
+  }
+
+  /** γ (an alias of weight.value). */
+  get gamma(): Matrix {
+    return this.weight.value;
+  }
+
+  /** How many training batches have updated the running statistics. */
+  get numBatchesTracked(): number {
+    return this.tracked.data[0];
+  }
+
+  set numBatchesTracked(n: number) {
+    this.tracked.data[0] = n;
+  }
+
+  /** β (an alias of bias.value). */
+  get beta(): Matrix {
+    return this.bias.value;
+  }
+
+  forward(x: Matrix): Matrix {
+    this.checkInput(x, this.numFeatures);
+    const useBatchStats = this.training || !this.trackRunningStats;
+    if (useBatchStats && x.rows < 2 && this.training) {
+      throw new Error(
+        `${this.toString()}: expected more than 1 value per feature when training, got a batch of ${x.rows}. ` +
+          "The variance of a single example is 0, so x̂ would be 0 whatever the input. " +
+          "Use a batch of at least 2, or call eval() to use the running statistics.",
+      );
+    }
+    if (useBatchStats && x.rows < 1) throw new Error(`${this.toString()}: cannot normalize an empty batch`);
+
+    let mu: Matrix;
+    let variance: Matrix;
+    if (useBatchStats) {
+      mu = x.meanRows(); //                                   μ = (1/N) Σᵢ xᵢ
+      variance = x.sub(mu).map(square).meanRows(); //         σ² = (1/N) Σᵢ (xᵢ − μ)²   (biased)
+    } else {
+      mu = this.runningMean;
+      variance = this.runningVar;
+    }
+    const invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps)); // 1 / √(σ² + ε)
+    const xhat = x.sub(mu).mul(invStd); //                                x̂ = (x − μ) / √(σ² + ε)
+    const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat; // y = γ·x̂ + β
+
+    if (this.training && this.trackRunningStats) this.updateRunningStats(mu, variance, x.rows);
+    this.saved = { xhat, invStd, batchSize: x.rows };
+    this.usedBatchStats = useBatchStats;
+    return y;
+  }
+
+  /**
+   * Gradients through every path, including μ and σ² (which depend on the whole batch):
+   *   ∂L/∂γ = Σᵢ dyᵢ·x̂ᵢ,  ∂L/∂β = Σᵢ dyᵢ
+   *   dx̂ = dy·γ
+   *   dx = (1/N)·(1/√(σ²+ε))·(N·dx̂ − Σᵢ dx̂ᵢ − x̂·Σᵢ dx̂ᵢ·x̂ᵢ)
+   * In evaluation mode μ and σ² are constants, so dx = dx̂ / √(σ²+ε).
+   */
+  backward(dy: Matrix): Matrix {
+    const { xhat, invStd, batchSize: N } = this.checkGrad(this.saved, dy, this.saved?.batchSize ?? 0, this.numFeatures);
+    if (this.affine) {
+      this.weight.grad.addInPlace(dy.mul(xhat).sumRows()); // ∂L/∂γ = Σᵢ dyᵢ·x̂ᵢ
+      this.bias.grad.addInPlace(dy.sumRows()); //             ∂L/∂β = Σᵢ dyᵢ
+    }
+    const dxhat = this.affine ? dy.mul(this.gamma) : dy; //   dx̂ = dy·γ
+    if (!this.usedBatchStats) return dxhat.mul(invStd); //    constants μ, σ²: dx = dx̂ / √(σ²+ε)
+
+    const sumDxhat = dxhat.sumRows(); //                      Σᵢ dx̂ᵢ        (the path through μ)
+    const sumDxhatXhat = dxhat.mul(xhat).sumRows(); //        Σᵢ dx̂ᵢ·x̂ᵢ     (the path through σ²)
+    const dx = dxhat
+      .scale(N)
+      .sub(sumDxhat)
+      .sub(xhat.mul(sumDxhatXhat))
+      .mul(invStd.scale(1 / N)); //                           dx = (N·dx̂ − Σdx̂ − x̂·Σdx̂x̂) / (N·√(σ²+ε))
+    return dx;
+  }
+
+  /** running = (1 − m)·running + m·batch, with the unbiased variance; m = 1/numBatchesTracked if momentum is null. */
+  private updateRunningStats(mu: Matrix, biasedVar: Matrix, N: number): void {
+    this.numBatchesTracked += 1;
+    const m = this.momentum === null ? 1 / this.numBatchesTracked : this.momentum;
+    const unbiasedVar = biasedVar.scale(N / (N - 1)); // σ²·N/(N−1)
+    this.runningMean.scaleInPlace(1 - m).addInPlace(mu, m);
+    this.runningVar.scaleInPlace(1 - m).addInPlace(unbiasedVar, m);
+  }
+
+  /** Forget the running statistics (start again from mean 0, variance 1). */
+  resetRunningStats(): void {
+    this.runningMean.fill(0);
+    this.runningVar.fill(1);
+    this.numBatchesTracked = 0;
+  }
+
+  ownParameters(): Parameter[] {
+    return this.affine ? [this.weight, this.bias] : [];
+  }
+
+  ownBuffers(): Array<[string, Matrix]> {
+    if (!this.trackRunningStats) return [];
+    return [
+      ["running_mean", this.runningMean],
+      ["running_var", this.runningVar],
+      ["num_batches_tracked", this.tracked],
+    ];
+  }
+
+  toString(): string {
+    const opts = [`eps=${formatNumber(this.eps)}`, `momentum=${this.momentum}`];
+    if (!this.affine) opts.push("affine=false");
+    if (!this.trackRunningStats) opts.push("trackRunningStats=false");
+    return `BatchNorm1d(${this.numFeatures}, ${opts.join(", ")})`;
+  }
+}
+
+/** 1e-5 rather than 0.00001. */
+export function formatNumber(v: number): string {
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential().replace("e-", "e-") : String(v);
+}
+
+function square(v: number): number {
+  return v * v;
+}

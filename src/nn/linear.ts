@@ -1,0 +1,74 @@
+import { Matrix } from "../tensor/matrix";
+import { Init, initWeights, pytorchInit } from "../random/init";
+import { Rng } from "../random/rng";
+import { Module } from "./module";
+import { Parameter } from "./parameter";
+
+export interface LinearOptions {
+  /** Add a learnable bias b (default true). Before a BatchNorm layer it is redundant: β does its job. */
+  bias?: boolean;
+  /** How to draw the initial weights (default: PyTorch's U(−1/√in, 1/√in)). */
+  init?: Init;
+  /** The random generator for the initial weights (default: a fixed seed). */
+  rng?: Rng;
+}
+
+/**
+ * A fully connected layer: y = x·Wᵀ + b.
+ * `weight` is (outFeatures × inFeatures), as in PyTorch's nn.Linear.
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  private x: Matrix | null = null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    for (const [name, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`Linear: ${name} must be an integer ≥ 1, got ${v}`);
+    }
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const init = options.init ?? pytorchInit();
+    const rng = options.rng ?? new Rng(0);
+    this.weight = new Parameter("weight", initWeights(inFeatures, outFeatures, init, rng));
+    this.bias = options.bias === false ? null : new Parameter("bias", initBias(inFeatures, outFeatures, init, rng));
+  }
+
+  forward(x: Matrix): Matrix {
+    this.checkInput(x, this.inFeatures);
+    this.x = x;
+    const y = x.matmulTransB(this.weight.value); // x·Wᵀ
+    return this.bias ? addRowInPlace(y, this.bias.value) : y;
+  }
+
+  backward(dy: Matrix): Matrix {
+    const x = this.checkGrad(this.x, dy, this.x?.rows ?? 0, this.outFeatures);
+    this.weight.grad.addInPlace(dy.matmulTransA(x)); // ∂L/∂W = dyᵀ·x
+    if (this.bias) this.bias.grad.addInPlace(dy.sumRows()); // ∂L/∂b = Σ over the batch
+    return dy.matmul(this.weight.value); // ∂L/∂x = dy·W
+  }
+
+  ownParameters(): Parameter[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  toString(): string {
+    return `Linear(${this.inFeatures}→${this.outFeatures}${this.bias ? "" : ", bias=false"})`;
+  }
+}
+
+function initBias(inFeatures: number, outFeatures: number, init: Init, rng: Rng): Matrix {
+  // PyTorch draws the bias from U(−1/√in, 1/√in); with an explicit init we start at zero.
+  if (init.kind !== "pytorch") return Matrix.zeros(1, outFeatures);
+  const a = 1 / Math.sqrt(inFeatures);
+  return Matrix.row(Array.from({ length: outFeatures }, () => rng.uniform(-a, a)));
+}
+
+function addRowInPlace(y: Matrix, row: Matrix): Matrix {
+  const d = y.data, b = row.data, c = y.cols;
+  for (let i = 0; i < y.rows; i++) for (let j = 0; j < c; j++) d[i * c + j] += b[j];
+  return y;
+}

@@ -1,0 +1,129 @@
+import { Matrix } from "../tensor/matrix";
+import { ShapeError } from "../tensor/shape-error";
+import { Parameter } from "./parameter";
+
+/** Saved parameters and buffers, keyed like PyTorch's state_dict ("0.weight", "1.running_mean", …). */
+export type StateDict = Record<string, number[]>;
+
+/**
+ * The base of every layer, after PyTorch's nn.Module.
+ *
+ * - `forward(x)` computes the output and remembers what backward needs.
+ * - `backward(dy)` takes ∂loss/∂output, accumulates ∂loss/∂parameter into each
+ *   parameter's `grad`, and returns ∂loss/∂input.
+ * - `train()` / `eval()` flip `training` here and in every child.
+ */
+export abstract class Module {
+  /** True in training mode (batch statistics), false in evaluation mode. */
+  training = true;
+
+  abstract forward(x: Matrix): Matrix;
+  abstract backward(dy: Matrix): Matrix;
+  /** A short description, e.g. "BatchNorm1d(100, eps=1e-5, momentum=0.1)". */
+  abstract toString(): string;
+
+  /** Sub-modules, for containers. */
+  children(): Module[] {
+    return [];
+  }
+
+  /** Parameters owned by this module itself, by name ("weight", "bias"). */
+  ownParameters(): Parameter[] {
+    return [];
+  }
+
+  /** Buffers: state that is saved but not learned by gradient descent (running_mean, …). */
+  ownBuffers(): Array<[string, Matrix]> {
+    return [];
+  }
+
+  /** All parameters of this module and its children. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  namedParameters(prefix = ""): Array<[string, Parameter]> {
+    const out: Array<[string, Parameter]> = this.ownParameters().map((p) => [prefix + p.name, p]);
+    this.children().forEach((child, i) => out.push(...child.namedParameters(`${prefix}${i}.`)));
+    return out;
+  }
+
+  namedBuffers(prefix = ""): Array<[string, Matrix]> {
+    const out: Array<[string, Matrix]> = this.ownBuffers().map(([name, m]) => [prefix + name, m]);
+    this.children().forEach((child, i) => out.push(...child.namedBuffers(`${prefix}${i}.`)));
+    return out;
+  }
+
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.zeroGrad();
+  }
+
+  /** Training mode (the default); with `false` the same as eval(). Returns this, like PyTorch. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const child of this.children()) child.train(mode);
+    return this;
+  }
+
+  /** Evaluation mode: normalization layers use their running statistics. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Number of learnable numbers. */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.value.size, 0);
+  }
+
+  /** Parameters and buffers as plain arrays, keyed like PyTorch ("2.running_var"). */
+  stateDict(): StateDict {
+    const state: StateDict = {};
+    for (const [name, p] of this.namedParameters()) state[name] = Array.from(p.value.data);
+    for (const [name, b] of this.namedBuffers()) state[name] = Array.from(b.data);
+    return state;
+  }
+
+  /** Load what stateDict() saved; every key must be present and every size must match. */
+  loadStateDict(state: StateDict): void {
+    const targets: Array<[string, Matrix]> = [
+      ...this.namedParameters().map(([n, p]): [string, Matrix] => [n, p.value]),
+      ...this.namedBuffers(),
+    ];
+    const expected = new Set(targets.map(([n]) => n));
+    const unexpected = Object.keys(state).filter((k) => !expected.has(k));
+    if (unexpected.length > 0) {
+      throw new Error(`loadStateDict: unexpected keys ${unexpected.join(", ")} for ${this.toString()}`);
+    }
+    for (const [name, m] of targets) {
+      const values = state[name];
+      if (values === undefined) throw new Error(`loadStateDict: missing key "${name}"`);
+      if (values.length !== m.size) {
+        throw new ShapeError(`loadStateDict("${name}")`, `${m.size} values (${m.shapeString()})`, `${values.length} values`);
+      }
+      m.data.set(values);
+    }
+  }
+
+  /** Throw an actionable error unless x is a batch with `features` columns. */
+  protected checkInput(x: Matrix, features: number): void {
+    if (x.cols !== features) {
+      throw new ShapeError(
+        `${this.toString()}.forward`,
+        `[batch, ${features}]`,
+        x.shapeString(),
+        "Rows are examples and columns are features",
+      );
+    }
+  }
+
+  /** Throw unless forward ran before backward and dy has the output's shape. */
+  protected checkGrad<T>(saved: T | null, dy: Matrix, rows: number, cols: number): T {
+    if (saved === null) {
+      throw new Error(`${this.toString()}.backward: call forward() in training mode before backward()`);
+    }
+    if (dy.rows !== rows || dy.cols !== cols) {
+      throw new ShapeError(`${this.toString()}.backward`, `dy of shape [${rows}, ${cols}] (the output's shape)`, dy.shapeString());
+    }
+    return saved;
+  }
+}

@@ -1,0 +1,71 @@
+import { Matrix } from "../tensor/matrix";
+import { Module } from "./module";
+
+/**
+ * Layers applied one after another. `train()` and `eval()` reach every layer;
+ * parameters are named by position ("0.weight", "1.running_mean"), as in PyTorch.
+ */
+export class Sequential extends Module {
+  readonly layers: Module[];
+
+  constructor(...layers: Module[]) {
+    super();
+    this.layers = layers;
+  }
+
+  forward(x: Matrix): Matrix {
+    let h = x;
+    this.layers.forEach((layer, i) => {
+      try {
+        h = layer.forward(h);
+      } catch (e) {
+        throw withLayerContext(e, i);
+      }
+    });
+    return h;
+  }
+
+  backward(dy: Matrix): Matrix {
+    let g = dy;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      try {
+        g = this.layers[i].backward(g);
+      } catch (e) {
+        throw withLayerContext(e, i);
+      }
+    }
+    return g;
+  }
+
+  children(): Module[] {
+    return this.layers;
+  }
+
+  /** The layer at position i. */
+  at(i: number): Module {
+    const layer = this.layers[i];
+    if (!layer) throw new RangeError(`Sequential: no layer ${i} (it has ${this.layers.length})`);
+    return layer;
+  }
+
+  get length(): number {
+    return this.layers.length;
+  }
+
+  toString(): string {
+    return `Sequential(${this.layers.map((l) => l.toString()).join(", ")})`;
+  }
+
+  /** One layer a line, PyTorch style. */
+  summary(): string {
+    const lines = this.layers.map((l, i) => `  (${i}): ${l.toString()}`);
+    return `Sequential(\n${lines.join("\n")}\n)  — ${this.numParameters().toLocaleString("en-US")} parameters`;
+  }
+}
+
+function withLayerContext(e: unknown, index: number): unknown {
+  if (e instanceof Error && !e.message.startsWith("Sequential layer ")) {
+    e.message = `Sequential layer ${index}: ${e.message}`;
+  }
+  return e;
+}

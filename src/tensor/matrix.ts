@@ -1,0 +1,390 @@
+import { kernel } from "./kernel";
+import { ShapeError, shapeOf } from "./shape-error";
+
+/**
+ * A 2-D matrix of float64 numbers, stored row-major.
+ *
+ * By convention a batch is `rows` = examples, `cols` = features, so the
+ * per-feature statistics of batch norm are reductions over the rows (axis 0).
+ * Operations return new matrices and check shapes; the `...InPlace` variants
+ * overwrite `this` (used where a layer reuses a buffer).
+ */
+export class Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+
+  constructor(rows: number, cols: number, data?: Float64Array) {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new RangeError(`Matrix: rows and cols must be non-negative integers, got ${rows}×${cols}`);
+    }
+    this.rows = rows;
+    this.cols = cols;
+    if (data !== undefined && data.length !== rows * cols) {
+      throw new ShapeError("Matrix", `data of length ${rows * cols}`, `length ${data.length}`);
+    }
+    this.data = data ?? new Float64Array(rows * cols);
+  }
+
+  // ---- construction -------------------------------------------------------
+
+  static zeros(rows: number, cols: number): Matrix {
+    return new Matrix(rows, cols);
+  }
+
+  static ones(rows: number, cols: number): Matrix {
+    return Matrix.full(rows, cols, 1);
+  }
+
+  static full(rows: number, cols: number, value: number): Matrix {
+    const m = new Matrix(rows, cols);
+    m.data.fill(value);
+    return m;
+  }
+
+  /** From nested arrays: `Matrix.fromArray([[1, 2], [3, 4]])` is 2×2. */
+  static fromArray(values: readonly (readonly number[])[]): Matrix {
+    const rows = values.length;
+    const cols = rows === 0 ? 0 : values[0].length;
+    const m = new Matrix(rows, cols);
+    for (let i = 0; i < rows; i++) {
+      if (values[i].length !== cols) {
+        throw new ShapeError("Matrix.fromArray", `every row of length ${cols}`, `row ${i} of length ${values[i].length}`);
+      }
+      for (let j = 0; j < cols; j++) m.data[i * cols + j] = values[i][j];
+    }
+    return m;
+  }
+
+  /** A 1×n row vector. */
+  static row(values: readonly number[] | Float64Array): Matrix {
+    return new Matrix(1, values.length, Float64Array.from(values));
+  }
+
+  /** An n×1 column vector. */
+  static column(values: readonly number[] | Float64Array): Matrix {
+    return new Matrix(values.length, 1, Float64Array.from(values));
+  }
+
+  static identity(n: number): Matrix {
+    const m = new Matrix(n, n);
+    for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
+    return m;
+  }
+
+  /** Stack row vectors / matrices on top of each other (same number of columns). */
+  static vstack(parts: readonly Matrix[]): Matrix {
+    if (parts.length === 0) return new Matrix(0, 0);
+    const cols = parts[0].cols;
+    let rows = 0;
+    for (const p of parts) {
+      if (p.cols !== cols) throw new ShapeError("Matrix.vstack", `[*, ${cols}]`, p.shapeString());
+      rows += p.rows;
+    }
+    const out = new Matrix(rows, cols);
+    let offset = 0;
+    for (const p of parts) {
+      out.data.set(p.data, offset);
+      offset += p.data.length;
+    }
+    return out;
+  }
+
+  // ---- access -------------------------------------------------------------
+
+  get shape(): [number, number] {
+    return [this.rows, this.cols];
+  }
+
+  get size(): number {
+    return this.rows * this.cols;
+  }
+
+  shapeString(): string {
+    return shapeOf(this.rows, this.cols);
+  }
+
+  get(i: number, j: number): number {
+    this.checkIndex(i, j);
+    return this.data[i * this.cols + j];
+  }
+
+  set(i: number, j: number, value: number): void {
+    this.checkIndex(i, j);
+    this.data[i * this.cols + j] = value;
+  }
+
+  toArray(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols)));
+    return out;
+  }
+
+  /** Row i as a plain array. */
+  rowArray(i: number): number[] {
+    this.checkIndex(i, 0);
+    return Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols));
+  }
+
+  /** Column j as a plain array. */
+  columnArray(j: number): number[] {
+    this.checkIndex(0, j);
+    const out = new Array<number>(this.rows);
+    for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j];
+    return out;
+  }
+
+  clone(): Matrix {
+    return new Matrix(this.rows, this.cols, this.data.slice());
+  }
+
+  /** Copy another matrix of the same shape into this one. */
+  copyFrom(other: Matrix): this {
+    this.assertSameShape(other, "Matrix.copyFrom");
+    this.data.set(other.data);
+    return this;
+  }
+
+  /** A new matrix made of the given rows, in order (a minibatch). */
+  selectRows(indices: ArrayLike<number>): Matrix {
+    const out = new Matrix(indices.length, this.cols);
+    for (let r = 0; r < indices.length; r++) {
+      const i = indices[r];
+      if (!Number.isInteger(i) || i < 0 || i >= this.rows) {
+        throw new RangeError(`Matrix.selectRows: row ${i} is out of range for ${this.shapeString()}`);
+      }
+      out.data.set(this.data.subarray(i * this.cols, (i + 1) * this.cols), r * this.cols);
+    }
+    return out;
+  }
+
+  /** Columns [start, end) as a new matrix. */
+  sliceCols(start: number, end: number): Matrix {
+    if (start < 0 || end > this.cols || start > end) {
+      throw new RangeError(`Matrix.sliceCols: [${start}, ${end}) is out of range for ${this.shapeString()}`);
+    }
+    const w = end - start;
+    const out = new Matrix(this.rows, w);
+    for (let i = 0; i < this.rows; i++) {
+      out.data.set(this.data.subarray(i * this.cols + start, i * this.cols + end), i * w);
+    }
+    return out;
+  }
+
+  // ---- linear algebra -----------------------------------------------------
+
+  /** this · other */
+  matmul(other: Matrix): Matrix {
+    if (this.cols !== other.rows) {
+      throw new ShapeError("Matrix.matmul", `other with ${this.cols} rows to multiply ${this.shapeString()}`, other.shapeString());
+    }
+    const out = new Matrix(this.rows, other.cols);
+    kernel().matmul(this.data, other.data, out.data, this.rows, this.cols, other.cols);
+    return out;
+  }
+
+  /** thisᵀ · other, without forming the transpose. */
+  matmulTransA(other: Matrix): Matrix {
+    if (this.rows !== other.rows) {
+      throw new ShapeError("Matrix.matmulTransA", `other with ${this.rows} rows`, other.shapeString());
+    }
+    const out = new Matrix(this.cols, other.cols);
+    kernel().matmulTransA(this.data, other.data, out.data, this.cols, this.rows, other.cols);
+    return out;
+  }
+
+  /** this · otherᵀ, without forming the transpose. */
+  matmulTransB(other: Matrix): Matrix {
+    if (this.cols !== other.cols) {
+      throw new ShapeError("Matrix.matmulTransB", `other with ${this.cols} columns`, other.shapeString());
+    }
+    const out = new Matrix(this.rows, other.rows);
+    kernel().matmulTransB(this.data, other.data, out.data, this.rows, this.cols, other.rows);
+    return out;
+  }
+
+  transpose(): Matrix {
+    const out = new Matrix(this.cols, this.rows);
+    for (let i = 0; i < this.rows; i++) {
+      for (let j = 0; j < this.cols; j++) out.data[j * this.rows + i] = this.data[i * this.cols + j];
+    }
+    return out;
+  }
+
+  // ---- elementwise --------------------------------------------------------
+
+  add(other: Matrix | number): Matrix {
+    return this.zipOrScalar(other, "add", (a, b) => a + b);
+  }
+
+  sub(other: Matrix | number): Matrix {
+    return this.zipOrScalar(other, "sub", (a, b) => a - b);
+  }
+
+  /** Elementwise (Hadamard) product; broadcasts a 1×cols row or a rows×1 column. */
+  mul(other: Matrix | number): Matrix {
+    return this.zipOrScalar(other, "mul", (a, b) => a * b);
+  }
+
+  div(other: Matrix | number): Matrix {
+    return this.zipOrScalar(other, "div", (a, b) => a / b);
+  }
+
+  scale(s: number): Matrix {
+    const out = new Matrix(this.rows, this.cols);
+    for (let i = 0; i < this.data.length; i++) out.data[i] = this.data[i] * s;
+    return out;
+  }
+
+  map(f: (v: number, i: number, j: number) => number): Matrix {
+    const out = new Matrix(this.rows, this.cols);
+    for (let i = 0; i < this.rows; i++) {
+      for (let j = 0; j < this.cols; j++) {
+        const idx = i * this.cols + j;
+        out.data[idx] = f(this.data[idx], i, j);
+      }
+    }
+    return out;
+  }
+
+  /** this += other * alpha (same shape). */
+  addInPlace(other: Matrix, alpha = 1): this {
+    this.assertSameShape(other, "Matrix.addInPlace");
+    const a = this.data, b = other.data;
+    for (let i = 0; i < a.length; i++) a[i] += alpha * b[i];
+    return this;
+  }
+
+  scaleInPlace(s: number): this {
+    const a = this.data;
+    for (let i = 0; i < a.length; i++) a[i] *= s;
+    return this;
+  }
+
+  fill(value: number): this {
+    this.data.fill(value);
+    return this;
+  }
+
+  // ---- reductions ---------------------------------------------------------
+
+  /** Sum over the rows (axis 0): a 1×cols row, one number per feature. */
+  sumRows(): Matrix {
+    const out = new Matrix(1, this.cols);
+    const o = out.data, d = this.data, c = this.cols;
+    for (let i = 0; i < this.rows; i++) {
+      const off = i * c;
+      for (let j = 0; j < c; j++) o[j] += d[off + j];
+    }
+    return out;
+  }
+
+  /** Mean over the rows (axis 0): a 1×cols row. */
+  meanRows(): Matrix {
+    if (this.rows === 0) throw new RangeError("Matrix.meanRows: mean of zero rows is undefined");
+    return this.sumRows().scaleInPlace(1 / this.rows);
+  }
+
+  /** Sum over the columns (axis 1): a rows×1 column, one number per example. */
+  sumCols(): Matrix {
+    const out = new Matrix(this.rows, 1);
+    for (let i = 0; i < this.rows; i++) {
+      let s = 0;
+      for (let j = 0; j < this.cols; j++) s += this.data[i * this.cols + j];
+      out.data[i] = s;
+    }
+    return out;
+  }
+
+  /** Mean over the columns (axis 1): a rows×1 column. */
+  meanCols(): Matrix {
+    if (this.cols === 0) throw new RangeError("Matrix.meanCols: mean of zero columns is undefined");
+    return this.sumCols().scaleInPlace(1 / this.cols);
+  }
+
+  sum(): number {
+    let s = 0;
+    for (let i = 0; i < this.data.length; i++) s += this.data[i];
+    return s;
+  }
+
+  mean(): number {
+    return this.sum() / this.data.length;
+  }
+
+  /** Index of the largest entry of every row (predicted class). */
+  argmaxRows(): number[] {
+    const out = new Array<number>(this.rows);
+    for (let i = 0; i < this.rows; i++) {
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let j = 0; j < this.cols; j++) {
+        const v = this.data[i * this.cols + j];
+        if (v > bestValue) {
+          bestValue = v;
+          best = j;
+        }
+      }
+      out[i] = best;
+    }
+    return out;
+  }
+
+  maxAbs(): number {
+    let m = 0;
+    for (let i = 0; i < this.data.length; i++) m = Math.max(m, Math.abs(this.data[i]));
+    return m;
+  }
+
+  // ---- display ------------------------------------------------------------
+
+  toString(): string {
+    const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
+    const shown = this.toArray().slice(0, 6).map((r) => {
+      const cells = r.slice(0, 8).map(fmt);
+      if (r.length > 8) cells.push("…");
+      return "  [" + cells.join(", ") + "]";
+    });
+    if (this.rows > 6) shown.push("  …");
+    return `Matrix ${this.rows}×${this.cols}\n${shown.join("\n")}`;
+  }
+
+  // ---- checks -------------------------------------------------------------
+
+  assertSameShape(other: Matrix, where: string): void {
+    if (other.rows !== this.rows || other.cols !== this.cols) {
+      throw new ShapeError(where, this.shapeString(), other.shapeString());
+    }
+  }
+
+  private checkIndex(i: number, j: number): void {
+    if (!(i >= 0 && i < this.rows && j >= 0 && j < this.cols) || !Number.isInteger(i) || !Number.isInteger(j)) {
+      throw new RangeError(`Matrix index (${i}, ${j}) is out of range for shape ${this.shapeString()}`);
+    }
+  }
+
+  /** Elementwise op with a scalar, a same-shape matrix, a 1×cols row or a rows×1 column. */
+  private zipOrScalar(other: Matrix | number, op: string, f: (a: number, b: number) => number): Matrix {
+    const out = new Matrix(this.rows, this.cols);
+    const a = this.data, o = out.data, c = this.cols;
+    if (typeof other === "number") {
+      for (let i = 0; i < a.length; i++) o[i] = f(a[i], other);
+      return out;
+    }
+    const b = other.data;
+    if (other.rows === this.rows && other.cols === this.cols) {
+      for (let i = 0; i < a.length; i++) o[i] = f(a[i], b[i]);
+    } else if (other.rows === 1 && other.cols === this.cols) {
+      for (let i = 0; i < this.rows; i++) for (let j = 0; j < c; j++) o[i * c + j] = f(a[i * c + j], b[j]);
+    } else if (other.cols === 1 && other.rows === this.rows) {
+      for (let i = 0; i < this.rows; i++) for (let j = 0; j < c; j++) o[i * c + j] = f(a[i * c + j], b[i]);
+    } else {
+      throw new ShapeError(
+        `Matrix.${op}`,
+        `${this.shapeString()}, a row [1, ${this.cols}] or a column [${this.rows}, 1]`,
+        other.shapeString(),
+      );
+    }
+    return out;
+  }
+}
