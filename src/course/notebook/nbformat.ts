@@ -157,9 +157,30 @@ export function splitLines(text: string): string[] {
 }
 
 /**
- * Serialize a notebook the way Jupyter does: 1-space indentation, keys in insertion order,
- * non-ASCII characters kept literally, trailing newline.
+ * Serialize a notebook exactly as Jupyter's nbformat.write does:
+ * `json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False)` plus a trailing newline.
+ * Object keys are sorted (code-point order, as Python sorts str keys), non-ASCII kept literally.
  */
 export function serializeNotebook(notebook: Notebook): string {
-  return JSON.stringify(notebook, null, 1) + "\n";
+  return JSON.stringify(sortKeys(notebook), null, 1) + "\n";
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const sorted: { [key: string]: unknown } = {};
+    for (const key of Object.keys(value).sort(compareCodePoints)) {
+      const child = (value as { [key: string]: unknown })[key];
+      if (child !== undefined) sorted[key] = sortKeys(child);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+function compareCodePoints(a: string, b: string): number {
+  const x = Array.from(a, (c) => c.codePointAt(0) ?? 0);
+  const y = Array.from(b, (c) => c.codePointAt(0) ?? 0);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
 }
