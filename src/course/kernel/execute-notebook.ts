@@ -18,6 +18,8 @@ export interface RunOptions extends KernelSessionOptions {
   allowErrors?: boolean;
   /** Called after each executed code cell. */
   onCell?(index: number, cell: CodeCell, result: ExecuteResult): void;
+  /** Called once the kernel is up (before the first cell). */
+  onKernelStart?(pid: number): void;
   /** Reuse a running session instead of starting (and shutting down) a kernel. */
   session?: KernelSession;
 }
@@ -52,6 +54,7 @@ export async function executeNotebook(input: Notebook, opts: RunOptions = {}): P
   const expectedErrors: CellError[] = [];
   let executedCells = 0;
   const session = opts.session ?? (await KernelSession.start(opts));
+  opts.onKernelStart?.(session.pid);
   try {
     for (let index = 0; index < notebook.cells.length; index++) {
       const cell: Cell = notebook.cells[index];

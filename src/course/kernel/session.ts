@@ -358,7 +358,8 @@ export class KernelSession {
    */
   async interrupt<T>(completion: Promise<T>, graceMs = 1500): Promise<T | "dead"> {
     this.send(this.control, "interrupt_request", {});
-    let outcome = await raceTimeout(completion, graceMs);
+    // tslab ignores interrupt_request (its kernelspec says interrupt_mode "signal"), so wait briefly.
+    let outcome = await raceTimeout(completion, Math.min(500, graceMs));
     if (outcome !== "timeout") return outcome;
     this.kernel.signal("SIGINT");
     outcome = await raceTimeout(completion, graceMs);

@@ -1,0 +1,109 @@
+/**
+ * `npm run execute -- FILES [--out DIR] [--timeout-cell S] [--timeout-notebook S] [--allow-errors]
+ *                            [--memory-mb N] [--verbose]`
+ * Executes notebooks in fresh tslab kernels, saves them (in place unless --out), prints the time
+ * per notebook and exits 1 if any cell failed, naming notebook, cell index and error.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { Notebook } from "../notebook/nbformat";
+import { serializeNotebook } from "../notebook/nbformat";
+import { formatCellError } from "./cell-error";
+import { executeNotebook } from "./execute-notebook";
+import { ensureKernelspec } from "./kernelspec";
+import { withJupyterOutputLines } from "./output-lines";
+
+export interface ExecuteCliOptions {
+  files: string[];
+  outDir?: string;
+  cellTimeoutMs?: number;
+  notebookTimeoutMs?: number;
+  allowErrors: boolean;
+  memoryLimitMb?: number;
+  verbose: boolean;
+}
+
+export const EXECUTE_USAGE =
+  "usage: npm run execute -- NOTEBOOK.ipynb... [--out DIR] [--timeout-cell SECONDS] [--timeout-notebook SECONDS] [--allow-errors] [--memory-mb N] [--verbose]";
+
+export function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
+  const opts: ExecuteCliOptions = { files: [], allowErrors: false, verbose: false };
+  const value = (i: number, flag: string): string => {
+    const v = args[i + 1];
+    if (v === undefined) throw new Error(`${flag} needs a value\n${EXECUTE_USAGE}`);
+    return v;
+  };
+  const seconds = (v: string, flag: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: expected a positive number of seconds, got ${v}`);
+    return Math.round(n * 1000);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith("--") && args[i].includes("=") ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
+    const take = (): string => (inline !== undefined ? inline : value(i++, flag));
+    switch (flag) {
+      case "--out":
+        opts.outDir = take();
+        break;
+      case "--timeout-cell":
+        opts.cellTimeoutMs = seconds(take(), flag);
+        break;
+      case "--timeout-notebook":
+        opts.notebookTimeoutMs = seconds(take(), flag);
+        break;
+      case "--memory-mb":
+        opts.memoryLimitMb = Number(take());
+        break;
+      case "--allow-errors":
+        opts.allowErrors = true;
+        break;
+      case "--verbose":
+        opts.verbose = true;
+        break;
+      case "-h":
+      case "--help":
+        throw new Error(EXECUTE_USAGE);
+      default:
+        if (flag.startsWith("--")) throw new Error(`unknown option ${flag}\n${EXECUTE_USAGE}`);
+        opts.files.push(flag);
+    }
+  }
+  if (opts.files.length === 0) throw new Error(`no notebooks given\n${EXECUTE_USAGE}`);
+  return opts;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function runExecuteCli(args: readonly string[], log: (line: string) => void = console.log): Promise<number> {
+  let opts: ExecuteCliOptions;
+  try {
+    opts = parseExecuteArgs(args);
+  } catch (err) {
+    log((err as Error).message);
+    return 2;
+  }
+  ensureKernelspec();
+  let failed = 0;
+  for (const file of opts.files) {
+    const path = resolve(file);
+    const notebook = JSON.parse(readFileSync(path, "utf8")) as Notebook;
+    const result = await executeNotebook(notebook, {
+      cwd: dirname(path),
+      cellTimeoutMs: opts.cellTimeoutMs,
+      notebookTimeoutMs: opts.notebookTimeoutMs,
+      allowErrors: opts.allowErrors,
+      memoryLimitMb: opts.memoryLimitMb,
+      onKernelStart: opts.verbose ? (pid) => log(`  kernel pid ${pid}`) : undefined,
+      onCell: opts.verbose ? (i, _cell, r) => log(`  cell ${i}: ${r.status} in ${r.durationMs} ms`) : undefined,
+    });
+    const target = opts.outDir ? join(resolve(opts.outDir), basename(path)) : path;
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, serializeNotebook(withJupyterOutputLines(result.notebook)));
+    const seconds = (result.durationMs / 1000).toFixed(1);
+    const status = result.errors.length ? `FAILED (${result.errors.length} error${result.errors.length > 1 ? "s" : ""})` : "ok";
+    log(`${file}: ${status}, ${result.executedCells} cells in ${seconds} s -> ${target}`);
+    for (const error of result.errors) log(formatCellError(error, file));
+    if (result.errors.length) failed++;
+  }
+  if (opts.files.length > 1) log(`${opts.files.length - failed}/${opts.files.length} notebooks ok`);
+  return failed ? 1 : 0;
+}
