@@ -28,7 +28,7 @@ export function errorInfo(outputs: readonly Output[], stderr: string): ErrorInfo
   if (/^\d+:\d+ - /.test(first)) return { ename: "TypeScriptError", evalue: lines.join("\n"), traceback: lines };
   // Runtime exceptions: "evalmachine.<anonymous>:2", the source line, "^", then "Error: boom" and the stack.
   for (const line of lines) {
-    const thrown = /^([A-Za-z_$][\w$]*(?:Error|Exception))(?: \[[^\]]*\])?: (.*)$/.exec(line);
+    const thrown = /^((?:[A-Za-z_$][\w$]*)?(?:Error|Exception))(?: \[[^\]]*\])?: (.*)$/.exec(line);
     if (thrown) return { ename: thrown[1], evalue: thrown[2], traceback: lines };
   }
   return { ename: "Error", evalue: first || "the kernel reported an error without a message", traceback: lines };
