@@ -19,3 +19,19 @@ export { ReLU, Sigmoid, Tanh, sigmoid } from "./nn/activations";
 export { BatchNorm1d } from "./nn/batchnorm";
 export type { BatchNormOptions } from "./nn/batchnorm";
 export { Sequential } from "./nn/sequential";
+export { LayerNorm } from "./nn/layernorm";
+export type { LayerNormOptions } from "./nn/layernorm";
+export { GroupNorm } from "./nn/groupnorm";
+export type { GroupNormOptions } from "./nn/groupnorm";
+export { BatchRenorm1d, renormSchedule } from "./nn/batchrenorm";
+export type { BatchRenormOptions, RenormScheduleOptions, Schedule } from "./nn/batchrenorm";
+export { Dropout } from "./nn/dropout";
+export type { DropoutOptions } from "./nn/dropout";
+export { gradcheck, gradcheckModule, numericalGradient, relativeError, formatGradcheck } from "./check/gradcheck";
+export type {
+  GradcheckOptions,
+  GradcheckModuleOptions,
+  GradcheckInput,
+  GradcheckEntry,
+  GradcheckResult,
+} from "./check/gradcheck";

@@ -1,0 +1,182 @@
+import { Matrix } from "../tensor/matrix";
+import { ShapeError } from "../tensor/shape-error";
+import { Rng } from "../random/rng";
+import { Module } from "../nn/module";
+
+/**
+ * Numerical gradient checking: compare the gradients a backward pass computes
+ * (analytic) with central differences of the loss (numerical),
+ *
+ *   ∂L/∂mᵢ ≈ (L(mᵢ + h) − L(mᵢ − h)) / 2h,
+ *
+ * whose error is O(h²) plus rounding of order 1e-16·|L|/h. In float64 with
+ * h = 1e-6, a correct backward agrees to about 1e-9 (relative); a missing term
+ * (say, the path through μ in batch norm) shows up as an error near 1.
+ */
+
+/** The smallest denominator relativeError divides by, so that two all-zero gradients agree. */
+export const TINY = 1e-12;
+
+/**
+ * The relative error between two gradients of the same shape, CS231n's measure
+ * taken over the whole matrix (a norm-wise version):
+ *
+ *   relativeError(a, n) = maxᵢ |aᵢ − nᵢ| / max(maxᵢ |aᵢ|, maxᵢ |nᵢ|, 1e-12)
+ *
+ * i.e. the largest disagreement, measured against the largest gradient entry.
+ * CS231n's notes apply |a − n| / max(|a|, |n|) entry by entry; dividing by the
+ * largest entry instead keeps entries that are nearly zero (where rounding
+ * noise is all there is) from dominating. Rule of thumb: < 1e-7 is right,
+ * 1e-4 … 1e-2 is suspicious (or a kink such as ReLU at 0), ≈ 1 is a bug.
+ */
+export function relativeError(a: Matrix, b: Matrix): number {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new ShapeError("relativeError", `two gradients of the same shape (the first is ${a.shapeString()})`, b.shapeString());
+  }
+  let diff = 0;
+  for (let i = 0; i < a.data.length; i++) diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
+  return diff / Math.max(a.maxAbs(), b.maxAbs(), TINY);
+}
+
+/**
+ * ∂f/∂m by central differences: nudge one entry of m by ±eps (in place), call f,
+ * and put the entry back exactly. f must read m, and be deterministic.
+ */
+export function numericalGradient(f: () => number, m: Matrix, eps = 1e-6): Matrix {
+  if (!(eps > 0)) throw new RangeError(`numericalGradient: eps must be > 0 (typically 1e-6 in float64), got ${eps}`);
+  const grad = new Matrix(m.rows, m.cols);
+  for (let i = 0; i < m.data.length; i++) {
+    const old = m.data[i];
+    m.data[i] = old + eps;
+    const fPlus = f(); //                    L(mᵢ + h)
+    m.data[i] = old - eps;
+    const fMinus = f(); //                   L(mᵢ − h)
+    m.data[i] = old;
+    grad.data[i] = (fPlus - fMinus) / (2 * eps); // (L(mᵢ + h) − L(mᵢ − h)) / 2h
+  }
+  return grad;
+}
+
+export interface GradcheckOptions {
+  /** The step h of the central differences (default 1e-6). */
+  eps?: number;
+  /** `ok` means every relative error is below this (default 1e-7). */
+  tolerance?: number;
+}
+
+/** One tensor to check: its current value (f reads it) and the gradient backward computed for it. */
+export interface GradcheckInput {
+  name: string;
+  value: Matrix;
+  grad: Matrix;
+}
+
+export interface GradcheckEntry {
+  /** "dx", or a parameter's name ("weight", "0.bias", …). */
+  name: string;
+  relativeError: number;
+  /** maxᵢ |analyticᵢ − numericalᵢ|. */
+  maxAbsError: number;
+  analytic: Matrix;
+  numerical: Matrix;
+}
+
+export interface GradcheckResult {
+  /** True when every entry's relative error is below the tolerance. */
+  ok: boolean;
+  maxRelativeError: number;
+  tolerance: number;
+  entries: GradcheckEntry[];
+}
+
+/**
+ * Check analytic gradients against numerical ones. `f` computes the loss from the
+ * current values of the inputs; every input's `grad` is what backward said
+ * ∂f/∂value is. The values are nudged in place and restored.
+ */
+export function gradcheck(f: () => number, inputs: GradcheckInput[], options: GradcheckOptions = {}): GradcheckResult {
+  const eps = options.eps ?? 1e-6;
+  const tolerance = options.tolerance ?? 1e-7;
+  const entries: GradcheckEntry[] = inputs.map(({ name, value, grad }) => {
+    if (grad.rows !== value.rows || grad.cols !== value.cols) {
+      throw new ShapeError(`gradcheck("${name}")`, `a gradient of the value's shape ${value.shapeString()}`, grad.shapeString());
+    }
+    const numerical = numericalGradient(f, value, eps);
+    const analytic = grad.clone();
+    let maxAbsError = 0;
+    for (let i = 0; i < analytic.data.length; i++) {
+      maxAbsError = Math.max(maxAbsError, Math.abs(analytic.data[i] - numerical.data[i]));
+    }
+    return { name, relativeError: relativeError(analytic, numerical), maxAbsError, analytic, numerical };
+  });
+  const maxRelativeError = entries.reduce((m, e) => Math.max(m, e.relativeError), 0);
+  return { ok: maxRelativeError < tolerance, maxRelativeError, tolerance, entries };
+}
+
+export interface GradcheckModuleOptions extends GradcheckOptions {
+  /** Seed of the fixed random projection R (default 0). */
+  seed?: number | string;
+  /** Called before every forward, e.g. to re-seed a Dropout so that every probe sees the same mask. */
+  beforeForward?: () => void;
+}
+
+/**
+ * Check a layer's (or a whole Sequential's) backward, in its current mode:
+ *
+ *   L = Σ y ⊙ R,  y = module.forward(x),  R fixed and random (seeded),
+ *
+ * so ∂L/∂y = R, and backward(R) must give ∂L/∂x ("dx") and every parameter's
+ * gradient. Each is compared with central differences of L (see relativeError).
+ *
+ * State in, state out: buffers (running statistics, num_batches_tracked) are
+ * restored before every probe — so a training-mode forward sees the same
+ * running statistics each time (BatchRenorm1d's output depends on them) — and
+ * again at the end, together with the parameters' `grad`s. x is not modified.
+ *
+ *   gradcheckModule(new BatchNorm1d(4), x)  // { ok: true, maxRelativeError: 3e-10, entries: [dx, weight, bias] }
+ */
+export function gradcheckModule(module: Module, x: Matrix, options: GradcheckModuleOptions = {}): GradcheckResult {
+  const buffers = module.namedBuffers().map(([, b]): [Matrix, Matrix] => [b, b.clone()]);
+  const params = module.namedParameters();
+  const grads = params.map(([, p]) => p.grad.clone());
+  const restoreBuffers = () => buffers.forEach(([b, saved]) => b.copyFrom(saved));
+  const xProbe = x.clone();
+  const forward = (): Matrix => {
+    restoreBuffers();
+    options.beforeForward?.();
+    return module.forward(xProbe);
+  };
+
+  try {
+    const y = forward();
+    const rng = new Rng(options.seed ?? 0);
+    const R = new Matrix(y.rows, y.cols, rng.normalArray(y.size)); // the fixed projection, ∂L/∂y
+    const loss = () => forward().mul(R).sum(); //                      L = Σ y ⊙ R
+
+    const again = forward();
+    if (relativeError(again, y) !== 0) {
+      throw new Error(
+        `gradcheckModule: ${module.toString()} gave different outputs for the same input, so central differences ` +
+          "cannot work. Dropout in training mode draws a new mask every forward: call eval(), use p = 0, " +
+          "or re-seed it in options.beforeForward (e.g. () => { dropout.rng = new Rng(1); }).",
+      );
+    }
+    module.zeroGrad();
+    const dx = module.backward(R); // the forward just before was `again`, on the same xProbe
+    const inputs: GradcheckInput[] = [
+      { name: "dx", value: xProbe, grad: dx },
+      ...params.map(([name, p]): GradcheckInput => ({ name, value: p.value, grad: p.grad.clone() })),
+    ];
+    return gradcheck(loss, inputs, options);
+  } finally {
+    restoreBuffers();
+    params.forEach(([, p], i) => p.grad.copyFrom(grads[i]));
+  }
+}
+
+/** One line per entry, for a notebook: "ok  dx 2.1e-10  weight 8.7e-11  bias 4.0e-11". */
+export function formatGradcheck(result: GradcheckResult): string {
+  const head = result.ok ? "ok" : `FAILED (tolerance ${result.tolerance.toExponential(0)})`;
+  const parts = result.entries.map((e) => `${e.name} ${e.relativeError.toExponential(1)}`);
+  return `${head}  ${parts.join("  ")}`;
+}

@@ -1,0 +1,131 @@
+import { Matrix } from "../tensor/matrix";
+import { formatNumber } from "./batchnorm";
+import { normalizeRows, normalizeRowsBackward } from "./layernorm";
+import { Module } from "./module";
+import { Parameter } from "./parameter";
+
+export interface GroupNormOptions {
+  /** Added to the variance under the square root, for stability (default 1e-5). */
+  eps?: number;
+  /** Learnable γ (weight) and β (bias) per channel (default true). */
+  affine?: boolean;
+}
+
+/** What forward keeps for backward. */
+interface Saved {
+  xhat: Matrix; // (N·G) × (C/G): one row per example and group
+  invStd: Matrix; // (N·G) × 1
+  batchSize: number;
+}
+
+/**
+ * Group normalization (Wu & He 2018), with the semantics of PyTorch's
+ * nn.GroupNorm(numGroups, numChannels) on (N, C) input:
+ *
+ *   the C channels of every example are split into numGroups contiguous groups
+ *   of C/G channels: channels 0 … C/G−1 form group 0, and so on;
+ *   μ, σ² = mean and biased variance of one example's group
+ *   x̂ = (x − μ) / √(σ² + ε)
+ *   y = γ·x̂ + β              (γ and β per channel, not per group)
+ *
+ * Like LayerNorm the statistics never mix examples, so training and evaluation
+ * agree and the batch size does not matter. The two ends of the range:
+ * - GroupNorm(1, C) is LayerNorm(C): one group holds every feature.
+ * - GroupNorm(C, C) is instance norm: every feature is its own group. On 2-D
+ *   input a group is a single number, so x − μ = 0, x̂ = 0 and the output is
+ *   just β whatever the input (with images a channel has H·W numbers to
+ *   normalize; here it has one).
+ */
+export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+  /** γ, per channel, starts at 1. */
+  readonly weight: Parameter;
+  /** β, per channel, starts at 0. */
+  readonly bias: Parameter;
+  private saved: Saved | null = null;
+
+  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+    super();
+    if (!Number.isInteger(numGroups) || numGroups < 1) {
+      throw new RangeError(`GroupNorm: numGroups must be an integer ≥ 1, got ${numGroups}`);
+    }
+    if (!Number.isInteger(numChannels) || numChannels < 1) {
+      throw new RangeError(`GroupNorm: numChannels must be an integer ≥ 1, got ${numChannels}`);
+    }
+    if (numChannels % numGroups !== 0) {
+      throw new RangeError(
+        `GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups}); ` +
+          `choose numGroups among the divisors of ${numChannels}: ${divisors(numChannels).join(", ")}`,
+      );
+    }
+    const eps = options.eps ?? 1e-5;
+    if (!(eps >= 0)) throw new RangeError(`GroupNorm: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = eps;
+    this.affine = options.affine ?? true;
+    this.weight = new Parameter("weight", Matrix.ones(1, numChannels));
+    this.bias = new Parameter("bias", Matrix.zeros(1, numChannels));
+  }
+
+  /** Channels per group, C/G. */
+  get groupSize(): number {
+    return this.numChannels / this.numGroups;
+  }
+
+  /** γ (an alias of weight.value). */
+  get gamma(): Matrix {
+    return this.weight.value;
+  }
+
+  /** β (an alias of bias.value). */
+  get beta(): Matrix {
+    return this.bias.value;
+  }
+
+  forward(x: Matrix): Matrix {
+    this.checkInput(x, this.numChannels);
+    const N = x.rows;
+    // Row-major storage makes the (N, C) batch the same numbers as an (N·G, C/G)
+    // matrix whose rows are the groups: normalize each row, as LayerNorm does.
+    const groups = new Matrix(N * this.numGroups, this.groupSize, x.data);
+    const { xhat, invStd } = normalizeRows(groups, this.eps); //    x̂ = (x − μ) / √(σ² + ε), per example and group
+    const xhatNC = new Matrix(N, this.numChannels, xhat.data); //   back to (N, C)
+    const y = this.affine ? xhatNC.mul(this.gamma).add(this.beta) : xhatNC; // y = γ·x̂ + β, per channel
+    this.saved = { xhat, invStd, batchSize: N };
+    return y;
+  }
+
+  /** ∂L/∂γ, ∂L/∂β per channel as in BatchNorm; dx by the LayerNorm formula inside each group. */
+  backward(dy: Matrix): Matrix {
+    const { xhat, invStd, batchSize: N } = this.checkGrad(this.saved, dy, this.saved?.batchSize ?? 0, this.numChannels);
+    const xhatNC = new Matrix(N, this.numChannels, xhat.data);
+    if (this.affine) {
+      this.weight.grad.addInPlace(dy.mul(xhatNC).sumRows()); // ∂L/∂γ = Σᵢ dyᵢ·x̂ᵢ
+      this.bias.grad.addInPlace(dy.sumRows()); //               ∂L/∂β = Σᵢ dyᵢ
+    }
+    const dxhat = this.affine ? dy.mul(this.gamma) : dy; //     dx̂ = dy·γ
+    const dxhatGroups = new Matrix(N * this.numGroups, this.groupSize, dxhat.data);
+    const dx = normalizeRowsBackward(dxhatGroups, xhat, invStd);
+    return new Matrix(N, this.numChannels, dx.data);
+  }
+
+  ownParameters(): Parameter[] {
+    return this.affine ? [this.weight, this.bias] : [];
+  }
+
+  toString(): string {
+    const opts = [`eps=${formatNumber(this.eps)}`];
+    if (!this.affine) opts.push("affine=false");
+    return `GroupNorm(${this.numGroups}, ${this.numChannels}, ${opts.join(", ")})`;
+  }
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}

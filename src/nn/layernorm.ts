@@ -1,0 +1,133 @@
+import { Matrix } from "../tensor/matrix";
+import { formatNumber } from "./batchnorm";
+import { Module } from "./module";
+import { Parameter } from "./parameter";
+
+export interface LayerNormOptions {
+  /** Added to the variance under the square root, for stability (default 1e-5). */
+  eps?: number;
+  /** Learnable γ (weight) and β (bias) per feature (default true). */
+  elementwiseAffine?: boolean;
+  /** With elementwiseAffine, also learn β (default true; PyTorch's `bias` flag). */
+  bias?: boolean;
+}
+
+/** What forward keeps for backward. */
+interface Saved {
+  xhat: Matrix;
+  invStd: Matrix; // 1 / √(σ² + ε), one per example (a column)
+}
+
+/**
+ * Layer normalization (Ba, Kiros & Hinton 2016), with the semantics of PyTorch's
+ * nn.LayerNorm(normalizedShape) on 2-D input (batch × features):
+ *
+ *   μ  = mean of x over the features (per example, axis 1)
+ *   σ² = biased variance over the features (divide by D)
+ *   x̂  = (x − μ) / √(σ² + ε)
+ *   y  = γ·x̂ + β            (γ and β per feature)
+ *
+ * The statistics belong to one example, not to the batch, so training and
+ * evaluation compute the same thing, a batch of one is fine, and there are no
+ * running statistics. Compare BatchNorm1d, which reduces over axis 0.
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number;
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  /** γ, per feature, starts at 1. */
+  readonly weight: Parameter;
+  /** β, per feature, starts at 0. */
+  readonly bias: Parameter;
+  private readonly hasBias: boolean;
+  private saved: Saved | null = null;
+
+  constructor(normalizedShape: number, options: LayerNormOptions = {}) {
+    super();
+    if (!Number.isInteger(normalizedShape) || normalizedShape < 1) {
+      throw new RangeError(`LayerNorm: normalizedShape (the number of features) must be an integer ≥ 1, got ${normalizedShape}`);
+    }
+    const eps = options.eps ?? 1e-5;
+    if (!(eps >= 0)) throw new RangeError(`LayerNorm: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
+    this.normalizedShape = normalizedShape;
+    this.eps = eps;
+    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.hasBias = this.elementwiseAffine && options.bias !== false;
+    this.weight = new Parameter("weight", Matrix.ones(1, normalizedShape));
+    this.bias = new Parameter("bias", Matrix.zeros(1, normalizedShape));
+  }
+
+  /** γ (an alias of weight.value). */
+  get gamma(): Matrix {
+    return this.weight.value;
+  }
+
+  /** β (an alias of bias.value). */
+  get beta(): Matrix {
+    return this.bias.value;
+  }
+
+  forward(x: Matrix): Matrix {
+    this.checkInput(x, this.normalizedShape);
+    const { xhat, invStd } = normalizeRows(x, this.eps); // x̂ = (x − μ) / √(σ² + ε), per example
+    let y = xhat;
+    if (this.elementwiseAffine) y = y.mul(this.gamma); //  γ·x̂
+    if (this.hasBias) y = y.add(this.beta); //             + β
+    this.saved = { xhat, invStd };
+    return y;
+  }
+
+  /**
+   * The BatchNorm backward with the roles of the axes swapped: the sums run over
+   * the D features of each example instead of over the batch.
+   *   ∂L/∂γ = Σᵢ dyᵢ·x̂ᵢ,  ∂L/∂β = Σᵢ dyᵢ   (over the batch, per feature)
+   *   dx̂ = dy·γ
+   *   dx = (D·dx̂ − Σⱼ dx̂ⱼ − x̂·Σⱼ dx̂ⱼ·x̂ⱼ) / (D·√(σ²+ε))   (sums over the features)
+   */
+  backward(dy: Matrix): Matrix {
+    const { xhat, invStd } = this.checkGrad(this.saved, dy, this.saved?.xhat.rows ?? 0, this.normalizedShape);
+    if (this.elementwiseAffine) this.weight.grad.addInPlace(dy.mul(xhat).sumRows()); // ∂L/∂γ
+    if (this.hasBias) this.bias.grad.addInPlace(dy.sumRows()); //                       ∂L/∂β
+    const dxhat = this.elementwiseAffine ? dy.mul(this.gamma) : dy; //                  dx̂ = dy·γ
+    return normalizeRowsBackward(dxhat, xhat, invStd);
+  }
+
+  ownParameters(): Parameter[] {
+    if (!this.elementwiseAffine) return [];
+    return this.hasBias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  toString(): string {
+    const opts = [`eps=${formatNumber(this.eps)}`];
+    if (!this.elementwiseAffine) opts.push("elementwiseAffine=false");
+    else if (!this.hasBias) opts.push("bias=false");
+    return `LayerNorm(${this.normalizedShape}, ${opts.join(", ")})`;
+  }
+}
+
+/**
+ * Normalize every row of x by its own mean and biased variance:
+ *   μ = mean of the row, σ² = (1/D) Σⱼ (xⱼ − μ)², x̂ = (x − μ) / √(σ² + ε).
+ * Returns x̂ and 1/√(σ² + ε) as a column (one number per row).
+ * Shared by LayerNorm (a row = an example) and GroupNorm (a row = one group of one example).
+ */
+export function normalizeRows(x: Matrix, eps: number): { xhat: Matrix; invStd: Matrix } {
+  const mu = x.meanCols(); //                                   μ = (1/D) Σⱼ xⱼ      (a column)
+  const centered = x.sub(mu); //                                x − μ
+  const variance = centered.mul(centered).meanCols(); //        σ² = (1/D) Σⱼ (xⱼ − μ)²   (biased)
+  const invStd = variance.map((v) => 1 / Math.sqrt(v + eps)); // 1 / √(σ² + ε)
+  const xhat = centered.mul(invStd); //                         x̂ = (x − μ) / √(σ² + ε)
+  return { xhat, invStd };
+}
+
+/** The backward of normalizeRows: dx = (D·dx̂ − Σⱼ dx̂ⱼ − x̂·Σⱼ dx̂ⱼ·x̂ⱼ) / (D·√(σ²+ε)), sums along each row. */
+export function normalizeRowsBackward(dxhat: Matrix, xhat: Matrix, invStd: Matrix): Matrix {
+  const D = xhat.cols;
+  const sumDxhat = dxhat.sumCols(); //                 Σⱼ dx̂ⱼ       (the path through μ)
+  const sumDxhatXhat = dxhat.mul(xhat).sumCols(); //   Σⱼ dx̂ⱼ·x̂ⱼ    (the path through σ²)
+  return dxhat
+    .scale(D)
+    .sub(sumDxhat)
+    .sub(xhat.mul(sumDxhatXhat))
+    .mul(invStd.scale(1 / D));
+}
