@@ -102,14 +102,17 @@ export class BatchNorm1d extends Module {
   forward(x: Matrix): Matrix {
     this.checkInput(x, this.numFeatures);
     const useBatchStats = this.training || !this.trackRunningStats;
-    if (useBatchStats && x.rows < 2 && this.training) {
+    if (useBatchStats && x.rows < 1) throw new Error(`${this.toString()}: cannot normalize an empty batch`);
+    if (useBatchStats && x.rows < 2) {
+      // PyTorch refuses this too, also in eval mode when there are no running statistics to use.
+      const when = this.training ? "when training" : "in eval mode without running statistics (trackRunningStats=false)";
+      const fix = this.trackRunningStats ? "Use a batch of at least 2, or call eval() to use the running statistics." : "Use a batch of at least 2.";
       throw new Error(
-        `${this.toString()}: expected more than 1 value per feature when training, got a batch of ${x.rows}. ` +
+        `${this.toString()}: expected more than 1 value per feature ${when}, got a batch of ${x.rows}. ` +
           "The variance of a single example is 0, so x̂ would be 0 whatever the input. " +
-          "Use a batch of at least 2, or call eval() to use the running statistics.",
+          fix,
       );
     }
-    if (useBatchStats && x.rows < 1) throw new Error(`${this.toString()}: cannot normalize an empty batch`);
 
     let mu: Matrix;
     let variance: Matrix;
