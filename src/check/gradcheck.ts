@@ -17,6 +17,9 @@ import { Module } from "../nn/module";
 /** The smallest denominator relativeError divides by, so that two all-zero gradients agree. */
 export const TINY = 1e-12;
 
+/** A gradient whose entries are all below this fraction of the check's largest entry counts as zero. */
+export const ZERO_FRACTION = 1e-6;
+
 /**
  * The relative error between two gradients of the same shape, CS231n's measure
  * taken over the whole matrix (a norm-wise version):
@@ -74,7 +77,16 @@ export interface GradcheckInput {
 export interface GradcheckEntry {
   /** "dx", or a parameter's name ("weight", "0.bias", …). */
   name: string;
+  /** See relativeError(). */
   relativeError: number;
+  /**
+   * True when both gradients are zero up to rounding: every entry is below 1e-6 × the
+   * largest gradient entry of the whole check. A relative error means nothing then (it
+   * compares rounding noise with rounding noise), so it does not count toward `ok`.
+   * A zero gradient is informative in itself: e.g. a Linear bias right before BatchNorm
+   * (the mean subtraction cancels it, and β does its job).
+   */
+  zero: boolean;
   /** maxᵢ |analyticᵢ − numericalᵢ|. */
   maxAbsError: number;
   analytic: Matrix;
@@ -82,8 +94,9 @@ export interface GradcheckEntry {
 }
 
 export interface GradcheckResult {
-  /** True when every entry's relative error is below the tolerance. */
+  /** True when the relative error of every entry (except `zero` ones) is below the tolerance. */
   ok: boolean;
+  /** The largest relative error over the entries that are not `zero`. */
   maxRelativeError: number;
   tolerance: number;
   entries: GradcheckEntry[];
@@ -97,7 +110,7 @@ export interface GradcheckResult {
 export function gradcheck(f: () => number, inputs: GradcheckInput[], options: GradcheckOptions = {}): GradcheckResult {
   const eps = options.eps ?? 1e-6;
   const tolerance = options.tolerance ?? 1e-7;
-  const entries: GradcheckEntry[] = inputs.map(({ name, value, grad }) => {
+  const measured = inputs.map(({ name, value, grad }) => {
     if (grad.rows !== value.rows || grad.cols !== value.cols) {
       throw new ShapeError(`gradcheck("${name}")`, `a gradient of the value's shape ${value.shapeString()}`, grad.shapeString());
     }
@@ -109,7 +122,12 @@ export function gradcheck(f: () => number, inputs: GradcheckInput[], options: Gr
     }
     return { name, relativeError: relativeError(analytic, numerical), maxAbsError, analytic, numerical };
   });
-  const maxRelativeError = entries.reduce((m, e) => Math.max(m, e.relativeError), 0);
+  const largest = measured.reduce((m, e) => Math.max(m, e.analytic.maxAbs(), e.numerical.maxAbs()), 0);
+  const entries: GradcheckEntry[] = measured.map((e) => ({
+    ...e,
+    zero: Math.max(e.analytic.maxAbs(), e.numerical.maxAbs()) <= ZERO_FRACTION * largest,
+  }));
+  const maxRelativeError = entries.reduce((m, e) => (e.zero ? m : Math.max(m, e.relativeError)), 0);
   return { ok: maxRelativeError < tolerance, maxRelativeError, tolerance, entries };
 }
 
@@ -174,9 +192,9 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
   }
 }
 
-/** One line per entry, for a notebook: "ok  dx 2.1e-10  weight 8.7e-11  bias 4.0e-11". */
+/** One line, for a notebook: "ok  dx 2.1e-10  0.weight 8.7e-11  0.bias zero  1.weight 4.0e-11 …". */
 export function formatGradcheck(result: GradcheckResult): string {
   const head = result.ok ? "ok" : `FAILED (tolerance ${result.tolerance.toExponential(0)})`;
-  const parts = result.entries.map((e) => `${e.name} ${e.relativeError.toExponential(1)}`);
+  const parts = result.entries.map((e) => `${e.name} ${e.zero ? "zero" : e.relativeError.toExponential(1)}`);
   return `${head}  ${parts.join("  ")}`;
 }

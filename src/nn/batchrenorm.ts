@@ -92,6 +92,10 @@ interface Saved {
  * momentum = weight of the new batch), and take σ = √(runningVar + ε). Then the
  * state dict, evaluation and the rmax = 1, dmax = 0 case all match BatchNorm1d.
  *
+ * Because r and d are constants for backward (stop-gradient) but depend on
+ * the batch, backward is not the exact derivative of forward unless r and d
+ * are clipped; see freezeCorrection() to check it numerically.
+ *
  * rmax and dmax may be schedules of the layer's step, `numBatchesTracked`
  * (training batches seen so far, saved in the state dict as num_batches_tracked).
  */
@@ -116,6 +120,7 @@ export class BatchRenorm1d extends Module {
   lastD: Matrix | null = null;
   private readonly tracked = Matrix.zeros(1, 1);
   private saved: Saved | null = null;
+  private frozen: { r: Matrix; d: Matrix } | null = null;
 
   constructor(numFeatures: number, options: BatchRenormOptions = {}) {
     super();
@@ -197,8 +202,8 @@ export class BatchRenorm1d extends Module {
     const invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps)); //   1/σ_B = 1/√(σ²_B + ε)
     const sigmaB = variance.map((v) => Math.sqrt(v + this.eps)); //        σ_B
     const sigma = this.runningVar.map((v) => Math.sqrt(v + this.eps)); //  σ = √(running var + ε)
-    const r = sigmaB.div(sigma).map((v) => clip(v, 1 / rmax, rmax)); //    r = clip(σ_B/σ, 1/rmax, rmax)
-    const d = mu.sub(this.runningMean).div(sigma).map((v) => clip(v, -dmax, dmax)); // d = clip((μ_B − μ)/σ, ±dmax)
+    const r = this.frozen?.r ?? sigmaB.div(sigma).map((v) => clip(v, 1 / rmax, rmax)); //     r = clip(σ_B/σ, 1/rmax, rmax)
+    const d = this.frozen?.d ?? mu.sub(this.runningMean).div(sigma).map((v) => clip(v, -dmax, dmax)); // d = clip((μ_B − μ)/σ, ±dmax)
     const xhatBatch = x.sub(mu).mul(invStd); //                            (x − μ_B)/σ_B
     const xhat = xhatBatch.mul(r).add(d); //                               x̂ = (x − μ_B)/σ_B · r + d
     const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat; // y = γ·x̂ + β
@@ -238,6 +243,36 @@ export class BatchRenorm1d extends Module {
       .sub(sumG)
       .sub(xhatBatch.mul(sumGXhat))
       .mul(invStd.scale(1 / N)); //                           dx = (N·g − Σg − x̂_B·Σg·x̂_B) / (N·σ_B)
+  }
+
+  /**
+   * Stop-gradient made literal: training forwards use these r and d (default: the
+   * last batch's) instead of computing them, until unfreezeCorrection().
+   *
+   * Why it exists: backward treats r and d as constants, but they do depend on
+   * the batch, so while they are not clipped backward is deliberately NOT the
+   * derivative of forward, and a numerical gradient check of dx disagrees
+   * (γ's and β's gradients still agree). Freeze r and d to check backward.
+   */
+  freezeCorrection(r: Matrix | null = this.lastR, d: Matrix | null = this.lastD): this {
+    if (r === null || d === null) {
+      throw new Error(`${this.toString()}.freezeCorrection: run a forward in training mode first, or pass r and d`);
+    }
+    for (const [name, m] of [["r", r], ["d", d]] as const) {
+      if (m.rows !== 1 || m.cols !== this.numFeatures) {
+        throw new RangeError(
+          `${this.toString()}.freezeCorrection: expected ${name} of shape [1, ${this.numFeatures}], got ${m.shapeString()}`,
+        );
+      }
+    }
+    this.frozen = { r: r.clone(), d: d.clone() };
+    return this;
+  }
+
+  /** Compute r and d from every batch again (the default). */
+  unfreezeCorrection(): this {
+    this.frozen = null;
+    return this;
   }
 
   /** Forget the running statistics (start again from mean 0, variance 1, step 0). */
