@@ -35,3 +35,31 @@ export type {
   GradcheckEntry,
   GradcheckResult,
 } from "./check/gradcheck";
+export { CrossEntropyLoss } from "./loss/cross-entropy";
+export { MSELoss } from "./loss/mse";
+export { softmax, logSoftmax } from "./loss/softmax";
+export { Optimizer } from "./optim/optimizer";
+export { SGD } from "./optim/sgd";
+export type { SGDOptions } from "./optim/sgd";
+export { Adam } from "./optim/adam";
+export type { AdamOptions } from "./optim/adam";
+export { subset, classCounts } from "./data/dataset";
+export type { Dataset } from "./data/dataset";
+export { loadMnist, MNIST_IMAGE_SIZE, MNIST_PIXELS } from "./data/mnist";
+export type { MnistOptions, MnistSplit } from "./data/mnist";
+export { twoSpirals, gaussianBlobs } from "./data/synthetic";
+export type { TwoSpiralsOptions, GaussianBlobsOptions } from "./data/synthetic";
+export { DataLoader, nonIidBatches } from "./data/dataloader";
+export type { Batch, DataLoaderOptions } from "./data/dataloader";
+export { accuracy } from "./train/accuracy";
+export { percentile, percentiles } from "./train/percentile";
+export { recordInputs } from "./train/record-inputs";
+export type { InputRecorder } from "./train/record-inputs";
+export { evaluate } from "./train/evaluate";
+export type { ClassificationLoss, EvaluateOptions, Evaluation } from "./train/evaluate";
+export { fit } from "./train/fit";
+export type { FitOptions, StepInfo, History, RecordOptions } from "./train/fit";
+export { mlp } from "./train/mlp";
+export type { MlpOptions, Activation, NormKind } from "./train/mlp";
+export { saveState, loadState, saveStateFile, loadStateFile } from "./state/state";
+export type { SavedState } from "./state/state";

@@ -1,0 +1,101 @@
+import { Matrix } from "../tensor/matrix";
+import { Rng } from "../random/rng";
+import { Dataset } from "./dataset";
+
+export interface TwoSpiralsOptions {
+  /** Number of points in all (half per spiral; default 400). */
+  n?: number;
+  /** Standard deviation of the Gaussian noise added to each coordinate (default 0.05). */
+  noise?: number;
+  /** Seed (default 0). */
+  seed?: number;
+  /** How many turns each spiral makes (default 1.5). */
+  turns?: number;
+}
+
+/**
+ * Two interleaved spirals in the plane, class 0 and class 1: a classic problem
+ * that no linear model solves. Points lie within about [−1, 1]², in a shuffled order.
+ */
+export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
+  const n = checkCount("twoSpirals", "n", options.n ?? 400, 2);
+  const noise = checkNonNegative("twoSpirals", "noise", options.noise ?? 0.05);
+  const turns = checkNonNegative("twoSpirals", "turns", options.turns ?? 1.5);
+  const rng = new Rng(`two-spirals/${options.seed ?? 0}`);
+  const points: Array<[number, number, number]> = [];
+  for (let i = 0; i < n; i++) {
+    const label = i % 2;
+    const t = rng.uniform(0.05, 1); //                                   position along the spiral
+    const angle = t * turns * 2 * Math.PI + label * Math.PI; //         the second spiral is the first, rotated 180°
+    const x = t * Math.cos(angle) + rng.normal(0, noise);
+    const y = t * Math.sin(angle) + rng.normal(0, noise);
+    points.push([x, y, label]);
+  }
+  return fromPoints(rng.shuffle(points), 2, 2, `two spirals (${n})`);
+}
+
+export interface GaussianBlobsOptions {
+  /** Number of points in all, spread evenly over the blobs (default 300). */
+  n?: number;
+  /** The number of blobs (centers drawn uniformly in [−5, 5]^dims), or the centers themselves (default 3). */
+  centers?: number | number[][];
+  /** Standard deviation of every blob (default 1). */
+  std?: number;
+  /** Seed (default 0). */
+  seed?: number;
+  /** Dimension of the points when centers is a number (default 2). */
+  dims?: number;
+}
+
+/** Isotropic Gaussian blobs, one class per blob (like scikit-learn's make_blobs), in a shuffled order. */
+export function gaussianBlobs(options: GaussianBlobsOptions = {}): Dataset {
+  const n = checkCount("gaussianBlobs", "n", options.n ?? 300, 1);
+  const std = checkNonNegative("gaussianBlobs", "std", options.std ?? 1);
+  const rng = new Rng(`gaussian-blobs/${options.seed ?? 0}`);
+  const centers = blobCenters(options, rng);
+  const dims = centers[0].length;
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const label = i % centers.length;
+    rows.push([...centers[label].map((c) => c + rng.normal(0, std)), label]);
+  }
+  return fromPoints(rng.shuffle(rows), dims, centers.length, `gaussian blobs (${n}, ${centers.length} centers)`);
+}
+
+function blobCenters(options: GaussianBlobsOptions, rng: Rng): number[][] {
+  const centers = options.centers ?? 3;
+  if (Array.isArray(centers)) {
+    if (centers.length === 0) throw new RangeError("gaussianBlobs: centers must list at least one center");
+    const dims = centers[0].length;
+    centers.forEach((c, i) => {
+      if (c.length !== dims || dims === 0) {
+        throw new RangeError(`gaussianBlobs: every center needs ${dims || "≥ 1"} coordinates, center ${i} has ${c.length}`);
+      }
+    });
+    if (options.dims !== undefined && options.dims !== dims) {
+      throw new RangeError(`gaussianBlobs: dims is ${options.dims} but the centers have ${dims} coordinates`);
+    }
+    return centers.map((c) => c.slice());
+  }
+  const k = checkCount("gaussianBlobs", "centers", centers, 1);
+  const dims = checkCount("gaussianBlobs", "dims", options.dims ?? 2, 1);
+  return Array.from({ length: k }, () => Array.from({ length: dims }, () => rng.uniform(-5, 5)));
+}
+
+/** Rows of [features…, label] into a Dataset. */
+function fromPoints(rows: number[][], dims: number, numClasses: number, name: string): Dataset {
+  const x = new Matrix(rows.length, dims);
+  rows.forEach((r, i) => x.data.set(r.slice(0, dims), i * dims));
+  const y = rows.map((r) => r[dims]);
+  return { x, y, numClasses, name };
+}
+
+function checkCount(where: string, what: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`${where}: ${what} must be an integer ≥ ${min}, got ${v}`);
+  return v;
+}
+
+function checkNonNegative(where: string, what: string, v: number): number {
+  if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${where}: ${what} must be a finite number ≥ 0, got ${v}`);
+  return v;
+}

@@ -1,0 +1,70 @@
+import { Matrix } from "../tensor/matrix";
+import { ShapeError } from "../tensor/shape-error";
+import { logSumExp, softmax } from "./softmax";
+
+/** What forward keeps for backward. */
+interface Saved {
+  probs: Matrix;
+  targets: number[];
+}
+
+/**
+ * Softmax cross-entropy for classification, like torch.nn.CrossEntropyLoss:
+ * raw scores (logits) in, class indices as targets, the MEAN over the batch out.
+ *
+ *   loss = (1/N) Σᵢ −log softmax(zᵢ)[yᵢ] = (1/N) Σᵢ (logsumexp(zᵢ) − zᵢ,yᵢ)
+ *   ∂loss/∂z = (softmax(z) − onehot(y)) / N
+ */
+export class CrossEntropyLoss {
+  private saved: Saved | null = null;
+
+  forward(logits: Matrix, targets: ArrayLike<number>): number {
+    const labels = checkTargets(logits, targets);
+    const C = logits.cols;
+    let total = 0;
+    for (let i = 0; i < logits.rows; i++) {
+      const lse = logSumExp(logits.data, i * C, C); //         log Σⱼ e^zᵢⱼ, stably
+      total += lse - logits.data[i * C + labels[i]]; //        −log pᵢ,yᵢ
+    }
+    this.saved = { probs: softmax(logits), targets: labels };
+    return total / logits.rows; //                             mean over the batch
+  }
+
+  /** ∂loss/∂logits = (softmax − onehot) / N. */
+  backward(): Matrix {
+    if (this.saved === null) throw new Error("CrossEntropyLoss.backward: call forward(logits, targets) before backward()");
+    const { probs, targets } = this.saved;
+    const grad = probs.clone();
+    targets.forEach((y, i) => (grad.data[i * grad.cols + y] -= 1)); // softmax − onehot
+    return grad.scaleInPlace(1 / probs.rows); //                       … / N
+  }
+
+  toString(): string {
+    return "CrossEntropyLoss";
+  }
+}
+
+/** Targets must be one class index in [0, C) per row of logits. */
+function checkTargets(logits: Matrix, targets: ArrayLike<number>): number[] {
+  const C = logits.cols;
+  if (logits.rows < 1 || C < 1) {
+    throw new ShapeError("CrossEntropyLoss.forward", "logits [batch ≥ 1, classes ≥ 1]", logits.shapeString());
+  }
+  if (targets.length !== logits.rows) {
+    throw new ShapeError(
+      "CrossEntropyLoss.forward",
+      `${logits.rows} targets (one class index per row of logits ${logits.shapeString()})`,
+      `${targets.length} targets`,
+    );
+  }
+  const labels = Array.from(targets);
+  labels.forEach((y, i) => {
+    if (!Number.isInteger(y) || y < 0 || y >= C) {
+      throw new RangeError(
+        `CrossEntropyLoss.forward: target ${i} is ${y}, but a class index must be an integer in [0, ${C}) ` +
+          `for logits with ${C} columns`,
+      );
+    }
+  });
+  return labels;
+}

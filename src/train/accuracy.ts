@@ -1,0 +1,16 @@
+import { Matrix } from "../tensor/matrix";
+import { ShapeError } from "../tensor/shape-error";
+
+/** The fraction of rows whose largest logit is at the true label (0 … 1). */
+export function accuracy(logits: Matrix, labels: ArrayLike<number>): number {
+  if (labels.length !== logits.rows) {
+    throw new ShapeError("accuracy", `${logits.rows} labels (one per row of logits ${logits.shapeString()})`, `${labels.length} labels`);
+  }
+  if (logits.rows === 0) return 0;
+  const predicted = logits.argmaxRows();
+  let correct = 0;
+  predicted.forEach((p, i) => {
+    if (p === labels[i]) correct += 1;
+  });
+  return correct / logits.rows;
+}
