@@ -1,1 +1,52 @@
-// Placeholder replaced by the kernel installer (see tools/kernel.ts).
+#!/usr/bin/env node
+/**
+ * npm postinstall: registers the project-local Jupyter kernelspec for tslab.
+ *
+ * Writes <root>/.jupyter/share/jupyter/kernels/bnlab-tslab/kernel.json pointing at this project's
+ * node_modules/.bin/tslab. Plain Node with builtins only (tsx may not be installed yet), and it
+ * never fails the install: problems are printed as warnings.
+ *
+ * Must stay in sync with src/course/kernel/kernelspec.ts (test/kernelspec.test.ts compares them).
+ */
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const KERNEL_NAME = "bnlab-tslab";
+const KERNEL_DISPLAY_NAME = "TypeScript (bnlab)";
+const KERNEL_LANGUAGE = "typescript";
+
+function kernelspec(root) {
+  return {
+    argv: [path.join(root, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    display_name: KERNEL_DISPLAY_NAME,
+    language: KERNEL_LANGUAGE,
+    interrupt_mode: "signal",
+  };
+}
+
+function install(root) {
+  const dir = path.join(root, ".jupyter", "share", "jupyter", "kernels", KERNEL_NAME);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelspec(root), null, 2) + "\n");
+  return dir;
+}
+
+function main() {
+  const root = path.resolve(__dirname, "..");
+  try {
+    const dir = install(root);
+    if (!fs.existsSync(path.join(root, "node_modules", "tslab", "bin", "tslab"))) {
+      console.warn(`bnlab: warning: node_modules/tslab is missing; the kernelspec in ${dir} will not start until it is installed`);
+    }
+    console.log(`bnlab: Jupyter kernel "${KERNEL_NAME}" registered in ${dir}`);
+    console.log("bnlab: run `npm start` to open the course in Jupyter");
+  } catch (err) {
+    console.warn(`bnlab: warning: could not register the Jupyter kernel: ${err && err.message ? err.message : err}`);
+    console.warn("bnlab: `npm start` will try again");
+  }
+}
+
+module.exports = { KERNEL_NAME, KERNEL_DISPLAY_NAME, KERNEL_LANGUAGE, kernelspec, install };
+
+if (require.main === module) main();
