@@ -119,7 +119,7 @@ export abstract class Module {
   /** Throw unless forward ran before backward and dy has the output's shape. */
   protected checkGrad<T>(saved: T | null, dy: Matrix, rows: number, cols: number): T {
     if (saved === null) {
-      throw new Error(`${this.toString()}.backward: call forward() in training mode before backward()`);
+      throw new Error(`${this.toString()}.backward: call forward() before backward() (backward uses what forward saved)`);
     }
     if (dy.rows !== rows || dy.cols !== cols) {
       throw new ShapeError(`${this.toString()}.backward`, `dy of shape [${rows}, ${cols}] (the output's shape)`, dy.shapeString());

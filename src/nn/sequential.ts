@@ -63,9 +63,13 @@ export class Sequential extends Module {
   }
 }
 
+/** Prefix the layer's position; nested Sequentials give a path like parameter names: "Sequential layer 3.1: …". */
 function withLayerContext(e: unknown, index: number): unknown {
-  if (e instanceof Error && !e.message.startsWith("Sequential layer ")) {
-    e.message = `Sequential layer ${index}: ${e.message}`;
+  if (e instanceof Error) {
+    const inner = /^Sequential layer ([\d.]+): /.exec(e.message);
+    e.message = inner
+      ? `Sequential layer ${index}.${inner[1]}: ${e.message.slice(inner[0].length)}`
+      : `Sequential layer ${index}: ${e.message}`;
   }
   return e;
 }
