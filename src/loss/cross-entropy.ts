@@ -51,10 +51,9 @@ function checkTargets(logits: Matrix, targets: ArrayLike<number>): number[] {
     throw new ShapeError("CrossEntropyLoss.forward", "logits [batch ≥ 1, classes ≥ 1]", logits.shapeString());
   }
   if (targets.length !== logits.rows) {
-    throw new ShapeError(
-      "CrossEntropyLoss.forward",
-      `${logits.rows} targets (one class index per row of logits ${logits.shapeString()})`,
-      `${targets.length} targets`,
+    throw new RangeError(
+      `CrossEntropyLoss.forward: expected ${logits.rows} targets (one class index per row of logits ` +
+        `${logits.shapeString()}), got ${targets.length}`,
     );
   }
   const labels = Array.from(targets);

@@ -1,10 +1,9 @@
 import { Matrix } from "../tensor/matrix";
-import { ShapeError } from "../tensor/shape-error";
 
 /** The fraction of rows whose largest logit is at the true label (0 … 1). */
 export function accuracy(logits: Matrix, labels: ArrayLike<number>): number {
   if (labels.length !== logits.rows) {
-    throw new ShapeError("accuracy", `${logits.rows} labels (one per row of logits ${logits.shapeString()})`, `${labels.length} labels`);
+    throw new RangeError(`accuracy: expected ${logits.rows} labels (one per row of logits ${logits.shapeString()}), got ${labels.length}`);
   }
   if (logits.rows === 0) return 0;
   const predicted = logits.argmaxRows();
