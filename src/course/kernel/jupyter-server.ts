@@ -1,0 +1,124 @@
+/**
+ * Starting a Jupyter server (JupyterLab or the classic notebook) for the course: bound to
+ * 127.0.0.1, token auth on (a random token via JUPYTER_TOKEN unless one is set), rooted at the
+ * project, opening notebooks/, with JUPYTER_PATH pointing at the project-local kernelspec.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import type { FrontendKind } from "./frontend-plan";
+import { killGroup } from "./cleanup";
+import { ensureKernelspec, jupyterEnv } from "./kernelspec";
+import { projectRoot } from "./project-root";
+
+export interface JupyterServerOptions {
+  command: string;
+  kind: FrontendKind;
+  root?: string;
+  /** Port to listen on; default 8888 (Jupyter moves on to the next free one if taken). */
+  port?: number;
+  /** Open a browser (default false: --no-browser). */
+  browser?: boolean;
+  /** Folder (relative to root) to open. */
+  openPath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Receives the server's log output (default: dropped). */
+  onLog?(chunk: string): void;
+  /** How long to wait for the server to answer (default 90 s). */
+  startTimeoutMs?: number;
+}
+
+export interface JupyterServer {
+  kind: FrontendKind;
+  pid: number;
+  port: number;
+  token: string;
+  /** Base URL, e.g. http://127.0.0.1:8888/ */
+  baseUrl: string;
+  /** The URL to open, with the token: .../lab/tree/notebooks?token=... */
+  url: string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** The command-line arguments for a front end (pure, for tests). */
+export function serverArgs(kind: FrontendKind, opts: { root: string; port: number; browser: boolean; openPath: string; asRoot?: boolean }): string[] {
+  const app = kind === "lab" ? "ServerApp" : "NotebookApp";
+  const dirFlag = kind === "lab" ? `--ServerApp.root_dir=${opts.root}` : `--NotebookApp.notebook_dir=${opts.root}`;
+  return [
+    "--ip=127.0.0.1",
+    `--port=${opts.port}`,
+    ...(opts.browser ? [] : ["--no-browser"]),
+    dirFlag,
+    `--${app}.default_url=${openUrlPath(kind, opts.openPath)}`,
+    // Jupyter refuses to run as root without it (containers, CI).
+    ...(opts.asRoot ? ["--allow-root"] : []),
+  ];
+}
+
+export function openUrlPath(kind: FrontendKind, openPath: string): string {
+  const clean = openPath.replace(/^\/+|\/+$/g, "");
+  return kind === "lab" ? `/lab/tree/${clean}` : `/tree/${clean}`;
+}
+
+/** Finds "http://127.0.0.1:PORT/" in the server log. */
+export function parseServerPort(log: string): number | null {
+  const m = /https?:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+  return m ? Number(m[1]) : null;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function startJupyterServer(opts: JupyterServerOptions): Promise<JupyterServer> {
+  const root = opts.root ?? projectRoot();
+  ensureKernelspec(root);
+  const baseEnv = opts.env ?? process.env;
+  const token = baseEnv.JUPYTER_TOKEN || randomBytes(24).toString("hex");
+  const env: NodeJS.ProcessEnv = { ...jupyterEnv(baseEnv, root), JUPYTER_TOKEN: token };
+  delete env.NODE_OPTIONS;
+  const openPath = opts.openPath ?? "notebooks";
+  const args = serverArgs(opts.kind, { root, port: opts.port ?? 8888, browser: opts.browser ?? false, openPath, asRoot: process.getuid?.() === 0 });
+  const child: ChildProcess = spawn(opts.command, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const onData = (chunk: Buffer): void => {
+    const text = chunk.toString();
+    log = (log + text).slice(-20_000);
+    opts.onLog?.(text);
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  let done = false;
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("exit", (code) => resolve(code));
+  }).then((code) => {
+    done = true;
+    return code;
+  });
+  const pid = child.pid ?? -1;
+  const stop = async (): Promise<void> => {
+    if (done) return;
+    killGroup(pid, "SIGTERM"); // Jupyter shuts its kernels down on SIGTERM
+    const timer = setTimeout(() => killGroup(pid, "SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 90_000);
+  while (Date.now() < deadline && !done) {
+    const port = parseServerPort(log);
+    if (port && (await answers(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`))) {
+      const baseUrl = `http://127.0.0.1:${port}/`;
+      const url = `http://127.0.0.1:${port}${openUrlPath(opts.kind, openPath)}?token=${token}`;
+      return { kind: opts.kind, pid, port, token, baseUrl, url, exited, stop };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`${opts.command} did not start${done ? " (it exited)" : " in time"}. Its output:\n${log}`);
+}
