@@ -1,0 +1,259 @@
+/**
+ * `npm run bench`: how fast does the reference MLP train, with and without BN,
+ * compared with PyTorch on this machine?
+ *
+ * The model is Ioffe & Szegedy's MNIST net: 784-100-100-100-10, sigmoid,
+ * batch 60, plain SGD (lr 0.1), float64, built from the library's own layers.
+ * A step is zeroGrad → forward → cross-entropy → backward → SGD step.
+ *
+ * When Debian's python3-torch is importable, bench/torch_bench.py runs the same
+ * model in PyTorch (float64 and float32, one thread, OPENBLAS_NUM_THREADS=1) in
+ * a child process, and the two take turns for a few rounds so that both see
+ * the same machine conditions. Figures are medians over the rounds.
+ *
+ *   npm run bench                      a table
+ *   npm run bench -- --json            … and one JSON object on the last line
+ *   npm run bench -- --rounds 5 --seconds 2 --kernel js --mnist --no-torch
+ */
+import { spawn, ChildProcessWithoutNullStreams } from "child_process";
+import * as path from "path";
+import * as readline from "readline";
+import { Matrix } from "../src/tensor/matrix";
+import { kernel, useKernel, jsKernel, Kernel } from "../src/tensor/kernel";
+import { Sequential } from "../src/nn/sequential";
+import { Linear } from "../src/nn/linear";
+import { BatchNorm1d } from "../src/nn/batchnorm";
+import { Sigmoid } from "../src/nn/activations";
+import { Module } from "../src/nn/module";
+import { Rng } from "../src/random/rng";
+import { CrossEntropyLoss } from "../src/loss/cross-entropy";
+import { SGD } from "../src/optim/sgd";
+import { loadMnist } from "../src/data/mnist";
+
+const SIZES = [784, 100, 100, 100, 10];
+const BATCH = 60;
+const NUM_BATCHES = 50;
+const LR = 0.1;
+
+interface Options {
+  json: boolean;
+  rounds: number;
+  seconds: number;
+  torch: boolean;
+  kernel: string | null;
+  mnist: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { json: false, rounds: 3, seconds: 1.5, torch: true, kernel: null, mnist: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--json") options.json = true;
+    else if (a === "--no-torch") options.torch = false;
+    else if (a === "--rounds") options.rounds = Number(argv[++i]);
+    else if (a === "--seconds") options.seconds = Number(argv[++i]);
+    else if (a === "--kernel") options.kernel = argv[++i];
+    else if (a === "--mnist") options.mnist = true;
+    else throw new Error(`bench: unknown argument ${a} (use --json, --rounds N, --seconds S, --kernel NAME, --mnist, --no-torch)`);
+  }
+  return options;
+}
+
+/** Linear → [BatchNorm1d] → Sigmoid for every hidden layer, then Linear. */
+function referenceMlp(bn: boolean): Sequential {
+  const rng = new Rng("bench/mlp");
+  const layers: Module[] = [];
+  for (let i = 0; i + 1 < SIZES.length; i++) {
+    layers.push(new Linear(SIZES[i], SIZES[i + 1], { rng }));
+    if (i + 2 < SIZES.length) {
+      if (bn) layers.push(new BatchNorm1d(SIZES[i + 1]));
+      layers.push(new Sigmoid());
+    }
+  }
+  return new Sequential(...layers);
+}
+
+interface Batch {
+  x: Matrix;
+  y: number[];
+}
+
+/**
+ * NUM_BATCHES minibatches: uniform random inputs in [0, 1) by default, like the
+ * PyTorch side, or real MNIST digits with --mnist. Dense random inputs are the
+ * fair comparison (MNIST's zero pixels can be skipped), and loading the mnist
+ * package costs ~160 MB of memory that would swamp the training's own.
+ */
+function makeBatches(mnist: boolean): { batches: Batch[]; data: string } {
+  const rng = new Rng("bench/batches");
+  try {
+    if (!mnist) throw new Error("random inputs");
+    const { train } = loadMnist({ seed: 0 });
+    const batches: Batch[] = [];
+    for (let b = 0; b < NUM_BATCHES; b++) {
+      const idx = Array.from({ length: BATCH }, () => Math.floor(rng.uniform(0, train.y.length)));
+      batches.push({ x: train.x.selectRows(idx), y: idx.map((i) => train.y[i]) });
+    }
+    return { batches, data: "MNIST" };
+  } catch {
+    const batches: Batch[] = [];
+    for (let b = 0; b < NUM_BATCHES; b++) {
+      const x = new Matrix(BATCH, SIZES[0]);
+      for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform(0, 1);
+      batches.push({ x, y: Array.from({ length: BATCH }, () => Math.floor(rng.uniform(0, 10))) });
+    }
+    return { batches, data: "random" };
+  }
+}
+
+type Step = (k: number) => number;
+
+function makeStep(bn: boolean, batches: Batch[]): Step {
+  const model = referenceMlp(bn).train();
+  const lossFn = new CrossEntropyLoss();
+  const opt = new SGD(model.parameters(), { lr: LR });
+  return (k) => {
+    const { x, y } = batches[k % batches.length];
+    opt.zeroGrad();
+    const loss = lossFn.forward(model.forward(x), y);
+    model.backward(lossFn.backward());
+    opt.step();
+    return loss;
+  };
+}
+
+/** Run steps for about `seconds`; steps per second. */
+function timeSteps(step: Step, seconds: number): number {
+  let steps = 0;
+  let checksum = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < seconds) {
+    for (let i = 0; i < 10; i++) checksum += step(steps++);
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  }
+  if (!Number.isFinite(checksum)) throw new Error("bench: the loss diverged");
+  return steps / elapsed;
+}
+
+// ---- the PyTorch child --------------------------------------------------------
+
+class TorchRunner {
+  private readonly lines: AsyncIterableIterator<string>;
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, lines: AsyncIterableIterator<string>, readonly info: string) {
+    this.lines = lines;
+  }
+
+  /** Null when python3-torch is missing or fails to start. */
+  static async start(): Promise<TorchRunner | null> {
+    const script = path.join(__dirname, "torch_bench.py");
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn("/usr/bin/python3", [script], {
+        env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+      });
+    } catch {
+      return null;
+    }
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", () => undefined);
+    const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    if (first.done) {
+      if (stderr.trim()) process.stderr.write(`bench: PyTorch not available (${stderr.trim().split("\n").pop()})\n`);
+      return null;
+    }
+    const ready = JSON.parse(first.value) as { torch: string; threads: number };
+    return new TorchRunner(child, lines, `PyTorch ${ready.torch}, ${ready.threads} thread, OPENBLAS_NUM_THREADS=1`);
+  }
+
+  async run(variant: string, seconds: number): Promise<number> {
+    this.child.stdin.write(`run ${variant} ${seconds}\n`);
+    const next = await this.lines.next();
+    if (next.done) throw new Error("bench: the PyTorch process ended early");
+    const r = JSON.parse(next.value) as { steps: number; seconds: number };
+    return r.steps / r.seconds;
+  }
+
+  stop(): void {
+    this.child.stdin.end("quit\n");
+  }
+}
+
+// ---- main ---------------------------------------------------------------------
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.kernel !== null) useKernel(pickKernel(options.kernel));
+  const log = (s: string) => console.log(s);
+
+  const { batches, data } = makeBatches(options.mnist);
+  const ours: Record<string, Step> = { bn: makeStep(true, batches), plain: makeStep(false, batches) };
+  for (const step of Object.values(ours)) timeSteps(step, 0.3); // warm-up (JIT)
+
+  const torch = options.torch ? await TorchRunner.start() : null;
+  const torchVariants = ["bn64", "plain64", "bn32", "plain32"];
+  log(`reference MLP ${SIZES.join("-")} sigmoid, batch ${BATCH}, SGD lr ${LR}, ${data} inputs`);
+  log(`ours: kernel "${kernel().name}", float64, Node ${process.version}` + (torch ? `; theirs: ${torch.info}` : "; PyTorch not run"));
+
+  const samples: Record<string, number[]> = {};
+  const record = (key: string, v: number) => (samples[key] ??= []).push(v);
+  for (let r = 0; r < options.rounds; r++) {
+    const cells: string[] = [];
+    for (const key of ["bn", "plain"]) {
+      const v = timeSteps(ours[key], options.seconds);
+      record(key, v);
+      cells.push(`ours ${key} ${v.toFixed(0)}`);
+    }
+    if (torch) {
+      for (const key of torchVariants) {
+        const v = await torch.run(key, options.seconds);
+        record(key, v);
+        cells.push(`torch ${key} ${v.toFixed(0)}`);
+      }
+    }
+    log(`round ${r + 1}: ${cells.join(", ")} steps/s`);
+  }
+  torch?.stop();
+
+  const result: Record<string, unknown> = { bn: round1(median(samples.bn)), plain: round1(median(samples.plain)) };
+  log("");
+  log(`ours  with BN ${median(samples.bn).toFixed(0)} steps/s, without BN ${median(samples.plain).toFixed(0)} steps/s (median of ${options.rounds})`);
+  if (torch) {
+    const t = Object.fromEntries(torchVariants.map((k) => [k, round1(median(samples[k]))]));
+    const ratio = { bn: round3(median(samples.bn) / median(samples.bn64)), plain: round3(median(samples.plain) / median(samples.plain64)) };
+    const ratio32 = { bn: round3(median(samples.bn) / median(samples.bn32)), plain: round3(median(samples.plain) / median(samples.plain32)) };
+    log(`torch with BN ${t.bn64} (f64) ${t.bn32} (f32), without BN ${t.plain64} (f64) ${t.plain32} (f32) steps/s`);
+    log(`ours / PyTorch float64: with BN ${ratio.bn.toFixed(2)}×, without BN ${ratio.plain.toFixed(2)}×`);
+    log(`ours / PyTorch float32: with BN ${ratio32.bn.toFixed(2)}×, without BN ${ratio32.plain.toFixed(2)}×`);
+    result.torch = t;
+    result.ratio = ratio;
+    result.ratio32 = ratio32;
+  }
+  const peakRssMb = round1(process.resourceUsage().maxRSS / 1024);
+  log(`peak RSS (this process) ${peakRssMb} MB`);
+  result.peakRssMb = peakRssMb;
+  result.kernel = kernel().name;
+  if (options.json) console.log(JSON.stringify(result));
+}
+
+function pickKernel(name: string): Kernel {
+  if (name === jsKernel.name) return jsKernel;
+  if (name === kernel().name) return kernel();
+  throw new Error(`bench: unknown kernel "${name}" (available: ${jsKernel.name}, ${kernel().name})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
