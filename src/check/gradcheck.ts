@@ -151,6 +151,10 @@ export interface GradcheckModuleOptions extends GradcheckOptions {
  * running statistics each time (BatchRenorm1d's output depends on them) — and
  * again at the end, together with the parameters' `grad`s. x is not modified.
  *
+ * Two layers need help: Dropout in training mode draws a new mask each forward
+ * (re-seed it in `beforeForward`), and BatchRenorm1d's backward deliberately
+ * ignores how r and d depend on the batch (call `freezeCorrection()` first).
+ *
  *   gradcheckModule(new BatchNorm1d(4), x)  // { ok: true, maxRelativeError: 3e-10, entries: [dx, weight, bias] }
  */
 export function gradcheckModule(module: Module, x: Matrix, options: GradcheckModuleOptions = {}): GradcheckResult {

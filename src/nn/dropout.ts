@@ -3,7 +3,11 @@ import { Rng } from "../random/rng";
 import { Module } from "./module";
 
 export interface DropoutOptions {
-  /** The generator that draws the masks (default: a fixed seed, so runs repeat). */
+  /**
+   * The generator that draws the masks (default: a fixed seed, so runs repeat). Every
+   * default Dropout starts from the same seed, so give each layer its own stream
+   * when a network has several: `{ rng: rng.fork("dropout1") }`.
+   */
   rng?: Rng;
 }
 
