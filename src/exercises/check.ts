@@ -1,0 +1,55 @@
+import { CheckResult } from "./check-result";
+import { quietInNotebook, report } from "./report";
+import { BatchStatsFn, checkBatchStats } from "./checkers/batch-stats";
+import { NormalizeFn, checkNormalize } from "./checkers/normalize";
+import { BatchNormForwardFn, checkBatchNormForward } from "./checkers/batchnorm-forward";
+import { BatchNormBackwardFn, checkBatchNormBackward } from "./checkers/batchnorm-backward";
+import { RecoverIdentityFn, checkRecoverIdentity } from "./checkers/recover-identity";
+import { UpdateRunningStatsFn, checkUpdateRunningStats } from "./checkers/running-stats";
+import { NewBatchWeightFn, checkNewBatchWeight } from "./checkers/new-batch-weight";
+import { ForwardWithModeFn, checkForwardWithMode } from "./checkers/forward-with-mode";
+import { EvaluateAccuracyFn, checkEvaluateAccuracy } from "./checkers/evaluate-accuracy";
+import { GuardBatchFn, checkGuardBatch } from "./checkers/guard-batch";
+import { BatchMeanStdFn, checkBatchMeanStd } from "./checkers/batch-mean-std";
+
+/** Print the report (and the grader's line) and return the result, shown as nothing by tslab. */
+function shown(result: CheckResult): CheckResult {
+  report(result);
+  return quietInNotebook(result);
+}
+
+/**
+ * The notebook-facing checkers: `check.batchStats(batchStats)` in a visible check cell prints
+ * "✓ …" or "✗ …" with the diagnosis, then the grader's BNLAB_CHECK line, and returns the result.
+ * They never throw because of the learner's code.
+ */
+export const check = {
+  batchStats: (fn: BatchStatsFn): CheckResult => shown(checkBatchStats(fn)),
+  normalize: (fn: NormalizeFn): CheckResult => shown(checkNormalize(fn)),
+  batchNormForward: (fn: BatchNormForwardFn): CheckResult => shown(checkBatchNormForward(fn)),
+  batchNormBackward: (fn: BatchNormBackwardFn): CheckResult => shown(checkBatchNormBackward(fn)),
+  recoverIdentity: (fn: RecoverIdentityFn): CheckResult => shown(checkRecoverIdentity(fn)),
+  updateRunningStats: (fn: UpdateRunningStatsFn): CheckResult => shown(checkUpdateRunningStats(fn)),
+  newBatchWeight: (fn: NewBatchWeightFn): CheckResult => shown(checkNewBatchWeight(fn)),
+  forwardWithMode: (fn: ForwardWithModeFn): CheckResult => shown(checkForwardWithMode(fn)),
+  evaluateAccuracy: (fn: EvaluateAccuracyFn): CheckResult => shown(checkEvaluateAccuracy(fn)),
+  guardBatch: (fn: GuardBatchFn): CheckResult => shown(checkGuardBatch(fn)),
+  batchMeanStd: (fn: BatchMeanStdFn): CheckResult => shown(checkBatchMeanStd(fn)),
+};
+
+/** The pure checkers by exercise id (for the grader and hidden tests). */
+export const checkers = {
+  batchStats: checkBatchStats,
+  normalize: checkNormalize,
+  batchNormForward: checkBatchNormForward,
+  batchNormBackward: checkBatchNormBackward,
+  recoverIdentity: checkRecoverIdentity,
+  updateRunningStats: checkUpdateRunningStats,
+  newBatchWeight: checkNewBatchWeight,
+  forwardWithMode: checkForwardWithMode,
+  evaluateAccuracy: checkEvaluateAccuracy,
+  guardBatch: checkGuardBatch,
+  batchMeanStd: checkBatchMeanStd,
+};
+
+export type ExerciseId = keyof typeof checkers;

@@ -1,0 +1,52 @@
+import { Matrix } from "../../tensor/matrix";
+import { CheckResult } from "../check-result";
+import { CheckSpec, runCheck } from "../engine";
+import { callLearner, expectNumber } from "../learner-code";
+
+/**
+ * Exercise: the standard deviation of the mean of a batch of B independent examples of a feature
+ * whose standard deviation is sigma (the noise in batch norm's μ).
+ */
+export type BatchMeanStdFn = (sigma: number, batchSize: number) => number;
+
+interface Input {
+  sigma: number;
+  batchSize: number;
+}
+
+const CASES: Input[] = [
+  { sigma: 3, batchSize: 4 },
+  { sigma: 0.5, batchSize: 16 },
+  { sigma: 2, batchSize: 100 },
+  { sigma: 1.5, batchSize: 2 },
+];
+
+const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batchSize}`;
+const scalar = (v: number) => ({ std: Matrix.row([v]) });
+
+export const batchMeanStdSpec: CheckSpec<Input, BatchMeanStdFn> = {
+  exercise: "batchMeanStd",
+  title: "Spread of the batch mean (the 1/√B law)",
+  cases: CASES.map((input) => ({ label: describe(input), input })),
+  run(fn, input) {
+    const { result } = callLearner(fn, [input.sigma, input.batchSize], ["sigma", "batchSize"]);
+    return scalar(expectNumber(result, "The standard deviation"));
+  },
+  reference: (i) => scalar(i.sigma / Math.sqrt(i.batchSize)),
+  mistakes: [
+    { ids: ["mean-spread-one-over-b"], outputs: (i) => scalar(i.sigma / i.batchSize) },
+    { ids: ["mean-spread-constant"], outputs: (i) => scalar(i.sigma) },
+    {
+      ids: ["variance-std-confusion"],
+      message: "σ²/B is the variance of the batch mean; its standard deviation is the square root, σ/√B.",
+      outputs: (i) => scalar((i.sigma * i.sigma) / i.batchSize),
+    },
+  ],
+  passMessage: "The batch mean's standard deviation is σ/√B: four times the batch halves the noise.",
+  describeInput: describe,
+  labels: { std: "standard deviation" },
+};
+
+export function checkBatchMeanStd(fn: BatchMeanStdFn): CheckResult {
+  return runCheck(batchMeanStdSpec, fn);
+}

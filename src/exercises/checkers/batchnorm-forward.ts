@@ -1,0 +1,90 @@
+import { Matrix } from "../../tensor/matrix";
+import { Rng } from "../../random/rng";
+import { CheckResult } from "../check-result";
+import { formatMatrix, formatNumber, hang } from "../compare";
+import { CheckSpec, Mistake, runCheck } from "../engine";
+import { callLearner, expectMatrix } from "../learner-code";
+import { randomRow, statsBatches } from "../inputs";
+import { MisconceptionId } from "../misconceptions";
+import { NormalizeVariant, RIGHT, normalizeMistakes, normalizeVariant } from "../variants";
+import { SHAPE_HINT } from "./normalize";
+
+/** Exercise: y = γ·x̂ + β in training mode. */
+export type BatchNormForwardFn = (x: Matrix, gamma: Matrix, beta: Matrix, eps: number) => Matrix;
+
+interface Input {
+  x: Matrix;
+  gamma: Matrix;
+  beta: Matrix;
+  eps: number;
+}
+
+type Affine = "right" | "swapped" | "before" | "missing";
+
+const AFFINE_IDS: Record<Affine, MisconceptionId[]> = {
+  right: [],
+  swapped: ["gamma-beta-swapped"],
+  before: ["affine-before-normalize"],
+  missing: ["affine-missing"],
+};
+
+/** y for a normalization variant and a way of applying γ and β. */
+export function forwardVariant(input: Input, norm: NormalizeVariant, affine: Affine): Matrix {
+  const { x, gamma, beta, eps } = input;
+  if (affine === "before") return normalizeVariant(x.mul(gamma).add(beta), eps, norm);
+  const xhat = normalizeVariant(x, eps, norm);
+  if (affine === "swapped") return xhat.mul(beta).add(gamma);
+  if (affine === "missing") return xhat;
+  return xhat.mul(gamma).add(beta);
+}
+
+function mistakes(): Mistake<Input>[] {
+  const norms: Array<{ ids: MisconceptionId[]; variant: NormalizeVariant }> = [{ ids: [], variant: RIGHT }, ...normalizeMistakes()];
+  const out: Mistake<Input>[] = [];
+  for (const n of norms) {
+    for (const affine of ["right", "swapped", "before", "missing"] as const) {
+      const ids = [...n.ids, ...AFFINE_IDS[affine]];
+      if (ids.length === 0) continue;
+      out.push({ ids, outputs: (input: Input) => ({ y: forwardVariant(input, n.variant, affine) }) });
+    }
+  }
+  return out.sort((a, b) => a.ids.length - b.ids.length);
+}
+
+const EPS = [1e-5, 1e-3, 1e-5];
+
+function cases(): Array<{ label: string; input: Input }> {
+  const rng = new Rng("bnlab/exercises/batchNormForward/gamma-beta");
+  return statsBatches("bnlab/exercises/batchNormForward").map((b, i) => {
+    // γ away from 1 (one negative entry), β away from 0 and from γ
+    const gamma = randomRow(rng, b.x.cols, 0.5, 3);
+    gamma.set(0, b.x.cols - 1, -gamma.get(0, b.x.cols - 1));
+    const beta = randomRow(rng, b.x.cols, -4, -0.5);
+    return { label: `${b.label}, ε = ${formatNumber(EPS[i])}`, input: { x: b.x, gamma, beta, eps: EPS[i] } };
+  });
+}
+
+export const batchNormForwardSpec: CheckSpec<Input, BatchNormForwardFn> = {
+  exercise: "batchNormForward",
+  title: "Batch norm forward (y = γ·x̂ + β)",
+  cases: cases(),
+  run(fn, input) {
+    const { result } = callLearner(fn, [input.x, input.gamma, input.beta, input.eps], ["x", "gamma", "beta", "eps"]);
+    return { y: expectMatrix(result, "y", "N×D, the shape of x") };
+  },
+  reference: (input) => ({ y: forwardVariant(input, RIGHT, "right") }),
+  mistakes: mistakes(),
+  passMessage: "y = γ·x̂ + β with per-feature batch statistics, the biased variance and ε inside the root; checked on 3 batches with γ ≠ 1 and β ≠ 0.",
+  describeInput: (input) =>
+    [
+      hang("x = ", formatMatrix(input.x)),
+      hang("gamma = ", formatMatrix(input.gamma)),
+      hang("beta = ", formatMatrix(input.beta)),
+      `eps = ${formatNumber(input.eps)}`,
+    ].join("\n"),
+  shapeHint: SHAPE_HINT,
+};
+
+export function checkBatchNormForward(fn: BatchNormForwardFn): CheckResult {
+  return runCheck(batchNormForwardSpec, fn);
+}

@@ -1,0 +1,195 @@
+import { Matrix } from "../../tensor/matrix";
+import { Rng } from "../../random/rng";
+import { BatchNorm1d } from "../../nn/batchnorm";
+import { CheckResult } from "../check-result";
+import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
+import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { callLearner, expectMatrix, guarded } from "../learner-code";
+import { featureBatch, randomRow } from "../inputs";
+import { runningUpdate } from "./running-stats";
+import { RIGHT, normalizeVariant } from "../variants";
+
+/** The state of a batch-norm layer: parameters, running buffers and settings (PyTorch's meaning). */
+export interface BnState {
+  gamma: Matrix;
+  beta: Matrix;
+  runningMean: Matrix;
+  runningVar: Matrix;
+  /** Weight of the new batch (PyTorch's convention). */
+  momentum: number;
+  eps: number;
+}
+
+/**
+ * Exercise: batch norm's forward pass in both modes. Training: normalize with the batch's
+ * statistics and update state.runningMean / state.runningVar (in place, or by assigning new
+ * matrices). Evaluation: normalize with the running statistics and leave the state alone.
+ */
+export type ForwardWithModeFn = (state: BnState, x: Matrix, training: boolean) => Matrix;
+
+interface Input {
+  state: BnState;
+  /** A training batch, an evaluation batch, and a single example (evaluated alone). */
+  xTrain: Matrix;
+  xEval: Matrix;
+  xOne: Matrix;
+}
+
+const SINGLE = "evaluating a single example (a batch of one) in eval mode";
+
+/** The reference, from the library's BatchNorm1d (tested against PyTorch). */
+function reference(input: Input): Outputs {
+  const { state } = input;
+  const bn = new BatchNorm1d(state.gamma.cols, { eps: state.eps, momentum: state.momentum });
+  bn.gamma.copyFrom(state.gamma);
+  bn.beta.copyFrom(state.beta);
+  bn.runningMean.copyFrom(state.runningMean);
+  bn.runningVar.copyFrom(state.runningVar);
+  const yTrain = bn.forward(input.xTrain);
+  const meanAfterTrain = bn.runningMean.clone();
+  const varAfterTrain = bn.runningVar.clone();
+  bn.eval();
+  const yEval = bn.forward(input.xEval);
+  const yOne = bn.forward(input.xOne);
+  return {
+    yTrain,
+    meanAfterTrain,
+    varAfterTrain,
+    yEval,
+    meanAfterEval: bn.runningMean.clone(),
+    varAfterEval: bn.runningVar.clone(),
+    yOne,
+  };
+}
+
+function withStats(x: Matrix, mean: Matrix, variance: Matrix, s: BnState): Matrix {
+  return x.sub(mean).div(variance.map((v) => Math.sqrt(v + s.eps))).mul(s.gamma).add(s.beta);
+}
+
+function batchNormalized(x: Matrix, s: BnState): Matrix {
+  return normalizeVariant(x, s.eps, RIGHT).mul(s.gamma).add(s.beta);
+}
+
+const close = (a: Matrix, b: Matrix) => closeMatrices(a, b, DEFAULT_TOLERANCE);
+
+function update(input: Input, opts: { reversed?: boolean; biased?: boolean }): Outputs {
+  const s = input.state;
+  return runningUpdate({ running: { mean: s.runningMean, var: s.runningVar }, x: input.xTrain, momentum: s.momentum }, opts);
+}
+
+function mistakes(): Mistake<Input>[] {
+  const updated = (opts: { reversed?: boolean; biased?: boolean }) => (got: Outputs, input: Input) => {
+    const u = update(input, opts);
+    return close(got.meanAfterTrain, u.mean) && close(got.varAfterTrain, u.var);
+  };
+  return [
+    {
+      ids: ["running-stats-in-training"],
+      matches: (got, input) =>
+        close(got.yTrain, withStats(input.xTrain, input.state.runningMean, input.state.runningVar, input.state)) ||
+        close(got.yTrain, withStats(input.xTrain, got.meanAfterTrain, got.varAfterTrain, input.state)),
+    },
+    { ids: ["momentum-reversed", "biased-running-variance"], matches: updated({ reversed: true, biased: true }) },
+    { ids: ["momentum-reversed"], matches: updated({ reversed: true }) },
+    { ids: ["biased-running-variance"], matches: updated({ biased: true }) },
+    {
+      ids: ["running-updated-in-eval"],
+      matches: (got) => !close(got.meanAfterEval, got.meanAfterTrain) || !close(got.varAfterEval, got.varAfterTrain),
+    },
+    {
+      ids: ["batch-stats-in-eval"],
+      matches: (got, input) =>
+        close(got.yEval, batchNormalized(input.xEval, input.state)) ||
+        close(got.yOne, input.state.beta) ||
+        got.yOne.data.every((v) => Number.isNaN(v)),
+    },
+  ];
+}
+
+function cases(): Array<{ label: string; input: Input }> {
+  const rng = new Rng("bnlab/exercises/forwardWithMode");
+  const make = (means: number[], stds: number[], momentum: number, nTrain: number, nEval: number) => {
+    const d = means.length;
+    const state: BnState = {
+      gamma: randomRow(rng, d, 0.5, 2),
+      beta: randomRow(rng, d, -1, 1),
+      runningMean: randomRow(rng, d, -1, 1),
+      runningVar: randomRow(rng, d, 0.5, 2),
+      momentum,
+      eps: 1e-5,
+    };
+    return {
+      label: `a ${d}-feature layer (momentum ${momentum}): train on ${nTrain}×${d}, then evaluate ${nEval}×${d} and 1×${d}`,
+      input: {
+        state,
+        xTrain: featureBatch(rng, nTrain, means, stds),
+        xEval: featureBatch(rng, nEval, means, stds),
+        xOne: featureBatch(rng, 1, means, stds),
+      },
+    };
+  };
+  return [make([2, -1, 0.5], [1, 2, 0.5], 0.1, 4, 5), make([0, 3, 1, -2], [1.5, 0.5, 1, 2], 0.3, 6, 3)];
+}
+
+export const forwardWithModeSpec: CheckSpec<Input, ForwardWithModeFn> = {
+  exercise: "forwardWithMode",
+  title: "Batch norm in training and evaluation mode",
+  cases: cases(),
+  run(fn, input) {
+    const names = ["state", "x", "training"];
+    const train = guarded("training on a batch", () => callLearner(fn, [input.state, input.xTrain, true], names, ["state"]));
+    const afterTrain = train.args[0];
+    const meanAfterTrain = expectMatrix(afterTrain.runningMean, "state.runningMean after training", "1×D");
+    const varAfterTrain = expectMatrix(afterTrain.runningVar, "state.runningVar after training", "1×D");
+    const evalRun = guarded("evaluating a batch", () => callLearner(fn, [afterTrain, input.xEval, false], names, ["state"]));
+    const afterEval = evalRun.args[0];
+    const one = guarded(SINGLE, () => callLearner(fn, [afterEval, input.xOne, false], names, ["state"]));
+    return {
+      yTrain: expectMatrix(train.result, "The output in training mode", "N×D"),
+      meanAfterTrain: meanAfterTrain.clone(),
+      varAfterTrain: varAfterTrain.clone(),
+      yEval: expectMatrix(evalRun.result, "The output in eval mode", "N×D"),
+      meanAfterEval: expectMatrix(afterEval.runningMean, "state.runningMean after evaluating", "1×D"),
+      varAfterEval: expectMatrix(afterEval.runningVar, "state.runningVar after evaluating", "1×D"),
+      yOne: expectMatrix(one.result, "The output for a single example in eval mode", "1×D"),
+    };
+  },
+  reference,
+  mistakes: mistakes(),
+  onThrow: (error) =>
+    error.during === SINGLE
+      ? {
+          misconceptions: ["batch-stats-in-eval"],
+          message:
+            "Your function fails on a single example in evaluation mode. Evaluation normalizes with the running statistics, " +
+            "so one example is fine (that is how a deployed model makes one prediction).",
+        }
+      : null,
+  passMessage:
+    "Training normalizes with the batch statistics and updates the running ones (momentum = weight of the new batch, unbiased variance); " +
+    "evaluation uses the running statistics, leaves them alone, and works on a single example.",
+  describeInput: (input) =>
+    [
+      hang("gamma = ", formatMatrix(input.state.gamma)),
+      hang("beta = ", formatMatrix(input.state.beta)),
+      hang("runningMean = ", formatMatrix(input.state.runningMean)),
+      hang("runningVar = ", formatMatrix(input.state.runningVar)),
+      `momentum = ${input.state.momentum}, eps = ${formatNumber(input.state.eps)}`,
+      hang("training batch x = ", formatMatrix(input.xTrain)),
+      hang("eval batch x = ", formatMatrix(input.xEval)),
+      hang("single example x = ", formatMatrix(input.xOne)),
+    ].join("\n"),
+  labels: {
+    yTrain: "output in training mode",
+    meanAfterTrain: "running mean after the training step",
+    varAfterTrain: "running variance after the training step",
+    yEval: "output in eval mode",
+    meanAfterEval: "running mean after evaluating",
+    varAfterEval: "running variance after evaluating",
+    yOne: "output for a single example in eval mode",
+  },
+};
+
+export function checkForwardWithMode(fn: ForwardWithModeFn): CheckResult {
+  return runCheck(forwardWithModeSpec, fn);
+}

@@ -1,0 +1,47 @@
+import { Matrix } from "../../tensor/matrix";
+import { CheckResult } from "../check-result";
+import { formatMatrix, formatNumber, hang } from "../compare";
+import { CheckSpec, runCheck } from "../engine";
+import { callLearner, expectMatrix } from "../learner-code";
+import { statsBatches } from "../inputs";
+import { RIGHT, normalizeMistakes, normalizeVariant } from "../variants";
+
+/** Exercise: x̂ = (x − μ)/√(σ² + ε) with the batch's per-feature statistics. */
+export type NormalizeFn = (x: Matrix, eps: number) => Matrix;
+
+interface Input {
+  x: Matrix;
+  eps: number;
+}
+
+const EPS = [1e-5, 1e-3, 1e-5];
+
+export const SHAPE_HINT =
+  "A shape error often means statistics over the wrong axis: per-feature μ and σ² are 1×D rows (x.meanRows()), which broadcast over the N rows of x.";
+
+export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
+  exercise: "normalize",
+  title: "Normalize a batch (x̂)",
+  cases: statsBatches("bnlab/exercises/normalize").map((b, i) => ({
+    label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
+    input: { x: b.x, eps: EPS[i] },
+  })),
+  run(fn, input) {
+    const { result } = callLearner(fn, [input.x, input.eps], ["x", "eps"]);
+    return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
+  },
+  reference: (input) => ({ xhat: normalizeVariant(input.x, input.eps, RIGHT) }),
+  mistakes: normalizeMistakes().map(({ ids, variant }) => ({
+    ids,
+    outputs: (input: Input) => ({ xhat: normalizeVariant(input.x, input.eps, variant) }),
+  })),
+  passMessage:
+    "x̂ = (x − μ)/√(σ² + ε) per feature, biased variance, ε inside the root; checked on 3 batches, including a feature with variance near ε.",
+  describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
+  labels: { xhat: "x̂" },
+  shapeHint: SHAPE_HINT,
+};
+
+export function checkNormalize(fn: NormalizeFn): CheckResult {
+  return runCheck(normalizeSpec, fn);
+}

@@ -1,0 +1,91 @@
+import { Matrix } from "../../tensor/matrix";
+import { CheckResult } from "../check-result";
+import { formatMatrix, formatNumber, hang } from "../compare";
+import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { callLearner, expectMatrix, field } from "../learner-code";
+import { statsBatches } from "../inputs";
+import { MisconceptionId } from "../misconceptions";
+import { Axis, statsVariant } from "../variants";
+
+/** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
+export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
+
+interface Input {
+  x: Matrix;
+  eps: number;
+}
+
+const KEYS = ["gamma", "beta"] as const;
+
+/** γ as a function of the (biased or unbiased) variance. */
+type GammaRule = (variance: number, eps: number) => number;
+
+function recovery(input: Input, rule: GammaRule, opts: { unbiased?: boolean; axis?: Axis; swapped?: boolean } = {}): Outputs {
+  const s = statsVariant(input.x, { axis: opts.axis ?? "features", unbiased: opts.unbiased ?? false });
+  const gamma = s.variance.map((v) => rule(v, input.eps));
+  return opts.swapped ? { gamma: s.mu, beta: gamma } : { gamma, beta: s.mu };
+}
+
+const exact: GammaRule = (v, eps) => Math.sqrt(v + eps);
+
+function mistakes(): Mistake<Input>[] {
+  const m = (ids: MisconceptionId[], rule: GammaRule, opts: Parameters<typeof recovery>[2] = {}, message?: string): Mistake<Input> => ({
+    ids,
+    outputs: (input: Input) => recovery(input, rule, opts),
+    ...(message ? { message } : {}),
+  });
+  return [
+    m(
+      ["eps-forgotten"],
+      (v) => Math.sqrt(v),
+      {},
+      "γ = σ forgets ε. It is close, but not exact: batch norm divides by √(σ² + ε), so γ = σ gives back only " +
+        "σ/√(σ² + ε) of each deviation from the mean — about 71% for a feature whose variance equals ε. Exact recovery needs γ = √(σ² + ε).",
+    ),
+    m(["eps-outside-sqrt"], (v, eps) => Math.sqrt(v) + eps),
+    m(
+      ["variance-std-confusion"],
+      (v) => v,
+      {},
+      "Your γ is the variance σ²; x̂ was divided by a standard deviation, √(σ² + ε), so γ must multiply it back: γ = √(σ² + ε).",
+    ),
+    m(
+      ["variance-std-confusion"],
+      (v, eps) => v + eps,
+      {},
+      "Your γ is σ² + ε, a variance; x̂ was divided by its square root, so γ = √(σ² + ε).",
+    ),
+    m(["unbiased-variance"], exact, { unbiased: true }),
+    m(["unbiased-variance", "eps-forgotten"], (v) => Math.sqrt(v), { unbiased: true }),
+    m(
+      ["gamma-beta-swapped"],
+      exact,
+      { swapped: true },
+      "γ and β are swapped: γ (the scale) undoes the division, γ = √(σ² + ε); β (the shift) undoes the subtraction, β = μ.",
+    ),
+    m(["wrong-axis"], exact, { axis: "examples" }),
+  ];
+}
+
+export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
+  exercise: "recoverIdentity",
+  title: "γ and β that recover the input",
+  cases: statsBatches("bnlab/exercises/recoverIdentity").map((b) => ({ label: `${b.label}, ε = 1e-5`, input: { x: b.x, eps: 1e-5 } })),
+  run(fn, input) {
+    const { result } = callLearner(fn, [input.x, input.eps], ["x", "eps"]);
+    return {
+      gamma: expectMatrix(field(result, "gamma", KEYS), "gamma", "1×D, one per feature"),
+      beta: expectMatrix(field(result, "beta", KEYS), "beta", "1×D, one per feature"),
+    };
+  },
+  reference: (input) => recovery(input, exact),
+  mistakes: mistakes(),
+  passMessage:
+    "γ = √(σ² + ε) and β = μ make batch norm give back its input exactly (checked on 3 batches, including a feature whose variance is near ε).",
+  describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
+  labels: { gamma: "γ", beta: "β" },
+};
+
+export function checkRecoverIdentity(fn: RecoverIdentityFn): CheckResult {
+  return runCheck(recoverIdentitySpec, fn);
+}

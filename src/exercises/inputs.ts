@@ -1,0 +1,38 @@
+import { Matrix } from "../tensor/matrix";
+import { Rng } from "../random/rng";
+
+/**
+ * Test inputs the checkers run learners' code on. Seeded, so messages quote the same numbers every
+ * time. Batches are never square (a statistic over the wrong axis has the wrong shape) and small
+ * (N versus N − 1 matters); one feature has a variance near 1e-5 (where ε's placement matters).
+ */
+
+/** Column j drawn from N(means[j], stds[j]²). */
+export function featureBatch(rng: Rng, rows: number, means: readonly number[], stds: readonly number[]): Matrix {
+  const x = new Matrix(rows, means.length);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < means.length; j++) x.set(i, j, round(rng.normal(means[j], stds[j]), stds[j]));
+  }
+  return x;
+}
+
+/** A row of values, e.g. γ. */
+export function randomRow(rng: Rng, cols: number, low: number, high: number): Matrix {
+  return Matrix.row(Array.from({ length: cols }, () => round(rng.uniform(low, high), high - low)));
+}
+
+/** Keep 4 significant digits of the spread, so messages show short numbers. */
+function round(v: number, scale: number): number {
+  const q = Math.pow(10, Math.floor(Math.log10(Math.abs(scale))) - 3);
+  return Math.round(v / q) * q;
+}
+
+/** The three batches of the statistics exercises: 5×3 (with a tiny-variance feature), 2×4, 4×6. */
+export function statsBatches(seed: string): Array<{ label: string; x: Matrix }> {
+  const rng = new Rng(seed);
+  return [
+    { label: "a 5×3 batch (feature 2 has a variance near 1e-5)", x: featureBatch(rng, 5, [2, -1, 0.5], [1.5, 0.7, 0.003]) },
+    { label: "a 2×4 batch", x: featureBatch(rng, 2, [0, 1, -3, 4], [1, 2, 0.5, 3]) },
+    { label: "a 4×6 batch", x: featureBatch(rng, 4, [1, -2, 0, 3, 0.5, -1], [0.8, 1.2, 2, 0.4, 1, 0.01]) },
+  ];
+}
