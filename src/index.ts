@@ -63,3 +63,5 @@ export { mlp } from "./train/mlp";
 export type { MlpOptions, Activation, NormKind } from "./train/mlp";
 export { saveState, loadState, saveStateFile, loadStateFile } from "./state/state";
 export type { SavedState } from "./state/state";
+// Charts (figure builders, showFigure, liveTraining, theme colours): see src/charts/index.ts.
+export * from "./charts/index"; // a file path: tslab cannot resolve directory imports

@@ -1,0 +1,64 @@
+/**
+ * Heatmap of a two-parameter sweep with the value written in every cell, e.g. final accuracy for
+ * each (initialization scale, learning rate). Parameter values become category labels so that
+ * log-spaced sweeps get evenly sized cells.
+ */
+import type { Figure } from "./figure";
+import { formatNumber, formatPercent } from "./format";
+import { roundFigure } from "./round";
+import { baseLayout } from "./theme";
+
+export interface HeatmapData {
+  /** Column parameter values, e.g. learning rates. */
+  x: readonly number[];
+  /** Row parameter values, e.g. initialization scales. */
+  y: readonly number[];
+  /** z[row][column]; NaN marks a run that diverged. */
+  z: readonly (readonly number[])[];
+}
+
+export interface HeatmapOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Colour bar title, e.g. "test accuracy". */
+  zTitle?: string;
+  zRange?: readonly [number, number];
+  /** How a cell's value is written (default: percent if all values are in [0, 1]). */
+  format?: (v: number) => string;
+  /** Text shown in cells whose value is NaN. */
+  missing?: string;
+  colorscale?: string;
+  height?: number;
+}
+
+export function heatmapFigure(d: HeatmapData, opts: HeatmapOptions = {}): Figure {
+  const finite = d.z.flat().filter((v) => Number.isFinite(v));
+  const fractions = finite.length > 0 && finite.every((v) => v >= 0 && v <= 1);
+  const format = opts.format ?? (fractions ? (v: number) => formatPercent(v, 1) : (v: number) => formatNumber(v, 3));
+  const z = d.z.map((row) => row.map((v) => (Number.isFinite(v) ? v : null)));
+  const text = d.z.map((row) => row.map((v) => (Number.isFinite(v) ? format(v) : opts.missing ?? "diverged")));
+  const layout = baseLayout({
+    title: opts.title ?? "Sweep",
+    x: { title: opts.xTitle ?? "learning rate" },
+    y: { title: opts.yTitle ?? "weight initialization scale (std)" },
+    height: opts.height ?? 460,
+  });
+  layout.xaxis = { ...layout.xaxis, type: "category", showgrid: false };
+  layout.yaxis = { ...layout.yaxis, type: "category", showgrid: false };
+  const trace = {
+    type: "heatmap" as const,
+    x: d.x.map((v) => formatNumber(v)),
+    y: d.y.map((v) => formatNumber(v)),
+    z,
+    text,
+    texttemplate: "%{text}",
+    textfont: { size: 12 },
+    hovertemplate: `${opts.xTitle ?? "learning rate"} %{x}<br>${opts.yTitle ?? "init scale"} %{y}<br>%{text}<extra></extra>`,
+    colorscale: opts.colorscale ?? "Viridis",
+    colorbar: { title: { text: opts.zTitle ?? (fractions ? "accuracy" : "value") }, tickformat: fractions ? ".0%" : undefined },
+    zmin: opts.zRange ? opts.zRange[0] : fractions ? 0 : undefined,
+    zmax: opts.zRange ? opts.zRange[1] : fractions ? 1 : undefined,
+  };
+  return roundFigure({ data: [trace], layout });
+}

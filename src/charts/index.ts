@@ -1,0 +1,38 @@
+/**
+ * Charts: Plotly figure builders in the course style, and their display in a tslab notebook
+ * (one display_data with Plotly JSON, offline HTML and a text summary; live training charts).
+ */
+export type { Axis, Config, Datum, Figure, Font, Frame, Layout, Line, Marker, Slider, SliderStep, Title, Trace, TraceType } from "./figure";
+export { METHOD_COLORS, METHOD_LABELS, EXTRA_COLORS, NEUTRAL_COLOR, methodColor, toMethod, withAlpha, baseLayout, axis } from "./theme";
+export type { Method, AxisOptions, LayoutOptions } from "./theme";
+export { roundSig, roundFigure, roundTrace } from "./round";
+export { downsample } from "./series";
+export type { Series } from "./series";
+export { historyMetric, runSeries } from "./history";
+export type { HistoryLike, Run, EvalColumns, EvalRecord, HistoryMetric } from "./history";
+export { lineChart, lineTrace } from "./line-chart";
+export type { LineChartOptions, LineTraceOptions } from "./line-chart";
+export { trainingCurves } from "./training-curves";
+export type { CurveMetric, TrainingCurvesOptions } from "./training-curves";
+export { histogramFigure, beforeAfterHistogram } from "./histogram";
+export type { HistogramGroup, HistogramOptions } from "./histogram";
+export { percentileBands, percentileTrack } from "./percentile-bands";
+export type { PercentileTrack, PercentileBandsOptions, ActivationPercentiles } from "./percentile-bands";
+export { heatmapFigure } from "./heatmap";
+export type { HeatmapData, HeatmapOptions } from "./heatmap";
+export { batchSizeFigure } from "./batch-size";
+export type { BatchSizeSeries, BatchSizeOptions } from "./batch-size";
+export { withFrames } from "./slider";
+export type { FrameSpec, SliderOptions } from "./slider";
+export { histogramSlider } from "./histogram-slider";
+export type { HistogramSnapshot, HistogramSliderOptions } from "./histogram-slider";
+export { gammaBetaFigure } from "./gamma-beta";
+export type { GammaBetaOptions } from "./gamma-beta";
+export { figureSummary } from "./summary";
+export { figureBundle, bundleBytes, PLOTLY_MIME } from "./mime-bundle";
+export type { FigureBundle, BundleOptions } from "./mime-bundle";
+export { showFigure, updateFigure } from "./show";
+export type { ShowOptions } from "./show";
+export { resetPlotly } from "./plotly-session";
+export { liveTraining } from "./live-training";
+export type { LiveTraining, LiveTrainingOptions, LiveStepInfo } from "./live-training";

@@ -1,0 +1,76 @@
+/**
+ * The one place that reaches into tslab's internals.
+ *
+ * tslab's public `display.html(...)` / `newDisplay().raw(type, value)` send ONE MIME type per
+ * display_data. Internally (node_modules/tslab/dist/public.js, DisplayImpl.raw) they call
+ * `lastWriteDisplayData(content, update)`, exported by tslab/dist/jupyter.js and set by
+ * JupyterHandlerImpl.handleExecuteImpl for each execute_request. That function sends `content`
+ * as the iopub message "display_data", or "update_display_data" when `update` is true — with any
+ * MIME bundle and `transient.display_id` we give it.
+ *
+ * We find the kernel's jupyter.js in Node's module cache (it is loaded by the kernel process, and
+ * the cache is shared by every `require`), so the library never imports tslab itself. Outside a
+ * kernel (vitest, tsx scripts) there is no such module and callers fall back to plain text.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+export interface MimeBundle {
+  "text/plain"?: string;
+  "text/html"?: string;
+  [mime: string]: unknown;
+}
+
+/** The content of a display_data / update_display_data message. */
+export interface DisplayContent {
+  data: MimeBundle;
+  metadata: { [key: string]: unknown };
+  transient?: { display_id: string };
+}
+
+export type DisplaySink = (content: DisplayContent, update: boolean) => void;
+
+const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
+let override: DisplaySink | null = null;
+
+/** Routes displays to `sink` instead of the kernel (tests); null restores the default. */
+export function setDisplaySink(sink: DisplaySink | null): void {
+  override = sink;
+}
+
+interface TslabJupyterModule {
+  lastWriteDisplayData?: DisplaySink | null;
+}
+
+/** tslab's current display writer, or null when this process is not a tslab kernel executing a cell. */
+export function kernelDisplaySink(): DisplaySink | null {
+  const cache = createRequire(join(process.cwd(), "index.js")).cache;
+  for (const key of Object.keys(cache)) {
+    if (!JUPYTER_MODULE.test(key)) continue;
+    const mod = cache[key]?.exports as TslabJupyterModule | undefined;
+    if (!mod || typeof mod.lastWriteDisplayData !== "function") continue;
+    // Read the export at every call: tslab replaces it for each execute_request.
+    return (content, update) => {
+      const write = mod.lastWriteDisplayData;
+      if (typeof write === "function") write(content, update);
+    };
+  }
+  return null;
+}
+
+/** True inside a tslab kernel (or when a test sink is installed). */
+export function canDisplay(): boolean {
+  return override !== null || kernelDisplaySink() !== null;
+}
+
+/**
+ * Sends display_data (or update_display_data when `update`) with a full MIME bundle.
+ * Returns false when there is nowhere to send it; the caller then prints text/plain.
+ */
+export function sendDisplayData(content: DisplayContent, update: boolean = false): boolean {
+  const sink = override ?? kernelDisplaySink();
+  if (!sink) return false;
+  sink(content, update);
+  return true;
+}

@@ -1,0 +1,59 @@
+/** Line charts of named series: the generic builder, and the trace helper the others share. */
+import type { Figure, Trace } from "./figure";
+import { roundFigure } from "./round";
+import { DEFAULT_MAX_POINTS, downsample, type Series } from "./series";
+import { baseLayout, methodColor } from "./theme";
+
+export interface LineTraceOptions {
+  /** Position in the figure, for the fallback colour of series without a method. */
+  index?: number;
+  maxPoints?: number;
+  xaxis?: string;
+  yaxis?: string;
+  showlegend?: boolean;
+  legendgroup?: string;
+  markers?: boolean;
+}
+
+export function lineTrace(s: Series, opts: LineTraceOptions = {}): Trace {
+  const { x, y } = downsample(s.x, s.y, opts.maxPoints ?? DEFAULT_MAX_POINTS);
+  const trace: Trace = {
+    type: "scatter",
+    mode: opts.markers ? "lines+markers" : "lines",
+    name: s.name,
+    x,
+    y,
+    line: { color: s.color ?? methodColor(s.method, opts.index ?? 0), width: 2, dash: s.dash ?? "solid" },
+  };
+  if (opts.markers) trace.marker = { size: 7 };
+  if (opts.xaxis) trace.xaxis = opts.xaxis;
+  if (opts.yaxis) trace.yaxis = opts.yaxis;
+  if (opts.showlegend !== undefined) trace.showlegend = opts.showlegend;
+  if (opts.legendgroup !== undefined) trace.legendgroup = opts.legendgroup;
+  return trace;
+}
+
+export interface LineChartOptions {
+  title?: string;
+  /** Axis titles, with units, e.g. "training step" and "loss (nats)". */
+  xTitle?: string;
+  yTitle?: string;
+  logX?: boolean;
+  logY?: boolean;
+  yRange?: number[];
+  yTickformat?: string;
+  markers?: boolean;
+  maxPoints?: number;
+  height?: number;
+}
+
+export function lineChart(series: readonly Series[], opts: LineChartOptions = {}): Figure {
+  const layout = baseLayout({
+    title: opts.title,
+    x: { title: opts.xTitle, log: opts.logX },
+    y: { title: opts.yTitle, log: opts.logY, range: opts.yRange, tickformat: opts.yTickformat },
+    height: opts.height,
+  });
+  const data = series.map((s, index) => lineTrace(s, { index, maxPoints: opts.maxPoints, markers: opts.markers }));
+  return roundFigure({ data, layout });
+}

@@ -1,0 +1,46 @@
+/**
+ * showFigure: one call, one display_data with three MIME types. The first chart of a kernel
+ * session also carries plotly.js in its text/html (so a saved notebook renders offline); later
+ * charts use the page's global Plotly. Outside a kernel it prints the text/plain summary.
+ */
+import type { Figure } from "./figure";
+import { sendDisplayData, type DisplayContent } from "./jupyter-display";
+import { figureBundle, type FigureBundle } from "./mime-bundle";
+import { markPlotlyInjected, plotlyInjected } from "./plotly-session";
+
+export interface ShowOptions {
+  /** Element id of the chart's div (default: unique). */
+  id?: string;
+  /** Send plotly.js with this chart even if it was already sent in this session. */
+  includePlotly?: boolean;
+  /** Give the output a display_id, so that `updateFigure` can redraw it in place. */
+  displayId?: string;
+  /** Outside a kernel, do not print the text summary. */
+  quiet?: boolean;
+}
+
+function content(bundle: FigureBundle, displayId: string | undefined): DisplayContent {
+  const c: DisplayContent = { data: bundle, metadata: {} };
+  if (displayId !== undefined) c.transient = { display_id: displayId };
+  return c;
+}
+
+/**
+ * Shows a figure. Returns nothing on purpose: tslab prints a cell's last expression, and a
+ * returned bundle would print the whole figure (and plotly.js) as text.
+ */
+export function showFigure(fig: Figure, opts: ShowOptions = {}): void {
+  const includePlotly = opts.includePlotly === true || !plotlyInjected();
+  const bundle = figureBundle(fig, { id: opts.id, includePlotly });
+  const displayed = sendDisplayData(content(bundle, opts.displayId), false);
+  if (displayed && includePlotly) markPlotlyInjected();
+  if (!displayed && !opts.quiet) console.log(bundle["text/plain"]);
+}
+
+/**
+ * Redraws a figure shown with a `displayId` (update_display_data). The update never carries
+ * plotly.js: the page already has it from an earlier output.
+ */
+export function updateFigure(displayId: string, fig: Figure): void {
+  sendDisplayData(content(figureBundle(fig), displayId), true);
+}

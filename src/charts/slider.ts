@@ -1,0 +1,71 @@
+/**
+ * Figures with a Plotly slider over animation frames: the learner scrubs through training steps
+ * (or any parameter) in the browser, with no kernel round trip — tslab has no widget comms, so
+ * the interactivity lives inside the figure.
+ */
+import type { Figure, Frame, Layout, Slider, Trace } from "./figure";
+import { roundFigure } from "./round";
+
+export interface FrameSpec {
+  /** Slider label, e.g. "400" for step 400. Must be unique. */
+  label: string;
+  data: Trace[];
+}
+
+export interface SliderOptions {
+  /** Shown before the current label, e.g. "step: ". */
+  prefix?: string;
+  /** Index of the frame shown first (default 0). */
+  active?: number;
+  /** Add ▶/❚❚ buttons that play the frames in order. */
+  play?: boolean;
+  /** Milliseconds per frame when playing. */
+  frameMs?: number;
+}
+
+function animateArgs(names: (string | null)[], frameMs: number): unknown[] {
+  return [names, { mode: "immediate", frame: { duration: frameMs, redraw: true }, transition: { duration: 0 }, fromcurrent: true }];
+}
+
+/**
+ * Adds frames and a slider to a figure whose layout is already styled. The figure's data become
+ * the active frame's traces; frame i's traces replace the figure's traces in order.
+ */
+export function withFrames(base: { layout: Layout }, frames: readonly FrameSpec[], opts: SliderOptions = {}): Figure {
+  if (frames.length === 0) throw new Error("withFrames: no frames");
+  const labels = new Set(frames.map((f) => f.label));
+  if (labels.size !== frames.length) throw new Error("withFrames: frame labels must be unique");
+  const active = Math.min(Math.max(0, opts.active ?? 0), frames.length - 1);
+  const plotlyFrames: Frame[] = frames.map((f) => ({ name: f.label, data: f.data }));
+  const slider: Slider = {
+    active,
+    steps: frames.map((f) => ({ label: f.label, method: "animate", args: animateArgs([f.label], 0) })),
+    currentvalue: { prefix: opts.prefix ?? "", visible: true, xanchor: "left" },
+    pad: { t: 50, b: 10 },
+    x: opts.play ? 0.1 : 0,
+    len: opts.play ? 0.9 : 1,
+  };
+  const layout: Layout = { ...base.layout, sliders: [slider] };
+  layout.margin = { ...(base.layout.margin as Record<string, unknown>), b: 110 };
+  layout.height = (base.layout.height ?? 400) + 80;
+  if (opts.play) {
+    const ms = opts.frameMs ?? 300;
+    layout.updatemenus = [
+      {
+        type: "buttons",
+        direction: "left",
+        showactive: false,
+        x: 0.1,
+        y: 0,
+        xanchor: "right",
+        yanchor: "top",
+        pad: { t: 60, r: 10 },
+        buttons: [
+          { label: "▶", method: "animate", args: [null, { mode: "immediate", frame: { duration: ms, redraw: true }, transition: { duration: 0 }, fromcurrent: true }] },
+          { label: "❚❚", method: "animate", args: animateArgs([null], 0) },
+        ],
+      },
+    ];
+  }
+  return roundFigure({ data: frames[active].data, layout, frames: plotlyFrames });
+}

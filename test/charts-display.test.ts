@@ -1,0 +1,158 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import vm from "node:vm";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { figureBundle, lineChart, PLOTLY_MIME, resetPlotly, showFigure, updateFigure, type Figure } from "../src/charts";
+import { figureHtml, scriptJson } from "../src/charts/html";
+import { kernelDisplaySink, sendDisplayData, setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
+import { escapeScript, plotlyLoaderScript, plotlySource } from "../src/charts/plotly-source";
+
+const fig: Figure = lineChart([{ name: "with BN", method: "BatchNorm", x: [1, 2, 3], y: [2.3, 1.1, 0.5] }], { title: "Loss </script><b>", xTitle: "step", yTitle: "loss" });
+
+interface Sent {
+  content: DisplayContent;
+  update: boolean;
+}
+
+function capture(): Sent[] {
+  const sent: Sent[] = [];
+  setDisplaySink((content, update) => sent.push({ content, update }));
+  return sent;
+}
+
+beforeEach(() => resetPlotly());
+afterEach(() => {
+  setDisplaySink(null);
+  resetPlotly();
+});
+
+describe("figureBundle", () => {
+  it("holds the Plotly JSON, an offline HTML fallback and a text summary", () => {
+    const b = figureBundle(fig, { id: "chart-1" });
+    expect(Object.keys(b).sort()).toEqual([PLOTLY_MIME, "text/html", "text/plain"].sort());
+    expect(b[PLOTLY_MIME]).toEqual({ data: fig.data, layout: fig.layout });
+    expect(b["text/plain"]).toBe("Loss </script><b> [1 trace: with BN]");
+    expect(b["text/html"]).toContain('<div id="chart-1"');
+    expect(b["text/html"]).not.toContain("cdn");
+    // the title's "</script>" cannot end the script element early
+    expect(b["text/html"].match(/<\/script>/g)).toHaveLength(1);
+  });
+
+  it("draws once the div and Plotly exist (waiting for both)", () => {
+    const html = figureHtml(fig, "c1");
+    const script = html.slice(html.indexOf(">", html.indexOf("<script")) + 1, html.lastIndexOf("</script>"));
+    const timers: (() => void)[] = [];
+    const el = { id: "c1", textContent: "" };
+    const calls: unknown[][] = [];
+    const window: Record<string, unknown> = {};
+    const context = vm.createContext({ window, document: { getElementById: (id: string) => (id === "c1" ? el : null) }, setTimeout: (f: () => void) => timers.push(f) });
+    vm.runInContext(script, context);
+    expect(calls).toHaveLength(0);
+    expect(timers).toHaveLength(1);
+    window.Plotly = { newPlot: (...args: unknown[]) => calls.push(args) };
+    timers.shift()!();
+    expect(calls).toHaveLength(1);
+    expect(calls[0][0]).toBe(el);
+    expect((calls[0][1] as { layout: { title: { text: string } } }).layout.title.text).toBe("Loss </script><b>");
+  });
+
+  it("escapes script-breaking text in JSON and in the plotly source", () => {
+    expect(scriptJson({ t: "</script><!--\u2028" })).toBe('{"t":"\\u003c/script>\\u003c!--\\u2028"}');
+    expect(JSON.parse(scriptJson({ t: "</script>" }))).toEqual({ t: "</script>" });
+    expect(escapeScript('a="</SCRIPT>";b=/<!--/')).toBe('a="\\x3C/SCRIPT>";b=/\\x3C!--/');
+    const loader = plotlyLoaderScript();
+    expect(loader.length).toBeGreaterThan(plotlySource().length);
+    expect(loader).toContain("typeof window.Plotly === 'undefined'");
+    expect(loader.slice(0, -"</script>".length)).not.toMatch(/<\/script/i);
+  });
+});
+
+describe("showFigure", () => {
+  it("sends ONE display_data with three MIME types, and plotly.js only with the first chart of a session", () => {
+    const sent = capture();
+    expect(showFigure(fig)).toBeUndefined(); // tslab prints a cell's last expression
+    showFigure(fig);
+    expect(sent).toHaveLength(2);
+    expect(sent.every((s) => !s.update)).toBe(true);
+    for (const s of sent) expect(Object.keys(s.content.data).sort()).toEqual([PLOTLY_MIME, "text/html", "text/plain"].sort());
+    const html = (s: Sent): string => String(s.content.data["text/html"]);
+    expect(html(sent[0]).length).toBeGreaterThan(4_000_000);
+    expect(html(sent[0])).toContain("plotly.js, bundled by bnlab");
+    expect(html(sent[1]).length).toBeLessThan(20_000);
+    expect(html(sent[1])).not.toContain("plotly.js, bundled by bnlab");
+    // distinct element ids
+    const id = (s: Sent) => /<div id="(bnlab-chart-[^"]+)"/.exec(html(s).slice(-20_000))![1];
+    expect(id(sent[0])).not.toBe(id(sent[1]));
+    // a restart (or resetPlotly) injects again; includePlotly forces it
+    resetPlotly();
+    showFigure(fig);
+    showFigure(fig, { includePlotly: true });
+    expect(html(sent[2]).length).toBeGreaterThan(4_000_000);
+    expect(html(sent[3]).length).toBeGreaterThan(4_000_000);
+  });
+
+  it("gives a display_id on request, and updateFigure sends update_display_data without plotly.js", () => {
+    const sent = capture();
+    showFigure(fig, { displayId: "d1", id: "fixed" });
+    updateFigure("d1", fig);
+    expect(sent[0].content.transient).toEqual({ display_id: "d1" });
+    expect(String(sent[0].content.data["text/html"])).toContain('<div id="fixed"');
+    expect(sent[1].update).toBe(true);
+    expect(sent[1].content.transient).toEqual({ display_id: "d1" });
+    expect(String(sent[1].content.data["text/html"]).length).toBeLessThan(20_000);
+  });
+
+  it("outside a kernel prints the summary and does not consume the plotly injection", () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    showFigure(fig);
+    expect(log).toHaveBeenCalledWith("Loss </script><b> [1 trace: with BN]");
+    showFigure(fig, { quiet: true });
+    expect(log).toHaveBeenCalledTimes(1);
+    log.mockRestore();
+    const sent = capture();
+    showFigure(fig);
+    expect(String(sent[0].content.data["text/html"]).length).toBeGreaterThan(4_000_000);
+  });
+});
+
+describe("jupyter-display: tslab's internal display hook", () => {
+  const req = createRequire(join(process.cwd(), "index.js"));
+  const key = join(process.cwd(), "fake-kernel", "node_modules", "tslab", "dist", "jupyter.js");
+
+  afterEach(() => {
+    delete req.cache[key];
+  });
+
+  function installFakeTslab(write: ((content: DisplayContent, update: boolean) => void) | null): void {
+    const mod = { id: key, filename: key, loaded: true, exports: { lastWriteDisplayData: write } };
+    req.cache[key] = mod as unknown as NodeJS.Module;
+  }
+
+  it("is absent outside a kernel", () => {
+    expect(kernelDisplaySink()).toBeNull();
+    expect(sendDisplayData({ data: { "text/plain": "x" }, metadata: {} })).toBe(false);
+  });
+
+  it("finds tslab/dist/jupyter.js in the module cache and calls its current lastWriteDisplayData", () => {
+    installFakeTslab(null); // loaded, but no cell executing yet
+    expect(kernelDisplaySink()).toBeNull();
+    const first: Sent[] = [];
+    const second: Sent[] = [];
+    installFakeTslab((content, update) => first.push({ content, update }));
+    const sink = kernelDisplaySink()!;
+    expect(sendDisplayData({ data: { "text/plain": "a" }, metadata: {}, transient: { display_id: "p" } })).toBe(true);
+    // tslab swaps the writer for every execute_request: the hook reads it at call time
+    (req.cache[key]!.exports as { lastWriteDisplayData: unknown }).lastWriteDisplayData = (content: DisplayContent, update: boolean) => second.push({ content, update });
+    sink({ data: { "text/plain": "b" }, metadata: {} }, true);
+    expect(first).toEqual([{ content: { data: { "text/plain": "a" }, metadata: {}, transient: { display_id: "p" } }, update: false }]);
+    expect(second).toEqual([{ content: { data: { "text/plain": "b" }, metadata: {} }, update: true }]);
+  });
+
+  it("is what showFigure uses when no test sink is set", () => {
+    const sent: Sent[] = [];
+    installFakeTslab((content, update) => sent.push({ content, update }));
+    showFigure(fig);
+    expect(sent).toHaveLength(1);
+    expect(Object.keys(sent[0].content.data)).toHaveLength(3);
+  });
+});
