@@ -102,6 +102,10 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
     return code;
   });
   const pid = child.pid ?? -1;
+  // Never leave a server behind if this process exits without stopping it.
+  const onExit = (): void => killGroup(pid, "SIGTERM");
+  process.on("exit", onExit);
+  void exited.then(() => process.off("exit", onExit));
   const stop = async (): Promise<void> => {
     if (done) return;
     killGroup(pid, "SIGTERM"); // Jupyter shuts its kernels down on SIGTERM
