@@ -6,7 +6,12 @@
  * allocates nothing, so a faster implementation (WebAssembly) can replace it
  * behind the same interface. This plain TypeScript version stays the reference
  * that every fast kernel is tested against.
+ *
+ * The default is the WebAssembly SIMD kernel of kernel-wasm.ts when it loads,
+ * else this one; BNLAB_KERNEL=js in the environment forces this one.
  */
+import { loadWasmKernel } from "./kernel-wasm";
+
 export interface Kernel {
   readonly name: string;
   /** out(m×n) = a(m×k) · b(k×n) */
@@ -69,7 +74,13 @@ export const jsKernel: Kernel = {
   },
 };
 
-let active: Kernel = jsKernel;
+let active: Kernel = defaultKernel();
+
+/** The WebAssembly kernel if it loads (and BNLAB_KERNEL is not "js"), else the TypeScript one. */
+export function defaultKernel(): Kernel {
+  if (typeof process !== "undefined" && process.env.BNLAB_KERNEL === "js") return jsKernel;
+  return loadWasmKernel() ?? jsKernel;
+}
 
 /** The kernel `Matrix` uses now. */
 export function kernel(): Kernel {

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench:matmul`: GFLOP/s of each kernel on the products of one
+ * training step of the reference MLP (784-100-100-100-10, batch 60).
+ *
+ *   npm run bench:matmul [-- --seconds 0.5]
+ */
+import { jsKernel, Kernel } from "../src/tensor/kernel";
+import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+
+type Op = "matmul" | "matmulTransA" | "matmulTransB";
+const SHAPES: Array<[string, Op, number, number, number]> = [
+  ["forward  x·W1ᵀ   60×784·(100×784)ᵀ", "matmulTransB", 60, 784, 100],
+  ["backward dyᵀ·x   (60×100)ᵀ·60×784", "matmulTransA", 100, 60, 784],
+  ["backward dy·W1   60×100·100×784", "matmul", 60, 100, 784],
+  ["forward  h·W2ᵀ   60×100·(100×100)ᵀ", "matmulTransB", 60, 100, 100],
+  ["backward dyᵀ·h   (60×100)ᵀ·60×100", "matmulTransA", 100, 60, 100],
+  ["backward dy·W2   60×100·100×100", "matmul", 60, 100, 100],
+  ["square 512", "matmul", 512, 512, 512],
+];
+
+function random(n: number): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.sin(i * 12.9898) * 0.5;
+  return a;
+}
+
+function gflops(kern: Kernel, op: Op, m: number, k: number, n: number, seconds: number): number {
+  const a = random(m * k), b = random(k * n), out = new Float64Array(m * n);
+  let reps = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < seconds) {
+    kern[op](a, b, out, m, k, n);
+    reps++;
+    if ((reps & 3) === 0) elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  }
+  return (2 * m * k * n * reps) / elapsed / 1e9;
+}
+
+const argv = process.argv.slice(2);
+const seconds = argv.includes("--seconds") ? Number(argv[argv.indexOf("--seconds") + 1]) : 0.5;
+const kernels = [jsKernel, loadWasmKernel()].filter((k): k is Kernel => k !== null);
+console.log(`GFLOP/s (float64, one thread)   ${kernels.map((k) => k.name.padStart(10)).join("")}`);
+for (const [label, op, m, k, n] of SHAPES) {
+  for (const kern of kernels) gflops(kern, op, m, k, n, 0.1); // warm-up
+  const cells = kernels.map((kern) => gflops(kern, op, m, k, n, seconds).toFixed(2).padStart(10));
+  console.log(`${label.padEnd(32)}${cells.join("")}`);
+}
