@@ -57,7 +57,8 @@ describe("figureBundle", () => {
   });
 
   it("escapes script-breaking text in JSON and in the plotly source", () => {
-    expect(scriptJson({ t: "</script><!--\u2028" })).toBe('{"t":"\\u003c/script>\\u003c!--\\u2028"}');
+    expect(scriptJson({ t: "</script><!--\u2028γ" })).toBe('{"t":"\\u003c/script>\\u003c!--\\u2028\\u03b3"}');
+    expect(JSON.parse(scriptJson({ t: "γ=1 ▶ 😀" }))).toEqual({ t: "γ=1 ▶ 😀" });
     expect(JSON.parse(scriptJson({ t: "</script>" }))).toEqual({ t: "</script>" });
     expect(escapeScript('a="</SCRIPT>";b=/<!--/')).toBe('a="\\x3C/SCRIPT>";b=/\\x3C!--/');
     const loader = plotlyLoaderScript();

@@ -5,9 +5,12 @@
 import { randomBytes } from "node:crypto";
 import type { Figure } from "./figure";
 
-/** JSON that is also safe inside <script>: "<" (and the JS-invalid line separators) escaped. */
+/**
+ * JSON that is also safe inside <script>: "<" escaped, and every non-ASCII character written as
+ * \uXXXX so that γ, β and ▶ survive a page without a UTF-8 charset.
+ */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value).replace(/[<\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 
 export function escapeHtml(text: string): string {

@@ -74,8 +74,9 @@ export function percentileBands(tracks: readonly PercentileTrack[], opts: Percen
     annotations.push({ text: `<b>${track.name}</b>`, x: start + width / 2, y: 1.0, xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", showarrow: false });
   });
   layout.annotations = annotations;
-  layout.legend = { ...(layout.legend as Record<string, unknown>), orientation: "h", y: -0.2 };
-  layout.margin = { l: 64, r: 24, t: 72, b: 96 };
+  layout.legend = { ...(layout.legend as Record<string, unknown>), orientation: "h", x: 0, y: -0.32, yanchor: "top" };
+  layout.margin = { l: 64, r: 24, t: 72, b: 120 };
+  layout.height = (layout.height ?? 400) + 40;
   const data = tracks.flatMap((t, i) => trackTraces(t, i, labels, opts.maxPoints ?? DEFAULT_MAX_POINTS));
   return roundFigure({ data, layout });
 }
