@@ -65,3 +65,5 @@ export { saveState, loadState, saveStateFile, loadStateFile } from "./state/stat
 export type { SavedState } from "./state/state";
 // Charts (figure builders, showFigure, liveTraining, theme colours): see src/charts/index.ts.
 export * from "./charts/index"; // a file path: tslab cannot resolve directory imports
+// Exercise checkers that name the mistake (check.batchStats(fn), …): see src/exercises/README.md.
+export * from "./exercises/index";

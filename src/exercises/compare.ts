@@ -55,8 +55,9 @@ export function largestDifference(got: Matrix, expected: Matrix): string | null 
 export function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   if (!Number.isFinite(v)) return String(v);
-  const s = v.toPrecision(6);
-  return s.includes("e") ? s.replace(/\.?0+e/, "e") : s.replace(/\.?0+$/, "");
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(5).replace(/\.?0+e/, "e").replace("e+", "e");
+  return v.toPrecision(6).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
 }
 
 /** A matrix on a few lines: "[1×3] [0.5, 1.25, -2]" or a header and one line per row. */

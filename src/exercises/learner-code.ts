@@ -118,6 +118,11 @@ export function callLearner<A extends unknown[], R>(
   } catch (e) {
     throw new LearnerThrew(e);
   }
+  const thenable = result as unknown as { then?: unknown; catch?: unknown };
+  if (thenable !== null && typeof thenable === "object" && typeof thenable.then === "function") {
+    // an async function: its result is reported as the wrong type; keep a rejection from going unhandled
+    (result as unknown as Promise<unknown>).then(undefined, () => undefined);
+  }
   args.forEach((original, i) => {
     const name = names[i] ?? `argument ${i + 1}`;
     if (mayModify.includes(name)) return;
@@ -162,7 +167,8 @@ export function expectMatrix(v: unknown, what: string, shape: string): Matrix {
 
 /** Read field `key` of an object result, or throw Malformed naming the expected keys. */
 export function field(v: unknown, key: string, expectedKeys: readonly string[]): unknown {
-  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Matrix) {
+  const thenable = v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
+  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Matrix || thenable) {
     throw new Malformed("wrong-type", `Return an object { ${expectedKeys.join(", ")} }, got ${describeValue(v)}.`);
   }
   if (!(key in v)) {

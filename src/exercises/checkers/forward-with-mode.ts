@@ -137,13 +137,17 @@ export const forwardWithModeSpec: CheckSpec<Input, ForwardWithModeFn> = {
   cases: cases(),
   run(fn, input) {
     const names = ["state", "x", "training"];
-    const train = guarded("training on a batch", () => callLearner(fn, [input.state, input.xTrain, true], names, ["state"]));
+    const step = (state: BnState, x: Matrix, training: boolean) => {
+      const args: [BnState, Matrix, boolean] = [state, x, training];
+      return callLearner(fn, args, names, ["state"]);
+    };
+    const train = guarded("training on a batch", () => step(input.state, input.xTrain, true));
     const afterTrain = train.args[0];
     const meanAfterTrain = expectMatrix(afterTrain.runningMean, "state.runningMean after training", "1×D");
     const varAfterTrain = expectMatrix(afterTrain.runningVar, "state.runningVar after training", "1×D");
-    const evalRun = guarded("evaluating a batch", () => callLearner(fn, [afterTrain, input.xEval, false], names, ["state"]));
+    const evalRun = guarded("evaluating a batch", () => step(afterTrain, input.xEval, false));
     const afterEval = evalRun.args[0];
-    const one = guarded(SINGLE, () => callLearner(fn, [afterEval, input.xOne, false], names, ["state"]));
+    const one = guarded(SINGLE, () => step(afterEval, input.xOne, false));
     return {
       yTrain: expectMatrix(train.result, "The output in training mode", "N×D"),
       meanAfterTrain: meanAfterTrain.clone(),

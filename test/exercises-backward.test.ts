@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { Matrix } from "../src/tensor/matrix";
+import { BatchNorm1d } from "../src/nn/batchnorm";
+import { checkBatchNormBackward } from "../src/exercises";
+import { batchNormBackwardSpec, numericalBackward } from "../src/exercises/checkers/batchnorm-backward";
+import { batchNormBackward } from "../src/exercises/solutions";
+import { relativeError } from "../src/check/gradcheck";
+import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
+
+/** The pieces a learner's backward computes, and a way to assemble dx from chosen terms. */
+function parts(dy: Matrix, x: Matrix, gamma: Matrix, eps: number) {
+  const n = x.rows;
+  const mu = x.meanRows();
+  const invStd = x.sub(mu).map((d) => d * d).meanRows().map((v) => 1 / Math.sqrt(v + eps));
+  const xhat = x.sub(mu).mul(invStd);
+  const dxhat = dy.mul(gamma);
+  return {
+    n,
+    invStd,
+    xhat,
+    dxhat,
+    muTerm: dxhat.sumRows().scale(1 / n),
+    varTerm: xhat.mul(dxhat.mul(xhat).sumRows().scale(1 / n)),
+  };
+}
+
+type Backward = Parameters<typeof checkBatchNormBackward>[0];
+
+const constants: Backward = (dy, x, gamma, eps) => {
+  const p = parts(dy, x, gamma, eps);
+  return { dx: p.dxhat.mul(p.invStd), dgamma: dy.mul(p.xhat).sumRows(), dbeta: dy.sumRows() };
+};
+const noMuTerm: Backward = (dy, x, gamma, eps) => {
+  const p = parts(dy, x, gamma, eps);
+  return { dx: p.dxhat.sub(p.varTerm).mul(p.invStd), dgamma: dy.mul(p.xhat).sumRows(), dbeta: dy.sumRows() };
+};
+const noVarTerm: Backward = (dy, x, gamma, eps) => {
+  const p = parts(dy, x, gamma, eps);
+  return { dx: p.dxhat.sub(p.muTerm).mul(p.invStd), dgamma: dy.mul(p.xhat).sumRows(), dbeta: dy.sumRows() };
+};
+const paramsPerExample: Backward = (dy, x, gamma, eps) => {
+  const right = batchNormBackward(dy, x, gamma, eps);
+  const p = parts(dy, x, gamma, eps);
+  return { dx: right.dx, dgamma: dy.mul(p.xhat).sumCols(), dbeta: dy.sumCols() };
+};
+
+describe("checkBatchNormBackward", () => {
+  it("its ground truth (a numerical gradient) agrees with BatchNorm1d.backward to 1e-7", () => {
+    for (const c of batchNormBackwardSpec.cases) {
+      const { dy, x, gamma, eps } = c.input;
+      const bn = new BatchNorm1d(x.cols, { eps });
+      bn.gamma.copyFrom(gamma);
+      bn.forward(x);
+      const dx = bn.backward(dy);
+      const numerical = numericalBackward(c.input);
+      expect(relativeError(dx, numerical.dx)).toBeLessThan(1e-7);
+      expect(relativeError(bn.weight.grad, numerical.dgamma)).toBeLessThan(1e-7);
+      expect(relativeError(bn.bias.grad, numerical.dbeta)).toBeLessThan(1e-7);
+    }
+  });
+
+  it("passes the reference solution, verified against the numerical gradient", () => {
+    const r = checkBatchNormBackward(batchNormBackward);
+    expectPass(r);
+    expect(r.message).toContain("numerical gradient");
+  });
+
+  it("names a backward pass that treats μ and σ² as constants", () => {
+    expectCatalogueMessage(checkBatchNormBackward(constants), "backward-constant-stats");
+  });
+
+  it("names a backward pass that omits only the μ term or only the σ² term", () => {
+    expectCatalogueMessage(checkBatchNormBackward(noMuTerm), "backward-missing-mean-term");
+    expectCatalogueMessage(checkBatchNormBackward(noVarTerm), "backward-missing-variance-term");
+  });
+
+  it("names dγ and dβ summed over the wrong axis, with a backward-specific message", () => {
+    const r = checkBatchNormBackward(paramsPerExample);
+    expectMisconception(r, "wrong-axis");
+    expect(r.message).toContain("dγ and dβ are summed over the features");
+  });
+
+  it("names a combination", () => {
+    const both: Backward = (dy, x, g, eps) => ({ ...constants(dy, x, g, eps), ...pick(paramsPerExample(dy, x, g, eps)) });
+    expectMisconception(checkBatchNormBackward(both), "backward-constant-stats", "wrong-axis");
+  });
+
+  it("gives a counterexample for dx without γ", () => {
+    const r = checkBatchNormBackward((dy, x, gamma, eps) => {
+      const right = batchNormBackward(dy, x, Matrix.ones(1, gamma.cols), eps);
+      return { ...right, dgamma: batchNormBackward(dy, x, gamma, eps).dgamma };
+    });
+    expectKind(r, "counterexample");
+    expect(r.message).toContain("Your dx is wrong");
+    expect(r.details).toContain("dy = ");
+  });
+
+  it("handles the stub, missing keys, NaN and mutation", () => {
+    expectKind(checkBatchNormBackward(stub("batchNormBackward", "1.4")), "not-implemented");
+    const missing = checkBatchNormBackward(((dy: Matrix) => ({ dx: dy, dgamma: dy })) as never);
+    expectKind(missing, "wrong-type");
+    expect(missing.message).toContain('no "dbeta"');
+    const nan = checkBatchNormBackward((dy, x, g, eps) => ({ ...batchNormBackward(dy, x, g, eps), dx: dy.map(() => NaN) }));
+    expectKind(nan, "nan");
+    const mutates = checkBatchNormBackward((dy, x, g, eps) => {
+      const r = batchNormBackward(dy, x, g, eps);
+      dy.fill(0);
+      return r;
+    });
+    expectKind(mutates, "mutated-input");
+    expect(mutates.message).toContain("dy");
+  });
+});
+
+function pick(g: { dgamma: Matrix; dbeta: Matrix }) {
+  return { dgamma: g.dgamma, dbeta: g.dbeta };
+}

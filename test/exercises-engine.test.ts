@@ -1,0 +1,175 @@
+import { readFileSync } from "node:fs";
+import { inspect } from "node:util";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Matrix } from "../src/tensor/matrix";
+import {
+  CHECK_MARKER,
+  CheckFailedError,
+  MISCONCEPTIONS,
+  MISCONCEPTION_IDS,
+  assertPasses,
+  check,
+  checkBatchStats,
+  checkers,
+  formatResult,
+  markerLine,
+  parseMarkers,
+  report,
+} from "../src/exercises";
+import type { CheckSpec, Outputs } from "../src/exercises/engine";
+import { closeMatrices } from "../src/exercises/compare";
+import { batchStatsSpec } from "../src/exercises/checkers/batch-stats";
+import { normalizeSpec } from "../src/exercises/checkers/normalize";
+import { batchNormForwardSpec } from "../src/exercises/checkers/batchnorm-forward";
+import { batchNormBackwardSpec } from "../src/exercises/checkers/batchnorm-backward";
+import { recoverIdentitySpec } from "../src/exercises/checkers/recover-identity";
+import { updateRunningStatsSpec } from "../src/exercises/checkers/running-stats";
+import { newBatchWeightSpec } from "../src/exercises/checkers/new-batch-weight";
+import { guardBatchSpec } from "../src/exercises/checkers/guard-batch";
+import { batchMeanStdSpec } from "../src/exercises/checkers/batch-mean-std";
+import * as solutions from "../src/exercises/solutions";
+import { stub } from "./exercises-helpers";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the misconception catalogue", () => {
+  it("has a name and an explanation for every id", () => {
+    for (const id of MISCONCEPTION_IDS) {
+      expect(MISCONCEPTIONS[id].id).toBe(id);
+      expect(MISCONCEPTIONS[id].name.length).toBeGreaterThan(5);
+      expect(MISCONCEPTIONS[id].explanation.length).toBeGreaterThan(30);
+    }
+  });
+
+  it("covers every misconception the course plan lists", () => {
+    const plan = readFileSync(new URL("../../shared/COURSE.md", `file://${__dirname}/`), "utf8");
+    const section = plan.split("## Misconceptions an exercise checker must recognise and name")[1].split("\n## ")[0];
+    const bullets = section.split("\n").filter((l) => l.startsWith("- ")).length;
+    const fromPlan = [
+      "wrong-axis",
+      "unbiased-variance",
+      "biased-running-variance",
+      "eps-forgotten",
+      "eps-outside-sqrt",
+      "gamma-beta-swapped",
+      "affine-before-normalize",
+      "momentum-reversed",
+      "running-updated-in-eval",
+      "batch-stats-in-eval",
+      "backward-constant-stats",
+      "forgot-eval",
+      "batch-of-one",
+    ] as const;
+    expect(bullets).toBe(9); // the 9 bullets, several of which name two mistakes ("or")
+    for (const id of fromPlan) expect(MISCONCEPTION_IDS).toContain(id);
+  });
+});
+
+describe("every checker", () => {
+  it("passes its reference solution", () => {
+    for (const [id, checker] of Object.entries(checkers)) {
+      const solution = (solutions as Record<string, unknown>)[id];
+      const result = (checker as (fn: unknown) => ReturnType<typeof checkBatchStats>)(solution);
+      expect(result.ok, `${id}: ${result.message}\n${result.details ?? ""}`).toBe(true);
+      expect(result.exercise).toBe(id);
+    }
+  });
+
+  it("recognises the exercise stub", () => {
+    for (const [id, checker] of Object.entries(checkers)) {
+      const result = (checker as (fn: unknown) => ReturnType<typeof checkBatchStats>)(stub(id, "9.9"));
+      expect(result.kind, id).toBe("not-implemented");
+    }
+  });
+
+  // Every mistake a checker predicts must be told apart from the right answer and from every other
+  // mistake on its inputs; otherwise a diagnosis could name the wrong one.
+  const predictive: Array<[string, CheckSpec<never, never>]> = [
+    ["batchStats", batchStatsSpec as never],
+    ["normalize", normalizeSpec as never],
+    ["batchNormForward", batchNormForwardSpec as never],
+    ["batchNormBackward", batchNormBackwardSpec as never],
+    ["recoverIdentity", recoverIdentitySpec as never],
+    ["updateRunningStats", updateRunningStatsSpec as never],
+    ["newBatchWeight", newBatchWeightSpec as never],
+    ["guardBatch", guardBatchSpec as never],
+    ["batchMeanStd", batchMeanStdSpec as never],
+  ];
+  const same = (a: Outputs[], b: Outputs[]) =>
+    a.every((o, i) => Object.keys(o).every((k) => closeMatrices(o[k], b[i][k], undefined, true)));
+
+  it.each(predictive)("%s: the right answer and every predicted mistake are distinguishable", (_name, spec) => {
+    const inputs = spec.cases.map((c) => c.input);
+    const reference = inputs.map((i) => spec.reference(i));
+    const predicted = spec.mistakes.map((m) => ({ ids: m.ids.join("+"), outs: inputs.map((i) => m.outputs!(i)) }));
+    for (const p of predicted) expect(same(p.outs, reference), `${p.ids} looks right`).toBe(false);
+    for (let a = 0; a < predicted.length; a++) {
+      for (let b = a + 1; b < predicted.length; b++) {
+        if (predicted[a].ids === predicted[b].ids) continue;
+        expect(same(predicted[a].outs, predicted[b].outs), `${predicted[a].ids} vs ${predicted[b].ids}`).toBe(false);
+      }
+    }
+  });
+});
+
+describe("reporting", () => {
+  const wrong = (x: Matrix) => ({ mu: x.meanRows(), variance: x.sub(x.meanRows()).map((d) => d * d).sumRows().scale(1 / (x.rows - 1)) });
+
+  it("formats a failure as ✗ title: message, then indented details", () => {
+    const text = formatResult(checkBatchStats(wrong));
+    expect(text.split("\n")[0]).toBe(
+      "✗ Batch statistics (μ and σ² per feature): Your variance divides by N−1 (the unbiased estimate): batch norm normalizes with the biased variance, dividing by N.",
+    );
+    expect(text.split("\n")[1]).toMatch(/^ {4}On a 5×3 batch/);
+  });
+
+  it("writes one grader line that parseMarkers reads back", () => {
+    const fail = checkBatchStats(wrong);
+    expect(markerLine(fail)).toBe(
+      `${CHECK_MARKER} {"exercise":"batchStats","ok":false,"kind":"misconception","misconception":"unbiased-variance","points":0}`,
+    );
+    const pass = checkBatchStats(solutions.batchStats);
+    const stdout = `some output\n${formatResult(pass)}\n${markerLine(pass)}\n${markerLine(fail)}\nBNLAB_CHECK {broken`;
+    expect(parseMarkers(stdout)).toEqual([
+      { exercise: "batchStats", ok: true, kind: "pass", points: 1 },
+      { exercise: "batchStats", ok: false, kind: "misconception", misconception: "unbiased-variance", points: 0 },
+    ]);
+  });
+
+  it("report prints the text and the grader line, and returns them", () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const text = report(checkBatchStats(solutions.batchStats));
+    expect(log).toHaveBeenCalledWith(text);
+    expect(text.startsWith("✓ Batch statistics")).toBe(true);
+    expect(text.split("\n").pop()).toMatch(/^BNLAB_CHECK \{"exercise":"batchStats","ok":true/);
+  });
+
+  it("check.X prints once and returns a result that displays as nothing in a notebook", () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const result = check.batchStats(wrong);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(String(log.mock.calls[0][0])).toContain("✗ Batch statistics");
+    expect(result.misconception).toBe("unbiased-variance");
+    expect(inspect(result)).toBe("");
+    expect(JSON.parse(JSON.stringify(result)).misconception).toBe("unbiased-variance");
+  });
+
+  it("assertPasses is quiet on a pass and throws the diagnosis on a failure", () => {
+    expect(() => assertPasses(checkBatchStats(solutions.batchStats))).not.toThrow();
+    let caught: unknown;
+    try {
+      assertPasses(checkBatchStats(wrong));
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(CheckFailedError);
+    expect((caught as CheckFailedError).message).toContain("divides by N−1");
+    expect((caught as CheckFailedError).result.misconception).toBe("unbiased-variance");
+  });
+
+  it("says an async function returns a Promise", () => {
+    const r = checkBatchStats((async (x: Matrix) => solutions.batchStats(x)) as never);
+    expect(r.kind).toBe("wrong-type");
+    expect(r.message).toContain("a Promise");
+  });
+});

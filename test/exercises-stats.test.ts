@@ -1,0 +1,226 @@
+import { describe, expect, it } from "vitest";
+import { Matrix } from "../src/tensor/matrix";
+import {
+  checkBatchNormForward,
+  checkBatchStats,
+  checkNormalize,
+  checkRecoverIdentity,
+} from "../src/exercises";
+import { batchNormForward, batchStats, normalize, recoverIdentity } from "../src/exercises/solutions";
+import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
+
+const sq = (d: number) => d * d;
+
+// Wrong solutions, written the way a learner would write them.
+const statsPerExample = (x: Matrix) => {
+  const mu = x.meanCols();
+  return { mu, variance: x.sub(mu).map(sq).meanCols() };
+};
+const statsUnbiased = (x: Matrix) => {
+  const mu = x.meanRows();
+  return { mu, variance: x.sub(mu).map(sq).sumRows().scale(1 / (x.rows - 1)) };
+};
+const statsPerExampleUnbiased = (x: Matrix) => {
+  const mu = x.meanCols();
+  return { mu, variance: x.sub(mu).map(sq).sumCols().scale(1 / (x.cols - 1)) };
+};
+
+function normalizeWith(x: Matrix, eps: number, stats: (x: Matrix) => { mu: Matrix; variance: Matrix }, denom: (v: number, eps: number) => number) {
+  const { mu, variance } = stats(x);
+  return x.sub(mu).div(variance.map((v) => denom(v, eps)));
+}
+const inside = (v: number, eps: number) => Math.sqrt(v + eps);
+const noEps = (v: number) => Math.sqrt(v);
+const outside = (v: number, eps: number) => Math.sqrt(v) + eps;
+
+describe("checkBatchStats", () => {
+  it("passes the reference solution and an E[x²] − E[x]² variant", () => {
+    expectPass(checkBatchStats(batchStats));
+    expectPass(
+      checkBatchStats((x) => {
+        const mu = x.meanRows();
+        return { mu, variance: x.map(sq).meanRows().sub(mu.map(sq)) };
+      }),
+    );
+  });
+
+  it("names statistics over the wrong axis", () => {
+    const r = checkBatchStats(statsPerExample);
+    expectCatalogueMessage(r, "wrong-axis");
+    expect(r.details).toContain("expected μ = [1×3]");
+  });
+
+  it("names the unbiased variance, with the course's wording", () => {
+    const r = checkBatchStats(statsUnbiased);
+    expectCatalogueMessage(r, "unbiased-variance");
+    expect(r.message).toBe(
+      "Your variance divides by N−1 (the unbiased estimate): batch norm normalizes with the biased variance, dividing by N.",
+    );
+  });
+
+  it("names both mistakes at once", () => {
+    const r = checkBatchStats(statsPerExampleUnbiased);
+    expectMisconception(r, "wrong-axis", "unbiased-variance");
+    expect(r.message).toContain("2 mistakes at once");
+  });
+
+  it("names a standard deviation returned as the variance", () => {
+    expectMisconception(
+      checkBatchStats((x) => ({ mu: x.meanRows(), variance: batchStats(x).variance.map(Math.sqrt) })),
+      "variance-std-confusion",
+    );
+  });
+
+  it("gives a counterexample for an unknown mistake", () => {
+    const r = checkBatchStats((x) => ({ mu: x.meanRows(), variance: x.sub(x.meanRows()).map(Math.abs).meanRows() }));
+    expectKind(r, "counterexample");
+    expect(r.details).toMatch(/On a 5×3 batch/);
+    expect(r.details).toMatch(/x = \[5×3\]/);
+    expect(r.details).toMatch(/expected σ² = /);
+    expect(r.details).toMatch(/your σ²/);
+    expect(r.details).toMatch(/largest difference at \(0, \d\)/);
+  });
+
+  it("names a wrong layout (a column instead of a row) and says the values are right", () => {
+    const r = checkBatchStats((x) => ({ mu: x.meanRows().transpose(), variance: batchStats(x).variance }));
+    expectKind(r, "wrong-shape");
+    expect(r.message).toBe("Your μ is 3×1; it should be 1×3 (the values are right, only the layout is not).");
+  });
+
+  it("reports NaN outputs", () => {
+    const r = checkBatchStats((x) => ({ mu: x.meanRows(), variance: batchStats(x).variance.map(() => 0 / 0) }));
+    expectKind(r, "nan");
+    expect(r.message).toContain("contains NaN");
+  });
+
+  it("says what came back instead of the expected object", () => {
+    const named = checkBatchStats(((x: Matrix) => ({ mean: x.meanRows(), var: x.meanRows() })) as never);
+    expectKind(named, "wrong-type");
+    expect(named.message).toContain('no "mu" (it has mean, var)');
+    const arrays = checkBatchStats(((x: Matrix) => ({ mu: x.meanRows().rowArray(0), variance: x.meanRows() })) as never);
+    expectKind(arrays, "wrong-type");
+    expect(arrays.message).toContain("got an array. Wrap it with Matrix.fromArray");
+    const nothing = checkBatchStats((() => undefined) as never);
+    expect(nothing.message).toContain("undefined (did you forget to return?)");
+    expectKind(checkBatchStats("batchStats" as never), "wrong-type");
+  });
+
+  it("recognises the stub, shows other errors, and survives non-Error throws", () => {
+    const todo = checkBatchStats(stub("batchStats", "1.1"));
+    expectKind(todo, "not-implemented");
+    expect(todo.message).toMatch(/^Not implemented yet/);
+    const boom = checkBatchStats(() => {
+      throw new RangeError("index out of range");
+    });
+    expectKind(boom, "error");
+    expect(boom.message).toContain("RangeError: index out of range");
+    expect(boom.details).toContain("x = [5×3]");
+    const thrownString = checkBatchStats(() => {
+      throw "oops";
+    });
+    expectKind(thrownString, "error");
+    expect(thrownString.message).toContain("string thrown: oops");
+  });
+
+  it("detects an input modified in place", () => {
+    const r = checkBatchStats((x) => {
+      const mu = x.meanRows();
+      x.addInPlace(Matrix.zeros(x.rows, x.cols).add(mu), -1); // x −= μ, in place
+      return { mu, variance: x.map(sq).meanRows() };
+    });
+    expectKind(r, "mutated-input");
+    expect(r.message).toContain("modified its input x in place");
+  });
+});
+
+describe("checkNormalize", () => {
+  it("passes the reference solution", () => expectPass(checkNormalize(normalize)));
+
+  it("names each single mistake", () => {
+    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, statsPerExample, inside)), "wrong-axis");
+    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, statsUnbiased, inside)), "unbiased-variance");
+    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, batchStats, noEps)), "eps-forgotten");
+    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, batchStats, outside)), "eps-outside-sqrt");
+  });
+
+  it("names combinations", () => {
+    expectMisconception(checkNormalize((x, eps) => normalizeWith(x, eps, statsUnbiased, outside)), "unbiased-variance", "eps-outside-sqrt");
+    expectMisconception(checkNormalize((x, eps) => normalizeWith(x, eps, statsPerExampleUnbiased, noEps)), "wrong-axis", "unbiased-variance", "eps-forgotten");
+  });
+
+  it("gives a counterexample when eps is hard-coded instead of the argument", () => {
+    const r = checkNormalize((x) => normalizeWith(x, 1e-5, batchStats, inside));
+    expectKind(r, "counterexample");
+    expect(r.message).toContain("ε = 0.001");
+  });
+
+  it("adds the wrong-axis hint to a shape error", () => {
+    const r = checkNormalize((x) => x.sub(x.meanCols().transpose()));
+    expectKind(r, "error");
+    expect(r.message).toContain("ShapeError");
+    expect(r.message).toContain("per-feature μ and σ² are 1×D rows");
+  });
+
+  it("detects in-place normalization", () => {
+    const r = checkNormalize((x, eps) => {
+      const y = normalize(x, eps);
+      x.copyFrom(y);
+      return x;
+    });
+    expectKind(r, "mutated-input");
+  });
+});
+
+describe("checkBatchNormForward", () => {
+  const xhat = normalize;
+  it("passes the reference solution", () => expectPass(checkBatchNormForward(batchNormForward)));
+
+  it("names γ and β swapped, applied before normalizing, or missing", () => {
+    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => xhat(x, eps).mul(b).add(g)), "gamma-beta-swapped");
+    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => xhat(x.mul(g).add(b), eps)), "affine-before-normalize");
+    expectCatalogueMessage(checkBatchNormForward((x, _g, _b, eps) => xhat(x, eps)), "affine-missing");
+  });
+
+  it("names the normalization mistakes underneath", () => {
+    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => normalizeWith(x, eps, batchStats, outside).mul(g).add(b)), "eps-outside-sqrt");
+    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => normalizeWith(x, eps, statsUnbiased, inside).mul(g).add(b)), "unbiased-variance");
+    expectMisconception(
+      checkBatchNormForward((x, g, b, eps) => normalizeWith(x, eps, statsPerExample, inside).mul(b).add(g)),
+      "wrong-axis",
+      "gamma-beta-swapped",
+    );
+  });
+
+  it("detects γ modified in place", () => {
+    const r = checkBatchNormForward((x, g, b, eps) => xhat(x, eps).mul(g.scaleInPlace(1.5)).add(b));
+    expectKind(r, "mutated-input");
+    expect(r.message).toContain("gamma");
+  });
+});
+
+describe("checkRecoverIdentity", () => {
+  const stats = (x: Matrix) => batchStats(x);
+  it("passes the reference solution", () => expectPass(checkRecoverIdentity(recoverIdentity)));
+
+  it("names γ = σ (close but not exact) as ε forgotten", () => {
+    const r = checkRecoverIdentity((x) => ({ gamma: stats(x).variance.map(Math.sqrt), beta: stats(x).mu }));
+    expectMisconception(r, "eps-forgotten");
+    expect(r.message).toContain("close, but not exact");
+  });
+
+  it("names the variance used as γ, γ/β swapped, σ + ε and the unbiased variance", () => {
+    expectMisconception(checkRecoverIdentity((x) => ({ gamma: stats(x).variance, beta: stats(x).mu })), "variance-std-confusion");
+    expectMisconception(
+      checkRecoverIdentity((x, eps) => ({ gamma: stats(x).mu, beta: stats(x).variance.map((v) => Math.sqrt(v + eps)) })),
+      "gamma-beta-swapped",
+    );
+    expectCatalogueMessage(
+      checkRecoverIdentity((x, eps) => ({ gamma: stats(x).variance.map((v) => Math.sqrt(v) + eps), beta: stats(x).mu })),
+      "eps-outside-sqrt",
+    );
+    expectCatalogueMessage(
+      checkRecoverIdentity((x, eps) => ({ gamma: statsUnbiased(x).variance.map((v) => Math.sqrt(v + eps)), beta: stats(x).mu })),
+      "unbiased-variance",
+    );
+  });
+});
