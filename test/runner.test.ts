@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { executeNotebook, type RunResult } from "../src/course/kernel";
+import { KernelSession, executeNotebook, type RunResult } from "../src/course/kernel";
 import type { CodeCell, Notebook, Output } from "../src/course/notebook/nbformat";
 
 const FIXTURES = join(__dirname, "fixtures", "notebooks");
@@ -105,11 +105,17 @@ describe("executeNotebook", () => {
   });
 
   it("enforces the notebook timeout", async () => {
-    const { errors, pid } = await run("forever", { notebookTimeoutMs: 4000 });
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ cellIndex: 1, kind: "notebook-timeout" });
-    expect(errors[0].evalue).toMatch(/notebook timed out after 4\.0 s/);
-    expect(processAlive(pid)).toBe(false);
+    // A running session, so a slow kernel start on a loaded machine does not eat the budget.
+    const session = await KernelSession.start({ cwd: FIXTURES });
+    try {
+      const { errors } = await executeNotebook(load("forever"), { session, notebookTimeoutMs: 2500 });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ cellIndex: 1, kind: "notebook-timeout" });
+      expect(errors[0].evalue).toMatch(/notebook timed out after 2\.5 s/);
+    } finally {
+      await session.shutdown();
+    }
+    expect(processAlive(session.pid)).toBe(false);
   });
 
   it("does not modify the input notebook", async () => {
