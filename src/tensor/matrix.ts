@@ -214,35 +214,34 @@ export class Matrix {
   // ---- elementwise --------------------------------------------------------
 
   add(other: Matrix | number): Matrix {
-    return this.zipOrScalar(other, "add", (a, b) => a + b);
+    return this.zipOrScalar(other, "add", addLoop);
   }
 
   sub(other: Matrix | number): Matrix {
-    return this.zipOrScalar(other, "sub", (a, b) => a - b);
+    return this.zipOrScalar(other, "sub", subLoop);
   }
 
   /** Elementwise (Hadamard) product; broadcasts a 1×cols row or a rows×1 column. */
   mul(other: Matrix | number): Matrix {
-    return this.zipOrScalar(other, "mul", (a, b) => a * b);
+    return this.zipOrScalar(other, "mul", mulLoop);
   }
 
   div(other: Matrix | number): Matrix {
-    return this.zipOrScalar(other, "div", (a, b) => a / b);
+    return this.zipOrScalar(other, "div", divLoop);
   }
 
   scale(s: number): Matrix {
     const out = new Matrix(this.rows, this.cols);
-    for (let i = 0; i < this.data.length; i++) out.data[i] = this.data[i] * s;
+    const a = this.data, o = out.data;
+    for (let i = 0; i < a.length; i++) o[i] = a[i] * s;
     return out;
   }
 
   map(f: (v: number, i: number, j: number) => number): Matrix {
     const out = new Matrix(this.rows, this.cols);
+    const a = this.data, o = out.data, c = this.cols;
     for (let i = 0; i < this.rows; i++) {
-      for (let j = 0; j < this.cols; j++) {
-        const idx = i * this.cols + j;
-        out.data[idx] = f(this.data[idx], i, j);
-      }
+      for (let j = 0; j < c; j++) o[i * c + j] = f(a[i * c + j], i, j);
     }
     return out;
   }
@@ -364,20 +363,17 @@ export class Matrix {
   }
 
   /** Elementwise op with a scalar, a same-shape matrix, a 1×cols row or a rows×1 column. */
-  private zipOrScalar(other: Matrix | number, op: string, f: (a: number, b: number) => number): Matrix {
+  private zipOrScalar(other: Matrix | number, op: string, loop: ZipLoop): Matrix {
     const out = new Matrix(this.rows, this.cols);
-    const a = this.data, o = out.data, c = this.cols;
+    const r = this.rows, c = this.cols;
     if (typeof other === "number") {
-      for (let i = 0; i < a.length; i++) o[i] = f(a[i], other);
-      return out;
-    }
-    const b = other.data;
-    if (other.rows === this.rows && other.cols === this.cols) {
-      for (let i = 0; i < a.length; i++) o[i] = f(a[i], b[i]);
-    } else if (other.rows === 1 && other.cols === this.cols) {
-      for (let i = 0; i < this.rows; i++) for (let j = 0; j < c; j++) o[i * c + j] = f(a[i * c + j], b[j]);
-    } else if (other.cols === 1 && other.rows === this.rows) {
-      for (let i = 0; i < this.rows; i++) for (let j = 0; j < c; j++) o[i * c + j] = f(a[i * c + j], b[i]);
+      loop(this.data, Float64Array.of(other), out.data, r, c, 0, 0); // b[0] everywhere
+    } else if (other.rows === r && other.cols === c) {
+      loop(this.data, other.data, out.data, r, c, c, 1); //            b[i, j]
+    } else if (other.rows === 1 && other.cols === c) {
+      loop(this.data, other.data, out.data, r, c, 0, 1); //            b[j]: the row, for every i
+    } else if (other.cols === 1 && other.rows === r) {
+      loop(this.data, other.data, out.data, r, c, 1, 0); //            b[i]: the column, for every j
     } else {
       throw new ShapeError(
         `Matrix.${op}`,
@@ -388,3 +384,40 @@ export class Matrix {
     return out;
   }
 }
+
+/**
+ * o[i, j] = a[i, j] ∘ b[i·rowStep + j·colStep] for a rows×cols `a`: the steps
+ * pick b's entry, so one loop serves a same-shape b, a broadcast row or column,
+ * and a scalar. One loop per operation (rather than one loop calling `(a, b) =>
+ * a + b`) keeps the operation inlined: a call per element would cost more than
+ * the arithmetic.
+ */
+type ZipLoop = (a: Float64Array, b: Float64Array, o: Float64Array, rows: number, cols: number, rowStep: number, colStep: number) => void;
+
+const addLoop: ZipLoop = (a, b, o, rows, cols, rowStep, colStep) => {
+  for (let i = 0; i < rows; i++) {
+    const ai = i * cols, bi = i * rowStep;
+    for (let j = 0; j < cols; j++) o[ai + j] = a[ai + j] + b[bi + j * colStep];
+  }
+};
+
+const subLoop: ZipLoop = (a, b, o, rows, cols, rowStep, colStep) => {
+  for (let i = 0; i < rows; i++) {
+    const ai = i * cols, bi = i * rowStep;
+    for (let j = 0; j < cols; j++) o[ai + j] = a[ai + j] - b[bi + j * colStep];
+  }
+};
+
+const mulLoop: ZipLoop = (a, b, o, rows, cols, rowStep, colStep) => {
+  for (let i = 0; i < rows; i++) {
+    const ai = i * cols, bi = i * rowStep;
+    for (let j = 0; j < cols; j++) o[ai + j] = a[ai + j] * b[bi + j * colStep];
+  }
+};
+
+const divLoop: ZipLoop = (a, b, o, rows, cols, rowStep, colStep) => {
+  for (let i = 0; i < rows; i++) {
+    const ai = i * cols, bi = i * rowStep;
+    for (let j = 0; j < cols; j++) o[ai + j] = a[ai + j] / b[bi + j * colStep];
+  }
+};
