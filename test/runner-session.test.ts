@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelSession, executeNotebook, liveKernelPids } from "../src/course/kernel";
@@ -89,6 +89,28 @@ describe("no orphan kernels", () => {
     expect(processAlive(s.pid)).toBe(false);
     expect(liveKernelPids()).not.toContain(s.pid);
     expect((await s.execute("1")).status).toBe("dead");
+  });
+
+  it("kills the process group when SIGINT cannot stop a cell, grandchildren included", async () => {
+    const s = await KernelSession.start({ cwd: FIXTURES });
+    const marker = `${process.pid}.${Date.now() % 1000}`;
+    // execSync blocks the kernel's event loop, so SIGINT cannot interrupt it: escalate to kill.
+    const r = await s.execute(`import { execSync } from "child_process";\nexecSync("sleep ${marker}");`, { timeoutMs: 1000, interruptGraceMs: 700 });
+    expect(r.status).toBe("dead");
+    expect(r.error).toMatchObject({ ename: "CellTimeoutError" });
+    expect(r.error?.evalue).toMatch(/the kernel was killed/);
+    expect(s.alive).toBe(false);
+    expect(processAlive(s.pid)).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    const sleepers = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, "utf8").includes(`sleep\0${marker}`);
+      } catch {
+        return false;
+      }
+    });
+    expect(sleepers.filter((pid) => processAlive(Number(pid)))).toEqual([]);
+    await s.shutdown();
   });
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
