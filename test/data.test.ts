@@ -60,6 +60,7 @@ describe("gaussianBlobs", () => {
     expect(() => gaussianBlobs({ centers: [[0, 0]], dims: 3 })).toThrow(
       "gaussianBlobs: dims is 3 but the centers have 2 coordinates",
     );
+    expect(() => gaussianBlobs({ centers: [] })).toThrow("gaussianBlobs: centers must list at least one center");
     expect(() => gaussianBlobs({ centers: 0 })).toThrow("gaussianBlobs: centers must be an integer ≥ 1, got 0");
     expect(() => gaussianBlobs({ std: -1 })).toThrow("gaussianBlobs: std must be a finite number ≥ 0, got -1");
   });

@@ -166,6 +166,16 @@ describe("fit", () => {
     expect(() => fit(model, data, { steps: 1, lr: 0.1, record: { layer: 1, unit: 4 } })).toThrow(
       "fit: record.unit must be an integer in [0, 4) for the input of Sigmoid, got 4",
     );
+    expect(() => fit(model, data, { steps: 1, lr: 0.1, evalEvery: 0 })).toThrow("fit: evalEvery must be an integer ≥ 1, got 0");
+    expect(() => fit(model, data, { steps: 1, lr: 0.1, record: { layer: 1, every: -1 } })).toThrow(
+      "fit: record.every must be an integer ≥ 1, got -1",
+    );
+    expect(() => fit(model, { train: blobs, test: heldOut }, { steps: 1, lr: 0.1, evalSize: 0 })).toThrow(
+      "fit: evalSize must be an integer ≥ 1, got 0",
+    );
+    expect(() => fit(model, data, { steps: 1, batchSize: 500, lr: 0.1 })).toThrow(
+      "DataLoader: with dropLast, batchSize (500) must be at most the number of examples",
+    );
     expect(model.training).toBe(true);
   });
 
@@ -194,7 +204,10 @@ describe("evaluate", () => {
     expect(model.training).toBe(false);
   });
 
-  it("explains a bad batch size", () => {
+  it("explains a bad batch size or an empty dataset", () => {
+    expect(() => evaluate(mlp({ sizes: [2, 3] }), { ...heldOut, x: Matrix.zeros(0, 2), y: [], name: "nothing" })).toThrow(
+      'evaluate: the dataset "nothing" is empty',
+    );
     expect(() => evaluate(mlp({ sizes: [2, 3] }), heldOut, { batchSize: 0 })).toThrow(
       "evaluate: batchSize must be an integer ≥ 1, got 0",
     );

@@ -66,6 +66,9 @@ describe("DataLoader", () => {
   it("explains a bad batch size", () => {
     expect(() => new DataLoader(indexed(5), { batchSize: 0 })).toThrow("DataLoader: batchSize must be an integer ≥ 1, got 0");
     expect(() => new DataLoader(indexed(5), { batchSize: 2.5 })).toThrow("DataLoader: batchSize must be an integer ≥ 1, got 2.5");
+    expect(() => new DataLoader({ ...indexed(1), x: Matrix.zeros(0, 1), y: [], name: "nothing" }, { batchSize: 1 })).toThrow(
+      'DataLoader: the dataset "nothing" is empty',
+    );
     expect(() => new DataLoader(indexed(5), { batchSize: 6, dropLast: true })).toThrow(
       'DataLoader: with dropLast, batchSize (6) must be at most the number of examples (5 in "indexed"), or no batch is left',
     );

@@ -99,6 +99,12 @@ describe("CrossEntropyLoss", () => {
     expect(() => new CrossEntropyLoss().forward(logits, [0, 1.5])).toThrow("target 1 is 1.5");
   });
 
+  it("refuses empty logits", () => {
+    expect(() => new CrossEntropyLoss().forward(Matrix.zeros(0, 3), [])).toThrow(
+      "CrossEntropyLoss.forward: expected shape logits [batch ≥ 1, classes ≥ 1], got [0, 3]",
+    );
+  });
+
   it("says when the number of targets is not the number of rows", () => {
     const logits = Matrix.fromArray([[0, 1, 2], [1, 0, 2]]);
     expect(() => new CrossEntropyLoss().forward(logits, [0, 1, 2])).toThrow(
@@ -139,6 +145,12 @@ describe("MSELoss", () => {
   it("says when the target's shape differs", () => {
     expect(() => new MSELoss().forward(Matrix.zeros(2, 3), Matrix.zeros(3, 2))).toThrow(
       "MSELoss.forward: expected shape target of the prediction's shape [2, 3], got [3, 2]",
+    );
+  });
+
+  it("refuses an empty prediction", () => {
+    expect(() => new MSELoss().forward(Matrix.zeros(0, 3), Matrix.zeros(0, 3))).toThrow(
+      "MSELoss.forward: the mean of zero elements is undefined",
     );
   });
 

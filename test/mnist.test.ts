@@ -78,6 +78,7 @@ describe("loadMnist", () => {
     expect(() => loadMnist({ testFraction: 1.5 })).toThrow("loadMnist: testFraction must be in (0, 1), got 1.5");
     expect(() => loadMnist({ testFraction: 0.2, testSize: 100 })).toThrow("loadMnist: give testFraction or testSize, not both");
     expect(() => loadMnist({ testSize: 0 })).toThrow("loadMnist: testSize must be an integer in [1, 9999], got 0");
+    expect(() => loadMnist({ trainSize: 10000 })).toThrow("loadMnist: trainSize must be an integer in [1, 9999], got 10000");
     expect(() => loadMnist({ trainSize: 9000, testSize: 2000 })).toThrow(
       "loadMnist: trainSize + testSize must be at most 10000 (the images in the package), got 9000 + 2000 = 11000",
     );
