@@ -1,5 +1,10 @@
 /** `npm start`: see src/course/kernel/start-cli.ts. */
+import * as path from "node:path";
 import { runStartCli } from "../src/course/kernel/start-cli";
+import { ensureLibraryBuilt } from "../src/course/library/build-library";
+
+// Notebooks load the compiled library (dist/): bring it up to date with src/ first.
+ensureLibraryBuilt(path.resolve(__dirname, ".."));
 
 runStartCli(process.argv.slice(2)).then(
   (code) => process.exit(code),

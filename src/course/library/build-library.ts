@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/**
+ * The tslab kernel cannot compile .ts files outside the notebook's own folder (its compiler's
+ * rootDir is the kernel's working directory), so notebooks load the library compiled to `dist/`:
+ * `src/package.json` points `main` and `types` there, which makes `import … from "../src"` work in a
+ * notebook. This module rebuilds `dist/` when the sources changed (a content hash, not mtimes).
+ */
+export interface LibraryBuildResult {
+  rebuilt: boolean;
+  hash: string;
+  durationMs: number;
+}
+
+const STAMP = ".source-hash";
+
+/** Hash of every library source file (src/ without the course tooling) and the build config. */
+export function librarySourceHash(root: string): string {
+  const h = createHash("sha256");
+  const files = listFiles(path.join(root, "src")).filter((f) => !f.includes(`${path.sep}course${path.sep}`));
+  files.push(path.join(root, "tsconfig.lib.json"), path.join(root, "tsconfig.json"));
+  for (const f of files.sort()) {
+    h.update(path.relative(root, f));
+    h.update("\0");
+    h.update(fs.readFileSync(f));
+    h.update("\0");
+  }
+  return h.digest("hex");
+}
+
+/** Rebuild dist/ if the library sources changed since the last build. */
+export function ensureLibraryBuilt(root: string, options: { force?: boolean; quiet?: boolean } = {}): LibraryBuildResult {
+  const start = Date.now();
+  const hash = librarySourceHash(root);
+  const dist = path.join(root, "dist");
+  const stampFile = path.join(dist, STAMP);
+  const current = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8").trim() : "";
+  if (!options.force && current === hash && fs.existsSync(path.join(dist, "index.js"))) {
+    return { rebuilt: false, hash, durationMs: Date.now() - start };
+  }
+  if (!options.quiet) process.stderr.write("bnlab: compiling the library for the notebooks (src → dist)…\n");
+  fs.rmSync(dist, { recursive: true, force: true });
+  const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
+  const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.lib.json")], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    throw new Error(`Compiling the library failed (tsc -p tsconfig.lib.json):\n${result.stdout}${result.stderr}`);
+  }
+  copyAssets(path.join(root, "src"), dist);
+  fs.writeFileSync(stampFile, hash + "\n");
+  return { rebuilt: true, hash, durationMs: Date.now() - start };
+}
+
+/** Files the compiler does not emit but the library loads at run time (e.g. .wasm, .json). */
+function copyAssets(srcDir: string, distDir: string): void {
+  for (const file of listFiles(srcDir)) {
+    const rel = path.relative(srcDir, file);
+    if (rel.startsWith("course") || rel === "package.json") continue;
+    if (/\.(wasm|json)$/.test(file)) {
+      const target = path.join(distDir, rel);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(file, target);
+    }
+  }
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full));
+    else if (entry.name !== "package.json") out.push(full);
+  }
+  return out;
+}
