@@ -115,6 +115,7 @@ export class KernelSession {
   private readonly displays: DisplayRegistry = new Map();
   private readonly iopubSeen = new Set<string>();
   private closed = false;
+  private ready = false;
   private sendChain: Promise<unknown> = Promise.resolve();
   /** Messages dropped because their signature did not verify. */
   badSignatures = 0;
@@ -207,7 +208,7 @@ export class KernelSession {
   private onIopub(msg: JupyterMessage): void {
     const parent = msg.parent_header.msg_id;
     if (!parent) return;
-    this.iopubSeen.add(parent);
+    if (!this.ready) this.iopubSeen.add(parent);
     const p = this.pending.get(parent);
     if (!p) return;
     if (msg.header.msg_type === "status") {
@@ -254,7 +255,11 @@ export class KernelSession {
       this.kernelInfo = reply.content;
       const id = reply.parent_header.msg_id ?? "";
       for (let i = 0; i < 10 && !this.iopubSeen.has(id); i++) await sleep(50);
-      if (this.iopubSeen.has(id)) return;
+      if (this.iopubSeen.has(id)) {
+        this.ready = true;
+        this.iopubSeen.clear();
+        return;
+      }
     }
     const why = this.kernel.hasExited ? "the kernel process exited" : `no kernel_info_reply within ${timeoutMs} ms`;
     throw new KernelDiedError(`kernel did not start: ${why}\n${this.kernel.output()}`);
