@@ -67,3 +67,5 @@ export type { SavedState } from "./state/state";
 export * from "./charts/index"; // a file path: tslab cannot resolve directory imports
 // Exercise checkers that name the mistake (check.batchStats(fn), …): see src/exercises/README.md.
 export * from "./exercises/index";
+// Experiments behind each lesson's charts and claims (one namespace per lesson).
+export * as runningAverages from "./experiments/running-averages";
