@@ -1,0 +1,38 @@
+/**
+ * The WebAssembly kernel in a real tslab kernel: tslab compiles src/ itself
+ * (CommonJS, lib es2022) and kernel-wasm.ts must still find, compile and
+ * instantiate kernel.wasm synchronously, and agree with the TypeScript kernel.
+ */
+import { describe, expect, it } from "vitest";
+import { executeNotebook } from "../src/course/kernel";
+import { projectRoot } from "../src/course/kernel/project-root";
+import type { CodeCell, Notebook } from "../src/course/notebook/nbformat";
+
+describe("the kernel in a tslab notebook", () => {
+  it("loads the WebAssembly kernel by default, and its products match the TypeScript kernel's", async () => {
+    const source = [
+      'import { kernel, jsKernel, useKernel, Matrix } from "./src/index";',
+      "const a = Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);",
+      "const b = Matrix.fromArray([[1, 0], [2, 1], [0, 3]]);",
+      "const fast = a.matmul(b).toArray();",
+      "const name = kernel().name;",
+      "useKernel(jsKernel);",
+      "console.log(JSON.stringify({ name, fast, plain: a.matmul(b).toArray() }));",
+    ].join("\n");
+    const nb = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ cell_type: "code", id: "kernel-0", metadata: {}, execution_count: null, outputs: [], source } as CodeCell],
+    } as Notebook;
+    const { notebook: out, errors } = await executeNotebook(nb, { cwd: projectRoot(), cellTimeoutMs: 120_000 });
+    expect(errors).toEqual([]);
+    const stdout = (out.cells[0] as CodeCell).outputs
+      .map((o) => (o.output_type === "stream" ? ([] as string[]).concat(o.text).join("") : ""))
+      .join("");
+    const printed = JSON.parse(stdout.trim());
+    expect(printed.name).toBe("wasm-simd");
+    expect(printed.fast).toEqual([[5, 11], [14, 23]]);
+    expect(printed.plain).toEqual(printed.fast);
+  }, 180_000);
+});
