@@ -12,6 +12,10 @@ import { ClassificationLoss, evaluate } from "./evaluate";
 import { percentiles } from "./percentile";
 import { InputRecorder, recordInputs } from "./record-inputs";
 
+/**
+ * Percentiles of one layer's input, measured on the training batch of every
+ * `every`-th step (in training mode, as the layer saw it).
+ */
 export interface RecordOptions {
   /** The layer whose INPUT is recorded (e.g. a Sigmoid: its pre-activations), or its index in a Sequential. */
   layer: Module | number;
