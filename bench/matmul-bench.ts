@@ -2,10 +2,15 @@
  * `npm run bench:matmul`: GFLOP/s of each kernel on the products of one
  * training step of the reference MLP (784-100-100-100-10, batch 60).
  *
+ * The last column calls kernel.wasm's exports directly on operands already in
+ * its memory: what the copies in and out of WebAssembly memory cost is the gap
+ * to the "wasm-simd" column.
+ *
  *   npm run bench:matmul [-- --seconds 0.5]
  */
 import { jsKernel, Kernel } from "../src/tensor/kernel";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import * as fs from "fs";
+import { loadWasmKernel, WASM_KERNEL_FILE, WebAssemblyApi } from "../src/tensor/kernel-wasm";
 
 type Op = "matmul" | "matmulTransA" | "matmulTransB";
 const SHAPES: Array<[string, Op, number, number, number]> = [
@@ -37,9 +42,31 @@ function gflops(kern: Kernel, op: Op, m: number, k: number, n: number, seconds: 
   return (2 * m * k * n * reps) / elapsed / 1e9;
 }
 
+type Product = (a: number, b: number, out: number, m: number, k: number, n: number) => void;
+
+/** The raw exports, operands placed once: the product without the copies. */
+function residentKernel(): Kernel {
+  const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+  const wasm = new api.Instance(new api.Module(fs.readFileSync(WASM_KERNEL_FILE)), {}).exports as Record<Op, Product> & {
+    memory: { buffer: ArrayBuffer; grow(pages: number): number };
+    heapBase(): number;
+  };
+  const at = (wasm.heapBase() + 15) & ~15;
+  const resident = (op: Op) => (a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number) => {
+    // timing only: the operands' values do not matter, so they are not copied at all
+    const need = at + (a.length + b.length + out.length) * 8;
+    if (wasm.memory.buffer.byteLength < need) {
+      wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / 65536));
+      new Float64Array(wasm.memory.buffer).fill(0.25); // touch every page once, with ordinary numbers
+    }
+    wasm[op](at, at + a.length * 8, at + (a.length + b.length) * 8, m, k, n);
+  };
+  return { name: "no-copy", matmul: resident("matmul"), matmulTransA: resident("matmulTransA"), matmulTransB: resident("matmulTransB") };
+}
+
 const argv = process.argv.slice(2);
 const seconds = argv.includes("--seconds") ? Number(argv[argv.indexOf("--seconds") + 1]) : 0.5;
-const kernels = [jsKernel, loadWasmKernel()].filter((k): k is Kernel => k !== null);
+const kernels = [jsKernel, loadWasmKernel(), residentKernel()].filter((k): k is Kernel => k !== null);
 console.log(`GFLOP/s (float64, one thread)   ${kernels.map((k) => k.name.padStart(10)).join("")}`);
 for (const [label, op, m, k, n] of SHAPES) {
   for (const kern of kernels) gflops(kern, op, m, k, n, 0.1); // warm-up
