@@ -69,3 +69,4 @@ export * from "./charts/index"; // a file path: tslab cannot resolve directory i
 export * from "./exercises/index";
 // Experiments behind each lesson's charts and claims (one namespace per lesson).
 export * as runningAverages from "./experiments/running-averages";
+export * as evalMode from "./experiments/eval-mode";
