@@ -106,13 +106,15 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
   const onExit = (): void => killGroup(pid, "SIGTERM");
   process.on("exit", onExit);
   void exited.then(() => process.off("exit", onExit));
-  const stop = async (): Promise<void> => {
-    if (done) return;
-    killGroup(pid, "SIGTERM"); // Jupyter shuts its kernels down on SIGTERM
-    const timer = setTimeout(() => killGroup(pid, "SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      if (done) return;
+      killGroup(pid, "SIGTERM"); // Jupyter shuts its kernels down on SIGTERM
+      const timer = setTimeout(() => killGroup(pid, "SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    })());
   const deadline = Date.now() + (opts.startTimeoutMs ?? 90_000);
   while (Date.now() < deadline && !done) {
     const port = parseServerPort(log);
