@@ -33,10 +33,10 @@ export function batchNormLayers(model: Module): BatchNorm1d[] {
 
 /**
  * Set the momentum of every BatchNorm1d in a model (null = cumulative average).
- * In PyTorch this is `bn.momentum = None`; bnlab's `momentum` is declared readonly, so we write it here.
+ * In PyTorch this is `bn.momentum = None`; here `bn.momentum = null`.
  */
 export function setMomentum(model: Module, momentum: number | null): void {
-  for (const bn of batchNormLayers(model)) (bn as { momentum: number | null }).momentum = momentum;
+  for (const bn of batchNormLayers(model)) bn.momentum = momentum;
 }
 
 /** Steps t until the initial value's weight (1 − m)^t falls below `fraction` (default 1%). */

@@ -40,7 +40,7 @@ interface Saved {
 export class BatchNorm1d extends Module {
   readonly numFeatures: number;
   readonly eps: number;
-  readonly momentum: number | null;
+  private momentumValue: number | null = 0.1;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
   /** γ, per feature, starts at 1. */
@@ -64,11 +64,6 @@ export class BatchNorm1d extends Module {
     const eps = options.eps ?? 1e-5;
     if (!(eps >= 0)) throw new RangeError(`BatchNorm1d: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
     const momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
-      throw new RangeError(
-        `BatchNorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.1) or null, got ${momentum}`,
-      );
-    }
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
@@ -78,6 +73,23 @@ export class BatchNorm1d extends Module {
     this.bias = new Parameter("bias", Matrix.zeros(1, numFeatures));
     this.runningMean = Matrix.zeros(1, numFeatures);
     this.runningVar = Matrix.ones(1, numFeatures);
+  }
+
+  /**
+   * Weight of the new batch in the running averages; null = cumulative average.
+   * Writable, as in PyTorch (`bn.momentum = None` before a calibration pass).
+   */
+  get momentum(): number | null {
+    return this.momentumValue;
+  }
+
+  set momentum(momentum: number | null) {
+    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
+      throw new RangeError(
+        `BatchNorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.1) or null, got ${momentum}`,
+      );
+    }
+    this.momentumValue = momentum;
   }
 
   /** γ (an alias of weight.value). */
