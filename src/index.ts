@@ -68,5 +68,6 @@ export * from "./charts/index"; // a file path: tslab cannot resolve directory i
 // Exercise checkers that name the mistake (check.batchStats(fn), …): see src/exercises/README.md.
 export * from "./exercises/index";
 // Experiments behind each lesson's charts and claims (one namespace per lesson).
+export * as normalizing from "./experiments/normalize"; //          lesson 1
 export * as runningAverages from "./experiments/running-averages";
 export * as evalMode from "./experiments/eval-mode";
