@@ -1,0 +1,142 @@
+/**
+ * `npm run export`: lessons → instructor notebooks (in a build folder, imports rebased) → executed
+ * with the runner in fresh tslab kernels → a static site: index.html, one page per lesson, assets/.
+ * The site opens from file:// with no server and no network.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { executeNotebook } from "../kernel/execute-notebook";
+import { ensureKernelspec } from "../kernel/kernelspec";
+import type { CellError } from "../kernel/cell-error";
+import { buildLessons } from "../lesson/build-lessons";
+import { ensureLibraryBuilt } from "../library/build-library";
+import { serializeNotebook, type Notebook } from "../notebook/nbformat";
+import { copyAssets } from "./assets";
+import { renderLessonPage } from "./render-page";
+import { renderIndex } from "./site-index";
+import { siteLesson, type SiteLesson } from "./site-lesson";
+
+export interface ExportOptions {
+  /** Project root (library in src/, compiled to dist/ for the kernel). */
+  root: string;
+  /** Default `<root>/lessons`. */
+  lessonsDir?: string;
+  /** The site; default `<root>/site`. Replaced as a whole, so it must be a site or empty. */
+  outDir?: string;
+  /** Instructor and executed notebooks; default `<root>/build/export`. */
+  buildDir?: string;
+  /** Only these lessons: numbers ("01", "3") or names ("03-running-averages"). Default: all. */
+  lessons?: readonly string[];
+  cellTimeoutMs?: number;
+  notebookTimeoutMs?: number;
+  courseTitle?: string;
+  log?(line: string): void;
+}
+
+export interface ExportedLesson {
+  lesson: SiteLesson;
+  /** The page, absolute. */
+  page: string;
+  /** The executed instructor notebook, absolute. */
+  notebook: string;
+  charts: number;
+  errors: CellError[];
+  durationMs: number;
+}
+
+export interface ExportResult {
+  siteDir: string;
+  index: string;
+  lessons: ExportedLesson[];
+  /** No cell failed. */
+  ok: boolean;
+}
+
+const SITE_MARK = path.join("assets", "site.css");
+
+/** The course title: the README's first heading, else "bnlab". */
+export function courseTitleOf(root: string): string {
+  try {
+    const m = /^# (.+)$/m.exec(fs.readFileSync(path.join(root, "README.md"), "utf8"));
+    if (m) return m[1].trim();
+  } catch {
+    // no README
+  }
+  return "bnlab";
+}
+
+/** Does lesson `name` (NN-slug) match one of the filters ("01", "1", "01-slug")? */
+export function matchesLesson(name: string, filters: readonly string[] | undefined): boolean {
+  if (!filters || filters.length === 0) return true;
+  const number = /^(\d+)-/.exec(name)?.[1];
+  return filters.some((f) => f === name || (number !== undefined && /^\d+$/.test(f) && Number(f) === Number(number)));
+}
+
+function prepareSiteDir(siteDir: string): void {
+  if (fs.existsSync(siteDir)) {
+    const entries = fs.readdirSync(siteDir);
+    if (entries.length > 0 && !fs.existsSync(path.join(siteDir, SITE_MARK))) {
+      throw new Error(`${siteDir} exists and is not an exported site (no ${SITE_MARK}); choose another --out or remove it`);
+    }
+    fs.rmSync(siteDir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(siteDir, { recursive: true });
+}
+
+export async function exportSite(options: ExportOptions): Promise<ExportResult> {
+  const root = path.resolve(options.root);
+  const siteDir = path.resolve(root, options.outDir ?? "site");
+  const buildDir = path.resolve(root, options.buildDir ?? path.join("build", "export"));
+  const notebooksDir = path.join(buildDir, "notebooks");
+  const executedDir = path.join(buildDir, "executed");
+  const log = options.log ?? (() => {});
+  const courseTitle = options.courseTitle ?? courseTitleOf(root);
+
+  ensureLibraryBuilt(root, { quiet: true });
+  ensureKernelspec(root);
+  const build = buildLessons({ root, lessonsDir: options.lessonsDir, outDir: notebooksDir, variant: "instructor", force: true });
+  if (!build.ok) throw new Error(`building the instructor notebooks failed:\n${build.entries.map((e) => `  ${e.reason}`).join("\n")}`);
+  const notebooks = build.entries
+    .filter((entry) => entry.action !== "remove" && entry.lesson !== null)
+    .map((entry) => entry.notebook)
+    .filter((file) => matchesLesson(path.basename(file, ".ipynb"), options.lessons));
+  if (options.lessons && options.lessons.length > 0 && notebooks.length === 0) {
+    throw new Error(`no lesson matches ${options.lessons.join(", ")}`);
+  }
+
+  fs.mkdirSync(executedDir, { recursive: true });
+  const executed: { notebook: Notebook; file: string; lesson: SiteLesson; errors: CellError[]; durationMs: number }[] = [];
+  for (const file of notebooks) {
+    const name = path.basename(file, ".ipynb");
+    const input = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+    log(`executing ${name} ...`);
+    const run = await executeNotebook(input, {
+      cwd: notebooksDir,
+      allowErrors: true,
+      cellTimeoutMs: options.cellTimeoutMs,
+      notebookTimeoutMs: options.notebookTimeoutMs,
+    });
+    const out = path.join(executedDir, `${name}.ipynb`);
+    fs.writeFileSync(out, serializeNotebook(run.notebook));
+    log(`  ${run.executedCells} cells in ${(run.durationMs / 1000).toFixed(1)} s${run.errors.length ? `, ${run.errors.length} failed` : ""}`);
+    executed.push({ notebook: run.notebook, file: out, lesson: siteLesson(run.notebook, name), errors: run.errors, durationMs: run.durationMs });
+  }
+
+  prepareSiteDir(siteDir);
+  copyAssets(siteDir, root);
+  const lessons: ExportedLesson[] = executed.map((item, i) => {
+    const page = renderLessonPage(item.notebook, {
+      lesson: item.lesson,
+      courseTitle,
+      previous: executed[i - 1]?.lesson,
+      next: executed[i + 1]?.lesson,
+    });
+    const pageFile = path.join(siteDir, item.lesson.href);
+    fs.writeFileSync(pageFile, page.html);
+    log(`wrote ${path.relative(root, pageFile)} (${page.charts} chart${page.charts === 1 ? "" : "s"})`);
+    return { lesson: item.lesson, page: pageFile, notebook: item.file, charts: page.charts, errors: item.errors, durationMs: item.durationMs };
+  });
+  const index = path.join(siteDir, "index.html");
+  fs.writeFileSync(index, renderIndex(lessons.map((l) => l.lesson), { courseTitle }));
+  return { siteDir, index, lessons, ok: lessons.every((l) => l.errors.length === 0) };
+}

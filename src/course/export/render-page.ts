@@ -1,0 +1,93 @@
+/**
+ * One executed notebook → one lesson page: Markdown cells rendered (math, code), code cells
+ * highlighted with their outputs, instructor material (answers, hidden tests, instructor code)
+ * styled as callouts, and links to the neighbouring lessons.
+ */
+import { escapeHtml } from "../../charts/html";
+import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
+import { codeBlock } from "./highlight-code";
+import { renderFrame } from "./page-layout";
+import { renderMarkdown } from "./render-markdown";
+import { renderOutput, type OutputContext } from "./render-output";
+import type { SiteLesson } from "./site-lesson";
+
+export interface LessonPageOptions {
+  lesson: SiteLesson;
+  courseTitle: string;
+  previous?: SiteLesson;
+  next?: SiteLesson;
+}
+
+export interface LessonPage {
+  html: string;
+  /** Charts on the page (Plotly outputs), for the browser test to count against. */
+  charts: number;
+}
+
+interface CellRole {
+  role?: string;
+  exercise?: string;
+  name?: string;
+}
+
+function roleOf(cell: Cell): CellRole {
+  const bnlab = cell.metadata.bnlab;
+  return bnlab !== null && typeof bnlab === "object" ? (bnlab as CellRole) : {};
+}
+
+/** The small caption above a code cell with a role, and whether it is instructor-only material. */
+function codeLabel(role: CellRole): { label: string; instructor: boolean; kind: string } | null {
+  const ex = role.exercise ? ` ${role.exercise}` : "";
+  switch (role.role) {
+    case "exercise":
+      return { label: `Exercise${ex}${role.name ? ` · ${role.name}` : ""} · solution`, instructor: true, kind: "exercise" };
+    case "check":
+      return { label: `Check${ex}`, instructor: false, kind: "check" };
+    case "test":
+      return { label: `Hidden test${ex} · instructor only`, instructor: true, kind: "test" };
+    case "instructor":
+      return { label: "Instructor only", instructor: true, kind: "instructor-code" };
+    default:
+      return null;
+  }
+}
+
+function renderCell(cell: Cell, ctx: OutputContext): string {
+  const source = joinSource(cell.source);
+  if (cell.cell_type === "markdown") {
+    const role = roleOf(cell).role;
+    if (role === "instructor") {
+      return `<aside class="cell markdown instructor" aria-label="Instructor note">\n${renderMarkdown(source)}</aside>`;
+    }
+    return `<section class="cell markdown${role === "header" ? " header" : ""}">\n${renderMarkdown(source)}</section>`;
+  }
+  if (cell.cell_type === "raw") return "";
+  if (source.trim() === "" && cell.outputs.length === 0) return "";
+  const label = codeLabel(roleOf(cell));
+  const classes = ["cell", "code", ...(label ? [label.kind] : []), ...(label?.instructor ? ["instructor"] : [])];
+  const prompt = cell.execution_count !== null ? `<span class="prompt">[${cell.execution_count}]</span>` : "";
+  const caption = label ? `<div class="cell-label">${escapeHtml(label.label)}</div>` : "";
+  const outputs = cell.outputs.map((output) => renderOutput(output, ctx)).join("\n");
+  return `<section class="${classes.join(" ")}">${prompt}<div class="cell-box">${caption}\n${codeBlock(source, "typescript")}\n<div class="outputs">${outputs}</div></div></section>`;
+}
+
+function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
+  if (!lesson) return "<span></span>";
+  const arrow = rel === "prev" ? `← ${escapeHtml(lesson.title)}` : `${escapeHtml(lesson.title)} →`;
+  return `<a rel="${rel}" href="${escapeHtml(lesson.href)}">${arrow}</a>`;
+}
+
+export function renderLessonPage(notebook: Notebook, opts: LessonPageOptions): LessonPage {
+  const ctx: OutputContext = { charts: 0 };
+  const cells = notebook.cells.map((cell) => renderCell(cell, ctx)).filter((html) => html !== "");
+  const nav = `<nav class="lesson-nav">${navLink(opts.previous, "prev")}<a href="index.html">All lessons</a>${navLink(opts.next, "next")}</nav>`;
+  const { lesson } = opts;
+  const html = renderFrame({
+    title: `${lesson.number !== null ? `Lesson ${lesson.number} · ` : ""}${lesson.title} — ${opts.courseTitle}`,
+    courseTitle: opts.courseTitle,
+    where: lesson.number !== null ? `Lesson ${lesson.number}` : lesson.title,
+    body: `<article class="lesson" data-lesson="${escapeHtml(lesson.name)}">\n${cells.join("\n")}\n</article>\n${nav}`,
+    charts: ctx.charts > 0,
+  });
+  return { html, charts: ctx.charts };
+}

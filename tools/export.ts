@@ -1,0 +1,48 @@
+/**
+ * npm run export [-- --out site] [--lessons 01,02] [--lessons-dir DIR] [--timeout-cell S]
+ * Executes the instructor notebooks and writes a static site (index + one page per lesson) that
+ * opens from file:// with no network. Exits 1, naming the cells, if any cell failed (the pages are
+ * written anyway, showing the errors).
+ */
+import * as path from "node:path";
+import { exportSite } from "../src/course/export";
+import { formatCellError } from "../src/course/kernel/cell-error";
+
+const USAGE = "usage: npm run export [-- --out DIR] [--lessons 01,02] [--lessons-dir DIR] [--timeout-cell SECONDS]";
+
+async function main(argv: string[]): Promise<number> {
+  const root = path.resolve(__dirname, "..");
+  let outDir = path.join(root, "site");
+  let lessonsDir: string | undefined;
+  let lessons: string[] | undefined;
+  let cellTimeoutMs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === "--out") outDir = path.resolve(value());
+    else if (flag === "--lessons") lessons = value().split(",").map((s) => s.trim()).filter(Boolean);
+    else if (flag === "--lessons-dir") lessonsDir = path.resolve(value());
+    else if (flag === "--timeout-cell") cellTimeoutMs = Math.round(Number(value()) * 1000);
+    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  const started = Date.now();
+  const result = await exportSite({ root, outDir, lessonsDir, lessons, cellTimeoutMs, log: (line) => console.log(line) });
+  const show = (file: string): string => path.relative(process.cwd(), file) || file;
+  for (const lesson of result.lessons) for (const error of lesson.errors) console.error(formatCellError(error, lesson.lesson.name));
+  console.log(`site: ${show(result.index)} (${result.lessons.length} lessons, ${((Date.now() - started) / 1000).toFixed(1)} s); open it in a browser, no server needed`);
+  return result.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
