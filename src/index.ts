@@ -71,3 +71,4 @@ export * from "./exercises/index";
 export * as normalizing from "./experiments/normalize"; //          lesson 1
 export * as runningAverages from "./experiments/running-averages";
 export * as evalMode from "./experiments/eval-mode";
+export * as smallBatches from "./experiments/small-batches"; //     lesson 5
