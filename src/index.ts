@@ -69,6 +69,7 @@ export * from "./charts/index"; // a file path: tslab cannot resolve directory i
 export * from "./exercises/index";
 // Experiments behind each lesson's charts and claims (one namespace per lesson).
 export * as normalizing from "./experiments/normalize"; //          lesson 1
+export * as gammaBeta from "./experiments/gamma-beta"; //            lesson 2
 export * as runningAverages from "./experiments/running-averages";
 export * as evalMode from "./experiments/eval-mode";
 export * as smallBatches from "./experiments/small-batches"; //     lesson 5
