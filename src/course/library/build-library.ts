@@ -42,17 +42,25 @@ export function ensureLibraryBuilt(root: string, options: { force?: boolean; qui
     return { rebuilt: false, hash, durationMs: Date.now() - start };
   }
   if (!options.quiet) process.stderr.write("bnlab: compiling the library for the notebooks (src → dist)…\n");
-  fs.rmSync(dist, { recursive: true, force: true });
+  // Build beside dist/ and swap it in with renames, so that a kernel running meanwhile never sees a
+  // half-written dist/ (it would fall back to the .ts sources, which tslab cannot compile).
+  const staging = `${dist}.staging-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
   const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
-  const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.lib.json")], {
+  const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.lib.json"), "--outDir", staging], {
     cwd: root,
     encoding: "utf8",
   });
   if (result.status !== 0) {
+    fs.rmSync(staging, { recursive: true, force: true });
     throw new Error(`Compiling the library failed (tsc -p tsconfig.lib.json):\n${result.stdout}${result.stderr}`);
   }
-  copyAssets(path.join(root, "src"), dist);
-  fs.writeFileSync(stampFile, hash + "\n");
+  copyAssets(path.join(root, "src"), staging);
+  fs.writeFileSync(path.join(staging, STAMP), hash + "\n");
+  const old = `${dist}.old-${process.pid}`;
+  if (fs.existsSync(dist)) fs.renameSync(dist, old);
+  fs.renameSync(staging, dist);
+  fs.rmSync(old, { recursive: true, force: true });
   return { rebuilt: true, hash, durationMs: Date.now() - start };
 }
 
