@@ -6,13 +6,15 @@
  *   friendly "TODO: implement …" message.
  * Executed notebooks are kept in test-artifacts/notebooks/ for inspection.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { executeNotebook, formatCellError, KernelSession } from "../src/course/kernel";
+import { ensureKernelspec, executeNotebook, formatCellError, jupyterEnv, KERNEL_NAME, KernelSession } from "../src/course/kernel";
+import { withJupyterOutputLines } from "../src/course/kernel/output-lines";
 import { buildLessons } from "../src/course/lesson";
-import { joinSource, serializeNotebook, type Notebook } from "../src/course/notebook/nbformat";
+import { joinSource, serializeNotebook, type Notebook, type Output } from "../src/course/notebook/nbformat";
 
 const root = path.resolve(__dirname, "..");
 const lessonFiles = fs.existsSync(path.join(root, "lessons"))
@@ -24,6 +26,31 @@ const CELL_TIMEOUT_MS = 180_000;
 const NOTEBOOK_TIMEOUT_MS = 400_000;
 
 afterAll(() => fs.rmSync(instructorDir, { recursive: true, force: true }));
+
+const NBCONVERT = "/usr/bin/jupyter-nbconvert";
+const PLOTLY = "application/vnd.plotly.v1+json";
+
+/**
+ * What must agree between our runner and Jupyter's: per code cell, the output types, the text
+ * (with timings masked: they differ run to run) and the Plotly figures (seeded, so identical).
+ * Chart HTML is left out: it carries per-process div ids.
+ */
+function comparable(nb: Notebook): unknown[] {
+  const mask = (t: string) => t.replace(/\d+(\.\d+)?\s?(ms|s|min|steps\/s|k?steps\/s)\b/g, "<time>");
+  const text = (v: unknown) => mask(Array.isArray(v) ? v.join("") : String(v ?? ""));
+  return nb.cells.flatMap((c) =>
+    c.cell_type !== "code"
+      ? []
+      : [
+          c.outputs.map((o: Output) => {
+            if (o.output_type === "stream") return { stream: o.name, text: text(o.text) };
+            if (o.output_type === "error") return { error: o.ename };
+            const data = (o as { data?: Record<string, unknown> }).data ?? {};
+            return { type: o.output_type, plain: text(data["text/plain"]), plotly: data[PLOTLY] ?? null };
+          }),
+        ],
+  );
+}
 
 function readNotebook(file: string): Notebook {
   return JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
@@ -70,6 +97,30 @@ describe.each(lessonFiles)("%s", (lessonFile) => {
       expect(rerunErrors).toEqual([]);
     } finally {
       await session.shutdown();
+    }
+  }, 2 * NOTEBOOK_TIMEOUT_MS);
+
+  it("instructor notebook: Jupyter's own client (nbconvert --execute) gives the same outputs as our runner", async () => {
+    if (!fs.existsSync(NBCONVERT)) throw new Error(`${NBCONVERT} is missing: sudo apt-get install jupyter-nbconvert python3-nbclient`);
+    ensureKernelspec();
+    const notebookFile = path.join(instructorDir, `${name}.ipynb`);
+    expect(fs.existsSync(notebookFile), "the instructor test above builds it").toBe(true);
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-nbconvert-"));
+    try {
+      execFileSync(
+        NBCONVERT,
+        ["--to", "notebook", "--execute", `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+          `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_MS / 1000}`, "--output-dir", outDir, notebookFile],
+        { env: jupyterEnv(), cwd: instructorDir, stdio: "pipe", timeout: NOTEBOOK_TIMEOUT_MS },
+      );
+      const theirs = readNotebook(path.join(outDir, `${name}.ipynb`));
+      const ours = withJupyterOutputLines(
+        (await executeNotebook(readNotebook(notebookFile), { cwd: instructorDir, cellTimeoutMs: CELL_TIMEOUT_MS })).notebook,
+      );
+      expect(comparable(ours).flat().length, "the lesson produced outputs to compare").toBeGreaterThan(0);
+      expect(comparable(ours)).toEqual(comparable(theirs));
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
     }
   }, 2 * NOTEBOOK_TIMEOUT_MS);
 
