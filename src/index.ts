@@ -73,3 +73,4 @@ export * as gammaBeta from "./experiments/gamma-beta"; //            lesson 2
 export * as runningAverages from "./experiments/running-averages";
 export * as evalMode from "./experiments/eval-mode";
 export * as smallBatches from "./experiments/small-batches"; //     lesson 5
+export * as capstone from "./experiments/capstone";
