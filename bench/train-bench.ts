@@ -4,7 +4,8 @@
  *
  * The model is Ioffe & Szegedy's MNIST net: 784-100-100-100-10, sigmoid,
  * batch 60, plain SGD (lr 0.1), float64, built from the library's own layers.
- * A step is zeroGrad → forward → cross-entropy → backward → SGD step.
+ * A step is zeroGrad → forward → cross-entropy → backward (no gradient for the
+ * input, as in PyTorch and in fit) → SGD step.
  *
  * When Debian's python3-torch is importable, bench/torch_bench.py runs the same
  * model in PyTorch (float64 and float32, one thread, OPENBLAS_NUM_THREADS=1) in
@@ -117,7 +118,7 @@ function makeStep(bn: boolean, batches: Batch[]): Step {
     const { x, y } = batches[k % batches.length];
     opt.zeroGrad();
     const loss = lossFn.forward(model.forward(x), y);
-    model.backward(lossFn.backward());
+    model.backward(lossFn.backward(), { inputGrad: false }); // as fit does, and PyTorch for an input without requires_grad
     opt.step();
     return loss;
   };

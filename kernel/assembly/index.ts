@@ -1,11 +1,13 @@
-// The WebAssembly matmul kernel of bnlab, in AssemblyScript (f64x2 SIMD).
+// The WebAssembly kernel of bnlab, in AssemblyScript (f64x2 SIMD): the matrix
+// products, and the fused batch-norm passes.
 //
 // Built by `npm run build:kernel` into src/tensor/wasm/kernel.wasm, which
 // src/tensor/kernel-wasm.ts loads. Every function takes byte offsets into this
 // module's memory (row-major f64 arrays) and sizes, and writes `out` whole; it
 // computes the same sums as the plain TypeScript kernel in src/tensor/kernel.ts
 // (matmul and matmulTransA in the same order, so bit for bit; matmulTransB
-// with two partial sums per dot product).
+// with two partial sums per dot product; the batch-norm passes bit for bit,
+// two columns at a time).
 //
 // Register blocking: each micro-kernel keeps 8 f64x2 accumulators (V8 has 16
 // vector registers on x64; more accumulators spill and halve the speed), and
@@ -20,13 +22,14 @@ export function heapBase(): usize {
 /** out(m×n) = a(m×k) · b(k×n) */
 export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): void {
   // a's rows i..i+3 start rowA bytes apart; a's entries along k are 8 bytes apart.
-  panels(a, <usize>k << 3, 8, b, out, m, k, n);
+  panels(a, <usize>k << 3, 8, b, out, m, k, n, false);
 }
 
-/** out(m×n) = aᵀ · b, where a is (k×m) and b is (k×n) */
-export function matmulTransA(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): void {
+/** out(m×n) = aᵀ · b (or out += aᵀ · b when accumulate ≠ 0), where a is (k×m) and b is (k×n) */
+export function matmulTransA(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, accumulate: i32): void {
   // aᵀ's rows are a's columns: 8 bytes apart; along k they are m·8 bytes apart.
-  panels(a, 8, <usize>m << 3, b, out, m, k, n);
+  if (accumulate) panels(a, 8, <usize>m << 3, b, out, m, k, n, true);
+  else panels(a, 8, <usize>m << 3, b, out, m, k, n, false);
 }
 
 /**
@@ -35,7 +38,7 @@ export function matmulTransA(a: usize, b: usize, out: usize, m: i32, k: i32, n: 
  */
 // @ts-ignore: decorator
 @inline
-function panels(a: usize, rowStep: usize, kStep: usize, b: usize, out: usize, m: i32, k: i32, n: i32): void {
+function panels(a: usize, rowStep: usize, kStep: usize, b: usize, out: usize, m: i32, k: i32, n: i32, acc: bool): void {
   const rowB = <usize>n << 3;
   const n4 = n & ~3;
   const m4 = m & ~3;
@@ -43,10 +46,17 @@ function panels(a: usize, rowStep: usize, kStep: usize, b: usize, out: usize, m:
     const bj = b + (<usize>j << 3);
     let i = 0;
     for (; i < m4; i += 4) {
+      const po = out + ((<usize>i * n + j) << 3);
       let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
       let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
       let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
       let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      if (acc) {
+        c00 = v128.load(po); c01 = v128.load(po, 16);
+        c10 = v128.load(po + rowB); c11 = v128.load(po + rowB, 16);
+        c20 = v128.load(po + 2 * rowB); c21 = v128.load(po + 2 * rowB, 16);
+        c30 = v128.load(po + 3 * rowB); c31 = v128.load(po + 3 * rowB, 16);
+      }
       let pa = a + <usize>i * rowStep;
       let pb = bj;
       for (let p = 0; p < k; p++) {
@@ -67,7 +77,6 @@ function panels(a: usize, rowStep: usize, kStep: usize, b: usize, out: usize, m:
         pa += kStep;
         pb += rowB;
       }
-      const po = out + ((<usize>i * n + j) << 3);
       v128.store(po, c00);
       v128.store(po, c01, 16);
       v128.store(po + rowB, c10);
@@ -79,7 +88,12 @@ function panels(a: usize, rowStep: usize, kStep: usize, b: usize, out: usize, m:
     }
     for (; i < m; i++) {
       // the last m mod 4 rows, one at a time
+      const po = out + ((<usize>i * n + j) << 3);
       let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+      if (acc) {
+        c0 = v128.load(po);
+        c1 = v128.load(po, 16);
+      }
       let pa = a + <usize>i * rowStep;
       let pb = bj;
       for (let p = 0; p < k; p++) {
@@ -89,7 +103,6 @@ function panels(a: usize, rowStep: usize, kStep: usize, b: usize, out: usize, m:
         pa += kStep;
         pb += rowB;
       }
-      const po = out + ((<usize>i * n + j) << 3);
       v128.store(po, c0);
       v128.store(po, c1, 16);
     }
@@ -97,7 +110,7 @@ function panels(a: usize, rowStep: usize, kStep: usize, b: usize, out: usize, m:
   // the last n mod 4 columns, one entry at a time
   for (let i = 0; i < m; i++) {
     for (let j = n4; j < n; j++) {
-      let s: f64 = 0;
+      let s: f64 = acc ? load<f64>(out + ((<usize>i * n + j) << 3)) : 0;
       let pa = a + <usize>i * rowStep;
       let pb = b + (<usize>j << 3);
       for (let p = 0; p < k; p++) {
@@ -193,4 +206,138 @@ function lanes(c: v128): f64 {
 @inline
 function tail(odd: i32, x: usize, y: usize, last: usize): f64 {
   return odd ? load<f64>(x + last) * load<f64>(y + last) : 0;
+}
+
+// ---- batch norm: per-column (feature) passes over an n×c batch, two columns at a time ----
+
+/** mean[j] = (1/n)·Σᵢ xᵢⱼ, variance[j] = (1/n)·Σᵢ (xᵢⱼ − mean[j])², summed in row order. */
+export function batchNormStats(x: usize, mean: usize, variance: usize, n: i32, c: i32): void {
+  const rowX = <usize>c << 3;
+  const c2 = <usize>(c & ~1) << 3;
+  memory.fill(mean, 0, rowX);
+  memory.fill(variance, 0, rowX);
+  for (let i = 0; i < n; i++) {
+    const xi = x + <usize>i * rowX;
+    let q: usize = 0;
+    for (; q < c2; q += 16) v128.store(mean + q, f64x2.add(v128.load(mean + q), v128.load(xi + q)));
+    if (q < rowX) store<f64>(mean + q, load<f64>(mean + q) + load<f64>(xi + q));
+  }
+  const invN: f64 = 1 / <f64>n;
+  scaleColumns(mean, invN, rowX, c2);
+  for (let i = 0; i < n; i++) {
+    const xi = x + <usize>i * rowX;
+    let q: usize = 0;
+    for (; q < c2; q += 16) {
+      const d = f64x2.sub(v128.load(xi + q), v128.load(mean + q));
+      v128.store(variance + q, f64x2.add(v128.load(variance + q), f64x2.mul(d, d)));
+    }
+    if (q < rowX) {
+      const d = load<f64>(xi + q) - load<f64>(mean + q);
+      store<f64>(variance + q, load<f64>(variance + q) + d * d);
+    }
+  }
+  scaleColumns(variance, invN, rowX, c2);
+}
+
+/** xhat = (x − mean)·invStd; y = xhat·gamma + beta when hasAffine ≠ 0 (else y is not written). */
+export function batchNormNormalize(
+  x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, xhat: usize, y: usize, n: i32, c: i32, hasAffine: i32,
+): void {
+  const rowX = <usize>c << 3;
+  const c2 = <usize>(c & ~1) << 3;
+  for (let i = 0; i < n; i++) {
+    const r = <usize>i * rowX;
+    let q: usize = 0;
+    for (; q < c2; q += 16) {
+      const h = f64x2.mul(f64x2.sub(v128.load(x + r + q), v128.load(mean + q)), v128.load(invStd + q));
+      v128.store(xhat + r + q, h);
+      if (hasAffine) v128.store(y + r + q, f64x2.add(f64x2.mul(h, v128.load(gamma + q)), v128.load(beta + q)));
+    }
+    if (q < rowX) {
+      const h = (load<f64>(x + r + q) - load<f64>(mean + q)) * load<f64>(invStd + q);
+      store<f64>(xhat + r + q, h);
+      if (hasAffine) store<f64>(y + r + q, h * load<f64>(gamma + q) + load<f64>(beta + q));
+    }
+  }
+}
+
+/**
+ * The backward pass of batch norm (see src/tensor/kernel.ts): with hasAffine,
+ * dgamma += Σᵢ dy·xhat, dbeta += Σᵢ dy and dxhat = dy·gamma, else dxhat = dy;
+ * then dx = (n·dxhat − Σᵢ dxhat − xhat·Σᵢ dxhat·xhat)·(invStd·(1/n)) with
+ * batch statistics, dx = dxhat·invStd without. `sums` is scratch for 4·c numbers.
+ */
+export function batchNormBackward(
+  dy: usize, xhat: usize, invStd: usize, gamma: usize, dgamma: usize, dbeta: usize, dx: usize,
+  n: i32, c: i32, hasAffine: i32, batchStats: i32, sums: usize,
+): void {
+  const rowX = <usize>c << 3;
+  const c2 = <usize>(c & ~1) << 3;
+  const sumDyXhat = sums, sumDy = sums + rowX, sumDxhat = sums + 2 * rowX, sumDxhatXhat = sums + 3 * rowX;
+  memory.fill(sums, 0, 4 * rowX);
+  for (let i = 0; i < n; i++) {
+    const r = <usize>i * rowX;
+    let q: usize = 0;
+    for (; q < c2; q += 16) {
+      const g = v128.load(dy + r + q), h = v128.load(xhat + r + q);
+      const d = hasAffine ? f64x2.mul(g, v128.load(gamma + q)) : g;
+      v128.store(dx + r + q, d);
+      v128.store(sumDyXhat + q, f64x2.add(v128.load(sumDyXhat + q), f64x2.mul(g, h)));
+      v128.store(sumDy + q, f64x2.add(v128.load(sumDy + q), g));
+      v128.store(sumDxhat + q, f64x2.add(v128.load(sumDxhat + q), d));
+      v128.store(sumDxhatXhat + q, f64x2.add(v128.load(sumDxhatXhat + q), f64x2.mul(d, h)));
+    }
+    if (q < rowX) {
+      const g = load<f64>(dy + r + q), h = load<f64>(xhat + r + q);
+      const d = hasAffine ? g * load<f64>(gamma + q) : g;
+      store<f64>(dx + r + q, d);
+      store<f64>(sumDyXhat + q, load<f64>(sumDyXhat + q) + g * h);
+      store<f64>(sumDy + q, load<f64>(sumDy + q) + g);
+      store<f64>(sumDxhat + q, load<f64>(sumDxhat + q) + d);
+      store<f64>(sumDxhatXhat + q, load<f64>(sumDxhatXhat + q) + d * h);
+    }
+  }
+  if (hasAffine) {
+    for (let q: usize = 0; q < rowX; q += 8) {
+      store<f64>(dgamma + q, load<f64>(dgamma + q) + load<f64>(sumDyXhat + q));
+      store<f64>(dbeta + q, load<f64>(dbeta + q) + load<f64>(sumDy + q));
+    }
+  }
+  if (!batchStats) {
+    for (let i = 0; i < n; i++) {
+      const r = <usize>i * rowX;
+      let q: usize = 0;
+      for (; q < c2; q += 16) v128.store(dx + r + q, f64x2.mul(v128.load(dx + r + q), v128.load(invStd + q)));
+      if (q < rowX) store<f64>(dx + r + q, load<f64>(dx + r + q) * load<f64>(invStd + q));
+    }
+    return;
+  }
+  const nf: f64 = <f64>n;
+  const invN: f64 = 1 / nf;
+  const vn = f64x2.splat(nf), vInvN = f64x2.splat(invN);
+  for (let i = 0; i < n; i++) {
+    const r = <usize>i * rowX;
+    let q: usize = 0;
+    for (; q < c2; q += 16) {
+      const t = f64x2.sub(
+        f64x2.sub(f64x2.mul(vn, v128.load(dx + r + q)), v128.load(sumDxhat + q)),
+        f64x2.mul(v128.load(xhat + r + q), v128.load(sumDxhatXhat + q)),
+      );
+      v128.store(dx + r + q, f64x2.mul(t, f64x2.mul(v128.load(invStd + q), vInvN)));
+    }
+    if (q < rowX) {
+      const t = nf * load<f64>(dx + r + q) - load<f64>(sumDxhat + q) - load<f64>(xhat + r + q) * load<f64>(sumDxhatXhat + q);
+      store<f64>(dx + r + q, t * (load<f64>(invStd + q) * invN));
+    }
+  }
+}
+
+/** v[j] *= s for the c columns (rowX bytes) of v; c2 bytes of them in pairs. */
+// @ts-ignore: decorator
+@inline
+function scaleColumns(v: usize, s: f64, rowX: usize, c2: usize): void {
+  const vs = f64x2.splat(s);
+  let q: usize = 0;
+  for (; q < c2; q += 16) v128.store(v + q, f64x2.mul(v128.load(v + q), vs));
+  if (q < rowX) store<f64>(v + q, load<f64>(v + q) * s);
 }

@@ -7,12 +7,16 @@ export class ReLU extends Module {
 
   forward(x: Matrix): Matrix {
     this.x = x;
-    return x.map((v) => (v > 0 ? v : 0));
+    const y = new Matrix(x.rows, x.cols);
+    for (let i = 0; i < x.size; i++) y.data[i] = x.data[i] > 0 ? x.data[i] : 0;
+    return y;
   }
 
   backward(dy: Matrix): Matrix {
     const x = this.checkGrad(this.x, dy, this.x?.rows ?? 0, this.x?.cols ?? 0);
-    return dy.map((g, i, j) => (x.get(i, j) > 0 ? g : 0));
+    const dx = new Matrix(dy.rows, dy.cols);
+    for (let i = 0; i < dy.size; i++) dx.data[i] = x.data[i] > 0 ? dy.data[i] : 0; // 1 where x > 0, else 0
+    return dx;
   }
 
   toString(): string {
@@ -25,17 +29,20 @@ export class Sigmoid extends Module {
   private y: Matrix | null = null;
 
   forward(x: Matrix): Matrix {
-    const y = x.map(sigmoid);
+    const y = new Matrix(x.rows, x.cols);
+    for (let i = 0; i < x.size; i++) y.data[i] = sigmoid(x.data[i]);
     this.y = y;
     return y;
   }
 
   backward(dy: Matrix): Matrix {
     const y = this.checkGrad(this.y, dy, this.y?.rows ?? 0, this.y?.cols ?? 0);
-    return dy.map((g, i, j) => {
-      const s = y.get(i, j);
-      return g * s * (1 - s);
-    });
+    const dx = new Matrix(dy.rows, dy.cols);
+    for (let i = 0; i < dy.size; i++) {
+      const s = y.data[i];
+      dx.data[i] = dy.data[i] * s * (1 - s); // σ' = σ(1 − σ)
+    }
+    return dx;
   }
 
   toString(): string {
@@ -48,17 +55,20 @@ export class Tanh extends Module {
   private y: Matrix | null = null;
 
   forward(x: Matrix): Matrix {
-    const y = x.map(Math.tanh);
+    const y = new Matrix(x.rows, x.cols);
+    for (let i = 0; i < x.size; i++) y.data[i] = Math.tanh(x.data[i]);
     this.y = y;
     return y;
   }
 
   backward(dy: Matrix): Matrix {
     const y = this.checkGrad(this.y, dy, this.y?.rows ?? 0, this.y?.cols ?? 0);
-    return dy.map((g, i, j) => {
-      const t = y.get(i, j);
-      return g * (1 - t * t);
-    });
+    const dx = new Matrix(dy.rows, dy.cols);
+    for (let i = 0; i < dy.size; i++) {
+      const t = y.data[i];
+      dx.data[i] = dy.data[i] * (1 - t * t); // tanh' = 1 − tanh²
+    }
+    return dx;
   }
 
   toString(): string {

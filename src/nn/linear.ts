@@ -1,7 +1,7 @@
 import { Matrix } from "../tensor/matrix";
 import { Init, initWeights, pytorchInit } from "../random/init";
 import { Rng } from "../random/rng";
-import { Module } from "./module";
+import { BackwardOptions, Module } from "./module";
 import { Parameter } from "./parameter";
 
 export interface LinearOptions {
@@ -44,10 +44,14 @@ export class Linear extends Module {
     return this.bias ? addRowInPlace(y, this.bias.value) : y;
   }
 
-  backward(dy: Matrix): Matrix {
+  /** With `{ inputGrad: false }` only the parameters' gradients are computed (see BackwardOptions), and the result is null. */
+  backward(dy: Matrix): Matrix;
+  backward(dy: Matrix, options: BackwardOptions): Matrix | null;
+  backward(dy: Matrix, options: BackwardOptions = {}): Matrix | null {
     const x = this.checkGrad(this.x, dy, this.x?.rows ?? 0, this.outFeatures);
-    this.weight.grad.addInPlace(dy.matmulTransA(x)); // ∂L/∂W = dyᵀ·x
-    if (this.bias) this.bias.grad.addInPlace(dy.sumRows()); // ∂L/∂b = Σ over the batch
+    this.weight.grad.addMatmulTransA(dy, x); // ∂L/∂W += dyᵀ·x
+    if (this.bias) this.bias.grad.addInPlace(dy.sumRows()); // ∂L/∂b += Σ over the batch
+    if (options.inputGrad === false) return null; // the input needs no gradient
     return dy.matmul(this.weight.value); // ∂L/∂x = dy·W
   }
 

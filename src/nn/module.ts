@@ -2,6 +2,17 @@ import { Matrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 import { Parameter } from "./parameter";
 
+/** Options of backward. */
+export interface BackwardOptions {
+  /**
+   * Compute ∂loss/∂input (default true). Training needs no gradient for the
+   * data: with `false` the layers that can skip it do (a Linear saves its
+   * dy·W product, a third of its work), and backward returns null, as PyTorch
+   * computes no gradient for an input with requires_grad = False.
+   */
+  inputGrad?: boolean;
+}
+
 /** Saved parameters and buffers, keyed like PyTorch's state_dict ("0.weight", "1.running_mean", …). */
 export type StateDict = Record<string, number[]>;
 
@@ -10,7 +21,8 @@ export type StateDict = Record<string, number[]>;
  *
  * - `forward(x)` computes the output and remembers what backward needs.
  * - `backward(dy)` takes ∂loss/∂output, accumulates ∂loss/∂parameter into each
- *   parameter's `grad`, and returns ∂loss/∂input.
+ *   parameter's `grad`, and returns ∂loss/∂input. `backward(dy, { inputGrad: false })`
+ *   may skip ∂loss/∂input (and then returns null): training needs no gradient for the data.
  * - `train()` / `eval()` flip `training` here and in every child.
  */
 export abstract class Module {
@@ -19,6 +31,7 @@ export abstract class Module {
 
   abstract forward(x: Matrix): Matrix;
   abstract backward(dy: Matrix): Matrix;
+  abstract backward(dy: Matrix, options: BackwardOptions): Matrix | null;
   /** A short description, e.g. "BatchNorm1d(100, eps=1e-5, momentum=0.1)". */
   abstract toString(): string;
 

@@ -1,5 +1,5 @@
 import { Matrix } from "../tensor/matrix";
-import { Module } from "./module";
+import { BackwardOptions, Module } from "./module";
 
 /**
  * Layers applied one after another. `train()` and `eval()` reach every layer;
@@ -25,16 +25,23 @@ export class Sequential extends Module {
     return h;
   }
 
-  backward(dy: Matrix): Matrix {
-    let g = dy;
-    for (let i = this.layers.length - 1; i >= 0; i--) {
+  /**
+   * Backpropagate through the layers, last to first. With `{ inputGrad: false }`
+   * (as fit does: the data needs no gradient) the first layer is told so, may skip
+   * ∂loss/∂input, and the result is null; the parameters' gradients are the same.
+   */
+  backward(dy: Matrix): Matrix;
+  backward(dy: Matrix, options: BackwardOptions): Matrix | null;
+  backward(dy: Matrix, options: BackwardOptions = {}): Matrix | null {
+    let g: Matrix | null = dy;
+    for (let i = this.layers.length - 1; i >= 0 && g !== null; i--) {
       try {
-        g = this.layers[i].backward(g);
+        g = i > 0 ? this.layers[i].backward(g) : this.layers[i].backward(g, options); // only the first layer's input is the data
       } catch (e) {
         throw withLayerContext(e, i);
       }
     }
-    return g;
+    return options.inputGrad === false ? null : g;
   }
 
   children(): Module[] {

@@ -1,11 +1,12 @@
 /**
- * The WebAssembly kernel: the same three products as the plain TypeScript
- * kernel, computed by f64x2 SIMD code compiled from kernel/assembly/index.ts
- * (`npm run build:kernel` writes src/tensor/wasm/kernel.wasm).
+ * The WebAssembly kernel: the same functions as the plain TypeScript kernel
+ * (the three products and the fused batch-norm passes), computed by f64x2 SIMD
+ * code compiled from kernel/assembly/index.ts (`npm run build:kernel` writes
+ * src/tensor/wasm/kernel.wasm).
  *
- * WebAssembly code can only read its own memory, so each call copies a and b
- * into a scratch region of that memory and the result back into `out`. The
- * copies cost O(mk + kn + mn) against the O(mkn) of the product.
+ * WebAssembly code can only read its own memory, so each call copies its
+ * operands into a scratch region of that memory and the results back out. For
+ * a product the copies cost O(mk + kn + mn) against the O(mkn) of the product.
  *
  * Loading is synchronous (fs.readFileSync + new WebAssembly.Module), so it works
  * at import time, in a tslab notebook as under Node or vitest. Where WebAssembly
@@ -30,15 +31,21 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 
-type Product = (a: number, b: number, out: number, m: number, k: number, n: number) => void;
+type Product = (a: number, b: number, out: number, m: number, k: number, n: number, accumulate: number) => void;
 
-/** What kernel.wasm exports (byte offsets into `memory`, sizes). */
+/** What kernel.wasm exports (byte offsets into `memory`, sizes, flags as 0/1). */
 interface KernelExports {
   memory: WasmMemory;
   heapBase(): number;
   matmul: Product;
   matmulTransA: Product;
   matmulTransB: Product;
+  batchNormStats(x: number, mean: number, variance: number, n: number, c: number): void;
+  batchNormNormalize(x: number, mean: number, invStd: number, gamma: number, beta: number, xhat: number, y: number, n: number, c: number, hasAffine: number): void;
+  batchNormBackward(
+    dy: number, xhat: number, invStd: number, gamma: number, dgamma: number, dbeta: number, dx: number,
+    n: number, c: number, hasAffine: number, batchStats: number, sums: number,
+  ): void;
 }
 
 export interface LoadWasmOptions {
@@ -84,26 +91,108 @@ function wasmKernel(wasm: KernelExports): Kernel {
     return heap;
   }
 
-  /** Copy a (aLen) and b (bLen) in, run the product, copy out (outLen) back. */
-  function run(product: Product, a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, aLen: number, bLen: number): void {
+  /** Copy a (aLen) and b (bLen) in (and out, to accumulate), run the product, copy out (outLen) back. */
+  function run(
+    product: Product, a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number,
+    aLen: number, bLen: number, accumulate: boolean,
+  ): void {
     const outLen = m * n;
     if (outLen === 0) return;
     const aAt = base;
     const bAt = align16(aAt + aLen * 8);
     const outAt = align16(bAt + bLen * 8);
     const h = reserve(outAt + outLen * 8 - base);
-    h.set(a.length === aLen ? a : a.subarray(0, aLen), aAt / 8);
-    h.set(b.length === bLen ? b : b.subarray(0, bLen), bAt / 8);
-    product(aAt, bAt, outAt, m, k, n);
-    out.set(h.subarray(outAt / 8, outAt / 8 + outLen));
+    copyIn(h, a, aLen, aAt);
+    copyIn(h, b, bLen, bAt);
+    if (accumulate) copyIn(h, out, outLen, outAt);
+    product(aAt, bAt, outAt, m, k, n, accumulate ? 1 : 0);
+    copyOut(h, outAt, out, outLen);
+  }
+
+  /**
+   * Byte offsets for arrays of the given lengths, one after the other from
+   * `base` (16-byte aligned), with the memory grown to hold them all.
+   */
+  const offsets: number[] = [];
+  function place(...lengths: number[]): Float64Array {
+    let at = base;
+    offsets.length = 0;
+    for (const len of lengths) {
+      offsets.push(at);
+      at = align16(at + len * 8);
+    }
+    return reserve(at - base);
   }
 
   return {
     name: "wasm-simd",
-    matmul: (a, b, out, m, k, n) => run(wasm.matmul, a, b, out, m, k, n, m * k, k * n),
-    matmulTransA: (a, b, out, m, k, n) => run(wasm.matmulTransA, a, b, out, m, k, n, k * m, k * n),
-    matmulTransB: (a, b, out, m, k, n) => run(wasm.matmulTransB, a, b, out, m, k, n, m * k, n * k),
+    matmul: (a, b, out, m, k, n) => run(wasm.matmul, a, b, out, m, k, n, m * k, k * n, false),
+    matmulTransA: (a, b, out, m, k, n, accumulate = false) => run(wasm.matmulTransA, a, b, out, m, k, n, k * m, k * n, accumulate),
+    matmulTransB: (a, b, out, m, k, n) => run(wasm.matmulTransB, a, b, out, m, k, n, m * k, n * k, false),
+
+    batchNormStats(x, mean, variance, n, c) {
+      if (c === 0) return;
+      const h = place(n * c, c, c);
+      const [xAt, meanAt, varAt] = offsets;
+      copyIn(h, x, n * c, xAt);
+      wasm.batchNormStats(xAt, meanAt, varAt, n, c);
+      copyOut(h, meanAt, mean, c);
+      copyOut(h, varAt, variance, c);
+    },
+
+    batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
+      if (n * c === 0) return;
+      const affine = gamma !== null;
+      const h = place(n * c, c, c, c, c, n * c, affine ? n * c : 0);
+      const [xAt, meanAt, invStdAt, gammaAt, betaAt, xhatAt, yAt] = offsets;
+      copyIn(h, x, n * c, xAt);
+      copyIn(h, mean, c, meanAt);
+      copyIn(h, invStd, c, invStdAt);
+      if (affine) {
+        copyIn(h, gamma, c, gammaAt);
+        if (beta !== null) copyIn(h, beta, c, betaAt);
+        else h.fill(0, betaAt / 8, betaAt / 8 + c);
+      }
+      wasm.batchNormNormalize(xAt, meanAt, invStdAt, gammaAt, betaAt, xhatAt, yAt, n, c, affine ? 1 : 0);
+      copyOut(h, xhatAt, xhat, n * c);
+      if (affine) copyOut(h, yAt, y, n * c);
+    },
+
+    batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
+      if (n * c === 0) return;
+      const affine = gamma !== null;
+      const h = place(n * c, n * c, c, c, c, c, n * c, 4 * c);
+      const [dyAt, xhatAt, invStdAt, gammaAt, dgammaAt, dbetaAt, dxAt, sumsAt] = offsets;
+      copyIn(h, dy, n * c, dyAt);
+      copyIn(h, xhat, n * c, xhatAt);
+      copyIn(h, invStd, c, invStdAt);
+      if (affine) {
+        copyIn(h, gamma, c, gammaAt);
+        zeroOrCopyIn(h, dgamma, c, dgammaAt);
+        zeroOrCopyIn(h, dbeta, c, dbetaAt);
+      }
+      wasm.batchNormBackward(dyAt, xhatAt, invStdAt, gammaAt, dgammaAt, dbetaAt, dxAt, n, c, affine ? 1 : 0, batchStats ? 1 : 0, sumsAt);
+      if (affine && dgamma !== null) copyOut(h, dgammaAt, dgamma, c);
+      if (affine && dbeta !== null) copyOut(h, dbetaAt, dbeta, c);
+      copyOut(h, dxAt, dx, n * c);
+    },
   };
+}
+
+/** heap[at/8 …] = the first len entries of src. */
+function copyIn(heap: Float64Array, src: Float64Array, len: number, at: number): void {
+  heap.set(src.length === len ? src : src.subarray(0, len), at / 8);
+}
+
+/** A gradient to accumulate into, or zeros when there is none to keep. */
+function zeroOrCopyIn(heap: Float64Array, src: Float64Array | null, len: number, at: number): void {
+  if (src === null) heap.fill(0, at / 8, at / 8 + len);
+  else copyIn(heap, src, len, at);
+}
+
+/** The first len entries of dst = heap[at/8 …]. */
+function copyOut(heap: Float64Array, at: number, dst: Float64Array, len: number): void {
+  dst.set(heap.subarray(at / 8, at / 8 + len));
 }
 
 function align16(bytes: number): number {

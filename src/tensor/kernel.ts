@@ -16,10 +16,46 @@ export interface Kernel {
   readonly name: string;
   /** out(m×n) = a(m×k) · b(k×n) */
   matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void;
-  /** out(m×n) = aᵀ · b, where a is (k×m) and b is (k×n) */
-  matmulTransA(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void;
+  /**
+   * out(m×n) = aᵀ · b, where a is (k×m) and b is (k×n); with `accumulate`,
+   * out += aᵀ · b (a gradient summed straight into its buffer, no temporary).
+   */
+  matmulTransA(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, accumulate?: boolean): void;
   /** out(m×n) = a · bᵀ, where a is (m×k) and b is (n×k) */
   matmulTransB(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void;
+
+  // ---- fused batch-norm passes (the fast path of BatchNorm1d; its readable code is the reference) ----
+
+  /**
+   * Per column j of x (n×c): mean[j] = (1/n)·Σᵢ xᵢⱼ and the biased
+   * variance[j] = (1/n)·Σᵢ (xᵢⱼ − mean[j])², summed in row order.
+   */
+  batchNormStats(x: Float64Array, mean: Float64Array, variance: Float64Array, n: number, c: number): void;
+  /**
+   * xhat = (x − mean)·invStd, and y = xhat·gamma + beta (per column) when
+   * gamma is given (y is not written when gamma is null: y = xhat).
+   */
+  batchNormNormalize(
+    x: Float64Array, mean: Float64Array, invStd: Float64Array, gamma: Float64Array | null, beta: Float64Array | null,
+    xhat: Float64Array, y: Float64Array, n: number, c: number,
+  ): void;
+  /**
+   * The backward pass of batch norm. When gamma is given: dgamma += Σᵢ dy·xhat,
+   * dbeta += Σᵢ dy, dxhat = dy·gamma (else dxhat = dy). Then with batch
+   * statistics dx = (n·dxhat − Σᵢ dxhat − xhat·Σᵢ dxhat·xhat)·(invStd·(1/n)),
+   * without them (eval mode) dx = dxhat·invStd.
+   */
+  batchNormBackward(
+    dy: Float64Array, xhat: Float64Array, invStd: Float64Array, gamma: Float64Array | null,
+    dgamma: Float64Array | null, dbeta: Float64Array | null, dx: Float64Array, n: number, c: number, batchStats: boolean,
+  ): void;
+}
+
+/** Per-column scratch sums for the batch-norm passes, grown on demand (the kernels allocate nothing per call). */
+let scratch = new Float64Array(0);
+function columnScratch(length: number): Float64Array {
+  if (scratch.length < length) scratch = new Float64Array(length);
+  return scratch;
 }
 
 /** Register-blocked, allocation-free loops in plain TypeScript. */
@@ -40,8 +76,8 @@ export const jsKernel: Kernel = {
     }
   },
 
-  matmulTransA(a, b, out, m, k, n) {
-    out.fill(0, 0, m * n);
+  matmulTransA(a, b, out, m, k, n, accumulate = false) {
+    if (!accumulate) out.fill(0, 0, m * n);
     for (let p = 0; p < k; p++) {
       const ap = p * m;
       const bp = p * n;
@@ -69,6 +105,74 @@ export const jsKernel: Kernel = {
         }
         for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
         out[i * n + j] = s0 + s1 + s2 + s3;
+      }
+    }
+  },
+
+  batchNormStats(x, mean, variance, n, c) {
+    mean.fill(0, 0, c);
+    variance.fill(0, 0, c);
+    for (let i = 0; i < n; i++) {
+      const xi = i * c;
+      for (let j = 0; j < c; j++) mean[j] += x[xi + j];
+    }
+    const invN = 1 / n;
+    for (let j = 0; j < c; j++) mean[j] *= invN;
+    for (let i = 0; i < n; i++) {
+      const xi = i * c;
+      for (let j = 0; j < c; j++) {
+        const d = x[xi + j] - mean[j];
+        variance[j] += d * d;
+      }
+    }
+    for (let j = 0; j < c; j++) variance[j] *= invN;
+  },
+
+  batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
+    for (let i = 0; i < n; i++) {
+      const xi = i * c;
+      for (let j = 0; j < c; j++) xhat[xi + j] = (x[xi + j] - mean[j]) * invStd[j];
+      if (gamma === null) continue;
+      for (let j = 0; j < c; j++) y[xi + j] = xhat[xi + j] * gamma[j] + (beta === null ? 0 : beta[j]);
+    }
+  },
+
+  batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
+    const sums = columnScratch(4 * c);
+    const sumDyXhat = sums.subarray(0, c), sumDy = sums.subarray(c, 2 * c);
+    const sumDxhat = sums.subarray(2 * c, 3 * c), sumDxhatXhat = sums.subarray(3 * c, 4 * c);
+    sums.fill(0, 0, 4 * c);
+    // dx holds dxhat = dy·gamma first; the column sums come in the same pass.
+    for (let i = 0; i < n; i++) {
+      const r = i * c;
+      for (let j = 0; j < c; j++) {
+        const g = dy[r + j], h = xhat[r + j];
+        const d = gamma === null ? g : g * gamma[j];
+        dx[r + j] = d;
+        sumDyXhat[j] += g * h;
+        sumDy[j] += g;
+        sumDxhat[j] += d;
+        sumDxhatXhat[j] += d * h;
+      }
+    }
+    if (gamma !== null) {
+      for (let j = 0; j < c; j++) {
+        if (dgamma !== null) dgamma[j] += sumDyXhat[j];
+        if (dbeta !== null) dbeta[j] += sumDy[j];
+      }
+    }
+    if (!batchStats) {
+      for (let i = 0; i < n; i++) {
+        const r = i * c;
+        for (let j = 0; j < c; j++) dx[r + j] *= invStd[j];
+      }
+      return;
+    }
+    const invN = 1 / n;
+    for (let i = 0; i < n; i++) {
+      const r = i * c;
+      for (let j = 0; j < c; j++) {
+        dx[r + j] = (n * dx[r + j] - sumDxhat[j] - xhat[r + j] * sumDxhatXhat[j]) * (invStd[j] * invN);
       }
     }
   },

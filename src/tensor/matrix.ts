@@ -193,6 +193,15 @@ export class Matrix {
     return out;
   }
 
+  /** this += aᵀ · b, without forming the transpose or a temporary (a gradient summed into its buffer). */
+  addMatmulTransA(a: Matrix, b: Matrix): this {
+    if (a.rows !== b.rows || this.rows !== a.cols || this.cols !== b.cols) {
+      throw new ShapeError("Matrix.addMatmulTransA", `aᵀ·b of shape ${this.shapeString()} (a and b with the same rows)`, `a ${a.shapeString()}, b ${b.shapeString()}`);
+    }
+    kernel().matmulTransA(a.data, b.data, this.data, a.cols, a.rows, b.cols, true);
+    return this;
+  }
+
   /** this · otherᵀ, without forming the transpose. */
   matmulTransB(other: Matrix): Matrix {
     if (this.cols !== other.cols) {

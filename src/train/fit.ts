@@ -149,7 +149,7 @@ export function fit(model: Module, data: { train: Dataset; test?: Dataset }, opt
         const logits = model.forward(batch.x); //            forward pass (training mode)
         const loss = lossFn.forward(logits, batch.y); //     mean loss over the batch
         optimizer.zeroGrad(); //                             clear last step's gradients
-        model.backward(lossFn.backward()); //                backpropagate ∂loss/∂logits
+        model.backward(lossFn.backward(), { inputGrad: false }); // backpropagate ∂loss/∂logits (the data needs no gradient)
         optimizer.step(); //                                 update the parameters
         step += 1;
 
