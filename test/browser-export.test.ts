@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportSite, type ExportResult } from "../src/course/export";
 import { projectRoot } from "../src/course/kernel/project-root";
-import { findChromium, openBrowser, renderedPlotCount, requireTool, screenshot, type BrowserSession } from "./helpers/browser";
+import { findChromium, openBrowser, renderedPlotCount, requireTool, screenshot, waitForPlots, type BrowserSession } from "./helpers/browser";
 import { chartOutputs, hasMath, readNotebook } from "./helpers/notebook-charts";
 
 const root = projectRoot();
@@ -54,12 +54,7 @@ describe.skipIf(!enabled)("the exported site in a real browser", () => {
     browser.consoleErrors.length = 0;
     browser.requests.length = 0;
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-    await page.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg").length > 0 || n === 0, expected.charts, { timeout: 30_000 });
-    await page.waitForFunction(
-      (n) => Array.from(document.querySelectorAll(".js-plotly-plot")).filter((el) => el.querySelector(".main-svg")).length >= n,
-      expected.charts,
-      { timeout: 30_000 },
-    );
+    await waitForPlots(page, expected.charts);
     await page.evaluate(() => document.fonts.ready);
     const plots = await renderedPlotCount(page);
     const katex = await page.locator(".katex").count();

@@ -88,7 +88,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Plotly charts that finished drawing (a .js-plotly-plot holding a .main-svg). */
-export async function renderedPlotCount(page: Page): Promise<number> {
-  return page.evaluate(() => Array.from(document.querySelectorAll(".js-plotly-plot")).filter((el) => el.querySelector(".main-svg")).length);
+/**
+ * Runs in the page: the Plotly charts that finished drawing (a .js-plotly-plot holding a .main-svg),
+ * only inside the visible elements matching `within` if given (JupyterLab keeps other notebooks in
+ * the DOM, hidden). With `atLeast`, whether there are that many (for waitForFunction).
+ */
+function countPlots(arg: { within: string | null; atLeast: number | null }): number | boolean {
+  const roots: ParentNode[] = arg.within
+    ? Array.from(document.querySelectorAll(arg.within)).filter((el) => el.getClientRects().length > 0)
+    : [document];
+  let n = 0;
+  for (const root of roots) n += Array.from(root.querySelectorAll(".js-plotly-plot")).filter((el) => el.querySelector(".main-svg")).length;
+  return arg.atLeast === null ? n : n >= arg.atLeast;
+}
+
+export async function renderedPlotCount(page: Page, within?: string): Promise<number> {
+  return (await page.evaluate(countPlots, { within: within ?? null, atLeast: null })) as number;
+}
+
+/** Waits until `count` charts are drawn (see renderedPlotCount). */
+export async function waitForPlots(page: Page, count: number, opts: { within?: string; timeoutMs?: number } = {}): Promise<void> {
+  await page.waitForFunction(countPlots, { within: opts.within ?? null, atLeast: count }, { timeout: opts.timeoutMs ?? 30_000 });
 }

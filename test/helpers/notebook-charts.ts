@@ -29,3 +29,27 @@ export function errorOutputs(notebook: Notebook): number {
 export function hasMath(notebook: Notebook): boolean {
   return notebook.cells.some((cell) => cell.cell_type === "markdown" && /\$[^$]+\$/.test(joinSource(cell.source)));
 }
+
+export interface PlotlyFigureJson {
+  data: { x?: unknown[]; y?: unknown[]; z?: unknown[] }[];
+  layout?: unknown;
+}
+
+/** The Plotly JSON of each chart output, in order. */
+export function chartFigures(notebook: Notebook): PlotlyFigureJson[] {
+  const figures: PlotlyFigureJson[] = [];
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== "code") continue;
+    for (const output of cell.outputs) {
+      if ((output.output_type === "display_data" || output.output_type === "execute_result") && PLOTLY_MIME in output.data) {
+        figures.push(output.data[PLOTLY_MIME] as unknown as PlotlyFigureJson);
+      }
+    }
+  }
+  return figures;
+}
+
+/** The number of points of a trace (x, else z, else y). */
+export function tracePoints(trace: { x?: unknown[]; y?: unknown[]; z?: unknown[] }): number {
+  return (trace.x ?? trace.z ?? trace.y ?? []).length;
+}
