@@ -1,0 +1,176 @@
+/**
+ * `npm run grade`: every submission of a folder, two kernels at a time, into a gradebook CSV,
+ * `grades.json` (every check's outcome) and one feedback page per learner.
+ *
+ * Nothing a submission does stops the batch: each is graded on its own (grade-notebook.ts) and a
+ * failure becomes its row's status. Outputs carry no dates or durations and rows are sorted, so
+ * grading the same folder twice writes the same files.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { courseTitleOf } from "../export/export-site";
+import { copyFeedbackAssets, feedbackFileName, renderFeedbackPage } from "./feedback-page";
+import { collectSubmissions, type Submission } from "./collect-submissions";
+import { DEFAULT_LIMITS, gradeNotebook, type GradeLimits, type SubmissionGrade } from "./grade-notebook";
+import { gradebookColumns, gradebookCsv } from "./gradebook-csv";
+import { listLessonFiles, loadLessonSource, type LessonSource } from "./lesson-source";
+import { readManifest } from "./manifest";
+import { changes, snapshot, type Snapshot } from "./outside-writes";
+import { defaultSandboxParent } from "./sandbox";
+import { runPool } from "./worker-pool";
+
+export interface GradeBatchOptions {
+  projectRoot: string;
+  submissionsDir: string;
+  outDir: string;
+  /** Default `<root>/lessons`. */
+  lessonsDir?: string;
+  /** A release manifest: learners missing one of its notebooks get a "missing" row. */
+  manifestFile?: string;
+  limits?: Partial<GradeLimits>;
+  /** Kernels at once (default 2). */
+  concurrency?: number;
+  sandboxParent?: string;
+  /** Folders (besides the submissions, the output and the lessons) where any change during grading is a write outside. */
+  watch?: string[];
+  argv?: string[];
+  onProgress?(event: ProgressEvent): void;
+}
+
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  grade: SubmissionGrade;
+  durationMs: number;
+}
+
+export interface GradeBatchResult {
+  grades: SubmissionGrade[];
+  gradebookFile: string;
+  gradesFile: string;
+  feedbackFiles: string[];
+  /** Files that are not `<learner>/<notebook>.ipynb` (not graded). */
+  ignored: string[];
+}
+
+export const GRADEBOOK_FILE = "gradebook.csv";
+export const GRADES_FILE = "grades.json";
+export const FEEDBACK_DIR = "feedback";
+
+export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatchResult> {
+  const root = path.resolve(options.projectRoot);
+  const lessonsDir = path.resolve(root, options.lessonsDir ?? "lessons");
+  const submissionsDir = path.resolve(options.submissionsDir);
+  const outDir = path.resolve(options.outDir);
+  const limits: GradeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const expected = options.manifestFile ? readManifest(fs.readFileSync(options.manifestFile, "utf8")).lessons.map((l) => l.lesson) : [];
+  const { submissions, ignored } = collectSubmissions(submissionsDir, expected);
+
+  const lessonFiles = listLessonFiles(lessonsDir);
+  const sources = new Map<string, LessonSource>();
+  const sourceOf = (name: string): LessonSource | undefined => {
+    const file = lessonFiles.get(name);
+    if (!file) return undefined;
+    if (!sources.has(name)) sources.set(name, loadLessonSource(file));
+    return sources.get(name);
+  };
+  // Every lesson is read before any learner code runs.
+  for (const name of [...expected, ...submissions.map((s) => s.lesson)]) sourceOf(name);
+
+  const gradeOptions = { projectRoot: root, limits, sandboxParent: options.sandboxParent ?? defaultSandboxParent(), ...(options.argv ? { argv: options.argv } : {}) };
+  const gradeOne = async (submission: Submission): Promise<SubmissionGrade> => {
+    const source = sourceOf(submission.lesson);
+    if (!source) return unknownLesson(submission, [...lessonFiles.keys()]);
+    return gradeNotebook(submission, source, gradeOptions);
+  };
+
+  // Writes outside: watch the submissions, the output and the lessons (and whatever else asked).
+  const watched = [submissionsDir, outDir, lessonsDir, ...(options.watch ?? []).map((p) => path.resolve(p))];
+  const look = (): Snapshot => snapshot(watched);
+  let last = look();
+  const running = new Set<number>();
+  let windowJobs = new Set<number>();
+  const suspects = new Set<number>();
+  const outside = new Map<number, string[]>();
+
+  const started = new Map<number, number>();
+  let done = 0;
+  const grades = await runPool(submissions, options.concurrency ?? 2, gradeOne, {
+    onStart: (_item, index) => {
+      running.add(index);
+      windowJobs.add(index);
+      started.set(index, Date.now());
+    },
+    onDone: (_item, index, grade) => {
+      running.delete(index);
+      const now = look();
+      const changed = changes(last, now);
+      if (changed.length > 0) {
+        if (windowJobs.size === 1) outside.set(index, changed);
+        else for (const job of windowJobs) suspects.add(job);
+      }
+      last = now;
+      windowJobs = new Set(running);
+      done++;
+      options.onProgress?.({ done, total: submissions.length, grade, durationMs: Date.now() - (started.get(index) ?? Date.now()) });
+    },
+    onError: (submission, err) => graderError(submission, err),
+  });
+  // Changes seen while several ran: run each suspect again alone to see whose they were.
+  for (const index of [...suspects].sort((a, b) => a - b)) {
+    if (outside.has(index)) continue;
+    const before = look();
+    grades[index] = await gradeOne(submissions[index]).catch((err: unknown) => graderError(submissions[index], err));
+    const changed = changes(before, look());
+    if (changed.length > 0) outside.set(index, changed);
+  }
+  for (const [index, changed] of outside) {
+    const grade = grades[index];
+    const shown = changed.slice(0, 3).map((file) => path.relative(path.dirname(submissionsDir), file) || file);
+    grade.note = [`changed outside its folder: ${shown.join(", ")}${changed.length > 3 ? ", …" : ""}`, grade.status !== "ok" ? `${grade.status}: ${grade.note}` : ""].filter(Boolean).join("; ");
+    grade.status = "wrote-outside";
+  }
+
+  return writeOutputs(root, outDir, grades, [...sources.values()], ignored);
+}
+
+function unknownLesson(submission: Submission, known: string[]): SubmissionGrade {
+  return {
+    learner: submission.learner,
+    lesson: submission.lesson,
+    status: "wrong-lesson",
+    note: `no lesson named ${submission.lesson} (lessons: ${known.join(", ") || "none"})`,
+    exercises: [],
+    answers: [],
+    total: 0,
+    maxTotal: 0,
+  };
+}
+
+function graderError(submission: Submission, err: unknown): SubmissionGrade {
+  return { ...unknownLesson(submission, []), status: "grader-error", note: String((err as Error)?.message ?? err).split("\n")[0] };
+}
+
+function writeOutputs(root: string, outDir: string, grades: SubmissionGrade[], sources: LessonSource[], ignored: string[]): GradeBatchResult {
+  const ordered = [...sources].sort((a, b) => (a.lesson.name < b.lesson.name ? -1 : 1));
+  fs.mkdirSync(outDir, { recursive: true });
+  const gradebookFile = path.join(outDir, GRADEBOOK_FILE);
+  fs.writeFileSync(gradebookFile, gradebookCsv(grades, gradebookColumns(ordered)));
+  const gradesFile = path.join(outDir, GRADES_FILE);
+  fs.writeFileSync(gradesFile, JSON.stringify({ format: 1, grades, ignored }, null, 2) + "\n");
+
+  const feedbackDir = path.join(outDir, FEEDBACK_DIR);
+  fs.rmSync(feedbackDir, { recursive: true, force: true });
+  fs.mkdirSync(feedbackDir, { recursive: true });
+  copyFeedbackAssets(feedbackDir, root);
+  const titles = new Map(sources.map((s) => [s.lesson.name, s.lesson.frontMatter.title]));
+  const courseTitle = courseTitleOf(root);
+  const learners = [...new Set(grades.map((g) => g.learner))];
+  const feedbackFiles = learners.map((learner) => {
+    const file = path.join(feedbackDir, feedbackFileName(learner));
+    fs.writeFileSync(file, renderFeedbackPage(learner, grades.filter((g) => g.learner === learner), { courseTitle, titles }));
+    return file;
+  });
+  return { grades, gradebookFile, gradesFile, feedbackFiles, ignored };
+}
+

@@ -1,0 +1,59 @@
+/**
+ * The gradebook: one row per (learner, lesson), RFC 4180 CSV.
+ *
+ *     learner,lesson,3.1,3.2,total,max,status,note
+ *
+ * Exercise columns are every exercise of the graded lessons, in lesson order; a row leaves the
+ * columns of other lessons empty.
+ */
+import type { SubmissionGrade } from "./grade-notebook";
+import type { LessonSource } from "./lesson-source";
+
+export function gradebookColumns(lessons: readonly LessonSource[]): string[] {
+  const ids: string[] = [];
+  for (const lesson of lessons) for (const exercise of lesson.exercises) if (!ids.includes(exercise.id)) ids.push(exercise.id);
+  return ids;
+}
+
+export function gradebookCsv(grades: readonly SubmissionGrade[], exerciseIds: readonly string[]): string {
+  const header = ["learner", "lesson", ...exerciseIds, "total", "max", "status", "note"];
+  const rows = grades.map((grade) => {
+    const points = exerciseIds.map((id) => {
+      const exercise = grade.exercises.find((e) => e.id === id);
+      return exercise ? formatPoints(exercise.points) : "";
+    });
+    return [grade.learner, grade.lesson, ...points, formatPoints(grade.total), formatPoints(grade.maxTotal), grade.status, grade.note];
+  });
+  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
+
+export function formatPoints(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value; // no formulas when opened in a spreadsheet
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Parse the CSV this module writes (for tests and for tools that read a gradebook back). */
+export function parseGradebook(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n") row.push(field.replace(/\r$/, "")), rows.push(row), (row = []), (field = "");
+    else field += c;
+  }
+  if (field !== "" || row.length > 0) rows.push([...row, field]);
+  const [header, ...body] = rows;
+  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ""])));
+}

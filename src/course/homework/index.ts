@@ -1,0 +1,12 @@
+/** Homework: release lessons to learners, grade their notebooks, give feedback. See docs/homework.md. */
+export { releaseLessons, secretLines, RELEASE_KERNELSPEC, type ReleaseOptions, type ReleaseResult } from "./release";
+export { readManifest, MANIFEST_FILE, type Manifest, type ManifestLesson, type ManifestExercise } from "./manifest";
+export { loadLessonSource, resolveLessonFile, listLessonFiles, type LessonSource, type ExerciseSpec, type GradedCell } from "./lesson-source";
+export { collectSubmissions, type Submission, type CollectResult } from "./collect-submissions";
+export { extractAnswers, type ExtractedAnswer, type ExtractResult, type AnswerState } from "./extract-solutions";
+export { gradeNotebook, DEFAULT_LIMITS, STATUS_TEXT, type GradeLimits, type GradeStatus, type SubmissionGrade, type AnswerRun } from "./grade-notebook";
+export { gradeBatch, GRADEBOOK_FILE, GRADES_FILE, FEEDBACK_DIR, type GradeBatchOptions, type GradeBatchResult, type ProgressEvent } from "./grade-batch";
+export { scoreCheck, scoreExercise, type CellRun, type CheckOutcome, type ExerciseResult } from "./scoring";
+export { gradebookCsv, gradebookColumns, parseGradebook } from "./gradebook-csv";
+export { renderFeedbackPage, feedbackFileName } from "./feedback-page";
+export { runPool } from "./worker-pool";

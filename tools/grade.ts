@@ -1,0 +1,80 @@
+/**
+ * npm run grade -- SUBMISSIONS_DIR [--out DIR] [--lessons DIR] [--manifest FILE] [--jobs N]
+ *                  [--cell-timeout SECONDS] [--notebook-timeout SECONDS] [--memory MB]
+ *
+ * SUBMISSIONS_DIR/<learner>/<lesson>.ipynb → DIR (default: a "graded" folder next to
+ * SUBMISSIONS_DIR): gradebook.csv, grades.json, feedback/<learner>.html. See docs/homework.md.
+ * Exit code 0 when every notebook got a grade (whatever its status), 2 when the grader itself
+ * failed on some (status grader-error), 1 on bad arguments.
+ */
+import * as path from "node:path";
+import { gradeBatch, type GradeLimits } from "../src/course/homework";
+import { ensureKernelspec } from "../src/course/kernel";
+import { ensureLibraryBuilt } from "../src/course/library/build-library";
+
+async function main(argv: string[]): Promise<number> {
+  const root = path.resolve(__dirname, "..");
+  let submissionsDir: string | undefined;
+  let outDir: string | undefined;
+  let lessonsDir: string | undefined;
+  let manifestFile: string | undefined;
+  let concurrency = 2;
+  const limits: Partial<GradeLimits> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    const number = (): number => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`${arg} needs a positive number`);
+      return n;
+    };
+    if (arg === "--out") outDir = path.resolve(value());
+    else if (arg === "--lessons") lessonsDir = path.resolve(value());
+    else if (arg === "--manifest") manifestFile = path.resolve(value());
+    else if (arg === "--jobs") concurrency = Math.floor(number());
+    else if (arg === "--cell-timeout") limits.cellTimeoutMs = number() * 1000;
+    else if (arg === "--notebook-timeout") limits.notebookTimeoutMs = number() * 1000;
+    else if (arg === "--memory") limits.memoryLimitMb = number();
+    else if (arg.startsWith("--") || submissionsDir !== undefined) throw new Error(`unexpected argument ${arg} (see tools/grade.ts)`);
+    else submissionsDir = path.resolve(arg);
+  }
+  if (!submissionsDir) throw new Error("usage: npm run grade -- SUBMISSIONS_DIR [--out DIR] (see tools/grade.ts)");
+  outDir ??= path.join(path.dirname(submissionsDir), "graded");
+  ensureLibraryBuilt(root);
+  ensureKernelspec(root);
+  const tty = process.stderr.isTTY;
+  const started = Date.now();
+  const result = await gradeBatch({
+    projectRoot: root,
+    submissionsDir,
+    outDir,
+    concurrency,
+    limits,
+    ...(lessonsDir ? { lessonsDir } : {}),
+    ...(manifestFile ? { manifestFile } : {}),
+    onProgress: ({ done, total, grade, durationMs }) => {
+      const line = `[${done}/${total}] ${grade.learner} ${grade.lesson}: ${grade.status} ${grade.total}/${grade.maxTotal} (${(durationMs / 1000).toFixed(1)} s)`;
+      process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? "\n" : ""}` : `${line}\n`);
+    },
+  });
+  const rel = (file: string): string => path.relative(process.cwd(), file) || ".";
+  const counts = new Map<string, number>();
+  for (const grade of result.grades) counts.set(grade.status, (counts.get(grade.status) ?? 0) + 1);
+  console.log(`graded ${result.grades.length} notebooks in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`);
+  console.log(`gradebook: ${rel(result.gradebookFile)}`);
+  console.log(`feedback:  ${rel(path.dirname(result.feedbackFiles[0] ?? path.join(outDir, "feedback", "x")))}/ (${result.feedbackFiles.length} pages)`);
+  for (const entry of result.ignored) console.log(`ignored (not <learner>/<notebook>.ipynb): ${entry}`);
+  return result.grades.some((g) => g.status === "grader-error") ? 2 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(`grade: ${(err as Error).message}`);
+    process.exitCode = 1;
+  },
+);
