@@ -61,8 +61,8 @@ function residentKernel(): Kernel {
     }
     wasm[op](at, at + a.length * 8, at + (a.length + b.length) * 8, m, k, n, 0);
   };
-  // only the products are timed here; the batch-norm passes are the copying kernel's
-  const { batchNormStats, batchNormNormalize, batchNormBackward } = loadWasmKernel()!;
+  // only the products are timed here; the elementwise passes are the copying kernel's
+  const { batchNormStats, batchNormNormalize, batchNormBackward, sigmoid } = loadWasmKernel()!;
   return {
     name: "no-copy",
     matmul: resident("matmul"),
@@ -71,6 +71,7 @@ function residentKernel(): Kernel {
     batchNormStats,
     batchNormNormalize,
     batchNormBackward,
+    sigmoid,
   };
 }
 

@@ -138,3 +138,22 @@ describe("backward(dy, { inputGrad: false })", () => {
     expect(gradcheckModule(mlp(), randn(6, 7)).ok).toBe(true);
   });
 });
+
+describe("Sigmoid's fast path", () => {
+  afterEach(() => useKernel(defaultKernel()));
+
+  it("matches the reference loop to 1e-15 with both kernels, and passes gradcheck", () => {
+    for (const k of [defaultKernel(), jsKernel]) {
+      useKernel(k);
+      const fast = new Sigmoid(), reference = new Sigmoid();
+      reference.fastPath = false;
+      for (const [N, C] of [[60, 100], [1, 1], [3, 7]]) {
+        const x = randn(N, C, 0, 8), dy = randn(N, C);
+        const y = [fast.forward(x), reference.forward(x)];
+        expectClose(y[0], y[1]);
+        expectClose(fast.backward(dy), reference.backward(dy));
+      }
+      expect(gradcheckModule(fast, randn(5, 4)).ok).toBe(true);
+    }
+  });
+});

@@ -126,3 +126,27 @@ describe("the fused batch-norm passes", () => {
     expect(got).toEqual(want);
   });
 });
+
+describe("the vectorized sigmoid", () => {
+  it("matches the TypeScript reference within an ulp or two, at every length (odd ones too) and at the extremes", () => {
+    const specials = [0, -0, 1e-300, -1e-300, 36, -36, 700, -700, -708.5, 710, -745, 800, -800, Infinity, -Infinity];
+    for (const len of [0, 1, 2, 3, 5, 16, 17, 6000, 6001]) {
+      const x = random(len, -40, 40);
+      specials.forEach((v, i) => i < len && (x[i] = v));
+      const want = new Float64Array(len).fill(NaN), got = new Float64Array(len).fill(NaN);
+      jsKernel.sigmoid(x, want, len);
+      wasm.sigmoid(x, got, len);
+      for (let i = 0; i < len; i++) {
+        expect(Math.abs(got[i] - want[i]) / (1e-300 + Math.abs(want[i])) <= 1e-15 || Math.abs(got[i] - want[i]) <= 1e-300).toBe(true);
+      }
+    }
+  });
+
+  it("keeps NaN and writes only len entries", () => {
+    const x = Float64Array.of(NaN, 1, 2), y = Float64Array.of(-1, -1, -1);
+    wasm.sigmoid(x, y, 2);
+    expect(Number.isNaN(y[0])).toBe(true);
+    expect(y[1]).toBeCloseTo(1 / (1 + Math.exp(-1)), 15);
+    expect(y[2]).toBe(-1);
+  });
+});

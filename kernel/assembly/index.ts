@@ -341,3 +341,62 @@ function scaleColumns(v: usize, s: f64, rowX: usize, c2: usize): void {
   for (; q < c2; q += 16) v128.store(v + q, f64x2.mul(v128.load(v + q), vs));
   if (q < rowX) store<f64>(v + q, load<f64>(v + q) * s);
 }
+
+// ---- the logistic function, two entries at a time ----
+
+/**
+ * y = σ(x) = 1 / (1 + e^−x) elementwise (len entries), with the reference's
+ * stable forms: 1 / (1 + e^−x) for x ≥ 0 and e^x / (1 + e^x) for x < 0. It
+ * differs from the reference by an ulp or two (e^(−|x|) is not Math.exp's).
+ */
+export function sigmoid(x: usize, y: usize, len: i32): void {
+  const bytes = <usize>len << 3;
+  const pairs = <usize>(len & ~1) << 3;
+  let q: usize = 0;
+  for (; q < pairs; q += 16) v128.store(y + q, sigmoid2(v128.load(x + q)));
+  if (q < bytes) store<f64>(y + q, f64x2.extract_lane(sigmoid2(f64x2.splat(load<f64>(x + q))), 0));
+}
+
+// @ts-ignore: decorator
+@inline
+function sigmoid2(v: v128): v128 {
+  const one = f64x2.splat(1);
+  const e = expNonPositive(f64x2.neg(f64x2.abs(v))); // e^(−|x|), in (0, 1]
+  const inv = f64x2.div(one, f64x2.add(one, e)); // one division: e/(1 + e) as e·(1/(1 + e)), within an ulp
+  return v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(v, f64x2.splat(0)));
+}
+
+/**
+ * e^a for a ≤ 0: a = n·ln 2 + r with |r| ≤ ln2/2, e^r by its Taylor series to
+ * r¹³ (truncation < 1e-17), times 2ⁿ built in the exponent bits. Below −708
+ * (where 2ⁿ would be subnormal) the result is 0; NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline
+function expNonPositive(a: v128): v128 {
+  const shift = f64x2.splat(6755399441055744.0); // 1.5·2⁵²: adding it rounds to an integer in the low bits
+  const t = f64x2.add(f64x2.mul(a, f64x2.splat(1.4426950408889634)), shift);
+  const n = f64x2.sub(t, shift); //                                   round(a·log₂e)
+  const r = f64x2.sub(
+    f64x2.sub(a, f64x2.mul(n, f64x2.splat(6.93147180369123816490e-1))), // ln 2, high part
+    f64x2.mul(n, f64x2.splat(1.90821492927058770002e-10)), //              ln 2, low part
+  );
+  let p = f64x2.splat(1.0 / 6227020800.0); // 1/13!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // 2ⁿ: t's low bits hold n, so (t − shift as integers + 1023) << 52 are the bits of 2ⁿ
+  const twoN = i64x2.shl(i64x2.add(i64x2.sub(t, shift), i64x2.splat(1023)), 52);
+  const result = f64x2.mul(p, twoN);
+  return v128.andnot(result, f64x2.lt(a, f64x2.splat(-708.0)));
+}

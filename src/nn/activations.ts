@@ -1,4 +1,5 @@
 import { Matrix } from "../tensor/matrix";
+import { kernel } from "../tensor/kernel";
 import { Module } from "./module";
 
 /** ReLU(x) = max(0, x); its derivative is 1 where x > 0, else 0. */
@@ -27,10 +28,13 @@ export class ReLU extends Module {
 /** σ(x) = 1 / (1 + e^−x); σ' = σ(1 − σ), flat (saturated) for large |x|. */
 export class Sigmoid extends Module {
   private y: Matrix | null = null;
+  /** Compute σ with the kernel's vectorized pass (default true); false runs the loop below, the reference the tests compare with. */
+  fastPath = true;
 
   forward(x: Matrix): Matrix {
     const y = new Matrix(x.rows, x.cols);
-    for (let i = 0; i < x.size; i++) y.data[i] = sigmoid(x.data[i]);
+    if (this.fastPath) kernel().sigmoid(x.data, y.data, x.size); // fast path: the same σ, vectorized
+    else for (let i = 0; i < x.size; i++) y.data[i] = sigmoid(x.data[i]);
     this.y = y;
     return y;
   }

@@ -46,6 +46,7 @@ interface KernelExports {
     dy: number, xhat: number, invStd: number, gamma: number, dgamma: number, dbeta: number, dx: number,
     n: number, c: number, hasAffine: number, batchStats: number, sums: number,
   ): void;
+  sigmoid(x: number, y: number, len: number): void;
 }
 
 export interface LoadWasmOptions {
@@ -175,6 +176,15 @@ function wasmKernel(wasm: KernelExports): Kernel {
       if (affine && dgamma !== null) copyOut(h, dgammaAt, dgamma, c);
       if (affine && dbeta !== null) copyOut(h, dbetaAt, dbeta, c);
       copyOut(h, dxAt, dx, n * c);
+    },
+
+    sigmoid(x, y, len) {
+      if (len === 0) return;
+      const h = place(len, len);
+      const [xAt, yAt] = offsets;
+      copyIn(h, x, len, xAt);
+      wasm.sigmoid(xAt, yAt, len);
+      copyOut(h, yAt, y, len);
     },
   };
 }

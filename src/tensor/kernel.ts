@@ -49,6 +49,12 @@ export interface Kernel {
     dy: Float64Array, xhat: Float64Array, invStd: Float64Array, gamma: Float64Array | null,
     dgamma: Float64Array | null, dbeta: Float64Array | null, dx: Float64Array, n: number, c: number, batchStats: boolean,
   ): void;
+
+  /**
+   * y = σ(x) = 1 / (1 + e^−x) for the first len entries, computed stably:
+   * 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) for x < 0 (as Sigmoid's reference code).
+   */
+  sigmoid(x: Float64Array, y: Float64Array, len: number): void;
 }
 
 /** Per-column scratch sums for the batch-norm passes, grown on demand (the kernels allocate nothing per call). */
@@ -173,6 +179,18 @@ export const jsKernel: Kernel = {
       const r = i * c;
       for (let j = 0; j < c; j++) {
         dx[r + j] = (n * dx[r + j] - sumDxhat[j] - xhat[r + j] * sumDxhatXhat[j]) * (invStd[j] * invN);
+      }
+    }
+  },
+
+  sigmoid(x, y, len) {
+    for (let i = 0; i < len; i++) {
+      const v = x[i];
+      if (v >= 0) {
+        y[i] = 1 / (1 + Math.exp(-v));
+      } else {
+        const e = Math.exp(v);
+        y[i] = e / (1 + e);
       }
     }
   },
