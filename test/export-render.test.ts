@@ -63,6 +63,12 @@ describe("outputs", () => {
     expect(html).toBe('<pre class="output stream stdout">&lt;b&gt;bold?&lt;/b&gt; &amp; red\n</pre>');
   });
 
+  it("leaves out the exercise checkers' BNLAB_CHECK lines, meant for the grader", () => {
+    const text = '✓ batchStats is right\nBNLAB_CHECK {"exercise":"batchStats","ok":true}\nafter\n';
+    expect(renderOutput({ output_type: "stream", name: "stdout", text }, ctx())).toBe('<pre class="output stream stdout">✓ batchStats is right\nafter\n</pre>');
+    expect(renderOutput({ output_type: "stream", name: "stdout", text: 'BNLAB_CHECK {"ok":true}\n' }, ctx())).toBe("");
+  });
+
   it("marks stderr", () => {
     expect(renderOutput({ output_type: "stream", name: "stderr", text: "warning" }, ctx())).toContain('class="output stream stderr"');
   });

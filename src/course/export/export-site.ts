@@ -54,15 +54,25 @@ export interface ExportResult {
 
 const SITE_MARK = path.join("assets", "site.css");
 
+/** The course title (the README's first heading, else "bnlab") and its first paragraph. */
+export function courseInfoOf(root: string): { title: string; intro?: string } {
+  let readme = "";
+  try {
+    readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  } catch {
+    return { title: "bnlab" };
+  }
+  const heading = /^# (.+)$/m.exec(readme);
+  if (!heading) return { title: "bnlab" };
+  const after = readme.slice(heading.index + heading[0].length).replace(/^\s+/, "");
+  const paragraph = after.split(/\n\s*\n/)[0]?.trim();
+  const intro = paragraph && !/^[#`|<>-]/.test(paragraph) ? paragraph.replace(/\s*\n\s*/g, " ") : undefined;
+  return { title: heading[1].trim(), ...(intro ? { intro } : {}) };
+}
+
 /** The course title: the README's first heading, else "bnlab". */
 export function courseTitleOf(root: string): string {
-  try {
-    const m = /^# (.+)$/m.exec(fs.readFileSync(path.join(root, "README.md"), "utf8"));
-    if (m) return m[1].trim();
-  } catch {
-    // no README
-  }
-  return "bnlab";
+  return courseInfoOf(root).title;
 }
 
 /** Does lesson `name` (NN-slug) match one of the filters ("01", "1", "01-slug")? */
@@ -90,7 +100,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const notebooksDir = path.join(buildDir, "notebooks");
   const executedDir = path.join(buildDir, "executed");
   const log = options.log ?? (() => {});
-  const courseTitle = options.courseTitle ?? courseTitleOf(root);
+  const course = courseInfoOf(root);
+  const courseTitle = options.courseTitle ?? course.title;
 
   ensureLibraryBuilt(root, { quiet: true });
   ensureKernelspec(root);
@@ -137,6 +148,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     return { lesson: item.lesson, page: pageFile, notebook: item.file, charts: page.charts, errors: item.errors, durationMs: item.durationMs };
   });
   const index = path.join(siteDir, "index.html");
-  fs.writeFileSync(index, renderIndex(lessons.map((l) => l.lesson), { courseTitle }));
+  fs.writeFileSync(index, renderIndex(lessons.map((l) => l.lesson), { courseTitle, intro: course.intro }));
   return { siteDir, index, lessons, ok: lessons.every((l) => l.errors.length === 0) };
 }

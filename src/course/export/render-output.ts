@@ -4,9 +4,11 @@
  * MIME priority: the Plotly JSON type (drawn by the page's own script with the single local
  * plotly.js, so the inline copy of plotly.js that the first chart of a kernel session carries is
  * never used), then HTML (with any bnlab plotly.js loader stripped), SVG, PNG, JPEG, Markdown,
- * LaTeX, and plain text. Streams and errors are escaped text; ANSI colour codes are dropped.
+ * LaTeX, and plain text. Streams and errors are escaped text; ANSI colour codes are dropped, and so
+ * are the exercise checkers' BNLAB_CHECK lines (meant for the grader).
  */
 import { escapeHtml, scriptJson } from "../../charts/html";
+import { CHECK_MARKER } from "../../exercises/report";
 import { joinSource, type MimeBundle, type MultilineString, type Output } from "../notebook/nbformat";
 import { renderMarkdown } from "./render-markdown";
 import { renderTex } from "./markdown-math";
@@ -27,6 +29,14 @@ const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, "");
+}
+
+/** Drops the exercise checkers' machine-readable lines (for the grader, not for readers). */
+export function stripCheckLines(text: string): string {
+  return text
+    .split(/(?<=\n)/)
+    .filter((line) => !line.startsWith(`${CHECK_MARKER} `))
+    .join("");
 }
 
 export function stripPlotlyLoader(html: string): string {
@@ -77,8 +87,11 @@ function renderBundle(data: MimeBundle, ctx: OutputContext): string {
 
 export function renderOutput(output: Output, ctx: OutputContext): string {
   switch (output.output_type) {
-    case "stream":
-      return `<pre class="output stream ${output.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(stripAnsi(joinSource(output.text)))}</pre>`;
+    case "stream": {
+      const text = stripCheckLines(stripAnsi(joinSource(output.text)));
+      if (text === "") return "";
+      return `<pre class="output stream ${output.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(text)}</pre>`;
+    }
     case "error": {
       const trace = output.traceback.length > 0 ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`;
       return (

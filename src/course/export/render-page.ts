@@ -35,12 +35,12 @@ function roleOf(cell: Cell): CellRole {
   return bnlab !== null && typeof bnlab === "object" ? (bnlab as CellRole) : {};
 }
 
-/** The small caption above a code cell with a role, and whether it is instructor-only material. */
+/** The small caption above a code cell with a role (HTML), and whether it is instructor-only material. */
 function codeLabel(role: CellRole): { label: string; instructor: boolean; kind: string } | null {
-  const ex = role.exercise ? ` ${role.exercise}` : "";
+  const ex = role.exercise ? ` ${escapeHtml(role.exercise)}` : "";
   switch (role.role) {
     case "exercise":
-      return { label: `Exercise${ex}${role.name ? ` · ${role.name}` : ""} · solution`, instructor: true, kind: "exercise" };
+      return { label: `Exercise${ex}${role.name ? ` · <code>${escapeHtml(role.name)}</code>` : ""} · solution`, instructor: true, kind: "exercise" };
     case "check":
       return { label: `Check${ex}`, instructor: false, kind: "check" };
     case "test":
@@ -66,8 +66,8 @@ function renderCell(cell: Cell, ctx: OutputContext): string {
   const label = codeLabel(roleOf(cell));
   const classes = ["cell", "code", ...(label ? [label.kind] : []), ...(label?.instructor ? ["instructor"] : [])];
   const prompt = cell.execution_count !== null ? `<span class="prompt">[${cell.execution_count}]</span>` : "";
-  const caption = label ? `<div class="cell-label">${escapeHtml(label.label)}</div>` : "";
-  const outputs = cell.outputs.map((output) => renderOutput(output, ctx)).join("\n");
+  const caption = label ? `<div class="cell-label">${label.label}</div>` : "";
+  const outputs = cell.outputs.map((output) => renderOutput(output, ctx)).filter((html) => html !== "").join("\n");
   return `<section class="${classes.join(" ")}">${prompt}<div class="cell-box">${caption}\n${codeBlock(source, "typescript")}\n<div class="outputs">${outputs}</div></div></section>`;
 }
 
