@@ -83,11 +83,22 @@ describe.skipIf(!enabled)("the exported site in a real browser", () => {
     const seen = await checkPage(lesson.page, { charts, math: true }, `export-${lesson.lesson.name}`);
     console.log(`${lesson.lesson.name}: ${seen.plots}/${charts} charts, ${seen.katex} formulas`);
 
-    // The γ/β figure is interactive: moving a slider restyles it without errors.
-    const sliders = browser.page.locator(".js-plotly-plot .slider-group");
-    expect(await sliders.count()).toBeGreaterThanOrEqual(2);
-    const steps = browser.page.locator(".js-plotly-plot .slider-group").first().locator(".slider-step-rect, .slider-rail-touch-rect");
-    expect(await steps.count()).toBeGreaterThan(0);
+    // The γ/β figure is interactive: moving its γ slider restyles the bars, without errors.
+    const gammaBeta = browser.page.locator(".js-plotly-plot").nth(2);
+    expect(await gammaBeta.locator(".slider-group").count()).toBe(2);
+    const bars = (): Promise<string> => gammaBeta.evaluate((gd) => JSON.stringify((gd as unknown as { data: { x?: unknown; width?: unknown }[] }).data.map((t) => [t.x, t.width])));
+    const before = await bars();
+    const touch = gammaBeta.locator(".slider-rail-touch-rect").first();
+    await touch.scrollIntoViewIfNeeded();
+    const rail = (await touch.boundingBox())!;
+    await browser.page.mouse.click(rail.x + rail.width * 0.97, rail.y + rail.height / 2);
+    await browser.page.waitForFunction(
+      ([el, old]) => JSON.stringify((el as unknown as { data: { x?: unknown; width?: unknown }[] }).data.map((t) => [t.x, t.width])) !== old,
+      [await gammaBeta.elementHandle(), before] as const,
+      { timeout: 10_000 },
+    );
+    await screenshot(browser.page, `export-${lesson.lesson.name}-gamma-3`);
+    expect(browser.consoleErrors).toEqual([]);
     // HTML in a stream is shown as text, not markup
     const stream = await browser.page.locator("pre.output.stream").filter({ hasText: "HTML in a stream" }).innerText();
     expect(stream).toContain("<b>HTML in a stream stays text</b> & so does this");

@@ -60,12 +60,12 @@ describe("Markdown and math", () => {
 describe("outputs", () => {
   it("escapes HTML in stream output and drops ANSI colours", () => {
     const html = renderOutput({ output_type: "stream", name: "stdout", text: ["<b>bold?</b> & \u001b[31mred\u001b[0m\n"] }, ctx());
-    expect(html).toBe('<pre class="output stream stdout">&lt;b&gt;bold?&lt;/b&gt; &amp; red\n</pre>');
+    expect(html).toBe('<pre class="output stream stdout">&lt;b&gt;bold?&lt;/b&gt; &amp; red</pre>');
   });
 
   it("leaves out the exercise checkers' BNLAB_CHECK lines, meant for the grader", () => {
     const text = '✓ batchStats is right\nBNLAB_CHECK {"exercise":"batchStats","ok":true}\nafter\n';
-    expect(renderOutput({ output_type: "stream", name: "stdout", text }, ctx())).toBe('<pre class="output stream stdout">✓ batchStats is right\nafter\n</pre>');
+    expect(renderOutput({ output_type: "stream", name: "stdout", text }, ctx())).toBe('<pre class="output stream stdout">✓ batchStats is right\nafter</pre>');
     expect(renderOutput({ output_type: "stream", name: "stdout", text: 'BNLAB_CHECK {"ok":true}\n' }, ctx())).toBe("");
   });
 
@@ -168,7 +168,7 @@ describe("lesson page", () => {
   it("shows code highlighted with its outputs and execution count", () => {
     expect(page.html).toContain('<span class="prompt">[1]</span>');
     expect(page.html).toContain('<span class="hljs-keyword">const</span>');
-    expect(page.html).toContain('<pre class="output stream stdout">1\n</pre>');
+    expect(page.html).toContain('<pre class="output stream stdout">1</pre>');
   });
 
   it("styles instructor material as callouts", () => {

@@ -88,7 +88,7 @@ function renderBundle(data: MimeBundle, ctx: OutputContext): string {
 export function renderOutput(output: Output, ctx: OutputContext): string {
   switch (output.output_type) {
     case "stream": {
-      const text = stripCheckLines(stripAnsi(joinSource(output.text)));
+      const text = stripCheckLines(stripAnsi(joinSource(output.text))).replace(/\s+$/, ""); // trailing blank lines take room
       if (text === "") return "";
       return `<pre class="output stream ${output.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(text)}</pre>`;
     }
