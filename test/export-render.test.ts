@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { renderIndex, renderLessonPage, renderMarkdown, renderMarkdownInline, renderOutput, stripAnsi, type OutputContext, type SiteLesson } from "../src/course/export";
-import { matchesLesson } from "../src/course/export/export-site";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { checkSiteDir, matchesLesson } from "../src/course/export/export-site";
 import type { Notebook, Output } from "../src/course/notebook/nbformat";
 
 const PLOTLY = "application/vnd.plotly.v1+json";
@@ -213,5 +216,22 @@ describe("choosing lessons (--lessons)", () => {
     expect(matchesLesson("03-running-averages", ["01", "3"])).toBe(true);
     expect(matchesLesson("03-running-averages", ["03-running-averages"])).toBe(true);
     expect(matchesLesson("03-running-averages", ["01", "04"])).toBe(false);
+  });
+});
+
+describe("the site folder", () => {
+  it("is replaced only if it is empty or an exported site", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-site-dir-"));
+    try {
+      expect(() => checkSiteDir(path.join(dir, "missing"))).not.toThrow();
+      expect(() => checkSiteDir(dir)).not.toThrow();
+      fs.writeFileSync(path.join(dir, "thesis.tex"), "");
+      expect(() => checkSiteDir(dir)).toThrow(/is not an exported site/);
+      fs.mkdirSync(path.join(dir, "assets"));
+      fs.writeFileSync(path.join(dir, "assets", "site.css"), "");
+      expect(() => checkSiteDir(dir)).not.toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

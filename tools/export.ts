@@ -26,7 +26,11 @@ async function main(argv: string[]): Promise<number> {
     if (flag === "--out") outDir = path.resolve(value());
     else if (flag === "--lessons") lessons = value().split(",").map((s) => s.trim()).filter(Boolean);
     else if (flag === "--lessons-dir") lessonsDir = path.resolve(value());
-    else if (flag === "--timeout-cell") cellTimeoutMs = Math.round(Number(value()) * 1000);
+    else if (flag === "--timeout-cell") {
+      const seconds = Number(value());
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--timeout-cell: expected a positive number of seconds\n${USAGE}`);
+      cellTimeoutMs = Math.round(seconds * 1000);
+    }
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   const started = Date.now();

@@ -82,14 +82,18 @@ export function matchesLesson(name: string, filters: readonly string[] | undefin
   return filters.some((f) => f === name || (number !== undefined && /^\d+$/.test(f) && Number(f) === Number(number)));
 }
 
-function prepareSiteDir(siteDir: string): void {
-  if (fs.existsSync(siteDir)) {
-    const entries = fs.readdirSync(siteDir);
-    if (entries.length > 0 && !fs.existsSync(path.join(siteDir, SITE_MARK))) {
-      throw new Error(`${siteDir} exists and is not an exported site (no ${SITE_MARK}); choose another --out or remove it`);
-    }
-    fs.rmSync(siteDir, { recursive: true, force: true });
+/** Refuses a folder that holds something other than an exported site (it is replaced as a whole). */
+export function checkSiteDir(siteDir: string): void {
+  if (!fs.existsSync(siteDir)) return;
+  const entries = fs.readdirSync(siteDir);
+  if (entries.length > 0 && !fs.existsSync(path.join(siteDir, SITE_MARK))) {
+    throw new Error(`${siteDir} exists and is not an exported site (no ${SITE_MARK}); choose another --out or remove it`);
   }
+}
+
+function prepareSiteDir(siteDir: string): void {
+  checkSiteDir(siteDir);
+  fs.rmSync(siteDir, { recursive: true, force: true });
   fs.mkdirSync(siteDir, { recursive: true });
 }
 
@@ -103,6 +107,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const course = courseInfoOf(root);
   const courseTitle = options.courseTitle ?? course.title;
 
+  checkSiteDir(siteDir); // before the slow part
   ensureLibraryBuilt(root, { quiet: true });
   ensureKernelspec(root);
   const build = buildLessons({ root, lessonsDir: options.lessonsDir, outDir: notebooksDir, variant: "instructor", force: true });
