@@ -104,6 +104,9 @@ export function withMemoryLimit(argv: string[], memoryLimitMb: number, root: str
   throw new Error(`memoryLimitMb needs a node or tslab argv, got ${argv[0]}`);
 }
 
+/** How long one kernel_info_request may take before the handshake sends another. */
+const KERNEL_INFO_ATTEMPT_MS = 3000;
+
 export class KernelSession {
   readonly session = randomUUID();
   private readonly shell = new zmq.Dealer({ linger: 0 });
@@ -250,8 +253,12 @@ export class KernelSession {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.kernel.hasExited) break;
-      const reply = await this.request(this.shell, "kernel_info_request", {}, Math.max(1, deadline - Date.now()));
-      if (!reply) break;
+      // Short attempts: tslab binds its sockets concurrently and starts reading the shell socket
+      // first, so a request that arrives while iopub is still binding is lost (tslab fails with
+      // EBUSY publishing its status). A later request, once everything is bound, is answered.
+      const attemptMs = Math.min(KERNEL_INFO_ATTEMPT_MS, Math.max(1, deadline - Date.now()));
+      const reply = await this.request(this.shell, "kernel_info_request", {}, attemptMs);
+      if (!reply) continue;
       this.kernelInfo = reply.content;
       const id = reply.parent_header.msg_id ?? "";
       for (let i = 0; i < 10 && !this.iopubSeen.has(id); i++) await sleep(50);
