@@ -39,7 +39,14 @@ describe("liveTraining", () => {
     expect(live.draws).toBeGreaterThanOrEqual(5);
     expect(live.draws).toBeLessThanOrEqual(6);
     const progress = byId(live.progressId);
-    const chart = byId(live.chartId);
+    const chartMessages = byId(live.chartId);
+    // every chart update is preceded by a text-only update (JupyterLab's plotly renderer only
+    // redraws after its output was swapped for another MIME type)
+    const chart = chartMessages.filter((s) => PLOTLY_MIME in s.content.data);
+    const placeholders = chartMessages.filter((s) => !(PLOTLY_MIME in s.content.data));
+    expect(placeholders).toHaveLength(live.draws - 1);
+    expect(placeholders.every((s) => s.update && Object.keys(s.content.data).join() === "text/plain")).toBe(true);
+    expect(chartMessages.indexOf(placeholders[0])).toBe(1);
     expect(progress).toHaveLength(live.draws);
     expect(chart).toHaveLength(live.draws);
     expect(progress[0].update).toBe(false);

@@ -200,11 +200,10 @@ describe.skipIf(!enabled)("lessons in a real Jupyter server", () => {
         console.log(`${frontEnd.kind}:\n  ${seen.join("\n  ")}`);
       }, 600_000);
 
-      // Known: jupyterlab-plotly's renderer ignores update_display_data once it has drawn
-      // (RenderedPlotly.renderModel returns early when the node has a .plot-container), so in
-      // JupyterLab a live chart keeps its first frame until the notebook is reopened; the saved
-      // notebook holds the final state. it.fails turns red once that is fixed: then make it `it`.
-      (frontEnd.kind === "lab" ? it.fails : it)("draws the final state of every chart, live charts included (update_display_data)", () => {
+      // jupyterlab-plotly's renderer ignores update_display_data once it has drawn
+      // (RenderedPlotly.renderModel returns early when the node has a .plot-container);
+      // sendFigureUpdate works around it by swapping the output to text/plain first.
+      it("draws the final state of every chart, live charts included (update_display_data)", () => {
         if (stale.length > 0) console.log(`${frontEnd.kind}: charts not in their final state (points per trace):\n  ${stale.join("\n  ")}`);
         expect(stale).toEqual([]);
       });

@@ -14,6 +14,7 @@ import { plotlyLoaderScript } from "./plotly-source";
 import { markPlotlyInjected, plotlyInjected } from "./plotly-session";
 import { progressBundle, progressText, type ProgressState } from "./progress";
 import { figureSummary } from "./summary";
+import { sendFigureUpdate } from "./show";
 import { figureBundle } from "./mime-bundle";
 import { trainingCurves, type CurveMetric } from "./training-curves";
 
@@ -159,7 +160,9 @@ export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
       return;
     }
     if (opts.chart !== false) {
-      sendDisplayData({ data: figureBundle(figure(p.totalSteps)), metadata: {}, transient: { display_id: chartId } }, update);
+      const bundle = figureBundle(figure(p.totalSteps));
+      if (update) sendFigureUpdate(chartId, bundle);
+      else sendDisplayData({ data: bundle, metadata: {}, transient: { display_id: chartId } }, false);
     }
     shown = true;
   };

@@ -42,5 +42,17 @@ export function showFigure(fig: Figure, opts: ShowOptions = {}): void {
  * plotly.js: the page already has it from an earlier output.
  */
 export function updateFigure(displayId: string, fig: Figure): void {
-  sendDisplayData(content(figureBundle(fig), displayId), true);
+  sendFigureUpdate(displayId, figureBundle(fig));
+}
+
+/**
+ * Sends update_display_data for a chart. JupyterLab's plotly renderer ignores an update once it
+ * has drawn (it keeps its first frame), so the update goes out in two messages: one with only
+ * text/plain, which makes JupyterLab swap the renderer out, then the full bundle, which draws the
+ * new state. Other front ends simply redraw twice; the saved notebook keeps the full bundle.
+ */
+export function sendFigureUpdate(displayId: string, bundle: FigureBundle): boolean {
+  const placeholder: DisplayContent = { data: { "text/plain": bundle["text/plain"] }, metadata: {}, transient: { display_id: displayId } };
+  if (!sendDisplayData(placeholder, true)) return false;
+  return sendDisplayData(content(bundle, displayId), true);
 }
