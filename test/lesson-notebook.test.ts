@@ -27,7 +27,7 @@ describe("student notebook", () => {
     expect(text).not.toContain("Math.sqrt(variance[j] + EPS)");
     const exercise = student.cells.find((cell) => cell.id === "01-fixture-exercise-1_1");
     expect(joinSource(exercise?.source ?? "")).toBe(
-      "export function normalize(x: number[][]): number[][] {\n" +
+      "function normalize(x: number[][]): number[][] {\n" +
         '  throw new Error("TODO: implement normalize — see the exercise above (Exercise 1.1)");\n' +
         "}",
     );

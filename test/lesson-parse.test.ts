@@ -40,7 +40,7 @@ describe("parseLesson", () => {
     ]);
     const exercise = parsed.cells[4] as CodeLessonCell;
     expect(exercise.role).toEqual({ kind: "exercise", exercise: "1.1", name: "normalize", points: 2 });
-    expect(exercise.source.startsWith("export function normalize")).toBe(true);
+    expect(exercise.source.startsWith("function normalize")).toBe(true);
     expect(exercise.source.endsWith("}")).toBe(true);
     expect(exercise.line).toBe(fixture.split("\n").indexOf('```ts {exercise="1.1" name="normalize" points=2}') + 1);
   });

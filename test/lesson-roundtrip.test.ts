@@ -66,7 +66,7 @@ describe("importing an edited student notebook", () => {
     const { root, lessonFile, notebook } = setup();
     const exercise = notebook.cells.find((cell) => cell.id === "01-fixture-exercise-1_1");
     if (!exercise) throw new Error("no exercise cell");
-    exercise.source = joinSource(exercise.source).replace("export function", "/** Per-feature. */\nexport function");
+    exercise.source = joinSource(exercise.source).replace("function normalize", "/** Per-feature. */\nfunction normalize");
     const intro = notebook.cells[1];
     intro.source = joinSource(intro.source) + "\n\nA sentence added in Jupyter.";
     notebook.cells.push({ cell_type: "markdown", id: "new-cell", metadata: {}, source: ["A new closing remark."] });
@@ -78,7 +78,7 @@ describe("importing an edited student notebook", () => {
     expect(result.text).toBe(
       before
         .replace("\\varepsilon}}$$\n", () => "\\varepsilon}}$$\n\nA sentence added in Jupyter.\n")
-        .replace("export function normalize", () => "/** Per-feature. */\nexport function normalize") +
+        .replace("function normalize", () => "/** Per-feature. */\nfunction normalize") +
         "\nA new closing remark.\n",
     );
   });
@@ -87,7 +87,7 @@ describe("importing an edited student notebook", () => {
     const { root, lessonFile, notebook } = setup();
     const exercise = notebook.cells.find((cell) => cell.id === "01-fixture-exercise-1_1");
     if (!exercise) throw new Error("no exercise cell");
-    exercise.source = "export function normalize(x: number[][]) { return x; }";
+    exercise.source = "function normalize(x: number[][]) { return x; }";
     const run = (): unknown => importNotebook(notebook, { root, lessonSource: fs.readFileSync(lessonFile, "utf8") });
     expect(run).toThrow(ImportError);
     expect(run).toThrow(/stub of Exercise 1.1 \(normalize\) was changed/);
