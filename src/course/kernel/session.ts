@@ -104,6 +104,15 @@ export function withMemoryLimit(argv: string[], memoryLimitMb: number, root: str
   throw new Error(`memoryLimitMb needs a node or tslab argv, got ${argv[0]}`);
 }
 
+/** How often a start is tried when a port was taken before the kernel could bind it. */
+const PORT_RETRIES = 3;
+
+class PortTakenError extends KernelDiedError {
+  constructor(output: string) {
+    super(`kernel did not start: one of its ports was taken by another process (EADDRINUSE)\n${output}`);
+  }
+}
+
 /** How long one kernel_info_request may take before the handshake sends another. */
 const KERNEL_INFO_ATTEMPT_MS = 3000;
 
@@ -138,7 +147,22 @@ export class KernelSession {
     return !this.closed && !this.kernel.hasExited;
   }
 
+  /**
+   * Starts a kernel and waits until it answers. Ports are picked free but only bound by the kernel
+   * later, so another process can take one in between (the kernel then fails with EADDRINUSE);
+   * such a start is retried with new ports.
+   */
   static async start(opts: KernelSessionOptions = {}): Promise<KernelSession> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelSession.startOnce(opts);
+      } catch (err) {
+        if (!(err instanceof PortTakenError) || attempt >= PORT_RETRIES) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(opts: KernelSessionOptions): Promise<KernelSession> {
     const root = projectRoot();
     let argv = opts.argv ?? readKernelspec(root).argv;
     if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb, root);
@@ -252,6 +276,7 @@ export class KernelSession {
   private async waitReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (/EADDRINUSE/.test(this.kernel.output())) throw new PortTakenError(this.kernel.output());
       if (this.kernel.hasExited) break;
       // Short attempts: tslab binds its sockets concurrently and starts reading the shell socket
       // first, so a request that arrives while iopub is still binding is lost (tslab fails with
