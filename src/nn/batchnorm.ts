@@ -149,7 +149,7 @@ export class BatchNorm1d extends Module {
     const xhat = x.sub(mu).mul(invStd); //                                x̂ = (x − μ) / √(σ² + ε)
     const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat; // y = γ·x̂ + β
 
-    if (this.training && this.trackRunningStats) this.updateRunningStats(mu, variance, x.rows);
+    if (this.training && this.trackRunningStats) updateRunningStats(this, mu, variance, x.rows);
     this.saved = { xhat, invStd, batchSize: x.rows };
     this.usedBatchStats = useBatchStats;
     return y;
@@ -183,15 +183,6 @@ export class BatchNorm1d extends Module {
     return dx;
   }
 
-  /** running = (1 − m)·running + m·batch, with the unbiased variance; m = 1/numBatchesTracked if momentum is null. */
-  private updateRunningStats(mu: Matrix, biasedVar: Matrix, N: number): void {
-    this.numBatchesTracked += 1;
-    const m = this.momentum === null ? 1 / this.numBatchesTracked : this.momentum;
-    const unbiasedVar = biasedVar.scale(N / (N - 1)); // σ²·N/(N−1)
-    this.runningMean.scaleInPlace(1 - m).addInPlace(mu, m);
-    this.runningVar.scaleInPlace(1 - m).addInPlace(unbiasedVar, m);
-  }
-
   // ---- fast path -----------------------------------------------------------
   // The same computation as forward/backward above, as two or three fused kernel
   // passes over the batch (src/tensor/kernel.ts) instead of one pass per step.
@@ -211,7 +202,7 @@ export class BatchNorm1d extends Module {
     const [gamma, beta] = this.affine ? [this.gamma.data, this.beta.data] : [null, null];
     kernel().batchNormNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C); // x̂, y
 
-    if (this.training && this.trackRunningStats) this.updateRunningStats(mu, variance, N);
+    if (this.training && this.trackRunningStats) updateRunningStats(this, mu, variance, N);
     this.saved = { xhat, invStd, batchSize: N };
     this.usedBatchStats = useBatchStats;
     return y;
@@ -251,6 +242,26 @@ export class BatchNorm1d extends Module {
     if (!this.trackRunningStats) opts.push("trackRunningStats=false");
     return `BatchNorm1d(${this.numFeatures}, ${opts.join(", ")})`;
   }
+}
+
+/** What the running averages live in: BatchNorm1d and BatchRenorm1d. */
+export interface RunningStats {
+  readonly runningMean: Matrix;
+  readonly runningVar: Matrix;
+  readonly momentum: number | null;
+  numBatchesTracked: number;
+}
+
+/**
+ * running = (1 − m)·running + m·batch, with the UNBIASED variance σ²·N/(N−1);
+ * m = momentum, or 1/numBatchesTracked (a cumulative average) if momentum is null.
+ */
+export function updateRunningStats(stats: RunningStats, mu: Matrix, biasedVar: Matrix, N: number): void {
+  stats.numBatchesTracked += 1;
+  const m = stats.momentum === null ? 1 / stats.numBatchesTracked : stats.momentum;
+  const unbiasedVar = biasedVar.scale(N / (N - 1)); // σ²·N/(N−1)
+  stats.runningMean.scaleInPlace(1 - m).addInPlace(mu, m);
+  stats.runningVar.scaleInPlace(1 - m).addInPlace(unbiasedVar, m);
 }
 
 /** 1e-5 rather than 0.00001. */

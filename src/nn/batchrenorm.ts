@@ -1,5 +1,5 @@
 import { Matrix } from "../tensor/matrix";
-import { formatNumber } from "./batchnorm";
+import { formatNumber, updateRunningStats } from "./batchnorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
 
@@ -208,7 +208,7 @@ export class BatchRenorm1d extends Module {
     const xhat = xhatBatch.mul(r).add(d); //                               x̂ = (x − μ_B)/σ_B · r + d
     const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat; // y = γ·x̂ + β
 
-    this.updateRunningStats(mu, variance, x.rows);
+    updateRunningStats(this, mu, variance, x.rows); // as BatchNorm1d does
     this.lastR = r;
     this.lastD = d;
     this.saved = { xhat, xhatBatch, invStd, r, batchSize: x.rows, usedBatchStats: true };
@@ -308,15 +308,6 @@ export class BatchRenorm1d extends Module {
     const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat;
     this.saved = { xhat, xhatBatch: xhat, invStd, r: Matrix.ones(1, this.numFeatures), batchSize: x.rows, usedBatchStats: false };
     return y;
-  }
-
-  /** running = (1 − m)·running + m·batch, with the unbiased variance; m = 1/numBatchesTracked if momentum is null. */
-  private updateRunningStats(mu: Matrix, biasedVar: Matrix, N: number): void {
-    this.numBatchesTracked += 1;
-    const m = this.momentum === null ? 1 / this.numBatchesTracked : this.momentum;
-    const unbiasedVar = biasedVar.scale(N / (N - 1)); // σ²·N/(N−1)
-    this.runningMean.scaleInPlace(1 - m).addInPlace(mu, m);
-    this.runningVar.scaleInPlace(1 - m).addInPlace(unbiasedVar, m);
   }
 }
 
