@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { randn, expectCloseArrays } from "./helpers/matrices";
 import { BatchNorm1d } from "../src/nn/batchnorm";
 import { Sequential } from "../src/nn/sequential";
 import { Linear } from "../src/nn/linear";
@@ -8,10 +9,6 @@ import { Rng } from "../src/random/rng";
 
 const EPS = 1e-5;
 
-function randn(rows: number, cols: number, seed: string, mean = 0, std = 1): Matrix {
-  return new Matrix(rows, cols, new Rng(seed).normalArray(rows * cols, mean, std));
-}
-
 /** Per-feature mean, biased and unbiased variance, with plain loops. */
 function columnStats(x: Matrix): { mean: number[]; biased: number[]; unbiased: number[] } {
   const rows = x.toArray();
@@ -19,11 +16,6 @@ function columnStats(x: Matrix): { mean: number[]; biased: number[]; unbiased: n
   const mean = rows[0].map((_, j) => rows.reduce((s, r) => s + r[j], 0) / N);
   const ss = mean.map((m, j) => rows.reduce((s, r) => s + (r[j] - m) ** 2, 0));
   return { mean, biased: ss.map((v) => v / N), unbiased: ss.map((v) => v / (N - 1)) };
-}
-
-function expectCloseArrays(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12): void {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol);
 }
 
 describe("BatchNorm1d forward in training mode", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { randn } from "./helpers/matrices";
 import {
   formatGradcheck,
   gradcheck,
@@ -20,10 +21,6 @@ import { Dropout } from "../src/nn/dropout";
 import { Sequential } from "../src/nn/sequential";
 
 const TOL = 1e-7;
-
-function randn(rows: number, cols: number, seed: number | string, mean = 0, std = 1): Matrix {
-  return new Matrix(rows, cols, new Rng(seed).normalArray(rows * cols, mean, std));
-}
 
 /** Random γ and β, so that the checks do not pass only because γ = 1 and β = 0. */
 function randomizeParameters(m: Module, seed: number): Module {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { randn, expectCloseArrays } from "./helpers/matrices";
 import { LayerNorm } from "../src/nn/layernorm";
 import { BatchNorm1d } from "../src/nn/batchnorm";
 import { Matrix } from "../src/tensor/matrix";
-import { Rng } from "../src/random/rng";
 
 const EPS = 1e-5;
-
-function randn(rows: number, cols: number, seed: string, mean = 0, std = 1): Matrix {
-  return new Matrix(rows, cols, new Rng(seed).normalArray(rows * cols, mean, std));
-}
-
-function expectCloseArrays(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12): void {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol);
-}
 
 describe("LayerNorm", () => {
   it("normalizes each example over its features (axis 1) with the biased variance", () => {

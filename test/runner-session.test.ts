@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { processAlive } from "./helpers/process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,15 +8,6 @@ import { joinSource, type Notebook } from "../src/course/notebook/nbformat";
 
 const ROOT = join(__dirname, "..");
 const FIXTURES = join(__dirname, "fixtures", "notebooks");
-
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 async function waitDead(pid: number, ms = 5000): Promise<boolean> {
   const end = Date.now() + ms;

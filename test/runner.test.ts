@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { processAlive } from "./helpers/process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KernelSession, executeNotebook, type RunResult } from "../src/course/kernel";
@@ -25,16 +26,6 @@ function text(outputs: Output[]): string {
   return outputs
     .map((o) => (o.output_type === "stream" ? ([] as string[]).concat(o.text).join("") : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : JSON.stringify(o.data)))
     .join("");
-}
-
-/** True while the process exists and is not a zombie (a zombie has exited; only its parent's reap is missing). */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
 }
 
 describe("executeNotebook", () => {
