@@ -28,6 +28,8 @@ const NOTEBOOK_TIMEOUT_MS = 400_000;
 afterAll(() => fs.rmSync(instructorDir, { recursive: true, force: true }));
 
 const NBCONVERT = "/usr/bin/jupyter-nbconvert";
+/** Instructor notebooks as our runner executed them (first Run All, before the re-runs), by lesson. */
+const executedInstructor = new Map<string, Notebook>();
 const PLOTLY = "application/vnd.plotly.v1+json";
 
 /**
@@ -85,6 +87,7 @@ describe.each(lessonFiles)("%s", (lessonFile) => {
         notebookTimeoutMs: NOTEBOOK_TIMEOUT_MS,
       });
       keep(run.notebook, `${name}.instructor.ipynb`);
+      executedInstructor.set(name, run.notebook);
       expect(run.errors.map((e) => formatCellError(e, name))).toEqual([]);
       console.log(`${name}: instructor Run All in ${(run.durationMs / 1000).toFixed(1)} s`);
 
@@ -114,9 +117,11 @@ describe.each(lessonFiles)("%s", (lessonFile) => {
         { env: jupyterEnv(), cwd: instructorDir, stdio: "pipe", timeout: NOTEBOOK_TIMEOUT_MS },
       );
       const theirs = readNotebook(path.join(outDir, `${name}.ipynb`));
-      const ours = withJupyterOutputLines(
-        (await executeNotebook(readNotebook(notebookFile), { cwd: instructorDir, cellTimeoutMs: CELL_TIMEOUT_MS })).notebook,
-      );
+      // Our runner's Run All from the test above (the same notebook file), or a fresh one when run alone.
+      const executed =
+        executedInstructor.get(name) ??
+        (await executeNotebook(readNotebook(notebookFile), { cwd: instructorDir, cellTimeoutMs: CELL_TIMEOUT_MS })).notebook;
+      const ours = withJupyterOutputLines(executed);
       expect(comparable(ours).flat().length, "the lesson produced outputs to compare").toBeGreaterThan(0);
       expect(comparable(ours)).toEqual(comparable(theirs));
     } finally {
