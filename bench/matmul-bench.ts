@@ -11,6 +11,7 @@
 import { jsKernel, Kernel } from "../src/tensor/kernel";
 import * as fs from "fs";
 import { loadWasmKernel, WASM_KERNEL_FILE, WebAssemblyApi } from "../src/tensor/kernel-wasm";
+import { loadNativeKernel } from "../src/tensor/kernel-native";
 
 type Op = "matmul" | "matmulTransA" | "matmulTransB";
 const SHAPES: Array<[string, Op, number, number, number]> = [
@@ -77,7 +78,7 @@ function residentKernel(): Kernel {
 
 const argv = process.argv.slice(2);
 const seconds = argv.includes("--seconds") ? Number(argv[argv.indexOf("--seconds") + 1]) : 0.5;
-const kernels = [jsKernel, loadWasmKernel(), residentKernel()].filter((k): k is Kernel => k !== null);
+const kernels = [jsKernel, loadWasmKernel(), residentKernel(), loadNativeKernel()].filter((k): k is Kernel => k !== null);
 console.log(`GFLOP/s (float64, one thread)   ${kernels.map((k) => k.name.padStart(10)).join("")}`);
 for (const [label, op, m, k, n] of SHAPES) {
   for (const kern of kernels) gflops(kern, op, m, k, n, 0.1); // warm-up

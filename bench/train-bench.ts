@@ -15,13 +15,15 @@
  *
  *   npm run bench                      a table
  *   npm run bench -- --json            … and one JSON object on the last line
- *   npm run bench -- --rounds 5 --seconds 2 --kernel js --mnist --no-torch
+ *   npm run bench -- --rounds 5 --seconds 2 --kernel wasm --mnist --no-torch   (kernels: native, wasm, js)
  */
 import { spawn, ChildProcessWithoutNullStreams } from "child_process";
 import * as path from "path";
 import * as readline from "readline";
 import { Matrix } from "../src/tensor/matrix";
 import { kernel, useKernel, jsKernel, Kernel } from "../src/tensor/kernel";
+import { loadWasmKernel, wasmKernelError } from "../src/tensor/kernel-wasm";
+import { loadNativeKernel, nativeKernelError } from "../src/tensor/kernel-native";
 import { Sequential } from "../src/nn/sequential";
 import { Linear } from "../src/nn/linear";
 import { BatchNorm1d } from "../src/nn/batchnorm";
@@ -264,9 +266,12 @@ async function main(): Promise<void> {
 }
 
 function pickKernel(name: string): Kernel {
-  if (name === jsKernel.name) return jsKernel;
-  if (name === kernel().name) return kernel();
-  throw new Error(`bench: unknown kernel "${name}" (available: ${jsKernel.name}, ${kernel().name})`);
+  const loaders: Record<string, () => Kernel | null> = { js: () => jsKernel, wasm: loadWasmKernel, native: loadNativeKernel };
+  const load = loaders[name.split("-")[0]];
+  if (!load) throw new Error(`bench: unknown kernel "${name}" (use js, wasm or native)`);
+  const k = load();
+  if (!k) throw new Error(`bench: the ${name} kernel does not load here: ${name.startsWith("native") ? nativeKernelError : wasmKernelError}`);
+  return k;
 }
 
 main().catch((e) => {

@@ -8,6 +8,8 @@ import { Sequential } from "../src/nn/sequential";
 import { Sigmoid } from "../src/nn/activations";
 import { Matrix } from "../src/tensor/matrix";
 import { defaultKernel, jsKernel, useKernel } from "../src/tensor/kernel";
+import { loadNativeKernel } from "../src/tensor/kernel-native";
+import { loadWasmKernel } from "../src/tensor/kernel-wasm";
 import { gradcheckModule } from "../src/check/gradcheck";
 import { Rng } from "../src/random/rng";
 
@@ -46,7 +48,8 @@ function pair(features: number, options: BatchNormOptions): [BatchNorm1d, BatchN
 }
 
 describe.each([
-  ["the WebAssembly kernel", () => useKernel(defaultKernel())],
+  ["the native kernel", () => useKernel(loadNativeKernel()!)],
+  ["the WebAssembly kernel", () => useKernel(loadWasmKernel()!)],
   ["the TypeScript kernel", () => useKernel(jsKernel)],
 ])("BatchNorm1d's fast path with %s", (_, selectKernel) => {
   afterEach(() => useKernel(defaultKernel()));
@@ -143,7 +146,7 @@ describe("Sigmoid's fast path", () => {
   afterEach(() => useKernel(defaultKernel()));
 
   it("matches the reference loop to 1e-15 with both kernels, and passes gradcheck", () => {
-    for (const k of [defaultKernel(), jsKernel]) {
+    for (const k of [loadNativeKernel()!, loadWasmKernel()!, jsKernel]) {
       useKernel(k);
       const fast = new Sigmoid(), reference = new Sigmoid();
       reference.fastPath = false;

@@ -7,10 +7,12 @@
  * behind the same interface. This plain TypeScript version stays the reference
  * that every fast kernel is tested against.
  *
- * The default is the WebAssembly SIMD kernel of kernel-wasm.ts when it loads,
- * else this one; BNLAB_KERNEL=js in the environment forces this one.
+ * The default is the native AVX2 kernel of kernel-native.ts when it is built
+ * and the CPU has AVX2, else the WebAssembly SIMD kernel of kernel-wasm.ts,
+ * else this one; BNLAB_KERNEL=js (or wasm) in the environment forces one.
  */
 import { loadWasmKernel } from "./kernel-wasm";
+import { loadNativeKernel } from "./kernel-native";
 
 export interface Kernel {
   readonly name: string;
@@ -198,10 +200,16 @@ export const jsKernel: Kernel = {
 
 let active: Kernel = defaultKernel();
 
-/** The WebAssembly kernel if it loads (and BNLAB_KERNEL is not "js"), else the TypeScript one. */
+/**
+ * The fastest kernel that loads here: the native AVX2 kernel, else the
+ * WebAssembly one, else the TypeScript one. BNLAB_KERNEL=js, =wasm or =native
+ * in the environment asks for one (falling back in the same order).
+ */
 export function defaultKernel(): Kernel {
-  if (typeof process !== "undefined" && process.env.BNLAB_KERNEL === "js") return jsKernel;
-  return loadWasmKernel() ?? jsKernel;
+  const wanted = typeof process !== "undefined" ? process.env.BNLAB_KERNEL : undefined;
+  if (wanted === "js") return jsKernel;
+  if (wanted === "wasm") return loadWasmKernel() ?? jsKernel;
+  return loadNativeKernel() ?? loadWasmKernel() ?? jsKernel;
 }
 
 /** The kernel `Matrix` uses now. */

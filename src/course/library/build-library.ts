@@ -64,12 +64,12 @@ export function ensureLibraryBuilt(root: string, options: { force?: boolean; qui
   return { rebuilt: true, hash, durationMs: Date.now() - start };
 }
 
-/** Files the compiler does not emit but the library loads at run time (e.g. .wasm, .json). */
+/** Files the compiler does not emit but the library loads at run time (.wasm, .json, the native kernel's .node). */
 function copyAssets(srcDir: string, distDir: string): void {
   for (const file of listFiles(srcDir)) {
     const rel = path.relative(srcDir, file);
     if (rel.startsWith("course") || rel === "package.json") continue;
-    if (/\.(wasm|json)$/.test(file)) {
+    if (/\.(wasm|json|node)$/.test(file)) {
       const target = path.join(distDir, rel);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.copyFileSync(file, target);

@@ -1,0 +1,532 @@
+/*
+ * The native kernel of bnlab: the same functions as the WebAssembly kernel
+ * (kernel/assembly/index.ts), with 256-bit AVX2 vectors instead of 128-bit
+ * ones, called through Node-API on the Float64Arrays themselves (no copies).
+ *
+ * Why it exists: a matrix product in WebAssembly SIMD tops out at 4 multiply-
+ * adds per cycle (2 multiplies of 2 lanes); AVX2 does 8. On the course's
+ * reference MLP the products are ~70% of a training step.
+ *
+ * Results are bit for bit those of the WebAssembly kernel: every sum is taken
+ * in the same order, products and sums are separate roundings (no fused
+ * multiply-add: the file is compiled for AVX2 without FMA and with
+ * -ffp-contract=off), and the batch-norm passes and the logistic function
+ * repeat the WebAssembly code's operations lane for lane. So a notebook shows
+ * the same numbers whichever of the two kernels runs it.
+ *
+ * Built by `npm run build:native` (scripts/build-native.mjs) into
+ * src/tensor/native/kernel.node; loaded by src/tensor/kernel-native.ts, which
+ * falls back to the WebAssembly kernel when this file cannot be built or the
+ * CPU has no AVX2. Every function checks its arrays' lengths (a RangeError, not
+ * a crash) and writes `out` whole.
+ */
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef BNLAB_SOURCE_HASH
+#define BNLAB_SOURCE_HASH "unknown"
+#endif
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define BNLAB_X86 1
+#include <immintrin.h>
+#else
+#define BNLAB_X86 0
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* the arithmetic (AVX2 only; compiled for it, called only when the CPU has it) */
+
+#if BNLAB_X86
+#pragma GCC push_options
+#pragma GCC target("avx2")
+
+typedef __m256d v4;
+
+static inline v4 madd(v4 c, v4 a, v4 b) { return _mm256_add_pd(c, _mm256_mul_pd(a, b)); }
+
+/*
+ * out(m×n) (+)= A · B for an A whose entry (i, p) is at a[i·rs + p·ks], B (k×n)
+ * row-major: 4×8 blocks of out (8 accumulators), each entry summed over p in
+ * order, as the WebAssembly kernel's panels().
+ */
+static void panels(const double *a, size_t rs, size_t ks, const double *b, double *out, int m, int k, int n, int acc) {
+  const int n8 = n & ~7, n4 = n & ~3, m4 = m & ~3;
+  for (int j = 0; j < n8; j += 8) {
+    int i = 0;
+    for (; i < m4; i += 4) {
+      double *po = out + (size_t)i * n + j;
+      v4 c00, c01, c10, c11, c20, c21, c30, c31;
+      if (acc) {
+        c00 = _mm256_loadu_pd(po); c01 = _mm256_loadu_pd(po + 4);
+        c10 = _mm256_loadu_pd(po + n); c11 = _mm256_loadu_pd(po + n + 4);
+        c20 = _mm256_loadu_pd(po + 2 * n); c21 = _mm256_loadu_pd(po + 2 * n + 4);
+        c30 = _mm256_loadu_pd(po + 3 * n); c31 = _mm256_loadu_pd(po + 3 * n + 4);
+      } else {
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = _mm256_setzero_pd();
+      }
+      const double *pa = a + (size_t)i * rs;
+      const double *pb = b + j;
+      for (int p = 0; p < k; p++) {
+        const v4 b0 = _mm256_loadu_pd(pb), b1 = _mm256_loadu_pd(pb + 4);
+        const v4 a0 = _mm256_broadcast_sd(pa), a1 = _mm256_broadcast_sd(pa + rs);
+        const v4 a2 = _mm256_broadcast_sd(pa + 2 * rs), a3 = _mm256_broadcast_sd(pa + 3 * rs);
+        c00 = madd(c00, a0, b0); c01 = madd(c01, a0, b1);
+        c10 = madd(c10, a1, b0); c11 = madd(c11, a1, b1);
+        c20 = madd(c20, a2, b0); c21 = madd(c21, a2, b1);
+        c30 = madd(c30, a3, b0); c31 = madd(c31, a3, b1);
+        pa += ks;
+        pb += n;
+      }
+      _mm256_storeu_pd(po, c00); _mm256_storeu_pd(po + 4, c01);
+      _mm256_storeu_pd(po + n, c10); _mm256_storeu_pd(po + n + 4, c11);
+      _mm256_storeu_pd(po + 2 * n, c20); _mm256_storeu_pd(po + 2 * n + 4, c21);
+      _mm256_storeu_pd(po + 3 * n, c30); _mm256_storeu_pd(po + 3 * n + 4, c31);
+    }
+    for (; i < m; i++) { /* the last m mod 4 rows, one at a time */
+      double *po = out + (size_t)i * n + j;
+      v4 c0 = acc ? _mm256_loadu_pd(po) : _mm256_setzero_pd();
+      v4 c1 = acc ? _mm256_loadu_pd(po + 4) : _mm256_setzero_pd();
+      const double *pa = a + (size_t)i * rs;
+      const double *pb = b + j;
+      for (int p = 0; p < k; p++) {
+        const v4 ai = _mm256_broadcast_sd(pa);
+        c0 = madd(c0, ai, _mm256_loadu_pd(pb));
+        c1 = madd(c1, ai, _mm256_loadu_pd(pb + 4));
+        pa += ks;
+        pb += n;
+      }
+      _mm256_storeu_pd(po, c0);
+      _mm256_storeu_pd(po + 4, c1);
+    }
+  }
+  for (int j = n8; j < n4; j += 4) { /* 4 more columns */
+    for (int i = 0; i < m; i++) {
+      double *po = out + (size_t)i * n + j;
+      v4 c = acc ? _mm256_loadu_pd(po) : _mm256_setzero_pd();
+      const double *pa = a + (size_t)i * rs;
+      const double *pb = b + j;
+      for (int p = 0; p < k; p++) {
+        c = madd(c, _mm256_broadcast_sd(pa), _mm256_loadu_pd(pb));
+        pa += ks;
+        pb += n;
+      }
+      _mm256_storeu_pd(po, c);
+    }
+  }
+  for (int i = 0; i < m; i++) { /* the last n mod 4 columns, one entry at a time */
+    for (int j = n4; j < n; j++) {
+      double s = acc ? out[(size_t)i * n + j] : 0.0;
+      const double *pa = a + (size_t)i * rs;
+      const double *pb = b + j;
+      for (int p = 0; p < k; p++) {
+        s += *pa * *pb;
+        pa += ks;
+        pb += n;
+      }
+      out[(size_t)i * n + j] = s;
+    }
+  }
+}
+
+/* Two rows' pairs side by side: [x[p], x[p+1], y[p], y[p+1]]. */
+static inline v4 pairs(const double *x, const double *y) {
+  return _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x)), _mm_loadu_pd(y), 1);
+}
+
+/* The two dot products held in c, lanes (0, 1) and (2, 3), plus their odd-k tails. */
+static inline void store2(double *o, v4 c, double t0, double t1) {
+  double l[4];
+  _mm256_storeu_pd(l, c);
+  o[0] = (l[0] + l[1]) + t0;
+  o[1] = (l[2] + l[3]) + t1;
+}
+
+/*
+ * out(m×n) = a · bᵀ, a (m×k), b (n×k): dot products of rows in the WebAssembly
+ * kernel's order (lane 0 sums the even p, lane 1 the odd p, then lane 0 +
+ * lane 1, then the last product when k is odd). A vector holds two such
+ * dot products: (row i of a)·(row j of b) and (row i)·(row j+1).
+ */
+static void matmul_trans_b(const double *a, const double *b, double *out, int m, int k, int n) {
+  const int k2 = k & ~1, odd = k & 1, n2 = n & ~1, m4 = m & ~3;
+  const size_t last = (size_t)k - 1;
+#define TAIL(x, y) (odd ? (x)[last] * (y)[last] : 0.0)
+  int j = 0;
+  for (; j + 4 <= n2; j += 4) { /* 4 rows × 4 columns: 8 accumulators (more would spill: x86 has 16 vector registers) */
+    const double *b0 = b + (size_t)j * k, *b1 = b0 + k, *b2 = b1 + k, *b3 = b2 + k;
+    int i = 0;
+    for (; i < m4; i += 4) {
+      const double *a0 = a + (size_t)i * k, *a1 = a0 + k, *a2 = a1 + k, *a3 = a2 + k;
+      v4 c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      for (int p = 0; p < k2; p += 2) {
+        const v4 x0 = pairs(b0 + p, b1 + p), x1 = pairs(b2 + p, b3 + p);
+        v4 r = _mm256_broadcast_pd((const __m128d *)(a0 + p));
+        c00 = madd(c00, r, x0); c01 = madd(c01, r, x1);
+        r = _mm256_broadcast_pd((const __m128d *)(a1 + p));
+        c10 = madd(c10, r, x0); c11 = madd(c11, r, x1);
+        r = _mm256_broadcast_pd((const __m128d *)(a2 + p));
+        c20 = madd(c20, r, x0); c21 = madd(c21, r, x1);
+        r = _mm256_broadcast_pd((const __m128d *)(a3 + p));
+        c30 = madd(c30, r, x0); c31 = madd(c31, r, x1);
+      }
+      double *po = out + (size_t)i * n + j;
+      store2(po, c00, TAIL(a0, b0), TAIL(a0, b1)); store2(po + 2, c01, TAIL(a0, b2), TAIL(a0, b3));
+      po += n;
+      store2(po, c10, TAIL(a1, b0), TAIL(a1, b1)); store2(po + 2, c11, TAIL(a1, b2), TAIL(a1, b3));
+      po += n;
+      store2(po, c20, TAIL(a2, b0), TAIL(a2, b1)); store2(po + 2, c21, TAIL(a2, b2), TAIL(a2, b3));
+      po += n;
+      store2(po, c30, TAIL(a3, b0), TAIL(a3, b1)); store2(po + 2, c31, TAIL(a3, b2), TAIL(a3, b3));
+    }
+    for (; i < m; i++) { /* the last m mod 4 rows */
+      const double *ai = a + (size_t)i * k;
+      v4 c0 = _mm256_setzero_pd(), c1 = c0;
+      for (int p = 0; p < k2; p += 2) {
+        const v4 r = _mm256_broadcast_pd((const __m128d *)(ai + p));
+        c0 = madd(c0, r, pairs(b0 + p, b1 + p));
+        c1 = madd(c1, r, pairs(b2 + p, b3 + p));
+      }
+      double *po = out + (size_t)i * n + j;
+      store2(po, c0, TAIL(ai, b0), TAIL(ai, b1)); store2(po + 2, c1, TAIL(ai, b2), TAIL(ai, b3));
+    }
+  }
+  for (; j < n2; j += 2) { /* the remaining pairs of columns */
+    const double *b0 = b + (size_t)j * k, *b1 = b0 + k;
+    for (int i = 0; i < m; i++) {
+      const double *ai = a + (size_t)i * k;
+      v4 c = _mm256_setzero_pd();
+      for (int p = 0; p < k2; p += 2) c = madd(c, _mm256_broadcast_pd((const __m128d *)(ai + p)), pairs(b0 + p, b1 + p));
+      store2(out + (size_t)i * n + j, c, TAIL(ai, b0), TAIL(ai, b1));
+    }
+  }
+  if (n2 < n) { /* the last column when n is odd: the same sums, two lanes used of four */
+    const double *bj = b + (size_t)n2 * k;
+    for (int i = 0; i < m; i++) {
+      const double *ai = a + (size_t)i * k;
+      double e = 0.0, o = 0.0;
+      for (int p = 0; p < k2; p += 2) {
+        e += ai[p] * bj[p];
+        o += ai[p + 1] * bj[p + 1];
+      }
+      out[(size_t)i * n + n2] = (e + o) + TAIL(ai, bj);
+    }
+  }
+#undef TAIL
+}
+
+/* ---- batch norm: per-column passes over an n×c batch, four columns at a time ---- */
+
+static void bn_stats(const double *x, double *mean, double *var, int n, int c) {
+  const int c4 = c & ~3;
+  memset(mean, 0, sizeof(double) * c);
+  memset(var, 0, sizeof(double) * c);
+  for (int i = 0; i < n; i++) {
+    const double *xi = x + (size_t)i * c;
+    int q = 0;
+    for (; q < c4; q += 4) _mm256_storeu_pd(mean + q, _mm256_add_pd(_mm256_loadu_pd(mean + q), _mm256_loadu_pd(xi + q)));
+    for (; q < c; q++) mean[q] = mean[q] + xi[q];
+  }
+  const double invN = 1.0 / (double)n;
+  for (int q = 0; q < c; q++) mean[q] = mean[q] * invN;
+  for (int i = 0; i < n; i++) {
+    const double *xi = x + (size_t)i * c;
+    int q = 0;
+    for (; q < c4; q += 4) {
+      const v4 d = _mm256_sub_pd(_mm256_loadu_pd(xi + q), _mm256_loadu_pd(mean + q));
+      _mm256_storeu_pd(var + q, madd(_mm256_loadu_pd(var + q), d, d));
+    }
+    for (; q < c; q++) {
+      const double d = xi[q] - mean[q];
+      var[q] = var[q] + d * d;
+    }
+  }
+  for (int q = 0; q < c; q++) var[q] = var[q] * invN;
+}
+
+static void bn_normalize(const double *x, const double *mean, const double *invStd, const double *gamma, const double *beta,
+                         double *xhat, double *y, int n, int c, int affine) {
+  const int c4 = c & ~3;
+  for (int i = 0; i < n; i++) {
+    const size_t r = (size_t)i * c;
+    int q = 0;
+    for (; q < c4; q += 4) {
+      const v4 h = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(x + r + q), _mm256_loadu_pd(mean + q)), _mm256_loadu_pd(invStd + q));
+      _mm256_storeu_pd(xhat + r + q, h);
+      if (affine) {
+        const v4 b = beta ? _mm256_loadu_pd(beta + q) : _mm256_setzero_pd();
+        _mm256_storeu_pd(y + r + q, _mm256_add_pd(_mm256_mul_pd(h, _mm256_loadu_pd(gamma + q)), b));
+      }
+    }
+    for (; q < c; q++) {
+      const double h = (x[r + q] - mean[q]) * invStd[q];
+      xhat[r + q] = h;
+      if (affine) y[r + q] = h * gamma[q] + (beta ? beta[q] : 0.0);
+    }
+  }
+}
+
+/* sums: scratch for 4·c numbers */
+static void bn_backward(const double *dy, const double *xhat, const double *invStd, const double *gamma, double *dgamma, double *dbeta,
+                        double *dx, int n, int c, int affine, int batchStats, double *sums) {
+  const int c4 = c & ~3;
+  double *sDyXhat = sums, *sDy = sums + c, *sDxhat = sums + 2 * c, *sDxhatXhat = sums + 3 * c;
+  memset(sums, 0, sizeof(double) * 4 * c);
+  for (int i = 0; i < n; i++) {
+    const size_t r = (size_t)i * c;
+    int q = 0;
+    for (; q < c4; q += 4) {
+      const v4 g = _mm256_loadu_pd(dy + r + q), h = _mm256_loadu_pd(xhat + r + q);
+      const v4 d = affine ? _mm256_mul_pd(g, _mm256_loadu_pd(gamma + q)) : g;
+      _mm256_storeu_pd(dx + r + q, d);
+      _mm256_storeu_pd(sDyXhat + q, madd(_mm256_loadu_pd(sDyXhat + q), g, h));
+      _mm256_storeu_pd(sDy + q, _mm256_add_pd(_mm256_loadu_pd(sDy + q), g));
+      _mm256_storeu_pd(sDxhat + q, _mm256_add_pd(_mm256_loadu_pd(sDxhat + q), d));
+      _mm256_storeu_pd(sDxhatXhat + q, madd(_mm256_loadu_pd(sDxhatXhat + q), d, h));
+    }
+    for (; q < c; q++) {
+      const double g = dy[r + q], h = xhat[r + q];
+      const double d = affine ? g * gamma[q] : g;
+      dx[r + q] = d;
+      sDyXhat[q] = sDyXhat[q] + g * h;
+      sDy[q] = sDy[q] + g;
+      sDxhat[q] = sDxhat[q] + d;
+      sDxhatXhat[q] = sDxhatXhat[q] + d * h;
+    }
+  }
+  if (affine) {
+    for (int q = 0; q < c; q++) {
+      if (dgamma) dgamma[q] = dgamma[q] + sDyXhat[q];
+      if (dbeta) dbeta[q] = dbeta[q] + sDy[q];
+    }
+  }
+  if (!batchStats) {
+    for (size_t e = 0; e < (size_t)n * c; e++) dx[e] = dx[e] * invStd[e % c];
+    return;
+  }
+  const double nf = (double)n, invN = 1.0 / nf;
+  const v4 vn = _mm256_set1_pd(nf), vInvN = _mm256_set1_pd(invN);
+  for (int i = 0; i < n; i++) {
+    const size_t r = (size_t)i * c;
+    int q = 0;
+    for (; q < c4; q += 4) {
+      const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vn, _mm256_loadu_pd(dx + r + q)), _mm256_loadu_pd(sDxhat + q)),
+                                 _mm256_mul_pd(_mm256_loadu_pd(xhat + r + q), _mm256_loadu_pd(sDxhatXhat + q)));
+      _mm256_storeu_pd(dx + r + q, _mm256_mul_pd(t, _mm256_mul_pd(_mm256_loadu_pd(invStd + q), vInvN)));
+    }
+    for (; q < c; q++) {
+      const double t = nf * dx[r + q] - sDxhat[q] - xhat[r + q] * sDxhatXhat[q];
+      dx[r + q] = t * (invStd[q] * invN);
+    }
+  }
+}
+
+/* ---- the logistic function: the WebAssembly kernel's e^x and σ, lane for lane ---- */
+
+static inline v4 exp_non_positive(v4 a) {
+  const v4 shift = _mm256_set1_pd(6755399441055744.0); /* 1.5·2⁵² */
+  const v4 t = _mm256_add_pd(_mm256_mul_pd(a, _mm256_set1_pd(1.4426950408889634)), shift);
+  const v4 nn = _mm256_sub_pd(t, shift);
+  const v4 r = _mm256_sub_pd(_mm256_sub_pd(a, _mm256_mul_pd(nn, _mm256_set1_pd(6.93147180369123816490e-1))),
+                             _mm256_mul_pd(nn, _mm256_set1_pd(1.90821492927058770002e-10)));
+  v4 p = _mm256_set1_pd(1.0 / 6227020800.0);
+  p = madd(_mm256_set1_pd(1.0 / 479001600.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 39916800.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 3628800.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 362880.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 40320.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 5040.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 720.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 120.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 24.0), p, r);
+  p = madd(_mm256_set1_pd(1.0 / 6.0), p, r);
+  p = madd(_mm256_set1_pd(0.5), p, r);
+  p = madd(_mm256_set1_pd(1.0), p, r);
+  p = madd(_mm256_set1_pd(1.0), p, r);
+  const __m256i bits = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(shift));
+  const v4 twoN = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52));
+  const v4 result = _mm256_mul_pd(p, twoN);
+  return _mm256_andnot_pd(_mm256_cmp_pd(a, _mm256_set1_pd(-708.0), _CMP_LT_OQ), result);
+}
+
+static inline v4 sigmoid4(v4 v) {
+  const v4 one = _mm256_set1_pd(1.0);
+  const v4 sign = _mm256_set1_pd(-0.0);
+  const v4 e = exp_non_positive(_mm256_xor_pd(_mm256_andnot_pd(sign, v), sign)); /* e^(−|x|) */
+  const v4 inv = _mm256_div_pd(one, _mm256_add_pd(one, e));
+  return _mm256_blendv_pd(_mm256_mul_pd(e, inv), inv, _mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ));
+}
+
+static void sigmoid(const double *x, double *y, size_t len) {
+  size_t q = 0;
+  for (; q + 4 <= len; q += 4) _mm256_storeu_pd(y + q, sigmoid4(_mm256_loadu_pd(x + q)));
+  for (; q < len; q++) {
+    double l[4];
+    _mm256_storeu_pd(l, sigmoid4(_mm256_set1_pd(x[q])));
+    y[q] = l[0];
+  }
+}
+
+#pragma GCC pop_options
+#endif /* BNLAB_X86 */
+
+/* ------------------------------------------------------------------------ */
+/* Node-API glue: arguments are Float64Arrays (or null) and integers */
+
+typedef struct {
+  napi_env env;
+  napi_value *argv;
+  const char *fn;
+  int failed;
+} Args;
+
+static void fail(Args *A, const char *message) {
+  if (A->failed) return;
+  A->failed = 1;
+  char text[200];
+  snprintf(text, sizeof text, "bnlab native kernel: %s: %s", A->fn, message);
+  napi_throw_range_error(A->env, NULL, text);
+}
+
+static int integer(Args *A, int i) {
+  int32_t v = 0;
+  if (napi_get_value_int32(A->env, A->argv[i], &v) != napi_ok || v < 0) fail(A, "sizes must be non-negative integers");
+  return v;
+}
+
+/* A Float64Array argument with at least `need` entries (null allowed when nullable). */
+static double *array(Args *A, int i, size_t need, int nullable) {
+  napi_valuetype t;
+  napi_typeof(A->env, A->argv[i], &t);
+  if (nullable && (t == napi_null || t == napi_undefined)) return NULL;
+  bool is = false;
+  napi_is_typedarray(A->env, A->argv[i], &is);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (!is || napi_get_typedarray_info(A->env, A->argv[i], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array) {
+    fail(A, "expected a Float64Array");
+    return NULL;
+  }
+  if (length < need) {
+    fail(A, "an array is shorter than its sizes say");
+    return NULL;
+  }
+  return (double *)data;
+}
+
+#define ARGS(name, count)                                        \
+  size_t argc = count;                                           \
+  napi_value argv[count];                                        \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);          \
+  Args A = {env, argv, name, 0};                                 \
+  if (argc < count) {                                            \
+    fail(&A, "too few arguments");                               \
+    return NULL;                                                 \
+  }
+
+#if BNLAB_X86
+/* matmul(a, b, out, m, k, n), matmulTransA(a, b, out, m, k, n, accumulate), matmulTransB(a, b, out, m, k, n) */
+static napi_value product(napi_env env, napi_callback_info info, int which) {
+  ARGS(which == 0 ? "matmul" : which == 1 ? "matmulTransA" : "matmulTransB", 7)
+  const int m = integer(&A, 3), k = integer(&A, 4), n = integer(&A, 5);
+  bool accumulate = false;
+  if (which == 1) napi_get_value_bool(env, argv[6], &accumulate);
+  const size_t aLen = (size_t)m * k, bLen = (size_t)k * n, outLen = (size_t)m * n;
+  const double *a = array(&A, 0, aLen, 0), *b = array(&A, 1, bLen, 0);
+  double *out = array(&A, 2, outLen, 0);
+  if (A.failed || outLen == 0) return NULL;
+  if (which == 0) panels(a, (size_t)k, 1, b, out, m, k, n, 0);
+  else if (which == 1) panels(a, 1, (size_t)m, b, out, m, k, n, accumulate);
+  else matmul_trans_b(a, b, out, m, k, n);
+  return NULL;
+}
+static napi_value js_matmul(napi_env env, napi_callback_info info) { return product(env, info, 0); }
+static napi_value js_matmul_trans_a(napi_env env, napi_callback_info info) { return product(env, info, 1); }
+static napi_value js_matmul_trans_b(napi_env env, napi_callback_info info) { return product(env, info, 2); }
+
+/* batchNormStats(x, mean, variance, n, c) */
+static napi_value js_bn_stats(napi_env env, napi_callback_info info) {
+  ARGS("batchNormStats", 5)
+  const int n = integer(&A, 3), c = integer(&A, 4);
+  const double *x = array(&A, 0, (size_t)n * c, 0);
+  double *mean = array(&A, 1, c, 0), *var = array(&A, 2, c, 0);
+  if (A.failed || c == 0) return NULL;
+  bn_stats(x, mean, var, n, c);
+  return NULL;
+}
+
+/* batchNormNormalize(x, mean, invStd, gamma|null, beta|null, xhat, y, n, c) */
+static napi_value js_bn_normalize(napi_env env, napi_callback_info info) {
+  ARGS("batchNormNormalize", 9)
+  const int n = integer(&A, 7), c = integer(&A, 8);
+  const size_t nc = (size_t)n * c;
+  const double *x = array(&A, 0, nc, 0), *mean = array(&A, 1, c, 0), *invStd = array(&A, 2, c, 0);
+  const double *gamma = array(&A, 3, c, 1), *beta = array(&A, 4, c, 1);
+  double *xhat = array(&A, 5, nc, 0);
+  double *y = gamma ? array(&A, 6, nc, 0) : NULL;
+  if (A.failed || nc == 0) return NULL;
+  bn_normalize(x, mean, invStd, gamma, beta, xhat, y, n, c, gamma != NULL);
+  return NULL;
+}
+
+/* batchNormBackward(dy, xhat, invStd, gamma|null, dgamma|null, dbeta|null, dx, n, c, batchStats, sums) */
+static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
+  ARGS("batchNormBackward", 11)
+  const int n = integer(&A, 7), c = integer(&A, 8);
+  const size_t nc = (size_t)n * c;
+  bool batchStats = false;
+  napi_get_value_bool(env, argv[9], &batchStats);
+  const double *dy = array(&A, 0, nc, 0), *xhat = array(&A, 1, nc, 0), *invStd = array(&A, 2, c, 0);
+  const double *gamma = array(&A, 3, c, 1);
+  double *dgamma = array(&A, 4, c, 1), *dbeta = array(&A, 5, c, 1), *dx = array(&A, 6, nc, 0);
+  double *sums = array(&A, 10, 4 * (size_t)c, 0);
+  if (A.failed || nc == 0) return NULL;
+  bn_backward(dy, xhat, invStd, gamma, gamma ? dgamma : NULL, gamma ? dbeta : NULL, dx, n, c, gamma != NULL, batchStats, sums);
+  return NULL;
+}
+
+/* sigmoid(x, y, len) */
+static napi_value js_sigmoid(napi_env env, napi_callback_info info) {
+  ARGS("sigmoid", 3)
+  const int len = integer(&A, 2);
+  const double *x = array(&A, 0, len, 0);
+  double *y = array(&A, 1, len, 0);
+  if (A.failed) return NULL;
+  sigmoid(x, y, (size_t)len);
+  return NULL;
+}
+#endif /* BNLAB_X86 */
+
+static void set(napi_env env, napi_value exports, const char *name, napi_callback fn) {
+  napi_value f;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
+  napi_set_named_property(env, exports, name, f);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value hash, usable;
+  napi_create_string_utf8(env, BNLAB_SOURCE_HASH, NAPI_AUTO_LENGTH, &hash);
+  napi_set_named_property(env, exports, "sourceHash", hash);
+  int avx2 = 0;
+#if BNLAB_X86
+  __builtin_cpu_init();
+  avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) {
+    set(env, exports, "matmul", js_matmul);
+    set(env, exports, "matmulTransA", js_matmul_trans_a);
+    set(env, exports, "matmulTransB", js_matmul_trans_b);
+    set(env, exports, "batchNormStats", js_bn_stats);
+    set(env, exports, "batchNormNormalize", js_bn_normalize);
+    set(env, exports, "batchNormBackward", js_bn_backward);
+    set(env, exports, "sigmoid", js_sigmoid);
+  }
+#endif
+  napi_get_boolean(env, avx2 != 0, &usable);
+  napi_set_named_property(env, exports, "usable", usable);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
