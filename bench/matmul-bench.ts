@@ -63,25 +63,21 @@ function residentKernel(): Kernel {
     wasm[op](at, at + a.length * 8, at + (a.length + b.length) * 8, m, k, n, 0);
   };
   // only the products are timed here; the elementwise passes are the copying kernel's
-  const { batchNormStats, batchNormNormalize, batchNormBackward, sigmoid } = loadWasmKernel()!;
   return {
+    ...loadWasmKernel()!,
     name: "no-copy",
     matmul: resident("matmul"),
     matmulTransA: resident("matmulTransA"),
     matmulTransB: resident("matmulTransB"),
-    batchNormStats,
-    batchNormNormalize,
-    batchNormBackward,
-    sigmoid,
   };
 }
 
 const argv = process.argv.slice(2);
 const seconds = argv.includes("--seconds") ? Number(argv[argv.indexOf("--seconds") + 1]) : 0.5;
 const kernels = [jsKernel, loadWasmKernel(), residentKernel(), loadNativeKernel()].filter((k): k is Kernel => k !== null);
-console.log(`GFLOP/s (float64, one thread)   ${kernels.map((k) => k.name.padStart(10)).join("")}`);
+console.log(`GFLOP/s (float64, one thread)   ${kernels.map((k) => k.name.padStart(12)).join("")}`);
 for (const [label, op, m, k, n] of SHAPES) {
   for (const kern of kernels) gflops(kern, op, m, k, n, 0.1); // warm-up
-  const cells = kernels.map((kern) => gflops(kern, op, m, k, n, seconds).toFixed(2).padStart(10));
+  const cells = kernels.map((kern) => gflops(kern, op, m, k, n, seconds).toFixed(2).padStart(12));
   console.log(`${label.padEnd(32)}${cells.join("")}`);
 }

@@ -7,6 +7,7 @@ import { defaultKernel, jsKernel, kernel, Kernel, useKernel } from "../src/tenso
 import { loadNativeKernel, NATIVE_KERNEL_FILE, nativeKernelError } from "../src/tensor/kernel-native";
 import { loadWasmKernel } from "../src/tensor/kernel-wasm";
 import { Rng } from "../src/random/rng";
+import * as elementwise from "../src/tensor/elementwise";
 
 // The native kernel must give the WebAssembly kernel's results bit for bit
 // (same sums in the same order, no fused multiply-add), so that a notebook
@@ -142,6 +143,34 @@ describe("the native kernel", () => {
     }
   });
 
+  it("the elementwise passes (axpy, sumRows, addRow, sigmoidBackward): the TypeScript reference's results bit for bit", () => {
+    for (const len of [0, 1, 3, 4, 5, 8, 13, 6000, 78400]) {
+      const x = random(len, 5), y = random(len);
+      const yN = new Float64Array(y), yRef = new Float64Array(y);
+      for (const alpha of [1, -0.1, 0.37]) {
+        native!.axpy(alpha, x, yN, len);
+        elementwise.axpy(alpha, x, yRef, len);
+      }
+      expectIdentical(yN, yRef, `axpy of ${len}`);
+      const s = random(len).map((v) => (v + 1) / 2), dy = random(len);
+      const dxN = new Float64Array(len), dxRef = new Float64Array(len);
+      native!.sigmoidBackward(s, dy, dxN, len);
+      elementwise.sigmoidBackward(s, dy, dxRef, len);
+      expectIdentical(dxN, dxRef, `sigmoidBackward of ${len}`);
+    }
+    for (const [rows, cols] of [[0, 3], [1, 1], [60, 100], [60, 10], [7, 13], [5, 4], [3, 0]]) {
+      const x = random(rows * cols, 3), row = random(cols);
+      const sumN = random(cols), sumRef = random(cols); // written whole, whatever was there
+      native!.sumRows(x, sumN, rows, cols);
+      elementwise.sumRows(x, sumRef, rows, cols);
+      expectIdentical(sumN, sumRef, `sumRows ${rows}×${cols}`);
+      const xN = new Float64Array(x), xRef = new Float64Array(x);
+      native!.addRow(xN, row, rows, cols);
+      elementwise.addRow(xRef, row, rows, cols);
+      expectIdentical(xN, xRef, `addRow ${rows}×${cols}`);
+    }
+  });
+
   it("throws a RangeError, not a crash, for arrays shorter than the sizes or arguments of the wrong type", () => {
     const k = native!;
     expect(() => k.matmul(new Float64Array(3), new Float64Array(4), new Float64Array(4), 2, 2, 2)).toThrow(/matmul: an array is shorter/);
@@ -150,6 +179,8 @@ describe("the native kernel", () => {
     const notFloat64 = new Float32Array(4) as unknown as Float64Array;
     expect(() => k.matmul(notFloat64, new Float64Array(4), new Float64Array(4), 2, 2, 2)).toThrow(/expected a Float64Array/);
     expect(() => k.matmul(new Float64Array(4), new Float64Array(4), new Float64Array(4), -1, 2, 2)).toThrow(/non-negative/);
+    expect(() => k.axpy(2, new Float64Array(3), new Float64Array(2), 3)).toThrow(/axpy: an array is shorter/);
+    expect(() => k.addRow(new Float64Array(6), new Float64Array(2), 2, 3)).toThrow(/addRow/);
   });
 
   it("trains the reference MLP to the same numbers as the WebAssembly kernel", async () => {

@@ -7,7 +7,8 @@
  * adds per cycle (2 multiplies of 2 lanes); AVX2 does 8. On the course's
  * reference MLP the products are ~70% of a training step.
  *
- * Results are bit for bit those of the WebAssembly kernel: every sum is taken
+ * Results are bit for bit those of the WebAssembly kernel (for the elementwise
+ * passes at the end, of src/tensor/elementwise.ts): every sum is taken
  * in the same order, products and sums are separate roundings (no fused
  * multiply-add: the file is compiled for AVX2 without FMA and with
  * -ffp-contract=off), and the batch-norm passes and the logistic function
@@ -369,6 +370,45 @@ static void sigmoid(const double *x, double *y, size_t len) {
   }
 }
 
+/* ---- the training step's elementwise passes (src/tensor/elementwise.ts, operation for operation) ---- */
+
+static void axpy(double alpha, const double *x, double *y, size_t len) {
+  const v4 va = _mm256_set1_pd(alpha);
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) _mm256_storeu_pd(y + i, _mm256_add_pd(_mm256_loadu_pd(y + i), _mm256_mul_pd(va, _mm256_loadu_pd(x + i))));
+  for (; i < len; i++) y[i] = y[i] + alpha * x[i];
+}
+
+static void sum_rows(const double *x, double *out, int rows, int cols) {
+  memset(out, 0, sizeof(double) * cols);
+  for (int i = 0; i < rows; i++) {
+    const double *xi = x + (size_t)i * cols;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) _mm256_storeu_pd(out + j, _mm256_add_pd(_mm256_loadu_pd(out + j), _mm256_loadu_pd(xi + j)));
+    for (; j < cols; j++) out[j] = out[j] + xi[j];
+  }
+}
+
+static void add_row(double *x, const double *row, int rows, int cols) {
+  for (int i = 0; i < rows; i++) {
+    double *xi = x + (size_t)i * cols;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) _mm256_storeu_pd(xi + j, _mm256_add_pd(_mm256_loadu_pd(xi + j), _mm256_loadu_pd(row + j)));
+    for (; j < cols; j++) xi[j] = xi[j] + row[j];
+  }
+}
+
+/* dx = (dy·s)·(1 − s), s = y */
+static void sigmoid_backward(const double *y, const double *dy, double *dx, size_t len) {
+  const v4 one = _mm256_set1_pd(1.0);
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v4 s = _mm256_loadu_pd(y + i);
+    _mm256_storeu_pd(dx + i, _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(dy + i), s), _mm256_sub_pd(one, s)));
+  }
+  for (; i < len; i++) dx[i] = (dy[i] * y[i]) * (1.0 - y[i]);
+}
+
 #pragma GCC pop_options
 #endif /* BNLAB_X86 */
 
@@ -498,6 +538,43 @@ static napi_value js_sigmoid(napi_env env, napi_callback_info info) {
   sigmoid(x, y, (size_t)len);
   return NULL;
 }
+/* axpy(alpha, x, y, len) */
+static napi_value js_axpy(napi_env env, napi_callback_info info) {
+  ARGS("axpy", 4)
+  double alpha = 0;
+  if (napi_get_value_double(env, argv[0], &alpha) != napi_ok) fail(&A, "alpha must be a number");
+  const int len = integer(&A, 3);
+  const double *x = array(&A, 1, len, 0);
+  double *y = array(&A, 2, len, 0);
+  if (A.failed) return NULL;
+  axpy(alpha, x, y, (size_t)len);
+  return NULL;
+}
+
+/* sumRows(x, out, rows, cols) and addRow(x, row, rows, cols) */
+static napi_value rows_op(napi_env env, napi_callback_info info, int add) {
+  ARGS(add ? "addRow" : "sumRows", 4)
+  const int rows = integer(&A, 2), cols = integer(&A, 3);
+  double *x = array(&A, 0, (size_t)rows * cols, 0);
+  double *v = array(&A, 1, cols, 0);
+  if (A.failed) return NULL;
+  if (add) add_row(x, v, rows, cols);
+  else sum_rows(x, v, rows, cols);
+  return NULL;
+}
+static napi_value js_sum_rows(napi_env env, napi_callback_info info) { return rows_op(env, info, 0); }
+static napi_value js_add_row(napi_env env, napi_callback_info info) { return rows_op(env, info, 1); }
+
+/* sigmoidBackward(y, dy, dx, len) */
+static napi_value js_sigmoid_backward(napi_env env, napi_callback_info info) {
+  ARGS("sigmoidBackward", 4)
+  const int len = integer(&A, 3);
+  const double *y = array(&A, 0, len, 0), *dy = array(&A, 1, len, 0);
+  double *dx = array(&A, 2, len, 0);
+  if (A.failed) return NULL;
+  sigmoid_backward(y, dy, dx, (size_t)len);
+  return NULL;
+}
 #endif /* BNLAB_X86 */
 
 static void set(napi_env env, napi_value exports, const char *name, napi_callback fn) {
@@ -522,6 +599,10 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "batchNormNormalize", js_bn_normalize);
     set(env, exports, "batchNormBackward", js_bn_backward);
     set(env, exports, "sigmoid", js_sigmoid);
+    set(env, exports, "axpy", js_axpy);
+    set(env, exports, "sumRows", js_sum_rows);
+    set(env, exports, "addRow", js_add_row);
+    set(env, exports, "sigmoidBackward", js_sigmoid_backward);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);

@@ -28,7 +28,7 @@ export class ReLU extends Module {
 /** σ(x) = 1 / (1 + e^−x); σ' = σ(1 − σ), flat (saturated) for large |x|. */
 export class Sigmoid extends Module {
   private y: Matrix | null = null;
-  /** Compute σ with the kernel's vectorized pass (default true); false runs the loop below, the reference the tests compare with. */
+  /** Compute σ and its backward with the kernel's vectorized passes (default true); false runs the loops below, the reference the tests compare with. */
   fastPath = true;
 
   forward(x: Matrix): Matrix {
@@ -42,6 +42,10 @@ export class Sigmoid extends Module {
   backward(dy: Matrix): Matrix {
     const y = this.checkGrad(this.y, dy, this.y?.rows ?? 0, this.y?.cols ?? 0);
     const dx = new Matrix(dy.rows, dy.cols);
+    if (this.fastPath) {
+      kernel().sigmoidBackward(y.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
+      return dx;
+    }
     for (let i = 0; i < dy.size; i++) {
       const s = y.data[i];
       dx.data[i] = dy.data[i] * s * (1 - s); // σ' = σ(1 − σ)

@@ -41,7 +41,7 @@ export class Linear extends Module {
     this.checkInput(x, this.inFeatures);
     this.x = x;
     const y = x.matmulTransB(this.weight.value); // x·Wᵀ
-    return this.bias ? addRowInPlace(y, this.bias.value) : y;
+    return this.bias ? y.addRowInPlace(this.bias.value) : y; // + b on every row
   }
 
   /** With `{ inputGrad: false }` only the parameters' gradients are computed (see BackwardOptions), and the result is null. */
@@ -69,10 +69,4 @@ function initBias(inFeatures: number, outFeatures: number, init: Init, rng: Rng)
   if (init.kind !== "pytorch") return Matrix.zeros(1, outFeatures);
   const a = 1 / Math.sqrt(inFeatures);
   return Matrix.row(Array.from({ length: outFeatures }, () => rng.uniform(-a, a)));
-}
-
-function addRowInPlace(y: Matrix, row: Matrix): Matrix {
-  const d = y.data, b = row.data, c = y.cols;
-  for (let i = 0; i < y.rows; i++) for (let j = 0; j < c; j++) d[i * c + j] += b[j];
-  return y;
 }

@@ -2,7 +2,9 @@
  * The native kernel: the same functions as the WebAssembly kernel, compiled
  * from C with 256-bit AVX2 vectors (kernel/native/kernel.c), working on the
  * Float64Arrays in place through Node-API. Its results are bit for bit the
- * WebAssembly kernel's; it is about twice as fast on the matrix products.
+ * WebAssembly kernel's (and, for the elementwise passes, the TypeScript
+ * reference's in elementwise.ts); it is about twice as fast on the matrix
+ * products, and needs no copies.
  *
  * The binary is built for this machine by `npm run build:native` (and by
  * postinstall). loadNativeKernel() returns null, and the WebAssembly kernel is
@@ -32,6 +34,10 @@ interface NativeExports {
     dy: F, xhat: F, invStd: F, gamma: F | null, dgamma: F | null, dbeta: F | null, dx: F, n: number, c: number, batchStats: boolean, sums: F,
   ): void;
   sigmoid(x: F, y: F, len: number): void;
+  axpy(alpha: number, x: F, y: F, len: number): void;
+  sumRows(x: F, out: F, rows: number, cols: number): void;
+  addRow(x: F, row: F, rows: number, cols: number): void;
+  sigmoidBackward(y: F, dy: F, dx: F, len: number): void;
 }
 
 /** Why the last loadNativeKernel() returned null, or null if it loaded. */
@@ -89,5 +95,9 @@ function nativeKernel(native: NativeExports): Kernel {
       native.batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats, sums);
     },
     sigmoid: (x, y, len) => native.sigmoid(x, y, len),
+    axpy: (alpha, x, y, len) => native.axpy(alpha, x, y, len),
+    sumRows: (x, out, rows, cols) => native.sumRows(x, out, rows, cols),
+    addRow: (x, row, rows, cols) => native.addRow(x, row, rows, cols),
+    sigmoidBackward: (y, dy, dx, len) => native.sigmoidBackward(y, dy, dx, len),
   };
 }

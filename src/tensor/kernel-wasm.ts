@@ -16,6 +16,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Kernel } from "./kernel";
+import * as elementwise from "./elementwise";
 
 /** Where the compiled kernel lives. */
 export const WASM_KERNEL_FILE = path.join(__dirname, "wasm", "kernel.wasm");
@@ -186,6 +187,12 @@ function wasmKernel(wasm: KernelExports): Kernel {
       wasm.sigmoid(xAt, yAt, len);
       copyOut(h, yAt, y, len);
     },
+
+    // one pass over memory each: copying into WebAssembly memory would cost more than the pass
+    axpy: elementwise.axpy,
+    sumRows: elementwise.sumRows,
+    addRow: elementwise.addRow,
+    sigmoidBackward: elementwise.sigmoidBackward,
   };
 }
 

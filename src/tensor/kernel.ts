@@ -13,6 +13,7 @@
  */
 import { loadWasmKernel } from "./kernel-wasm";
 import { loadNativeKernel } from "./kernel-native";
+import * as elementwise from "./elementwise";
 
 export interface Kernel {
   readonly name: string;
@@ -57,6 +58,17 @@ export interface Kernel {
    * 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) for x < 0 (as Sigmoid's reference code).
    */
   sigmoid(x: Float64Array, y: Float64Array, len: number): void;
+
+  // ---- the training step's elementwise passes (reference: elementwise.ts) ----
+
+  /** y += alpha·x for the first len entries (Matrix.addInPlace: SGD's update). */
+  axpy(alpha: number, x: Float64Array, y: Float64Array, len: number): void;
+  /** out[j] = Σᵢ x[i][j] over the rows of x (rows×cols), in row order (Matrix.sumRows: a bias gradient). */
+  sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number): void;
+  /** x[i][j] += row[j] for every row of x (Matrix.addRowInPlace: Linear's bias). */
+  addRow(x: Float64Array, row: Float64Array, rows: number, cols: number): void;
+  /** dx = dy·y·(1 − y) elementwise, from the sigmoid's output y (Sigmoid's backward fast path). */
+  sigmoidBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void;
 }
 
 /** Per-column scratch sums for the batch-norm passes, grown on demand (the kernels allocate nothing per call). */
@@ -196,6 +208,11 @@ export const jsKernel: Kernel = {
       }
     }
   },
+
+  axpy: elementwise.axpy,
+  sumRows: elementwise.sumRows,
+  addRow: elementwise.addRow,
+  sigmoidBackward: elementwise.sigmoidBackward,
 };
 
 let active: Kernel = defaultKernel();
