@@ -86,6 +86,14 @@ describe("Matrix construction", () => {
 });
 
 describe("Matrix elementwise operations", () => {
+  it("addRowInPlace adds a 1×cols row to every row (a bias), and names the shape it needs", () => {
+    const m = Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
+    expect(m.addRowInPlace(Matrix.row([10, 20, 30]))).toBe(m);
+    expect(m.toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
+    expect(() => m.addRowInPlace(Matrix.row([1, 2]))).toThrow(ShapeError);
+    expect(() => m.addRowInPlace(Matrix.fromArray([[1, 2, 3], [4, 5, 6]]))).toThrow("Matrix.addRowInPlace: expected shape [1, 3] (one number per column), got [2, 3]");
+  });
+
   it("add, sub, mul, div with a scalar", () => {
     expect(A().add(1).toArray()).toEqual([[2, 3, 4], [5, 6, 7]]);
     expect(A().sub(1).toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);

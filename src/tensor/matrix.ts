@@ -258,7 +258,7 @@ export class Matrix {
   /** this[i][j] += row[j] for every row i: a 1×cols row added to each row (a bias), in place. */
   addRowInPlace(row: Matrix): this {
     if (row.rows !== 1 || row.cols !== this.cols) {
-      throw new ShapeError("Matrix.addRowInPlace", `a row of shape [1, ${this.cols}]`, row.shapeString());
+      throw new ShapeError("Matrix.addRowInPlace", `[1, ${this.cols}] (one number per column)`, row.shapeString());
     }
     kernel().addRow(this.data, row.data, this.rows, this.cols);
     return this;
