@@ -24,6 +24,7 @@
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef BNLAB_SOURCE_HASH
@@ -457,20 +458,21 @@ static double *array(Args *A, int i, size_t need, int nullable) {
   return (double *)data;
 }
 
-#define ARGS(name, count)                                        \
+/* up to `count` arguments, of which the first `required` must be given (the rest read as undefined) */
+#define ARGS(name, count, required)                              \
   size_t argc = count;                                           \
   napi_value argv[count];                                        \
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);          \
   Args A = {env, argv, name, 0};                                 \
-  if (argc < count) {                                            \
+  if (argc < required) {                                         \
     fail(&A, "too few arguments");                               \
     return NULL;                                                 \
   }
 
 #if BNLAB_X86
-/* matmul(a, b, out, m, k, n), matmulTransA(a, b, out, m, k, n, accumulate), matmulTransB(a, b, out, m, k, n) */
+/* matmul(a, b, out, m, k, n), matmulTransA(a, b, out, m, k, n, accumulate?), matmulTransB(a, b, out, m, k, n) */
 static napi_value product(napi_env env, napi_callback_info info, int which) {
-  ARGS(which == 0 ? "matmul" : which == 1 ? "matmulTransA" : "matmulTransB", 7)
+  ARGS(which == 0 ? "matmul" : which == 1 ? "matmulTransA" : "matmulTransB", 7, 6)
   const int m = integer(&A, 3), k = integer(&A, 4), n = integer(&A, 5);
   bool accumulate = false;
   if (which == 1) napi_get_value_bool(env, argv[6], &accumulate);
@@ -489,7 +491,7 @@ static napi_value js_matmul_trans_b(napi_env env, napi_callback_info info) { ret
 
 /* batchNormStats(x, mean, variance, n, c) */
 static napi_value js_bn_stats(napi_env env, napi_callback_info info) {
-  ARGS("batchNormStats", 5)
+  ARGS("batchNormStats", 5, 5)
   const int n = integer(&A, 3), c = integer(&A, 4);
   const double *x = array(&A, 0, (size_t)n * c, 0);
   double *mean = array(&A, 1, c, 0), *var = array(&A, 2, c, 0);
@@ -500,7 +502,7 @@ static napi_value js_bn_stats(napi_env env, napi_callback_info info) {
 
 /* batchNormNormalize(x, mean, invStd, gamma|null, beta|null, xhat, y, n, c) */
 static napi_value js_bn_normalize(napi_env env, napi_callback_info info) {
-  ARGS("batchNormNormalize", 9)
+  ARGS("batchNormNormalize", 9, 9)
   const int n = integer(&A, 7), c = integer(&A, 8);
   const size_t nc = (size_t)n * c;
   const double *x = array(&A, 0, nc, 0), *mean = array(&A, 1, c, 0), *invStd = array(&A, 2, c, 0);
@@ -512,9 +514,9 @@ static napi_value js_bn_normalize(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* batchNormBackward(dy, xhat, invStd, gamma|null, dgamma|null, dbeta|null, dx, n, c, batchStats, sums) */
+/* batchNormBackward(dy, xhat, invStd, gamma|null, dgamma|null, dbeta|null, dx, n, c, batchStats) */
 static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
-  ARGS("batchNormBackward", 11)
+  ARGS("batchNormBackward", 10, 10)
   const int n = integer(&A, 7), c = integer(&A, 8);
   const size_t nc = (size_t)n * c;
   bool batchStats = false;
@@ -522,15 +524,20 @@ static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
   const double *dy = array(&A, 0, nc, 0), *xhat = array(&A, 1, nc, 0), *invStd = array(&A, 2, c, 0);
   const double *gamma = array(&A, 3, c, 1);
   double *dgamma = array(&A, 4, c, 1), *dbeta = array(&A, 5, c, 1), *dx = array(&A, 6, nc, 0);
-  double *sums = array(&A, 10, 4 * (size_t)c, 0);
   if (A.failed || nc == 0) return NULL;
+  double *sums = malloc(sizeof(double) * 4 * (size_t)c);
+  if (sums == NULL) {
+    fail(&A, "out of memory for the column sums");
+    return NULL;
+  }
   bn_backward(dy, xhat, invStd, gamma, gamma ? dgamma : NULL, gamma ? dbeta : NULL, dx, n, c, gamma != NULL, batchStats, sums);
+  free(sums);
   return NULL;
 }
 
 /* sigmoid(x, y, len) */
 static napi_value js_sigmoid(napi_env env, napi_callback_info info) {
-  ARGS("sigmoid", 3)
+  ARGS("sigmoid", 3, 3)
   const int len = integer(&A, 2);
   const double *x = array(&A, 0, len, 0);
   double *y = array(&A, 1, len, 0);
@@ -540,7 +547,7 @@ static napi_value js_sigmoid(napi_env env, napi_callback_info info) {
 }
 /* axpy(alpha, x, y, len) */
 static napi_value js_axpy(napi_env env, napi_callback_info info) {
-  ARGS("axpy", 4)
+  ARGS("axpy", 4, 4)
   double alpha = 0;
   if (napi_get_value_double(env, argv[0], &alpha) != napi_ok) fail(&A, "alpha must be a number");
   const int len = integer(&A, 3);
@@ -553,7 +560,7 @@ static napi_value js_axpy(napi_env env, napi_callback_info info) {
 
 /* sumRows(x, out, rows, cols) and addRow(x, row, rows, cols) */
 static napi_value rows_op(napi_env env, napi_callback_info info, int add) {
-  ARGS(add ? "addRow" : "sumRows", 4)
+  ARGS(add ? "addRow" : "sumRows", 4, 4)
   const int rows = integer(&A, 2), cols = integer(&A, 3);
   double *x = array(&A, 0, (size_t)rows * cols, 0);
   double *v = array(&A, 1, cols, 0);
@@ -567,7 +574,7 @@ static napi_value js_add_row(napi_env env, napi_callback_info info) { return row
 
 /* sigmoidBackward(y, dy, dx, len) */
 static napi_value js_sigmoid_backward(napi_env env, napi_callback_info info) {
-  ARGS("sigmoidBackward", 4)
+  ARGS("sigmoidBackward", 4, 4)
   const int len = integer(&A, 3);
   const double *y = array(&A, 0, len, 0), *dy = array(&A, 1, len, 0);
   double *dx = array(&A, 2, len, 0);

@@ -21,24 +21,8 @@ export const NATIVE_KERNEL_FILE = path.join(__dirname, "native", "kernel.node");
 /** Its source, when the project is there (not in a homework release). */
 const SOURCE_FILE = path.join(__dirname, "..", "..", "kernel", "native", "kernel.c");
 
-type F = Float64Array;
-interface NativeExports {
-  sourceHash: string;
-  usable: boolean;
-  matmul(a: F, b: F, out: F, m: number, k: number, n: number, accumulate: boolean): void;
-  matmulTransA(a: F, b: F, out: F, m: number, k: number, n: number, accumulate: boolean): void;
-  matmulTransB(a: F, b: F, out: F, m: number, k: number, n: number, accumulate: boolean): void;
-  batchNormStats(x: F, mean: F, variance: F, n: number, c: number): void;
-  batchNormNormalize(x: F, mean: F, invStd: F, gamma: F | null, beta: F | null, xhat: F, y: F, n: number, c: number): void;
-  batchNormBackward(
-    dy: F, xhat: F, invStd: F, gamma: F | null, dgamma: F | null, dbeta: F | null, dx: F, n: number, c: number, batchStats: boolean, sums: F,
-  ): void;
-  sigmoid(x: F, y: F, len: number): void;
-  axpy(alpha: number, x: F, y: F, len: number): void;
-  sumRows(x: F, out: F, rows: number, cols: number): void;
-  addRow(x: F, row: F, rows: number, cols: number): void;
-  sigmoidBackward(y: F, dy: F, dx: F, len: number): void;
-}
+/** What kernel.node exports: the kernel's functions, with the Kernel interface's arguments. */
+type NativeExports = Omit<Kernel, "name"> & { sourceHash: string; usable: boolean };
 
 /** Why the last loadNativeKernel() returned null, or null if it loaded. */
 export let nativeKernelError: string | null = null;
@@ -82,22 +66,18 @@ export function loadNativeKernel(options: LoadNativeOptions = {}): Kernel | null
 }
 
 function nativeKernel(native: NativeExports): Kernel {
-  let sums = new Float64Array(0);
   return {
     name: "native-avx2",
-    matmul: (a, b, out, m, k, n) => native.matmul(a, b, out, m, k, n, false),
-    matmulTransA: (a, b, out, m, k, n, accumulate = false) => native.matmulTransA(a, b, out, m, k, n, accumulate),
-    matmulTransB: (a, b, out, m, k, n) => native.matmulTransB(a, b, out, m, k, n, false),
-    batchNormStats: (x, mean, variance, n, c) => native.batchNormStats(x, mean, variance, n, c),
-    batchNormNormalize: (x, mean, invStd, gamma, beta, xhat, y, n, c) => native.batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c),
-    batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
-      if (sums.length < 4 * c) sums = new Float64Array(4 * c);
-      native.batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats, sums);
-    },
-    sigmoid: (x, y, len) => native.sigmoid(x, y, len),
-    axpy: (alpha, x, y, len) => native.axpy(alpha, x, y, len),
-    sumRows: (x, out, rows, cols) => native.sumRows(x, out, rows, cols),
-    addRow: (x, row, rows, cols) => native.addRow(x, row, rows, cols),
-    sigmoidBackward: (y, dy, dx, len) => native.sigmoidBackward(y, dy, dx, len),
+    matmul: native.matmul,
+    matmulTransA: native.matmulTransA,
+    matmulTransB: native.matmulTransB,
+    batchNormStats: native.batchNormStats,
+    batchNormNormalize: native.batchNormNormalize,
+    batchNormBackward: native.batchNormBackward,
+    sigmoid: native.sigmoid,
+    axpy: native.axpy,
+    sumRows: native.sumRows,
+    addRow: native.addRow,
+    sigmoidBackward: native.sigmoidBackward,
   };
 }
