@@ -78,9 +78,8 @@ describe("executeNotebook", () => {
   });
 
   it("times out a synchronous endless loop, marks the cell and leaves no kernel behind", async () => {
-    const started = Date.now();
+    // No wall-clock bound here (timings are not tests): the vitest timeout catches a hang.
     const { notebook, errors, pid } = await run("forever", { cellTimeoutMs: 1500 });
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ cellIndex: 1, kind: "timeout", ename: "CellTimeoutError" });
     const outputs = code(notebook, 1).outputs;

