@@ -7,6 +7,7 @@ import { figureHtml, newChartId } from "./html";
 import type { MimeBundle } from "./jupyter-display";
 import { plotlyLoaderScript } from "./plotly-source";
 import { figureSummary } from "./summary";
+import { checkFigure } from "./round";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -24,6 +25,7 @@ export interface FigureBundle extends MimeBundle {
 }
 
 export function figureBundle(fig: Figure, opts: BundleOptions = {}): FigureBundle {
+  checkFigure("figureBundle", fig);
   const html = figureHtml(fig, opts.id ?? newChartId());
   const plotly: Figure = { data: fig.data, layout: fig.layout };
   if (fig.frames) plotly.frames = fig.frames;

@@ -88,7 +88,7 @@ export function checkNumber(where: string, what: string, v: unknown, range: Numb
         : max < Infinity
           ? ` ${hi} ${max}`
           : "";
-  const expected = kind + bounds;
+  const expected = bounds === "" ? kind : `${bounds.trim()} (${kind})`;
   if (typeof v !== "number") fail(where, what, expected, v, range.hint, true);
   const inRange =
     (range.minInclusive === false ? v > min : v >= min) && (range.maxInclusive === false ? v < max : v <= max);
