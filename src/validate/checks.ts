@@ -88,11 +88,14 @@ export function checkNumber(where: string, what: string, v: unknown, range: Numb
         : max < Infinity
           ? ` ${hi} ${max}`
           : "";
-  const expected = bounds === "" ? kind : `${bounds.trim()} (${kind})`;
-  if (typeof v !== "number") fail(where, what, expected, v, range.hint, true);
+  // "≥ 0 (typically 1e-5)" normally; "a finite number ≥ 0" when the number itself is the problem
+  const plain = bounds === "" ? kind : bounds.trim() + (range.hint ? ` (${range.hint})` : "");
+  const withKind = kind + bounds + (range.hint ? ` (${range.hint})` : "");
+  if (typeof v !== "number") fail(where, what, withKind, v, undefined, true);
   const inRange =
     (range.minInclusive === false ? v > min : v >= min) && (range.maxInclusive === false ? v < max : v <= max);
-  if (Number.isNaN(v) || (!range.infinite && !Number.isFinite(v)) || !inRange) fail(where, what, expected, v, range.hint);
+  if (Number.isNaN(v) || (!range.infinite && !Number.isFinite(v))) fail(where, what, withKind, v);
+  if (!inRange) fail(where, what, plain, v);
   return v;
 }
 
