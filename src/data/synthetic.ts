@@ -1,6 +1,10 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Dataset } from "./dataset";
+import { checkNumber, checkNumbers, checkOptions } from "../validate/checks";
+
+/** The most points (or centers, or dimensions) a synthetic set may have. */
+const MAX_POINTS = 10_000_000;
 
 export interface TwoSpiralsOptions {
   /** Number of points in all (half per spiral; default 400). */
@@ -18,6 +22,8 @@ export interface TwoSpiralsOptions {
  * that no linear model solves. Points lie within about [−1, 1]², in a shuffled order.
  */
 export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
+  checkOptions("twoSpirals", options);
+  if (options.seed !== undefined) checkNumber("twoSpirals", "seed", options.seed);
   const n = checkCount("twoSpirals", "n", options.n ?? 400, 2);
   const noise = checkNonNegative("twoSpirals", "noise", options.noise ?? 0.05);
   const turns = checkNonNegative("twoSpirals", "turns", options.turns ?? 1.5);
@@ -49,6 +55,8 @@ export interface GaussianBlobsOptions {
 
 /** Isotropic Gaussian blobs, one class per blob (like scikit-learn's make_blobs), in a shuffled order. */
 export function gaussianBlobs(options: GaussianBlobsOptions = {}): Dataset {
+  checkOptions("gaussianBlobs", options);
+  if (options.seed !== undefined) checkNumber("gaussianBlobs", "seed", options.seed);
   const n = checkCount("gaussianBlobs", "n", options.n ?? 300, 1);
   const std = checkNonNegative("gaussianBlobs", "std", options.std ?? 1);
   const rng = new Rng(`gaussian-blobs/${options.seed ?? 0}`);
@@ -66,6 +74,7 @@ function blobCenters(options: GaussianBlobsOptions, rng: Rng): number[][] {
   const centers = options.centers ?? 3;
   if (Array.isArray(centers)) {
     if (centers.length === 0) throw new RangeError("gaussianBlobs: centers must list at least one center");
+    centers.forEach((c, i) => checkNumbers("gaussianBlobs", `centers[${i}]`, c, true));
     const dims = centers[0].length;
     centers.forEach((c, i) => {
       if (c.length !== dims || dims === 0) {
@@ -91,7 +100,10 @@ function fromPoints(rows: number[][], dims: number, numClasses: number, name: st
 }
 
 function checkCount(where: string, what: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${where}: ${what} must be an integer ≥ ${min}, got ${v}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new RangeError(`${where}: ${what} must be an integer ≥ ${min}, got ${String(v)}`);
+  if (v > MAX_POINTS) {
+    throw new RangeError(`${where}: ${what} must be at most ${MAX_POINTS.toLocaleString("en-US")} (a synthetic set is built point by point in memory), got ${v}`);
+  }
   return v;
 }
 
