@@ -1,6 +1,6 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "./rng";
-import { checkInteger, checkNumber, describe } from "../validate/checks";
+import { checkAllocation, checkInteger, checkNumber, describe } from "../validate/checks";
 
 /**
  * Weight initializers. Each fills a (fanOut × fanIn) weight matrix, PyTorch's
@@ -53,6 +53,7 @@ export function initWeights(fanIn: number, fanOut: number, init: Init, rng: Rng)
   checkInteger("initWeights", "fanOut", fanOut, { min: 1 });
   checkInit("initWeights", init);
   if (!(rng instanceof Rng)) throw new TypeError(`initWeights: rng must be an Rng (e.g. new Rng(0)), got ${describe(rng)}`);
+  checkAllocation("initWeights", "the weight matrix (fanOut × fanIn)", fanOut, fanIn);
   const w = new Matrix(fanOut, fanIn);
   const d = w.data;
   switch (init.kind) {
