@@ -53,14 +53,18 @@ export function numericalGradient(f: () => number, m: Matrix, eps = 1e-6): Matri
   checkFunction("numericalGradient", "f", f);
   checkMatrix("numericalGradient", "m", m);
   checkNumber("numericalGradient", "eps", eps, { min: 0, minInclusive: false, hint: "typically 1e-6 in float64" });
+  return centralDifferences("numericalGradient", f, m, eps);
+}
+
+function centralDifferences(where: string, f: () => number, m: Matrix, eps: number): Matrix {
   const grad = new Matrix(m.rows, m.cols);
   for (let i = 0; i < m.data.length; i++) {
     const old = m.data[i];
     try {
       m.data[i] = old + eps;
-      const fPlus = lossValue(f); //            L(mᵢ + h)
+      const fPlus = lossValue(where, f); //     L(mᵢ + h)
       m.data[i] = old - eps;
-      const fMinus = lossValue(f); //           L(mᵢ − h)
+      const fMinus = lossValue(where, f); //    L(mᵢ − h)
       grad.data[i] = (fPlus - fMinus) / (2 * eps); // (L(mᵢ + h) − L(mᵢ − h)) / 2h
     } finally {
       m.data[i] = old; // put the entry back exactly, also when f throws
@@ -69,9 +73,9 @@ export function numericalGradient(f: () => number, m: Matrix, eps = 1e-6): Matri
   return grad;
 }
 
-function lossValue(f: () => number): number {
+function lossValue(where: string, f: () => number): number {
   const v: unknown = f();
-  if (typeof v !== "number") throw new TypeError(`numericalGradient: f must return the loss as a number, got ${describe(v)}`);
+  if (typeof v !== "number") throw new TypeError(`${where}: f must return the loss as a number, got ${describe(v)}`);
   return v;
 }
 
@@ -143,7 +147,7 @@ export function gradcheck(f: () => number, inputs: GradcheckInput[], options: Gr
   const eps = checkNumber("gradcheck", "eps", options.eps ?? 1e-6, { min: 0, minInclusive: false, hint: "typically 1e-6 in float64" });
   const tolerance = checkNumber("gradcheck", "tolerance", options.tolerance ?? 1e-7, { min: 0, minInclusive: false, hint: "typically 1e-7" });
   const measured = inputs.map(({ name, value, grad }) => {
-    const numerical = numericalGradient(f, value, eps);
+    const numerical = centralDifferences("gradcheck", f, value, eps);
     const analytic = grad.clone();
     let maxAbsError = 0;
     for (let i = 0; i < analytic.data.length; i++) {
@@ -243,6 +247,9 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
       ...params.map(([name, p]): GradcheckInput => ({ name, value: p.value, grad: p.grad.clone() })),
     ];
     return gradcheck(loss, inputs, options);
+  } catch (e) {
+    if (e instanceof Error && !e.message.startsWith("gradcheckModule")) e.message = `gradcheckModule: ${e.message}`;
+    throw e;
   } finally {
     restoreBuffers();
     params.forEach(([, p], i) => p.grad.copyFrom(grads[i]));
@@ -251,6 +258,9 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
 
 /** One line, for a notebook: "ok  dx 2.1e-10  0.weight 8.7e-11  0.bias zero  1.weight 4.0e-11 …". */
 export function formatGradcheck(result: GradcheckResult): string {
+  if (result === null || typeof result !== "object" || !Array.isArray(result.entries) || typeof result.tolerance !== "number") {
+    throw new TypeError(`formatGradcheck: expected what gradcheck or gradcheckModule returned ({ ok, tolerance, entries, … }), got ${describe(result)}`);
+  }
   const head = result.ok ? "ok" : `FAILED (tolerance ${result.tolerance.toExponential(0)})`;
   const parts = result.entries.map((e) =>
     e.nonFinite !== null ? `${e.name} NOT FINITE (${e.nonFinite})` : `${e.name} ${e.zero ? "zero" : e.relativeError.toExponential(1)}`,

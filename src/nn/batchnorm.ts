@@ -70,7 +70,7 @@ export class BatchNorm1d extends Module {
     super();
     checkSize("BatchNorm1d", "numFeatures", numFeatures);
     checkOptions("BatchNorm1d", options);
-    const eps = checkEps("BatchNorm1d", options.eps ?? 1e-5);
+    const eps = checkEps("BatchNorm1d", options.eps === undefined ? 1e-5 : options.eps);
     const momentum = options.momentum === undefined ? 0.1 : options.momentum;
     this.numFeatures = numFeatures;
     this.eps = eps;

@@ -126,7 +126,7 @@ export class BatchRenorm1d extends Module {
     super();
     checkSize("BatchRenorm1d", "numFeatures", numFeatures);
     checkOptions("BatchRenorm1d", options);
-    const eps = checkEps("BatchRenorm1d", options.eps ?? 1e-5);
+    const eps = checkEps("BatchRenorm1d", options.eps === undefined ? 1e-5 : options.eps);
     const momentum = options.momentum === undefined ? 0.01 : options.momentum;
     if (momentum !== null && (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1))) {
       throw new RangeError(

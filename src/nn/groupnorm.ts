@@ -59,7 +59,7 @@ export class GroupNorm extends Module {
           `choose numGroups among the divisors of ${numChannels}: ${divisors(numChannels).slice(0, 30).join(", ")}`,
       );
     }
-    const eps = checkEps("GroupNorm", options.eps ?? 1e-5);
+    const eps = checkEps("GroupNorm", options.eps === undefined ? 1e-5 : options.eps);
     this.numGroups = numGroups;
     this.numChannels = numChannels;
     this.eps = eps;

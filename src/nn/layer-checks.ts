@@ -4,6 +4,7 @@
  * refused with its name and the memory it would need (rather than the engine's
  * "Invalid typed array length").
  */
+import * as os from "os";
 import { checkBoolean, checkInteger, checkNumber, checkOptions, float64Bytes, MAX_FLOAT64_ARRAY } from "../validate/checks";
 
 /** A size argument: an integer ≥ 1. */
@@ -35,6 +36,11 @@ export function allocateLayer<T>(layer: string, matrices: Array<[string, number,
           `more than one array can hold here (${MAX_FLOAT64_ARRAY}). Use fewer features.`,
       );
     }
+  }
+  if (total * 8 > os.totalmem()) {
+    throw new RangeError(
+      `${layer}: too large: it would need ${need}, more than this machine's memory (${float64Bytes(os.totalmem() / 8)}). Use fewer features.`,
+    );
   }
   try {
     return build();

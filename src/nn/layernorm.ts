@@ -48,7 +48,7 @@ export class LayerNorm extends Module {
     super();
     checkInteger("LayerNorm", "normalizedShape (the number of features)", normalizedShape, { min: 1 });
     checkOptions("LayerNorm", options);
-    const eps = checkEps("LayerNorm", options.eps ?? 1e-5);
+    const eps = checkEps("LayerNorm", options.eps === undefined ? 1e-5 : options.eps);
     this.normalizedShape = normalizedShape;
     this.eps = eps;
     this.elementwiseAffine = checkBoolean("LayerNorm", "elementwiseAffine", options.elementwiseAffine, true);
