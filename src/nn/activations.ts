@@ -89,7 +89,7 @@ export class Tanh extends Module {
 
 /** Numerically stable logistic function. */
 export function sigmoid(v: number): number {
-  if (typeof v !== "number") throw new TypeError(`sigmoid: v must be a number, got ${typeof v === "string" ? JSON.stringify(v) : String(v)}; for a Matrix use new Sigmoid().forward(x)`);
+  if (typeof v !== "number") throw new TypeError(`sigmoid: v must be a number, got ${typeof v === "string" ? JSON.stringify(v) : typeof v === "object" && v !== null ? "an object" : String(v)}; for a Matrix use new Sigmoid().forward(x)`);
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);
