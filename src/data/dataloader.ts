@@ -115,7 +115,7 @@ export class DataLoader implements Iterable<Batch> {
 
 /** One epoch of non-i.i.d. batches: each holds examples of a single class (see DataLoader's oneClassPerBatch). */
 export function nonIidBatches(dataset: Dataset, options: { batchSize: number; seed?: number; epoch?: number }): Batch[] {
-  checkOptions("nonIidBatches", options);
+  options = checkOptions("nonIidBatches", options);
   if (options.epoch !== undefined) checkInteger("nonIidBatches", "epoch", options.epoch);
   const loader = new DataLoader(dataset, { batchSize: options.batchSize, seed: options.seed, oneClassPerBatch: true });
   return loader.batchIndices(options.epoch ?? 0).map((indices) => loader.batch(indices));

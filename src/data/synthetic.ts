@@ -24,9 +24,9 @@ export interface TwoSpiralsOptions {
 export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
   checkOptions("twoSpirals", options);
   if (options.seed !== undefined) checkNumber("twoSpirals", "seed", options.seed);
-  const n = checkCount("twoSpirals", "n", options.n ?? 400, 2);
-  const noise = checkNonNegative("twoSpirals", "noise", options.noise ?? 0.05);
-  const turns = checkNonNegative("twoSpirals", "turns", options.turns ?? 1.5);
+  const n = checkCount("twoSpirals", "n", options.n === undefined ? 400 : options.n, 2);
+  const noise = checkNonNegative("twoSpirals", "noise", options.noise === undefined ? 0.05 : options.noise);
+  const turns = checkNonNegative("twoSpirals", "turns", options.turns === undefined ? 1.5 : options.turns);
   const rng = new Rng(`two-spirals/${options.seed ?? 0}`);
   const points: Array<[number, number, number]> = [];
   for (let i = 0; i < n; i++) {
@@ -57,8 +57,8 @@ export interface GaussianBlobsOptions {
 export function gaussianBlobs(options: GaussianBlobsOptions = {}): Dataset {
   checkOptions("gaussianBlobs", options);
   if (options.seed !== undefined) checkNumber("gaussianBlobs", "seed", options.seed);
-  const n = checkCount("gaussianBlobs", "n", options.n ?? 300, 1);
-  const std = checkNonNegative("gaussianBlobs", "std", options.std ?? 1);
+  const n = checkCount("gaussianBlobs", "n", options.n === undefined ? 300 : options.n, 1);
+  const std = checkNonNegative("gaussianBlobs", "std", options.std === undefined ? 1 : options.std);
   const rng = new Rng(`gaussian-blobs/${options.seed ?? 0}`);
   const centers = blobCenters(options, rng);
   const dims = centers[0].length;
@@ -87,7 +87,7 @@ function blobCenters(options: GaussianBlobsOptions, rng: Rng): number[][] {
     return centers.map((c) => c.slice());
   }
   const k = checkCount("gaussianBlobs", "centers", centers, 1);
-  const dims = checkCount("gaussianBlobs", "dims", options.dims ?? 2, 1);
+  const dims = checkCount("gaussianBlobs", "dims", options.dims === undefined ? 2 : options.dims, 1);
   return Array.from({ length: k }, () => Array.from({ length: dims }, () => rng.uniform(-5, 5)));
 }
 

@@ -122,12 +122,15 @@ export function fit(model: Module, data: { train: Dataset; test?: Dataset }, opt
   checkOptions("fit", options);
   const batchSize = checkInteger("fit", "batchSize", options.batchSize ?? 60, { min: 1 });
   const seed = checkNumber("fit", "seed", options.seed ?? 0);
-  const loader = new DataLoader(data.train, {
-    batchSize,
-    seed,
-    dropLast: checkBoolean("fit", "dropLast", options.dropLast, true),
-    oneClassPerBatch: checkBoolean("fit", "oneClassPerBatch", options.oneClassPerBatch, false),
-  });
+  const dropLast = checkBoolean("fit", "dropLast", options.dropLast, true);
+  const oneClassPerBatch = checkBoolean("fit", "oneClassPerBatch", options.oneClassPerBatch, false);
+  let loader: DataLoader;
+  try {
+    loader = new DataLoader(data.train, { batchSize, seed, dropLast, oneClassPerBatch });
+  } catch (e) {
+    if (e instanceof Error) e.message = `fit: ${e.message}`;
+    throw e;
+  }
   const totalSteps = resolveSteps(options, loader.length);
   const optimizer = resolveOptimizer(model, options);
   if (options.loss !== undefined) checkLoss("fit", options.loss);
@@ -292,7 +295,10 @@ function resolveOptimizer(model: Module, options: FitOptions): Optimizer {
     }
     return options.optimizer;
   }
-  if (options.lr !== undefined) return new SGD(model.parameters(), { lr: options.lr });
+  if (options.lr !== undefined) {
+    checkNumber("fit", "lr", options.lr, { min: 0, hint: "the learning rate of plain SGD, e.g. 0.1" });
+    return new SGD(model.parameters(), { lr: options.lr });
+  }
   throw new Error("fit: give an optimizer, e.g. { optimizer: new SGD(model.parameters(), { lr: 0.1 }) }, or { lr: 0.1 } for plain SGD");
 }
 
