@@ -113,14 +113,16 @@ for (const [name] of layers()) {
     ["dy not a Matrix", () => { const l = make(); l.forward(x4()); return l.backward([[0]] as unknown as Matrix); }, /\.backward: dy must be a Matrix/],
   ], name);
 }
-for (const [name, make] of [["ReLU", () => new ReLU()], ["Sigmoid", () => new Sigmoid()], ["Tanh", () => new Tanh()], ["Dropout", () => new Dropout(0.5)]] as Array<[string, () => Module]>) {
-  cases(`${name}.forward/backward`, [
-    ["forward of a nested array", () => make().forward([[1]] as unknown as Matrix), new RegExp(`${name}.*\\.forward: x must be a Matrix`)],
-    ["forward of null", () => make().forward(null as unknown as Matrix), /\.forward: x must be a Matrix, got null/],
-    ["backward before forward", () => make().backward(Matrix.zeros(1, 1)), /\.backward: call forward\(\) before backward\(\)/],
-    ["backward of the wrong shape", () => { const l = make(); l.forward(x4()); return l.backward(Matrix.zeros(1, 1)); }, /\.backward: expected shape dy of shape \[3, 4\]/],
-  ], name);
-}
+const activationCases = (name: string, make: () => Module): Array<[string, () => unknown, RegExp]> => [
+  ["forward of a nested array", () => make().forward([[1]] as unknown as Matrix), new RegExp(`${name}.*\\.forward: x must be a Matrix`)],
+  ["forward of null", () => make().forward(null as unknown as Matrix), /\.forward: x must be a Matrix, got null/],
+  ["backward before forward", () => make().backward(Matrix.zeros(1, 1)), /\.backward: call forward\(\) before backward\(\)/],
+  ["backward of the wrong shape", () => { const l = make(); l.forward(x4()); return l.backward(Matrix.zeros(1, 1)); }, /\.backward: expected shape dy of shape \[3, 4\]/],
+];
+cases("ReLU.forward/backward", activationCases("ReLU", () => new ReLU()), "ReLU");
+cases("Sigmoid.forward/backward", activationCases("Sigmoid", () => new Sigmoid()), "Sigmoid");
+cases("Tanh.forward/backward", activationCases("Tanh", () => new Tanh()), "Tanh");
+cases("Dropout.forward/backward", activationCases("Dropout", () => new Dropout(0.5)), "Dropout");
 cases("Module.train", [
   ["a string mode", () => new Linear(2, 2).train("eval" as unknown as boolean), /Linear\(2→2\)\.train: mode must be true \(training\) or false \(evaluation, same as eval\(\)\), got the string "eval"/],
   ["0 as the mode", () => new Sequential(new ReLU()).train(0 as unknown as boolean), /\.train: mode must be true/],
