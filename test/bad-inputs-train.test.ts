@@ -99,6 +99,12 @@ cases("percentiles", [
   ["one bad p among several", () => percentiles([1, 2], [10, 200]), /percentiles: p must be in \[0, 100\], got 200 \(ps\[1\]\)/],
   ["ps not an array", () => percentiles([1, 2], 50 as unknown as number[]), /percentiles: ps must be an array, got 50/],
 ]);
+describe("argmax and accuracy with NaN logits follow torch.argmax (a NaN is the largest)", () => {
+  it("argmaxRows picks the first NaN; a row of −∞ gives 0", () => {
+    expect(Matrix.fromArray([[1, NaN, 3], [-Infinity, -Infinity, -Infinity]]).argmaxRows()).toEqual([1, 0]);
+    expect(accuracy(Matrix.fromArray([[NaN, 1]]), [1])).toBe(0);
+  });
+});
 describe("percentile with NaN is NaN, like numpy.percentile", () => {
   it("any NaN among the values gives NaN for every p", () => {
     expect(percentile([1, NaN, 3], 50)).toBeNaN();

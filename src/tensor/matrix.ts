@@ -371,7 +371,7 @@ export class Matrix {
     return this.sum() / this.data.length;
   }
 
-  /** Index of the largest entry of every row (predicted class). */
+  /** Index of the largest entry of every row (predicted class); a NaN counts as the largest, as in torch.argmax. */
   argmaxRows(): number[] {
     const out = new Array<number>(this.rows);
     for (let i = 0; i < this.rows; i++) {
@@ -379,6 +379,10 @@ export class Matrix {
       let bestValue = -Infinity;
       for (let j = 0; j < this.cols; j++) {
         const v = this.data[i * this.cols + j];
+        if (Number.isNaN(v)) {
+          best = j;
+          break;
+        }
         if (v > bestValue) {
           bestValue = v;
           best = j;

@@ -37,7 +37,8 @@ export function thrown(f: () => unknown): Error {
   try {
     result = bounded(f);
   } catch (e) {
-    if (e instanceof Error && /Script execution timed out/.test(e.message)) throw new Error(`hang: the call ran longer than ${CALL_LIMIT_MS} ms`);
+    // vm's timeout error comes from the sandbox's realm: not an instanceof this realm's Error
+    if (/Script execution timed out/.test(String((e as { message?: unknown })?.message))) throw new Error(`hang: the call ran longer than ${CALL_LIMIT_MS} ms`);
     if (!(e instanceof Error)) throw new Error(`threw a non-Error: ${String(e)}`);
     return e;
   }
