@@ -122,7 +122,8 @@ describe("fit", () => {
     const model = mlp({ sizes: [2, 8, 3] });
     model.layers.unshift(probe);
     fit(model, { train: blobs, test: heldOut }, { steps: 4, batchSize: 16, lr: 0.1, evalEvery: 2, evalSize: 20 });
-    expect(probe.calls.filter((c) => !c.training).map((c) => c.rows)).toEqual([20, 20, 20]);
+    // first fit's check of data against model (two rows of each set, eval mode), then the evaluations
+    expect(probe.calls.filter((c) => !c.training).map((c) => c.rows)).toEqual([2, 2, 20, 20, 20]);
   });
 
   it("records percentiles of a layer's input (the sigmoid's pre-activations), then removes the observer", () => {

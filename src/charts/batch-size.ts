@@ -5,6 +5,8 @@
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { baseLayout, METHOD_LABELS, methodColor, toMethod } from "./theme";
+import { checkChartOptions, checkList, checkXY } from "./check-options";
+import { checkNumbers, describe } from "../validate/checks";
 
 export interface BatchSizeSeries {
   method: string;
@@ -25,6 +27,15 @@ export interface BatchSizeOptions {
 }
 
 export function batchSizeFigure(series: readonly BatchSizeSeries[], opts: BatchSizeOptions = {}): Figure {
+  checkChartOptions("batchSizeFigure", opts);
+  checkList("batchSizeFigure", "series", series);
+  series.forEach((s, i) => {
+    if (s === null || typeof s !== "object") throw new TypeError(`batchSizeFigure: series[${i}] must be { method, batchSizes, values }, got ${describe(s)}`);
+    checkXY("batchSizeFigure", `series[${i}] (batchSizes and values)`, s.batchSizes, s.values);
+    checkNumbers("batchSizeFigure", `series[${i}].batchSizes`, s.batchSizes, true).length;
+    if (Array.from(s.batchSizes).some((b) => !(b > 0))) throw new RangeError(`batchSizeFigure: series[${i}].batchSizes must be positive (the x axis is logarithmic)`);
+    if (s.error !== undefined) checkXY("batchSizeFigure", `series[${i}] (values and error)`, s.values, s.error);
+  });
   const sizes = Array.from(new Set(series.flatMap((s) => s.batchSizes))).sort((a, b) => a - b);
   const data: Trace[] = series.map((s, i) => {
     const color = methodColor(s.method, i);

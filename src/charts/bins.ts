@@ -11,6 +11,7 @@ export interface Bins {
 
 /** Equal-width bins covering all finite values (or the given range). */
 export function makeBins(values: readonly number[], count: number = 40, range?: readonly [number, number]): Bins {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`makeBins: the number of bins must be an integer ≥ 1, got ${count}`);
   let lo = range ? range[0] : Infinity;
   let hi = range ? range[1] : -Infinity;
   if (!range) {

@@ -10,6 +10,8 @@ import type { Figure, Trace } from "./figure";
 import { DENSITY_TITLE } from "./histogram";
 import { roundArray, roundFigure, roundSig } from "./round";
 import { baseLayout, methodColor, NEUTRAL_COLOR, withAlpha } from "./theme";
+import { checkChartOptions } from "./check-options";
+import { checkNumbers } from "../validate/checks";
 
 export interface GammaBetaOptions {
   gammas?: readonly number[];
@@ -36,8 +38,11 @@ function nearestIndex(values: readonly number[], v: number): number {
 }
 
 export function gammaBetaFigure(xhat: readonly number[], opts: GammaBetaOptions = {}): Figure {
-  const gammas = opts.gammas ?? DEFAULT_GAMMAS;
-  const betas = opts.betas ?? DEFAULT_BETAS;
+  checkNumbers("gammaBetaFigure", "xhat", xhat);
+  checkChartOptions("gammaBetaFigure", opts);
+  const gammas = checkNumbers("gammaBetaFigure", "gammas", opts.gammas ?? DEFAULT_GAMMAS, true) as readonly number[];
+  const betas = checkNumbers("gammaBetaFigure", "betas", opts.betas ?? DEFAULT_BETAS, true) as readonly number[];
+  if (gammas.length === 0 || betas.length === 0) throw new RangeError("gammaBetaFigure: the sliders need at least one γ and one β value");
   if (gammas.some((g) => !(g > 0))) throw new Error("gammaBetaFigure: the slider's γ values must be positive");
   const bins = makeBins(xhat, opts.bins ?? 30);
   const dens = density(xhat, bins);

@@ -7,6 +7,8 @@ import type { Figure } from "./figure";
 import { formatNumber, formatPercent } from "./format";
 import { roundFigure } from "./round";
 import { baseLayout } from "./theme";
+import { checkChartOptions, checkRange } from "./check-options";
+import { checkNumbers, describe } from "../validate/checks";
 
 export interface HeatmapData {
   /** Column parameter values, e.g. learning rates. */
@@ -33,6 +35,19 @@ export interface HeatmapOptions {
 }
 
 export function heatmapFigure(d: HeatmapData, opts: HeatmapOptions = {}): Figure {
+  checkChartOptions("heatmapFigure", opts);
+  if (d === null || typeof d !== "object") throw new TypeError(`heatmapFigure: expected { x, y, z }, got ${describe(d)}`);
+  checkNumbers("heatmapFigure", "x", d.x);
+  checkNumbers("heatmapFigure", "y", d.y);
+  if (!Array.isArray(d.z as unknown) || d.z.length !== d.y.length) {
+    throw new RangeError(`heatmapFigure: z must hold one row per y value (${d.y.length}), got ${Array.isArray(d.z) ? `${d.z.length} rows` : describe(d.z)}`);
+  }
+  d.z.forEach((row, i) => {
+    checkNumbers("heatmapFigure", `z[${i}]`, row);
+    if (row.length !== d.x.length) throw new RangeError(`heatmapFigure: z[${i}] must hold one value per x value (${d.x.length}), got ${row.length}`);
+  });
+  if (opts.zRange !== undefined) checkRange("heatmapFigure", "zRange", opts.zRange);
+  if (opts.format !== undefined && typeof opts.format !== "function") throw new TypeError(`heatmapFigure: format must be a function (v) => string, got ${describe(opts.format)}`);
   const finite = d.z.flat().filter((v) => Number.isFinite(v));
   const fractions = finite.length > 0 && finite.every((v) => v >= 0 && v <= 1);
   const format = opts.format ?? (fractions ? (v: number) => formatPercent(v, 1) : (v: number) => formatNumber(v, 3));

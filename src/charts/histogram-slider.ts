@@ -8,6 +8,9 @@ import type { Figure } from "./figure";
 import { DENSITY_TITLE, histogramTrace, type HistogramGroup } from "./histogram";
 import { withFrames } from "./slider";
 import { baseLayout } from "./theme";
+import { checkChartOptions, checkList } from "./check-options";
+import { checkGroups } from "./histogram";
+import { describe } from "../validate/checks";
 
 export interface HistogramSnapshot {
   step: number;
@@ -24,6 +27,13 @@ export interface HistogramSliderOptions {
 }
 
 export function histogramSlider(snapshots: readonly HistogramSnapshot[], opts: HistogramSliderOptions = {}): Figure {
+  checkChartOptions("histogramSlider", opts);
+  checkList("histogramSlider", "snapshots", snapshots);
+  if (snapshots.length === 0) throw new RangeError("histogramSlider: expected at least one snapshot { step, groups }, got none");
+  snapshots.forEach((s, i) => {
+    if (s === null || typeof s !== "object") throw new TypeError(`histogramSlider: snapshots[${i}] must be { step, groups }, got ${describe(s)}`);
+    checkGroups(`histogramSlider (snapshots[${i}])`, s.groups);
+  });
   const all = snapshots.flatMap((s) => s.groups.map((g) => g.values));
   const range = opts.range ?? jointRange(all);
   const bins = makeBins([], opts.bins ?? 40, range);

@@ -54,6 +54,7 @@ function stepsFor(values: readonly number[], steps: readonly number[] | undefine
 
 /** The (step, value) series of one metric of a history, or undefined if the history lacks it. */
 export function historyMetric(h: HistoryLike, metric: HistoryMetric): { x: number[]; y: number[] } | undefined {
+  if (h === null || typeof h !== "object") throw new TypeError(`historyMetric: history must be an object (what fit returned), got ${h === null ? "null" : typeof h}`);
   if (metric === "loss" || metric === "trainAccuracy") {
     const y = h[metric];
     if (!y || y.length === 0) return undefined;
@@ -74,6 +75,9 @@ const METRIC_SUFFIX: Record<HistoryMetric, string> = {
 
 /** Series of a run for the given metrics; test curves are solid, train curves dashed. */
 export function runSeries(run: Run, metrics: readonly HistoryMetric[]): Series[] {
+  if (run === null || typeof run !== "object" || run.history === null || typeof run.history !== "object") {
+    throw new TypeError(`runSeries: run must be { name, history }, got ${run === null ? "null" : typeof run === "object" ? "an object" : typeof run}`);
+  }
   const out: Series[] = [];
   for (const metric of metrics) {
     const s = historyMetric(run.history, metric);

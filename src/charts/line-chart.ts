@@ -3,6 +3,8 @@ import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { DEFAULT_MAX_POINTS, downsample, type Series } from "./series";
 import { baseLayout, methodColor } from "./theme";
+import { checkChartOptions, checkList, checkXY } from "./check-options";
+import { describe } from "../validate/checks";
 
 export interface LineTraceOptions {
   /** Position in the figure, for the fallback colour of series without a method. */
@@ -16,6 +18,8 @@ export interface LineTraceOptions {
 }
 
 export function lineTrace(s: Series, opts: LineTraceOptions = {}): Trace {
+  checkChartOptions("lineTrace", opts);
+  checkSeries("lineTrace", "the series", s);
   const { x, y } = downsample(s.x, s.y, opts.maxPoints ?? DEFAULT_MAX_POINTS);
   const trace: Trace = {
     type: "scatter",
@@ -48,6 +52,9 @@ export interface LineChartOptions {
 }
 
 export function lineChart(series: readonly Series[], opts: LineChartOptions = {}): Figure {
+  checkChartOptions("lineChart", opts);
+  checkList("lineChart", "series", series);
+  series.forEach((s, i) => checkSeries("lineChart", `series[${i}]`, s));
   const layout = baseLayout({
     title: opts.title,
     x: { title: opts.xTitle, log: opts.logX },
@@ -56,4 +63,10 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions = {}
   });
   const data = series.map((s, index) => lineTrace(s, { index, maxPoints: opts.maxPoints, markers: opts.markers }));
   return roundFigure({ data, layout });
+}
+
+/** A series: an object with a name and x, y of the same length. */
+function checkSeries(where: string, what: string, s: Series): void {
+  if (s === null || typeof s !== "object") throw new TypeError(`${where}: ${what} must be { name, x, y }, got ${describe(s)}`);
+  checkXY(where, `${what} (${JSON.stringify(s.name)})`, s.x, s.y);
 }

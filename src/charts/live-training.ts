@@ -17,6 +17,8 @@ import { figureSummary } from "./summary";
 import { sendFigureUpdate } from "./show";
 import { figureBundle } from "./mime-bundle";
 import { trainingCurves, type CurveMetric } from "./training-curves";
+import { checkChartOptions, checkList } from "./check-options";
+import { checkInteger, checkNumber, describe } from "../validate/checks";
 
 /** What onStep receives; `fit`'s StepInfo has this shape (extra fields are ignored). */
 export interface LiveStepInfo {
@@ -69,7 +71,13 @@ interface Recorded {
 export const DEFAULT_THROTTLE_MS = 500;
 
 export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
-  const throttleMs = opts.throttleMs ?? DEFAULT_THROTTLE_MS;
+  checkChartOptions("liveTraining", opts);
+  if (opts.compare !== undefined) checkList("liveTraining", "compare", opts.compare);
+  if (opts.totalSteps !== undefined) checkInteger("liveTraining", "totalSteps", opts.totalSteps, { min: 1 });
+  if (opts.metric !== undefined && !["loss", "accuracy", "both"].includes(opts.metric)) {
+    throw new RangeError(`liveTraining: metric must be "loss", "accuracy" or "both", got ${describe(opts.metric)}`);
+  }
+  const throttleMs = checkNumber("liveTraining", "throttleMs", opts.throttleMs ?? DEFAULT_THROTTLE_MS, { min: 0, hint: "milliseconds between redraws (default 500)" });
   const token = randomBytes(6).toString("hex");
   const progressId = `bnlab-progress-${token}`;
   const chartId = `bnlab-live-${token}`;
@@ -168,6 +176,9 @@ export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
   };
 
   const onStep = (info: LiveStepInfo): void => {
+    if (info === null || typeof info !== "object" || typeof info.step !== "number" || typeof info.loss !== "number") {
+      throw new TypeError(`liveTraining.onStep: expected fit's step info { step, loss, … } (pass live.onStep as fit's onStep), got ${describe(info)}`);
+    }
     const now = Date.now();
     if (startedAt === undefined) {
       startedAt = now;

@@ -7,6 +7,7 @@ import { figureHtml, newChartId } from "./html";
 import type { MimeBundle } from "./jupyter-display";
 import { plotlyLoaderScript } from "./plotly-source";
 import { figureSummary } from "./summary";
+import { checkFigure } from "./round";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -24,6 +25,7 @@ export interface FigureBundle extends MimeBundle {
 }
 
 export function figureBundle(fig: Figure, opts: BundleOptions = {}): FigureBundle {
+  checkFigure("figureBundle", fig);
   const html = figureHtml(fig, opts.id ?? newChartId());
   const plotly: Figure = { data: fig.data, layout: fig.layout };
   if (fig.frames) plotly.frames = fig.frames;
@@ -37,5 +39,6 @@ export function figureBundle(fig: Figure, opts: BundleOptions = {}): FigureBundl
 
 /** The bundle's size in bytes as it will be saved (JSON), for keeping outputs small. */
 export function bundleBytes(bundle: MimeBundle): number {
+  if (bundle === null || typeof bundle !== "object") throw new TypeError(`bundleBytes: expected a MIME bundle (what figureBundle returns), got ${bundle === null ? "null" : typeof bundle}`);
   return Buffer.byteLength(JSON.stringify(bundle), "utf8");
 }

@@ -7,6 +7,8 @@ import type { Figure, Layout, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { downsample, DEFAULT_MAX_POINTS } from "./series";
 import { axis, baseLayout, methodColor, withAlpha } from "./theme";
+import { checkChartOptions, checkList, checkXY } from "./check-options";
+import { describe } from "../validate/checks";
 
 export interface PercentileTrack {
   /** Panel title, e.g. "without BN". */
@@ -58,6 +60,12 @@ function trackTraces(track: PercentileTrack, panel: number, labels: readonly str
 }
 
 export function percentileBands(tracks: readonly PercentileTrack[], opts: PercentileBandsOptions = {}): Figure {
+  checkChartOptions("percentileBands", opts);
+  checkList("percentileBands", "tracks", tracks);
+  tracks.forEach((t, i) => {
+    if (t === null || typeof t !== "object") throw new TypeError(`percentileBands: tracks[${i}] must be { name, steps, low, median, high }, got ${describe(t)}`);
+    for (const key of ["low", "median", "high"] as const) checkXY("percentileBands", `tracks[${i}] (steps and ${key})`, t.steps, t[key]);
+  });
   const [p1, p2, p3] = opts.percentiles ?? [15, 50, 85];
   const labels = [p1, p2, p3].map((p) => `${p}th`);
   const xTitle = opts.xTitle ?? "training step (minibatches)";
@@ -92,6 +100,10 @@ export interface ActivationPercentiles {
  * `step[i]`) or columns keyed "p15"/"15"/"low", "p50"/"50"/"median", "p85"/"85"/"high".
  */
 export function percentileTrack(name: string, method: string | undefined, a: ActivationPercentiles): PercentileTrack {
+  if (a === null || typeof a !== "object" || a.percentiles === null || typeof a.percentiles !== "object") {
+    throw new TypeError(`percentileTrack: expected { step, percentiles } (history.activations from fit with record), got ${describe(a)}`);
+  }
+  checkList("percentileTrack", "step", a.step);
   const p = a.percentiles;
   if (Array.isArray(p)) {
     const rows = p as readonly (readonly number[])[];

@@ -15,6 +15,8 @@ export interface Series {
   color?: string;
 }
 
+import { checkInteger, checkNumbers } from "../validate/checks";
+
 export const DEFAULT_MAX_POINTS = 400;
 
 /**
@@ -22,6 +24,9 @@ export const DEFAULT_MAX_POINTS = 400;
  * smooths a noisy minibatch loss) and keeping the last x of each bucket.
  */
 export function downsample(x: readonly number[], y: readonly number[], maxPoints: number = DEFAULT_MAX_POINTS): { x: number[]; y: number[] } {
+  checkNumbers("downsample", "x", x);
+  checkNumbers("downsample", "y", y);
+  checkInteger("downsample", "maxPoints", maxPoints, { min: 1, hint: "the most points the series keeps (default 400)" });
   const n = Math.min(x.length, y.length);
   if (n <= maxPoints) return { x: x.slice(0, n), y: y.slice(0, n) };
   const size = Math.ceil(n / maxPoints);

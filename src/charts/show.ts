@@ -7,6 +7,8 @@ import type { Figure } from "./figure";
 import { sendDisplayData, type DisplayContent } from "./jupyter-display";
 import { figureBundle, type FigureBundle } from "./mime-bundle";
 import { markPlotlyInjected, plotlyInjected } from "./plotly-session";
+import { checkFigure } from "./round";
+import { describe } from "../validate/checks";
 
 export interface ShowOptions {
   /** Element id of the chart's div (default: unique). */
@@ -30,6 +32,7 @@ function content(bundle: FigureBundle, displayId: string | undefined): DisplayCo
  * returned bundle would print the whole figure (and plotly.js) as text.
  */
 export function showFigure(fig: Figure, opts: ShowOptions = {}): void {
+  checkFigure("showFigure", fig);
   const includePlotly = opts.includePlotly === true || !plotlyInjected();
   const bundle = figureBundle(fig, { id: opts.id, includePlotly });
   const displayed = sendDisplayData(content(bundle, opts.displayId), false);
@@ -42,6 +45,8 @@ export function showFigure(fig: Figure, opts: ShowOptions = {}): void {
  * plotly.js: the page already has it from an earlier output.
  */
 export function updateFigure(displayId: string, fig: Figure): void {
+  if (typeof displayId !== "string" || displayId === "") throw new TypeError(`updateFigure: displayId must be the non-empty string given to showFigure, got ${describe(displayId)}`);
+  checkFigure("updateFigure", fig);
   sendFigureUpdate(displayId, figureBundle(fig));
 }
 

@@ -5,6 +5,8 @@
  */
 import type { Figure, Frame, Layout, Slider, Trace } from "./figure";
 import { roundFigure } from "./round";
+import { checkList } from "./check-options";
+import { checkInteger, checkNumber, checkOptions, describe } from "../validate/checks";
 
 export interface FrameSpec {
   /** Slider label, e.g. "400" for step 400. Must be unique. */
@@ -32,9 +34,21 @@ function animateArgs(names: (string | null)[], frameMs: number): unknown[] {
  * the active frame's traces; frame i's traces replace the figure's traces in order.
  */
 export function withFrames(base: { layout: Layout }, frames: readonly FrameSpec[], opts: SliderOptions = {}): Figure {
-  if (frames.length === 0) throw new Error("withFrames: no frames");
+  if (base === null || typeof base !== "object" || base.layout === null || typeof base.layout !== "object") {
+    throw new TypeError(`withFrames: base must be a figure (or { layout }) to add frames to, got ${describe(base)}`);
+  }
+  checkList("withFrames", "frames", frames);
+  checkOptions("withFrames", opts);
+  if (frames.length === 0) throw new Error("withFrames: no frames; pass at least one { label, data }");
+  frames.forEach((f, i) => {
+    if (f === null || typeof f !== "object" || typeof f.label !== "string" || !Array.isArray(f.data)) {
+      throw new TypeError(`withFrames: frames[${i}] must be { label: string, data: [traces] }, got ${describe(f)}`);
+    }
+  });
   const labels = new Set(frames.map((f) => f.label));
   if (labels.size !== frames.length) throw new Error("withFrames: frame labels must be unique");
+  if (opts.active !== undefined) checkInteger("withFrames", "active", opts.active, { max: frames.length - 1, hint: "the index of the frame shown first" });
+  if (opts.frameMs !== undefined) checkNumber("withFrames", "frameMs", opts.frameMs, { min: 0 });
   const active = Math.min(Math.max(0, opts.active ?? 0), frames.length - 1);
   const plotlyFrames: Frame[] = frames.map((f) => ({ name: f.label, data: f.data }));
   const slider: Slider = {

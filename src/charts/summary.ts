@@ -1,11 +1,13 @@
 /** The text/plain face of a figure: its title and the names of its traces. */
 import type { Figure } from "./figure";
+import { checkFigure } from "./round";
 
 export function figureTitle(fig: Figure): string {
   return fig.layout.title?.text ?? "Figure";
 }
 
 export function figureSummary(fig: Figure): string {
+  checkFigure("figureSummary", fig);
   const names = fig.data.map((t, i) => t.name ?? `${t.type} ${i + 1}`);
   const unique = Array.from(new Set(names));
   const lines = [`${figureTitle(fig)} [${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}: ${unique.join(", ")}]`];

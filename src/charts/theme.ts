@@ -75,6 +75,10 @@ export function methodColor(method: string | undefined, index: number = 0): stri
 
 /** "#1f77b4" → "rgba(31,119,180,0.2)", for bands and overlaid bars. */
 export function withAlpha(hex: string, alpha: number): string {
+  if (typeof hex !== "string" || !/^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.test(hex)) {
+    throw new RangeError(`withAlpha: hex must be a colour like "#1f77b4" or "#abc", got ${typeof hex === "string" ? JSON.stringify(hex) : String(hex)}`);
+  }
+  if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1)) throw new RangeError(`withAlpha: alpha must be a number in [0, 1], got ${String(alpha)}`);
   const h = hex.replace("#", "");
   const n = parseInt(h.length === 3 ? h.replace(/./g, (c) => c + c) : h, 16);
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;

@@ -7,6 +7,8 @@ import { runSeries, type HistoryMetric, type Run } from "./history";
 import { lineTrace } from "./line-chart";
 import { roundFigure } from "./round";
 import { axis, baseLayout } from "./theme";
+import { checkChartOptions, checkList } from "./check-options";
+import { describe } from "../validate/checks";
 
 export type CurveMetric = "loss" | "accuracy" | "both";
 
@@ -40,7 +42,17 @@ function panelTraces(runs: readonly Run[], metrics: readonly HistoryMetric[], pa
 }
 
 export function trainingCurves(runs: readonly Run[], opts: TrainingCurvesOptions = {}): Figure {
+  checkChartOptions("trainingCurves", opts);
+  checkList("trainingCurves", "runs", runs);
+  runs.forEach((r, i) => {
+    if (r === null || typeof r !== "object" || r.history === null || typeof r.history !== "object") {
+      throw new TypeError(`trainingCurves: runs[${i}] must be { name, history } with the history fit returned, got ${describe(r)}`);
+    }
+  });
   const metric = opts.metric ?? "both";
+  if (!["loss", "accuracy", "both"].includes(metric)) {
+    throw new RangeError(`trainingCurves: metric must be "loss", "accuracy" or "both", got ${describe(metric)}`);
+  }
   const xTitle = opts.xTitle ?? STEP_TITLE;
   const title = opts.title ?? (metric === "loss" ? "Training loss" : metric === "accuracy" ? "Accuracy during training" : "Loss and accuracy during training");
   const layout = baseLayout({ title, x: { title: xTitle }, height: opts.height });

@@ -2,6 +2,8 @@ import { Matrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 import { Rng } from "../random/rng";
 import { Module } from "../nn/module";
+import { checkMatrix } from "../tensor/matrix";
+import { checkArrayLike, checkFunction, checkNumber, checkOptions, describe } from "../validate/checks";
 
 /**
  * Numerical gradient checking: compare the gradients a backward pass computes
@@ -33,6 +35,8 @@ export const ZERO_FRACTION = 1e-6;
  * 1e-4 … 1e-2 is suspicious (or a kink such as ReLU at 0), ≈ 1 is a bug.
  */
 export function relativeError(a: Matrix, b: Matrix): number {
+  checkMatrix("relativeError", "a", a);
+  checkMatrix("relativeError", "b", b);
   if (a.rows !== b.rows || a.cols !== b.cols) {
     throw new ShapeError("relativeError", `two gradients of the same shape (the first is ${a.shapeString()})`, b.shapeString());
   }
@@ -46,18 +50,33 @@ export function relativeError(a: Matrix, b: Matrix): number {
  * and put the entry back exactly. f must read m, and be deterministic.
  */
 export function numericalGradient(f: () => number, m: Matrix, eps = 1e-6): Matrix {
-  if (!(eps > 0)) throw new RangeError(`numericalGradient: eps must be > 0 (typically 1e-6 in float64), got ${eps}`);
+  checkFunction("numericalGradient", "f", f);
+  checkMatrix("numericalGradient", "m", m);
+  checkNumber("numericalGradient", "eps", eps, { min: 0, minInclusive: false, hint: "typically 1e-6 in float64" });
+  return centralDifferences("numericalGradient", f, m, eps);
+}
+
+function centralDifferences(where: string, f: () => number, m: Matrix, eps: number): Matrix {
   const grad = new Matrix(m.rows, m.cols);
   for (let i = 0; i < m.data.length; i++) {
     const old = m.data[i];
-    m.data[i] = old + eps;
-    const fPlus = f(); //                    L(mᵢ + h)
-    m.data[i] = old - eps;
-    const fMinus = f(); //                   L(mᵢ − h)
-    m.data[i] = old;
-    grad.data[i] = (fPlus - fMinus) / (2 * eps); // (L(mᵢ + h) − L(mᵢ − h)) / 2h
+    try {
+      m.data[i] = old + eps;
+      const fPlus = lossValue(where, f); //     L(mᵢ + h)
+      m.data[i] = old - eps;
+      const fMinus = lossValue(where, f); //    L(mᵢ − h)
+      grad.data[i] = (fPlus - fMinus) / (2 * eps); // (L(mᵢ + h) − L(mᵢ − h)) / 2h
+    } finally {
+      m.data[i] = old; // put the entry back exactly, also when f throws
+    }
   }
   return grad;
+}
+
+function lossValue(where: string, f: () => number): number {
+  const v: unknown = f();
+  if (typeof v !== "number") throw new TypeError(`${where}: f must return the loss as a number, got ${describe(v)}`);
+  return v;
 }
 
 export interface GradcheckOptions {
@@ -89,12 +108,18 @@ export interface GradcheckEntry {
   zero: boolean;
   /** maxᵢ |analyticᵢ − numericalᵢ|. */
   maxAbsError: number;
+  /**
+   * Where a gradient is not a finite number, e.g. "analytic[1, 0] is Infinity",
+   * or null. A non-finite entry always fails the check: a relative error, and
+   * whether a gradient is "zero", mean nothing then.
+   */
+  nonFinite: string | null;
   analytic: Matrix;
   numerical: Matrix;
 }
 
 export interface GradcheckResult {
-  /** True when the relative error of every entry (except `zero` ones) is below the tolerance. */
+  /** True when every gradient is finite and the relative error of every entry (except `zero` ones) is below the tolerance. */
   ok: boolean;
   /** The largest relative error over the entries that are not `zero`. */
   maxRelativeError: number;
@@ -108,27 +133,53 @@ export interface GradcheckResult {
  * ∂f/∂value is. The values are nudged in place and restored.
  */
 export function gradcheck(f: () => number, inputs: GradcheckInput[], options: GradcheckOptions = {}): GradcheckResult {
-  const eps = options.eps ?? 1e-6;
-  const tolerance = options.tolerance ?? 1e-7;
-  const measured = inputs.map(({ name, value, grad }) => {
-    if (grad.rows !== value.rows || grad.cols !== value.cols) {
-      throw new ShapeError(`gradcheck("${name}")`, `a gradient of the value's shape ${value.shapeString()}`, grad.shapeString());
+  checkFunction("gradcheck", "f", f);
+  checkArrayLike("gradcheck", "inputs", inputs);
+  checkOptions("gradcheck", options);
+  inputs.forEach((input, i) => {
+    if (input === null || typeof input !== "object") throw new TypeError(`gradcheck: inputs[${i}] must be { name, value, grad }, got ${describe(input)}`);
+    checkMatrix("gradcheck", `inputs[${i}].value`, input.value);
+    checkMatrix("gradcheck", `inputs[${i}].grad`, input.grad);
+    if (input.grad.rows !== input.value.rows || input.grad.cols !== input.value.cols) {
+      throw new ShapeError(`gradcheck("${input.name}")`, `a gradient of the value's shape ${input.value.shapeString()}`, input.grad.shapeString());
     }
-    const numerical = numericalGradient(f, value, eps);
+  });
+  const eps = checkNumber("gradcheck", "eps", options.eps ?? 1e-6, { min: 0, minInclusive: false, hint: "typically 1e-6 in float64" });
+  const tolerance = checkNumber("gradcheck", "tolerance", options.tolerance ?? 1e-7, { min: 0, minInclusive: false, hint: "typically 1e-7" });
+  const measured = inputs.map(({ name, value, grad }) => {
+    const numerical = centralDifferences("gradcheck", f, value, eps);
     const analytic = grad.clone();
     let maxAbsError = 0;
     for (let i = 0; i < analytic.data.length; i++) {
       maxAbsError = Math.max(maxAbsError, Math.abs(analytic.data[i] - numerical.data[i]));
     }
-    return { name, relativeError: relativeError(analytic, numerical), maxAbsError, analytic, numerical };
+    const nonFinite = firstNonFinite("analytic", analytic) ?? firstNonFinite("numerical", numerical);
+    return { name, relativeError: relativeError(analytic, numerical), maxAbsError, nonFinite, analytic, numerical };
   });
-  const largest = measured.reduce((m, e) => Math.max(m, e.analytic.maxAbs(), e.numerical.maxAbs()), 0);
+  // The scale of the check, from the finite entries only (one Infinity would make every other gradient look like zero).
+  const largest = measured.reduce((m, e) => Math.max(m, finiteMaxAbs(e.analytic), finiteMaxAbs(e.numerical)), 0);
   const entries: GradcheckEntry[] = measured.map((e) => ({
     ...e,
-    zero: Math.max(e.analytic.maxAbs(), e.numerical.maxAbs()) <= ZERO_FRACTION * largest,
+    relativeError: e.nonFinite === null ? e.relativeError : NaN,
+    zero: e.nonFinite === null && Math.max(e.analytic.maxAbs(), e.numerical.maxAbs()) <= ZERO_FRACTION * largest,
   }));
-  const maxRelativeError = entries.reduce((m, e) => (e.zero ? m : Math.max(m, e.relativeError)), 0);
-  return { ok: maxRelativeError < tolerance, maxRelativeError, tolerance, entries };
+  const finite = entries.every((e) => e.nonFinite === null);
+  const maxRelativeError = finite ? entries.reduce((m, e) => (e.zero ? m : Math.max(m, e.relativeError)), 0) : NaN;
+  return { ok: finite && maxRelativeError < tolerance, maxRelativeError, tolerance, entries };
+}
+
+/** "analytic[1, 0] is Infinity" for the first entry that is NaN or ±Infinity, or null. */
+function firstNonFinite(which: string, m: Matrix): string | null {
+  for (let i = 0; i < m.data.length; i++) {
+    if (!Number.isFinite(m.data[i])) return `${which}[${Math.floor(i / m.cols)}, ${i % m.cols}] is ${m.data[i]}`;
+  }
+  return null;
+}
+
+function finiteMaxAbs(m: Matrix): number {
+  let max = 0;
+  for (const v of m.data) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+  return max;
 }
 
 export interface GradcheckModuleOptions extends GradcheckOptions {
@@ -158,6 +209,12 @@ export interface GradcheckModuleOptions extends GradcheckOptions {
  *   gradcheckModule(new BatchNorm1d(4), x)  // { ok: true, maxRelativeError: 3e-10, entries: [dx, weight, bias] }
  */
 export function gradcheckModule(module: Module, x: Matrix, options: GradcheckModuleOptions = {}): GradcheckResult {
+  if (!(module instanceof Module)) throw new TypeError(`gradcheckModule: module must be a layer or model (a Module), got ${describe(module)}`);
+  checkMatrix("gradcheckModule", "x", x);
+  checkOptions("gradcheckModule", options);
+  if (options.eps !== undefined) checkNumber("gradcheckModule", "eps", options.eps, { min: 0, minInclusive: false, hint: "typically 1e-6 in float64" });
+  if (options.tolerance !== undefined) checkNumber("gradcheckModule", "tolerance", options.tolerance, { min: 0, minInclusive: false, hint: "typically 1e-7" });
+  if (options.beforeForward !== undefined) checkFunction("gradcheckModule", "beforeForward", options.beforeForward);
   const buffers = module.namedBuffers().map(([, b]): [Matrix, Matrix] => [b, b.clone()]);
   const params = module.namedParameters();
   const grads = params.map(([, p]) => p.grad.clone());
@@ -176,7 +233,7 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
     const loss = () => forward().mul(R).sum(); //                      L = Σ y ⊙ R
 
     const again = forward();
-    if (relativeError(again, y) !== 0) {
+    if (!sameNumbers(again, y)) {
       throw new Error(
         `gradcheckModule: ${module.toString()} gave different outputs for the same input, so central differences ` +
           "cannot work. Dropout in training mode draws a new mask every forward: call eval(), use p = 0, " +
@@ -190,6 +247,9 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
       ...params.map(([name, p]): GradcheckInput => ({ name, value: p.value, grad: p.grad.clone() })),
     ];
     return gradcheck(loss, inputs, options);
+  } catch (e) {
+    if (e instanceof Error && !e.message.startsWith("gradcheckModule")) e.message = `gradcheckModule: ${e.message}`;
+    throw e;
   } finally {
     restoreBuffers();
     params.forEach(([, p], i) => p.grad.copyFrom(grads[i]));
@@ -198,7 +258,19 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
 
 /** One line, for a notebook: "ok  dx 2.1e-10  0.weight 8.7e-11  0.bias zero  1.weight 4.0e-11 …". */
 export function formatGradcheck(result: GradcheckResult): string {
+  if (result === null || typeof result !== "object" || !Array.isArray(result.entries) || typeof result.tolerance !== "number") {
+    throw new TypeError(`formatGradcheck: expected what gradcheck or gradcheckModule returned ({ ok, tolerance, entries, … }), got ${describe(result)}`);
+  }
   const head = result.ok ? "ok" : `FAILED (tolerance ${result.tolerance.toExponential(0)})`;
-  const parts = result.entries.map((e) => `${e.name} ${e.zero ? "zero" : e.relativeError.toExponential(1)}`);
+  const parts = result.entries.map((e) =>
+    e.nonFinite !== null ? `${e.name} NOT FINITE (${e.nonFinite})` : `${e.name} ${e.zero ? "zero" : e.relativeError.toExponential(1)}`,
+  );
   return `${head}  ${parts.join("  ")}`;
+}
+
+/** Equal entry by entry, NaN equal to NaN (a NaN output is the same output twice, not a different one). */
+function sameNumbers(a: Matrix, b: Matrix): boolean {
+  if (a.rows !== b.rows || a.cols !== b.cols) return false;
+  for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i]) && a.data[i] !== b.data[i]) return false;
+  return true;
 }

@@ -1,6 +1,7 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
-import { Dataset, indicesByClass } from "./dataset";
+import { checkDataset, Dataset, indicesByClass } from "./dataset";
+import { checkBoolean, checkInteger, checkOptions, checkNumber, describe } from "../validate/checks";
 
 /** One minibatch: `x` holds batchSize rows, `y` their labels. */
 export interface Batch {
@@ -44,18 +45,19 @@ export class DataLoader implements Iterable<Batch> {
   epoch = 0;
 
   constructor(dataset: Dataset, options: DataLoaderOptions) {
-    const { batchSize } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new RangeError(`DataLoader: batchSize must be an integer ≥ 1, got ${batchSize}`);
+    checkDataset("DataLoader", dataset);
+    if (options === undefined || options === null || typeof options !== "object") {
+      throw new TypeError(`DataLoader: expected options with a batch size, e.g. new DataLoader(data, { batchSize: 60 }), got ${describe(options)}`);
     }
+    const batchSize = checkInteger("DataLoader", "batchSize", options.batchSize, { min: 1 });
     const n = dataset.y.length;
-    if (n === 0) throw new RangeError(`DataLoader: the dataset "${dataset.name}" is empty`);
+    if (n === 0) throw new RangeError(`DataLoader: the dataset "${dataset.name}" is empty; expected at least one example`);
     this.dataset = dataset;
     this.batchSize = batchSize;
-    this.shuffle = options.shuffle ?? true;
-    this.dropLast = options.dropLast ?? false;
-    this.seed = options.seed ?? 0;
-    this.oneClassPerBatch = options.oneClassPerBatch ?? false;
+    this.shuffle = checkBoolean("DataLoader", "shuffle", options.shuffle, true);
+    this.dropLast = checkBoolean("DataLoader", "dropLast", options.dropLast, false);
+    this.seed = options.seed === undefined ? 0 : checkNumber("DataLoader", "seed", options.seed);
+    this.oneClassPerBatch = checkBoolean("DataLoader", "oneClassPerBatch", options.oneClassPerBatch, false);
     if (this.batchIndices(0).length === 0) {
       throw new RangeError(
         `DataLoader: with dropLast, batchSize (${batchSize}) must be at most the number of examples ` +
@@ -78,6 +80,7 @@ export class DataLoader implements Iterable<Batch> {
 
   /** The row indices of every batch of epoch k (the same k always gives the same batches). */
   batchIndices(k: number): number[][] {
+    checkInteger("DataLoader.batchIndices", "k (the epoch)", k);
     const rng = new Rng(`dataloader/${this.seed}/epoch-${k}`);
     if (this.oneClassPerBatch) return this.oneClassBatches(rng);
     const n = this.dataset.y.length;
@@ -87,6 +90,7 @@ export class DataLoader implements Iterable<Batch> {
 
   /** The examples at `indices` as a batch. */
   batch(indices: readonly number[]): Batch {
+    if (!Array.isArray(indices)) throw new TypeError(`DataLoader.batch: indices must be an array of row indices, got ${describe(indices)}`);
     return { x: this.dataset.x.selectRows(indices), y: indices.map((i) => this.dataset.y[i]) };
   }
 
@@ -111,6 +115,8 @@ export class DataLoader implements Iterable<Batch> {
 
 /** One epoch of non-i.i.d. batches: each holds examples of a single class (see DataLoader's oneClassPerBatch). */
 export function nonIidBatches(dataset: Dataset, options: { batchSize: number; seed?: number; epoch?: number }): Batch[] {
+  options = checkOptions("nonIidBatches", options);
+  if (options.epoch !== undefined) checkInteger("nonIidBatches", "epoch", options.epoch);
   const loader = new DataLoader(dataset, { batchSize: options.batchSize, seed: options.seed, oneClassPerBatch: true });
   return loader.batchIndices(options.epoch ?? 0).map((indices) => loader.batch(indices));
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Dataset, indicesByClass } from "./dataset";
+import { checkBoolean, checkNumber, checkOptions, describe } from "../validate/checks";
 
 export interface MnistOptions {
   /** Seed of the split (default 0). The same seed always gives the same split. */
@@ -61,6 +62,14 @@ export function mnistParseCount(): number {
  * gives the same split on every machine; the two sets never share an image.
  */
 export function loadMnist(options: MnistOptions = {}): MnistSplit {
+  checkOptions("loadMnist", options);
+  if (options.seed !== undefined) checkNumber("loadMnist", "seed", options.seed);
+  checkBoolean("loadMnist", "normalize", options.normalize, false);
+  for (const key of ["testFraction", "trainSize", "testSize"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "number") {
+      throw new TypeError(`loadMnist: ${key} must be a number, got ${describe(options[key])}`);
+    }
+  }
   const raw = readMnist();
   const total = raw.labels.length;
   const { trainSize, testSize } = splitSizes(options, total);

@@ -1,6 +1,10 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Dataset } from "./dataset";
+import { checkNumber, checkNumbers, checkOptions } from "../validate/checks";
+
+/** The most points (or centers, or dimensions) a synthetic set may have. */
+const MAX_POINTS = 10_000_000;
 
 export interface TwoSpiralsOptions {
   /** Number of points in all (half per spiral; default 400). */
@@ -18,9 +22,11 @@ export interface TwoSpiralsOptions {
  * that no linear model solves. Points lie within about [−1, 1]², in a shuffled order.
  */
 export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
-  const n = checkCount("twoSpirals", "n", options.n ?? 400, 2);
-  const noise = checkNonNegative("twoSpirals", "noise", options.noise ?? 0.05);
-  const turns = checkNonNegative("twoSpirals", "turns", options.turns ?? 1.5);
+  checkOptions("twoSpirals", options);
+  if (options.seed !== undefined) checkNumber("twoSpirals", "seed", options.seed);
+  const n = checkCount("twoSpirals", "n", options.n === undefined ? 400 : options.n, 2);
+  const noise = checkNonNegative("twoSpirals", "noise", options.noise === undefined ? 0.05 : options.noise);
+  const turns = checkNonNegative("twoSpirals", "turns", options.turns === undefined ? 1.5 : options.turns);
   const rng = new Rng(`two-spirals/${options.seed ?? 0}`);
   const points: Array<[number, number, number]> = [];
   for (let i = 0; i < n; i++) {
@@ -49,8 +55,10 @@ export interface GaussianBlobsOptions {
 
 /** Isotropic Gaussian blobs, one class per blob (like scikit-learn's make_blobs), in a shuffled order. */
 export function gaussianBlobs(options: GaussianBlobsOptions = {}): Dataset {
-  const n = checkCount("gaussianBlobs", "n", options.n ?? 300, 1);
-  const std = checkNonNegative("gaussianBlobs", "std", options.std ?? 1);
+  checkOptions("gaussianBlobs", options);
+  if (options.seed !== undefined) checkNumber("gaussianBlobs", "seed", options.seed);
+  const n = checkCount("gaussianBlobs", "n", options.n === undefined ? 300 : options.n, 1);
+  const std = checkNonNegative("gaussianBlobs", "std", options.std === undefined ? 1 : options.std);
   const rng = new Rng(`gaussian-blobs/${options.seed ?? 0}`);
   const centers = blobCenters(options, rng);
   const dims = centers[0].length;
@@ -66,6 +74,7 @@ function blobCenters(options: GaussianBlobsOptions, rng: Rng): number[][] {
   const centers = options.centers ?? 3;
   if (Array.isArray(centers)) {
     if (centers.length === 0) throw new RangeError("gaussianBlobs: centers must list at least one center");
+    centers.forEach((c, i) => checkNumbers("gaussianBlobs", `centers[${i}]`, c, true));
     const dims = centers[0].length;
     centers.forEach((c, i) => {
       if (c.length !== dims || dims === 0) {
@@ -78,7 +87,7 @@ function blobCenters(options: GaussianBlobsOptions, rng: Rng): number[][] {
     return centers.map((c) => c.slice());
   }
   const k = checkCount("gaussianBlobs", "centers", centers, 1);
-  const dims = checkCount("gaussianBlobs", "dims", options.dims ?? 2, 1);
+  const dims = checkCount("gaussianBlobs", "dims", options.dims === undefined ? 2 : options.dims, 1);
   return Array.from({ length: k }, () => Array.from({ length: dims }, () => rng.uniform(-5, 5)));
 }
 
@@ -91,7 +100,10 @@ function fromPoints(rows: number[][], dims: number, numClasses: number, name: st
 }
 
 function checkCount(where: string, what: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${where}: ${what} must be an integer ≥ ${min}, got ${v}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new RangeError(`${where}: ${what} must be an integer ≥ ${min}, got ${String(v)}`);
+  if (v > MAX_POINTS) {
+    throw new RangeError(`${where}: ${what} must be at most ${MAX_POINTS.toLocaleString("en-US")} (a synthetic set is built point by point in memory), got ${v}`);
+  }
   return v;
 }
 

@@ -12,6 +12,7 @@
  *   learningRateSweep   final accuracy for every (init scale, learning rate), with and without BN
  *   checkStepsToTarget, checkBnNet   the checkers of exercises 6.1 and 6.2
  */
+import { checkArrayLike, checkCounts, checkDataset, checkModel, checkNumber, checkNumbers, checkOptions, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Sequential } from "../nn/sequential";
@@ -67,6 +68,11 @@ export function mnist(): MnistSplit {
  * The output layer is a Linear with bias in both. Same seed, same initial weights in both.
  */
 export function figure1Net(batchNorm: boolean, options: { initStd?: number; seed?: number; sizes?: number[] } = {}): Sequential {
+  if (typeof batchNorm !== "boolean") throw new TypeError(`capstone.figure1Net: batchNorm must be true or false, got ${describe(batchNorm)}`);
+  options = checkOptions("capstone.figure1Net", options);
+  if (options.sizes !== undefined && (!Array.isArray(options.sizes) || options.sizes.length < 2 || !options.sizes.every((s) => Number.isInteger(s) && s >= 1))) {
+    throw new RangeError(`capstone.figure1Net: sizes must list at least 2 widths, integers ≥ 1, got ${describe(options.sizes)}`);
+  }
   const sizes = options.sizes ?? FIGURE1.sizes;
   const init = normalInit(options.initStd ?? FIGURE1.initStd);
   const rng = new Rng(`capstone/figure1/${options.seed ?? FIGURE1.seed}`);
@@ -82,6 +88,7 @@ export function figure1Net(batchNorm: boolean, options: { initStd?: number; seed
 
 /** The last Sigmoid of a Sequential: its input is what Figure 1(b) plots. */
 export function lastSigmoid(model: Sequential): Sigmoid {
+  checkModel("capstone.lastSigmoid", model, true);
   for (let i = model.length - 1; i >= 0; i--) {
     const layer = model.at(i);
     if (layer instanceof Sigmoid) return layer;
@@ -109,6 +116,10 @@ export interface Figure1Result {
  * recording the 15th/50th/85th percentiles of one last-hidden-layer sigmoid's input.
  */
 export function figure1Run(options: Figure1Options): Figure1Result {
+  if (options === null || typeof options !== "object" || typeof options.batchNorm !== "boolean") {
+    throw new TypeError(`capstone.figure1Run: expected options { batchNorm: true or false, steps?, … }, got ${describe(options)}`);
+  }
+  checkCounts("capstone.figure1Run", options as unknown as Record<string, unknown>, ["steps", "evalEvery", "evalSize", "recordEvery"]);
   const seed = options.seed ?? FIGURE1.seed;
   const model = figure1Net(options.batchNorm, { seed });
   const history = fit(model, mnist(), {
@@ -135,6 +146,10 @@ export interface EvalHistory {
  * does. (Reference solution of exercise 6.1.)
  */
 export function stepsToTarget(history: EvalHistory, target: number): number | null {
+  if (history === null || typeof history !== "object" || history.eval === null || typeof history.eval !== "object") {
+    throw new TypeError(`capstone.stepsToTarget: history must be what fit returned (with eval.step and eval.testAccuracy), got ${describe(history)}`);
+  }
+  checkNumber("capstone.stepsToTarget", "target", target, { min: 0, max: 1, hint: "a test accuracy, e.g. 0.9" });
   const { step, testAccuracy } = history.eval;
   for (let i = 0; i < step.length; i++) {
     if (testAccuracy[i] >= target) return step[i];
@@ -154,8 +169,9 @@ export interface Drift {
 
 /** How much the recorded sigmoid input's distribution moves during training (Figure 1(b)). */
 export function percentileDrift(history: History): Drift {
+  if (history === null || typeof history !== "object") throw new TypeError(`capstone.percentileDrift: history must be what fit returned, got ${describe(history)}`);
   const a = history.activations;
-  if (!a) throw new Error("percentileDrift: the history has no recorded percentiles (train with fit's record option)");
+  if (!a) throw new Error("capstone.percentileDrift: the history has no recorded percentiles (train with fit's record option)");
   const med = a.percentiles["50"];
   const width = a.percentiles["85"].map((hi, i) => hi - a.percentiles["15"][i]);
   const range = (v: number[]) => Math.max(...v) - Math.min(...v);
@@ -185,6 +201,8 @@ let pooledCache: MnistSplit | null = null;
 
 /** 2×2 average pooling of 28×28 digits → 14×14 (196 pixels). */
 export function poolDigits(dataset: Dataset): Dataset {
+  checkDataset("capstone.poolDigits", dataset);
+  if (dataset.x.cols !== 784) throw new RangeError(`capstone.poolDigits: expected MNIST digits (784 columns), got x of shape ${dataset.x.shapeString()}`);
   const n = dataset.y.length;
   const out = new Matrix(n, 196);
   const src = dataset.x.data;
@@ -225,6 +243,12 @@ const sweepCache = new Map<string, number>();
  * results are remembered: the heatmap reuses the runs of the init-scale sweep at the same rate.
  */
 export function sweepRun(options: SweepRunOptions): number {
+  if (options === null || typeof options !== "object" || typeof options.batchNorm !== "boolean") {
+    throw new TypeError(`capstone.sweepRun: expected options { batchNorm, initStd, lr, steps? }, got ${describe(options)}`);
+  }
+  checkNumber("capstone.sweepRun", "initStd", options.initStd, { min: 0 });
+  checkNumber("capstone.sweepRun", "lr", options.lr, { min: 0 });
+  checkCounts("capstone.sweepRun", options as unknown as Record<string, unknown>, ["steps"]);
   const steps = options.steps ?? SWEEP.steps;
   const seed = options.seed ?? SWEEP.seed;
   const key = JSON.stringify([options.batchNorm, options.initStd, options.lr, steps, seed]);
@@ -259,6 +283,10 @@ export interface InitScaleSweep {
 
 /** Final accuracy against the init scale, at one learning rate, with and without BN. */
 export function initScaleSweep(options: { scales?: number[]; lr?: number; steps?: number } = {}): InitScaleSweep {
+  options = checkOptions("capstone.initScaleSweep", options);
+  if (options.scales !== undefined) checkNumbers("capstone.initScaleSweep", "scales", options.scales, true);
+  if (options.lr !== undefined) checkNumber("capstone.initScaleSweep", "lr", options.lr, { min: 0 });
+  checkCounts("capstone.initScaleSweep", options as Record<string, unknown>, ["steps"]);
   const scales = options.scales ?? SWEEP.scales;
   const lr = options.lr ?? SWEEP.lr;
   const run = (batchNorm: boolean) => scales.map((initStd) => sweepRun({ batchNorm, initStd, lr, steps: options.steps }));
@@ -275,6 +303,10 @@ export interface LearningRateSweep {
 
 /** Final accuracy for every (init scale, learning rate), with and without BN. */
 export function learningRateSweep(options: { lrs?: number[]; scales?: number[]; steps?: number } = {}): LearningRateSweep {
+  options = checkOptions("capstone.learningRateSweep", options);
+  if (options.lrs !== undefined) checkNumbers("capstone.learningRateSweep", "lrs", options.lrs, true);
+  if (options.scales !== undefined) checkNumbers("capstone.learningRateSweep", "scales", options.scales, true);
+  checkCounts("capstone.learningRateSweep", options as Record<string, unknown>, ["steps"]);
   const lrs = options.lrs ?? SWEEP.lrs;
   const scales = options.scales ?? SWEEP.heatmapScales;
   const grid = (batchNorm: boolean) =>
@@ -284,6 +316,12 @@ export function learningRateSweep(options: { lrs?: number[]; scales?: number[]; 
 
 /** The best accuracy of each learning rate (column), over init scales. */
 export function bestPerRate(grid: number[][]): number[] {
+  checkArrayLike("capstone.bestPerRate", "grid", grid);
+  if (grid.length === 0) throw new RangeError("capstone.bestPerRate: grid must have at least one row (one per init scale)");
+  grid.forEach((row, i) => {
+    checkNumbers("capstone.bestPerRate", `grid[${i}]`, row);
+    if (row.length !== grid[0].length) throw new RangeError(`capstone.bestPerRate: grid[${i}] has ${row.length} values, grid[0] has ${grid[0].length}; every row needs one per learning rate`);
+  });
   return grid[0].map((_, j) => Math.max(...grid.map((row) => (Number.isFinite(row[j]) ? row[j] : 0))));
 }
 
@@ -385,6 +423,9 @@ function copyHistory(h: EvalHistory): EvalHistory {
 
 /** Checker of exercise 6.1: names the mistake (train accuracy, index vs step, off by one, >, no null). */
 export function checkStepsToTarget(fn: StepsToTargetFn): CheckResult {
+  if (typeof fn !== "function") {
+    return failed(STEPS_INFO, "wrong-type", `Pass your function itself to the checker, e.g. check.stepsToTarget(stepsToTarget); got ${describe(fn)}.`);
+  }
   const cases = stepsCases();
   const answers: unknown[] = [];
   for (const c of cases) {
@@ -434,6 +475,9 @@ function kindOf(layer: Module): string {
  * a redundant Linear bias before BN, a missing BN layer, the wrong activation; then runs a batch.
  */
 export function checkBnNet(fn: BnNetFn): CheckResult {
+  if (typeof fn !== "function") {
+    return failed(NET_INFO, "wrong-type", `Pass your function itself to the checker, e.g. check.bnNet(bnNet); got ${describe(fn)}.`);
+  }
   let model: unknown;
   try {
     model = fn(0);

@@ -6,6 +6,7 @@
  *   accuracyByBatchSize  test accuracy measured (wrongly) in training mode, against the batch size
  *   withStateRestored    run an experiment that touches the running statistics, then put them back
  */
+import { checkArrayLike, checkCounts, checkDataset, checkFunction, checkInteger, checkModel, checkNumber, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Rng } from "../random/rng";
@@ -19,6 +20,8 @@ export type { TrainedModel, TrainBnMlpOptions } from "./running-averages";
 
 /** Run fn, then restore the model's parameters, running statistics and mode (whatever fn did). */
 export function withStateRestored<T>(model: Module, fn: () => T): T {
+  checkModel("evalMode.withStateRestored", model);
+  checkFunction("evalMode.withStateRestored", "fn", fn);
   const state = model.stateDict();
   const wasTraining = model.training;
   try {
@@ -31,6 +34,10 @@ export function withStateRestored<T>(model: Module, fn: () => T): T {
 
 /** The first test example (in order) whose eval-mode probability of its true class lies in [low, high]: a digit the model is unsure about. */
 export function findUnsureExample(model: Module, test: Dataset, low = 0.5, high = 0.9): number {
+  checkModel("evalMode.findUnsureExample", model);
+  checkDataset("evalMode.findUnsureExample", test, "test");
+  checkNumber("evalMode.findUnsureExample", "low", low, { min: 0, max: 1 });
+  checkNumber("evalMode.findUnsureExample", "high", high, { min: low, max: 1, hint: "high ≥ low" });
   return withStateRestored(model, () => {
     model.eval();
     const probs = softmax(model.forward(test.x));
@@ -65,6 +72,11 @@ export function batchDependence(
   test: Dataset,
   options: { index: number; trials?: number; batchSize?: number; seed?: number },
 ): BatchDependence {
+  checkModel("evalMode.batchDependence", model);
+  checkDataset("evalMode.batchDependence", test, "test");
+  if (options === null || typeof options !== "object") throw new TypeError(`evalMode.batchDependence: expected options { index, … }, got ${describe(options)}`);
+  checkInteger("evalMode.batchDependence", "index", options.index, { max: test.y.length - 1 });
+  checkCounts("evalMode.batchDependence", options as unknown as Record<string, unknown>, ["trials", "batchSize"]);
   const { index } = options;
   const trials = options.trials ?? 30;
   const batchSize = options.batchSize ?? 16;
@@ -99,6 +111,10 @@ export interface ModeAccuracy {
 
 /** Test accuracy in training mode for several evaluation batch sizes, against eval mode. State restored. */
 export function accuracyByBatchSize(model: Module, test: Dataset, batchSizes: number[] = [2, 4, 8, 16, 64, 256, 1000]): ModeAccuracy {
+  checkModel("evalMode.accuracyByBatchSize", model);
+  checkDataset("evalMode.accuracyByBatchSize", test, "test");
+  checkArrayLike("evalMode.accuracyByBatchSize", "batchSizes", batchSizes);
+  batchSizes.forEach((b, i) => checkInteger("evalMode.accuracyByBatchSize", `batchSizes[${i}]`, b, { min: 2 }));
   const evalMode = evaluate(model, test).accuracy;
   const trainMode = batchSizes.map((b) => withStateRestored(model, () => trainModeAccuracy(model, test, b)));
   return { batchSizes, trainMode, evalMode };
@@ -106,6 +122,9 @@ export function accuracyByBatchSize(model: Module, test: Dataset, batchSizes: nu
 
 /** The bug itself: accuracy measured in training mode, in consecutive batches of `batchSize` (the last one may be smaller, at least 2). */
 export function trainModeAccuracy(model: Module, data: Dataset, batchSize: number): number {
+  checkModel("evalMode.trainModeAccuracy", model);
+  checkDataset("evalMode.trainModeAccuracy", data, "data");
+  checkInteger("evalMode.trainModeAccuracy", "batchSize", batchSize, { min: 2, hint: "batch norm needs at least 2 examples in training mode" });
   model.train();
   const n = data.y.length;
   let correct = 0;

@@ -8,6 +8,7 @@
  *   bnLayers / sigmoidInputs   its BN layers' γ and β, and what reaches each sigmoid
  *   biasBeforeBn       Linear(with bias b) → BatchNorm1d: the output for several b, and ∂L/∂b
  */
+import { checkArrayLike, checkCounts, checkInteger, checkModel, checkNumbers, checkOptions, checkX } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { BatchNorm1d } from "../nn/batchnorm";
@@ -38,6 +39,8 @@ export interface Regions {
 }
 
 export function sigmoidRegions(u: ArrayLike<number>): Regions {
+  checkNumbers("gammaBeta.sigmoidRegions", "u", u);
+  if (u.length === 0) throw new RangeError("gammaBeta.sigmoidRegions: u must hold at least one value (the fractions of nothing are undefined)");
   let linear = 0;
   let saturated = 0;
   for (let i = 0; i < u.length; i++) {
@@ -77,6 +80,9 @@ const fmtPct = (f: number) => `${(100 * f).toFixed(f < 0.01 && f > 0 ? 1 : 0)}%`
  * gives the fractions in each region.
  */
 export function sigmoidFigure(xhat: readonly number[], settings: readonly GammaBetaSetting[] = SIGMOID_SETTINGS): Figure {
+  checkNumbers("gammaBeta.sigmoidFigure", "xhat", xhat);
+  checkArrayLike("gammaBeta.sigmoidFigure", "settings", settings);
+  if (settings.length === 0) throw new RangeError("gammaBeta.sigmoidFigure: settings must list at least one { gamma, beta }");
   const U = 9; //                                          the input axis shows u in [−9, 9]
   const inBins = makeBins([], 72, [-U, U]);
   const outBins = makeBins([], 40, [0, 1]);
@@ -161,6 +167,8 @@ export interface TrainedBnSigmoid {
 
 /** 784-100-100-100-10 sigmoid MLP, BatchNorm1d before every sigmoid, Linear layers without bias; SGD lr 1, batch 60. */
 export function trainBnSigmoid(options: { steps?: number; seed?: number } = {}): TrainedBnSigmoid {
+  options = checkOptions("gammaBeta.trainBnSigmoid", options);
+  checkCounts("gammaBeta.trainBnSigmoid", options as Record<string, unknown>, ["steps"]);
   const seed = options.seed ?? 0;
   const { train, test } = loadMnist({ seed, trainSize: 4000, testSize: 1000 });
   const model = mlp({ sizes: [784, 100, 100, 100, 10], activation: "sigmoid", batchNorm: true, bias: false, seed });
@@ -170,11 +178,15 @@ export function trainBnSigmoid(options: { steps?: number; seed?: number } = {}):
 
 /** The BatchNorm1d layers of a Sequential, in order. */
 export function bnLayers(model: Sequential): BatchNorm1d[] {
+  checkModel("gammaBeta.bnLayers", model, true);
   return model.layers.filter((l): l is BatchNorm1d => l instanceof BatchNorm1d);
 }
 
 /** What reaches the sigmoid after each BN layer, for the first `n` digits of `data` (training mode, as in training). */
 export function sigmoidInputs(model: Sequential, data: Matrix, n = 600): Matrix[] {
+  checkModel("gammaBeta.sigmoidInputs", model, true);
+  checkX("gammaBeta.sigmoidInputs", "data", data);
+  checkInteger("gammaBeta.sigmoidInputs", "n", n, { min: 2, max: data.rows });
   const recorders = bnLayers(model).map((bn) => recordInputs(model.at(model.layers.indexOf(bn) + 1)));
   try {
     const buffers = model.namedBuffers().map(([, b]): [Matrix, Matrix] => [b, b.clone()]);
@@ -203,6 +215,10 @@ export interface BiasBeforeBn {
  * Then one backward of L = Σ y ⊙ R (R random, seeded) gives the gradients of W and b.
  */
 export function biasBeforeBn(x: Matrix, out: number, scales: readonly number[], seed = 0): BiasBeforeBn {
+  checkX("gammaBeta.biasBeforeBn", "x", x);
+  checkInteger("gammaBeta.biasBeforeBn", "out", out, { min: 1 });
+  checkNumbers("gammaBeta.biasBeforeBn", "scales", scales, true);
+  if (x.rows < 2) throw new RangeError(`gammaBeta.biasBeforeBn: x must be a batch of at least 2 rows, got ${x.shapeString()}`);
   const rng = new Rng(`lesson2/bias/${seed}`);
   const linear = new Linear(x.cols, out, { rng });
   const bn = new BatchNorm1d(out);

@@ -12,6 +12,7 @@
  *   stagesFigure          the slider chart: raw → centred → normalized, and the wrong axis
  *   withGammaBeta         turns a normalizeBackward(dx̂, x, ε) into the layer's (dy, x, γ, ε) → {dx, dγ, dβ}
  */
+import { checkArrayLike, checkFunction, checkInteger, checkNumber, checkX } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { loadMnist, MNIST_IMAGE_SIZE } from "../data/mnist";
 import type { Dataset } from "../data/dataset";
@@ -31,6 +32,7 @@ export function mnistTrain(): Dataset {
 
 /** The first `n` digits of the lesson's training split (raw pixels in [0, 1]), N × 784. */
 export function mnistBatch(n: number): Matrix {
+  checkInteger("normalizing.mnistBatch", "n", n, { min: 1, max: 4000, hint: "the lesson's training split holds 4000 digits" });
   return mnistTrain().x.selectRows(Array.from({ length: n }, (_, i) => i));
 }
 
@@ -43,6 +45,8 @@ export const DIGIT_FEATURE_NAMES = ["ink", "width (px)", "centre pixel"] as cons
  *   centre pixel  the brightness of pixel (14, 14), in [0, 1]
  */
 export function digitFeatures(pixels: Matrix): Matrix {
+  checkX("normalizing.digitFeatures", "pixels", pixels);
+  if (pixels.cols !== 784) throw new RangeError(`normalizing.digitFeatures: pixels must have 784 columns (28 × 28 digits), got ${pixels.shapeString()}`);
   const out = new Matrix(pixels.rows, 3);
   for (let i = 0; i < pixels.rows; i++) {
     const row = pixels.rowArray(i);
@@ -75,6 +79,7 @@ export function tinyBatch(): { x: Matrix; labels: number[] } {
  * These are the numbers a BatchNorm1d placed before that sigmoid would normalize.
  */
 export function hiddenPreactivations(n = 1000): { z: Matrix; model: Sequential } {
+  checkInteger("normalizing.hiddenPreactivations", "n", n, { min: 2, max: 4000 });
   const model = mlp({ sizes: [784, 100, 100, 100, 10], activation: "sigmoid", seed: 0 });
   const recorder = recordInputs(model.at(3)); // Linear, Sigmoid, Linear, [Sigmoid] ← its input
   try {
@@ -87,6 +92,8 @@ export function hiddenPreactivations(n = 1000): { z: Matrix; model: Sequential }
 
 /** Per-feature (axis 0) mean and standard deviation (biased, divide by N), as plain arrays. */
 export function columnStats(x: Matrix): { mean: number[]; std: number[] } {
+  checkX("normalizing.columnStats", "x", x);
+  if (x.rows < 1) throw new RangeError(`normalizing.columnStats: x must have at least one row, got ${x.shapeString()}`);
   const mu = x.meanRows();
   const sd = x.sub(mu).map((d) => d * d).meanRows().map(Math.sqrt);
   return { mean: Array.from(mu.data), std: Array.from(sd.data) };
@@ -94,6 +101,9 @@ export function columnStats(x: Matrix): { mean: number[]; std: number[] } {
 
 /** The wrong axis: every ROW (example) normalized with its own mean and variance over the features. */
 export function normalizeRows(x: Matrix, eps: number): Matrix {
+  checkX("normalizing.normalizeRows", "x", x);
+  checkNumber("normalizing.normalizeRows", "eps", eps, { min: 0 });
+  if (x.cols < 1) throw new RangeError(`normalizing.normalizeRows: x must have at least one column, got ${x.shapeString()}`);
   const mu = x.meanCols(); //                                         N×1: one mean per example
   const variance = x.sub(mu).map((d) => d * d).meanCols(); //         N×1
   return x.sub(mu).div(variance.map((v) => Math.sqrt(v + eps)));
@@ -101,6 +111,9 @@ export function normalizeRows(x: Matrix, eps: number): Matrix {
 
 /** `count` units whose batch means are spread from the lowest to the highest (sorted by mean). */
 export function spreadUnits(z: Matrix, count = 5): number[] {
+  checkX("normalizing.spreadUnits", "z", z);
+  checkInteger("normalizing.spreadUnits", "count", count, { min: 2, max: Math.max(2, z.cols), hint: `between 2 and the ${z.cols} units of z` });
+  if (z.rows < 1) throw new RangeError(`normalizing.spreadUnits: z must have at least one row, got ${z.shapeString()}`);
   const { mean } = columnStats(z);
   const order = mean.map((m, j) => [m, j]).sort((a, b) => a[0] - b[0]).map(([, j]) => j);
   return Array.from({ length: count }, (_, k) => order[Math.round((k * (order.length - 1)) / (count - 1))]);
@@ -114,6 +127,11 @@ const UNIT_COLORS = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#1f77b4", "#94
  * Each stage has its own axes (the values shrink to ±0.1 when centred, and grow to ±3 when divided).
  */
 export function stagesFigure(z: Matrix, units: readonly number[], eps = 1e-5): Figure {
+  checkX("normalizing.stagesFigure", "z", z);
+  checkArrayLike("normalizing.stagesFigure", "units", units);
+  units.forEach((u, i) => checkInteger("normalizing.stagesFigure", `units[${i}]`, u, { max: z.cols - 1 }));
+  checkNumber("normalizing.stagesFigure", "eps", eps, { min: 0 });
+  if (z.rows < 2) throw new RangeError(`normalizing.stagesFigure: z must have at least 2 rows (a batch), got ${z.shapeString()}`);
   const mu = z.meanRows();
   const centred = z.sub(mu);
   const variance = centred.map((d) => d * d).meanRows();
@@ -155,6 +173,7 @@ export type NormalizeBackwardFn = (dxhat: Matrix, x: Matrix, eps: number) => Mat
  * the batchNormBackward checker can test it): dx̂ = dy·γ goes in, dγ = Σᵢ dyᵢ·x̂ᵢ and dβ = Σᵢ dyᵢ are added.
  */
 export function withGammaBeta(normalizeBackward: NormalizeBackwardFn) {
+  checkFunction("normalizing.withGammaBeta", "normalizeBackward", normalizeBackward);
   return (dy: Matrix, x: Matrix, gamma: Matrix, eps: number): { dx: Matrix; dgamma: Matrix; dbeta: Matrix } => {
     const dx = normalizeBackward(dy.mul(gamma), x, eps);
     const mu = x.meanRows();

@@ -8,6 +8,7 @@
  *   trainBnMlp         a small BN MLP on MNIST (seeded), with a chosen BN momentum
  *   calibrateBatchNorm recompute the running statistics with a pass over the training set
  */
+import { checkCounts, checkDataset, checkInteger, checkModel, checkMomentum, checkNumber, checkNumbers, checkOptions } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { BatchNorm1d } from "../nn/batchnorm";
@@ -22,6 +23,7 @@ import { fit, History } from "../train/fit";
 
 /** Every BatchNorm1d inside a model (in order). */
 export function batchNormLayers(model: Module): BatchNorm1d[] {
+  checkModel("runningAverages.batchNormLayers", model);
   const out: BatchNorm1d[] = [];
   const visit = (m: Module) => {
     if (m instanceof BatchNorm1d) out.push(m);
@@ -36,11 +38,15 @@ export function batchNormLayers(model: Module): BatchNorm1d[] {
  * In PyTorch this is `bn.momentum = None`; here `bn.momentum = null`.
  */
 export function setMomentum(model: Module, momentum: number | null): void {
+  checkModel("runningAverages.setMomentum", model);
+  if (momentum !== null) checkMomentum("runningAverages.setMomentum", momentum);
   for (const bn of batchNormLayers(model)) bn.momentum = momentum;
 }
 
 /** Steps t until the initial value's weight (1 − m)^t falls below `fraction` (default 1%). */
 export function stepsToForget(momentum: number, fraction = 0.01): number {
+  checkNumber("runningAverages.stepsToForget", "momentum", momentum, { min: 0, max: 1, minInclusive: false, hint: "with momentum 0 nothing is ever forgotten" });
+  checkNumber("runningAverages.stepsToForget", "fraction", fraction, { min: 0, max: 1, minInclusive: false, maxInclusive: false });
   return Math.ceil(Math.log(fraction) / Math.log(1 - momentum));
 }
 
@@ -59,6 +65,8 @@ export interface FeatureSource {
 let featureCache: { key: string; source: FeatureSource } | null = null;
 
 export function mnistFeatures(options: { width?: number; trainSize?: number; seed?: number } = {}): FeatureSource {
+  options = checkOptions("runningAverages.mnistFeatures", options);
+  checkCounts("runningAverages.mnistFeatures", options, ["width", "trainSize"]);
   const width = options.width ?? 32;
   const trainSize = options.trainSize ?? 4000;
   const seed = options.seed ?? 0;
@@ -102,6 +110,10 @@ export interface ConvergenceRun {
  * in units of each feature's standard deviation (so 0.1 means "off by a tenth of a σ").
  */
 export function convergenceRun(options: ConvergenceOptions): ConvergenceRun {
+  checkOptions("runningAverages.convergenceRun", options);
+  if (options === undefined) throw new TypeError("runningAverages.convergenceRun: expected options, e.g. { momentum: 0.1 }");
+  checkCounts("runningAverages.convergenceRun", options as unknown as Record<string, unknown>, ["steps", "batchSize"]);
+  if (options.momentum !== null && options.momentum !== undefined) checkMomentum("runningAverages.convergenceRun", options.momentum);
   const steps = options.steps ?? 600;
   const batchSize = options.batchSize ?? 60;
   const src = options.source ?? mnistFeatures();
@@ -143,6 +155,10 @@ export function convergenceRun(options: ConvergenceOptions): ConvergenceRun {
  * means (each with variance σ²/B). For the cumulative average (momentum null) it is 1/√(t·B).
  */
 export function predictedError(momentum: number | null, t: number, initialError: number, batchSize: number): number {
+  if (momentum !== null) checkMomentum("runningAverages.predictedError", momentum);
+  checkInteger("runningAverages.predictedError", "t", t);
+  checkNumber("runningAverages.predictedError", "initialError", initialError, { min: 0 });
+  checkInteger("runningAverages.predictedError", "batchSize", batchSize, { min: 1 });
   if (momentum === null) return t === 0 ? initialError : 1 / Math.sqrt(t * batchSize);
   const decay = Math.pow(1 - momentum, 2 * t);
   return Math.sqrt(decay * initialError * initialError + ((momentum / (2 - momentum)) * (1 - decay)) / batchSize);
@@ -150,11 +166,16 @@ export function predictedError(momentum: number | null, t: number, initialError:
 
 /** The noise floor that the running mean settles at: √(m/(2 − m)/B) standard deviations. */
 export function noiseFloor(momentum: number, batchSize: number): number {
+  checkMomentum("runningAverages.noiseFloor", momentum);
+  checkInteger("runningAverages.noiseFloor", "batchSize", batchSize, { min: 1 });
   return Math.sqrt(momentum / (2 - momentum) / batchSize);
 }
 
 /** Mean of the values in steps [from, to] (inclusive) of a run, e.g. the plateau at the end. */
 export function meanOver(values: readonly number[], from: number, to: number): number {
+  checkNumbers("runningAverages.meanOver", "values", values);
+  checkInteger("runningAverages.meanOver", "from", from, { max: values.length - 1 });
+  checkInteger("runningAverages.meanOver", "to", to, { min: from, max: values.length - 1, hint: "to is inclusive and at least from" });
   const slice = values.slice(from, to + 1);
   return slice.reduce((a, b) => a + b, 0) / slice.length;
 }
@@ -187,6 +208,9 @@ export interface TrainBnMlpOptions {
 
 /** 784-100-100-10 ReLU MLP with BatchNorm1d, plain SGD, batch 60, on a seeded MNIST split (no test evaluations during fit). */
 export function trainBnMlp(options: TrainBnMlpOptions = {}): TrainedModel {
+  options = checkOptions("trainBnMlp", options);
+  checkCounts("trainBnMlp", options as Record<string, unknown>, ["steps", "trainSize", "testSize", "batchSize"]);
+  if (options.momentum !== undefined && options.momentum !== null) checkMomentum("trainBnMlp", options.momentum);
   const seed = options.seed ?? 0;
   const { train, test } = loadMnist({ trainSize: options.trainSize ?? 4000, testSize: options.testSize ?? 1000, seed });
   const model = mlp({ sizes: [784, 100, 100, 10], activation: "relu", batchNorm: true, seed });
@@ -212,6 +236,10 @@ export interface CalibrateOptions {
  *   model.train(); with torch.no_grad(): for x, _ in loader: model(x)
  */
 export function calibrateBatchNorm(model: Module, data: Dataset, options: CalibrateOptions = {}): void {
+  checkModel("runningAverages.calibrateBatchNorm", model);
+  checkDataset("runningAverages.calibrateBatchNorm", data, "data");
+  options = checkOptions("runningAverages.calibrateBatchNorm", options);
+  checkCounts("runningAverages.calibrateBatchNorm", options as Record<string, unknown>, ["batchSize", "batches"]);
   const bns = batchNormLayers(model);
   const saved = bns.map((bn) => bn.momentum);
   const wasTraining = model.training;

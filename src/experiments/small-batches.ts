@@ -9,6 +9,7 @@
  *   trainModeAccuracy   accuracy when the batch statistics are used (what training saw)
  *   nonIidComparison    shuffled vs one-class-per-batch training, per method
  */
+import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOptions, checkX, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Linear } from "../nn/linear";
@@ -38,6 +39,8 @@ export const SEED = 1;
 
 /** 28×28 digits → 14×14 by averaging each 2×2 block of pixels (784 → 196 features). */
 export function poolDigits(dataset: Dataset): Dataset {
+  checkDataset("smallBatches.poolDigits", dataset);
+  if (dataset.x.cols !== 784) throw new RangeError(`smallBatches.poolDigits: expected MNIST digits (784 columns), got x of shape ${dataset.x.shapeString()}`);
   const n = dataset.x.rows;
   const out = new Matrix(n, 196);
   const src = dataset.x.data;
@@ -70,6 +73,7 @@ export function lessonData(): { train: Dataset; test: Dataset } {
 
 /** The features the first normalization layer sees: the training digits through the first Linear of makeModel, at initialization. */
 export function firstLayerFeatures(seed = SEED): Matrix {
+  checkNumber("smallBatches.firstLayerFeatures", "seed", seed);
   const first = makeModel("none", seed).children()[0] as Linear;
   return first.forward(lessonData().train.x);
 }
@@ -97,6 +101,10 @@ export function batchStatNoise(
   features: Matrix,
   options: { batchSizes?: number[]; batches?: number; seed?: number } = {},
 ): BatchNoise[] {
+  checkX("smallBatches.batchStatNoise", "features", features);
+  options = checkOptions("smallBatches.batchStatNoise", options);
+  checkCounts("smallBatches.batchStatNoise", options as Record<string, unknown>, ["batches"]);
+  (options.batchSizes ?? []).forEach((b, i) => checkInteger("smallBatches.batchStatNoise", `batchSizes[${i}]`, b, { min: 1, max: features.rows }));
   const batchSizes = options.batchSizes ?? BATCH_SIZES;
   const batches = options.batches ?? 2000;
   const rng = new Rng(`lesson5/noise/${options.seed ?? SEED}`);
@@ -147,11 +155,13 @@ export function batchStatNoise(
 
 /** The lesson's network: 196 → 64 → 64 → 10, ReLU, the chosen normalization before each ReLU. */
 export function makeModel(norm: NormKind, seed = SEED): Module {
+  if (!METHODS.includes(norm)) throw new RangeError(`smallBatches.makeModel: norm must be one of ${METHODS.join(", ")}, got ${describe(norm)}`);
   return mlp({ sizes: [196, WIDTH, WIDTH, 10], norm, activation: "relu", seed });
 }
 
 /** √B scaling of the learning rate: BASE_LR at B = 2, 0.4 at B = 128. */
 export function learningRate(batchSize: number): number {
+  checkInteger("smallBatches.learningRate", "batchSize", batchSize, { min: 1 });
   return BASE_LR * Math.sqrt(batchSize / 2);
 }
 
@@ -182,6 +192,9 @@ export interface RunResult {
 
 /** Train the lesson's MLP with plain SGD at one batch size, then measure its test accuracy in eval mode. */
 export function trainRun(options: RunOptions): RunResult {
+  if (options === null || typeof options !== "object") throw new TypeError(`smallBatches.trainRun: expected options { norm, batchSize, … }, got ${describe(options)}`);
+  if (!METHODS.includes(options.norm)) throw new RangeError(`smallBatches.trainRun: norm must be one of ${METHODS.join(", ")}, got ${describe(options.norm)}`);
+  checkInteger("smallBatches.trainRun", "batchSize", options.batchSize, { min: 1 });
   const { norm, batchSize } = options;
   const seed = options.seed ?? SEED;
   const { train, test } = lessonData();
@@ -205,6 +218,9 @@ export interface SweepResult {
 
 /** trainRun for every method and batch size. Each run is independent, so a subset gives the same numbers. */
 export function batchSizeSweep(options: { methods?: NormKind[]; batchSizes?: number[]; seed?: number } = {}): SweepResult {
+  options = checkOptions("smallBatches.batchSizeSweep", options);
+  (options.batchSizes ?? []).forEach((b, i) => checkInteger("smallBatches.batchSizeSweep", `batchSizes[${i}]`, b, { min: 1 }));
+  (options.methods ?? []).forEach((m, i) => { if (!METHODS.includes(m)) throw new RangeError(`smallBatches.batchSizeSweep: methods[${i}] must be one of ${METHODS.join(", ")}, got ${describe(m)}`); });
   const start = Date.now();
   const batchSizes = options.batchSizes ?? BATCH_SIZES;
   const rows = (options.methods ?? METHODS).map((norm) => {
@@ -219,6 +235,9 @@ export function batchSizeSweep(options: { methods?: NormKind[]; batchSizes?: num
  * during training), instead of the running ones. The model's state and mode are restored afterwards.
  */
 export function trainModeAccuracy(model: Module, data: Dataset, batchSize: number, seed = SEED): number {
+  checkModel("smallBatches.trainModeAccuracy", model);
+  checkDataset("smallBatches.trainModeAccuracy", data, "data");
+  checkInteger("smallBatches.trainModeAccuracy", "batchSize", batchSize, { min: 1 });
   const saved = model.stateDict();
   const wasTraining = model.training;
   model.train();
@@ -255,6 +274,9 @@ export interface NonIidRow {
 export function nonIidComparison(
   options: { methods?: NormKind[]; batchSize?: number; lr?: number; evalEvery?: number } = {},
 ): NonIidRow[] {
+  options = checkOptions("smallBatches.nonIidComparison", options);
+  checkCounts("smallBatches.nonIidComparison", options as Record<string, unknown>, ["batchSize", "evalEvery"]);
+  if (options.lr !== undefined) checkNumber("smallBatches.nonIidComparison", "lr", options.lr, { min: 0 });
   const batchSize = options.batchSize ?? 32;
   const lr = options.lr ?? BASE_LR;
   const evalEvery = options.evalEvery ?? 25;

@@ -1,4 +1,5 @@
-import { Matrix } from "../tensor/matrix";
+import { checkMatrix, Matrix } from "../tensor/matrix";
+import { checkArrayLike, describe } from "../validate/checks";
 import { ShapeError } from "../tensor/shape-error";
 import { logSumExp, softmax } from "./softmax";
 
@@ -46,9 +47,16 @@ export class CrossEntropyLoss {
 
 /** Targets must be one class index in [0, C) per row of logits. */
 function checkTargets(logits: Matrix, targets: ArrayLike<number>): number[] {
+  checkMatrix("CrossEntropyLoss.forward", "logits", logits);
+  checkArrayLike("CrossEntropyLoss.forward", "targets (one class index per row of logits)", targets);
   const C = logits.cols;
   if (logits.rows < 1 || C < 1) {
-    throw new ShapeError("CrossEntropyLoss.forward", "logits [batch ≥ 1, classes ≥ 1]", logits.shapeString());
+    throw new ShapeError(
+      "CrossEntropyLoss.forward",
+      "logits [batch ≥ 1, classes ≥ 1]",
+      logits.shapeString(),
+      logits.rows < 1 ? "The batch is empty: the mean loss over zero examples is undefined (PyTorch returns NaN); pass at least one example" : "The logits need one column per class",
+    );
   }
   if (targets.length !== logits.rows) {
     throw new RangeError(
@@ -58,6 +66,12 @@ function checkTargets(logits: Matrix, targets: ArrayLike<number>): number[] {
   }
   const labels = Array.from(targets);
   labels.forEach((y, i) => {
+    if (typeof y !== "number") {
+      throw new TypeError(
+        `CrossEntropyLoss.forward: target ${i} is ${describe(y)}, but a class index must be a number: an integer in [0, ${C}) ` +
+          `for logits with ${C} columns${typeof y === "string" ? ". Convert string labels with labels.map(Number)" : ""}`,
+      );
+    }
     if (!Number.isInteger(y) || y < 0 || y >= C) {
       throw new RangeError(
         `CrossEntropyLoss.forward: target ${i} is ${y}, but a class index must be an integer in [0, ${C}) ` +

@@ -1,4 +1,4 @@
-import { Matrix } from "../tensor/matrix";
+import { checkMatrix, Matrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 
 /** What forward keeps for backward. */
@@ -16,10 +16,14 @@ export class MSELoss {
   private saved: Saved | null = null;
 
   forward(pred: Matrix, target: Matrix): number {
+    checkMatrix("MSELoss.forward", "pred", pred);
+    checkMatrix("MSELoss.forward", "target", target);
     if (target.rows !== pred.rows || target.cols !== pred.cols) {
       throw new ShapeError("MSELoss.forward", `target of the prediction's shape ${pred.shapeString()}`, target.shapeString());
     }
-    if (pred.size === 0) throw new RangeError("MSELoss.forward: the mean of zero elements is undefined");
+    if (pred.size === 0) {
+      throw new RangeError(`MSELoss.forward: the mean of zero elements is undefined; expected at least one element, got pred of shape ${pred.shapeString()}`);
+    }
     const diff = pred.sub(target); //                                 pred − target
     this.saved = { diff };
     return diff.map((d) => d * d).sum() / pred.size; //              mean of the squares

@@ -1,4 +1,4 @@
-import { Matrix } from "../tensor/matrix";
+import { checkMatrix, Matrix } from "../tensor/matrix";
 
 /**
  * Row-wise softmax: pᵢⱼ = e^(zᵢⱼ − mᵢ) / Σₖ e^(zᵢₖ − mᵢ), with mᵢ = maxₖ zᵢₖ.
@@ -6,6 +6,7 @@ import { Matrix } from "../tensor/matrix";
  * overflowing, so logits of 1000 are fine.
  */
 export function softmax(logits: Matrix): Matrix {
+  checkMatrix("softmax", "logits", logits);
   const out = new Matrix(logits.rows, logits.cols);
   const z = logits.data, p = out.data, C = logits.cols;
   for (let i = 0; i < logits.rows; i++) {
@@ -24,6 +25,7 @@ export function softmax(logits: Matrix): Matrix {
 
 /** Row-wise log-softmax: zᵢⱼ − logsumexpₖ(zᵢₖ), computed stably. */
 export function logSoftmax(logits: Matrix): Matrix {
+  checkMatrix("logSoftmax", "logits", logits);
   const out = new Matrix(logits.rows, logits.cols);
   const z = logits.data, C = logits.cols;
   for (let i = 0; i < logits.rows; i++) {

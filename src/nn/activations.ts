@@ -1,4 +1,4 @@
-import { Matrix } from "../tensor/matrix";
+import { checkMatrix, Matrix } from "../tensor/matrix";
 import { kernel } from "../tensor/kernel";
 import { Module } from "./module";
 
@@ -7,6 +7,7 @@ export class ReLU extends Module {
   private x: Matrix | null = null;
 
   forward(x: Matrix): Matrix {
+    checkMatrix(`${this.toString()}.forward`, "x", x);
     this.x = x;
     const y = new Matrix(x.rows, x.cols);
     for (let i = 0; i < x.size; i++) y.data[i] = x.data[i] > 0 ? x.data[i] : 0;
@@ -32,6 +33,7 @@ export class Sigmoid extends Module {
   fastPath = true;
 
   forward(x: Matrix): Matrix {
+    checkMatrix(`${this.toString()}.forward`, "x", x);
     const y = new Matrix(x.rows, x.cols);
     if (this.fastPath) kernel().sigmoid(x.data, y.data, x.size); // fast path: the same σ, vectorized
     else for (let i = 0; i < x.size; i++) y.data[i] = sigmoid(x.data[i]);
@@ -63,6 +65,7 @@ export class Tanh extends Module {
   private y: Matrix | null = null;
 
   forward(x: Matrix): Matrix {
+    checkMatrix(`${this.toString()}.forward`, "x", x);
     const y = new Matrix(x.rows, x.cols);
     for (let i = 0; i < x.size; i++) y.data[i] = Math.tanh(x.data[i]);
     this.y = y;
@@ -86,6 +89,7 @@ export class Tanh extends Module {
 
 /** Numerically stable logistic function. */
 export function sigmoid(v: number): number {
+  if (typeof v !== "number") throw new TypeError(`sigmoid: v must be a number, got ${typeof v === "string" ? JSON.stringify(v) : typeof v === "object" && v !== null ? "an object" : String(v)}; for a Matrix use new Sigmoid().forward(x)`);
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);

@@ -2,6 +2,8 @@ import { Matrix } from "../tensor/matrix";
 import { kernel } from "../tensor/kernel";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
+import { describe } from "../validate/checks";
 
 export interface BatchNormOptions {
   /** Added to the variance under the square root, for stability (default 1e-5). */
@@ -66,21 +68,24 @@ export class BatchNorm1d extends Module {
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new RangeError(`BatchNorm1d: numFeatures must be an integer ≥ 1, got ${numFeatures}`);
-    }
-    const eps = options.eps ?? 1e-5;
-    if (!(eps >= 0)) throw new RangeError(`BatchNorm1d: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
+    checkSize("BatchNorm1d", "numFeatures", numFeatures);
+    checkOptions("BatchNorm1d", options);
+    const eps = checkEps("BatchNorm1d", options.eps === undefined ? 1e-5 : options.eps);
     const momentum = options.momentum === undefined ? 0.1 : options.momentum;
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
-    this.weight = new Parameter("weight", Matrix.ones(1, numFeatures));
-    this.bias = new Parameter("bias", Matrix.zeros(1, numFeatures));
-    this.runningMean = Matrix.zeros(1, numFeatures);
-    this.runningVar = Matrix.ones(1, numFeatures);
+    this.affine = checkBoolean("BatchNorm1d", "affine", options.affine, true);
+    this.trackRunningStats = checkBoolean("BatchNorm1d", "trackRunningStats", options.trackRunningStats, true);
+    const sizes: Array<[string, number, number, boolean]> = [
+      ["weight", 1, numFeatures, true], ["bias", 1, numFeatures, true], ["running_mean", 1, numFeatures, false], ["running_var", 1, numFeatures, false],
+    ];
+    [this.weight, this.bias, this.runningMean, this.runningVar] = allocateLayer(`BatchNorm1d(${numFeatures})`, sizes, () => [
+      new Parameter("weight", Matrix.ones(1, numFeatures)),
+      new Parameter("bias", Matrix.zeros(1, numFeatures)),
+      Matrix.zeros(1, numFeatures),
+      Matrix.ones(1, numFeatures),
+    ] as const);
   }
 
   /**
@@ -92,9 +97,9 @@ export class BatchNorm1d extends Module {
   }
 
   set momentum(momentum: number | null) {
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
+    if (momentum !== null && (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1))) {
       throw new RangeError(
-        `BatchNorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.1) or null, got ${momentum}`,
+        `BatchNorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.1) or null, got ${describe(momentum)}`,
       );
     }
     this.momentumValue = momentum;
@@ -111,6 +116,9 @@ export class BatchNorm1d extends Module {
   }
 
   set numBatchesTracked(n: number) {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+      throw new RangeError(`${this.toString()}: numBatchesTracked must be an integer ≥ 0, got ${describe(n)}`);
+    }
     this.tracked.data[0] = n;
   }
 
@@ -122,7 +130,12 @@ export class BatchNorm1d extends Module {
   forward(x: Matrix): Matrix {
     this.checkInput(x, this.numFeatures);
     const useBatchStats = this.training || !this.trackRunningStats;
-    if (useBatchStats && x.rows < 1) throw new Error(`${this.toString()}: cannot normalize an empty batch`);
+    if (useBatchStats && x.rows < 1) {
+      throw new Error(
+        `${this.toString()}: expected a batch of at least 2 examples (rows), got an empty batch [0, ${x.cols}]: ` +
+          "there are no numbers to take the batch mean and variance of. Check the data or the batch indices.",
+      );
+    }
     if (useBatchStats && x.rows < 2) {
       // PyTorch refuses this too, also in eval mode when there are no running statistics to use.
       const when = this.training ? "when training" : "in eval mode without running statistics (trackRunningStats=false)";
@@ -145,7 +158,7 @@ export class BatchNorm1d extends Module {
       mu = this.runningMean;
       variance = this.runningVar;
     }
-    const invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps)); // 1 / √(σ² + ε)
+    const invStd = variance.map((v) => inverseStd(v, this.eps, useBatchStats)); // 1 / √(σ² + ε)
     const xhat = x.sub(mu).mul(invStd); //                                x̂ = (x − μ) / √(σ² + ε)
     const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat; // y = γ·x̂ + β
 
@@ -196,7 +209,7 @@ export class BatchNorm1d extends Module {
       variance = new Matrix(1, C);
       kernel().batchNormStats(x.data, mu.data, variance.data, N, C); // μ, σ² (biased)
     }
-    const invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps));
+    const invStd = variance.map((v) => inverseStd(v, this.eps, useBatchStats));
     const xhat = new Matrix(N, C);
     const y = this.affine ? new Matrix(N, C) : xhat;
     const [gamma, beta] = this.affine ? [this.gamma.data, this.beta.data] : [null, null];
@@ -262,6 +275,16 @@ export function updateRunningStats(stats: RunningStats, mu: Matrix, biasedVar: M
   const unbiasedVar = biasedVar.scale(N / (N - 1)); // σ²·N/(N−1)
   stats.runningMean.scaleInPlace(1 - m).addInPlace(mu, m);
   stats.runningVar.scaleInPlace(1 - m).addInPlace(unbiasedVar, m);
+}
+
+/**
+ * 1 / √(σ² + ε), with PyTorch's rule for a feature that is constant over the
+ * batch when ε = 0: σ² + ε = 0 gives 0, not ∞, so x̂ = 0 (not 0·∞ = NaN) and no
+ * gradient flows through that feature (torch's batch_norm InvStd does the same).
+ */
+export function inverseStd(variance: number, eps: number, batchStats = true): number {
+  if (batchStats && variance === 0 && eps === 0) return 0;
+  return 1 / Math.sqrt(variance + eps);
 }
 
 /** 1e-5 rather than 0.00001. */

@@ -1,7 +1,10 @@
 import { Matrix } from "../tensor/matrix";
-import { formatNumber, updateRunningStats } from "./batchnorm";
+import { formatNumber, inverseStd, updateRunningStats } from "./batchnorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
+import { checkFunction, checkNumber, checkOptions as checkOptionsBag, describe } from "../validate/checks";
+import { checkMatrix } from "../tensor/matrix";
 
 /** A hyperparameter as a function of the layer's training step (0 for the first batch). */
 export type Schedule = (step: number) => number;
@@ -41,14 +44,11 @@ export interface RenormScheduleOptions {
  *   new BatchRenorm1d(100, { ...renormSchedule({ warmupSteps: 500, rampSteps: 2000 }) })
  */
 export function renormSchedule(options: RenormScheduleOptions = {}): { rmax: Schedule; dmax: Schedule } {
-  const warmupSteps = options.warmupSteps ?? 0;
-  const rampSteps = options.rampSteps ?? 0;
-  const rmaxFinal = options.rmaxFinal ?? 3;
-  const dmaxFinal = options.dmaxFinal ?? 5;
-  if (!(warmupSteps >= 0)) throw new RangeError(`renormSchedule: warmupSteps must be ≥ 0, got ${warmupSteps}`);
-  if (!(rampSteps >= 0)) throw new RangeError(`renormSchedule: rampSteps must be ≥ 0, got ${rampSteps}`);
-  if (!(rmaxFinal >= 1)) throw new RangeError(`renormSchedule: rmaxFinal must be ≥ 1, got ${rmaxFinal}`);
-  if (!(dmaxFinal >= 0)) throw new RangeError(`renormSchedule: dmaxFinal must be ≥ 0, got ${dmaxFinal}`);
+  checkOptionsBag("renormSchedule", options);
+  const warmupSteps = checkNumber("renormSchedule", "warmupSteps", options.warmupSteps ?? 0, { min: 0 });
+  const rampSteps = checkNumber("renormSchedule", "rampSteps", options.rampSteps ?? 0, { min: 0 });
+  const rmaxFinal = checkNumber("renormSchedule", "rmaxFinal", options.rmaxFinal ?? 3, { min: 1 });
+  const dmaxFinal = checkNumber("renormSchedule", "dmaxFinal", options.dmaxFinal ?? 5, { min: 0 });
   /** 0 during warm-up, then rising linearly to 1 over rampSteps. */
   const progress = (step: number): number => {
     if (step < warmupSteps) return 0;
@@ -124,13 +124,11 @@ export class BatchRenorm1d extends Module {
 
   constructor(numFeatures: number, options: BatchRenormOptions = {}) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new RangeError(`BatchRenorm1d: numFeatures must be an integer ≥ 1, got ${numFeatures}`);
-    }
-    const eps = options.eps ?? 1e-5;
-    if (!(eps >= 0)) throw new RangeError(`BatchRenorm1d: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
+    checkSize("BatchRenorm1d", "numFeatures", numFeatures);
+    checkOptions("BatchRenorm1d", options);
+    const eps = checkEps("BatchRenorm1d", options.eps === undefined ? 1e-5 : options.eps);
     const momentum = options.momentum === undefined ? 0.01 : options.momentum;
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
+    if (momentum !== null && (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1))) {
       throw new RangeError(
         `BatchRenorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.01 here) or null, got ${momentum}`,
       );
@@ -138,17 +136,24 @@ export class BatchRenorm1d extends Module {
     const rmax = options.rmax ?? 3;
     const dmax = options.dmax ?? 5;
     if (typeof rmax === "number") checkRmax(rmax, "");
+    else checkFunction("BatchRenorm1d", "rmax (a number ≥ 1 or a schedule step => number)", rmax);
     if (typeof dmax === "number") checkDmax(dmax, "");
+    else checkFunction("BatchRenorm1d", "dmax (a number ≥ 0 or a schedule step => number)", dmax);
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
-    this.affine = options.affine ?? true;
+    this.affine = checkBoolean("BatchRenorm1d", "affine", options.affine, true);
     this.rmax = rmax;
     this.dmax = dmax;
-    this.weight = new Parameter("weight", Matrix.ones(1, numFeatures));
-    this.bias = new Parameter("bias", Matrix.zeros(1, numFeatures));
-    this.runningMean = Matrix.zeros(1, numFeatures);
-    this.runningVar = Matrix.ones(1, numFeatures);
+    const sizes: Array<[string, number, number, boolean]> = [
+      ["weight", 1, numFeatures, true], ["bias", 1, numFeatures, true], ["running_mean", 1, numFeatures, false], ["running_var", 1, numFeatures, false],
+    ];
+    [this.weight, this.bias, this.runningMean, this.runningVar] = allocateLayer(`BatchRenorm1d(${numFeatures})`, sizes, () => [
+      new Parameter("weight", Matrix.ones(1, numFeatures)),
+      new Parameter("bias", Matrix.zeros(1, numFeatures)),
+      Matrix.zeros(1, numFeatures),
+      Matrix.ones(1, numFeatures),
+    ] as const);
   }
 
   /** γ (an alias of weight.value). */
@@ -167,6 +172,9 @@ export class BatchRenorm1d extends Module {
   }
 
   set numBatchesTracked(n: number) {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+      throw new RangeError(`${this.toString()}: numBatchesTracked must be an integer ≥ 0, got ${describe(n)}`);
+    }
     this.tracked.data[0] = n;
   }
 
@@ -199,7 +207,7 @@ export class BatchRenorm1d extends Module {
 
     const mu = x.meanRows(); //                                            μ_B
     const variance = x.sub(mu).map(square).meanRows(); //                  σ²_B (biased)
-    const invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps)); //   1/σ_B = 1/√(σ²_B + ε)
+    const invStd = variance.map((v) => inverseStd(v, this.eps)); //       1/σ_B = 1/√(σ²_B + ε) (0 for a constant feature when ε = 0, as BatchNorm1d)
     const sigmaB = variance.map((v) => Math.sqrt(v + this.eps)); //        σ_B
     const sigma = this.runningVar.map((v) => Math.sqrt(v + this.eps)); //  σ = √(running var + ε)
     const r = this.frozen?.r ?? sigmaB.div(sigma).map((v) => clip(v, 1 / rmax, rmax)); //     r = clip(σ_B/σ, 1/rmax, rmax)
@@ -258,6 +266,8 @@ export class BatchRenorm1d extends Module {
     if (r === null || d === null) {
       throw new Error(`${this.toString()}.freezeCorrection: run a forward in training mode first, or pass r and d`);
     }
+    checkMatrix(`${this.toString()}.freezeCorrection`, "r", r);
+    checkMatrix(`${this.toString()}.freezeCorrection`, "d", d);
     for (const [name, m] of [["r", r], ["d", d]] as const) {
       if (m.rows !== 1 || m.cols !== this.numFeatures) {
         throw new RangeError(
@@ -312,12 +322,12 @@ export class BatchRenorm1d extends Module {
 }
 
 function checkRmax(v: number, where: string): number {
-  if (!(v >= 1)) throw new RangeError(`BatchRenorm1d: rmax${where} must be ≥ 1 (1 = no r correction; the paper relaxes it to 3), got ${v}`);
+  if (typeof v !== "number" || !(v >= 1)) throw new RangeError(`BatchRenorm1d: rmax${where} must be ≥ 1 (1 = no r correction; the paper relaxes it to 3), got ${v}`);
   return v;
 }
 
 function checkDmax(v: number, where: string): number {
-  if (!(v >= 0)) throw new RangeError(`BatchRenorm1d: dmax${where} must be ≥ 0 (0 = no d correction; the paper relaxes it to 5), got ${v}`);
+  if (typeof v !== "number" || !(v >= 0)) throw new RangeError(`BatchRenorm1d: dmax${where} must be ≥ 0 (0 = no d correction; the paper relaxes it to 5), got ${v}`);
   return v;
 }
 

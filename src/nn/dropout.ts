@@ -1,6 +1,8 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Module } from "./module";
+import { checkMatrix } from "../tensor/matrix";
+import { checkOptions, describe } from "../validate/checks";
 
 export interface DropoutOptions {
   /**
@@ -31,14 +33,19 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: DropoutOptions = {}) {
     super();
-    if (!(p >= 0 && p < 1)) {
-      throw new RangeError(`Dropout: p (the probability of zeroing an entry) must be in [0, 1), got ${p}`);
+    if (typeof p !== "number" || !(p >= 0 && p < 1)) {
+      throw new RangeError(`Dropout: p (the probability of zeroing an entry) must be in [0, 1), got ${describe(p)}`);
+    }
+    checkOptions("Dropout", options);
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
+      throw new TypeError(`Dropout: rng must be an Rng (e.g. new Rng(0)), got ${describe(options.rng)}`);
     }
     this.p = p;
     this.rng = options.rng ?? new Rng(0);
   }
 
   forward(x: Matrix): Matrix {
+    checkMatrix(`${this.toString()}.forward`, "x", x);
     this.shape = [x.rows, x.cols];
     if (!this.training) {
       this.mask = null;

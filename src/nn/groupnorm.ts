@@ -3,6 +3,7 @@ import { formatNumber } from "./batchnorm";
 import { normalizeRows, normalizeRowsBackward } from "./layernorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
 
 export interface GroupNormOptions {
   /** Added to the variance under the square root, for stability (default 1e-5). */
@@ -49,26 +50,24 @@ export class GroupNorm extends Module {
 
   constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
     super();
-    if (!Number.isInteger(numGroups) || numGroups < 1) {
-      throw new RangeError(`GroupNorm: numGroups must be an integer ≥ 1, got ${numGroups}`);
-    }
-    if (!Number.isInteger(numChannels) || numChannels < 1) {
-      throw new RangeError(`GroupNorm: numChannels must be an integer ≥ 1, got ${numChannels}`);
-    }
+    checkSize("GroupNorm", "numGroups", numGroups);
+    checkSize("GroupNorm", "numChannels", numChannels);
+    checkOptions("GroupNorm", options);
     if (numChannels % numGroups !== 0) {
       throw new RangeError(
         `GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups}); ` +
-          `choose numGroups among the divisors of ${numChannels}: ${divisors(numChannels).join(", ")}`,
+          `choose numGroups among the divisors of ${numChannels}: ${divisors(numChannels).slice(0, 30).join(", ")}`,
       );
     }
-    const eps = options.eps ?? 1e-5;
-    if (!(eps >= 0)) throw new RangeError(`GroupNorm: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
+    const eps = checkEps("GroupNorm", options.eps === undefined ? 1e-5 : options.eps);
     this.numGroups = numGroups;
     this.numChannels = numChannels;
     this.eps = eps;
-    this.affine = options.affine ?? true;
-    this.weight = new Parameter("weight", Matrix.ones(1, numChannels));
-    this.bias = new Parameter("bias", Matrix.zeros(1, numChannels));
+    this.affine = checkBoolean("GroupNorm", "affine", options.affine, true);
+    [this.weight, this.bias] = allocateLayer(`GroupNorm(${numGroups}, ${numChannels})`, [["weight", 1, numChannels, true], ["bias", 1, numChannels, true]], () => [
+      new Parameter("weight", Matrix.ones(1, numChannels)),
+      new Parameter("bias", Matrix.zeros(1, numChannels)),
+    ] as const);
   }
 
   /** Channels per group, C/G. */
@@ -125,7 +124,12 @@ export class GroupNorm extends Module {
 }
 
 function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    small.push(d);
+    if (d * d !== n) large.unshift(n / d);
+  }
+  return [...small, ...large];
 }

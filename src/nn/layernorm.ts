@@ -2,6 +2,8 @@ import { Matrix } from "../tensor/matrix";
 import { formatNumber } from "./batchnorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { allocateLayer, checkBoolean, checkEps, checkOptions } from "./layer-checks";
+import { checkInteger } from "../validate/checks";
 
 export interface LayerNormOptions {
   /** Added to the variance under the square root, for stability (default 1e-5). */
@@ -44,17 +46,17 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number, options: LayerNormOptions = {}) {
     super();
-    if (!Number.isInteger(normalizedShape) || normalizedShape < 1) {
-      throw new RangeError(`LayerNorm: normalizedShape (the number of features) must be an integer ≥ 1, got ${normalizedShape}`);
-    }
-    const eps = options.eps ?? 1e-5;
-    if (!(eps >= 0)) throw new RangeError(`LayerNorm: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
+    checkInteger("LayerNorm", "normalizedShape (the number of features)", normalizedShape, { min: 1 });
+    checkOptions("LayerNorm", options);
+    const eps = checkEps("LayerNorm", options.eps === undefined ? 1e-5 : options.eps);
     this.normalizedShape = normalizedShape;
     this.eps = eps;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
-    this.hasBias = this.elementwiseAffine && options.bias !== false;
-    this.weight = new Parameter("weight", Matrix.ones(1, normalizedShape));
-    this.bias = new Parameter("bias", Matrix.zeros(1, normalizedShape));
+    this.elementwiseAffine = checkBoolean("LayerNorm", "elementwiseAffine", options.elementwiseAffine, true);
+    this.hasBias = this.elementwiseAffine && checkBoolean("LayerNorm", "bias", options.bias, true);
+    [this.weight, this.bias] = allocateLayer(`LayerNorm(${normalizedShape})`, [["weight", 1, normalizedShape, true], ["bias", 1, normalizedShape, true]], () => [
+      new Parameter("weight", Matrix.ones(1, normalizedShape)),
+      new Parameter("bias", Matrix.zeros(1, normalizedShape)),
+    ] as const);
   }
 
   /** γ (an alias of weight.value). */
@@ -117,7 +119,49 @@ export function normalizeRows(x: Matrix, eps: number): { xhat: Matrix; invStd: M
   const variance = centered.mul(centered).meanCols(); //        σ² = (1/D) Σⱼ (xⱼ − μ)²   (biased)
   const invStd = variance.map((v) => 1 / Math.sqrt(v + eps)); // 1 / √(σ² + ε)
   const xhat = centered.mul(invStd); //                         x̂ = (x − μ) / √(σ² + ε)
+  rescueOverflow(x, eps, xhat, invStd);
   return { xhat, invStd };
+}
+
+/**
+ * Rows of huge finite numbers (|x| near 1e300): the sum or the squares overflow
+ * to ∞ although x̂ itself is an ordinary number. Such rows are computed again on
+ * x/s, with s the row's largest |x| (μ and σ scale with s, so x̂ is the same):
+ *   x̂ = (x/s − μ') / √(σ'² + ε/s²),  1/√(σ² + ε) = (1/s) / √(σ'² + ε/s²).
+ * PyTorch returns NaN for these rows; we return the normalized values. A row
+ * that holds NaN or ±∞ stays NaN, as in PyTorch.
+ */
+function rescueOverflow(x: Matrix, eps: number, xhat: Matrix, invStd: Matrix): void {
+  const D = x.cols;
+  for (let i = 0; i < x.rows; i++) {
+    const row = x.data.subarray(i * D, (i + 1) * D);
+    let finiteRow = true;
+    let needed = false;
+    for (let j = 0; j < D; j++) {
+      if (!Number.isFinite(row[j])) finiteRow = false;
+      if (!Number.isFinite(xhat.data[i * D + j])) needed = true;
+    }
+    if (!needed && Number.isFinite(invStd.data[i]) && invStd.data[i] !== 0) continue;
+    if (!finiteRow) continue;
+    let s = 0;
+    for (let j = 0; j < D; j++) s = Math.max(s, Math.abs(row[j]));
+    if (s === 0) continue;
+    let mean = 0;
+    for (let j = 0; j < D; j++) mean += row[j] / s;
+    mean /= D;
+    let v = 0;
+    for (let j = 0; j < D; j++) v += (row[j] / s - mean) ** 2;
+    v /= D;
+    if (v === 0 && eps > 0) {
+      // a constant row: x − μ = 0 exactly, so x̂ = 0 (ε/s² may underflow to 0, which would give 0/0)
+      for (let j = 0; j < D; j++) xhat.data[i * D + j] = 0;
+      invStd.data[i] = 1 / Math.sqrt(eps);
+      continue;
+    }
+    const root = Math.sqrt(v + eps / s / s);
+    for (let j = 0; j < D; j++) xhat.data[i * D + j] = (row[j] / s - mean) / root;
+    invStd.data[i] = 1 / s / root;
+  }
 }
 
 /** The backward of normalizeRows: dx = (D·dx̂ − Σⱼ dx̂ⱼ − x̂·Σⱼ dx̂ⱼ·x̂ⱼ) / (D·√(σ²+ε)), sums along each row. */

@@ -3,6 +3,9 @@ import { Init, initWeights, pytorchInit } from "../random/init";
 import { Rng } from "../random/rng";
 import { BackwardOptions, Module } from "./module";
 import { Parameter } from "./parameter";
+import { allocateLayer, checkBoolean, checkOptions, checkSize } from "./layer-checks";
+import { checkInit } from "../random/init";
+import { describe } from "../validate/checks";
 
 export interface LinearOptions {
   /** Add a learnable bias b (default true). Before a BatchNorm layer it is redundant: β does its job. */
@@ -26,15 +29,24 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    for (const [name, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`Linear: ${name} must be an integer ≥ 1, got ${v}`);
+    checkSize("Linear", "inFeatures", inFeatures);
+    checkSize("Linear", "outFeatures", outFeatures);
+    checkOptions("Linear", options);
+    const hasBias = checkBoolean("Linear", "bias", options.bias, true);
+    const init = options.init === undefined ? pytorchInit() : checkInit("Linear", options.init);
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
+      throw new TypeError(`Linear: rng must be an Rng (e.g. new Rng(0)), got ${describe(options.rng)}`);
     }
+    const rng = options.rng ?? new Rng(0);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const init = options.init ?? pytorchInit();
-    const rng = options.rng ?? new Rng(0);
-    this.weight = new Parameter("weight", initWeights(inFeatures, outFeatures, init, rng));
-    this.bias = options.bias === false ? null : new Parameter("bias", initBias(inFeatures, outFeatures, init, rng));
+    const name = `Linear(${inFeatures}→${outFeatures})`;
+    const sizes: Array<[string, number, number, boolean]> = [["weight", outFeatures, inFeatures, true]];
+    if (hasBias) sizes.push(["bias", 1, outFeatures, true]);
+    [this.weight, this.bias] = allocateLayer(name, sizes, () => [
+      new Parameter("weight", initWeights(inFeatures, outFeatures, init, rng)),
+      hasBias ? new Parameter("bias", initBias(inFeatures, outFeatures, init, rng)) : null,
+    ]);
   }
 
   forward(x: Matrix): Matrix {

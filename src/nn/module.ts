@@ -1,6 +1,7 @@
-import { Matrix } from "../tensor/matrix";
+import { checkMatrix, Matrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 import { Parameter } from "./parameter";
+import { describe } from "../validate/checks";
 
 /** Options of backward. */
 export interface BackwardOptions {
@@ -73,6 +74,9 @@ export abstract class Module {
 
   /** Training mode (the default); with `false` the same as eval(). Returns this, like PyTorch. */
   train(mode = true): this {
+    if (typeof mode !== "boolean") {
+      throw new TypeError(`${this.toString()}.train: mode must be true (training) or false (evaluation, same as eval()), got ${describe(mode)}`);
+    }
     this.training = mode;
     for (const child of this.children()) child.train(mode);
     return this;
@@ -96,8 +100,19 @@ export abstract class Module {
     return state;
   }
 
-  /** Load what stateDict() saved; every key must be present and every size must match. */
+  /**
+   * Load what stateDict() saved; every key must be present, every size must
+   * match and every entry must be a number. All or nothing: everything is
+   * checked before the first value is written, so a bad state leaves the model
+   * as it was.
+   */
   loadStateDict(state: StateDict): void {
+    const where = `loadStateDict(${this.toString()})`;
+    if (state === null || typeof state !== "object" || Array.isArray(state)) {
+      throw new TypeError(
+        `${where}: expected an object mapping names ("0.weight", "1.running_mean", …) to arrays of numbers, as stateDict() returns, got ${describe(state)}`,
+      );
+    }
     const targets: Array<[string, Matrix]> = [
       ...this.namedParameters().map(([n, p]): [string, Matrix] => [n, p.value]),
       ...this.namedBuffers(),
@@ -105,20 +120,33 @@ export abstract class Module {
     const expected = new Set(targets.map(([n]) => n));
     const unexpected = Object.keys(state).filter((k) => !expected.has(k));
     if (unexpected.length > 0) {
-      throw new Error(`loadStateDict: unexpected keys ${unexpected.join(", ")} for ${this.toString()}`);
+      throw new Error(
+        `loadStateDict: unexpected keys ${unexpected.join(", ")} for ${this.toString()}; expected exactly ${[...expected].join(", ") || "no keys"}`,
+      );
     }
     for (const [name, m] of targets) {
-      const values = state[name];
-      if (values === undefined) throw new Error(`loadStateDict: missing key "${name}"`);
+      const values: unknown = state[name];
+      if (values === undefined) {
+        throw new Error(`loadStateDict: missing key "${name}" for ${this.toString()}; a state of this model has ${[...expected].join(", ")}`);
+      }
+      if (!Array.isArray(values) && !(values instanceof Float64Array)) {
+        throw new TypeError(`loadStateDict("${name}"): expected an array of ${m.size} numbers (${m.shapeString()}), got ${describe(values)}`);
+      }
       if (values.length !== m.size) {
         throw new ShapeError(`loadStateDict("${name}")`, `${m.size} values (${m.shapeString()})`, `${values.length} values`);
       }
-      m.data.set(values);
+      for (let i = 0; i < values.length; i++) {
+        if (typeof values[i] !== "number") {
+          throw new TypeError(`loadStateDict("${name}"): entry ${i} must be a number, got ${describe(values[i])}; nothing was loaded`);
+        }
+      }
     }
+    for (const [name, m] of targets) m.data.set(state[name]); // every check passed: now write
   }
 
   /** Throw an actionable error unless x is a batch with `features` columns. */
   protected checkInput(x: Matrix, features: number): void {
+    checkMatrix(`${this.toString()}.forward`, "x", x);
     if (x.cols !== features) {
       throw new ShapeError(
         `${this.toString()}.forward`,
@@ -131,6 +159,7 @@ export abstract class Module {
 
   /** Throw unless forward ran before backward and dy has the output's shape. */
   protected checkGrad<T>(saved: T | null, dy: Matrix, rows: number, cols: number): T {
+    checkMatrix(`${this.toString()}.backward`, "dy", dy);
     if (saved === null) {
       throw new Error(`${this.toString()}.backward: call forward() before backward() (backward uses what forward saved)`);
     }

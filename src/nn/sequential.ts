@@ -1,5 +1,7 @@
 import { Matrix } from "../tensor/matrix";
 import { BackwardOptions, Module } from "./module";
+import { checkMatrix } from "../tensor/matrix";
+import { describe } from "../validate/checks";
 
 /**
  * Layers applied one after another. `train()` and `eval()` reach every layer;
@@ -10,10 +12,17 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((layer, i) => {
+      if (!(layer instanceof Module)) {
+        const hint = Array.isArray(layer) ? " (spread an array of layers: new Sequential(...layers))" : " such as new Linear(4, 2) or new ReLU()";
+        throw new TypeError(`Sequential: layer ${i} must be a layer (a Module)${hint}, got ${describe(layer)}`);
+      }
+    });
     this.layers = layers;
   }
 
   forward(x: Matrix): Matrix {
+    checkMatrix("Sequential.forward", "x", x);
     let h = x;
     this.layers.forEach((layer, i) => {
       try {
@@ -50,8 +59,10 @@ export class Sequential extends Module {
 
   /** The layer at position i. */
   at(i: number): Module {
-    const layer = this.layers[i];
-    if (!layer) throw new RangeError(`Sequential: no layer ${i} (it has ${this.layers.length})`);
+    const layer = typeof i === "number" && Number.isInteger(i) && i >= 0 ? this.layers[i] : undefined;
+    if (!layer) {
+      throw new RangeError(`Sequential: no layer ${describe(i)} (it has ${this.layers.length}); at(i) takes an index in [0, ${this.layers.length})`);
+    }
     return layer;
   }
 

@@ -1,6 +1,7 @@
 import { Matrix } from "../tensor/matrix";
 import { Parameter } from "../nn/parameter";
 import { checkRange, Optimizer } from "./optimizer";
+import { checkOptions, describe } from "../validate/checks";
 
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
@@ -30,8 +31,12 @@ export class Adam extends Optimizer {
   private readonly v: Matrix[];
 
   constructor(params: readonly Parameter[], options: AdamOptions = {}) {
-    super("Adam", params, options.lr ?? 1e-3);
-    const [beta1, beta2] = options.betas ?? [0.9, 0.999];
+    super("Adam", params, checkOptions("Adam", options).lr ?? 1e-3);
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new TypeError(`Adam: betas must be a pair [β₁, β₂] such as [0.9, 0.999], got ${describe(betas)}`);
+    }
+    const [beta1, beta2] = betas;
     this.betas = [checkRange("Adam", "betas[0]", beta1, 0, 1), checkRange("Adam", "betas[1]", beta2, 0, 1)];
     this.eps = checkRange("Adam", "eps", options.eps ?? 1e-8, 0, Infinity);
     this.weightDecay = checkRange("Adam", "weightDecay", options.weightDecay ?? 0, 0, Infinity);

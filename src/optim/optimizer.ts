@@ -1,4 +1,5 @@
 import { Parameter } from "../nn/parameter";
+import { describe } from "../validate/checks";
 
 /**
  * The base of every optimizer, after torch.optim.Optimizer: it holds the
@@ -15,6 +16,14 @@ export abstract class Optimizer {
   private learningRate: number;
 
   constructor(name: string, params: readonly Parameter[], lr: number) {
+    if (!Array.isArray(params)) {
+      throw new TypeError(`${name}: params must be an array of parameters, e.g. model.parameters(), got ${describe(params)}`);
+    }
+    params.forEach((p, i) => {
+      if (!(p instanceof Parameter)) {
+        throw new TypeError(`${name}: params[${i}] must be a Parameter (pass model.parameters()), got ${describe(p)}`);
+      }
+    });
     if (params.length === 0) {
       throw new Error(`${name}: got an empty parameter list; pass model.parameters() of a model that has parameters`);
     }
@@ -44,7 +53,7 @@ export abstract class Optimizer {
 
 function checkLr(name: string, lr: number): number {
   if (typeof lr !== "number" || !(lr >= 0) || !Number.isFinite(lr)) {
-    throw new RangeError(`${name}: learning rate lr must be a finite number ≥ 0, got ${lr}`);
+    throw new RangeError(`${name}: learning rate lr must be a finite number ≥ 0, got ${describe(lr)}`);
   }
   return lr;
 }
@@ -54,7 +63,7 @@ export function checkRange(where: string, what: string, value: number, low: numb
   const ok = typeof value === "number" && value >= low && (inclusive ? value <= high : value < high);
   if (!ok) {
     const range = `[${low}, ${high === Infinity ? "∞" : high}${inclusive ? "]" : ")"}`;
-    throw new RangeError(`${where}: ${what} must be in ${range}, got ${value}`);
+    throw new RangeError(`${where}: ${what} must be in ${range}, got ${describe(value)}`);
   }
   return value;
 }

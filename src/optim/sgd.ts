@@ -1,6 +1,16 @@
 import { Matrix } from "../tensor/matrix";
 import { Parameter } from "../nn/parameter";
 import { checkRange, Optimizer } from "./optimizer";
+import { checkBoolean, describe } from "../validate/checks";
+
+/** options.lr, after checking that options is there (SGD has no default learning rate, as in PyTorch). */
+function sgdLr(options: SGDOptions): number {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`SGD: expected options with a learning rate, e.g. new SGD(model.parameters(), { lr: 0.1 }), got ${describe(options)}`);
+  }
+  if (options.lr === undefined) throw new TypeError("SGD: options.lr (the learning rate) is required, e.g. new SGD(model.parameters(), { lr: 0.1 })");
+  return options.lr;
+}
 
 export interface SGDOptions {
   /** Learning rate (required). */
@@ -32,11 +42,11 @@ export class SGD extends Optimizer {
   private readonly buffers: Array<Matrix | null>;
 
   constructor(params: readonly Parameter[], options: SGDOptions) {
-    super("SGD", params, options.lr);
+    super("SGD", params, sgdLr(options));
     this.momentum = checkRange("SGD", "momentum", options.momentum ?? 0, 0, Infinity);
     this.dampening = checkRange("SGD", "dampening", options.dampening ?? 0, 0, 1, true);
     this.weightDecay = checkRange("SGD", "weightDecay", options.weightDecay ?? 0, 0, Infinity);
-    this.nesterov = options.nesterov ?? false;
+    this.nesterov = checkBoolean("SGD", "nesterov", options.nesterov, false);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new RangeError(
         `SGD: nesterov momentum needs momentum > 0 and dampening = 0, got momentum ${this.momentum} ` +

@@ -1,5 +1,6 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "./rng";
+import { checkAllocation, checkInteger, checkNumber, describe } from "../validate/checks";
 
 /**
  * Weight initializers. Each fills a (fanOut × fanIn) weight matrix, PyTorch's
@@ -14,8 +15,22 @@ export type Init =
 
 /** Normal(0, std²): Ioffe & Szegedy's "small Gaussian" initialization, or a weight-scale sweep. */
 export function normalInit(std: number): Init {
-  if (!(std >= 0)) throw new RangeError(`normalInit: std must be ≥ 0, got ${std}`);
+  checkNumber("normalInit", "std", std, { min: 0 });
   return { kind: "normal", std };
+}
+
+/** init, if it is one of the Init values normalInit(), xavierInit(), kaimingInit(), pytorchInit() (or { kind: "uniform", bound }) make. */
+export function checkInit(where: string, init: Init): Init {
+  const kinds = ["normal", "uniform", "xavier", "kaiming", "pytorch"];
+  const kind = init !== null && typeof init === "object" ? (init as { kind?: unknown }).kind : undefined;
+  if (typeof kind !== "string" || !kinds.includes(kind)) {
+    throw new TypeError(
+      `${where}: init must be one of normalInit(std), xavierInit(), kaimingInit(), pytorchInit() or { kind: "uniform", bound }, got ${describe(init)}`,
+    );
+  }
+  if (init.kind === "normal") checkNumber(where, "init.std", init.std, { min: 0 });
+  if (init.kind === "uniform") checkNumber(where, "init.bound", init.bound, { min: 0 });
+  return init;
 }
 
 /** Xavier/Glorot uniform: U(−a, a) with a = √(6 / (fanIn + fanOut)). Suits tanh and sigmoid. */
@@ -34,6 +49,11 @@ export function pytorchInit(): Init {
 }
 
 export function initWeights(fanIn: number, fanOut: number, init: Init, rng: Rng): Matrix {
+  checkInteger("initWeights", "fanIn", fanIn, { min: 1 });
+  checkInteger("initWeights", "fanOut", fanOut, { min: 1 });
+  checkInit("initWeights", init);
+  if (!(rng instanceof Rng)) throw new TypeError(`initWeights: rng must be an Rng (e.g. new Rng(0)), got ${describe(rng)}`);
+  checkAllocation("initWeights", "the weight matrix (fanOut × fanIn)", fanOut, fanIn);
   const w = new Matrix(fanOut, fanIn);
   const d = w.data;
   switch (init.kind) {

@@ -15,6 +15,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Kernel } from "./kernel";
+import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid, checkSizes } from "./kernel-args";
+import { describe } from "../validate/checks";
 
 /** Where the compiled kernel lives (next to this file, in src/ or dist/). */
 export const NATIVE_KERNEL_FILE = path.join(__dirname, "native", "kernel.node");
@@ -65,19 +67,67 @@ export function loadNativeKernel(options: LoadNativeOptions = {}): Kernel | null
   }
 }
 
+/**
+ * The native functions behind the same argument checks as the other kernels
+ * (kernel-args.ts): kernel.c refuses short arrays itself, but reads a NaN or
+ * fractional size as an integer; here every kernel refuses them alike.
+ */
 function nativeKernel(native: NativeExports): Kernel {
   return {
     name: "native-avx2",
-    matmul: native.matmul,
-    matmulTransA: native.matmulTransA,
-    matmulTransB: native.matmulTransB,
-    batchNormStats: native.batchNormStats,
-    batchNormNormalize: native.batchNormNormalize,
-    batchNormBackward: native.batchNormBackward,
-    sigmoid: native.sigmoid,
-    axpy: native.axpy,
-    sumRows: native.sumRows,
-    addRow: native.addRow,
-    sigmoidBackward: native.sigmoidBackward,
+    matmul(a, b, out, m, k, n) {
+      checkProduct("matmul", a, b, out, m, k, n);
+      native.matmul(a, b, out, m, k, n);
+    },
+    matmulTransA(a, b, out, m, k, n, accumulate) {
+      checkProduct("matmulTransA", a, b, out, m, k, n);
+      native.matmulTransA(a, b, out, m, k, n, accumulate);
+    },
+    matmulTransB(a, b, out, m, k, n) {
+      checkProduct("matmulTransB", a, b, out, m, k, n);
+      native.matmulTransB(a, b, out, m, k, n);
+    },
+    batchNormStats(x, mean, variance, n, c) {
+      checkBatchNormStats(x, mean, variance, n, c);
+      native.batchNormStats(x, mean, variance, n, c);
+    },
+    batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
+      checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
+      native.batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
+    },
+    batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
+      checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
+      native.batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats);
+    },
+    sigmoid(x, y, len) {
+      checkSigmoid(x, y, len);
+      native.sigmoid(x, y, len);
+    },
+    axpy(alpha, x, y, len) {
+      if (typeof alpha !== "number") throw new TypeError(`bnlab kernel: axpy: alpha must be a number, got ${describe(alpha)}`);
+      checkSizes("axpy", { len });
+      checkArray("axpy", "x", x, len);
+      checkArray("axpy", "y", y, len);
+      native.axpy(alpha, x, y, len);
+    },
+    sumRows(x, out, rows, cols) {
+      checkSizes("sumRows", { rows, cols });
+      checkArray("sumRows", "x", x, rows * cols);
+      checkArray("sumRows", "out", out, cols);
+      native.sumRows(x, out, rows, cols);
+    },
+    addRow(x, row, rows, cols) {
+      checkSizes("addRow", { rows, cols });
+      checkArray("addRow", "x", x, rows * cols);
+      checkArray("addRow", "row", row, cols);
+      native.addRow(x, row, rows, cols);
+    },
+    sigmoidBackward(y, dy, dx, len) {
+      checkSizes("sigmoidBackward", { len });
+      checkArray("sigmoidBackward", "y", y, len);
+      checkArray("sigmoidBackward", "dy", dy, len);
+      checkArray("sigmoidBackward", "dx", dx, len);
+      native.sigmoidBackward(y, dy, dx, len);
+    },
   };
 }

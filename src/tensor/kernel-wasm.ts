@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Kernel } from "./kernel";
 import * as elementwise from "./elementwise";
+import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./kernel-args";
 
 /** Where the compiled kernel lives. */
 export const WASM_KERNEL_FILE = path.join(__dirname, "wasm", "kernel.wasm");
@@ -95,9 +96,10 @@ function wasmKernel(wasm: KernelExports): Kernel {
 
   /** Copy a (aLen) and b (bLen) in (and out, to accumulate), run the product, copy out (outLen) back. */
   function run(
-    product: Product, a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number,
+    name: string, product: Product, a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number,
     aLen: number, bLen: number, accumulate: boolean,
   ): void {
+    checkProduct(name, a, b, out, m, k, n); // a short array would make the kernel read stale memory
     const outLen = m * n;
     if (outLen === 0) return;
     const aAt = base;
@@ -128,11 +130,12 @@ function wasmKernel(wasm: KernelExports): Kernel {
 
   return {
     name: "wasm-simd",
-    matmul: (a, b, out, m, k, n) => run(wasm.matmul, a, b, out, m, k, n, m * k, k * n, false),
-    matmulTransA: (a, b, out, m, k, n, accumulate = false) => run(wasm.matmulTransA, a, b, out, m, k, n, k * m, k * n, accumulate),
-    matmulTransB: (a, b, out, m, k, n) => run(wasm.matmulTransB, a, b, out, m, k, n, m * k, n * k, false),
+    matmul: (a, b, out, m, k, n) => run("matmul", wasm.matmul, a, b, out, m, k, n, m * k, k * n, false),
+    matmulTransA: (a, b, out, m, k, n, accumulate = false) => run("matmulTransA", wasm.matmulTransA, a, b, out, m, k, n, k * m, k * n, accumulate),
+    matmulTransB: (a, b, out, m, k, n) => run("matmulTransB", wasm.matmulTransB, a, b, out, m, k, n, m * k, n * k, false),
 
     batchNormStats(x, mean, variance, n, c) {
+      checkBatchNormStats(x, mean, variance, n, c);
       if (c === 0) return;
       const h = place(n * c, c, c);
       const [xAt, meanAt, varAt] = offsets;
@@ -143,6 +146,7 @@ function wasmKernel(wasm: KernelExports): Kernel {
     },
 
     batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
+      checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
       if (n * c === 0) return;
       const affine = gamma !== null;
       const h = place(n * c, c, c, c, c, n * c, affine ? n * c : 0);
@@ -161,6 +165,7 @@ function wasmKernel(wasm: KernelExports): Kernel {
     },
 
     batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
+      checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
       if (n * c === 0) return;
       const affine = gamma !== null;
       const h = place(n * c, n * c, c, c, c, c, n * c, 4 * c);
@@ -180,6 +185,7 @@ function wasmKernel(wasm: KernelExports): Kernel {
     },
 
     sigmoid(x, y, len) {
+      checkSigmoid(x, y, len);
       if (len === 0) return;
       const h = place(len, len);
       const [xAt, yAt] = offsets;

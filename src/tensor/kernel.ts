@@ -14,6 +14,9 @@
 import { loadWasmKernel } from "./kernel-wasm";
 import { loadNativeKernel } from "./kernel-native";
 import * as elementwise from "./elementwise";
+import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./kernel-args";
+import { nativeKernelError } from "./kernel-native";
+import { wasmKernelError } from "./kernel-wasm";
 
 export interface Kernel {
   readonly name: string;
@@ -71,6 +74,12 @@ export interface Kernel {
   sigmoidBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void;
 }
 
+/** The functions every Kernel has. */
+const KERNEL_FUNCTIONS = [
+  "matmul", "matmulTransA", "matmulTransB", "batchNormStats", "batchNormNormalize", "batchNormBackward",
+  "sigmoid", "axpy", "sumRows", "addRow", "sigmoidBackward",
+] as const;
+
 /** Per-column scratch sums for the batch-norm passes, grown on demand (the kernels allocate nothing per call). */
 let scratch = new Float64Array(0);
 function columnScratch(length: number): Float64Array {
@@ -82,14 +91,15 @@ function columnScratch(length: number): Float64Array {
 export const jsKernel: Kernel = {
   name: "js",
 
+  // No product skips a zero multiplier: 0·∞ and 0·NaN are NaN, as in the other kernels and PyTorch.
   matmul(a, b, out, m, k, n) {
+    checkProduct("matmul", a, b, out, m, k, n);
     out.fill(0, 0, m * n);
     for (let i = 0; i < m; i++) {
       const ai = i * k;
       const oi = i * n;
       for (let p = 0; p < k; p++) {
         const aip = a[ai + p];
-        if (aip === 0) continue;
         const bp = p * n;
         for (let j = 0; j < n; j++) out[oi + j] += aip * b[bp + j];
       }
@@ -97,13 +107,13 @@ export const jsKernel: Kernel = {
   },
 
   matmulTransA(a, b, out, m, k, n, accumulate = false) {
+    checkProduct("matmulTransA", a, b, out, m, k, n);
     if (!accumulate) out.fill(0, 0, m * n);
     for (let p = 0; p < k; p++) {
       const ap = p * m;
       const bp = p * n;
       for (let i = 0; i < m; i++) {
         const api = a[ap + i];
-        if (api === 0) continue;
         const oi = i * n;
         for (let j = 0; j < n; j++) out[oi + j] += api * b[bp + j];
       }
@@ -111,6 +121,7 @@ export const jsKernel: Kernel = {
   },
 
   matmulTransB(a, b, out, m, k, n) {
+    checkProduct("matmulTransB", a, b, out, m, k, n);
     for (let i = 0; i < m; i++) {
       const ai = i * k;
       for (let j = 0; j < n; j++) {
@@ -130,6 +141,7 @@ export const jsKernel: Kernel = {
   },
 
   batchNormStats(x, mean, variance, n, c) {
+    checkBatchNormStats(x, mean, variance, n, c);
     mean.fill(0, 0, c);
     variance.fill(0, 0, c);
     for (let i = 0; i < n; i++) {
@@ -149,6 +161,7 @@ export const jsKernel: Kernel = {
   },
 
   batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
+    checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
     for (let i = 0; i < n; i++) {
       const xi = i * c;
       for (let j = 0; j < c; j++) xhat[xi + j] = (x[xi + j] - mean[j]) * invStd[j];
@@ -158,6 +171,7 @@ export const jsKernel: Kernel = {
   },
 
   batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
+    checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
     const sums = columnScratch(4 * c);
     const sumDyXhat = sums.subarray(0, c), sumDy = sums.subarray(c, 2 * c);
     const sumDxhat = sums.subarray(2 * c, 3 * c), sumDxhatXhat = sums.subarray(3 * c, 4 * c);
@@ -198,6 +212,7 @@ export const jsKernel: Kernel = {
   },
 
   sigmoid(x, y, len) {
+    checkSigmoid(x, y, len);
     for (let i = 0; i < len; i++) {
       const v = x[i];
       if (v >= 0) {
@@ -215,19 +230,69 @@ export const jsKernel: Kernel = {
   sigmoidBackward: elementwise.sigmoidBackward,
 };
 
-let active: Kernel = defaultKernel();
+/** The values BNLAB_KERNEL may take. */
+export const KERNEL_CHOICES = ["native", "wasm", "js"] as const;
+
+/** The kernel a BNLAB_KERNEL value selects, and a warning when that is not what it says. */
+export interface KernelChoice {
+  kernel: Kernel;
+  /** Why the kernel is not the one asked for (a typo, a kernel that does not load here), or null. */
+  warning: string | null;
+}
 
 /**
- * The fastest kernel that loads here: the native AVX2 kernel, else the
- * WebAssembly one, else the TypeScript one. BNLAB_KERNEL=js, =wasm or =native
- * in the environment asks for one (falling back in the same order).
+ * What BNLAB_KERNEL = `wanted` selects. Unset or empty: the fastest kernel that
+ * loads (native, else wasm, else js). "native", "wasm" or "js" (any case, spaces
+ * trimmed) asks for one; when it cannot load here the next one in that order is
+ * used, and the warning says why. Any other value is a mistake: the default is
+ * used and the warning names the valid values.
+ */
+export function chooseKernel(wanted: string | undefined): KernelChoice {
+  const fastest = (): Kernel => loadNativeKernel() ?? loadWasmKernel() ?? jsKernel;
+  if (wanted === undefined || wanted.trim() === "") return { kernel: fastest(), warning: null };
+  const name = wanted.trim().toLowerCase();
+  const spelling =
+    name !== wanted && (KERNEL_CHOICES as readonly string[]).includes(name)
+      ? `BNLAB_KERNEL=${JSON.stringify(wanted)} is read as "${name}" (the values are ${KERNEL_CHOICES.join(", ")}, in lower case)`
+      : null;
+  if (name === "js") return { kernel: jsKernel, warning: spelling };
+  if (name === "wasm") {
+    const wasm = loadWasmKernel();
+    if (wasm) return { kernel: wasm, warning: spelling };
+    return { kernel: jsKernel, warning: `BNLAB_KERNEL=${wanted}: the WebAssembly kernel does not load here (${wasmKernelError}); using the TypeScript kernel (js)` };
+  }
+  if (name === "native") {
+    const native = loadNativeKernel();
+    if (native) return { kernel: native, warning: spelling };
+    const why = nativeKernelError;
+    const wasm = loadWasmKernel();
+    const chosen = wasm ? "the WebAssembly kernel (wasm)" : "the TypeScript kernel (js)";
+    return { kernel: wasm ?? jsKernel, warning: `BNLAB_KERNEL=${wanted}: the native kernel is not available (${why}); using ${chosen}` };
+  }
+  const kernel = fastest();
+  return {
+    kernel,
+    warning: `BNLAB_KERNEL=${JSON.stringify(wanted)} is not a kernel: expected one of ${KERNEL_CHOICES.join(", ")} (or unset for the fastest); using ${kernel.name}`,
+  };
+}
+
+let warned = false;
+
+/**
+ * The kernel BNLAB_KERNEL selects (see chooseKernel); when it is not the one
+ * asked for, says so on stderr, once per process.
  */
 export function defaultKernel(): Kernel {
   const wanted = typeof process !== "undefined" ? process.env.BNLAB_KERNEL : undefined;
-  if (wanted === "js") return jsKernel;
-  if (wanted === "wasm") return loadWasmKernel() ?? jsKernel;
-  return loadNativeKernel() ?? loadWasmKernel() ?? jsKernel;
+  const { kernel, warning } = chooseKernel(wanted);
+  if (warning !== null && !warned) {
+    warned = true;
+    if (typeof process !== "undefined" && process.stderr) process.stderr.write(`bnlab: ${warning}\n`);
+  }
+  return kernel;
 }
+
+let active: Kernel = defaultKernel();
 
 /** The kernel `Matrix` uses now. */
 export function kernel(): Kernel {
@@ -236,5 +301,12 @@ export function kernel(): Kernel {
 
 /** Swap the kernel (for benchmarks and tests that compare implementations). */
 export function useKernel(k: Kernel): void {
+  const missing = KERNEL_FUNCTIONS.filter((f) => typeof (k as unknown as Record<string, unknown>)?.[f] !== "function");
+  if (missing.length > 0) {
+    throw new TypeError(
+      `useKernel: expected a Kernel (jsKernel, or what defaultKernel() returns), got ${k === null || typeof k !== "object" ? String(k) : "an object"} ` +
+        `without ${missing.join(", ")}`,
+    );
+  }
   active = k;
 }

@@ -1,5 +1,6 @@
 import { kernel } from "./kernel";
 import { ShapeError, shapeOf } from "./shape-error";
+import { allocateFloat64, checkAllocation, checkArrayLike, checkFunction, checkInteger, checkNumber, checkNumbers, describe } from "../validate/checks";
 
 /**
  * A 2-D matrix of float64 numbers, stored row-major.
@@ -15,15 +16,20 @@ export class Matrix {
   readonly data: Float64Array;
 
   constructor(rows: number, cols: number, data?: Float64Array) {
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-      throw new RangeError(`Matrix: rows and cols must be non-negative integers, got ${rows}×${cols}`);
+    if (typeof rows !== "number" || typeof cols !== "number" || !Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new RangeError(`Matrix: rows and cols must be non-negative integers, got ${describe(rows)}×${describe(cols)}`);
     }
     this.rows = rows;
     this.cols = cols;
-    if (data !== undefined && data.length !== rows * cols) {
-      throw new ShapeError("Matrix", `data of length ${rows * cols}`, `length ${data.length}`);
+    if (data !== undefined) {
+      if (!(data instanceof Float64Array)) {
+        throw new TypeError(`Matrix: data must be a Float64Array, got ${describe(data)}. Use Matrix.fromArray([[…], …]) for nested arrays`);
+      }
+      if (data.length !== rows * cols) throw new ShapeError("Matrix", `data of length ${rows * cols}`, `length ${data.length}`);
+    } else {
+      checkAllocation("Matrix", "it", rows, cols);
     }
-    this.data = data ?? new Float64Array(rows * cols);
+    this.data = data ?? allocateFloat64("Matrix", `a ${rows} × ${cols} matrix`, rows * cols);
   }
 
   // ---- construction -------------------------------------------------------
@@ -37,6 +43,7 @@ export class Matrix {
   }
 
   static full(rows: number, cols: number, value: number): Matrix {
+    checkNumber("Matrix.full", "value", value, { infinite: true });
     const m = new Matrix(rows, cols);
     m.data.fill(value);
     return m;
@@ -44,7 +51,9 @@ export class Matrix {
 
   /** From nested arrays: `Matrix.fromArray([[1, 2], [3, 4]])` is 2×2. */
   static fromArray(values: readonly (readonly number[])[]): Matrix {
+    checkArrayLike("Matrix.fromArray", "values (an array of rows, e.g. [[1, 2], [3, 4]])", values);
     const rows = values.length;
+    values.forEach((row, i) => checkNumbers("Matrix.fromArray", `row ${i}`, row));
     const cols = rows === 0 ? 0 : values[0].length;
     const m = new Matrix(rows, cols);
     for (let i = 0; i < rows; i++) {
@@ -58,15 +67,18 @@ export class Matrix {
 
   /** A 1×n row vector. */
   static row(values: readonly number[] | Float64Array): Matrix {
+    checkNumbers("Matrix.row", "values", values);
     return new Matrix(1, values.length, Float64Array.from(values));
   }
 
   /** An n×1 column vector. */
   static column(values: readonly number[] | Float64Array): Matrix {
+    checkNumbers("Matrix.column", "values", values);
     return new Matrix(values.length, 1, Float64Array.from(values));
   }
 
   static identity(n: number): Matrix {
+    checkInteger("Matrix.identity", "n", n);
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
     return m;
@@ -74,6 +86,8 @@ export class Matrix {
 
   /** Stack row vectors / matrices on top of each other (same number of columns). */
   static vstack(parts: readonly Matrix[]): Matrix {
+    checkArrayLike("Matrix.vstack", "parts", parts);
+    parts.forEach((p, i) => checkMatrix("Matrix.vstack", `parts[${i}]`, p));
     if (parts.length === 0) return new Matrix(0, 0);
     const cols = parts[0].cols;
     let rows = 0;
@@ -111,6 +125,7 @@ export class Matrix {
 
   set(i: number, j: number, value: number): void {
     this.checkIndex(i, j);
+    checkNumber("Matrix.set", "value", value, { infinite: true });
     this.data[i * this.cols + j] = value;
   }
 
@@ -140,6 +155,7 @@ export class Matrix {
 
   /** Copy another matrix of the same shape into this one. */
   copyFrom(other: Matrix): this {
+    checkMatrix("Matrix.copyFrom", "other", other);
     this.assertSameShape(other, "Matrix.copyFrom");
     this.data.set(other.data);
     return this;
@@ -147,12 +163,19 @@ export class Matrix {
 
   /** A new matrix made of the given rows, in order (a minibatch). */
   selectRows(indices: ArrayLike<number>): Matrix {
+    checkArrayLike("Matrix.selectRows", "indices", indices);
+    for (let r = 0; r < indices.length; r++) {
+      const i = indices[r];
+      if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= this.rows) {
+        throw new RangeError(
+          `Matrix.selectRows: row ${describe(i)} is out of range for ${this.shapeString()}: ` +
+            `indices[${r}] must be an integer in [0, ${this.rows})`,
+        );
+      }
+    }
     const out = new Matrix(indices.length, this.cols);
     for (let r = 0; r < indices.length; r++) {
       const i = indices[r];
-      if (!Number.isInteger(i) || i < 0 || i >= this.rows) {
-        throw new RangeError(`Matrix.selectRows: row ${i} is out of range for ${this.shapeString()}`);
-      }
       out.data.set(this.data.subarray(i * this.cols, (i + 1) * this.cols), r * this.cols);
     }
     return out;
@@ -160,8 +183,12 @@ export class Matrix {
 
   /** Columns [start, end) as a new matrix. */
   sliceCols(start: number, end: number): Matrix {
-    if (start < 0 || end > this.cols || start > end) {
-      throw new RangeError(`Matrix.sliceCols: [${start}, ${end}) is out of range for ${this.shapeString()}`);
+    const ok = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= this.cols;
+    if (!ok(start) || !ok(end) || start > end) {
+      throw new RangeError(
+        `Matrix.sliceCols: [${describe(start)}, ${describe(end)}) is out of range for ${this.shapeString()}: ` +
+          `expected integers 0 ≤ start ≤ end ≤ ${this.cols}`,
+      );
     }
     const w = end - start;
     const out = new Matrix(this.rows, w);
@@ -175,6 +202,7 @@ export class Matrix {
 
   /** this · other */
   matmul(other: Matrix): Matrix {
+    checkMatrix("Matrix.matmul", "other", other);
     if (this.cols !== other.rows) {
       throw new ShapeError("Matrix.matmul", `other with ${this.cols} rows to multiply ${this.shapeString()}`, other.shapeString());
     }
@@ -185,6 +213,7 @@ export class Matrix {
 
   /** thisᵀ · other, without forming the transpose. */
   matmulTransA(other: Matrix): Matrix {
+    checkMatrix("Matrix.matmulTransA", "other", other);
     if (this.rows !== other.rows) {
       throw new ShapeError("Matrix.matmulTransA", `other with ${this.rows} rows`, other.shapeString());
     }
@@ -195,6 +224,8 @@ export class Matrix {
 
   /** this += aᵀ · b, without forming the transpose or a temporary (a gradient summed into its buffer). */
   addMatmulTransA(a: Matrix, b: Matrix): this {
+    checkMatrix("Matrix.addMatmulTransA", "a", a);
+    checkMatrix("Matrix.addMatmulTransA", "b", b);
     if (a.rows !== b.rows || this.rows !== a.cols || this.cols !== b.cols) {
       throw new ShapeError("Matrix.addMatmulTransA", `aᵀ·b of shape ${this.shapeString()} (a and b with the same rows)`, `a ${a.shapeString()}, b ${b.shapeString()}`);
     }
@@ -204,6 +235,7 @@ export class Matrix {
 
   /** this · otherᵀ, without forming the transpose. */
   matmulTransB(other: Matrix): Matrix {
+    checkMatrix("Matrix.matmulTransB", "other", other);
     if (this.cols !== other.cols) {
       throw new ShapeError("Matrix.matmulTransB", `other with ${this.cols} columns`, other.shapeString());
     }
@@ -240,6 +272,7 @@ export class Matrix {
   }
 
   scale(s: number): Matrix {
+    checkNumber("Matrix.scale", "s", s, { infinite: true });
     const out = new Matrix(this.rows, this.cols);
     const a = this.data, o = out.data;
     for (let i = 0; i < a.length; i++) o[i] = a[i] * s;
@@ -247,6 +280,7 @@ export class Matrix {
   }
 
   map(f: (v: number, i: number, j: number) => number): Matrix {
+    checkFunction("Matrix.map", "f", f);
     const out = new Matrix(this.rows, this.cols);
     const a = this.data, o = out.data, c = this.cols;
     for (let i = 0; i < this.rows; i++) {
@@ -257,6 +291,7 @@ export class Matrix {
 
   /** this[i][j] += row[j] for every row i: a 1×cols row added to each row (a bias), in place. */
   addRowInPlace(row: Matrix): this {
+    checkMatrix("Matrix.addRowInPlace", "row", row);
     if (row.rows !== 1 || row.cols !== this.cols) {
       throw new ShapeError("Matrix.addRowInPlace", `[1, ${this.cols}] (one number per column)`, row.shapeString());
     }
@@ -266,12 +301,15 @@ export class Matrix {
 
   /** this += other * alpha (same shape). */
   addInPlace(other: Matrix, alpha = 1): this {
+    checkMatrix("Matrix.addInPlace", "other", other);
+    checkNumber("Matrix.addInPlace", "alpha", alpha, { infinite: true });
     this.assertSameShape(other, "Matrix.addInPlace");
     kernel().axpy(alpha, other.data, this.data, this.size);
     return this;
   }
 
   scaleInPlace(s: number): this {
+    checkNumber("Matrix.scaleInPlace", "s", s, { infinite: true });
     const a = this.data;
     const n = a.length, n4 = n & ~3;
     let i = 0;
@@ -286,6 +324,7 @@ export class Matrix {
   }
 
   fill(value: number): this {
+    checkNumber("Matrix.fill", "value", value, { infinite: true });
     this.data.fill(value);
     return this;
   }
@@ -332,7 +371,7 @@ export class Matrix {
     return this.sum() / this.data.length;
   }
 
-  /** Index of the largest entry of every row (predicted class). */
+  /** Index of the largest entry of every row (predicted class); a NaN counts as the largest, as in torch.argmax. */
   argmaxRows(): number[] {
     const out = new Array<number>(this.rows);
     for (let i = 0; i < this.rows; i++) {
@@ -340,6 +379,10 @@ export class Matrix {
       let bestValue = -Infinity;
       for (let j = 0; j < this.cols; j++) {
         const v = this.data[i * this.cols + j];
+        if (Number.isNaN(v)) {
+          best = j;
+          break;
+        }
         if (v > bestValue) {
           bestValue = v;
           best = j;
@@ -372,6 +415,7 @@ export class Matrix {
   // ---- checks -------------------------------------------------------------
 
   assertSameShape(other: Matrix, where: string): void {
+    checkMatrix(where, "other", other);
     if (other.rows !== this.rows || other.cols !== this.cols) {
       throw new ShapeError(where, this.shapeString(), other.shapeString());
     }
@@ -379,12 +423,16 @@ export class Matrix {
 
   private checkIndex(i: number, j: number): void {
     if (!(i >= 0 && i < this.rows && j >= 0 && j < this.cols) || !Number.isInteger(i) || !Number.isInteger(j)) {
-      throw new RangeError(`Matrix index (${i}, ${j}) is out of range for shape ${this.shapeString()}`);
+      throw new RangeError(
+        `Matrix index (${describe(i)}, ${describe(j)}) is out of range for shape ${this.shapeString()}: ` +
+          `expected integers in [0, ${this.rows}) and [0, ${this.cols})`,
+      );
     }
   }
 
   /** Elementwise op with a scalar, a same-shape matrix, a 1×cols row or a rows×1 column. */
   private zipOrScalar(other: Matrix | number, op: string, loop: ZipLoop): Matrix {
+    if (typeof other !== "number") checkMatrix(`Matrix.${op}`, "other", other);
     const out = new Matrix(this.rows, this.cols);
     const r = this.rows, c = this.cols;
     if (typeof other === "number") {
@@ -403,6 +451,14 @@ export class Matrix {
       );
     }
     return out;
+  }
+}
+
+/** Throw a TypeError naming `where` unless m is a Matrix (e.g. a nested array passed by mistake). */
+export function checkMatrix(where: string, what: string, m: unknown): asserts m is Matrix {
+  if (!(m instanceof Matrix)) {
+    const hint = Array.isArray(m) ? ": wrap nested arrays with Matrix.fromArray([[…], …])" : "";
+    throw new TypeError(`${where}: ${what} must be a Matrix, got ${describe(m)}${hint}`);
   }
 }
 

@@ -1,7 +1,10 @@
-import { Matrix } from "../tensor/matrix";
+import { checkMatrix, Matrix } from "../tensor/matrix";
+import { checkArrayLike } from "../validate/checks";
 
 /** The fraction of rows whose largest logit is at the true label (0 … 1). */
 export function accuracy(logits: Matrix, labels: ArrayLike<number>): number {
+  checkMatrix("accuracy", "logits", logits);
+  checkArrayLike("accuracy", "labels", labels);
   if (labels.length !== logits.rows) {
     throw new RangeError(`accuracy: expected ${logits.rows} labels (one per row of logits ${logits.shapeString()}), got ${labels.length}`);
   }

@@ -3,6 +3,16 @@ import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { Dataset } from "../data/dataset";
 import { Matrix } from "../tensor/matrix";
 import { accuracy } from "./accuracy";
+import { checkDataset } from "../data/dataset";
+import { checkInteger, checkOptions, describe } from "../validate/checks";
+
+/** A loss: an object with forward(logits, targets) and backward(). */
+export function checkLoss(where: string, loss: unknown): void {
+  const l = loss as ClassificationLoss | null;
+  if (l === null || typeof l !== "object" || typeof l.forward !== "function" || typeof l.backward !== "function") {
+    throw new TypeError(`${where}: loss must be a loss such as new CrossEntropyLoss() (with forward and backward), got ${describe(loss)}`);
+  }
+}
 
 /** A classification loss: logits and labels in, a number out; backward gives ∂loss/∂logits. */
 export interface ClassificationLoss {
@@ -30,10 +40,11 @@ export interface Evaluation {
  * only). The model's previous mode is restored afterwards.
  */
 export function evaluate(model: Module, dataset: Dataset, options: EvaluateOptions = {}): Evaluation {
-  const batchSize = options.batchSize ?? 1000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`evaluate: batchSize must be an integer ≥ 1, got ${batchSize}`);
-  }
+  if (!(model instanceof Module)) throw new TypeError(`evaluate: model must be a model (a Module), got ${describe(model)}`);
+  checkDataset("evaluate", dataset);
+  checkOptions("evaluate", options);
+  const batchSize = checkInteger("evaluate", "batchSize", options.batchSize ?? 1000, { min: 1 });
+  if (options.loss !== undefined) checkLoss("evaluate", options.loss);
   const n = dataset.y.length;
   if (n === 0) throw new RangeError(`evaluate: the dataset "${dataset.name}" is empty`);
   const lossFn = options.loss ?? new CrossEntropyLoss();

@@ -11,6 +11,10 @@ import { accuracy } from "./accuracy";
 import { ClassificationLoss, evaluate } from "./evaluate";
 import { percentiles } from "./percentile";
 import { InputRecorder, recordInputs } from "./record-inputs";
+import { checkDataset } from "../data/dataset";
+import { checkLoss } from "./evaluate";
+import { Matrix } from "../tensor/matrix";
+import { checkArrayLike, checkBoolean, checkFunction, checkInteger, checkNumber, checkOptions, describe } from "../validate/checks";
 
 /**
  * Percentiles of one layer's input, measured on the training batch of every
@@ -98,24 +102,45 @@ export interface History {
  *
  *   const history = fit(model, { train, test }, { steps: 2000, batchSize: 60, lr: 0.5 });
  *
+ * Every argument is checked first, and the model is run once in evaluation mode
+ * on the first two examples of each set (no buffer changes), so a mismatch
+ * between data and model is reported before any step changes the model.
+ *
  * Each step is the classic loop (see the body of `trainStep`). The test set is
  * evaluated in eval mode (model.eval(), then model.train() again). With the same
  * seed, model and data, the history is identical on every run (except the times).
  */
 export function fit(model: Module, data: { train: Dataset; test?: Dataset }, options: FitOptions): History {
-  const batchSize = options.batchSize ?? 60;
-  const seed = options.seed ?? 0;
-  const loader = new DataLoader(data.train, {
-    batchSize,
-    seed,
-    dropLast: options.dropLast ?? true,
-    oneClassPerBatch: options.oneClassPerBatch ?? false,
-  });
+  // Every argument is checked before the model, its buffers or the optimizer change.
+  if (!(model instanceof Module)) throw new TypeError(`fit: model must be a model (a Module such as mlp({ … })), got ${describe(model)}`);
+  if (data === null || typeof data !== "object") {
+    throw new TypeError(`fit: data must be { train, test? } with Datasets (e.g. loadMnist()), got ${describe(data)}`);
+  }
+  checkDataset("fit", data.train, "data.train");
+  if (data.test !== undefined) checkDataset("fit", data.test, "data.test");
+  if (options === undefined) throw new Error("fit: say how long to train and how, e.g. fit(model, data, { steps: 1000, lr: 0.1 })");
+  checkOptions("fit", options);
+  const batchSize = checkInteger("fit", "batchSize", options.batchSize ?? 60, { min: 1 });
+  const seed = checkNumber("fit", "seed", options.seed ?? 0);
+  const dropLast = checkBoolean("fit", "dropLast", options.dropLast, true);
+  const oneClassPerBatch = checkBoolean("fit", "oneClassPerBatch", options.oneClassPerBatch, false);
+  let loader: DataLoader;
+  try {
+    loader = new DataLoader(data.train, { batchSize, seed, dropLast, oneClassPerBatch });
+  } catch (e) {
+    if (e instanceof Error) e.message = `fit: ${e.message}`;
+    throw e;
+  }
   const totalSteps = resolveSteps(options, loader.length);
   const optimizer = resolveOptimizer(model, options);
+  if (options.loss !== undefined) checkLoss("fit", options.loss);
   const lossFn = options.loss ?? new CrossEntropyLoss();
   const evalEvery = options.evalEvery ?? Math.max(1, Math.round(totalSteps / 20));
   checkPositiveInteger("evalEvery", evalEvery);
+  if (options.evalSize !== undefined) checkPositiveInteger("evalSize", options.evalSize);
+  if (options.onStep !== undefined) checkFunction("fit", "onStep", options.onStep);
+  if (options.record !== undefined) checkRecordOptions(model, options.record);
+  probe(model, data, lossFn, options.record);
   const testSet = data.test ? evalSubset(data.test, options.evalSize, seed) : undefined;
 
   const history: History = {
@@ -184,6 +209,66 @@ export function fit(model: Module, data: { train: Dataset; test?: Dataset }, opt
   return history;
 }
 
+/**
+ * Run the model once, in evaluation mode, on the first examples of each set and
+ * compute the loss, so that a shape or label mismatch (or a record.unit beyond
+ * the layer's input) is reported before training changes anything. Evaluation
+ * mode changes no buffer; the buffers are restored anyway, and the mode too.
+ */
+function probe(model: Module, data: { train: Dataset; test?: Dataset }, lossFn: ClassificationLoss, record: RecordOptions | undefined): void {
+  const buffers = model.namedBuffers().map(([, b]): [Matrix, Matrix] => [b, b.clone()]);
+  const wasTraining = model.training;
+  const sets: Array<[string, Dataset]> = [["data.train", data.train]];
+  if (data.test) sets.push(["data.test", data.test]);
+  const recorder = record?.unit !== undefined ? recordInputs(resolveLayer(model, record.layer)) : null;
+  try {
+    model.eval();
+    for (const [what, set] of sets) {
+      const rows = Array.from({ length: Math.min(2, set.y.length) }, (_, i) => i);
+      const labels = rows.map((i) => set.y[i]);
+      try {
+        const logits = model.forward(set.x.selectRows(rows));
+        lossFn.forward(logits, labels);
+      } catch (e) {
+        if (e instanceof Error) e.message = `fit: ${what} does not fit the model (checked on its first examples, before training): ${e.message}`;
+        throw e;
+      }
+      if (recorder && recorder.last) {
+        const cols = recorder.last.cols;
+        const unit = record!.unit!;
+        if (unit >= cols) throw new RangeError(`fit: record.unit must be an integer in [0, ${cols}) for the input of ${recorder.layer}, got ${unit}`);
+      }
+    }
+  } finally {
+    recorder?.stop();
+    buffers.forEach(([b, saved]) => b.copyFrom(saved));
+    model.train(wasTraining);
+  }
+}
+
+/** record: { layer, percentiles?, every?, unit? }, all checked against the model. */
+function checkRecordOptions(model: Module, record: RecordOptions): void {
+  if (record === null || typeof record !== "object") {
+    throw new TypeError(`fit: record must be { layer, percentiles?, every?, unit? }, got ${describe(record)}`);
+  }
+  const layer = resolveLayer(model, record.layer);
+  if (!contains(model, layer)) {
+    throw new Error(`fit: record.layer ${layer} is not a layer of the model ${model}; pass one of its layers (e.g. model.at(2)) or its index`);
+  }
+  if (record.percentiles !== undefined) {
+    checkArrayLike("fit", "record.percentiles", record.percentiles);
+    if (record.percentiles.length === 0) throw new RangeError("fit: record.percentiles must list at least one percentile, e.g. [15, 50, 85]");
+    record.percentiles.forEach((p, i) => checkNumber("fit", `record.percentiles[${i}]`, p, { min: 0, max: 100 }));
+  }
+  if (record.every !== undefined) checkPositiveInteger("record.every", record.every);
+  if (record.unit !== undefined) checkInteger("fit", "record.unit", record.unit, { hint: "a column (feature) of the recorded layer's input" });
+}
+
+/** Whether layer is the model or one of its descendants. */
+function contains(model: Module, layer: Module): boolean {
+  return model === layer || model.children().some((child) => contains(child, layer));
+}
+
 function resolveSteps(options: FitOptions, batchesPerEpoch: number): number {
   if (options.steps !== undefined && options.epochs !== undefined) {
     throw new Error("fit: give steps or epochs, not both");
@@ -197,8 +282,23 @@ function resolveOptimizer(model: Module, options: FitOptions): Optimizer {
   if (options.optimizer && options.lr !== undefined) {
     throw new Error("fit: give optimizer or lr, not both (set the learning rate on the optimizer)");
   }
-  if (options.optimizer) return options.optimizer;
-  if (options.lr !== undefined) return new SGD(model.parameters(), { lr: options.lr });
+  if (options.optimizer) {
+    if (!(options.optimizer instanceof Optimizer)) {
+      throw new TypeError(`fit: optimizer must be an optimizer such as new SGD(model.parameters(), { lr: 0.1 }), got ${describe(options.optimizer)}`);
+    }
+    const own = new Set(model.parameters());
+    if (options.optimizer.params.some((p) => !own.has(p))) {
+      throw new Error(
+        `fit: the optimizer ${options.optimizer} updates parameters that are not this model's, so training would not change the model; ` +
+          "create it from this model: new SGD(model.parameters(), { … })",
+      );
+    }
+    return options.optimizer;
+  }
+  if (options.lr !== undefined) {
+    checkNumber("fit", "lr", options.lr, { min: 0, hint: "the learning rate of plain SGD, e.g. 0.1" });
+    return new SGD(model.parameters(), { lr: options.lr });
+  }
   throw new Error("fit: give an optimizer, e.g. { optimizer: new SGD(model.parameters(), { lr: 0.1 }) }, or { lr: 0.1 } for plain SGD");
 }
 
@@ -238,7 +338,10 @@ function startRecording(model: Module, options: RecordOptions, history: History)
 }
 
 function resolveLayer(model: Module, layer: Module | number): Module {
-  if (typeof layer !== "number") return layer;
+  if (layer instanceof Module) return layer;
+  if (typeof layer !== "number") {
+    throw new TypeError(`fit: record.layer must be a layer of the model (a Module) or its index in a Sequential, got ${describe(layer)}`);
+  }
   if (!(model instanceof Sequential)) {
     throw new Error(`fit: record.layer is the index ${layer}, but the model is not a Sequential; pass the layer module itself`);
   }
@@ -249,6 +352,5 @@ function resolveLayer(model: Module, layer: Module | number): Module {
 }
 
 function checkPositiveInteger(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`fit: ${name} must be an integer ≥ 1, got ${v}`);
-  return v;
+  return checkInteger("fit", name, v, { min: 1 });
 }

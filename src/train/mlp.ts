@@ -8,6 +8,7 @@ import { GroupNorm } from "../nn/groupnorm";
 import { BatchRenorm1d } from "../nn/batchrenorm";
 import { Init } from "../random/init";
 import { Rng } from "../random/rng";
+import { checkBoolean, checkInteger, checkNumber, describe } from "../validate/checks";
 
 export type Activation = "sigmoid" | "relu" | "tanh";
 export type NormKind = "batch" | "layer" | "group" | "renorm" | "none";
@@ -39,12 +40,24 @@ export interface MlpOptions {
  *   // Sequential(Linear(784→100), BatchNorm1d(100, …), Sigmoid, …, Linear(100→10))
  */
 export function mlp(options: MlpOptions): Sequential {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`mlp: expected options with the layer widths, e.g. mlp({ sizes: [784, 100, 10] }), got ${describe(options)}`);
+  }
   const { sizes } = options;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new RangeError(`mlp: sizes must list at least 2 widths (input … output), integers ≥ 1, got [${sizes}]`);
+    throw new RangeError(
+      `mlp: sizes must list at least 2 widths (input … output), integers ≥ 1, got ${Array.isArray(sizes) ? `[${sizes.map((s) => describe(s)).join(", ")}]` : describe(sizes)}; e.g. [784, 100, 10]`,
+    );
   }
   const norm = resolveNorm(options);
   const activation = options.activation ?? "sigmoid";
+  if (!["sigmoid", "relu", "tanh"].includes(activation)) {
+    throw new RangeError(`mlp: activation must be "sigmoid", "relu" or "tanh", got ${describe(activation)}`);
+  }
+  if (options.groups !== undefined) checkInteger("mlp", "groups", options.groups, { min: 1 });
+  if (options.seed !== undefined) checkNumber("mlp", "seed", options.seed);
+  checkBoolean("mlp", "batchNorm", options.batchNorm, false);
+  checkBoolean("mlp", "bias", options.bias, true);
   const rng = new Rng(`mlp/${options.seed ?? 0}`);
   const layers: Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
@@ -64,7 +77,7 @@ function resolveNorm(options: MlpOptions): NormKind {
   }
   const norm = options.norm ?? (options.batchNorm ? "batch" : "none");
   const kinds: NormKind[] = ["batch", "layer", "group", "renorm", "none"];
-  if (!kinds.includes(norm)) throw new RangeError(`mlp: norm must be one of ${kinds.join(", ")}, got "${norm}"`);
+  if (!kinds.includes(norm)) throw new RangeError(`mlp: norm must be one of ${kinds.join(", ")}, got ${describe(norm)}`);
   return norm;
 }
 

@@ -1,5 +1,6 @@
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
+import { checkFunction, describe } from "../validate/checks";
 
 /** Observes what flows INTO a layer; `stop()` puts the layer back as it was. */
 export interface InputRecorder {
@@ -23,6 +24,8 @@ export interface InputRecorder {
  * The layer's own forward runs unchanged; the observer is removed by stop().
  */
 export function recordInputs(layer: Module, onInput?: (x: Matrix) => void): InputRecorder {
+  if (!(layer instanceof Module)) throw new TypeError(`recordInputs: layer must be a layer (a Module), e.g. model.at(2), got ${describe(layer)}`);
+  if (onInput !== undefined) checkFunction("recordInputs", "onInput", onInput);
   const hadOwnForward = Object.prototype.hasOwnProperty.call(layer, "forward");
   const original = layer.forward;
   const recorder: InputRecorder = {

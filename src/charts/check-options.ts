@@ -1,0 +1,39 @@
+/**
+ * The checks every figure builder makes on its options before it draws: a count
+ * (maxPoints, bins) must be a whole number ≥ 1 — a negative maxPoints once made
+ * downsample loop forever — and sizes and ranges must be finite numbers.
+ */
+import { checkArrayLike, checkInteger, checkNumber, checkNumbers, checkOptions, describe } from "../validate/checks";
+
+/** The options bag, checked to be an object, with its common fields (maxPoints, bins, height, range) checked too. */
+export function checkChartOptions<T extends object>(where: string, opts: T | undefined): T {
+  const o = checkOptions(where, opts) as T & { maxPoints?: unknown; bins?: unknown; height?: unknown; range?: unknown; xRange?: unknown };
+  if (o.maxPoints !== undefined) checkInteger(where, "maxPoints", o.maxPoints, { min: 1, hint: "the most points a line keeps (default 400)" });
+  if (o.bins !== undefined) checkInteger(where, "bins", o.bins, { min: 1, max: 10_000, hint: "the number of histogram bars (default 40)" });
+  if (o.height !== undefined) checkNumber(where, "height", o.height, { min: 0, minInclusive: false, hint: "in pixels, e.g. 400" });
+  if (o.range !== undefined) checkRange(where, "range", o.range);
+  if (o.xRange !== undefined) checkRange(where, "xRange", o.xRange);
+  return o;
+}
+
+/** [low, high] with finite low < high. */
+export function checkRange(where: string, what: string, range: unknown): void {
+  const r = checkNumbers(where, what, range, true);
+  if (r.length !== 2 || !(r[0] < r[1])) {
+    throw new RangeError(`${where}: ${what} must be [low, high] with low < high, got ${Array.isArray(range) ? JSON.stringify(range) : describe(range)}`);
+  }
+}
+
+/** A list the builder draws one item of at a time (series, groups, runs, tracks, snapshots). */
+export function checkList(where: string, what: string, items: unknown): void {
+  checkArrayLike(where, what, items);
+}
+
+/** x and y of a series: arrays of numbers of the same length. */
+export function checkXY(where: string, what: string, x: unknown, y: unknown): void {
+  const xs = checkNumbers(where, `${what}.x`, x);
+  const ys = checkNumbers(where, `${what}.y`, y);
+  if (xs.length !== ys.length) {
+    throw new RangeError(`${where}: ${what} has ${xs.length} x values and ${ys.length} y values; give one x per y`);
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Bad and edge inputs, part 1: Matrix, the kernels, the random generator and
+ * the initializers. See test/bad-inputs/battery.ts.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { jsKernel, kernel, Matrix, Rng, ShapeError, useKernel, initWeights, normalInit, xavierInit, kaimingInit, pytorchInit } from "../src";
+import { chooseKernel, defaultKernel, Kernel } from "../src/tensor/kernel";
+import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import { loadNativeKernel } from "../src/tensor/kernel-native";
+import { cases, expectClear, NOT_COUNTS, NOT_FINITE, stateCases } from "./bad-inputs/battery";
+
+const A = () => Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
+const notAMatrix: Array<[string, unknown]> = [["a nested array", [[1, 2, 3]]], ["null", null], ["a number", 3], ["a string", "x"]];
+
+cases("Matrix", [
+  ["rows -1", () => new Matrix(-1, 2), /Matrix: rows and cols must be non-negative integers, got -1×2/],
+  ["cols NaN", () => new Matrix(2, NaN), /got 2×NaN/],
+  ["rows 1.5", () => new Matrix(1.5, 2), /got 1.5×2/],
+  ["rows as a string", () => new Matrix("2" as unknown as number, 2), /non-negative integers, got the string "2"×2/],
+  ["data of the wrong length", () => new Matrix(2, 2, new Float64Array(3)), /expected shape data of length 4, got length 3/],
+  ["data as a plain array", () => new Matrix(1, 2, [1, 2] as unknown as Float64Array), /data must be a Float64Array, got an array of length 2.*Matrix.fromArray/],
+  ["huge: 1e6 × 1e6", () => new Matrix(1e6, 1e6), /Matrix: .*1000000 × 1000000.*8 TB/],
+  ["huge: 2^40 × 1", () => Matrix.zeros(2 ** 40, 1), /Matrix: .*8.8 TB/],
+]);
+
+cases("Matrix.fromArray", [
+  ["ragged rows", () => Matrix.fromArray([[1, 2], [3]]), /Matrix.fromArray: expected shape every row of length 2, got row 1 of length 1/],
+  ["not an array", () => Matrix.fromArray(5 as unknown as number[][]), /Matrix.fromArray: values .* must be an array, got 5/],
+  ["a flat array", () => Matrix.fromArray([1, 2] as unknown as number[][]), /Matrix.fromArray: row 0 must be an array, got 1/],
+  ["a string entry", () => Matrix.fromArray([[1, "2" as unknown as number]]), /Matrix.fromArray: row 0\[1\] must be a number, got the string "2"/],
+  ["a null entry", () => Matrix.fromArray([[null as unknown as number]]), /row 0\[0\] must be a number, got null/],
+]);
+cases("Matrix.row", [
+  ["strings", () => Matrix.row(["a"] as unknown as number[]), /Matrix.row: values\[0\] must be a number, got the string "a"/],
+  ["not an array", () => Matrix.row(3 as unknown as number[]), /Matrix.row: values must be an array, got 3/],
+]);
+cases("Matrix.column", [["undefined entries", () => Matrix.column([undefined] as unknown as number[]), /Matrix.column: values\[0\] must be a number, got undefined/]]);
+cases("Matrix.full", [["a string value", () => Matrix.full(2, 2, "x" as unknown as number), /Matrix.full: value must be a number, got the string "x"/]]);
+cases("Matrix.identity", [
+  ["n -1", () => Matrix.identity(-1), /Matrix.identity: n must be an integer ≥ 0, got -1/],
+  ["n NaN", () => Matrix.identity(NaN), /n must be an integer ≥ 0, got NaN/],
+]);
+cases("Matrix.vstack", [
+  ["different widths", () => Matrix.vstack([A(), Matrix.zeros(1, 2)]), /Matrix.vstack: expected shape \[\*, 3\], got \[1, 2\]/],
+  ["a nested array among the parts", () => Matrix.vstack([A(), [[1, 2, 3]] as unknown as Matrix]), /Matrix.vstack: parts\[1\] must be a Matrix, got an array/],
+]);
+cases("Matrix.get", [
+  ["row out of range", () => A().get(2, 0), /Matrix index \(2, 0\) is out of range for shape \[2, 3\]: expected integers in \[0, 2\) and \[0, 3\)/],
+  ["NaN index", () => A().get(NaN, 0), /Matrix index \(NaN, 0\) is out of range/],
+  ["fractional index", () => A().get(0.5, 0), /Matrix index \(0.5, 0\)/],
+  ["string index", () => A().get("1" as unknown as number, 0), /Matrix index \(the string "1", 0\)/],
+], "Matrix index");
+cases("Matrix.set", [
+  ["out of range", () => A().set(0, 3, 1), /Matrix index \(0, 3\) is out of range/],
+  ["a string value", () => A().set(0, 0, "1" as unknown as number), /Matrix.set: value must be a number/],
+], "Matrix");
+cases("Matrix.sliceCols", [
+  ["end beyond the columns", () => A().sliceCols(2, 4), /Matrix.sliceCols: \[2, 4\) is out of range for \[2, 3\]: expected integers 0 ≤ start ≤ end ≤ 3/],
+  ["NaN start", () => A().sliceCols(NaN, 2), /Matrix.sliceCols: \[NaN, 2\) is out of range for \[2, 3\]: expected integers/],
+  ["NaN end", () => A().sliceCols(0, NaN), /\[0, NaN\) is out of range/],
+  ["start after end", () => A().sliceCols(2, 1), /\[2, 1\) is out of range/],
+  ["negative start", () => A().sliceCols(-1, 1), /\[-1, 1\) is out of range/],
+  ["fractional", () => A().sliceCols(0.5, 2), /\[0.5, 2\) is out of range/],
+]);
+cases("Matrix.selectRows", [
+  ["row out of range", () => A().selectRows([0, 2]), /Matrix.selectRows: row 2 is out of range for \[2, 3\]: indices\[1\] must be an integer in \[0, 2\)/],
+  ["NaN row", () => A().selectRows([NaN]), /row NaN is out of range/],
+  ["string row", () => A().selectRows(["0"] as unknown as number[]), /row the string "0" is out of range/],
+  ["not an array", () => A().selectRows(3 as unknown as number[]), /Matrix.selectRows: indices must be an array, got 3/],
+]);
+cases("Matrix.rowArray", [["row out of range", () => A().rowArray(5), /Matrix index \(5, 0\)/]], "Matrix index");
+cases("Matrix.columnArray", [["column out of range", () => A().columnArray(-1), /Matrix index \(0, -1\)/]], "Matrix index");
+const products: Array<[string, (a: Matrix, b: unknown) => unknown]> = [
+  ["Matrix.matmul", (a, b) => a.matmul(b as Matrix)],
+  ["Matrix.matmulTransA", (a, b) => a.matmulTransA(b as Matrix)],
+  ["Matrix.matmulTransB", (a, b) => a.matmulTransB(b as Matrix)],
+];
+for (const [name, op] of products) {
+  cases(name, [
+    ["mismatched shapes", () => op(A(), Matrix.zeros(4, 4)), /expected shape other with/],
+    ...notAMatrix.map(([label, v]): [string, () => unknown, RegExp] => [label, () => op(A(), v), new RegExp(`${name.replace(".", "\\.")}: other must be a Matrix`)]),
+  ]);
+}
+cases("Matrix.addMatmulTransA", [
+  ["mismatched shapes", () => Matrix.zeros(3, 3).addMatmulTransA(A(), Matrix.zeros(3, 3)), /Matrix.addMatmulTransA: expected shape/],
+  ["b not a Matrix", () => Matrix.zeros(3, 3).addMatmulTransA(A(), null as unknown as Matrix), /Matrix.addMatmulTransA: b must be a Matrix, got null/],
+]);
+for (const op of ["add", "sub", "mul", "div"] as const) {
+  cases(`Matrix.${op}`, [
+    ["a shape that does not broadcast", () => A()[op](Matrix.zeros(3, 2)), new RegExp(`Matrix\\.${op}: expected shape \\[2, 3\\], a row \\[1, 3\\] or a column \\[2, 1\\], got \\[3, 2\\]`)],
+    ["a nested array", () => A()[op]([[1, 2, 3]] as unknown as Matrix), new RegExp(`Matrix\\.${op}: other must be a Matrix, got an array.*Matrix.fromArray`)],
+    ["a string", () => A()[op]("2" as unknown as number), new RegExp(`Matrix\\.${op}: other must be a Matrix, got the string "2"`)],
+  ]);
+}
+cases("Matrix.scale", [["a string factor", () => A().scale("2" as unknown as number), /Matrix.scale: s must be a number, got the string "2"/]]);
+cases("Matrix.scaleInPlace", [["undefined", () => A().scaleInPlace(undefined as unknown as number), /Matrix.scaleInPlace: s must be a number, got undefined/]]);
+cases("Matrix.fill", [["null", () => A().fill(null as unknown as number), /Matrix.fill: value must be a number, got null/]]);
+cases("Matrix.map", [["not a function", () => A().map(3 as unknown as () => number), /Matrix.map: f must be a function, got 3/]]);
+cases("Matrix.copyFrom", [
+  ["another shape", () => A().copyFrom(Matrix.zeros(3, 2)), /Matrix.copyFrom: expected shape \[2, 3\], got \[3, 2\]/],
+  ["not a Matrix", () => A().copyFrom({ rows: 2, cols: 3 } as unknown as Matrix), /Matrix.copyFrom: other must be a Matrix, got an object/],
+]);
+cases("Matrix.addInPlace", [
+  ["another shape", () => A().addInPlace(Matrix.zeros(1, 3)), /Matrix.addInPlace: expected shape \[2, 3\], got \[1, 3\]/],
+  ["alpha a string", () => A().addInPlace(A(), "1" as unknown as number), /Matrix.addInPlace: alpha must be a number/],
+]);
+cases("Matrix.addRowInPlace", [["a column", () => A().addRowInPlace(Matrix.zeros(3, 1)), /Matrix.addRowInPlace: expected shape \[1, 3\] \(one number per column\), got \[3, 1\]/]]);
+cases("Matrix.meanRows", [["zero rows", () => Matrix.zeros(0, 3).meanRows(), /Matrix.meanRows: mean of zero rows is undefined/]]);
+cases("Matrix.meanCols", [["zero columns", () => Matrix.zeros(3, 0).meanCols(), /Matrix.meanCols: mean of zero columns is undefined/]]);
+
+describe("Matrix: state unchanged after a throw", () => {
+  it("a failed addInPlace, copyFrom, set or addRowInPlace leaves the matrix as it was", () => {
+    const m = A();
+    const before = Array.from(m.data);
+    for (const f of [
+      () => m.addInPlace(Matrix.zeros(3, 3)),
+      () => m.copyFrom(Matrix.zeros(1, 1)),
+      () => m.set(5, 5, 1),
+      () => m.addRowInPlace(Matrix.zeros(2, 2)),
+      () => m.scaleInPlace("x" as unknown as number),
+    ]) {
+      expect(f).toThrow();
+      expect(Array.from(m.data)).toEqual(before);
+    }
+  });
+});
+
+cases("ShapeError", [["is an Error with the three parts", () => { throw new ShapeError("f", "[1, 2]", "[3, 4]", "fix it"); }, "f: expected shape [1, 2], got [3, 4]. fix it"]], "f:");
+
+// ---- kernels: every entry point of every kernel refuses short arrays and bad sizes ----
+
+const wasm = loadWasmKernel();
+const native = loadNativeKernel();
+const kernels: Kernel[] = [jsKernel, ...(wasm ? [wasm] : []), ...(native ? [native] : [])];
+const f = (n: number) => new Float64Array(n);
+
+for (const k of kernels) {
+  cases(`kernel ${k.name}: matmul, matmulTransA, matmulTransB`, [
+    ["matmul: a shorter than m·k", () => k.matmul(f(3), f(4), f(4), 2, 2, 2), /matmul: an array is shorter than its sizes say: a holds 3 numbers, the sizes need 4/],
+    ["matmul: out shorter than m·n", () => k.matmul(f(4), f(4), f(3), 2, 2, 2), /matmul: .*out holds 3/],
+    ["matmulTransA: b shorter than k·n", () => k.matmulTransA(f(4), f(3), f(4), 2, 2, 2, true), /matmulTransA: .*b holds 3/],
+    ["matmulTransB: NaN size", () => k.matmulTransB(f(4), f(4), f(4), NaN, 2, 2), /matmulTransB: size m must be a non-negative integer, got NaN/],
+    ["matmul: fractional size", () => k.matmul(f(4), f(4), f(4), 1.5, 2, 2), /matmul: size m must be a non-negative integer, got 1.5/],
+    ["matmul: negative size", () => k.matmul(f(4), f(4), f(4), 2, -2, 2), /matmul: size k must be a non-negative integer, got -2/],
+    ["matmul: a plain array", () => k.matmul([1, 2, 3, 4] as unknown as Float64Array, f(4), f(4), 2, 2, 2), /matmul: a: expected a Float64Array, got an array/],
+    ["matmul: a Float32Array", () => k.matmul(new Float32Array(4) as unknown as Float64Array, f(4), f(4), 2, 2, 2), /expected a Float64Array, got a Float32Array/],
+  ], "bnlab kernel");
+  cases(`kernel ${k.name}: batch-norm passes`, [
+    ["batchNormStats: x shorter than n·c", () => k.batchNormStats(f(5), f(3), f(3), 2, 3), /batchNormStats: .*x holds 5 numbers, the sizes need 6/],
+    ["batchNormStats: variance shorter than c", () => k.batchNormStats(f(6), f(3), f(2), 2, 3), /batchNormStats: .*variance holds 2/],
+    ["batchNormNormalize: gamma shorter than c", () => k.batchNormNormalize(f(6), f(3), f(3), f(2), f(3), f(6), f(6), 2, 3), /batchNormNormalize: .*gamma holds 2/],
+    ["batchNormNormalize: y shorter than n·c", () => k.batchNormNormalize(f(6), f(3), f(3), f(3), f(3), f(6), f(5), 2, 3), /batchNormNormalize: .*y holds 5/],
+    ["batchNormBackward: dy shorter than n·c", () => k.batchNormBackward(f(5), f(6), f(3), f(3), f(3), f(3), f(6), 2, 3, true), /batchNormBackward: .*dy holds 5/],
+    ["batchNormBackward: dgamma shorter than c", () => k.batchNormBackward(f(6), f(6), f(3), f(3), f(1), f(3), f(6), 2, 3, true), /batchNormBackward: .*dgamma holds 1/],
+    ["batchNormBackward: NaN size", () => k.batchNormBackward(f(6), f(6), f(3), null, null, null, f(6), NaN, 3, true), /batchNormBackward: size n must be a non-negative integer, got NaN/],
+  ], "bnlab kernel");
+  cases(`kernel ${k.name}: elementwise passes`, [
+    ["sigmoid: y shorter than len", () => k.sigmoid(f(4), f(3), 4), /sigmoid: .*y holds 3 numbers, the sizes need 4/],
+    ["sigmoid: len NaN", () => k.sigmoid(f(4), f(4), NaN), /sigmoid: size len must be a non-negative integer, got NaN/],
+    ["axpy: x shorter than len", () => k.axpy(2, f(3), f(4), 4), /axpy: .*x holds 3/],
+    ["axpy: alpha a string", () => k.axpy("2" as unknown as number, f(4), f(4), 4), /axpy: alpha must be a number/],
+    ["sumRows: out shorter than cols", () => k.sumRows(f(6), f(2), 2, 3), /sumRows: .*out holds 2/],
+    ["addRow: row shorter than cols", () => k.addRow(f(6), f(2), 2, 3), /addRow: .*row holds 2/],
+    ["sigmoidBackward: dx shorter than len", () => k.sigmoidBackward(f(4), f(4), f(3), 4), /sigmoidBackward: .*dx holds 3/],
+  ], "bnlab kernel");
+  describe(`kernel ${k.name}: a refused call writes nothing`, () => {
+    it("out keeps its values", () => {
+      const out = Float64Array.of(7, 7, 7, 7);
+      expect(() => k.matmul(f(3), f(4), out, 2, 2, 2)).toThrow(RangeError);
+      expect(Array.from(out)).toEqual([7, 7, 7, 7]);
+      const y = Float64Array.of(1, 2, 3, 4);
+      expect(() => k.axpy(1, f(3), y, 4)).toThrow(RangeError);
+      expect(Array.from(y)).toEqual([1, 2, 3, 4]);
+    });
+  });
+}
+
+describe("every kernel gives the same special values (NaN, ±∞, ±0) in the same places (0·∞ = NaN, as PyTorch)", () => {
+  const special = [0, -0, 1, -1, 2.5, Infinity, -Infinity, NaN, 1e308, -1e308, 5e-324];
+  const pick = (i: number) => special[(i * 7 + 3) % special.length];
+  /** Bit for bit where either is NaN, ±∞ or ±0; ordinary numbers may differ in the last bits (sums taken in another order, another exp). */
+  const same = (a: Float64Array, b: Float64Array) =>
+    Array.from(a).every((v, i) => {
+      const w = b[i];
+      if (!Number.isFinite(v) || !Number.isFinite(w) || v === 0 || w === 0) return Object.is(v, w) || (Number.isNaN(v) && Number.isNaN(w));
+      return Math.abs(v - w) <= 1e-12 * Math.max(Math.abs(v), Math.abs(w));
+    });
+  for (const [m, kk, n] of [[1, 1, 1], [2, 3, 2], [3, 5, 4], [5, 11, 7]]) {
+    it(`products ${m}×${kk}×${n} and the elementwise passes`, () => {
+      const a = Float64Array.from({ length: m * kk }, (_, i) => pick(i));
+      const b = Float64Array.from({ length: kk * n }, (_, i) => pick(i + 5));
+      for (const op of ["matmul", "matmulTransA", "matmulTransB"] as const) {
+        const results = kernels.map((k) => {
+          const out = f(m * n);
+          if (op === "matmul") k.matmul(a, b, out, m, kk, n);
+          else if (op === "matmulTransA") k.matmulTransA(Float64Array.from({ length: kk * m }, (_, i) => pick(i)), b, out, m, kk, n);
+          else k.matmulTransB(a, Float64Array.from({ length: n * kk }, (_, i) => pick(i + 5)), out, m, kk, n);
+          return out;
+        });
+        for (const r of results.slice(1)) expect(same(r, results[0]), `${op}: ${kernels.map((k) => k.name)}`).toBe(true);
+      }
+      const x = Float64Array.from(special);
+      const sig = kernels.map((k) => {
+        const y = f(x.length);
+        k.sigmoid(x, y, x.length);
+        return y;
+      });
+      for (const r of sig.slice(1)) expect(same(r, sig[0])).toBe(true);
+    });
+  }
+  it("0·∞ and 0·NaN inside a product are NaN in every kernel (the TypeScript kernel once skipped zeros)", () => {
+    for (const k of kernels) {
+      const out = f(1);
+      k.matmul(Float64Array.of(0, 1), Float64Array.of(Infinity, 2), out, 1, 2, 1);
+      expect(out[0], k.name).toBeNaN();
+      k.matmul(Float64Array.of(0), Float64Array.of(NaN), out, 1, 1, 1);
+      expect(out[0], k.name).toBeNaN();
+      const acc = f(1);
+      k.matmulTransA(Float64Array.of(0), Float64Array.of(-Infinity), acc, 1, 1, 1, true);
+      expect(acc[0], k.name).toBeNaN();
+    }
+  });
+  it("Matrix.matmul matches PyTorch: [[0, 1]]·[[∞], [2]] = NaN", () => {
+    const previous = kernel();
+    try {
+      for (const k of kernels) {
+        useKernel(k);
+        expect(Matrix.fromArray([[0, 1]]).matmul(Matrix.fromArray([[Infinity], [2]])).get(0, 0), k.name).toBeNaN();
+      }
+    } finally {
+      useKernel(previous);
+    }
+  });
+});
+
+cases("useKernel", [
+  ["not a kernel", () => useKernel({} as Kernel), /useKernel: expected a Kernel .* without matmul/],
+  ["null", () => useKernel(null as unknown as Kernel), /useKernel: expected a Kernel/],
+  ["a name instead of a kernel", () => useKernel("wasm" as unknown as Kernel), /useKernel: expected a Kernel \(jsKernel, or what defaultKernel\(\) returns\), got wasm/],
+]);
+describe("useKernel: a refused kernel leaves the active one", () => {
+  it("kernel() is unchanged", () => {
+    const before = kernel();
+    expect(() => useKernel({ name: "half" } as Kernel)).toThrow(TypeError);
+    expect(kernel()).toBe(before);
+  });
+});
+
+describe("kernel / BNLAB_KERNEL: say what was chosen and why", () => {
+  afterEach(() => {
+    delete process.env.BNLAB_KERNEL;
+  });
+  it("a typo names the valid values and the kernel used", () => {
+    const { kernel: k, warning } = chooseKernel("wsam");
+    expect(warning).toMatch(/BNLAB_KERNEL="wsam" is not a kernel: expected one of native, wasm, js \(or unset for the fastest\); using /);
+    expect(warning).toContain(k.name);
+  });
+  it("another case is read as the kernel, and said so", () => {
+    const { kernel: k, warning } = chooseKernel("JS");
+    expect(k).toBe(jsKernel);
+    expect(warning).toBe('BNLAB_KERNEL="JS" is read as "js" (the values are native, wasm, js, in lower case)');
+  });
+  it("the right spelling gives no warning", () => {
+    expect(chooseKernel("js").warning).toBeNull();
+    expect(chooseKernel(undefined).warning).toBeNull();
+    expect(chooseKernel("").warning).toBeNull();
+  });
+  it("native when it cannot load says why and what was chosen instead", () => {
+    const { warning } = chooseKernel("native");
+    if (native) expect(warning).toBeNull();
+    else expect(warning).toMatch(/BNLAB_KERNEL=native: the native kernel is not available \(.+\); using the (WebAssembly|TypeScript) kernel/);
+  });
+  it("defaultKernel writes the warning to stderr once", () => {
+    const writes: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => {
+      writes.push(String(s));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      process.env.BNLAB_KERNEL = "fast";
+      defaultKernel();
+      defaultKernel();
+    } finally {
+      process.stderr.write = original;
+    }
+    expect(writes.filter((w) => w.includes("BNLAB_KERNEL")).length).toBeLessThanOrEqual(1);
+  });
+});
+
+// ---- Rng and initializers ----
+
+cases("Rng", [
+  ["an object seed", () => new Rng({} as unknown as number), /Rng: seed must be a finite number or a string, got an object/],
+  ["a NaN seed", () => new Rng(NaN), /Rng: seed must be a finite number or a string, got NaN/],
+]);
+cases("Rng.int", [
+  ["high ≤ low", () => new Rng(0).int(3, 3), /Rng.int: high \(3\) must be greater than low \(3\)/],
+  ["NaN bound", () => new Rng(0).int(0, NaN), /Rng.int: high must be an integer/],
+]);
+cases("Rng.uniform", [["a string bound", () => new Rng(0).uniform(0, "1" as unknown as number), /Rng.uniform: high must be a finite number/]]);
+cases("Rng.normal", [
+  ["negative std", () => new Rng(0).normal(0, -1), /Rng.normal: std must be ≥ 0/],
+  ["NaN mean", () => new Rng(0).normal(NaN), /Rng.normal: mean must be a finite number, got NaN/],
+]);
+cases("Rng.normalArray", NOT_COUNTS.filter(([l]) => l !== "0").map(([label, v]): [string, () => unknown, RegExp] => [`n ${label}`, () => new Rng(0).normalArray(v as number), /Rng.normalArray: n must be an integer ≥ 0/]));
+cases("Rng.sample", [
+  ["k > n", () => new Rng(0).sample(3, 5), /Rng.sample: cannot draw 5 distinct items from 3/],
+  ["n NaN", () => new Rng(0).sample(NaN, 1), /Rng.sample: n must be an integer ≥ 0, got NaN/],
+]);
+cases("Rng.permutation", [["n -1", () => new Rng(0).permutation(-1), /Rng.permutation: n must be an integer ≥ 0, got -1/]]);
+cases("Rng.choice", [
+  ["empty", () => new Rng(0).choice([]), /Rng.choice: the array is empty/],
+  ["not an array", () => new Rng(0).choice(5 as unknown as number[]), /Rng.choice: items must be an array/],
+]);
+cases("Rng.shuffle", [["not an array", () => new Rng(0).shuffle("abc" as unknown as string[]), /Rng.shuffle: items must be an array, got the string "abc"/]]);
+cases("Rng.fork", [["a number label", () => new Rng(0).fork(3 as unknown as string), /Rng.fork: label must be a string, got 3/]]);
+
+cases("normalInit", NOT_FINITE.map(([label, v]): [string, () => unknown, RegExp] => [`std ${label}`, () => normalInit(v as number), /normalInit: std must be a finite number ≥ 0|normalInit: std must be ≥ 0/]).concat([["std -1", () => normalInit(-1), /normalInit: std must be ≥ 0, got -1/]]));
+cases("initWeights", [
+  ["fanIn 0", () => initWeights(0, 3, xavierInit(), new Rng(0)), /initWeights: fanIn must be an integer ≥ 1, got 0/],
+  ["an unknown init", () => initWeights(2, 3, { kind: "he" } as unknown as ReturnType<typeof xavierInit>, new Rng(0)), /initWeights: init must be one of normalInit\(std\), xavierInit\(\)/],
+  ["no rng", () => initWeights(2, 3, kaimingInit(), undefined as unknown as Rng), /initWeights: rng must be an Rng/],
+  ["a huge layer", () => initWeights(1e6, 1e6, pytorchInit(), new Rng(0)), /initWeights: the weight matrix .*1000000 × 1000000.*\(8 TB\)/],
+], "initWeights");
+// xavierInit, kaimingInit and pytorchInit take no arguments: nothing to get wrong (see the allow-list).
