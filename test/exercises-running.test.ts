@@ -50,8 +50,12 @@ describe("checkUpdateRunningStats", () => {
     );
   });
 
-  it("gives a counterexample when the running values are simply replaced", () => {
-    expectKind(checkUpdateRunningStats((_r, x) => ({ mean: x.meanRows(), var: batchStats(x).variance })), "counterexample");
+  it("names running values simply replaced by the batch's (here with the biased variance too)", () => {
+    expectMisconception(
+      checkUpdateRunningStats((_r, x) => ({ mean: x.meanRows(), var: batchStats(x).variance })),
+      "running-replaced-by-batch",
+      "biased-running-variance",
+    );
   });
 });
 
