@@ -65,9 +65,9 @@ describe("checkNewBatchWeight", () => {
     expectMisconception(checkNewBatchWeight((m, k) => (m === null ? 1 / k : 1 - m)), "momentum-reversed");
     expectCatalogueMessage(checkNewBatchWeight((m, k) => (m === null ? 1 / (k + 1) : m)), "cumulative-off-by-one");
   });
-  it("rejects a non-number and gives a counterexample for null treated as 0", () => {
+  it("rejects a non-number and names null treated as 0", () => {
     expectKind(checkNewBatchWeight((() => "0.1") as never), "wrong-type");
-    expectKind(checkNewBatchWeight((m) => m ?? 0), "counterexample");
+    expectMisconception(checkNewBatchWeight((m) => m ?? 0), "ignores-argument");
   });
 });
 
