@@ -130,9 +130,16 @@ describe("checkForwardWithMode", () => {
     );
   });
 
-  it("gives a counterexample when the running statistics are never updated", () => {
+  it("names running statistics that are never updated (updated on a copy of the state)", () => {
     const r = checkForwardWithMode((s, x, t) => forwardWithMode({ ...s }, x, t));
-    expectKind(r, "counterexample");
-    expect(r.message).toContain("running mean after the training step");
+    expectMisconception(r, "running-not-updated");
+    expect(r.details).toContain("running mean after the training step");
+  });
+
+  it("names both halves of a forward pass with its two branches swapped", () => {
+    const swapped = (s: BnState, x: Matrix, training: boolean) => forwardWithMode(s, x, !training);
+    const r = checkForwardWithMode(swapped);
+    expect(r.kind).toBe("misconception");
+    expect(r.misconceptions).toEqual(expect.arrayContaining(["running-stats-in-training", "batch-stats-in-eval"]));
   });
 });
