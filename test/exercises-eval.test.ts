@@ -85,12 +85,12 @@ describe("checkGuardBatch", () => {
       "batch-stats-in-eval",
     );
   });
-  it("gives a counterexample for a guard that is too strict, and recognises the stub", () => {
-    expectKind(
+  it("names a guard that is too strict, and recognises the stub", () => {
+    expectMisconception(
       checkGuardBatch((x, training) => {
         if (training && x.rows <= 2) throw new Error("too small");
       }),
-      "counterexample",
+      "guard-off-by-one",
     );
     expectKind(checkGuardBatch(stub("guardBatch", "5.2")), "not-implemented");
   });
@@ -103,8 +103,9 @@ describe("checkBatchMeanStd", () => {
     expectCatalogueMessage(checkBatchMeanStd((s) => s), "mean-spread-constant");
     expectMisconception(checkBatchMeanStd((s, b) => (s * s) / b), "variance-std-confusion");
   });
-  it("gives a counterexample otherwise, and names NaN", () => {
-    expectKind(checkBatchMeanStd((s, b) => s / Math.sqrt(b - 1)), "counterexample");
+  it("names σ/√(B − 1), gives a counterexample otherwise, and names NaN", () => {
+    expectMisconception(checkBatchMeanStd((s, b) => s / Math.sqrt(b - 1)), "mean-spread-unbiased");
+    expectKind(checkBatchMeanStd((s, b) => s / Math.log(b + 1)), "counterexample");
     expectKind(checkBatchMeanStd(() => NaN), "nan");
   });
 });
