@@ -132,7 +132,10 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["ignores-argument"],
       message: "Your running statistics move by a fixed momentum written in your code: use state.momentum (the checker passes 0.1, 0.3 and 0.25).",
-      matches: (got, input) => [0.1, 0.9, 0.01, 0.99].some((m) => input.state.momentum !== m && updated({ momentum: m })(got, input)),
+      matchesAll: (got, inputs) =>
+        [0.1, 0.9, 0.01, 0.99].some(
+          (m) => inputs.some((input) => input.state.momentum !== m) && inputs.every((input, i) => updated({ momentum: m })(got[i], input)),
+        ),
     },
     {
       ids: ["variance-std-confusion"],
@@ -151,7 +154,8 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["ignores-argument"],
       message: "You use an ε written in your code instead of state.eps: the checker passes other values.",
-      matches: (got, input) => [1e-5, 1e-3, 1e-8].some((e) => e !== input.state.eps && trainWith({ eps: e })(got, input)),
+      matchesAll: (got, inputs) =>
+        [1e-5, 1e-3, 1e-8].some((e) => inputs.some((input) => input.state.eps !== e) && inputs.every((input, i) => trainWith({ eps: e })(got[i], input))),
     },
     {
       ids: ["variance-std-confusion"],

@@ -61,6 +61,14 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
   },
   {
     ids: ["steps-off-by-one"],
+    message: "off by one evaluation (the one before): return the step of the first evaluation with accuracy ≥ target itself.",
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
+      return i < 0 ? null : h.eval.step[Math.max(0, i - 1)];
+    },
+  },
+  {
+    ids: ["steps-off-by-one"],
     message: "off by one evaluation (the one after): return the step of the first evaluation with accuracy ≥ target itself.",
     answer: ({ history: h, target }) => {
       const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
