@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { CheckSpec, runCheck } from "../engine";
-import { LearnerThrew, callLearner, isStubError } from "../learner-code";
+import { LearnerThrew, Malformed, describeThrown, isStubError } from "../learner-code";
 
 /**
  * Exercise: a guard run before batch norm normalizes x. It throws an Error (with a helpful
@@ -21,6 +21,11 @@ const CASES: Input[] = [
   { rows: 5, cols: 1, training: true },
   { rows: 2, cols: 3, training: true },
   { rows: 4, cols: 3, training: false },
+  { rows: 1, cols: 1, training: true },
+  { rows: 3, cols: 2, training: true },
+  { rows: 2, cols: 5, training: false },
+  { rows: 1, cols: 2, training: false },
+  { rows: 3, cols: 1, training: false },
 ];
 
 const describe = (i: Input) => `a ${i.rows}×${i.cols} batch in ${i.training ? "training" : "eval"} mode`;
@@ -30,15 +35,19 @@ export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
   exercise: "guardBatch",
   title: "Refuse a batch of one in training mode",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  run(fn, input) {
+  collect(fn, input, calls) {
     const x = Matrix.fromArray(Array.from({ length: input.rows }, (_, i) => Array.from({ length: input.cols }, (_, j) => i + 0.5 * j)));
     try {
-      callLearner(fn, [x, input.training], ["x", "training"]);
-      return threw(false);
+      const { result } = calls.call(fn, [x, input.training], ["x", "training"]);
+      return { threw: false, returnedSomething: result !== undefined };
     } catch (e) {
-      if (e instanceof LearnerThrew && !isStubError(e.thrown)) return threw(true);
+      if (e instanceof LearnerThrew && !isStubError(e.thrown)) return { threw: true, message: describeThrown(e.thrown) };
       throw e;
     }
+  },
+  read(values) {
+    if (typeof values.threw !== "boolean") throw new Malformed("wrong-type", "The collected data has no threw flag.");
+    return { ...threw(values.threw), returned: Matrix.row([values.returnedSomething === true ? 1 : 0]) };
   },
   reference: (i) => threw(i.training && i.rows < 2),
   mistakes: [
@@ -55,8 +64,41 @@ export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
         "so one example is fine — that is how single-example inference works.",
       outputs: (i) => threw(i.rows < 2),
     },
+    {
+      ids: ["guard-off-by-one"],
+      outputs: (i) => threw(i.training && i.rows <= 2),
+    },
+    {
+      ids: ["guard-off-by-one", "batch-stats-in-eval"],
+      outputs: (i) => threw(i.rows <= 2),
+    },
+    {
+      ids: ["guard-always-throws"],
+      outputs: () => threw(true),
+    },
+    {
+      ids: ["guard-always-throws"],
+      message: "Your guard refuses every batch in training mode: refuse only a batch of ONE example (x.rows < 2).",
+      outputs: (i) => threw(i.training),
+    },
+    {
+      ids: ["batch-of-one", "batch-stats-in-eval"],
+      message:
+        "Your guard has the modes backwards: it refuses a single example in EVALUATION mode (which is fine there: running statistics) and lets it through in TRAINING mode (where its variance is 0). Refuse x.rows < 2 when training is true.",
+      outputs: (i) => threw(!i.training && i.rows < 2),
+    },
+    {
+      ids: ["wrong-axis", "batch-stats-in-eval"],
+      message: "Your guard counts features (x.cols), and in both modes: refuse x.rows < 2 (examples), and only in training mode.",
+      outputs: (i) => threw(i.cols < 2),
+    },
+    {
+      ids: ["guard-returns-instead-of-throwing"],
+      matches: (got, i) =>
+        got.threw.data[0] === 0 && (!(i.training && i.rows < 2) || got.returned.data[0] === 1),
+    },
   ],
-  passMessage: "Throws for a batch of one in training mode only; a single example in eval mode and batches of 2 or more pass.",
+  passMessage: "Throws for a batch of one in training mode only (whatever the number of features); a single example in eval mode and batches of 2 or more pass.",
   describeInput: describe,
   labels: { threw: "threw (1 = yes)" },
 };
