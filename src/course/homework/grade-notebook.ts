@@ -94,6 +94,8 @@ export interface SubmissionGrade {
   answers: AnswerRun[];
   total: number;
   maxTotal: number;
+  /** With a late policy: days late, the fraction taken off, the points before it, the time used. */
+  late?: { days: number; penalty: number; rawTotal: number; submittedAt: string };
 }
 
 export interface GradeNotebookOptions {
