@@ -118,12 +118,14 @@ function exerciseSection(e: ExerciseResult, g: SubmissionGrade): string {
         ? "<p>The exercise still holds its <code>TODO</code> stub.</p>"
         : "";
   const code = answer && answer.state !== "missing" ? codeBlock(answer.source, "typescript") : "";
+  const delegated = e.delegated ? `<p class="delegated"><strong>0 points:</strong> ${escapeHtml(e.delegated)}</p>` : "";
   const ownError = answer?.error ? `<div class="outputs"><div class="output error"><pre>${escapeHtml(answer.error)}</pre></div></div>` : "";
   const checks = e.checks.map((c, i) => checkBlock(c, i, e.checks)).join("\n");
   return [
     `<section class="cell code exercise" data-exercise="${escapeHtml(e.id)}"><div class="cell-box">`,
     `<div class="cell-label">Exercise ${escapeHtml(e.id)} · ${escapeHtml(e.name)} · ${formatPoints(e.points)} / ${formatPoints(e.maxPoints)} points</div>`,
     state,
+    delegated,
     code,
     ownError,
     `<div class="outputs">${checks}</div>`,

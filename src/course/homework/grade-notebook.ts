@@ -19,6 +19,7 @@ import type { ErrorInfo } from "../kernel/error-info";
 import { jupyterEnv } from "../kernel/kernelspec";
 import { KernelSession, type KernelSessionOptions } from "../kernel/session";
 import { NBFORMAT, NBFORMAT_MINOR, joinSource, splitLines, type CodeCell, type Notebook, type Output } from "../notebook/nbformat";
+import { findDelegation } from "./delegation";
 import { extractAnswers, type AnswerState, type ExtractedAnswer } from "./extract-solutions";
 import type { LessonSource } from "./lesson-source";
 import { createSandbox, GRADER_MARKER, guardCell, reportCell, watchMemory } from "./sandbox";
@@ -258,7 +259,15 @@ async function runGrading(
   // Cells after a fatal stop never ran.
   for (const index of lessonIndex) if (!runs.has(index)) runs.set(index, { status: "not-run", stdout: "" });
 
-  const exercises = source.exercises.map((spec) => scoreExercise(spec, answerAt.get(spec.index)?.state ?? "missing", runs));
+  const delegated: string[] = [];
+  const exercises = source.exercises.map((spec) => {
+    const answer = answerAt.get(spec.index);
+    const scored = scoreExercise(spec, answer?.state ?? "missing", runs);
+    const delegation = answer?.state === "answered" ? findDelegation(spec.name, answer.source) : null;
+    if (!delegation) return scored;
+    delegated.push(`exercise ${spec.id} uses ${delegation.name}: 0 points`);
+    return { ...scored, points: 0, delegated: delegation.message, checks: scored.checks.map((c) => ({ ...c, passed: false, report: delegation.message })) };
+  });
   const answerRuns: AnswerRun[] = answers.map((answer) => {
     const run = runs.get(answer.exercise.index);
     const failure = run?.error ? `${run.error.ename}: ${run.error.evalue}` : undefined;
@@ -273,7 +282,7 @@ async function runGrading(
   const { status, note } = outputExceeded
     ? { status: "output-limit" as const, note: `the notebook printed more than ${Math.round(limits.notebookOutputBytes / 1e6)} MB; the kernel was stopped` }
     : statusOf({ memoryExceeded, kernelLog, errors, exit, writes, answers, runs, limits });
-  const allNotes = [note, ...notes].filter((n) => n !== "");
+  const allNotes = [note, ...delegated, ...notes].filter((n) => n !== "");
   return {
     learner: submission.learner,
     lesson: submission.lesson,

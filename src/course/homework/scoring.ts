@@ -37,6 +37,8 @@ export interface ExerciseResult {
   points: number;
   answer: AnswerState;
   checks: CheckOutcome[];
+  /** Set when the answer used the library's own implementation (or a way around the checks): why it got 0. */
+  delegated?: string;
 }
 
 export function round2(value: number): number {
