@@ -85,7 +85,7 @@ export function findDelegation(exerciseName: string, source: string): Delegation
     const { kind, text } = tokens[i];
     const previous = tokens[i - 1]?.kind;
     const next = tokens[i + 1]?.kind;
-    const isName = kind === ts.SyntaxKind.Identifier || ts.isKeyword(kind);
+    const isName = kind === ts.SyntaxKind.Identifier || (kind >= ts.SyntaxKind.FirstKeyword && kind <= ts.SyntaxKind.LastKeyword);
     const afterDot = previous === ts.SyntaxKind.DotToken || previous === ts.SyntaxKind.QuestionDotToken;
     if (isName && banned.has(text)) return found(exerciseName, text, own.includes(text));
     if (isName && bareOnly.has(text) && !afterDot && (next === ts.SyntaxKind.OpenParenToken || next === ts.SyntaxKind.DotToken)) return found(exerciseName, text, false);
