@@ -107,7 +107,8 @@ describe("checkBatchNormBackward", () => {
       dy.fill(0);
       return r;
     });
-    expectKind(mutates, "mutated-input");
+    expectKind(mutates, "misconception");
+    expect(mutates.misconception).toBe("mutates-input");
     expect(mutates.message).toContain("dy");
   });
 });

@@ -46,7 +46,7 @@ describe("checkUpdateRunningStats", () => {
         x.scaleInPlace(2);
         return updateRunningStats(r, x, m);
       }),
-      "mutated-input",
+      "misconception",
     );
   });
 
@@ -122,7 +122,7 @@ describe("checkForwardWithMode", () => {
         x.fill(0);
         return y;
       }),
-      "mutated-input",
+      "misconception",
     );
   });
 

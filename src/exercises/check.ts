@@ -11,6 +11,8 @@ import { ForwardWithModeFn, checkForwardWithMode } from "./checkers/forward-with
 import { EvaluateAccuracyFn, checkEvaluateAccuracy } from "./checkers/evaluate-accuracy";
 import { GuardBatchFn, checkGuardBatch } from "./checkers/guard-batch";
 import { BatchMeanStdFn, checkBatchMeanStd } from "./checkers/batch-mean-std";
+import { StepsToTargetFn, checkStepsToTarget } from "./checkers/steps-to-target";
+import { BnNetFn, checkBnNet } from "./checkers/bn-net";
 
 /** Print the report (and the grader's line) and return the result, shown as nothing by tslab. */
 function shown(result: CheckResult): CheckResult {
@@ -19,7 +21,8 @@ function shown(result: CheckResult): CheckResult {
 }
 
 /**
- * The notebook-facing checkers: `check.batchStats(batchStats)` in a visible check cell prints
+ * The notebook-facing checkers: `check.batchStats(batchStats)` in a visible check cell collects
+ * (runs the function on the checker's inputs), judges the collected data, and prints
  * "✓ …" or "✗ …" with the diagnosis, then the grader's BNLAB_CHECK line, and returns the result.
  * They never throw because of the learner's code.
  */
@@ -35,6 +38,8 @@ export const check = {
   evaluateAccuracy: (fn: EvaluateAccuracyFn): CheckResult => shown(checkEvaluateAccuracy(fn)),
   guardBatch: (fn: GuardBatchFn): CheckResult => shown(checkGuardBatch(fn)),
   batchMeanStd: (fn: BatchMeanStdFn): CheckResult => shown(checkBatchMeanStd(fn)),
+  stepsToTarget: (fn: StepsToTargetFn): CheckResult => shown(checkStepsToTarget(fn)),
+  bnNet: (fn: BnNetFn): CheckResult => shown(checkBnNet(fn)),
 };
 
 /** The pure checkers by exercise id (for the grader and hidden tests). */
@@ -50,6 +55,8 @@ export const checkers = {
   evaluateAccuracy: checkEvaluateAccuracy,
   guardBatch: checkGuardBatch,
   batchMeanStd: checkBatchMeanStd,
+  stepsToTarget: checkStepsToTarget,
+  bnNet: checkBnNet,
 };
 
 export type ExerciseId = keyof typeof checkers;

@@ -1,5 +1,4 @@
 import { Matrix } from "../tensor/matrix";
-import { ShapeError } from "../tensor/shape-error";
 import { CheckResult, ExerciseInfo, failed, passed } from "./check-result";
 import {
   DEFAULT_TOLERANCE,
@@ -10,8 +9,11 @@ import {
   hasNaN,
   largestDifference,
 } from "./compare";
-import { InputMutated, LearnerThrew, Malformed, describeThrown, isStubError } from "./learner-code";
-import { MisconceptionId, misconception } from "./misconceptions";
+import { Encoded, INVALID_VALUE, decode, encode, hasOwnField, ownField } from "./codec";
+import { LearnerCalls, LearnerThrew, Malformed, describeThrown, isStubError } from "./learner-code";
+import { MisconceptionId, isMisconceptionId, misconception } from "./misconceptions";
+import { Collected, CollectedCase, CollectedFailure, PROTOCOL } from "./protocol-types";
+import { DEFAULT_TIME_LIMIT_SECONDS, TimedOut, withTimeLimit } from "./time-limit";
 
 /** What one run of the learner's code produced, as named matrices ("mu", "variance", "dx", …). */
 export type Outputs = Record<string, Matrix>;
@@ -22,10 +24,17 @@ export interface ExerciseCase<I> {
   input: I;
 }
 
+/** What a judge knows about an exception the learner's code threw (from the collected data). */
+export interface ThrownInfo {
+  name: string;
+  message: string;
+  during: string | null;
+}
+
 /**
  * A known mistake: what it would output (compared on every key, a row and a column with the same
- * values agreeing), or a predicate on the learner's outputs. It explains the learner's answer when
- * it agrees with the learner on every case.
+ * values agreeing), or a predicate on the learner's outputs of one case, or of all cases at once.
+ * It explains the learner's answer when it agrees with the learner on every case.
  */
 export interface Mistake<I> {
   ids: MisconceptionId[];
@@ -33,15 +42,22 @@ export interface Mistake<I> {
   message?: string;
   outputs?(input: I): Outputs;
   matches?(got: Outputs, input: I, expected: Outputs): boolean;
+  /** A predicate on every case at once (e.g. "the same answer whatever the input"). */
+  matchesAll?(got: Outputs[], inputs: I[], expected: Outputs[]): boolean;
+  /** Only keys listed here are compared (default: every key of the outputs). */
+  keys?: string[];
 }
 
 export interface CheckSpec<I, F> extends ExerciseInfo {
   cases: ExerciseCase<I>[];
   /**
-   * Run the learner's function on a case (through callLearner / guarded) and read its result.
-   * Throws LearnerThrew, InputMutated or Malformed.
+   * Collector side (runs the learner's code): run fn on a case through `calls` (copies of the
+   * inputs, mutation recorded) and return named values to record, e.g. { result } or the state
+   * observed after each step. May throw LearnerThrew (from calls.call).
    */
-  run(fn: F, input: I): Outputs;
+  collect(fn: F, input: I, calls: LearnerCalls): Record<string, unknown>;
+  /** Judge side (pure): read the decoded values into Outputs, or throw Malformed. */
+  read(values: Record<string, unknown>, input: I): Outputs;
   reference(input: I): Outputs;
   mistakes: Mistake<I>[];
   /** What a pass verified, e.g. "μ and σ² match on 3 batches (5×3, 2×4, 4×6)." */
@@ -51,53 +67,206 @@ export interface CheckSpec<I, F> extends ExerciseInfo {
   tolerance?: Tolerance;
   /** How to write output keys for the learner, e.g. { variance: "σ²" }. */
   labels?: Record<string, string>;
-  /** Shown after an error whose message suggests a shape problem. */
+  /**
+   * Appended to an error that quotes one of `axisShapes(input)` (a per-example or transposed
+   * statistic), and only then.
+   */
   shapeHint?: string;
+  axisShapes?(input: I): Array<[number, number]>;
   /** A checker-specific reading of an exception (e.g. BatchNorm1d's batch-of-one error), or null. */
-  onThrow?(error: LearnerThrew, input: I): { misconceptions: MisconceptionId[]; message: string } | null;
+  onThrow?(error: ThrownInfo, input: I): { misconceptions: MisconceptionId[]; message: string } | null;
+  /** Seconds per case (default DEFAULT_TIME_LIMIT_SECONDS). */
+  timeLimitSeconds?: number;
 }
 
-/** Run a checker on the learner's function. Never throws because of the learner's code. */
-export function runCheck<I, F>(spec: CheckSpec<I, F>, fn: F): CheckResult {
+// ---------------------------------------------------------------------------------------------
+// collect: where the learner's code runs
+
+/** Run the learner's function on every case; JSON data for judgeWith. Never throws. */
+export function collectWith<I, F>(spec: CheckSpec<I, F>, fn: F): Collected {
+  const data: Collected = { protocol: PROTOCOL, exercise: spec.exercise, notFunction: null, cases: [] };
   if (typeof fn !== "function") {
-    return failed(spec, "wrong-type", `Pass your function itself to the checker, e.g. check.${spec.exercise}(${spec.exercise}); got ${typeof fn}.`);
+    data.notFunction = typeof fn;
+    return data;
   }
+  const seconds = spec.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
+  for (const c of spec.cases) {
+    const calls = new LearnerCalls();
+    const record: CollectedCase = { values: {}, mutated: calls.mutated, failure: null };
+    try {
+      // the learner's call and the reading of its result (getters, proxies) under one time limit
+      record.values = withTimeLimit(() => {
+        const raw = spec.collect(fn, c.input, calls);
+        const values: Record<string, Encoded> = {};
+        for (const k of Object.keys(raw)) values[k] = encode(raw[k]);
+        return values;
+      }, seconds);
+    } catch (e) {
+      record.failure = failureOf(e, calls.during);
+    }
+    record.mutated = [...calls.mutated];
+    data.cases.push(record);
+    if (record.failure) break;
+  }
+  return data;
+}
+
+function failureOf(e: unknown, during: string | undefined): CollectedFailure {
+  if (e instanceof TimedOut) return { kind: "timeout", seconds: e.seconds, during: during ?? null };
+  if (e instanceof LearnerThrew) {
+    const thrown = e.thrown;
+    let name = "";
+    try {
+      name = thrown instanceof Error && typeof thrown.name === "string" ? thrown.name : "";
+    } catch {
+      name = "";
+    }
+    return { kind: "threw", name, message: e.message, stub: isStubError(thrown), during: e.during ?? during ?? null };
+  }
+  // the checker's own code failed: reported as such by the judge
+  return { kind: "threw", name: "BnlabCheckerError", message: describeThrown(e), stub: false, during: during ?? null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// judge: pure, on untrusted data
+
+/** Judge collected data (untrusted JSON). Never throws. */
+export function judgeWith<I, F>(spec: CheckSpec<I, F>, data: unknown): CheckResult {
   try {
-    return diagnose(spec, fn);
+    return judgeData(spec, data);
   } catch (e) {
     return failed(spec, "error", `The checker itself failed (this is a bug in bnlab, not in your code): ${describeThrown(e)}`);
   }
 }
 
-function diagnose<I, F>(spec: CheckSpec<I, F>, fn: F): CheckResult {
+/** Collect and judge in one go: what the notebook's check.X and the pure checkX do. */
+export function runCheck<I, F>(spec: CheckSpec<I, F>, fn: F): CheckResult {
+  return judgeWith(spec, collectWith(spec, fn));
+}
+
+function malformedData(spec: ExerciseInfo, what: string): CheckResult {
+  return failed(spec, "error", `The checker's collected data is malformed (${what}); it was not produced by this checker's collector.`);
+}
+
+function str(v: unknown): string | null {
+  return typeof v === "string" ? v : null;
+}
+
+function readFailure(v: unknown): CollectedFailure | null | "invalid" {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "object" || Array.isArray(v)) return "invalid";
+  const kind = ownField(v, "kind");
+  const during = ownField(v, "during");
+  const d = typeof during === "string" ? during.slice(0, 200) : null;
+  if (kind === "timeout") {
+    const seconds = ownField(v, "seconds");
+    return { kind: "timeout", seconds: typeof seconds === "number" && Number.isFinite(seconds) ? seconds : DEFAULT_TIME_LIMIT_SECONDS, during: d };
+  }
+  if (kind === "threw") {
+    const message = str(ownField(v, "message"));
+    if (message === null) return "invalid";
+    return { kind: "threw", name: str(ownField(v, "name")) ?? "", message: message.slice(0, 2000), stub: ownField(v, "stub") === true, during: d };
+  }
+  return "invalid";
+}
+
+function judgeData<I, F>(spec: CheckSpec<I, F>, data: unknown): CheckResult {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return malformedData(spec, "not an object");
+  if (ownField(data, "protocol") !== PROTOCOL) return malformedData(spec, "unknown protocol");
+  if (ownField(data, "exercise") !== spec.exercise) return malformedData(spec, `not for ${spec.exercise}`);
+  const notFunction = ownField(data, "notFunction");
+  if (typeof notFunction === "string") {
+    return failed(spec, "wrong-type", `Pass your function itself to the checker, e.g. check.${spec.exercise}(${spec.exercise}); got ${notFunction.slice(0, 40)}.`);
+  }
+  const cases = ownField(data, "cases");
+  if (!Array.isArray(cases) || cases.length === 0 || cases.length > spec.cases.length) return malformedData(spec, "wrong number of cases");
+
   const got: Outputs[] = [];
-  for (const c of spec.cases) {
+  const mutated: string[] = [];
+  for (let i = 0; i < cases.length; i++) {
+    const c = spec.cases[i];
+    const record: unknown = cases[i];
+    if (record === null || typeof record !== "object" || Array.isArray(record)) return malformedData(spec, `case ${i + 1}`);
+    const m = ownField(record, "mutated");
+    if (Array.isArray(m)) for (const p of m) if (typeof p === "string" && !mutated.includes(p)) mutated.push(p.slice(0, 100));
+    const failure = readFailure(ownField(record, "failure"));
+    if (failure === "invalid") return malformedData(spec, `case ${i + 1}'s failure`);
+    if (failure) return fromFailure(spec, failure, c);
+    if (i === cases.length - 1 && cases.length < spec.cases.length) return malformedData(spec, "cases missing");
+    const values = ownField(record, "values");
+    if (values === null || typeof values !== "object" || Array.isArray(values)) return malformedData(spec, `case ${i + 1}'s values`);
+    const decoded: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const k of Object.keys(values)) {
+      const v = decode(ownField(values, k));
+      if (v === INVALID_VALUE) return malformedData(spec, `case ${i + 1}'s value ${JSON.stringify(k.slice(0, 40))}`);
+      Object.defineProperty(decoded, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
     try {
-      got.push(spec.run(fn, c.input));
+      got.push(spec.read(decoded, c.input));
     } catch (e) {
-      return fromThrow(spec, e, c);
+      if (e instanceof Malformed) return failed(spec, e.kind, e.message, { details: `On ${c.label}:\n${indent(spec.describeInput(c.input))}` });
+      throw e;
     }
   }
+  return diagnose(spec, got, mutated);
+}
+
+function diagnose<I, F>(spec: CheckSpec<I, F>, got: Outputs[], mutated: string[]): CheckResult {
   const tol = spec.tolerance ?? DEFAULT_TOLERANCE;
-  const expected = spec.cases.map((c) => spec.reference(c.input));
+  const inputs = spec.cases.map((c) => c.input);
+  const expected = inputs.map((input) => spec.reference(input));
   const firstWrong = got.findIndex((g, i) => !agrees(g, expected[i], tol, false));
-  if (firstWrong < 0) return passed(spec, spec.passMessage);
+  const mutation = mutated.length > 0 ? mutationMistake(mutated) : null;
+  if (firstWrong < 0) {
+    if (mutation) return failed(spec, "misconception", mutation, { misconceptions: ["mutates-input"], details: `Modified: ${mutated.join(", ")}.` });
+    return passed(spec, spec.passMessage);
+  }
 
   const evidence = difference(spec, spec.cases[firstWrong], got[firstWrong], expected[firstWrong]);
-  for (const mistake of spec.mistakes) {
-    const explains = spec.cases.every((c, i) =>
-      mistake.matches ? mistake.matches(got[i], c.input, expected[i]) : agrees(got[i], mistake.outputs!(c.input), tol, true),
-    );
-    if (explains) {
-      return failed(spec, "misconception", mistakeMessage(mistake), { misconceptions: mistake.ids, details: evidence.details });
-    }
+  const matched = spec.mistakes.filter((mistake) => explains(mistake, got, inputs, expected, tol));
+  // a mistake whose ids are all part of another matched mistake adds nothing
+  const kept = matched.filter((m) => !matched.some((o) => o !== m && o.ids.length > m.ids.length && m.ids.every((id) => o.ids.includes(id))));
+  const ids: MisconceptionId[] = [];
+  const messages: string[] = [];
+  if (mutation) {
+    ids.push("mutates-input");
+    messages.push(mutation);
+  }
+  for (const m of kept) {
+    const fresh = m.ids.filter((id) => !ids.includes(id));
+    if (fresh.length === 0) continue;
+    ids.push(...fresh);
+    messages.push(mistakeMessage(m));
+  }
+  if (ids.length > 0) {
+    const message = messages.length === 1 ? messages[0] : `Your answer shows ${messages.length} mistakes: ${messages.map((t, i) => `(${i + 1}) ${t}`).join(" ")}`;
+    return failed(spec, "misconception", message, { misconceptions: ids, details: evidence.details });
   }
   return failed(spec, evidence.kind, evidence.message, { details: evidence.details });
 }
 
+function explains<I>(mistake: Mistake<I>, got: Outputs[], inputs: I[], expected: Outputs[], tol: Tolerance): boolean {
+  if (mistake.matchesAll) return mistake.matchesAll(got, inputs, expected);
+  return inputs.every((input, i) => {
+    if (mistake.matches) return mistake.matches(got[i], input, expected[i]);
+    const predicted = mistake.outputs ? mistake.outputs(input) : null;
+    if (!predicted) return false;
+    return agrees(got[i], predicted, tol, true, mistake.keys);
+  });
+}
+
+function mutationMistake(paths: string[]): string {
+  return (
+    `Your function modified its input ${paths.join(", ")} in place. Leave the inputs untouched and return new matrices ` +
+    "(Matrix methods such as sub, mul and map return new ones; the …InPlace methods and .data[…] = … do not)."
+  );
+}
+
 /** Same keys, each within tolerance (and of the same shape, unless anyOrientation for vectors). */
-function agrees(got: Outputs, expected: Outputs, tol: Tolerance, anyOrientation: boolean): boolean {
-  return Object.keys(expected).every((k) => got[k] !== undefined && closeMatrices(got[k], expected[k], tol, anyOrientation));
+export function agrees(got: Outputs, expected: Outputs, tol: Tolerance, anyOrientation: boolean, keys?: string[]): boolean {
+  return (keys ?? Object.keys(expected)).every(
+    (k) => hasOwnField(got, k) && hasOwnField(expected, k) && closeMatrices(got[k], expected[k], tol, anyOrientation),
+  );
 }
 
 function mistakeMessage<I>(mistake: Mistake<I>): string {
@@ -144,32 +313,38 @@ function difference<I, F>(
   return { kind: "counterexample", message: `Your ${label} is wrong on ${c.label} (no known mistake explains it; compare below).`, details };
 }
 
-function fromThrow<I, F>(spec: CheckSpec<I, F>, e: unknown, c: ExerciseCase<I>): CheckResult {
+/** True when the message quotes one of the shapes, as "[a, b]", "a×b" or "axb". */
+export function quotesShape(message: string, shapes: Array<[number, number]>): boolean {
+  return shapes.some(([a, b]) => new RegExp(`\\[${a}, ?${b}\\]|(^|[^\\d.])${a} ?[×x] ?${b}([^\\d.]|$)`).test(message));
+}
+
+function fromFailure<I, F>(spec: CheckSpec<I, F>, f: CollectedFailure, c: ExerciseCase<I>): CheckResult {
   const input = spec.describeInput(c.input);
-  if (e instanceof InputMutated) {
+  const during = f.during ? ` (while ${f.during})` : "";
+  if (f.kind === "timeout") {
     return failed(
       spec,
-      "mutated-input",
-      `Your function modified its input ${e.path} in place. Leave the inputs untouched and return new matrices ` +
-        "(Matrix methods such as sub, mul and map return new ones; the …InPlace methods and .data[…] = … do not).",
-      { details: `On ${c.label}.` },
+      "timeout",
+      `Your function did not return within ${f.seconds} s — an infinite loop? (on ${c.label}${during}) Check every loop's condition and that its counter changes.`,
+      { misconceptions: ["infinite-loop"], details: `The input was:\n${indent(input)}` },
     );
   }
-  if (e instanceof Malformed) return failed(spec, e.kind, e.message, { details: `On ${c.label}:\n${indent(input)}` });
-  if (e instanceof LearnerThrew) {
-    if (isStubError(e.thrown)) {
-      return failed(spec, "not-implemented", "Not implemented yet: replace the line that throws \"TODO: implement …\" with your code.");
-    }
-    const known = spec.onThrow?.(e, c.input);
-    if (known) return failed(spec, "misconception", known.message, { misconceptions: known.misconceptions, details: describeThrown(e.thrown) });
-    const isShape = e.thrown instanceof ShapeError || /shape|\[\d+, \d+\]/i.test(e.message);
-    const hint = isShape && spec.shapeHint ? ` ${spec.shapeHint}` : "";
-    const during = e.during ? ` (while ${e.during})` : "";
-    return failed(spec, "error", `Your function threw an error on ${c.label}${during}: ${e.message}${hint}`, {
-      details: `The input was:\n${indent(input)}`,
-    });
+  if (f.name === "BnlabCheckerError") {
+    return failed(spec, "error", `The checker itself failed (this is a bug in bnlab, not in your code): ${f.message}`);
   }
-  throw e;
+  if (f.stub || isStubError(new Error(f.message.replace(/^\w*Error: /, "")))) {
+    return failed(spec, "not-implemented", "Not implemented yet: replace the line that throws \"TODO: implement …\" with your code.");
+  }
+  const known = spec.onThrow?.({ name: f.name, message: f.message, during: f.during }, c.input);
+  if (known && known.misconceptions.every(isMisconceptionId)) {
+    return failed(spec, "misconception", known.message, { misconceptions: known.misconceptions, details: f.message });
+  }
+  const axis = spec.shapeHint !== undefined && spec.axisShapes !== undefined && quotesShape(f.message, spec.axisShapes(c.input));
+  const hint = axis ? ` ${spec.shapeHint}` : "";
+  return failed(spec, "error", `Your function threw an error on ${c.label}${during}: ${f.message}${hint}`, {
+    misconceptions: axis ? ["wrong-axis"] : [],
+    details: `The input was:\n${indent(input)}`,
+  });
 }
 
 function indent(text: string): string {

@@ -36,3 +36,12 @@ export function statsBatches(seed: string): Array<{ label: string; x: Matrix }> 
     { label: "a 4×6 batch", x: featureBatch(rng, 4, [1, -2, 0, 3, 0.5, -1], [0.8, 1.2, 2, 0.4, 1, 0.01]) },
   ];
 }
+
+/** The shapes of a statistic taken over the wrong axis of x (N×1 or 1×N) or transposed (D×1). */
+export function perExampleShapes(x: Matrix): Array<[number, number]> {
+  return [
+    [x.rows, 1],
+    [1, x.rows],
+    [x.cols, 1],
+  ];
+}

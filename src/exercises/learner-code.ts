@@ -1,4 +1,5 @@
 import { Matrix } from "../tensor/matrix";
+import { Opaque } from "./codec";
 
 /**
  * Calling the learner's code safely: whatever it throws is caught and wrapped, its inputs are
@@ -132,6 +133,53 @@ export function callLearner<A extends unknown[], R>(
   return { result, args: copies };
 }
 
+/**
+ * The calls of one case of a collector: like callLearner, but an input modified in place is
+ * recorded (in `mutated`, by path) rather than thrown, so that the judge can name it together with
+ * whatever else is wrong. `during` labels what the checker is doing (for messages and time-outs).
+ */
+export class LearnerCalls {
+  readonly mutated: string[] = [];
+  during: string | undefined;
+
+  call<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args: A,
+    names: readonly string[],
+    mayModify: readonly string[] = [],
+  ): { result: R; args: A } {
+    const copies = args.map((a) => cloneValue(a)) as A;
+    let result: R;
+    try {
+      result = fn(...copies);
+    } catch (e) {
+      throw new LearnerThrew(e, this.during);
+    }
+    const thenable = result as unknown as { then?: unknown };
+    if (thenable !== null && typeof thenable === "object" && typeof thenable.then === "function") {
+      (result as unknown as Promise<unknown>).then(undefined, () => undefined);
+    }
+    args.forEach((original, i) => {
+      const name = names[i] ?? `argument ${i + 1}`;
+      if (mayModify.includes(name)) return;
+      const changed = findChange(original, copies[i], name);
+      if (changed && !this.mutated.includes(changed)) this.mutated.push(changed);
+    });
+    return { result, args: copies };
+  }
+
+  /** body(), with `during` set for its calls (a LearnerThrew from it carries the label). */
+  step<R>(during: string, body: () => R): R {
+    const before = this.during;
+    this.during = during;
+    try {
+      return body();
+    } finally {
+      this.during = before;
+    }
+  }
+}
+
 /** Run a step of a scenario; a LearnerThrew from it is labelled with `during`. */
 export function guarded<R>(during: string, body: () => R): R {
   try {
@@ -144,6 +192,7 @@ export function guarded<R>(during: string, body: () => R): R {
 
 /** Describe a value the learner returned: "a Matrix 1×3", "an array", "undefined", "a number". */
 export function describeValue(v: unknown): string {
+  if (v instanceof Opaque) return v.what;
   if (v instanceof Matrix) return `a Matrix ${v.rows}×${v.cols}`;
   if (v === undefined) return "undefined (did you forget to return?)";
   if (v === null) return "null";
@@ -168,10 +217,10 @@ export function expectMatrix(v: unknown, what: string, shape: string): Matrix {
 /** Read field `key` of an object result, or throw Malformed naming the expected keys. */
 export function field(v: unknown, key: string, expectedKeys: readonly string[]): unknown {
   const thenable = v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
-  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Matrix || thenable) {
+  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Matrix || v instanceof Opaque || thenable) {
     throw new Malformed("wrong-type", `Return an object { ${expectedKeys.join(", ")} }, got ${describeValue(v)}.`);
   }
-  if (!(key in v)) {
+  if (!Object.prototype.hasOwnProperty.call(v, key)) {
     throw new Malformed(
       "wrong-type",
       `Return an object { ${expectedKeys.join(", ")} }; yours has no "${key}" (it has ${Object.keys(v).join(", ") || "no keys"}).`,

@@ -27,7 +27,51 @@ export type MisconceptionId =
   | "mode-not-restored"
   | "cumulative-off-by-one"
   | "mean-spread-one-over-b"
-  | "mean-spread-constant";
+  | "mean-spread-constant"
+  // generic: any exercise
+  | "mutates-input"
+  | "infinite-loop"
+  | "returns-input"
+  | "ignores-argument"
+  | "constant-output"
+  | "demo-values-hard-coded"
+  | "swapped-fields"
+  | "transposed-output"
+  | "accuracy-not-fraction"
+  // normalization and its backward pass
+  | "centered-not-normalized"
+  | "backward-sum-not-mean"
+  | "backward-times-std"
+  | "backward-centered-not-normalized"
+  | "backward-sign-error"
+  | "backward-no-std"
+  // running statistics, modes, guards
+  | "running-replaced-by-batch"
+  | "running-not-updated"
+  | "prediction-not-argmax"
+  | "guard-off-by-one"
+  | "guard-always-throws"
+  | "guard-returns-instead-of-throwing"
+  | "mean-spread-grows"
+  | "mean-spread-unbiased"
+  // capstone: steps to a target
+  | "steps-train-accuracy"
+  | "steps-index-not-step"
+  | "steps-off-by-one"
+  | "steps-strict-inequality"
+  | "steps-no-null"
+  | "steps-assumes-rising"
+  // capstone: the BN network
+  | "bn-missing"
+  | "bn-after-activation"
+  | "bn-on-logits"
+  | "linear-bias-before-bn"
+  | "wrong-activation"
+  | "bn-shared-instance"
+  | "seed-ignored"
+  | "tracking-disabled"
+  | "wrong-layer-sizes"
+  | "wrong-init-scale";
 
 export interface Misconception {
   id: MisconceptionId;
@@ -179,6 +223,220 @@ const list: Misconception[] = [
     explanation:
       "σ is the spread of one sample. The mean of B independent samples is less noisy: its standard deviation is σ/√B.",
   },
+  {
+    id: "mutates-input",
+    name: "input modified in place",
+    explanation:
+      "Your function modified one of its inputs in place. Leave the inputs untouched and return new matrices (sub, mul, map " +
+      "return new ones; the …InPlace methods and .data[…] = … do not).",
+  },
+  {
+    id: "infinite-loop",
+    name: "the function never returns",
+    explanation: "Your function did not return within the time limit — an infinite loop? Check every loop's condition and that its counter changes.",
+  },
+  {
+    id: "returns-input",
+    name: "the input returned unchanged",
+    explanation: "Your function returns its input unchanged (or a copy of it): the exercise asks for a computed result.",
+  },
+  {
+    id: "ignores-argument",
+    name: "an argument ignored (a value hard-coded)",
+    explanation:
+      "Your function ignores one of its arguments and uses a fixed value instead (e.g. ε = 1e-5 or momentum = 0.1 written in " +
+      "the code): use the argument you are given, the checker varies it.",
+  },
+  {
+    id: "constant-output",
+    name: "the same answer whatever the input",
+    explanation: "Your function returns the same answer for different inputs: it must compute the result from its arguments.",
+  },
+  {
+    id: "demo-values-hard-coded",
+    name: "values copied from the lesson's demo",
+    explanation:
+      "Your answer is the lesson's demo result, hard-coded: the checker uses other inputs. Compute the result from the arguments.",
+  },
+  {
+    id: "swapped-fields",
+    name: "result fields swapped",
+    explanation: "Two fields of your result are swapped: each value is right but stored under the other's name.",
+  },
+  {
+    id: "transposed-output",
+    name: "transposed result",
+    explanation:
+      "Your result has the right values laid out transposed (a column where a row belongs, or D×N for N×D). Per-feature " +
+      "quantities are 1×D rows; outputs have the shape of x.",
+  },
+  {
+    id: "accuracy-not-fraction",
+    name: "accuracy as a count or a percentage",
+    explanation: "An accuracy is a fraction between 0 and 1: the number of correct predictions divided by the number of examples (not the count, not ×100).",
+  },
+  {
+    id: "centered-not-normalized",
+    name: "x − μ without dividing by the spread",
+    explanation: "You subtract the mean but do not divide: x̂ = (x − μ)/√(σ² + ε), so every feature ends up with variance (about) 1.",
+  },
+  {
+    id: "backward-sum-not-mean",
+    name: "sums where the backward pass needs means",
+    explanation:
+      "The two correction terms are MEANS over the batch: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε). You used the sums " +
+      "Σdx̂ and Σ(dx̂·x̂) without dividing by N.",
+  },
+  {
+    id: "backward-times-std",
+    name: "multiplies by σ instead of dividing",
+    explanation: "x̂ = (x − μ)/√(σ² + ε), so ∂x̂/∂x carries a factor 1/√(σ² + ε): divide by it, do not multiply.",
+  },
+  {
+    id: "backward-centered-not-normalized",
+    name: "x − μ where x̂ belongs",
+    explanation:
+      "The term through σ² uses the NORMALIZED input x̂ = (x − μ)/√(σ² + ε), in both places: −x̂·mean(dx̂·x̂). You used x − μ.",
+  },
+  {
+    id: "backward-sign-error",
+    name: "a sign error in the backward pass",
+    explanation: "Both correction terms are SUBTRACTED: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε). One of your signs is flipped.",
+  },
+  {
+    id: "backward-no-std",
+    name: "the division by √(σ² + ε) missing",
+    explanation: "The whole bracket is divided by √(σ² + ε) (the chain rule through x̂ = (x − μ)/√(σ² + ε)); yours is not.",
+  },
+  {
+    id: "running-replaced-by-batch",
+    name: "running statistics replaced by the batch's",
+    explanation:
+      "You store the batch's statistics as the new running ones: the running average blends them, running = (1 − m)·running + m·batch.",
+  },
+  {
+    id: "running-not-updated",
+    name: "running statistics not updated",
+    explanation: "The running statistics did not change in a training step: training normalizes with the batch AND updates the running averages.",
+  },
+  {
+    id: "prediction-not-argmax",
+    name: "the predicted class is not the argmax",
+    explanation: "The predicted class of an example is the index of its LARGEST output (argmax over the classes of its row), compared with its label.",
+  },
+  {
+    id: "guard-off-by-one",
+    name: "the guard refuses a batch of 2",
+    explanation: "A batch of 2 can be normalized (its variance is not 0): refuse only a batch of ONE example (x.rows < 2), in training mode.",
+  },
+  {
+    id: "guard-always-throws",
+    name: "the guard refuses every batch",
+    explanation: "Your guard throws for batches that are fine: refuse only a batch of one example in training mode.",
+  },
+  {
+    id: "guard-returns-instead-of-throwing",
+    name: "the guard returns instead of throwing",
+    explanation:
+      "Your guard returns a value for a batch of one instead of throwing: the caller ignores it and normalizes anyway. Throw an Error with a helpful message.",
+  },
+  {
+    id: "mean-spread-grows",
+    name: "spread of the batch mean grows with B",
+    explanation: "Averaging more examples makes the mean LESS noisy: its standard deviation is σ/√B, not σ·√B.",
+  },
+  {
+    id: "mean-spread-unbiased",
+    name: "σ/√(B − 1) for the batch mean",
+    explanation: "The standard deviation of a mean of B independent samples is exactly σ/√B (its variance is σ²/B): no N − 1 correction here.",
+  },
+  {
+    id: "steps-train-accuracy",
+    name: "training accuracy instead of test accuracy",
+    explanation: "You used the training accuracy: the target is about history.eval.testAccuracy, measured on held-out digits.",
+  },
+  {
+    id: "steps-index-not-step",
+    name: "the index of the evaluation, not its step",
+    explanation:
+      "Your answer is the position of the evaluation in history.eval.testAccuracy. Evaluations happen every few steps: return history.eval.step[i].",
+  },
+  {
+    id: "steps-off-by-one",
+    name: "off by one evaluation",
+    explanation: "Your answer is the evaluation just before or just after the first one that reaches the target: return that evaluation's own step.",
+  },
+  {
+    id: "steps-strict-inequality",
+    name: "> instead of ≥",
+    explanation: "An accuracy exactly equal to the target reaches it: compare with ≥, not >.",
+  },
+  {
+    id: "steps-no-null",
+    name: "no null when the target is never reached",
+    explanation:
+      "When no evaluation reaches the target, return null (not -1, 0, undefined, Infinity or the last step): a run that never gets there must not look like a fast one.",
+  },
+  {
+    id: "steps-assumes-rising",
+    name: "assumes the accuracy only rises",
+    explanation:
+      "Test accuracy goes up AND down: the answer is the FIRST evaluation with accuracy ≥ target, not the last one below it plus one, the best one or the last one.",
+  },
+  {
+    id: "bn-missing",
+    name: "no batch norm in a hidden layer",
+    explanation: "Every hidden layer needs its own BatchNorm1d between the Linear and the Sigmoid.",
+  },
+  {
+    id: "bn-after-activation",
+    name: "batch norm after the activation",
+    explanation:
+      "Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid.",
+  },
+  {
+    id: "bn-on-logits",
+    name: "batch norm on the logits",
+    explanation: "The last layer is a plain Linear that outputs the 10 logits; BN goes inside the hidden layers only.",
+  },
+  {
+    id: "linear-bias-before-bn",
+    name: "a Linear bias right before batch norm",
+    explanation:
+      "BN subtracts the batch mean, which cancels any bias b exactly (its gradient is always 0), and β already shifts: use new Linear(in, out, { bias: false, … }).",
+  },
+  {
+    id: "wrong-activation",
+    name: "the wrong activation",
+    explanation: "Figure 1's network uses Sigmoid after every hidden layer.",
+  },
+  {
+    id: "bn-shared-instance",
+    name: "one BatchNorm1d shared by several layers",
+    explanation:
+      "Each hidden layer needs its OWN BatchNorm1d: a shared one mixes the running statistics and γ, β of different layers. Write new BatchNorm1d(100) for each.",
+  },
+  {
+    id: "seed-ignored",
+    name: "the seed changes nothing",
+    explanation: "Different seeds must give different initial weights: create const rng = new Rng(seed) and pass { init, rng } to every Linear.",
+  },
+  {
+    id: "tracking-disabled",
+    name: "running statistics not tracked",
+    explanation:
+      "With trackRunningStats: false, batch norm normalizes with the batch's statistics even in eval mode, so a test prediction depends on the other test examples. Keep the default (true).",
+  },
+  {
+    id: "wrong-layer-sizes",
+    name: "wrong layer sizes",
+    explanation: "The network is 784 → 100 → 100 → 100 → 10: check every Linear's in and out features and every BatchNorm1d's size.",
+  },
+  {
+    id: "wrong-init-scale",
+    name: "the wrong initial weights",
+    explanation: "Draw the weights with { init: normalInit(0.05), rng }: small Gaussian values with standard deviation 0.05, as in the paper.",
+  },
 ];
 
 /** The catalogue, keyed by id. */
@@ -188,6 +446,11 @@ export const MISCONCEPTIONS: Readonly<Record<MisconceptionId, Misconception>> = 
 
 /** All ids, in catalogue order. */
 export const MISCONCEPTION_IDS: readonly MisconceptionId[] = list.map((m) => m.id);
+
+/** True for a catalogue id (an own key: "constructor" or "__proto__" are not ids). */
+export function isMisconceptionId(id: unknown): id is MisconceptionId {
+  return typeof id === "string" && Object.prototype.hasOwnProperty.call(MISCONCEPTIONS, id);
+}
 
 export function misconception(id: MisconceptionId): Misconception {
   return MISCONCEPTIONS[id];

@@ -23,9 +23,7 @@ import { normalInit } from "../random/init";
 import { Dataset } from "../data/dataset";
 import { loadMnist, MnistSplit } from "../data/mnist";
 import { fit, History, StepInfo } from "../train/fit";
-import { CheckResult, failed, passed } from "../exercises/check-result";
-import { quietInNotebook, report } from "../exercises/report";
-import { describeThrown, isStubError } from "../exercises/learner-code";
+import { check as exerciseCheck } from "../exercises/check";
 
 // ---------------------------------------------------------------------------------------------
 // Ioffe & Szegedy's Figure 1, at our scale
@@ -123,24 +121,8 @@ export function figure1Run(options: Figure1Options): Figure1Result {
   return { model, history };
 }
 
-/** What stepsToTarget reads: the test evaluations of a History. */
-export interface EvalHistory {
-  steps?: number[];
-  trainAccuracy?: number[];
-  eval: { step: number[]; testAccuracy: number[] };
-}
-
-/**
- * The first evaluated step at which the TEST accuracy reaches `target` (≥), or null if it never
- * does. (Reference solution of exercise 6.1.)
- */
-export function stepsToTarget(history: EvalHistory, target: number): number | null {
-  const { step, testAccuracy } = history.eval;
-  for (let i = 0; i < step.length; i++) {
-    if (testAccuracy[i] >= target) return step[i];
-  }
-  return null;
-}
+export { stepsToTarget } from "../exercises/solutions/steps-to-target";
+export type { EvalHistory } from "../exercises/solutions/steps-to-target";
 
 export interface Drift {
   /** How far the median travels: its largest minus its smallest recorded value. */
@@ -288,216 +270,13 @@ export function bestPerRate(grid: number[][]): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Exercise 6.1: steps to a target accuracy
+// Exercises 6.1 and 6.2: their checkers live with the others (src/exercises/checkers/steps-to-target.ts,
+// bn-net.ts) and speak the collect/judge protocol; re-exported here for the lesson.
 
-export type StepsToTargetFn = (history: EvalHistory, target: number) => number | null;
-
-const STEPS_INFO = { exercise: "stepsToTarget", title: "Steps to reach a target test accuracy" };
-
-interface StepsCase {
-  label: string;
-  history: EvalHistory;
-  target: number;
-}
-
-/** Hand-made histories where each mistake gives a different answer from the right one. */
-function stepsCases(): StepsCase[] {
-  const steps = Array.from({ length: 400 }, (_, i) => i + 1);
-  // the training batches reach 90% long before the test set does (at step 48)
-  const trainAccuracy = steps.map((s) => Math.min(0.99, 0.5 + s / 120));
-  const history = (testAccuracy: number[]): EvalHistory => ({
-    steps,
-    trainAccuracy,
-    eval: { step: [0, 100, 200, 300, 400], testAccuracy },
-  });
-  return [
-    { label: "test accuracy 10%, 85%, 91%, 95%, 96% at steps 0, 100, 200, 300, 400; target 90%", history: history([0.1, 0.85, 0.91, 0.95, 0.96]), target: 0.9 },
-    { label: "test accuracy exactly 90% at step 300 (10%, 80%, 88%, 90%, 93%); target 90%", history: history([0.1, 0.8, 0.88, 0.9, 0.93]), target: 0.9 },
-    { label: "test accuracy never reaches the target (10%, 50%, 70%, 80%, 85%); target 90%", history: history([0.1, 0.5, 0.7, 0.8, 0.85]), target: 0.9 },
-  ];
-}
-
-/** What each named mistake answers, to recognise it. */
-const STEPS_MISTAKES: { name: string; explanation: string; answer: (c: StepsCase) => unknown }[] = [
-  {
-    name: "train accuracy instead of test accuracy",
-    explanation:
-      "Your answer is the first step where the accuracy on the TRAINING batch reached the target. A training batch is what the " +
-      "network is fitting right now (and only 60 examples): it runs ahead of, and is noisier than, the test accuracy. Read history.eval.testAccuracy.",
-    answer: (c) => {
-      const i = (c.history.trainAccuracy ?? []).findIndex((a) => a >= c.target);
-      return i < 0 ? null : (c.history.steps ?? [])[i];
-    },
-  },
-  {
-    name: "the index of the evaluation, not its step",
-    explanation:
-      "Your answer is the position of the evaluation in history.eval.testAccuracy. Evaluations happen every few steps: return history.eval.step[i], the step at which it was measured.",
-    answer: (c) => {
-      const i = c.history.eval.testAccuracy.findIndex((a) => a >= c.target);
-      return i < 0 ? null : i;
-    },
-  },
-  {
-    name: "off by one evaluation (the one before)",
-    explanation: "Your answer is the evaluation BEFORE the one that reached the target: return the step of the first evaluation with accuracy ≥ target itself.",
-    answer: (c) => {
-      const i = c.history.eval.testAccuracy.findIndex((a) => a >= c.target);
-      return i < 0 ? null : c.history.eval.step[i - 1] ?? null;
-    },
-  },
-  {
-    name: "off by one evaluation (the one after)",
-    explanation: "Your answer is the evaluation AFTER the one that reached the target: return the step of the first evaluation with accuracy ≥ target itself.",
-    answer: (c) => {
-      const i = c.history.eval.testAccuracy.findIndex((a) => a >= c.target);
-      return i < 0 ? null : c.history.eval.step[i + 1] ?? null;
-    },
-  },
-  {
-    name: "> instead of ≥",
-    explanation: "An accuracy exactly equal to the target reaches it: compare with ≥, not >.",
-    answer: (c) => {
-      const i = c.history.eval.testAccuracy.findIndex((a) => a > c.target);
-      return i < 0 ? null : c.history.eval.step[i];
-    },
-  },
-  {
-    name: "no null when the target is never reached",
-    explanation:
-      "When no evaluation reaches the target, return null (not -1, 0, undefined or the last step): a run that never gets there must not look like a fast one.",
-    answer: (c) => (stepsToTarget(c.history, c.target) === null ? "not null" : stepsToTarget(c.history, c.target)),
-  },
-];
-
-function sameAnswer(got: unknown, expected: unknown): boolean {
-  if (expected === "not null") return got !== null;
-  return Object.is(got, expected);
-}
-
-function copyHistory(h: EvalHistory): EvalHistory {
-  return {
-    steps: h.steps?.slice(),
-    trainAccuracy: h.trainAccuracy?.slice(),
-    eval: { step: h.eval.step.slice(), testAccuracy: h.eval.testAccuracy.slice() },
-  };
-}
-
-/** Checker of exercise 6.1: names the mistake (train accuracy, index vs step, off by one, >, no null). */
-export function checkStepsToTarget(fn: StepsToTargetFn): CheckResult {
-  const cases = stepsCases();
-  const answers: unknown[] = [];
-  for (const c of cases) {
-    try {
-      answers.push(fn(copyHistory(c.history), c.target));
-    } catch (e) {
-      if (isStubError(e)) return failed(STEPS_INFO, "not-implemented", "Not implemented yet: replace the line that throws \"TODO: implement …\" with your code.");
-      return failed(STEPS_INFO, "error", `your function threw ${describeThrown(e)}`, { details: `on: ${c.label}` });
-    }
-  }
-  const wrong = cases.findIndex((c, i) => !Object.is(answers[i], stepsToTarget(c.history, c.target)));
-  if (wrong < 0) {
-    return passed(STEPS_INFO, "the first evaluated step with test accuracy ≥ target (an exact hit counts), and null when it is never reached.");
-  }
-  for (const m of STEPS_MISTAKES) {
-    // a mistake is named only if it predicts the learner's answer on every history
-    if (cases.every((c, i) => sameAnswer(answers[i], m.answer(c)))) {
-      return failed(STEPS_INFO, "misconception", `${m.name}. ${m.explanation}`, { details: evidence(cases[wrong], answers[wrong]) });
-    }
-  }
-  return failed(STEPS_INFO, "counterexample", "a wrong answer on a small history.", { details: evidence(cases[wrong], answers[wrong]) });
-}
-
-function evidence(c: StepsCase, got: unknown): string {
-  return [`history: ${c.label}`, `expected ${JSON.stringify(stepsToTarget(c.history, c.target))}`, `got      ${got === undefined ? "undefined" : JSON.stringify(got)}`].join("\n");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Exercise 6.2: the BN network, in the right order
-
-export type BnNetFn = (seed: number) => Sequential;
-
-const NET_INFO = { exercise: "bnNet", title: "The Figure-1 network with batch norm" };
-
-function kindOf(layer: Module): string {
-  if (layer instanceof Linear) return "Linear";
-  if (layer instanceof BatchNorm1d) return "BatchNorm1d";
-  if (layer instanceof Sigmoid) return "Sigmoid";
-  if (layer instanceof ReLU) return "ReLU";
-  if (layer instanceof Tanh) return "Tanh";
-  return layer.constructor?.name ?? "?";
-}
-
-/**
- * Checker of exercise 6.2: 784-100-100-100-10 with every hidden layer Linear(bias false) →
- * BatchNorm1d → Sigmoid, and a final Linear. Names: BN after the activation, BN on the logits,
- * a redundant Linear bias before BN, a missing BN layer, the wrong activation; then runs a batch.
- */
-export function checkBnNet(fn: BnNetFn): CheckResult {
-  let model: unknown;
-  try {
-    model = fn(0);
-  } catch (e) {
-    if (isStubError(e)) return failed(NET_INFO, "not-implemented", "Not implemented yet: replace the line that throws \"TODO: implement …\" with your code.");
-    return failed(NET_INFO, "error", `your function threw ${describeThrown(e)}`);
-  }
-  if (!(model instanceof Sequential)) return failed(NET_INFO, "wrong-type", "return a Sequential(...) of layers.");
-  const kinds = model.layers.map(kindOf);
-  const got = `got:      ${model.toString()}`;
-  const want = "expected: Sequential(Linear(784→100, bias=false), BatchNorm1d(100, …), Sigmoid, ×3 …, Linear(100→10))";
-  const details = `${want}\n${got}`;
-  const fail = (name: string, explanation: string) => failed(NET_INFO, "misconception", `${name}. ${explanation}`, { details });
-  if (!kinds.includes("BatchNorm1d")) return fail("no batch norm", "This is the baseline: put a BatchNorm1d between every hidden Linear and its Sigmoid.");
-  if (kinds.some((k) => k === "ReLU" || k === "Tanh")) return fail("wrong activation", "Figure 1's network uses Sigmoid after every hidden layer.");
-  if (kinds[kinds.length - 1] === "BatchNorm1d" || (kinds[kinds.length - 1] !== "Linear" && kinds[kinds.length - 2] === "BatchNorm1d")) {
-    return fail("batch norm on the logits", "The last layer is a plain Linear that outputs the 10 logits; BN goes inside the hidden layers only.");
-  }
-  for (let i = 1; i < kinds.length; i++) {
-    if (kinds[i] === "BatchNorm1d" && kinds[i - 1] === "Sigmoid") {
-      return fail(
-        "batch norm after the activation",
-        "Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid.",
-      );
-    }
-  }
-  const expected = ["Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear"];
-  if (kinds.join() !== expected.join()) {
-    return failed(NET_INFO, "counterexample", `expected the layers ${expected.join(" → ")}, got ${kinds.join(" → ")}.`, { details });
-  }
-  const sizes = [784, 100, 100, 100, 10];
-  for (let h = 0; h < 4; h++) {
-    const lin = model.layers[3 * h] as Linear;
-    if (lin.inFeatures !== sizes[h] || lin.outFeatures !== sizes[h + 1]) {
-      return failed(NET_INFO, "wrong-shape", `layer ${3 * h} should be Linear(${sizes[h]}→${sizes[h + 1]}), got ${lin}.`, { details });
-    }
-    if (h < 3) {
-      const bn = model.layers[3 * h + 1] as BatchNorm1d;
-      if (bn.numFeatures !== sizes[h + 1]) return failed(NET_INFO, "wrong-shape", `layer ${3 * h + 1} should be BatchNorm1d(${sizes[h + 1]}), got ${bn}.`, { details });
-      if (lin.bias) {
-        return fail(
-          "a Linear bias right before batch norm",
-          "BN subtracts the batch mean, which cancels any bias b exactly (its gradient is always 0), and β already shifts: use new Linear(in, out, { bias: false, … }).",
-        );
-      }
-    }
-  }
-  try {
-    const x = new Matrix(4, 784).map((_, i, j) => ((i * 784 + j) % 7) / 7);
-    const y = model.forward(x);
-    if (y.rows !== 4 || y.cols !== 10) return failed(NET_INFO, "wrong-shape", `a batch of 4 digits gave ${y.shapeString()}, expected 4×10.`);
-  } catch (e) {
-    return failed(NET_INFO, "error", `a forward pass of 4 digits threw ${describeThrown(e)}`, { details });
-  }
-  return passed(NET_INFO, "Linear(bias=false) → BatchNorm1d → Sigmoid three times, then Linear(100→10); a batch of 4 digits gives 4×10 logits.");
-}
-
-function shown(result: CheckResult): CheckResult {
-  report(result);
-  return quietInNotebook(result);
-}
+export { checkStepsToTarget } from "../exercises/checkers/steps-to-target";
+export type { StepsToTargetFn } from "../exercises/checkers/steps-to-target";
+export { checkBnNet } from "../exercises/checkers/bn-net";
+export type { BnNetFn } from "../exercises/checkers/bn-net";
 
 /** The notebook-facing checkers of this lesson: print the report and the grader's line. */
-export const check = {
-  stepsToTarget: (fn: StepsToTargetFn): CheckResult => shown(checkStepsToTarget(fn)),
-  bnNet: (fn: BnNetFn): CheckResult => shown(checkBnNet(fn)),
-};
+export const check = { stepsToTarget: exerciseCheck.stepsToTarget, bnNet: exerciseCheck.bnNet };

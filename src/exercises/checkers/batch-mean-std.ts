@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { CheckSpec, runCheck } from "../engine";
-import { callLearner, expectNumber } from "../learner-code";
+import { expectNumber } from "../learner-code";
 
 /**
  * Exercise: the standard deviation of the mean of a batch of B independent examples of a feature
@@ -28,8 +28,10 @@ export const batchMeanStdSpec: CheckSpec<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
   title: "Spread of the batch mean (the 1/√B law)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.sigma, input.batchSize], ["sigma", "batchSize"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.sigma, input.batchSize], ["sigma", "batchSize"]).result };
+  },
+  read({ result }) {
     return scalar(expectNumber(result, "The standard deviation"));
   },
   reference: (i) => scalar(i.sigma / Math.sqrt(i.batchSize)),

@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { formatMatrix, hang } from "../compare";
 import { CheckSpec, Mistake, runCheck } from "../engine";
-import { callLearner, expectMatrix, field } from "../learner-code";
+import { expectMatrix, field } from "../learner-code";
 import { statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
 
@@ -37,8 +37,10 @@ export const batchStatsSpec: CheckSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
   cases: statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } })),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.x], ["x"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.x], ["x"]).result };
+  },
+  read({ result }) {
     return {
       mu: expectMatrix(field(result, "mu", KEYS), "mu", "1×D, one mean per feature"),
       variance: expectMatrix(field(result, "variance", KEYS), "variance", "1×D, one variance per feature"),

@@ -3,8 +3,9 @@ import { Rng } from "../../random/rng";
 import { numericalGradient } from "../../check/gradcheck";
 import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
+import { perExampleShapes } from "../inputs";
 import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { callLearner, expectMatrix, field } from "../learner-code";
+import { expectMatrix, field } from "../learner-code";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { RIGHT, normalizeVariant } from "../variants";
@@ -100,8 +101,10 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
   exercise: "batchNormBackward",
   title: "Batch norm backward (dx, dγ, dβ)",
   cases: cases(),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.dy, input.x, input.gamma, input.eps], ["dy", "x", "gamma", "eps"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.dy, input.x, input.gamma, input.eps], ["dy", "x", "gamma", "eps"]).result };
+  },
+  read({ result }) {
     return {
       dx: expectMatrix(field(result, "dx", KEYS), "dx", "N×D, the shape of x"),
       dgamma: expectMatrix(field(result, "dgamma", KEYS), "dgamma", "1×D, one per feature"),
@@ -122,6 +125,7 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
       `eps = ${formatNumber(input.eps)}`,
     ].join("\n"),
   labels: { dgamma: "dγ", dbeta: "dβ" },
+  axisShapes: (input) => perExampleShapes(input.x),
   shapeHint:
     "Per-feature quantities (μ, σ², dγ, dβ, Σdx̂) are 1×D rows (sumRows(), meanRows()), which broadcast over the N rows of x.",
 };

@@ -2,8 +2,9 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
+import { perExampleShapes } from "../inputs";
 import { CheckSpec, Mistake, runCheck } from "../engine";
-import { callLearner, expectMatrix } from "../learner-code";
+import { expectMatrix } from "../learner-code";
 import { randomRow, statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { NormalizeVariant, RIGHT, normalizeMistakes, normalizeVariant } from "../variants";
@@ -68,8 +69,10 @@ export const batchNormForwardSpec: CheckSpec<Input, BatchNormForwardFn> = {
   exercise: "batchNormForward",
   title: "Batch norm forward (y = γ·x̂ + β)",
   cases: cases(),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.x, input.gamma, input.beta, input.eps], ["x", "gamma", "beta", "eps"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.x, input.gamma, input.beta, input.eps], ["x", "gamma", "beta", "eps"]).result };
+  },
+  read({ result }) {
     return { y: expectMatrix(result, "y", "N×D, the shape of x") };
   },
   reference: (input) => ({ y: forwardVariant(input, RIGHT, "right") }),
@@ -82,6 +85,7 @@ export const batchNormForwardSpec: CheckSpec<Input, BatchNormForwardFn> = {
       hang("beta = ", formatMatrix(input.beta)),
       `eps = ${formatNumber(input.eps)}`,
     ].join("\n"),
+  axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: SHAPE_HINT,
 };
 

@@ -7,7 +7,7 @@ import { BatchNorm1d } from "../../nn/batchnorm";
 import { ReLU } from "../../nn/activations";
 import { CheckResult } from "../check-result";
 import { CheckSpec, Outputs, runCheck } from "../engine";
-import { callLearner, expectNumber } from "../learner-code";
+import { Malformed, expectNumber } from "../learner-code";
 import { featureBatch } from "../inputs";
 
 /** Labelled examples: one per row of x, its class in y (a Dataset fits). */
@@ -63,15 +63,23 @@ export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
   exercise: "evaluateAccuracy",
   title: "Test accuracy of a model with batch norm",
   cases: [{ label: "a Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 40 test examples", input: makeInput() }],
-  run(fn, input) {
+  collect(fn, input, calls) {
     const model = input.model();
     const before = buffersOf(model);
+    const trainingBefore = allTraining(model);
     // the model is passed as is (not copied): the checker inspects what the function did to it
-    const { result } = callLearner((data: LabelledData) => fn(model, data), [input.data], ["data"]);
-    const accuracy = expectNumber(result, "The accuracy");
+    const { result } = calls.call((data: LabelledData) => fn(model, data), [input.data], ["data"]);
     const after = buffersOf(model);
-    const changed = after.some((v, i) => !Object.is(v, before[i]));
-    return { accuracy: one(accuracy), buffersChanged: one(changed ? 1 : 0), trainingAfter: one(allTraining(model) ? 1 : 0) };
+    const buffersChanged = after.length !== before.length || after.some((v, i) => !Object.is(v, before[i]));
+    return { result, buffersChanged, trainingBefore, trainingAfter: allTraining(model) };
+  },
+  read(v) {
+    const flag = (key: string) => {
+      const f = v[key];
+      if (typeof f !== "boolean") throw new Malformed("wrong-type", `The collected data has no ${key} flag.`);
+      return one(f ? 1 : 0);
+    };
+    return { accuracy: one(expectNumber(v.result, "The accuracy")), buffersChanged: flag("buffersChanged"), trainingAfter: flag("trainingAfter") };
   },
   reference: (): Outputs => ({ accuracy: one(EVAL_ACCURACY), buffersChanged: one(0), trainingAfter: one(1) }),
   mistakes: [

@@ -4,7 +4,8 @@ import { BatchNorm1d } from "../../nn/batchnorm";
 import { CheckResult } from "../check-result";
 import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
 import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { callLearner, expectMatrix, guarded } from "../learner-code";
+import { cloneValue, expectMatrix } from "../learner-code";
+import { ownField } from "../codec";
 import { featureBatch, randomRow } from "../inputs";
 import { runningUpdate } from "./running-stats";
 import { RIGHT, normalizeVariant } from "../variants";
@@ -59,6 +60,8 @@ function reference(input: Input): Outputs {
     meanAfterEval: bn.runningMean.clone(),
     varAfterEval: bn.runningVar.clone(),
     yOne,
+    meanAfterOne: bn.runningMean.clone(),
+    varAfterOne: bn.runningVar.clone(),
   };
 }
 
@@ -94,14 +97,18 @@ function mistakes(): Mistake<Input>[] {
     { ids: ["biased-running-variance"], matches: updated({ biased: true }) },
     {
       ids: ["running-updated-in-eval"],
-      matches: (got) => !close(got.meanAfterEval, got.meanAfterTrain) || !close(got.varAfterEval, got.varAfterTrain),
+      matches: (got) =>
+        !close(got.meanAfterEval, got.meanAfterTrain) ||
+        !close(got.varAfterEval, got.varAfterTrain) ||
+        !close(got.meanAfterOne, got.meanAfterEval) ||
+        !close(got.varAfterOne, got.varAfterEval),
     },
     {
       ids: ["batch-stats-in-eval"],
       matches: (got, input) =>
         close(got.yEval, batchNormalized(input.xEval, input.state)) ||
         close(got.yOne, input.state.beta) ||
-        got.yOne.data.every((v) => Number.isNaN(v)),
+        (got.yOne.data.every((v) => Number.isNaN(v)) && close(got.meanAfterOne, got.meanAfterEval) && close(got.varAfterOne, got.varAfterEval)),
     },
   ];
 }
@@ -135,27 +142,34 @@ export const forwardWithModeSpec: CheckSpec<Input, ForwardWithModeFn> = {
   exercise: "forwardWithMode",
   title: "Batch norm in training and evaluation mode",
   cases: cases(),
-  run(fn, input) {
+  collect(fn, input, calls) {
     const names = ["state", "x", "training"];
     const step = (state: BnState, x: Matrix, training: boolean) => {
       const args: [BnState, Matrix, boolean] = [state, x, training];
-      return callLearner(fn, args, names, ["state"]);
+      return calls.call(fn, args, names, ["state"]);
     };
-    const train = guarded("training on a batch", () => step(input.state, input.xTrain, true));
-    const afterTrain = train.args[0];
-    const meanAfterTrain = expectMatrix(afterTrain.runningMean, "state.runningMean after training", "1×D");
-    const varAfterTrain = expectMatrix(afterTrain.runningVar, "state.runningVar after training", "1×D");
-    const evalRun = guarded("evaluating a batch", () => step(afterTrain, input.xEval, false));
-    const afterEval = evalRun.args[0];
-    const one = guarded(SINGLE, () => step(afterEval, input.xOne, false));
+    // the running statistics as the learner left them, copied before the next step can change them
+    const observe = (s: BnState) => ({ runningMean: cloneValue(ownField(s, "runningMean")), runningVar: cloneValue(ownField(s, "runningVar")) });
+    const train = calls.step("training on a batch", () => step(input.state, input.xTrain, true));
+    const stateAfterTrain = observe(train.args[0]);
+    const evalRun = calls.step("evaluating a batch", () => step(train.args[0], input.xEval, false));
+    const stateAfterEval = observe(evalRun.args[0]);
+    const one = calls.step(SINGLE, () => step(evalRun.args[0], input.xOne, false));
+    const stateAfterOne = observe(one.args[0]);
+    return { yTrain: train.result, stateAfterTrain, yEval: evalRun.result, stateAfterEval, yOne: one.result, stateAfterOne };
+  },
+  read(v) {
+    const stat = (s: unknown, key: string, when: string) => expectMatrix(ownField(s, key), `state.${key} ${when}`, "1×D");
     return {
-      yTrain: expectMatrix(train.result, "The output in training mode", "N×D"),
-      meanAfterTrain: meanAfterTrain.clone(),
-      varAfterTrain: varAfterTrain.clone(),
-      yEval: expectMatrix(evalRun.result, "The output in eval mode", "N×D"),
-      meanAfterEval: expectMatrix(afterEval.runningMean, "state.runningMean after evaluating", "1×D"),
-      varAfterEval: expectMatrix(afterEval.runningVar, "state.runningVar after evaluating", "1×D"),
-      yOne: expectMatrix(one.result, "The output for a single example in eval mode", "1×D"),
+      yTrain: expectMatrix(v.yTrain, "The output in training mode", "N×D"),
+      meanAfterTrain: stat(v.stateAfterTrain, "runningMean", "after training"),
+      varAfterTrain: stat(v.stateAfterTrain, "runningVar", "after training"),
+      yEval: expectMatrix(v.yEval, "The output in eval mode", "N×D"),
+      meanAfterEval: stat(v.stateAfterEval, "runningMean", "after evaluating"),
+      varAfterEval: stat(v.stateAfterEval, "runningVar", "after evaluating"),
+      yOne: expectMatrix(v.yOne, "The output for a single example in eval mode", "1×D"),
+      meanAfterOne: stat(v.stateAfterOne, "runningMean", "after evaluating a single example"),
+      varAfterOne: stat(v.stateAfterOne, "runningVar", "after evaluating a single example"),
     };
   },
   reference,
@@ -191,6 +205,8 @@ export const forwardWithModeSpec: CheckSpec<Input, ForwardWithModeFn> = {
     meanAfterEval: "running mean after evaluating",
     varAfterEval: "running variance after evaluating",
     yOne: "output for a single example in eval mode",
+    meanAfterOne: "running mean after evaluating a single example",
+    varAfterOne: "running variance after evaluating a single example",
   },
 };
 

@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { CheckSpec, runCheck } from "../engine";
-import { LearnerThrew, callLearner, isStubError } from "../learner-code";
+import { LearnerThrew, Malformed, describeThrown, isStubError } from "../learner-code";
 
 /**
  * Exercise: a guard run before batch norm normalizes x. It throws an Error (with a helpful
@@ -30,15 +30,18 @@ export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
   exercise: "guardBatch",
   title: "Refuse a batch of one in training mode",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  run(fn, input) {
+  collect(fn, input, calls) {
     const x = Matrix.fromArray(Array.from({ length: input.rows }, (_, i) => Array.from({ length: input.cols }, (_, j) => i + 0.5 * j)));
     try {
-      callLearner(fn, [x, input.training], ["x", "training"]);
-      return threw(false);
+      return { threw: false, result: calls.call(fn, [x, input.training], ["x", "training"]).result };
     } catch (e) {
-      if (e instanceof LearnerThrew && !isStubError(e.thrown)) return threw(true);
+      if (e instanceof LearnerThrew && !isStubError(e.thrown)) return { threw: true, message: describeThrown(e.thrown) };
       throw e;
     }
+  },
+  read(values) {
+    if (typeof values.threw !== "boolean") throw new Malformed("wrong-type", "The collected data has no threw flag.");
+    return threw(values.threw);
   },
   reference: (i) => threw(i.training && i.rows < 2),
   mistakes: [

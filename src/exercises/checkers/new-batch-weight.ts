@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { CheckSpec, Mistake, runCheck } from "../engine";
-import { callLearner, expectNumber } from "../learner-code";
+import { expectNumber } from "../learner-code";
 
 /**
  * Exercise: the weight of the new batch in the running average, PyTorch's rule:
@@ -48,8 +48,10 @@ export const newBatchWeightSpec: CheckSpec<Input, NewBatchWeightFn> = {
   exercise: "newBatchWeight",
   title: "Weight of the new batch (momentum or cumulative average)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.momentum, input.numBatchesTracked], ["momentum", "numBatchesTracked"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.momentum, input.numBatchesTracked], ["momentum", "numBatchesTracked"]).result };
+  },
+  read({ result }) {
     return scalar(expectNumber(result, "The weight"));
   },
   reference: (i) => scalar(weight(i)),

@@ -1,8 +1,9 @@
 import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
+import { perExampleShapes } from "../inputs";
 import { CheckSpec, runCheck } from "../engine";
-import { callLearner, expectMatrix } from "../learner-code";
+import { expectMatrix } from "../learner-code";
 import { statsBatches } from "../inputs";
 import { RIGHT, normalizeMistakes, normalizeVariant } from "../variants";
 
@@ -26,8 +27,10 @@ export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
     label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
     input: { x: b.x, eps: EPS[i] },
   })),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.x, input.eps], ["x", "eps"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.x, input.eps], ["x", "eps"]).result };
+  },
+  read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },
   reference: (input) => ({ xhat: normalizeVariant(input.x, input.eps, RIGHT) }),
@@ -39,6 +42,7 @@ export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
     "x̂ = (x − μ)/√(σ² + ε) per feature, biased variance, ε inside the root; checked on 3 batches, including a feature with variance near ε.",
   describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
   labels: { xhat: "x̂" },
+  axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: SHAPE_HINT,
 };
 

@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { callLearner, expectMatrix, field } from "../learner-code";
+import { expectMatrix, field } from "../learner-code";
 import { statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { Axis, statsVariant } from "../variants";
@@ -71,8 +71,10 @@ export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
   title: "γ and β that recover the input",
   cases: statsBatches("bnlab/exercises/recoverIdentity").map((b) => ({ label: `${b.label}, ε = 1e-5`, input: { x: b.x, eps: 1e-5 } })),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.x, input.eps], ["x", "eps"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.x, input.eps], ["x", "eps"]).result };
+  },
+  read({ result }) {
     return {
       gamma: expectMatrix(field(result, "gamma", KEYS), "gamma", "1×D, one per feature"),
       beta: expectMatrix(field(result, "beta", KEYS), "beta", "1×D, one per feature"),

@@ -2,8 +2,9 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
+import { perExampleShapes } from "../inputs";
 import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { callLearner, expectMatrix, field } from "../learner-code";
+import { expectMatrix, field } from "../learner-code";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
@@ -65,9 +66,11 @@ export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
   exercise: "updateRunningStats",
   title: "Running statistics update (PyTorch momentum)",
   cases: cases(),
-  run(fn, input) {
+  collect(fn, input, calls) {
     // updating `running` in place and returning it is fine; x must stay as it was
-    const { result } = callLearner(fn, [input.running, input.x, input.momentum], ["running", "x", "momentum"], ["running"]);
+    return { result: calls.call(fn, [input.running, input.x, input.momentum], ["running", "x", "momentum"], ["running"]).result };
+  },
+  read({ result }) {
     return {
       mean: expectMatrix(field(result, "mean", KEYS), "mean", "1×D, one per feature"),
       var: expectMatrix(field(result, "var", KEYS), "var", "1×D, one per feature"),
@@ -85,6 +88,7 @@ export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
       `momentum = ${formatNumber(input.momentum)}`,
     ].join("\n"),
   labels: { mean: "running mean", var: "running variance" },
+  axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: "The batch statistics are per feature: 1×D rows (x.meanRows()), the shape of the running buffers.",
 };
 

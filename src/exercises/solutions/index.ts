@@ -9,3 +9,5 @@ export { forwardWithMode } from "./forward-with-mode";
 export { evaluateAccuracy } from "./evaluate-accuracy";
 export { guardBatch } from "./guard-batch";
 export { batchMeanStd } from "./batch-mean-std";
+export { stepsToTarget } from "./steps-to-target";
+export { bnNet } from "./bn-net";

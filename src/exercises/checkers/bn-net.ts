@@ -1,0 +1,334 @@
+import { Matrix } from "../../tensor/matrix";
+import { Module } from "../../nn/module";
+import { Sequential } from "../../nn/sequential";
+import { Linear } from "../../nn/linear";
+import { BatchNorm1d } from "../../nn/batchnorm";
+import { Sigmoid, ReLU, Tanh } from "../../nn/activations";
+import { Rng } from "../../random/rng";
+import { CheckResult } from "../check-result";
+import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
+import { ownField } from "../codec";
+import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { LearnerCalls, Malformed, describeValue } from "../learner-code";
+
+/**
+ * Exercise 6.2: the Figure-1 network with batch norm, as a Sequential (nested Sequential blocks are
+ * fine: the checker reads the layers in forward order). The checker reads BEHAVIOUR, not only types:
+ * each BatchNorm1d is probed with a training step (PyTorch's momentum: the running mean moves 10% of
+ * the way to the batch's), an evaluation (running statistics are used), and its parameters (γ, β);
+ * the seed must change the initial weights and the same seed reproduce them.
+ */
+export type BnNetFn = (seed: number) => Sequential;
+
+/** Layer kinds, in the order of the codes of the `kinds` output. */
+const KINDS = ["other", "Linear", "BatchNorm1d", "Sigmoid", "ReLU", "Tanh"] as const;
+const CODE = (k: string) => Math.max(0, KINDS.indexOf(k as (typeof KINDS)[number]));
+const RIGHT_KINDS = ["Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear"];
+const SIZES = [784, 100, 100, 100, 10];
+const MAX_PROBE_FEATURES = 1000;
+
+function kindOf(layer: Module): string {
+  if (layer instanceof Linear) return "Linear";
+  if (layer instanceof BatchNorm1d) return "BatchNorm1d";
+  if (layer instanceof Sigmoid) return "Sigmoid";
+  if (layer instanceof ReLU) return "ReLU";
+  if (layer instanceof Tanh) return "Tanh";
+  return "other";
+}
+
+/** The layers in forward order: containers (Sequential, or any module with children) flattened. */
+function leaves(m: Module, depth = 0): Module[] {
+  const kids = depth < 8 ? m.children() : [];
+  return kids.length === 0 ? [m] : kids.flatMap((k) => leaves(k, depth + 1));
+}
+
+/** The probe batches of a BatchNorm1d with F features (seeded; the judge regenerates them). */
+function probeBatches(features: number): { train: Matrix; eval: Matrix } {
+  const rng = new Rng(`bnlab/exercises/bnNet/probe/${features}`);
+  const batch = (rows: number) => new Matrix(rows, features).map(() => rng.normal(0.5, 2));
+  return { train: batch(6), eval: batch(3) };
+}
+
+/** What a network does: its layers, its BatchNorm layers' behaviour, its seeds. Collector side. */
+function observe(fn: BnNetFn, calls: LearnerCalls): Record<string, unknown> {
+  const build = (seed: number, during: string) => calls.step(during, () => calls.call(fn, [seed], ["seed"]).result);
+  const net = build(0, "building the network with seed 0");
+  if (!(net instanceof Module)) return { isModule: false, result: net };
+  const flat = leaves(net);
+  const layers = flat.map((m) => {
+    const kind = kindOf(m);
+    if (m instanceof Linear) return { kind, in: m.inFeatures, out: m.outFeatures, bias: m.bias !== null };
+    if (m instanceof BatchNorm1d) return { kind, features: m.numFeatures, sameAs: flat.indexOf(m) };
+    return { kind, name: m.constructor?.name ?? "?" };
+  });
+  const firstWeights = (m: unknown): Matrix | null => {
+    if (!(m instanceof Module)) return null;
+    const lin = leaves(m).find((l): l is Linear => l instanceof Linear);
+    return lin ? lin.weight.value.clone() : null;
+  };
+  const w0 = firstWeights(net);
+  const sample = (w: Matrix | null) => (w ? Matrix.row(Array.from(w.data.slice(0, 64))) : null);
+  const seedAgain = sample(firstWeights(build(0, "building the network with seed 0 again")));
+  const seed1 = sample(firstWeights(build(1, "building the network with seed 1")));
+  // probe every distinct BatchNorm1d of a fresh copy (the probes change its running statistics)
+  const fresh = build(0, "building a network to probe its batch norm layers");
+  const probes = (fresh instanceof Module ? leaves(fresh) : [])
+    .filter((m, i, all): m is BatchNorm1d => m instanceof BatchNorm1d && all.indexOf(m) === i)
+    .map((bn) => calls.step("probing a BatchNorm1d layer", () => probe(bn)));
+  const forward = calls.step("running 4 digits through the network", () => {
+    const x = new Matrix(4, 784).map((_, i, j) => ((i * 784 + j) % 7) / 7);
+    return net.forward(x);
+  });
+  const w = w0 ?? new Matrix(0, 0);
+  let mean = 0;
+  for (const v of w.data) mean += v / Math.max(1, w.data.length);
+  let variance = 0;
+  for (const v of w.data) variance += (v - mean) ** 2 / Math.max(1, w.data.length);
+  return {
+    isModule: true,
+    layers,
+    weights: { count: w.data.length, mean, std: Math.sqrt(variance), seed0: sample(w0), seed0again: seedAgain, seed1 },
+    probes,
+    forward,
+  };
+}
+
+function probe(bn: BatchNorm1d): Record<string, unknown> {
+  const features = bn.numFeatures;
+  if (features > MAX_PROBE_FEATURES) return { features };
+  const { train, eval: evalBatch } = probeBatches(features);
+  const before = { mean: bn.runningMean.clone(), var: bn.runningVar.clone() };
+  bn.train();
+  const yTrain = bn.forward(train);
+  const after = { mean: bn.runningMean.clone(), var: bn.runningVar.clone() };
+  bn.eval();
+  const yEval = bn.forward(evalBatch);
+  return {
+    features,
+    eps: bn.eps,
+    parameters: bn.parameters().length,
+    gamma: bn.gamma.clone(),
+    beta: bn.beta.clone(),
+    meanBefore: before.mean,
+    varBefore: before.var,
+    yTrain,
+    meanAfter: after.mean,
+    varAfter: after.var,
+    yEval,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// judge side: read the observations into comparable outputs (pure)
+
+const num = (v: unknown, what: string): number => {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new Malformed("wrong-type", `The collected data has no number for ${what}.`);
+  return v;
+};
+const mat = (v: unknown, rows: number, cols: number, what: string): Matrix => {
+  if (!(v instanceof Matrix) || v.rows !== rows || v.cols !== cols) throw new Malformed("wrong-type", `The collected data has no ${rows}×${cols} ${what}.`);
+  return v;
+};
+const bit = (b: boolean) => Matrix.row([b ? 1 : 0]);
+const close = (a: Matrix, b: Matrix) => closeMatrices(a, b, { atol: 1e-7, rtol: 1e-6 });
+
+interface ProbeVerdict {
+  pytorchMomentum: boolean;
+  tracksRunningStats: boolean;
+  affine: boolean;
+}
+
+function judgeProbe(p: unknown): ProbeVerdict {
+  const f = num(ownField(p, "features"), "a probe's features");
+  if (!Number.isInteger(f) || f < 1 || f > MAX_PROBE_FEATURES) return { pytorchMomentum: false, tracksRunningStats: false, affine: false };
+  const { train, eval: evalBatch } = probeBatches(f);
+  const eps = num(ownField(p, "eps"), "eps");
+  const g = mat(ownField(p, "gamma"), 1, f, "γ");
+  const b = mat(ownField(p, "beta"), 1, f, "β");
+  const m0 = mat(ownField(p, "meanBefore"), 1, f, "running mean");
+  const v0 = mat(ownField(p, "varBefore"), 1, f, "running variance");
+  const m1 = mat(ownField(p, "meanAfter"), 1, f, "running mean");
+  const v1 = mat(ownField(p, "varAfter"), 1, f, "running variance");
+  const yEval = mat(ownField(p, "yEval"), evalBatch.rows, f, "eval output");
+  const mu = train.meanRows();
+  const n = train.rows;
+  const biased = train.sub(mu).map((d) => d * d).meanRows();
+  const unbiased = biased.scale(n / (n - 1));
+  const pytorchMomentum = close(m1, m0.scale(0.9).add(mu.scale(0.1))) && close(v1, v0.scale(0.9).add(unbiased.scale(0.1)));
+  const withRunning = evalBatch.sub(m1).div(v1.map((v) => Math.sqrt(v + eps))).mul(g).add(b);
+  const tracksRunningStats = !close(m1, m0) && close(yEval, withRunning);
+  const affine = ownField(p, "parameters") === 2;
+  return { pytorchMomentum, tracksRunningStats, affine };
+}
+
+function read(values: Record<string, unknown>): Outputs {
+  if (values.isModule !== true) {
+    throw new Malformed("wrong-type", `buildBnNet should return a Sequential(...) of layers, got ${describeValue(values.result)}.`);
+  }
+  const layers = values.layers;
+  if (!Array.isArray(layers) || layers.length > 200) throw new Malformed("wrong-type", "The collected data has no list of layers.");
+  const kinds: number[] = [];
+  const linears: number[] = [];
+  const bnSizes: number[] = [];
+  let distinct = true;
+  let biasBeforeBn = false;
+  layers.forEach((l: unknown, i) => {
+    const kind = ownField(l, "kind");
+    kinds.push(CODE(typeof kind === "string" ? kind : "other"));
+    if (kind === "Linear") {
+      linears.push(num(ownField(l, "in"), "in"), num(ownField(l, "out"), "out"));
+      const next = ownField(layers[i + 1], "kind");
+      if (ownField(l, "bias") === true && next === "BatchNorm1d") biasBeforeBn = true;
+    }
+    if (kind === "BatchNorm1d") {
+      bnSizes.push(num(ownField(l, "features"), "features"));
+      if (ownField(l, "sameAs") !== i) distinct = false;
+    }
+  });
+  const probes = values.probes;
+  if (!Array.isArray(probes) || probes.length > 200) throw new Malformed("wrong-type", "The collected data has no probes.");
+  const verdicts = probes.map(judgeProbe);
+  const all = (k: keyof ProbeVerdict) => verdicts.every((v) => v[k]);
+  const w = values.weights;
+  const count = num(ownField(w, "count"), "the weight count");
+  const std = num(ownField(w, "std"), "the weights' spread");
+  const mean = num(ownField(w, "mean"), "the weights' mean");
+  const s0 = ownField(w, "seed0");
+  const sAgain = ownField(w, "seed0again");
+  const s1 = ownField(w, "seed1");
+  const samples = [s0, sAgain, s1].every((s) => s instanceof Matrix && s.rows === 1 && s.cols > 0);
+  const seedWorks =
+    samples && closeMatrices(s0 as Matrix, sAgain as Matrix, DEFAULT_TOLERANCE) && !closeMatrices(s0 as Matrix, s1 as Matrix, { atol: 1e-12, rtol: 0 });
+  // 78,400 draws from N(0, 0.05²): the sample spread is within 1% of 0.05
+  const initOk = count >= 1000 && Math.abs(std - 0.05) < 0.005 && Math.abs(mean) < 0.005;
+  const y = values.forward;
+  const shape = y instanceof Matrix ? [y.rows, y.cols] : [0, 0];
+  return {
+    kinds: Matrix.row(kinds),
+    sizes: Matrix.row([...linears, ...bnSizes]),
+    biasBeforeBn: bit(biasBeforeBn),
+    distinct: bit(distinct),
+    momentum: bit(all("pytorchMomentum")),
+    tracking: bit(all("tracksRunningStats")),
+    affine: bit(all("affine")),
+    seed: bit(seedWorks),
+    init: bit(initOk),
+    output: Matrix.row(shape),
+  };
+}
+
+const REFERENCE: Outputs = {
+  kinds: Matrix.row(RIGHT_KINDS.map(CODE)),
+  sizes: Matrix.row([784, 100, 100, 100, 100, 100, 100, 10, 100, 100, 100]),
+  biasBeforeBn: bit(false),
+  distinct: bit(true),
+  momentum: bit(true),
+  tracking: bit(true),
+  affine: bit(true),
+  seed: bit(true),
+  init: bit(true),
+  output: Matrix.row([4, 10]),
+};
+
+const kindsOf = (got: Outputs) => Array.from(got.kinds.data, (c) => KINDS[c] ?? "other");
+const flag = (key: string, value: 0 | 1) => (got: Outputs) => got[key].data[0] === value;
+
+function mistakes(): Mistake<null>[] {
+  return [
+    {
+      ids: ["bn-missing"],
+      message: "no batch norm (in every hidden layer): put a BatchNorm1d between every hidden Linear and its Sigmoid.",
+      matches: (got) => {
+        const k = kindsOf(got);
+        const bns = k.filter((x) => x === "BatchNorm1d").length;
+        const acts = k.filter((x) => x === "Sigmoid" || x === "ReLU" || x === "Tanh").length;
+        return bns < Math.max(1, acts);
+      },
+    },
+    {
+      ids: ["bn-after-activation"],
+      message: `batch norm after the activation: ${"Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid."}`,
+      matches: (got) => {
+        const k = kindsOf(got);
+        return k.some((x, i) => x === "BatchNorm1d" && i > 0 && ["Sigmoid", "ReLU", "Tanh"].includes(k[i - 1]));
+      },
+    },
+    {
+      ids: ["bn-on-logits"],
+      message: "batch norm on the logits: the last layer is a plain Linear that outputs the 10 logits; BN goes inside the hidden layers only.",
+      matches: (got) => {
+        const k = kindsOf(got);
+        const lastLinear = k.lastIndexOf("Linear");
+        return lastLinear >= 0 && k.slice(lastLinear + 1).includes("BatchNorm1d");
+      },
+    },
+    {
+      ids: ["linear-bias-before-bn"],
+      message:
+        "a Linear bias right before batch norm: BN subtracts the batch mean, which cancels any bias b exactly (its gradient is always 0), and β already shifts: use new Linear(in, out, { bias: false, … }).",
+      matches: flag("biasBeforeBn", 1),
+    },
+    {
+      ids: ["wrong-activation"],
+      message: "wrong activation: Figure 1's network uses Sigmoid after every hidden layer.",
+      matches: (got) => kindsOf(got).some((x) => x === "ReLU" || x === "Tanh"),
+    },
+    { ids: ["bn-shared-instance"], matches: flag("distinct", 0) },
+    {
+      ids: ["momentum-reversed"],
+      message:
+        "Your BatchNorm1d's momentum follows the Keras convention (the weight of the OLD value, e.g. 0.9 or 0.99). Here, as in PyTorch, " +
+        "momentum is the weight of the NEW batch: keep the default 0.1 (new BatchNorm1d(100)).",
+      matches: (got) => got.momentum.data[0] === 0 && got.tracking.data[0] === 1,
+    },
+    { ids: ["tracking-disabled"], matches: flag("tracking", 0) },
+    {
+      ids: ["affine-missing"],
+      message: "Your BatchNorm1d has no γ and β (affine: false): the layer must be able to learn its scale and shift. Keep the default affine: true.",
+      matches: flag("affine", 0),
+    },
+    { ids: ["seed-ignored"], matches: flag("seed", 0) },
+    { ids: ["wrong-init-scale"], matches: flag("init", 0) },
+    {
+      ids: ["wrong-layer-sizes"],
+      matches: (got) => {
+        const k = kindsOf(got);
+        return k.join() === RIGHT_KINDS.join() && !closeMatrices(got.sizes, REFERENCE.sizes, DEFAULT_TOLERANCE);
+      },
+    },
+  ];
+}
+
+export const bnNetSpec: CheckSpec<null, BnNetFn> = {
+  exercise: "bnNet",
+  title: "The Figure-1 network with batch norm",
+  cases: [{ label: "buildBnNet(0), buildBnNet(0) again and buildBnNet(1)", input: null }],
+  collect: (fn, _input, calls) => observe(fn, calls),
+  read: (values) => read(values),
+  reference: () => REFERENCE,
+  mistakes: mistakes(),
+  passMessage:
+    "Linear(bias=false) → BatchNorm1d → Sigmoid three times, then Linear(100→10); every BatchNorm1d is its own layer with γ, β, " +
+    "PyTorch's momentum and running statistics used in eval; the seed sets the N(0, 0.05²) initial weights; 4 digits give 4×10 logits.",
+  describeInput: () =>
+    "expected: Sequential(Linear(784→100, bias=false), BatchNorm1d(100), Sigmoid, Linear(100→100, bias=false), BatchNorm1d(100), Sigmoid, " +
+    "Linear(100→100, bias=false), BatchNorm1d(100), Sigmoid, Linear(100→10))",
+  labels: {
+    kinds: `layer kinds (${KINDS.map((k, i) => `${i} = ${k}`).join(", ")})`,
+    sizes: "Linear in/out sizes, then BatchNorm1d sizes",
+    biasBeforeBn: "a Linear with bias right before a BatchNorm1d (1 = yes)",
+    distinct: "every BatchNorm1d a distinct layer (1 = yes)",
+    momentum: "running statistics after one training step follow PyTorch's momentum 0.1 (1 = yes)",
+    tracking: "eval mode uses the running statistics (1 = yes)",
+    affine: "every BatchNorm1d has γ and β (1 = yes)",
+    seed: "the seed sets the initial weights (1 = yes)",
+    init: "first Linear's weights look like N(0, 0.05²) (1 = yes)",
+    output: "shape of the logits of 4 digits",
+  },
+  timeLimitSeconds: 20,
+};
+
+export function checkBnNet(fn: BnNetFn): CheckResult {
+  return runCheck(bnNetSpec, fn);
+}
+

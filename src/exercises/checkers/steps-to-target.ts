@@ -1,0 +1,187 @@
+import { Matrix } from "../../tensor/matrix";
+import { CheckResult } from "../check-result";
+import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { MisconceptionId } from "../misconceptions";
+import { EvalHistory, stepsToTarget } from "../solutions/steps-to-target";
+
+/** Exercise 6.1: the first evaluated step at which the TEST accuracy reaches the target, or null. */
+export type StepsToTargetFn = (history: EvalHistory, target: number) => number | null;
+
+interface Input {
+  history: EvalHistory;
+  target: number;
+}
+
+/** An answer as outputs: null → isNull 1; a number → its value; anything else → NaN (never right). */
+function answer(v: unknown): Outputs {
+  if (v === null) return { isNull: Matrix.row([1]), value: Matrix.row([0]) };
+  return { isNull: Matrix.row([0]), value: Matrix.row([typeof v === "number" ? v : NaN]) };
+}
+
+const firstAt = (xs: readonly number[], ok: (a: number) => boolean) => xs.findIndex(ok);
+
+/** What each mistake answers (null where it would answer null). */
+const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Input) => number | null | undefined }> = [
+  {
+    ids: ["steps-train-accuracy"],
+    message:
+      "train accuracy instead of test accuracy: your answer is the first step where the accuracy on the TRAINING batch reached the target. " +
+      "A training batch is what the network is fitting right now (and only 60 examples): it runs ahead of, and is noisier than, the " +
+      "test accuracy. Read history.eval.testAccuracy.",
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.trainAccuracy ?? [], (a) => a >= target);
+      return i < 0 ? null : (h.steps ?? [])[i];
+    },
+  },
+  {
+    ids: ["steps-index-not-step"],
+    message:
+      "the index of the evaluation, not its step: your answer is the position of the evaluation in history.eval.testAccuracy. " +
+      "Evaluations happen every few steps: return history.eval.step[i], the step at which it was measured.",
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
+      return i < 0 ? null : i;
+    },
+  },
+  {
+    ids: ["steps-index-not-step"],
+    message: "the accuracy, not the step: your answer is the test accuracy of the first evaluation that reaches the target; return its step, history.eval.step[i].",
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
+      return i < 0 ? null : h.eval.testAccuracy[i];
+    },
+  },
+  {
+    ids: ["steps-off-by-one"],
+    message: "off by one evaluation (the one before): return the step of the first evaluation with accuracy ≥ target itself.",
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
+      return i < 0 ? null : h.eval.step[i - 1];
+    },
+  },
+  {
+    ids: ["steps-off-by-one"],
+    message: "off by one evaluation (the one after): return the step of the first evaluation with accuracy ≥ target itself.",
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
+      return i < 0 ? null : h.eval.step[i + 1];
+    },
+  },
+  {
+    ids: ["steps-strict-inequality"],
+    message: "> instead of ≥: an accuracy exactly equal to the target reaches it.",
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.eval.testAccuracy, (a) => a > target);
+      return i < 0 ? null : h.eval.step[i];
+    },
+  },
+  {
+    ids: ["steps-assumes-rising"],
+    message: "assumes the accuracy only rises: you return the step after the LAST evaluation below the target. Return the FIRST evaluation with accuracy ≥ target.",
+    answer: ({ history: h, target }) => {
+      let last = -1;
+      h.eval.testAccuracy.forEach((a, i) => {
+        if (a < target) last = i;
+      });
+      return last + 1 < h.eval.step.length ? h.eval.step[last + 1] : null;
+    },
+  },
+  {
+    ids: ["steps-assumes-rising"],
+    message: "assumes the accuracy only rises: you return the LAST evaluation at or above the target. Return the FIRST one.",
+    answer: ({ history: h, target }) => {
+      let last = -1;
+      h.eval.testAccuracy.forEach((a, i) => {
+        if (a >= target) last = i;
+      });
+      return last < 0 ? null : h.eval.step[last];
+    },
+  },
+  {
+    ids: ["steps-assumes-rising"],
+    message: "the step of the BEST evaluation: the question is when the accuracy FIRST reached the target, not when it peaked.",
+    answer: ({ history: h, target }) => {
+      const acc = h.eval.testAccuracy;
+      if (!acc.some((a) => a >= target)) return null;
+      return h.eval.step[acc.indexOf(Math.max(...acc))];
+    },
+  },
+  {
+    ids: ["ignores-argument"],
+    message: "the target is hard-coded (90%): use the target argument, the checker varies it.",
+    answer: ({ history: h }) => stepsToTarget(h, 0.9),
+  },
+  {
+    ids: ["steps-train-accuracy", "steps-index-not-step"],
+    answer: ({ history: h, target }) => {
+      const i = firstAt(h.trainAccuracy ?? [], (a) => a >= target);
+      return i < 0 ? null : i;
+    },
+  },
+];
+
+function mistakes(): Mistake<Input>[] {
+  const out: Mistake<Input>[] = [];
+  for (const m of ANSWERS) {
+    out.push({ ids: m.ids, ...(m.message ? { message: m.message } : {}), outputs: (i) => answer(m.answer(i)) });
+  }
+  // each of them, and the right answer, without the null: anything but null when the target is never reached
+  const noNull = (predict: (i: Input) => unknown) => (got: Outputs, i: Input) => {
+    const p = answer(predict(i));
+    if (p.isNull.data[0] === 1) return got.isNull.data[0] === 0;
+    return got.isNull.data[0] === 0 && Object.is(got.value.data[0], p.value.data[0]);
+  };
+  const NO_NULL =
+    "no null when the target is never reached: return null (not -1, 0, undefined, Infinity or the last step), so that a run that never gets there does not look like a fast one.";
+  out.push({ ids: ["steps-no-null"], message: NO_NULL, matches: noNull((i) => stepsToTarget(i.history, i.target)) });
+  for (const m of ANSWERS) {
+    out.push({
+      ids: [...m.ids, "steps-no-null"],
+      message: `${m.message ?? ""} And ${NO_NULL}`.trim(),
+      matches: noNull(m.answer),
+    });
+  }
+  return out;
+}
+
+function cases(): Array<{ label: string; input: Input }> {
+  const steps = Array.from({ length: 500 }, (_, i) => i + 1);
+  // the training batches reach 90% long before the test set does
+  const trainAccuracy = steps.map((s) => Math.min(0.99, 0.5 + s / 120));
+  const history = (step: number[], testAccuracy: number[]): EvalHistory => ({ steps, trainAccuracy, eval: { step, testAccuracy } });
+  const pct = (xs: number[]) => xs.map((a) => `${Math.round(a * 1000) / 10}%`).join(", ");
+  const make = (step: number[], acc: number[], target: number, what: string) => ({
+    label: `${what}: test accuracy ${pct(acc)} at steps ${step.join(", ")}; target ${pct([target])}`,
+    input: { history: history(step, acc), target },
+  });
+  const every100 = [0, 100, 200, 300, 400];
+  return [
+    make(every100, [0.1, 0.85, 0.91, 0.95, 0.96], 0.9, "rising"),
+    make(every100, [0.1, 0.8, 0.88, 0.9, 0.93], 0.9, "an exact hit"),
+    make(every100, [0.1, 0.5, 0.7, 0.8, 0.85], 0.9, "never reached"),
+    make(every100, [0.2, 0.92, 0.86, 0.94, 0.91], 0.9, "with a dip after reaching it"),
+    make([0, 50, 150, 300, 450], [0.3, 0.6, 0.75, 0.72, 0.8], 0.7, "uneven steps, another target"),
+    make([10, 60, 110], [0.97, 0.95, 0.99], 0.95, "reached at the first evaluation"),
+    make([0, 200, 400], [0.4, 0.5, 0.81], 0.8, "reached at the last evaluation"),
+  ];
+}
+
+export const stepsToTargetSpec: CheckSpec<Input, StepsToTargetFn> = {
+  exercise: "stepsToTarget",
+  title: "Steps to reach a target test accuracy",
+  cases: cases(),
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.history, input.target], ["history", "target"]).result };
+  },
+  read: ({ result }) => answer(result),
+  reference: (i) => answer(stepsToTarget(i.history, i.target)),
+  mistakes: mistakes(),
+  passMessage:
+    "the first evaluated step with test accuracy ≥ target (an exact hit counts, dips do not matter), and null when it is never reached; checked on 7 histories.",
+  describeInput: (i) => `target = ${i.target}\neval.step = [${i.history.eval.step.join(", ")}]\neval.testAccuracy = [${i.history.eval.testAccuracy.join(", ")}]`,
+  labels: { isNull: "null? (1 = yes)", value: "answer" },
+};
+
+export function checkStepsToTarget(fn: StepsToTargetFn): CheckResult {
+  return runCheck(stepsToTargetSpec, fn);
+}
