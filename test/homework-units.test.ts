@@ -47,21 +47,33 @@ describe("extractAnswers", () => {
 });
 
 describe("scoring", () => {
-  const check = source.exercises[0].checks[0];
-  const pass = 'BNLAB_CHECK {"exercise":"batchStats","ok":true,"kind":"pass","points":1}';
-  const fail = 'BNLAB_CHECK {"exercise":"batchStats","ok":false,"kind":"misconception","misconception":"wrong-axis","points":0}';
+  const check = source.exercises[0].checks[0]; // the visible check of 1.1
+  const test = source.exercises[0].checks[1]; // its hidden test
+  const pass = { ok: true, exercise: "batchStats", title: "Batch statistics", kind: "pass", message: "fine", points: 1 } as const;
+  const fail = { ok: false, exercise: "batchStats", title: "Batch statistics", kind: "misconception", message: "per example", misconception: "wrong-axis", points: 0 } as const;
+  const ok = { status: "ok" as const, stdout: "" };
 
-  it("needs a clean run and ok markers; the last marker of a checker counts", () => {
-    expect(scoreCheck(check, { status: "ok", stdout: `✓ fine\n${pass}\n` }).passed).toBe(true);
-    expect(scoreCheck(check, { status: "ok", stdout: `${pass}\n✗ wrong\n${fail}\n` })).toMatchObject({ passed: false, misconception: "wrong-axis", report: "✗ wrong" });
-    expect(scoreCheck(check, { status: "error", stdout: pass, error: { ename: "Error", evalue: "boom", traceback: [] } }).passed).toBe(false);
-    expect(scoreCheck(check, { status: "ok", stdout: "" }).passed).toBe(true); // a plain assertion cell
+  it("passes a check on the grader's verdict only; what the kernel printed does not count", () => {
+    expect(scoreCheck(check, { verdict: pass, collection: { status: "ok", stdout: 'BNLAB_CHECK {"ok":false}' } }).passed).toBe(true);
+    expect(scoreCheck(check, { verdict: fail, collection: { status: "ok", stdout: 'BNLAB_CHECK {"exercise":"batchStats","ok":true}' } })).toMatchObject({ passed: false, misconception: "wrong-axis" });
+    expect(scoreCheck(check, { verdict: null, problem: "the checker's data did not arrive", collection: ok })).toMatchObject({ passed: false, report: "The check could not run: the checker's data did not arrive" });
     expect(scoreCheck(check, undefined).passed).toBe(false);
   });
 
+  it("a hidden test also needs its own cell to have run cleanly (that can only take the point away)", () => {
+    expect(scoreCheck(test, { verdict: pass, collection: ok, extra: ok }).passed).toBe(true);
+    expect(scoreCheck(test, { verdict: pass, collection: ok }).passed).toBe(false);
+    expect(scoreCheck(test, { verdict: pass, collection: ok, extra: { status: "error", stdout: "", error: { ename: "Error", evalue: "HIDDEN-1.1: off", traceback: [] } } })).toMatchObject({ passed: false, report: "Failed: Error: HIDDEN-1.1: off" });
+    expect(scoreCheck(test, { verdict: fail, collection: ok, extra: ok }).passed).toBe(false);
+  });
+
+  it("does not name a misconception id the catalogue does not have ('constructor')", () => {
+    expect(scoreCheck(check, { verdict: { ...fail, misconception: "constructor" as never }, collection: ok }).misconception).toBeUndefined();
+  });
+
   it("gives the exercise its weight in proportion to the check points passed", () => {
-    const spec = { ...source.exercises[0], points: 3, checks: [{ ...check, points: 1 }, { ...source.exercises[0].checks[1], points: 2 }] };
-    const runs = new Map([[spec.checks[0].index, { status: "ok" as const, stdout: pass }], [spec.checks[1].index, { status: "error" as const, stdout: "" }]]);
+    const spec = { ...source.exercises[0], points: 3, checks: [{ ...check, points: 1 }, { ...test, points: 2 }] };
+    const runs = new Map([[spec.checks[0].index, { verdict: pass, collection: ok }], [spec.checks[1].index, { verdict: fail, collection: ok, extra: ok }]]);
     expect(scoreExercise(spec, "answered", runs).points).toBe(1);
   });
 });

@@ -24,7 +24,8 @@ import { extractAnswers, type AnswerState, type ExtractedAnswer } from "./extrac
 import type { LessonSource } from "./lesson-source";
 import { createSandbox, GRADER_MARKER, guardCell, reportCell, watchMemory } from "./sandbox";
 import { folderMb, INSIDE, makeIpcDir, sandboxedKernelArgv, sandboxUid } from "./os-sandbox";
-import { scoreExercise, round2, type CellRun, type ExerciseResult } from "./scoring";
+import { scoreExercise, round2, type CellRun, type CheckRun, type ExerciseResult } from "./scoring";
+import { collectionCell, findCheckerCall, judgeCollected, type CheckerCall } from "./collection";
 import type { Submission } from "./collect-submissions";
 
 export type GradeStatus =
@@ -125,7 +126,7 @@ export async function gradeNotebook(submission: Submission, source: LessonSource
     lesson: submission.lesson,
     status,
     note,
-    exercises: source.exercises.map((spec) => scoreExercise(spec, answers.find((a) => a.exercise === spec)?.state ?? "missing", new Map())),
+    exercises: source.exercises.map((spec) => scoreExercise(spec, answers.find((a) => a.exercise === spec)?.state ?? "missing", new Map<number, CheckRun>())),
     answers: answers.map((a) => ({ exercise: a.exercise.id, state: a.state, source: a.source })),
     total: 0,
     maxTotal,
@@ -160,16 +161,31 @@ async function runGrading(
   maxTotal: number,
 ): Promise<SubmissionGrade> {
   const { limits } = options;
-  // The graded notebook: our cells, the learner's exercise cells; lessonIndex maps back.
+  // The graded notebook: our cells, the learner's exercise cells, and for every check or hidden
+  // test a collection cell of ours (collection.ts) whose data the grader judges; a hidden test's
+  // own cell runs after it (it can only take the point away). `roles` maps each cell back.
   const answerAt = new Map(answers.map((answer) => [answer.exercise.index, answer]));
   const cells: CodeCell[] = [];
+  const roles: { lessonIndex: number; collect?: CheckerCall }[] = [];
   const lessonIndex: number[] = [];
+  const push = (id: string, code: string, role: { lessonIndex: number; collect?: CheckerCall }): void => {
+    cells.push({ cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source: splitLines(code) });
+    roles.push(role);
+    lessonIndex.push(role.lessonIndex);
+  };
   source.lesson.cells.forEach((cell, index) => {
     if (cell.type !== "code" || cell.role.kind === "instructor") return;
     const answer = answerAt.get(index);
-    const code = answer ? answer.source : cell.source;
-    cells.push({ cell_type: "code", execution_count: null, id: `cell-${index}`, metadata: {}, outputs: [], source: splitLines(code) });
-    lessonIndex.push(index);
+    if (answer) return push(`cell-${index}`, answer.source, { lessonIndex: index });
+    if (cell.role.kind === "check" || cell.role.kind === "test") {
+      const call = findCheckerCall(cell.source);
+      if (call) {
+        push(`collect-${index}`, collectionCell(call), { lessonIndex: index, collect: call });
+        if (cell.role.kind === "test") push(`cell-${index}`, cell.source, { lessonIndex: index });
+        return;
+      }
+    }
+    push(`cell-${index}`, cell.source, { lessonIndex: index });
   });
   const notebook: Notebook = { nbformat: NBFORMAT, nbformat_minor: NBFORMAT_MINOR, metadata: {}, cells };
 
@@ -184,6 +200,7 @@ async function runGrading(
   let outputExceeded = false;
   let outputBytes = 0;
   const runs = new Map<number, CellRun>();
+  const checkRuns = new Map<number, CheckRun>();
   const outputsAt = new Map<number, Output[]>();
   let writes: string[] = [];
   let exit: { code: number | null; signal: string | null } | null = null;
@@ -226,8 +243,18 @@ async function runGrading(
       notebookTimeoutMs: limits.notebookTimeoutMs,
       onCell: (index, cell, res) => {
         const stdout = res.outputs.filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => joinSource((o as { text: string | string[] }).text)).join("");
-        runs.set(lessonIndex[index], { status: res.status, stdout: scrub(stdout), ...(res.error ? { error: scrubError(res.error, scrub) } : {}) });
-        outputsAt.set(lessonIndex[index], res.outputs);
+        const run: CellRun = { status: res.status, stdout: scrub(stdout), ...(res.error ? { error: scrubError(res.error, scrub) } : {}) };
+        const role = roles[index];
+        if (role.collect) {
+          // judged here, in the grader's process, from data only
+          const judged = res.status === "ok" ? judgeCollected(role.collect.checker, res.outputs) : { ok: false as const, problem: "the collection cell failed" };
+          checkRuns.set(role.lessonIndex, { verdict: judged.ok ? judged.result : null, ...(judged.ok ? {} : { problem: judged.problem }), collection: run });
+        } else if (checkRuns.has(role.lessonIndex)) {
+          (checkRuns.get(role.lessonIndex) as CheckRun).extra = run;
+        } else {
+          runs.set(role.lessonIndex, run);
+        }
+        outputsAt.set(role.lessonIndex, res.outputs);
         outputBytes += JSON.stringify(res.outputs).length;
         if (outputBytes > limits.notebookOutputBytes && !outputExceeded) {
           outputExceeded = true;
@@ -257,12 +284,16 @@ async function runGrading(
   }
   const kernelLog = session?.kernel.output() ?? "";
   // Cells after a fatal stop never ran.
-  for (const index of lessonIndex) if (!runs.has(index)) runs.set(index, { status: "not-run", stdout: "" });
+  roles.forEach((role) => {
+    if (role.collect) {
+      if (!checkRuns.has(role.lessonIndex)) checkRuns.set(role.lessonIndex, { verdict: null, problem: "not run", collection: { status: "not-run", stdout: "" } });
+    } else if (!runs.has(role.lessonIndex) && !checkRuns.has(role.lessonIndex)) runs.set(role.lessonIndex, { status: "not-run", stdout: "" });
+  });
 
   const delegated: string[] = [];
   const exercises = source.exercises.map((spec) => {
     const answer = answerAt.get(spec.index);
-    const scored = scoreExercise(spec, answer?.state ?? "missing", runs);
+    const scored = scoreExercise(spec, answer?.state ?? "missing", checkRuns);
     const delegation = answer?.state === "answered" ? findDelegation(spec.name, answer.source) : null;
     if (!delegation) return scored;
     delegated.push(`exercise ${spec.id} uses ${delegation.name}: 0 points`);

@@ -1,15 +1,6 @@
-/** What stepsToTarget reads: the test evaluations of a History. */
-export interface EvalHistory {
-  steps?: number[];
-  trainAccuracy?: number[];
-  eval: { step: number[]; testAccuracy: number[] };
-}
-
-/** The first evaluated step whose TEST accuracy is at least `target`, or null if none is. */
-export function stepsToTarget(history: EvalHistory, target: number): number | null {
-  const { step, testAccuracy } = history.eval;
-  for (let i = 0; i < step.length; i++) {
-    if (testAccuracy[i] >= target) return step[i];
-  }
-  return null;
-}
+/**
+ * The reference for exercise 6.1 is library code the capstone lesson's demos call
+ * (`capstone.stepsToTarget`), so it lives in src/train; the solutions folder (never shipped to a
+ * learner or into the grader's sandbox) only names it.
+ */
+export { stepsToTarget, type EvalHistory } from "../../train/steps-to-target";
