@@ -51,8 +51,8 @@ export function feedbackFileNames(learners: readonly string[]): Map<string, stri
   for (const learner of learners) counts.set(plain(learner).toLowerCase(), (counts.get(plain(learner).toLowerCase()) ?? 0) + 1);
   const names = new Map<string, string>();
   for (const learner of learners) {
-    const base = plain(learner).slice(0, 80);
-    const unique = base === learner && counts.get(base.toLowerCase()) === 1 && !base.startsWith(".");
+    const base = plain(learner).replace(/^\./, "_").slice(0, 80);
+    const unique = base === learner && counts.get(base.toLowerCase()) === 1;
     names.set(learner, unique ? `${base}.html` : `${base}-${createHash("sha256").update(learner).digest("hex").slice(0, 10)}.html`);
   }
   return names;
