@@ -50,8 +50,12 @@ describe("checkUpdateRunningStats", () => {
     );
   });
 
-  it("gives a counterexample when the running values are simply replaced", () => {
-    expectKind(checkUpdateRunningStats((_r, x) => ({ mean: x.meanRows(), var: batchStats(x).variance })), "counterexample");
+  it("names running values simply replaced by the batch's (here with the biased variance too)", () => {
+    expectMisconception(
+      checkUpdateRunningStats((_r, x) => ({ mean: x.meanRows(), var: batchStats(x).variance })),
+      "running-replaced-by-batch",
+      "biased-running-variance",
+    );
   });
 });
 
@@ -61,9 +65,9 @@ describe("checkNewBatchWeight", () => {
     expectMisconception(checkNewBatchWeight((m, k) => (m === null ? 1 / k : 1 - m)), "momentum-reversed");
     expectCatalogueMessage(checkNewBatchWeight((m, k) => (m === null ? 1 / (k + 1) : m)), "cumulative-off-by-one");
   });
-  it("rejects a non-number and gives a counterexample for null treated as 0", () => {
+  it("rejects a non-number and names null treated as 0", () => {
     expectKind(checkNewBatchWeight((() => "0.1") as never), "wrong-type");
-    expectKind(checkNewBatchWeight((m) => m ?? 0), "counterexample");
+    expectMisconception(checkNewBatchWeight((m) => m ?? 0), "ignores-argument");
   });
 });
 
@@ -126,9 +130,16 @@ describe("checkForwardWithMode", () => {
     );
   });
 
-  it("gives a counterexample when the running statistics are never updated", () => {
+  it("names running statistics that are never updated (updated on a copy of the state)", () => {
     const r = checkForwardWithMode((s, x, t) => forwardWithMode({ ...s }, x, t));
-    expectKind(r, "counterexample");
-    expect(r.message).toContain("running mean after the training step");
+    expectMisconception(r, "running-not-updated");
+    expect(r.details).toContain("running mean after the training step");
+  });
+
+  it("names both halves of a forward pass with its two branches swapped", () => {
+    const swapped = (s: BnState, x: Matrix, training: boolean) => forwardWithMode(s, x, !training);
+    const r = checkForwardWithMode(swapped);
+    expect(r.kind).toBe("misconception");
+    expect(r.misconceptions).toEqual(expect.arrayContaining(["running-stats-in-training", "batch-stats-in-eval"]));
   });
 });

@@ -27,15 +27,26 @@ function round(v: number, scale: number): number {
   return Math.round(v / q) * q;
 }
 
-/** The three batches of the statistics exercises: 5×3 (with a tiny-variance feature), 2×4, 4×6. */
+/**
+ * The batches of the statistics exercises: 5×3 (with a tiny-variance feature), 2×4 (N = 2), 4×6,
+ * 3×5 with a constant feature (variance 0: only ε keeps the division finite), and 6×2 far from 0.
+ * None is square, none is a lesson's demo batch.
+ */
 export function statsBatches(seed: string): Array<{ label: string; x: Matrix }> {
   const rng = new Rng(seed);
+  const constant = featureBatch(rng, 3, [0.5, 2, -1, 1, 3], [1, 0, 0.8, 2, 0.5]);
+  for (let i = 0; i < constant.rows; i++) constant.set(i, 1, 2);
   return [
     { label: "a 5×3 batch (feature 2 has a variance near 1e-5)", x: featureBatch(rng, 5, [2, -1, 0.5], [1.5, 0.7, 0.003]) },
     { label: "a 2×4 batch", x: featureBatch(rng, 2, [0, 1, -3, 4], [1, 2, 0.5, 3]) },
     { label: "a 4×6 batch", x: featureBatch(rng, 4, [1, -2, 0, 3, 0.5, -1], [0.8, 1.2, 2, 0.4, 1, 0.01]) },
+    { label: "a 3×5 batch (feature 1 is constant)", x: constant },
+    { label: "a 6×2 batch far from 0", x: featureBatch(rng, 6, [40, -25], [3, 0.5]) },
   ];
 }
+
+/** The ε of each statistics batch for the exercises that take one (not always the default 1e-5). */
+export const STATS_EPS = [1e-5, 1e-3, 1e-5, 0.01, 0.1];
 
 /** The shapes of a statistic taken over the wrong axis of x (N×1 or 1×N) or transposed (D×1). */
 export function perExampleShapes(x: Matrix): Array<[number, number]> {

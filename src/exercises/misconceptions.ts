@@ -38,6 +38,13 @@ export type MisconceptionId =
   | "swapped-fields"
   | "transposed-output"
   | "accuracy-not-fraction"
+  | "sum-not-mean"
+  | "mean-not-sum"
+  | "sign-error"
+  | "variance-not-centered"
+  | "inverse-scale"
+  | "backward-missing-gamma"
+  | "momentum-zero-as-null"
   // normalization and its backward pass
   | "centered-not-normalized"
   | "backward-sum-not-mean"
@@ -436,6 +443,42 @@ const list: Misconception[] = [
     id: "wrong-init-scale",
     name: "the wrong initial weights",
     explanation: "Draw the weights with { init: normalInit(0.05), rng }: small Gaussian values with standard deviation 0.05, as in the paper.",
+  },
+  {
+    id: "sum-not-mean",
+    name: "a sum where the mean belongs",
+    explanation: "You sum over the batch where the mean belongs: divide by the number of examples N (x.rows), e.g. meanRows() instead of sumRows().",
+  },
+  {
+    id: "mean-not-sum",
+    name: "a mean where the sum belongs",
+    explanation: "A parameter's gradient adds up the contributions of every example: dγ = Σᵢ dyᵢ·x̂ᵢ and dβ = Σᵢ dyᵢ (sumRows()), not their mean.",
+  },
+  {
+    id: "sign-error",
+    name: "a sign error",
+    explanation: "One sign is flipped: check each + and − against the formula (x − μ, and y = γ·x̂ + β).",
+  },
+  {
+    id: "variance-not-centered",
+    name: "variance without subtracting the mean",
+    explanation: "Your variance is the mean of x², not of (x − μ)²: subtract the mean first (or use E[x²] − μ²).",
+  },
+  {
+    id: "inverse-scale",
+    name: "the scale inverted",
+    explanation: "x̂ was DIVIDED by √(σ² + ε), so γ must MULTIPLY it back by √(σ² + ε): your γ is its inverse, 1/√(σ² + ε).",
+  },
+  {
+    id: "backward-missing-gamma",
+    name: "γ left out of the backward pass",
+    explanation: "y = γ·x̂ + β, so the gradient reaching x̂ is dx̂ = dy·γ: multiply by γ before the normalization's backward pass.",
+  },
+  {
+    id: "momentum-zero-as-null",
+    name: "momentum 0 treated as null",
+    explanation:
+      "momentum = 0 is a number (the running statistics stay frozen), not \"no momentum\": test momentum === null (or use ??), not !momentum or ||.",
   },
 ];
 

@@ -62,3 +62,55 @@ export function normalizeMistakes(): Array<{ ids: MisconceptionId[]; variant: No
   }
   return out.sort((a, b) => a.ids.length - b.ids.length);
 }
+
+/** A normalization mistake outside the axis/N−1/ε-placement grid, with its wording. */
+export interface ExtraNormalization {
+  ids: MisconceptionId[];
+  message?: string;
+  xhat(x: Matrix, eps: number): Matrix;
+}
+
+/** ε values a learner may hard-code instead of using the argument (the checkers vary ε). */
+export const HARD_CODED_EPS = [1e-5, 1e-3, 1e-8, 1e-6, 1e-4, 1e-2];
+
+/** Other ways of getting x̂ wrong: ε hard-coded, no division, a variance for a deviation, a sign, sums, x². */
+export function extraNormalizations(): ExtraNormalization[] {
+  const stats = (x: Matrix) => statsVariant(x, { axis: "features", unbiased: false });
+  return [
+    ...HARD_CODED_EPS.map((c) => ({
+      ids: ["ignores-argument"] as MisconceptionId[],
+      message: `You use ε = ${c} written in your code instead of the eps argument: the checker passes other values (use eps).`,
+      xhat: (x: Matrix) => normalizeVariant(x, c, RIGHT),
+    })),
+    { ids: ["centered-not-normalized"], xhat: (x: Matrix) => x.sub(x.meanRows()) },
+    {
+      ids: ["variance-std-confusion"],
+      message: "You divide by σ² + ε, a variance: divide by its square root, √(σ² + ε), a standard deviation.",
+      xhat: (x: Matrix, eps: number) => {
+        const s = stats(x);
+        return x.sub(s.mu).div(s.variance.map((v) => v + eps));
+      },
+    },
+    {
+      ids: ["sign-error"],
+      message: "Your x̂ has the wrong sign: x̂ = (x − μ)/√(σ² + ε), not (μ − x)/….",
+      xhat: (x: Matrix, eps: number) => normalizeVariant(x, eps, RIGHT).scale(-1),
+    },
+    {
+      ids: ["sum-not-mean"],
+      message: "Your σ² is the SUM of the squared deviations: divide by N (meanRows(), not sumRows()).",
+      xhat: (x: Matrix, eps: number) => {
+        const s = stats(x);
+        return x.sub(s.mu).div(s.variance.scale(x.rows).map((v) => Math.sqrt(v + eps)));
+      },
+    },
+    {
+      ids: ["variance-not-centered"],
+      xhat: (x: Matrix, eps: number) => {
+        const mu = x.meanRows();
+        return x.sub(mu).div(x.map((v) => v * v).meanRows().map((v) => Math.sqrt(v + eps)));
+      },
+    },
+    { ids: ["returns-input"], xhat: (x: Matrix) => x },
+  ];
+}

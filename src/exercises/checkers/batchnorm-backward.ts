@@ -2,13 +2,13 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { numericalGradient } from "../../check/gradcheck";
 import { CheckResult } from "../check-result";
-import { formatMatrix, formatNumber, hang } from "../compare";
-import { perExampleShapes } from "../inputs";
+import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
 import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
 import { expectMatrix, field } from "../learner-code";
-import { featureBatch, randomRow } from "../inputs";
+import { featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
-import { RIGHT, normalizeVariant } from "../variants";
+import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
+import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 
 /** Exercise: the gradients of batch norm (training mode) given dy = ∂L/∂y. */
 export type BatchNormBackwardFn = (
@@ -28,34 +28,69 @@ interface Input {
 const KEYS = ["dx", "dgamma", "dbeta"] as const;
 
 /** Which paths dx keeps: all, none through the statistics, or all but the one through μ or σ². */
-type DxVariant = "full" | "constants" | "no-mean" | "no-variance";
+export type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
 
-const DX_IDS: Record<DxVariant, MisconceptionId[]> = {
-  full: [],
-  constants: ["backward-constant-stats"],
-  "no-mean": ["backward-missing-mean-term"],
-  "no-variance": ["backward-missing-variance-term"],
-};
+/** The ways of getting dx wrong that the checker predicts (each false/default = right). */
+export interface DxVariant {
+  terms: DxTerms;
+  unbiased?: boolean;
+  eps?: EpsPlacement;
+  /** Σ instead of the mean in the correction terms. */
+  sums?: boolean;
+  /** × √(σ² + ε) instead of ÷. */
+  timesStd?: boolean;
+  /** No division by √(σ² + ε) at all. */
+  noStd?: boolean;
+  /** x − μ where x̂ belongs in the σ² term. */
+  centered?: boolean;
+  /** + instead of − before the μ term / the σ² term. */
+  plusMean?: boolean;
+  plusVariance?: boolean;
+  /** dx̂ = dy (γ left out). */
+  noGamma?: boolean;
+}
 
-/** The analytic gradients, with the chosen mistakes. */
-export function backwardVariant(input: Input, dxVariant: DxVariant, paramsPerExample: boolean): Outputs {
+/** dx with the chosen mistakes (the right one with { terms: "full" }). */
+export function dxVariant(input: Input, v: DxVariant): Matrix {
   const { dy, x, gamma, eps } = input;
   const n = x.rows;
   const mu = x.meanRows();
-  const variance = x.sub(mu).map((d) => d * d).meanRows();
-  const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
-  const xhat = x.sub(mu).mul(invStd);
-  const dxhat = dy.mul(gamma);
-  const meanDxhat = dxhat.sumRows().scale(1 / n);
-  const meanDxhatXhat = dxhat.mul(xhat).sumRows().scale(1 / n);
+  const centeredX = x.sub(mu);
+  const variance = centeredX.map((d) => d * d).sumRows().scale(1 / (v.unbiased ? n - 1 : n));
+  const std = denominator(variance, eps, v.eps ?? "inside");
+  const xhat = centeredX.div(std);
+  const dxhat = v.noGamma ? dy : dy.mul(gamma);
+  const reduce = (m: Matrix) => (v.sums ? m.sumRows() : m.sumRows().scale(1 / n));
+  const along = v.centered ? centeredX : xhat;
   let inner = dxhat;
-  if (dxVariant === "full" || dxVariant === "no-variance") inner = inner.sub(meanDxhat);
-  if (dxVariant === "full" || dxVariant === "no-mean") inner = inner.sub(xhat.mul(meanDxhatXhat));
-  const sum = (m: Matrix) => (paramsPerExample ? m.sumCols() : m.sumRows());
-  return { dx: inner.mul(invStd), dgamma: sum(dy.mul(xhat)), dbeta: sum(dy) };
+  if (v.terms === "full" || v.terms === "no-variance") inner = v.plusMean ? inner.add(reduce(dxhat)) : inner.sub(reduce(dxhat));
+  if (v.terms === "full" || v.terms === "no-mean") {
+    const term = along.mul(reduce(dxhat.mul(along)));
+    inner = v.plusVariance ? inner.add(term) : inner.sub(term);
+  }
+  if (v.noStd) return inner;
+  return v.timesStd ? inner.mul(std) : inner.div(std);
 }
 
-/** ∂(Σ dy·y)/∂x, ∂/∂γ, ∂/∂β by central differences of the forward pass (the ground truth). */
+/** How dγ and dβ can go wrong. */
+export type ParamsVariant = "right" | "per-example" | "swapped" | "means" | "x-not-xhat";
+
+export function paramsVariant(input: Input, v: ParamsVariant): Outputs {
+  const { dy, x, eps } = input;
+  const xhat = normalizeVariant(x, eps, RIGHT);
+  if (v === "per-example") return { dgamma: dy.mul(xhat).sumCols(), dbeta: dy.sumCols() };
+  if (v === "swapped") return { dgamma: dy.sumRows(), dbeta: dy.mul(xhat).sumRows() };
+  if (v === "means") return { dgamma: dy.mul(xhat).meanRows(), dbeta: dy.meanRows() };
+  if (v === "x-not-xhat") return { dgamma: dy.mul(x).sumRows(), dbeta: dy.sumRows() };
+  return { dgamma: dy.mul(xhat).sumRows(), dbeta: dy.sumRows() };
+}
+
+/** The analytic gradients with a dx variant and a dγ/dβ variant. */
+export function backwardVariant(input: Input, dx: DxVariant, params: ParamsVariant = "right"): Outputs {
+  return { dx: dxVariant(input, dx), ...paramsVariant(input, params) };
+}
+
+/** ∂(Σ dy·y)/∂x, ∂/∂γ, ∂/∂β by central differences of the forward pass (tests check the reference with it). */
 export function numericalBackward(input: Input): Outputs {
   const x = input.x.clone();
   const gamma = input.gamma.clone();
@@ -64,36 +99,89 @@ export function numericalBackward(input: Input): Outputs {
   return { dx: numericalGradient(loss, x), dgamma: numericalGradient(loss, gamma), dbeta: numericalGradient(loss, beta) };
 }
 
+/** dx mistakes, one at a time, with their ids and wording (compared on dx only). */
+const DX_MISTAKES: Array<{ ids: MisconceptionId[]; v: DxVariant; message?: string }> = [
+  { ids: ["backward-constant-stats"], v: { terms: "constants" } },
+  { ids: ["backward-missing-mean-term"], v: { terms: "no-mean" } },
+  { ids: ["backward-missing-variance-term"], v: { terms: "no-variance" } },
+  {
+    ids: ["unbiased-variance"],
+    v: { terms: "full", unbiased: true },
+    message: "Your backward pass uses the unbiased variance (divide by N − 1): the forward pass normalized with the biased one (divide by N), so must the backward.",
+  },
+  { ids: ["eps-forgotten"], v: { terms: "full", eps: "none" }, message: "ε is missing in your backward pass: √(σ² + ε), as in the forward pass." },
+  { ids: ["eps-outside-sqrt"], v: { terms: "full", eps: "outside" }, message: "Your backward pass divides by σ + ε: the forward pass divided by √(σ² + ε)." },
+  { ids: ["backward-sum-not-mean"], v: { terms: "full", sums: true } },
+  { ids: ["backward-times-std"], v: { terms: "full", timesStd: true } },
+  { ids: ["backward-no-std"], v: { terms: "full", noStd: true } },
+  { ids: ["backward-centered-not-normalized"], v: { terms: "full", centered: true } },
+  { ids: ["backward-sign-error"], v: { terms: "full", plusMean: true }, message: "The μ term is subtracted: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε); you added it." },
+  { ids: ["backward-sign-error"], v: { terms: "full", plusVariance: true }, message: "The σ² term is subtracted: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε); you added it." },
+  { ids: ["backward-sign-error"], v: { terms: "full", plusMean: true, plusVariance: true }, message: "Both correction terms are subtracted: dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/√(σ² + ε); you added them." },
+  { ids: ["backward-missing-gamma"], v: { terms: "full", noGamma: true } },
+];
+
+const PARAMS_MISTAKES: Array<{ ids: MisconceptionId[]; v: ParamsVariant; message?: string }> = [
+  {
+    ids: ["wrong-axis"],
+    v: "per-example",
+    message:
+      "dγ and dβ are summed over the features of each example (N×1). γ and β are per feature, so their gradients " +
+      "are sums over the batch (axis 0): dγ = Σᵢ dyᵢ·x̂ᵢ and dβ = Σᵢ dyᵢ, 1×D rows (sumRows()).",
+  },
+  { ids: ["swapped-fields"], v: "swapped", message: "dγ and dβ are swapped: dγ = Σᵢ dyᵢ·x̂ᵢ (γ multiplies x̂), dβ = Σᵢ dyᵢ." },
+  { ids: ["mean-not-sum"], v: "means" },
+  { ids: ["backward-centered-not-normalized"], v: "x-not-xhat", message: "dγ = Σᵢ dyᵢ·x̂ᵢ uses the NORMALIZED input x̂ (γ multiplies x̂, not x)." },
+];
+
+/** A pair of dx mistakes that changes something neither does alone (e.g. not "no σ division" with "× σ"). */
+function pairMatters(a: DxVariant, b: DxVariant): boolean {
+  const pair: DxVariant = { ...a, ...b, terms: a.terms !== "full" ? a.terms : b.terms };
+  const inputs = cases().map((c) => c.input);
+  const differs = (u: DxVariant, v: DxVariant) => inputs.some((i) => !closeMatrices(dxVariant(i, u), dxVariant(i, v), DEFAULT_TOLERANCE));
+  return differs(pair, a) && differs(pair, b) && differs(pair, { terms: "full" });
+}
+
 function mistakes(): Mistake<Input>[] {
   const out: Mistake<Input>[] = [];
-  for (const perExample of [false, true]) {
-    for (const dxVariant of ["full", "constants", "no-mean", "no-variance"] as const) {
-      const ids: MisconceptionId[] = [...DX_IDS[dxVariant], ...(perExample ? (["wrong-axis"] as const) : [])];
-      if (ids.length === 0) continue;
-      const mistake: Mistake<Input> = { ids, outputs: (input: Input) => backwardVariant(input, dxVariant, perExample) };
-      if (ids.length === 1 && perExample) {
-        mistake.message =
-          "dγ and dβ are summed over the features of each example (N×1). γ and β are per feature, so their gradients " +
-          "are sums over the batch (axis 0): dγ = Σᵢ dyᵢ·x̂ᵢ and dβ = Σᵢ dyᵢ, 1×D rows (sumRows()).";
-      }
-      out.push(mistake);
+  // dx and (dγ, dβ) are diagnosed separately: a learner can get one right and the other wrong
+  for (const m of DX_MISTAKES) out.push(predicted(m.ids, (i) => ({ dx: dxVariant(i, m.v) }), m.message, ["dx"]));
+  // two dx mistakes at once (single ones first: a pair is named only when no single one explains dx)
+  for (let a = 0; a < DX_MISTAKES.length; a++) {
+    for (let b = a + 1; b < DX_MISTAKES.length; b++) {
+      const A = DX_MISTAKES[a];
+      const B = DX_MISTAKES[b];
+      if (A.ids[0] === B.ids[0] || (A.v.terms !== "full" && B.v.terms !== "full") || !pairMatters(A.v, B.v)) continue;
+      const v: DxVariant = { ...A.v, ...B.v, terms: A.v.terms !== "full" ? A.v.terms : B.v.terms };
+      out.push(predicted([...A.ids, ...B.ids], (i) => ({ dx: dxVariant(i, v) }), undefined, ["dx"]));
     }
   }
-  return out.sort((a, b) => a.ids.length - b.ids.length);
+  for (const m of PARAMS_MISTAKES) out.push(predicted(m.ids, (i) => paramsVariant(i, m.v), m.message, ["dgamma", "dbeta"]));
+  out.push(
+    predicted(["returns-input"], (i) => ({ dx: i.dy }), "Your dx is dy unchanged: the gradient must go back through x̂ = (x − μ)/√(σ² + ε) (and γ).", ["dx"]),
+    transposedOutput<Input>(),
+    constantOutput<Input>(["dx"]),
+  );
+  return out;
 }
 
 function cases(): Array<{ label: string; input: Input }> {
   const rng = new Rng("bnlab/exercises/batchNormBackward");
-  const make = (rows: number, means: number[], stds: number[], eps: number) => {
+  const make = (rows: number, means: number[], stds: number[], eps: number, what = "") => {
     const x = featureBatch(rng, rows, means, stds);
     const dy = featureBatch(rng, rows, means.map(() => 0), means.map(() => 1));
     const gamma = randomRow(rng, means.length, 0.5, 2.5);
-    return { label: `a ${rows}×${means.length} batch, ε = ${formatNumber(eps)}`, input: { dy, x, gamma, eps } };
+    gamma.set(0, 0, -gamma.get(0, 0));
+    return { label: `a ${rows}×${means.length} batch${what}, ε = ${formatNumber(eps)}`, input: { dy, x, gamma, eps } };
   };
+  const withConstant = make(6, [0.5, 1, -0.3], [1, 0.02, 1.4], 1e-4, " (feature 1 has σ = 0.02, feature 2 is constant)");
+  for (let i = 0; i < withConstant.input.x.rows; i++) withConstant.input.x.set(i, 2, -0.3);
   return [
     make(5, [1, -2, 0.5], [1.2, 0.6, 2], 1e-5),
     make(3, [0, 3, -1, 2], [1, 0.5, 1.5, 0.8], 1e-3),
     make(4, [2, -0.5], [0.7, 1.1], 1e-5),
+    make(2, [1, -1, 0], [1, 2, 0.5], 0.01, " (N = 2)"),
+    withConstant,
   ];
 }
 
@@ -111,12 +199,14 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
       dbeta: expectMatrix(field(result, "dbeta", KEYS), "dbeta", "1×D, one per feature"),
     };
   },
-  reference: numericalBackward,
-  // central differences are accurate to about 1e-9 here; every known mistake is off by O(1)
-  tolerance: { atol: 1e-6, rtol: 1e-5 },
+  // the analytic gradients (test/exercises-backward.test.ts checks them against a numerical gradient):
+  // as strict as the lesson's hidden gradient check, so that a ✓ here means it passes
+  reference: (input) => backwardVariant(input, { terms: "full" }),
+  tolerance: { atol: 1e-9, rtol: 1e-7 },
   mistakes: mistakes(),
   passMessage:
-    "dx, dγ and dβ agree with a numerical gradient (central differences of Σ dy·y) on 3 batches, including the paths through μ and σ².",
+    "dx, dγ and dβ agree with the analytic gradient (itself checked against a numerical gradient, central differences of Σ dy·y) on 5 batches " +
+    "(N = 2 to 6, ε from 1e-5 to 0.01, a feature with σ = 0.02 and a constant one), including the paths through μ and σ².",
   describeInput: (input) =>
     [
       hang("dy = ", formatMatrix(input.dy)),
@@ -125,9 +215,9 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
       `eps = ${formatNumber(input.eps)}`,
     ].join("\n"),
   labels: { dgamma: "dγ", dbeta: "dβ" },
-  axisShapes: (input) => perExampleShapes(input.x),
   shapeHint:
     "Per-feature quantities (μ, σ², dγ, dβ, Σdx̂) are 1×D rows (sumRows(), meanRows()), which broadcast over the N rows of x.",
+  axisShapes: (input) => perExampleShapes(input.x),
 };
 
 export function checkBatchNormBackward(fn: BatchNormBackwardFn): CheckResult {

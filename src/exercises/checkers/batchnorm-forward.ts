@@ -5,9 +5,10 @@ import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
 import { CheckSpec, Mistake, runCheck } from "../engine";
 import { expectMatrix } from "../learner-code";
-import { randomRow, statsBatches } from "../inputs";
+import { STATS_EPS, randomRow, statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
-import { NormalizeVariant, RIGHT, normalizeMistakes, normalizeVariant } from "../variants";
+import { NormalizeVariant, RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
+import { constantOutput, predicted, returnsInput, transposedOutput } from "../generic-mistakes";
 import { SHAPE_HINT } from "./normalize";
 
 /** Exercise: y = γ·x̂ + β in training mode. */
@@ -49,10 +50,25 @@ function mistakes(): Mistake<Input>[] {
       out.push({ ids, outputs: (input: Input) => ({ y: forwardVariant(input, n.variant, affine) }) });
     }
   }
-  return out.sort((a, b) => a.ids.length - b.ids.length);
+  out.sort((a, b) => a.ids.length - b.ids.length);
+  for (const m of extraNormalizations()) {
+    if (m.ids[0] === "returns-input") continue;
+    out.push(predicted<Input>(m.ids, (i) => ({ y: m.xhat(i.x, i.eps).mul(i.gamma).add(i.beta) }), m.message));
+  }
+  out.push(
+    predicted<Input>(
+      ["sign-error"],
+      (i) => ({ y: normalizeVariant(i.x, i.eps, RIGHT).mul(i.gamma).sub(i.beta) }),
+      "You subtract β: y = γ·x̂ + β.",
+    ),
+    returnsInput<Input>("y", (i) => i.x),
+    transposedOutput<Input>(),
+    constantOutput<Input>(["y"]),
+  );
+  return out;
 }
 
-const EPS = [1e-5, 1e-3, 1e-5];
+const EPS = STATS_EPS;
 
 function cases(): Array<{ label: string; input: Input }> {
   const rng = new Rng("bnlab/exercises/batchNormForward/gamma-beta");
@@ -77,7 +93,7 @@ export const batchNormForwardSpec: CheckSpec<Input, BatchNormForwardFn> = {
   },
   reference: (input) => ({ y: forwardVariant(input, RIGHT, "right") }),
   mistakes: mistakes(),
-  passMessage: "y = γ·x̂ + β with per-feature batch statistics, the biased variance and ε inside the root; checked on 3 batches with γ ≠ 1 and β ≠ 0.",
+  passMessage: "y = γ·x̂ + β with per-feature batch statistics, the biased variance and ε inside the root; with the eps you are given; checked on 5 batches (N = 2 to 6, ε from 1e-5 to 0.1, a constant feature) with γ ≠ 1 (one negative) and β ≠ 0.",
   describeInput: (input) =>
     [
       hang("x = ", formatMatrix(input.x)),

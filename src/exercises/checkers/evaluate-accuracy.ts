@@ -9,6 +9,7 @@ import { CheckResult } from "../check-result";
 import { CheckSpec, Outputs, runCheck } from "../engine";
 import { Malformed, expectNumber } from "../learner-code";
 import { featureBatch } from "../inputs";
+import { constantOutput } from "../generic-mistakes";
 
 /** Labelled examples: one per row of x, its class in y (a Dataset fits). */
 export interface LabelledData {
@@ -26,28 +27,63 @@ interface Input {
   /** A fresh copy of the same model for every call. */
   model: () => Sequential;
   data: LabelledData;
+  /** The right answer: the eval-mode accuracy. */
+  evalAccuracy: number;
   /** What the same model scores if it is (wrongly) run in training mode on the whole set. */
   trainModeAccuracy: number;
+  /** What the argmin (instead of the argmax) scores in eval mode. */
+  argminAccuracy: number;
 }
-
-const EVAL_ACCURACY = 0.75;
 
 /** Linear → BatchNorm1d → ReLU → Linear, whose running statistics (0 and 1) are far from the data's. */
-function makeModel(): Sequential {
-  const rng = new Rng("bnlab/exercises/evaluateAccuracy/model");
-  return new Sequential(new Linear(4, 6, { rng }), new BatchNorm1d(6), new ReLU(), new Linear(6, 3, { rng }));
+function makeModel(seed: string, classes: number): Sequential {
+  const rng = new Rng(`bnlab/exercises/evaluateAccuracy/model/${seed}`);
+  return new Sequential(new Linear(4, 6, { rng }), new BatchNorm1d(6), new ReLU(), new Linear(6, classes, { rng }));
 }
 
-function makeInput(): Input {
-  const rng = new Rng("bnlab/exercises/evaluateAccuracy/data");
-  const x = featureBatch(rng, 40, [1.5, -1, 2, 0.5], [1, 2, 0.5, 1.5]);
-  const predicted = makeModel().eval().forward(x).argmaxRows();
-  // the model's eval-mode prediction is the label for 3 examples in 4, so the right answer is 0.75
-  const y = predicted.map((p, i) => (i % 4 === 0 ? (p + 1) % 3 : p));
-  const trained = makeModel().forward(x).argmaxRows();
-  const trainModeAccuracy = trained.filter((p, i) => p === y[i]).length / y.length;
-  return { model: makeModel, data: { x, y }, trainModeAccuracy };
+function argminRows(m: Matrix): number[] {
+  return Array.from({ length: m.rows }, (_, i) => {
+    const r = m.rowArray(i);
+    return r.indexOf(Math.min(...r));
+  });
 }
+
+/**
+ * A test set on which the model's eval-mode predictions are BALANCED (perClass examples predicted
+ * as each class, interleaved), labelled so that every `wrongEvery`-th prediction is wrong: a
+ * constant prediction or a broken argmax cannot score the right accuracy.
+ */
+function makeInput(seed: string, classes: number, perClass: number, wrongEvery: number): Input {
+  const model = () => makeModel(seed, classes);
+  const rng = new Rng(`bnlab/exercises/evaluateAccuracy/data/${seed}`);
+  const pool = featureBatch(rng, 600, [1.5, -1, 2, 0.5], [1, 2, 0.5, 1.5]);
+  const poolPredicted = model().eval().forward(pool).argmaxRows();
+  const byClass = Array.from({ length: classes }, (_, c) => poolPredicted.flatMap((p, i) => (p === c ? [i] : [])).slice(0, perClass));
+  const rows: number[] = [];
+  for (let k = 0; k < perClass; k++) for (let c = 0; c < classes; c++) if (byClass[c][k] !== undefined) rows.push(byClass[c][k]);
+  const x = pool.selectRows(rows);
+  const predicted = model().eval().forward(x).argmaxRows();
+  const y = predicted.map((p, i) => (i % wrongEvery === wrongEvery - 1 ? (p + 1) % classes : p));
+  const score = (pred: number[]) => pred.filter((p, i) => p === y[i]).length / y.length;
+  return {
+    model,
+    data: { x, y },
+    evalAccuracy: score(predicted),
+    trainModeAccuracy: score(model().forward(x).argmaxRows()),
+    argminAccuracy: score(argminRows(model().eval().forward(x))),
+  };
+}
+
+/** The checker's cases (exported for the test that checks they leave no shortcut). */
+export function evaluateAccuracyInputs(): Array<{ label: string; input: Input }> {
+  return [
+    { label: "a 3-class Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 36 test examples", input: makeInput("3-24", 3, 12, 4) },
+    { label: "a 4-class model (in training mode) and 12 test examples", input: makeInput("4-23", 4, 3, 3) },
+    { label: "a 2-class model (in training mode) and 8 test examples", input: makeInput("2-0", 2, 4, 8) },
+  ];
+}
+
+const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
 function buffersOf(model: Module): number[] {
   return model.namedBuffers().flatMap(([, m]) => Array.from(m.data));
@@ -62,7 +98,7 @@ const one = (v: number) => Matrix.row([v]);
 export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
   exercise: "evaluateAccuracy",
   title: "Test accuracy of a model with batch norm",
-  cases: [{ label: "a Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 40 test examples", input: makeInput() }],
+  cases: evaluateAccuracyInputs(),
   collect(fn, input, calls) {
     const model = input.model();
     const before = buffersOf(model);
@@ -81,13 +117,28 @@ export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
     };
     return { accuracy: one(expectNumber(v.result, "The accuracy")), buffersChanged: flag("buffersChanged"), trainingAfter: flag("trainingAfter") };
   },
-  reference: (): Outputs => ({ accuracy: one(EVAL_ACCURACY), buffersChanged: one(0), trainingAfter: one(1) }),
+  reference: (input): Outputs => ({ accuracy: one(input.evalAccuracy), buffersChanged: one(0), trainingAfter: one(1) }),
   mistakes: [
     {
       ids: ["forgot-eval"],
-      matches: (got, input) => got.buffersChanged.data[0] === 1 || Math.abs(got.accuracy.data[0] - input.trainModeAccuracy) < 1e-12,
+      matches: (got, input) => got.buffersChanged.data[0] === 1 || near(got.accuracy.data[0], input.trainModeAccuracy),
     },
     { ids: ["mode-not-restored"], matches: (got) => got.trainingAfter.data[0] === 0 },
+    {
+      ids: ["accuracy-not-fraction"],
+      matches: (got, input) => {
+        const n = input.data.y.length;
+        const a = got.accuracy.data[0];
+        return [input.evalAccuracy, input.trainModeAccuracy].some((r) => near(a, r * n) || near(a, r * 100) || near(a, (r * n) / (n - 1)));
+      },
+    },
+    {
+      ids: ["accuracy-not-fraction"],
+      message: "You return the error rate (the fraction of WRONG predictions): the accuracy is the fraction of examples whose argmax is the label.",
+      matches: (got, input) => near(got.accuracy.data[0], 1 - input.evalAccuracy) || near(got.accuracy.data[0], 1 - input.trainModeAccuracy),
+    },
+    { ids: ["prediction-not-argmax"], matches: (got, input) => near(got.accuracy.data[0], input.argminAccuracy) },
+    constantOutput<Input>(["accuracy"], "Your accuracy is the same number for every model and test set: compute it from the model's predictions and the labels."),
   ],
   onThrow: (error) =>
     /more than 1 value per (feature|channel) when training/i.test(error.message)
@@ -101,7 +152,7 @@ export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
   passMessage:
     "The accuracy is measured in eval mode (running statistics, which stay untouched), and the model is back in training mode afterwards.",
   describeInput: (input) =>
-    `model = ${input.model().toString()} in training mode\ndata = ${input.data.x.rows} examples of ${input.data.x.cols} features, 3 classes`,
+    `model = ${input.model().toString()} in training mode\ndata = ${input.data.x.rows} examples of ${input.data.x.cols} features, labels [${input.data.y.join(", ")}]`,
   labels: {
     accuracy: "accuracy",
     buffersChanged: "running statistics changed (1 = yes)",

@@ -8,7 +8,7 @@ import { cloneValue, expectMatrix } from "../learner-code";
 import { ownField } from "../codec";
 import { featureBatch, randomRow } from "../inputs";
 import { runningUpdate } from "./running-stats";
-import { RIGHT, normalizeVariant } from "../variants";
+import { RIGHT, normalizeVariant, statsVariant } from "../variants";
 
 /** The state of a batch-norm layer: parameters, running buffers and settings (PyTorch's meaning). */
 export interface BnState {
@@ -75,16 +75,45 @@ function batchNormalized(x: Matrix, s: BnState): Matrix {
 
 const close = (a: Matrix, b: Matrix) => closeMatrices(a, b, DEFAULT_TOLERANCE);
 
-function update(input: Input, opts: { reversed?: boolean; biased?: boolean }): Outputs {
+function update(input: Input, opts: Parameters<typeof runningUpdate>[1]): Outputs {
   const s = input.state;
   return runningUpdate({ running: { mean: s.runningMean, var: s.runningVar }, x: input.xTrain, momentum: s.momentum }, opts);
 }
 
+/** y from given statistics, with the chosen slips (variance used as a deviation, no ε, no γ/β, γ/β swapped). */
+function fromStats(
+  x: Matrix,
+  mean: Matrix,
+  variance: Matrix,
+  s: BnState,
+  o: { varAsStd?: boolean; eps?: number; affine?: "right" | "missing" | "swapped" } = {},
+): Matrix {
+  const eps = o.eps ?? s.eps;
+  const scale = variance.map((v) => (o.varAsStd ? v + eps : Math.sqrt(v + eps)));
+  const xhat = x.sub(mean).div(scale);
+  if (o.affine === "missing") return xhat;
+  if (o.affine === "swapped") return xhat.mul(s.beta).add(s.gamma);
+  return xhat.mul(s.gamma).add(s.beta);
+}
+
+function batchStatsOf(x: Matrix, unbiased = false): { mu: Matrix; variance: Matrix } {
+  return statsVariant(x, { axis: "features", unbiased });
+}
+
 function mistakes(): Mistake<Input>[] {
-  const updated = (opts: { reversed?: boolean; biased?: boolean }) => (got: Outputs, input: Input) => {
+  const updated = (opts: Parameters<typeof update>[1]) => (got: Outputs, input: Input) => {
     const u = update(input, opts);
     return close(got.meanAfterTrain, u.mean) && close(got.varAfterTrain, u.var);
   };
+  /** yTrain normalized with the batch's statistics, with a slip. */
+  const trainWith = (o: Parameters<typeof fromStats>[4], unbiased = false) => (got: Outputs, input: Input) => {
+    const b = batchStatsOf(input.xTrain, unbiased);
+    return close(got.yTrain, fromStats(input.xTrain, b.mu, b.variance, input.state, o));
+  };
+  /** yEval normalized with the learner's own running statistics after training, with a slip. */
+  const evalWith = (o: Parameters<typeof fromStats>[4]) => (got: Outputs, input: Input) =>
+    close(got.yEval, fromStats(input.xEval, got.meanAfterTrain, got.varAfterTrain, input.state, o));
+  const trainAndEval = (o: Parameters<typeof fromStats>[4]) => (got: Outputs, input: Input) => trainWith(o)(got, input) && evalWith(o)(got, input);
   return [
     {
       ids: ["running-stats-in-training"],
@@ -95,6 +124,42 @@ function mistakes(): Mistake<Input>[] {
     { ids: ["momentum-reversed", "biased-running-variance"], matches: updated({ reversed: true, biased: true }) },
     { ids: ["momentum-reversed"], matches: updated({ reversed: true }) },
     { ids: ["biased-running-variance"], matches: updated({ biased: true }) },
+    {
+      ids: ["running-not-updated"],
+      matches: (got, input) => close(got.meanAfterTrain, input.state.runningMean) && close(got.varAfterTrain, input.state.runningVar),
+    },
+    { ids: ["running-replaced-by-batch"], matches: (got, input) => updated({ momentum: 1 })(got, input) || updated({ momentum: 1, biased: true })(got, input) },
+    {
+      ids: ["ignores-argument"],
+      message: "Your running statistics move by a fixed momentum written in your code: use state.momentum (the checker passes 0.1, 0.3 and 0.25).",
+      matches: (got, input) => [0.1, 0.9, 0.01, 0.99].some((m) => input.state.momentum !== m && updated({ momentum: m })(got, input)),
+    },
+    {
+      ids: ["variance-std-confusion"],
+      message: "You blend the batch's standard deviation into the running VARIANCE: use the (unbiased) batch variance.",
+      matches: updated({ std: true }),
+    },
+    {
+      ids: ["unbiased-variance"],
+      message: "In training you normalize with the unbiased variance (divide by N − 1): normalize with the biased one (divide by N); only the running variance stores the unbiased one.",
+      matches: trainWith({}, true),
+    },
+    {
+      ids: ["eps-forgotten"],
+      matches: (got, input) => trainWith({ eps: 0 })(got, input) || evalWith({ eps: 0 })(got, input),
+    },
+    {
+      ids: ["ignores-argument"],
+      message: "You use an ε written in your code instead of state.eps: the checker passes other values.",
+      matches: (got, input) => [1e-5, 1e-3, 1e-8].some((e) => e !== input.state.eps && trainWith({ eps: e })(got, input)),
+    },
+    {
+      ids: ["variance-std-confusion"],
+      message: "In evaluation you divide by runningVar + ε, a variance: divide by its square root, √(runningVar + ε).",
+      matches: (got, input) => evalWith({ varAsStd: true })(got, input) || trainWith({ varAsStd: true })(got, input),
+    },
+    { ids: ["affine-missing"], matches: (got, input) => trainWith({ affine: "missing" })(got, input) || evalWith({ affine: "missing" })(got, input) },
+    { ids: ["gamma-beta-swapped"], matches: trainAndEval({ affine: "swapped" }) },
     {
       ids: ["running-updated-in-eval"],
       matches: (got) =>
@@ -115,7 +180,7 @@ function mistakes(): Mistake<Input>[] {
 
 function cases(): Array<{ label: string; input: Input }> {
   const rng = new Rng("bnlab/exercises/forwardWithMode");
-  const make = (means: number[], stds: number[], momentum: number, nTrain: number, nEval: number) => {
+  const make = (means: number[], stds: number[], momentum: number, nTrain: number, nEval: number, eps = 1e-5) => {
     const d = means.length;
     const state: BnState = {
       gamma: randomRow(rng, d, 0.5, 2),
@@ -123,10 +188,10 @@ function cases(): Array<{ label: string; input: Input }> {
       runningMean: randomRow(rng, d, -1, 1),
       runningVar: randomRow(rng, d, 0.5, 2),
       momentum,
-      eps: 1e-5,
+      eps,
     };
     return {
-      label: `a ${d}-feature layer (momentum ${momentum}): train on ${nTrain}×${d}, then evaluate ${nEval}×${d} and 1×${d}`,
+      label: `a ${d}-feature layer (momentum ${momentum}, ε = ${formatNumber(eps)}): train on ${nTrain}×${d}, then evaluate ${nEval}×${d} and 1×${d}`,
       input: {
         state,
         xTrain: featureBatch(rng, nTrain, means, stds),
@@ -135,7 +200,11 @@ function cases(): Array<{ label: string; input: Input }> {
       },
     };
   };
-  return [make([2, -1, 0.5], [1, 2, 0.5], 0.1, 4, 5), make([0, 3, 1, -2], [1.5, 0.5, 1, 2], 0.3, 6, 3)];
+  return [
+    make([2, -1, 0.5], [1, 2, 0.5], 0.1, 4, 5),
+    make([0, 3, 1, -2], [1.5, 0.5, 1, 2], 0.3, 6, 3),
+    make([1, -0.5], [0.4, 0.05], 0.25, 2, 4, 0.01),
+  ];
 }
 
 export const forwardWithModeSpec: CheckSpec<Input, ForwardWithModeFn> = {

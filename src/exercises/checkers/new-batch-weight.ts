@@ -1,6 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { CheckSpec, Mistake, runCheck } from "../engine";
+import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
 /**
@@ -23,14 +24,41 @@ function weight(input: Input, opts: { reversed?: boolean; offset?: number } = {}
 }
 
 function mistakes(): Mistake<Input>[] {
+  const cumulative = (i: Input) => 1 / i.numBatchesTracked;
+  const when = (ids: Mistake<Input>["ids"], f: (i: Input) => number, message?: string): Mistake<Input> => ({
+    ids,
+    outputs: (i: Input) => scalar(f(i)),
+    ...(message ? { message } : {}),
+  });
   return [
-    {
-      ids: ["momentum-reversed"],
-      message: "You return 1 − momentum, the weight of the OLD value. In PyTorch's convention momentum itself is the weight of the new batch.",
-      outputs: (i: Input) => scalar(weight(i, { reversed: true })),
-    },
-    { ids: ["cumulative-off-by-one"], outputs: (i: Input) => scalar(weight(i, { offset: 1 })) },
-    { ids: ["cumulative-off-by-one"], outputs: (i: Input) => scalar(weight(i, { offset: -1 })) },
+    when(
+      ["momentum-reversed"],
+      (i) => weight(i, { reversed: true }),
+      "You return 1 − momentum, the weight of the OLD value. In PyTorch's convention momentum itself is the weight of the new batch.",
+    ),
+    when(
+      ["momentum-reversed"],
+      (i) => (i.momentum === null ? 1 - cumulative(i) : i.momentum),
+      "With momentum = null you return 1 − 1/k, the weight of the OLD average: the k-th batch's own weight is 1/k.",
+    ),
+    when(["cumulative-off-by-one"], (i) => weight(i, { offset: 1 })),
+    when(["cumulative-off-by-one"], (i) => weight(i, { offset: -1 })),
+    when(
+      ["ignores-argument"],
+      cumulative,
+      "You always return 1/k: when momentum is a number, it IS the weight of the new batch; 1/k is only for momentum = null.",
+    ),
+    ...[0.1, 0, 1].map((c) =>
+      when(
+        ["ignores-argument"],
+        (i) => (i.momentum === null ? c : i.momentum),
+        `With momentum = null you return ${c}: null means a cumulative average, where the k-th batch gets weight 1/k (k = numBatchesTracked).`,
+      ),
+    ),
+    when(["momentum-zero-as-null"], (i) => (i.momentum || cumulative(i))),
+    when(["momentum-zero-as-null", "cumulative-off-by-one"], (i) => (i.momentum || 1 / (i.numBatchesTracked + 1))),
+    when(["momentum-zero-as-null", "momentum-reversed"], (i) => (i.momentum ? 1 - i.momentum : cumulative(i))),
+    constantOutput<Input>(["weight"]),
   ];
 }
 
@@ -40,6 +68,9 @@ const CASES: Input[] = [
   { momentum: null, numBatchesTracked: 1 },
   { momentum: null, numBatchesTracked: 2 },
   { momentum: null, numBatchesTracked: 10 },
+  { momentum: 0, numBatchesTracked: 4 },
+  { momentum: 1, numBatchesTracked: 3 },
+  { momentum: null, numBatchesTracked: 4 },
 ];
 
 const describe = (i: Input) => `momentum = ${i.momentum}, numBatchesTracked = ${i.numBatchesTracked}`;
@@ -56,7 +87,7 @@ export const newBatchWeightSpec: CheckSpec<Input, NewBatchWeightFn> = {
   },
   reference: (i) => scalar(weight(i)),
   mistakes: mistakes(),
-  passMessage: "momentum is the weight of the new batch, and momentum = null gives 1/k on the k-th batch (a plain average of all batches so far).",
+  passMessage: "momentum is the weight of the new batch (0 and 1 included), and momentum = null gives 1/k on the k-th batch (a plain average of all batches so far).",
   describeInput: describe,
   labels: { weight: "weight" },
 };

@@ -4,8 +4,9 @@ import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
 import { CheckSpec, runCheck } from "../engine";
 import { expectMatrix } from "../learner-code";
-import { statsBatches } from "../inputs";
-import { RIGHT, normalizeMistakes, normalizeVariant } from "../variants";
+import { STATS_EPS, statsBatches } from "../inputs";
+import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
+import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 
 /** Exercise: x̂ = (x − μ)/√(σ² + ε) with the batch's per-feature statistics. */
 export type NormalizeFn = (x: Matrix, eps: number) => Matrix;
@@ -15,7 +16,7 @@ interface Input {
   eps: number;
 }
 
-const EPS = [1e-5, 1e-3, 1e-5];
+const EPS = STATS_EPS;
 
 export const SHAPE_HINT =
   "A shape error often means statistics over the wrong axis: per-feature μ and σ² are 1×D rows (x.meanRows()), which broadcast over the N rows of x.";
@@ -34,12 +35,17 @@ export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },
   reference: (input) => ({ xhat: normalizeVariant(input.x, input.eps, RIGHT) }),
-  mistakes: normalizeMistakes().map(({ ids, variant }) => ({
-    ids,
-    outputs: (input: Input) => ({ xhat: normalizeVariant(input.x, input.eps, variant) }),
-  })),
+  mistakes: [
+    ...normalizeMistakes().map(({ ids, variant }) => ({
+      ids,
+      outputs: (input: Input) => ({ xhat: normalizeVariant(input.x, input.eps, variant) }),
+    })),
+    ...extraNormalizations().map((m) => predicted<Input>(m.ids, (input) => ({ xhat: m.xhat(input.x, input.eps) }), m.message)),
+    transposedOutput<Input>(),
+    constantOutput<Input>(["xhat"]),
+  ],
   passMessage:
-    "x̂ = (x − μ)/√(σ² + ε) per feature, biased variance, ε inside the root; checked on 3 batches, including a feature with variance near ε.",
+    "x̂ = (x − μ)/√(σ² + ε) per feature, biased variance, ε inside the root, with the eps you are given; checked on 5 batches (N = 2 to 6, ε from 1e-5 to 0.1), including a feature with variance near ε and a constant one.",
   describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
   labels: { xhat: "x̂" },
   axisShapes: (input) => perExampleShapes(input.x),

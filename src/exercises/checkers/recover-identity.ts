@@ -3,9 +3,10 @@ import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
 import { expectMatrix, field } from "../learner-code";
-import { statsBatches } from "../inputs";
+import { STATS_EPS, statsBatches } from "../inputs";
+import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
-import { Axis, statsVariant } from "../variants";
+import { Axis, HARD_CODED_EPS, statsVariant } from "../variants";
 
 /** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
 export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
@@ -64,13 +65,40 @@ function mistakes(): Mistake<Input>[] {
       "γ and β are swapped: γ (the scale) undoes the division, γ = √(σ² + ε); β (the shift) undoes the subtraction, β = μ.",
     ),
     m(["wrong-axis"], exact, { axis: "examples" }),
+    m(["inverse-scale"], (v, eps) => 1 / Math.sqrt(v + eps)),
+    ...HARD_CODED_EPS.map((c) =>
+      m(["ignores-argument"], (v) => Math.sqrt(v + c), {}, `You use ε = ${c} written in your code instead of the eps argument: the checker passes other values.`),
+    ),
+    {
+      ids: ["sign-error"],
+      message: "β = −μ subtracts the mean a second time: x̂·γ = x − μ, so β = +μ adds it back.",
+      outputs: (input: Input) => {
+        const r = recovery(input, exact);
+        return { gamma: r.gamma, beta: r.beta.scale(-1) };
+      },
+    },
+    {
+      ids: ["constant-output"],
+      message: "γ = 1 and β = 0 give back x̂, not x: γ must undo the division (γ = √(σ² + ε)) and β the subtraction (β = μ).",
+      outputs: (input: Input) => ({ gamma: Matrix.ones(1, input.x.cols), beta: Matrix.zeros(1, input.x.cols) }),
+    },
+    {
+      ids: ["centered-not-normalized"],
+      message: "Your β is right but γ is 1: x̂ was divided by √(σ² + ε), so γ = √(σ² + ε) multiplies it back.",
+      outputs: (input: Input) => ({ gamma: Matrix.ones(1, input.x.cols), beta: recovery(input, exact).beta }),
+    },
+    transposedOutput<Input>(),
+    constantOutput<Input>(["gamma", "beta"]),
   ];
 }
 
 export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
   title: "γ and β that recover the input",
-  cases: statsBatches("bnlab/exercises/recoverIdentity").map((b) => ({ label: `${b.label}, ε = 1e-5`, input: { x: b.x, eps: 1e-5 } })),
+  cases: statsBatches("bnlab/exercises/recoverIdentity").map((b, i) => ({
+    label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
+    input: { x: b.x, eps: STATS_EPS[i] },
+  })),
   collect(fn, input, calls) {
     return { result: calls.call(fn, [input.x, input.eps], ["x", "eps"]).result };
   },
@@ -83,7 +111,7 @@ export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
   reference: (input) => recovery(input, exact),
   mistakes: mistakes(),
   passMessage:
-    "γ = √(σ² + ε) and β = μ make batch norm give back its input exactly (checked on 3 batches, including a feature whose variance is near ε).",
+    "γ = √(σ² + ε) and β = μ make batch norm give back its input exactly with the eps you are given (checked on 5 batches, ε from 1e-5 to 0.1, including a feature whose variance is near ε and a constant one).",
   describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
   labels: { gamma: "γ", beta: "β" },
 };

@@ -8,6 +8,7 @@ import { expectMatrix, field } from "../learner-code";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
+import { constantOutput, transposedOutput } from "../generic-mistakes";
 
 /** Running averages of the mean and variance (PyTorch's buffers). */
 export interface RunningStats {
@@ -27,26 +28,62 @@ interface Input {
 const KEYS = ["mean", "var"] as const;
 
 /** The update, optionally with the old value weighted by momentum, or the biased variance stored. */
-export function runningUpdate(input: Input, opts: { reversed?: boolean; biased?: boolean } = {}): Outputs {
-  const { running, x, momentum } = input;
+export function runningUpdate(
+  input: Input,
+  opts: { reversed?: boolean; biased?: boolean; momentum?: number; std?: boolean } = {},
+): Outputs {
+  const { running, x } = input;
+  const momentum = opts.momentum ?? input.momentum;
   const s = statsVariant(x, { axis: "features", unbiased: !opts.biased });
+  const batchVar = opts.std ? s.variance.map(Math.sqrt) : s.variance;
   const m = opts.reversed ? 1 - momentum : momentum; // weight of the new batch
   return {
     mean: running.mean.scale(1 - m).add(s.mu.scale(m)),
-    var: running.var.scale(1 - m).add(s.variance.scale(m)),
+    var: running.var.scale(1 - m).add(batchVar.scale(m)),
   };
 }
 
 function mistakes(): Mistake<Input>[] {
-  const m = (ids: MisconceptionId[], opts: { reversed?: boolean; biased?: boolean }): Mistake<Input> => ({
+  const m = (ids: MisconceptionId[], opts: Parameters<typeof runningUpdate>[1], message?: string): Mistake<Input> => ({
     ids,
     outputs: (input: Input) => runningUpdate(input, opts),
+    ...(message ? { message } : {}),
   });
-  return [
+  const out: Mistake<Input>[] = [
     m(["momentum-reversed"], { reversed: true }),
     m(["biased-running-variance"], { biased: true }),
     m(["momentum-reversed", "biased-running-variance"], { reversed: true, biased: true }),
+    m(["running-replaced-by-batch"], { momentum: 1 }),
+    m(["running-replaced-by-batch", "biased-running-variance"], { momentum: 1, biased: true }),
+    m(["running-not-updated"], { momentum: 0 }, "Your update returns the old running statistics: blend in the batch's, running = (1 − m)·running + m·batch."),
+    m(
+      ["variance-std-confusion"],
+      { std: true },
+      "You blend the batch's standard deviation into the running VARIANCE: use the (unbiased) batch variance.",
+    ),
+    {
+      ids: ["swapped-fields"],
+      message: "The running mean and variance are swapped: return { mean: the updated mean, var: the updated variance }.",
+      outputs: (input: Input) => {
+        const r = runningUpdate(input);
+        return { mean: r.var, var: r.mean };
+      },
+    },
+    transposedOutput<Input>(),
+    constantOutput<Input>(["mean", "var"]),
   ];
+  // a fixed weight of the new batch, whichever convention wrote it (0.1 new = 0.9 old)
+  for (const c of [0.1, 0.9, 0.01, 0.99]) {
+    out.push(
+      m(
+        ["ignores-argument"],
+        { momentum: c },
+        `Your update gives the new batch a fixed weight ${c} (a momentum written in your code) instead of using the momentum argument: ` +
+          "the checker passes other values, including 0 and 1. In PyTorch's convention momentum is the weight of the new batch.",
+      ),
+    );
+  }
+  return out;
 }
 
 function cases(): Array<{ label: string; input: Input }> {
@@ -59,7 +96,14 @@ function cases(): Array<{ label: string; input: Input }> {
       momentum,
     },
   });
-  return [make(4, [3, -2, 0.5], [1, 2, 0.5], 0.1), make(3, [1, 0, -1, 2], [0.5, 1, 1.5, 3], 0.3), make(5, [-1, 4], [2, 1], 0.05)];
+  return [
+    make(4, [3, -2, 0.5], [1, 2, 0.5], 0.1),
+    make(3, [1, 0, -1, 2], [0.5, 1, 1.5, 3], 0.3),
+    make(5, [-1, 4], [2, 1], 0.05),
+    make(4, [0.5, 2, -3], [1, 0.5, 2], 0),
+    make(3, [1, -1], [2, 0.3], 1),
+    make(2, [2, 0, 1], [1, 1, 0.5], 0.7),
+  ];
 }
 
 export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
@@ -79,7 +123,7 @@ export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
   reference: runningUpdate,
   mistakes: mistakes(),
   passMessage:
-    "running = (1 − m)·running + m·batch, with momentum m the weight of the new batch and the unbiased batch variance stored; checked with m = 0.1, 0.3 and 0.05.",
+    "running = (1 − m)·running + m·batch, with momentum m the weight of the new batch and the unbiased batch variance stored; checked with m = 0.1, 0.3, 0.05, 0, 1 and 0.7 (N = 2 to 5).",
   describeInput: (input) =>
     [
       hang("running.mean = ", formatMatrix(input.running.mean)),
