@@ -11,8 +11,6 @@ import {
   checkBatchStats,
   checkers,
   formatResult,
-  markerLine,
-  parseMarkers,
   report,
 } from "../src/exercises";
 import type { CheckSpec, Outputs } from "../src/exercises/engine";
@@ -123,25 +121,13 @@ describe("reporting", () => {
     expect(text.split("\n")[1]).toMatch(/^ {4}On a 5×3 batch/);
   });
 
-  it("writes one grader line that parseMarkers reads back", () => {
-    const fail = checkBatchStats(wrong);
-    expect(markerLine(fail)).toBe(
-      `${CHECK_MARKER} {"exercise":"batchStats","ok":false,"kind":"misconception","misconception":"unbiased-variance","points":0}`,
-    );
-    const pass = checkBatchStats(solutions.batchStats);
-    const stdout = `some output\n${formatResult(pass)}\n${markerLine(pass)}\n${markerLine(fail)}\nBNLAB_CHECK {broken`;
-    expect(parseMarkers(stdout)).toEqual([
-      { exercise: "batchStats", ok: true, kind: "pass", points: 1 },
-      { exercise: "batchStats", ok: false, kind: "misconception", misconception: "unbiased-variance", points: 0 },
-    ]);
-  });
-
-  it("report prints the text and the grader line, and returns them", () => {
+  it("report prints the learner's text only (no machine line), and returns it", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
     const text = report(checkBatchStats(solutions.batchStats));
     expect(log).toHaveBeenCalledWith(text);
     expect(text.startsWith("✓ Batch statistics")).toBe(true);
-    expect(text.split("\n").pop()).toMatch(/^BNLAB_CHECK \{"exercise":"batchStats","ok":true/);
+    expect(text).not.toContain(CHECK_MARKER);
+    expect(text).not.toMatch(/\{"exercise"/);
   });
 
   it("check.X prints once and returns a result that displays as nothing in a notebook", () => {

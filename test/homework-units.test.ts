@@ -3,7 +3,30 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { collectSubmissions, extractAnswers, gradebookCsv, loadLessonSource, parseGradebook, runPool, scoreCheck, scoreExercise } from "../src/course/homework";
+import { spawnSync } from "node:child_process";
+import {
+  canvasCsv,
+  collectSubmissions,
+  extractAnswers,
+  feedbackFileNames,
+  gradebookCsv,
+  gradescopeResults,
+  lateness,
+  listLessonFiles,
+  loadLessonSource,
+  parseGradebook,
+  releaseLessons,
+  renderFeedbackPageSafely,
+  runPool,
+  scoreCheck,
+  scoreExercise,
+  validateLatePolicy,
+  type SubmissionGrade,
+} from "../src/course/homework";
+import { COLLECTED_MIME, findCheckerCall, judgeCollected } from "../src/course/homework/collection";
+import { findDelegation } from "../src/course/homework/delegation";
+import type { Output } from "../src/course/notebook/nbformat";
+import { collectors } from "../src/exercises";
 import { renderNotebook } from "../src/course/lesson";
 import { FIXTURE_LESSON, HOMEWORK_LESSONS } from "./fixtures/homework/submissions";
 
@@ -47,21 +70,33 @@ describe("extractAnswers", () => {
 });
 
 describe("scoring", () => {
-  const check = source.exercises[0].checks[0];
-  const pass = 'BNLAB_CHECK {"exercise":"batchStats","ok":true,"kind":"pass","points":1}';
-  const fail = 'BNLAB_CHECK {"exercise":"batchStats","ok":false,"kind":"misconception","misconception":"wrong-axis","points":0}';
+  const check = source.exercises[0].checks[0]; // the visible check of 1.1
+  const test = source.exercises[0].checks[1]; // its hidden test
+  const pass = { ok: true, exercise: "batchStats", title: "Batch statistics", kind: "pass", message: "fine", points: 1 } as const;
+  const fail = { ok: false, exercise: "batchStats", title: "Batch statistics", kind: "misconception", message: "per example", misconception: "wrong-axis", points: 0 } as const;
+  const ok = { status: "ok" as const, stdout: "" };
 
-  it("needs a clean run and ok markers; the last marker of a checker counts", () => {
-    expect(scoreCheck(check, { status: "ok", stdout: `✓ fine\n${pass}\n` }).passed).toBe(true);
-    expect(scoreCheck(check, { status: "ok", stdout: `${pass}\n✗ wrong\n${fail}\n` })).toMatchObject({ passed: false, misconception: "wrong-axis", report: "✗ wrong" });
-    expect(scoreCheck(check, { status: "error", stdout: pass, error: { ename: "Error", evalue: "boom", traceback: [] } }).passed).toBe(false);
-    expect(scoreCheck(check, { status: "ok", stdout: "" }).passed).toBe(true); // a plain assertion cell
+  it("passes a check on the grader's verdict only; what the kernel printed does not count", () => {
+    expect(scoreCheck(check, { verdict: pass, collection: { status: "ok", stdout: 'BNLAB_CHECK {"ok":false}' } }).passed).toBe(true);
+    expect(scoreCheck(check, { verdict: fail, collection: { status: "ok", stdout: 'BNLAB_CHECK {"exercise":"batchStats","ok":true}' } })).toMatchObject({ passed: false, misconception: "wrong-axis" });
+    expect(scoreCheck(check, { verdict: null, problem: "the checker's data did not arrive", collection: ok })).toMatchObject({ passed: false, report: "The check could not run: the checker's data did not arrive" });
     expect(scoreCheck(check, undefined).passed).toBe(false);
   });
 
+  it("a hidden test also needs its own cell to have run cleanly (that can only take the point away)", () => {
+    expect(scoreCheck(test, { verdict: pass, collection: ok, extra: ok }).passed).toBe(true);
+    expect(scoreCheck(test, { verdict: pass, collection: ok }).passed).toBe(false);
+    expect(scoreCheck(test, { verdict: pass, collection: ok, extra: { status: "error", stdout: "", error: { ename: "Error", evalue: "HIDDEN-1.1: off", traceback: [] } } })).toMatchObject({ passed: false, report: "Failed: Error: HIDDEN-1.1: off" });
+    expect(scoreCheck(test, { verdict: fail, collection: ok, extra: ok }).passed).toBe(false);
+  });
+
+  it("does not name a misconception id the catalogue does not have ('constructor')", () => {
+    expect(scoreCheck(check, { verdict: { ...fail, misconception: "constructor" as never }, collection: ok }).misconception).toBeUndefined();
+  });
+
   it("gives the exercise its weight in proportion to the check points passed", () => {
-    const spec = { ...source.exercises[0], points: 3, checks: [{ ...check, points: 1 }, { ...source.exercises[0].checks[1], points: 2 }] };
-    const runs = new Map([[spec.checks[0].index, { status: "ok" as const, stdout: pass }], [spec.checks[1].index, { status: "error" as const, stdout: "" }]]);
+    const spec = { ...source.exercises[0], points: 3, checks: [{ ...check, points: 1 }, { ...test, points: 2 }] };
+    const runs = new Map([[spec.checks[0].index, { verdict: pass, collection: ok }], [spec.checks[1].index, { verdict: fail, collection: ok, extra: ok }]]);
     expect(scoreExercise(spec, "answered", runs).points).toBe(1);
   });
 });
@@ -105,5 +140,163 @@ describe("runPool", () => {
     }, { onError: () => -1 });
     expect(results).toEqual([60, 20, 40, -1, 0]);
     expect(most).toBe(2);
+  });
+});
+
+describe("verdicts outside the kernel: the checker call of a check cell, and judging its data", () => {
+  it("finds the checker and the function expression in every form the lessons use", () => {
+    expect(findCheckerCall("check.batchStats(batchStats);")).toEqual({ checker: "batchStats", expression: "batchStats" });
+    expect(findCheckerCall("assertPasses(checkers.batchNormBackward(withGammaBeta(normalizeBackward)));\nconst x = 1;")).toEqual({ checker: "batchNormBackward", expression: "withGammaBeta(normalizeBackward)" });
+    expect(findCheckerCall("capstone.check.bnNet(buildBnNet);")).toEqual({ checker: "bnNet", expression: "buildBnNet" });
+    expect(findCheckerCall("assertPasses(checkStepsToTarget(stepsToTarget));")).toEqual({ checker: "stepsToTarget", expression: "stepsToTarget" });
+    expect(findCheckerCall("console.log(1);")).toBeNull();
+    expect(findCheckerCall("check.constructor(f);")).toBeNull();
+  });
+
+  it("every check and hidden test of every lesson goes through a checker the grader can judge", () => {
+    for (const file of [...listLessonFiles(path.join(ROOT, "lessons")).values()]) {
+      const lesson = loadLessonSource(file);
+      for (const exercise of lesson.exercises) {
+        for (const c of exercise.checks) {
+          const cell = lesson.lesson.cells[c.index] as { source: string };
+          expect(findCheckerCall(cell.source), `${lesson.lesson.name} ${c.gradeId}`).not.toBeNull();
+        }
+      }
+    }
+  });
+
+  it("judges exactly one data output: none, two, non-JSON or forged data fail; real data is judged", () => {
+    const data = collectors.newBatchWeight((m: number | null, k: number) => (m === null ? 1 / k : m));
+    const out = (d: unknown): Output => ({ output_type: "display_data", data: { [COLLECTED_MIME]: JSON.stringify(d) }, metadata: {} });
+    const judged = judgeCollected("newBatchWeight", [out(data)]);
+    expect(judged.ok && judged.result.ok).toBe(true);
+    expect(judgeCollected("newBatchWeight", [])).toMatchObject({ ok: false });
+    expect(judgeCollected("newBatchWeight", [out(data), out(data)])).toMatchObject({ ok: false });
+    expect(judgeCollected("newBatchWeight", [{ output_type: "display_data", data: { [COLLECTED_MIME]: "{not json" }, metadata: {} }])).toMatchObject({ ok: false });
+    const forged = judgeCollected("newBatchWeight", [out({ protocol: "bnlab-check/1", exercise: "newBatchWeight", notFunction: null, cases: [] })]);
+    expect(forged.ok && forged.result.ok).toBe(false);
+    expect(judgeCollected("constructor", [out(data)])).toMatchObject({ ok: false });
+  });
+});
+
+describe("implemented, not delegated", () => {
+  it("accepts every reference answer of every lesson", () => {
+    for (const file of [...listLessonFiles(path.join(ROOT, "lessons")).values()]) {
+      const lesson = loadLessonSource(file);
+      for (const exercise of lesson.exercises) {
+        const cell = lesson.lesson.cells[exercise.index] as { source: string };
+        expect(findDelegation(exercise.name, cell.source), `${lesson.lesson.name} ${exercise.name}`).toBeNull();
+      }
+    }
+  });
+
+  it("names the library call, the reference solutions, and the ways around a static reading", () => {
+    expect(findDelegation("normalize", "function normalize(x, eps) { return new BatchNorm1d(x.cols, { eps }).forward(x); }")?.name).toBe("BatchNorm1d");
+    expect(findDelegation("evaluateAccuracy", "function evaluateAccuracy(m, d) { return evaluate(m, d).accuracy; }")?.name).toBe("evaluate");
+    expect(findDelegation("normalizeBackward", "const g = numericalGradient(() => 0, x);")?.name).toBe("numericalGradient");
+    expect(findDelegation("batchStats", 'const s = require("../dist/exercises/solutions");')?.name).toBe("require");
+    expect(findDelegation("batchStats", 'import("../src").then(() => 0);')?.name).toBe("import");
+    expect(findDelegation("batchStats", "(globalThis as any)['Batch' + 'Norm1d']")?.name).toBe("globalThis");
+    expect(findDelegation("batchStats", "const F = (() => 0).constructor;")?.name).toBe("constructor");
+    expect(findDelegation("batchStats", "// BatchNorm1d would do it, but I write it myself\nconst m = x.meanRows();")).toBeNull();
+    expect(findDelegation("evaluateAccuracy", "model.eval(); model.train();")).toBeNull();
+    expect(findDelegation("buildBnNet", "new Sequential(new Linear(2, 2), new BatchNorm1d(2))")).toBeNull();
+  });
+});
+
+describe("feedback file names, late policy, LMS exports", () => {
+  it("gives every learner a file of their own, also for names that map to the same file or differ in case", () => {
+    const names = feedbackFileNames(["alice", "a b", "a_b", "Ann", "ann", "constructor", "__proto__", "../x"]);
+    const files = [...names.values()];
+    expect(new Set(files.map((f) => f.toLowerCase())).size).toBe(files.length);
+    expect(names.get("alice")).toBe("alice.html");
+    for (const f of files) expect(f).toMatch(/^[A-Za-z0-9._-]+\.html$/);
+    expect(files.every((f) => !f.startsWith("."))).toBe(true);
+  });
+
+  it("renders a page when a forged misconception id or status is 'constructor'", () => {
+    const grade: SubmissionGrade = {
+      learner: "constructor",
+      lesson: "01-x",
+      status: "constructor" as never,
+      note: "<script>",
+      exercises: [{ id: "1.1", name: "f", maxPoints: 1, points: 0, answer: "answered", checks: [{ gradeId: "check-1_1", kind: "check", points: 1, passed: false, report: "x", misconception: "constructor" }] }],
+      answers: [],
+      total: 0,
+      maxTotal: 1,
+    };
+    const html = renderFeedbackPageSafely("constructor", [grade], { courseTitle: "bnlab", titles: new Map() });
+    expect(html).toContain("Feedback for constructor");
+    expect(html).not.toContain("<script>");
+  });
+
+  it("takes a fraction per day late, rounded up to whole days, up to the cap", () => {
+    const policy = validateLatePolicy({ deadline: new Date("2026-03-01T23:59:00Z"), penaltyPerDay: 0.1, cap: 0.3 });
+    expect(lateness(policy, new Date("2026-03-01T23:00:00Z"))).toEqual({ days: 0, penalty: 0 });
+    expect(lateness(policy, new Date("2026-03-02T00:00:00Z"))).toEqual({ days: 1, penalty: 0.1 });
+    expect(lateness(policy, new Date("2026-03-03T23:59:01Z"))).toMatchObject({ days: 3 });
+    expect(lateness(policy, new Date("2026-03-20T00:00:00Z")).penalty).toBe(0.3);
+    expect(() => validateLatePolicy({ deadline: new Date("nope"), penaltyPerDay: 0.1, cap: 1 })).toThrow(/--deadline/);
+    expect(() => validateLatePolicy({ deadline: new Date(), penaltyPerDay: 2, cap: 1 })).toThrow(/--late-penalty/);
+  });
+
+  const grades: SubmissionGrade[] = [
+    {
+      learner: "alice",
+      lesson: "01-x",
+      status: "ok",
+      note: "",
+      exercises: [
+        { id: "1.1", name: "f", maxPoints: 2, points: 2, answer: "answered", checks: [{ gradeId: "check-1_1", kind: "check", points: 1, passed: true, report: "✓" }] },
+        { id: "1.2", name: "g", maxPoints: 1, points: 0, answer: "answered", checks: [{ gradeId: "test-1_2", kind: "test", points: 1, passed: false, report: "Failed: ✗ wrong" }] },
+      ],
+      answers: [],
+      total: 2,
+      maxTotal: 3,
+    },
+  ];
+
+  it("writes Gradescope's results.json: score, and one test per exercise with score and max_score", () => {
+    const results = gradescopeResults(grades);
+    expect(results.score).toBe(2);
+    expect(results.tests.map((t) => [t.number, t.score, t.max_score, t.status])).toEqual([["1.1", 2, 2, "passed"], ["1.2", 0, 1, "failed"]]);
+    expect(results.tests[1].output).toContain("Failed: ✗ wrong");
+    expect(JSON.parse(JSON.stringify(results))).toEqual(results);
+  });
+
+  it("writes a Canvas gradebook import: the learner as SIS Login ID, one column per lesson, points possible", () => {
+    const rows = canvasCsv(grades, [{ name: "01-x", title: "X", points: 3 }]).split("\r\n");
+    expect(rows[0]).toBe("Student,ID,SIS User ID,SIS Login ID,Section,01-x · X");
+    expect(rows[1]).toBe("Points Possible,,,,,3");
+    expect(rows[2]).toBe("alice,,,alice,,2");
+  });
+});
+
+describe("the release starts like the course", () => {
+  it("has npm start (its own tslab in package.json) and a start.js that registers the kernel inside the release", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-release-start-"));
+    try {
+      const release = releaseLessons({ root: ROOT, lessonsDir: HOMEWORK_LESSONS, lessons: ["01"], outDir: path.join(out, "r") });
+      const pkg = JSON.parse(fs.readFileSync(path.join(release.outDir, "package.json"), "utf8")) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+      expect(pkg.scripts.start).toBe("node start.js");
+      expect(pkg.dependencies.tslab).toBeTruthy();
+      const readme = fs.readFileSync(path.join(release.outDir, "README.md"), "utf8");
+      expect(readme).toContain("npm install\nnpm start");
+      expect(readme).not.toContain("npm install -g");
+      // before npm install: it says what to do
+      const before = spawnSync(process.execPath, [path.join(release.outDir, "start.js"), "--check"], { encoding: "utf8" });
+      expect(before.status).toBe(1);
+      expect(before.stderr).toContain("npm install");
+      // after (the project's tslab stands in for npm install's)
+      fs.symlinkSync(path.join(ROOT, "node_modules", "tslab"), path.join(release.outDir, "node_modules", "tslab"));
+      const after = spawnSync(process.execPath, [path.join(release.outDir, "start.js"), "--check"], { encoding: "utf8", env: { ...process.env, HOME: out } });
+      const spec = JSON.parse(fs.readFileSync(path.join(release.outDir, ".jupyter/share/jupyter/kernels/tslab/kernel.json"), "utf8")) as { argv: string[] };
+      expect(spec.argv[1]).toBe(path.join(release.outDir, "node_modules", "tslab", "bin", "tslab"));
+      if (after.status === 0) expect(JSON.parse(after.stdout)).toMatchObject({ cwd: path.join(release.outDir, "notebooks") });
+      else expect(after.stderr).toContain("No Jupyter found");
+      expect(fs.readdirSync(out)).toEqual(["r"]); // nothing written outside the release
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });

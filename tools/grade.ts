@@ -1,6 +1,11 @@
 /**
  * npm run grade -- SUBMISSIONS_DIR [--out DIR] [--lessons DIR] [--manifest FILE] [--jobs N]
  *                  [--cell-timeout SECONDS] [--notebook-timeout SECONDS] [--memory MB]
+ *                  [--deadline ISO-DATE [--late-penalty FRACTION-PER-DAY] [--late-cap FRACTION]]
+ *                  [--unsafe-no-sandbox]
+ *
+ * Every kernel runs in the bubblewrap sandbox (src/course/homework/os-sandbox.ts); without it the
+ * grader refuses, unless --unsafe-no-sandbox says the submissions are trusted.
  *
  * SUBMISSIONS_DIR/<learner>/<lesson>.ipynb → DIR (default: a "graded" folder next to
  * SUBMISSIONS_DIR): gradebook.csv, grades.json, feedback/<learner>.html. See docs/homework.md.
@@ -8,7 +13,7 @@
  * failed on some (status grader-error), 1 on bad arguments.
  */
 import * as path from "node:path";
-import { gradeBatch, type GradeLimits } from "../src/course/homework";
+import { gradeBatch, validateLatePolicy, type GradeLimits, type LatePolicy } from "../src/course/homework";
 import { ensureKernelspec } from "../src/course/kernel";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 
@@ -19,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
   let lessonsDir: string | undefined;
   let manifestFile: string | undefined;
   let concurrency = 2;
+  let unsafe = false;
+  let deadline: string | undefined;
+  let penaltyPerDay = 0.1;
+  let cap = 1;
   const limits: Partial<GradeLimits> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -39,11 +48,22 @@ async function main(argv: string[]): Promise<number> {
     else if (arg === "--cell-timeout") limits.cellTimeoutMs = number() * 1000;
     else if (arg === "--notebook-timeout") limits.notebookTimeoutMs = number() * 1000;
     else if (arg === "--memory") limits.memoryLimitMb = number();
+    else if (arg === "--unsafe-no-sandbox") unsafe = true;
+    else if (arg === "--deadline") deadline = value();
+    else if (arg === "--late-penalty") penaltyPerDay = Number(value());
+    else if (arg === "--late-cap") cap = Number(value());
     else if (arg.startsWith("--") || submissionsDir !== undefined) throw new Error(`unexpected argument ${arg} (see tools/grade.ts)`);
     else submissionsDir = path.resolve(arg);
   }
   if (!submissionsDir) throw new Error("usage: npm run grade -- SUBMISSIONS_DIR [--out DIR] (see tools/grade.ts)");
   outDir ??= path.join(path.dirname(submissionsDir), "graded");
+  const latePolicy: LatePolicy | undefined = deadline ? validateLatePolicy({ deadline: new Date(deadline), penaltyPerDay, cap }) : undefined;
+  if (unsafe) {
+    process.stderr.write(
+      "\n*** --unsafe-no-sandbox: the notebooks run WITHOUT the operating-system sandbox, as you, with your files,\n" +
+        "*** environment and network. A submission can read the hidden tests and change grades. Trusted code only. ***\n\n",
+    );
+  }
   ensureLibraryBuilt(root);
   ensureKernelspec(root);
   const tty = process.stderr.isTTY;
@@ -54,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
     outDir,
     concurrency,
     limits,
+    isolation: unsafe ? "none" : "os",
+    ...(latePolicy ? { latePolicy } : {}),
     ...(lessonsDir ? { lessonsDir } : {}),
     ...(manifestFile ? { manifestFile } : {}),
     onProgress: ({ done, total, grade, durationMs }) => {
@@ -65,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const counts = new Map<string, number>();
   for (const grade of result.grades) counts.set(grade.status, (counts.get(grade.status) ?? 0) + 1);
   console.log(`graded ${result.grades.length} notebooks in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`);
-  console.log(`gradebook: ${rel(result.gradebookFile)}`);
+  console.log(`gradebook: ${rel(result.gradebookFile)} (Canvas: ${rel(result.canvasFile)}, Gradescope: ${rel(result.gradescopeDir)}/<learner>/results.json)`);
   console.log(`feedback:  ${rel(path.dirname(result.feedbackFiles[0] ?? path.join(outDir, "feedback", "x")))}/ (${result.feedbackFiles.length} pages)`);
   for (const entry of result.ignored) console.log(`ignored (not <learner>/<notebook>.ipynb): ${entry}`);
   return result.grades.some((g) => g.status === "grader-error") ? 2 : 0;

@@ -14,7 +14,7 @@ import { BatchMeanStdFn, checkBatchMeanStd } from "./checkers/batch-mean-std";
 import { StepsToTargetFn, checkStepsToTarget } from "./checkers/steps-to-target";
 import { BnNetFn, checkBnNet } from "./checkers/bn-net";
 
-/** Print the report (and the grader's line) and return the result, shown as nothing by tslab. */
+/** Print the report and return the result, shown as nothing by tslab. */
 function shown(result: CheckResult): CheckResult {
   report(result);
   return quietInNotebook(result);
@@ -23,7 +23,8 @@ function shown(result: CheckResult): CheckResult {
 /**
  * The notebook-facing checkers: `check.batchStats(batchStats)` in a visible check cell collects
  * (runs the function on the checker's inputs), judges the collected data, and prints
- * "✓ …" or "✗ …" with the diagnosis, then the grader's BNLAB_CHECK line, and returns the result.
+ * "✓ …" or "✗ …" with the diagnosis (nothing for a machine to read: the grader judges collected
+ * data itself, see protocol.ts), and returns the result.
  * They never throw because of the learner's code.
  */
 export const check = {

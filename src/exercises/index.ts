@@ -2,7 +2,7 @@
 export { check, checkers } from "./check";
 export type { ExerciseId } from "./check";
 export type { CheckResult, CheckKind } from "./check-result";
-export { report, formatResult, markerLine, parseMarkers, assertPasses, CheckFailedError, CHECK_MARKER } from "./report";
+export { report, formatResult, assertPasses, CheckFailedError, CHECK_MARKER } from "./report";
 export { MISCONCEPTIONS, MISCONCEPTION_IDS, misconception } from "./misconceptions";
 export type { Misconception, MisconceptionId } from "./misconceptions";
 export { checkBatchStats } from "./checkers/batch-stats";

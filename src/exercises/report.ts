@@ -1,45 +1,17 @@
 import { CheckResult } from "./check-result";
 
 /**
- * How results reach the learner and the grader.
+ * How results reach the learner: a plain-text report, "✓ title: message" or "✗ title: message"
+ * followed by the indented details. Nothing else is printed: the grader does not read what a
+ * notebook prints (a learner could print anything). It runs the checker's collector in the
+ * learner's kernel and judges the data in its own process (src/course/homework/collection.ts).
  *
- * The learner reads a plain-text report: "✓ title: message" or "✗ title: message" followed by the
- * indented details. The grader reads one machine line per check, the last line of the report:
- *
- *   BNLAB_CHECK {"exercise":"batchStats","ok":false,"kind":"misconception","misconception":"unbiased-variance"}
- *
- * (JSON after the marker, on a single line, keys in that order; "misconception" only when named.)
+ * CHECK_MARKER is the prefix of the machine line earlier versions printed under every check
+ * (`BNLAB_CHECK {…}`); the site export still leaves such lines out of notebooks saved with them.
  */
 export const CHECK_MARKER = "BNLAB_CHECK";
 
-/** The grader's line for a result. */
-export function markerLine(result: CheckResult): string {
-  const record: Record<string, string | boolean | number> = {
-    exercise: result.exercise,
-    ok: result.ok,
-    kind: result.kind,
-  };
-  if (result.misconception !== undefined) record.misconception = result.misconception;
-  if (result.points !== undefined) record.points = result.points;
-  return `${CHECK_MARKER} ${JSON.stringify(record)}`;
-}
-
-/** Every grader line in a text (a notebook's stdout), parsed, in order. */
-export function parseMarkers(text: string): Array<Pick<CheckResult, "exercise" | "ok" | "kind" | "misconception" | "points">> {
-  const out: Array<Pick<CheckResult, "exercise" | "ok" | "kind" | "misconception" | "points">> = [];
-  for (const line of text.split(/\r?\n/)) {
-    const at = line.indexOf(CHECK_MARKER + " ");
-    if (at < 0) continue;
-    try {
-      out.push(JSON.parse(line.slice(at + CHECK_MARKER.length + 1)));
-    } catch {
-      // not one of ours
-    }
-  }
-  return out;
-}
-
-/** The learner's report as text, without the grader's line. */
+/** The learner's report as text. */
 export function formatResult(result: CheckResult): string {
   const mark = result.ok ? "✓" : "✗";
   const lines = [`${mark} ${result.title}: ${result.message}`];
@@ -47,9 +19,9 @@ export function formatResult(result: CheckResult): string {
   return lines.join("\n");
 }
 
-/** Print the report and the grader's line (console.log); return the printed text. */
+/** Print the report (console.log); return the printed text. */
 export function report(result: CheckResult): string {
-  const text = `${formatResult(result)}\n${markerLine(result)}`;
+  const text = formatResult(result);
   console.log(text);
   return text;
 }

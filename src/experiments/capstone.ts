@@ -132,8 +132,8 @@ export function figure1Run(options: Figure1Options): Figure1Result {
   return { model, history };
 }
 
-export { stepsToTarget } from "../exercises/solutions/steps-to-target";
-export type { EvalHistory } from "../exercises/solutions/steps-to-target";
+export { stepsToTarget } from "../train/steps-to-target";
+export type { EvalHistory } from "../train/steps-to-target";
 
 export interface Drift {
   /** How far the median travels: its largest minus its smallest recorded value. */

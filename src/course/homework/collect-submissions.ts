@@ -3,6 +3,7 @@
  * Learners and notebooks are listed in sorted order, so a batch is always graded and reported in
  * the same order.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -12,6 +13,38 @@ export interface Submission {
   lesson: string;
   /** Absolute path; null for a notebook the manifest expects but the learner did not hand in. */
   file: string | null;
+  /**
+   * The notebook's bytes as read before any learner code ran (readSubmissions), and their sha256.
+   * Grading uses these, never the file again: nothing a kernel does can change what is graded.
+   */
+  text?: string | null;
+  sha256?: string;
+  /** When it was handed in (the file's modification time unless the LMS export says otherwise). */
+  submittedAt?: Date;
+  /** Why the file could not be read, if it could not. */
+  readError?: string;
+}
+
+/** The largest notebook read (bytes); a bigger one is graded invalid-notebook without being read whole. */
+export const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
+
+/** Reads and hashes every submission up front (before the first kernel starts). */
+export function readSubmissions(submissions: Submission[]): void {
+  for (const submission of submissions) {
+    if (submission.file === null) continue;
+    try {
+      const stat = fs.lstatSync(submission.file);
+      submission.submittedAt = stat.mtime;
+      if (!stat.isFile()) throw new Error("not a regular file (a link?)");
+      if (stat.size > MAX_NOTEBOOK_BYTES) throw new Error(`larger than ${MAX_NOTEBOOK_BYTES / 1024 / 1024} MB`);
+      const bytes = fs.readFileSync(submission.file);
+      submission.text = bytes.toString("utf8");
+      submission.sha256 = createHash("sha256").update(bytes).digest("hex");
+    } catch (err) {
+      submission.text = null;
+      submission.readError = (err as Error).message;
+    }
+  }
 }
 
 export interface CollectResult {

@@ -7,6 +7,7 @@
  * like the course site; `copyFeedbackAssets` puts the stylesheets next to the pages. No dates:
  * grading the same folder twice writes the same bytes.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
@@ -40,6 +41,33 @@ export function feedbackFileName(learner: string): string {
   return `${learner.replace(/[^A-Za-z0-9._-]/g, "_")}.html`;
 }
 
+/**
+ * A file name per learner, never two the same (also on case-insensitive file systems): a name
+ * that had to be changed, or that collides, gets a short hash of the exact learner name.
+ */
+export function feedbackFileNames(learners: readonly string[]): Map<string, string> {
+  const plain = (learner: string): string => feedbackFileName(learner).replace(/\.html$/, "");
+  const counts = new Map<string, number>();
+  for (const learner of learners) counts.set(plain(learner).toLowerCase(), (counts.get(plain(learner).toLowerCase()) ?? 0) + 1);
+  const names = new Map<string, string>();
+  for (const learner of learners) {
+    const base = plain(learner).replace(/^\./, "_").slice(0, 80);
+    const unique = base === learner && counts.get(base.toLowerCase()) === 1;
+    names.set(learner, unique ? `${base}.html` : `${base}-${createHash("sha256").update(learner).digest("hex").slice(0, 10)}.html`);
+  }
+  return names;
+}
+
+/** renderFeedbackPage, but one learner's odd data can never stop the others' pages: a page that fails says so. */
+export function renderFeedbackPageSafely(learner: string, grades: readonly SubmissionGrade[], options: FeedbackOptions): string {
+  try {
+    return renderFeedbackPage(learner, grades, options);
+  } catch (err) {
+    const total = grades.reduce((sum, g) => sum + (Number.isFinite(g.total) ? g.total : 0), 0);
+    return `<!DOCTYPE html><meta charset="utf-8"><title>Feedback</title><h1>Feedback for ${escapeHtml(learner)}</h1><p>Total: ${escapeHtml(formatPoints(total))} points. The detailed page could not be made (${escapeHtml(String((err as Error)?.message ?? err).slice(0, 200))}); ask your instructor.</p>`;
+  }
+}
+
 export function renderFeedbackPage(learner: string, grades: readonly SubmissionGrade[], options: FeedbackOptions): string {
   const total = grades.reduce((sum, g) => sum + g.total, 0);
   const max = grades.reduce((sum, g) => sum + g.maxTotal, 0);
@@ -67,14 +95,14 @@ function lessonTitle(lesson: string, options: FeedbackOptions): string {
 }
 
 function statusBadge(g: SubmissionGrade): string {
-  return `<span class="status ${g.status === "ok" ? "ok" : "bad"}" data-status="${g.status}">${escapeHtml(g.status)}</span>`;
+  return `<span class="status ${g.status === "ok" ? "ok" : "bad"}" data-status="${escapeHtml(g.status)}">${escapeHtml(g.status)}</span>`;
 }
 
 function lessonSection(g: SubmissionGrade, options: FeedbackOptions): string {
   const head = [
     `<section class="cell markdown" data-lesson="${escapeHtml(g.lesson)}">`,
     `<h2>${escapeHtml(lessonTitle(g.lesson, options))}</h2>`,
-    `<p>${statusBadge(g)} ${escapeHtml(STATUS_TEXT[g.status])}${g.note ? ` — ${escapeHtml(g.note)}` : ""}. Points: <strong>${formatPoints(g.total)} / ${formatPoints(g.maxTotal)}</strong>.</p>`,
+    `<p>${statusBadge(g)} ${escapeHtml(Object.prototype.hasOwnProperty.call(STATUS_TEXT, g.status) ? STATUS_TEXT[g.status] : g.status)}${g.note ? ` — ${escapeHtml(g.note)}` : ""}. Points: <strong>${formatPoints(g.total)} / ${formatPoints(g.maxTotal)}</strong>.</p>`,
     "</section>",
   ];
   const exercises = g.exercises.map((e) => exerciseSection(e, g));
@@ -90,12 +118,14 @@ function exerciseSection(e: ExerciseResult, g: SubmissionGrade): string {
         ? "<p>The exercise still holds its <code>TODO</code> stub.</p>"
         : "";
   const code = answer && answer.state !== "missing" ? codeBlock(answer.source, "typescript") : "";
+  const delegated = e.delegated ? `<p class="delegated"><strong>0 points:</strong> ${escapeHtml(e.delegated)}</p>` : "";
   const ownError = answer?.error ? `<div class="outputs"><div class="output error"><pre>${escapeHtml(answer.error)}</pre></div></div>` : "";
   const checks = e.checks.map((c, i) => checkBlock(c, i, e.checks)).join("\n");
   return [
     `<section class="cell code exercise" data-exercise="${escapeHtml(e.id)}"><div class="cell-box">`,
     `<div class="cell-label">Exercise ${escapeHtml(e.id)} · ${escapeHtml(e.name)} · ${formatPoints(e.points)} / ${formatPoints(e.maxPoints)} points</div>`,
     state,
+    delegated,
     code,
     ownError,
     `<div class="outputs">${checks}</div>`,
@@ -108,7 +138,7 @@ function checkBlock(c: CheckOutcome, index: number, all: readonly CheckOutcome[]
   const number = sameKind.length > 1 ? ` ${sameKind.indexOf(c) + 1}` : "";
   const label = c.kind === "check" ? `Check${number}` : `Hidden test${number}`;
   const verdict = c.passed ? '<span class="result pass">✓ passed</span>' : '<span class="result fail">✗ failed</span>';
-  const named = c.misconception && c.misconception in MISCONCEPTIONS ? MISCONCEPTIONS[c.misconception as keyof typeof MISCONCEPTIONS] : undefined;
+  const named = typeof c.misconception === "string" && Object.prototype.hasOwnProperty.call(MISCONCEPTIONS, c.misconception) ? MISCONCEPTIONS[c.misconception as keyof typeof MISCONCEPTIONS] : undefined;
   const misconception = named ? ` — <span class="misconception" data-misconception="${escapeHtml(named.id)}">looks like: ${escapeHtml(named.name)}</span>` : "";
   const report = c.report ? `<pre class="output">${escapeHtml(c.report)}</pre>` : "";
   return `<div class="check" data-check="${escapeHtml(c.gradeId)}" data-passed="${c.passed}" data-index="${index}"><strong>${label}</strong> (${formatPoints(c.points)} pt): ${verdict}${misconception}${report}</div>`;

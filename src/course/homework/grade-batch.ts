@@ -9,8 +9,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { courseTitleOf } from "../export/export-site";
-import { copyFeedbackAssets, feedbackFileName, renderFeedbackPage } from "./feedback-page";
-import { collectSubmissions, type Submission } from "./collect-submissions";
+import { copyFeedbackAssets, feedbackFileNames, renderFeedbackPageSafely } from "./feedback-page";
+import { collectSubmissions, readSubmissions, type Submission } from "./collect-submissions";
+import { lateness, type LatePolicy } from "./late-policy";
+import { canvasCsv, gradescopeResults } from "./lms-export";
+import { checkSandbox } from "./os-sandbox";
+import { round2 } from "./scoring";
 import { DEFAULT_LIMITS, gradeNotebook, type GradeLimits, type SubmissionGrade } from "./grade-notebook";
 import { gradebookColumns, gradebookCsv } from "./gradebook-csv";
 import { listLessonFiles, loadLessonSource, type LessonSource } from "./lesson-source";
@@ -34,6 +38,13 @@ export interface GradeBatchOptions {
   /** Folders (besides the submissions, the output and the lessons) where any change during grading is a write outside. */
   watch?: string[];
   argv?: string[];
+  /**
+   * "os" (default): every kernel in the bubblewrap sandbox; the batch is refused when it cannot
+   * run here. "none": no operating-system sandbox (only for code you trust; `--unsafe-no-sandbox`).
+   */
+  isolation?: "os" | "none";
+  /** Late submissions lose a fraction of their points (from the notebook file's modification time). */
+  latePolicy?: LatePolicy;
   onProgress?(event: ProgressEvent): void;
 }
 
@@ -48,12 +59,18 @@ export interface GradeBatchResult {
   grades: SubmissionGrade[];
   gradebookFile: string;
   gradesFile: string;
+  /** Canvas gradebook import (one column per lesson). */
+  canvasFile: string;
+  /** `<learner>/results.json` per Gradescope's autograder specification. */
+  gradescopeDir: string;
   feedbackFiles: string[];
   /** Files that are not `<learner>/<notebook>.ipynb` (not graded). */
   ignored: string[];
 }
 
 export const GRADEBOOK_FILE = "gradebook.csv";
+export const CANVAS_FILE = "canvas.csv";
+export const GRADESCOPE_DIR = "gradescope";
 export const GRADES_FILE = "grades.json";
 export const FEEDBACK_DIR = "feedback";
 
@@ -63,6 +80,13 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   const submissionsDir = path.resolve(options.submissionsDir);
   const outDir = path.resolve(options.outDir);
   const limits: GradeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const isolation = options.isolation ?? "os";
+  if (isolation === "os") {
+    const sandbox = checkSandbox(root);
+    if (!sandbox.ok) {
+      throw new Error(`${sandbox.reason}. Without the sandbox a submission can read and change anything you can; to grade code you trust anyway, pass --unsafe-no-sandbox.`);
+    }
+  }
   const expected = options.manifestFile ? readManifest(fs.readFileSync(options.manifestFile, "utf8")).lessons.map((l) => l.lesson) : [];
   const { submissions, ignored } = collectSubmissions(submissionsDir, expected);
 
@@ -74,14 +98,15 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
     if (!sources.has(name)) sources.set(name, loadLessonSource(file));
     return sources.get(name);
   };
-  // Every lesson is read before any learner code runs.
+  // Every lesson and every submission is read (and hashed) before any learner code runs.
   for (const name of [...expected, ...submissions.map((s) => s.lesson)]) sourceOf(name);
+  readSubmissions(submissions);
 
-  const gradeOptions = { projectRoot: root, limits, sandboxParent: options.sandboxParent ?? defaultSandboxParent(), ...(options.argv ? { argv: options.argv } : {}) };
-  const gradeOne = async (submission: Submission): Promise<SubmissionGrade> => {
+  const gradeOptions = { projectRoot: root, limits, isolation, sandboxParent: options.sandboxParent ?? defaultSandboxParent(), ...(options.argv ? { argv: options.argv } : {}) };
+  const gradeOne = async (submission: Submission, index: number): Promise<SubmissionGrade> => {
     const source = sourceOf(submission.lesson);
     if (!source) return unknownLesson(submission, [...lessonFiles.keys()]);
-    return gradeNotebook(submission, source, gradeOptions);
+    return gradeNotebook(submission, source, { ...gradeOptions, index });
   };
 
   // Writes outside: watch the submissions, the output and the lessons (and whatever else asked).
@@ -120,7 +145,7 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   for (const index of [...suspects].sort((a, b) => a - b)) {
     if (outside.has(index)) continue;
     const before = look();
-    grades[index] = await gradeOne(submissions[index]).catch((err: unknown) => graderError(submissions[index], err));
+    grades[index] = await gradeOne(submissions[index], index).catch((err: unknown) => graderError(submissions[index], err));
     const changed = changes(before, look());
     if (changed.length > 0) outside.set(index, changed);
   }
@@ -131,7 +156,22 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
     grade.status = "wrote-outside";
   }
 
+  if (options.latePolicy) applyLatePolicy(grades, submissions, options.latePolicy);
   return writeOutputs(root, outDir, grades, [...sources.values()], ignored);
+}
+
+function applyLatePolicy(grades: SubmissionGrade[], submissions: Submission[], policy: LatePolicy): void {
+  grades.forEach((grade, index) => {
+    const at = submissions[index]?.submittedAt;
+    if (!at) return;
+    const late = lateness(policy, at);
+    const rawTotal = grade.total;
+    grade.late = { ...late, rawTotal, submittedAt: at.toISOString() };
+    if (late.penalty > 0) {
+      grade.total = round2(rawTotal * (1 - late.penalty));
+      grade.note = [grade.note, `${late.days} day${late.days === 1 ? "" : "s"} late: −${round2(late.penalty * 100)} % of ${rawTotal}`].filter(Boolean).join("; ");
+    }
+  });
 }
 
 function unknownLesson(submission: Submission, known: string[]): SubmissionGrade {
@@ -151,26 +191,50 @@ function graderError(submission: Submission, err: unknown): SubmissionGrade {
   return { ...unknownLesson(submission, []), status: "grader-error", note: String((err as Error)?.message ?? err).split("\n")[0] };
 }
 
+/**
+ * Everything is written into a fresh folder next to `outDir` and moved into place at the end: a
+ * grader stopped half-way leaves the previous results (or none), never half a gradebook.
+ */
 function writeOutputs(root: string, outDir: string, grades: SubmissionGrade[], sources: LessonSource[], ignored: string[]): GradeBatchResult {
   const ordered = [...sources].sort((a, b) => (a.lesson.name < b.lesson.name ? -1 : 1));
-  fs.mkdirSync(outDir, { recursive: true });
-  const gradebookFile = path.join(outDir, GRADEBOOK_FILE);
-  fs.writeFileSync(gradebookFile, gradebookCsv(grades, gradebookColumns(ordered)));
-  const gradesFile = path.join(outDir, GRADES_FILE);
-  fs.writeFileSync(gradesFile, JSON.stringify({ format: 1, grades, ignored }, null, 2) + "\n");
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  const staging = fs.mkdtempSync(`${outDir}.writing-`);
+  try {
+    fs.writeFileSync(path.join(staging, GRADEBOOK_FILE), gradebookCsv(grades, gradebookColumns(ordered)));
+    fs.writeFileSync(path.join(staging, GRADES_FILE), JSON.stringify({ format: 1, grades, ignored }, null, 2) + "\n");
+    const lessons = ordered.map((s) => ({ name: s.lesson.name, title: s.lesson.frontMatter.title, points: round2(s.exercises.reduce((sum, e) => sum + e.points, 0)) }));
+    fs.writeFileSync(path.join(staging, CANVAS_FILE), canvasCsv(grades, lessons));
 
-  const feedbackDir = path.join(outDir, FEEDBACK_DIR);
-  fs.rmSync(feedbackDir, { recursive: true, force: true });
-  fs.mkdirSync(feedbackDir, { recursive: true });
-  copyFeedbackAssets(feedbackDir, root);
-  const titles = new Map(sources.map((s) => [s.lesson.name, s.lesson.frontMatter.title]));
-  const courseTitle = courseTitleOf(root);
-  const learners = [...new Set(grades.map((g) => g.learner))];
-  const feedbackFiles = learners.map((learner) => {
-    const file = path.join(feedbackDir, feedbackFileName(learner));
-    fs.writeFileSync(file, renderFeedbackPage(learner, grades.filter((g) => g.learner === learner), { courseTitle, titles }));
-    return file;
-  });
-  return { grades, gradebookFile, gradesFile, feedbackFiles, ignored };
+    const feedbackDir = path.join(staging, FEEDBACK_DIR);
+    fs.mkdirSync(feedbackDir, { recursive: true });
+    copyFeedbackAssets(feedbackDir, root);
+    const titles = new Map(sources.map((s) => [s.lesson.name, s.lesson.frontMatter.title]));
+    const courseTitle = courseTitleOf(root);
+    const learners = [...new Set(grades.map((g) => g.learner))];
+    const names = feedbackFileNames(learners);
+    for (const learner of learners) {
+      const mine = grades.filter((g) => g.learner === learner);
+      fs.writeFileSync(path.join(feedbackDir, names.get(learner) as string), renderFeedbackPageSafely(learner, mine, { courseTitle, titles }));
+      const gradescope = path.join(staging, GRADESCOPE_DIR, (names.get(learner) as string).replace(/\.html$/, ""));
+      fs.mkdirSync(gradescope, { recursive: true });
+      fs.writeFileSync(path.join(gradescope, "results.json"), JSON.stringify(gradescopeResults(mine), null, 2) + "\n");
+    }
+    // into place: the old results aside, the new ones in, the old ones gone
+    const old = fs.existsSync(outDir) ? `${staging}.old` : null;
+    if (old) fs.renameSync(outDir, old);
+    fs.renameSync(staging, outDir);
+    if (old) fs.rmSync(old, { recursive: true, force: true });
+    return {
+      grades,
+      gradebookFile: path.join(outDir, GRADEBOOK_FILE),
+      gradesFile: path.join(outDir, GRADES_FILE),
+      canvasFile: path.join(outDir, CANVAS_FILE),
+      gradescopeDir: path.join(outDir, GRADESCOPE_DIR),
+      feedbackFiles: learners.map((learner) => path.join(outDir, FEEDBACK_DIR, names.get(learner) as string)),
+      ignored,
+    };
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
 }
-

@@ -31,7 +31,7 @@ export function formatPoints(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-function csvField(value: string): string {
+export function csvField(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value; // no formulas when opened in a spreadsheet
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -19,6 +19,7 @@ import { renderNotebook } from "../lesson/render-notebook";
 import { findSolutionRegions, stubSolutions } from "../lesson/solution-regions";
 import { joinSource, serializeNotebook, type Notebook } from "../notebook/nbformat";
 import { copyLibrary } from "./library-bundle";
+import { RELEASE_START_FILE, releaseStartScript } from "./release-start";
 import { loadLessonSource, resolveLessonFile, type LessonSource } from "./lesson-source";
 import { MANIFEST_FILE, makeManifest, manifestLesson, serializeManifest, type Manifest } from "./manifest";
 
@@ -77,6 +78,7 @@ export function releaseLessons(options: ReleaseOptions): ReleaseResult {
   const { packages } = copyLibrary(root, outDir);
   fs.writeFileSync(path.join(outDir, MANIFEST_FILE), serializeManifest(manifest));
   fs.writeFileSync(path.join(outDir, "package.json"), releasePackageJson(root, packages));
+  fs.writeFileSync(path.join(outDir, RELEASE_START_FILE), releaseStartScript(), { mode: 0o755 });
   fs.writeFileSync(path.join(outDir, "README.md"), learnerReadme(manifest));
   return { outDir, manifest, notebooks: notebooks.map((n) => n.file), packages };
 }
@@ -128,16 +130,19 @@ function assertNoLeaks(notebook: Notebook, source: LessonSource): void {
 }
 
 function releasePackageJson(root: string, packages: string[]): string {
-  const project = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string>; version?: string };
+  const project = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; version?: string };
   const dependencies: Record<string, string> = {};
   for (const name of packages) if (project.dependencies?.[name]) dependencies[name] = project.dependencies[name];
+  // the release's own kernel: npm install puts it in this folder, nothing global
+  dependencies.tslab = project.dependencies?.tslab ?? project.devDependencies?.tslab ?? "^1.0.22";
   return (
     JSON.stringify(
       {
         name: "bnlab-homework",
         version: project.version ?? "0.0.0",
         private: true,
-        description: "bnlab homework: open notebooks/ in Jupyter with the tslab (TypeScript) kernel",
+        description: "bnlab homework: npm install, then npm start opens notebooks/ with this folder's TypeScript kernel",
+        scripts: { start: `node ${RELEASE_START_FILE}` },
         dependencies,
       },
       null,
@@ -159,15 +164,17 @@ function learnerReadme(manifest: Manifest): string {
     "",
     "## Open them",
     "",
-    "You need Node.js 20 or newer, Jupyter, and the tslab kernel (`npm install -g tslab && tslab install`).",
-    "Then, in this folder:",
+    "You need Node.js 20 or newer and Python 3 (for Jupyter). In this folder:",
     "",
     "```",
-    "jupyter lab notebooks/",
+    "npm install",
+    "npm start",
     "```",
     "",
-    "and choose the **TypeScript** kernel. The library the notebooks import (`../src`) is in this",
-    "folder (`src/`, `dist/`, `node_modules/`): nothing to install, nothing is downloaded.",
+    "`npm install` puts this folder's own TypeScript kernel (tslab) into `node_modules/`; `npm start`",
+    "registers it in `.jupyter/` here (nothing global is touched) and opens `notebooks/` in JupyterLab",
+    "(installed into `.venv` here the first time if you have none), or in the classic Jupyter Notebook.",
+    "The library the notebooks import (`../src`) is in this folder (`src/`, `dist/`, `node_modules/`).",
     "",
     "## What is graded",
     "",

@@ -119,10 +119,11 @@ function descendants(pid: number): number[] {
 }
 
 /** Polls a process's resident memory; calls `onExceeded` once when it passes `limitMb`. */
-export function watchMemory(pid: number, limitMb: number, onExceeded: (mb: number) => void, everyMs = 200): () => void {
+export function watchMemory(pid: number, limitMb: number, onExceeded: (mb: number) => void, everyMs = 200, extraMb?: () => number): () => void {
   let fired = false;
   const timer = setInterval(() => {
-    const mb = residentMb(pid);
+    const resident = residentMb(pid);
+    const mb = resident === null ? null : resident + (extraMb ? extraMb() : 0);
     if (!fired && mb !== null && mb > limitMb) {
       fired = true;
       onExceeded(mb);

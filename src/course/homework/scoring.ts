@@ -1,12 +1,16 @@
 /**
- * Points from executed check cells.
+ * Points from the grader's verdicts.
  *
- * A check (visible `check` or hidden `test` cell) passes when it ran to the end without an error
- * **and** every checker that printed a `BNLAB_CHECK` line in it said ok (the last line per
- * checker counts). An exercise earns its weight (the exercise's `points`, else the sum of its
- * checks' points) in proportion to the points of the checks it passed, rounded to 0.01.
+ * A check (visible `check` or hidden `test` cell) passes when the grader's judge, run in the
+ * grader's process on the data the learner's function produced in the sandbox, says ok; a hidden
+ * test's own cell, run after that in the kernel, must also finish without an error (it can only
+ * take the point away: nothing that happens in the kernel can give one). An exercise earns its
+ * weight (the exercise's `points`, else the sum of its checks' points) in proportion to the points
+ * of the checks it passed, rounded to 0.01.
  */
-import { CHECK_MARKER, parseMarkers } from "../../exercises/report";
+import type { CheckResult } from "../../exercises/check-result";
+import { isMisconceptionId } from "../../exercises/misconceptions";
+import { formatResult } from "../../exercises/report";
 import type { ErrorInfo } from "../kernel/error-info";
 import type { AnswerState } from "./extract-solutions";
 import type { ExerciseSpec, GradedCell } from "./lesson-source";
@@ -37,53 +41,52 @@ export interface ExerciseResult {
   points: number;
   answer: AnswerState;
   checks: CheckOutcome[];
+  /** Set when the answer used the library's own implementation (or a way around the checks): why it got 0. */
+  delegated?: string;
 }
 
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function scoreCheck(check: GradedCell, run: CellRun | undefined): CheckOutcome {
+/** What the grader knows about one check: its verdict (or why there is none) and, for a hidden test, its own cell's run. */
+export interface CheckRun {
+  verdict: CheckResult | null;
+  /** Why there is no verdict: the collection cell failed or timed out, the data did not arrive… */
+  problem?: string;
+  /** The collection cell's run (for its error). */
+  collection?: CellRun;
+  /** A hidden test's own cell, run after the collection. */
+  extra?: CellRun;
+}
+
+export function scoreCheck(check: GradedCell, run: CheckRun | undefined): CheckOutcome {
   const base = { gradeId: check.gradeId, kind: check.kind, points: check.points };
-  if (!run || run.status === "not-run") {
+  if (!run || (!run.verdict && run.collection?.status === "not-run")) {
     return { ...base, passed: false, report: "Not run: the notebook stopped before this check (see the status above)." };
   }
-  const markers = lastPerChecker(parseMarkers(run.stdout));
-  const failedMarker = markers.find((marker) => !marker.ok);
-  const text = stripMarkers(run.stdout).trim();
-  const misconception = failedMarker?.misconception;
-  if (run.status === "ok" && !failedMarker) {
-    return { ...base, passed: true, report: check.kind === "check" ? text : "Passed." };
+  const verdict = run.verdict;
+  const misconception = verdict && !verdict.ok && typeof verdict.misconception === "string" && isMisconceptionId(verdict.misconception) ? verdict.misconception : undefined;
+  if (!verdict) {
+    const why = run.collection && run.collection.status !== "ok" ? errorText(run.collection) : (run.problem ?? "no result");
+    return { ...base, passed: false, report: check.kind === "check" ? `The check could not run: ${why}` : `Failed: ${why}` };
   }
+  // a hidden test's own cell must have run, and without an error
+  const extraFailed = check.kind === "test" ? run.extra === undefined || run.extra.status !== "ok" : false;
+  if (verdict.ok && !extraFailed) return { ...base, passed: true, report: check.kind === "check" ? formatResult(verdict) : "Passed." };
   let report: string;
-  if (check.kind === "check") {
-    report = text || errorText(run);
-  } else {
-    // Hidden tests: say why, never show their code.
-    report = run.status === "ok" ? "Failed." : `Failed: ${errorText(run)}`;
-  }
+  if (check.kind === "check") report = formatResult(verdict);
+  else if (!verdict.ok) report = `Failed: ${formatResult(verdict)}`;
+  else report = `Failed: ${run.extra ? errorText(run.extra) : "the test did not run (the notebook stopped)"}`; // hidden tests: say why, never show their code
   return { ...base, passed: false, report, ...(misconception ? { misconception } : {}) };
 }
 
-export function scoreExercise(spec: ExerciseSpec, answer: AnswerState, runs: Map<number, CellRun>): ExerciseResult {
+export function scoreExercise(spec: ExerciseSpec, answer: AnswerState, runs: Map<number, CheckRun>): ExerciseResult {
   const checks = spec.checks.map((check) => scoreCheck(check, runs.get(check.index)));
   const total = checks.reduce((sum, check) => sum + check.points, 0);
   const passed = checks.reduce((sum, check) => sum + (check.passed ? check.points : 0), 0);
   const points = total === 0 ? 0 : round2((spec.points * passed) / total);
   return { id: spec.id, name: spec.name, maxPoints: spec.points, points, answer, checks };
-}
-
-function lastPerChecker<T extends { exercise: string }>(markers: T[]): T[] {
-  const last = new Map<string, T>();
-  for (const marker of markers) last.set(marker.exercise, marker);
-  return [...last.values()];
-}
-
-export function stripMarkers(stdout: string): string {
-  return stdout
-    .split("\n")
-    .filter((line) => !line.includes(CHECK_MARKER + " "))
-    .join("\n");
 }
 
 function errorText(run: CellRun): string {

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface ConnectionInfo {
-  transport: "tcp";
+  /** "tcp" (ip is an address), or "ipc" (ip is a socket path prefix: tslab binds `ipc://<ip>:<port>`). */
+  transport: "tcp" | "ipc";
   ip: string;
   shell_port: number;
   iopub_port: number;
@@ -58,6 +59,25 @@ export async function newConnectionInfo(kernelName?: string, ip = "127.0.0.1"): 
 
 export function endpoint(info: ConnectionInfo, port: number): string {
   return `${info.transport}://${info.ip}:${port}`;
+}
+
+/**
+ * A connection over Unix-domain sockets (ZeroMQ `ipc://`), for a kernel in a network namespace of
+ * its own (the grader's sandbox): `<dir>/k:1` … `<dir>/k:5`. No port can be taken by anyone else.
+ */
+export function newIpcConnectionInfo(dir: string, kernelName?: string): ConnectionInfo {
+  return {
+    transport: "ipc",
+    ip: join(dir, "k"),
+    shell_port: 1,
+    iopub_port: 2,
+    stdin_port: 3,
+    control_port: 4,
+    hb_port: 5,
+    key: randomBytes(32).toString("hex"),
+    signature_scheme: "hmac-sha256",
+    ...(kernelName ? { kernel_name: kernelName } : {}),
+  };
 }
 
 /** Writes the connection file into a fresh private temp dir; `remove()` deletes both. */

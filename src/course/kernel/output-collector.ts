@@ -20,12 +20,28 @@ function displayId(content: Record<string, unknown>): string | undefined {
 export class OutputCollector {
   readonly outputs: Output[] = [];
   private clearPending = false;
+  private bytes = 0;
+  /** Set once output passed `maxBytes`: everything after it was dropped. */
+  truncated = false;
 
-  constructor(private readonly displays: DisplayRegistry = new Map()) {}
+  /** `maxBytes`: output kept (stream text and display data, as JSON); the rest is dropped with a note. */
+  constructor(
+    private readonly displays: DisplayRegistry = new Map(),
+    private readonly maxBytes = Infinity,
+  ) {}
 
   /** Handles one iopub message; returns false if it does not produce or change outputs. */
   handle(msg: JupyterMessage): boolean {
     const c = msg.content;
+    if (this.maxBytes !== Infinity && msg.header.msg_type !== "status" && msg.header.msg_type !== "execute_input") {
+      if (this.truncated) return false;
+      this.bytes += JSON.stringify(c ?? null).length;
+      if (this.bytes > this.maxBytes) {
+        this.truncated = true;
+        this.addStream("stderr", `\n[output truncated: more than ${Math.round(this.maxBytes / 1024)} KB]\n`);
+        return true;
+      }
+    }
     switch (msg.header.msg_type) {
       case "stream":
         this.addStream(c.name === "stderr" ? "stderr" : "stdout", String(c.text ?? ""));

@@ -7,11 +7,12 @@
  * Several executions of one session share their display_id registry, so update_display_data in
  * a later cell updates the output of an earlier one.
  */
-import { realpathSync } from "node:fs";
+import { realpathSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import type { Output } from "../notebook/nbformat";
-import { endpoint, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
+import { endpoint, newConnectionInfo, newIpcConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
 import { errorInfo, type ErrorInfo } from "./error-info";
 import { KernelProcess } from "./kernel-process";
 import { KERNEL_NAME, jupyterEnv, readKernelspec, tslabBin, tslabMainScript } from "./kernelspec";
@@ -30,6 +31,16 @@ export interface KernelSessionOptions {
   memoryLimitMb?: number;
   /** How long to wait for kernel_info_reply (default 60 s). */
   startTimeoutMs?: number;
+  /**
+   * Reach the kernel over ipc:// sockets in `hostDir` (for a kernel in its own network namespace,
+   * which sees that folder as `kernelDir`). The connection file is written there and removed once
+   * the kernel answered; `argv` is used as given, `{connection_file}` being the kernel's path.
+   */
+  ipc?: { hostDir: string; kernelDir: string };
+  /** Largest message accepted from the kernel, in bytes (a bigger one drops the connection). */
+  maxMessageBytes?: number;
+  /** Output text kept per execution, in bytes; the rest is dropped and a note says so. */
+  maxOutputBytes?: number;
 }
 
 export type ExecuteStatus = "ok" | "error" | "timeout" | "dead";
@@ -133,6 +144,8 @@ export class KernelSession {
   badSignatures = 0;
   kernelInfo: Record<string, unknown> = {};
 
+  private maxOutputBytes = Infinity;
+
   private constructor(
     readonly kernel: KernelProcess,
     private readonly info: ConnectionInfo,
@@ -168,19 +181,36 @@ export class KernelSession {
     if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb, root);
     const env = { ...(opts.env ?? jupyterEnv()) };
     if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS; // e.g. loaders injected by tsx/vitest
-    const info = await newConnectionInfo(KERNEL_NAME);
-    const file = writeConnectionFile(info);
+    let info: ConnectionInfo;
+    let file: { path: string; kernelPath: string; remove(): void };
+    if (opts.ipc) {
+      const { hostDir, kernelDir } = opts.ipc;
+      const kernelInfo = newIpcConnectionInfo(kernelDir, KERNEL_NAME);
+      info = { ...kernelInfo, ip: join(hostDir, "k") };
+      const path = join(hostDir, "connection.json");
+      writeFileSync(path, JSON.stringify(kernelInfo, null, 2), { mode: 0o644 });
+      file = { path, kernelPath: join(kernelDir, "connection.json"), remove: () => rmSync(path, { force: true }) };
+    } else {
+      info = await newConnectionInfo(KERNEL_NAME);
+      const written = writeConnectionFile(info);
+      file = { ...written, kernelPath: written.path };
+    }
     let kernel: KernelProcess;
     try {
-      kernel = await KernelProcess.spawn({ argv, connectionFile: file.path, cwd: opts.cwd ?? process.cwd(), env });
+      kernel = await KernelProcess.spawn({ argv, connectionFile: file.kernelPath, cwd: opts.cwd ?? process.cwd(), env });
     } catch (err) {
       file.remove();
       throw err;
     }
     const session = new KernelSession(kernel, info, file.remove);
+    if (opts.maxMessageBytes !== undefined) {
+      for (const socket of [session.shell, session.control, session.stdin, session.iopub]) socket.maxMessageSize = opts.maxMessageBytes;
+    }
+    if (opts.maxOutputBytes !== undefined) session.maxOutputBytes = opts.maxOutputBytes;
     try {
       session.connect();
       await session.waitReady(opts.startTimeoutMs ?? 60_000);
+      if (opts.ipc) file.remove(); // read once at start; its key is no business of anything else
     } catch (err) {
       await session.shutdown();
       throw err;
@@ -316,7 +346,7 @@ export class KernelSession {
   async execute(code: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
     const started = Date.now();
     const deadline = opts.timeoutMs !== undefined ? started + opts.timeoutMs : Infinity;
-    const collector = new OutputCollector(this.displays);
+    const collector = new OutputCollector(this.displays, this.maxOutputBytes);
     for (let attempt = 0; ; attempt++) {
       if (!this.alive) return this.deadResult(collector, started);
       const completion = this.executeOnce(code, collector, opts);

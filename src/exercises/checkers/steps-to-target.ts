@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { CheckResult } from "../check-result";
 import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
 import { MisconceptionId } from "../misconceptions";
-import { EvalHistory, stepsToTarget } from "../solutions/steps-to-target";
+import { EvalHistory, stepsToTarget } from "../../train/steps-to-target";
 
 /** Exercise 6.1: the first evaluated step at which the TEST accuracy reaches the target, or null. */
 export type StepsToTargetFn = (history: EvalHistory, target: number) => number | null;

@@ -1,0 +1,188 @@
+/**
+ * The operating-system sandbox a submission's kernel runs in (bubblewrap, Debian's `bubblewrap`).
+ *
+ * Inside, the kernel sees only:
+ *
+ *     /usr (and the /bin, /lib, /lib64 links), /etc/ld.so.cache     read-only: node and its libraries
+ *     /bnlab/dist, /bnlab/src/package.json, /bnlab/node_modules      read-only: the library as released
+ *                                                                   (the reference solutions hidden)
+ *     /bnlab/notebooks (its working directory), /tmp                 private size-limited tmpfs
+ *     /run/bnlab                                                    its ZeroMQ ipc:// sockets (a host folder
+ *                                                                   of this submission only)
+ *
+ * and runs in new mount, PID, network, IPC, UTS and user namespaces (`--unshare-all`): no network at
+ * all (not even the host's 127.0.0.1), no other process (its own PID namespace; when its grading
+ * ends, the namespace and everything started in it is gone), an empty environment, a new session
+ * (no terminal to inject into). When the grader runs as root, the kernel runs as an unprivileged
+ * user of its own (a uid no one else uses, so the process limit counts it alone). Resource limits
+ * (prlimit): processes, file size, open files, no core dumps; the grader's watchdog adds resident
+ * memory and the socket folder's size.
+ *
+ * Nothing here decides a grade: the kernel only produces data the grader judges (see
+ * grade-notebook.ts).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** Paths as the kernel sees them. */
+export const INSIDE = {
+  root: "/bnlab",
+  cwd: "/bnlab/notebooks",
+  ipc: "/run/bnlab",
+  nodeModules: "/bnlab/node_modules",
+} as const;
+
+export interface SandboxLimits {
+  /** Processes and threads of the sandbox's user (RLIMIT_NPROC). */
+  processes: number;
+  /** Largest file it may write, in MB (RLIMIT_FSIZE). */
+  fileSizeMb: number;
+  /** Size of each private tmpfs (its working directory, /tmp), in MB. */
+  diskMb: number;
+  /** Open files (RLIMIT_NOFILE). */
+  openFiles: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 512, fileSizeMb: 64, diskMb: 128, openFiles: 1024 };
+
+export interface SandboxCommandOptions {
+  projectRoot: string;
+  /** Host folder of this submission mounted at INSIDE.ipc (sockets, connection file). */
+  hostIpcDir: string;
+  /** V8 heap limit of the kernel. */
+  memoryLimitMb: number;
+  /** Host uid (and gid) to run as; null keeps the grader's (only root can switch). */
+  uid: number | null;
+  limits?: SandboxLimits;
+}
+
+const BWRAP = "/usr/bin/bwrap";
+const SETPRIV = "/usr/bin/setpriv";
+const PRLIMIT = "/usr/bin/prlimit";
+
+/** The kernel command line (with `{connection_file}`) that runs tslab inside the sandbox. */
+export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
+  const limits = options.limits ?? DEFAULT_SANDBOX_LIMITS;
+  const root = options.projectRoot;
+  const node = fs.realpathSync(process.execPath);
+  const dist = fs.realpathSync(path.join(root, "dist"));
+  const nodeModules = fs.realpathSync(path.join(root, "node_modules"));
+  const mb = 1024 * 1024;
+
+  const bwrap: string[] = [BWRAP, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"];
+  bwrap.push("--ro-bind", "/usr", "/usr");
+  for (const link of ["bin", "lib", "lib64", "lib32", "libx32", "sbin"]) {
+    const at = `/${link}`;
+    let target: string | null = null;
+    try {
+      target = fs.readlinkSync(at);
+    } catch {
+      target = null;
+    }
+    if (target !== null) bwrap.push("--symlink", target, at);
+    else if (fs.existsSync(at) && link !== "sbin") bwrap.push("--ro-bind", at, at);
+  }
+  // node outside /usr (nvm, a tarball): its own install folder, read-only
+  if (!node.startsWith("/usr/")) {
+    const prefix = path.dirname(path.dirname(node));
+    bwrap.push("--ro-bind", prefix, prefix);
+  }
+  for (const file of ["/etc/ld.so.cache", "/etc/ld.so.conf"]) if (fs.existsSync(file)) bwrap.push("--ro-bind", file, file);
+  bwrap.push("--proc", "/proc", "--dev", "/dev");
+  bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", "/tmp");
+  bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", INSIDE.cwd);
+  bwrap.push("--ro-bind", dist, `${INSIDE.root}/dist`);
+  const solutions = path.join(dist, "exercises", "solutions");
+  if (fs.existsSync(solutions)) bwrap.push("--perms", "0500", "--tmpfs", `${INSIDE.root}/dist/exercises/solutions`);
+  bwrap.push("--ro-bind", path.join(root, "src", "package.json"), `${INSIDE.root}/src/package.json`);
+  bwrap.push("--ro-bind", nodeModules, INSIDE.nodeModules);
+  bwrap.push("--bind", options.hostIpcDir, INSIDE.ipc);
+  bwrap.push("--clearenv");
+  const env: Record<string, string> = { PATH: "/usr/bin:/bin", HOME: "/tmp", TMPDIR: "/tmp", LANG: "C.UTF-8", TZ: "UTC" };
+  if (process.env.BNLAB_KERNEL) env.BNLAB_KERNEL = process.env.BNLAB_KERNEL;
+  for (const [key, value] of Object.entries(env)) bwrap.push("--setenv", key, value);
+  bwrap.push("--chdir", INSIDE.cwd, "--");
+  bwrap.push(node, `--max-old-space-size=${Math.floor(options.memoryLimitMb)}`, `${INSIDE.nodeModules}/tslab/bin/tslab`, "kernel", "--config-path", "{connection_file}");
+
+  const prlimit = [
+    PRLIMIT,
+    `--nproc=${limits.processes}`,
+    `--fsize=${limits.fileSizeMb * mb}`,
+    `--nofile=${limits.openFiles}`,
+    "--core=0",
+    "--",
+  ];
+  const setpriv = options.uid !== null ? [SETPRIV, `--reuid=${options.uid}`, `--regid=${options.uid}`, "--clear-groups", "--"] : [];
+  return [...prlimit, ...setpriv, ...bwrap];
+}
+
+/** A uid for the n-th submission of a batch when the grader is root (none when it is not). */
+export function sandboxUid(index: number): number | null {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return null;
+  return 2_100_000 + (index % 100_000);
+}
+
+/** The host folder for one submission's sockets: private to it (and to the grader). */
+export function makeIpcDir(parent: string, uid: number | null): { dir: string; remove(): void } {
+  fs.mkdirSync(parent, { recursive: true, mode: 0o711 });
+  const dir = fs.mkdtempSync(path.join(parent, "ipc-"));
+  if (uid !== null) fs.chownSync(dir, uid, uid);
+  fs.chmodSync(dir, 0o700);
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Total size of the files in a folder (not recursive beyond one level), in MB. */
+export function folderMb(dir: string): number {
+  let bytes = 0;
+  const walk = (d: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.slice(0, 10_000)) {
+      const full = path.join(d, entry.name);
+      try {
+        if (entry.isDirectory()) {
+          if (depth < 4) walk(full, depth + 1);
+        } else bytes += fs.lstatSync(full).size;
+      } catch {
+        // gone
+      }
+    }
+  };
+  walk(dir, 0);
+  return bytes / (1024 * 1024);
+}
+
+export type SandboxCheck = { ok: true } | { ok: false; reason: string };
+
+let checked: SandboxCheck | undefined;
+
+/** Can this machine run the sandbox? Runs `true` inside it once (cached). */
+export function checkSandbox(projectRoot: string): SandboxCheck {
+  if (checked) return checked;
+  for (const tool of [BWRAP, PRLIMIT]) {
+    if (!fs.existsSync(tool)) return (checked = { ok: false, reason: `${tool} is missing: install Debian's bubblewrap and util-linux (apt-get install bubblewrap)` });
+  }
+  const parent = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "bnlab-sandbox-check-"));
+  fs.chmodSync(parent, 0o711);
+  const uid = sandboxUid(0);
+  const ipc = makeIpcDir(parent, uid);
+  try {
+    const argv = sandboxedKernelArgv({ projectRoot, hostIpcDir: ipc.dir, memoryLimitMb: 256, uid });
+    const at = argv.indexOf("--", argv.indexOf(BWRAP));
+    const probe = [...argv.slice(0, at + 1), fs.realpathSync(process.execPath), "-e", "require('fs').writeFileSync('/run/bnlab/ok', 'ok')"];
+    const run = spawnSync(probe[0], probe.slice(1), { encoding: "utf8", timeout: 30_000 });
+    const ok = fs.existsSync(path.join(ipc.dir, "ok"));
+    checked = ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}` };
+  } catch (err) {
+    checked = { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
+  } finally {
+    fs.rmSync(parent, { recursive: true, force: true });
+  }
+  return checked;
+}
