@@ -101,6 +101,37 @@ describe("the learner's kernel", () => {
   }, 300_000);
 });
 
+describe("lesson 6's optional full run", () => {
+  it("with Exercise 6.1 unsolved, stops before training (one line), not after minutes", async () => {
+    const lesson = readFileSync(join(ROOT, "lessons", "06-capstone.md"), "utf8");
+    const cell = /```ts\n(const FULL_RUN = false;[\s\S]*?)```/.exec(lesson)?.[1];
+    expect(cell).toBeDefined();
+    const session = await learnerKernel(ROOT);
+    try {
+      // the lesson's names, with a figure1Run that counts the trainings it would start
+      const stand_ins = [
+        "let trainings = 0;",
+        "const FIGURE1 = { target: 0.9, fullSteps: 50_000 };",
+        "const baseH = { eval: { step: [1], testAccuracy: [0.5] }, activations: [] };",
+        "function figure1Run(options: object) { trainings++; return { history: baseH }; }",
+        "function liveTraining(options: object) { return { onStep: (s: unknown) => undefined }; }",
+        "function showFigure(figure: unknown) {}",
+        "function percentileBands(tracks: unknown[], options: object) { return {}; }",
+        "function percentileTrack(name: string, method: string, activations: unknown) { return {}; }",
+      ].join("\n");
+      expect((await run(session, stand_ins)).status).toBe("ok");
+      const stub = 'function stepsToTarget(history: { eval: { step: number[]; testAccuracy: number[] } }, target: number): number | null {\n  throw new Error("TODO: implement stepsToTarget — see the exercise above (Exercise 6.1)");\n}';
+      expect((await run(session, stub)).status).toBe("ok");
+      const full = await run(session, cell!.replace("const FULL_RUN = false;", "const FULL_RUN = true;"));
+      expect(full.status).toBe("ok");
+      expect(full.text).toContain("⏭ Skipped: this cell needs Exercise 6.1 (stepsToTarget)");
+      expect((await run(session, "console.log(trainings);")).text.trim()).toBe("0");
+    } finally {
+      await session.shutdown();
+    }
+  }, 300_000);
+});
+
 describe("editing the library live", () => {
   // A copy of the project (node_modules linked), so that editing its src/ touches nothing here.
   const copy = mkdtempSync(join(tmpdir(), "bnlab-live-"));
