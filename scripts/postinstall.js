@@ -3,7 +3,7 @@
  * npm postinstall: registers the project-local Jupyter kernelspec for tslab.
  *
  * Writes <root>/.jupyter/share/jupyter/kernels/bnlab-tslab/kernel.json pointing at this project's
- * node_modules/.bin/tslab. Plain Node with builtins only (tsx may not be installed yet), and it
+ * kernel launcher (scripts/kernel/launch.cjs, which starts node_modules/tslab). Plain Node with builtins only (tsx may not be installed yet), and it
  * never fails the install: problems are printed as warnings.
  *
  * Must stay in sync with src/course/kernel/kernelspec.ts (test/kernelspec.test.ts compares them).
@@ -18,10 +18,11 @@ const KERNEL_LANGUAGE = "typescript";
 
 function kernelspec(root) {
   return {
-    argv: [path.join(root, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    argv: [path.join(root, "scripts", "kernel", "launch.cjs"), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: KERNEL_LANGUAGE,
     interrupt_mode: "signal",
+    env: { BNLAB_LEARNER_KERNEL: "1" },
   };
 }
 

@@ -35,6 +35,7 @@ describe.skipIf(!enabled)("the exported site in a real browser", () => {
       outDir: path.join(temp, "fixture-site"),
       buildDir: path.join(temp, "fixture-build"),
       cellTimeoutMs: 120_000,
+      variant: "instructor", // the answer key: its instructor callouts are checked below
     });
     const real = realLessons
       ? await exportSite({ root, outDir: path.join(temp, "site"), buildDir: path.join(temp, "build"), cellTimeoutMs: 300_000 })

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
@@ -5,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { figureBundle, lineChart, PLOTLY_MIME, resetPlotly, showFigure, updateFigure, type Figure } from "../src/charts";
 import { figureHtml, scriptJson } from "../src/charts/html";
 import { kernelDisplaySink, sendDisplayData, setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
-import { escapeScript, plotlyLoaderScript, plotlySource } from "../src/charts/plotly-source";
+import { escapeScript, plotlyLoaderScript, plotlyServedPaths, plotlySource } from "../src/charts/plotly-source";
 
 const fig: Figure = lineChart([{ name: "with BN", method: "BatchNorm", x: [1, 2, 3], y: [2.3, 1.1, 0.5] }], { title: "Loss </script><b>", xTitle: "step", yTitle: "loss" });
 
@@ -61,10 +62,22 @@ describe("figureBundle", () => {
     expect(JSON.parse(scriptJson({ t: "γ=1 ▶ 😀" }))).toEqual({ t: "γ=1 ▶ 😀" });
     expect(JSON.parse(scriptJson({ t: "</script>" }))).toEqual({ t: "</script>" });
     expect(escapeScript('a="</SCRIPT>";b=/<!--/')).toBe('a="\\x3C/SCRIPT>";b=/\\x3C!--/');
-    const loader = plotlyLoaderScript();
-    expect(loader.length).toBeGreaterThan(plotlySource().length);
-    expect(loader).toContain("typeof window.Plotly === 'undefined'");
+    const loader = plotlyLoaderScript(["files/a</script>.js"]);
     expect(loader.slice(0, -"</script>".length)).not.toMatch(/<\/script/i);
+  });
+
+  it("loads plotly.js from the Jupyter server instead of carrying it (a saved notebook stays small)", () => {
+    const loader = plotlyLoaderScript();
+    expect(plotlySource().length).toBeGreaterThan(1_000_000);
+    expect(loader.length).toBeLessThan(2_000);
+    expect(loader).toContain("typeof window.Plotly !== 'undefined'");
+    const root = path.resolve(__dirname, "..");
+    const file = path.join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
+    // from the notebooks/ folder: the project root (npm start's server root) first, then the folders above it
+    const paths = plotlyServedPaths(file, path.join(root, "notebooks"));
+    expect(paths[0]).toBe("files/node_modules/plotly.js-dist-min/plotly.min.js");
+    expect(paths[1]).toBe(`files/${path.basename(root)}/node_modules/plotly.js-dist-min/plotly.min.js`);
+    expect(plotlyServedPaths(file, path.join(root, "notebooks")).every((p) => p.startsWith("files/") && !p.includes(".."))).toBe(true);
   });
 });
 
@@ -77,8 +90,8 @@ describe("showFigure", () => {
     expect(sent.every((s) => !s.update)).toBe(true);
     for (const s of sent) expect(Object.keys(s.content.data).sort()).toEqual([PLOTLY_MIME, "text/html", "text/plain"].sort());
     const html = (s: Sent): string => String(s.content.data["text/html"]);
-    expect(html(sent[0]).length).toBeGreaterThan(4_000_000);
     expect(html(sent[0])).toContain("plotly.js, bundled by bnlab");
+    expect(html(sent[0]).length).toBeLessThan(20_000);
     expect(html(sent[1]).length).toBeLessThan(20_000);
     expect(html(sent[1])).not.toContain("plotly.js, bundled by bnlab");
     // distinct element ids
@@ -88,8 +101,8 @@ describe("showFigure", () => {
     resetPlotly();
     showFigure(fig);
     showFigure(fig, { includePlotly: true });
-    expect(html(sent[2]).length).toBeGreaterThan(4_000_000);
-    expect(html(sent[3]).length).toBeGreaterThan(4_000_000);
+    expect(html(sent[2])).toContain("plotly.js, bundled by bnlab");
+    expect(html(sent[3])).toContain("plotly.js, bundled by bnlab");
   });
 
   it("gives a display_id on request, and updateFigure sends update_display_data without plotly.js", () => {
@@ -112,7 +125,7 @@ describe("showFigure", () => {
     log.mockRestore();
     const sent = capture();
     showFigure(fig);
-    expect(String(sent[0].content.data["text/html"]).length).toBeGreaterThan(4_000_000);
+    expect(String(sent[0].content.data["text/html"])).toContain("plotly.js, bundled by bnlab");
   });
 });
 

@@ -64,10 +64,10 @@ describe("planFrontend", () => {
 describe("server command line", () => {
   it("binds to localhost, keeps token auth, roots at the project and opens notebooks/", () => {
     const lab = serverArgs("lab", { root: "/p", port: 8888, browser: false, openPath: "notebooks" });
-    expect(lab).toEqual(["--ip=127.0.0.1", "--port=8888", "--no-browser", "--ServerApp.root_dir=/p", "--ServerApp.default_url=/lab/tree/notebooks"]);
+    expect(lab).toEqual(["--ip=127.0.0.1", "--port=8888", "--no-browser", "--ServerApp.root_dir=/p", "--ServerApp.default_url=/lab/tree/notebooks", "--ContentsManager.pre_save_hook=bnlab_jupyter.strip_plotly_png"]);
     expect(lab.join(" ")).not.toMatch(/token/i);
     const classic = serverArgs("notebook", { root: "/p", port: 9000, browser: true, openPath: "/notebooks/", asRoot: true });
-    expect(classic).toEqual(["--ip=127.0.0.1", "--port=9000", "--NotebookApp.notebook_dir=/p", "--NotebookApp.default_url=/tree/notebooks", "--allow-root"]);
+    expect(classic).toEqual(["--ip=127.0.0.1", "--port=9000", "--NotebookApp.notebook_dir=/p", "--NotebookApp.default_url=/tree/notebooks", "--ContentsManager.pre_save_hook=bnlab_jupyter.strip_plotly_png", "--allow-root"]);
     expect(openUrlPath("lab", "notebooks")).toBe("/lab/tree/notebooks");
   });
 
@@ -77,8 +77,9 @@ describe("server command line", () => {
   });
 
   it("parses npm start arguments", () => {
-    expect(parseStartArgs([])).toEqual({ browser: false, install: true });
-    expect(parseStartArgs(["--browser", "--port", "9999", "--no-install"])).toEqual({ browser: true, port: 9999, install: false });
+    expect(parseStartArgs([])).toEqual({ browser: false, install: true, replace: false });
+    expect(parseStartArgs(["--browser", "--port", "9999", "--no-install"])).toEqual({ browser: true, port: 9999, install: false, replace: false });
+    expect(parseStartArgs(["--replace"])).toEqual({ browser: false, install: true, replace: true });
     expect(() => parseStartArgs(["--port", "x"])).toThrow(/port/);
   });
 });

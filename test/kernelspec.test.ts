@@ -22,9 +22,10 @@ describe("project-local kernelspec", () => {
     expect(postinstall.KERNEL_DISPLAY_NAME).toBe(KERNEL_DISPLAY_NAME);
   });
 
-  it("points at this project's tslab with the argv `tslab install` would write", () => {
+  it("starts this project's tslab through the launcher, with the argv `tslab install` would write", () => {
     const spec = expectedKernelspec(ROOT);
-    expect(spec.argv).toEqual([join(ROOT, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
+    expect(spec.argv).toEqual([join(ROOT, "scripts", "kernel", "launch.cjs"), "kernel", "--config-path", "{connection_file}"]);
+    expect(spec.env).toEqual({ BNLAB_LEARNER_KERNEL: "1" });
     const installPy = readFileSync(join(ROOT, "node_modules", "tslab", "python", "install.py"), "utf8");
     expect(installPy).toContain("argv = [bin, 'kernel', '--config-path', '{connection_file}']");
   });

@@ -1,18 +1,20 @@
 /**
- * npm run export [-- --out site] [--lessons 01,02] [--lessons-dir DIR] [--timeout-cell S]
- * Executes the instructor notebooks and writes a static site (index + one page per lesson) that
- * opens from file:// with no network. Exits 1, naming the cells, if any cell failed (the pages are
- * written anyway, showing the errors).
+ * npm run export [-- --answers] [--out DIR] [--lessons 01,02] [--lessons-dir DIR] [--timeout-cell S]
+ * Executes the notebooks and writes a static site (index + one page per lesson) that opens from
+ * file:// with no network: by default the STUDENT site in site/ (no solutions, hidden tests or
+ * instructor notes); with --answers the answer key (instructor notebooks) in site-answers/.
+ * Exits 1, naming the cells, if any cell failed (the pages are written anyway, showing the errors).
  */
 import * as path from "node:path";
 import { exportSite } from "../src/course/export";
 import { formatCellError } from "../src/course/kernel/cell-error";
 
-const USAGE = "usage: npm run export [-- --out DIR] [--lessons 01,02] [--lessons-dir DIR] [--timeout-cell SECONDS]";
+const USAGE = "usage: npm run export [-- --answers] [--out DIR] [--lessons 01,02] [--lessons-dir DIR] [--timeout-cell SECONDS]";
 
 async function main(argv: string[]): Promise<number> {
   const root = path.resolve(__dirname, "..");
-  let outDir = path.join(root, "site");
+  let outDir: string | undefined;
+  let variant: "student" | "instructor" = "student";
   let lessonsDir: string | undefined;
   let lessons: string[] | undefined;
   let cellTimeoutMs: number | undefined;
@@ -23,7 +25,8 @@ async function main(argv: string[]): Promise<number> {
       if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
       return v;
     };
-    if (flag === "--out") outDir = path.resolve(value());
+    if (flag === "--answers") variant = "instructor";
+    else if (flag === "--out") outDir = path.resolve(value());
     else if (flag === "--lessons") lessons = value().split(",").map((s) => s.trim()).filter(Boolean);
     else if (flag === "--lessons-dir") lessonsDir = path.resolve(value());
     else if (flag === "--timeout-cell") {
@@ -34,10 +37,12 @@ async function main(argv: string[]): Promise<number> {
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   const started = Date.now();
-  const result = await exportSite({ root, outDir, lessonsDir, lessons, cellTimeoutMs, log: (line) => console.log(line) });
+  outDir ??= path.join(root, variant === "student" ? "site" : "site-answers");
+  console.log(variant === "student" ? "exporting the student site (no solutions; --answers for the answer key)" : "exporting the ANSWER KEY (solutions, hidden tests, instructor notes): do not publish it to learners");
+  const result = await exportSite({ root, outDir, lessonsDir, lessons, cellTimeoutMs, variant, log: (line) => console.log(line) });
   const show = (file: string): string => path.relative(process.cwd(), file) || file;
   for (const lesson of result.lessons) for (const error of lesson.errors) console.error(formatCellError(error, lesson.lesson.name));
-  console.log(`site: ${show(result.index)} (${result.lessons.length} lessons, ${((Date.now() - started) / 1000).toFixed(1)} s); open it in a browser, no server needed`);
+  console.log(`${variant === "student" ? "student site" : "answer key"}: ${show(result.index)} (${result.lessons.length} lessons, ${((Date.now() - started) / 1000).toFixed(1)} s); open it in a browser, no server needed`);
   return result.ok ? 0 : 1;
 }
 

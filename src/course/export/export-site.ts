@@ -1,12 +1,18 @@
 /**
- * `npm run export`: lessons → instructor notebooks (in a build folder, imports rebased) → executed
- * with the runner in fresh tslab kernels → a static site: index.html, one page per lesson, assets/.
+ * `npm run export`: lessons → notebooks (in a build folder, imports rebased) → executed with the
+ * runner in fresh tslab kernels → a static site: index.html, one page per lesson, assets/.
  * The site opens from file:// with no server and no network.
+ *
+ * Two variants. "student" (the default) is what a learner sees: the student notebooks (no solution,
+ * no hidden test, no instructor note; exercise stubs as the learner gets them), run as Jupyter runs
+ * them (the learner's kernel: a cell that needs an unsolved exercise says so in one line).
+ * "instructor" is the answer key: solutions, hidden tests and instructor notes, all executed.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { executeNotebook } from "../kernel/execute-notebook";
-import { ensureKernelspec } from "../kernel/kernelspec";
+import { ensureKernelspec, expectedKernelspec, jupyterEnv } from "../kernel/kernelspec";
+import type { Variant } from "../lesson/bnlab-metadata";
 import type { CellError } from "../kernel/cell-error";
 import { buildLessons } from "../lesson/build-lessons";
 import { ensureLibraryBuilt } from "../library/build-library";
@@ -30,6 +36,8 @@ export interface ExportOptions {
   cellTimeoutMs?: number;
   notebookTimeoutMs?: number;
   courseTitle?: string;
+  /** "student" (default): the learner's site; "instructor": the answer key. */
+  variant?: Variant;
   log?(line: string): void;
 }
 
@@ -105,13 +113,17 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const executedDir = path.join(buildDir, "executed");
   const log = options.log ?? (() => {});
   const course = courseInfoOf(root);
-  const courseTitle = options.courseTitle ?? course.title;
+  const variant: Variant = options.variant ?? "student";
+  const courseTitle = (options.courseTitle ?? course.title) + (variant === "instructor" ? " — answer key" : "");
+  // The student site runs its notebooks the way Jupyter does (the kernelspec's launcher and env).
+  const spec = expectedKernelspec(root);
+  const kernel = variant === "student" ? { argv: spec.argv, env: { ...jupyterEnv(process.env, root), ...spec.env } } : {};
 
   checkSiteDir(siteDir); // before the slow part
   ensureLibraryBuilt(root, { quiet: true });
   ensureKernelspec(root);
-  const build = buildLessons({ root, lessonsDir: options.lessonsDir, outDir: notebooksDir, variant: "instructor", force: true });
-  if (!build.ok) throw new Error(`building the instructor notebooks failed:\n${build.entries.map((e) => `  ${e.reason}`).join("\n")}`);
+  const build = buildLessons({ root, lessonsDir: options.lessonsDir, outDir: notebooksDir, variant, force: true });
+  if (!build.ok) throw new Error(`building the ${variant} notebooks failed:\n${build.entries.map((e) => `  ${e.reason}`).join("\n")}`);
   const notebooks = build.entries
     .filter((entry) => entry.action !== "remove" && entry.lesson !== null)
     .map((entry) => entry.notebook)
@@ -127,6 +139,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     const input = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
     log(`executing ${name} ...`);
     const run = await executeNotebook(input, {
+      ...kernel,
       cwd: notebooksDir,
       allowErrors: true,
       cellTimeoutMs: options.cellTimeoutMs,

@@ -35,12 +35,19 @@ function roleOf(cell: Cell): CellRole {
   return bnlab !== null && typeof bnlab === "object" ? (bnlab as CellRole) : {};
 }
 
-/** The small caption above a code cell with a role (HTML), and whether it is instructor-only material. */
-function codeLabel(role: CellRole): { label: string; instructor: boolean; kind: string } | null {
+/**
+ * The small caption above a code cell with a role (HTML), and whether it is instructor-only material.
+ * In a student notebook an exercise cell holds the learner's stub, not a solution.
+ */
+function codeLabel(role: CellRole, student: boolean): { label: string; instructor: boolean; kind: string } | null {
   const ex = role.exercise ? ` ${escapeHtml(role.exercise)}` : "";
   switch (role.role) {
     case "exercise":
-      return { label: `Exercise${ex}${role.name ? ` · <code>${escapeHtml(role.name)}</code>` : ""} · solution`, instructor: true, kind: "exercise" };
+      return {
+        label: `Exercise${ex}${role.name ? ` · <code>${escapeHtml(role.name)}</code>` : ""} · ${student ? "your code goes here" : "solution"}`,
+        instructor: !student,
+        kind: "exercise",
+      };
     case "check":
       return { label: `Check${ex}`, instructor: false, kind: "check" };
     case "test":
@@ -52,7 +59,7 @@ function codeLabel(role: CellRole): { label: string; instructor: boolean; kind: 
   }
 }
 
-function renderCell(cell: Cell, ctx: OutputContext): string {
+function renderCell(cell: Cell, ctx: OutputContext, student: boolean): string {
   const source = joinSource(cell.source);
   if (cell.cell_type === "markdown") {
     const role = roleOf(cell).role;
@@ -63,7 +70,7 @@ function renderCell(cell: Cell, ctx: OutputContext): string {
   }
   if (cell.cell_type === "raw") return "";
   if (source.trim() === "" && cell.outputs.length === 0) return "";
-  const label = codeLabel(roleOf(cell));
+  const label = codeLabel(roleOf(cell), student);
   const classes = ["cell", "code", ...(label ? [label.kind] : []), ...(label?.instructor ? ["instructor"] : [])];
   const prompt = cell.execution_count !== null ? `<span class="prompt">[${cell.execution_count}]</span>` : "";
   const caption = label ? `<div class="cell-label">${label.label}</div>` : "";
@@ -79,7 +86,9 @@ function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
 
 export function renderLessonPage(notebook: Notebook, opts: LessonPageOptions): LessonPage {
   const ctx: OutputContext = { charts: 0 };
-  const cells = notebook.cells.map((cell) => renderCell(cell, ctx)).filter((html) => html !== "");
+  const bnlab = notebook.metadata.bnlab as { variant?: string } | undefined;
+  const student = bnlab?.variant === "student";
+  const cells = notebook.cells.map((cell) => renderCell(cell, ctx, student)).filter((html) => html !== "");
   const nav = `<nav class="lesson-nav">${navLink(opts.previous, "prev")}<a href="index.html">All lessons</a>${navLink(opts.next, "next")}</nav>`;
   const { lesson } = opts;
   const html = renderFrame({

@@ -1,12 +1,15 @@
 /**
  * Starting a Jupyter server (JupyterLab or the classic notebook) for the course: bound to
  * 127.0.0.1, token auth on (a random token via JUPYTER_TOKEN unless one is set), rooted at the
- * project, opening notebooks/, with JUPYTER_PATH pointing at the project-local kernelspec.
+ * project, opening notebooks/, with JUPYTER_PATH pointing at the project-local kernelspec, and with
+ * scripts/jupyter/bnlab_jupyter.py's save hook (drops the PNG snapshots JupyterLab's plotly renderer
+ * adds to chart outputs, which made every saved notebook grow by a picture per chart).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { FrontendKind } from "./frontend-plan";
 import { killGroup } from "./cleanup";
+import { delimiter, join } from "node:path";
 import { ensureKernelspec, jupyterEnv } from "./kernelspec";
 import { projectRoot } from "./project-root";
 
@@ -50,9 +53,18 @@ export function serverArgs(kind: FrontendKind, opts: { root: string; port: numbe
     ...(opts.browser ? [] : ["--no-browser"]),
     dirFlag,
     `--${app}.default_url=${openUrlPath(kind, opts.openPath)}`,
+    `--ContentsManager.pre_save_hook=${PRE_SAVE_HOOK}`,
     // Jupyter refuses to run as root without it (containers, CI).
     ...(opts.asRoot ? ["--allow-root"] : []),
   ];
+}
+
+/** The save hook (a Python import path; scripts/jupyter is put on PYTHONPATH). */
+export const PRE_SAVE_HOOK = "bnlab_jupyter.strip_plotly_png";
+
+/** The folder of bnlab's Python hooks for the Jupyter server. */
+export function jupyterHooksDir(root: string): string {
+  return join(root, "scripts", "jupyter");
 }
 
 export function openUrlPath(kind: FrontendKind, openPath: string): string {
@@ -81,6 +93,7 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
   const baseEnv = opts.env ?? process.env;
   const token = baseEnv.JUPYTER_TOKEN || randomBytes(24).toString("hex");
   const env: NodeJS.ProcessEnv = { ...jupyterEnv(baseEnv, root), JUPYTER_TOKEN: token };
+  env.PYTHONPATH = [jupyterHooksDir(root), ...(baseEnv.PYTHONPATH ? [baseEnv.PYTHONPATH] : [])].join(delimiter);
   delete env.NODE_OPTIONS;
   const openPath = opts.openPath ?? "notebooks";
   const args = serverArgs(opts.kind, { root, port: opts.port ?? 8888, browser: opts.browser ?? false, openPath, asRoot: process.getuid?.() === 0 });

@@ -97,11 +97,12 @@ async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "tim
   }
 }
 
-/** Rewrites a tslab-shim argv into `node --max-old-space-size=N <tslab script> ...`. */
+/** Rewrites a node, tslab-shim or launcher-script argv into `node --max-old-space-size=N <script> ...`. */
 export function withMemoryLimit(argv: string[], memoryLimitMb: number, root: string = projectRoot()): string[] {
   const flag = `--max-old-space-size=${Math.floor(memoryLimitMb)}`;
   const isNode = /(^|[\\/])node(\.exe)?$/.test(argv[0]);
   if (isNode) return [argv[0], flag, ...argv.slice(1)];
+  if (/\.(c|m)?js$/.test(argv[0])) return [process.execPath, flag, ...argv]; // a Node script such as the kernel launcher
   const shims = [tslabBin(root), tslabMainScript(root)];
   let resolved = argv[0];
   try {

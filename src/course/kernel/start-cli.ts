@@ -1,7 +1,9 @@
 /**
- * `npm start [-- --browser] [--port N] [--no-install]`: registers the kernelspec, finds or
- * provisions a Jupyter front end (see frontend-plan.ts), starts it on 127.0.0.1 with token auth
- * and prints the URL of the course's notebooks/ folder.
+ * `npm start [-- --browser] [--port N] [--no-install] [--replace]`: registers the kernelspec, finds
+ * or provisions a Jupyter front end (see frontend-plan.ts), starts it on 127.0.0.1 with token auth
+ * and prints the URL of the course's notebooks/ folder. One server per project: if `npm start`
+ * already runs one, it prints that one's URL (or, with --replace, stops it and starts anew). The
+ * server and its kernels stop when this process gets SIGINT, SIGTERM or SIGHUP (the terminal closed).
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -10,23 +12,28 @@ import { planFrontend, type FrontendKind } from "./frontend-plan";
 import { isExecutable, probeFrontend } from "./frontend-probe";
 import { startJupyterServer } from "./jupyter-server";
 import { ensureKernelspec, kernelspecDir } from "./kernelspec";
+import { DEFAULT_INDEX, indexReachable, pipInstallArgs, pipSources } from "./pip-install";
 import { projectRoot } from "./project-root";
+import { processAlive, removeServerRecord, runningServer, writeServerRecord } from "./running-server";
 
 export interface StartCliOptions {
   browser: boolean;
   port?: number;
   install: boolean;
+  /** Stop a server `npm start` already runs for this project, instead of reusing it. */
+  replace: boolean;
 }
 
-export const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install]";
+export const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
 
 export function parseStartArgs(args: readonly string[]): StartCliOptions {
-  const opts: StartCliOptions = { browser: false, install: true };
+  const opts: StartCliOptions = { browser: false, install: true, replace: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--browser") opts.browser = true;
     else if (arg === "--no-browser") opts.browser = false;
     else if (arg === "--no-install") opts.install = false;
+    else if (arg === "--replace") opts.replace = true;
     else if (arg === "--port" || arg.startsWith("--port=")) {
       const value = arg.includes("=") ? arg.slice("--port=".length) : args[++i];
       const port = Number(value);
@@ -38,14 +45,20 @@ export function parseStartArgs(args: readonly string[]): StartCliOptions {
 }
 
 /** Creates the venv and pip-installs into it, showing pip's own progress. Returns success. */
-export function provisionVenv(python: string, venvDir: string, packages: string[], log: (line: string) => void): boolean {
+export async function provisionVenv(python: string, venvDir: string, packages: string[], log: (line: string) => void): Promise<boolean> {
   log(`bnlab: creating ${venvDir} with ${python} and installing ${packages.join(", ")} (one time)...`);
   const venv = spawnSync(python, ["-m", "venv", venvDir], { stdio: "inherit" });
   if (venv.status !== 0) {
     log(`bnlab: \`${python} -m venv ${venvDir}\` failed`);
     return false;
   }
-  const pip = spawnSync(join(venvDir, "bin", "python"), ["-m", "pip", "install", ...packages], { stdio: "inherit" });
+  const venvPython = join(venvDir, "bin", "python");
+  const sources = pipSources(venvPython);
+  const index = sources.indexUrl ?? DEFAULT_INDEX;
+  log(`bnlab: checking that the package index ${index} answers…`);
+  const { args, from } = pipInstallArgs(packages, sources, await indexReachable(index));
+  log(`bnlab: waiting for pip to download ${packages.join(", ")} from ${from} (each request gives up after 5 s and is retried once)…`);
+  const pip = spawnSync(venvPython, ["-m", "pip", ...args], { stdio: "inherit" });
   if (pip.status !== 0) {
     log("bnlab: pip install failed");
     return false;
@@ -63,6 +76,16 @@ export async function runStartCli(args: readonly string[], log: (line: string) =
     return 2;
   }
   const root = projectRoot();
+  const existing = await runningServer(root);
+  if (existing && !opts.replace) {
+    log(`bnlab: ${existing.kind === "lab" ? "JupyterLab" : "Jupyter Notebook"} is already running for this project (pid ${existing.pid}, started by npm start pid ${existing.owner}):\n\n    ${existing.url}\n`);
+    log("bnlab: open that URL; or stop that server and start a new one with `npm start -- --replace`.");
+    return 0;
+  }
+  if (existing) {
+    log(`bnlab: stopping the server already running for this project (pid ${existing.pid}) and its kernels…`);
+    await stopProcessGroup(existing.pid);
+  }
   ensureKernelspec(root);
   log(`bnlab: kernel "bnlab-tslab" registered in ${kernelspecDir(root)}`);
   const venvDir = join(root, ".venv");
@@ -73,7 +96,7 @@ export async function runStartCli(args: readonly string[], log: (line: string) =
     log(plan.message);
     return 1;
   } else if (plan.action === "provision") {
-    if (provisionVenv(plan.python, plan.venvDir, plan.packages, log)) {
+    if (await provisionVenv(plan.python, plan.venvDir, plan.packages, log)) {
       command = plan.then;
       kind = "lab";
     } else if (plan.fallback) {
@@ -98,18 +121,35 @@ export async function runStartCli(args: readonly string[], log: (line: string) =
     onLog: (chunk) => process.stderr.write(chunk),
   });
   // The server runs in its own process group, so Ctrl-C reaches only us: stop it cleanly
-  // (SIGTERM makes Jupyter shut its kernels down), also if we are terminated or exit.
+  // (SIGTERM makes Jupyter shut its kernels down), also if we are terminated, the terminal
+  // closes (SIGHUP) or we exit.
+  writeServerRecord(root, { pid: server.pid, owner: process.pid, kind, url: server.url, baseUrl: server.baseUrl, token: server.token });
   const stop = (): void => void server.stop();
-  const kill = (): void => killGroup(server.pid, "SIGTERM");
+  const kill = (): void => {
+    killGroup(server.pid, "SIGTERM");
+    removeServerRecord(root, server.pid);
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  process.on("SIGHUP", stop);
   process.on("exit", kill);
   log("");
   log(`bnlab: the course is open at\n\n    ${server.url}\n`);
   log("bnlab: press Ctrl-C to stop the server.");
   const code = await server.exited;
+  removeServerRecord(root, server.pid);
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
+  process.off("SIGHUP", stop);
   process.off("exit", kill);
   return code ?? 0;
+}
+
+/** SIGTERM to a process group (Jupyter shuts its kernels down), SIGKILL after 15 s; waits until it is gone. */
+async function stopProcessGroup(pid: number): Promise<void> {
+  killGroup(pid, "SIGTERM");
+  const deadline = Date.now() + 15_000;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (processAlive(pid)) killGroup(pid, "SIGKILL");
+  while (processAlive(pid)) await new Promise((r) => setTimeout(r, 100));
 }

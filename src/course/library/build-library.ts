@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -15,20 +14,18 @@ export interface LibraryBuildResult {
   durationMs: number;
 }
 
-const STAMP = ".source-hash";
+// One implementation of the hash, shared with the kernel launcher (plain Node, no TypeScript loader).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const libraryHash = require("../../../scripts/kernel/library-hash.cjs") as {
+  librarySourceHash(root: string): string;
+  listFiles(dir: string): string[];
+  STAMP: string;
+};
+const STAMP = libraryHash.STAMP;
 
 /** Hash of every library source file (src/ without the course tooling) and the build config. */
 export function librarySourceHash(root: string): string {
-  const h = createHash("sha256");
-  const files = listFiles(path.join(root, "src")).filter((f) => !f.includes(`${path.sep}course${path.sep}`));
-  files.push(path.join(root, "tsconfig.lib.json"), path.join(root, "tsconfig.json"));
-  for (const f of files.sort()) {
-    h.update(path.relative(root, f));
-    h.update("\0");
-    h.update(fs.readFileSync(f));
-    h.update("\0");
-  }
-  return h.digest("hex");
+  return libraryHash.librarySourceHash(root);
 }
 
 /** Rebuild dist/ if the library sources changed since the last build. */
@@ -78,11 +75,5 @@ function copyAssets(srcDir: string, distDir: string): void {
 }
 
 function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(full));
-    else if (entry.name !== "package.json") out.push(full);
-  }
-  return out;
+  return libraryHash.listFiles(dir);
 }

@@ -1,0 +1,63 @@
+/**
+ * npm run bench:kernel — what a kernel (re)start costs: the launcher's library check alone, and
+ * kernel start to first output for plain tslab, the launcher, and the launcher in learner mode.
+ * Timings only, never pass/fail.
+ */
+import { performance } from "node:perf_hooks";
+import * as path from "node:path";
+import { KernelSession } from "../src/course/kernel/session";
+import { expectedKernelspec, jupyterEnv, tslabBin } from "../src/course/kernel/kernelspec";
+
+const root = path.resolve(__dirname, "..");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hash = require("../scripts/kernel/library-hash.cjs") as { librarySourceHash(root: string): string; builtHash(root: string): string };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function firstOutput(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const t0 = performance.now();
+  const session = await KernelSession.start({ cwd: path.join(root, "notebooks"), argv, env, startTimeoutMs: 240_000 });
+  try {
+    await session.execute('console.log("ready")', { timeoutMs: 60_000 });
+    return performance.now() - t0;
+  } finally {
+    await session.shutdown();
+  }
+}
+
+async function main(): Promise<void> {
+  const checks: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    const fresh = hash.librarySourceHash(root) === hash.builtHash(root);
+    checks.push(performance.now() - t0);
+    if (!fresh) console.log("(dist/ is stale: run npm run build:lib first for a fair number)");
+  }
+  console.log(`launcher's library check (hash of src/, nothing changed): median ${median(checks).toFixed(1)} ms over 20`);
+  const rounds = Number(process.env.ROUNDS ?? 3);
+  const spec = expectedKernelspec(root);
+  const plain = [tslabBin(root), "kernel", "--config-path", "{connection_file}"];
+  const cases: [string, string[], NodeJS.ProcessEnv][] = [
+    ["tslab directly", plain, jupyterEnv()],
+    ["launcher (graders, tests)", spec.argv, jupyterEnv()],
+    ["launcher, learner kernel (Jupyter)", spec.argv, { ...jupyterEnv(), ...spec.env }],
+  ];
+  const results: Record<string, number> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, argv, env] of cases) {
+      const ms = await firstOutput(argv, env);
+      results[name] = Math.min(results[name] ?? Infinity, ms);
+    }
+  }
+  for (const [name, ms] of Object.entries(results)) {
+    console.log(`kernel start to first output, ${name}: best of ${rounds} ${(ms / 1000).toFixed(2)} s (${(ms / results["tslab directly"]).toFixed(2)}× tslab)`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,166 @@
+/**
+ * The bnlab kernel as Jupyter starts it (scripts/kernel/launch.cjs with the kernelspec's env),
+ * through the real tslab kernel: what a learner sees after a compile error, on an unsolved
+ * exercise, out of order, and what a teacher sees after editing src/.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { KernelSession, type ExecuteResult } from "../src/course/kernel/session";
+import { expectedKernelspec, jupyterEnv } from "../src/course/kernel/kernelspec";
+import type { Output } from "../src/course/notebook/nbformat";
+
+const ROOT = join(__dirname, "..");
+
+function text(outputs: Output[]): string {
+  return outputs.map((o) => (o.output_type === "stream" ? ([] as string[]).concat(o.text).join("") : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : "")).join("");
+}
+
+async function learnerKernel(root: string): Promise<KernelSession> {
+  const spec = expectedKernelspec(root);
+  return KernelSession.start({ cwd: join(root, "notebooks"), env: { ...jupyterEnv(process.env, root), ...spec.env }, argv: spec.argv, startTimeoutMs: 240_000 });
+}
+
+async function run(session: KernelSession, code: string): Promise<ExecuteResult & { text: string }> {
+  const result = await session.execute(code, { timeoutMs: 120_000 });
+  return { ...result, text: text(result.outputs) };
+}
+
+const SETUP = 'import { Matrix, check, normalizing } from "../src";\nconst { tinyBatch } = normalizing;';
+const STUB = 'function batchStats(x: Matrix): { mu: Matrix; variance: Matrix } {\n  throw new Error("TODO: implement batchStats — see the exercise above (Exercise 1.1)");\n}';
+const SOLVED = "function batchStats(x: Matrix): { mu: Matrix; variance: Matrix } {\n  const mu = x.meanRows();\n  return { mu, variance: x.sub(mu).map((d) => d * d).meanRows() };\n}";
+const UNBIASED = "function batchStats(x: Matrix): { mu: Matrix; variance: Matrix } {\n  const mu = x.meanRows();\n  return { mu, variance: x.sub(mu).map((d) => d * d).sumRows().scale(1 / (x.rows - 1)) };\n}";
+const TYPO = "function batchStats(x: Matrix): { mu: Matrix; variance: Matrix } {\n  const mu = x.meanRows();\n  return { mu, variance: x.sub(mu).map((d) => d * d).meanRow() };\n}";
+
+describe("the learner's kernel", () => {
+  it("says to run the Setup cell first when a name is missing because it has not run", async () => {
+    const session = await learnerKernel(ROOT);
+    try {
+      const early = await run(session, "const q = tinyBatch();");
+      expect(early.status).toBe("error");
+      expect(early.text).toContain("Cannot find name 'tinyBatch'");
+      expect(early.text).toContain("run the Setup cell first (Run › Run All Above)");
+      expect((await run(session, SETUP)).status).toBe("ok");
+      const typo = await run(session, "console.log(nothingLikeThis);");
+      expect(typo.status).toBe("error");
+      expect(typo.text).toContain("nothingLikeThis is not defined in this kernel. If a cell above defines it, run that cell first");
+      expect(typo.text).not.toContain("Setup cell");
+    } finally {
+      await session.shutdown();
+    }
+  }, 300_000);
+
+  it("passes an unsolved exercise with one line, and a check knows when the latest version did not compile", async () => {
+    const session = await learnerKernel(ROOT);
+    try {
+      await run(session, SETUP);
+      expect((await run(session, STUB)).status).toBe("ok");
+      // a demo that needs the exercise: one line naming it, no stack trace, and Run All goes on
+      const demo = await run(session, "const stats = batchStats(tinyBatch().x);\nconsole.log(stats.mu.toString());");
+      expect(demo.status).toBe("ok");
+      expect(demo.outputs.filter((o) => o.output_type === "error")).toEqual([]);
+      expect(demo.text.trim()).toBe("⏭ Skipped: this cell needs Exercise 1.1 (batchStats), which is not solved yet. Write batchStats in the exercise's cell above, run that cell, then run this one again.");
+      // a later cell using what that cell never computed
+      const later = await run(session, "console.log(stats.variance.toString());");
+      expect(later.status).toBe("ok");
+      expect(later.text).toContain("this cell uses stats, which its cell above could not compute because Exercise 1.1 (batchStats) is not solved yet");
+
+      // the learner's first attempt: wrong (unbiased variance); the check diagnoses it
+      expect((await run(session, UNBIASED)).status).toBe("ok");
+      expect((await run(session, "check.batchStats(batchStats);")).text).toMatch(/✗/);
+      // the fix has a typo: tslab keeps the old function, but the check must not judge it
+      const broken = await run(session, TYPO);
+      expect(broken.status).toBe("error");
+      expect(broken.text).toContain("meanRow");
+      const check = await run(session, "check.batchStats(batchStats);");
+      expect(check.text.trim()).toBe("✗ your latest version of batchStats did not compile — fix the error above and re-run that cell");
+      // fixed: the check judges the new version
+      expect((await run(session, SOLVED)).status).toBe("ok");
+      const passed = await run(session, "check.batchStats(batchStats);");
+      expect(passed.text).toMatch(/✓/);
+      expect(passed.text).not.toContain("did not compile");
+      // and the earlier demo now runs
+      expect((await run(session, "const stats = batchStats(tinyBatch().x);\nconsole.log(stats.mu.cols);")).text.trim()).toBe("3");
+    } finally {
+      await session.shutdown();
+    }
+  }, 300_000);
+
+  it("keeps tslab's behaviour for graders and test runners (no kernelspec env)", async () => {
+    const session = await KernelSession.start({ cwd: join(ROOT, "notebooks"), argv: expectedKernelspec(ROOT).argv, startTimeoutMs: 240_000 });
+    try {
+      await run(session, SETUP);
+      await run(session, STUB);
+      const demo = await run(session, "batchStats(tinyBatch().x);");
+      expect(demo.status).toBe("error"); // a hidden test calling an unsolved stub fails
+      expect(demo.text).toContain("TODO: implement batchStats");
+    } finally {
+      await session.shutdown();
+    }
+  }, 300_000);
+});
+
+describe("lesson 6's optional full run", () => {
+  it("with Exercise 6.1 unsolved, stops before training (one line), not after minutes", async () => {
+    const lesson = readFileSync(join(ROOT, "lessons", "06-capstone.md"), "utf8");
+    const cell = /```ts\n(const FULL_RUN = false;[\s\S]*?)```/.exec(lesson)?.[1];
+    expect(cell).toBeDefined();
+    const session = await learnerKernel(ROOT);
+    try {
+      // the lesson's names, with a figure1Run that counts the trainings it would start
+      const stand_ins = [
+        "let trainings = 0;",
+        "const FIGURE1 = { target: 0.9, fullSteps: 50_000 };",
+        "const baseH = { eval: { step: [1], testAccuracy: [0.5] }, activations: [] };",
+        "function figure1Run(options: object) { trainings++; return { history: baseH }; }",
+        "function liveTraining(options: object) { return { onStep: (s: unknown) => undefined }; }",
+        "function showFigure(figure: unknown) {}",
+        "function percentileBands(tracks: unknown[], options: object) { return {}; }",
+        "function percentileTrack(name: string, method: string, activations: unknown) { return {}; }",
+      ].join("\n");
+      expect((await run(session, stand_ins)).status).toBe("ok");
+      const stub = 'function stepsToTarget(history: { eval: { step: number[]; testAccuracy: number[] } }, target: number): number | null {\n  throw new Error("TODO: implement stepsToTarget — see the exercise above (Exercise 6.1)");\n}';
+      expect((await run(session, stub)).status).toBe("ok");
+      const full = await run(session, cell!.replace("const FULL_RUN = false;", "const FULL_RUN = true;"));
+      expect(full.status).toBe("ok");
+      expect(full.text).toContain("⏭ Skipped: this cell needs Exercise 6.1 (stepsToTarget)");
+      expect((await run(session, "console.log(trainings);")).text.trim()).toBe("0");
+    } finally {
+      await session.shutdown();
+    }
+  }, 300_000);
+});
+
+describe("editing the library live", () => {
+  // A copy of the project (node_modules linked), so that editing its src/ touches nothing here.
+  const copy = mkdtempSync(join(tmpdir(), "bnlab-live-"));
+  for (const entry of ["src", "scripts", "tools", "dist", "notebooks", "tsconfig.json", "tsconfig.lib.json", "package.json"]) {
+    cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+  it("a running kernel says the library changed; a restart loads the edited src/", async () => {
+    const probe = 'import * as lib from "../src";\nconsole.log("liveEdit" in lib ? `edited ${(lib as Record<string, unknown>).liveEdit}` : "original");';
+    let session = await learnerKernel(copy);
+    try {
+      expect((await run(session, probe)).text.trim()).toBe("original");
+      const index = join(copy, "src", "index.ts");
+      writeFileSync(index, readFileSync(index, "utf8") + '\nexport const liveEdit = "in class";\n');
+      const next = await run(session, 'console.log("next cell");');
+      expect(next.text).toContain("bnlab: the library changed since this kernel started (src/index.ts); this kernel still runs the old version. Restart the kernel");
+      expect(next.text).toContain("next cell");
+      // reported once, not under every cell
+      expect((await run(session, "1 + 1;")).text).not.toContain("library changed");
+    } finally {
+      await session.shutdown();
+    }
+    session = await learnerKernel(copy); // Kernel › Restart: the launcher rebuilds dist/ first
+    try {
+      expect((await run(session, probe)).text.trim()).toBe("edited in class");
+    } finally {
+      await session.shutdown();
+    }
+  }, 600_000);
+});

@@ -1,0 +1,138 @@
+/**
+ * `npm start` as a learner runs it, in a real process with a real Jupyter server: one server per
+ * project (a second start prints the running one's URL), the server and its kernels stop when the
+ * terminal goes (SIGHUP), Jupyter's runtime files stay in the project, and a saved notebook loses
+ * the PNG snapshots JupyterLab's plotly renderer adds to charts.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../src/course/kernel/connection";
+import { killGroup } from "../src/course/kernel/cleanup";
+import { jupyterRuntimeDir } from "../src/course/kernel/kernelspec";
+import { readServerRecord, serverRecordFile } from "../src/course/kernel/running-server";
+import { pipInstallArgs, parsePipConfig } from "../src/course/kernel/pip-install";
+import { processAlive } from "./helpers/process";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", "tsx", "dist", "loader.mjs");
+
+interface Started {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function npmStart(args: string[]): Started {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  delete env.JUPYTER_TOKEN;
+  const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "tools", "start.ts"), "--no-install", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  child.stdout!.on("data", (c: Buffer) => (text += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (text += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function until(what: string, test: () => boolean, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const started: Started[] = [];
+afterAll(() => {
+  for (const s of started) if (s.child.pid) killGroup(s.child.pid, "SIGKILL");
+  const record = readServerRecord(ROOT);
+  if (record && started.some((s) => s.child.pid === record.owner)) killGroup(record.pid, "SIGKILL");
+});
+
+describe("npm start", () => {
+  it("runs one server per project, says so on a second start, and stops server and kernels when the terminal goes", async () => {
+    const port = await freePort();
+    const first = npmStart(["--port", String(port)]);
+    started.push(first);
+    await until("the first server", () => /the course is open at/.test(first.output()));
+    const record = readServerRecord(ROOT);
+    expect(record?.owner).toBe(first.child.pid);
+    expect(record?.url).toContain(`127.0.0.1:${port}/`);
+
+    // a kernel, started the way the page starts one: its connection file is in the project
+    const res = await fetch(`${record!.baseUrl}api/kernels?token=${record!.token}`, { method: "POST", body: JSON.stringify({ name: "bnlab-tslab" }) });
+    expect(res.status).toBe(201);
+    const kernel = (await res.json()) as { id: string };
+    await until("the kernel's connection file", () => existsSync(join(jupyterRuntimeDir(ROOT), `kernel-${kernel.id}.json`)), 30_000);
+
+    const second = npmStart([]);
+    started.push(second);
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain("is already running for this project");
+    expect(second.output()).toContain(record!.url);
+    expect(second.output()).toContain("npm start -- --replace");
+    expect(processAlive(record!.pid)).toBe(true);
+
+    first.child.kill("SIGHUP"); // the terminal closed
+    await first.exited;
+    await until("the server to stop", () => !processAlive(record!.pid), 30_000);
+    expect(existsSync(serverRecordFile(ROOT))).toBe(false);
+    const leftovers = readdirSync(jupyterRuntimeDir(ROOT)).filter((f) => f === `kernel-${kernel.id}.json`);
+    expect(leftovers).toEqual([]); // Jupyter shut the kernel down (it removes the connection file)
+  }, 240_000);
+
+  it("--replace stops the running server and starts a new one", async () => {
+    const first = npmStart(["--port", String(await freePort())]);
+    started.push(first);
+    await until("the first server", () => /the course is open at/.test(first.output()));
+    const old = readServerRecord(ROOT)!;
+    const second = npmStart(["--replace", "--port", String(await freePort())]);
+    started.push(second);
+    await until("the replacement", () => /the course is open at/.test(second.output()));
+    expect(second.output()).toContain(`stopping the server already running for this project (pid ${old.pid})`);
+    await first.exited;
+    expect(processAlive(old.pid)).toBe(false);
+    expect(readServerRecord(ROOT)?.owner).toBe(second.child.pid);
+    second.child.kill("SIGINT");
+    expect(await second.exited).toBe(0);
+  }, 240_000);
+
+  it("saves notebooks without the PNG snapshots of charts (the Plotly JSON stays)", async () => {
+    const s = npmStart(["--port", String(await freePort())]);
+    started.push(s);
+    await until("the server", () => /the course is open at/.test(s.output()));
+    const record = readServerRecord(ROOT)!;
+    const chart = { output_type: "display_data", metadata: {}, data: { "application/vnd.plotly.v1+json": { data: [], layout: {} }, "image/png": "iVBORw0KGgo=", "text/plain": "chart" } };
+    const photo = { output_type: "display_data", metadata: {}, data: { "image/png": "iVBORw0KGgo=", "text/plain": "photo" } };
+    const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", id: "c1", metadata: {}, execution_count: 1, source: "x", outputs: [chart, photo] }] };
+    const file = "test-artifacts/start-server-png.ipynb";
+    const put = await fetch(`${record.baseUrl}api/contents/${file}?token=${record.token}`, { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: nb }) });
+    expect(put.status).toBeLessThan(300);
+    const saved = JSON.parse(readFileSync(join(ROOT, file), "utf8")) as { cells: { outputs: { data: Record<string, unknown> }[] }[] };
+    expect(Object.keys(saved.cells[0].outputs[0].data).sort()).toEqual(["application/vnd.plotly.v1+json", "text/plain"]);
+    expect(Object.keys(saved.cells[0].outputs[1].data).sort()).toEqual(["image/png", "text/plain"]); // other pictures stay
+    s.child.kill("SIGTERM");
+    await s.exited;
+  }, 240_000);
+});
+
+describe("pip install for .venv", () => {
+  const config = "global.extra-index-url='file:///opt/pypi/simple file:///opt/pypi-more/simple'\nglobal.find-links='/opt/wheels'\n:env:.default-timeout='180'";
+
+  it("retries once with a 5 s timeout and shows progress", () => {
+    const { args, from } = pipInstallArgs(["jupyterlab"], parsePipConfig(""), true);
+    expect(args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "on", "jupyterlab"]);
+    expect(from).toBe("https://pypi.org/simple");
+  });
+
+  it("uses the configured mirror as the index when the main index does not answer", () => {
+    const sources = parsePipConfig(config);
+    expect(sources).toEqual({ indexUrl: null, extraIndexUrls: ["file:///opt/pypi/simple", "file:///opt/pypi-more/simple"], findLinks: ["/opt/wheels"] });
+    const down = pipInstallArgs(["jupyterlab", "plotly"], sources, false);
+    expect(down.args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "on", "--index-url", "file:///opt/pypi/simple", "--extra-index-url", "file:///opt/pypi-more/simple", "jupyterlab", "plotly"]);
+    expect(down.from).toMatch(/^https:\/\/pypi\.org\/simple does not answer, so from the configured mirror file:\/\/\/opt\/pypi\/simple/);
+    expect(pipInstallArgs(["jupyterlab"], sources, true).args).not.toContain("--index-url");
+  });
+});
