@@ -11,6 +11,9 @@ import { ForwardWithModeFn, checkForwardWithMode } from "./checkers/forward-with
 import { EvaluateAccuracyFn, checkEvaluateAccuracy } from "./checkers/evaluate-accuracy";
 import { GuardBatchFn, checkGuardBatch } from "./checkers/guard-batch";
 import { BatchMeanStdFn, checkBatchMeanStd } from "./checkers/batch-mean-std";
+import { LossAlongGradientFn, checkLossAlongGradient } from "./checkers/loss-along-gradient";
+import { LayerIcsFn, checkLayerIcs } from "./checkers/layer-ics";
+import { GhostBatchNormFn, checkGhostBatchNorm } from "./checkers/ghost-batch-norm";
 
 /** Print the report (and the grader's line) and return the result, shown as nothing by tslab. */
 function shown(result: CheckResult): CheckResult {
@@ -35,6 +38,9 @@ export const check = {
   evaluateAccuracy: (fn: EvaluateAccuracyFn): CheckResult => shown(checkEvaluateAccuracy(fn)),
   guardBatch: (fn: GuardBatchFn): CheckResult => shown(checkGuardBatch(fn)),
   batchMeanStd: (fn: BatchMeanStdFn): CheckResult => shown(checkBatchMeanStd(fn)),
+  lossAlongGradient: (fn: LossAlongGradientFn): CheckResult => shown(checkLossAlongGradient(fn)),
+  layerIcs: (fn: LayerIcsFn): CheckResult => shown(checkLayerIcs(fn)),
+  ghostBatchNorm: (fn: GhostBatchNormFn): CheckResult => shown(checkGhostBatchNorm(fn)),
 };
 
 /** The pure checkers by exercise id (for the grader and hidden tests). */
@@ -50,6 +56,9 @@ export const checkers = {
   evaluateAccuracy: checkEvaluateAccuracy,
   guardBatch: checkGuardBatch,
   batchMeanStd: checkBatchMeanStd,
+  lossAlongGradient: checkLossAlongGradient,
+  layerIcs: checkLayerIcs,
+  ghostBatchNorm: checkGhostBatchNorm,
 };
 
 export type ExerciseId = keyof typeof checkers;

@@ -9,3 +9,6 @@ export { forwardWithMode } from "./forward-with-mode";
 export { evaluateAccuracy } from "./evaluate-accuracy";
 export { guardBatch } from "./guard-batch";
 export { batchMeanStd } from "./batch-mean-std";
+export { lossAlongGradient } from "./loss-along-gradient";
+export { layerIcs } from "./layer-ics";
+export { ghostBatchNorm } from "./ghost-batch-norm";
