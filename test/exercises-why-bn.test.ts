@@ -26,11 +26,11 @@ function expectDistinguishable<I, F>(spec: CheckSpec<I, F>): void {
   });
 }
 
-describe("exercise 7.1: lossAlongGradient", () => {
+describe("exercise 7.2: lossAlongGradient", () => {
   it("passes the solution, is registered, and recognises the stub", () => {
     expectPass(checkLossAlongGradient(lossAlongGradient));
     expect(checkers.lossAlongGradient).toBe(checkLossAlongGradient);
-    expectKind(checkLossAlongGradient(stub("lossAlongGradient", "7.1")), "not-implemented");
+    expectKind(checkLossAlongGradient(stub("lossAlongGradient", "7.2")), "not-implemented");
   });
 
   it("every mistake it names is distinguishable from the right answer and from the others", () => expectDistinguishable(lossAlongGradientSpec));
@@ -70,11 +70,11 @@ describe("exercise 7.1: lossAlongGradient", () => {
   });
 });
 
-describe("exercise 7.2: layerIcs", () => {
+describe("exercise 7.1: layerIcs", () => {
   it("passes the solution, is registered, and recognises the stub", () => {
     expectPass(checkLayerIcs(layerIcs));
     expect(checkers.layerIcs).toBe(checkLayerIcs);
-    expectKind(checkLayerIcs(stub("layerIcs", "7.2")), "not-implemented");
+    expectKind(checkLayerIcs(stub("layerIcs", "7.1")), "not-implemented");
   });
 
   it("every mistake it names is distinguishable", () => expectDistinguishable(layerIcsSpec));

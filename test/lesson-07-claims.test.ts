@@ -217,3 +217,20 @@ describe("§6 scale invariance and the effective learning rate", () => {
     expect(s.lateUpdate[1].mean).toBeGreaterThan(s.earlyUpdate[1].mean);
   });
 });
+
+describe("exercise 7.2's demonstration on the valley (1 − x)² + 10(y − x²)² from (−0.5, 0.8)", () => {
+  it("the loss first falls along −∇L, then rises again past the valley floor", async () => {
+    const { Matrix } = await import("../src/tensor/matrix");
+    const { lossAlongGradient } = await import("../src/exercises/solutions");
+    const valley = (t: InstanceType<typeof Matrix>) => {
+      const [x, y] = t.data;
+      return { loss: (1 - x) ** 2 + 10 * (y - x * x) ** 2, grad: Matrix.row([-2 * (1 - x) - 40 * x * (y - x * x), 20 * (y - x * x)]) };
+    };
+    const start = valley(Matrix.row([-0.5, 0.8])).loss;
+    const { losses } = lossAlongGradient(valley, Matrix.row([-0.5, 0.8]), [0.001, 0.01, 0.03, 0.1]);
+    expect(losses[0]).toBeLessThan(start);
+    expect(losses[1]).toBeLessThan(losses[0]);
+    expect(losses[2]).toBeLessThan(losses[1]);
+    expect(losses[3]).toBeGreaterThan(start); //  overshoot
+  });
+});

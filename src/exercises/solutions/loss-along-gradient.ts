@@ -3,7 +3,7 @@ import type { LossAndGrad } from "../checkers/loss-along-gradient";
 
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 
-/** Exercise 7.1: the loss, the gradient's change and β along −∇L, every probe from the same θ. */
+/** Exercise 7.2: the loss, the gradient's change and β along −∇L, every probe from the same θ. */
 export function lossAlongGradient(f: LossAndGrad, theta: Matrix, stepSizes: number[]): { losses: number[]; gradChanges: number[]; beta: number } {
   const g = f(theta).grad;
   const losses: number[] = [];
