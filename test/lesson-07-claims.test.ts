@@ -6,11 +6,18 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   WHY,
+  landscapeRuns,
   landscapeStudy,
+  learningRateRuns,
   learningRateStudy,
+  lrRun,
+  noisyBnRuns,
   noisyBnStudy,
+  prefetch,
+  regularizationRuns,
   regularizationStudy,
   scaleInvariance,
+  scaleRuns,
   scaleStudy,
   whyBnRun,
   type LandscapeStudy,
@@ -28,7 +35,8 @@ const diffError = (a: MeanError, b: MeanError) => Math.sqrt(a.error ** 2 + b.err
 
 describe("§1 noisy BN (sigmoid MLP, 200 steps, lr 1, 5 seeds)", () => {
   let s: NoisyBnStudy;
-  beforeAll(() => {
+  beforeAll(async () => {
+    await prefetch(noisyBnRuns()); //  the same runs, yielding between them (keeps vitest's worker responsive)
     s = noisyBnStudy();
   }, LONG);
 
@@ -60,7 +68,8 @@ describe("§1 noisy BN (sigmoid MLP, 200 steps, lr 1, 5 seeds)", () => {
 describe("§2–3 gradient ICS and the landscape along the gradient (5 seeds each)", () => {
   let sig: LandscapeStudy;
   let relu: LandscapeStudy;
-  beforeAll(() => {
+  beforeAll(async () => {
+    await prefetch([...landscapeRuns("sigmoid"), ...landscapeRuns("relu")]);
     sig = landscapeStudy("sigmoid");
     relu = landscapeStudy("relu");
   }, LONG);
@@ -122,7 +131,8 @@ describe("§2–3 gradient ICS and the landscape along the gradient (5 seeds eac
 
 describe("§4 the largest learning rate that trains (100 steps, 3 seeds, ≥ 50% test accuracy)", () => {
   let s: LearningRateStudy;
-  beforeAll(() => {
+  beforeAll(async () => {
+    await prefetch(learningRateRuns());
     s = learningRateStudy();
   }, LONG);
 
@@ -139,18 +149,26 @@ describe("§4 the largest learning rate that trains (100 steps, 3 seeds, ≥ 50%
     for (const [i, lr] of s.lrs.entries()) if (lr >= 1) expect(s.accuracy["relu/none"][i].mean).toBeLessThan(WHY.trainsAbove);
   });
 
-  it("without BN the sigmoid network saturates (finite loss) and the ReLU network blows up at the largest rates", () => {
+  it("without BN the sigmoid network saturates (finite loss); the ReLU network ends at chance from 3 on, one of its nine runs there diverging", () => {
+    let diverged = 0;
     for (const seed of WHY.lrSeeds) {
-      for (const lr of s.lrs) expect(whyBnRun({ activation: "sigmoid", norm: "none", seed, lr, steps: WHY.lrSteps }).diverged).toBe(false);
-      expect(whyBnRun({ activation: "relu", norm: "none", seed, lr: 30, steps: WHY.lrSteps }).diverged).toBe(true);
+      for (const lr of s.lrs) expect(whyBnRun(lrRun("sigmoid", "none", seed, lr)).diverged).toBe(false);
+      for (const lr of s.lrs.filter((r) => r >= 3)) {
+        const r = whyBnRun(lrRun("relu", "none", seed, lr));
+        if (r.diverged) diverged += 1;
+        else expect(r.testAccuracy).toBeLessThanOrEqual(0.11);
+      }
+      expect(whyBnRun(lrRun("relu", "none", seed, 30)).history.loss.at(-1)!).toBeGreaterThan(4); //  chance would be ln 10 ≈ 2.3
     }
+    expect(diverged).toBe(1);
   });
 });
 
 describe("§5 regularization (ReLU 196-64-64-10, 1,000 digits, 200 steps of 64, 5 seeds)", () => {
   let s: RegularizationStudy;
   const by = (name: string) => [...s.configs, ...s.ghost].find((c) => c.name === name)!;
-  beforeAll(() => {
+  beforeAll(async () => {
+    await prefetch(regularizationRuns());
     s = regularizationStudy();
   }, LONG);
 
@@ -192,7 +210,8 @@ describe("§5 regularization (ReLU 196-64-64-10, 1,000 digits, 200 steps of 64, 
 
 describe("§6 scale invariance and the effective learning rate", () => {
   let s: ScaleStudy;
-  beforeAll(() => {
+  beforeAll(async () => {
+    await prefetch(scaleRuns());
     s = scaleStudy();
   }, LONG);
 

@@ -246,6 +246,18 @@ function frob(m: Matrix): number {
   return Math.sqrt(s);
 }
 
+/**
+ * Run (and cache) a list of runs, one at a time, yielding to the event loop between them, so that
+ * a test runner or a notebook kernel stays responsive during a long study. The results are the
+ * same as running them directly: the study functions then find them in the cache.
+ */
+export async function prefetch(runs: readonly RunOptions[]): Promise<void> {
+  for (const o of runs) {
+    whyBnRun(o);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Statistics over seeds
 
@@ -298,16 +310,21 @@ export interface NoisyBnStudy {
 }
 
 /** No BN, BN and noisy BN, sigmoid MLP, 5 seeds, recording the last sigmoid's input every step. */
+function noisyRun(norm: Norm, seed: number): RunOptions {
+  return {
+    activation: "sigmoid", norm, seed, lr: WHY.lr.sigmoid, steps: WHY.steps, evalEvery: WHY.evalEvery, record: 1,
+    probeEvery: norm === "noisy" ? undefined : WHY.probeEvery,
+  };
+}
+
+/** The runs of noisyBnStudy (for prefetch). */
+export function noisyBnRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  return NOISY_NORMS.flatMap((norm) => seeds.map((seed) => noisyRun(norm, seed)));
+}
+
 export function noisyBnStudy(seeds: readonly number[] = WHY.seeds): NoisyBnStudy {
   const runs: Record<string, RunResult[]> = {};
-  for (const norm of NOISY_NORMS) {
-    runs[norm] = seeds.map((seed) =>
-      whyBnRun({
-        activation: "sigmoid", norm, seed, lr: WHY.lr.sigmoid, steps: WHY.steps, evalEvery: WHY.evalEvery, record: 1,
-        probeEvery: norm === "noisy" ? undefined : WHY.probeEvery,
-      }),
-    );
-  }
+  for (const norm of NOISY_NORMS) runs[norm] = seeds.map((seed) => whyBnRun(noisyRun(norm, seed)));
   const accuracy: Record<string, MeanError> = {};
   const shift: Record<string, MeanError> = {};
   for (const norm of NOISY_NORMS) {
@@ -339,6 +356,16 @@ export interface LandscapeStudy {
   layers: string[][];
 }
 
+function landscapeRun(activation: Activation, norm: Norm, seed: number): RunOptions {
+  // the sigmoid runs are noisyBnStudy's (same options, so the cache serves them)
+  return { activation, norm, seed, lr: WHY.lr[activation], steps: WHY.steps, evalEvery: WHY.evalEvery, record: activation === "sigmoid" ? 1 : undefined, probeEvery: WHY.probeEvery };
+}
+
+/** The runs of landscapeStudy (for prefetch). */
+export function landscapeRuns(activation: Activation, seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  return (["none", "bn"] as const).flatMap((norm) => seeds.map((seed) => landscapeRun(activation, norm, seed)));
+}
+
 /** §2–3 for one activation: probes at checkpoints of 5 seeded runs, without and with BN. */
 export function landscapeStudy(activation: Activation, seeds: readonly number[] = WHY.seeds): LandscapeStudy {
   const lr = WHY.lr[activation];
@@ -347,9 +374,7 @@ export function landscapeStudy(activation: Activation, seeds: readonly number[] 
     lossRange: {}, gradChange: {}, beta: {}, gradChangeByStep: {}, lossByStep: {}, icsL2: {}, icsCosine: {}, icsRelative: {}, layers: [],
   };
   for (const norm of ["none", "bn"] as const) {
-    const runs = seeds.map((seed) =>
-      whyBnRun({ activation, norm, seed, lr, steps: WHY.steps, evalEvery: WHY.evalEvery, record: activation === "sigmoid" ? 1 : undefined, probeEvery: WHY.probeEvery }),
-    );
+    const runs = seeds.map((seed) => whyBnRun(landscapeRun(activation, norm, seed)));
     const cps = runs.map((r) => r.checkpoints);
     out.steps = cps[0].map((c) => c.step);
     const avg = (f: (c: Checkpoint) => number) => out.steps.map((_, t) => cps.reduce((a, c) => a + f(c[t]), 0) / cps.length);
@@ -380,6 +405,16 @@ export interface LearningRateStudy {
   largest: Record<string, number | null>;
 }
 
+/** One run of the learning-rate study. */
+export function lrRun(activation: Activation, norm: Norm, seed: number, lr: number): RunOptions {
+  return { activation, norm, seed, lr, steps: WHY.lrSteps };
+}
+
+/** The runs of learningRateStudy (for prefetch). */
+export function learningRateRuns(seeds: readonly number[] = WHY.lrSeeds): RunOptions[] {
+  return (["sigmoid", "relu"] as const).flatMap((a) => (["none", "bn"] as const).flatMap((n) => WHY.lrGrid.flatMap((lr) => seeds.map((seed) => lrRun(a, n, seed, lr)))));
+}
+
 /** Final test accuracy after WHY.lrSteps steps for every rate of WHY.lrGrid, sigmoid and ReLU, with and without BN. */
 export function learningRateStudy(seeds: readonly number[] = WHY.lrSeeds): LearningRateStudy {
   const out: LearningRateStudy = { lrs: WHY.lrGrid.slice(), accuracy: {}, largest: {} };
@@ -387,7 +422,7 @@ export function learningRateStudy(seeds: readonly number[] = WHY.lrSeeds): Learn
     for (const norm of ["none", "bn"] as const) {
       const key = `${activation}/${norm}`;
       const acc = WHY.lrGrid.map((lr) => seeds.map((seed) => {
-        const r = whyBnRun({ activation, norm, seed, lr, steps: WHY.lrSteps });
+        const r = whyBnRun(lrRun(activation, norm, seed, lr));
         return r.diverged ? 0 : r.testAccuracy;
       }));
       out.accuracy[key] = acc.map(meanAndError);
@@ -424,11 +459,26 @@ export interface RegResult {
   gap: MeanError;
 }
 
-function regRun(c: { norm: Norm; dropout?: number; virtualBatchSize?: number }, seed: number): RunResult {
-  return whyBnRun({
+function regOptions(c: { norm: Norm; dropout?: number; virtualBatchSize?: number }, seed: number): RunOptions {
+  return {
     activation: "relu", norm: c.norm, dropout: c.dropout, virtualBatchSize: c.virtualBatchSize, seed, sizes: WHY.regSizes,
     lr: WHY.regLr, steps: WHY.regSteps, batchSize: WHY.regBatch, data: "small",
-  });
+  };
+}
+
+function regRun(c: { norm: Norm; dropout?: number; virtualBatchSize?: number }, seed: number): RunResult {
+  return whyBnRun(regOptions(c, seed));
+}
+
+/** The ghost configuration of size v: a ghost batch as large as the batch is plain BN (GhostBatchNorm1d computes exactly BatchNorm1d then). */
+function ghostConfig(v: number): { norm: Norm; virtualBatchSize?: number } {
+  return v >= WHY.regBatch ? { norm: "bn" } : { norm: "ghost", virtualBatchSize: v };
+}
+
+/** The runs of regularizationStudy (for prefetch). */
+export function regularizationRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  const configs = [...regularizationConfigs(), ...WHY.ghostSizes.map(ghostConfig)];
+  return configs.flatMap((c) => seeds.map((seed) => regOptions(c, seed)));
 }
 
 function summarize(name: string, runs: RunResult[]): RegResult {
@@ -450,10 +500,7 @@ export interface RegularizationStudy {
 /** §5: ReLU 196-64-64-10 on 1,000 digits, 200 steps of 64 (13 epochs), 5 seeds. */
 export function regularizationStudy(seeds: readonly number[] = WHY.seeds): RegularizationStudy {
   const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => regRun(c, s))));
-  // a ghost batch as large as the batch is plain BN (GhostBatchNorm1d computes exactly BatchNorm1d then): reuse those runs
-  const ghost = WHY.ghostSizes.map((v) =>
-    summarize(`ghost ${v}`, seeds.map((s) => regRun(v >= WHY.regBatch ? { norm: "bn" } : { norm: "ghost", virtualBatchSize: v }, s))),
-  );
+  const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => regRun(ghostConfig(v), s))));
   return { configs, ghostSizes: WHY.ghostSizes.slice(), ghost };
 }
 
@@ -504,13 +551,22 @@ export interface ScaleStudy {
   lateUpdate: MeanError[];
 }
 
+const SCALE_DECAYS = [0, WHY.weightDecay];
+
+function scaleRun(weightDecay: number, seed: number): RunOptions {
+  return { activation: "relu", norm: "bn", seed, lr: WHY.scaleLr, steps: WHY.scaleSteps, weightDecay, trackNorms: true };
+}
+
+/** The runs of scaleStudy (for prefetch). */
+export function scaleRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  return SCALE_DECAYS.flatMap((wd) => seeds.map((seed) => scaleRun(wd, seed)));
+}
+
 /** §6: BN ReLU MLP, lr 1, with and without weight decay, 5 seeds; layer 2 (the middle hidden Linear). */
 export function scaleStudy(seeds: readonly number[] = WHY.seeds): ScaleStudy {
-  const decays = [0, WHY.weightDecay];
+  const decays = SCALE_DECAYS;
   const layer = 1;
-  const runs = decays.map((wd) =>
-    seeds.map((seed) => whyBnRun({ activation: "relu", norm: "bn", seed, lr: WHY.scaleLr, steps: WHY.scaleSteps, weightDecay: wd, trackNorms: true })),
-  );
+  const runs = decays.map((wd) => seeds.map((seed) => whyBnRun(scaleRun(wd, seed))));
   const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   return {
     weightDecays: decays,
