@@ -191,20 +191,20 @@ describe("§5 regularization (ReLU 196-64-64-10, 1,000 digits, 200 steps of 64, 
     expect(by("BN + dropout").test.mean).toBeLessThan(by("BN").test.mean);
   });
 
-  it("ghost batches: the gap shrinks from 11.3 (64) to 8.0 points (4) with training accuracy 99.6% → 93.4%; test flat 64…16, lower at 8 and 4", () => {
-    expect(s.ghostSizes).toEqual([4, 8, 16, 32, 64]);
+  it("ghost batches: the gap shrinks from 11.3 (64) to 10.4 (16) and 8.0 points (4), training accuracy 99.6% → 93.4%; test 88.3% and 88.4% at 64 and 16, 85.4% at 4", () => {
+    expect(s.ghostSizes).toEqual([4, 16, 64]);
     const gaps = s.ghost.map((g) => g.gap.mean);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1]); //  monotone in the ghost size
     percent(by("ghost 4").gap, 8.0);
+    percent(by("ghost 16").gap, 10.4);
+    percent(by("ghost 64").gap, 11.3);
     percent(by("ghost 4").train, 93.4);
     percent(by("ghost 64").train, 99.6);
     percent(by("ghost 64").test, 88.3);
-    percent(by("ghost 32").test, 88.3);
     percent(by("ghost 16").test, 88.4);
-    percent(by("ghost 8").test, 87.8);
     percent(by("ghost 4").test, 85.4);
-    const flat = [by("ghost 16"), by("ghost 32"), by("ghost 64")];
-    for (const a of flat) for (const b of flat) expect(Math.abs(a.test.mean - b.test.mean)).toBeLessThanOrEqual(Math.max(a.test.error, b.test.error) + 1e-9);
+    const [a, b] = [by("ghost 16"), by("ghost 64")];
+    expect(Math.abs(a.test.mean - b.test.mean)).toBeLessThanOrEqual(Math.max(a.test.error, b.test.error));
   });
 });
 

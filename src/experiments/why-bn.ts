@@ -55,7 +55,7 @@ export const WHY = {
   /** §1: the noise of noisy BN: per step and feature, y = s·x + m, s ~ U(0.5, 2), m ~ U(−1, 1). */
   noise: { shift: 1, minScale: 0.5, maxScale: 2 },
   /** §4: the learning-rate grid, run length, seeds and what "trains" means. */
-  lrGrid: [0.1, 0.3, 1, 3, 10, 30],
+  lrGrid: [0.3, 1, 3, 10, 30],
   lrSteps: 100,
   lrSeeds: [0, 1, 2],
   trainsAbove: 0.5,
@@ -66,7 +66,7 @@ export const WHY = {
   regSteps: 200,
   regLr: 0.1,
   dropout: 0.3,
-  ghostSizes: [4, 8, 16, 32, 64],
+  ghostSizes: [4, 16, 64],
   /** §6: weight decay against no weight decay. */
   scaleSteps: 200,
   scaleLr: 1,
