@@ -27,6 +27,10 @@ export { BatchRenorm1d, renormSchedule } from "./nn/batchrenorm";
 export type { BatchRenormOptions, RenormScheduleOptions, Schedule } from "./nn/batchrenorm";
 export { Dropout } from "./nn/dropout";
 export type { DropoutOptions } from "./nn/dropout";
+export { GhostBatchNorm1d } from "./nn/ghost-batchnorm";
+export type { GhostBatchNormOptions } from "./nn/ghost-batchnorm";
+export { ShiftNoise } from "./nn/shift-noise";
+export type { ShiftNoiseOptions } from "./nn/shift-noise";
 export { gradcheck, gradcheckModule, numericalGradient, relativeError, formatGradcheck } from "./check/gradcheck";
 export type {
   GradcheckOptions,
@@ -55,6 +59,8 @@ export { accuracy } from "./train/accuracy";
 export { percentile, percentiles } from "./train/percentile";
 export { recordInputs } from "./train/record-inputs";
 export type { InputRecorder } from "./train/record-inputs";
+export { lossAndGradient, probeAlongGradient, gradientIcs, withRestoredState, dotAll, normAll, distanceAll, cosineAll } from "./train/gradient-probe";
+export type { ProbeBatch, GradientProbe, LayerIcs } from "./train/gradient-probe";
 export { evaluate } from "./train/evaluate";
 export type { ClassificationLoss, EvaluateOptions, Evaluation } from "./train/evaluate";
 export { fit } from "./train/fit";
@@ -74,3 +80,4 @@ export * as runningAverages from "./experiments/running-averages";
 export * as evalMode from "./experiments/eval-mode";
 export * as smallBatches from "./experiments/small-batches"; //     lesson 5
 export * as capstone from "./experiments/capstone";
+export * as whyBn from "./experiments/why-bn"; //                   lesson 7

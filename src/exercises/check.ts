@@ -13,6 +13,9 @@ import { GuardBatchFn, checkGuardBatch } from "./checkers/guard-batch";
 import { BatchMeanStdFn, checkBatchMeanStd } from "./checkers/batch-mean-std";
 import { StepsToTargetFn, checkStepsToTarget } from "./checkers/steps-to-target";
 import { BnNetFn, checkBnNet } from "./checkers/bn-net";
+import { LossAlongGradientFn, checkLossAlongGradient } from "./checkers/loss-along-gradient";
+import { LayerIcsFn, checkLayerIcs } from "./checkers/layer-ics";
+import { GhostBatchNormFn, checkGhostBatchNorm } from "./checkers/ghost-batch-norm";
 
 /** Print the report and return the result, shown as nothing by tslab. */
 function shown(result: CheckResult): CheckResult {
@@ -41,6 +44,9 @@ export const check = {
   batchMeanStd: (fn: BatchMeanStdFn): CheckResult => shown(checkBatchMeanStd(fn)),
   stepsToTarget: (fn: StepsToTargetFn): CheckResult => shown(checkStepsToTarget(fn)),
   bnNet: (fn: BnNetFn): CheckResult => shown(checkBnNet(fn)),
+  lossAlongGradient: (fn: LossAlongGradientFn): CheckResult => shown(checkLossAlongGradient(fn)),
+  layerIcs: (fn: LayerIcsFn): CheckResult => shown(checkLayerIcs(fn)),
+  ghostBatchNorm: (fn: GhostBatchNormFn): CheckResult => shown(checkGhostBatchNorm(fn)),
 };
 
 /** The pure checkers by exercise id (for the grader and hidden tests). */
@@ -58,6 +64,9 @@ export const checkers = {
   batchMeanStd: checkBatchMeanStd,
   stepsToTarget: checkStepsToTarget,
   bnNet: checkBnNet,
+  lossAlongGradient: checkLossAlongGradient,
+  layerIcs: checkLayerIcs,
+  ghostBatchNorm: checkGhostBatchNorm,
 };
 
 export type ExerciseId = keyof typeof checkers;

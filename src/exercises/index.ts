@@ -38,3 +38,9 @@ export type { Collected, CollectedCase, CollectedFailure } from "./protocol-type
 export type { Encoded, EncodedNumber } from "./codec";
 export { withTimeLimit, TimedOut, DEFAULT_TIME_LIMIT_SECONDS } from "./time-limit";
 export { isMisconceptionId } from "./misconceptions";
+export { checkLossAlongGradient } from "./checkers/loss-along-gradient";
+export type { LossAlongGradientFn, LossAndGrad } from "./checkers/loss-along-gradient";
+export { checkLayerIcs } from "./checkers/layer-ics";
+export type { LayerIcsFn, GradFn } from "./checkers/layer-ics";
+export { checkGhostBatchNorm } from "./checkers/ghost-batch-norm";
+export type { GhostBatchNormFn } from "./checkers/ghost-batch-norm";

@@ -78,7 +78,20 @@ export type MisconceptionId =
   | "seed-ignored"
   | "tracking-disabled"
   | "wrong-layer-sizes"
-  | "wrong-init-scale";
+  | "wrong-init-scale"
+  // lesson 7: probes of the landscape, gradient ICS, ghost batch norm
+  | "probe-ascent"
+  | "probe-norm-difference"
+  | "probe-cumulative-steps"
+  | "beta-per-step-size"
+  | "beta-mean-not-max"
+  | "ics-own-layer-updated"
+  | "ics-layers-above"
+  | "ics-all-layers-updated"
+  | "ics-dot-not-cosine"
+  | "ghost-whole-batch"
+  | "ghost-strided"
+  | "ghost-remainder-skipped";
 
 export interface Misconception {
   id: MisconceptionId;
@@ -479,6 +492,84 @@ const list: Misconception[] = [
     name: "momentum 0 treated as null",
     explanation:
       "momentum = 0 is a number (the running statistics stay frozen), not \"no momentum\": test momentum === null (or use ??), not !momentum or ||.",
+  // lesson 7
+  {
+    id: "probe-ascent",
+    name: "stepped up the gradient",
+    explanation:
+      "Your probe moves to θ + η·g, uphill. Gradient descent, and the paper's probe, move against the gradient: θ' = θ − η·g.",
+  },
+  {
+    id: "probe-norm-difference",
+    name: "difference of norms instead of norm of the difference",
+    explanation:
+      "You measured |‖g'‖ − ‖g‖|, which is 0 for a gradient that keeps its length but turns around. The change of the gradient is ‖g' − g‖: " +
+      "subtract the vectors first, then take the norm.",
+  },
+  {
+    id: "probe-cumulative-steps",
+    name: "probe steps taken one after another",
+    explanation:
+      "Each probe must start from the same θ: θ' = θ − η·g for each η on its own. Yours keeps moving from the previous probe point, " +
+      "so the k-th probe sits at θ − (η₁ + … + η_k)·g.",
+  },
+  {
+    id: "beta-per-step-size",
+    name: "β divided by the step size, not the distance",
+    explanation:
+      "β-smoothness compares the gradient's change with the distance moved, ‖θ' − θ‖ = η·‖g‖, not with η alone: β = max ‖g' − g‖ / (η·‖g‖).",
+  },
+  {
+    id: "beta-mean-not-max",
+    name: "β averaged instead of maximised",
+    explanation:
+      "The effective β-smoothness is the WORST case along the probe: the largest ratio ‖g' − g‖ / (η·‖g‖) over the step sizes, not their mean.",
+  },
+  {
+    id: "ics-own-layer-updated",
+    name: "the layer itself was updated too",
+    explanation:
+      "Internal covariate shift asks how the layer's gradient changes because the layers BELOW it changed. Update only the parameters " +
+      "with index < layer; the layer itself and everything above keep their values.",
+  },
+  {
+    id: "ics-layers-above",
+    name: "updated the layers above instead of below",
+    explanation:
+      "You updated the layers above the layer (index > layer). The layer's inputs come from the layers below (index < layer): those are the ones to update.",
+  },
+  {
+    id: "ics-all-layers-updated",
+    name: "every layer updated (the next step's gradient)",
+    explanation:
+      "You compared with the gradient after a full SGD step of every parameter. Santurkar et al.'s definition updates only the layers below " +
+      "(index < layer), so that the difference measures the shift of the layer's input alone.",
+  },
+  {
+    id: "ics-dot-not-cosine",
+    name: "dot product instead of cosine",
+    explanation:
+      "The cosine is the dot product divided by both lengths: ⟨G, G'⟩ / (‖G‖·‖G'‖), a number in [−1, 1] that ignores how large the gradients are.",
+  },
+  {
+    id: "ghost-whole-batch",
+    name: "statistics over the whole batch",
+    explanation:
+      "You normalized with the mean and variance of the whole batch: that is plain batch norm. Ghost batch norm takes them over each ghost batch " +
+      "of virtualBatchSize consecutive rows separately.",
+  },
+  {
+    id: "ghost-strided",
+    name: "ghost batches interleaved",
+    explanation:
+      "Your ghost batches interleave the rows (every k-th row). A ghost batch is a block of virtualBatchSize CONSECUTIVE rows: rows 0…v−1, v…2v−1, …",
+  },
+  {
+    id: "ghost-remainder-skipped",
+    name: "the last, smaller ghost batch left out",
+    explanation:
+      "When the batch size is not a multiple of virtualBatchSize, the rows left over form a last, smaller ghost batch (as torch.chunk does); " +
+      "normalize them with their own statistics too.",
   },
 ];
 

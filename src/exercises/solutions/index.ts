@@ -11,3 +11,6 @@ export { guardBatch } from "./guard-batch";
 export { batchMeanStd } from "./batch-mean-std";
 export { stepsToTarget } from "./steps-to-target";
 export { bnNet } from "./bn-net";
+export { lossAlongGradient } from "./loss-along-gradient";
+export { layerIcs } from "./layer-ics";
+export { ghostBatchNorm } from "./ghost-batch-norm";

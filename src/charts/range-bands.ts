@@ -1,0 +1,43 @@
+/**
+ * Ranges over training: for each run a shaded band from `low` to `high` at each x (e.g. the
+ * smallest and largest loss seen along the gradient at a checkpoint), with an optional middle
+ * line — Santurkar et al.'s Figure 4 style, one colour per run, on one shared axis.
+ */
+import type { Figure, Trace } from "./figure";
+import { roundFigure } from "./round";
+import { baseLayout, methodColor, withAlpha } from "./theme";
+
+export interface RangeBand {
+  name: string;
+  method?: string;
+  color?: string;
+  x: readonly number[];
+  low: readonly number[];
+  high: readonly number[];
+  /** A line inside the band (e.g. the mean), optional. */
+  middle?: readonly number[];
+}
+
+export interface RangeBandsOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  logY?: boolean;
+  height?: number;
+}
+
+export function rangeBands(bands: readonly RangeBand[], opts: RangeBandsOptions = {}): Figure {
+  const data: Trace[] = [];
+  bands.forEach((b, i) => {
+    if (b.low.length !== b.x.length || b.high.length !== b.x.length || (b.middle && b.middle.length !== b.x.length)) {
+      throw new Error(`rangeBands: band "${b.name}" needs x, low, high (and middle) of the same length`);
+    }
+    const color = b.color ?? methodColor(b.method, i);
+    const common = { type: "scatter" as const, mode: "lines" as const, legendgroup: b.name };
+    data.push({ ...common, name: `${b.name} (max)`, x: b.x.slice(), y: b.high.slice(), line: { color, width: 1 }, showlegend: false });
+    data.push({ ...common, name: `${b.name}: range`, x: b.x.slice(), y: b.low.slice(), line: { color, width: 1 }, fill: "tonexty", fillcolor: withAlpha(color, 0.3) });
+    if (b.middle) data.push({ ...common, name: `${b.name}`, x: b.x.slice(), y: b.middle.slice(), line: { color, width: 2.5 }, showlegend: false });
+  });
+  const layout = baseLayout({ title: opts.title, x: { title: opts.xTitle }, y: { title: opts.yTitle, log: opts.logY }, height: opts.height });
+  return roundFigure({ data, layout });
+}

@@ -1,0 +1,104 @@
+import { Matrix } from "../../tensor/matrix";
+import { Rng } from "../../random/rng";
+import { CheckResult } from "../check-result";
+import { formatMatrix, formatNumber, hang } from "../compare";
+import { CheckSpec, runCheck } from "../engine";
+import { MisconceptionId } from "../misconceptions";
+import { callLearner, expectMatrix } from "../learner-code";
+
+/**
+ * Exercise: ghost batch normalization without γ and β: split the rows of x into consecutive ghost
+ * batches of `virtualBatchSize` (the last may be smaller) and normalize each one with its own
+ * per-feature mean and biased variance, x̂ = (x − μ_G)/√(σ²_G + ε).
+ */
+export type GhostBatchNormFn = (x: Matrix, virtualBatchSize: number, eps: number) => Matrix;
+
+interface Input {
+  x: Matrix;
+  virtualBatchSize: number;
+  eps: number;
+}
+
+interface Variant {
+  chunks?: "consecutive" | "strided" | "whole";
+  skipRemainder?: boolean;
+  unbiased?: boolean;
+  perRow?: boolean;
+  noEps?: boolean;
+}
+
+/** The row indices of each ghost batch. */
+function groups(n: number, v: number, how: Variant["chunks"], skipRemainder: boolean): number[][] {
+  const count = Math.ceil(n / v);
+  if (how === "whole") return [Array.from({ length: n }, (_, i) => i)];
+  if (how === "strided") return Array.from({ length: count }, (_, g) => Array.from({ length: n }, (_, i) => i).filter((i) => i % count === g));
+  const out: number[][] = [];
+  for (let s = 0; s < n; s += v) {
+    if (skipRemainder && s + v > n) break;
+    out.push(Array.from({ length: Math.min(v, n - s) }, (_, i) => s + i));
+  }
+  return out;
+}
+
+/** Ghost normalization with each mistake switchable (rows outside every group stay 0). */
+export function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matrix {
+  const out = new Matrix(x.rows, x.cols);
+  for (const rows of groups(x.rows, v, o.chunks ?? "consecutive", o.skipRemainder ?? false)) {
+    const xg = x.selectRows(rows);
+    const n = o.perRow ? xg.cols : xg.rows;
+    const mu = o.perRow ? xg.meanCols() : xg.meanRows();
+    const ss = (o.perRow ? xg.sub(mu).map((d) => d * d).sumCols() : xg.sub(mu).map((d) => d * d).sumRows());
+    const variance = ss.scale(1 / (o.unbiased ? n - 1 : n));
+    const xhat = xg.sub(mu).div(variance.map((s) => Math.sqrt(s + (o.noEps ? 0 : eps))));
+    rows.forEach((r, k) => out.data.set(xhat.data.subarray(k * x.cols, (k + 1) * x.cols), r * x.cols));
+  }
+  return out;
+}
+
+function batch(seed: string, rows: number, cols: number): Matrix {
+  const rng = new Rng(seed);
+  // feature 0 has a tiny spread (variance near ε, where ε's placement shows); the others are wide and shifted
+  return new Matrix(rows, cols).map((_, i, j) => (j === 0 ? 2 + 0.003 * rng.normal() : 3 * j - 1 + (1 + j) * rng.normal()) + 0.2 * i);
+}
+
+const CASES: Input[] = [
+  { x: batch("ghost-1", 10, 3), virtualBatchSize: 4, eps: 1e-5 },
+  { x: batch("ghost-2", 12, 2), virtualBatchSize: 3, eps: 1e-5 },
+  { x: batch("ghost-3", 7, 4), virtualBatchSize: 5, eps: 1e-3 },
+];
+
+const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: string }> = [
+  { ids: ["ghost-whole-batch"], variant: { chunks: "whole" } },
+  { ids: ["ghost-strided"], variant: { chunks: "strided" } },
+  { ids: ["ghost-remainder-skipped"], variant: { skipRemainder: true } },
+  { ids: ["unbiased-variance"], variant: { unbiased: true } },
+  { ids: ["eps-forgotten"], variant: { noEps: true } },
+  {
+    ids: ["wrong-axis"],
+    variant: { perRow: true },
+    message: "Your statistics are taken across the features of each row. Within each ghost batch, μ and σ² are per FEATURE, over the ghost batch's rows (axis 0).",
+  },
+];
+
+export const ghostBatchNormSpec: CheckSpec<Input, GhostBatchNormFn> = {
+  exercise: "ghostBatchNorm",
+  title: "Ghost batch normalization (statistics per ghost batch)",
+  cases: CASES.map((input) => ({
+    label: `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`,
+    input,
+  })),
+  run(fn, i) {
+    const { result } = callLearner(fn, [i.x, i.virtualBatchSize, i.eps], ["x", "virtualBatchSize", "eps"]);
+    return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
+  },
+  reference: (i) => ({ xhat: ghostVariant(i.x, i.virtualBatchSize, i.eps) }),
+  mistakes: MISTAKES.map(({ ids, variant, message }) => ({ ids, message, outputs: (i: Input) => ({ xhat: ghostVariant(i.x, i.virtualBatchSize, i.eps, variant) }) })),
+  passMessage: "Each block of virtualBatchSize consecutive rows (and the smaller last one) is normalized with its own μ and biased σ², ε inside the root; 3 batches.",
+  describeInput: (i) => `${hang("x = ", formatMatrix(i.x))}\nvirtualBatchSize = ${i.virtualBatchSize}, eps = ${formatNumber(i.eps)}`,
+  labels: { xhat: "x̂" },
+  shapeHint: "x̂ has the shape of x: one row per example. Normalize each ghost batch's rows and put them back in place.",
+};
+
+export function checkGhostBatchNorm(fn: GhostBatchNormFn): CheckResult {
+  return runCheck(ghostBatchNormSpec, fn);
+}

@@ -1,0 +1,185 @@
+/**
+ * Probes of the loss landscape and of "internal covariate shift" through gradients, after
+ * Santurkar et al. (2018), "How does batch normalization help optimization?":
+ *
+ *   lossAndGradient      the loss of a batch and ∂loss/∂θ for every parameter, model state untouched
+ *   probeAlongGradient   step along −∇L by several step sizes: the loss there, how much the gradient
+ *                        changed, and the effective β-smoothness (Figure 4 of the paper)
+ *   gradientIcs          a layer's gradient before vs after the layers below it take their SGD step:
+ *                        ℓ2 difference and cosine (the paper's gradient definition of ICS, §3)
+ *
+ * Every probe runs the model in its current mode (training: batch statistics, as training sees
+ * it) and leaves parameters, gradients and buffers (running statistics) as it found them.
+ */
+import { Matrix } from "../tensor/matrix";
+import { Module } from "../nn/module";
+import { Parameter } from "../nn/parameter";
+import { CrossEntropyLoss } from "../loss/cross-entropy";
+import { ClassificationLoss } from "./evaluate";
+
+export interface ProbeBatch {
+  x: Matrix;
+  y: readonly number[];
+}
+
+/** Σ over the parameters of Σ a⊙b. */
+export function dotAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+  let s = 0;
+  a.forEach((m, k) => {
+    const u = m.data, v = b[k].data;
+    for (let i = 0; i < u.length; i++) s += u[i] * v[i];
+  });
+  return s;
+}
+
+/** The ℓ2 norm of all the matrices taken together (as one flat vector). */
+export function normAll(a: readonly Matrix[]): number {
+  return Math.sqrt(dotAll(a, a));
+}
+
+/** ‖a − b‖ over all the matrices taken together. */
+export function distanceAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+  let s = 0;
+  a.forEach((m, k) => {
+    const u = m.data, v = b[k].data;
+    for (let i = 0; i < u.length; i++) s += (u[i] - v[i]) ** 2;
+  });
+  return Math.sqrt(s);
+}
+
+/** ⟨a, b⟩ / (‖a‖‖b‖), or 0 if either is zero. */
+export function cosineAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+  const na = normAll(a), nb = normAll(b);
+  return na === 0 || nb === 0 ? 0 : dotAll(a, b) / (na * nb);
+}
+
+/** Run `body`, then put back every parameter value, gradient and buffer of the model. */
+export function withRestoredState<T>(model: Module, body: () => T): T {
+  const params = model.parameters();
+  const values = params.map((p) => p.value.clone());
+  const grads = params.map((p) => p.grad.clone());
+  const buffers = model.namedBuffers().map(([, b]): [Matrix, Matrix] => [b, b.clone()]);
+  try {
+    return body();
+  } finally {
+    params.forEach((p, k) => {
+      p.value.copyFrom(values[k]);
+      p.grad.copyFrom(grads[k]);
+    });
+    buffers.forEach(([b, saved]) => b.copyFrom(saved));
+  }
+}
+
+/**
+ * The loss of `batch` and its gradient with respect to every parameter (in model.parameters()
+ * order), at the current parameters, in the model's current mode. Gradients and buffers are
+ * restored afterwards; the returned gradients are copies.
+ */
+export function lossAndGradient(model: Module, batch: ProbeBatch, loss: ClassificationLoss = new CrossEntropyLoss()): { loss: number; grads: Matrix[] } {
+  return withRestoredState(model, () => {
+    const value = loss.forward(model.forward(batch.x), batch.y);
+    model.zeroGrad();
+    model.backward(loss.backward(), { inputGrad: false });
+    return { loss: value, grads: model.parameters().map((p) => p.grad.clone()) };
+  });
+}
+
+/** Set parameter k to values[k] − eta·direction[k]. */
+function setParams(params: readonly Parameter[], values: readonly Matrix[], direction: readonly Matrix[], eta: number, which: (k: number) => boolean = () => true): void {
+  params.forEach((p, k) => {
+    p.value.copyFrom(values[k]);
+    if (which(k)) p.value.addInPlace(direction[k], -eta);
+  });
+}
+
+export interface GradientProbe {
+  /** The step sizes η of the probe. */
+  stepSizes: number[];
+  /** L(θ) and ‖∇L(θ)‖ at the starting point. */
+  loss0: number;
+  gradNorm: number;
+  /** L(θ − η·∇L(θ)) for each η. */
+  losses: number[];
+  /** ‖∇L(θ − η·∇L(θ)) − ∇L(θ)‖ for each η ("gradient predictiveness": small = predictive). */
+  gradChanges: number[];
+  /**
+   * The effective β-smoothness: the largest ‖∇L(θ') − ∇L(θ)‖ / ‖θ' − θ‖ over the probe, where
+   * θ' − θ = −η·∇L(θ), i.e. gradChange / (η·‖∇L‖).
+   */
+  beta: number;
+}
+
+/**
+ * Move from the current parameters θ along the negative gradient by each step size η and measure
+ * the loss and the gradient there, on the same batch (Santurkar et al. 2018, Figure 4). The model
+ * is left exactly as it was (parameters, gradients, running statistics).
+ */
+export function probeAlongGradient(model: Module, batch: ProbeBatch, stepSizes: readonly number[], loss: ClassificationLoss = new CrossEntropyLoss()): GradientProbe {
+  if (stepSizes.length === 0 || stepSizes.some((e) => !(e > 0))) {
+    throw new RangeError(`probeAlongGradient: stepSizes must be a non-empty list of numbers > 0, got [${stepSizes.join(", ")}]`);
+  }
+  const start = lossAndGradient(model, batch, loss);
+  const g = start.grads;
+  const gradNorm = normAll(g);
+  const params = model.parameters();
+  const theta = params.map((p) => p.value.clone());
+  const losses: number[] = [];
+  const gradChanges: number[] = [];
+  let beta = 0;
+  withRestoredState(model, () => {
+    for (const eta of stepSizes) {
+      setParams(params, theta, g, eta); //                        θ' = θ − η·g
+      const there = lossAndGradient(model, batch, loss);
+      const change = distanceAll(there.grads, g); //               ‖∇L(θ') − ∇L(θ)‖
+      losses.push(there.loss);
+      gradChanges.push(change);
+      if (gradNorm > 0) beta = Math.max(beta, change / (eta * gradNorm)); // ÷ ‖θ' − θ‖
+    }
+  });
+  return { stepSizes: stepSizes.slice(), loss0: start.loss, gradNorm, losses, gradChanges, beta };
+}
+
+export interface LayerIcs {
+  /** The weight's name in model.namedParameters(), e.g. "4.weight". */
+  layer: string;
+  /** ‖G − G'‖: G = the weight's gradient, G' = the same after the parameters below take their step. */
+  l2: number;
+  /** ‖G − G'‖ / ‖G‖. */
+  relative: number;
+  /** cos(G, G'): 1 = the layer's gradient did not turn at all. */
+  cosine: number;
+}
+
+/**
+ * Internal covariate shift as Santurkar et al. (2018, Definition 3.1) measure it: for each weight
+ * W_i in `layers` (default: every 2-D parameter named "…weight" except the first),
+ *
+ *   G  = ∇_{W_i} L(W_1, …, W_k)                         at the current parameters, on `batch`
+ *   G' = ∇_{W_i} L(W_1', …, W_{i−1}', W_i, …, W_k)      after every parameter BELOW W_i (earlier
+ *        in model.parameters()) took its SGD step W' = W − lr·∇_W L; W_i and above unchanged
+ *
+ * and returns ‖G − G'‖ and cos(G, G'). The model is left as it was.
+ */
+export function gradientIcs(model: Module, batch: ProbeBatch, lr: number, layers?: readonly string[], loss: ClassificationLoss = new CrossEntropyLoss()): LayerIcs[] {
+  if (!(lr > 0)) throw new RangeError(`gradientIcs: lr (the SGD step the lower layers take) must be > 0, got ${lr}`);
+  const named = model.namedParameters();
+  const names = named.map(([n]) => n);
+  const wanted = layers ?? named.filter(([n, p]) => /(^|\.)weight$/.test(n) && p.value.rows > 1 && p.value.cols > 1).map(([n]) => n).slice(1);
+  for (const name of wanted) {
+    if (!names.includes(name)) throw new Error(`gradientIcs: no parameter "${name}" in the model; its parameters are ${names.join(", ")}`);
+  }
+  const params = named.map(([, p]) => p);
+  const theta = params.map((p) => p.value.clone());
+  const { grads } = lossAndGradient(model, batch, loss);
+  return withRestoredState(model, () =>
+    wanted.map((layer) => {
+      const i = names.indexOf(layer);
+      setParams(params, theta, grads, lr, (k) => k < i); //     the layers below step, the rest stay
+      const after = lossAndGradient(model, batch, loss).grads[i];
+      const G = [grads[i]], G2 = [after];
+      const l2 = distanceAll(G, G2);
+      const norm = normAll(G);
+      return { layer, l2, relative: norm > 0 ? l2 / norm : 0, cosine: cosineAll(G, G2) };
+    }),
+  );
+}
