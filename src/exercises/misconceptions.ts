@@ -492,6 +492,7 @@ const list: Misconception[] = [
     name: "momentum 0 treated as null",
     explanation:
       "momentum = 0 is a number (the running statistics stay frozen), not \"no momentum\": test momentum === null (or use ??), not !momentum or ||.",
+  },
   // lesson 7
   {
     id: "probe-ascent",
