@@ -4,7 +4,7 @@ import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { CheckSpec, runCheck } from "../engine";
 import { MisconceptionId } from "../misconceptions";
-import { callLearner, expectMatrix } from "../learner-code";
+import { expectMatrix } from "../learner-code";
 
 /**
  * Exercise: ghost batch normalization without γ and β: split the rows of x into consecutive ghost
@@ -87,8 +87,10 @@ export const ghostBatchNormSpec: CheckSpec<Input, GhostBatchNormFn> = {
     label: `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`,
     input,
   })),
-  run(fn, i) {
-    const { result } = callLearner(fn, [i.x, i.virtualBatchSize, i.eps], ["x", "virtualBatchSize", "eps"]);
+  collect(fn, i, calls) {
+    return { result: calls.call(fn, [i.x, i.virtualBatchSize, i.eps], ["x", "virtualBatchSize", "eps"]).result };
+  },
+  read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },
   reference: (i) => ({ xhat: ghostVariant(i.x, i.virtualBatchSize, i.eps) }),

@@ -7,7 +7,7 @@ import { lossAndGradient } from "../../train/gradient-probe";
 import { CheckResult } from "../check-result";
 import { CheckSpec, Outputs, runCheck } from "../engine";
 import { MisconceptionId } from "../misconceptions";
-import { callLearner, expectNumber, field } from "../learner-code";
+import { expectNumber, field } from "../learner-code";
 
 /** The gradient of a loss with respect to each weight matrix, at the given weights (bottom layer first). */
 export type GradFn = (params: Matrix[]) => Matrix[];
@@ -100,9 +100,11 @@ export const layerIcsSpec: CheckSpec<Input, LayerIcsFn> = {
   exercise: "layerIcs",
   title: "Internal covariate shift through gradients (Santurkar et al.)",
   cases: CASES.map((i) => ({ label: `a 4-5-4-3 tanh network, layer ${i.layer} (of 0, 1, 2), lr ${i.lr}`, input: i })),
-  run(fn, i) {
+  collect(fn, i, calls) {
     const { params, gradFn } = input(i);
-    const { result } = callLearner(fn, [gradFn, params, i.layer, i.lr], ["gradFn", "params", "layer", "lr"]);
+    return { result: calls.call(fn, [gradFn, params, i.layer, i.lr], ["gradFn", "params", "layer", "lr"]).result };
+  },
+  read({ result }) {
     return {
       l2: Matrix.row([expectNumber(field(result, "l2", ["l2", "cosine"]), "l2")]),
       cosine: Matrix.row([expectNumber(field(result, "cosine", ["l2", "cosine"]), "cosine")]),

@@ -3,7 +3,7 @@ import { CheckResult } from "../check-result";
 import { formatMatrix, hang } from "../compare";
 import { CheckSpec, Outputs, runCheck } from "../engine";
 import { MisconceptionId } from "../misconceptions";
-import { Malformed, callLearner, expectNumber, field } from "../learner-code";
+import { Malformed, expectNumber, field } from "../learner-code";
 
 /** A loss and its gradient at θ (a 1×n row). */
 export type LossAndGrad = (theta: Matrix) => { loss: number; grad: Matrix };
@@ -101,8 +101,10 @@ export const lossAlongGradientSpec: CheckSpec<Input, LossAlongGradientFn> = {
   exercise: "lossAlongGradient",
   title: "Probe the loss and the gradient along −∇L",
   cases: CASES.map((input) => ({ label: input.name, input })),
-  run(fn, input) {
-    const { result } = callLearner(fn, [input.f, Matrix.row(input.theta), input.stepSizes.slice()], ["f", "theta", "stepSizes"]);
+  collect(fn, input, calls) {
+    return { result: calls.call(fn, [input.f, Matrix.row(input.theta), input.stepSizes.slice()], ["f", "theta", "stepSizes"]).result };
+  },
+  read({ result }, input) {
     const n = input.stepSizes.length;
     return {
       losses: numbers(field(result, "losses", KEYS), "losses", n),
