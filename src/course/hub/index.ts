@@ -5,3 +5,4 @@ export * from "./hub-process";
 export * from "./hub-setup";
 export * from "./learner-course";
 export * from "./marked-processes";
+export * from "./collect-from-homes";
