@@ -147,13 +147,15 @@ describe("syncCourse (nbgitpuller's rules)", () => {
 });
 
 describe("prepareLearnerCourse", () => {
-  it("syncs ~/bnlab/notebooks and links ~/bnlab/src to the shared library, moving a learner's src aside", () => {
+  it("syncs ~/bnlab/notebooks and links ~/bnlab/src and dist to the shared library, moving a learner's src aside", () => {
     const library = path.join(tmp, "library");
     write(library, "src/package.json", "{}");
+    write(library, "dist/index.js", "");
     const home = path.join(tmp, "alice");
     const first = prepareLearnerCourse({ home, course, library, now: NOW });
     expect(first.notebooksDir).toBe(path.join(home, "bnlab", "notebooks"));
     expect(fs.readlinkSync(path.join(home, "bnlab", "src"))).toBe(path.join(library, "src"));
+    expect(fs.readlinkSync(path.join(home, "bnlab", "dist"))).toBe(path.join(library, "dist"));
     expect(fs.existsSync(path.join(home, "bnlab", "notebooks", "01.ipynb"))).toBe(true);
     // The learner replaced the link by a folder of their own: it is kept aside and the link restored.
     fs.rmSync(path.join(home, "bnlab", "src"));
@@ -161,6 +163,6 @@ describe("prepareLearnerCourse", () => {
     const again = prepareLearnerCourse({ home, course, library, now: NOW });
     expect(again.movedAside).toBe(path.join(home, "bnlab", "src__20260102030405"));
     expect(fs.readlinkSync(path.join(home, "bnlab", "src"))).toBe(path.join(library, "src"));
-    expect(() => prepareLearnerCourse({ home, course, library: path.join(tmp, "none") })).toThrow(/shared library .* has no src\/package\.json/);
+    expect(() => prepareLearnerCourse({ home, course, library: path.join(tmp, "none") })).toThrow(/shared library .* has no src\/package\.json or dist/);
   });
 });

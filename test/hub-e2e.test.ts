@@ -53,7 +53,7 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
   let courseDir: string;
   let port: number;
   let hub: ChildProcess | undefined;
-  let hubExited: Promise<number | null> = Promise.resolve(null);
+  let hubExited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: null, signal: null });
   let hubId = "";
   let log = "";
   let browser: Browser | undefined;
@@ -91,7 +91,7 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
     const started = Date.now();
     hub = spawn("npm", ["run", "hub", "--", "--port", String(port), "--state", stateDir, "--course", courseDir], { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
     const exitedHub = hub;
-    hubExited = new Promise((resolve) => exitedHub.on("exit", (code) => resolve(code)));
+    hubExited = new Promise((resolve) => exitedHub.on("exit", (code, signal) => resolve({ code, signal })));
     const onData = (chunk: Buffer): void => {
       log += chunk.toString();
     };
@@ -285,9 +285,10 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
     expect(markedProcesses(hubId).length, "processes the hub started while it runs").toBeGreaterThan(3);
     const started = Date.now();
     process.kill(-(hub?.pid ?? 0), "SIGINT");
-    const code = await hubExited;
+    const { code, signal } = await hubExited;
     timings.push(`Ctrl-C to everything stopped: ${seconds(Date.now() - started)}`);
-    expect(code).toBe(0);
+    // npm itself, like a shell, may die of the SIGINT once the hub tool has finished.
+    expect(code === 0 || signal === "SIGINT", `npm run hub exited with ${code ?? signal}`).toBe(true);
     expect(log).toContain("bnlab hub: stopped.");
     expect(markedProcesses(hubId)).toEqual([]);
     const leftBehind = /stopped (\d+) process\(es\) the hub left behind/.exec(log);
