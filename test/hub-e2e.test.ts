@@ -39,12 +39,26 @@ const readNotebook = (file: string): Notebook => JSON.parse(fs.readFileSync(file
 const sourceOf = (cell: Notebook["cells"][number]): string => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-/** Runs an npm script to the end; returns its output (throws with it on failure). */
-function npm(args: string[], timeoutMs: number): string {
-  const result = spawnSync("npm", ["run", "--silent", ...args], { cwd: root, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, FORCE_COLOR: "0" } });
-  const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0) throw new Error(`npm run ${args.join(" ")} exited ${result.status ?? result.signal}:\n${output.slice(-4000)}`);
-  return output;
+/** Runs an npm script to the end (asynchronously: the test worker must keep answering vitest); returns its output. */
+function npm(args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", ...args], { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-(child.pid ?? 0), "SIGTERM");
+      } catch {
+        // gone
+      }
+    }, timeoutMs);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`npm run ${args.join(" ")} exited ${code ?? signal}:\n${output.slice(-4000)}`));
+    });
+  });
 }
 
 describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
@@ -136,6 +150,9 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
 
   async function logIn(learner: Learner): Promise<Page> {
     const context = await (browser as Browser).newContext({ viewport: { width: 1300, height: 1000 } });
+    // The machine may be busy (two cores, two learners' kernels): generous waits everywhere.
+    context.setDefaultNavigationTimeout(180_000);
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     sessions.set(learner, { context, page });
     await page.goto(`http://127.0.0.1:${port}/hub/login`);
@@ -259,14 +276,14 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
     await page.locator("#notebook .text_cell_render", { hasText: UPDATE }).waitFor({ timeout: 60_000 });
   }, 600_000);
 
-  it("collects lesson 1 from the learners' homes and grades it, with a progress bar and a summary", () => {
+  it("collects lesson 1 from the learners' homes and grades it, with a progress bar and a summary", async () => {
     const submitted = path.join(tmp, "submitted");
     const started = Date.now();
-    const collected = npm(["collect", "--", LESSON, "--homes", path.join(stateDir, "homes"), "--out", submitted], 120_000);
+    const collected = await npm(["collect", "--", LESSON, "--homes", path.join(stateDir, "homes"), "--out", submitted], 120_000);
     expect(collected).toMatch(/collected 2 notebooks of 2 learners/);
     expect(fs.readdirSync(submitted).sort()).toEqual([...LEARNERS]);
     const graded = path.join(tmp, "graded");
-    const output = npm(["grade", "--", submitted, "--out", graded], 900_000);
+    const output = await npm(["grade", "--", submitted, "--out", graded], 900_000);
     timings.push(`collect and grade ${LEARNERS.length} notebooks: ${seconds(Date.now() - started)}`);
     expect(output).toMatch(/\[#+\] 2\/2/); // the progress bar's last state
     expect(output).toMatch(/graded 2 notebooks/);
