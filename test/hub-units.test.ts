@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { collectFromHomes, lessonsOfManifest, resolveLessons } from "../src/course/hub/collect-from-homes";
-import { defaultUrl, renderHubConfig, shellQuote, singleUserCommand, type HubPlan } from "../src/course/hub/hub-config";
+import { defaultUrl, renderCourseConfig, renderHubConfig, shellQuote, singleUserCommand, type HubPlan } from "../src/course/hub/hub-config";
 import { proxyCommand, writeHubKernelspec } from "../src/course/hub/hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "../src/course/hub/marked-processes";
 import { projectRoot } from "../src/course/kernel/project-root";
@@ -32,7 +32,6 @@ function plan(overrides: Partial<HubPlan> = {}): HubPlan {
     syncCommand: ["/usr/bin/node", "/x/tsx/cli.mjs", "/x/tools/course-sync.ts"],
     singleUser: { command: "/usr/bin/jupyterhub-singleuser", kind: "notebook" },
     proxyCommand: ["/usr/bin/env", "NODE_PATH=/usr/share/nodejs", "/usr/bin/configurable-http-proxy"],
-    path: "/usr/bin:/bin",
     hubId: "abc123",
     asRoot: true,
     ...overrides,
@@ -50,7 +49,9 @@ import json, sys
 from traitlets.config import Config
 c = Config()
 exec(open(sys.argv[1]).read(), {"get_config": lambda: c})
-print(json.dumps({k: dict(v) for k, v in c.items()}, default=list))
+from traitlets.config.loader import LazyConfigValue
+plain = lambda v: v.get_value({}) if isinstance(v, LazyConfigValue) else v
+print(json.dumps({k: {n: plain(x) for n, x in v.items()} for k, v in c.items()}, default=list))
 `, file], { encoding: "utf8" });
     expect(read.stderr).toBe("");
     const config = JSON.parse(read.stdout) as Record<string, Record<string, unknown>>;
@@ -58,7 +59,25 @@ print(json.dumps({k: dict(v) for k, v in c.items()}, default=list))
     expect(config.ConfigurableHTTPProxy).toMatchObject({ api_url: "http://127.0.0.1:40002", command: plan().proxyCommand });
     expect(config.SimpleLocalProcessSpawner.home_dir_template).toBe(path.join(tmp, "homes with space", "{username}"));
     expect(config.Spawner).toMatchObject({ args: ["--allow-root"], default_url: "/tree/bnlab/notebooks", cmd: singleUserCommand(plan()) });
-    expect(config.Spawner.environment).toEqual({ JUPYTER_PATH: path.join(tmp, "share", "jupyter"), PATH: "/usr/bin:/bin", [HUB_ID_VARIABLE]: "abc123" });
+    expect(config.Spawner.environment).toEqual({ JUPYTER_PATH: path.join(tmp, "share", "jupyter"), [HUB_ID_VARIABLE]: "abc123" });
+  });
+
+  it.skipIf(!traitlets)("has a course-only part for another hub (TLJH) that adds to its environment instead of replacing it", () => {
+    const file = path.join(tmp, "bnlab_course_config.py");
+    fs.writeFileSync(file, renderCourseConfig({ ...plan(), hubId: undefined }, { standalone: true }));
+    const read = spawnSync(PYTHON, ["-c", `
+import json, sys
+from traitlets.config import Config
+c = Config()
+c.Spawner.environment = {"TLJH": "kept"}
+c.JupyterHub.authenticator_class = "tljh"
+exec(open(sys.argv[1]).read(), {"get_config": lambda: c})
+print(json.dumps({"env": c.Spawner.environment, "auth": c.JupyterHub.authenticator_class, "cmd": c.Spawner.cmd}))
+`, file], { encoding: "utf8" });
+    expect(read.stderr).toBe("");
+    const config = JSON.parse(read.stdout) as { env: Record<string, string>; auth: string; cmd: string[] };
+    expect(config).toEqual({ env: { TLJH: "kept", JUPYTER_PATH: path.join(tmp, "share", "jupyter") }, auth: "tljh", cmd: singleUserCommand(plan()) });
+    expect(fs.readFileSync(file, "utf8")).not.toMatch(/authenticator|spawner_class|allow-root|BNLAB_HUB_ID/);
   });
 
   it("tells how to switch to PAM or OAuth and which spawner isolates learners", () => {

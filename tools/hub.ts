@@ -1,19 +1,22 @@
 /**
- * npm run hub [-- --port 8000] [--state DIR] [--course DIR] [--homes DIR]
+ * npm run hub [-- --port 8000] [--state DIR] [--course DIR] [--homes DIR] [--singleuser PATH]
+ * npm run hub -- --setup-only --state DIR [--singleuser PATH]
  *
  * Serves the course to a class on this machine with JupyterHub: writes DIR/jupyterhub_config.py
  * (default state folder build/hub/), starts the hub on 127.0.0.1:PORT and prints the URL. Any user
  * name logs in (DummyAuthenticator; the config says how to switch to PAM or OAuth); each learner
  * gets ~/bnlab, their own copy of the course (--course, default notebooks/), brought up to date
  * every time their server starts. Ctrl-C (or SIGTERM/SIGHUP) stops the hub and every server it
- * started. See docs/jupyterhub.md.
+ * started. --setup-only prepares the state folder (read-only library, kernelspec, configs) and
+ * exits: DIR/bnlab_course_config.py is the course's part of a config, for TLJH or another hub.
+ * See docs/jupyterhub.md.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { setUpHub, startHub } from "../src/course/hub";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 
-const USAGE = "usage: npm run hub [-- --port 8000] [--state DIR] [--course DIR] [--homes DIR]";
+const USAGE = "usage: npm run hub [-- --port 8000] [--state DIR] [--course DIR] [--homes DIR] [--singleuser PATH] [--setup-only]";
 
 async function main(argv: string[]): Promise<number> {
   const root = path.resolve(__dirname, "..");
@@ -21,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
   let stateDir = path.join(root, "build", "hub");
   let courseDir = path.join(root, "notebooks");
   let homesDir: string | undefined;
+  let singleUser: string | undefined;
+  let setupOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -35,12 +40,23 @@ async function main(argv: string[]): Promise<number> {
     } else if (arg === "--state") stateDir = path.resolve(value());
     else if (arg === "--course") courseDir = path.resolve(value());
     else if (arg === "--homes") homesDir = path.resolve(value());
+    else if (arg === "--singleuser") singleUser = path.resolve(value());
+    else if (arg === "--setup-only") setupOnly = true;
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
 
   ensureLibraryBuilt(root); // learners' notebooks load the compiled library
-  const setup = await setUpHub({ root, port, stateDir, courseDir, ...(homesDir ? { homesDir } : {}) });
+  const setup = await setUpHub({ root, port, stateDir, courseDir, setupOnly, ...(homesDir ? { homesDir } : {}), ...(singleUser ? { singleUser } : {}) });
   const { plan } = setup;
+  if (setupOnly) {
+    console.log(`bnlab hub: prepared ${plan.stateDir}:`);
+    console.log(`  library (read-only)  ${plan.libraryDir}`);
+    console.log(`  kernelspec           ${path.join(plan.jupyterDataDir, "kernels", "bnlab-tslab")}`);
+    console.log(`  course config        ${setup.courseConfigFile}   (for another hub, e.g. TLJH's jupyterhub_config.d/)`);
+    console.log(`  local hub config     ${setup.configFile}`);
+    console.log(`  single-user server   ${plan.singleUser.command} (${plan.singleUser.kind === "lab" ? "JupyterLab" : "classic Notebook"})`);
+    return 0;
+  }
   console.log(`bnlab hub: config ${path.relative(process.cwd(), setup.configFile)}; learners' homes in ${plan.homesDir}`);
   console.log(`bnlab hub: course ${plan.courseDir}; library (read-only) ${plan.libraryDir}; single-user server: ${plan.singleUser.kind === "lab" ? "JupyterLab" : "classic Notebook"} (${plan.singleUser.command})`);
   console.log(`bnlab hub: starting JupyterHub...`);

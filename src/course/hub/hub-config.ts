@@ -10,16 +10,8 @@ import { LEARNER_COURSE_DIR } from "./learner-course";
 
 export type SingleUserKind = "lab" | "notebook";
 
-export interface HubPlan {
-  /** The port learners open (the proxy's), on 127.0.0.1. */
-  port: number;
-  /** The hub's own port and the proxy's API port (internal, 127.0.0.1). */
-  hubPort: number;
-  proxyApiPort: number;
-  /** Where the hub keeps its database, cookie secret and pid file. */
-  stateDir: string;
-  /** Learners' homes are `<homesDir>/<username>`. */
-  homesDir: string;
+/** What a hub needs to serve the course, whichever hub it is (ours, TLJH, Zero to JupyterHub). */
+export interface CoursePlan {
   /** The published course notebooks. */
   courseDir: string;
   /** The shared read-only library (src/package.json, dist/, node_modules/). */
@@ -29,11 +21,23 @@ export interface HubPlan {
   /** The command that syncs the course: [node, tsx, tools/course-sync.ts]. */
   syncCommand: string[];
   singleUser: { command: string; kind: SingleUserKind };
+  /** Marks every process the hub starts (see marked-processes.ts); none for another hub. */
+  hubId?: string;
+}
+
+/** Our local hub: the course plus where and how it runs. */
+export interface HubPlan extends CoursePlan {
+  /** The port learners open (the proxy's), on 127.0.0.1. */
+  port: number;
+  /** The hub's own port and the proxy's API port (internal, 127.0.0.1). */
+  hubPort: number;
+  proxyApiPort: number;
+  /** Where the hub keeps its database, cookie secret and pid file. */
+  stateDir: string;
+  /** Learners' homes are `<homesDir>/<username>`. */
+  homesDir: string;
   /** The configurable-http-proxy command (with NODE_PATH for Debian's package). */
   proxyCommand: string[];
-  /** PATH for the learners' servers (node first: tslab's launcher runs `env node`). */
-  path: string;
-  /** Marks every process the hub starts (see marked-processes.ts). */
   hubId: string;
   /** The hub runs as root: the servers need --allow-root (SimpleLocalProcessSpawner does not switch users). */
   asRoot: boolean;
@@ -55,7 +59,7 @@ export function defaultUrl(kind: SingleUserKind): string {
 }
 
 /** The single-user start command: sync the learner's course copy, then exec Jupyter. */
-export function singleUserCommand(plan: HubPlan): string[] {
+export function singleUserCommand(plan: CoursePlan): string[] {
   const sync = [...plan.syncCommand, "--course", plan.courseDir, "--library", plan.libraryDir].map(shellQuote).join(" ");
   // A failed sync leaves the learner's copy as it was (nothing is half-written) and is in the log;
   // the learner still gets their server and their files.
@@ -105,16 +109,30 @@ export function renderHubConfig(plan: HubPlan): string {
     "# the users' own, mode 0700 via adduser) with PAM, or run TLJH / Zero to JupyterHub (docs/jupyterhub.md).",
     `c.JupyterHub.spawner_class = "simple"`,
     `c.SimpleLocalProcessSpawner.home_dir_template = ${py(`${plan.homesDir}/{username}`)}`,
-    "# Sync the learner's copy of the course (~/" + LEARNER_COURSE_DIR + "), then start Jupyter in their home.",
-    `c.Spawner.cmd = ${py(singleUserCommand(plan))}`,
     `c.Spawner.args = ${py(plan.asRoot ? ["--allow-root"] : [])}`,
+    "",
+  ];
+  return [...lines, renderCourseConfig(plan)].join("\n");
+}
+
+/**
+ * The course's part of a hub config: each learner's server syncs their copy, opens it, and finds
+ * the bnlab kernel. `npm run hub` includes it; for TLJH or another hub, `npm run hub -- --setup-only`
+ * writes it alone (bnlab_course_config.py).
+ */
+export function renderCourseConfig(plan: CoursePlan, options: { standalone?: boolean } = {}): string {
+  const lines = [
+    ...(options.standalone
+      ? ["# The bnlab course's part of a JupyterHub config, written by `npm run hub -- --setup-only` (src/course/hub/hub-config.ts).", "c = get_config()  # noqa: F821", ""]
+      : []),
+    "# bnlab: sync the learner's copy of the course (~/" + LEARNER_COURSE_DIR + "), then start Jupyter in their home.",
+    `c.Spawner.cmd = ${py(singleUserCommand(plan))}`,
     `c.Spawner.default_url = ${py(defaultUrl(plan.singleUser.kind))}`,
-    "c.Spawner.environment = {",
+    "c.Spawner.environment.update({",
     "    # the bnlab kernel (kernels/bnlab-tslab, an absolute path to tslab), for every learner",
     `    "JUPYTER_PATH": ${py(plan.jupyterDataDir)},`,
-    `    "PATH": ${py(plan.path)},`,
-    `    "BNLAB_HUB_ID": ${py(plan.hubId)},`,
-    "}",
+    ...(plan.hubId ? [`    "BNLAB_HUB_ID": ${py(plan.hubId)},`] : []),
+    "})",
     "# The first start of a server on a busy machine can take a while.",
     "c.Spawner.start_timeout = 180",
     "c.Spawner.http_timeout = 180",

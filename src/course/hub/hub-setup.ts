@@ -16,7 +16,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { copyLibrary } from "../homework/library-bundle";
 import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../kernel/kernelspec";
-import { renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
+import { renderCourseConfig, renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
 
 export interface HubSetupOptions {
   root: string;
@@ -27,11 +27,18 @@ export interface HubSetupOptions {
   hubId?: string;
   /** Directories searched for jupyterhub, jupyterhub-singleuser and configurable-http-proxy (default $PATH). */
   searchPath?: string;
+  /** The single-user server command (default: found, see findSingleUser). */
+  singleUser?: string;
+  /** Prepare the library, kernelspec and configs for another hub (TLJH, Kubernetes) without needing one here. */
+  setupOnly?: boolean;
 }
 
 export interface HubSetup {
   plan: HubPlan;
+  /** The whole config of the local hub. */
   configFile: string;
+  /** The course's part alone, for another hub's config (TLJH: /opt/tljh/config/jupyterhub_config.d/). */
+  courseConfigFile: string;
   /** The jupyterhub executable. */
   jupyterhub: string;
 }
@@ -57,7 +64,11 @@ export function proxyCommand(proxy: string): string[] {
 }
 
 /** JupyterLab when the project's .venv has jupyterhub-singleuser, else the system's (Debian: the classic Notebook). */
-export function findSingleUser(root: string, searchPath?: string): { command: string; kind: SingleUserKind } {
+export function findSingleUser(root: string, searchPath?: string, given?: string): { command: string; kind: SingleUserKind } {
+  if (given) {
+    if (!fs.existsSync(given)) throw new Error(`--singleuser ${given}: no such file (it is the hub's jupyterhub-singleuser, e.g. /opt/tljh/user/bin/jupyterhub-singleuser)`);
+    return { command: given, kind: labInstalled(given) ? "lab" : "notebook" };
+  }
   const venv = path.join(root, ".venv", "bin", "jupyterhub-singleuser");
   if (findExecutable("jupyterhub-singleuser", path.dirname(venv)) && findExecutable("jupyter-lab", path.dirname(venv))) return { command: venv, kind: "lab" };
   const system = findExecutable("jupyterhub-singleuser", searchPath);
@@ -133,11 +144,11 @@ export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
   const stateDir = path.resolve(options.stateDir);
   const courseDir = path.resolve(options.courseDir);
   const searchPath = options.searchPath ?? process.env.PATH ?? "";
-  const jupyterhub = findExecutable("jupyterhub", searchPath);
+  const jupyterhub = findExecutable("jupyterhub", searchPath) ?? (options.setupOnly ? "jupyterhub" : null);
   if (!jupyterhub) throw new Error("jupyterhub not found on PATH: sudo apt-get install jupyterhub (Debian/Ubuntu), or pip install jupyterhub");
-  const proxy = findExecutable("configurable-http-proxy", searchPath);
+  const proxy = findExecutable("configurable-http-proxy", searchPath) ?? (options.setupOnly ? "configurable-http-proxy" : null);
   if (!proxy) throw new Error("configurable-http-proxy not found on PATH: sudo apt-get install jupyterhub (it brings node-configurable-http-proxy), or npm install -g configurable-http-proxy");
-  const singleUser = findSingleUser(root, searchPath);
+  const singleUser = findSingleUser(root, searchPath, options.singleUser);
   if (!fs.existsSync(courseDir)) throw new Error(`the course folder ${courseDir} does not exist: npm run build writes notebooks/`);
   const tslab = tslabMainScript(root);
   if (!fs.existsSync(tslab)) throw new Error(`${tslab} is missing: run npm install`);
@@ -160,12 +171,13 @@ export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
     jupyterDataDir,
     syncCommand: [process.execPath, path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "tools", "course-sync.ts")],
     singleUser,
-    proxyCommand: proxyCommand(proxy),
-    path: [...new Set([path.dirname(process.execPath), path.dirname(singleUser.command), "/usr/local/bin", "/usr/bin", "/bin"])].join(path.delimiter),
+    proxyCommand: fs.existsSync(proxy) ? proxyCommand(proxy) : [proxy],
     hubId: options.hubId ?? randomBytes(8).toString("hex"),
     asRoot: process.getuid?.() === 0,
   };
   const configFile = path.join(stateDir, "jupyterhub_config.py");
   fs.writeFileSync(configFile, renderHubConfig(plan));
-  return { plan, configFile, jupyterhub };
+  const courseConfigFile = path.join(stateDir, "bnlab_course_config.py");
+  fs.writeFileSync(courseConfigFile, renderCourseConfig({ ...plan, hubId: undefined }, { standalone: true }));
+  return { plan, configFile, courseConfigFile, jupyterhub };
 }
