@@ -14,14 +14,14 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, findExecutable } from "../src/course/hub/hub-setup";
 import { markedProcesses, stopMarkedProcesses } from "../src/course/hub/marked-processes";
 import { projectRoot } from "../src/course/kernel/project-root";
-import { buildLessons } from "../src/course/lesson";
 import type { Notebook } from "../src/course/notebook/nbformat";
-import { ARTIFACTS, CHROMIUM_FLAGS, findChromium, requireTool, screenshot, waitForPlots } from "./helpers/browser";
+import { ARTIFACTS, CHROMIUM_FLAGS, findChromium, requireTool, screenshot } from "./helpers/browser";
+import { lessonAnswers, logIn as logInAs, openNotebook as open, readNotebook, runAll, typeInto, waitForFirstOutputAndChart, waitRunFinished } from "./helpers/hub-learner";
 
 const root = projectRoot();
 const LESSON = "01-normalize";
@@ -35,8 +35,6 @@ const enabled =
   requireTool("Chromium", findChromium(), "apt-get install -y chromium") &&
   requireTool("JupyterHub (jupyterhub, jupyterhub-singleuser, configurable-http-proxy)", tools.every(Boolean) ? "found" : null, "apt-get install -y jupyterhub");
 
-const readNotebook = (file: string): Notebook => JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
-const sourceOf = (cell: Notebook["cells"][number]): string => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs an npm script to the end (asynchronously: the test worker must keep answering vitest); returns its output. */
@@ -71,7 +69,7 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
   let hubId = "";
   let log = "";
   let browser: Browser | undefined;
-  const sessions = new Map<Learner, { context: BrowserContext; page: Page }>();
+  const sessions = new Map<Learner, { page: Page }>();
   /** The exercise cells above the first chart: index in the notebook → the instructor's solution. */
   const solutions = new Map<number, string>();
   let chartCell = -1;
@@ -90,15 +88,10 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
     for (const file of fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"))) fs.copyFileSync(path.join(root, "notebooks", file), path.join(courseDir, file));
 
     // What a learner types: the instructor's answer to each exercise above lesson 1's first chart.
-    const instructor = buildLessons({ root, outDir: path.join(tmp, "instructor"), variant: "instructor", force: true });
-    expect(instructor.ok).toBe(true);
-    const student = readNotebook(path.join(courseDir, `${LESSON}.ipynb`));
-    const solved = new Map(readNotebook(path.join(tmp, "instructor", `${LESSON}.ipynb`)).cells.map((c) => [c.id, sourceOf(c)]));
-    chartCell = student.cells.findIndex((c) => c.cell_type === "code" && /\bshow\w*\(/.test(sourceOf(c)) && /Figure/.test(sourceOf(c)));
-    expect(chartCell, "lesson 1 draws a chart (a showFigure(...) cell)").toBeGreaterThan(0);
-    student.cells.slice(0, chartCell).forEach((cell, index) => {
-      if (/-exercise-/.test(cell.id ?? "")) solutions.set(index, solved.get(cell.id) ?? "");
-    });
+    const planned = lessonAnswers(root, path.join(courseDir, `${LESSON}.ipynb`), path.join(tmp, "instructor"));
+    chartCell = planned.chartCell;
+    for (const [index, text] of planned.answers) solutions.set(index, text);
+    expect(solutions.size, "lesson 1 has exercises above its first chart").toBeGreaterThan(0);
     for (const [, text] of solutions) expect(text).not.toMatch(/TODO/);
 
     port = await freePort();
@@ -148,41 +141,13 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
     console.log(`hub end to end (${LEARNERS.length} learners at once):\n  ${timings.join("\n  ")}`);
   }, 120_000);
 
+  const baseUrl = (): string => `http://127.0.0.1:${port}/`;
   async function logIn(learner: Learner): Promise<Page> {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1300, height: 1000 } });
-    // The machine may be busy (two cores, two learners' kernels): generous waits everywhere.
-    context.setDefaultNavigationTimeout(180_000);
-    context.setDefaultTimeout(120_000);
-    const page = await context.newPage();
-    sessions.set(learner, { context, page });
-    await page.goto(`http://127.0.0.1:${port}/hub/login`);
-    await page.fill("#username_input", learner);
-    await page.click("#login_submit");
-    await page.waitForURL(new RegExp(`/user/${learner}/tree/bnlab/notebooks`), { timeout: 240_000 });
+    const page = await logInAs(browser as Browser, baseUrl(), learner);
+    sessions.set(learner, { page });
     return page;
   }
-
-  async function openNotebook(page: Page, learner: Learner, name: string): Promise<void> {
-    await page.goto(`http://127.0.0.1:${port}/user/${learner}/notebooks/bnlab/notebooks/${name}.ipynb`);
-    await page.locator("#notebook .cell").first().waitFor({ timeout: 120_000 });
-    await page.waitForFunction(() => document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon") === true, undefined, { timeout: 180_000 });
-  }
-
-  /** Types the learner's answer into one cell, the way a learner does (click, select all, type). */
-  async function typeInto(page: Page, index: number, text: string): Promise<void> {
-    const cell = page.locator("#notebook .cell").nth(index);
-    await cell.locator(".CodeMirror").click();
-    await page.keyboard.press("Control+A");
-    await page.keyboard.insertText(text);
-    const typed = await cell.locator(".CodeMirror").evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
-    expect(typed).toBe(text);
-    await page.keyboard.press("Escape");
-  }
-
-  async function runAll(page: Page): Promise<void> {
-    await page.locator("#menus a.dropdown-toggle", { hasText: /^Cell$/ }).click();
-    await page.locator("#run_all_cells > a").click();
-  }
+  const openNotebook = (page: Page, learner: Learner, name: string): Promise<void> => open(page, baseUrl(), learner, name);
 
   it("serves two learners at once: each solves lesson 1's first exercises, runs it and sees a chart drawn", async () => {
     await Promise.all(
@@ -192,19 +157,15 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
         const loggedIn = Date.now();
         try {
           await openNotebook(page, learner, LESSON);
-          for (const [index, answer] of solutions) await typeInto(page, index, `// ${learner}'s answer\n${answer}`);
+          for (const [index, answer] of solutions) {
+            const text = `// ${learner}'s answer\n${answer}`;
+            expect(await typeInto(page, index, text)).toBe(text);
+          }
           await runAll(page);
-          await page.locator("#notebook .output_area").first().waitFor({ timeout: 240_000 });
-          const firstOutput = Date.now();
-          await waitForPlots(page, 1, { within: "#notebook", timeoutMs: 300_000 });
-          const chart = Date.now();
+          const { firstOutput, chart } = await waitForFirstOutputAndChart(page);
           timings.push(`${learner}: first login to server ${seconds(loggedIn - started)}, to first output ${seconds(firstOutput - started)}, to first chart drawn ${seconds(chart - started)}`);
           // Run All goes on until the next exercise the learner has not done (its TODO error stops the queue).
-          await page.waitForFunction(
-            () => document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon") === true && !Array.from(document.querySelectorAll(".code_cell .input_prompt")).some((p) => (p.textContent ?? "").includes("*")),
-            undefined,
-            { timeout: 300_000, polling: 500 },
-          );
+          await waitRunFinished(page);
           const chartOutput = page.locator("#notebook .cell").nth(chartCell);
           expect(await chartOutput.locator(".js-plotly-plot .main-svg").count(), `${learner}: the chart cell drew its chart`).toBeGreaterThan(0);
           const errors = await page.locator("#notebook .output_error").allInnerTexts();
@@ -213,6 +174,7 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
           const file = path.join(home(learner), `${LESSON}.ipynb`);
           const deadline = Date.now() + 60_000;
           while (!fs.readFileSync(file, "utf8").includes(`${learner}'s answer`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+          await chartOutput.scrollIntoViewIfNeeded();
           await screenshot(page, `hub-${learner}-lesson-1`);
         } catch (error) {
           await screenshot(page, `hub-${learner}-failed`).catch(() => {});
