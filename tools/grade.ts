@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { gradeBatch, validateLatePolicy, type GradeLimits, type LatePolicy } from "../src/course/homework";
 import { ensureKernelspec } from "../src/course/kernel";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
+import { progressPrinter, summaryLines } from "./grade-progress";
 
 async function main(argv: string[]): Promise<number> {
   const root = path.resolve(__dirname, "..");
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   }
   ensureLibraryBuilt(root);
   ensureKernelspec(root);
-  const tty = process.stderr.isTTY;
+  const printProgress = progressPrinter();
   const started = Date.now();
   const result = await gradeBatch({
     projectRoot: root,
@@ -78,15 +79,14 @@ async function main(argv: string[]): Promise<number> {
     ...(latePolicy ? { latePolicy } : {}),
     ...(lessonsDir ? { lessonsDir } : {}),
     ...(manifestFile ? { manifestFile } : {}),
-    onProgress: ({ done, total, grade, durationMs }) => {
-      const line = `[${done}/${total}] ${grade.learner} ${grade.lesson}: ${grade.status} ${grade.total}/${grade.maxTotal} (${(durationMs / 1000).toFixed(1)} s)`;
-      process.stderr.write(tty ? `\r\x1b[K${line}${done === total ? "\n" : ""}` : `${line}\n`);
-    },
+    onProgress: ({ done, total, grade, durationMs }) =>
+      printProgress({ done, total, learner: grade.learner, lesson: grade.lesson, status: grade.status, points: grade.total, maxPoints: grade.maxTotal, durationMs }),
   });
   const rel = (file: string): string => path.relative(process.cwd(), file) || ".";
   const counts = new Map<string, number>();
   for (const grade of result.grades) counts.set(grade.status, (counts.get(grade.status) ?? 0) + 1);
   console.log(`graded ${result.grades.length} notebooks in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`);
+  for (const line of summaryLines(result.grades)) console.log(`  ${line}`);
   console.log(`gradebook: ${rel(result.gradebookFile)} (Canvas: ${rel(result.canvasFile)}, Gradescope: ${rel(result.gradescopeDir)}/<learner>/results.json)`);
   console.log(`feedback:  ${rel(path.dirname(result.feedbackFiles[0] ?? path.join(outDir, "feedback", "x")))}/ (${result.feedbackFiles.length} pages)`);
   for (const entry of result.ignored) console.log(`ignored (not <learner>/<notebook>.ipynb): ${entry}`);
