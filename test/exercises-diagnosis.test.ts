@@ -476,6 +476,12 @@ wrong("guardBatch", "modes backwards", "batch-of-one", (x: Matrix, t: boolean) =
 wrong("guardBatch", "always in training", "guard-always-throws", (_x: Matrix, t: boolean) => {
   if (t) throw new Error("no");
 });
+wrong("guardBatch", "throws a string", "guard-unhelpful-message", (x: Matrix, t: boolean) => {
+  if (t && x.rows < 2) throw "no";
+});
+wrong("guardBatch", "empty message", "guard-unhelpful-message", (x: Matrix, t: boolean) => {
+  if (t && x.rows < 2) throw new Error();
+});
 right("guardBatch", "=== 1", (x: Matrix, training: boolean) => {
   if (training && x.rows === 1) throw new Error("BatchNorm: expected more than 1 value per feature when training, got a batch of 1");
 });

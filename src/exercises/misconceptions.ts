@@ -59,6 +59,7 @@ export type MisconceptionId =
   | "guard-off-by-one"
   | "guard-always-throws"
   | "guard-returns-instead-of-throwing"
+  | "guard-unhelpful-message"
   | "mean-spread-grows"
   | "mean-spread-unbiased"
   // capstone: steps to a target
@@ -359,6 +360,12 @@ const list: Misconception[] = [
     name: "the guard returns instead of throwing",
     explanation:
       "Your guard returns a value for a batch of one instead of throwing: the caller ignores it and normalizes anyway. Throw an Error with a helpful message.",
+  },
+  {
+    id: "guard-unhelpful-message",
+    name: "the guard's error says nothing",
+    explanation:
+      "Your guard throws, but not an Error with a message a person can act on: throw new Error(\"…\") saying what is wrong (a batch of one in training mode) and how to fix it (a batch of 2 or more, or eval()).",
   },
   {
     id: "mean-spread-grows",

@@ -41,15 +41,20 @@ export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
       const { result } = calls.call(fn, [x, input.training], ["x", "training"]);
       return { threw: false, returnedSomething: result !== undefined };
     } catch (e) {
-      if (e instanceof LearnerThrew && !isStubError(e.thrown)) return { threw: true, message: describeThrown(e.thrown) };
+      if (e instanceof LearnerThrew && !isStubError(e.thrown)) {
+        const t = e.thrown;
+        return { threw: true, message: describeThrown(t), errorMessage: t instanceof Error && typeof t.message === "string" ? t.message : null };
+      }
       throw e;
     }
   },
   read(values) {
     if (typeof values.threw !== "boolean") throw new Malformed("wrong-type", "The collected data has no threw flag.");
-    return { ...threw(values.threw), returned: Matrix.row([values.returnedSomething === true ? 1 : 0]) };
+    const m = values.errorMessage;
+    const helpful = values.threw && typeof m === "string" && m.trim().length > 10;
+    return { ...threw(values.threw), returned: Matrix.row([values.returnedSomething === true ? 1 : 0]), helpful: Matrix.row([helpful ? 1 : 0]) };
   },
-  reference: (i) => threw(i.training && i.rows < 2),
+  reference: (i) => ({ ...threw(i.training && i.rows < 2), helpful: Matrix.row([i.training && i.rows < 2 ? 1 : 0]) }),
   mistakes: [
     { ids: ["batch-of-one"], outputs: () => threw(false) },
     {
@@ -93,14 +98,18 @@ export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
       outputs: (i) => threw(i.cols < 2),
     },
     {
+      ids: ["guard-unhelpful-message"],
+      matches: (got, i) => got.threw.data[0] === (i.training && i.rows < 2 ? 1 : 0) && (!(i.training && i.rows < 2) || got.helpful.data[0] === 0),
+    },
+    {
       ids: ["guard-returns-instead-of-throwing"],
       matches: (got, i) =>
         got.threw.data[0] === 0 && (!(i.training && i.rows < 2) || got.returned.data[0] === 1),
     },
   ],
-  passMessage: "Throws for a batch of one in training mode only (whatever the number of features); a single example in eval mode and batches of 2 or more pass.",
+  passMessage: "Throws an Error with a helpful message for a batch of one in training mode only (whatever the number of features); a single example in eval mode and batches of 2 or more pass.",
   describeInput: describe,
-  labels: { threw: "threw (1 = yes)" },
+  labels: { threw: "threw (1 = yes)", helpful: "threw an Error with a message of more than 10 characters (1 = yes)" },
 };
 
 export function checkGuardBatch(fn: GuardBatchFn): CheckResult {
