@@ -45,7 +45,7 @@ beforeAll(async () => {
   writeSubmissions(fs.readFileSync(release.notebooks[0], "utf8"), paths);
   batch = await gradeBatch({ projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir: paths.submissionsDir, outDir: path.join(base, "graded"), limits: LIMITS });
   rows = parseGradebook(fs.readFileSync(batch.gradebookFile, "utf8"));
-});
+}, 900_000); // a class of real kernels on a shared machine
 
 afterAll(() => {
   if (base) fs.rmSync(base, { recursive: true, force: true });
