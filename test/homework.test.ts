@@ -87,7 +87,7 @@ describe("npm run assign: the release", () => {
     const stdout = result.notebook.cells.flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : [])).map((o) => ("text" in o ? joinSource(o.text) : "")).join("");
     expect(stdout.match(/Not implemented yet/g)).toHaveLength(3);
     expect(stdout).not.toContain("BNLAB_CHECK"); // the learner sees only the message (issue 13, point 6)
-  });
+  }, 300_000);
 });
 
 describe("npm run grade: the gradebook", () => {
@@ -163,5 +163,5 @@ describe("npm run grade: the gradebook", () => {
       const b = fs.readFileSync(path.join(base, "graded-again", "feedback", `${learner}.html`), "utf8");
       expect(b, learner).toBe(a);
     }
-  });
+  }, 600_000);
 });
