@@ -443,7 +443,7 @@ describe("delegating to the library", () => {
     const exercise = grade("delegate-batchnorm").exercises.find((e) => e.id === "1.2");
     expect(exercise?.delegated).toMatch(/BatchNorm1d, the library's own implementation/);
     const page = fs.readFileSync(batch.feedbackFiles[batch.grades.findIndex((g) => g.learner === "delegate-batchnorm")] ?? "", "utf8");
-    expect(page).toContain("the library&#39;s own implementation");
+    expect(page).toMatch(/BatchNorm1d, the library(&#39;|&#x27;|')s own implementation/);
   });
 
   it("batchStats from the reference solutions gets 0 (and the solutions are not in the sandbox anyway)", () => {
@@ -470,8 +470,8 @@ describe("harming classmates", () => {
 
   it("killing every visible process stops only the attacker's own kernel", () => {
     expect(grade("harm-kill-kernels").status).toBe("kernel-died");
-    // (the fork bomb and the memory hog stop only their own kernels too)
-    for (const g of batch.grades) if (!["harm-kill-kernels", "outlive-fork-bomb", "outlive-memory-hog", "outlive-stdout"].includes(g.learner)) expect(g.status, g.learner).not.toBe("kernel-died");
+    // (the fork bomb, the memory hog and a bad process.binding call stop only their own kernels too)
+    for (const g of batch.grades) if (!["harm-kill-kernels", "write-binding", "outlive-fork-bomb", "outlive-memory-hog", "outlive-stdout"].includes(g.learner)) expect(g.status, g.learner).not.toBe("kernel-died");
   });
 });
 
