@@ -79,5 +79,16 @@ function nativeKernel(native: NativeExports): Kernel {
     sumRows: native.sumRows,
     addRow: native.addRow,
     sigmoidBackward: native.sigmoidBackward,
+    im2col: native.im2col,
+    col2im: native.col2im,
+    addChannelBias: native.addChannelBias,
+    sumChannels: native.sumChannels,
+    batchNorm2dStats: native.batchNorm2dStats,
+    batchNorm2dNormalize: native.batchNorm2dNormalize,
+    batchNorm2dBackward: native.batchNorm2dBackward,
+    maxPool2d: native.maxPool2d,
+    maxPool2dBackward: native.maxPool2dBackward,
+    relu: native.relu,
+    reluBackward: native.reluBackward,
   };
 }

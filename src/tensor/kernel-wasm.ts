@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Kernel } from "./kernel";
 import * as elementwise from "./elementwise";
+import { convPasses } from "./conv-passes";
 
 /** Where the compiled kernel lives. */
 export const WASM_KERNEL_FILE = path.join(__dirname, "wasm", "kernel.wasm");
@@ -193,6 +194,8 @@ function wasmKernel(wasm: KernelExports): Kernel {
     sumRows: elementwise.sumRows,
     addRow: elementwise.addRow,
     sigmoidBackward: elementwise.sigmoidBackward,
+    // the convolutional passes: one pass over memory each too (conv-passes.ts)
+    ...convPasses,
   };
 }
 
