@@ -22,10 +22,9 @@ function bench(...args: string[]): Record<string, unknown> {
 }
 
 describe("npm run bench -- --json", () => {
-  it("ends with one JSON object: our steps/s with BN (bn) and without (plain), the kernel, the peak memory", () => {
+  it("ends with one JSON object: our steps/s with BN (bn, cnn) and without (plain, cnnPlain), the kernel, the peak memory", () => {
     const result = bench("--no-torch");
-    expect(result.bn).toBeGreaterThan(0);
-    expect(result.plain).toBeGreaterThan(0);
+    for (const key of ["bn", "plain", "cnn", "cnnPlain"]) expect(result[key], key).toBeGreaterThan(0);
     expect(result.kernel).toMatch(/native-avx2|wasm-simd|js/);
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(result.torch).toBeUndefined();
@@ -34,13 +33,25 @@ describe("npm run bench -- --json", () => {
   it.runIf(torchHere)("with PyTorch installed: its steps/s (float64 and float32) and the ratios too", () => {
     const result = bench();
     const torch = result.torch as Record<string, number>;
-    for (const key of ["bn64", "plain64", "bn32", "plain32"]) expect(torch[key]).toBeGreaterThan(0);
+    for (const key of ["bn64", "plain64", "bn32", "plain32", "cnn64", "cnnPlain64"]) expect(torch[key], key).toBeGreaterThan(0);
     const ratio = result.ratio as Record<string, number>;
-    expect(ratio.bn).toBeCloseTo((result.bn as number) / torch.bn64, 2);
-    expect(ratio.plain).toBeCloseTo((result.plain as number) / torch.plain64, 2);
+    // one round: the median of the per-round ratios is that round's ratio
+    for (const key of ["bn", "plain", "cnn", "cnnPlain"]) {
+      expect(ratio[key], key).toBeCloseTo((result[key] as number) / torch[`${key}64`], 1);
+    }
   }, 120_000);
 
   it("--kernel wasm measures the WebAssembly kernel", () => {
     expect(bench("--no-torch", "--kernel", "wasm").kernel).toBe("wasm-simd");
   }, 120_000);
+
+  it("--only cnn measures the CNN alone (and --only mlp the MLP)", () => {
+    const cnn = bench("--no-torch", "--only", "cnn");
+    expect(cnn.cnn).toBeGreaterThan(0);
+    expect(cnn.cnnPlain).toBeGreaterThan(0);
+    expect(cnn.bn).toBeUndefined();
+    const mlp = bench("--no-torch", "--only", "mlp");
+    expect(mlp.bn).toBeGreaterThan(0);
+    expect(mlp.cnn).toBeUndefined();
+  }, 240_000);
 });

@@ -661,10 +661,9 @@ static void max_pool2d(const double *x, double *y, int32_t *argmax, int n, int c
           for (int j = 0; j < k; j++) {
             const int32_t idx = (y0 + i) * w + x0 + j;
             const double v = base[idx];
-            if (v > best || v != v) {
-              best = v;
-              at = idx;
-            }
+            const int take = (v > best) | (v != v); /* without a branch: random data mispredicts half of them */
+            best = take ? v : best;
+            at = take ? idx : at;
           }
         }
         y[o] = best;
