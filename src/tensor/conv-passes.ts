@@ -71,19 +71,31 @@ export function im2col(
       const plane = (s * c + ci) * h * w;
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
+          const [lo, hi] = insideRange(w, ow, stride, padding, j); // ox in [lo, hi): the column is inside the image
           let o = (s * rows + (ci * kh + i) * kw + j) * p;
-          for (let oy = 0; oy < oh; oy++) {
+          for (let oy = 0; oy < oh; oy++, o += ow) {
             const iy = oy * stride - padding + i;
-            const inside = iy >= 0 && iy < h;
-            for (let ox = 0; ox < ow; ox++) {
-              const ix = ox * stride - padding + j;
-              cols[o++] = inside && ix >= 0 && ix < w ? x[plane + iy * w + ix] : 0;
+            if (iy < 0 || iy >= h) {
+              for (let ox = 0; ox < ow; ox++) cols[o + ox] = 0;
+              continue;
             }
+            const from = plane + iy * w - padding + j; // x[from + ox·stride] is column ox's input
+            for (let ox = 0; ox < lo; ox++) cols[o + ox] = 0;
+            for (let ox = lo; ox < hi; ox++) cols[o + ox] = x[from + ox * stride];
+            for (let ox = hi; ox < ow; ox++) cols[o + ox] = 0;
           }
         }
       }
     }
   }
+}
+
+/** The output columns ox in [lo, hi) whose input column ox·stride − padding + j lies inside [0, w). */
+function insideRange(w: number, ow: number, stride: number, padding: number, j: number): [number, number] {
+  const first = padding - j, end = w + padding - j; // first ≤ ox·stride < end
+  const lo = Math.min(ow, first <= 0 ? 0 : Math.ceil(first / stride));
+  const hi = Math.min(ow, end <= 0 ? 0 : Math.ceil(end / stride));
+  return [lo, Math.max(lo, hi)];
 }
 
 /**
@@ -107,13 +119,12 @@ export function col2im(
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           const r = (s * rows + (ci * kh + i) * kw + j) * p;
+          const [lo, hi] = insideRange(w, ow, stride, padding, j);
           for (let oy = 0; oy < oh; oy++) {
             const iy = oy * stride - padding + i;
             if (iy < 0 || iy >= h) continue;
-            for (let ox = 0; ox < ow; ox++) {
-              const ix = ox * stride - padding + j;
-              if (ix >= 0 && ix < w) x[plane + iy * w + ix] += cols[r + oy * ow + ox];
-            }
+            const to = plane + iy * w - padding + j, from = r + oy * ow; // x[to + ox·stride] += cols[from + ox]
+            for (let ox = lo; ox < hi; ox++) x[to + ox * stride] += cols[from + ox];
           }
         }
       }
