@@ -74,3 +74,11 @@ export * as runningAverages from "./experiments/running-averages";
 export * as evalMode from "./experiments/eval-mode";
 export * as smallBatches from "./experiments/small-batches"; //     lesson 5
 export * as capstone from "./experiments/capstone";
+// Convolutional networks: image tensors [N, C, H, W] and the layers that take them (lesson 8).
+export { Tensor, zerosLike, sameShape } from "./tensor/tensor";
+export type { Value, NestedArray } from "./tensor/tensor";
+export { im2col, col2im, convOutputSize } from "./tensor/im2col";
+export type { AnyModule } from "./nn/module";
+export { Conv2d } from "./nn/conv2d";
+export type { Conv2dOptions } from "./nn/conv2d";
+export { Flatten, Unflatten } from "./nn/flatten";

@@ -13,7 +13,7 @@
  *   checkStepsToTarget, checkBnNet   the checkers of exercises 6.1 and 6.2
  */
 import { Matrix } from "../tensor/matrix";
-import { Module } from "../nn/module";
+import { AnyModule, Module } from "../nn/module";
 import { Sequential } from "../nn/sequential";
 import { Linear } from "../nn/linear";
 import { BatchNorm1d } from "../nn/batchnorm";
@@ -419,7 +419,7 @@ export type BnNetFn = (seed: number) => Sequential;
 
 const NET_INFO = { exercise: "bnNet", title: "The Figure-1 network with batch norm" };
 
-function kindOf(layer: Module): string {
+function kindOf(layer: AnyModule): string {
   if (layer instanceof Linear) return "Linear";
   if (layer instanceof BatchNorm1d) return "BatchNorm1d";
   if (layer instanceof Sigmoid) return "Sigmoid";

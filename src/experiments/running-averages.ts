@@ -9,7 +9,7 @@
  *   calibrateBatchNorm recompute the running statistics with a pass over the training set
  */
 import { Matrix } from "../tensor/matrix";
-import { Module } from "../nn/module";
+import { AnyModule, Module } from "../nn/module";
 import { BatchNorm1d } from "../nn/batchnorm";
 import { Linear } from "../nn/linear";
 import { Sequential } from "../nn/sequential";
@@ -23,7 +23,7 @@ import { fit, History } from "../train/fit";
 /** Every BatchNorm1d inside a model (in order). */
 export function batchNormLayers(model: Module): BatchNorm1d[] {
   const out: BatchNorm1d[] = [];
-  const visit = (m: Module) => {
+  const visit = (m: AnyModule) => {
     if (m instanceof BatchNorm1d) out.push(m);
     m.children().forEach(visit);
   };

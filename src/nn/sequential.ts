@@ -1,20 +1,26 @@
 import { Matrix } from "../tensor/matrix";
-import { BackwardOptions, Module } from "./module";
+import type { Value } from "../tensor/tensor";
+import { AnyModule, BackwardOptions, Module } from "./module";
 
 /**
  * Layers applied one after another. `train()` and `eval()` reach every layer;
  * parameters are named by position ("0.weight", "1.running_mean"), as in PyTorch.
+ *
+ * X and Y are the kinds that go in and come out (default Matrix → Matrix); a
+ * convolutional network that takes images and returns logits is
+ * `new Sequential<Tensor, Matrix>(conv, bn, relu, pool, new Flatten(), linear)`.
+ * Each layer checks at run time that it receives the kind and shape it expects.
  */
-export class Sequential extends Module {
-  readonly layers: Module[];
+export class Sequential<X extends Value = Matrix, Y extends Value = X> extends Module<X, Y> {
+  readonly layers: AnyModule[];
 
-  constructor(...layers: Module[]) {
+  constructor(...layers: AnyModule[]) {
     super();
     this.layers = layers;
   }
 
-  forward(x: Matrix): Matrix {
-    let h = x;
+  forward(x: X): Y {
+    let h: Value = x;
     this.layers.forEach((layer, i) => {
       try {
         h = layer.forward(h);
@@ -22,7 +28,7 @@ export class Sequential extends Module {
         throw withLayerContext(e, i);
       }
     });
-    return h;
+    return h as Y; // what the last layer returns: Y by the declaration of this Sequential
   }
 
   /**
@@ -30,10 +36,10 @@ export class Sequential extends Module {
    * (as fit does: the data needs no gradient) the first layer is told so, may skip
    * ∂loss/∂input, and the result is null; the parameters' gradients are the same.
    */
-  backward(dy: Matrix): Matrix;
-  backward(dy: Matrix, options: BackwardOptions): Matrix | null;
-  backward(dy: Matrix, options: BackwardOptions = {}): Matrix | null {
-    let g: Matrix | null = dy;
+  backward(dy: Y): X;
+  backward(dy: Y, options: BackwardOptions): X | null;
+  backward(dy: Y, options: BackwardOptions = {}): X | null {
+    let g: Value | null = dy;
     for (let i = this.layers.length - 1; i >= 0 && g !== null; i--) {
       try {
         g = i > 0 ? this.layers[i].backward(g) : this.layers[i].backward(g, options); // only the first layer's input is the data
@@ -41,15 +47,15 @@ export class Sequential extends Module {
         throw withLayerContext(e, i);
       }
     }
-    return options.inputGrad === false ? null : g;
+    return options.inputGrad === false ? null : (g as X); // the first layer's input gradient: X
   }
 
-  children(): Module[] {
+  children(): AnyModule[] {
     return this.layers;
   }
 
   /** The layer at position i. */
-  at(i: number): Module {
+  at(i: number): AnyModule {
     const layer = this.layers[i];
     if (!layer) throw new RangeError(`Sequential: no layer ${i} (it has ${this.layers.length})`);
     return layer;

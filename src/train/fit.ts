@@ -1,5 +1,5 @@
 import { performance } from "perf_hooks";
-import { Module } from "../nn/module";
+import { AnyModule, Module } from "../nn/module";
 import { Sequential } from "../nn/sequential";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { Optimizer } from "../optim/optimizer";
@@ -18,7 +18,7 @@ import { InputRecorder, recordInputs } from "./record-inputs";
  */
 export interface RecordOptions {
   /** The layer whose INPUT is recorded (e.g. a Sigmoid: its pre-activations), or its index in a Sequential. */
-  layer: Module | number;
+  layer: AnyModule | number;
   /** Which percentiles (default [15, 50, 85], as in Ioffe & Szegedy's Figure 1). */
   percentiles?: number[];
   /** Record every this many steps (default 10), and at step 1. */
@@ -237,7 +237,7 @@ function startRecording(model: Module, options: RecordOptions, history: History)
   };
 }
 
-function resolveLayer(model: Module, layer: Module | number): Module {
+function resolveLayer(model: Module, layer: AnyModule | number): AnyModule {
   if (typeof layer !== "number") return layer;
   if (!(model instanceof Sequential)) {
     throw new Error(`fit: record.layer is the index ${layer}, but the model is not a Sequential; pass the layer module itself`);

@@ -1,9 +1,10 @@
 import { Matrix } from "../tensor/matrix";
-import { Module } from "../nn/module";
+import { AnyModule, Module } from "../nn/module";
+import { Tensor, Value } from "../tensor/tensor";
 
 /** Observes what flows INTO a layer; `stop()` puts the layer back as it was. */
 export interface InputRecorder {
-  readonly layer: Module;
+  readonly layer: AnyModule;
   /** The input of the most recent forward call (null before the first). */
   last: Matrix | null;
   /** How many forward calls were observed. */
@@ -21,8 +22,10 @@ export interface InputRecorder {
  *   rec.stop();
  *
  * The layer's own forward runs unchanged; the observer is removed by stop().
+ * An image layer's Tensor input [N, C, H, W] is recorded as its N × (C·H·W)
+ * Matrix (the same numbers, shared).
  */
-export function recordInputs(layer: Module, onInput?: (x: Matrix) => void): InputRecorder {
+export function recordInputs(layer: AnyModule, onInput?: (x: Matrix) => void): InputRecorder {
   const hadOwnForward = Object.prototype.hasOwnProperty.call(layer, "forward");
   const original = layer.forward;
   const recorder: InputRecorder = {
@@ -34,10 +37,11 @@ export function recordInputs(layer: Module, onInput?: (x: Matrix) => void): Inpu
       else delete (layer as Partial<Pick<Module, "forward">>).forward;
     },
   };
-  layer.forward = function observedForward(x: Matrix): Matrix {
-    recorder.last = x;
+  layer.forward = function observedForward(x: Value): Value {
+    const m = x instanceof Tensor ? x.toMatrix(x.shape[0], x.size / Math.max(1, x.shape[0])) : x;
+    recorder.last = m;
     recorder.count += 1;
-    if (onInput) onInput(x);
+    if (onInput) onInput(m);
     return original.call(layer, x);
   };
   return recorder;
