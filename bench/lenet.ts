@@ -1,13 +1,22 @@
 /**
- * The CNN of `npm run bench`: LeNet-style, as bench/torch_bench.py's make_cnn.
- * PROVISIONAL: kernel calls standing in for the library's Conv2d/BatchNorm2d
- * layers until those land (issue 15); the bench must train the real layers.
+ * The CNN of `npm run bench`, built from the library's layers as
+ * bench/torch_bench.py's make_cnn: d2l's LeNet with ReLU and max pooling,
+ *
+ *   Conv2d(1→6, 5, padding 2) → [BatchNorm2d(6)] → ReLU → MaxPool2d(2)
+ *   → Conv2d(6→16, 5) → [BatchNorm2d(16)] → ReLU → MaxPool2d(2)
+ *   → Flatten (400) → Linear 120 → ReLU → Linear 84 → ReLU → Linear 10,
+ *
+ * trained with cross-entropy and plain SGD on batches of 64 images, float64.
  */
-import { kernel } from "../src/tensor/kernel";
-import { conv2dForwardFast, conv2dBackwardFast, ConvGeometry } from "../src/tensor/conv2d-fast";
 import { Matrix } from "../src/tensor/matrix";
+import { Tensor } from "../src/tensor/tensor";
+import { kernel } from "../src/tensor/kernel";
+import { Conv2d } from "../src/nn/conv2d";
+import { Flatten } from "../src/nn/flatten";
 import { Linear } from "../src/nn/linear";
 import { ReLU } from "../src/nn/activations";
+import { AnyModule, Module } from "../src/nn/module";
+import { Parameter } from "../src/nn/parameter";
 import { Sequential } from "../src/nn/sequential";
 import { CrossEntropyLoss } from "../src/loss/cross-entropy";
 import { SGD } from "../src/optim/sgd";
@@ -17,55 +26,84 @@ import type { ImageBatch, Step } from "./train-bench";
 export const CNN_BATCH = 64;
 export const CNN_LR = 0.05;
 
-export function makeLenetStep(bn: boolean, batches: ImageBatch[]): Step {
-  const rng = new Rng("bench/lenet");
-  const N = CNN_BATCH;
-  const g1: ConvGeometry = { n: N, inChannels: 1, h: 28, w: 28, outChannels: 6, kh: 5, kw: 5, stride: 1, padding: 2 };
-  const g2: ConvGeometry = { n: N, inChannels: 6, h: 14, w: 14, outChannels: 16, kh: 5, kw: 5, stride: 1, padding: 0 };
-  const w1 = Float64Array.from({ length: 150 }, () => rng.uniform(-0.2, 0.2)), b1 = new Float64Array(6);
-  const w2 = Float64Array.from({ length: 2400 }, () => rng.uniform(-0.08, 0.08)), b2 = new Float64Array(16);
-  const dw1 = new Float64Array(150), db1 = new Float64Array(6), dw2 = new Float64Array(2400), db2 = new Float64Array(16);
-  const mlp = new Sequential(new Linear(400, 120, { rng }), new ReLU(), new Linear(120, 84, { rng }), new ReLU(), new Linear(84, 10, { rng }));
-  const opt = new SGD(mlp.parameters(), { lr: CNN_LR });
-  const lossFn = new CrossEntropyLoss();
-  const gammas = [new Float64Array(6).fill(1), new Float64Array(16).fill(1)], betas = [new Float64Array(6), new Float64Array(16)];
-  const dg = [new Float64Array(6), new Float64Array(16)], dbt = [new Float64Array(6), new Float64Array(16)];
-  function bnF(x: Float64Array, c: number, p: number, l: number) {
-    const k = kernel(); const mean = new Float64Array(c), v = new Float64Array(c);
-    k.batchNorm2dStats(x, mean, v, N, c, p);
-    const inv = v.map((q) => 1 / Math.sqrt(q + 1e-5));
-    const xhat = new Float64Array(x.length), y = new Float64Array(x.length);
-    k.batchNorm2dNormalize(x, mean, inv, gammas[l], betas[l], xhat, y, N, c, p);
-    return { y, xhat, inv };
+// PROVISIONAL stand-ins (kernel calls) until the library's BatchNorm2d and MaxPool2d land.
+class StandInBatchNorm2d extends Module<Tensor, Tensor> {
+  readonly weight: Parameter;
+  readonly bias: Parameter;
+  private saved: { xhat: Float64Array; invStd: Float64Array; shape: readonly number[] } | null = null;
+  constructor(readonly c: number) {
+    super();
+    this.weight = new Parameter("weight", Matrix.row(new Array<number>(c).fill(1)));
+    this.bias = new Parameter("bias", Matrix.row(new Array<number>(c).fill(0)));
   }
-  function bnB(dy: Float64Array, s: { xhat: Float64Array; inv: Float64Array }, c: number, p: number, l: number) {
-    const dx = new Float64Array(dy.length);
-    kernel().batchNorm2dBackward(dy, s.xhat, s.inv, gammas[l], dg[l], dbt[l], dx, N, c, p, true);
+  forward(x: Tensor): Tensor {
+    const [n, c, h, w] = x.shape;
+    const mean = new Float64Array(c), variance = new Float64Array(c);
+    kernel().batchNorm2dStats(x.data, mean, variance, n, c, h * w);
+    const invStd = variance.map((v) => 1 / Math.sqrt(v + 1e-5));
+    const xhat = new Float64Array(x.size), y = new Tensor(x.shape);
+    kernel().batchNorm2dNormalize(x.data, mean, invStd, this.weight.value.data, this.bias.value.data, xhat, y.data, n, c, h * w);
+    this.saved = { xhat, invStd, shape: x.shape };
+    return y;
+  }
+  backward(dy: Tensor): Tensor {
+    const { xhat, invStd, shape } = this.saved!;
+    const [n, c, h, w] = shape;
+    const dx = new Tensor(shape);
+    kernel().batchNorm2dBackward(dy.data, xhat, invStd, this.weight.value.data, this.weight.grad.data, this.bias.grad.data, dx.data, n, c, h * w, true);
     return dx;
   }
-  const relu = (x: Float64Array) => { const y = new Float64Array(x.length); kernel().relu(x, y, x.length); return y; };
-  const reluB = (x: Float64Array, dy: Float64Array) => { const d = new Float64Array(x.length); kernel().reluBackward(x, dy, d, x.length); return d; };
-  const pool = (x: Float64Array, c: number, h: number) => { const o = (h / 2) * (h / 2); const y = new Float64Array(N * c * o), a = new Int32Array(N * c * o); kernel().maxPool2d(x, y, a, N, c, h, h, 2, 2); return { y, a }; };
-  const poolB = (dy: Float64Array, a: Int32Array, c: number, h: number) => { const dx = new Float64Array(N * c * h * h); kernel().maxPool2dBackward(dy, a, dx, N, c, h, h, 2, 2); return dx; };
-  return (i) => {
-    const { x, y } = batches[i % batches.length];
-    const c1 = conv2dForwardFast(x, w1, b1, g1);
-    const n1 = bn ? bnF(c1, 6, 784, 0) : { y: c1, xhat: c1, inv: c1 };
-    const r1 = relu(n1.y);
-    const p1 = pool(r1, 6, 28);
-    const c2 = conv2dForwardFast(p1.y, w2, b2, g2);
-    const n2 = bn ? bnF(c2, 16, 100, 1) : { y: c2, xhat: c2, inv: c2 };
-    const r2 = relu(n2.y);
-    const p2 = pool(r2, 16, 10);
-    opt.zeroGrad(); dw1.fill(0); dw2.fill(0); db1.fill(0); db2.fill(0);
-    const loss = lossFn.forward(mlp.forward(new Matrix(N, 400, p2.y)), y);
-    const d = mlp.backward(lossFn.backward());
-    const dn2 = reluB(n2.y, poolB(d.data, p2.a, 16, 10));
-    const dc2 = conv2dBackwardFast(p1.y, bn ? bnB(dn2, n2, 16, 100, 1) : dn2, w2, dw2, db2, g2, true)!;
-    const dn1 = reluB(n1.y, poolB(dc2, p1.a, 6, 28));
-    conv2dBackwardFast(x, bn ? bnB(dn1, n1, 6, 784, 0) : dn1, w1, dw1, db1, g1, false);
+  ownParameters(): Parameter[] {
+    return [this.weight, this.bias];
+  }
+  toString(): string {
+    return `BatchNorm2d(${this.c})`;
+  }
+}
+
+class StandInMaxPool2d extends Module<Tensor, Tensor> {
+  private saved: { argmax: Int32Array; shape: readonly number[] } | null = null;
+  forward(x: Tensor): Tensor {
+    const [n, c, h, w] = x.shape;
+    const y = new Tensor([n, c, Math.floor(h / 2), Math.floor(w / 2)]), argmax = new Int32Array(y.size);
+    kernel().maxPool2d(x.data, y.data, argmax, n, c, h, w, 2, 2);
+    this.saved = { argmax, shape: x.shape };
+    return y;
+  }
+  backward(dy: Tensor): Tensor {
+    const { argmax, shape } = this.saved!;
+    const dx = new Tensor(shape);
+    kernel().maxPool2dBackward(dy.data, argmax, dx.data, shape[0], shape[1], shape[2], shape[3], 2, 2);
+    return dx;
+  }
+  toString(): string {
+    return "MaxPool2d(2)";
+  }
+}
+
+/** The LeNet-style CNN, with BatchNorm2d after each convolution when bn. */
+export function lenet(bn: boolean, rng = new Rng("bench/lenet")): Sequential<Tensor, Matrix> {
+  const layers: AnyModule[] = [new Conv2d(1, 6, 5, { padding: 2, rng })];
+  if (bn) layers.push(new StandInBatchNorm2d(6));
+  layers.push(new ReLU(), new StandInMaxPool2d(), new Conv2d(6, 16, 5, { rng }));
+  if (bn) layers.push(new StandInBatchNorm2d(16));
+  layers.push(new ReLU(), new StandInMaxPool2d(), new Flatten());
+  layers.push(new Linear(400, 120, { rng }), new ReLU(), new Linear(120, 84, { rng }), new ReLU(), new Linear(84, 10, { rng }));
+  return new Sequential<Tensor, Matrix>(...layers);
+}
+
+/** One training step per call, on batch k mod batches.length: zeroGrad → forward → loss → backward (no input gradient) → SGD. */
+export function makeLenetStep(bn: boolean, batches: ImageBatch[]): Step {
+  const model = lenet(bn).train();
+  const lossFn = new CrossEntropyLoss();
+  const opt = new SGD(model.parameters(), { lr: CNN_LR });
+  const images = batches.map(({ x, y }) => ({ x: new Tensor([x.length / 784, 1, 28, 28], x), y }));
+  return (k) => {
+    const { x, y } = images[k % images.length];
+    opt.zeroGrad();
+    const loss = lossFn.forward(model.forward(x), y);
+    model.backward(lossFn.backward(), { inputGrad: false });
     opt.step();
-    for (const [w, dw] of [[w1, dw1], [b1, db1], [w2, dw2], [b2, db2]]) kernel().axpy(-CNN_LR, dw, w, w.length);
     return loss;
   };
 }
