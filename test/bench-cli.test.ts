@@ -18,7 +18,7 @@ async function bench(...args: string[]): Promise<Record<string, unknown>> {
   const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
   const argv = [tsx, "bench/train-bench.ts", "--json", "--rounds", "1", "--seconds", "0.2", ...args];
   const { status, stdout, stderr } = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, argv, { cwd: root, encoding: "utf8", timeout: 180_000, maxBuffer: 1 << 24 }, (error, out, err) =>
+    const child = execFile(process.execPath, argv, { cwd: root, encoding: "utf8", timeout: 300_000, maxBuffer: 1 << 24 }, (error, out, err) =>
       resolve({ status: error ? (child.exitCode ?? 1) : 0, stdout: out, stderr: err }),
     );
   });
@@ -34,7 +34,7 @@ describe("npm run bench -- --json", () => {
     expect(result.kernel).toMatch(/native-avx2|wasm-simd|js/);
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(result.torch).toBeUndefined();
-  }, 200_000);
+  }, 320_000);
 
   it.runIf(torchHere)("with PyTorch installed: its steps/s (float64 and float32) and the ratios too", async () => {
     const result = await bench();
@@ -45,11 +45,11 @@ describe("npm run bench -- --json", () => {
     for (const key of ["bn", "plain", "cnn", "cnnPlain"]) {
       expect(ratio[key], key).toBeCloseTo((result[key] as number) / torch[`${key}64`], 1);
     }
-  }, 200_000);
+  }, 320_000);
 
   it("--kernel wasm measures the WebAssembly kernel", async () => {
     expect((await bench("--no-torch", "--kernel", "wasm")).kernel).toBe("wasm-simd");
-  }, 200_000);
+  }, 320_000);
 
   it("--only cnn measures the CNN alone (and --only mlp the MLP)", async () => {
     const cnn = await bench("--no-torch", "--only", "cnn");
@@ -59,5 +59,5 @@ describe("npm run bench -- --json", () => {
     const mlp = await bench("--no-torch", "--only", "mlp");
     expect(mlp.bn).toBeGreaterThan(0);
     expect(mlp.cnn).toBeUndefined();
-  }, 240_000);
+  }, 400_000);
 });
