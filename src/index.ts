@@ -82,3 +82,8 @@ export type { AnyModule } from "./nn/module";
 export { Conv2d } from "./nn/conv2d";
 export type { Conv2dOptions } from "./nn/conv2d";
 export { Flatten, Unflatten } from "./nn/flatten";
+export { BatchNorm2d } from "./nn/batchnorm2d";
+export { InstanceNorm2d } from "./nn/instancenorm";
+export { MaxPool2d, AvgPool2d } from "./nn/pooling";
+export { Residual, basicBlock } from "./nn/residual";
+export type { BasicBlockOptions } from "./nn/residual";

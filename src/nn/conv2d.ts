@@ -6,6 +6,7 @@ import { Rng } from "../random/rng";
 import { BackwardOptions, Module } from "./module";
 import { Parameter } from "./parameter";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
+import { addChannelBias, sumPerChannel } from "./channels";
 import { conv2dBackwardFast, conv2dForwardFast, ConvGeometry } from "../tensor/conv2d-fast";
 
 export interface Conv2dOptions {
@@ -179,20 +180,4 @@ export class Conv2d extends Module<Tensor, Tensor> {
 /** Image n's columns, a (K × P) view into cols. */
 function columnsOf(cols: Float64Array, n: number, K: number, P: number): Matrix {
   return new Matrix(K, P, cols.subarray(n * K * P, (n + 1) * K * P));
-}
-
-/** y[n, c, ·] += bias[c]. */
-export function addChannelBias(y: Tensor, bias: Float64Array): void {
-  const [N, C] = y.shape;
-  const P = y.size / (N * C);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) y.data[(n * C + c) * P + p] += bias[c];
-}
-
-/** Σ over images and positions, one number per channel (a 1 × C row). */
-export function sumPerChannel(t: Tensor): Matrix {
-  const [N, C] = t.shape;
-  const P = t.size / (N * C);
-  const out = new Matrix(1, C);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) out.data[c] += t.data[(n * C + c) * P + p];
-  return out;
 }
