@@ -87,3 +87,4 @@ export { InstanceNorm2d } from "./nn/instancenorm";
 export { MaxPool2d, AvgPool2d } from "./nn/pooling";
 export { Residual, basicBlock } from "./nn/residual";
 export type { BasicBlockOptions } from "./nn/residual";
+export * as cnn from "./experiments/cnn"; //                      lesson 8

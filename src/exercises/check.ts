@@ -11,6 +11,9 @@ import { ForwardWithModeFn, checkForwardWithMode } from "./checkers/forward-with
 import { EvaluateAccuracyFn, checkEvaluateAccuracy } from "./checkers/evaluate-accuracy";
 import { GuardBatchFn, checkGuardBatch } from "./checkers/guard-batch";
 import { BatchMeanStdFn, checkBatchMeanStd } from "./checkers/batch-mean-std";
+import { SpatialBatchNormFn, checkSpatialBatchNorm } from "./checkers/spatial-batchnorm";
+import { FoldBatchNormFn, checkFoldBatchNorm } from "./checkers/fold-batchnorm";
+import { ConvOutputSizeFn, checkConvOutputSize } from "./checkers/conv-output-size";
 
 /** Print the report (and the grader's line) and return the result, shown as nothing by tslab. */
 function shown(result: CheckResult): CheckResult {
@@ -35,6 +38,9 @@ export const check = {
   evaluateAccuracy: (fn: EvaluateAccuracyFn): CheckResult => shown(checkEvaluateAccuracy(fn)),
   guardBatch: (fn: GuardBatchFn): CheckResult => shown(checkGuardBatch(fn)),
   batchMeanStd: (fn: BatchMeanStdFn): CheckResult => shown(checkBatchMeanStd(fn)),
+  spatialBatchNorm: (fn: SpatialBatchNormFn): CheckResult => shown(checkSpatialBatchNorm(fn)),
+  foldBatchNorm: (fn: FoldBatchNormFn): CheckResult => shown(checkFoldBatchNorm(fn)),
+  convOutputSize: (fn: ConvOutputSizeFn): CheckResult => shown(checkConvOutputSize(fn)),
 };
 
 /** The pure checkers by exercise id (for the grader and hidden tests). */
@@ -50,6 +56,9 @@ export const checkers = {
   evaluateAccuracy: checkEvaluateAccuracy,
   guardBatch: checkGuardBatch,
   batchMeanStd: checkBatchMeanStd,
+  spatialBatchNorm: checkSpatialBatchNorm,
+  foldBatchNorm: checkFoldBatchNorm,
+  convOutputSize: checkConvOutputSize,
 };
 
 export type ExerciseId = keyof typeof checkers;

@@ -56,6 +56,9 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
     const dims = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape.slice();
+    if (typeof normalizedShape === "number" && !(Number.isInteger(normalizedShape) && normalizedShape >= 1)) {
+      throw new RangeError(`LayerNorm: normalizedShape (the number of features) must be an integer ≥ 1, got ${normalizedShape}`);
+    }
     if (dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1)) {
       throw new RangeError(`LayerNorm: normalizedShape (the number of features, or the trailing dimensions like [C, H, W]) must be integers ≥ 1, got ${JSON.stringify(normalizedShape)}`);
     }
