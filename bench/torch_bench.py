@@ -1,4 +1,4 @@
-"""PyTorch side of `npm run bench`: the same reference MLP, trained step by step.
+"""PyTorch side of `npm run bench`: the same reference MLP and LeNet-style CNN, trained step by step.
 
 Started once by bench/train-bench.ts with OPENBLAS_NUM_THREADS=1 and driven over
 stdin, so that our runs and PyTorch's alternate in one benchmark:
@@ -7,8 +7,10 @@ stdin, so that our runs and PyTorch's alternate in one benchmark:
   run <variant> <seconds>    -> {"variant": ..., "steps": n, "seconds": s}
   quit
 
-Variants: bn64, plain64, bn32, plain32 (with/without BatchNorm1d, float64/float32).
-Inputs are random (speed does not depend on the data): 784 features, 10 classes, batch 60.
+Variants: bn64, plain64, bn32, plain32 (the MLP with/without BatchNorm1d, float64/float32),
+cnn64 and cnnPlain64 (the CNN with/without BatchNorm2d, float64).
+Inputs are random (speed does not depend on the data): 784 features, 10 classes, batch 60 for the
+MLP; 1x28x28 images, batch 64 for the CNN.
 """
 import json
 import sys
@@ -35,12 +37,27 @@ def make_model(bn: bool, dtype: torch.dtype) -> torch.nn.Module:
     return torch.nn.Sequential(*layers).to(dtype)
 
 
-def make_runner(bn: bool, dtype: torch.dtype):
-    model = make_model(bn, dtype).train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+CNN_BATCH = 64
+CNN_LR = 0.05
+
+
+def make_cnn(bn: bool, dtype: torch.dtype) -> torch.nn.Module:
+    """LeNet-style (d2l's LeNet with ReLU and max pooling): conv 6@5x5 pad 2 -> [BN2d] -> ReLU -> pool 2
+    -> conv 16@5x5 -> [BN2d] -> ReLU -> pool 2 -> flatten 400 -> 120 -> ReLU -> 84 -> ReLU -> 10."""
+    nn = torch.nn
+    layers = [nn.Conv2d(1, 6, 5, padding=2)] + ([nn.BatchNorm2d(6)] if bn else []) + [nn.ReLU(), nn.MaxPool2d(2)]
+    layers += [nn.Conv2d(6, 16, 5)] + ([nn.BatchNorm2d(16)] if bn else []) + [nn.ReLU(), nn.MaxPool2d(2)]
+    layers += [nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)]
+    return nn.Sequential(*layers).to(dtype)
+
+
+def make_runner(bn: bool, dtype: torch.dtype, cnn: bool = False):
+    model = (make_cnn(bn, dtype) if cnn else make_model(bn, dtype)).train()
+    opt = torch.optim.SGD(model.parameters(), lr=CNN_LR if cnn else 0.1)
     loss_fn = torch.nn.CrossEntropyLoss()
-    xs = [torch.rand(BATCH, SIZES[0], dtype=dtype) for _ in range(NUM_BATCHES)]
-    ys = [torch.randint(0, SIZES[-1], (BATCH,)) for _ in range(NUM_BATCHES)]
+    shape = (CNN_BATCH, 1, 28, 28) if cnn else (BATCH, SIZES[0])
+    xs = [torch.rand(*shape, dtype=dtype) for _ in range(NUM_BATCHES)]
+    ys = [torch.randint(0, 10, (shape[0],)) for _ in range(NUM_BATCHES)]
 
     def step(k: int) -> float:
         opt.zero_grad()
@@ -70,6 +87,8 @@ def main() -> None:
         "plain64": make_runner(False, torch.float64),
         "bn32": make_runner(True, torch.float32),
         "plain32": make_runner(False, torch.float32),
+        "cnn64": make_runner(True, torch.float64, cnn=True),
+        "cnnPlain64": make_runner(False, torch.float64, cnn=True),
     }
     for step in runners.values():
         timed(step, 0.2)  # warm-up

@@ -1,11 +1,16 @@
 /**
- * `npm run bench`: how fast does the reference MLP train, with and without BN,
- * compared with PyTorch on this machine?
+ * `npm run bench`: how fast do the reference MLP and a LeNet-style CNN train,
+ * with and without BN, compared with PyTorch on this machine?
  *
  * The model is Ioffe & Szegedy's MNIST net: 784-100-100-100-10, sigmoid,
  * batch 60, plain SGD (lr 0.1), float64, built from the library's own layers.
  * A step is zeroGrad → forward → cross-entropy → backward (no gradient for the
  * input, as in PyTorch and in fit) → SGD step.
+ *
+ * The CNN (bench/lenet.ts) is d2l's LeNet with ReLU and max pooling on MNIST's
+ * 1×28×28 images: conv 6@5×5 (padding 2) → [BatchNorm2d] → ReLU → max pool 2 →
+ * conv 16@5×5 → [BatchNorm2d] → ReLU → max pool 2 → flatten → 120 → 84 → 10,
+ * batch 64, SGD (lr 0.05), float64: keys cnn (with BN) and cnnPlain.
  *
  * When Debian's python3-torch is importable, bench/torch_bench.py runs the same
  * model in PyTorch (float64 and float32, one thread, OPENBLAS_NUM_THREADS=1) in
@@ -16,6 +21,7 @@
  *   npm run bench                      a table
  *   npm run bench -- --json            … and one JSON object on the last line
  *   npm run bench -- --rounds 5 --seconds 2 --kernel wasm --mnist --no-torch   (kernels: native, wasm, js)
+ *   npm run bench -- --only cnn        only the CNN (or --only mlp)
  */
 import { spawn, ChildProcessWithoutNullStreams } from "child_process";
 import * as path from "path";
@@ -33,6 +39,7 @@ import { Rng } from "../src/random/rng";
 import { CrossEntropyLoss } from "../src/loss/cross-entropy";
 import { SGD } from "../src/optim/sgd";
 import { loadMnist } from "../src/data/mnist";
+import { CNN_BATCH, makeLenetStep } from "./lenet";
 
 const SIZES = [784, 100, 100, 100, 10];
 const BATCH = 60;
@@ -46,10 +53,11 @@ interface Options {
   torch: boolean;
   kernel: string | null;
   mnist: boolean;
+  only: "mlp" | "cnn" | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { json: false, rounds: 3, seconds: 1.5, torch: true, kernel: null, mnist: false };
+  const options: Options = { json: false, rounds: 3, seconds: 1.5, torch: true, kernel: null, mnist: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") options.json = true;
@@ -58,7 +66,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--seconds") options.seconds = Number(argv[++i]);
     else if (a === "--kernel") options.kernel = argv[++i];
     else if (a === "--mnist") options.mnist = true;
-    else throw new Error(`bench: unknown argument ${a} (use --json, --rounds N, --seconds S, --kernel NAME, --mnist, --no-torch)`);
+    else if (a === "--only" && (argv[i + 1] === "mlp" || argv[i + 1] === "cnn")) options.only = argv[++i] as "mlp" | "cnn";
+    else throw new Error(`bench: unknown argument ${a} (use --json, --rounds N, --seconds S, --kernel NAME, --mnist, --no-torch, --only mlp|cnn)`);
   }
   return options;
 }
@@ -79,6 +88,12 @@ function referenceMlp(bn: boolean): Sequential {
 
 interface Batch {
   x: Matrix;
+  y: number[];
+}
+
+/** CNN minibatches: [CNN_BATCH, 1, 28, 28] images (flat, NCHW) and their labels. */
+export interface ImageBatch {
+  x: Float64Array;
   y: number[];
 }
 
@@ -110,7 +125,31 @@ function makeBatches(mnist: boolean): { batches: Batch[]; data: string } {
   }
 }
 
-type Step = (k: number) => number;
+/**
+ * NUM_BATCHES image minibatches of CNN_BATCH: uniform random pixels in [0, 1)
+ * like the PyTorch side, or MNIST digits with --mnist (the speed is the same:
+ * nothing skips zeros on the CNN's path).
+ */
+function makeImageBatches(mnist: boolean): ImageBatch[] {
+  const rng = new Rng("bench/images");
+  const batches: ImageBatch[] = [];
+  if (mnist) {
+    const { train } = loadMnist({ seed: 0 });
+    for (let b = 0; b < NUM_BATCHES; b++) {
+      const idx = Array.from({ length: CNN_BATCH }, () => Math.floor(rng.uniform(0, train.y.length)));
+      batches.push({ x: train.x.selectRows(idx).data, y: idx.map((i) => train.y[i]) });
+    }
+    return batches;
+  }
+  for (let b = 0; b < NUM_BATCHES; b++) {
+    const x = new Float64Array(CNN_BATCH * 784);
+    for (let i = 0; i < x.length; i++) x[i] = rng.uniform(0, 1);
+    batches.push({ x, y: Array.from({ length: CNN_BATCH }, () => Math.floor(rng.uniform(0, 10))) });
+  }
+  return batches;
+}
+
+export type Step = (k: number) => number;
 
 function makeStep(bn: boolean, batches: Batch[]): Step {
   const model = referenceMlp(bn).train();
@@ -202,23 +241,31 @@ async function main(): Promise<void> {
   const log = (s: string) => console.log(s);
 
   const { batches, data } = makeBatches(options.mnist);
-  const ours: Record<string, Step> = { bn: makeStep(true, batches), plain: makeStep(false, batches) };
+  const mlp = options.only !== "cnn", cnn = options.only !== "mlp";
+  const ours: Record<string, Step> = {};
+  if (mlp) Object.assign(ours, { bn: makeStep(true, batches), plain: makeStep(false, batches) });
+  if (cnn) {
+    const images = makeImageBatches(options.mnist);
+    Object.assign(ours, { cnn: makeLenetStep(true, images), cnnPlain: makeLenetStep(false, images) });
+  }
   for (const step of Object.values(ours)) timeSteps(step, 0.3); // warm-up (JIT)
 
   const torch = options.torch ? await TorchRunner.start() : null;
-  const torchVariants = ["bn64", "plain64", "bn32", "plain32"];
-  log(`reference MLP ${SIZES.join("-")} sigmoid, batch ${BATCH}, SGD lr ${LR}, ${data} inputs`);
+  if (mlp) log(`reference MLP ${SIZES.join("-")} sigmoid, batch ${BATCH}, SGD lr ${LR}, ${data} inputs`);
+  if (cnn) log(`LeNet-style CNN (bench/lenet.ts), batch ${CNN_BATCH}, ${options.mnist ? "MNIST" : "random"} 1×28×28 images`);
   log(`ours: kernel "${kernel().name}", float64, Node ${process.version}` + (torch ? `; theirs: ${torch.info}` : "; PyTorch not run"));
 
   // Each of ours runs right next to its PyTorch twin, and a ratio is taken per round:
   // on a busy machine the pair sees the same load, so the median ratio is steadier
   // than the ratio of medians. "best" is the fastest round (the least disturbed).
+  const paired = [...(mlp ? ["bn", "plain"] : []), ...(cnn ? ["cnn", "cnnPlain"] : [])];
+  const torchOnly = mlp ? ["bn32", "plain32"] : [];
   const samples: Record<string, number[]> = {};
   const record = (key: string, v: number) => (samples[key] ??= []).push(v);
-  const ratios = { bn: [] as number[], plain: [] as number[] };
+  const ratios: Record<string, number[]> = Object.fromEntries(paired.map((k) => [k, []]));
   for (let r = 0; r < options.rounds; r++) {
     const cells: string[] = [];
-    for (const key of ["bn", "plain"] as const) {
+    for (const key of paired) {
       const v = timeSteps(ours[key], options.seconds);
       record(key, v);
       cells.push(`ours ${key} ${v.toFixed(0)}`);
@@ -230,7 +277,7 @@ async function main(): Promise<void> {
       }
     }
     if (torch) {
-      for (const key of ["bn32", "plain32"]) {
+      for (const key of torchOnly) {
         const t = await torch.run(key, options.seconds);
         record(key, t);
         cells.push(`torch ${key} ${t.toFixed(0)}`);
@@ -241,23 +288,26 @@ async function main(): Promise<void> {
   torch?.stop();
 
   const best = (key: string) => Math.max(...samples[key]);
-  const result: Record<string, unknown> = { bn: round1(median(samples.bn)), plain: round1(median(samples.plain)) };
+  const result: Record<string, unknown> = Object.fromEntries(paired.map((k) => [k, round1(median(samples[k]))]));
+  const names: Record<string, string> = { bn: "MLP with BN", plain: "MLP without BN", cnn: "CNN with BN", cnnPlain: "CNN without BN" };
   log("");
-  log(`ours  with BN ${median(samples.bn).toFixed(0)} steps/s (best ${best("bn").toFixed(0)}), without BN ${median(samples.plain).toFixed(0)} (best ${best("plain").toFixed(0)}); medians of ${options.rounds} rounds`);
+  log(`ours  ${paired.map((k) => `${names[k]} ${median(samples[k]).toFixed(0)} (best ${best(k).toFixed(0)})`).join(", ")} steps/s; medians of ${options.rounds} rounds`);
   if (torch) {
-    const t = Object.fromEntries(torchVariants.map((k) => [k, round1(median(samples[k]))]));
-    const ratio = { bn: round3(median(ratios.bn)), plain: round3(median(ratios.plain)) };
-    const ratioBest = { bn: round3(best("bn") / best("bn64")), plain: round3(best("plain") / best("plain64")) };
-    const ratio32 = { bn: round3(median(samples.bn) / median(samples.bn32)), plain: round3(median(samples.plain) / median(samples.plain32)) };
-    log(`torch with BN ${t.bn64} (f64, best ${best("bn64").toFixed(0)}) ${t.bn32} (f32), without BN ${t.plain64} (f64, best ${best("plain64").toFixed(0)}) ${t.plain32} (f32) steps/s`);
-    log(`ours / PyTorch float64: with BN ${ratio.bn.toFixed(2)}×, without BN ${ratio.plain.toFixed(2)}× (median of per-round ratios; best/best ${ratioBest.bn.toFixed(2)}×, ${ratioBest.plain.toFixed(2)}×)`);
-    log(`ours / PyTorch float32: with BN ${ratio32.bn.toFixed(2)}×, without BN ${ratio32.plain.toFixed(2)}×`);
+    const t = Object.fromEntries([...paired.map((k) => `${k}64`), ...torchOnly].map((k) => [k, round1(median(samples[k]))]));
+    const ratio = Object.fromEntries(paired.map((k) => [k, round3(median(ratios[k]))]));
+    const ratioBest = Object.fromEntries(paired.map((k) => [k, round3(best(k) / best(`${k}64`))]));
+    log(`torch ${paired.map((k) => `${names[k]} ${t[`${k}64`]} (f64, best ${best(`${k}64`).toFixed(0)})`).join(", ")}${mlp ? `; f32 MLP with BN ${t.bn32}, without ${t.plain32}` : ""} steps/s`);
+    log(`ours / PyTorch float64: ${paired.map((k) => `${names[k]} ${ratio[k].toFixed(2)}×`).join(", ")} (median of per-round ratios; best/best ${paired.map((k) => `${ratioBest[k].toFixed(2)}×`).join(", ")})`);
     result.torch = t;
     result.ratio = ratio;
     result.ratioBest = ratioBest;
-    result.ratio32 = ratio32;
+    if (mlp) {
+      const ratio32 = { bn: round3(median(samples.bn) / median(samples.bn32)), plain: round3(median(samples.plain) / median(samples.plain32)) };
+      log(`ours / PyTorch float32 (MLP): with BN ${ratio32.bn.toFixed(2)}×, without BN ${ratio32.plain.toFixed(2)}×`);
+      result.ratio32 = ratio32;
+    }
   }
-  result.best = { bn: round1(best("bn")), plain: round1(best("plain")) };
+  result.best = Object.fromEntries(paired.map((k) => [k, round1(best(k))]));
   const peakRssMb = round1(process.resourceUsage().maxRSS / 1024);
   log(`peak RSS (this process) ${peakRssMb} MB`);
   result.peakRssMb = peakRssMb;

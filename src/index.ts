@@ -81,3 +81,17 @@ export * as evalMode from "./experiments/eval-mode";
 export * as smallBatches from "./experiments/small-batches"; //     lesson 5
 export * as capstone from "./experiments/capstone";
 export * as whyBn from "./experiments/why-bn"; //                   lesson 7
+// Convolutional networks: image tensors [N, C, H, W] and the layers that take them (lesson 8).
+export { Tensor, zerosLike, sameShape } from "./tensor/tensor";
+export type { Value, NestedArray } from "./tensor/tensor";
+export { im2col, col2im, convOutputSize } from "./tensor/im2col";
+export type { AnyModule } from "./nn/module";
+export { Conv2d } from "./nn/conv2d";
+export type { Conv2dOptions } from "./nn/conv2d";
+export { Flatten, Unflatten } from "./nn/flatten";
+export { BatchNorm2d } from "./nn/batchnorm2d";
+export { InstanceNorm2d } from "./nn/instancenorm";
+export { MaxPool2d, AvgPool2d } from "./nn/pooling";
+export { Residual, basicBlock } from "./nn/residual";
+export type { BasicBlockOptions } from "./nn/residual";
+export * as cnn from "./experiments/cnn"; //                      lesson 8

@@ -410,6 +410,299 @@ static void sigmoid_backward(const double *y, const double *dy, double *dx, size
   for (; i < len; i++) dx[i] = (dy[i] * y[i]) * (1.0 - y[i]);
 }
 
+/* ---- the convolutional network's passes over NCHW batches (src/tensor/conv-passes.ts, operation for operation) ---- */
+
+/* The output positions ox in [lo, hi) whose input column ox·stride − padding + j lies in [0, w). */
+static void inside_range(int w, int ow, int stride, int padding, int j, int *lo, int *hi) {
+  const int first = padding - j; /* ox·stride ≥ first */
+  int l = first <= 0 ? 0 : (first + stride - 1) / stride;
+  const int end = w + padding - j; /* ox·stride < end */
+  int h = end <= 0 ? 0 : (end + stride - 1) / stride;
+  if (l > ow) l = ow;
+  if (h > ow) h = ow;
+  if (h < l) h = l;
+  *lo = l;
+  *hi = h;
+}
+
+static void im2col(const double *x, double *cols, int n, int c, int h, int w, int kh, int kw, int stride, int padding, int oh, int ow) {
+  const size_t p = (size_t)oh * ow, rows = (size_t)c * kh * kw, hw = (size_t)h * w;
+  for (int s = 0; s < n; s++) {
+    for (int ci = 0; ci < c; ci++) {
+      const double *plane = x + ((size_t)s * c + ci) * hw;
+      for (int i = 0; i < kh; i++) {
+        for (int j = 0; j < kw; j++) {
+          double *o = cols + ((size_t)s * rows + ((size_t)ci * kh + i) * kw + j) * p;
+          int lo, hi;
+          inside_range(w, ow, stride, padding, j, &lo, &hi);
+          for (int oy = 0; oy < oh; oy++, o += ow) {
+            const int iy = oy * stride - padding + i;
+            if (iy < 0 || iy >= h) {
+              memset(o, 0, sizeof(double) * ow);
+              continue;
+            }
+            const double *row = plane + (size_t)iy * w; /* input column ix = ox·stride − padding + j */
+            for (int ox = 0; ox < lo; ox++) o[ox] = 0.0;
+            if (stride == 1) memcpy(o + lo, row + (lo - padding + j), sizeof(double) * (hi - lo));
+            else for (int ox = lo; ox < hi; ox++) o[ox] = row[ox * stride - padding + j];
+            for (int ox = hi; ox < ow; ox++) o[ox] = 0.0;
+          }
+        }
+      }
+    }
+  }
+}
+
+static void col2im(const double *cols, double *x, int n, int c, int h, int w, int kh, int kw, int stride, int padding, int oh, int ow) {
+  const size_t p = (size_t)oh * ow, rows = (size_t)c * kh * kw, hw = (size_t)h * w;
+  memset(x, 0, sizeof(double) * n * c * hw);
+  for (int s = 0; s < n; s++) {
+    for (int ci = 0; ci < c; ci++) {
+      double *plane = x + ((size_t)s * c + ci) * hw;
+      for (int i = 0; i < kh; i++) {
+        for (int j = 0; j < kw; j++) {
+          const double *r = cols + ((size_t)s * rows + ((size_t)ci * kh + i) * kw + j) * p;
+          int lo, hi;
+          inside_range(w, ow, stride, padding, j, &lo, &hi);
+          for (int oy = 0; oy < oh; oy++) {
+            const int iy = oy * stride - padding + i;
+            if (iy < 0 || iy >= h) continue;
+            double *row = plane + (size_t)iy * w; /* input column ix = ox·stride − padding + j */
+            const double *src = r + (size_t)oy * ow;
+            if (stride == 1) {
+              double *dst = row + (lo - padding + j); /* dst[t]: input column of ox = lo + t */
+              const double *from = src + lo;
+              const int len = hi - lo;
+              int t = 0;
+              for (; t + 4 <= len; t += 4) _mm256_storeu_pd(dst + t, _mm256_add_pd(_mm256_loadu_pd(dst + t), _mm256_loadu_pd(from + t)));
+              for (; t < len; t++) dst[t] = dst[t] + from[t];
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                const int ix = ox * stride - padding + j;
+                row[ix] = row[ix] + src[ox];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+static void add_channel_bias(double *x, const double *bias, int n, int c, size_t p) {
+  for (int s = 0; s < n; s++) {
+    for (int ch = 0; ch < c; ch++) {
+      double *xs = x + ((size_t)s * c + ch) * p;
+      const v4 vb = _mm256_set1_pd(bias[ch]);
+      size_t i = 0;
+      for (; i + 4 <= p; i += 4) _mm256_storeu_pd(xs + i, _mm256_add_pd(_mm256_loadu_pd(xs + i), vb));
+      for (; i < p; i++) xs[i] = xs[i] + bias[ch];
+    }
+  }
+}
+
+/* (l0 + l1) + (l2 + l3) */
+static inline double lane_total(v4 v) {
+  double l[4];
+  _mm256_storeu_pd(l, v);
+  return (l[0] + l[1]) + (l[2] + l[3]);
+}
+
+/* lane 0 of acc += x */
+static inline v4 add_lane0(v4 acc, double x) {
+  double l[4];
+  _mm256_storeu_pd(l, acc);
+  l[0] = l[0] + x;
+  return _mm256_loadu_pd(l);
+}
+
+/* Σ of channel ch's n·p numbers: four lanes by position mod 4, each image's tail into lane 0 */
+static double channel_sum(const double *x, int n, int c, size_t p, int ch) {
+  const size_t p4 = p & ~(size_t)3;
+  v4 acc = _mm256_setzero_pd();
+  for (int s = 0; s < n; s++) {
+    const double *xs = x + ((size_t)s * c + ch) * p;
+    size_t i = 0;
+    for (; i < p4; i += 4) acc = _mm256_add_pd(acc, _mm256_loadu_pd(xs + i));
+    if (i < p) {
+      double l[4];
+      _mm256_storeu_pd(l, acc);
+      for (; i < p; i++) l[0] = l[0] + xs[i];
+      acc = _mm256_loadu_pd(l);
+    }
+  }
+  return lane_total(acc);
+}
+
+static void sum_channels(const double *x, double *out, int n, int c, size_t p) {
+  for (int ch = 0; ch < c; ch++) out[ch] = channel_sum(x, n, c, p, ch);
+}
+
+static void bn2d_stats(const double *x, double *mean, double *var, int n, int c, size_t p) {
+  const double invM = 1.0 / (double)((size_t)n * p);
+  const size_t p4 = p & ~(size_t)3;
+  for (int ch = 0; ch < c; ch++) {
+    const double mu = channel_sum(x, n, c, p, ch) * invM;
+    const v4 vmu = _mm256_set1_pd(mu);
+    v4 acc = _mm256_setzero_pd();
+    for (int s = 0; s < n; s++) {
+      const double *xs = x + ((size_t)s * c + ch) * p;
+      size_t i = 0;
+      for (; i < p4; i += 4) {
+        const v4 d = _mm256_sub_pd(_mm256_loadu_pd(xs + i), vmu);
+        acc = madd(acc, d, d);
+      }
+      if (i < p) {
+        double l[4];
+        _mm256_storeu_pd(l, acc);
+        for (; i < p; i++) {
+          const double d = xs[i] - mu;
+          l[0] = l[0] + d * d;
+        }
+        acc = _mm256_loadu_pd(l);
+      }
+    }
+    mean[ch] = mu;
+    var[ch] = lane_total(acc) * invM;
+  }
+}
+
+static void bn2d_normalize(const double *x, const double *mean, const double *invStd, const double *gamma, const double *beta,
+                           double *xhat, double *y, int n, int c, size_t p) {
+  for (int s = 0; s < n; s++) {
+    for (int ch = 0; ch < c; ch++) {
+      const size_t off = ((size_t)s * c + ch) * p;
+      const double mu = mean[ch], is = invStd[ch];
+      const v4 vmu = _mm256_set1_pd(mu), vis = _mm256_set1_pd(is);
+      size_t i = 0;
+      for (; i + 4 <= p; i += 4) _mm256_storeu_pd(xhat + off + i, _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(x + off + i), vmu), vis));
+      for (; i < p; i++) xhat[off + i] = (x[off + i] - mu) * is;
+      if (!gamma) continue;
+      const double g = gamma[ch], b = beta ? beta[ch] : 0.0;
+      const v4 vg = _mm256_set1_pd(g), vb = _mm256_set1_pd(b);
+      i = 0;
+      for (; i + 4 <= p; i += 4) _mm256_storeu_pd(y + off + i, _mm256_add_pd(_mm256_mul_pd(_mm256_loadu_pd(xhat + off + i), vg), vb));
+      for (; i < p; i++) y[off + i] = xhat[off + i] * g + b;
+    }
+  }
+}
+
+static void bn2d_backward(const double *dy, const double *xhat, const double *invStd, const double *gamma, double *dgamma, double *dbeta,
+                          double *dx, int n, int c, size_t p, int batchStats) {
+  const size_t m = (size_t)n * p, p4 = p & ~(size_t)3;
+  const double mf = (double)m, invM = 1.0 / mf;
+  for (int ch = 0; ch < c; ch++) {
+    const double g = gamma ? gamma[ch] : 1.0;
+    const v4 vg = _mm256_set1_pd(g);
+    v4 sDyXhat = _mm256_setzero_pd(), sDy = sDyXhat, sDxhat = sDyXhat, sDxhatXhat = sDyXhat;
+    for (int s = 0; s < n; s++) {
+      const size_t off = ((size_t)s * c + ch) * p;
+      size_t i = 0;
+      for (; i < p4; i += 4) {
+        const v4 e = _mm256_loadu_pd(dy + off + i), h = _mm256_loadu_pd(xhat + off + i);
+        const v4 d = gamma ? _mm256_mul_pd(e, vg) : e;
+        _mm256_storeu_pd(dx + off + i, d);
+        sDyXhat = madd(sDyXhat, e, h);
+        sDy = _mm256_add_pd(sDy, e);
+        sDxhat = _mm256_add_pd(sDxhat, d);
+        sDxhatXhat = madd(sDxhatXhat, d, h);
+      }
+      for (; i < p; i++) {
+        const double e = dy[off + i], h = xhat[off + i];
+        const double d = gamma ? e * g : e;
+        dx[off + i] = d;
+        sDyXhat = add_lane0(sDyXhat, e * h);
+        sDy = add_lane0(sDy, e);
+        sDxhat = add_lane0(sDxhat, d);
+        sDxhatXhat = add_lane0(sDxhatXhat, d * h);
+      }
+    }
+    if (gamma) {
+      if (dgamma) dgamma[ch] = dgamma[ch] + lane_total(sDyXhat);
+      if (dbeta) dbeta[ch] = dbeta[ch] + lane_total(sDy);
+    }
+    const double is = invStd[ch];
+    const v4 vis = _mm256_set1_pd(is);
+    if (!batchStats) {
+      for (int s = 0; s < n; s++) {
+        double *d = dx + ((size_t)s * c + ch) * p;
+        size_t i = 0;
+        for (; i + 4 <= p; i += 4) _mm256_storeu_pd(d + i, _mm256_mul_pd(_mm256_loadu_pd(d + i), vis));
+        for (; i < p; i++) d[i] = d[i] * is;
+      }
+      continue;
+    }
+    const double sumDxhat = lane_total(sDxhat), sumDxhatXhat = lane_total(sDxhatXhat), scale = is * invM;
+    const v4 vm = _mm256_set1_pd(mf), v1 = _mm256_set1_pd(sumDxhat), v2 = _mm256_set1_pd(sumDxhatXhat), vs = _mm256_set1_pd(scale);
+    for (int s = 0; s < n; s++) {
+      const size_t off = ((size_t)s * c + ch) * p;
+      size_t i = 0;
+      for (; i + 4 <= p; i += 4) {
+        const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vm, _mm256_loadu_pd(dx + off + i)), v1),
+                                   _mm256_mul_pd(_mm256_loadu_pd(xhat + off + i), v2));
+        _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(t, vs));
+      }
+      for (; i < p; i++) dx[off + i] = (mf * dx[off + i] - sumDxhat - xhat[off + i] * sumDxhatXhat) * scale;
+    }
+  }
+}
+
+static void max_pool2d(const double *x, double *y, int32_t *argmax, int n, int c, int h, int w, int k, int stride, int oh, int ow) {
+  const size_t hw = (size_t)h * w;
+  size_t o = 0;
+  for (size_t plane = 0; plane < (size_t)n * c; plane++) {
+    const double *base = x + plane * hw;
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        const int y0 = oy * stride, x0 = ox * stride;
+        double best = -__builtin_inf();
+        int32_t at = y0 * w + x0;
+        for (int i = 0; i < k; i++) {
+          for (int j = 0; j < k; j++) {
+            const int32_t idx = (y0 + i) * w + x0 + j;
+            const double v = base[idx];
+            const int take = (v > best) | (v != v); /* without a branch: random data mispredicts half of them */
+            best = take ? v : best;
+            at = take ? idx : at;
+          }
+        }
+        y[o] = best;
+        argmax[o++] = at;
+      }
+    }
+  }
+}
+
+static void max_pool2d_backward(const double *dy, const int32_t *argmax, double *dx, int n, int c, size_t hw, size_t q) {
+  memset(dx, 0, sizeof(double) * n * c * hw);
+  size_t o = 0;
+  for (size_t plane = 0; plane < (size_t)n * c; plane++) {
+    double *base = dx + plane * hw;
+    for (size_t e = 0; e < q; e++, o++) base[argmax[o]] = base[argmax[o]] + dy[o];
+  }
+}
+
+/* y = x where x > 0, else 0; dx = dy where x > 0, else 0 */
+static void relu(const double *x, double *y, size_t len) {
+  const v4 zero = _mm256_setzero_pd();
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v4 v = _mm256_loadu_pd(x + i);
+    _mm256_storeu_pd(y + i, _mm256_and_pd(_mm256_cmp_pd(v, zero, _CMP_GT_OQ), v));
+  }
+  for (; i < len; i++) y[i] = x[i] > 0 ? x[i] : 0.0;
+}
+
+static void relu_backward(const double *x, const double *dy, double *dx, size_t len) {
+  const v4 zero = _mm256_setzero_pd();
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v4 gt = _mm256_cmp_pd(_mm256_loadu_pd(x + i), zero, _CMP_GT_OQ);
+    _mm256_storeu_pd(dx + i, _mm256_and_pd(gt, _mm256_loadu_pd(dy + i)));
+  }
+  for (; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0;
+}
+
 #pragma GCC pop_options
 #endif /* BNLAB_X86 */
 
@@ -582,6 +875,164 @@ static napi_value js_sigmoid_backward(napi_env env, napi_callback_info info) {
   sigmoid_backward(y, dy, dx, (size_t)len);
   return NULL;
 }
+
+/* ---- the convolutional passes ---- */
+
+/* An Int32Array argument with at least `need` entries. */
+static int32_t *int_array(Args *A, int i, size_t need) {
+  bool is = false;
+  napi_is_typedarray(A->env, A->argv[i], &is);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (!is || napi_get_typedarray_info(A->env, A->argv[i], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_int32_array) {
+    fail(A, "expected an Int32Array");
+    return NULL;
+  }
+  if (length < need) {
+    fail(A, "an array is shorter than its sizes say");
+    return NULL;
+  }
+  return (int32_t *)data;
+}
+
+/* ⌊(size + 2·padding − k) / stride⌋ + 1, which must be ≥ 1 (0 after a failure) */
+static int out_size(Args *A, int size, int k, int stride, int padding) {
+  if (A->failed) return 0;
+  if (k < 1 || stride < 1) {
+    fail(A, "kernel sizes and strides must be at least 1");
+    return 0;
+  }
+  const long long span = (long long)size + 2LL * padding - k;
+  if (span < 0) {
+    fail(A, "the window does not fit in the padded input");
+    return 0;
+  }
+  return (int)(span / stride) + 1;
+}
+
+/* im2col(x, cols, n, c, h, w, kh, kw, stride, padding) and col2im(cols, x, …) */
+static napi_value columns_op(napi_env env, napi_callback_info info, int back) {
+  ARGS(back ? "col2im" : "im2col", 10, 10)
+  const int n = integer(&A, 2), c = integer(&A, 3), h = integer(&A, 4), w = integer(&A, 5);
+  const int kh = integer(&A, 6), kw = integer(&A, 7), stride = integer(&A, 8), padding = integer(&A, 9);
+  const int oh = out_size(&A, h, kh, stride, padding), ow = out_size(&A, w, kw, stride, padding);
+  const size_t xLen = (size_t)n * c * h * w, colsLen = (size_t)n * c * kh * kw * oh * ow;
+  double *first = array(&A, 0, back ? colsLen : xLen, 0);
+  double *second = array(&A, 1, back ? xLen : colsLen, 0);
+  if (A.failed) return NULL;
+  if (back) col2im(first, second, n, c, h, w, kh, kw, stride, padding, oh, ow);
+  else im2col(first, second, n, c, h, w, kh, kw, stride, padding, oh, ow);
+  return NULL;
+}
+static napi_value js_im2col(napi_env env, napi_callback_info info) { return columns_op(env, info, 0); }
+static napi_value js_col2im(napi_env env, napi_callback_info info) { return columns_op(env, info, 1); }
+
+/* addChannelBias(x, bias, n, c, p) and sumChannels(x, out, n, c, p) */
+static napi_value channels_op(napi_env env, napi_callback_info info, int add) {
+  ARGS(add ? "addChannelBias" : "sumChannels", 5, 5)
+  const int n = integer(&A, 2), c = integer(&A, 3), p = integer(&A, 4);
+  double *x = array(&A, 0, (size_t)n * c * p, 0);
+  double *v = array(&A, 1, c, 0);
+  if (A.failed) return NULL;
+  if (add) add_channel_bias(x, v, n, c, (size_t)p);
+  else sum_channels(x, v, n, c, (size_t)p);
+  return NULL;
+}
+static napi_value js_add_channel_bias(napi_env env, napi_callback_info info) { return channels_op(env, info, 1); }
+static napi_value js_sum_channels(napi_env env, napi_callback_info info) { return channels_op(env, info, 0); }
+
+/* batchNorm2dStats(x, mean, variance, n, c, p) */
+static napi_value js_bn2d_stats(napi_env env, napi_callback_info info) {
+  ARGS("batchNorm2dStats", 6, 6)
+  const int n = integer(&A, 3), c = integer(&A, 4), p = integer(&A, 5);
+  const double *x = array(&A, 0, (size_t)n * c * p, 0);
+  double *mean = array(&A, 1, c, 0), *var = array(&A, 2, c, 0);
+  if (A.failed) return NULL;
+  bn2d_stats(x, mean, var, n, c, (size_t)p);
+  return NULL;
+}
+
+/* batchNorm2dNormalize(x, mean, invStd, gamma|null, beta|null, xhat, y, n, c, p) */
+static napi_value js_bn2d_normalize(napi_env env, napi_callback_info info) {
+  ARGS("batchNorm2dNormalize", 10, 10)
+  const int n = integer(&A, 7), c = integer(&A, 8), p = integer(&A, 9);
+  const size_t len = (size_t)n * c * p;
+  const double *x = array(&A, 0, len, 0), *mean = array(&A, 1, c, 0), *invStd = array(&A, 2, c, 0);
+  const double *gamma = array(&A, 3, c, 1), *beta = array(&A, 4, c, 1);
+  double *xhat = array(&A, 5, len, 0);
+  double *y = gamma ? array(&A, 6, len, 0) : NULL;
+  if (A.failed) return NULL;
+  bn2d_normalize(x, mean, invStd, gamma, beta, xhat, y, n, c, (size_t)p);
+  return NULL;
+}
+
+/* batchNorm2dBackward(dy, xhat, invStd, gamma|null, dgamma|null, dbeta|null, dx, n, c, p, batchStats) */
+static napi_value js_bn2d_backward(napi_env env, napi_callback_info info) {
+  ARGS("batchNorm2dBackward", 11, 11)
+  const int n = integer(&A, 7), c = integer(&A, 8), p = integer(&A, 9);
+  const size_t len = (size_t)n * c * p;
+  bool batchStats = false;
+  napi_get_value_bool(env, argv[10], &batchStats);
+  const double *dy = array(&A, 0, len, 0), *xhat = array(&A, 1, len, 0), *invStd = array(&A, 2, c, 0);
+  const double *gamma = array(&A, 3, c, 1);
+  double *dgamma = array(&A, 4, c, 1), *dbeta = array(&A, 5, c, 1), *dx = array(&A, 6, len, 0);
+  if (A.failed) return NULL;
+  bn2d_backward(dy, xhat, invStd, gamma, gamma ? dgamma : NULL, gamma ? dbeta : NULL, dx, n, c, (size_t)p, batchStats);
+  return NULL;
+}
+
+/* maxPool2d(x, y, argmax, n, c, h, w, k, stride) and maxPool2dBackward(dy, argmax, dx, n, c, h, w, k, stride) */
+static napi_value pool_op(napi_env env, napi_callback_info info, int back) {
+  ARGS(back ? "maxPool2dBackward" : "maxPool2d", 9, 9)
+  const int n = integer(&A, 3), c = integer(&A, 4), h = integer(&A, 5), w = integer(&A, 6), k = integer(&A, 7), stride = integer(&A, 8);
+  const int oh = out_size(&A, h, k, stride, 0), ow = out_size(&A, w, k, stride, 0);
+  const size_t hw = (size_t)h * w, q = (size_t)oh * ow, inLen = (size_t)n * c * hw, outLen = (size_t)n * c * q;
+  if (!back) {
+    const double *x = array(&A, 0, inLen, 0);
+    double *y = array(&A, 1, outLen, 0);
+    int32_t *argmax = int_array(&A, 2, outLen);
+    if (A.failed) return NULL;
+    max_pool2d(x, y, argmax, n, c, h, w, k, stride, oh, ow);
+    return NULL;
+  }
+  const double *dy = array(&A, 0, outLen, 0);
+  const int32_t *argmax = int_array(&A, 1, outLen);
+  double *dx = array(&A, 2, inLen, 0);
+  if (A.failed) return NULL;
+  for (size_t o = 0; o < outLen; o++) {
+    if (argmax[o] < 0 || (size_t)argmax[o] >= hw) {
+      fail(&A, "an argmax is not a position in the image");
+      return NULL;
+    }
+  }
+  max_pool2d_backward(dy, argmax, dx, n, c, hw, q);
+  return NULL;
+}
+static napi_value js_max_pool2d(napi_env env, napi_callback_info info) { return pool_op(env, info, 0); }
+static napi_value js_max_pool2d_backward(napi_env env, napi_callback_info info) { return pool_op(env, info, 1); }
+
+/* relu(x, y, len) */
+static napi_value js_relu(napi_env env, napi_callback_info info) {
+  ARGS("relu", 3, 3)
+  const int len = integer(&A, 2);
+  const double *x = array(&A, 0, len, 0);
+  double *y = array(&A, 1, len, 0);
+  if (A.failed) return NULL;
+  relu(x, y, (size_t)len);
+  return NULL;
+}
+
+/* reluBackward(x, dy, dx, len) */
+static napi_value js_relu_backward(napi_env env, napi_callback_info info) {
+  ARGS("reluBackward", 4, 4)
+  const int len = integer(&A, 3);
+  const double *x = array(&A, 0, len, 0), *dy = array(&A, 1, len, 0);
+  double *dx = array(&A, 2, len, 0);
+  if (A.failed) return NULL;
+  relu_backward(x, dy, dx, (size_t)len);
+  return NULL;
+}
 #endif /* BNLAB_X86 */
 
 static void set(napi_env env, napi_value exports, const char *name, napi_callback fn) {
@@ -610,6 +1061,17 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "sumRows", js_sum_rows);
     set(env, exports, "addRow", js_add_row);
     set(env, exports, "sigmoidBackward", js_sigmoid_backward);
+    set(env, exports, "im2col", js_im2col);
+    set(env, exports, "col2im", js_col2im);
+    set(env, exports, "addChannelBias", js_add_channel_bias);
+    set(env, exports, "sumChannels", js_sum_channels);
+    set(env, exports, "batchNorm2dStats", js_bn2d_stats);
+    set(env, exports, "batchNorm2dNormalize", js_bn2d_normalize);
+    set(env, exports, "batchNorm2dBackward", js_bn2d_backward);
+    set(env, exports, "maxPool2d", js_max_pool2d);
+    set(env, exports, "maxPool2dBackward", js_max_pool2d_backward);
+    set(env, exports, "relu", js_relu);
+    set(env, exports, "reluBackward", js_relu_backward);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);

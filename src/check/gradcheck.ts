@@ -1,8 +1,9 @@
 import { Matrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 import { Rng } from "../random/rng";
-import { Module } from "../nn/module";
+import { AnyModule, Module } from "../nn/module";
 import { checkMatrix } from "../tensor/matrix";
+import { Tensor, Value } from "../tensor/tensor";
 import { checkArrayLike, checkFunction, checkNumber, checkOptions, describe } from "../validate/checks";
 
 /**
@@ -207,10 +208,13 @@ export interface GradcheckModuleOptions extends GradcheckOptions {
  * ignores how r and d depend on the batch (call `freezeCorrection()` first).
  *
  *   gradcheckModule(new BatchNorm1d(4), x)  // { ok: true, maxRelativeError: 3e-10, entries: [dx, weight, bias] }
+ *
+ * Image layers work the same way with a Tensor x (e.g. [2, 3, 5, 5] for a
+ * Conv2d or BatchNorm2d); "dx" is then reported flattened, as a 1 × size matrix.
  */
-export function gradcheckModule(module: Module, x: Matrix, options: GradcheckModuleOptions = {}): GradcheckResult {
+export function gradcheckModule(module: AnyModule, x: Value, options: GradcheckModuleOptions = {}): GradcheckResult {
   if (!(module instanceof Module)) throw new TypeError(`gradcheckModule: module must be a layer or model (a Module), got ${describe(module)}`);
-  checkMatrix("gradcheckModule", "x", x);
+  if (!(x instanceof Tensor)) checkMatrix("gradcheckModule", "x", x);
   checkOptions("gradcheckModule", options);
   if (options.eps !== undefined) checkNumber("gradcheckModule", "eps", options.eps, { min: 0, minInclusive: false, hint: "typically 1e-6 in float64" });
   if (options.tolerance !== undefined) checkNumber("gradcheckModule", "tolerance", options.tolerance, { min: 0, minInclusive: false, hint: "typically 1e-7" });
@@ -220,7 +224,7 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
   const grads = params.map(([, p]) => p.grad.clone());
   const restoreBuffers = () => buffers.forEach(([b, saved]) => b.copyFrom(saved));
   const xProbe = x.clone();
-  const forward = (): Matrix => {
+  const forward = (): Value => {
     restoreBuffers();
     options.beforeForward?.();
     return module.forward(xProbe);
@@ -229,11 +233,14 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
   try {
     const y = forward();
     const rng = new Rng(options.seed ?? 0);
-    const R = new Matrix(y.rows, y.cols, rng.normalArray(y.size)); // the fixed projection, ∂L/∂y
-    const loss = () => forward().mul(R).sum(); //                      L = Σ y ⊙ R
+    const R = y instanceof Matrix ? new Matrix(y.rows, y.cols, rng.normalArray(y.size)) : new Tensor(y.shape, rng.normalArray(y.size)); // the fixed projection, ∂L/∂y
+    const loss = (): number => { //                                     L = Σ y ⊙ R
+      const out = forward();
+      return out instanceof Matrix && R instanceof Matrix ? out.mul(R).sum() : dot(out.data, R.data);
+    };
 
     const again = forward();
-    if (!sameNumbers(again, y)) {
+    if (!sameNumbers(asRow(again), asRow(y))) {
       throw new Error(
         `gradcheckModule: ${module.toString()} gave different outputs for the same input, so central differences ` +
           "cannot work. Dropout in training mode draws a new mask every forward: call eval(), use p = 0, " +
@@ -243,7 +250,7 @@ export function gradcheckModule(module: Module, x: Matrix, options: GradcheckMod
     module.zeroGrad();
     const dx = module.backward(R); // the forward just before was `again`, on the same xProbe
     const inputs: GradcheckInput[] = [
-      { name: "dx", value: xProbe, grad: dx },
+      xProbe instanceof Matrix && dx instanceof Matrix ? { name: "dx", value: xProbe, grad: dx } : { name: "dx", value: asRow(xProbe), grad: asRow(dx) },
       ...params.map(([name, p]): GradcheckInput => ({ name, value: p.value, grad: p.grad.clone() })),
     ];
     return gradcheck(loss, inputs, options);
@@ -273,4 +280,16 @@ function sameNumbers(a: Matrix, b: Matrix): boolean {
   if (a.rows !== b.rows || a.cols !== b.cols) return false;
   for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i]) && a.data[i] !== b.data[i]) return false;
   return true;
+}
+
+/** Σᵢ aᵢ·bᵢ. */
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** A Matrix or Tensor as a 1 × size Matrix over the same numbers (shared, so nudging it nudges the original). */
+function asRow(v: Value): Matrix {
+  return new Matrix(1, v.data.length, v.data);
 }

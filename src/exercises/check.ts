@@ -16,6 +16,9 @@ import { BnNetFn, checkBnNet } from "./checkers/bn-net";
 import { LossAlongGradientFn, checkLossAlongGradient } from "./checkers/loss-along-gradient";
 import { LayerIcsFn, checkLayerIcs } from "./checkers/layer-ics";
 import { GhostBatchNormFn, checkGhostBatchNorm } from "./checkers/ghost-batch-norm";
+import { SpatialBatchNormFn, checkSpatialBatchNorm } from "./checkers/spatial-batchnorm";
+import { FoldBatchNormFn, checkFoldBatchNorm } from "./checkers/fold-batchnorm";
+import { ConvOutputSizeFn, checkConvOutputSize } from "./checkers/conv-output-size";
 
 /** Print the report and return the result, shown as nothing by tslab. */
 function shown(result: CheckResult): CheckResult {
@@ -47,6 +50,9 @@ export const check = {
   lossAlongGradient: (fn: LossAlongGradientFn): CheckResult => shown(checkLossAlongGradient(fn)),
   layerIcs: (fn: LayerIcsFn): CheckResult => shown(checkLayerIcs(fn)),
   ghostBatchNorm: (fn: GhostBatchNormFn): CheckResult => shown(checkGhostBatchNorm(fn)),
+  spatialBatchNorm: (fn: SpatialBatchNormFn): CheckResult => shown(checkSpatialBatchNorm(fn)),
+  foldBatchNorm: (fn: FoldBatchNormFn): CheckResult => shown(checkFoldBatchNorm(fn)),
+  convOutputSize: (fn: ConvOutputSizeFn): CheckResult => shown(checkConvOutputSize(fn)),
 };
 
 /** The pure checkers by exercise id (for the grader and hidden tests). */
@@ -67,6 +73,9 @@ export const checkers = {
   lossAlongGradient: checkLossAlongGradient,
   layerIcs: checkLayerIcs,
   ghostBatchNorm: checkGhostBatchNorm,
+  spatialBatchNorm: checkSpatialBatchNorm,
+  foldBatchNorm: checkFoldBatchNorm,
+  convOutputSize: checkConvOutputSize,
 };
 
 export type ExerciseId = keyof typeof checkers;

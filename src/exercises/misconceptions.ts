@@ -92,7 +92,17 @@ export type MisconceptionId =
   | "ics-dot-not-cosine"
   | "ghost-whole-batch"
   | "ghost-strided"
-  | "ghost-remainder-skipped";
+  | "ghost-remainder-skipped"
+  // lesson 8: batch norm in convolutional networks
+  | "per-position-statistics"
+  | "per-example-statistics"
+  | "per-instance-statistics"
+  | "reshape-without-transpose"
+  | "fold-mean-forgotten"
+  | "fold-bias-unscaled"
+  | "output-size-padding-once"
+  | "output-size-off-by-one"
+  | "output-size-rounding";
 
 export interface Misconception {
   id: MisconceptionId;
@@ -578,6 +588,63 @@ const list: Misconception[] = [
     explanation:
       "When the batch size is not a multiple of virtualBatchSize, the rows left over form a last, smaller ghost batch (as torch.chunk does); " +
       "normalize them with their own statistics too.",
+  },
+  {
+    id: "per-position-statistics",
+    name: "statistics per position (over N only)",
+    explanation:
+      "You computed a separate μ and σ² for every channel AND position (c, h, w), over the N images only — what lesson 1's " +
+      "batch norm gives on the N × (C·H·W) flattened batch. A channel is one feature seen at every position: BatchNorm2d " +
+      "takes one μ and σ² per channel over all N·H·W numbers.",
+  },
+  {
+    id: "per-example-statistics",
+    name: "statistics per example (LayerNorm's axes)",
+    explanation:
+      "You normalized each image over its own C·H·W numbers: that is LayerNorm (GroupNorm with one group). Batch norm " +
+      "takes each channel's statistics across the whole batch: over N, H and W.",
+  },
+  {
+    id: "per-instance-statistics",
+    name: "statistics per image and channel (InstanceNorm's axes)",
+    explanation:
+      "You normalized each channel of each image over its H·W positions only: that is InstanceNorm. Batch norm also " +
+      "pools over the N images: one μ and σ² per channel over N·H·W numbers.",
+  },
+  {
+    id: "reshape-without-transpose",
+    name: "reshaped to (N·H·W) × C without moving C last",
+    explanation:
+      "Reading the NCHW memory directly as rows of C numbers mixes channels and positions: a row is C consecutive " +
+      "pixels of one channel, not one pixel of C channels. Move C last first (index ((n·H + h)·W + w, c)), normalize " +
+      "the columns, and move it back.",
+  },
+  {
+    id: "fold-mean-forgotten",
+    name: "running mean left out of the folded bias",
+    explanation: "Eval-mode BN subtracts running_mean before scaling: the folded bias is s·(b − running_mean) + β, not s·b + β.",
+  },
+  {
+    id: "fold-bias-unscaled",
+    name: "folded bias not scaled",
+    explanation: "BN scales (b − running_mean) by s = γ/√(running_var + ε) too: the folded bias is s·(b − running_mean) + β.",
+  },
+  {
+    id: "output-size-padding-once",
+    name: "padding counted on one side",
+    explanation: "Padding adds zeros on BOTH sides of the axis: the padded size is size + 2·padding.",
+  },
+  {
+    id: "output-size-off-by-one",
+    name: "the first position not counted",
+    explanation:
+      "(size + 2·padding − k)/stride counts the steps the window can take; the number of positions is one more: " +
+      "⌊(size + 2·padding − k)/stride⌋ + 1.",
+  },
+  {
+    id: "output-size-rounding",
+    name: "output size not rounded down",
+    explanation: "A window that would hang over the edge is not used: round (size + 2·padding − k)/stride DOWN, then add 1.",
   },
 ];
 

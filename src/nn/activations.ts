@@ -1,23 +1,36 @@
 import { checkMatrix, Matrix } from "../tensor/matrix";
 import { kernel } from "../tensor/kernel";
+import { Tensor, Value, sameShape, zerosLike } from "../tensor/tensor";
+import { ShapeError } from "../tensor/shape-error";
 import { Module } from "./module";
+
+// The activations work elementwise, so each takes a Matrix (an MLP's batch) or a
+// Tensor (a convolutional network's [N, C, H, W] feature maps) and returns the same kind.
 
 /** ReLU(x) = max(0, x); its derivative is 1 where x > 0, else 0. */
 export class ReLU extends Module {
-  private x: Matrix | null = null;
+  private x: Value | null = null;
+  /** Run the loops below as the kernel's vectorized passes (default true; the same numbers, bit for bit); false runs them here. */
+  fastPath = true;
 
-  forward(x: Matrix): Matrix {
-    checkMatrix(`${this.toString()}.forward`, "x", x);
+  forward(x: Matrix): Matrix;
+  forward(x: Tensor): Tensor;
+  forward(x: Value): Value {
+    if (!(x instanceof Tensor)) checkMatrix(`${this.toString()}.forward`, "x", x);
     this.x = x;
-    const y = new Matrix(x.rows, x.cols);
-    for (let i = 0; i < x.size; i++) y.data[i] = x.data[i] > 0 ? x.data[i] : 0;
+    const y = zerosLike(x);
+    if (this.fastPath) kernel().relu(x.data, y.data, x.size); // fast path: the same loop, vectorized
+    else for (let i = 0; i < x.size; i++) y.data[i] = x.data[i] > 0 ? x.data[i] : 0;
     return y;
   }
 
-  backward(dy: Matrix): Matrix {
-    const x = this.checkGrad(this.x, dy, this.x?.rows ?? 0, this.x?.cols ?? 0);
-    const dx = new Matrix(dy.rows, dy.cols);
-    for (let i = 0; i < dy.size; i++) dx.data[i] = x.data[i] > 0 ? dy.data[i] : 0; // 1 where x > 0, else 0
+  backward(dy: Matrix): Matrix;
+  backward(dy: Tensor): Tensor;
+  backward(dy: Value): Value {
+    const x = checkElementwiseGrad(this, this.x, dy);
+    const dx = zerosLike(dy);
+    if (this.fastPath) kernel().reluBackward(x.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
+    else for (let i = 0; i < dy.size; i++) dx.data[i] = x.data[i] > 0 ? dy.data[i] : 0; // 1 where x > 0, else 0
     return dx;
   }
 
@@ -28,22 +41,26 @@ export class ReLU extends Module {
 
 /** σ(x) = 1 / (1 + e^−x); σ' = σ(1 − σ), flat (saturated) for large |x|. */
 export class Sigmoid extends Module {
-  private y: Matrix | null = null;
+  private y: Value | null = null;
   /** Compute σ and its backward with the kernel's vectorized passes (default true); false runs the loops below, the reference the tests compare with. */
   fastPath = true;
 
-  forward(x: Matrix): Matrix {
-    checkMatrix(`${this.toString()}.forward`, "x", x);
-    const y = new Matrix(x.rows, x.cols);
+  forward(x: Matrix): Matrix;
+  forward(x: Tensor): Tensor;
+  forward(x: Value): Value {
+    if (!(x instanceof Tensor)) checkMatrix(`${this.toString()}.forward`, "x", x);
+    const y = zerosLike(x);
     if (this.fastPath) kernel().sigmoid(x.data, y.data, x.size); // fast path: the same σ, vectorized
     else for (let i = 0; i < x.size; i++) y.data[i] = sigmoid(x.data[i]);
     this.y = y;
     return y;
   }
 
-  backward(dy: Matrix): Matrix {
-    const y = this.checkGrad(this.y, dy, this.y?.rows ?? 0, this.y?.cols ?? 0);
-    const dx = new Matrix(dy.rows, dy.cols);
+  backward(dy: Matrix): Matrix;
+  backward(dy: Tensor): Tensor;
+  backward(dy: Value): Value {
+    const y = checkElementwiseGrad(this, this.y, dy);
+    const dx = zerosLike(dy);
     if (this.fastPath) {
       kernel().sigmoidBackward(y.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
       return dx;
@@ -62,19 +79,23 @@ export class Sigmoid extends Module {
 
 /** tanh(x); tanh' = 1 − tanh². */
 export class Tanh extends Module {
-  private y: Matrix | null = null;
+  private y: Value | null = null;
 
-  forward(x: Matrix): Matrix {
-    checkMatrix(`${this.toString()}.forward`, "x", x);
-    const y = new Matrix(x.rows, x.cols);
+  forward(x: Matrix): Matrix;
+  forward(x: Tensor): Tensor;
+  forward(x: Value): Value {
+    if (!(x instanceof Tensor)) checkMatrix(`${this.toString()}.forward`, "x", x);
+    const y = zerosLike(x);
     for (let i = 0; i < x.size; i++) y.data[i] = Math.tanh(x.data[i]);
     this.y = y;
     return y;
   }
 
-  backward(dy: Matrix): Matrix {
-    const y = this.checkGrad(this.y, dy, this.y?.rows ?? 0, this.y?.cols ?? 0);
-    const dx = new Matrix(dy.rows, dy.cols);
+  backward(dy: Matrix): Matrix;
+  backward(dy: Tensor): Tensor;
+  backward(dy: Value): Value {
+    const y = checkElementwiseGrad(this, this.y, dy);
+    const dx = zerosLike(dy);
     for (let i = 0; i < dy.size; i++) {
       const t = y.data[i];
       dx.data[i] = dy.data[i] * (1 - t * t); // tanh' = 1 − tanh²
@@ -93,4 +114,15 @@ export function sigmoid(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);
+}
+
+/** Throw unless forward ran before backward and dy has the shape (and kind) of what forward saw. */
+function checkElementwiseGrad(layer: Module, saved: Value | null, dy: Value): Value {
+  if (saved === null) {
+    throw new Error(`${layer.toString()}.backward: call forward() before backward() (backward uses what forward saved)`);
+  }
+  if (!sameShape(saved, dy)) {
+    throw new ShapeError(`${layer.toString()}.backward`, `dy of shape ${saved.shapeString()} (the output's shape)`, dy.shapeString());
+  }
+  return saved;
 }

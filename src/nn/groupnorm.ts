@@ -1,4 +1,7 @@
 import { Matrix } from "../tensor/matrix";
+import { Tensor, Value } from "../tensor/tensor";
+import { mapPerChannel, sumPerChannel } from "./channels";
+import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
 import { formatNumber } from "./batchnorm";
 import { normalizeRows, normalizeRowsBackward } from "./layernorm";
 import { Module } from "./module";
@@ -17,6 +20,7 @@ interface Saved {
   xhat: Matrix; // (N·G) × (C/G): one row per example and group
   invStd: Matrix; // (N·G) × 1
   batchSize: number;
+  imageShape: readonly number[] | null; // [N, C, H, W] when the input was a Tensor
 }
 
 /**
@@ -36,6 +40,11 @@ interface Saved {
  *   input a group is a single number, so x − μ = 0, x̂ = 0 and the output is
  *   just β whatever the input (with images a channel has H·W numbers to
  *   normalize; here it has one).
+ *
+ * On image batches [N, C, H, W] (a Tensor) a group is C/G channels × H × W
+ * positions of one example, as in PyTorch: GroupNorm(1, C) normalizes each
+ * image over all of C, H, W (LayerNorm's axes), GroupNorm(C, C) each channel
+ * of each image over H, W (InstanceNorm's axes).
  */
 export class GroupNorm extends Module {
   readonly numGroups: number;
@@ -85,7 +94,10 @@ export class GroupNorm extends Module {
     return this.bias.value;
   }
 
-  forward(x: Matrix): Matrix {
+  forward(x: Matrix): Matrix;
+  forward(x: Tensor): Tensor;
+  forward(x: Value): Value {
+    if (x instanceof Tensor) return this.forwardImages(x);
     this.checkInput(x, this.numChannels);
     const N = x.rows;
     // Row-major storage makes the (N, C) batch the same numbers as an (N·G, C/G)
@@ -94,12 +106,28 @@ export class GroupNorm extends Module {
     const { xhat, invStd } = normalizeRows(groups, this.eps); //    x̂ = (x − μ) / √(σ² + ε), per example and group
     const xhatNC = new Matrix(N, this.numChannels, xhat.data); //   back to (N, C)
     const y = this.affine ? xhatNC.mul(this.gamma).add(this.beta) : xhatNC; // y = γ·x̂ + β, per channel
-    this.saved = { xhat, invStd, batchSize: N };
+    this.saved = { xhat, invStd, batchSize: N, imageShape: null };
+    return y;
+  }
+
+  /** The same on [N, C, H, W]: each row of the (N·G) × (C/G·H·W) view is one group of one image. */
+  private forwardImages(x: Tensor): Tensor {
+    const [N, C, H, W] = checkImages(this.toString(), x, this.numChannels).shape;
+    const groups = new Matrix(N * this.numGroups, (C / this.numGroups) * H * W, x.data);
+    const { xhat, invStd } = normalizeRows(groups, this.eps); //    x̂ = (x − μ) / √(σ² + ε), per image and group
+    const xhatImages = new Tensor(x.shape, xhat.data);
+    const gamma = this.gamma.data, beta = this.beta.data;
+    const y = this.affine ? mapPerChannel(xhatImages, (v, c) => v * gamma[c] + beta[c]) : xhatImages; // y = γ·x̂ + β, per channel
+    this.saved = { xhat, invStd, batchSize: N, imageShape: x.shape };
     return y;
   }
 
   /** ∂L/∂γ, ∂L/∂β per channel as in BatchNorm; dx by the LayerNorm formula inside each group. */
-  backward(dy: Matrix): Matrix {
+  backward(dy: Matrix): Matrix;
+  backward(dy: Tensor): Tensor;
+  backward(dy: Value): Value {
+    const { imageShape, batchSize } = savedForBackward(this.toString(), this.saved);
+    if (imageShape !== null || dy instanceof Tensor) return this.backwardImages(dy, imageShape ?? [batchSize, this.numChannels]);
     const { xhat, invStd, batchSize: N } = this.checkGrad(this.saved, dy, this.saved?.batchSize ?? 0, this.numChannels);
     const xhatNC = new Matrix(N, this.numChannels, xhat.data);
     if (this.affine) {
@@ -110,6 +138,20 @@ export class GroupNorm extends Module {
     const dxhatGroups = new Matrix(N * this.numGroups, this.groupSize, dxhat.data);
     const dx = normalizeRowsBackward(dxhatGroups, xhat, invStd);
     return new Matrix(N, this.numChannels, dx.data);
+  }
+
+  private backwardImages(dyValue: Value, shape: readonly number[]): Tensor {
+    const dy = checkGradTensor(this.toString(), dyValue, shape);
+    const { xhat, invStd } = this.saved!;
+    const xhatImages = new Tensor(shape, xhat.data);
+    if (this.affine) {
+      this.weight.grad.addInPlace(sumPerChannel(dy.mul(xhatImages))); // ∂L/∂γ = Σ dy·x̂ (over n, h, w)
+      this.bias.grad.addInPlace(sumPerChannel(dy)); //                   ∂L/∂β = Σ dy
+    }
+    const gamma = this.gamma.data;
+    const dxhat = this.affine ? mapPerChannel(dy, (v, c) => v * gamma[c]) : dy; // dx̂ = dy·γ
+    const dx = normalizeRowsBackward(new Matrix(xhat.rows, xhat.cols, dxhat.data), xhat, invStd);
+    return new Tensor(shape, dx.data);
   }
 
   ownParameters(): Parameter[] {

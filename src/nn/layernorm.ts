@@ -1,4 +1,7 @@
 import { Matrix } from "../tensor/matrix";
+import { ShapeError } from "../tensor/shape-error";
+import { Tensor, Value } from "../tensor/tensor";
+import { checkGradTensor, savedForBackward } from "./image-checks";
 import { formatNumber } from "./batchnorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
@@ -18,6 +21,7 @@ export interface LayerNormOptions {
 interface Saved {
   xhat: Matrix;
   invStd: Matrix; // 1 / √(σ² + ε), one per example (a column)
+  inputShape: readonly number[] | null; // the Tensor input's shape (null for a Matrix)
 }
 
 /**
@@ -32,9 +36,16 @@ interface Saved {
  * The statistics belong to one example, not to the batch, so training and
  * evaluation compute the same thing, a batch of one is fine, and there are no
  * running statistics. Compare BatchNorm1d, which reduces over axis 0.
+ *
+ * On image batches, as in PyTorch, give the trailing dimensions to normalize:
+ * `new LayerNorm([C, H, W])` normalizes each image [C, H, W] over all its
+ * C·H·W numbers, with one γ and β per number (C·H·W of each).
  */
 export class LayerNorm extends Module {
+  /** The number of normalized entries per example: D, or C·H·W for LayerNorm([C, H, W]). */
   readonly normalizedShape: number;
+  /** The trailing dimensions normalized together ([D], or [C, H, W]). */
+  readonly normalizedDims: readonly number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
   /** γ, per feature, starts at 1. */
@@ -44,9 +55,17 @@ export class LayerNorm extends Module {
   private readonly hasBias: boolean;
   private saved: Saved | null = null;
 
-  constructor(normalizedShape: number, options: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
-    checkInteger("LayerNorm", "normalizedShape (the number of features)", normalizedShape, { min: 1 });
+    const dims = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape.slice();
+    if (typeof normalizedShape === "number" && !(Number.isInteger(normalizedShape) && normalizedShape >= 1)) {
+      throw new RangeError(`LayerNorm: normalizedShape (the number of features) must be an integer ≥ 1, got ${normalizedShape}`);
+    }
+    if (dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new RangeError(`LayerNorm: normalizedShape (the number of features, or the trailing dimensions like [C, H, W]) must be integers ≥ 1, got ${JSON.stringify(normalizedShape)}`);
+    }
+    this.normalizedDims = dims;
+    normalizedShape = dims.reduce((a, b) => a * b, 1);
     checkOptions("LayerNorm", options);
     const eps = checkEps("LayerNorm", options.eps === undefined ? 1e-5 : options.eps);
     this.normalizedShape = normalizedShape;
@@ -69,14 +88,29 @@ export class LayerNorm extends Module {
     return this.bias.value;
   }
 
-  forward(x: Matrix): Matrix {
+  forward(x: Matrix): Matrix;
+  forward(x: Tensor): Tensor;
+  forward(x: Value): Value {
+    if (x instanceof Tensor) return this.forwardTensor(x);
     this.checkInput(x, this.normalizedShape);
     const { xhat, invStd } = normalizeRows(x, this.eps); // x̂ = (x − μ) / √(σ² + ε), per example
     let y = xhat;
     if (this.elementwiseAffine) y = y.mul(this.gamma); //  γ·x̂
     if (this.hasBias) y = y.add(this.beta); //             + β
-    this.saved = { xhat, invStd };
+    this.saved = { xhat, invStd, inputShape: null };
     return y;
+  }
+
+  /** A Tensor [..., normalizedDims] is the Matrix (rows = everything before) × D: the same computation. */
+  private forwardTensor(x: Tensor): Tensor {
+    const k = this.normalizedDims.length;
+    const trailing = x.shape.slice(x.ndim - k);
+    if (x.ndim <= k || !trailing.every((d, i) => d === this.normalizedDims[i])) {
+      throw new ShapeError(`${this.toString()}.forward`, `[N, ${this.normalizedDims.join(", ")}]`, x.shapeString(), "The last dimensions must be the normalized shape");
+    }
+    const y = this.forward(x.toMatrix(x.size / this.normalizedShape, this.normalizedShape));
+    this.saved = { ...this.saved!, inputShape: x.shape };
+    return new Tensor(x.shape, y.data);
   }
 
   /**
@@ -86,7 +120,20 @@ export class LayerNorm extends Module {
    *   dx̂ = dy·γ
    *   dx = (D·dx̂ − Σⱼ dx̂ⱼ − x̂·Σⱼ dx̂ⱼ·x̂ⱼ) / (D·√(σ²+ε))   (sums over the features)
    */
-  backward(dy: Matrix): Matrix {
+  backward(dy: Matrix): Matrix;
+  backward(dy: Tensor): Tensor;
+  backward(dy: Value): Value {
+    const { inputShape } = savedForBackward(this.toString(), this.saved);
+    if (inputShape !== null || dy instanceof Tensor) {
+      const dyT = checkGradTensor(this.toString(), dy, inputShape ?? [this.saved!.xhat.rows, this.normalizedShape]);
+      const saved = this.saved!;
+      this.saved = { ...saved, inputShape: null }; // the Matrix backward below, on the same numbers
+      try {
+        return new Tensor(dyT.shape, this.backward(dyT.toMatrix(saved.xhat.rows, this.normalizedShape)).data);
+      } finally {
+        this.saved = saved;
+      }
+    }
     const { xhat, invStd } = this.checkGrad(this.saved, dy, this.saved?.xhat.rows ?? 0, this.normalizedShape);
     if (this.elementwiseAffine) this.weight.grad.addInPlace(dy.mul(xhat).sumRows()); // ∂L/∂γ
     if (this.hasBias) this.bias.grad.addInPlace(dy.sumRows()); //                       ∂L/∂β
@@ -103,7 +150,8 @@ export class LayerNorm extends Module {
     const opts = [`eps=${formatNumber(this.eps)}`];
     if (!this.elementwiseAffine) opts.push("elementwiseAffine=false");
     else if (!this.hasBias) opts.push("bias=false");
-    return `LayerNorm(${this.normalizedShape}, ${opts.join(", ")})`;
+    const shape = this.normalizedDims.length === 1 ? String(this.normalizedShape) : `[${this.normalizedDims.join(", ")}]`;
+    return `LayerNorm(${shape}, ${opts.join(", ")})`;
   }
 }
 

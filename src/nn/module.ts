@@ -1,4 +1,6 @@
 import { checkMatrix, Matrix } from "../tensor/matrix";
+
+import type { Value } from "../tensor/tensor";
 import { ShapeError } from "../tensor/shape-error";
 import { Parameter } from "./parameter";
 import { describe } from "../validate/checks";
@@ -14,6 +16,9 @@ export interface BackwardOptions {
   inputGrad?: boolean;
 }
 
+/** A layer of any input and output kind (what Sequential holds). */
+export type AnyModule = Module<Value, Value>;
+
 /** Saved parameters and buffers, keyed like PyTorch's state_dict ("0.weight", "1.running_mean", …). */
 export type StateDict = Record<string, number[]>;
 
@@ -25,19 +30,23 @@ export type StateDict = Record<string, number[]>;
  *   parameter's `grad`, and returns ∂loss/∂input. `backward(dy, { inputGrad: false })`
  *   may skip ∂loss/∂input (and then returns null): training needs no gradient for the data.
  * - `train()` / `eval()` flip `training` here and in every child.
+ *
+ * X and Y are what goes in and comes out: a Matrix (rows = examples) for the
+ * MLP layers (the default), a Tensor ([N, C, H, W] images) for Conv2d,
+ * BatchNorm2d, MaxPool2d, …; Flatten takes a Tensor and gives a Matrix.
  */
-export abstract class Module {
+export abstract class Module<X extends Value = Matrix, Y extends Value = X> {
   /** True in training mode (batch statistics), false in evaluation mode. */
   training = true;
 
-  abstract forward(x: Matrix): Matrix;
-  abstract backward(dy: Matrix): Matrix;
-  abstract backward(dy: Matrix, options: BackwardOptions): Matrix | null;
+  abstract forward(x: X): Y;
+  abstract backward(dy: Y): X;
+  abstract backward(dy: Y, options: BackwardOptions): X | null;
   /** A short description, e.g. "BatchNorm1d(100, eps=1e-5, momentum=0.1)". */
   abstract toString(): string;
 
   /** Sub-modules, for containers. */
-  children(): Module[] {
+  children(): AnyModule[] {
     return [];
   }
 

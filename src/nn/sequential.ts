@@ -1,16 +1,23 @@
 import { Matrix } from "../tensor/matrix";
-import { BackwardOptions, Module } from "./module";
 import { checkMatrix } from "../tensor/matrix";
 import { describe } from "../validate/checks";
+import { Tensor } from "../tensor/tensor";
+import type { Value } from "../tensor/tensor";
+import { AnyModule, BackwardOptions, Module } from "./module";
 
 /**
  * Layers applied one after another. `train()` and `eval()` reach every layer;
  * parameters are named by position ("0.weight", "1.running_mean"), as in PyTorch.
+ *
+ * X and Y are the kinds that go in and come out (default Matrix → Matrix); a
+ * convolutional network that takes images and returns logits is
+ * `new Sequential<Tensor, Matrix>(conv, bn, relu, pool, new Flatten(), linear)`.
+ * Each layer checks at run time that it receives the kind and shape it expects.
  */
-export class Sequential extends Module {
-  readonly layers: Module[];
+export class Sequential<X extends Value = Matrix, Y extends Value = X> extends Module<X, Y> {
+  readonly layers: AnyModule[];
 
-  constructor(...layers: Module[]) {
+  constructor(...layers: AnyModule[]) {
     super();
     layers.forEach((layer, i) => {
       if (!(layer instanceof Module)) {
@@ -21,9 +28,9 @@ export class Sequential extends Module {
     this.layers = layers;
   }
 
-  forward(x: Matrix): Matrix {
-    checkMatrix("Sequential.forward", "x", x);
-    let h = x;
+  forward(x: X): Y {
+    if (!(x instanceof Tensor)) checkMatrix("Sequential.forward", "x", x);
+    let h: Value = x;
     this.layers.forEach((layer, i) => {
       try {
         h = layer.forward(h);
@@ -31,7 +38,7 @@ export class Sequential extends Module {
         throw withLayerContext(e, i);
       }
     });
-    return h;
+    return h as Y; // what the last layer returns: Y by the declaration of this Sequential
   }
 
   /**
@@ -39,10 +46,10 @@ export class Sequential extends Module {
    * (as fit does: the data needs no gradient) the first layer is told so, may skip
    * ∂loss/∂input, and the result is null; the parameters' gradients are the same.
    */
-  backward(dy: Matrix): Matrix;
-  backward(dy: Matrix, options: BackwardOptions): Matrix | null;
-  backward(dy: Matrix, options: BackwardOptions = {}): Matrix | null {
-    let g: Matrix | null = dy;
+  backward(dy: Y): X;
+  backward(dy: Y, options: BackwardOptions): X | null;
+  backward(dy: Y, options: BackwardOptions = {}): X | null {
+    let g: Value | null = dy;
     for (let i = this.layers.length - 1; i >= 0 && g !== null; i--) {
       try {
         g = i > 0 ? this.layers[i].backward(g) : this.layers[i].backward(g, options); // only the first layer's input is the data
@@ -50,15 +57,15 @@ export class Sequential extends Module {
         throw withLayerContext(e, i);
       }
     }
-    return options.inputGrad === false ? null : g;
+    return options.inputGrad === false ? null : (g as X); // the first layer's input gradient: X
   }
 
-  children(): Module[] {
+  children(): AnyModule[] {
     return this.layers;
   }
 
   /** The layer at position i. */
-  at(i: number): Module {
+  at(i: number): AnyModule {
     const layer = typeof i === "number" && Number.isInteger(i) && i >= 0 ? this.layers[i] : undefined;
     if (!layer) {
       throw new RangeError(`Sequential: no layer ${describe(i)} (it has ${this.layers.length}); at(i) takes an index in [0, ${this.layers.length})`);

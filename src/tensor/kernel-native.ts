@@ -129,5 +129,16 @@ function nativeKernel(native: NativeExports): Kernel {
       checkArray("sigmoidBackward", "dx", dx, len);
       native.sigmoidBackward(y, dy, dx, len);
     },
+    im2col: native.im2col,
+    col2im: native.col2im,
+    addChannelBias: native.addChannelBias,
+    sumChannels: native.sumChannels,
+    batchNorm2dStats: native.batchNorm2dStats,
+    batchNorm2dNormalize: native.batchNorm2dNormalize,
+    batchNorm2dBackward: native.batchNorm2dBackward,
+    maxPool2d: native.maxPool2d,
+    maxPool2dBackward: native.maxPool2dBackward,
+    relu: native.relu,
+    reluBackward: native.reluBackward,
   };
 }

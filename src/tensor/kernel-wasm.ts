@@ -18,6 +18,7 @@ import * as path from "path";
 import type { Kernel } from "./kernel";
 import * as elementwise from "./elementwise";
 import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./kernel-args";
+import { convPasses } from "./conv-passes";
 
 /** Where the compiled kernel lives. */
 export const WASM_KERNEL_FILE = path.join(__dirname, "wasm", "kernel.wasm");
@@ -199,6 +200,8 @@ function wasmKernel(wasm: KernelExports): Kernel {
     sumRows: elementwise.sumRows,
     addRow: elementwise.addRow,
     sigmoidBackward: elementwise.sigmoidBackward,
+    // the convolutional passes: one pass over memory each too (conv-passes.ts)
+    ...convPasses,
   };
 }
 

@@ -17,6 +17,7 @@ import * as elementwise from "./elementwise";
 import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./kernel-args";
 import { nativeKernelError } from "./kernel-native";
 import { wasmKernelError } from "./kernel-wasm";
+import { convPasses } from "./conv-passes";
 
 export interface Kernel {
   readonly name: string;
@@ -72,6 +73,37 @@ export interface Kernel {
   addRow(x: Float64Array, row: Float64Array, rows: number, cols: number): void;
   /** dx = dy·y·(1 − y) elementwise, from the sigmoid's output y (Sigmoid's backward fast path). */
   sigmoidBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void;
+
+  // ---- the convolutional network's passes over NCHW batches (reference and layouts: conv-passes.ts) ----
+
+  /** cols[s] (c·kh·kw × oh·ow) = the k×k patches of image s of x (n×c×h×w), zeros in the padding. */
+  im2col(x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number): void;
+  /** The adjoint of im2col: x = 0, then each column entry added back where it was copied from. */
+  col2im(cols: Float64Array, x: Float64Array, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number): void;
+  /** x[s][ch][·] += bias[ch] over an n×c×p batch (a convolution's bias). */
+  addChannelBias(x: Float64Array, bias: Float64Array, n: number, c: number, p: number): void;
+  /** out[ch] = Σ of channel ch's n·p numbers (a convolution's bias gradient). */
+  sumChannels(x: Float64Array, out: Float64Array, n: number, c: number, p: number): void;
+  /** BatchNorm2d: per channel, the mean and biased variance of its n·p numbers. */
+  batchNorm2dStats(x: Float64Array, mean: Float64Array, variance: Float64Array, n: number, c: number, p: number): void;
+  /** BatchNorm2d: xhat = (x − mean)·invStd, y = xhat·gamma + beta per channel (y not written when gamma is null). */
+  batchNorm2dNormalize(
+    x: Float64Array, mean: Float64Array, invStd: Float64Array, gamma: Float64Array | null, beta: Float64Array | null,
+    xhat: Float64Array, y: Float64Array, n: number, c: number, p: number,
+  ): void;
+  /** BatchNorm2d's backward pass: batchNormBackward's formulas per channel over its n·p numbers. */
+  batchNorm2dBackward(
+    dy: Float64Array, xhat: Float64Array, invStd: Float64Array, gamma: Float64Array | null,
+    dgamma: Float64Array | null, dbeta: Float64Array | null, dx: Float64Array, n: number, c: number, p: number, batchStats: boolean,
+  ): void;
+  /** Max pooling (k×k windows, stride; no padding): y and each window's argmax (its position in the image plane). */
+  maxPool2d(x: Float64Array, y: Float64Array, argmax: Int32Array, n: number, c: number, h: number, w: number, k: number, stride: number): void;
+  /** Max pooling's backward pass: dx = 0, then dx[argmax] += dy. */
+  maxPool2dBackward(dy: Float64Array, argmax: Int32Array, dx: Float64Array, n: number, c: number, h: number, w: number, k: number, stride: number): void;
+  /** y = x where x > 0, else 0. */
+  relu(x: Float64Array, y: Float64Array, len: number): void;
+  /** dx = dy where x > 0, else 0. */
+  reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void;
 }
 
 /** The functions every Kernel has. */
@@ -228,6 +260,7 @@ export const jsKernel: Kernel = {
   sumRows: elementwise.sumRows,
   addRow: elementwise.addRow,
   sigmoidBackward: elementwise.sigmoidBackward,
+  ...convPasses,
 };
 
 /** The values BNLAB_KERNEL may take. */

@@ -1,5 +1,5 @@
 import { performance } from "perf_hooks";
-import { Module } from "../nn/module";
+import { AnyModule, Module } from "../nn/module";
 import { Sequential } from "../nn/sequential";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { Optimizer } from "../optim/optimizer";
@@ -22,7 +22,7 @@ import { checkArrayLike, checkBoolean, checkFunction, checkInteger, checkNumber,
  */
 export interface RecordOptions {
   /** The layer whose INPUT is recorded (e.g. a Sigmoid: its pre-activations), or its index in a Sequential. */
-  layer: Module | number;
+  layer: AnyModule | number;
   /** Which percentiles (default [15, 50, 85], as in Ioffe & Szegedy's Figure 1). */
   percentiles?: number[];
   /** Record every this many steps (default 10), and at step 1. */
@@ -265,7 +265,7 @@ function checkRecordOptions(model: Module, record: RecordOptions): void {
 }
 
 /** Whether layer is the model or one of its descendants. */
-function contains(model: Module, layer: Module): boolean {
+function contains(model: AnyModule, layer: AnyModule): boolean {
   return model === layer || model.children().some((child) => contains(child, layer));
 }
 
@@ -337,7 +337,7 @@ function startRecording(model: Module, options: RecordOptions, history: History)
   };
 }
 
-function resolveLayer(model: Module, layer: Module | number): Module {
+function resolveLayer(model: Module, layer: AnyModule | number): AnyModule {
   if (layer instanceof Module) return layer;
   if (typeof layer !== "number") {
     throw new TypeError(`fit: record.layer must be a layer of the model (a Module) or its index in a Sequential, got ${describe(layer)}`);

@@ -1,10 +1,11 @@
 import { Matrix } from "../tensor/matrix";
-import { Module } from "../nn/module";
+import { AnyModule, Module } from "../nn/module";
+import { Tensor, Value } from "../tensor/tensor";
 import { checkFunction, describe } from "../validate/checks";
 
 /** Observes what flows INTO a layer; `stop()` puts the layer back as it was. */
 export interface InputRecorder {
-  readonly layer: Module;
+  readonly layer: AnyModule;
   /** The input of the most recent forward call (null before the first). */
   last: Matrix | null;
   /** How many forward calls were observed. */
@@ -22,8 +23,10 @@ export interface InputRecorder {
  *   rec.stop();
  *
  * The layer's own forward runs unchanged; the observer is removed by stop().
+ * An image layer's Tensor input [N, C, H, W] is recorded as its N × (C·H·W)
+ * Matrix (the same numbers, shared).
  */
-export function recordInputs(layer: Module, onInput?: (x: Matrix) => void): InputRecorder {
+export function recordInputs(layer: AnyModule, onInput?: (x: Matrix) => void): InputRecorder {
   if (!(layer instanceof Module)) throw new TypeError(`recordInputs: layer must be a layer (a Module), e.g. model.at(2), got ${describe(layer)}`);
   if (onInput !== undefined) checkFunction("recordInputs", "onInput", onInput);
   const hadOwnForward = Object.prototype.hasOwnProperty.call(layer, "forward");
@@ -37,10 +40,11 @@ export function recordInputs(layer: Module, onInput?: (x: Matrix) => void): Inpu
       else delete (layer as Partial<Pick<Module, "forward">>).forward;
     },
   };
-  layer.forward = function observedForward(x: Matrix): Matrix {
-    recorder.last = x;
+  layer.forward = function observedForward(x: Value): Value {
+    const m = x instanceof Tensor ? x.toMatrix(x.shape[0], x.size / Math.max(1, x.shape[0])) : x;
+    recorder.last = m;
     recorder.count += 1;
-    if (onInput) onInput(x);
+    if (onInput) onInput(m);
     return original.call(layer, x);
   };
   return recorder;

@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { Module } from "../../nn/module";
+import { AnyModule, Module } from "../../nn/module";
 import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
@@ -27,7 +27,7 @@ const RIGHT_KINDS = ["Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d"
 const SIZES = [784, 100, 100, 100, 10];
 const MAX_PROBE_FEATURES = 1000;
 
-function kindOf(layer: Module): string {
+function kindOf(layer: AnyModule): string {
   if (layer instanceof Linear) return "Linear";
   if (layer instanceof BatchNorm1d) return "BatchNorm1d";
   if (layer instanceof Sigmoid) return "Sigmoid";
@@ -37,7 +37,7 @@ function kindOf(layer: Module): string {
 }
 
 /** The layers in forward order: containers (Sequential, or any module with children) flattened. */
-function leaves(m: Module, depth = 0): Module[] {
+function leaves(m: AnyModule, depth = 0): AnyModule[] {
   const kids = depth < 8 ? m.children() : [];
   return kids.length === 0 ? [m] : kids.flatMap((k) => leaves(k, depth + 1));
 }

@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { Module } from "../../nn/module";
+import { AnyModule, Module } from "../../nn/module";
 import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
@@ -89,7 +89,7 @@ function buffersOf(model: Module): number[] {
   return model.namedBuffers().flatMap(([, m]) => Array.from(m.data));
 }
 
-function allTraining(model: Module): boolean {
+function allTraining(model: AnyModule): boolean {
   return model.training && model.children().every(allTraining);
 }
 

@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""PyTorch's own numbers for the convolutional layers, for test/torch-reference-cnn.test.ts.
+
+    /usr/bin/python3 scripts/torch-reference-cnn.py [OUTPUT_DIR]   (default: test/fixtures/torch)
+
+Writes test/fixtures/torch/cnn-layers.json: one case per layer configuration. A case
+names the layer and its constructor arguments (our TypeScript names), the initial
+parameters, and a list of steps; each step runs the layer in train or eval mode on a
+seeded input x [N, C, H, W], back-propagates dy, and records y, dx, the parameters'
+gradients (zeroed before every step) and the buffers after the step. Tensors are
+{"shape": [...], "data": [...]} with the numbers in row-major (NCHW) order.
+Inputs come from numpy's PCG64 (stable across versions) rounded to 4 decimals;
+outputs are written with Python's repr (the shortest string that reads back as the same double).
+
+Needs Debian's python3-torch (and python3-numpy): apt-get install python3-torch.
+"""
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+torch.set_default_dtype(torch.float64)
+torch.manual_seed(0)  # nothing below draws from torch's generator
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "torch")
+
+
+def arr(shape, seed, scale=1.0, offset=0.0):
+    rng = np.random.default_rng(seed)
+    return np.round(rng.standard_normal(shape) * scale + offset, 4)
+
+
+def T(a):
+    a = a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else np.asarray(a, dtype=np.float64)
+    return {"shape": list(a.shape), "data": [float(v) for v in a.ravel()]}
+
+
+def run(name, layer, args, module, steps, params=None, seed=0):
+    """steps: list of (mode, x shape, input scale, input offset). Parameters set from `params` (seeded) first."""
+    params = params or {}
+    with torch.no_grad():
+        for pname, values in params.items():
+            getattr(module, pname).copy_(torch.tensor(values))
+    out_steps = []
+    for i, (mode, shape, scale, offset) in enumerate(steps):
+        module.train(mode == "train")
+        module.zero_grad(set_to_none=True)
+        x = arr(shape, seed + 10 * i, scale, offset)
+        xt = torch.tensor(x, requires_grad=True)
+        y = module(xt)
+        dy = arr(tuple(y.shape), seed + 10 * i + 1)
+        y.backward(torch.tensor(dy))
+        step = {"mode": mode, "x": T(x), "dy": T(dy), "y": T(y), "dx": T(xt.grad),
+                "grads": {n: T(p.grad) for n, p in module.named_parameters()},
+                "buffers": {n: T(b.to(torch.float64)) for n, b in module.named_buffers()}}
+        out_steps.append(step)
+    return {"name": name, "layer": layer, "args": args, "params": {k: T(v) for k, v in params.items()}, "steps": out_steps}
+
+
+def conv_params(o, c, k, seed, bias=True):
+    p = {"weight": arr((o, c, k, k), seed, 0.5)}
+    if bias:
+        p["bias"] = arr((o,), seed + 1, 0.5)
+    return p
+
+
+def bn_params(c, seed):
+    return {"weight": arr((c,), seed, 0.3, 1.0), "bias": arr((c,), seed + 1, 0.3)}
+
+
+def cases():
+    out = []
+    S = [2, 3, 6, 5]
+    # Conv2d: stride/padding/bias variants, non-square images
+    for name, k, stride, pad, bias in [("conv k3", 3, 1, 0, True), ("conv k3 stride 2 padding 1", 3, 2, 1, True),
+                                       ("conv k2 stride 2, no bias", 2, 2, 0, False), ("conv k5 padding 2", 5, 1, 2, True)]:
+        m = nn.Conv2d(3, 4, k, stride=stride, padding=pad, bias=bias)
+        out.append(run(name, "Conv2d", {"inChannels": 3, "outChannels": 4, "kernelSize": k, "stride": stride, "padding": pad, "bias": bias},
+                       m, [("train", S, 1.0, 0.0)], conv_params(4, 3, k, 100 + k, bias), seed=1))
+    # BatchNorm2d: training steps (running stats), then eval; per-channel offsets/scales
+    C = 3
+    scale = np.array([1.0, 3.0, 0.5])[None, :, None, None]
+    def bn_case(name, args, steps, params=True, seed=2):
+        m = nn.BatchNorm2d(C, eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
+                           affine=args.get("affine", True), track_running_stats=args.get("trackRunningStats", True))
+        return run(name, "BatchNorm2d", {"numFeatures": C, **args}, m, steps, bn_params(C, 7) if params else None, seed)
+    train3 = [("train", [4, C, 3, 3], 2.0, 1.0), ("train", [2, C, 4, 5], 1.0, -0.5), ("train", [3, C, 2, 2], 0.7, 0.3)]
+    out.append(bn_case("bn2d train ×3 then eval", {}, train3 + [("eval", [2, C, 3, 3], 1.5, 0.2)]))
+    out.append(bn_case("bn2d momentum null (cumulative)", {"momentum": None}, train3 + [("eval", [2, C, 3, 3], 1.0, 0.0)]))
+    out.append(bn_case("bn2d momentum 0.3, eps 1e-3", {"momentum": 0.3, "eps": 1e-3}, train3[:2] + [("eval", [1, C, 2, 3], 1.0, 0.0)]))
+    out.append(bn_case("bn2d affine off", {"affine": False}, train3[:2] + [("eval", [2, C, 2, 2], 1.0, 0.0)], params=False))
+    out.append(bn_case("bn2d no running stats (eval uses batch stats)", {"trackRunningStats": False}, train3[:1] + [("eval", [3, C, 2, 3], 1.0, 0.5)]))
+    out.append(bn_case("bn2d batch of one image", {}, [("train", [1, C, 3, 4], 1.0, 0.0), ("eval", [1, C, 3, 4], 1.0, 0.0)]))
+    # pooling
+    for name, layer, k, s in [("maxpool k2", "MaxPool2d", 2, None), ("maxpool k3 stride 2", "MaxPool2d", 3, 2),
+                              ("avgpool k2", "AvgPool2d", 2, None), ("avgpool k3 stride 1", "AvgPool2d", 3, 1)]:
+        m = (nn.MaxPool2d if layer == "MaxPool2d" else nn.AvgPool2d)(k, stride=s)
+        out.append(run(name, layer, {"kernelSize": k, "stride": s}, m, [("train", [2, 3, 7, 6], 1.0, 0.0)], seed=3))
+    # GroupNorm on NCHW
+    for G in [1, 2, 4]:
+        m = nn.GroupNorm(G, 4)
+        out.append(run(f"groupnorm G={G} on NCHW", "GroupNorm", {"numGroups": G, "numChannels": 4}, m,
+                       [("train", [3, 4, 3, 2], 2.0, 1.0)], bn_params(4, 9), seed=4))
+    m = nn.GroupNorm(2, 4, affine=False)
+    out.append(run("groupnorm affine off", "GroupNorm", {"numGroups": 2, "numChannels": 4, "affine": False}, m, [("train", [2, 4, 3, 3], 1.0, 0.0)], seed=5))
+    # LayerNorm([C, H, W])
+    m = nn.LayerNorm([3, 4, 2])
+    out.append(run("layernorm [C,H,W]", "LayerNorm", {"normalizedShape": [3, 4, 2]}, m, [("train", [2, 3, 4, 2], 2.0, 1.0)],
+                   {"weight": arr((3, 4, 2), 11, 0.3, 1.0), "bias": arr((3, 4, 2), 12, 0.3)}, seed=6))
+    m = nn.LayerNorm([4, 2])
+    out.append(run("layernorm [H,W]", "LayerNorm", {"normalizedShape": [4, 2]}, m, [("train", [2, 3, 4, 2], 1.0, 0.0)],
+                   {"weight": arr((4, 2), 13, 0.3, 1.0), "bias": arr((4, 2), 14, 0.3)}, seed=7))
+    # InstanceNorm2d
+    m = nn.InstanceNorm2d(3)
+    out.append(run("instancenorm defaults", "InstanceNorm2d", {"numFeatures": 3}, m, [("train", [2, 3, 4, 3], 2.0, 1.0), ("eval", [2, 3, 3, 3], 1.0, 0.0)], seed=8))
+    m = nn.InstanceNorm2d(3, affine=True, track_running_stats=True, momentum=0.2)
+    out.append(run("instancenorm affine, running stats", "InstanceNorm2d", {"numFeatures": 3, "affine": True, "trackRunningStats": True, "momentum": 0.2}, m,
+                   [("train", [2, 3, 4, 3], 2.0, 1.0), ("train", [3, 3, 2, 2], 1.0, -1.0), ("eval", [2, 3, 3, 3], 1.0, 0.0)], bn_params(3, 15), seed=9))
+    return out
+
+
+def fmt(x, indent=0):
+    pad = " " * indent
+    if isinstance(x, dict):
+        if not x:
+            return "{}"
+        if set(x) == {"shape", "data"}:
+            return "{" + f'"shape": {json.dumps(x["shape"])}, "data": [' + ", ".join(repr(v) for v in x["data"]) + "]}"
+        items = [f"{pad}  {json.dumps(k)}: {fmt(v, indent + 2)}" for k, v in x.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(x, list):
+        return "[\n" + ",\n".join(f"{pad}  {fmt(v, indent + 2)}" for v in x) + "\n" + pad + "]"
+    if isinstance(x, float):
+        if not math.isfinite(x):
+            raise ValueError("non-finite number in a fixture")
+        return repr(x)
+    return json.dumps(x)
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    doc = {"generator": "scripts/torch-reference-cnn.py", "torch": torch.__version__.split("+")[0], "cases": cases()}
+    with open(os.path.join(OUT, "cnn-layers.json"), "w", encoding="utf-8") as f:
+        f.write(fmt(doc) + "\n")

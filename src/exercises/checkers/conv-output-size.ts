@@ -1,0 +1,51 @@
+import { Matrix } from "../../tensor/matrix";
+import { CheckResult } from "../check-result";
+import { CheckSpec, runCheck } from "../engine";
+import { expectNumber } from "../learner-code";
+
+/** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
+export type ConvOutputSizeFn = (size: number, kernelSize: number, stride: number, padding: number) => number;
+
+interface Input {
+  size: number;
+  kernelSize: number;
+  stride: number;
+  padding: number;
+}
+
+const CASES: Input[] = [
+  { size: 28, kernelSize: 5, stride: 1, padding: 2 },
+  { size: 8, kernelSize: 3, stride: 2, padding: 1 },
+  { size: 14, kernelSize: 5, stride: 1, padding: 0 },
+  { size: 11, kernelSize: 3, stride: 3, padding: 1 },
+  { size: 6, kernelSize: 2, stride: 2, padding: 0 },
+];
+
+const describe = (i: Input) => `size = ${i.size}, kernelSize = ${i.kernelSize}, stride = ${i.stride}, padding = ${i.padding}`;
+const scalar = (v: number) => ({ size: Matrix.row([v]) });
+
+export const convOutputSizeSpec: CheckSpec<Input, ConvOutputSizeFn> = {
+  exercise: "convOutputSize",
+  title: "Output size of a convolution",
+  cases: CASES.map((input) => ({ label: describe(input), input })),
+  collect(fn, i, calls) {
+    return { result: calls.call(fn, [i.size, i.kernelSize, i.stride, i.padding], ["size", "kernelSize", "stride", "padding"]).result };
+  },
+  read({ result }) {
+    return scalar(expectNumber(result, "The output size"));
+  },
+  reference: (i) => scalar(Math.floor((i.size + 2 * i.padding - i.kernelSize) / i.stride) + 1),
+  mistakes: [
+    { ids: ["output-size-padding-once"], outputs: (i) => scalar(Math.floor((i.size + i.padding - i.kernelSize) / i.stride) + 1) },
+    { ids: ["output-size-off-by-one"], outputs: (i) => scalar(Math.floor((i.size + 2 * i.padding - i.kernelSize) / i.stride)) },
+    { ids: ["output-size-rounding"], outputs: (i) => scalar(Math.ceil((i.size + 2 * i.padding - i.kernelSize) / i.stride) + 1) },
+    { ids: ["output-size-rounding"], outputs: (i) => scalar((i.size + 2 * i.padding - i.kernelSize) / i.stride + 1) },
+  ],
+  passMessage: "⌊(size + 2·padding − k)/stride⌋ + 1, checked on 5 layers (strides 1–3, padding 0–2).",
+  describeInput: describe,
+  labels: { size: "output size" },
+};
+
+export function checkConvOutputSize(fn: ConvOutputSizeFn): CheckResult {
+  return runCheck(convOutputSizeSpec, fn);
+}

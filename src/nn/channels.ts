@@ -1,0 +1,47 @@
+import { Matrix } from "../tensor/matrix";
+import { Tensor } from "../tensor/tensor";
+
+/**
+ * Per-channel helpers for image batches [N, C, H, W]: a channel's numbers are
+ * all N·H·W values of one feature map — every image, every position. These are
+ * the reductions BatchNorm2d (and a Conv2d's bias gradient) need, written as loops
+ * over (n, c, p) with p = h·W + w the position inside the H×W map.
+ */
+
+/** Σ over images and positions, one number per channel (a 1 × C row). */
+export function sumPerChannel(t: Tensor): Matrix {
+  const [N, C] = t.shape;
+  const P = t.size / (N * C);
+  const out = new Matrix(1, C);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) out.data[c] += t.data[(n * C + c) * P + p];
+  return out;
+}
+
+/** (1 / N·H·W) Σ over images and positions, one number per channel (a 1 × C row). */
+export function meanPerChannel(t: Tensor): Matrix {
+  const [N, C] = t.shape;
+  return sumPerChannel(t).scale(C / t.size); // t.size / C = N·H·W numbers per channel
+}
+
+/** A new tensor of t's shape with f(value, channel, flat index) at every entry. */
+export function mapPerChannel(t: Tensor, f: (v: number, c: number, i: number) => number): Tensor {
+  const [N, C] = t.shape;
+  const P = t.size / (N * C);
+  const out = new Tensor(t.shape);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      for (let p = 0; p < P; p++) {
+        const i = (n * C + c) * P + p;
+        out.data[i] = f(t.data[i], c, i);
+      }
+    }
+  }
+  return out;
+}
+
+/** y[n, c, ·] += bias[c] (a convolution's bias), in place. */
+export function addChannelBias(y: Tensor, bias: Float64Array): void {
+  const [N, C] = y.shape;
+  const P = y.size / (N * C);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) y.data[(n * C + c) * P + p] += bias[c];
+}

@@ -1,0 +1,159 @@
+import { Tensor } from "../tensor/tensor";
+import { kernel } from "../tensor/kernel";
+import { convOutputSize } from "../tensor/im2col";
+import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
+import { Module } from "./module";
+
+/** Kernel size and stride of a pooling layer, checked. */
+function poolSizes(layer: string, kernelSize: number, stride: number): void {
+  for (const [name, v] of [["kernelSize", kernelSize], ["stride", stride]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${layer}: ${name} must be an integer ≥ 1, got ${v}`);
+  }
+}
+
+/** The output shape [N, C, OH, OW] of a pooling window k with this stride (no padding). */
+function pooledShape(layer: string, x: Tensor, k: number, stride: number): [number, number, number, number] {
+  const [N, C, H, W] = x.shape;
+  const OH = convOutputSize(H, k, stride, 0), OW = convOutputSize(W, k, stride, 0);
+  if (OH < 1 || OW < 1) throw new RangeError(`${layer}.forward: a ${k}×${k} window does not fit in a ${H}×${W} image (input ${x.shapeString()})`);
+  return [N, C, OH, OW];
+}
+
+/**
+ * Max pooling, PyTorch's nn.MaxPool2d(kernelSize, stride = kernelSize): every
+ * output is the largest of a k×k window of its channel. The gradient flows only
+ * to that largest input (the first one, in reading order, on a tie).
+ */
+export class MaxPool2d extends Module<Tensor, Tensor> {
+  readonly kernelSize: number;
+  readonly stride: number;
+  /** Run forward/backward as the kernel's passes (default true; the same numbers, bit for bit, for inputs without NaN); false runs the loops below, the reference the tests compare with. */
+  fastPath = true;
+  private saved: { argmax: Int32Array; planeIndex?: boolean; inputShape: readonly number[]; outputShape: readonly number[] } | null = null;
+
+  constructor(kernelSize: number, stride?: number) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = stride ?? kernelSize;
+    poolSizes("MaxPool2d", this.kernelSize, this.stride);
+  }
+
+  forward(x: Tensor): Tensor {
+    checkImages(this.toString(), x);
+    const [N, C, OH, OW] = pooledShape(this.toString(), x, this.kernelSize, this.stride);
+    if (this.fastPath) return this.forwardFast(x, [N, C, OH, OW]); // same numbers, one kernel pass (see the end)
+    const [H, W] = [x.shape[2], x.shape[3]];
+    const y = new Tensor([N, C, OH, OW]);
+    const argmax = new Int32Array(y.size); // where each output came from (a flat index into x)
+    for (let nc = 0; nc < N * C; nc++) {
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          let best = -Infinity, at = -1;
+          for (let i = 0; i < this.kernelSize; i++) {
+            for (let j = 0; j < this.kernelSize; j++) {
+              const idx = (nc * H + oy * this.stride + i) * W + ox * this.stride + j;
+              if (x.data[idx] > best || at < 0) [best, at] = [x.data[idx], idx];
+            }
+          }
+          const o = (nc * OH + oy) * OW + ox;
+          y.data[o] = best;
+          argmax[o] = at;
+        }
+      }
+    }
+    this.saved = { argmax, inputShape: x.shape, outputShape: y.shape };
+    return y;
+  }
+
+  /** dx = dy at the position of each window's maximum, 0 elsewhere (summed where windows overlap). */
+  backward(dy: Tensor): Tensor {
+    const { argmax, inputShape, outputShape } = savedForBackward(this.toString(), this.saved);
+    checkGradTensor(this.toString(), dy, outputShape);
+    if (this.saved!.planeIndex) return this.backwardFast(dy); //          the fast path's argmax: one kernel pass
+    const dx = new Tensor(inputShape);
+    for (let o = 0; o < dy.size; o++) dx.data[argmax[o]] += dy.data[o];
+    return dx;
+  }
+
+  // ---- fast path: the same windows through the kernel (maxPool2d, maxPool2dBackward) ----
+  // Its argmax is a position within the image plane (iy·W + ix), and a NaN wins its window as in PyTorch.
+
+  private forwardFast(x: Tensor, shape: [number, number, number, number]): Tensor {
+    const [N, C, H, W] = x.shape;
+    const y = new Tensor(shape);
+    const argmax = new Int32Array(y.size);
+    kernel().maxPool2d(x.data, y.data, argmax, N, C, H, W, this.kernelSize, this.stride);
+    this.saved = { argmax, planeIndex: true, inputShape: x.shape, outputShape: y.shape };
+    return y;
+  }
+
+  private backwardFast(dy: Tensor): Tensor {
+    const { argmax, inputShape } = this.saved!;
+    const [N, C, H, W] = inputShape;
+    const dx = new Tensor(inputShape);
+    kernel().maxPool2dBackward(dy.data, argmax, dx.data, N, C, H, W, this.kernelSize, this.stride);
+    return dx;
+  }
+
+  toString(): string {
+    return `MaxPool2d(kernelSize=${this.kernelSize}${this.stride !== this.kernelSize ? `, stride=${this.stride}` : ""})`;
+  }
+}
+
+/**
+ * Average pooling, PyTorch's nn.AvgPool2d(kernelSize, stride = kernelSize): every
+ * output is the mean of a k×k window; each input of the window gets 1/k² of its gradient.
+ */
+export class AvgPool2d extends Module<Tensor, Tensor> {
+  readonly kernelSize: number;
+  readonly stride: number;
+  private saved: { inputShape: readonly number[]; outputShape: readonly number[] } | null = null;
+
+  constructor(kernelSize: number, stride?: number) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = stride ?? kernelSize;
+    poolSizes("AvgPool2d", this.kernelSize, this.stride);
+  }
+
+  forward(x: Tensor): Tensor {
+    checkImages(this.toString(), x);
+    const [N, C, OH, OW] = pooledShape(this.toString(), x, this.kernelSize, this.stride);
+    const [H, W] = [x.shape[2], x.shape[3]];
+    const k = this.kernelSize;
+    const y = new Tensor([N, C, OH, OW]);
+    for (let nc = 0; nc < N * C; nc++) {
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          let sum = 0;
+          for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) sum += x.data[(nc * H + oy * this.stride + i) * W + ox * this.stride + j];
+          y.data[(nc * OH + oy) * OW + ox] = sum / (k * k);
+        }
+      }
+    }
+    this.saved = { inputShape: x.shape, outputShape: y.shape };
+    return y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    const { inputShape, outputShape } = savedForBackward(this.toString(), this.saved);
+    checkGradTensor(this.toString(), dy, outputShape);
+    const [N, C, H, W] = inputShape;
+    const [OH, OW] = [outputShape[2], outputShape[3]];
+    const k = this.kernelSize;
+    const dx = new Tensor(inputShape);
+    for (let nc = 0; nc < N * C; nc++) {
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          const g = dy.data[(nc * OH + oy) * OW + ox] / (k * k);
+          for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) dx.data[(nc * H + oy * this.stride + i) * W + ox * this.stride + j] += g;
+        }
+      }
+    }
+    return dx;
+  }
+
+  toString(): string {
+    return `AvgPool2d(kernelSize=${this.kernelSize}${this.stride !== this.kernelSize ? `, stride=${this.stride}` : ""})`;
+  }
+}

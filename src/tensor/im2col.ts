@@ -1,0 +1,89 @@
+/**
+ * im2col and col2im in plain TypeScript: the step that turns a convolution into
+ * one matrix product per image (the readable reference; a faster kernel can
+ * replace these two functions, same signatures, same numbers).
+ *
+ * An image batch x is [n, c, h, w] row-major (NCHW). For a k×k kernel (kh×kw),
+ * im2col writes, for every image s, a matrix with one ROW per weight position
+ * (ci, i, j) — row (ci·kh + i)·kw + j, c·kh·kw rows — and one COLUMN per output
+ * position (oy, ox) — column oy·ow + ox, oh·ow columns:
+ *
+ *   cols[s][(ci·kh + i)·kw + j][oy·ow + ox] = x[s][ci][oy·stride − padding + i][ox·stride − padding + j]
+ *
+ * (0 where that falls into the zero padding). Then the convolution of image s is
+ * the product  weight (out × c·kh·kw) · cols[s] (c·kh·kw × oh·ow)  = y[s] (out × oh·ow),
+ * which is already y's NCHW layout.
+ */
+
+/** The output size along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1. */
+export function convOutputSize(size: number, k: number, stride: number, padding: number): number {
+  return Math.floor((size + 2 * padding - k) / stride) + 1;
+}
+
+/** Unfold x [n, c, h, w] into cols [n, c·kh·kw, oh·ow] (see above). */
+export function im2col(
+  x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
+  kh: number, kw: number, stride: number, padding: number,
+): void {
+  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
+  checkLengths("im2col", x, cols, n, c, h, w, kh, kw, oh, ow);
+  const rows = c * kh * kw, p = oh * ow;
+  for (let s = 0; s < n; s++) {
+    for (let ci = 0; ci < c; ci++) {
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          const row = (ci * kh + i) * kw + j;
+          for (let oy = 0; oy < oh; oy++) {
+            for (let ox = 0; ox < ow; ox++) {
+              const iy = oy * stride - padding + i, ix = ox * stride - padding + j;
+              const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+              cols[(s * rows + row) * p + oy * ow + ox] = inside ? x[((s * c + ci) * h + iy) * w + ix] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of im2col (what backward needs): x = 0, then every entry of cols is
+ * ADDED back onto the input position it was copied from (an input pixel seen by
+ * several output positions collects all their gradients; padding is dropped).
+ */
+export function col2im(
+  cols: Float64Array, x: Float64Array, n: number, c: number, h: number, w: number,
+  kh: number, kw: number, stride: number, padding: number,
+): void {
+  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
+  checkLengths("col2im", x, cols, n, c, h, w, kh, kw, oh, ow);
+  const rows = c * kh * kw, p = oh * ow;
+  x.fill(0, 0, n * c * h * w);
+  for (let s = 0; s < n; s++) {
+    for (let ci = 0; ci < c; ci++) {
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          const row = (ci * kh + i) * kw + j;
+          for (let oy = 0; oy < oh; oy++) {
+            for (let ox = 0; ox < ow; ox++) {
+              const iy = oy * stride - padding + i, ix = ox * stride - padding + j;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w) x[((s * c + ci) * h + iy) * w + ix] += cols[(s * rows + row) * p + oy * ow + ox];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function checkLengths(
+  where: string, x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
+  kh: number, kw: number, oh: number, ow: number,
+): void {
+  if (!(oh >= 1 && ow >= 1)) {
+    throw new RangeError(`${where}: a ${kh}×${kw} kernel does not fit in a ${h}×${w} image with this padding (output would be ${oh}×${ow})`);
+  }
+  if (x.length < n * c * h * w) throw new RangeError(`${where}: x needs ${n * c * h * w} entries ([${n}, ${c}, ${h}, ${w}]), has ${x.length}`);
+  const need = n * c * kh * kw * oh * ow;
+  if (cols.length < need) throw new RangeError(`${where}: cols needs ${need} entries ([${n}, ${c * kh * kw}, ${oh * ow}]), has ${cols.length}`);
+}
