@@ -9,3 +9,4 @@ export { forwardWithMode } from "./forward-with-mode";
 export { evaluateAccuracy } from "./evaluate-accuracy";
 export { guardBatch } from "./guard-batch";
 export { batchMeanStd } from "./batch-mean-std";
+export { spatialBatchNorm, foldBatchNorm, convOutputSize } from "./cnn";
