@@ -193,11 +193,11 @@ export interface BnComparison {
 }
 
 /** Experiment 1: the LeNet with and without BatchNorm2d, the same seed, lr and steps; accuracy every 15 steps on 300 test digits. */
-export function withAndWithoutBn(options: { steps?: number; lr?: number } = {}): BnComparison {
+export function withAndWithoutBn(options: { steps?: number; lr?: number; norms?: Array<"none" | "batch"> } = {}): BnComparison {
   const steps = options.steps ?? 150, lr = options.lr ?? 0.05;
   const runs = {} as BnComparison["runs"];
   const stats = {} as BnComparison["stats"];
-  for (const norm of ["none", "batch"] as const) {
+  for (const norm of options.norms ?? (["none", "batch"] as const)) {
     const model = lenet(norm);
     const rec = { steps: [] as number[], mean: [] as number[][], std: [] as number[][] };
     const measure = (step: number) => {
@@ -214,21 +214,21 @@ export function withAndWithoutBn(options: { steps?: number; lr?: number } = {}):
 }
 
 /** Experiment 2: final test accuracy for each learning rate, with and without BN (`steps` each). */
-export function lrSweep(options: { lrs?: number[]; steps?: number } = {}): { lrs: number[]; accuracy: Record<"none" | "batch", number[]> } {
+export function lrSweep(options: { lrs?: number[]; steps?: number; norms?: Array<"none" | "batch"> } = {}): { lrs: number[]; accuracy: Record<"none" | "batch", number[]> } {
   const lrs = options.lrs ?? [0.01, 0.05, 0.25, 1];
   const steps = options.steps ?? 60;
   const accuracy = { none: [] as number[], batch: [] as number[] };
-  for (const norm of ["none", "batch"] as const) for (const lr of lrs) accuracy[norm].push(trainCnn({ norm, steps, lr }).accuracy);
+  for (const norm of options.norms ?? (["none", "batch"] as const)) for (const lr of lrs) accuracy[norm].push(trainCnn({ norm, steps, lr }).accuracy);
   return { lrs, accuracy };
 }
 
 export type DeepKind = "plain" | "batch" | "residual";
 
 /** Experiment 3: a 10-convolution CNN, plain, with BatchNorm2d, or plain with residual connections: gradient per layer at init, and accuracy after `steps`. */
-export function deepComparison(options: { depth?: number; steps?: number; lr?: number } = {}): Array<{ kind: DeepKind; gradients: number[]; run: CnnRun }> {
+export function deepComparison(options: { depth?: number; steps?: number; lr?: number; kinds?: DeepKind[] } = {}): Array<{ kind: DeepKind; gradients: number[]; run: CnnRun }> {
   const depth = options.depth ?? 10;
   const make = (kind: DeepKind) => deepCnn(depth, { norm: kind === "batch" ? "batch" : "none", residual: kind === "residual" });
-  return (["plain", "batch", "residual"] as const).map((kind) => {
+  return (options.kinds ?? (["plain", "batch", "residual"] as const)).map((kind) => {
     const gradients = gradientPerLayer(make(kind));
     const run = trainCnn({ norm: kind === "batch" ? "batch" : "none", steps: options.steps ?? 60, lr: options.lr ?? 0.05, model: make(kind), evalEvery: 20, evalSize: 300 });
     return { kind, gradients, run };
@@ -236,11 +236,11 @@ export function deepComparison(options: { depth?: number; steps?: number; lr?: n
 }
 
 /** Experiment 4: BatchNorm2d vs GroupNorm(2, C) in the LeNet at small batch sizes, the same number of examples each (lr ∝ √B). */
-export function batchSizeComparison(options: { batchSizes?: number[]; examples?: number } = {}): { batchSizes: number[]; accuracy: Record<"batch" | "group", number[]> } {
+export function batchSizeComparison(options: { batchSizes?: number[]; examples?: number; norms?: Array<"batch" | "group"> } = {}): { batchSizes: number[]; accuracy: Record<"batch" | "group", number[]> } {
   const batchSizes = options.batchSizes ?? [2, 4, 16, 64];
   const examples = options.examples ?? 1280;
   const accuracy = { batch: [] as number[], group: [] as number[] };
-  for (const norm of ["batch", "group"] as const) {
+  for (const norm of options.norms ?? (["batch", "group"] as const)) {
     for (const B of batchSizes) accuracy[norm].push(trainCnn({ norm, batchSize: B, steps: Math.round(examples / B), lr: 0.02 * Math.sqrt(B) }).accuracy);
   }
   return { batchSizes, accuracy };
