@@ -2,7 +2,11 @@
  * What lesson 8 says, checked with the same functions and seeds (src/experiments/cnn.ts).
  * Claims are qualitative comparisons with margins, not exact accuracies.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+
+// The experiments are long synchronous runs: give vitest's worker a turn of the event loop between
+// tests, so that its progress messages to the main process are answered (else "Timeout calling onTaskUpdate").
+afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 import * as cnn from "../src/experiments/cnn";
 import { Tensor } from "../src/tensor/tensor";
 import { BatchNorm2d } from "../src/nn/batchnorm2d";
