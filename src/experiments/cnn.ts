@@ -22,6 +22,8 @@ import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { recordInputs } from "../train/record-inputs";
 import { lessonData } from "./small-batches";
+import { baseLayout } from "../charts/theme";
+import { withFrames } from "../charts/slider";
 
 export { lessonData };
 
@@ -86,6 +88,8 @@ export interface CnnRunOptions {
   evalSize?: number;
   /** A model to train instead of lenet(norm). */
   model?: Sequential;
+  /** Called after every step with the step number (e.g. to measure the activations). */
+  onStep?: (step: number) => void;
 }
 
 /** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
@@ -100,6 +104,7 @@ export function trainCnn(options: CnnRunOptions): CnnRun {
     seed: options.seed ?? SEED,
     evalEvery: options.evalEvery,
     evalSize: options.evalSize ?? 500,
+    onStep: options.onStep ? (info) => options.onStep!(info.step) : undefined,
   });
   return { norm: options.norm, lr: options.lr, batchSize, steps: options.steps, accuracy: evaluate(model, test, { batchSize: 500 }).accuracy, history, model };
 }
@@ -164,37 +169,81 @@ export function channelStats(x: Tensor): { mean: number[]; std: number[] } {
   return { mean, std };
 }
 
-/**
- * Train a LeNet and record, every `every` steps, the per-channel mean and std of what
- * the second convolution outputs (its 16 feature maps, before any normalization) on a
- * fixed batch of 200 training digits.
- */
-export function channelStatsOverTraining(norm: ConvNorm, options: { steps?: number; lr?: number; every?: number } = {}): { steps: number[]; mean: number[][]; std: number[][]; accuracy: number } {
+/** Per-channel mean and std of the second convolution's output (16 maps of 5×5, before any normalization) on 200 fixed training digits, in eval mode. */
+export function conv2Stats(model: Sequential): { mean: number[]; std: number[] } {
   const { train } = lessonData();
-  const model = lenet(norm);
-  const conv2 = convLayers(model)[1];
   const probe = train.x.selectRows(Array.from({ length: 200 }, (_, i) => i));
-  const every = options.every ?? 25;
-  const out = { steps: [] as number[], mean: [] as number[][], std: [] as number[][], accuracy: 0 };
-  const measure = (step: number) => {
-    const layerIndex = model.layers.indexOf(conv2);
-    const next = model.at(layerIndex + 1); // what conv2 outputs is the input of the next layer
-    const rec = recordInputs(next);
-    const was = model.training;
-    model.eval();
+  const conv2 = convLayers(model)[1];
+  const rec = recordInputs(model.at(model.layers.indexOf(conv2) + 1)); // what conv2 outputs is the next layer's input
+  const was = model.training;
+  model.eval();
+  try {
     model.forward(probe);
+  } finally {
     model.train(was);
     rec.stop();
-    const t = new Tensor([200, 16, 5, 5], rec.last!.data);
-    const s = channelStats(t);
-    out.steps.push(step);
-    out.mean.push(s.mean);
-    out.std.push(s.std);
-  };
-  measure(0);
-  const run = trainCnn({ norm, steps: options.steps ?? 200, lr: options.lr ?? 0.05, model });
-  void run;
-  return out;
+  }
+  return channelStats(new Tensor([200, 16, 5, 5], rec.last!.data));
+}
+
+export interface BnComparison {
+  runs: Record<"none" | "batch", CnnRun>;
+  /** conv2's per-channel statistics every 25 steps, per run. */
+  stats: Record<"none" | "batch", { steps: number[]; mean: number[][]; std: number[][] }>;
+}
+
+/** Experiment 1: the LeNet with and without BatchNorm2d, the same seed, lr and steps; accuracy every 15 steps on 300 test digits. */
+export function withAndWithoutBn(options: { steps?: number; lr?: number; norms?: Array<"none" | "batch"> } = {}): BnComparison {
+  const steps = options.steps ?? 150, lr = options.lr ?? 0.05;
+  const runs = {} as BnComparison["runs"];
+  const stats = {} as BnComparison["stats"];
+  for (const norm of options.norms ?? (["none", "batch"] as const)) {
+    const model = lenet(norm);
+    const rec = { steps: [] as number[], mean: [] as number[][], std: [] as number[][] };
+    const measure = (step: number) => {
+      const s = conv2Stats(model);
+      rec.steps.push(step);
+      rec.mean.push(s.mean);
+      rec.std.push(s.std);
+    };
+    measure(0);
+    runs[norm] = trainCnn({ norm, steps, lr, model, evalEvery: 15, evalSize: 300, onStep: (step) => (step % 25 === 0 ? measure(step) : undefined) });
+    stats[norm] = rec;
+  }
+  return { runs, stats };
+}
+
+/** Experiment 2: final test accuracy for each learning rate, with and without BN (`steps` each). */
+export function lrSweep(options: { lrs?: number[]; steps?: number; norms?: Array<"none" | "batch"> } = {}): { lrs: number[]; accuracy: Record<"none" | "batch", number[]> } {
+  const lrs = options.lrs ?? [0.01, 0.05, 0.25, 1];
+  const steps = options.steps ?? 60;
+  const accuracy = { none: [] as number[], batch: [] as number[] };
+  for (const norm of options.norms ?? (["none", "batch"] as const)) for (const lr of lrs) accuracy[norm].push(trainCnn({ norm, steps, lr }).accuracy);
+  return { lrs, accuracy };
+}
+
+export type DeepKind = "plain" | "batch" | "residual";
+
+/** Experiment 3: a 10-convolution CNN, plain, with BatchNorm2d, or plain with residual connections: gradient per layer at init, and accuracy after `steps`. */
+export function deepComparison(options: { depth?: number; steps?: number; lr?: number; kinds?: DeepKind[] } = {}): Array<{ kind: DeepKind; gradients: number[]; run: CnnRun }> {
+  const depth = options.depth ?? 10;
+  const make = (kind: DeepKind) => deepCnn(depth, { norm: kind === "batch" ? "batch" : "none", residual: kind === "residual" });
+  return (options.kinds ?? (["plain", "batch", "residual"] as const)).map((kind) => {
+    const gradients = gradientPerLayer(make(kind));
+    const run = trainCnn({ norm: kind === "batch" ? "batch" : "none", steps: options.steps ?? 60, lr: options.lr ?? 0.05, model: make(kind), evalEvery: 20, evalSize: 300 });
+    return { kind, gradients, run };
+  });
+}
+
+/** Experiment 4: BatchNorm2d vs GroupNorm(2, C) in the LeNet at small batch sizes, the same number of examples each (lr ∝ √B). */
+export function batchSizeComparison(options: { batchSizes?: number[]; examples?: number; norms?: Array<"batch" | "group"> } = {}): { batchSizes: number[]; accuracy: Record<"batch" | "group", number[]> } {
+  const batchSizes = options.batchSizes ?? [2, 4, 16, 64];
+  const examples = options.examples ?? 1280;
+  const accuracy = { batch: [] as number[], group: [] as number[] };
+  for (const norm of options.norms ?? (["batch", "group"] as const)) {
+    for (const B of batchSizes) accuracy[norm].push(trainCnn({ norm, batchSize: B, steps: Math.round(examples / B), lr: 0.02 * Math.sqrt(B) }).accuracy);
+  }
+  return { batchSizes, accuracy };
 }
 
 /** Mean |∂L/∂W| of every convolution after one backward pass at initialization (where the gradient vanishes). */
@@ -218,3 +267,44 @@ export function gradientPerLayer(model: Sequential, batchSize = 32): number[] {
 }
 
 export type { Module };
+
+/** Which numbers of an [N, C, H·W] batch share one μ and σ², for each normalization. */
+export type AxesMethod = "BatchNorm2d" | "LayerNorm" | "InstanceNorm2d" | "GroupNorm (2 groups)";
+export const AXES_METHODS: AxesMethod[] = ["BatchNorm2d", "LayerNorm", "InstanceNorm2d", "GroupNorm (2 groups)"];
+
+/** The group (one μ, σ²) that entry (n, c, p) belongs to under each method. */
+export function statisticsGroup(method: AxesMethod, n: number, c: number, C: number): number {
+  switch (method) {
+    case "BatchNorm2d":
+      return c; //                      one per channel, over N, H, W
+    case "LayerNorm":
+      return n; //                      one per example, over C, H, W
+    case "InstanceNorm2d":
+      return n * C + c; //              one per example and channel, over H, W
+    case "GroupNorm (2 groups)":
+      return n * 2 + Math.floor((2 * c) / C); // one per example and group of C/2 channels
+  }
+}
+
+/**
+ * The interactive picture of the four normalizations' axes: a batch of N examples (rows) ×
+ * C channels × H·W positions (columns, grouped by channel); cells of one colour share one μ and σ².
+ * The slider switches the method.
+ */
+export function axesFigure(N = 4, C = 6, P = 9) {
+  const x: string[] = [];
+  for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) x.push(`c${c} · p${p}`);
+  const y = Array.from({ length: N }, (_, n) => `example ${n}`);
+  const frames = AXES_METHODS.map((method) => {
+    const z = y.map((_, n) => x.map((__, j) => statisticsGroup(method, n, Math.floor(j / P), C)));
+    const groups = new Set(z.flat()).size;
+    const text = z.map((row) => row.map((g) => `statistics #${g}`));
+    return {
+      label: method,
+      data: [{ type: "heatmap" as const, x, y, z, text, hovertemplate: "%{y}, %{x}: %{text}<extra></extra>", colorscale: "Turbo", showscale: false, xgap: 1, ygap: 1, name: `${method}: ${groups} groups` }],
+    };
+  });
+  const layout = baseLayout({ title: "Which numbers share one μ and σ² (N examples × C channels × H·W positions)", x: { title: "channel c, position p (H·W positions per channel)" }, y: { title: "example n" }, height: 360 });
+  layout.xaxis = { ...layout.xaxis, showticklabels: false };
+  return withFrames({ layout }, frames, { prefix: "method: ", active: 0 });
+}

@@ -14,3 +14,4 @@ export { bnNet } from "./bn-net";
 export { lossAlongGradient } from "./loss-along-gradient";
 export { layerIcs } from "./layer-ics";
 export { ghostBatchNorm } from "./ghost-batch-norm";
+export { spatialBatchNorm, foldBatchNorm, convOutputSize } from "./cnn";

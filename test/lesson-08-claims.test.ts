@@ -1,0 +1,113 @@
+/**
+ * What lesson 8 says, checked with the same functions and seeds (src/experiments/cnn.ts).
+ * Claims are qualitative comparisons with margins, not exact accuracies.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+
+// The experiments are long synchronous runs: give vitest's worker a turn of the event loop between
+// tests, so that its progress messages to the main process are answered (else "Timeout calling onTaskUpdate").
+afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
+import * as cnn from "../src/experiments/cnn";
+import { Tensor } from "../src/tensor/tensor";
+import { BatchNorm2d } from "../src/nn/batchnorm2d";
+import { LayerNorm } from "../src/nn/layernorm";
+import { GroupNorm } from "../src/nn/groupnorm";
+
+describe("lesson 8: which numbers share one μ and σ²", () => {
+  it("the picture's groups: BN per channel, LayerNorm per example, InstanceNorm per (n, c), GroupNorm per (n, group)", () => {
+    const N = 4, C = 6;
+    const count = (m: cnn.AxesMethod) => new Set(Array.from({ length: N * C }, (_, i) => cnn.statisticsGroup(m, Math.floor(i / C), i % C, C))).size;
+    expect(count("BatchNorm2d")).toBe(C);
+    expect(count("LayerNorm")).toBe(N);
+    expect(count("InstanceNorm2d")).toBe(N * C);
+    expect(count("GroupNorm (2 groups)")).toBe(2 * N);
+    const fig = cnn.axesFigure(4, 6, 9);
+    expect(fig.frames?.map((f) => f.name)).toEqual(cnn.AXES_METHODS);
+  });
+
+  it("the layers normalize those groups to mean 0 and std ≈ 1", () => {
+    const x = new Tensor([4, 3, 5, 5]).map((_, i) => Math.sin(i * 0.37) * (1 + (Math.floor(i / 25) % 3)) + (Math.floor(i / 75) - 1.5));
+    const groups = (t: Tensor, g: (n: number, c: number) => number, k: number) => {
+      const s = Array.from({ length: k }, () => [] as number[]);
+      t.data.forEach((v, i) => s[g(Math.floor(i / 75), Math.floor(i / 25) % 3)].push(v));
+      return s.map((vals) => {
+        const m = vals.reduce((a, b) => a + b, 0) / vals.length;
+        return [m, Math.sqrt(vals.reduce((a, b) => a + (b - m) ** 2, 0) / vals.length)];
+      });
+    };
+    for (const [m, sd] of [...groups(new BatchNorm2d(3).forward(x), (n, c) => c, 3), ...groups(new LayerNorm([3, 5, 5]).forward(x), (n) => n, 4), ...groups(new GroupNorm(3, 3).forward(x), (n, c) => 3 * n + c, 12)]) {
+      expect(Math.abs(m)).toBeLessThan(1e-12);
+      expect(sd).toBeGreaterThan(0.99);
+      expect(sd).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe("lesson 8: experiments", () => {
+  const e1 = { runs: {}, stats: {} } as cnn.BnComparison;
+  for (const norm of ["none", "batch"] as const) {
+    it(`the LeNet ${norm === "batch" ? "with" : "without"} BN, 150 steps`, () => {
+      const r = cnn.withAndWithoutBn({ norms: [norm] });
+      e1.runs[norm] = r.runs[norm];
+      e1.stats[norm] = r.stats[norm];
+    }, 600_000);
+  }
+
+  it("the LeNet with BatchNorm2d learns faster: higher accuracy early, reaches 90% in fewer steps, ends at least as high", () => {
+    const none = e1.runs.none.history.eval, bn = e1.runs.batch.history.eval;
+    const at = (h: typeof none, step: number) => h.testAccuracy[h.step.indexOf(step)];
+    expect(at(bn, 30)).toBeGreaterThan(at(none, 30) + 0.05);
+    const s90bn = cnn.stepsTo(e1.runs.batch.history, 0.9);
+    const s90none = cnn.stepsTo(e1.runs.none.history, 0.9);
+    expect(s90bn).not.toBeNull();
+    expect(s90none === null || s90bn! < s90none).toBe(true);
+    expect(e1.runs.batch.accuracy).toBeGreaterThanOrEqual(e1.runs.none.accuracy - 0.01);
+  });
+
+  it("per-channel statistics: recorded every 25 steps for 16 channels", () => {
+    expect(e1.stats.batch.steps).toEqual([0, 25, 50, 75, 100, 125, 150]);
+    expect(e1.stats.none.std.every((r) => r.length === 16)).toBe(true);
+  });
+
+  // Each experiment runs in parts (one per method), in separate tests: every run is independent and
+  // seeded, so the parts are the lesson's numbers, and vitest's worker is never blocked for minutes.
+  const lr: Partial<Record<"none" | "batch", number[]>> = {};
+  it("learning-rate sweep, without BN", () => {
+    lr.none = cnn.lrSweep({ norms: ["none"] }).accuracy.none;
+  }, 600_000);
+  it("learning-rate sweep, with BN", () => {
+    lr.batch = cnn.lrSweep({ norms: ["batch"] }).accuracy.batch;
+  }, 600_000);
+  it("the learning-rate sweep: BN is at least as good at every lr, and better at the largest (where the plain network diverges)", () => {
+    const none = lr.none!, bn = lr.batch!;
+    none.forEach((a, i) => expect(bn[i]).toBeGreaterThanOrEqual(a - 0.02));
+    expect(bn.at(-1)!).toBeGreaterThan(none.at(-1)! + 0.1);
+  });
+
+  const deep: Partial<Record<cnn.DeepKind, { gradients: number[]; accuracy: number }>> = {};
+  for (const kind of ["plain", "batch", "residual"] as const) {
+    it(`10 convolutions (${kind}): gradients at init and 60 training steps`, () => {
+      const [r] = cnn.deepComparison({ kinds: [kind] });
+      deep[kind] = { gradients: r.gradients, accuracy: r.run.accuracy };
+    }, 600_000);
+  }
+  it("10 convolutions: the plain network's first-layer gradient vanishes and it barely trains; BN and residual connections train", () => {
+    const ratio = (k: cnn.DeepKind) => deep[k]!.gradients[0] / deep[k]!.gradients.at(-1)!;
+    expect(ratio("plain")).toBeLessThan(0.01);
+    expect(ratio("batch")).toBeGreaterThan(0.1);
+    expect(deep.plain!.accuracy).toBeLessThan(0.3);
+    expect(deep.batch!.accuracy).toBeGreaterThan(0.5);
+    expect(deep.residual!.accuracy).toBeGreaterThan(deep.plain!.accuracy + 0.2);
+  });
+
+  const small: Partial<Record<"batch" | "group", number[]>> = {};
+  for (const norm of ["batch", "group"] as const) {
+    it(`small batches (${norm})`, () => {
+      small[norm] = cnn.batchSizeComparison({ norms: [norm], batchSizes: [2, 4] }).accuracy[norm];
+    }, 600_000);
+  }
+  it("small batches: in this CNN BatchNorm2d does NOT collapse at B = 2 (its statistics also average over H·W), unlike lesson 5's MLP", () => {
+    expect(small.batch![0]).toBeGreaterThan(0.75);
+    expect(Math.abs(small.group![0] - small.batch![0])).toBeLessThan(0.05);
+  });
+});
