@@ -23,6 +23,7 @@ export function randomRow(rng: Rng, cols: number, low: number, high: number): Ma
 
 /** Keep 4 significant digits of the spread, so messages show short numbers. */
 function round(v: number, scale: number): number {
+  if (!(Math.abs(scale) > 0)) return v; // a constant feature (spread 0): nothing to round to
   const q = Math.pow(10, Math.floor(Math.log10(Math.abs(scale))) - 3);
   return Math.round(v / q) * q;
 }

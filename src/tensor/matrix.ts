@@ -125,7 +125,8 @@ export class Matrix {
 
   set(i: number, j: number, value: number): void {
     this.checkIndex(i, j);
-    checkNumber("Matrix.set", "value", value, { infinite: true });
+    // any number, NaN and ±Infinity included (they propagate, as in a PyTorch tensor); not a string or undefined
+    if (typeof value !== "number") checkNumber("Matrix.set", "value", value, { infinite: true });
     this.data[i * this.cols + j] = value;
   }
 
