@@ -80,7 +80,7 @@ export function findDelegation(exerciseName: string, source: string): Delegation
   const tokens: { kind: ts.SyntaxKind; text: string }[] = [];
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) tokens.push({ kind, text: scanner.getTokenValue() ?? scanner.getTokenText() });
   // strings that spell the library's version, or a path into it
-  const inStrings = [...own, "solutions", "child_process", "../src", "/dist", "/bnlab"];
+  const inStrings = [...own, "solutions", "child_process", "../src", "/dist/", "/bnlab/"];
   for (let i = 0; i < tokens.length; i++) {
     const { kind, text } = tokens[i];
     const previous = tokens[i - 1]?.kind;

@@ -14,7 +14,7 @@
  * all (not even the host's 127.0.0.1), no other process (its own PID namespace; when its grading
  * ends, the namespace and everything started in it is gone), an empty environment, a new session
  * (no terminal to inject into). When the grader runs as root, the kernel runs as an unprivileged
- * user of its own (a uid no one else uses, so the process limit counts it alone). Resource limits
+ * user of its own (a uid no one else uses, from a random block per grader process, so the process limit counts it alone). Resource limits
  * (prlimit): processes, file size, open files, no core dumps; the grader's watchdog adds resident
  * memory and the socket folder's size.
  *
@@ -22,6 +22,7 @@
  * grade-notebook.ts).
  */
 import { spawnSync } from "node:child_process";
+import { randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -118,10 +119,13 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   return [...prlimit, ...setpriv, ...bwrap];
 }
 
+/** This process's block of sandbox uids: random, so two batches running at once do not share uids. */
+const UID_BLOCK = 2_100_000 + randomInt(0, 1_000_000) * 1000;
+
 /** A uid for the n-th submission of a batch when the grader is root (none when it is not). */
 export function sandboxUid(index: number): number | null {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return null;
-  return 2_100_000 + (index % 100_000);
+  return UID_BLOCK + (index % 1000);
 }
 
 /** The host folder for one submission's sockets: private to it (and to the grader). */
