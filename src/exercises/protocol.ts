@@ -14,6 +14,12 @@ import { guardBatchSpec } from "./checkers/guard-batch";
 import { batchMeanStdSpec } from "./checkers/batch-mean-std";
 import { stepsToTargetSpec } from "./checkers/steps-to-target";
 import { bnNetSpec } from "./checkers/bn-net";
+import { lossAlongGradientSpec } from "./checkers/loss-along-gradient";
+import { layerIcsSpec } from "./checkers/layer-ics";
+import { ghostBatchNormSpec } from "./checkers/ghost-batch-norm";
+import { spatialBatchNormSpec } from "./checkers/spatial-batchnorm";
+import { foldBatchNormSpec } from "./checkers/fold-batchnorm";
+import { convOutputSizeSpec } from "./checkers/conv-output-size";
 
 /**
  * The checkers as a two-part protocol, for a grader that runs learner code in a sandbox:
@@ -45,6 +51,12 @@ const SPECS: Record<string, AnySpec> = Object.fromEntries(
   batchMeanStd: batchMeanStdSpec,
   stepsToTarget: stepsToTargetSpec,
   bnNet: bnNetSpec,
+  lossAlongGradient: lossAlongGradientSpec,
+  layerIcs: layerIcsSpec,
+  ghostBatchNorm: ghostBatchNormSpec,
+  spatialBatchNorm: spatialBatchNormSpec,
+  foldBatchNorm: foldBatchNormSpec,
+  convOutputSize: convOutputSizeSpec,
   }).map(([id, spec]) => [id, spec as unknown as AnySpec]),
 );
 

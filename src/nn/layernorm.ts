@@ -6,7 +6,7 @@ import { formatNumber } from "./batchnorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions } from "./layer-checks";
-import { checkInteger } from "../validate/checks";
+import { checkInteger, describe } from "../validate/checks";
 
 export interface LayerNormOptions {
   /** Added to the variance under the square root, for stability (default 1e-5). */
@@ -57,6 +57,10 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    const given: unknown = normalizedShape;
+    if (typeof given !== "number" && !Array.isArray(given)) {
+      throw new TypeError(`LayerNorm: normalizedShape (the number of features, or the trailing dimensions like [C, H, W]) must be an integer ≥ 1 or an array of them, got ${describe(given)}`);
+    }
     const dims = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape.slice();
     if (typeof normalizedShape === "number" && !(Number.isInteger(normalizedShape) && normalizedShape >= 1)) {
       throw new RangeError(`LayerNorm: normalizedShape (the number of features) must be an integer ≥ 1, got ${normalizedShape}`);
