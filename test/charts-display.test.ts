@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -78,6 +80,24 @@ describe("figureBundle", () => {
     expect(paths[0]).toBe("files/node_modules/plotly.js-dist-min/plotly.min.js");
     expect(paths[1]).toBe(`files/${path.basename(root)}/node_modules/plotly.js-dist-min/plotly.min.js`);
     expect(plotlyServedPaths(file, path.join(root, "notebooks")).every((p) => p.startsWith("files/") && !p.includes(".."))).toBe(true);
+  });
+
+  it("serves plotly.js through a linked node_modules beside the notebooks first (a JupyterHub learner's home)", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-plotly-link-"));
+    try {
+      const real = path.join(tmp, "state", "library", "node_modules", "plotly.js-dist-min");
+      fs.mkdirSync(real, { recursive: true });
+      fs.writeFileSync(path.join(real, "plotly.min.js"), "/* plotly */");
+      const home = path.join(tmp, "state", "homes", "alice");
+      fs.mkdirSync(path.join(home, "bnlab", "notebooks"), { recursive: true });
+      fs.symlinkSync(path.join(tmp, "state", "library", "node_modules"), path.join(home, "bnlab", "node_modules"), "dir");
+      const paths = plotlyServedPaths(path.join(real, "plotly.min.js"), path.join(home, "bnlab", "notebooks"));
+      // the learner's server is rooted at their home: files/bnlab/node_modules/… must be offered before the real path
+      expect(paths.indexOf("files/bnlab/node_modules/plotly.js-dist-min/plotly.min.js")).toBeGreaterThanOrEqual(0);
+      expect(paths.indexOf("files/bnlab/node_modules/plotly.js-dist-min/plotly.min.js")).toBeLessThan(paths.indexOf("files/library/node_modules/plotly.js-dist-min/plotly.min.js"));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

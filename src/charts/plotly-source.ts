@@ -2,7 +2,7 @@
  * plotly.js for notebook pages (plotly.js-dist-min, ~4.8 MB, in node_modules): charts carry a small
  * loader that fetches it from the Jupyter server, never the library itself and never a CDN.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
@@ -38,6 +38,24 @@ export function escapeScript(js: string): string {
  * nearest first (`npm start` roots the server at the project: `files/node_modules/…`).
  */
 export function plotlyServedPaths(file: string = plotlyPath(), cwd: string = process.cwd()): string[] {
+  const paths: string[] = [];
+  // A node_modules reached through a link beside the notebooks (a JupyterHub learner's ~/bnlab/node_modules
+  // points at the shared library's): require resolves the link to its real path, which the learner's
+  // server (rooted at their home) cannot serve, so the linked path comes first.
+  const linked: string[] = [];
+  for (let d = resolve(cwd), level = 0; level < 6; level++) {
+    const candidate = join(d, "node_modules", "plotly.js-dist-min", "plotly.min.js");
+    if (candidate !== file && existsSync(candidate)) linked.push(candidate);
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const f of [...linked, file]) paths.push(...servedFrom(f, cwd));
+  return [...new Set(paths)];
+}
+
+/** `files/…` paths of file for every folder above cwd (up to 6 levels) that contains it. */
+function servedFrom(file: string, cwd: string): string[] {
   const paths: string[] = [];
   let dir = resolve(cwd);
   for (let level = 0; level < 6; level++) {

@@ -41,7 +41,8 @@ export function prepareLearnerCourse(options: LearnerCourseOptions): LearnerCour
   const entries = syncCourse({ from: options.course, to: notebooksDir, ...(options.now ? { now: options.now } : {}) });
 
   let movedAside: string | undefined;
-  for (const name of ["src", "dist"]) {
+  // node_modules too: the notebooks' charts load plotly.min.js from it through the learner's own server
+  for (const name of ["src", "dist", "node_modules"]) {
     const moved = linkInto(path.join(courseDir, name), path.join(library, name), options.now ?? new Date());
     movedAside ??= moved;
   }
