@@ -113,7 +113,7 @@ export function whyBnNet(o: NetOptions): Sequential {
 
 /** The activation layers of a model, bottom to top. */
 export function activations(model: Sequential): Module[] {
-  return model.layers.filter((l) => l instanceof Sigmoid || l instanceof ReLU);
+  return model.layers.filter((l): l is Sigmoid | ReLU => l instanceof Sigmoid || l instanceof ReLU);
 }
 
 /** The hidden Linear layers (every Linear but the output one), bottom to top. */

@@ -69,16 +69,16 @@ export class LayerNorm extends Module {
       throw new RangeError(`LayerNorm: normalizedShape (the number of features, or the trailing dimensions like [C, H, W]) must be integers ≥ 1, got ${JSON.stringify(normalizedShape)}`);
     }
     this.normalizedDims = dims;
-    normalizedShape = dims.reduce((a, b) => a * b, 1);
+    const size = dims.reduce((a, b) => a * b, 1); // the number of features normalized together
     checkOptions("LayerNorm", options);
     const eps = checkEps("LayerNorm", options.eps === undefined ? 1e-5 : options.eps);
-    this.normalizedShape = normalizedShape;
+    this.normalizedShape = size;
     this.eps = eps;
     this.elementwiseAffine = checkBoolean("LayerNorm", "elementwiseAffine", options.elementwiseAffine, true);
     this.hasBias = this.elementwiseAffine && checkBoolean("LayerNorm", "bias", options.bias, true);
-    [this.weight, this.bias] = allocateLayer(`LayerNorm(${normalizedShape})`, [["weight", 1, normalizedShape, true], ["bias", 1, normalizedShape, true]], () => [
-      new Parameter("weight", Matrix.ones(1, normalizedShape)),
-      new Parameter("bias", Matrix.zeros(1, normalizedShape)),
+    [this.weight, this.bias] = allocateLayer(`LayerNorm(${size})`, [["weight", 1, size, true], ["bias", 1, size, true]], () => [
+      new Parameter("weight", Matrix.ones(1, size)),
+      new Parameter("bias", Matrix.zeros(1, size)),
     ] as const);
   }
 
