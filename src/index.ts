@@ -59,7 +59,7 @@ export { accuracy } from "./train/accuracy";
 export { percentile, percentiles } from "./train/percentile";
 export { recordInputs } from "./train/record-inputs";
 export type { InputRecorder } from "./train/record-inputs";
-export { lossAndGradient, probeAlongGradient, gradientIcs, withRestoredState, dotAll, normAll, distanceAll, cosineAll } from "./train/gradient-probe";
+export { lossAndGradient, probeAlongGradient, gradientIcs } from "./train/gradient-probe";
 export type { ProbeBatch, GradientProbe, LayerIcs } from "./train/gradient-probe";
 export { evaluate } from "./train/evaluate";
 export type { ClassificationLoss, EvaluateOptions, Evaluation } from "./train/evaluate";

@@ -99,7 +99,7 @@ cases("smallBatches.batchStatNoise", [
   ["a batch size larger than the features", () => smallBatches.batchStatNoise(z(), { batchSizes: [2, 10] }), /smallBatches.batchStatNoise: batchSizes\[1\] must be an integer in \[1, 3\], got 10/],
   ["batches 0", () => smallBatches.batchStatNoise(z(), { batches: 0 }), /smallBatches.batchStatNoise: batches must be an integer ≥ 1, got 0/],
 ]);
-cases("smallBatches.makeModel", [["an unknown norm", () => smallBatches.makeModel("instance" as never), /smallBatches.makeModel: norm must be one of batch, renorm, group, layer, none, got the string "instance"/]]);
+cases("smallBatches.makeModel", [["an unknown norm", () => smallBatches.makeModel("instance" as never), /smallBatches.makeModel: norm must be one of "batch", "renorm", "group", "layer", "none", got the string "instance"/]]);
 cases("smallBatches.learningRate", [
   ["batchSize 0 (once a learning rate of 0)", () => smallBatches.learningRate(0), /smallBatches.learningRate: batchSize must be an integer ≥ 1, got 0/],
   ["batchSize -4 (once NaN)", () => smallBatches.learningRate(-4), /got -4/],

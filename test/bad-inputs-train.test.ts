@@ -209,7 +209,7 @@ cases("mlp", [
   ["no options", () => mlp(undefined as never), /mlp: expected options with the layer widths, e.g. mlp\(\{ sizes: \[784, 100, 10\] \}\), got undefined/],
   ["an unknown activation", () => mlp({ sizes: [2, 3, 2], activation: "gelu" as never }), /mlp: activation must be "sigmoid", "relu" or "tanh", got the string "gelu"/],
   ["an unknown activation without hidden layers", () => mlp({ sizes: [2, 2], activation: "swish" as never }), /mlp: activation must be/],
-  ["an unknown norm", () => mlp({ sizes: [2, 3, 2], norm: "instance" as never }), /mlp: norm must be one of batch, layer, group, renorm, none, got the string "instance"/],
+  ["an unknown norm", () => mlp({ sizes: [2, 3, 2], norm: "instance" as never }), /mlp: norm must be one of "batch", "layer", "group", "renorm", "none", got the string "instance"/],
   ["batchNorm contradicting norm", () => mlp({ sizes: [2, 3, 2], batchNorm: true, norm: "layer" }), /mlp: batchNorm: true contradicts norm: "layer"/],
   ["groups 0", () => mlp({ sizes: [2, 4, 2], norm: "group", groups: 0 }), /mlp: groups must be an integer ≥ 1, got 0/],
   ["groups that do not divide", () => mlp({ sizes: [2, 4, 2], norm: "group", groups: 3 }), /GroupNorm: numChannels \(4\) must be divisible by numGroups \(3\)/],

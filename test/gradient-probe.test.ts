@@ -7,7 +7,8 @@ import { BatchNorm1d } from "../src/nn/batchnorm";
 import { ReLU } from "../src/nn/activations";
 import { CrossEntropyLoss } from "../src/loss/cross-entropy";
 import { numericalGradient } from "../src/check/gradcheck";
-import { cosineAll, distanceAll, gradientIcs, lossAndGradient, normAll, probeAlongGradient } from "../src/train/gradient-probe";
+import { gradientIcs, lossAndGradient, probeAlongGradient } from "../src/train/gradient-probe";
+import { cosineAll, distanceAll, normAll } from "../src/train/parameter-vectors";
 
 function net(seed: number): Sequential {
   const rng = new Rng(seed);

@@ -7,12 +7,13 @@ import { checkArrayLike, checkInteger, checkNumber, checkNumbers, checkOptions, 
 
 /** The options bag, checked to be an object, with its common fields (maxPoints, bins, height, range) checked too. */
 export function checkChartOptions<T extends object>(where: string, opts: T | undefined): T {
-  const o = checkOptions(where, opts) as T & { maxPoints?: unknown; bins?: unknown; height?: unknown; range?: unknown; xRange?: unknown };
+  const o = checkOptions(where, opts) as T & { maxPoints?: unknown; bins?: unknown; height?: unknown; range?: unknown; xRange?: unknown; yRange?: unknown };
   if (o.maxPoints !== undefined) checkInteger(where, "maxPoints", o.maxPoints, { min: 1, hint: "the most points a line keeps (default 400)" });
   if (o.bins !== undefined) checkInteger(where, "bins", o.bins, { min: 1, max: 10_000, hint: "the number of histogram bars (default 40)" });
   if (o.height !== undefined) checkNumber(where, "height", o.height, { min: 0, minInclusive: false, hint: "in pixels, e.g. 400" });
   if (o.range !== undefined) checkRange(where, "range", o.range);
   if (o.xRange !== undefined) checkRange(where, "xRange", o.xRange);
+  if (o.yRange !== undefined) checkRange(where, "yRange", o.yRange);
   return o;
 }
 
@@ -27,6 +28,15 @@ export function checkRange(where: string, what: string, range: unknown): void {
 /** A list the builder draws one item of at a time (series, groups, runs, tracks, snapshots). */
 export function checkList(where: string, what: string, items: unknown): void {
   checkArrayLike(where, what, items);
+}
+
+/** A list of objects (series, bands, frames): each entry an object the builder reads fields of. */
+export function checkObjects(where: string, what: string, items: unknown): void {
+  const list = checkArrayLike(where, what, items);
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (item === null || typeof item !== "object") throw new TypeError(`${where}: ${what}[${i}] must be an object, got ${describe(item)}`);
+  }
 }
 
 /** x and y of a series: arrays of numbers of the same length. */

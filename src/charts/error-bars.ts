@@ -5,6 +5,8 @@
 import type { Datum, Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { baseLayout, methodColor } from "./theme";
+import { checkChartOptions, checkObjects } from "./check-options";
+import { checkArrayLike, checkNumber, checkNumbers } from "../validate/checks";
 
 export interface ErrorBarSeries {
   name: string;
@@ -31,11 +33,20 @@ export interface ErrorBarOptions {
 }
 
 export function errorBarChart(series: readonly ErrorBarSeries[], opts: ErrorBarOptions = {}): Figure {
-  for (const s of series) {
-    if (s.x.length !== s.mean.length || s.mean.length !== s.error.length) {
-      throw new Error(`errorBarChart: series "${s.name}" needs x, mean and error of the same length, got ${s.x.length}, ${s.mean.length}, ${s.error.length}`);
+  const where = "errorBarChart";
+  checkChartOptions(where, opts);
+  checkObjects(where, "series", series);
+  series.forEach((s, i) => {
+    const x = checkArrayLike(where, `series[${i}].x`, s.x);
+    const mean = checkNumbers(where, `series[${i}].mean`, s.mean);
+    const error = checkNumbers(where, `series[${i}].error`, s.error);
+    if (x.length !== mean.length || mean.length !== error.length) {
+      throw new RangeError(`${where}: series "${s.name}" needs x, mean and error of the same length, got ${x.length}, ${mean.length}, ${error.length}`);
     }
-  }
+    for (let j = 0; j < error.length; j++) {
+      if (!Number.isNaN(error[j])) checkNumber(where, `series[${i}].error[${j}]`, error[j], { min: 0, infinite: true, hint: "the half-length of the bar" });
+    }
+  });
   const data: Trace[] = series.map((s, i) => {
     const color = s.color ?? methodColor(s.method, i);
     return {

@@ -66,7 +66,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions = {}
 }
 
 /** A series: an object with a name and x, y of the same length. */
-function checkSeries(where: string, what: string, s: Series): void {
+export function checkSeries(where: string, what: string, s: Series): void {
   if (s === null || typeof s !== "object") throw new TypeError(`${where}: ${what} must be { name, x, y }, got ${describe(s)}`);
   checkXY(where, `${what} (${JSON.stringify(s.name)})`, s.x, s.y);
 }

@@ -6,6 +6,8 @@
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { baseLayout, methodColor, withAlpha } from "./theme";
+import { checkChartOptions, checkObjects } from "./check-options";
+import { checkNumbers } from "../validate/checks";
 
 export interface RangeBand {
   name: string;
@@ -27,11 +29,22 @@ export interface RangeBandsOptions {
 }
 
 export function rangeBands(bands: readonly RangeBand[], opts: RangeBandsOptions = {}): Figure {
+  const where = "rangeBands";
+  checkChartOptions(where, opts);
+  checkObjects(where, "bands", bands);
+  bands.forEach((b, i) => {
+    const [x, low, high] = (["x", "low", "high"] as const).map((k) => checkNumbers(where, `bands[${i}].${k}`, b[k]));
+    const middle = b.middle === undefined ? x : checkNumbers(where, `bands[${i}].middle`, b.middle);
+    if (low.length !== x.length || high.length !== x.length || middle.length !== x.length) {
+      const lengths = [x, low, high, ...(b.middle === undefined ? [] : [middle])].map((v) => v.length).join(", ");
+      throw new RangeError(`${where}: band "${b.name}" needs x, low, high (and middle) of the same length, got ${lengths}`);
+    }
+    for (let j = 0; j < x.length; j++) {
+      if (high[j] < low[j]) throw new RangeError(`${where}: band "${b.name}" has high[${j}] = ${high[j]} below low[${j}] = ${low[j]}; give the smaller value as low`);
+    }
+  });
   const data: Trace[] = [];
   bands.forEach((b, i) => {
-    if (b.low.length !== b.x.length || b.high.length !== b.x.length || (b.middle && b.middle.length !== b.x.length)) {
-      throw new Error(`rangeBands: band "${b.name}" needs x, low, high (and middle) of the same length`);
-    }
     const color = b.color ?? methodColor(b.method, i);
     const common = { type: "scatter" as const, mode: "lines" as const, legendgroup: b.name };
     data.push({ ...common, name: `${b.name} (max)`, x: b.x.slice(), y: b.high.slice(), line: { color, width: 1 }, showlegend: false });

@@ -24,10 +24,12 @@ import { recordInputs } from "../train/record-inputs";
 import { lessonData } from "./small-batches";
 import { baseLayout } from "../charts/theme";
 import { withFrames } from "../charts/slider";
+import { checkBoolean, checkFunction, checkHistory, checkInteger, checkLr, checkModel, checkNonEmptyList, checkNumber, checkOneOf, checkOptions, describe } from "./args";
 
 export { lessonData };
 
-export type ConvNorm = "batch" | "group" | "none";
+const CONV_NORMS = ["batch", "group", "none"] as const;
+export type ConvNorm = (typeof CONV_NORMS)[number];
 
 /** Image side after lesson 5's pooling. */
 export const SIDE = 14;
@@ -47,6 +49,8 @@ function normLayer(norm: ConvNorm, channels: number): AnyModule[] {
  * Convolutions before a normalization have no bias (β does that job).
  */
 export function lenet(norm: ConvNorm, seed = SEED): Sequential {
+  checkOneOf("cnn.lenet", "norm", norm, CONV_NORMS);
+  checkInteger("cnn.lenet", "seed", seed);
   const rng = new Rng(seed);
   const bias = norm === "none";
   return new Sequential(
@@ -94,6 +98,15 @@ export interface CnnRunOptions {
 
 /** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
 export function trainCnn(options: CnnRunOptions): CnnRun {
+  const where = "cnn.trainCnn";
+  checkOptions(where, options ?? null);
+  checkOneOf(where, "norm", options.norm, CONV_NORMS);
+  checkInteger(where, "steps", options.steps, { min: 1 });
+  checkLr(where, options.lr);
+  for (const k of ["batchSize", "evalEvery", "evalSize"] as const) if (options[k] !== undefined) checkInteger(where, k, options[k], { min: 1 });
+  if (options.seed !== undefined) checkInteger(where, "seed", options.seed);
+  if (options.model !== undefined) checkModel(where, options.model, true);
+  if (options.onStep !== undefined) checkFunction(where, "onStep", options.onStep);
   const { train, test } = lessonData();
   const batchSize = options.batchSize ?? 32;
   const model = options.model ?? lenet(options.norm, options.seed ?? SEED);
@@ -111,6 +124,8 @@ export function trainCnn(options: CnnRunOptions): CnnRun {
 
 /** The first step at which the recorded test accuracy reached `target`, or null. */
 export function stepsTo(history: History, target: number): number | null {
+  checkHistory("cnn.stepsTo", history);
+  checkNumber("cnn.stepsTo", "target", target, { min: 0, max: 1, hint: "an accuracy, e.g. 0.9" });
   const i = history.eval.testAccuracy.findIndex((a) => a >= target);
   return i < 0 ? null : history.eval.step[i];
 }
@@ -123,6 +138,12 @@ export function stepsTo(history: History, target: number): number | null {
  * `residual: true` wraps each pair of 8→8 convolutions in a Residual connection instead.
  */
 export function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boolean; seed?: number } = { norm: "none" }): Sequential {
+  const where = "cnn.deepCnn";
+  checkInteger(where, "depth", depth, { min: 1 });
+  checkOptions(where, options);
+  checkOneOf(where, "norm", options.norm, CONV_NORMS);
+  checkBoolean(where, "residual", options.residual, false);
+  if (options.seed !== undefined) checkInteger(where, "seed", options.seed);
   const rng = new Rng(options.seed ?? SEED);
   const bias = options.norm === "none";
   const C = 8;
@@ -144,6 +165,7 @@ export function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boo
 
 /** Every Conv2d of a model, in order (inside Residual blocks too). */
 export function convLayers(model: AnyModule): Conv2d[] {
+  checkModel("cnn.convLayers", model);
   const out: Conv2d[] = [];
   const visit = (m: AnyModule) => {
     if (m instanceof Conv2d) out.push(m);
@@ -155,6 +177,11 @@ export function convLayers(model: AnyModule): Conv2d[] {
 
 /** Per-channel mean and standard deviation over N, H, W of an image batch [N, C, H, W]. */
 export function channelStats(x: Tensor): { mean: number[]; std: number[] } {
+  if (!(x instanceof Tensor) || x.ndim !== 4) {
+    const got = x instanceof Tensor ? `a Tensor ${x.shapeString()}` : describe(x);
+    throw new TypeError(`cnn.channelStats: x must be a Tensor [N, C, H, W], got ${got}`);
+  }
+  if (x.shape[0] === 0) throw new RangeError(`cnn.channelStats: x must hold at least one image, got ${x.shapeString()}`);
   const [N, C, H, W] = x.shape;
   const P = H * W;
   const mean: number[] = [], std: number[] = [];
@@ -171,6 +198,9 @@ export function channelStats(x: Tensor): { mean: number[]; std: number[] } {
 
 /** Per-channel mean and std of the second convolution's output (16 maps of 5×5, before any normalization) on 200 fixed training digits, in eval mode. */
 export function conv2Stats(model: Sequential): { mean: number[]; std: number[] } {
+  checkModel("cnn.conv2Stats", model, true);
+  const convs = convLayers(model).length;
+  if (convs < 2) throw new RangeError(`cnn.conv2Stats: model must have at least 2 convolutions (lenet(…)), it has ${convs}`);
   const { train } = lessonData();
   const probe = train.x.selectRows(Array.from({ length: 200 }, (_, i) => i));
   const conv2 = convLayers(model)[1];
@@ -194,10 +224,14 @@ export interface BnComparison {
 
 /** Experiment 1: the LeNet with and without BatchNorm2d, the same seed, lr and steps; accuracy every 15 steps on 300 test digits. */
 export function withAndWithoutBn(options: { steps?: number; lr?: number; norms?: Array<"none" | "batch"> } = {}): BnComparison {
-  const steps = options.steps ?? 150, lr = options.lr ?? 0.05;
+  const where = "cnn.withAndWithoutBn";
+  checkOptions(where, options);
+  const steps = checkInteger(where, "steps", options.steps ?? 150, { min: 1 });
+  const lr = checkLr(where, options.lr ?? 0.05);
+  const norms = checkNorms(where, options.norms, ["none", "batch"] as const);
   const runs = {} as BnComparison["runs"];
   const stats = {} as BnComparison["stats"];
-  for (const norm of options.norms ?? (["none", "batch"] as const)) {
+  for (const norm of norms) {
     const model = lenet(norm);
     const rec = { steps: [] as number[], mean: [] as number[][], std: [] as number[][] };
     const measure = (step: number) => {
@@ -215,10 +249,12 @@ export function withAndWithoutBn(options: { steps?: number; lr?: number; norms?:
 
 /** Experiment 2: final test accuracy for each learning rate, with and without BN (`steps` each). */
 export function lrSweep(options: { lrs?: number[]; steps?: number; norms?: Array<"none" | "batch"> } = {}): { lrs: number[]; accuracy: Record<"none" | "batch", number[]> } {
-  const lrs = options.lrs ?? [0.01, 0.05, 0.25, 1];
-  const steps = options.steps ?? 60;
+  const where = "cnn.lrSweep";
+  checkOptions(where, options);
+  const lrs = checkNonEmptyList(where, "lrs", options.lrs ?? [0.01, 0.05, 0.25, 1], "learning rates > 0", (w, what, lr) => checkLr(w, lr, what));
+  const steps = checkInteger(where, "steps", options.steps ?? 60, { min: 1 });
   const accuracy = { none: [] as number[], batch: [] as number[] };
-  for (const norm of options.norms ?? (["none", "batch"] as const)) for (const lr of lrs) accuracy[norm].push(trainCnn({ norm, steps, lr }).accuracy);
+  for (const norm of checkNorms(where, options.norms, ["none", "batch"] as const)) for (const lr of lrs) accuracy[norm].push(trainCnn({ norm, steps, lr }).accuracy);
   return { lrs, accuracy };
 }
 
@@ -226,21 +262,30 @@ export type DeepKind = "plain" | "batch" | "residual";
 
 /** Experiment 3: a 10-convolution CNN, plain, with BatchNorm2d, or plain with residual connections: gradient per layer at init, and accuracy after `steps`. */
 export function deepComparison(options: { depth?: number; steps?: number; lr?: number; kinds?: DeepKind[] } = {}): Array<{ kind: DeepKind; gradients: number[]; run: CnnRun }> {
-  const depth = options.depth ?? 10;
+  const where = "cnn.deepComparison";
+  checkOptions(where, options);
+  const depth = checkInteger(where, "depth", options.depth ?? 10, { min: 1 });
+  const steps = checkInteger(where, "steps", options.steps ?? 60, { min: 1 });
+  const lr = checkLr(where, options.lr ?? 0.05);
+  const kinds = checkNorms(where, options.kinds, ["plain", "batch", "residual"] as const, "kinds");
   const make = (kind: DeepKind) => deepCnn(depth, { norm: kind === "batch" ? "batch" : "none", residual: kind === "residual" });
-  return (options.kinds ?? (["plain", "batch", "residual"] as const)).map((kind) => {
+  return kinds.map((kind) => {
     const gradients = gradientPerLayer(make(kind));
-    const run = trainCnn({ norm: kind === "batch" ? "batch" : "none", steps: options.steps ?? 60, lr: options.lr ?? 0.05, model: make(kind), evalEvery: 20, evalSize: 300 });
+    const run = trainCnn({ norm: kind === "batch" ? "batch" : "none", steps, lr, model: make(kind), evalEvery: 20, evalSize: 300 });
     return { kind, gradients, run };
   });
 }
 
 /** Experiment 4: BatchNorm2d vs GroupNorm(2, C) in the LeNet at small batch sizes, the same number of examples each (lr ∝ √B). */
 export function batchSizeComparison(options: { batchSizes?: number[]; examples?: number; norms?: Array<"batch" | "group"> } = {}): { batchSizes: number[]; accuracy: Record<"batch" | "group", number[]> } {
-  const batchSizes = options.batchSizes ?? [2, 4, 16, 64];
-  const examples = options.examples ?? 1280;
+  const where = "cnn.batchSizeComparison";
+  checkOptions(where, options);
+  const batchSizes = checkNonEmptyList(where, "batchSizes", options.batchSizes ?? [2, 4, 16, 64], "batch sizes", (w, what, b) => checkInteger(w, what, b, { min: 1 }));
+  const examples = checkInteger(where, "examples", options.examples ?? 1280, { min: 1 });
+  const largest = Math.max(...batchSizes);
+  if (examples < largest) throw new RangeError(`${where}: examples (${examples}) must be at least the largest batch size (${largest})`);
   const accuracy = { batch: [] as number[], group: [] as number[] };
-  for (const norm of options.norms ?? (["batch", "group"] as const)) {
+  for (const norm of checkNorms(where, options.norms, ["batch", "group"] as const)) {
     for (const B of batchSizes) accuracy[norm].push(trainCnn({ norm, batchSize: B, steps: Math.round(examples / B), lr: 0.02 * Math.sqrt(B) }).accuracy);
   }
   return { batchSizes, accuracy };
@@ -248,7 +293,9 @@ export function batchSizeComparison(options: { batchSizes?: number[]; examples?:
 
 /** Mean |∂L/∂W| of every convolution after one backward pass at initialization (where the gradient vanishes). */
 export function gradientPerLayer(model: Sequential, batchSize = 32): number[] {
+  checkModel("cnn.gradientPerLayer", model, true);
   const { train } = lessonData();
+  checkInteger("cnn.gradientPerLayer", "batchSize", batchSize, { min: 1, max: train.y.length });
   const x = train.x.selectRows(Array.from({ length: batchSize }, (_, i) => i));
   const y = Array.from(train.y).slice(0, batchSize);
   model.zeroGrad();
@@ -274,6 +321,11 @@ export const AXES_METHODS: AxesMethod[] = ["BatchNorm2d", "LayerNorm", "Instance
 
 /** The group (one μ, σ²) that entry (n, c, p) belongs to under each method. */
 export function statisticsGroup(method: AxesMethod, n: number, c: number, C: number): number {
+  const where = "cnn.statisticsGroup";
+  checkOneOf(where, "method", method, AXES_METHODS);
+  checkInteger(where, "C", C, { min: 2 });
+  checkInteger(where, "n", n);
+  checkInteger(where, "c", c, { max: C - 1 });
   switch (method) {
     case "BatchNorm2d":
       return c; //                      one per channel, over N, H, W
@@ -292,6 +344,9 @@ export function statisticsGroup(method: AxesMethod, n: number, c: number, C: num
  * The slider switches the method.
  */
 export function axesFigure(N = 4, C = 6, P = 9) {
+  checkInteger("cnn.axesFigure", "N", N, { min: 1 });
+  if (!Number.isInteger(C) || C < 2 || C % 2 !== 0) throw new RangeError(`cnn.axesFigure: C must be an even integer ≥ 2 (GroupNorm's 2 groups), got ${describe(C)}`);
+  checkInteger("cnn.axesFigure", "P", P, { min: 1 });
   const x: string[] = [];
   for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) x.push(`c${c} · p${p}`);
   const y = Array.from({ length: N }, (_, n) => `example ${n}`);
@@ -307,4 +362,10 @@ export function axesFigure(N = 4, C = 6, P = 9) {
   const layout = baseLayout({ title: "Which numbers share one μ and σ² (N examples × C channels × H·W positions)", x: { title: "channel c, position p (H·W positions per channel)" }, y: { title: "example n" }, height: 360 });
   layout.xaxis = { ...layout.xaxis, showticklabels: false };
   return withFrames({ layout }, frames, { prefix: "method: ", active: 0 });
+}
+
+/** A list of choices given as an option (default: all of them), each checked. */
+function checkNorms<T extends string>(where: string, given: readonly T[] | undefined, all: readonly T[], what = "norms"): readonly T[] {
+  if (given === undefined) return all;
+  return checkNonEmptyList(where, what, given, `of ${all.map((c) => JSON.stringify(c)).join(", ")}`, (w, name, v) => checkOneOf(w, name, v, all));
 }

@@ -9,7 +9,7 @@
  *   trainModeAccuracy   accuracy when the batch statistics are used (what training saw)
  *   nonIidComparison    shuffled vs one-class-per-batch training, per method
  */
-import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOptions, checkX, describe } from "./args";
+import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkX, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Linear } from "../nn/linear";
@@ -155,7 +155,7 @@ export function batchStatNoise(
 
 /** The lesson's network: 196 → 64 → 64 → 10, ReLU, the chosen normalization before each ReLU. */
 export function makeModel(norm: NormKind, seed = SEED): Module {
-  if (!METHODS.includes(norm)) throw new RangeError(`smallBatches.makeModel: norm must be one of ${METHODS.join(", ")}, got ${describe(norm)}`);
+  checkOneOf("smallBatches.makeModel", "norm", norm, METHODS);
   return mlp({ sizes: [196, WIDTH, WIDTH, 10], norm, activation: "relu", seed });
 }
 
@@ -193,7 +193,7 @@ export interface RunResult {
 /** Train the lesson's MLP with plain SGD at one batch size, then measure its test accuracy in eval mode. */
 export function trainRun(options: RunOptions): RunResult {
   if (options === null || typeof options !== "object") throw new TypeError(`smallBatches.trainRun: expected options { norm, batchSize, … }, got ${describe(options)}`);
-  if (!METHODS.includes(options.norm)) throw new RangeError(`smallBatches.trainRun: norm must be one of ${METHODS.join(", ")}, got ${describe(options.norm)}`);
+  checkOneOf("smallBatches.trainRun", "norm", options.norm, METHODS);
   checkInteger("smallBatches.trainRun", "batchSize", options.batchSize, { min: 1 });
   const { norm, batchSize } = options;
   const seed = options.seed ?? SEED;
@@ -220,7 +220,7 @@ export interface SweepResult {
 export function batchSizeSweep(options: { methods?: NormKind[]; batchSizes?: number[]; seed?: number } = {}): SweepResult {
   options = checkOptions("smallBatches.batchSizeSweep", options);
   (options.batchSizes ?? []).forEach((b, i) => checkInteger("smallBatches.batchSizeSweep", `batchSizes[${i}]`, b, { min: 1 }));
-  (options.methods ?? []).forEach((m, i) => { if (!METHODS.includes(m)) throw new RangeError(`smallBatches.batchSizeSweep: methods[${i}] must be one of ${METHODS.join(", ")}, got ${describe(m)}`); });
+  (options.methods ?? []).forEach((m, i) => checkOneOf("smallBatches.batchSizeSweep", `methods[${i}]`, m, METHODS));
   const start = Date.now();
   const batchSizes = options.batchSizes ?? BATCH_SIZES;
   const rows = (options.methods ?? METHODS).map((norm) => {

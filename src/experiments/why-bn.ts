@@ -24,16 +24,22 @@ import { Dropout } from "../nn/dropout";
 import { ReLU, Sigmoid } from "../nn/activations";
 import { Rng } from "../random/rng";
 import { kaimingInit, normalInit } from "../random/init";
-import { Dataset, subset } from "../data/dataset";
+import { subset } from "../data/dataset";
 import { MnistSplit } from "../data/mnist";
 import { SGD } from "../optim/sgd";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { GradientProbe, LayerIcs, ProbeBatch, gradientIcs, probeAlongGradient } from "../train/gradient-probe";
 import { pooledMnist } from "./capstone";
+import {
+  checkArrayLike, checkBoolean, checkHistory, checkInteger, checkLr, checkModel, checkNonEmptyList, checkNumber, checkNumbers, checkOneOf,
+  checkOptions, checkSeeds, describe,
+} from "./args";
 
-export type Activation = "sigmoid" | "relu";
-export type Norm = "none" | "bn" | "noisy" | "ghost";
+const ACTIVATIONS = ["sigmoid", "relu"] as const;
+const NORMS = ["none", "bn", "noisy", "ghost"] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+export type Norm = (typeof NORMS)[number];
 
 /** The settings of the lesson's experiments. */
 export const WHY = {
@@ -94,6 +100,7 @@ export interface NetOptions {
  * with and without normalization.
  */
 export function whyBnNet(o: NetOptions): Sequential {
+  checkNetOptions("whyBn.whyBnNet", o);
   const sizes = o.sizes ?? WHY.sizes;
   const rng = new Rng(`why-bn/net/${o.seed}`);
   const init = o.activation === "relu" ? kaimingInit() : normalInit(WHY.sigmoidInitStd);
@@ -111,13 +118,43 @@ export function whyBnNet(o: NetOptions): Sequential {
   return new Sequential(...layers);
 }
 
+/** The options of a net, checked before anything is built (`where` names the caller). */
+function checkNetOptions(where: string, o: unknown): asserts o is NetOptions {
+  const { activation, norm, seed, sizes, dropout, virtualBatchSize } = checkOptions(where, o as NetOptions);
+  checkOneOf(where, "activation", activation, ACTIVATIONS);
+  checkOneOf(where, "norm", norm, NORMS);
+  checkInteger(where, "seed", seed);
+  if (sizes !== undefined) {
+    const list = checkArrayLike(where, "sizes", sizes);
+    if (list.length < 2) throw new RangeError(`${where}: sizes must list at least 2 layer sizes (input … output), got ${describe(sizes)}`);
+    for (let i = 0; i < list.length; i++) checkInteger(where, `sizes[${i}]`, list[i], { min: 1 });
+  }
+  if (dropout !== undefined) checkNumber(where, "dropout", dropout, { min: 0, max: 1, maxInclusive: false, hint: "the probability of dropping a unit" });
+  if (virtualBatchSize !== undefined) checkInteger(where, "virtualBatchSize", virtualBatchSize, { min: 2, hint: "examples per ghost batch" });
+}
+
+/** A run's options: the net's, then the training's (`where` names the caller, `what` the options). */
+function checkRunOptions(where: string, o: unknown, what = "options"): asserts o is RunOptions {
+  checkNetOptions(where, o);
+  const r = o as RunOptions;
+  const key = (k: string) => (what === "options" ? k : `${what}.${k}`);
+  checkLr(where, r.lr, key("lr"));
+  checkInteger(where, key("steps"), r.steps, { min: 1 });
+  for (const k of ["batchSize", "evalEvery", "probeEvery", "record"] as const) if (r[k] !== undefined) checkInteger(where, key(k), r[k], { min: 1 });
+  if (r.weightDecay !== undefined) checkNumber(where, key("weightDecay"), r.weightDecay, { min: 0 });
+  if (r.data !== undefined) checkOneOf(where, key("data"), r.data, ["full", "small"] as const);
+  checkBoolean(where, key("trackNorms"), r.trackNorms, false);
+}
+
 /** The activation layers of a model, bottom to top. */
 export function activations(model: Sequential): Module[] {
+  checkModel("whyBn.activations", model, true);
   return model.layers.filter((l): l is Sigmoid | ReLU => l instanceof Sigmoid || l instanceof ReLU);
 }
 
 /** The hidden Linear layers (every Linear but the output one), bottom to top. */
 export function hiddenLinears(model: Sequential): Linear[] {
+  checkModel("whyBn.hiddenLinears", model, true);
   const all = model.layers.filter((l): l is Linear => l instanceof Linear);
   return all.slice(0, -1);
 }
@@ -185,6 +222,7 @@ const runCache = new Map<string, RunResult>();
 
 /** Train one network; deterministic for the same options (results are cached per process). */
 export function whyBnRun(o: RunOptions): RunResult {
+  checkRunOptions("whyBn.whyBnRun", o);
   const key = JSON.stringify(o);
   const known = runCache.get(key);
   if (known) return known;
@@ -251,11 +289,15 @@ function frob(m: Matrix): number {
  * a test runner or a notebook kernel stays responsive during a long study. The results are the
  * same as running them directly: the study functions then find them in the cache.
  */
-export async function prefetch(runs: readonly RunOptions[]): Promise<void> {
-  for (const o of runs) {
-    whyBnRun(o);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+export function prefetch(runs: readonly RunOptions[]): Promise<void> {
+  const list = checkArrayLike("whyBn.prefetch", "runs", runs);
+  for (let i = 0; i < list.length; i++) checkRunOptions("whyBn.prefetch", list[i], `runs[${i}]`);
+  return (async () => {
+    for (const o of runs) {
+      whyBnRun(o);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  })();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,8 +314,9 @@ export interface MeanError {
 
 /** Mean ± standard error of a few numbers (one per seed). */
 export function meanAndError(values: readonly number[]): MeanError {
+  checkNumbers("whyBn.meanAndError", "values", values);
+  if (values.length === 0) throw new RangeError("whyBn.meanAndError: values must be a non-empty list of numbers, got an array of length 0");
   const n = values.length;
-  if (n === 0) throw new Error("meanAndError: no values");
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
   return { mean, error: sd / Math.sqrt(n), sd, n };
@@ -281,7 +324,11 @@ export function meanAndError(values: readonly number[]): MeanError {
 
 /** Mean ± standard error of each position of equally long series (one series per seed). */
 export function meanSeries(series: readonly (readonly number[])[]): { mean: number[]; error: number[] } {
-  const len = Math.min(...series.map((s) => s.length));
+  const where = "whyBn.meanSeries";
+  const all = checkNonEmptyList(where, "series", series, "number arrays (one per seed)", (w, what, s) => checkNumbers(w, what, s));
+  const odd = all.findIndex((s) => s.length !== all[0].length);
+  if (odd >= 0) throw new RangeError(`${where}: every series must have the length of series[0] (${all[0].length}), series[${odd}] has ${all[odd].length}`);
+  const len = all[0].length;
   const cols = Array.from({ length: len }, (_, i) => meanAndError(series.map((s) => s[i])));
   return { mean: cols.map((c) => c.mean), error: cols.map((c) => c.error) };
 }
@@ -291,8 +338,8 @@ export function meanSeries(series: readonly (readonly number[])[]): { mean: numb
 
 /** How far a recorded median moves from one record to the next, on average (the step-to-step shift). */
 export function meanStepShift(history: History): number {
-  const med = history.activations?.percentiles["50"];
-  if (!med || med.length < 2) throw new Error("meanStepShift: the history has no recorded percentiles (run with record)");
+  const med = checkHistory("whyBn.meanStepShift", history).activations?.percentiles["50"];
+  if (!med || med.length < 2) throw new RangeError("whyBn.meanStepShift: the history has no recorded percentiles (run with record)");
   let s = 0;
   for (let i = 1; i < med.length; i++) s += Math.abs(med[i] - med[i - 1]);
   return s / (med.length - 1);
@@ -319,10 +366,12 @@ function noisyRun(norm: Norm, seed: number): RunOptions {
 
 /** The runs of noisyBnStudy (for prefetch). */
 export function noisyBnRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  checkSeeds("whyBn.noisyBnRuns", seeds);
   return NOISY_NORMS.flatMap((norm) => seeds.map((seed) => noisyRun(norm, seed)));
 }
 
 export function noisyBnStudy(seeds: readonly number[] = WHY.seeds): NoisyBnStudy {
+  checkSeeds("whyBn.noisyBnStudy", seeds);
   const runs: Record<string, RunResult[]> = {};
   for (const norm of NOISY_NORMS) runs[norm] = seeds.map((seed) => whyBnRun(noisyRun(norm, seed)));
   const accuracy: Record<string, MeanError> = {};
@@ -363,11 +412,15 @@ function landscapeRun(activation: Activation, norm: Norm, seed: number): RunOpti
 
 /** The runs of landscapeStudy (for prefetch). */
 export function landscapeRuns(activation: Activation, seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  checkOneOf("whyBn.landscapeRuns", "activation", activation, ACTIVATIONS);
+  checkSeeds("whyBn.landscapeRuns", seeds);
   return (["none", "bn"] as const).flatMap((norm) => seeds.map((seed) => landscapeRun(activation, norm, seed)));
 }
 
 /** §2–3 for one activation: probes at checkpoints of 5 seeded runs, without and with BN. */
 export function landscapeStudy(activation: Activation, seeds: readonly number[] = WHY.seeds): LandscapeStudy {
+  checkOneOf("whyBn.landscapeStudy", "activation", activation, ACTIVATIONS);
+  checkSeeds("whyBn.landscapeStudy", seeds);
   const lr = WHY.lr[activation];
   const out: LandscapeStudy = {
     activation, steps: [], stepSizes: WHY.probeSteps.map((f) => f * lr),
@@ -407,16 +460,22 @@ export interface LearningRateStudy {
 
 /** One run of the learning-rate study. */
 export function lrRun(activation: Activation, norm: Norm, seed: number, lr: number): RunOptions {
+  checkOneOf("whyBn.lrRun", "activation", activation, ACTIVATIONS);
+  checkOneOf("whyBn.lrRun", "norm", norm, NORMS);
+  checkInteger("whyBn.lrRun", "seed", seed);
+  checkLr("whyBn.lrRun", lr);
   return { activation, norm, seed, lr, steps: WHY.lrSteps };
 }
 
 /** The runs of learningRateStudy (for prefetch). */
 export function learningRateRuns(seeds: readonly number[] = WHY.lrSeeds): RunOptions[] {
+  checkSeeds("whyBn.learningRateRuns", seeds);
   return (["sigmoid", "relu"] as const).flatMap((a) => (["none", "bn"] as const).flatMap((n) => WHY.lrGrid.flatMap((lr) => seeds.map((seed) => lrRun(a, n, seed, lr)))));
 }
 
 /** Final test accuracy after WHY.lrSteps steps for every rate of WHY.lrGrid, sigmoid and ReLU, with and without BN. */
 export function learningRateStudy(seeds: readonly number[] = WHY.lrSeeds): LearningRateStudy {
+  checkSeeds("whyBn.learningRateStudy", seeds);
   const out: LearningRateStudy = { lrs: WHY.lrGrid.slice(), accuracy: {}, largest: {} };
   for (const activation of ["sigmoid", "relu"] as const) {
     for (const norm of ["none", "bn"] as const) {
@@ -477,6 +536,7 @@ function ghostConfig(v: number): { norm: Norm; virtualBatchSize?: number } {
 
 /** The runs of regularizationStudy (for prefetch). */
 export function regularizationRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  checkSeeds("whyBn.regularizationRuns", seeds);
   const configs = [...regularizationConfigs(), ...WHY.ghostSizes.map(ghostConfig)];
   return configs.flatMap((c) => seeds.map((seed) => regOptions(c, seed)));
 }
@@ -499,6 +559,7 @@ export interface RegularizationStudy {
 
 /** §5: ReLU 196-64-64-10 on 1,000 digits, 200 steps of 64 (13 epochs), 5 seeds. */
 export function regularizationStudy(seeds: readonly number[] = WHY.seeds): RegularizationStudy {
+  checkSeeds("whyBn.regularizationStudy", seeds);
   const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => regRun(c, s))));
   const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => regRun(ghostConfig(v), s))));
   return { configs, ghostSizes: WHY.ghostSizes.slice(), ghost };
@@ -517,6 +578,7 @@ export interface ScaleInvariance {
 
 /** BN(aWx) = BN(Wx), and ∂L/∂(aW) = (1/a)·∂L/∂W, on a Linear → BatchNorm1d with a fixed loss. */
 export function scaleInvariance(scales: readonly number[] = [0.1, 1, 10, 100]): ScaleInvariance {
+  checkNonEmptyList("whyBn.scaleInvariance", "scales", scales, "numbers > 0", (w, what, a) => checkNumber(w, what, a, { min: 0, minInclusive: false }));
   const rng = new Rng("why-bn/scale");
   const x = new Matrix(32, 20, rng.normalArray(32 * 20));
   const R = new Matrix(32, 8, rng.normalArray(32 * 8)); //  L = Σ BN(Wx) ⊙ R
@@ -559,11 +621,13 @@ function scaleRun(weightDecay: number, seed: number): RunOptions {
 
 /** The runs of scaleStudy (for prefetch). */
 export function scaleRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
+  checkSeeds("whyBn.scaleRuns", seeds);
   return SCALE_DECAYS.flatMap((wd) => seeds.map((seed) => scaleRun(wd, seed)));
 }
 
 /** §6: BN ReLU MLP, lr 1, with and without weight decay, 5 seeds; layer 2 (the middle hidden Linear). */
 export function scaleStudy(seeds: readonly number[] = WHY.seeds): ScaleStudy {
+  checkSeeds("whyBn.scaleStudy", seeds);
   const decays = SCALE_DECAYS;
   const layer = 1;
   const runs = decays.map((wd) => seeds.map((seed) => whyBnRun(scaleRun(wd, seed))));
@@ -577,9 +641,3 @@ export function scaleStudy(seeds: readonly number[] = WHY.seeds): ScaleStudy {
     lateUpdate: runs.map((rs) => meanAndError(rs.map((r) => avg(r.relativeUpdates![layer].slice(-50))))),
   };
 }
-
-/** A dataset's name, for printing. */
-export function describeData(d: Dataset): string {
-  return `${d.name}: ${d.y.length} digits of ${d.x.cols} pixels`;
-}
-

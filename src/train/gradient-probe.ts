@@ -15,46 +15,18 @@ import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Parameter } from "../nn/parameter";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
-import { ClassificationLoss } from "./evaluate";
+import { ClassificationLoss, checkLoss } from "./evaluate";
+import { checkMatrix } from "../tensor/matrix";
+import { checkArrayLike, checkNumber, describe } from "../validate/checks";
+import { cosineAll, distanceAll, normAll } from "./parameter-vectors";
 
 export interface ProbeBatch {
   x: Matrix;
   y: readonly number[];
 }
 
-/** Σ over the parameters of Σ a⊙b. */
-export function dotAll(a: readonly Matrix[], b: readonly Matrix[]): number {
-  let s = 0;
-  a.forEach((m, k) => {
-    const u = m.data, v = b[k].data;
-    for (let i = 0; i < u.length; i++) s += u[i] * v[i];
-  });
-  return s;
-}
-
-/** The ℓ2 norm of all the matrices taken together (as one flat vector). */
-export function normAll(a: readonly Matrix[]): number {
-  return Math.sqrt(dotAll(a, a));
-}
-
-/** ‖a − b‖ over all the matrices taken together. */
-export function distanceAll(a: readonly Matrix[], b: readonly Matrix[]): number {
-  let s = 0;
-  a.forEach((m, k) => {
-    const u = m.data, v = b[k].data;
-    for (let i = 0; i < u.length; i++) s += (u[i] - v[i]) ** 2;
-  });
-  return Math.sqrt(s);
-}
-
-/** ⟨a, b⟩ / (‖a‖‖b‖), or 0 if either is zero. */
-export function cosineAll(a: readonly Matrix[], b: readonly Matrix[]): number {
-  const na = normAll(a), nb = normAll(b);
-  return na === 0 || nb === 0 ? 0 : dotAll(a, b) / (na * nb);
-}
-
 /** Run `body`, then put back every parameter value, gradient and buffer of the model. */
-export function withRestoredState<T>(model: Module, body: () => T): T {
+function withRestoredState<T>(model: Module, body: () => T): T {
   const params = model.parameters();
   const values = params.map((p) => p.value.clone());
   const grads = params.map((p) => p.grad.clone());
@@ -76,6 +48,22 @@ export function withRestoredState<T>(model: Module, body: () => T): T {
  * restored afterwards; the returned gradients are copies.
  */
 export function lossAndGradient(model: Module, batch: ProbeBatch, loss: ClassificationLoss = new CrossEntropyLoss()): { loss: number; grads: Matrix[] } {
+  checkProbe("lossAndGradient", model, batch, loss);
+  return gradientAt(model, batch, loss);
+}
+
+/** What every probe takes: a model, a batch with one label per row, and a loss. */
+function checkProbe(where: string, model: unknown, batch: unknown, loss: unknown): void {
+  if (!(model instanceof Module)) throw new TypeError(`${where}: model must be a model (a Module), got ${describe(model)}`);
+  if (batch === null || typeof batch !== "object") throw new TypeError(`${where}: batch must be { x: Matrix, y: labels }, got ${describe(batch)}`);
+  const { x, y } = batch as Partial<ProbeBatch>;
+  checkMatrix(where, "batch.x", x);
+  const labels = checkArrayLike(where, "batch.y", y);
+  if (labels.length !== x.rows) throw new RangeError(`${where}: batch.y must hold one label per row of batch.x (${x.rows}), got ${labels.length}`);
+  checkLoss(where, loss);
+}
+
+function gradientAt(model: Module, batch: ProbeBatch, loss: ClassificationLoss): { loss: number; grads: Matrix[] } {
   return withRestoredState(model, () => {
     const value = loss.forward(model.forward(batch.x), batch.y);
     model.zeroGrad();
@@ -115,10 +103,12 @@ export interface GradientProbe {
  * is left exactly as it was (parameters, gradients, running statistics).
  */
 export function probeAlongGradient(model: Module, batch: ProbeBatch, stepSizes: readonly number[], loss: ClassificationLoss = new CrossEntropyLoss()): GradientProbe {
-  if (stepSizes.length === 0 || stepSizes.some((e) => !(e > 0))) {
-    throw new RangeError(`probeAlongGradient: stepSizes must be a non-empty list of numbers > 0, got [${stepSizes.join(", ")}]`);
+  checkProbe("probeAlongGradient", model, batch, loss);
+  if (!Array.isArray(stepSizes) || stepSizes.length === 0 || stepSizes.some((e) => typeof e !== "number" || !(e > 0))) {
+    const got = Array.isArray(stepSizes) ? `[${stepSizes.join(", ")}]` : describe(stepSizes);
+    throw new RangeError(`probeAlongGradient: stepSizes must be a non-empty list of numbers > 0, got ${got}`);
   }
-  const start = lossAndGradient(model, batch, loss);
+  const start = gradientAt(model, batch, loss);
   const g = start.grads;
   const gradNorm = normAll(g);
   const params = model.parameters();
@@ -129,7 +119,7 @@ export function probeAlongGradient(model: Module, batch: ProbeBatch, stepSizes: 
   withRestoredState(model, () => {
     for (const eta of stepSizes) {
       setParams(params, theta, g, eta); //                        θ' = θ − η·g
-      const there = lossAndGradient(model, batch, loss);
+      const there = gradientAt(model, batch, loss);
       const change = distanceAll(there.grads, g); //               ‖∇L(θ') − ∇L(θ)‖
       losses.push(there.loss);
       gradChanges.push(change);
@@ -161,7 +151,9 @@ export interface LayerIcs {
  * and returns ‖G − G'‖ and cos(G, G'). The model is left as it was.
  */
 export function gradientIcs(model: Module, batch: ProbeBatch, lr: number, layers?: readonly string[], loss: ClassificationLoss = new CrossEntropyLoss()): LayerIcs[] {
-  if (!(lr > 0)) throw new RangeError(`gradientIcs: lr (the SGD step the lower layers take) must be > 0, got ${lr}`);
+  checkProbe("gradientIcs", model, batch, loss);
+  checkNumber("gradientIcs", "lr (the SGD step the lower layers take)", lr, { min: 0, minInclusive: false });
+  if (layers !== undefined) checkArrayLike("gradientIcs", "layers", layers);
   const named = model.namedParameters();
   const names = named.map(([n]) => n);
   const wanted = layers ?? named.filter(([n, p]) => /(^|\.)weight$/.test(n) && p.value.rows > 1 && p.value.cols > 1).map(([n]) => n).slice(1);
@@ -170,12 +162,12 @@ export function gradientIcs(model: Module, batch: ProbeBatch, lr: number, layers
   }
   const params = named.map(([, p]) => p);
   const theta = params.map((p) => p.value.clone());
-  const { grads } = lossAndGradient(model, batch, loss);
+  const { grads } = gradientAt(model, batch, loss);
   return withRestoredState(model, () =>
     wanted.map((layer) => {
       const i = names.indexOf(layer);
       setParams(params, theta, grads, lr, (k) => k < i); //     the layers below step, the rest stay
-      const after = lossAndGradient(model, batch, loss).grads[i];
+      const after = gradientAt(model, batch, loss).grads[i];
       const G = [grads[i]], G2 = [after];
       const l2 = distanceAll(G, G2);
       const norm = normAll(G);

@@ -8,7 +8,7 @@ import { GroupNorm } from "../nn/groupnorm";
 import { BatchRenorm1d } from "../nn/batchrenorm";
 import { Init } from "../random/init";
 import { Rng } from "../random/rng";
-import { checkBoolean, checkInteger, checkNumber, describe } from "../validate/checks";
+import { checkBoolean, checkInteger, checkNumber, checkOneOf, describe } from "../validate/checks";
 
 export type Activation = "sigmoid" | "relu" | "tanh";
 export type NormKind = "batch" | "layer" | "group" | "renorm" | "none";
@@ -77,7 +77,7 @@ function resolveNorm(options: MlpOptions): NormKind {
   }
   const norm = options.norm ?? (options.batchNorm ? "batch" : "none");
   const kinds: NormKind[] = ["batch", "layer", "group", "renorm", "none"];
-  if (!kinds.includes(norm)) throw new RangeError(`mlp: norm must be one of ${kinds.join(", ")}, got ${describe(norm)}`);
+  checkOneOf("mlp", "norm", norm, kinds);
   return norm;
 }
 

@@ -199,3 +199,9 @@ export function allocateFloat64(where: string, what: string, count: number): Flo
     );
   }
 }
+
+/** v, if it is one of `choices` (compared with ===): `… must be one of "a", "b", got …`. */
+export function checkOneOf<T>(where: string, what: string, v: unknown, choices: readonly T[]): T {
+  if (!choices.includes(v as T)) fail(where, what, `one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`, v, undefined, typeof v !== typeof choices[0]);
+  return v as T;
+}

@@ -15,7 +15,8 @@
  */
 import * as vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { Matrix, Module, Optimizer } from "../../src";
+import { Matrix, Optimizer } from "../../src";
+import type { AnyModule } from "../../src";
 
 /** How long one call may take before it counts as a hang. */
 export const CALL_LIMIT_MS = 10_000;
@@ -76,7 +77,7 @@ export function cases(name: string, list: Case[], who = name): void {
 }
 
 /** Everything that may change when a call goes wrong: values, gradients, buffers and the mode of a model. */
-export function moduleState(m: Module): unknown {
+export function moduleState(m: AnyModule): unknown {
   return {
     training: m.training,
     params: m.namedParameters().map(([n, p]) => [n, Array.from(p.value.data), Array.from(p.grad.data)]),

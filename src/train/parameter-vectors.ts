@@ -1,0 +1,37 @@
+/**
+ * The parameters (or gradients) of a model as one long vector: a list of matrices, in
+ * model.parameters() order, taken together. The gradient probes measure distances and
+ * angles between such vectors.
+ */
+import { Matrix } from "../tensor/matrix";
+
+/** Σ over the matrices of Σ a⊙b: the dot product of the two long vectors. */
+export function dotAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+  let s = 0;
+  a.forEach((m, k) => {
+    const u = m.data, v = b[k].data;
+    for (let i = 0; i < u.length; i++) s += u[i] * v[i];
+  });
+  return s;
+}
+
+/** The ℓ2 norm of all the matrices taken together. */
+export function normAll(a: readonly Matrix[]): number {
+  return Math.sqrt(dotAll(a, a));
+}
+
+/** ‖a − b‖ over all the matrices taken together. */
+export function distanceAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+  let s = 0;
+  a.forEach((m, k) => {
+    const u = m.data, v = b[k].data;
+    for (let i = 0; i < u.length; i++) s += (u[i] - v[i]) ** 2;
+  });
+  return Math.sqrt(s);
+}
+
+/** ⟨a, b⟩ / (‖a‖‖b‖), or 0 if either is zero. */
+export function cosineAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+  const na = normAll(a), nb = normAll(b);
+  return na === 0 || nb === 0 ? 0 : dotAll(a, b) / (na * nb);
+}
