@@ -59,11 +59,6 @@ export function kernelDisplaySink(): DisplaySink | null {
   return null;
 }
 
-/** True inside a tslab kernel (or when a test sink is installed). */
-export function canDisplay(): boolean {
-  return override !== null || kernelDisplaySink() !== null;
-}
-
 /**
  * Sends display_data (or update_display_data when `update`) with a full MIME bundle.
  * Returns false when there is nowhere to send it; the caller then prints text/plain.

@@ -48,11 +48,6 @@ function text(value: MultilineString | unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** True if the output is a chart (it carries the Plotly JSON type). */
-export function isChartOutput(output: Output): boolean {
-  return (output.output_type === "display_data" || output.output_type === "execute_result") && PLOTLY_MIME in output.data;
-}
-
 /** A Plotly figure: a div and its figure as inert JSON, drawn by assets/charts.js. */
 export function renderChart(figure: unknown, ctx: OutputContext): string {
   ctx.charts += 1;

@@ -128,7 +128,6 @@ export interface CodeCell extends CellBase {
 }
 
 export type Cell = MarkdownCell | RawCell | CodeCell;
-export type CellType = Cell["cell_type"];
 
 export interface Notebook {
   nbformat: 4;
