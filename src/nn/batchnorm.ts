@@ -1,5 +1,5 @@
 import { Matrix } from "../tensor/matrix";
-import { kernel } from "../tensor/kernel";
+import { backend } from "../tensor/backend";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
@@ -59,7 +59,7 @@ export class BatchNorm1d extends Module {
   private saved: Saved | null = null;
   private usedBatchStats = true;
   /**
-   * Compute forward and backward with the kernel's fused passes (default true):
+   * Compute forward and backward with the backend's fused passes (default true):
    * the same numbers, in fewer passes and allocations (see "fast path" at the end
    * of the class). false runs the step-by-step code of forward/backward below,
    * the reference that the tests compare the fast path with.
@@ -197,8 +197,8 @@ export class BatchNorm1d extends Module {
   }
 
   // ---- fast path -----------------------------------------------------------
-  // The same computation as forward/backward above, as two or three fused kernel
-  // passes over the batch (src/tensor/kernel.ts) instead of one pass per step.
+  // The same computation as forward/backward above, as two or three fused backend
+  // passes over the batch (src/tensor/backend.ts) instead of one pass per step.
 
   private forwardFast(x: Matrix, useBatchStats: boolean): Matrix {
     const N = x.rows, C = this.numFeatures;
@@ -207,13 +207,13 @@ export class BatchNorm1d extends Module {
     if (useBatchStats) {
       mu = new Matrix(1, C);
       variance = new Matrix(1, C);
-      kernel().batchNormStats(x.data, mu.data, variance.data, N, C); // μ, σ² (biased)
+      backend().batchNormStats(x.data, mu.data, variance.data, N, C); // μ, σ² (biased)
     }
     const invStd = variance.map((v) => inverseStd(v, this.eps, useBatchStats));
     const xhat = new Matrix(N, C);
     const y = this.affine ? new Matrix(N, C) : xhat;
     const [gamma, beta] = this.affine ? [this.gamma.data, this.beta.data] : [null, null];
-    kernel().batchNormNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C); // x̂, y
+    backend().batchNormNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C); // x̂, y
 
     if (this.training && this.trackRunningStats) updateRunningStats(this, mu, variance, N);
     this.saved = { xhat, invStd, batchSize: N };
@@ -225,7 +225,7 @@ export class BatchNorm1d extends Module {
     const { xhat, invStd, batchSize: N } = this.saved!;
     const dx = new Matrix(N, this.numFeatures);
     const [gamma, dgamma, dbeta] = this.affine ? [this.gamma.data, this.weight.grad.data, this.bias.grad.data] : [null, null, null];
-    kernel().batchNormBackward(dy.data, xhat.data, invStd.data, gamma, dgamma, dbeta, dx.data, N, this.numFeatures, this.usedBatchStats);
+    backend().batchNormBackward(dy.data, xhat.data, invStd.data, gamma, dgamma, dbeta, dx.data, N, this.numFeatures, this.usedBatchStats);
     return dx;
   }
 

@@ -1,6 +1,6 @@
 import { Matrix } from "../tensor/matrix";
 import { Tensor } from "../tensor/tensor";
-import { kernel } from "../tensor/kernel";
+import { backend } from "../tensor/backend";
 import { BatchNormOptions, formatNumber, updateRunningStats } from "./batchnorm";
 import { meanPerChannel, mapPerChannel, sumPerChannel } from "./channels";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
@@ -45,7 +45,7 @@ export class BatchNorm2d extends Module<Tensor, Tensor> {
   readonly runningVar: Matrix;
   private readonly tracked = Matrix.zeros(1, 1);
   private saved: Saved | null = null;
-  /** Run forward/backward as the kernel's fused per-channel passes (default true); false runs the code below, the reference the tests compare with (equal to 1e-12: sums in another order). */
+  /** Run forward/backward as the backend's fused per-channel passes (default true); false runs the code below, the reference the tests compare with (equal to 1e-12: sums in another order). */
   fastPath = true;
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
@@ -105,7 +105,7 @@ export class BatchNorm2d extends Module<Tensor, Tensor> {
           (this.trackRunningStats ? ", or call eval() to use the running statistics." : "."),
       );
     }
-    if (this.fastPath) return this.forwardFast(x, useBatchStats); //   same numbers, fused kernel passes (see the end)
+    if (this.fastPath) return this.forwardFast(x, useBatchStats); //   same numbers, fused backend passes (see the end)
     let mu = this.runningMean;
     let variance = this.runningVar;
     if (useBatchStats) {
@@ -130,7 +130,7 @@ export class BatchNorm2d extends Module<Tensor, Tensor> {
   backward(dy: Tensor): Tensor {
     const { xhat, invStd, usedBatchStats } = savedForBackward(this.toString(), this.saved);
     checkGradTensor(this.toString(), dy, xhat.shape);
-    if (this.fastPath) return this.backwardFast(dy); //                  same numbers, fused kernel passes (see the end)
+    if (this.fastPath) return this.backwardFast(dy); //                  same numbers, fused backend passes (see the end)
     const m = xhat.size / this.numFeatures;
     if (this.affine) {
       this.weight.grad.addInPlace(sumPerChannel(dy.mul(xhat))); //   ∂L/∂γ = Σ dy·x̂
@@ -147,8 +147,8 @@ export class BatchNorm2d extends Module<Tensor, Tensor> {
   }
 
   // ---- fast path -----------------------------------------------------------
-  // The same computation as forward/backward above, as two or three fused kernel
-  // passes over the batch (src/tensor/kernel.ts, batchNorm2d*) instead of one
+  // The same computation as forward/backward above, as two or three fused backend
+  // passes over the batch (src/tensor/backend.ts, batchNorm2d*) instead of one
   // pass per step; each channel's sums are taken in another order (tested to 1e-12).
 
   private forwardFast(x: Tensor, useBatchStats: boolean): Tensor {
@@ -159,13 +159,13 @@ export class BatchNorm2d extends Module<Tensor, Tensor> {
     if (useBatchStats) {
       mu = new Matrix(1, C);
       variance = new Matrix(1, C);
-      kernel().batchNorm2dStats(x.data, mu.data, variance.data, N, C, H * W); // μ, σ² (biased)
+      backend().batchNorm2dStats(x.data, mu.data, variance.data, N, C, H * W); // μ, σ² (biased)
     }
     const invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps));
     const xhat = new Tensor(x.shape);
     const y = this.affine ? new Tensor(x.shape) : xhat;
     const [gamma, beta] = this.affine ? [this.gamma.data, this.beta.data] : [null, null];
-    kernel().batchNorm2dNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C, H * W); // x̂, y
+    backend().batchNorm2dNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C, H * W); // x̂, y
 
     if (this.training && this.trackRunningStats) updateRunningStats(this, mu, variance, m);
     this.saved = { xhat, invStd, usedBatchStats: useBatchStats };
@@ -177,7 +177,7 @@ export class BatchNorm2d extends Module<Tensor, Tensor> {
     const [N, C, H, W] = xhat.shape;
     const dx = new Tensor(xhat.shape);
     const [gamma, dgamma, dbeta] = this.affine ? [this.gamma.data, this.weight.grad.data, this.bias.grad.data] : [null, null, null];
-    kernel().batchNorm2dBackward(dy.data, xhat.data, invStd.data, gamma, dgamma, dbeta, dx.data, N, C, H * W, usedBatchStats);
+    backend().batchNorm2dBackward(dy.data, xhat.data, invStd.data, gamma, dgamma, dbeta, dx.data, N, C, H * W, usedBatchStats);
     return dx;
   }
 

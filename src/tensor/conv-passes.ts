@@ -1,9 +1,9 @@
 /**
  * The convolutional network's heavy passes over NCHW image batches, in plain
  * TypeScript: the reference (and the implementation for the TypeScript and
- * WebAssembly kernels: each is one pass over memory, and copying its operands
- * into WebAssembly memory would cost as much as the pass). The native kernel
- * (kernel/native/kernel.c) computes the same numbers, bit for bit: copies are
+ * WebAssembly backends: each is one pass over memory, and copying its operands
+ * into WebAssembly memory would cost as much as the pass). The native backend
+ * (backends/native/backend.c) computes the same numbers, bit for bit: copies are
  * copies, and every sum is taken in the order written here.
  *
  * Layouts: an image batch x is [n, c, h, w] row-major (PyTorch's NCHW);
@@ -19,7 +19,7 @@
  * Every function checks its sizes and arrays' lengths first and throws a
  * RangeError naming itself (nothing is written then).
  */
-import type { Kernel } from "./kernel";
+import type { Backend } from "./backend";
 
 /** The output size of a convolution or pooling along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1. */
 export function convOutputSize(size: number, k: number, stride: number, padding: number): number {
@@ -27,7 +27,7 @@ export function convOutputSize(size: number, k: number, stride: number, padding:
 }
 
 function fail(fn: string, message: string): never {
-  throw new RangeError(`bnlab kernel: ${fn}: ${message}`);
+  throw new RangeError(`bnlab backend: ${fn}: ${message}`);
 }
 
 /** Sizes must be non-negative integers (kernel sizes and strides ≥ 1). */
@@ -384,8 +384,8 @@ export function reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array
   for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
-/** These passes, as the TypeScript and WebAssembly kernels use them. */
+/** These passes, as the TypeScript and WebAssembly backends use them. */
 export const convPasses = {
   im2col, col2im, addChannelBias, sumChannels, batchNorm2dStats, batchNorm2dNormalize, batchNorm2dBackward,
   maxPool2d, maxPool2dBackward, relu, reluBackward,
-} satisfies Partial<Kernel>;
+} satisfies Partial<Backend>;

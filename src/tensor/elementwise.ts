@@ -1,16 +1,16 @@
 /**
  * The training step's elementwise passes, in plain TypeScript: the reference
- * (and the implementation for the TypeScript and WebAssembly kernels, for
+ * (and the implementation for the TypeScript and WebAssembly backends, for
  * which copying operands into WebAssembly memory would cost more than the
- * pass). The native kernel computes the same numbers, bit for bit.
- * Each checks its arguments first (kernel-args.ts): a short array is refused.
+ * pass). The native backend computes the same numbers, bit for bit.
+ * Each checks its arguments first (backend-args.ts): a short array is refused.
  */
-import { checkArray, checkSizes } from "./kernel-args";
+import { checkArray, checkSizes } from "./backend-args";
 import { describe } from "../validate/checks";
 
 /** y += alpha·x for the first len entries (unrolled by 4: the same sums, element by element). */
 export function axpy(alpha: number, x: Float64Array, y: Float64Array, len: number): void {
-  if (typeof alpha !== "number") throw new TypeError(`bnlab kernel: axpy: alpha must be a number, got ${describe(alpha)}`);
+  if (typeof alpha !== "number") throw new TypeError(`bnlab backend: axpy: alpha must be a number, got ${describe(alpha)}`);
   checkSizes("axpy", { len });
   checkArray("axpy", "x", x, len);
   checkArray("axpy", "y", y, len);

@@ -1,6 +1,6 @@
 /**
  * im2col and col2im in plain TypeScript: the step that turns a convolution into
- * one matrix product per image (the readable reference; a faster kernel can
+ * one matrix product per image (the readable reference; a faster backend can
  * replace these two functions, same signatures, same numbers).
  *
  * An image batch x is [n, c, h, w] row-major (NCHW). For a k×k kernel (kh×kw),

@@ -1,11 +1,11 @@
 /**
- * The checks every kernel entry point makes before it touches memory: sizes
+ * The checks every backend entry point makes before it touches memory: sizes
  * are non-negative integers, and every array is a Float64Array holding at
  * least as many numbers as the sizes say (longer arrays are fine: only their
  * first entries are read and written). A short array would make the plain
- * loops read `undefined` (NaN) and the WebAssembly kernel read stale memory, so
+ * loops read `undefined` (NaN) and the WebAssembly backend read stale memory, so
  * it is refused with a RangeError that names the function and the argument.
- * The native kernel makes the same checks in C (kernel/native/kernel.c).
+ * The native backend makes the same checks in C (backends/native/backend.c).
  */
 import { describe } from "../validate/checks";
 
@@ -13,7 +13,7 @@ import { describe } from "../validate/checks";
 export function checkSizes(fn: string, sizes: Record<string, number>): void {
   for (const [name, v] of Object.entries(sizes)) {
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-      throw new RangeError(`bnlab kernel: ${fn}: size ${name} must be a non-negative integer, got ${describe(v)}`);
+      throw new RangeError(`bnlab backend: ${fn}: size ${name} must be a non-negative integer, got ${describe(v)}`);
     }
   }
 }
@@ -22,11 +22,11 @@ export function checkSizes(fn: string, sizes: Record<string, number>): void {
 export function checkArray(fn: string, name: string, array: unknown, need: number, nullable = false): void {
   if (array === null && nullable) return;
   if (!(array instanceof Float64Array)) {
-    throw new TypeError(`bnlab kernel: ${fn}: ${name}: expected a Float64Array${nullable ? " or null" : ""}, got ${describe(array)}`);
+    throw new TypeError(`bnlab backend: ${fn}: ${name}: expected a Float64Array${nullable ? " or null" : ""}, got ${describe(array)}`);
   }
   if (array.length < need) {
     throw new RangeError(
-      `bnlab kernel: ${fn}: an array is shorter than its sizes say: ${name} holds ${array.length} numbers, the sizes need ${need}`,
+      `bnlab backend: ${fn}: an array is shorter than its sizes say: ${name} holds ${array.length} numbers, the sizes need ${need}`,
     );
   }
 }

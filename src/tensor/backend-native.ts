@@ -1,48 +1,48 @@
 /**
- * The native kernel: the same functions as the WebAssembly kernel, compiled
- * from C with 256-bit AVX2 vectors (kernel/native/kernel.c), working on the
+ * The native backend: the same functions as the WebAssembly backend, compiled
+ * from C with 256-bit AVX2 vectors (backends/native/backend.c), working on the
  * Float64Arrays in place through Node-API. Its results are bit for bit the
- * WebAssembly kernel's (and, for the elementwise passes, the TypeScript
+ * WebAssembly backend's (and, for the elementwise passes, the TypeScript
  * reference's in elementwise.ts); it is about twice as fast on the matrix
  * products, and needs no copies.
  *
  * The binary is built for this machine by `npm run build:native` (and by
- * postinstall). loadNativeKernel() returns null, and the WebAssembly kernel is
- * used, when it is not built, was built from another version of kernel.c, or
- * the CPU has no AVX2; nativeKernelError says why.
+ * postinstall). loadNativeBackend() returns null, and the WebAssembly backend is
+ * used, when it is not built, was built from another version of backend.c, or
+ * the CPU has no AVX2; nativeBackendError says why.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { Kernel } from "./kernel";
-import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid, checkSizes } from "./kernel-args";
+import type { Backend } from "./backend";
+import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid, checkSizes } from "./backend-args";
 import { describe } from "../validate/checks";
 
-/** Where the compiled kernel lives (next to this file, in src/ or dist/). */
-export const NATIVE_KERNEL_FILE = path.join(__dirname, "native", "kernel.node");
+/** Where the compiled backend lives (next to this file, in src/ or dist/). */
+export const NATIVE_BACKEND_FILE = path.join(__dirname, "native", "backend.node");
 /** Its source, when the project is there (not in a homework release). */
-const SOURCE_FILE = path.join(__dirname, "..", "..", "kernel", "native", "kernel.c");
+const SOURCE_FILE = path.join(__dirname, "..", "..", "backends", "native", "backend.c");
 
-/** What kernel.node exports: the kernel's functions, with the Kernel interface's arguments. */
-type NativeExports = Omit<Kernel, "name"> & { sourceHash: string; usable: boolean };
+/** What backend.node exports: the backend's functions, with the Backend interface's arguments. */
+type NativeExports = Omit<Backend, "name"> & { sourceHash: string; usable: boolean };
 
-/** Why the last loadNativeKernel() returned null, or null if it loaded. */
-export let nativeKernelError: string | null = null;
+/** Why the last loadNativeBackend() returned null, or null if it loaded. */
+export let nativeBackendError: string | null = null;
 
 export interface LoadNativeOptions {
-  /** The .node file (default: src/tensor/native/kernel.node). */
+  /** The .node file (default: src/tensor/native/backend.node). */
   file?: string;
-  /** The C source it must have been built from (default: kernel/native/kernel.c, checked when present). */
+  /** The C source it must have been built from (default: backends/native/backend.c, checked when present). */
   source?: string;
 }
 
-/** The native kernel, or null if it cannot be used here (see nativeKernelError). */
-export function loadNativeKernel(options: LoadNativeOptions = {}): Kernel | null {
-  nativeKernelError = null;
-  const file = options.file ?? NATIVE_KERNEL_FILE;
+/** The native backend, or null if it cannot be used here (see nativeBackendError). */
+export function loadNativeBackend(options: LoadNativeOptions = {}): Backend | null {
+  nativeBackendError = null;
+  const file = options.file ?? NATIVE_BACKEND_FILE;
   const source = options.source ?? SOURCE_FILE;
   if (!fs.existsSync(file)) {
-    nativeKernelError = `${file} is not built (npm run build:native)`;
+    nativeBackendError = `${file} is not built (npm run build:native)`;
     return null;
   }
   try {
@@ -52,27 +52,27 @@ export function loadNativeKernel(options: LoadNativeOptions = {}): Kernel | null
     if (fs.existsSync(source)) {
       const expected = createHash("sha256").update(fs.readFileSync(source)).digest("hex");
       if (native.sourceHash !== expected) {
-        nativeKernelError = `${file} was built from another version of ${source} (npm run build:native)`;
+        nativeBackendError = `${file} was built from another version of ${source} (npm run build:native)`;
         return null;
       }
     }
     if (!native.usable) {
-      nativeKernelError = "this CPU has no AVX2";
+      nativeBackendError = "this CPU has no AVX2";
       return null;
     }
-    return nativeKernel(native);
+    return nativeBackend(native);
   } catch (e) {
-    nativeKernelError = e instanceof Error ? e.message : String(e);
+    nativeBackendError = e instanceof Error ? e.message : String(e);
     return null;
   }
 }
 
 /**
- * The native functions behind the same argument checks as the other kernels
- * (kernel-args.ts): kernel.c refuses short arrays itself, but reads a NaN or
- * fractional size as an integer; here every kernel refuses them alike.
+ * The native functions behind the same argument checks as the other backends
+ * (backend-args.ts): backend.c refuses short arrays itself, but reads a NaN or
+ * fractional size as an integer; here every backend refuses them alike.
  */
-function nativeKernel(native: NativeExports): Kernel {
+function nativeBackend(native: NativeExports): Backend {
   return {
     name: "native-avx2",
     matmul(a, b, out, m, k, n) {
@@ -104,7 +104,7 @@ function nativeKernel(native: NativeExports): Kernel {
       native.sigmoid(x, y, len);
     },
     axpy(alpha, x, y, len) {
-      if (typeof alpha !== "number") throw new TypeError(`bnlab kernel: axpy: alpha must be a number, got ${describe(alpha)}`);
+      if (typeof alpha !== "number") throw new TypeError(`bnlab backend: axpy: alpha must be a number, got ${describe(alpha)}`);
       checkSizes("axpy", { len });
       checkArray("axpy", "x", x, len);
       checkArray("axpy", "y", y, len);

@@ -1,25 +1,25 @@
 /**
- * The convolutional passes of the kernel (src/tensor/conv-passes.ts):
+ * The convolutional passes of the backend (src/tensor/conv-passes.ts):
  * - the TypeScript reference computes what each pass means (checked against
  *   plain definitions: a direct convolution, the adjoint identity, per-channel
  *   statistics, the first maximum of a window);
- * - the native kernel gives the reference's results bit for bit, on edge
+ * - the native backend gives the reference's results bit for bit, on edge
  *   geometries (k = 1, stride > k, padding ≥ k, 1×1 images, odd sizes) and
- *   special values (±0, ±∞, NaN, subnormals); the WebAssembly kernel uses the
+ *   special values (±0, ±∞, NaN, subnormals); the WebAssembly backend uses the
  *   reference itself;
- * - every kernel throws a RangeError naming the pass for arrays shorter than
+ * - every backend throws a RangeError naming the pass for arrays shorter than
  *   their sizes and for windows that do not fit, before writing anything.
  */
 import { describe, expect, it } from "vitest";
-import { jsKernel, Kernel } from "../src/tensor/kernel";
-import { loadNativeKernel } from "../src/tensor/kernel-native";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import { jsBackend, Backend } from "../src/tensor/backend";
+import { loadNativeBackend } from "../src/tensor/backend-native";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import * as conv from "../src/tensor/conv-passes";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
 
-const native = loadNativeKernel();
-const wasm = loadWasmKernel();
+const native = loadNativeBackend();
+const wasm = loadWasmBackend();
 const expected = nativeExpectedHere();
 const onNative = it.runIf(expected);
 const rng = new Rng("kernel-conv-test");
@@ -109,7 +109,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
       conv.im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       const y = new Float64Array(g.n * out * p);
       for (let s = 0; s < g.n; s++) {
-        jsKernel.matmul(weight, cols.subarray(s * rows * p), y.subarray(s * out * p), out, rows, p);
+        jsBackend.matmul(weight, cols.subarray(s * rows * p), y.subarray(s * out * p), out, rows, p);
       }
       expectClose(y, directConvolution(x, weight, out, g), `${JSON.stringify(g)}`);
     }
@@ -145,7 +145,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
       };
       const [mean, variance, mean1, variance1] = [0, 1, 2, 3].map(() => new Float64Array(c));
       conv.batchNorm2dStats(x, mean, variance, n, c, p);
-      jsKernel.batchNormStats(rows, mean1, variance1, n * p, c);
+      jsBackend.batchNormStats(rows, mean1, variance1, n * p, c);
       expectClose(mean, mean1, "mean");
       expectClose(variance, variance1, "variance");
       const invStd = variance.map((v) => 1 / Math.sqrt(v + 1e-5));
@@ -154,7 +154,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
           const gamma = affine ? random(c) : null, beta = affine ? random(c) : null;
           const [xhat, y, xhat1, y1] = [0, 1, 2, 3].map(() => new Float64Array(n * c * p));
           conv.batchNorm2dNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c, p);
-          jsKernel.batchNormNormalize(rows, mean, invStd, gamma, beta, xhat1, y1, n * p, c);
+          jsBackend.batchNormNormalize(rows, mean, invStd, gamma, beta, xhat1, y1, n * p, c);
           expectClose(xhat, toNchw(xhat1), "xhat");
           if (affine) expectClose(y, toNchw(y1), "y");
           const dy = random(n * c * p);
@@ -164,7 +164,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
           const dgamma1 = dgamma && new Float64Array(dgamma), dbeta1 = dbeta && new Float64Array(dbeta);
           const dx = new Float64Array(n * c * p), dx1 = new Float64Array(n * c * p);
           conv.batchNorm2dBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, p, batchStats);
-          jsKernel.batchNormBackward(dyRows, xhat1, invStd, gamma, dgamma1, dbeta1, dx1, n * p, c, batchStats);
+          jsBackend.batchNormBackward(dyRows, xhat1, invStd, gamma, dgamma1, dbeta1, dx1, n * p, c, batchStats);
           expectClose(dx, toNchw(dx1), `dx ${n}×${c}×${p}`);
           if (affine) {
             expectClose(dgamma!, dgamma1!, "dgamma");
@@ -223,9 +223,9 @@ describe("the convolutional passes: the TypeScript reference means what it says"
   });
 });
 
-describe("the convolutional passes: the native kernel gives the reference's results bit for bit", () => {
-  it("the WebAssembly and TypeScript kernels use the reference passes themselves", () => {
-    for (const k of [jsKernel, wasm!]) {
+describe("the convolutional passes: the native backend gives the reference's results bit for bit", () => {
+  it("the WebAssembly and TypeScript backends use the reference passes themselves", () => {
+    for (const k of [jsBackend, wasm!]) {
       expect(k.im2col).toBe(conv.im2col);
       expect(k.batchNorm2dBackward).toBe(conv.batchNorm2dBackward);
       expect(k.maxPool2d).toBe(conv.maxPool2d);
@@ -341,13 +341,13 @@ describe("the convolutional passes: the native kernel gives the reference's resu
 });
 
 describe("the convolutional passes: wrong sizes throw a RangeError naming the pass, before writing anything", () => {
-  const kernels: Array<[string, Kernel | null, boolean]> = [
-    ["js", jsKernel, true],
+  const backends: Array<[string, Backend | null, boolean]> = [
+    ["js", jsBackend, true],
     ["wasm", wasm, true],
     ["native", native, expected],
   ];
-  for (const [name, k, here] of kernels) {
-    it.runIf(here)(`the ${name} kernel`, () => {
+  for (const [name, k, here] of backends) {
+    it.runIf(here)(`the ${name} backend`, () => {
       const K = k!;
       const f = (n: number) => new Float64Array(n);
       const untouched = f(4).fill(7);
