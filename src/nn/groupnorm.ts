@@ -2,7 +2,7 @@ import { Matrix } from "../tensor/matrix";
 import { Tensor, Value } from "../tensor/tensor";
 import { mapPerChannel, sumPerChannel } from "./channels";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
-import { formatNumber } from "./batchnorm";
+import { formatNumber } from "./norm-base";
 import { normalizeRows, normalizeRowsBackward } from "./layernorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";

@@ -2,7 +2,7 @@ import { Matrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 import { Tensor, Value } from "../tensor/tensor";
 import { checkGradTensor, savedForBackward } from "./image-checks";
-import { formatNumber } from "./batchnorm";
+import { formatNumber } from "./norm-base";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions } from "./layer-checks";
