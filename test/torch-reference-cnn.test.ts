@@ -5,7 +5,8 @@
  * parameters, runs the same train/eval steps, and compares y, dx, the parameters'
  * gradients and the buffers (running statistics) to |ours − torch| ≤ 1e-9·max(1, |torch|).
  *
- * The last test re-runs the script when torch is available: structure and inputs must
+ * The last test re-runs the script when torch is available (it writes norm-layers.json too,
+ * the parity table of test/norm-parity.test.ts): structure and inputs must
  * be identical, every computed number within 8 ulp of its array's scale (BLAS and
  * vectorized sums round differently on different CPUs, so bytes may differ).
  */
@@ -64,7 +65,7 @@ function close(what: string, actual: Float64Array | number[], expected: Arr): vo
   let worst = 0, at = -1;
   for (let i = 0; i < actual.length; i++) {
     const r = Math.abs(actual[i] - expected.data[i]) / Math.max(1, Math.abs(expected.data[i]));
-    if (!(r <= worst)) [worst, at] = [r, i];
+    if (!(r <= worst) && !Number.isNaN(worst)) [worst, at] = [r, i];
   }
   expect(worst, `${what}: worst |Δ|/max(1,|torch|) at ${at}: ours ${actual[at]}, torch ${expected.data[at]}`).toBeLessThanOrEqual(TOL);
 }
@@ -145,15 +146,18 @@ function compareDocs(fresh: Json, committed: Json, path: string, problems: strin
 }
 
 describe("the CNN fixture is what the script writes", () => {
-  it.skipIf(!torchAvailable())("re-running scripts/torch-reference-cnn.py reproduces cnn-layers.json (inputs exactly, results within 8 ulp)", () => {
+  it.skipIf(!torchAvailable())("re-running scripts/torch-reference-cnn.py reproduces cnn-layers.json and norm-layers.json (inputs exactly, results within 8 ulp)", () => {
     const dir = mkdtempSync(join(tmpdir(), "bnlab-cnn-"));
     try {
       const r = spawnSync(PYTHON, [SCRIPT, dir], { encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
-      const fresh = JSON.parse(readFileSync(join(dir, "cnn-layers.json"), "utf8")) as Json;
-      const problems: string[] = [];
-      compareDocs(fresh, doc as unknown as Json, "cnn-layers", problems);
-      expect(problems.slice(0, 10)).toEqual([]);
+      for (const name of ["cnn-layers", "norm-layers"]) {
+        const fresh = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as Json;
+        const committed = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "torch", `${name}.json`), "utf8")) as Json;
+        const problems: string[] = [];
+        compareDocs(fresh, committed, name, problems);
+        expect(problems.slice(0, 10), `${name}.json`).toEqual([]);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
