@@ -15,6 +15,7 @@ import { jsBackend, Backend } from "../src/tensor/backend";
 import { loadNativeBackend } from "../src/tensor/backend-native";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import * as conv from "../src/tensor/conv-passes";
+import { col2im, convOutputSize, im2col } from "../src/tensor/im2col";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
 
@@ -62,7 +63,7 @@ for (const [h, w] of [[1, 1], [2, 3], [5, 7], [8, 8], [9, 4]]) {
   for (const [kh, kw] of [[1, 1], [2, 2], [3, 3], [3, 2], [5, 5]]) {
     for (const stride of [1, 2, 3, 6]) {
       for (const padding of [0, 1, 2, 5]) {
-        if (conv.convOutputSize(h, kh, stride, padding) < 1 || conv.convOutputSize(w, kw, stride, padding) < 1) continue;
+        if (convOutputSize(h, kh, stride, padding) < 1 || convOutputSize(w, kw, stride, padding) < 1) continue;
         GEOMETRIES.push({ n: 2, c: (h + kh + stride) % 3 === 0 ? 1 : 3, h, w, kh, kw, stride, padding });
       }
     }
@@ -74,12 +75,12 @@ const LENET: Geometry[] = [
 ];
 
 function colsLength(g: Geometry): number {
-  return g.n * g.c * g.kh * g.kw * conv.convOutputSize(g.h, g.kh, g.stride, g.padding) * conv.convOutputSize(g.w, g.kw, g.stride, g.padding);
+  return g.n * g.c * g.kh * g.kw * convOutputSize(g.h, g.kh, g.stride, g.padding) * convOutputSize(g.w, g.kw, g.stride, g.padding);
 }
 
 /** The definition: y[s][o][oy][ox] = Σ over ci, i, j of weight[o][ci][i][j] · x[s][ci][oy·stride − padding + i][ox·stride − padding + j]. */
 function directConvolution(x: Float64Array, weight: Float64Array, out: number, g: Geometry): Float64Array {
-  const oh = conv.convOutputSize(g.h, g.kh, g.stride, g.padding), ow = conv.convOutputSize(g.w, g.kw, g.stride, g.padding);
+  const oh = convOutputSize(g.h, g.kh, g.stride, g.padding), ow = convOutputSize(g.w, g.kw, g.stride, g.padding);
   const y = new Float64Array(g.n * out * oh * ow);
   for (let s = 0; s < g.n; s++)
     for (let o = 0; o < out; o++)
@@ -103,10 +104,10 @@ describe("the convolutional passes: the TypeScript reference means what it says"
     for (const g of [...GEOMETRIES, LENET[1]]) {
       const x = random(g.n * g.c * g.h * g.w);
       const out = 4, rows = g.c * g.kh * g.kw;
-      const p = conv.convOutputSize(g.h, g.kh, g.stride, g.padding) * conv.convOutputSize(g.w, g.kw, g.stride, g.padding);
+      const p = convOutputSize(g.h, g.kh, g.stride, g.padding) * convOutputSize(g.w, g.kw, g.stride, g.padding);
       const weight = random(out * rows);
       const cols = new Float64Array(colsLength(g)).fill(NaN); // written whole
-      conv.im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       const y = new Float64Array(g.n * out * p);
       for (let s = 0; s < g.n; s++) {
         jsBackend.matmul(weight, cols.subarray(s * rows * p), y.subarray(s * out * p), out, rows, p);
@@ -119,15 +120,15 @@ describe("the convolutional passes: the TypeScript reference means what it says"
     for (const g of GEOMETRIES) {
       const x = random(g.n * g.c * g.h * g.w), gc = random(colsLength(g));
       const cols = new Float64Array(colsLength(g)), back = new Float64Array(x.length).fill(NaN);
-      conv.im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.col2im(gc, back, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(gc, back, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       const left = cols.reduce((s, v, i) => s + v * gc[i], 0), right = x.reduce((s, v, i) => s + v * back[i], 0);
       expect(Math.abs(left - right), JSON.stringify(g)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(left)));
       // all ones: each input entry receives one 1 per window that covers it
       const ones = new Float64Array(colsLength(g)).fill(1), counts = new Float64Array(x.length);
-      conv.col2im(ones, counts, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(ones, counts, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       const covered = new Float64Array(x.length);
-      conv.im2col(Float64Array.from(x, (_, i) => i + 1), cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(Float64Array.from(x, (_, i) => i + 1), cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       for (const v of cols) if (v > 0) covered[v - 1]++;
       expectIdentical(counts, covered, `coverage ${JSON.stringify(g)}`);
     }
@@ -226,7 +227,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
 describe("the convolutional passes: the native backend gives the reference's results bit for bit", () => {
   it("the WebAssembly and TypeScript backends use the reference passes themselves", () => {
     for (const k of [jsBackend, wasm!]) {
-      expect(k.im2col).toBe(conv.im2col);
+      expect(k.im2col).toBe(im2col);
       expect(k.batchNorm2dBackward).toBe(conv.batchNorm2dBackward);
       expect(k.maxPool2d).toBe(conv.maxPool2d);
     }
@@ -237,16 +238,16 @@ describe("the convolutional passes: the native backend gives the reference's res
       const x = withSpecials(g.n * g.c * g.h * g.w);
       const colsN = random(colsLength(g)), colsR = random(colsLength(g));
       native!.im2col(x, colsN, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.im2col(x, colsR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(x, colsR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       expectIdentical(colsN, colsR, `im2col ${JSON.stringify(g)}`);
       const gc = withSpecials(colsLength(g));
       const xN = random(x.length), xR = random(x.length);
       native!.col2im(gc, xN, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.col2im(gc, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(gc, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       expectIdentical(xN, xR, `col2im ${JSON.stringify(g)}`);
       const finite = random(colsLength(g), 5); // sums of finite numbers: rounding order matters here
       native!.col2im(finite, xN, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.col2im(finite, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(finite, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       expectIdentical(xN, xR, `col2im (finite) ${JSON.stringify(g)}`);
     }
   });
@@ -308,7 +309,7 @@ describe("the convolutional passes: the native backend gives the reference's res
         for (const stride of [1, 2, 3, 4]) {
           if (k > h || k > w) continue;
           const [n, c] = [2, 3];
-          const oh = conv.convOutputSize(h, k, stride, 0), ow = conv.convOutputSize(w, k, stride, 0);
+          const oh = convOutputSize(h, k, stride, 0), ow = convOutputSize(w, k, stride, 0);
           // small integers make ties common; specials make NaN and ±∞ windows
           const x = withSpecials(n * c * h * w).map((v, i) => (i % 7 === 3 ? v : Math.floor(rng.uniform(0, 4))));
           const yN = new Float64Array(n * c * oh * ow), yR = new Float64Array(yN.length);

@@ -238,6 +238,20 @@ cases("useBackend", [
   ["null", () => useBackend(null as unknown as Backend), /useBackend: expected a Backend/],
   ["a name instead of a backend", () => useBackend("wasm" as unknown as Backend), /useBackend: expected a Backend \(jsBackend, or what defaultBackend\(\) returns\), got wasm/],
 ]);
+describe("useBackend refuses a backend that misses any function, and names it", () => {
+  const functions = Object.keys(jsBackend).filter((key) => key !== "name");
+  it("the convolutional passes are required too (im2col, maxPool2d, …): 22 functions", () => {
+    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
+    expect(functions.length).toBe(22);
+  });
+  it.each(functions)("a backend without %s", (missing) => {
+    const partial = { ...jsBackend } as Record<string, unknown>;
+    delete partial[missing];
+    const before = backend();
+    expect(() => useBackend(partial as unknown as Backend)).toThrow(new RegExp(`useBackend: expected a Backend .* without ${missing}$`));
+    expect(backend()).toBe(before);
+  });
+});
 describe("useBackend: a refused backend leaves the active one", () => {
   it("backend() is unchanged", () => {
     const before = backend();

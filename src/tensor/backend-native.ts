@@ -88,15 +88,15 @@ function nativeBackend(native: NativeExports): Backend {
       native.matmulTransB(a, b, out, m, k, n);
     },
     batchNormStats(x, mean, variance, n, c) {
-      checkBatchNormStats(x, mean, variance, n, c);
+      checkBatchNormStats("batchNormStats", x, mean, variance, n, c);
       native.batchNormStats(x, mean, variance, n, c);
     },
     batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
-      checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
+      checkBatchNormNormalize("batchNormNormalize", x, mean, invStd, gamma, beta, xhat, y, n, c);
       native.batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
     },
     batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
-      checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
+      checkBatchNormBackward("batchNormBackward", dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
       native.batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats);
     },
     sigmoid(x, y, len) {

@@ -136,7 +136,7 @@ function wasmBackend(wasm: BackendExports): Backend {
     matmulTransB: (a, b, out, m, k, n) => run("matmulTransB", wasm.matmulTransB, a, b, out, m, k, n, m * k, n * k, false),
 
     batchNormStats(x, mean, variance, n, c) {
-      checkBatchNormStats(x, mean, variance, n, c);
+      checkBatchNormStats("batchNormStats", x, mean, variance, n, c);
       if (c === 0) return;
       const h = place(n * c, c, c);
       const [xAt, meanAt, varAt] = offsets;
@@ -147,7 +147,7 @@ function wasmBackend(wasm: BackendExports): Backend {
     },
 
     batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
-      checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
+      checkBatchNormNormalize("batchNormNormalize", x, mean, invStd, gamma, beta, xhat, y, n, c);
       if (n * c === 0) return;
       const affine = gamma !== null;
       const h = place(n * c, c, c, c, c, n * c, affine ? n * c : 0);
@@ -166,7 +166,7 @@ function wasmBackend(wasm: BackendExports): Backend {
     },
 
     batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
-      checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
+      checkBatchNormBackward("batchNormBackward", dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
       if (n * c === 0) return;
       const affine = gamma !== null;
       const h = place(n * c, n * c, c, c, c, c, n * c, 4 * c);

@@ -106,11 +106,14 @@ export interface Backend {
   reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void;
 }
 
-/** The functions every Backend has. */
-const BACKEND_FUNCTIONS = [
-  "matmul", "matmulTransA", "matmulTransB", "batchNormStats", "batchNormNormalize", "batchNormBackward",
-  "sigmoid", "axpy", "sumRows", "addRow", "sigmoidBackward",
-] as const;
+/** The functions every Backend has: a record, so that the compiler refuses a list that misses one. */
+const REQUIRED: Record<Exclude<keyof Backend, "name">, true> = {
+  matmul: true, matmulTransA: true, matmulTransB: true, batchNormStats: true, batchNormNormalize: true, batchNormBackward: true,
+  sigmoid: true, axpy: true, sumRows: true, addRow: true, sigmoidBackward: true,
+  im2col: true, col2im: true, addChannelBias: true, sumChannels: true, batchNorm2dStats: true, batchNorm2dNormalize: true,
+  batchNorm2dBackward: true, maxPool2d: true, maxPool2dBackward: true, relu: true, reluBackward: true,
+};
+const BACKEND_FUNCTIONS = Object.keys(REQUIRED);
 
 /** Per-column scratch sums for the batch-norm passes, grown on demand (the backends allocate nothing per call). */
 let scratch = new Float64Array(0);
@@ -173,7 +176,7 @@ export const jsBackend: Backend = {
   },
 
   batchNormStats(x, mean, variance, n, c) {
-    checkBatchNormStats(x, mean, variance, n, c);
+    checkBatchNormStats("batchNormStats", x, mean, variance, n, c);
     mean.fill(0, 0, c);
     variance.fill(0, 0, c);
     for (let i = 0; i < n; i++) {
@@ -193,7 +196,7 @@ export const jsBackend: Backend = {
   },
 
   batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
-    checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
+    checkBatchNormNormalize("batchNormNormalize", x, mean, invStd, gamma, beta, xhat, y, n, c);
     for (let i = 0; i < n; i++) {
       const xi = i * c;
       for (let j = 0; j < c; j++) xhat[xi + j] = (x[xi + j] - mean[j]) * invStd[j];
@@ -203,7 +206,7 @@ export const jsBackend: Backend = {
   },
 
   batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
-    checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
+    checkBatchNormBackward("batchNormBackward", dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
     const sums = columnScratch(4 * c);
     const sumDyXhat = sums.subarray(0, c), sumDy = sums.subarray(c, 2 * c);
     const sumDxhat = sums.subarray(2 * c, 3 * c), sumDxhatXhat = sums.subarray(3 * c, 4 * c);

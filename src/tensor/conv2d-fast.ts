@@ -16,7 +16,7 @@
  * an image's columns again rather than keeping them all.
  */
 import { backend } from "./backend";
-import { convOutputSize } from "./conv-passes";
+import { convOutputSize } from "./im2col";
 
 /** The sizes of one convolution. */
 export interface ConvGeometry {

@@ -1,7 +1,8 @@
 /**
  * im2col and col2im in plain TypeScript: the step that turns a convolution into
- * one matrix product per image (the readable reference; a faster backend can
- * replace these two functions, same signatures, same numbers).
+ * one matrix product per image. This is the one reference: the TypeScript and
+ * WebAssembly backends run it, and the native backend is tested against it
+ * (test/backend-conv.test.ts), copy for copy and sum for sum.
  *
  * An image batch x is [n, c, h, w] row-major (NCHW). For a k×k kernel (kh×kw),
  * im2col writes, for every image s, a matrix with one ROW per weight position
@@ -14,6 +15,7 @@
  * the product  weight (out × c·kh·kw) · cols[s] (c·kh·kw × oh·ow)  = y[s] (out × oh·ow),
  * which is already y's NCHW layout.
  */
+import { checkArray, checkOutputSize, checkSizes } from "./backend-args";
 
 /** The output size along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1. */
 export function convOutputSize(size: number, k: number, stride: number, padding: number): number {
@@ -25,8 +27,7 @@ export function im2col(
   x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
   kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
-  checkLengths("im2col", x, cols, n, c, h, w, kh, kw, oh, ow);
+  const [oh, ow] = checkConvArguments("im2col", x, cols, n, c, h, w, kh, kw, stride, padding);
   const rows = c * kh * kw, p = oh * ow;
   for (let s = 0; s < n; s++) {
     for (let ci = 0; ci < c; ci++) {
@@ -55,8 +56,7 @@ export function col2im(
   cols: Float64Array, x: Float64Array, n: number, c: number, h: number, w: number,
   kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
-  checkLengths("col2im", x, cols, n, c, h, w, kh, kw, oh, ow);
+  const [oh, ow] = checkConvArguments("col2im", x, cols, n, c, h, w, kh, kw, stride, padding);
   const rows = c * kh * kw, p = oh * ow;
   x.fill(0, 0, n * c * h * w);
   for (let s = 0; s < n; s++) {
@@ -76,14 +76,14 @@ export function col2im(
   }
 }
 
-function checkLengths(
-  where: string, x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
-  kh: number, kw: number, oh: number, ow: number,
-): void {
-  if (!(oh >= 1 && ow >= 1)) {
-    throw new RangeError(`${where}: a ${kh}×${kw} kernel does not fit in a ${h}×${w} image with this padding (output would be ${oh}×${ow})`);
-  }
-  if (x.length < n * c * h * w) throw new RangeError(`${where}: x needs ${n * c * h * w} entries ([${n}, ${c}, ${h}, ${w}]), has ${x.length}`);
-  const need = n * c * kh * kw * oh * ow;
-  if (cols.length < need) throw new RangeError(`${where}: cols needs ${need} entries ([${n}, ${c * kh * kw}, ${oh * ow}]), has ${cols.length}`);
+/** The sizes, the output size (the window must fit) and both arrays' lengths; returns [oh, ow]. */
+function checkConvArguments(
+  fn: string, x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
+  kh: number, kw: number, stride: number, padding: number,
+): [number, number] {
+  checkSizes(fn, { n, c, h, w, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
+  const oh = checkOutputSize(fn, h, kh, stride, padding), ow = checkOutputSize(fn, w, kw, stride, padding);
+  checkArray(fn, "x", x, n * c * h * w);
+  checkArray(fn, "cols", cols, n * c * kh * kw * oh * ow);
+  return [oh, ow];
 }
