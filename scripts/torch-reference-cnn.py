@@ -106,6 +106,13 @@ def cases():
                               ("avgpool k2", "AvgPool2d", 2, None), ("avgpool k3 stride 1", "AvgPool2d", 3, 1)]:
         m = (nn.MaxPool2d if layer == "MaxPool2d" else nn.AvgPool2d)(k, stride=s)
         out.append(run(name, layer, {"kernelSize": k, "stride": s}, m, [("train", [2, 3, 7, 6], 1.0, 0.0)], seed=3))
+    # MaxPool2d with NaN: PyTorch lets any NaN in a window win (the last one, when there are two), forward and backward.
+    # NaN is written as null in these cases only ("nanAllowed").
+    nan = float("nan")
+    holes = [((0, 0, 0, 0), nan), ((0, 0, 1, 4), nan), ((0, 0, 5, 2), nan), ((0, 0, 3, 3), nan), ((0, 0, 5, 5), nan)]
+    for name, k, s in [("maxpool k3, NaN first, middle, last and twice in a window", 3, None), ("maxpool k2 stride 1 (overlapping), NaN", 2, 1)]:
+        case = run(name, "MaxPool2d", {"kernelSize": k, "stride": s}, nn.MaxPool2d(k, stride=s), [("train", [1, 2, 6, 6], 1.0, 0.0, *holes)], seed=41)
+        out.append({**case, "nanAllowed": True})
     # GroupNorm on NCHW
     for G in [1, 2, 4]:
         m = nn.GroupNorm(G, 4)
@@ -254,18 +261,22 @@ def norm_cases():
     return out
 
 
-def fmt(x, indent=0):
+def fmt(x, indent=0, nan_allowed=False):
+    """JSON with every float as Python's repr; NaN is null inside a case marked "nanAllowed", and refused elsewhere."""
     pad = " " * indent
     if isinstance(x, dict):
         if not x:
             return "{}"
+        nan_allowed = nan_allowed or x.get("nanAllowed") is True
         if set(x) == {"shape", "data"}:
-            return "{" + f'"shape": {json.dumps(x["shape"])}, "data": [' + ", ".join(repr(v) for v in x["data"]) + "]}"
-        items = [f"{pad}  {json.dumps(k)}: {fmt(v, indent + 2)}" for k, v in x.items()]
+            return "{" + f'"shape": {json.dumps(x["shape"])}, "data": [' + ", ".join(fmt(v, 0, nan_allowed) for v in x["data"]) + "]}"
+        items = [f"{pad}  {json.dumps(k)}: {fmt(v, indent + 2, nan_allowed)}" for k, v in x.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(x, list):
-        return "[\n" + ",\n".join(f"{pad}  {fmt(v, indent + 2)}" for v in x) + "\n" + pad + "]"
+        return "[\n" + ",\n".join(f"{pad}  {fmt(v, indent + 2, nan_allowed)}" for v in x) + "\n" + pad + "]"
     if isinstance(x, float):
+        if math.isnan(x) and nan_allowed:
+            return "null"
         if not math.isfinite(x):
             raise ValueError("non-finite number in a fixture")
         return repr(x)

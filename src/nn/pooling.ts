@@ -21,13 +21,14 @@ function pooledShape(layer: string, x: Tensor, k: number, stride: number): [numb
 
 /**
  * Max pooling, PyTorch's nn.MaxPool2d(kernelSize, stride = kernelSize): every
- * output is the largest of a k×k window of its channel. The gradient flows only
- * to that largest input (the first one, in reading order, on a tie).
+ * output is the largest of a k×k window of its channel, or NaN when the window
+ * holds one. The gradient flows only to that input (the first one, in reading
+ * order, on a tie; the last NaN, as PyTorch's).
  */
 export class MaxPool2d extends Module<Tensor, Tensor> {
   readonly kernelSize: number;
   readonly stride: number;
-  /** Run forward/backward as the backend's passes (default true; the same numbers, bit for bit, for inputs without NaN); false runs the loops below, the reference the tests compare with. */
+  /** Run forward/backward as the backend's passes (default true; the same numbers, bit for bit); false runs the loops below, the reference the tests compare with. */
   fastPath = true;
   private saved: { argmax: Int32Array; planeIndex?: boolean; inputShape: readonly number[]; outputShape: readonly number[] } | null = null;
 
@@ -52,7 +53,7 @@ export class MaxPool2d extends Module<Tensor, Tensor> {
           for (let i = 0; i < this.kernelSize; i++) {
             for (let j = 0; j < this.kernelSize; j++) {
               const idx = (nc * H + oy * this.stride + i) * W + ox * this.stride + j;
-              if (x.data[idx] > best || at < 0) [best, at] = [x.data[idx], idx];
+              if (at < 0 || x.data[idx] > best || Number.isNaN(x.data[idx])) [best, at] = [x.data[idx], idx]; // a NaN wins, as in PyTorch
             }
           }
           const o = (nc * OH + oy) * OW + ox;
@@ -76,7 +77,7 @@ export class MaxPool2d extends Module<Tensor, Tensor> {
   }
 
   // ---- fast path: the same windows through the backend (maxPool2d, maxPool2dBackward) ----
-  // Its argmax is a position within the image plane (iy·W + ix), and a NaN wins its window as in PyTorch.
+  // Its argmax is a position within the image plane (iy·W + ix).
 
   private forwardFast(x: Tensor, shape: [number, number, number, number]): Tensor {
     const [N, C, H, W] = x.shape;
