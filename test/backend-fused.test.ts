@@ -1,4 +1,4 @@
-// The backend functions added for the lean training step — matmulTransA with
+// The backend functions of the lean training step — matmulTransA with
 // `accumulate` and the fused batch-norm passes — in the WebAssembly backend
 // against the plain TypeScript reference, on random shapes including odd sizes.
 import { describe, expect, it } from "vitest";

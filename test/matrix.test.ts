@@ -219,7 +219,7 @@ describe("Matrix multiplication", () => {
     });
   }
 
-  it("a product with zeros in it (the backend skips them) is still right", () => {
+  it("a product with zeros in it is still right", () => {
     const a = Matrix.fromArray([[0, 2], [0, 0], [1, 0]]);
     const b = Matrix.fromArray([[5, 6, 7], [1, 2, 3]]);
     expectClose(a.matmul(b), naiveMatmul(a, b));

@@ -21,14 +21,8 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
-/** A layer's defaults for the options above (InstanceNorm2d's differ from BatchNorm's). */
-export interface NormDefaults {
-  momentum: number;
-  affine: boolean;
-  trackRunningStats: boolean;
-}
-
-const BATCH_NORM_DEFAULTS: NormDefaults = { momentum: 0.1, affine: true, trackRunningStats: true };
+/** BatchNorm's defaults for the options above (InstanceNorm2d's and BatchRenorm1d's differ). */
+const BATCH_NORM_DEFAULTS = { momentum: 0.1, affine: true, trackRunningStats: true };
 
 /**
  * What every norm layer with running statistics shares, as PyTorch's `_NormBase`:
@@ -53,11 +47,11 @@ export abstract class NormBase<X extends Value = Matrix> extends Module<X, X> {
   /** num_batches_tracked, kept as a 1×1 buffer so that it is saved and loaded with the others. */
   private readonly tracked = Matrix.zeros(1, 1);
   private momentumValue: number | null;
-  private readonly defaults: NormDefaults;
+  private readonly defaults: typeof BATCH_NORM_DEFAULTS;
   /** The class's name, as PyTorch's repr uses it ("BatchNorm1d", or a subclass's). */
   protected readonly layerName: string;
 
-  constructor(numFeatures: number, options: BatchNormOptions | undefined, defaults: NormDefaults = BATCH_NORM_DEFAULTS) {
+  constructor(numFeatures: number, options: BatchNormOptions | undefined, defaults = BATCH_NORM_DEFAULTS) {
     super();
     const layerName = new.target.name;
     this.layerName = layerName;

@@ -19,7 +19,7 @@ import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatch
 import { describe } from "../validate/checks";
 
 /** Where the compiled backend lives (next to this file, in src/ or dist/). */
-export const NATIVE_BACKEND_FILE = path.join(__dirname, "native", "backend.node");
+const NATIVE_BACKEND_FILE = path.join(__dirname, "native", "backend.node");
 /** Its source, when the project is there (not in a homework release). */
 const SOURCE_FILE = path.join(__dirname, "..", "..", "backends", "native", "backend.c");
 

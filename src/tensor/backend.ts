@@ -267,7 +267,7 @@ export const jsBackend: Backend = {
 };
 
 /** The values BNLAB_BACKEND may take. */
-export const BACKEND_CHOICES = ["native", "wasm", "js"] as const;
+const BACKEND_CHOICES = ["native", "wasm", "js"] as const;
 
 /** The backend a BNLAB_BACKEND value selects, and a warning when that is not what it says. */
 export interface BackendChoice {

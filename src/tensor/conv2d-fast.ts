@@ -32,7 +32,7 @@ export interface ConvGeometry {
 }
 
 /** Output height and width. */
-export function convOutputShape(g: ConvGeometry): [number, number] {
+function convOutputShape(g: ConvGeometry): [number, number] {
   return [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
 }
 
