@@ -1,7 +1,7 @@
 import { Matrix } from "../tensor/matrix";
 import type { Value } from "../tensor/tensor";
 import { backend } from "../tensor/backend";
-import { BatchNormOptions, NormBase, inverseStd } from "./norm-base";
+import { BatchNormOptions, NormBase, inverseStd, normInputGrad } from "./norm-base";
 
 export type { BatchNormOptions } from "./norm-base";
 
@@ -93,7 +93,8 @@ export abstract class BatchNorm<X extends Value> extends NormBase<X> {
       this.bias.grad.addInPlace(dyRows.sumRows()); //             ∂L/∂β = Σᵢ dyᵢ
     }
     const dxhat = this.affine ? dyRows.mul(this.gamma) : dyRows; // dx̂ = dy·γ
-    return this.fromColumns(batchNormInputGrad(dxhat, xhat, invStd, usedBatchStats), dy);
+    if (!usedBatchStats) return this.fromColumns(dxhat.mul(invStd), dy); // constants μ, σ²: dx = dx̂ / √(σ²+ε)
+    return this.fromColumns(normInputGrad(dxhat, xhat, invStd, "rows"), dy); // dx = (m·dx̂ − Σdx̂ − x̂·Σdx̂x̂) / (m·√(σ²+ε))
   }
 
   /** Forward ran, and dy has the output's shape; returns what forward saved. */
@@ -190,24 +191,6 @@ export class BatchNorm1d extends BatchNorm<Matrix> {
   protected checkGradient(dy: Matrix): BatchNormSaved {
     return this.checkGrad(this.saved, dy, this.saved?.dims[0] ?? 0, this.numFeatures);
   }
-}
-
-/**
- * The input gradient of batch normalization from dx̂ = ∂L/∂x̂ (m × C, a column per channel):
- *   dx = (m·dx̂ − Σᵢ dx̂ᵢ − x̂·Σᵢ dx̂ᵢ·x̂ᵢ) / (m·√(σ²+ε))    with batch statistics,
- *   dx = dx̂ / √(σ²+ε)                                   with running ones (constants).
- * BatchNorm, InstanceNorm2d and BatchRenorm1d share it.
- */
-export function batchNormInputGrad(dxhat: Matrix, xhat: Matrix, invStd: Matrix, batchStats: boolean): Matrix {
-  if (!batchStats) return dxhat.mul(invStd); //            constants μ, σ²: dx = dx̂ / √(σ²+ε)
-  const m = dxhat.rows;
-  const sumDxhat = dxhat.sumRows(); //                      Σᵢ dx̂ᵢ        (the path through μ)
-  const sumDxhatXhat = dxhat.mul(xhat).sumRows(); //        Σᵢ dx̂ᵢ·x̂ᵢ     (the path through σ²)
-  return dxhat
-    .scale(m)
-    .sub(sumDxhat)
-    .sub(xhat.mul(sumDxhatXhat))
-    .mul(invStd.scale(1 / m)); //                           dx = (m·dx̂ − Σdx̂ − x̂·Σdx̂x̂) / (m·√(σ²+ε))
 }
 
 function square(v: number): number {

@@ -1,6 +1,5 @@
 import { Matrix } from "../tensor/matrix";
-import { batchNormInputGrad } from "./batchnorm";
-import { NormBase, inverseStd } from "./norm-base";
+import { NormBase, inverseStd, normInputGrad } from "./norm-base";
 import { checkFunction, checkNumber, checkOptions as checkOptionsBag } from "../validate/checks";
 import { checkMatrix } from "../tensor/matrix";
 
@@ -173,7 +172,7 @@ export class BatchRenorm1d extends NormBase<Matrix> {
    * In evaluation μ and σ are constants: dx = dy·γ / √(running var + ε).
    */
   backward(dy: Matrix): Matrix {
-    const { xhat, xhatBatch, invStd, r, batchSize: N, usedBatchStats } = this.checkGrad(
+    const { xhat, xhatBatch, invStd, r, usedBatchStats } = this.checkGrad(
       this.saved,
       dy,
       this.saved?.batchSize ?? 0,
@@ -185,7 +184,8 @@ export class BatchRenorm1d extends NormBase<Matrix> {
     }
     const dxhat = this.affine ? dy.mul(this.gamma) : dy; //   dx̂ = dy·γ
     const g = dxhat.mul(r); //                                ∂L/∂x̂_B = dx̂·r   (r constant, d drops out)
-    return batchNormInputGrad(g, xhatBatch, invStd, usedBatchStats); // batch norm's dx from g, with x̂_B and σ_B
+    if (!usedBatchStats) return g.mul(invStd); //             evaluation: constants μ, σ, r = 1
+    return normInputGrad(g, xhatBatch, invStd, "rows"); //    dx = (N·g − Σg − x̂_B·Σg·x̂_B) / (N·σ_B)
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Matrix } from "../tensor/matrix";
 import { Tensor } from "../tensor/tensor";
-import { batchNormInputGrad } from "./batchnorm";
-import { BatchNormOptions, NormBase, formatNumber, inverseStd } from "./norm-base";
+import { BatchNormOptions, NormBase, formatNumber, inverseStd, normInputGrad } from "./norm-base";
 import { channelColumns, fromChannelColumns, mapPerChannel, sumPerChannel } from "./channels";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
 import { checkOptions, describe } from "../validate/checks";
@@ -75,7 +74,7 @@ export class InstanceNorm2d extends NormBase<Tensor> {
     const gamma = this.gamma.data;
     const dxhat = this.affine ? mapPerChannel(dy, (v, c) => v * gamma[c]) : dy; // dx̂ = dy·γ
     if (!usedInstanceStats) return mapPerChannel(dxhat, (v, c) => v * invStd.data[c]);
-    const dx = batchNormInputGrad(channelColumns(dxhat.data, 1, N * C, H * W), xhat, invStd, true);
+    const dx = normInputGrad(channelColumns(dxhat.data, 1, N * C, H * W), xhat, invStd, "rows");
     return new Tensor(shape, fromChannelColumns(dx, 1, N * C, H * W));
   }
 

@@ -180,6 +180,25 @@ export function inverseStd(variance: number, eps: number, batchStats = true): nu
   return 1 / Math.sqrt(variance + eps);
 }
 
+/**
+ * The input gradient of a normalization from dx̂ = ∂L/∂x̂, when μ and σ² were taken over
+ * the `rows` of each column (batch norm: a column per channel) or the `columns` of each
+ * row (LayerNorm, GroupNorm: a row per example or group), m numbers each:
+ *   dx = (m·dx̂ − Σ dx̂ − x̂·Σ dx̂·x̂) / (m·√(σ²+ε))
+ * The two sums are the paths through μ and through σ².
+ */
+export function normInputGrad(dxhat: Matrix, xhat: Matrix, invStd: Matrix, over: "rows" | "columns"): Matrix {
+  const sum = (a: Matrix) => (over === "rows" ? a.sumRows() : a.sumCols());
+  const m = over === "rows" ? dxhat.rows : dxhat.cols;
+  const sumDxhat = sum(dxhat); //                           Σ dx̂        (the path through μ)
+  const sumDxhatXhat = sum(dxhat.mul(xhat)); //             Σ dx̂·x̂     (the path through σ²)
+  return dxhat
+    .scale(m)
+    .sub(sumDxhat)
+    .sub(xhat.mul(sumDxhatXhat))
+    .mul(invStd.scale(1 / m)); //                           dx = (m·dx̂ − Σdx̂ − x̂·Σdx̂x̂) / (m·√(σ²+ε))
+}
+
 /** 1e-5 rather than 0.00001. */
 export function formatNumber(v: number): string {
   return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v);

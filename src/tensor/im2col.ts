@@ -27,24 +27,10 @@ export function im2col(
   x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
   kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const [oh, ow] = checkConvArguments("im2col", x, cols, n, c, h, w, kh, kw, stride, padding);
-  const rows = c * kh * kw, p = oh * ow;
-  for (let s = 0; s < n; s++) {
-    for (let ci = 0; ci < c; ci++) {
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const row = (ci * kh + i) * kw + j;
-          for (let oy = 0; oy < oh; oy++) {
-            for (let ox = 0; ox < ow; ox++) {
-              const iy = oy * stride - padding + i, ix = ox * stride - padding + j;
-              const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-              cols[(s * rows + row) * p + oy * ow + ox] = inside ? x[((s * c + ci) * h + iy) * w + ix] : 0;
-            }
-          }
-        }
-      }
-    }
-  }
+  checkConvArguments("im2col", x, cols, n, c, h, w, kh, kw, stride, padding);
+  forEachPatchEntry(n, c, h, w, kh, kw, stride, padding, (col, at) => {
+    cols[col] = at < 0 ? 0 : x[at]; // 0 in the padding
+  });
 }
 
 /**
@@ -56,18 +42,33 @@ export function col2im(
   cols: Float64Array, x: Float64Array, n: number, c: number, h: number, w: number,
   kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const [oh, ow] = checkConvArguments("col2im", x, cols, n, c, h, w, kh, kw, stride, padding);
-  const rows = c * kh * kw, p = oh * ow;
+  checkConvArguments("col2im", x, cols, n, c, h, w, kh, kw, stride, padding);
   x.fill(0, 0, n * c * h * w);
+  forEachPatchEntry(n, c, h, w, kh, kw, stride, padding, (col, at) => {
+    if (at >= 0) x[at] += cols[col];
+  });
+}
+
+/**
+ * visit(col, at) for every entry of the columns, in their order: `col` its index in
+ * cols, `at` the index in x of the input it copies, x[s][ci][oy·stride − padding + i][ox·stride − padding + j],
+ * or −1 when that falls in the zero padding.
+ */
+function forEachPatchEntry(
+  n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number,
+  visit: (col: number, at: number) => void,
+): void {
+  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
+  let col = 0;
   for (let s = 0; s < n; s++) {
     for (let ci = 0; ci < c; ci++) {
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
-          const row = (ci * kh + i) * kw + j;
           for (let oy = 0; oy < oh; oy++) {
-            for (let ox = 0; ox < ow; ox++) {
+            for (let ox = 0; ox < ow; ox++, col++) {
               const iy = oy * stride - padding + i, ix = ox * stride - padding + j;
-              if (iy >= 0 && iy < h && ix >= 0 && ix < w) x[((s * c + ci) * h + iy) * w + ix] += cols[(s * rows + row) * p + oy * ow + ox];
+              const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+              visit(col, inside ? ((s * c + ci) * h + iy) * w + ix : -1);
             }
           }
         }
@@ -76,14 +77,13 @@ export function col2im(
   }
 }
 
-/** The sizes, the output size (the window must fit) and both arrays' lengths; returns [oh, ow]. */
+/** The sizes, the output size (the window must fit) and both arrays' lengths. */
 function checkConvArguments(
   fn: string, x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
   kh: number, kw: number, stride: number, padding: number,
-): [number, number] {
+): void {
   checkSizes(fn, { n, c, h, w, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
   const oh = checkOutputSize(fn, h, kh, stride, padding), ow = checkOutputSize(fn, w, kw, stride, padding);
   checkArray(fn, "x", x, n * c * h * w);
   checkArray(fn, "cols", cols, n * c * kh * kw * oh * ow);
-  return [oh, ow];
 }
