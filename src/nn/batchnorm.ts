@@ -118,7 +118,7 @@ export abstract class BatchNorm<X extends Value> extends NormBase<X> {
       const fix = this.trackRunningStats ? `Use ${larger}, or call eval() to use the running statistics.` : `Use ${larger}.`;
       throw new Error(
         `${this.toString()}: expected more than 1 value per ${what} ${when}, got ${got}. ` +
-          `The variance of a single number is 0, so x̂ would be 0 whatever the input. ${fix}`,
+          `The variance of a single ${images ? "number" : "example"} is 0, so x̂ would be 0 whatever the input. ${fix}`,
       );
     }
   }
