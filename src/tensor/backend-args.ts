@@ -97,3 +97,26 @@ export function checkSigmoid(x: Float64Array, y: Float64Array, len: number): voi
   checkArray("sigmoid", "x", x, len);
   checkArray("sigmoid", "y", y, len);
 }
+
+// ---- the elementwise passes' checks (elementwise.ts, and the native backend's wrappers) ----
+
+export function checkAxpy(alpha: number, x: Float64Array, y: Float64Array, len: number): void {
+  if (typeof alpha !== "number") throw new TypeError(`bnlab backend: axpy: alpha must be a number, got ${describe(alpha)}`);
+  checkSizes("axpy", { len });
+  checkArray("axpy", "x", x, len);
+  checkArray("axpy", "y", y, len);
+}
+
+/** sumRows (x, out) and addRow (x, row): x is rows × cols, the other array one row. */
+export function checkRowPass(fn: "sumRows" | "addRow", x: Float64Array, row: Float64Array, rows: number, cols: number): void {
+  checkSizes(fn, { rows, cols });
+  checkArray(fn, "x", x, rows * cols);
+  checkArray(fn, fn === "sumRows" ? "out" : "row", row, cols);
+}
+
+export function checkSigmoidBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void {
+  checkSizes("sigmoidBackward", { len });
+  checkArray("sigmoidBackward", "y", y, len);
+  checkArray("sigmoidBackward", "dy", dy, len);
+  checkArray("sigmoidBackward", "dx", dx, len);
+}

@@ -15,8 +15,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Backend } from "./backend";
-import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid, checkSizes } from "./backend-args";
-import { describe } from "../validate/checks";
+import { checkAxpy, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkRowPass, checkSigmoid, checkSigmoidBackward } from "./backend-args";
 
 /** Where the compiled backend lives (next to this file, in src/ or dist/). */
 const NATIVE_BACKEND_FILE = path.join(__dirname, "native", "backend.node");
@@ -104,29 +103,19 @@ function nativeBackend(native: NativeExports): Backend {
       native.sigmoid(x, y, len);
     },
     axpy(alpha, x, y, len) {
-      if (typeof alpha !== "number") throw new TypeError(`bnlab backend: axpy: alpha must be a number, got ${describe(alpha)}`);
-      checkSizes("axpy", { len });
-      checkArray("axpy", "x", x, len);
-      checkArray("axpy", "y", y, len);
+      checkAxpy(alpha, x, y, len);
       native.axpy(alpha, x, y, len);
     },
     sumRows(x, out, rows, cols) {
-      checkSizes("sumRows", { rows, cols });
-      checkArray("sumRows", "x", x, rows * cols);
-      checkArray("sumRows", "out", out, cols);
+      checkRowPass("sumRows", x, out, rows, cols);
       native.sumRows(x, out, rows, cols);
     },
     addRow(x, row, rows, cols) {
-      checkSizes("addRow", { rows, cols });
-      checkArray("addRow", "x", x, rows * cols);
-      checkArray("addRow", "row", row, cols);
+      checkRowPass("addRow", x, row, rows, cols);
       native.addRow(x, row, rows, cols);
     },
     sigmoidBackward(y, dy, dx, len) {
-      checkSizes("sigmoidBackward", { len });
-      checkArray("sigmoidBackward", "y", y, len);
-      checkArray("sigmoidBackward", "dy", dy, len);
-      checkArray("sigmoidBackward", "dx", dx, len);
+      checkSigmoidBackward(y, dy, dx, len);
       native.sigmoidBackward(y, dy, dx, len);
     },
     im2col: native.im2col,
