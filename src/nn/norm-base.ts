@@ -161,12 +161,11 @@ export abstract class NormBase<X extends Value = Matrix> extends Module<X, X> {
 }
 
 function checkMomentum(layer: string, momentum: unknown, usual: number): number | null {
-  if (momentum !== null && (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1))) {
-    throw new RangeError(
-      `${layer}: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: ${usual}) or null, got ${describe(momentum)}`,
-    );
-  }
-  return momentum;
+  if (momentum === null) return null;
+  if (typeof momentum === "number" && momentum >= 0 && momentum <= 1) return momentum;
+  throw new RangeError(
+    `${layer}: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: ${usual}) or null, got ${describe(momentum)}`,
+  );
 }
 
 /**
