@@ -9,7 +9,6 @@
  * checks in C (backends/native/backend.c).
  */
 import { describe } from "../validate/checks";
-import { convOutputSize } from "./im2col";
 
 /** Throw a RangeError naming the backend function. */
 export function fail(fn: string, message: string): never {
@@ -38,13 +37,6 @@ export function checkArray(
   if (array.length < need) {
     fail(fn, `an array is shorter than its sizes say: ${name} holds ${array.length} numbers, the sizes need ${need}`);
   }
-}
-
-/** A convolution's or pooling's output size along one axis, which must be at least 1 (the window must fit in the padded input). */
-export function checkOutputSize(fn: string, size: number, k: number, stride: number, padding: number): number {
-  const o = convOutputSize(size, k, stride, padding);
-  if (o < 1) fail(fn, `the ${k}-wide window does not fit in an input of ${size} padded by ${padding} on each side`);
-  return o;
 }
 
 /** The products' checks: a (m×k or k×m), b (k×n or n×k) and out (m×n). */

@@ -20,8 +20,8 @@
  * RangeError naming itself (nothing is written then).
  */
 import type { Backend } from "./backend";
-import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkOutputSize, checkSizes, fail } from "./backend-args";
-import { col2im, im2col } from "./im2col";
+import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkSizes, fail } from "./backend-args";
+import { checkOutputSize, col2im, im2col } from "./im2col";
 
 // im2col and col2im are the readable ones of im2col.ts.
 

@@ -15,11 +15,18 @@
  * the product  weight (out × c·kh·kw) · cols[s] (c·kh·kw × oh·ow)  = y[s] (out × oh·ow),
  * which is already y's NCHW layout.
  */
-import { checkArray, checkOutputSize, checkSizes } from "./backend-args";
+import { checkArray, checkSizes, fail } from "./backend-args";
 
 /** The output size along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1. */
 export function convOutputSize(size: number, k: number, stride: number, padding: number): number {
   return Math.floor((size + 2 * padding - k) / stride) + 1;
+}
+
+/** A convolution's or pooling's output size along one axis, which must be at least 1 (the window must fit in the padded input). */
+export function checkOutputSize(fn: string, size: number, k: number, stride: number, padding: number): number {
+  const o = convOutputSize(size, k, stride, padding);
+  if (o < 1) fail(fn, `the ${k}-wide window does not fit in an input of ${size} padded by ${padding} on each side`);
+  return o;
 }
 
 /** Unfold x [n, c, h, w] into cols [n, c·kh·kw, oh·ow] (see above). */
