@@ -12,14 +12,14 @@
  *   npm run bench:figure1 -- --steps 5000 --eval-every 500 --json
  */
 import { figure1Run, FIGURE1 } from "../src/experiments/capstone";
-import { kernel } from "../src/tensor/kernel";
+import { backend } from "../src/tensor/backend";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
 const steps = arg("--steps", FIGURE1.fullSteps);
 const evalEvery = arg("--eval-every", 1000);
 
-console.log(`Figure 1: ${FIGURE1.sizes.join("-")} sigmoid, lr ${FIGURE1.lr}, batch ${FIGURE1.batchSize}, ${steps} steps, kernel "${kernel().name}"`);
+console.log(`Figure 1: ${FIGURE1.sizes.join("-")} sigmoid, lr ${FIGURE1.lr}, batch ${FIGURE1.batchSize}, ${steps} steps, backend "${backend().name}"`);
 const result: Record<string, unknown> = { steps };
 let total = 0;
 for (const batchNorm of [true, false]) {

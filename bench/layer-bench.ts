@@ -3,7 +3,7 @@
  * layer of the reference MLP on a batch of 60, to see where a step's time goes.
  */
 import { Matrix } from "../src/tensor/matrix";
-import { kernel } from "../src/tensor/kernel";
+import { backend } from "../src/tensor/backend";
 import { Linear } from "../src/nn/linear";
 import { BatchNorm1d } from "../src/nn/batchnorm";
 import { Sigmoid } from "../src/nn/activations";
@@ -50,7 +50,7 @@ rows.push(["CrossEntropyLoss fwd+bwd", () => void (ce.forward(logits, labels), c
 const sgd = new SGD(new Linear(784, 100).parameters(), { lr: 0.1 });
 rows.push(["SGD step + zeroGrad, 784×100", () => (sgd.step(), sgd.zeroGrad())]);
 
-console.log(`kernel "${kernel().name}": µs per call (best batch)`);
+console.log(`backend "${backend().name}": µs per call (best batch)`);
 for (const [label, f] of rows) {
   time(f, 0.1);
   console.log(`${label.padEnd(32)}${time(f).toFixed(1).padStart(8)}`);

@@ -1,17 +1,17 @@
 /**
- * `npm run bench:matmul`: GFLOP/s of each kernel on the products of one
+ * `npm run bench:matmul`: GFLOP/s of each backend on the products of one
  * training step of the reference MLP (784-100-100-100-10, batch 60).
  *
- * The last column calls kernel.wasm's exports directly on operands already in
+ * The last column calls backend.wasm's exports directly on operands already in
  * its memory: what the copies in and out of WebAssembly memory cost is the gap
  * to the "wasm-simd" column.
  *
  *   npm run bench:matmul [-- --seconds 0.5]
  */
-import { jsKernel, Kernel } from "../src/tensor/kernel";
+import { jsBackend, Backend } from "../src/tensor/backend";
 import * as fs from "fs";
-import { loadWasmKernel, WASM_KERNEL_FILE, WebAssemblyApi } from "../src/tensor/kernel-wasm";
-import { loadNativeKernel } from "../src/tensor/kernel-native";
+import { loadWasmBackend, WASM_BACKEND_FILE, WebAssemblyApi } from "../src/tensor/backend-wasm";
+import { loadNativeBackend } from "../src/tensor/backend-native";
 
 type Op = "matmul" | "matmulTransA" | "matmulTransB";
 const SHAPES: Array<[string, Op, number, number, number]> = [
@@ -30,7 +30,7 @@ function random(n: number): Float64Array {
   return a;
 }
 
-function gflops(kern: Kernel, op: Op, m: number, k: number, n: number, seconds: number): number {
+function gflops(kern: Backend, op: Op, m: number, k: number, n: number, seconds: number): number {
   const a = random(m * k), b = random(k * n), out = new Float64Array(m * n);
   let reps = 0;
   const start = process.hrtime.bigint();
@@ -46,9 +46,9 @@ function gflops(kern: Kernel, op: Op, m: number, k: number, n: number, seconds: 
 type Product = (a: number, b: number, out: number, m: number, k: number, n: number, accumulate: number) => void;
 
 /** The raw exports, operands placed once: the product without the copies. */
-function residentKernel(): Kernel {
+function residentBackend(): Backend {
   const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-  const wasm = new api.Instance(new api.Module(fs.readFileSync(WASM_KERNEL_FILE)), {}).exports as Record<Op, Product> & {
+  const wasm = new api.Instance(new api.Module(fs.readFileSync(WASM_BACKEND_FILE)), {}).exports as Record<Op, Product> & {
     memory: { buffer: ArrayBuffer; grow(pages: number): number };
     heapBase(): number;
   };
@@ -62,9 +62,9 @@ function residentKernel(): Kernel {
     }
     wasm[op](at, at + a.length * 8, at + (a.length + b.length) * 8, m, k, n, 0);
   };
-  // only the products are timed here; the elementwise passes are the copying kernel's
+  // only the products are timed here; the elementwise passes are the copying backend's
   return {
-    ...loadWasmKernel()!,
+    ...loadWasmBackend()!,
     name: "no-copy",
     matmul: resident("matmul"),
     matmulTransA: resident("matmulTransA"),
@@ -74,10 +74,10 @@ function residentKernel(): Kernel {
 
 const argv = process.argv.slice(2);
 const seconds = argv.includes("--seconds") ? Number(argv[argv.indexOf("--seconds") + 1]) : 0.5;
-const kernels = [jsKernel, loadWasmKernel(), residentKernel(), loadNativeKernel()].filter((k): k is Kernel => k !== null);
-console.log(`GFLOP/s (float64, one thread)   ${kernels.map((k) => k.name.padStart(12)).join("")}`);
+const backends = [jsBackend, loadWasmBackend(), residentBackend(), loadNativeBackend()].filter((k): k is Backend => k !== null);
+console.log(`GFLOP/s (float64, one thread)   ${backends.map((k) => k.name.padStart(12)).join("")}`);
 for (const [label, op, m, k, n] of SHAPES) {
-  for (const kern of kernels) gflops(kern, op, m, k, n, 0.1); // warm-up
-  const cells = kernels.map((kern) => gflops(kern, op, m, k, n, seconds).toFixed(2).padStart(12));
+  for (const kern of backends) gflops(kern, op, m, k, n, 0.1); // warm-up
+  const cells = backends.map((kern) => gflops(kern, op, m, k, n, seconds).toFixed(2).padStart(12));
   console.log(`${label.padEnd(32)}${cells.join("")}`);
 }

@@ -20,16 +20,16 @@
  *
  *   npm run bench                      a table
  *   npm run bench -- --json            … and one JSON object on the last line
- *   npm run bench -- --rounds 5 --seconds 2 --kernel wasm --mnist --no-torch   (kernels: native, wasm, js)
+ *   npm run bench -- --rounds 5 --seconds 2 --backend wasm --mnist --no-torch   (backends: native, wasm, js)
  *   npm run bench -- --only cnn        only the CNN (or --only mlp)
  */
 import { spawn, ChildProcessWithoutNullStreams } from "child_process";
 import * as path from "path";
 import * as readline from "readline";
 import { Matrix } from "../src/tensor/matrix";
-import { kernel, useKernel, jsKernel, Kernel } from "../src/tensor/kernel";
-import { loadWasmKernel, wasmKernelError } from "../src/tensor/kernel-wasm";
-import { loadNativeKernel, nativeKernelError } from "../src/tensor/kernel-native";
+import { backend, useBackend, jsBackend, Backend } from "../src/tensor/backend";
+import { loadWasmBackend, wasmBackendError } from "../src/tensor/backend-wasm";
+import { loadNativeBackend, nativeBackendError } from "../src/tensor/backend-native";
 import { Sequential } from "../src/nn/sequential";
 import { Linear } from "../src/nn/linear";
 import { BatchNorm1d } from "../src/nn/batchnorm";
@@ -51,23 +51,23 @@ interface Options {
   rounds: number;
   seconds: number;
   torch: boolean;
-  kernel: string | null;
+  backend: string | null;
   mnist: boolean;
   only: "mlp" | "cnn" | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { json: false, rounds: 3, seconds: 1.5, torch: true, kernel: null, mnist: false, only: null };
+  const options: Options = { json: false, rounds: 3, seconds: 1.5, torch: true, backend: null, mnist: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") options.json = true;
     else if (a === "--no-torch") options.torch = false;
     else if (a === "--rounds") options.rounds = Number(argv[++i]);
     else if (a === "--seconds") options.seconds = Number(argv[++i]);
-    else if (a === "--kernel") options.kernel = argv[++i];
+    else if (a === "--backend") options.backend = argv[++i];
     else if (a === "--mnist") options.mnist = true;
     else if (a === "--only" && (argv[i + 1] === "mlp" || argv[i + 1] === "cnn")) options.only = argv[++i] as "mlp" | "cnn";
-    else throw new Error(`bench: unknown argument ${a} (use --json, --rounds N, --seconds S, --kernel NAME, --mnist, --no-torch, --only mlp|cnn)`);
+    else throw new Error(`bench: unknown argument ${a} (use --json, --rounds N, --seconds S, --backend NAME, --mnist, --no-torch, --only mlp|cnn)`);
   }
   return options;
 }
@@ -237,7 +237,7 @@ const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  if (options.kernel !== null) useKernel(pickKernel(options.kernel));
+  if (options.backend !== null) useBackend(pickBackend(options.backend));
   const log = (s: string) => console.log(s);
 
   const { batches, data } = makeBatches(options.mnist);
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   const torch = options.torch ? await TorchRunner.start() : null;
   if (mlp) log(`reference MLP ${SIZES.join("-")} sigmoid, batch ${BATCH}, SGD lr ${LR}, ${data} inputs`);
   if (cnn) log(`LeNet-style CNN (bench/lenet.ts), batch ${CNN_BATCH}, ${options.mnist ? "MNIST" : "random"} 1×28×28 images`);
-  log(`ours: kernel "${kernel().name}", float64, Node ${process.version}` + (torch ? `; theirs: ${torch.info}` : "; PyTorch not run"));
+  log(`ours: backend "${backend().name}", float64, Node ${process.version}` + (torch ? `; theirs: ${torch.info}` : "; PyTorch not run"));
 
   // Each of ours runs right next to its PyTorch twin, and a ratio is taken per round:
   // on a busy machine the pair sees the same load, so the median ratio is steadier
@@ -311,16 +311,16 @@ async function main(): Promise<void> {
   const peakRssMb = round1(process.resourceUsage().maxRSS / 1024);
   log(`peak RSS (this process) ${peakRssMb} MB`);
   result.peakRssMb = peakRssMb;
-  result.kernel = kernel().name;
+  result.backend = backend().name;
   if (options.json) console.log(JSON.stringify(result));
 }
 
-function pickKernel(name: string): Kernel {
-  const loaders: Record<string, () => Kernel | null> = { js: () => jsKernel, wasm: loadWasmKernel, native: loadNativeKernel };
+function pickBackend(name: string): Backend {
+  const loaders: Record<string, () => Backend | null> = { js: () => jsBackend, wasm: loadWasmBackend, native: loadNativeBackend };
   const load = loaders[name.split("-")[0]];
-  if (!load) throw new Error(`bench: unknown kernel "${name}" (use js, wasm or native)`);
+  if (!load) throw new Error(`bench: unknown backend "${name}" (use js, wasm or native)`);
   const k = load();
-  if (!k) throw new Error(`bench: the ${name} kernel does not load here: ${name.startsWith("native") ? nativeKernelError : wasmKernelError}`);
+  if (!k) throw new Error(`bench: the ${name} backend does not load here: ${name.startsWith("native") ? nativeBackendError : wasmBackendError}`);
   return k;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ReLU, Sigmoid, sigmoid, Tanh } from "../src/nn/activations";
 import { Matrix } from "../src/tensor/matrix";
+import { gradcheckEach, images } from "./helpers/image-layers";
 
 const x = Matrix.fromArray([[-2, -0.5, 0], [0.5, 1, 3]]);
 
@@ -55,4 +56,13 @@ describe("activations in eval mode", () => {
       expect(make().eval().forward(x).data).toEqual(make().forward(x).data);
     }
   });
+});
+
+describe("activations on image Tensors: gradcheck (relative error < 1e-7)", () => {
+  const x = images([3, 2, 5, 4], 1, 1.5, 0.5);
+  gradcheckEach([
+    ["ReLU on a Tensor", () => new ReLU(), x, ["train"]],
+    ["Sigmoid on a Tensor", () => new Sigmoid(), x, ["train"]],
+    ["Tanh on a Tensor", () => new Tanh(), x, ["train"]],
+  ]);
 });

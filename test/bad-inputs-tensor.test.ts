@@ -1,12 +1,12 @@
 /**
- * Bad and edge inputs, part 1: Matrix, the kernels, the random generator and
+ * Bad and edge inputs, part 1: Matrix, the backends, the random generator and
  * the initializers. See test/bad-inputs/battery.ts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { jsKernel, kernel, Matrix, Rng, ShapeError, useKernel, initWeights, normalInit, xavierInit, kaimingInit, pytorchInit } from "../src";
-import { chooseKernel, defaultKernel, Kernel } from "../src/tensor/kernel";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
-import { loadNativeKernel } from "../src/tensor/kernel-native";
+import { jsBackend, backend, Matrix, Rng, ShapeError, useBackend, initWeights, normalInit, xavierInit, kaimingInit, pytorchInit } from "../src";
+import { chooseBackend, defaultBackend, Backend } from "../src/tensor/backend";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
+import { loadNativeBackend } from "../src/tensor/backend-native";
 import { cases, expectClear, NOT_COUNTS, NOT_FINITE, stateCases } from "./bad-inputs/battery";
 
 const A = () => Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
@@ -127,15 +127,15 @@ describe("Matrix: state unchanged after a throw", () => {
 
 cases("ShapeError", [["is an Error with the three parts", () => { throw new ShapeError("f", "[1, 2]", "[3, 4]", "fix it"); }, "f: expected shape [1, 2], got [3, 4]. fix it"]], "f:");
 
-// ---- kernels: every entry point of every kernel refuses short arrays and bad sizes ----
+// ---- backends: every entry point of every backend refuses short arrays and bad sizes ----
 
-const wasm = loadWasmKernel();
-const native = loadNativeKernel();
-const kernels: Kernel[] = [jsKernel, ...(wasm ? [wasm] : []), ...(native ? [native] : [])];
+const wasm = loadWasmBackend();
+const native = loadNativeBackend();
+const backends: Backend[] = [jsBackend, ...(wasm ? [wasm] : []), ...(native ? [native] : [])];
 const f = (n: number) => new Float64Array(n);
 
-for (const k of kernels) {
-  cases(`kernel ${k.name}: matmul, matmulTransA, matmulTransB`, [
+for (const k of backends) {
+  cases(`backend ${k.name}: matmul, matmulTransA, matmulTransB`, [
     ["matmul: a shorter than m·k", () => k.matmul(f(3), f(4), f(4), 2, 2, 2), /matmul: an array is shorter than its sizes say: a holds 3 numbers, the sizes need 4/],
     ["matmul: out shorter than m·n", () => k.matmul(f(4), f(4), f(3), 2, 2, 2), /matmul: .*out holds 3/],
     ["matmulTransA: b shorter than k·n", () => k.matmulTransA(f(4), f(3), f(4), 2, 2, 2, true), /matmulTransA: .*b holds 3/],
@@ -144,8 +144,8 @@ for (const k of kernels) {
     ["matmul: negative size", () => k.matmul(f(4), f(4), f(4), 2, -2, 2), /matmul: size k must be a non-negative integer, got -2/],
     ["matmul: a plain array", () => k.matmul([1, 2, 3, 4] as unknown as Float64Array, f(4), f(4), 2, 2, 2), /matmul: a: expected a Float64Array, got an array/],
     ["matmul: a Float32Array", () => k.matmul(new Float32Array(4) as unknown as Float64Array, f(4), f(4), 2, 2, 2), /expected a Float64Array, got a Float32Array/],
-  ], "bnlab kernel");
-  cases(`kernel ${k.name}: batch-norm passes`, [
+  ], "bnlab backend");
+  cases(`backend ${k.name}: batch-norm passes`, [
     ["batchNormStats: x shorter than n·c", () => k.batchNormStats(f(5), f(3), f(3), 2, 3), /batchNormStats: .*x holds 5 numbers, the sizes need 6/],
     ["batchNormStats: variance shorter than c", () => k.batchNormStats(f(6), f(3), f(2), 2, 3), /batchNormStats: .*variance holds 2/],
     ["batchNormNormalize: gamma shorter than c", () => k.batchNormNormalize(f(6), f(3), f(3), f(2), f(3), f(6), f(6), 2, 3), /batchNormNormalize: .*gamma holds 2/],
@@ -153,8 +153,8 @@ for (const k of kernels) {
     ["batchNormBackward: dy shorter than n·c", () => k.batchNormBackward(f(5), f(6), f(3), f(3), f(3), f(3), f(6), 2, 3, true), /batchNormBackward: .*dy holds 5/],
     ["batchNormBackward: dgamma shorter than c", () => k.batchNormBackward(f(6), f(6), f(3), f(3), f(1), f(3), f(6), 2, 3, true), /batchNormBackward: .*dgamma holds 1/],
     ["batchNormBackward: NaN size", () => k.batchNormBackward(f(6), f(6), f(3), null, null, null, f(6), NaN, 3, true), /batchNormBackward: size n must be a non-negative integer, got NaN/],
-  ], "bnlab kernel");
-  cases(`kernel ${k.name}: elementwise passes`, [
+  ], "bnlab backend");
+  cases(`backend ${k.name}: elementwise passes`, [
     ["sigmoid: y shorter than len", () => k.sigmoid(f(4), f(3), 4), /sigmoid: .*y holds 3 numbers, the sizes need 4/],
     ["sigmoid: len NaN", () => k.sigmoid(f(4), f(4), NaN), /sigmoid: size len must be a non-negative integer, got NaN/],
     ["axpy: x shorter than len", () => k.axpy(2, f(3), f(4), 4), /axpy: .*x holds 3/],
@@ -162,8 +162,8 @@ for (const k of kernels) {
     ["sumRows: out shorter than cols", () => k.sumRows(f(6), f(2), 2, 3), /sumRows: .*out holds 2/],
     ["addRow: row shorter than cols", () => k.addRow(f(6), f(2), 2, 3), /addRow: .*row holds 2/],
     ["sigmoidBackward: dx shorter than len", () => k.sigmoidBackward(f(4), f(4), f(3), 4), /sigmoidBackward: .*dx holds 3/],
-  ], "bnlab kernel");
-  describe(`kernel ${k.name}: a refused call writes nothing`, () => {
+  ], "bnlab backend");
+  describe(`backend ${k.name}: a refused call writes nothing`, () => {
     it("out keeps its values", () => {
       const out = Float64Array.of(7, 7, 7, 7);
       expect(() => k.matmul(f(3), f(4), out, 2, 2, 2)).toThrow(RangeError);
@@ -175,7 +175,7 @@ for (const k of kernels) {
   });
 }
 
-describe("every kernel gives the same special values (NaN, ±∞, ±0) in the same places (0·∞ = NaN, as PyTorch)", () => {
+describe("every backend gives the same special values (NaN, ±∞, ±0) in the same places (0·∞ = NaN, as PyTorch)", () => {
   const special = [0, -0, 1, -1, 2.5, Infinity, -Infinity, NaN, 1e308, -1e308, 5e-324];
   const pick = (i: number) => special[(i * 7 + 3) % special.length];
   /** Bit for bit where either is NaN, ±∞ or ±0; ordinary numbers may differ in the last bits (sums taken in another order, another exp). */
@@ -190,17 +190,17 @@ describe("every kernel gives the same special values (NaN, ±∞, ±0) in the sa
       const a = Float64Array.from({ length: m * kk }, (_, i) => pick(i));
       const b = Float64Array.from({ length: kk * n }, (_, i) => pick(i + 5));
       for (const op of ["matmul", "matmulTransA", "matmulTransB"] as const) {
-        const results = kernels.map((k) => {
+        const results = backends.map((k) => {
           const out = f(m * n);
           if (op === "matmul") k.matmul(a, b, out, m, kk, n);
           else if (op === "matmulTransA") k.matmulTransA(Float64Array.from({ length: kk * m }, (_, i) => pick(i)), b, out, m, kk, n);
           else k.matmulTransB(a, Float64Array.from({ length: n * kk }, (_, i) => pick(i + 5)), out, m, kk, n);
           return out;
         });
-        for (const r of results.slice(1)) expect(same(r, results[0]), `${op}: ${kernels.map((k) => k.name)}`).toBe(true);
+        for (const r of results.slice(1)) expect(same(r, results[0]), `${op}: ${backends.map((k) => k.name)}`).toBe(true);
       }
       const x = Float64Array.from(special);
-      const sig = kernels.map((k) => {
+      const sig = backends.map((k) => {
         const y = f(x.length);
         k.sigmoid(x, y, x.length);
         return y;
@@ -208,8 +208,8 @@ describe("every kernel gives the same special values (NaN, ±∞, ±0) in the sa
       for (const r of sig.slice(1)) expect(same(r, sig[0])).toBe(true);
     });
   }
-  it("0·∞ and 0·NaN inside a product are NaN in every kernel (the TypeScript kernel once skipped zeros)", () => {
-    for (const k of kernels) {
+  it("0·∞ and 0·NaN inside a product are NaN in every backend (no product skips a zero multiplier)", () => {
+    for (const k of backends) {
       const out = f(1);
       k.matmul(Float64Array.of(0, 1), Float64Array.of(Infinity, 2), out, 1, 2, 1);
       expect(out[0], k.name).toBeNaN();
@@ -221,56 +221,70 @@ describe("every kernel gives the same special values (NaN, ±∞, ±0) in the sa
     }
   });
   it("Matrix.matmul matches PyTorch: [[0, 1]]·[[∞], [2]] = NaN", () => {
-    const previous = kernel();
+    const previous = backend();
     try {
-      for (const k of kernels) {
-        useKernel(k);
+      for (const k of backends) {
+        useBackend(k);
         expect(Matrix.fromArray([[0, 1]]).matmul(Matrix.fromArray([[Infinity], [2]])).get(0, 0), k.name).toBeNaN();
       }
     } finally {
-      useKernel(previous);
+      useBackend(previous);
     }
   });
 });
 
-cases("useKernel", [
-  ["not a kernel", () => useKernel({} as Kernel), /useKernel: expected a Kernel .* without matmul/],
-  ["null", () => useKernel(null as unknown as Kernel), /useKernel: expected a Kernel/],
-  ["a name instead of a kernel", () => useKernel("wasm" as unknown as Kernel), /useKernel: expected a Kernel \(jsKernel, or what defaultKernel\(\) returns\), got wasm/],
+cases("useBackend", [
+  ["not a backend", () => useBackend({} as Backend), /useBackend: expected a Backend .* without matmul/],
+  ["null", () => useBackend(null as unknown as Backend), /useBackend: expected a Backend/],
+  ["a name instead of a backend", () => useBackend("wasm" as unknown as Backend), /useBackend: expected a Backend \(jsBackend, or what defaultBackend\(\) returns\), got wasm/],
 ]);
-describe("useKernel: a refused kernel leaves the active one", () => {
-  it("kernel() is unchanged", () => {
-    const before = kernel();
-    expect(() => useKernel({ name: "half" } as Kernel)).toThrow(TypeError);
-    expect(kernel()).toBe(before);
+describe("useBackend refuses a backend that misses any function, and names it", () => {
+  const functions = Object.keys(jsBackend).filter((key) => key !== "name");
+  it("the convolutional passes are required too (im2col, maxPool2d, …): 22 functions", () => {
+    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
+    expect(functions.length).toBe(22);
+  });
+  it.each(functions)("a backend without %s", (missing) => {
+    const partial = { ...jsBackend } as Record<string, unknown>;
+    delete partial[missing];
+    const before = backend();
+    expect(() => useBackend(partial as unknown as Backend)).toThrow(new RegExp(`useBackend: expected a Backend .* without ${missing}$`));
+    expect(backend()).toBe(before);
+  });
+});
+describe("useBackend: a refused backend leaves the active one", () => {
+  it("backend() is unchanged", () => {
+    const before = backend();
+    expect(() => useBackend({ name: "half" } as Backend)).toThrow(TypeError);
+    expect(backend()).toBe(before);
   });
 });
 
-describe("kernel / BNLAB_KERNEL: say what was chosen and why", () => {
+describe("backend / BNLAB_BACKEND: say what was chosen and why", () => {
   afterEach(() => {
-    delete process.env.BNLAB_KERNEL;
+    delete process.env.BNLAB_BACKEND;
   });
-  it("a typo names the valid values and the kernel used", () => {
-    const { kernel: k, warning } = chooseKernel("wsam");
-    expect(warning).toMatch(/BNLAB_KERNEL="wsam" is not a kernel: expected one of native, wasm, js \(or unset for the fastest\); using /);
+  it("a typo names the valid values and the backend used", () => {
+    const { backend: k, warning } = chooseBackend("wsam");
+    expect(warning).toMatch(/BNLAB_BACKEND="wsam" is not a backend: expected one of native, wasm, js \(or unset for the fastest\); using /);
     expect(warning).toContain(k.name);
   });
-  it("another case is read as the kernel, and said so", () => {
-    const { kernel: k, warning } = chooseKernel("JS");
-    expect(k).toBe(jsKernel);
-    expect(warning).toBe('BNLAB_KERNEL="JS" is read as "js" (the values are native, wasm, js, in lower case)');
+  it("another case is read as the backend, and said so", () => {
+    const { backend: k, warning } = chooseBackend("JS");
+    expect(k).toBe(jsBackend);
+    expect(warning).toBe('BNLAB_BACKEND="JS" is read as "js" (the values are native, wasm, js, in lower case)');
   });
   it("the right spelling gives no warning", () => {
-    expect(chooseKernel("js").warning).toBeNull();
-    expect(chooseKernel(undefined).warning).toBeNull();
-    expect(chooseKernel("").warning).toBeNull();
+    expect(chooseBackend("js").warning).toBeNull();
+    expect(chooseBackend(undefined).warning).toBeNull();
+    expect(chooseBackend("").warning).toBeNull();
   });
   it("native when it cannot load says why and what was chosen instead", () => {
-    const { warning } = chooseKernel("native");
+    const { warning } = chooseBackend("native");
     if (native) expect(warning).toBeNull();
-    else expect(warning).toMatch(/BNLAB_KERNEL=native: the native kernel is not available \(.+\); using the (WebAssembly|TypeScript) kernel/);
+    else expect(warning).toMatch(/BNLAB_BACKEND=native: the native backend is not available \(.+\); using the (WebAssembly|TypeScript) backend/);
   });
-  it("defaultKernel writes the warning to stderr once", () => {
+  it("defaultBackend writes the warning to stderr once", () => {
     const writes: string[] = [];
     const original = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((s: string) => {
@@ -278,13 +292,13 @@ describe("kernel / BNLAB_KERNEL: say what was chosen and why", () => {
       return true;
     }) as typeof process.stderr.write;
     try {
-      process.env.BNLAB_KERNEL = "fast";
-      defaultKernel();
-      defaultKernel();
+      process.env.BNLAB_BACKEND = "fast";
+      defaultBackend();
+      defaultBackend();
     } finally {
       process.stderr.write = original;
     }
-    expect(writes.filter((w) => w.includes("BNLAB_KERNEL")).length).toBeLessThanOrEqual(1);
+    expect(writes.filter((w) => w.includes("BNLAB_BACKEND")).length).toBeLessThanOrEqual(1);
   });
 });
 

@@ -28,10 +28,10 @@ async function bench(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 describe("npm run bench -- --json", () => {
-  it("ends with one JSON object: our steps/s with BN (bn, cnn) and without (plain, cnnPlain), the kernel, the peak memory", async () => {
+  it("ends with one JSON object: our steps/s with BN (bn, cnn) and without (plain, cnnPlain), the backend, the peak memory", async () => {
     const result = await bench("--no-torch");
     for (const key of ["bn", "plain", "cnn", "cnnPlain"]) expect(result[key], key).toBeGreaterThan(0);
-    expect(result.kernel).toMatch(/native-avx2|wasm-simd|js/);
+    expect(result.backend).toMatch(/native-avx2|wasm-simd|js/);
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(result.torch).toBeUndefined();
   }, 320_000);
@@ -47,8 +47,8 @@ describe("npm run bench -- --json", () => {
     }
   }, 320_000);
 
-  it("--kernel wasm measures the WebAssembly kernel", async () => {
-    expect((await bench("--no-torch", "--kernel", "wasm")).kernel).toBe("wasm-simd");
+  it("--backend wasm measures the WebAssembly backend", async () => {
+    expect((await bench("--no-torch", "--backend", "wasm")).backend).toBe("wasm-simd");
   }, 320_000);
 
   it("--only cnn measures the CNN alone (and --only mlp the MLP)", async () => {

@@ -1,22 +1,22 @@
 /**
- * The image layers' fast paths (kernel passes) against their readable code
- * (fastPath = false), on every kernel: Conv2d (one image at a time through
+ * The image layers' fast paths (backend passes) against their readable code
+ * (fastPath = false), on every backend: Conv2d (one image at a time through
  * src/tensor/conv2d-fast.ts), ReLU, BatchNorm2d and MaxPool2d. Conv2d's forward,
  * weight gradient and input gradient are the same products and copies in the
  * same order, so they must be equal bit for bit (only the bias gradient sums in
  * another order: to 1e-12); BatchNorm2d's per-channel sums run in four lanes
  * (to 1e-12); ReLU and MaxPool2d bit for bit. Gradcheck passes on the fast
  * paths, and a LeNet with BatchNorm2d trains to the same numbers bit for bit on
- * the native and WebAssembly kernels.
+ * the native and WebAssembly backends.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { Conv2d, Conv2dOptions } from "../src/nn/conv2d";
 import { ReLU } from "../src/nn/activations";
 import { Tensor } from "../src/tensor/tensor";
 import { Matrix } from "../src/tensor/matrix";
-import { defaultKernel, jsKernel, Kernel, useKernel } from "../src/tensor/kernel";
-import { loadNativeKernel } from "../src/tensor/kernel-native";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import { defaultBackend, jsBackend, Backend, useBackend } from "../src/tensor/backend";
+import { loadNativeBackend } from "../src/tensor/backend-native";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { gradcheckModule } from "../src/check/gradcheck";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
@@ -30,7 +30,7 @@ import { SGD } from "../src/optim/sgd";
 import { CrossEntropyLoss } from "../src/loss/cross-entropy";
 
 const rng = new Rng("conv-fast-path-test");
-const kernels: Array<[string, Kernel | null]> = [["js", jsKernel], ["wasm", loadWasmKernel()], ["native", nativeExpectedHere() ? loadNativeKernel() : null]];
+const backends: Array<[string, Backend | null]> = [["js", jsBackend], ["wasm", loadWasmBackend()], ["native", nativeExpectedHere() ? loadNativeBackend() : null]];
 
 function tensor(shape: number[]): Tensor {
   return new Tensor(shape, Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)));
@@ -53,11 +53,11 @@ const CASES: Array<[number[], number, number, Conv2dOptions]> = [
 ];
 
 describe("Conv2d's fast path", () => {
-  afterEach(() => useKernel(defaultKernel()));
+  afterEach(() => useBackend(defaultBackend()));
 
-  for (const [name, k] of kernels) {
-    it.runIf(k !== null)(`gives the reference code's output and gradients (${name} kernel)`, () => {
-      useKernel(k!);
+  for (const [name, k] of backends) {
+    it.runIf(k !== null)(`gives the reference code's output and gradients (${name} backend)`, () => {
+      useBackend(k!);
       for (const [shape, out, size, options] of CASES) {
         const what = `Conv2d(${shape[1]}→${out}, ${size}, ${JSON.stringify(options)}) on [${shape}]`;
         const fast = new Conv2d(shape[1], out, size, { ...options, rng: new Rng(`conv ${what}`) });
@@ -101,10 +101,10 @@ describe("Conv2d's fast path", () => {
 });
 
 describe("ReLU's fast path", () => {
-  afterEach(() => useKernel(defaultKernel()));
-  for (const [name, k] of kernels) {
-    it.runIf(k !== null)(`gives the reference loops' numbers bit for bit on Tensors and Matrices, special values included (${name} kernel)`, () => {
-      useKernel(k!);
+  afterEach(() => useBackend(defaultBackend()));
+  for (const [name, k] of backends) {
+    it.runIf(k !== null)(`gives the reference loops' numbers bit for bit on Tensors and Matrices, special values included (${name} backend)`, () => {
+      useBackend(k!);
       const special = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 1, -1];
       for (const x of [tensor([2, 3, 5, 7]), new Matrix(3, 13, Float64Array.from({ length: 39 }, (_, i) => (i % 4 ? rng.uniform(-1, 1) : special[i % 9])))]) {
         const fast = new ReLU(), reference = new ReLU();
@@ -118,7 +118,7 @@ describe("ReLU's fast path", () => {
 });
 
 describe("BatchNorm2d's fast path", () => {
-  afterEach(() => useKernel(defaultKernel()));
+  afterEach(() => useBackend(defaultBackend()));
   const VARIANTS: Array<[string, BatchNormOptions]> = [
     ["default", {}],
     ["affine off", { affine: false }],
@@ -131,9 +131,9 @@ describe("BatchNorm2d's fast path", () => {
     const worst = Math.max(0, ...Array.from(a, (v, i) => Math.abs(v - b[i]) / (1 + Math.abs(b[i]))));
     expect(worst, what).toBeLessThanOrEqual(1e-12);
   };
-  for (const [name, k] of kernels) {
-    it.runIf(k !== null)(`gives the reference code's outputs, gradients and running statistics to 1e-12, training and eval (${name} kernel)`, () => {
-      useKernel(k!);
+  for (const [name, k] of backends) {
+    it.runIf(k !== null)(`gives the reference code's outputs, gradients and running statistics to 1e-12, training and eval (${name} backend)`, () => {
+      useBackend(k!);
       for (const [variant, options] of VARIANTS) {
         for (const shape of [[4, 3, 5, 7], [2, 6, 28, 28], [3, 2, 1, 1], [1, 5, 3, 2]]) {
           const what = `${variant} [${shape}]`;
@@ -175,10 +175,10 @@ describe("BatchNorm2d's fast path", () => {
 });
 
 describe("MaxPool2d's fast path", () => {
-  afterEach(() => useKernel(defaultKernel()));
-  for (const [name, k] of kernels) {
-    it.runIf(k !== null)(`gives the reference code's output and gradient bit for bit, ties and overlapping windows included (${name} kernel)`, () => {
-      useKernel(k!);
+  afterEach(() => useBackend(defaultBackend()));
+  for (const [name, k] of backends) {
+    it.runIf(k !== null)(`gives the reference code's output and gradient bit for bit, ties and overlapping windows included (${name} backend)`, () => {
+      useBackend(k!);
       for (const [size, stride] of [[2, undefined], [2, 1], [3, 2], [1, undefined], [3, 4]] as Array<[number, number | undefined]>) {
         for (const shape of [[2, 3, 8, 8], [2, 2, 7, 5], [1, 1, 3, 3], [64, 6, 28, 28]]) {
           if (size > shape[2] || size > shape[3]) continue;
@@ -205,10 +205,10 @@ describe("MaxPool2d's fast path", () => {
 });
 
 describe("a LeNet-style CNN with BatchNorm2d", () => {
-  afterEach(() => useKernel(defaultKernel()));
-  it.runIf(nativeExpectedHere())("trains to the same losses and weights, bit for bit, on the native and WebAssembly kernels", () => {
-    const run = (k: Kernel): number[] => {
-      useKernel(k);
+  afterEach(() => useBackend(defaultBackend()));
+  it.runIf(nativeExpectedHere())("trains to the same losses and weights, bit for bit, on the native and WebAssembly backends", () => {
+    const run = (k: Backend): number[] => {
+      useBackend(k);
       const r = new Rng("lenet-same-numbers");
       const model = new Sequential<Tensor, Matrix>(
         new Conv2d(1, 6, 5, { padding: 2, rng: r }), new BatchNorm2d(6), new ReLU(), new MaxPool2d(2),
@@ -228,7 +228,7 @@ describe("a LeNet-style CNN with BatchNorm2d", () => {
       }
       return [...losses, ...model.parameters().flatMap((p) => Array.from(p.value.data))];
     };
-    const native = run(loadNativeKernel()!), wasm = run(loadWasmKernel()!);
+    const native = run(loadNativeBackend()!), wasm = run(loadWasmBackend()!);
     expect(native.length).toBe(wasm.length);
     expect(native.findIndex((v, i) => !Object.is(v, wasm[i]))).toBe(-1);
   });

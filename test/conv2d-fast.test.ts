@@ -1,20 +1,21 @@
 /**
  * The convolution's fast path (src/tensor/conv2d-fast.ts) against the
- * definition of a convolution and of its gradients, on every kernel, on edge
+ * definition of a convolution and of its gradients, on every backend, on edge
  * geometries (k = 1, stride > k, padding ≥ k, 1×1 images, odd sizes) and
- * LeNet's layers; and the same numbers bit for bit whichever kernel runs it.
+ * LeNet's layers; and the same numbers bit for bit whichever backend runs it.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultKernel, jsKernel, Kernel, useKernel } from "../src/tensor/kernel";
-import { loadNativeKernel } from "../src/tensor/kernel-native";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
-import { conv2dBackwardFast, conv2dForwardFast, convOutputShape, ConvGeometry } from "../src/tensor/conv2d-fast";
+import { defaultBackend, jsBackend, Backend, useBackend } from "../src/tensor/backend";
+import { loadNativeBackend } from "../src/tensor/backend-native";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
+import { conv2dBackwardFast, conv2dForwardFast, ConvGeometry } from "../src/tensor/conv2d-fast";
+import { convOutputSize } from "../src/tensor/im2col";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
 
 const rng = new Rng("conv2d-fast-test");
 const random = (n: number) => Float64Array.from({ length: n }, () => rng.uniform(-1, 1));
-const kernels: Array<[string, Kernel | null]> = [["js", jsKernel], ["wasm", loadWasmKernel()], ["native", nativeExpectedHere() ? loadNativeKernel() : null]];
+const backends: Array<[string, Backend | null]> = [["js", jsBackend], ["wasm", loadWasmBackend()], ["native", nativeExpectedHere() ? loadNativeBackend() : null]];
 
 function expectClose(actual: Float64Array, wanted: Float64Array, what: string): void {
   expect(actual.length, what).toBe(wanted.length);
@@ -25,7 +26,7 @@ function expectClose(actual: Float64Array, wanted: Float64Array, what: string): 
 
 /** Visit every (s, o, oy, ox, ci, i, j) whose input position is inside the image: f(x index, weight index, y index). */
 function eachTap(g: ConvGeometry, f: (xi: number, wi: number, yi: number) => void): void {
-  const [oh, ow] = convOutputShape(g);
+  const [oh, ow] = [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
   for (let s = 0; s < g.n; s++)
     for (let o = 0; o < g.outChannels; o++)
       for (let oy = 0; oy < oh; oy++)
@@ -50,13 +51,13 @@ const GEOMETRIES: ConvGeometry[] = [
 ];
 
 describe("conv2dForwardFast / conv2dBackwardFast", () => {
-  afterEach(() => useKernel(defaultKernel()));
+  afterEach(() => useBackend(defaultBackend()));
 
-  for (const [name, k] of kernels) {
-    it.runIf(k !== null)(`compute a convolution and its gradients by their definitions (${name} kernel)`, () => {
-      useKernel(k!);
+  for (const [name, k] of backends) {
+    it.runIf(k !== null)(`compute a convolution and its gradients by their definitions (${name} backend)`, () => {
+      useBackend(k!);
       for (const g of GEOMETRIES) {
-        const [oh, ow] = convOutputShape(g);
+        const [oh, ow] = [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
         const x = random(g.n * g.inChannels * g.h * g.w), weight = random(g.outChannels * g.inChannels * g.kh * g.kw), bias = random(g.outChannels);
         const want = new Float64Array(g.n * g.outChannels * oh * ow);
         for (let e = 0; e < want.length; e++) want[e] = bias[Math.floor(e / (oh * ow)) % g.outChannels];
@@ -81,13 +82,13 @@ describe("conv2dForwardFast / conv2dBackwardFast", () => {
     });
   }
 
-  it.runIf(nativeExpectedHere())("give the same numbers bit for bit on the native and WebAssembly kernels", () => {
-    const run = (k: Kernel) => {
-      useKernel(k);
+  it.runIf(nativeExpectedHere())("give the same numbers bit for bit on the native and WebAssembly backends", () => {
+    const run = (k: Backend) => {
+      useBackend(k);
       const local = new Rng("conv2d-fast-same");
       const out: Float64Array[] = [];
       for (const g of GEOMETRIES) {
-        const [oh, ow] = convOutputShape(g);
+        const [oh, ow] = [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
         const x = Float64Array.from({ length: g.n * g.inChannels * g.h * g.w }, () => local.uniform(-1, 1));
         const weight = Float64Array.from({ length: g.outChannels * g.inChannels * g.kh * g.kw }, () => local.uniform(-1, 1));
         const bias = Float64Array.from({ length: g.outChannels }, () => local.uniform(-1, 1));
@@ -97,7 +98,7 @@ describe("conv2dForwardFast / conv2dBackwardFast", () => {
       }
       return out;
     };
-    const native = run(loadNativeKernel()!), wasm = run(loadWasmKernel()!);
+    const native = run(loadNativeBackend()!), wasm = run(loadWasmBackend()!);
     native.forEach((a, i) => expect(Array.from(a).every((v, e) => Object.is(v, wasm[i][e])), `array ${i}`).toBe(true));
   });
 });

@@ -106,7 +106,7 @@ describe("bad hyperparameters say the allowed range", () => {
     ["GroupNorm numChannels", () => new GroupNorm(1, -4), "GroupNorm: numChannels must be an integer ≥ 1, got -4"],
     ["BatchRenorm1d eps < 0", () => new BatchRenorm1d(4, { eps: -1 }), "BatchRenorm1d: eps must be ≥ 0 (typically 1e-5), got -1"],
     ["BatchRenorm1d momentum", () => new BatchRenorm1d(4, { momentum: 2 }),
-      "BatchRenorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.01 here) or null, got 2"],
+      "BatchRenorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.01) or null, got 2"],
     ["BatchRenorm1d rmax < 1", () => new BatchRenorm1d(4, { rmax: 0.5 }),
       "BatchRenorm1d: rmax must be ≥ 1 (1 = no r correction; the paper relaxes it to 3), got 0.5"],
     ["BatchRenorm1d dmax < 0", () => new BatchRenorm1d(4, { dmax: -1 }),

@@ -1,15 +1,15 @@
 // The fast paths of the training step against the readable reference code:
-// BatchNorm1d's fused kernel passes (fastPath) against its step-by-step
-// forward/backward, with both kernels; and backward(dy, { inputGrad: false }).
+// BatchNorm1d's fused backend passes (fastPath) against its step-by-step
+// forward/backward, with both backends; and backward(dy, { inputGrad: false }).
 import { afterEach, describe, expect, it } from "vitest";
 import { BatchNorm1d, BatchNormOptions } from "../src/nn/batchnorm";
 import { Linear } from "../src/nn/linear";
 import { Sequential } from "../src/nn/sequential";
 import { Sigmoid } from "../src/nn/activations";
 import { Matrix } from "../src/tensor/matrix";
-import { defaultKernel, jsKernel, useKernel } from "../src/tensor/kernel";
-import { loadNativeKernel } from "../src/tensor/kernel-native";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import { defaultBackend, jsBackend, useBackend } from "../src/tensor/backend";
+import { loadNativeBackend } from "../src/tensor/backend-native";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { gradcheckModule } from "../src/check/gradcheck";
 import { Rng } from "../src/random/rng";
 
@@ -48,16 +48,16 @@ function pair(features: number, options: BatchNormOptions): [BatchNorm1d, BatchN
 }
 
 describe.each([
-  // the native kernel where it exists (x86-64 Linux with AVX2: test/kernel-native.test.ts), else the WebAssembly one again
-  ["the native kernel", () => useKernel(loadNativeKernel() ?? loadWasmKernel()!)],
-  ["the WebAssembly kernel", () => useKernel(loadWasmKernel()!)],
-  ["the TypeScript kernel", () => useKernel(jsKernel)],
-])("BatchNorm1d's fast path with %s", (_, selectKernel) => {
-  afterEach(() => useKernel(defaultKernel()));
+  // the native backend where it exists (x86-64 Linux with AVX2: test/backend-native.test.ts), else the WebAssembly one again
+  ["the native backend", () => useBackend(loadNativeBackend() ?? loadWasmBackend()!)],
+  ["the WebAssembly backend", () => useBackend(loadWasmBackend()!)],
+  ["the TypeScript backend", () => useBackend(jsBackend)],
+])("BatchNorm1d's fast path with %s", (_, selectBackend) => {
+  afterEach(() => useBackend(defaultBackend()));
 
   for (const [label, options] of VARIANTS) {
     it(`matches the reference code in train and eval mode (${label})`, () => {
-      selectKernel();
+      selectBackend();
       for (const [N, C] of [[60, 100], [2, 1], [7, 13], [33, 5]]) {
         const [fast, reference] = pair(C, options);
         for (const mode of ["train", "train", "eval", "train", "eval"]) {
@@ -78,7 +78,7 @@ describe.each([
   }
 
   it("passes gradcheck on both paths, in train and eval mode", () => {
-    selectKernel();
+    selectBackend();
     for (const fastPath of [true, false]) {
       for (const affine of [true, false]) {
         const bn = new BatchNorm1d(4, { affine });
@@ -94,7 +94,7 @@ describe.each([
   });
 
   it("returns a new output every call (no buffer shared between calls)", () => {
-    selectKernel();
+    selectBackend();
     const bn = new BatchNorm1d(3, { affine: false });
     const x1 = randn(4, 3), x2 = randn(4, 3);
     const y1 = bn.forward(x1), y1Copy = y1.clone();
@@ -144,11 +144,11 @@ describe("backward(dy, { inputGrad: false })", () => {
 });
 
 describe("Sigmoid's fast path", () => {
-  afterEach(() => useKernel(defaultKernel()));
+  afterEach(() => useBackend(defaultBackend()));
 
-  it("matches the reference loop to 1e-15 with both kernels, and passes gradcheck", () => {
-    for (const k of [loadNativeKernel() ?? loadWasmKernel()!, loadWasmKernel()!, jsKernel]) {
-      useKernel(k);
+  it("matches the reference loop to 1e-15 with both backends, and passes gradcheck", () => {
+    for (const k of [loadNativeBackend() ?? loadWasmBackend()!, loadWasmBackend()!, jsBackend]) {
+      useBackend(k);
       const fast = new Sigmoid(), reference = new Sigmoid();
       reference.fastPath = false;
       for (const [N, C] of [[60, 100], [1, 1], [3, 7]]) {

@@ -4,7 +4,7 @@ import { ensureLibraryBuilt } from "../src/course/library/build-library";
 
 /** Notebook tests run the compiled library (dist/), so compile it once before any test. */
 export default function setup(): void {
-  // the native kernel, rebuilt if kernel/native/kernel.c changed (test/kernel-native.test.ts fails if it cannot be built)
+  // the native backend, rebuilt if backends/native/backend.c changed (test/backend-native.test.ts fails if it cannot be built)
   spawnSync(process.execPath, [path.resolve(__dirname, "..", "scripts", "build-native.mjs"), "--if-stale", "--quiet"], { stdio: "inherit" });
   ensureLibraryBuilt(path.resolve(__dirname, ".."), { quiet: true });
 }

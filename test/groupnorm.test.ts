@@ -3,6 +3,7 @@ import { randn, expectCloseArrays } from "./helpers/matrices";
 import { GroupNorm } from "../src/nn/groupnorm";
 import { LayerNorm } from "../src/nn/layernorm";
 import { Matrix } from "../src/tensor/matrix";
+import { gradcheckEach, images, perturb } from "./helpers/image-layers";
 
 const EPS = 1e-5;
 
@@ -72,5 +73,16 @@ describe("GroupNorm", () => {
   it("toString", () => {
     expect(new GroupNorm(4, 32).toString()).toBe("GroupNorm(4, 32, eps=1e-5)");
     expect(new GroupNorm(1, 8, { affine: false }).toString()).toBe("GroupNorm(1, 8, eps=1e-5, affine=false)");
+  });
+});
+
+describe("GroupNorm on images [N, C, H, W]: gradcheck (relative error < 1e-7) and its shape error", () => {
+  gradcheckEach([
+    ["GroupNorm(1, 4) on NCHW", () => perturb(new GroupNorm(1, 4)), images([2, 4, 3, 3], 2), ["train"]],
+    ["GroupNorm(2, 4) on NCHW", () => perturb(new GroupNorm(2, 4)), images([2, 4, 3, 3], 2), ["train"]],
+    ["GroupNorm(4, 4) on NCHW", () => perturb(new GroupNorm(4, 4)), images([2, 4, 3, 3], 2), ["train"]],
+  ]);
+  it("wrong channels", () => {
+    expect(() => new GroupNorm(2, 4).forward(images([2, 6, 2, 2]))).toThrow(/GroupNorm\(2, 4.*expected shape \[N, 4, H, W\], got \[2, 6, 2, 2\]/);
   });
 });

@@ -3,6 +3,7 @@ import { randn, expectCloseArrays } from "./helpers/matrices";
 import { LayerNorm } from "../src/nn/layernorm";
 import { BatchNorm1d } from "../src/nn/batchnorm";
 import { Matrix } from "../src/tensor/matrix";
+import { gradcheckEach, images, perturb } from "./helpers/image-layers";
 
 const EPS = 1e-5;
 
@@ -68,5 +69,12 @@ describe("LayerNorm", () => {
     expect(new LayerNorm(100).toString()).toBe("LayerNorm(100, eps=1e-5)");
     expect(new LayerNorm(8, { eps: 0.001, elementwiseAffine: false }).toString()).toBe("LayerNorm(8, eps=0.001, elementwiseAffine=false)");
     expect(new LayerNorm(8, { bias: false }).toString()).toBe("LayerNorm(8, eps=1e-5, bias=false)");
+  });
+});
+
+describe("LayerNorm on images: gradcheck (relative error < 1e-7) and its shape error", () => {
+  gradcheckEach([["LayerNorm([C, H, W])", () => perturb(new LayerNorm([2, 5, 4])), images([3, 2, 5, 4], 1, 1.5, 0.5), ["train"]]]);
+  it("trailing dimensions that are not the normalized shape", () => {
+    expect(() => new LayerNorm([3, 4, 4]).forward(images([2, 3, 5, 5]))).toThrow(/LayerNorm\(\[3, 4, 4\].*expected shape \[N, 3, 4, 4\], got \[2, 3, 5, 5\]/);
   });
 });

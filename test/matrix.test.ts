@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import { ShapeError } from "../src/tensor/shape-error";
-import { jsKernel, kernel, useKernel } from "../src/tensor/kernel";
+import { jsBackend, backend, useBackend } from "../src/tensor/backend";
 import { Rng } from "../src/random/rng";
 
 const A = () => Matrix.fromArray([[1, 2, 3], [4, 5, 6]]); // 2×3
@@ -10,7 +10,7 @@ function randomMatrix(rng: Rng, rows: number, cols: number): Matrix {
   return new Matrix(rows, cols, rng.normalArray(rows * cols));
 }
 
-/** The textbook definition, the reference for every kernel. */
+/** The textbook definition, the reference for every backend. */
 function naiveMatmul(a: Matrix, b: Matrix): Matrix {
   const out = new Matrix(a.rows, b.cols);
   for (let i = 0; i < a.rows; i++) {
@@ -219,7 +219,7 @@ describe("Matrix multiplication", () => {
     });
   }
 
-  it("a product with zeros in it (the kernel skips them) is still right", () => {
+  it("a product with zeros in it is still right", () => {
     const a = Matrix.fromArray([[0, 2], [0, 0], [1, 0]]);
     const b = Matrix.fromArray([[5, 6, 7], [1, 2, 3]]);
     expectClose(a.matmul(b), naiveMatmul(a, b));
@@ -239,17 +239,17 @@ describe("Matrix multiplication", () => {
     expect(() => A().matmulTransB(Matrix.zeros(2, 2))).toThrow("Matrix.matmulTransB: expected shape other with 3 columns, got [2, 2]");
   });
 
-  it("the kernel can be swapped and swapped back", () => {
+  it("the backend can be swapped and swapped back", () => {
     let calls = 0;
-    const counting = { ...jsKernel, name: "counting", matmul: (...args: Parameters<typeof jsKernel.matmul>) => { calls++; jsKernel.matmul(...args); } };
-    useKernel(counting);
+    const counting = { ...jsBackend, name: "counting", matmul: (...args: Parameters<typeof jsBackend.matmul>) => { calls++; jsBackend.matmul(...args); } };
+    useBackend(counting);
     try {
-      expect(kernel().name).toBe("counting");
+      expect(backend().name).toBe("counting");
       expect(A().matmul(Matrix.ones(3, 1)).toArray()).toEqual([[6], [15]]);
       expect(calls).toBe(1);
     } finally {
-      useKernel(jsKernel);
+      useBackend(jsBackend);
     }
-    expect(kernel()).toBe(jsKernel);
+    expect(backend()).toBe(jsBackend);
   });
 });

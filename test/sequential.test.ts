@@ -6,6 +6,12 @@ import { BatchNorm1d } from "../src/nn/batchnorm";
 import { Dropout } from "../src/nn/dropout";
 import { Matrix } from "../src/tensor/matrix";
 import { Rng } from "../src/random/rng";
+import { Conv2d } from "../src/nn/conv2d";
+import { BatchNorm2d } from "../src/nn/batchnorm2d";
+import { MaxPool2d } from "../src/nn/pooling";
+import { GroupNorm } from "../src/nn/groupnorm";
+import { Flatten, Unflatten } from "../src/nn/flatten";
+import { gradcheckEach, perturb } from "./helpers/image-layers";
 
 const x = new Matrix(4, 3, new Rng("x").normalArray(12));
 
@@ -83,5 +89,33 @@ describe("Sequential", () => {
     );
     const nested = new Sequential(new Linear(3, 4), new Sequential(new ReLU(), new BatchNorm1d(5)));
     expect(() => nested.forward(x)).toThrow("Sequential layer 1.1: BatchNorm1d(5, eps=1e-5, momentum=0.1).forward: expected shape [batch, 5], got [4, 4]");
+  });
+});
+
+describe("Sequential of image layers", () => {
+  gradcheckEach([
+    [
+      "a small CNN: Unflatten, conv, BN2d, ReLU, pool, conv, GroupNorm, Flatten, Linear",
+      () =>
+        new Sequential(
+          new Unflatten([1, 6, 6]),
+          new Conv2d(1, 3, 3, { padding: 1, bias: false }),
+          perturb(new BatchNorm2d(3)),
+          new ReLU(),
+          new MaxPool2d(2),
+          new Conv2d(3, 4, 2, { rng: new Rng(2) }),
+          perturb(new GroupNorm(2, 4)),
+          new Tanh(),
+          new Flatten(),
+          new Linear(16, 3),
+        ),
+      new Matrix(4, 36, new Rng(9).normalArray(144)),
+      ["train", "eval"],
+    ],
+  ]);
+
+  it("an error inside names the layer's position", () => {
+    const seq = new Sequential(new Unflatten([1, 4, 4]), new Conv2d(2, 2, 3));
+    expect(() => seq.forward(new Matrix(2, 16))).toThrow(/Sequential layer 1: Conv2d\(2→2, kernelSize=3\)\.forward: expected shape \[N, 2, H, W\], got \[2, 1, 4, 4\]/);
   });
 });

@@ -5,7 +5,8 @@
  * parameters, runs the same train/eval steps, and compares y, dx, the parameters'
  * gradients and the buffers (running statistics) to |ours − torch| ≤ 1e-9·max(1, |torch|).
  *
- * The last test re-runs the script when torch is available: structure and inputs must
+ * The last test re-runs the script when torch is available (it writes norm-layers.json too,
+ * the parity table of test/norm-parity.test.ts): structure and inputs must
  * be identical, every computed number within 8 ulp of its array's scale (BLAS and
  * vectorized sums round differently on different CPUs, so bytes may differ).
  */
@@ -30,12 +31,22 @@ const SCRIPT = join(ROOT, "scripts", "torch-reference-cnn.py");
 const PYTHON = process.env.BNLAB_TORCH_PYTHON ?? "/usr/bin/python3";
 const TOL = 1e-9;
 
-interface Arr { shape: number[]; data: number[] }
+interface Arr { shape: number[]; data: number[] } // null in the JSON where torch has NaN (read back as NaN)
 interface Step { mode: "train" | "eval"; x: Arr; dy: Arr; y: Arr; dx: Arr; grads: Record<string, Arr>; buffers: Record<string, Arr> }
 interface Case { name: string; layer: string; args: Record<string, unknown>; params: Record<string, Arr>; steps: Step[] }
 interface Doc { generator: string; torch: string; cases: Case[] }
 
 const doc = JSON.parse(readFileSync(FIXTURE, "utf8")) as Doc;
+/** NaN is written as null (in the cases marked "nanAllowed"): read it back as NaN. */
+const nanFromNull = (a: Arr): Arr => ({ shape: a.shape, data: a.data.map((v) => v ?? NaN) });
+const cases: Case[] = doc.cases.map((c) => ({
+  ...c,
+  steps: c.steps.map((s) => ({
+    ...s, x: nanFromNull(s.x), dy: nanFromNull(s.dy), y: nanFromNull(s.y), dx: nanFromNull(s.dx),
+    grads: Object.fromEntries(Object.entries(s.grads).map(([k, v]) => [k, nanFromNull(v)])),
+    buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, nanFromNull(v)])),
+  })),
+}));
 
 function build(c: Case): AnyModule {
   const a = c.args as Record<string, never>;
@@ -63,8 +74,9 @@ function close(what: string, actual: Float64Array | number[], expected: Arr): vo
   expect(actual.length, `${what}: length`).toBe(expected.data.length);
   let worst = 0, at = -1;
   for (let i = 0; i < actual.length; i++) {
-    const r = Math.abs(actual[i] - expected.data[i]) / Math.max(1, Math.abs(expected.data[i]));
-    if (!(r <= worst)) [worst, at] = [r, i];
+    const want = expected.data[i];
+    const r = Number.isNaN(want) ? (Number.isNaN(actual[i]) ? 0 : Infinity) : Math.abs(actual[i] - want) / Math.max(1, Math.abs(want)); // NaN where torch has NaN
+    if (!(r <= worst) && !Number.isNaN(worst)) [worst, at] = [r, i];
   }
   expect(worst, `${what}: worst |Δ|/max(1,|torch|) at ${at}: ours ${actual[at]}, torch ${expected.data[at]}`).toBeLessThanOrEqual(TOL);
 }
@@ -83,9 +95,17 @@ describe("image layers against PyTorch (cnn-layers.json)", () => {
     expect(doc.cases.some((c) => c.layer === "Conv2d" && c.args.stride === 2 && c.args.padding === 1)).toBe(true);
   });
 
-  for (const c of doc.cases) {
-    it(`${c.layer}: ${c.name}`, () => {
+  it("MaxPool2d: NaN in the first, middle and last window position, and twice in one window (any NaN wins, as in PyTorch)", () => {
+    const nanCases = cases.filter((c) => c.layer === "MaxPool2d" && c.steps[0].x.data.some(Number.isNaN));
+    expect(nanCases.length).toBe(2);
+    expect(nanCases[0].steps[0].y.data.slice(0, 4).every(Number.isNaN)).toBe(true);
+  });
+
+  for (const c of cases) {
+    for (const fastPath of c.layer === "MaxPool2d" ? [true, false] : [undefined]) {
+    it(`${c.layer}: ${c.name}${fastPath === undefined ? "" : fastPath ? " (fast path)" : " (readable path)"}`, () => {
       const layer = build(c);
+      if (fastPath !== undefined) (layer as MaxPool2d).fastPath = fastPath;
       const params = new Map(layer.namedParameters());
       for (const [name, p] of Object.entries(c.params)) {
         const target = params.get(name);
@@ -110,6 +130,7 @@ describe("image layers against PyTorch (cnn-layers.json)", () => {
         for (const [name, b] of Object.entries(step.buffers)) close(`${where}: ${name}`, buffers.get(name)!.data, b);
       });
     });
+    }
   }
 });
 
@@ -145,15 +166,18 @@ function compareDocs(fresh: Json, committed: Json, path: string, problems: strin
 }
 
 describe("the CNN fixture is what the script writes", () => {
-  it.skipIf(!torchAvailable())("re-running scripts/torch-reference-cnn.py reproduces cnn-layers.json (inputs exactly, results within 8 ulp)", () => {
+  it.skipIf(!torchAvailable())("re-running scripts/torch-reference-cnn.py reproduces cnn-layers.json and norm-layers.json (inputs exactly, results within 8 ulp)", () => {
     const dir = mkdtempSync(join(tmpdir(), "bnlab-cnn-"));
     try {
       const r = spawnSync(PYTHON, [SCRIPT, dir], { encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
-      const fresh = JSON.parse(readFileSync(join(dir, "cnn-layers.json"), "utf8")) as Json;
-      const problems: string[] = [];
-      compareDocs(fresh, doc as unknown as Json, "cnn-layers", problems);
-      expect(problems.slice(0, 10)).toEqual([]);
+      for (const name of ["cnn-layers", "norm-layers"]) {
+        const fresh = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as Json;
+        const committed = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "torch", `${name}.json`), "utf8")) as Json;
+        const problems: string[] = [];
+        compareDocs(fresh, committed, name, problems);
+        expect(problems.slice(0, 10), `${name}.json`).toEqual([]);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

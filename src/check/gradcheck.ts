@@ -18,10 +18,10 @@ import { checkArrayLike, checkFunction, checkNumber, checkOptions, describe } fr
  */
 
 /** The smallest denominator relativeError divides by, so that two all-zero gradients agree. */
-export const TINY = 1e-12;
+const TINY = 1e-12;
 
 /** A gradient whose entries are all below this fraction of the check's largest entry counts as zero. */
-export const ZERO_FRACTION = 1e-6;
+const ZERO_FRACTION = 1e-6;
 
 /**
  * The relative error between two gradients of the same shape, CS231n's measure

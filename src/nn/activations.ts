@@ -1,5 +1,5 @@
 import { checkMatrix, Matrix } from "../tensor/matrix";
-import { kernel } from "../tensor/kernel";
+import { backend } from "../tensor/backend";
 import { Tensor, Value, sameShape, zerosLike } from "../tensor/tensor";
 import { ShapeError } from "../tensor/shape-error";
 import { Module } from "./module";
@@ -10,7 +10,7 @@ import { Module } from "./module";
 /** ReLU(x) = max(0, x); its derivative is 1 where x > 0, else 0. */
 export class ReLU extends Module {
   private x: Value | null = null;
-  /** Run the loops below as the kernel's vectorized passes (default true; the same numbers, bit for bit); false runs them here. */
+  /** Run the loops below as the backend's vectorized passes (default true; the same numbers, bit for bit); false runs them here. */
   fastPath = true;
 
   forward(x: Matrix): Matrix;
@@ -19,7 +19,7 @@ export class ReLU extends Module {
     if (!(x instanceof Tensor)) checkMatrix(`${this.toString()}.forward`, "x", x);
     this.x = x;
     const y = zerosLike(x);
-    if (this.fastPath) kernel().relu(x.data, y.data, x.size); // fast path: the same loop, vectorized
+    if (this.fastPath) backend().relu(x.data, y.data, x.size); // fast path: the same loop, vectorized
     else for (let i = 0; i < x.size; i++) y.data[i] = x.data[i] > 0 ? x.data[i] : 0;
     return y;
   }
@@ -29,7 +29,7 @@ export class ReLU extends Module {
   backward(dy: Value): Value {
     const x = checkElementwiseGrad(this, this.x, dy);
     const dx = zerosLike(dy);
-    if (this.fastPath) kernel().reluBackward(x.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
+    if (this.fastPath) backend().reluBackward(x.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
     else for (let i = 0; i < dy.size; i++) dx.data[i] = x.data[i] > 0 ? dy.data[i] : 0; // 1 where x > 0, else 0
     return dx;
   }
@@ -42,7 +42,7 @@ export class ReLU extends Module {
 /** σ(x) = 1 / (1 + e^−x); σ' = σ(1 − σ), flat (saturated) for large |x|. */
 export class Sigmoid extends Module {
   private y: Value | null = null;
-  /** Compute σ and its backward with the kernel's vectorized passes (default true); false runs the loops below, the reference the tests compare with. */
+  /** Compute σ and its backward with the backend's vectorized passes (default true); false runs the loops below, the reference the tests compare with. */
   fastPath = true;
 
   forward(x: Matrix): Matrix;
@@ -50,7 +50,7 @@ export class Sigmoid extends Module {
   forward(x: Value): Value {
     if (!(x instanceof Tensor)) checkMatrix(`${this.toString()}.forward`, "x", x);
     const y = zerosLike(x);
-    if (this.fastPath) kernel().sigmoid(x.data, y.data, x.size); // fast path: the same σ, vectorized
+    if (this.fastPath) backend().sigmoid(x.data, y.data, x.size); // fast path: the same σ, vectorized
     else for (let i = 0; i < x.size; i++) y.data[i] = sigmoid(x.data[i]);
     this.y = y;
     return y;
@@ -62,7 +62,7 @@ export class Sigmoid extends Module {
     const y = checkElementwiseGrad(this, this.y, dy);
     const dx = zerosLike(dy);
     if (this.fastPath) {
-      kernel().sigmoidBackward(y.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
+      backend().sigmoidBackward(y.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
       return dx;
     }
     for (let i = 0; i < dy.size; i++) {

@@ -1,9 +1,6 @@
 import { Matrix } from "../tensor/matrix";
-import { formatNumber, inverseStd, updateRunningStats } from "./batchnorm";
-import { Module } from "./module";
-import { Parameter } from "./parameter";
-import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
-import { checkFunction, checkNumber, checkOptions as checkOptionsBag, describe } from "../validate/checks";
+import { NormBase, inverseStd, normInputGrad } from "./norm-base";
+import { checkFunction, checkNumber, checkOptions as checkOptionsBag } from "../validate/checks";
 import { checkMatrix } from "../tensor/matrix";
 
 /** A hyperparameter as a function of the layer's training step (0 for the first batch). */
@@ -99,83 +96,27 @@ interface Saved {
  * rmax and dmax may be schedules of the layer's step, `numBatchesTracked`
  * (training batches seen so far, saved in the state dict as num_batches_tracked).
  */
-export class BatchRenorm1d extends Module {
-  readonly numFeatures: number;
-  readonly eps: number;
-  readonly momentum: number | null;
-  readonly affine: boolean;
+export class BatchRenorm1d extends NormBase<Matrix> {
   readonly rmax: number | Schedule;
   readonly dmax: number | Schedule;
-  /** γ, per feature, starts at 1. */
-  readonly weight: Parameter;
-  /** β, per feature, starts at 0. */
-  readonly bias: Parameter;
-  /** Running estimate of the mean, starts at 0. */
-  readonly runningMean: Matrix;
-  /** Running estimate of the (unbiased) variance, starts at 1; σ = √(runningVar + ε). */
-  readonly runningVar: Matrix;
   /** The r of the last training batch (per feature), for charts. */
   lastR: Matrix | null = null;
   /** The d of the last training batch (per feature), for charts. */
   lastD: Matrix | null = null;
-  private readonly tracked = Matrix.zeros(1, 1);
   private saved: Saved | null = null;
   private frozen: { r: Matrix; d: Matrix } | null = null;
 
   constructor(numFeatures: number, options: BatchRenormOptions = {}) {
-    super();
-    checkSize("BatchRenorm1d", "numFeatures", numFeatures);
-    checkOptions("BatchRenorm1d", options);
-    const eps = checkEps("BatchRenorm1d", options.eps === undefined ? 1e-5 : options.eps);
-    const momentum = options.momentum === undefined ? 0.01 : options.momentum;
-    if (momentum !== null && (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1))) {
-      throw new RangeError(
-        `BatchRenorm1d: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention: 0.01 here) or null, got ${momentum}`,
-      );
-    }
+    // Running statistics are always kept: training uses them too (through r and d).
+    super(numFeatures, { ...checkOptionsBag("BatchRenorm1d", options), trackRunningStats: true }, { momentum: 0.01, affine: true, trackRunningStats: true });
     const rmax = options.rmax ?? 3;
     const dmax = options.dmax ?? 5;
     if (typeof rmax === "number") checkRmax(rmax, "");
     else checkFunction("BatchRenorm1d", "rmax (a number ≥ 1 or a schedule step => number)", rmax);
     if (typeof dmax === "number") checkDmax(dmax, "");
     else checkFunction("BatchRenorm1d", "dmax (a number ≥ 0 or a schedule step => number)", dmax);
-    this.numFeatures = numFeatures;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = checkBoolean("BatchRenorm1d", "affine", options.affine, true);
     this.rmax = rmax;
     this.dmax = dmax;
-    const sizes: Array<[string, number, number, boolean]> = [
-      ["weight", 1, numFeatures, true], ["bias", 1, numFeatures, true], ["running_mean", 1, numFeatures, false], ["running_var", 1, numFeatures, false],
-    ];
-    [this.weight, this.bias, this.runningMean, this.runningVar] = allocateLayer(`BatchRenorm1d(${numFeatures})`, sizes, () => [
-      new Parameter("weight", Matrix.ones(1, numFeatures)),
-      new Parameter("bias", Matrix.zeros(1, numFeatures)),
-      Matrix.zeros(1, numFeatures),
-      Matrix.ones(1, numFeatures),
-    ] as const);
-  }
-
-  /** γ (an alias of weight.value). */
-  get gamma(): Matrix {
-    return this.weight.value;
-  }
-
-  /** β (an alias of bias.value). */
-  get beta(): Matrix {
-    return this.bias.value;
-  }
-
-  /** Training batches seen so far: the step at which the schedules are evaluated. */
-  get numBatchesTracked(): number {
-    return this.tracked.data[0];
-  }
-
-  set numBatchesTracked(n: number) {
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-      throw new RangeError(`${this.toString()}: numBatchesTracked must be an integer ≥ 0, got ${describe(n)}`);
-    }
-    this.tracked.data[0] = n;
   }
 
   /** rmax at the current step. */
@@ -216,7 +157,7 @@ export class BatchRenorm1d extends Module {
     const xhat = xhatBatch.mul(r).add(d); //                               x̂ = (x − μ_B)/σ_B · r + d
     const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat; // y = γ·x̂ + β
 
-    updateRunningStats(this, mu, variance, x.rows); // as BatchNorm1d does
+    this.updateRunningStats(mu, variance, x.rows); // as BatchNorm1d does
     this.lastR = r;
     this.lastD = d;
     this.saved = { xhat, xhatBatch, invStd, r, batchSize: x.rows, usedBatchStats: true };
@@ -231,7 +172,7 @@ export class BatchRenorm1d extends Module {
    * In evaluation μ and σ are constants: dx = dy·γ / √(running var + ε).
    */
   backward(dy: Matrix): Matrix {
-    const { xhat, xhatBatch, invStd, r, batchSize: N, usedBatchStats } = this.checkGrad(
+    const { xhat, xhatBatch, invStd, r, usedBatchStats } = this.checkGrad(
       this.saved,
       dy,
       this.saved?.batchSize ?? 0,
@@ -244,13 +185,7 @@ export class BatchRenorm1d extends Module {
     const dxhat = this.affine ? dy.mul(this.gamma) : dy; //   dx̂ = dy·γ
     const g = dxhat.mul(r); //                                ∂L/∂x̂_B = dx̂·r   (r constant, d drops out)
     if (!usedBatchStats) return g.mul(invStd); //             evaluation: constants μ, σ, r = 1
-    const sumG = g.sumRows(); //                              Σᵢ gᵢ          (the path through μ_B)
-    const sumGXhat = g.mul(xhatBatch).sumRows(); //           Σᵢ gᵢ·x̂_B,ᵢ    (the path through σ_B)
-    return g
-      .scale(N)
-      .sub(sumG)
-      .sub(xhatBatch.mul(sumGXhat))
-      .mul(invStd.scale(1 / N)); //                           dx = (N·g − Σg − x̂_B·Σg·x̂_B) / (N·σ_B)
+    return normInputGrad(g, xhatBatch, invStd, "rows"); //    dx = (N·g − Σg − x̂_B·Σg·x̂_B) / (N·σ_B)
   }
 
   /**
@@ -285,35 +220,14 @@ export class BatchRenorm1d extends Module {
     return this;
   }
 
-  /** Forget the running statistics (start again from mean 0, variance 1, step 0). */
-  resetRunningStats(): void {
-    this.runningMean.fill(0);
-    this.runningVar.fill(1);
-    this.numBatchesTracked = 0;
-  }
-
-  ownParameters(): Parameter[] {
-    return this.affine ? [this.weight, this.bias] : [];
-  }
-
-  ownBuffers(): Array<[string, Matrix]> {
-    return [
-      ["running_mean", this.runningMean],
-      ["running_var", this.runningVar],
-      ["num_batches_tracked", this.tracked],
-    ];
-  }
-
-  toString(): string {
+  protected reprOptions(): string[] {
     const show = (v: number | Schedule) => (typeof v === "number" ? String(v) : "schedule");
-    const opts = [`eps=${formatNumber(this.eps)}`, `momentum=${this.momentum}`, `rmax=${show(this.rmax)}`, `dmax=${show(this.dmax)}`];
-    if (!this.affine) opts.push("affine=false");
-    return `BatchRenorm1d(${this.numFeatures}, ${opts.join(", ")})`;
+    return super.reprOptions([`rmax=${show(this.rmax)}`, `dmax=${show(this.dmax)}`]);
   }
 
   /** Evaluation: x̂ = (x − μ)/√(running var + ε) with the running statistics, like BatchNorm1d. */
   private forwardEval(x: Matrix): Matrix {
-    const invStd = this.runningVar.map((v) => 1 / Math.sqrt(v + this.eps));
+    const invStd = this.runningVar.map((v) => inverseStd(v, this.eps, false));
     const xhat = x.sub(this.runningMean).mul(invStd);
     const y = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat;
     this.saved = { xhat, xhatBatch: xhat, invStd, r: Matrix.ones(1, this.numFeatures), batchSize: x.rows, usedBatchStats: false };

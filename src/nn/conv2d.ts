@@ -56,7 +56,7 @@ export class Conv2d extends Module<Tensor, Tensor> {
   /** W, stored as (out × in·k·k): the same numbers, in the same order, as PyTorch's [out, in, k, k]. */
   readonly weight: Parameter;
   readonly bias: Parameter | null;
-  /** Run forward/backward through the kernel, one image at a time (src/tensor/conv2d-fast.ts; default true); false runs the code below, the reference the tests compare with. */
+  /** Run forward/backward through the backend, one image at a time (src/tensor/conv2d-fast.ts; default true); false runs the code below, the reference the tests compare with. */
   fastPath = true;
   private saved: Saved | null = null;
 
@@ -98,7 +98,7 @@ export class Conv2d extends Module<Tensor, Tensor> {
     if (OH < 1 || OW < 1) {
       throw new RangeError(`${this.toString()}.forward: a ${k}×${k} kernel does not fit in a ${H}×${W} image with padding ${this.padding}; use a larger image, more padding or a smaller kernel`);
     }
-    if (this.fastPath) return this.forwardFast(x); //                      same numbers, kernel passes (see the end)
+    if (this.fastPath) return this.forwardFast(x); //                      same numbers, backend passes (see the end)
     const P = OH * OW, K = C * k * k;
     const cols = new Float64Array(N * K * P);
     im2col(x.data, cols, N, C, H, W, k, k, this.stride, this.padding); //    every k×k patch as a column
@@ -139,7 +139,7 @@ export class Conv2d extends Module<Tensor, Tensor> {
   }
 
   // ---- fast path -----------------------------------------------------------
-  // The same products as above, through the kernel (src/tensor/kernel.ts), one
+  // The same products as above, through the backend (src/tensor/backend.ts), one
   // image at a time so that its columns stay in the cache; backward unfolds the
   // image again instead of keeping every image's columns. Equal to the code
   // above but for the order of the bias gradient's sum (tested to 1e-12).

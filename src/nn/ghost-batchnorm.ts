@@ -1,7 +1,7 @@
 import { Matrix } from "../tensor/matrix";
-import { Module } from "./module";
-import { Parameter } from "./parameter";
-import { BatchNormOptions, RunningStats, formatNumber, updateRunningStats } from "./batchnorm";
+import { BatchNorm1d, BatchNormSaved } from "./batchnorm";
+import { BatchNormOptions } from "./norm-base";
+import { checkInteger, checkOptions } from "../validate/checks";
 
 export interface GhostBatchNormOptions extends BatchNormOptions {
   /**
@@ -10,13 +10,6 @@ export interface GhostBatchNormOptions extends BatchNormOptions {
    * normalized with its OWN mean and variance.
    */
   virtualBatchSize: number;
-}
-
-/** What forward keeps for backward, per ghost batch. */
-interface Saved {
-  rows: number;
-  /** [start, end) of each ghost batch, and its x̂ and 1/√(σ² + ε) (or one entry for eval). */
-  chunks: Array<{ start: number; end: number; xhat: Matrix; invStd: Matrix; batchStats: boolean }>;
 }
 
 /**
@@ -28,69 +21,20 @@ interface Saved {
  *     y = γ·(x − μ_G)/√(σ²_G + ε) + β        for the rows of G
  *
  * so the normalization is as noisy as with a batch of `virtualBatchSize`, while the gradient step
- * still averages over the whole minibatch. The options are BatchNorm1d's (PyTorch's names and
- * defaults). The running statistics are updated once per ghost batch, as running one BatchNorm1d
- * over each chunk would; evaluation normalizes with them, exactly as BatchNorm1d does. With
- * virtualBatchSize ≥ the batch size it computes exactly what BatchNorm1d computes.
+ * still averages over the whole minibatch. It is BatchNorm1d run on each ghost batch in turn
+ * (PyTorch's names and defaults): the running statistics are updated once per ghost batch,
+ * and evaluation normalizes the whole batch with them. With virtualBatchSize ≥ the batch size
+ * it computes exactly what BatchNorm1d computes.
  */
-export class GhostBatchNorm1d extends Module implements RunningStats {
-  readonly numFeatures: number;
+export class GhostBatchNorm1d extends BatchNorm1d {
   readonly virtualBatchSize: number;
-  readonly eps: number;
-  readonly momentum: number | null;
-  readonly affine: boolean;
-  readonly trackRunningStats: boolean;
-  /** γ, per feature, starts at 1. */
-  readonly weight: Parameter;
-  /** β, per feature, starts at 0. */
-  readonly bias: Parameter;
-  readonly runningMean: Matrix;
-  readonly runningVar: Matrix;
-  private readonly tracked = Matrix.zeros(1, 1);
-  private saved: Saved | null = null;
+  /** What each ghost batch's forward saved, with its [start, end) rows; null when forward ran on the whole batch. */
+  private ghosts: Array<{ start: number; end: number; saved: BatchNormSaved }> | null = null;
 
   constructor(numFeatures: number, options: GhostBatchNormOptions) {
-    super();
-    const where = "GhostBatchNorm1d";
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`${where}: numFeatures must be an integer ≥ 1, got ${numFeatures}`);
-    const vbs = options?.virtualBatchSize;
-    if (!Number.isInteger(vbs) || vbs < 2) {
-      throw new RangeError(
-        `${where}: virtualBatchSize must be an integer ≥ 2 (examples per ghost batch, e.g. { virtualBatchSize: 16 }), got ${vbs}`,
-      );
-    }
-    const eps = options.eps ?? 1e-5;
-    if (!(eps >= 0)) throw new RangeError(`${where}: eps must be ≥ 0 (typically 1e-5), got ${eps}`);
-    const momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
-      throw new RangeError(`${where}: momentum must be in [0, 1] (the weight of the new batch, PyTorch's convention) or null, got ${momentum}`);
-    }
-    this.numFeatures = numFeatures;
-    this.virtualBatchSize = vbs;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
-    this.weight = new Parameter("weight", Matrix.ones(1, numFeatures));
-    this.bias = new Parameter("bias", Matrix.zeros(1, numFeatures));
-    this.runningMean = Matrix.zeros(1, numFeatures);
-    this.runningVar = Matrix.ones(1, numFeatures);
-  }
-
-  get gamma(): Matrix {
-    return this.weight.value;
-  }
-
-  get beta(): Matrix {
-    return this.bias.value;
-  }
-
-  get numBatchesTracked(): number {
-    return this.tracked.data[0];
-  }
-
-  set numBatchesTracked(n: number) {
-    this.tracked.data[0] = n;
+    super(numFeatures, options);
+    const vbs = checkOptions("GhostBatchNorm1d", options).virtualBatchSize;
+    this.virtualBatchSize = checkInteger("GhostBatchNorm1d", "virtualBatchSize", vbs, { min: 2, hint: "examples per ghost batch, e.g. { virtualBatchSize: 16 }" });
   }
 
   /** The [start, end) row ranges of the ghost batches of a batch of `rows` examples. */
@@ -102,85 +46,50 @@ export class GhostBatchNorm1d extends Module implements RunningStats {
 
   forward(x: Matrix): Matrix {
     this.checkInput(x, this.numFeatures);
-    if (x.rows < 1) throw new Error(`${this.toString()}: cannot normalize an empty batch`);
     const useBatchStats = this.training || !this.trackRunningStats;
-    const ranges: Array<[number, number]> = useBatchStats ? this.ghostBatches(x.rows) : [[0, x.rows]];
-    if (useBatchStats) {
-      const small = ranges.find(([s, e]) => e - s < 2);
-      if (small) {
-        throw new Error(
-          `${this.toString()}: a batch of ${x.rows} splits into ghost batches of ${this.virtualBatchSize} with a last one of ` +
-            `${small[1] - small[0]} example; its variance is 0, so it cannot be normalized. Use a batch size that leaves at least ` +
-            "2 examples in the last ghost batch (e.g. a multiple of virtualBatchSize).",
-        );
-      }
+    const ranges = this.ghostBatches(x.rows);
+    this.ghosts = null;
+    if (!useBatchStats || ranges.length < 2) return super.forward(x); // one batch: BatchNorm1d itself
+    const [start, end] = ranges[ranges.length - 1];
+    if (end - start < 2) {
+      throw new Error(
+        `${this.toString()}: a batch of ${x.rows} splits into ghost batches of ${this.virtualBatchSize} with a last one of ` +
+          `${end - start} example; its variance is 0, so it cannot be normalized. Use a batch size that leaves at least ` +
+          "2 examples in the last ghost batch (e.g. a multiple of virtualBatchSize).",
+      );
     }
     const y = new Matrix(x.rows, this.numFeatures);
-    const saved: Saved = { rows: x.rows, chunks: [] };
+    const ghosts: Array<{ start: number; end: number; saved: BatchNormSaved }> = [];
     for (const [start, end] of ranges) {
-      const rows = Array.from({ length: end - start }, (_, i) => start + i);
-      const xg = x.selectRows(rows); //                                       the ghost batch
-      let mu = this.runningMean;
-      let variance = this.runningVar;
-      if (useBatchStats) {
-        mu = xg.meanRows(); //                                                 μ_G
-        variance = xg.sub(mu).map((d) => d * d).meanRows(); //                 σ²_G (biased)
-        if (this.training && this.trackRunningStats) updateRunningStats(this, mu, variance, xg.rows);
-      }
-      const invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps)); //     1/√(σ² + ε)
-      const xhat = xg.sub(mu).mul(invStd); //                                  x̂
-      const yg = this.affine ? xhat.mul(this.gamma).add(this.beta) : xhat; //  γ·x̂ + β
-      y.data.set(yg.data, start * this.numFeatures);
-      saved.chunks.push({ start, end, xhat, invStd, batchStats: useBatchStats });
+      y.data.set(super.forward(x.selectRows(rowRange(start, end))).data, start * this.numFeatures); // BatchNorm1d on the ghost batch
+      ghosts.push({ start, end, saved: this.saved! });
     }
-    this.saved = saved;
+    this.ghosts = ghosts;
     return y;
   }
 
-  /** Batch norm's backward (lesson 1), once per ghost batch; ∂L/∂γ and ∂L/∂β sum over all of them. */
+  /** BatchNorm1d's backward, once per ghost batch; ∂L/∂γ and ∂L/∂β sum over all of them. */
   backward(dy: Matrix): Matrix {
-    const saved = this.checkGrad(this.saved, dy, this.saved?.rows ?? 0, this.numFeatures);
+    if (this.ghosts === null) return super.backward(dy);
+    const ghosts = this.checkGrad(this.ghosts, dy, this.ghosts[this.ghosts.length - 1].end, this.numFeatures);
     const dx = new Matrix(dy.rows, dy.cols);
-    for (const { start, end, xhat, invStd, batchStats } of saved.chunks) {
-      const rows = Array.from({ length: end - start }, (_, i) => start + i);
-      const dyg = dy.selectRows(rows);
-      const n = end - start;
-      if (this.affine) {
-        this.weight.grad.addInPlace(dyg.mul(xhat).sumRows()); //   Σ dy·x̂
-        this.bias.grad.addInPlace(dyg.sumRows()); //               Σ dy
+    const last = this.saved;
+    try {
+      for (const { start, end, saved } of ghosts) {
+        this.saved = saved;
+        dx.data.set(super.backward(dy.selectRows(rowRange(start, end))).data, start * this.numFeatures);
       }
-      const dxhat = this.affine ? dyg.mul(this.gamma) : dyg;
-      const dxg = batchStats
-        ? dxhat.scale(n).sub(dxhat.sumRows()).sub(xhat.mul(dxhat.mul(xhat).sumRows())).mul(invStd.scale(1 / n))
-        : dxhat.mul(invStd);
-      dx.data.set(dxg.data, start * this.numFeatures);
+    } finally {
+      this.saved = last;
     }
     return dx;
   }
 
-  resetRunningStats(): void {
-    this.runningMean.fill(0);
-    this.runningVar.fill(1);
-    this.numBatchesTracked = 0;
+  protected reprOptions(): string[] {
+    return [`virtualBatchSize=${this.virtualBatchSize}`, ...super.reprOptions()];
   }
+}
 
-  ownParameters(): Parameter[] {
-    return this.affine ? [this.weight, this.bias] : [];
-  }
-
-  ownBuffers(): Array<[string, Matrix]> {
-    if (!this.trackRunningStats) return [];
-    return [
-      ["running_mean", this.runningMean],
-      ["running_var", this.runningVar],
-      ["num_batches_tracked", this.tracked],
-    ];
-  }
-
-  toString(): string {
-    const opts = [`virtualBatchSize=${this.virtualBatchSize}`, `eps=${formatNumber(this.eps)}`, `momentum=${this.momentum}`];
-    if (!this.affine) opts.push("affine=false");
-    if (!this.trackRunningStats) opts.push("trackRunningStats=false");
-    return `GhostBatchNorm1d(${this.numFeatures}, ${opts.join(", ")})`;
-  }
+function rowRange(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
 }

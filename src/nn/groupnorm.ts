@@ -2,8 +2,8 @@ import { Matrix } from "../tensor/matrix";
 import { Tensor, Value } from "../tensor/tensor";
 import { mapPerChannel, sumPerChannel } from "./channels";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
-import { formatNumber } from "./batchnorm";
-import { normalizeRows, normalizeRowsBackward } from "./layernorm";
+import { formatNumber, normInputGrad } from "./norm-base";
+import { normalizeRows } from "./layernorm";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
@@ -136,7 +136,7 @@ export class GroupNorm extends Module {
     }
     const dxhat = this.affine ? dy.mul(this.gamma) : dy; //     dx̂ = dy·γ
     const dxhatGroups = new Matrix(N * this.numGroups, this.groupSize, dxhat.data);
-    const dx = normalizeRowsBackward(dxhatGroups, xhat, invStd);
+    const dx = normInputGrad(dxhatGroups, xhat, invStd, "columns");
     return new Matrix(N, this.numChannels, dx.data);
   }
 
@@ -150,7 +150,7 @@ export class GroupNorm extends Module {
     }
     const gamma = this.gamma.data;
     const dxhat = this.affine ? mapPerChannel(dy, (v, c) => v * gamma[c]) : dy; // dx̂ = dy·γ
-    const dx = normalizeRowsBackward(new Matrix(xhat.rows, xhat.cols, dxhat.data), xhat, invStd);
+    const dx = normInputGrad(new Matrix(xhat.rows, xhat.cols, dxhat.data), xhat, invStd, "columns");
     return new Tensor(shape, dx.data);
   }
 

@@ -2,7 +2,7 @@ import { Matrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 import { Tensor, Value } from "../tensor/tensor";
 import { checkGradTensor, savedForBackward } from "./image-checks";
-import { formatNumber } from "./batchnorm";
+import { formatNumber, normInputGrad } from "./norm-base";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions } from "./layer-checks";
@@ -142,7 +142,7 @@ export class LayerNorm extends Module {
     if (this.elementwiseAffine) this.weight.grad.addInPlace(dy.mul(xhat).sumRows()); // ∂L/∂γ
     if (this.hasBias) this.bias.grad.addInPlace(dy.sumRows()); //                       ∂L/∂β
     const dxhat = this.elementwiseAffine ? dy.mul(this.gamma) : dy; //                  dx̂ = dy·γ
-    return normalizeRowsBackward(dxhat, xhat, invStd);
+    return normInputGrad(dxhat, xhat, invStd, "columns"); // dx, with the sums over each example's features
   }
 
   ownParameters(): Parameter[] {
@@ -214,16 +214,4 @@ function rescueOverflow(x: Matrix, eps: number, xhat: Matrix, invStd: Matrix): v
     for (let j = 0; j < D; j++) xhat.data[i * D + j] = (row[j] / s - mean) / root;
     invStd.data[i] = 1 / s / root;
   }
-}
-
-/** The backward of normalizeRows: dx = (D·dx̂ − Σⱼ dx̂ⱼ − x̂·Σⱼ dx̂ⱼ·x̂ⱼ) / (D·√(σ²+ε)), sums along each row. */
-export function normalizeRowsBackward(dxhat: Matrix, xhat: Matrix, invStd: Matrix): Matrix {
-  const D = xhat.cols;
-  const sumDxhat = dxhat.sumCols(); //                 Σⱼ dx̂ⱼ       (the path through μ)
-  const sumDxhatXhat = dxhat.mul(xhat).sumCols(); //   Σⱼ dx̂ⱼ·x̂ⱼ    (the path through σ²)
-  return dxhat
-    .scale(D)
-    .sub(sumDxhat)
-    .sub(xhat.mul(sumDxhatXhat))
-    .mul(invStd.scale(1 / D));
 }

@@ -1,5 +1,5 @@
 import { Tensor } from "../tensor/tensor";
-import { kernel } from "../tensor/kernel";
+import { backend } from "../tensor/backend";
 import { convOutputSize } from "../tensor/im2col";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
 import { Module } from "./module";
@@ -21,13 +21,14 @@ function pooledShape(layer: string, x: Tensor, k: number, stride: number): [numb
 
 /**
  * Max pooling, PyTorch's nn.MaxPool2d(kernelSize, stride = kernelSize): every
- * output is the largest of a k×k window of its channel. The gradient flows only
- * to that largest input (the first one, in reading order, on a tie).
+ * output is the largest of a k×k window of its channel, or NaN when the window
+ * holds one. The gradient flows only to that input (the first one, in reading
+ * order, on a tie; the last NaN, as PyTorch's).
  */
 export class MaxPool2d extends Module<Tensor, Tensor> {
   readonly kernelSize: number;
   readonly stride: number;
-  /** Run forward/backward as the kernel's passes (default true; the same numbers, bit for bit, for inputs without NaN); false runs the loops below, the reference the tests compare with. */
+  /** Run forward/backward as the backend's passes (default true; the same numbers, bit for bit); false runs the loops below, the reference the tests compare with. */
   fastPath = true;
   private saved: { argmax: Int32Array; planeIndex?: boolean; inputShape: readonly number[]; outputShape: readonly number[] } | null = null;
 
@@ -41,7 +42,7 @@ export class MaxPool2d extends Module<Tensor, Tensor> {
   forward(x: Tensor): Tensor {
     checkImages(this.toString(), x);
     const [N, C, OH, OW] = pooledShape(this.toString(), x, this.kernelSize, this.stride);
-    if (this.fastPath) return this.forwardFast(x, [N, C, OH, OW]); // same numbers, one kernel pass (see the end)
+    if (this.fastPath) return this.forwardFast(x, [N, C, OH, OW]); // same numbers, one backend pass (see the end)
     const [H, W] = [x.shape[2], x.shape[3]];
     const y = new Tensor([N, C, OH, OW]);
     const argmax = new Int32Array(y.size); // where each output came from (a flat index into x)
@@ -52,7 +53,7 @@ export class MaxPool2d extends Module<Tensor, Tensor> {
           for (let i = 0; i < this.kernelSize; i++) {
             for (let j = 0; j < this.kernelSize; j++) {
               const idx = (nc * H + oy * this.stride + i) * W + ox * this.stride + j;
-              if (x.data[idx] > best || at < 0) [best, at] = [x.data[idx], idx];
+              if (at < 0 || x.data[idx] > best || Number.isNaN(x.data[idx])) [best, at] = [x.data[idx], idx]; // a NaN wins, as in PyTorch
             }
           }
           const o = (nc * OH + oy) * OW + ox;
@@ -69,20 +70,20 @@ export class MaxPool2d extends Module<Tensor, Tensor> {
   backward(dy: Tensor): Tensor {
     const { argmax, inputShape, outputShape } = savedForBackward(this.toString(), this.saved);
     checkGradTensor(this.toString(), dy, outputShape);
-    if (this.saved!.planeIndex) return this.backwardFast(dy); //          the fast path's argmax: one kernel pass
+    if (this.saved!.planeIndex) return this.backwardFast(dy); //          the fast path's argmax: one backend pass
     const dx = new Tensor(inputShape);
     for (let o = 0; o < dy.size; o++) dx.data[argmax[o]] += dy.data[o];
     return dx;
   }
 
-  // ---- fast path: the same windows through the kernel (maxPool2d, maxPool2dBackward) ----
-  // Its argmax is a position within the image plane (iy·W + ix), and a NaN wins its window as in PyTorch.
+  // ---- fast path: the same windows through the backend (maxPool2d, maxPool2dBackward) ----
+  // Its argmax is a position within the image plane (iy·W + ix).
 
   private forwardFast(x: Tensor, shape: [number, number, number, number]): Tensor {
     const [N, C, H, W] = x.shape;
     const y = new Tensor(shape);
     const argmax = new Int32Array(y.size);
-    kernel().maxPool2d(x.data, y.data, argmax, N, C, H, W, this.kernelSize, this.stride);
+    backend().maxPool2d(x.data, y.data, argmax, N, C, H, W, this.kernelSize, this.stride);
     this.saved = { argmax, planeIndex: true, inputShape: x.shape, outputShape: y.shape };
     return y;
   }
@@ -91,7 +92,7 @@ export class MaxPool2d extends Module<Tensor, Tensor> {
     const { argmax, inputShape } = this.saved!;
     const [N, C, H, W] = inputShape;
     const dx = new Tensor(inputShape);
-    kernel().maxPool2dBackward(dy.data, argmax, dx.data, N, C, H, W, this.kernelSize, this.stride);
+    backend().maxPool2dBackward(dy.data, argmax, dx.data, N, C, H, W, this.kernelSize, this.stride);
     return dx;
   }
 

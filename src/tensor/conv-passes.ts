@@ -1,9 +1,9 @@
 /**
  * The convolutional network's heavy passes over NCHW image batches, in plain
  * TypeScript: the reference (and the implementation for the TypeScript and
- * WebAssembly kernels: each is one pass over memory, and copying its operands
- * into WebAssembly memory would cost as much as the pass). The native kernel
- * (kernel/native/kernel.c) computes the same numbers, bit for bit: copies are
+ * WebAssembly backends: each is one pass over memory, and copying its operands
+ * into WebAssembly memory would cost as much as the pass). The native backend
+ * (backends/native/backend.c) computes the same numbers, bit for bit: copies are
  * copies, and every sum is taken in the order written here.
  *
  * Layouts: an image batch x is [n, c, h, w] row-major (PyTorch's NCHW);
@@ -19,126 +19,19 @@
  * Every function checks its sizes and arrays' lengths first and throws a
  * RangeError naming itself (nothing is written then).
  */
-import type { Kernel } from "./kernel";
+import type { Backend } from "./backend";
+import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkSizes, fail } from "./backend-args";
+import { checkOutputSize, col2im, im2col } from "./im2col";
 
-/** The output size of a convolution or pooling along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1. */
-export function convOutputSize(size: number, k: number, stride: number, padding: number): number {
-  return Math.floor((size + 2 * padding - k) / stride) + 1;
-}
-
-function fail(fn: string, message: string): never {
-  throw new RangeError(`bnlab kernel: ${fn}: ${message}`);
-}
-
-/** Sizes must be non-negative integers (kernel sizes and strides ≥ 1). */
-function checkSizes(fn: string, sizes: Record<string, number>, positive: string[] = []): void {
-  for (const [name, v] of Object.entries(sizes)) {
-    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) fail(fn, `${name} must be a non-negative integer, got ${v}`);
-    if (v === 0 && positive.includes(name)) fail(fn, `${name} must be at least 1`);
-  }
-}
-
-/** An array with at least `need` entries. */
-function checkLength(fn: string, name: string, a: ArrayLike<number> | null, need: number): void {
-  if (a === null) return;
-  if (a.length < need) fail(fn, `${name} has ${a.length} entries, its sizes need ${need} (an array is shorter than its sizes say)`);
-}
-
-/** The output size, which must be at least 1 (the kernel must fit in the padded input). */
-function outputSize(fn: string, size: number, k: number, stride: number, padding: number): number {
-  const o = convOutputSize(size, k, stride, padding);
-  if (o < 1) fail(fn, `the ${k}-wide window does not fit in an input of ${size} padded by ${padding} on each side`);
-  return o;
-}
-
-// ---- convolution as a matrix product: im2col and its adjoint col2im ----
-
-/**
- * cols[s][(ci·kh + i)·kw + j][oy·ow + ox] = x[s][ci][oy·stride − padding + i][ox·stride − padding + j],
- * or 0 where that position falls in the padding.
- */
-export function im2col(
-  x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
-  kh: number, kw: number, stride: number, padding: number,
-): void {
-  checkSizes("im2col", { n, c, h, w, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
-  const oh = outputSize("im2col", h, kh, stride, padding), ow = outputSize("im2col", w, kw, stride, padding);
-  const p = oh * ow, rows = c * kh * kw;
-  checkLength("im2col", "x", x, n * c * h * w);
-  checkLength("im2col", "cols", cols, n * rows * p);
-  for (let s = 0; s < n; s++) {
-    for (let ci = 0; ci < c; ci++) {
-      const plane = (s * c + ci) * h * w;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const [lo, hi] = insideRange(w, ow, stride, padding, j); // ox in [lo, hi): the column is inside the image
-          let o = (s * rows + (ci * kh + i) * kw + j) * p;
-          for (let oy = 0; oy < oh; oy++, o += ow) {
-            const iy = oy * stride - padding + i;
-            if (iy < 0 || iy >= h) {
-              for (let ox = 0; ox < ow; ox++) cols[o + ox] = 0;
-              continue;
-            }
-            const from = plane + iy * w - padding + j; // x[from + ox·stride] is column ox's input
-            for (let ox = 0; ox < lo; ox++) cols[o + ox] = 0;
-            for (let ox = lo; ox < hi; ox++) cols[o + ox] = x[from + ox * stride];
-            for (let ox = hi; ox < ow; ox++) cols[o + ox] = 0;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** The output columns ox in [lo, hi) whose input column ox·stride − padding + j lies inside [0, w). */
-function insideRange(w: number, ow: number, stride: number, padding: number, j: number): [number, number] {
-  const first = padding - j, end = w + padding - j; // first ≤ ox·stride < end
-  const lo = Math.min(ow, first <= 0 ? 0 : Math.ceil(first / stride));
-  const hi = Math.min(ow, end <= 0 ? 0 : Math.ceil(end / stride));
-  return [lo, Math.max(lo, hi)];
-}
-
-/**
- * The adjoint of im2col: x = 0, then every column entry is added back onto the
- * input position it was copied from (padding positions are dropped). An input
- * entry's contributions are added in row order ((ci, i, j) ascending).
- */
-export function col2im(
-  cols: Float64Array, x: Float64Array, n: number, c: number, h: number, w: number,
-  kh: number, kw: number, stride: number, padding: number,
-): void {
-  checkSizes("col2im", { n, c, h, w, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
-  const oh = outputSize("col2im", h, kh, stride, padding), ow = outputSize("col2im", w, kw, stride, padding);
-  const p = oh * ow, rows = c * kh * kw;
-  checkLength("col2im", "cols", cols, n * rows * p);
-  checkLength("col2im", "x", x, n * c * h * w);
-  x.fill(0, 0, n * c * h * w);
-  for (let s = 0; s < n; s++) {
-    for (let ci = 0; ci < c; ci++) {
-      const plane = (s * c + ci) * h * w;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const r = (s * rows + (ci * kh + i) * kw + j) * p;
-          const [lo, hi] = insideRange(w, ow, stride, padding, j);
-          for (let oy = 0; oy < oh; oy++) {
-            const iy = oy * stride - padding + i;
-            if (iy < 0 || iy >= h) continue;
-            const to = plane + iy * w - padding + j, from = r + oy * ow; // x[to + ox·stride] += cols[from + ox]
-            for (let ox = lo; ox < hi; ox++) x[to + ox * stride] += cols[from + ox];
-          }
-        }
-      }
-    }
-  }
-}
+// im2col and col2im are the readable ones of im2col.ts.
 
 // ---- per-channel passes over [n, c, p] (p = h·w) ----
 
 /** x[s][ch][·] += bias[ch] (a convolution's bias). */
 export function addChannelBias(x: Float64Array, bias: Float64Array, n: number, c: number, p: number): void {
   checkSizes("addChannelBias", { n, c, p });
-  checkLength("addChannelBias", "x", x, n * c * p);
-  checkLength("addChannelBias", "bias", bias, c);
+  checkArray("addChannelBias", "x", x, n * c * p);
+  checkArray("addChannelBias", "bias", bias, c);
   for (let s = 0; s < n; s++) {
     for (let ch = 0; ch < c; ch++) {
       const off = (s * c + ch) * p, b = bias[ch];
@@ -150,8 +43,8 @@ export function addChannelBias(x: Float64Array, bias: Float64Array, n: number, c
 /** out[ch] = Σ over s and the p positions of x[s][ch][·], in the four-lane order (a convolution's bias gradient). */
 export function sumChannels(x: Float64Array, out: Float64Array, n: number, c: number, p: number): void {
   checkSizes("sumChannels", { n, c, p });
-  checkLength("sumChannels", "x", x, n * c * p);
-  checkLength("sumChannels", "out", out, c);
+  checkArray("sumChannels", "x", x, n * c * p);
+  checkArray("sumChannels", "out", out, c);
   for (let ch = 0; ch < c; ch++) out[ch] = channelSum(x, n, c, p, ch);
 }
 
@@ -178,10 +71,7 @@ function channelSum(x: Float64Array, n: number, c: number, p: number, ch: number
  * variance = (1/m)·Σ (x − mean)² over its m = n·p numbers (four-lane order).
  */
 export function batchNorm2dStats(x: Float64Array, mean: Float64Array, variance: Float64Array, n: number, c: number, p: number): void {
-  checkSizes("batchNorm2dStats", { n, c, p });
-  checkLength("batchNorm2dStats", "x", x, n * c * p);
-  checkLength("batchNorm2dStats", "mean", mean, c);
-  checkLength("batchNorm2dStats", "variance", variance, c);
+  checkBatchNormStats("batchNorm2dStats", x, mean, variance, n, c, p);
   const invM = 1 / (n * p);
   const p4 = p & ~3;
   for (let ch = 0; ch < c; ch++) {
@@ -215,12 +105,7 @@ export function batchNorm2dNormalize(
   x: Float64Array, mean: Float64Array, invStd: Float64Array, gamma: Float64Array | null, beta: Float64Array | null,
   xhat: Float64Array, y: Float64Array, n: number, c: number, p: number,
 ): void {
-  const fn = "batchNorm2dNormalize";
-  checkSizes(fn, { n, c, p });
-  for (const [name, a, need] of [["x", x, n * c * p], ["mean", mean, c], ["invStd", invStd, c], ["gamma", gamma, c],
-    ["beta", beta, c], ["xhat", xhat, n * c * p], ["y", gamma === null ? null : y, n * c * p]] as const) {
-    checkLength(fn, name, a, need);
-  }
+  checkBatchNormNormalize("batchNorm2dNormalize", x, mean, invStd, gamma, beta, xhat, y, n, c, p);
   for (let s = 0; s < n; s++) {
     for (let ch = 0; ch < c; ch++) {
       const off = (s * c + ch) * p, mu = mean[ch], is = invStd[ch];
@@ -243,12 +128,7 @@ export function batchNorm2dBackward(
   dy: Float64Array, xhat: Float64Array, invStd: Float64Array, gamma: Float64Array | null,
   dgamma: Float64Array | null, dbeta: Float64Array | null, dx: Float64Array, n: number, c: number, p: number, batchStats: boolean,
 ): void {
-  const fn = "batchNorm2dBackward";
-  checkSizes(fn, { n, c, p });
-  for (const [name, a, need] of [["dy", dy, n * c * p], ["xhat", xhat, n * c * p], ["invStd", invStd, c], ["gamma", gamma, c],
-    ["dgamma", dgamma, c], ["dbeta", dbeta, c], ["dx", dx, n * c * p]] as const) {
-    checkLength(fn, name, a, need);
-  }
+  checkBatchNormBackward("batchNorm2dBackward", dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, p);
   const m = n * p, invM = 1 / m, p4 = p & ~3;
   const sums = laneSums; // [Σ dy·xhat, Σ dy, Σ dxhat, Σ dxhat·xhat] × 4 lanes
   for (let ch = 0; ch < c; ch++) {
@@ -314,10 +194,10 @@ export function maxPool2d(
   x: Float64Array, y: Float64Array, argmax: Int32Array, n: number, c: number, h: number, w: number, k: number, stride: number,
 ): void {
   checkSizes("maxPool2d", { n, c, h, w, k, stride }, ["k", "stride"]);
-  const oh = outputSize("maxPool2d", h, k, stride, 0), ow = outputSize("maxPool2d", w, k, stride, 0);
-  checkLength("maxPool2d", "x", x, n * c * h * w);
-  checkLength("maxPool2d", "y", y, n * c * oh * ow);
-  checkLength("maxPool2d", "argmax", argmax, n * c * oh * ow);
+  const oh = checkOutputSize("maxPool2d", h, k, stride, 0), ow = checkOutputSize("maxPool2d", w, k, stride, 0);
+  checkArray("maxPool2d", "x", x, n * c * h * w);
+  checkArray("maxPool2d", "y", y, n * c * oh * ow);
+  checkArray("maxPool2d", "argmax", argmax, n * c * oh * ow, false, Int32Array);
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * h * w;
@@ -349,11 +229,11 @@ export function maxPool2dBackward(
   dy: Float64Array, argmax: Int32Array, dx: Float64Array, n: number, c: number, h: number, w: number, k: number, stride: number,
 ): void {
   checkSizes("maxPool2dBackward", { n, c, h, w, k, stride }, ["k", "stride"]);
-  const oh = outputSize("maxPool2dBackward", h, k, stride, 0), ow = outputSize("maxPool2dBackward", w, k, stride, 0);
+  const oh = checkOutputSize("maxPool2dBackward", h, k, stride, 0), ow = checkOutputSize("maxPool2dBackward", w, k, stride, 0);
   const q = oh * ow, hw = h * w;
-  checkLength("maxPool2dBackward", "dy", dy, n * c * q);
-  checkLength("maxPool2dBackward", "argmax", argmax, n * c * q);
-  checkLength("maxPool2dBackward", "dx", dx, n * c * hw);
+  checkArray("maxPool2dBackward", "dy", dy, n * c * q);
+  checkArray("maxPool2dBackward", "argmax", argmax, n * c * q, false, Int32Array);
+  checkArray("maxPool2dBackward", "dx", dx, n * c * hw);
   for (let o = 0; o < n * c * q; o++) {
     const at = argmax[o];
     if (!(at >= 0 && at < hw)) fail("maxPool2dBackward", `argmax[${o}] = ${at} is not a position in a ${h}×${w} image`);
@@ -370,22 +250,22 @@ export function maxPool2dBackward(
 /** y = x where x > 0, else 0 (NaN gives 0, as ReLU's reference code). */
 export function relu(x: Float64Array, y: Float64Array, len: number): void {
   checkSizes("relu", { len });
-  checkLength("relu", "x", x, len);
-  checkLength("relu", "y", y, len);
+  checkArray("relu", "x", x, len);
+  checkArray("relu", "y", y, len);
   for (let i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
 
 /** dx = dy where x > 0, else 0. */
 export function reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void {
   checkSizes("reluBackward", { len });
-  checkLength("reluBackward", "x", x, len);
-  checkLength("reluBackward", "dy", dy, len);
-  checkLength("reluBackward", "dx", dx, len);
+  checkArray("reluBackward", "x", x, len);
+  checkArray("reluBackward", "dy", dy, len);
+  checkArray("reluBackward", "dx", dx, len);
   for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
-/** These passes, as the TypeScript and WebAssembly kernels use them. */
+/** These passes, as the TypeScript and WebAssembly backends use them. */
 export const convPasses = {
   im2col, col2im, addChannelBias, sumChannels, batchNorm2dStats, batchNorm2dNormalize, batchNorm2dBackward,
   maxPool2d, maxPool2dBackward, relu, reluBackward,
-} satisfies Partial<Kernel>;
+} satisfies Partial<Backend>;

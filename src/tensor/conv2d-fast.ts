@@ -1,6 +1,6 @@
 /**
- * The convolution's fast path: Conv2d's forward and backward as kernel calls
- * (src/tensor/kernel.ts) on NCHW Float64Arrays. Conv2d's own readable code is
+ * The convolution's fast path: Conv2d's forward and backward as backend calls
+ * (src/tensor/backend.ts) on NCHW Float64Arrays. Conv2d's own readable code is
  * the reference; this computes the same numbers up to the order of sums
  * (tested to 1e-12), as PyTorch's CPU convolution does it: per image,
  *
@@ -15,8 +15,8 @@
  * back from it, which made the products five times slower. Backward computes
  * an image's columns again rather than keeping them all.
  */
-import { kernel } from "./kernel";
-import { convOutputSize } from "./conv-passes";
+import { backend } from "./backend";
+import { convOutputSize } from "./im2col";
 
 /** The sizes of one convolution. */
 export interface ConvGeometry {
@@ -32,7 +32,7 @@ export interface ConvGeometry {
 }
 
 /** Output height and width. */
-export function convOutputShape(g: ConvGeometry): [number, number] {
+function convOutputShape(g: ConvGeometry): [number, number] {
   return [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
 }
 
@@ -45,7 +45,7 @@ function scratchFor(length: number): Float64Array {
 
 /** y (n × out × oh × ow) = the convolution of x (n × in × h × w) with weight (out × in × kh × kw), plus bias. */
 export function conv2dForwardFast(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: ConvGeometry): Float64Array {
-  const k = kernel();
+  const k = backend();
   const [oh, ow] = convOutputShape(g);
   const p = oh * ow, rows = g.inChannels * g.kh * g.kw, out = g.outChannels, image = g.inChannels * g.h * g.w;
   const cols = scratchFor(rows * p);
@@ -66,7 +66,7 @@ export function conv2dBackwardFast(
   x: Float64Array, dy: Float64Array, weight: Float64Array, dWeight: Float64Array, dBias: Float64Array | null,
   g: ConvGeometry, inputGrad: boolean,
 ): Float64Array | null {
-  const k = kernel();
+  const k = backend();
   const [oh, ow] = convOutputShape(g);
   const p = oh * ow, rows = g.inChannels * g.kh * g.kw, out = g.outChannels, image = g.inChannels * g.h * g.w;
   const buffer = scratchFor(rows * p + out * rows);

@@ -1,19 +1,15 @@
 /**
  * The training step's elementwise passes, in plain TypeScript: the reference
- * (and the implementation for the TypeScript and WebAssembly kernels, for
+ * (and the implementation for the TypeScript and WebAssembly backends, for
  * which copying operands into WebAssembly memory would cost more than the
- * pass). The native kernel computes the same numbers, bit for bit.
- * Each checks its arguments first (kernel-args.ts): a short array is refused.
+ * pass). The native backend computes the same numbers, bit for bit.
+ * Each checks its arguments first (backend-args.ts): a short array is refused.
  */
-import { checkArray, checkSizes } from "./kernel-args";
-import { describe } from "../validate/checks";
+import { checkAxpy, checkRowPass, checkSigmoidBackward } from "./backend-args";
 
 /** y += alpha·x for the first len entries (unrolled by 4: the same sums, element by element). */
 export function axpy(alpha: number, x: Float64Array, y: Float64Array, len: number): void {
-  if (typeof alpha !== "number") throw new TypeError(`bnlab kernel: axpy: alpha must be a number, got ${describe(alpha)}`);
-  checkSizes("axpy", { len });
-  checkArray("axpy", "x", x, len);
-  checkArray("axpy", "y", y, len);
+  checkAxpy(alpha, x, y, len);
   const n4 = len & ~3;
   let i = 0;
   for (; i < n4; i += 4) {
@@ -27,9 +23,7 @@ export function axpy(alpha: number, x: Float64Array, y: Float64Array, len: numbe
 
 /** out[j] = Σᵢ x[i][j] for x (rows×cols), summed in row order. */
 export function sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number): void {
-  checkSizes("sumRows", { rows, cols });
-  checkArray("sumRows", "x", x, rows * cols);
-  checkArray("sumRows", "out", out, cols);
+  checkRowPass("sumRows", x, out, rows, cols);
   out.fill(0, 0, cols);
   for (let i = 0; i < rows; i++) {
     const off = i * cols;
@@ -39,9 +33,7 @@ export function sumRows(x: Float64Array, out: Float64Array, rows: number, cols: 
 
 /** x[i][j] += row[j] for every row i of x (rows×cols). */
 export function addRow(x: Float64Array, row: Float64Array, rows: number, cols: number): void {
-  checkSizes("addRow", { rows, cols });
-  checkArray("addRow", "x", x, rows * cols);
-  checkArray("addRow", "row", row, cols);
+  checkRowPass("addRow", x, row, rows, cols);
   for (let i = 0; i < rows; i++) {
     const off = i * cols;
     for (let j = 0; j < cols; j++) x[off + j] += row[j];
@@ -50,10 +42,7 @@ export function addRow(x: Float64Array, row: Float64Array, rows: number, cols: n
 
 /** dx = dy·σ·(1 − σ) elementwise, from the sigmoid's output σ = y. */
 export function sigmoidBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void {
-  checkSizes("sigmoidBackward", { len });
-  checkArray("sigmoidBackward", "y", y, len);
-  checkArray("sigmoidBackward", "dy", dy, len);
-  checkArray("sigmoidBackward", "dx", dx, len);
+  checkSigmoidBackward(y, dy, dx, len);
   for (let i = 0; i < len; i++) {
     const s = y[i];
     dx[i] = dy[i] * s * (1 - s);

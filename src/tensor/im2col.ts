@@ -1,7 +1,8 @@
 /**
  * im2col and col2im in plain TypeScript: the step that turns a convolution into
- * one matrix product per image (the readable reference; a faster kernel can
- * replace these two functions, same signatures, same numbers).
+ * one matrix product per image. This is the one reference: the TypeScript and
+ * WebAssembly backends run it, and the native backend is tested against it
+ * (test/backend-conv.test.ts), copy for copy and sum for sum.
  *
  * An image batch x is [n, c, h, w] row-major (NCHW). For a k×k kernel (kh×kw),
  * im2col writes, for every image s, a matrix with one ROW per weight position
@@ -14,10 +15,18 @@
  * the product  weight (out × c·kh·kw) · cols[s] (c·kh·kw × oh·ow)  = y[s] (out × oh·ow),
  * which is already y's NCHW layout.
  */
+import { checkArray, checkSizes, fail } from "./backend-args";
 
 /** The output size along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1. */
 export function convOutputSize(size: number, k: number, stride: number, padding: number): number {
   return Math.floor((size + 2 * padding - k) / stride) + 1;
+}
+
+/** A convolution's or pooling's output size along one axis, which must be at least 1 (the window must fit in the padded input). */
+export function checkOutputSize(fn: string, size: number, k: number, stride: number, padding: number): number {
+  const o = convOutputSize(size, k, stride, padding);
+  if (o < 1) fail(fn, `the ${k}-wide window does not fit in an input of ${size} padded by ${padding} on each side`);
+  return o;
 }
 
 /** Unfold x [n, c, h, w] into cols [n, c·kh·kw, oh·ow] (see above). */
@@ -25,25 +34,10 @@ export function im2col(
   x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
   kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
-  checkLengths("im2col", x, cols, n, c, h, w, kh, kw, oh, ow);
-  const rows = c * kh * kw, p = oh * ow;
-  for (let s = 0; s < n; s++) {
-    for (let ci = 0; ci < c; ci++) {
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const row = (ci * kh + i) * kw + j;
-          for (let oy = 0; oy < oh; oy++) {
-            for (let ox = 0; ox < ow; ox++) {
-              const iy = oy * stride - padding + i, ix = ox * stride - padding + j;
-              const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-              cols[(s * rows + row) * p + oy * ow + ox] = inside ? x[((s * c + ci) * h + iy) * w + ix] : 0;
-            }
-          }
-        }
-      }
-    }
-  }
+  checkConvArguments("im2col", x, cols, n, c, h, w, kh, kw, stride, padding);
+  forEachPatchEntry(n, c, h, w, kh, kw, stride, padding, (col, at) => {
+    cols[col] = at < 0 ? 0 : x[at]; // 0 in the padding
+  });
 }
 
 /**
@@ -55,19 +49,33 @@ export function col2im(
   cols: Float64Array, x: Float64Array, n: number, c: number, h: number, w: number,
   kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
-  checkLengths("col2im", x, cols, n, c, h, w, kh, kw, oh, ow);
-  const rows = c * kh * kw, p = oh * ow;
+  checkConvArguments("col2im", x, cols, n, c, h, w, kh, kw, stride, padding);
   x.fill(0, 0, n * c * h * w);
+  forEachPatchEntry(n, c, h, w, kh, kw, stride, padding, (col, at) => {
+    if (at >= 0) x[at] += cols[col];
+  });
+}
+
+/**
+ * visit(col, at) for every entry of the columns, in their order: `col` its index in
+ * cols, `at` the index in x of the input it copies, x[s][ci][oy·stride − padding + i][ox·stride − padding + j],
+ * or −1 when that falls in the zero padding.
+ */
+function forEachPatchEntry(
+  n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number,
+  visit: (col: number, at: number) => void,
+): void {
+  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
+  let col = 0;
   for (let s = 0; s < n; s++) {
     for (let ci = 0; ci < c; ci++) {
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
-          const row = (ci * kh + i) * kw + j;
           for (let oy = 0; oy < oh; oy++) {
-            for (let ox = 0; ox < ow; ox++) {
+            for (let ox = 0; ox < ow; ox++, col++) {
               const iy = oy * stride - padding + i, ix = ox * stride - padding + j;
-              if (iy >= 0 && iy < h && ix >= 0 && ix < w) x[((s * c + ci) * h + iy) * w + ix] += cols[(s * rows + row) * p + oy * ow + ox];
+              const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+              visit(col, inside ? ((s * c + ci) * h + iy) * w + ix : -1);
             }
           }
         }
@@ -76,14 +84,13 @@ export function col2im(
   }
 }
 
-function checkLengths(
-  where: string, x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
-  kh: number, kw: number, oh: number, ow: number,
+/** The sizes, the output size (the window must fit) and both arrays' lengths. */
+function checkConvArguments(
+  fn: string, x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number,
+  kh: number, kw: number, stride: number, padding: number,
 ): void {
-  if (!(oh >= 1 && ow >= 1)) {
-    throw new RangeError(`${where}: a ${kh}×${kw} kernel does not fit in a ${h}×${w} image with this padding (output would be ${oh}×${ow})`);
-  }
-  if (x.length < n * c * h * w) throw new RangeError(`${where}: x needs ${n * c * h * w} entries ([${n}, ${c}, ${h}, ${w}]), has ${x.length}`);
-  const need = n * c * kh * kw * oh * ow;
-  if (cols.length < need) throw new RangeError(`${where}: cols needs ${need} entries ([${n}, ${c * kh * kw}, ${oh * ow}]), has ${cols.length}`);
+  checkSizes(fn, { n, c, h, w, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
+  const oh = checkOutputSize(fn, h, kh, stride, padding), ow = checkOutputSize(fn, w, kw, stride, padding);
+  checkArray(fn, "x", x, n * c * h * w);
+  checkArray(fn, "cols", cols, n * c * kh * kw * oh * ow);
 }

@@ -1,4 +1,4 @@
-import { kernel } from "./kernel";
+import { backend } from "./backend";
 import { ShapeError, shapeOf } from "./shape-error";
 import { allocateFloat64, checkAllocation, checkArrayLike, checkFunction, checkInteger, checkNumber, checkNumbers, describe } from "../validate/checks";
 
@@ -208,7 +208,7 @@ export class Matrix {
       throw new ShapeError("Matrix.matmul", `other with ${this.cols} rows to multiply ${this.shapeString()}`, other.shapeString());
     }
     const out = new Matrix(this.rows, other.cols);
-    kernel().matmul(this.data, other.data, out.data, this.rows, this.cols, other.cols);
+    backend().matmul(this.data, other.data, out.data, this.rows, this.cols, other.cols);
     return out;
   }
 
@@ -219,7 +219,7 @@ export class Matrix {
       throw new ShapeError("Matrix.matmulTransA", `other with ${this.rows} rows`, other.shapeString());
     }
     const out = new Matrix(this.cols, other.cols);
-    kernel().matmulTransA(this.data, other.data, out.data, this.cols, this.rows, other.cols);
+    backend().matmulTransA(this.data, other.data, out.data, this.cols, this.rows, other.cols);
     return out;
   }
 
@@ -230,7 +230,7 @@ export class Matrix {
     if (a.rows !== b.rows || this.rows !== a.cols || this.cols !== b.cols) {
       throw new ShapeError("Matrix.addMatmulTransA", `aᵀ·b of shape ${this.shapeString()} (a and b with the same rows)`, `a ${a.shapeString()}, b ${b.shapeString()}`);
     }
-    kernel().matmulTransA(a.data, b.data, this.data, a.cols, a.rows, b.cols, true);
+    backend().matmulTransA(a.data, b.data, this.data, a.cols, a.rows, b.cols, true);
     return this;
   }
 
@@ -241,7 +241,7 @@ export class Matrix {
       throw new ShapeError("Matrix.matmulTransB", `other with ${this.cols} columns`, other.shapeString());
     }
     const out = new Matrix(this.rows, other.rows);
-    kernel().matmulTransB(this.data, other.data, out.data, this.rows, this.cols, other.rows);
+    backend().matmulTransB(this.data, other.data, out.data, this.rows, this.cols, other.rows);
     return out;
   }
 
@@ -296,7 +296,7 @@ export class Matrix {
     if (row.rows !== 1 || row.cols !== this.cols) {
       throw new ShapeError("Matrix.addRowInPlace", `[1, ${this.cols}] (one number per column)`, row.shapeString());
     }
-    kernel().addRow(this.data, row.data, this.rows, this.cols);
+    backend().addRow(this.data, row.data, this.rows, this.cols);
     return this;
   }
 
@@ -305,7 +305,7 @@ export class Matrix {
     checkMatrix("Matrix.addInPlace", "other", other);
     checkNumber("Matrix.addInPlace", "alpha", alpha, { infinite: true });
     this.assertSameShape(other, "Matrix.addInPlace");
-    kernel().axpy(alpha, other.data, this.data, this.size);
+    backend().axpy(alpha, other.data, this.data, this.size);
     return this;
   }
 
@@ -335,7 +335,7 @@ export class Matrix {
   /** Sum over the rows (axis 0): a 1×cols row, one number per feature. */
   sumRows(): Matrix {
     const out = new Matrix(1, this.cols);
-    kernel().sumRows(this.data, out.data, this.rows, this.cols);
+    backend().sumRows(this.data, out.data, this.rows, this.cols);
     return out;
   }
 

@@ -171,11 +171,6 @@ export type NestedArray = number | NestedArray[];
 /** What flows between layers: a Matrix (rows = examples) or a Tensor (e.g. [N, C, H, W] images). */
 export type Value = Matrix | Tensor;
 
-/** The shape of either kind, for messages: "[64, 784]" or "[64, 1, 28, 28]". */
-export function shapeStringOf(v: Value): string {
-  return v.shapeString();
-}
-
 /** An all-zero Matrix or Tensor of v's shape. */
 export function zerosLike<T extends Value>(v: T): T {
   return (v instanceof Matrix ? new Matrix(v.rows, v.cols) : new Tensor(v.shape)) as T;

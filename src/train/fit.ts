@@ -106,7 +106,7 @@ export interface History {
  * on the first two examples of each set (no buffer changes), so a mismatch
  * between data and model is reported before any step changes the model.
  *
- * Each step is the classic loop (see the body of `trainStep`). The test set is
+ * Each step is the classic loop: forward, loss, zeroGrad, backward, step (see the loop below). The test set is
  * evaluated in eval mode (model.eval(), then model.train() again). With the same
  * seed, model and data, the history is identical on every run (except the times).
  */

@@ -7,7 +7,7 @@
  *   checkInteger("DataLoader", "batchSize", 0, { min: 1 })
  *   // RangeError: DataLoader: batchSize must be an integer ≥ 1, got 0
  *
- * This file imports nothing, so every layer of the library (the kernel
+ * This file imports nothing, so every layer of the library (the backend
  * included) can use it.
  */
 

@@ -102,7 +102,7 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   bwrap.push("--bind", options.hostIpcDir, INSIDE.ipc);
   bwrap.push("--clearenv");
   const env: Record<string, string> = { PATH: "/usr/bin:/bin", HOME: "/tmp", TMPDIR: "/tmp", LANG: "C.UTF-8", TZ: "UTC" };
-  if (process.env.BNLAB_KERNEL) env.BNLAB_KERNEL = process.env.BNLAB_KERNEL;
+  if (process.env.BNLAB_BACKEND) env.BNLAB_BACKEND = process.env.BNLAB_BACKEND;
   for (const [key, value] of Object.entries(env)) bwrap.push("--setenv", key, value);
   bwrap.push("--chdir", INSIDE.cwd, "--");
   bwrap.push(node, `--max-old-space-size=${Math.floor(options.memoryLimitMb)}`, `${INSIDE.nodeModules}/tslab/bin/tslab`, "kernel", "--config-path", "{connection_file}");

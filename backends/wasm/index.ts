@@ -1,10 +1,10 @@
-// The WebAssembly kernel of bnlab, in AssemblyScript (f64x2 SIMD): the matrix
+// The WebAssembly backend of bnlab, in AssemblyScript (f64x2 SIMD): the matrix
 // products, and the fused batch-norm passes.
 //
-// Built by `npm run build:kernel` into src/tensor/wasm/kernel.wasm, which
-// src/tensor/kernel-wasm.ts loads. Every function takes byte offsets into this
+// Built by `npm run build:wasm` into src/tensor/wasm/backend.wasm, which
+// src/tensor/backend-wasm.ts loads. Every function takes byte offsets into this
 // module's memory (row-major f64 arrays) and sizes, and writes `out` whole; it
-// computes the same sums as the plain TypeScript kernel in src/tensor/kernel.ts
+// computes the same sums as the plain TypeScript backend in src/tensor/backend.ts
 // (matmul and matmulTransA in the same order, so bit for bit; matmulTransB
 // with two partial sums per dot product; the batch-norm passes bit for bit,
 // two columns at a time).
@@ -262,7 +262,7 @@ export function batchNormNormalize(
 }
 
 /**
- * The backward pass of batch norm (see src/tensor/kernel.ts): with hasAffine,
+ * The backward pass of batch norm (see src/tensor/backend.ts): with hasAffine,
  * dgamma += Σᵢ dy·xhat, dbeta += Σᵢ dy and dxhat = dy·gamma, else dxhat = dy;
  * then dx = (n·dxhat − Σᵢ dxhat − xhat·Σᵢ dxhat·xhat)·(invStd·(1/n)) with
  * batch statistics, dx = dxhat·invStd without. `sums` is scratch for 4·c numbers.

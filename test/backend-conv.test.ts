@@ -1,25 +1,26 @@
 /**
- * The convolutional passes of the kernel (src/tensor/conv-passes.ts):
+ * The convolutional passes of the backend (src/tensor/conv-passes.ts):
  * - the TypeScript reference computes what each pass means (checked against
  *   plain definitions: a direct convolution, the adjoint identity, per-channel
  *   statistics, the first maximum of a window);
- * - the native kernel gives the reference's results bit for bit, on edge
+ * - the native backend gives the reference's results bit for bit, on edge
  *   geometries (k = 1, stride > k, padding ≥ k, 1×1 images, odd sizes) and
- *   special values (±0, ±∞, NaN, subnormals); the WebAssembly kernel uses the
+ *   special values (±0, ±∞, NaN, subnormals); the WebAssembly backend uses the
  *   reference itself;
- * - every kernel throws a RangeError naming the pass for arrays shorter than
+ * - every backend throws a RangeError naming the pass for arrays shorter than
  *   their sizes and for windows that do not fit, before writing anything.
  */
 import { describe, expect, it } from "vitest";
-import { jsKernel, Kernel } from "../src/tensor/kernel";
-import { loadNativeKernel } from "../src/tensor/kernel-native";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import { jsBackend, Backend } from "../src/tensor/backend";
+import { loadNativeBackend } from "../src/tensor/backend-native";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import * as conv from "../src/tensor/conv-passes";
+import { col2im, convOutputSize, im2col } from "../src/tensor/im2col";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
 
-const native = loadNativeKernel();
-const wasm = loadWasmKernel();
+const native = loadNativeBackend();
+const wasm = loadWasmBackend();
 const expected = nativeExpectedHere();
 const onNative = it.runIf(expected);
 const rng = new Rng("kernel-conv-test");
@@ -62,7 +63,7 @@ for (const [h, w] of [[1, 1], [2, 3], [5, 7], [8, 8], [9, 4]]) {
   for (const [kh, kw] of [[1, 1], [2, 2], [3, 3], [3, 2], [5, 5]]) {
     for (const stride of [1, 2, 3, 6]) {
       for (const padding of [0, 1, 2, 5]) {
-        if (conv.convOutputSize(h, kh, stride, padding) < 1 || conv.convOutputSize(w, kw, stride, padding) < 1) continue;
+        if (convOutputSize(h, kh, stride, padding) < 1 || convOutputSize(w, kw, stride, padding) < 1) continue;
         GEOMETRIES.push({ n: 2, c: (h + kh + stride) % 3 === 0 ? 1 : 3, h, w, kh, kw, stride, padding });
       }
     }
@@ -74,12 +75,12 @@ const LENET: Geometry[] = [
 ];
 
 function colsLength(g: Geometry): number {
-  return g.n * g.c * g.kh * g.kw * conv.convOutputSize(g.h, g.kh, g.stride, g.padding) * conv.convOutputSize(g.w, g.kw, g.stride, g.padding);
+  return g.n * g.c * g.kh * g.kw * convOutputSize(g.h, g.kh, g.stride, g.padding) * convOutputSize(g.w, g.kw, g.stride, g.padding);
 }
 
 /** The definition: y[s][o][oy][ox] = Σ over ci, i, j of weight[o][ci][i][j] · x[s][ci][oy·stride − padding + i][ox·stride − padding + j]. */
 function directConvolution(x: Float64Array, weight: Float64Array, out: number, g: Geometry): Float64Array {
-  const oh = conv.convOutputSize(g.h, g.kh, g.stride, g.padding), ow = conv.convOutputSize(g.w, g.kw, g.stride, g.padding);
+  const oh = convOutputSize(g.h, g.kh, g.stride, g.padding), ow = convOutputSize(g.w, g.kw, g.stride, g.padding);
   const y = new Float64Array(g.n * out * oh * ow);
   for (let s = 0; s < g.n; s++)
     for (let o = 0; o < out; o++)
@@ -103,13 +104,13 @@ describe("the convolutional passes: the TypeScript reference means what it says"
     for (const g of [...GEOMETRIES, LENET[1]]) {
       const x = random(g.n * g.c * g.h * g.w);
       const out = 4, rows = g.c * g.kh * g.kw;
-      const p = conv.convOutputSize(g.h, g.kh, g.stride, g.padding) * conv.convOutputSize(g.w, g.kw, g.stride, g.padding);
+      const p = convOutputSize(g.h, g.kh, g.stride, g.padding) * convOutputSize(g.w, g.kw, g.stride, g.padding);
       const weight = random(out * rows);
       const cols = new Float64Array(colsLength(g)).fill(NaN); // written whole
-      conv.im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       const y = new Float64Array(g.n * out * p);
       for (let s = 0; s < g.n; s++) {
-        jsKernel.matmul(weight, cols.subarray(s * rows * p), y.subarray(s * out * p), out, rows, p);
+        jsBackend.matmul(weight, cols.subarray(s * rows * p), y.subarray(s * out * p), out, rows, p);
       }
       expectClose(y, directConvolution(x, weight, out, g), `${JSON.stringify(g)}`);
     }
@@ -119,15 +120,15 @@ describe("the convolutional passes: the TypeScript reference means what it says"
     for (const g of GEOMETRIES) {
       const x = random(g.n * g.c * g.h * g.w), gc = random(colsLength(g));
       const cols = new Float64Array(colsLength(g)), back = new Float64Array(x.length).fill(NaN);
-      conv.im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.col2im(gc, back, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(gc, back, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       const left = cols.reduce((s, v, i) => s + v * gc[i], 0), right = x.reduce((s, v, i) => s + v * back[i], 0);
       expect(Math.abs(left - right), JSON.stringify(g)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(left)));
       // all ones: each input entry receives one 1 per window that covers it
       const ones = new Float64Array(colsLength(g)).fill(1), counts = new Float64Array(x.length);
-      conv.col2im(ones, counts, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(ones, counts, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       const covered = new Float64Array(x.length);
-      conv.im2col(Float64Array.from(x, (_, i) => i + 1), cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(Float64Array.from(x, (_, i) => i + 1), cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       for (const v of cols) if (v > 0) covered[v - 1]++;
       expectIdentical(counts, covered, `coverage ${JSON.stringify(g)}`);
     }
@@ -145,7 +146,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
       };
       const [mean, variance, mean1, variance1] = [0, 1, 2, 3].map(() => new Float64Array(c));
       conv.batchNorm2dStats(x, mean, variance, n, c, p);
-      jsKernel.batchNormStats(rows, mean1, variance1, n * p, c);
+      jsBackend.batchNormStats(rows, mean1, variance1, n * p, c);
       expectClose(mean, mean1, "mean");
       expectClose(variance, variance1, "variance");
       const invStd = variance.map((v) => 1 / Math.sqrt(v + 1e-5));
@@ -154,7 +155,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
           const gamma = affine ? random(c) : null, beta = affine ? random(c) : null;
           const [xhat, y, xhat1, y1] = [0, 1, 2, 3].map(() => new Float64Array(n * c * p));
           conv.batchNorm2dNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c, p);
-          jsKernel.batchNormNormalize(rows, mean, invStd, gamma, beta, xhat1, y1, n * p, c);
+          jsBackend.batchNormNormalize(rows, mean, invStd, gamma, beta, xhat1, y1, n * p, c);
           expectClose(xhat, toNchw(xhat1), "xhat");
           if (affine) expectClose(y, toNchw(y1), "y");
           const dy = random(n * c * p);
@@ -164,7 +165,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
           const dgamma1 = dgamma && new Float64Array(dgamma), dbeta1 = dbeta && new Float64Array(dbeta);
           const dx = new Float64Array(n * c * p), dx1 = new Float64Array(n * c * p);
           conv.batchNorm2dBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, p, batchStats);
-          jsKernel.batchNormBackward(dyRows, xhat1, invStd, gamma, dgamma1, dbeta1, dx1, n * p, c, batchStats);
+          jsBackend.batchNormBackward(dyRows, xhat1, invStd, gamma, dgamma1, dbeta1, dx1, n * p, c, batchStats);
           expectClose(dx, toNchw(dx1), `dx ${n}×${c}×${p}`);
           if (affine) {
             expectClose(dgamma!, dgamma1!, "dgamma");
@@ -223,10 +224,10 @@ describe("the convolutional passes: the TypeScript reference means what it says"
   });
 });
 
-describe("the convolutional passes: the native kernel gives the reference's results bit for bit", () => {
-  it("the WebAssembly and TypeScript kernels use the reference passes themselves", () => {
-    for (const k of [jsKernel, wasm!]) {
-      expect(k.im2col).toBe(conv.im2col);
+describe("the convolutional passes: the native backend gives the reference's results bit for bit", () => {
+  it("the WebAssembly and TypeScript backends use the reference passes themselves", () => {
+    for (const k of [jsBackend, wasm!]) {
+      expect(k.im2col).toBe(im2col);
       expect(k.batchNorm2dBackward).toBe(conv.batchNorm2dBackward);
       expect(k.maxPool2d).toBe(conv.maxPool2d);
     }
@@ -237,16 +238,16 @@ describe("the convolutional passes: the native kernel gives the reference's resu
       const x = withSpecials(g.n * g.c * g.h * g.w);
       const colsN = random(colsLength(g)), colsR = random(colsLength(g));
       native!.im2col(x, colsN, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.im2col(x, colsR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      im2col(x, colsR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       expectIdentical(colsN, colsR, `im2col ${JSON.stringify(g)}`);
       const gc = withSpecials(colsLength(g));
       const xN = random(x.length), xR = random(x.length);
       native!.col2im(gc, xN, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.col2im(gc, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(gc, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       expectIdentical(xN, xR, `col2im ${JSON.stringify(g)}`);
       const finite = random(colsLength(g), 5); // sums of finite numbers: rounding order matters here
       native!.col2im(finite, xN, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-      conv.col2im(finite, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
+      col2im(finite, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       expectIdentical(xN, xR, `col2im (finite) ${JSON.stringify(g)}`);
     }
   });
@@ -308,7 +309,7 @@ describe("the convolutional passes: the native kernel gives the reference's resu
         for (const stride of [1, 2, 3, 4]) {
           if (k > h || k > w) continue;
           const [n, c] = [2, 3];
-          const oh = conv.convOutputSize(h, k, stride, 0), ow = conv.convOutputSize(w, k, stride, 0);
+          const oh = convOutputSize(h, k, stride, 0), ow = convOutputSize(w, k, stride, 0);
           // small integers make ties common; specials make NaN and ±∞ windows
           const x = withSpecials(n * c * h * w).map((v, i) => (i % 7 === 3 ? v : Math.floor(rng.uniform(0, 4))));
           const yN = new Float64Array(n * c * oh * ow), yR = new Float64Array(yN.length);
@@ -341,13 +342,13 @@ describe("the convolutional passes: the native kernel gives the reference's resu
 });
 
 describe("the convolutional passes: wrong sizes throw a RangeError naming the pass, before writing anything", () => {
-  const kernels: Array<[string, Kernel | null, boolean]> = [
-    ["js", jsKernel, true],
+  const backends: Array<[string, Backend | null, boolean]> = [
+    ["js", jsBackend, true],
     ["wasm", wasm, true],
     ["native", native, expected],
   ];
-  for (const [name, k, here] of kernels) {
-    it.runIf(here)(`the ${name} kernel`, () => {
+  for (const [name, k, here] of backends) {
+    it.runIf(here)(`the ${name} backend`, () => {
       const K = k!;
       const f = (n: number) => new Float64Array(n);
       const untouched = f(4).fill(7);

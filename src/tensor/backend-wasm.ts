@@ -1,8 +1,8 @@
 /**
- * The WebAssembly kernel: the same functions as the plain TypeScript kernel
+ * The WebAssembly backend: the same functions as the plain TypeScript backend
  * (the three products and the fused batch-norm passes), computed by f64x2 SIMD
- * code compiled from kernel/assembly/index.ts (`npm run build:kernel` writes
- * src/tensor/wasm/kernel.wasm).
+ * code compiled from backends/wasm/index.ts (`npm run build:wasm` writes
+ * src/tensor/wasm/backend.wasm).
  *
  * WebAssembly code can only read its own memory, so each call copies its
  * operands into a scratch region of that memory and the results back out. For
@@ -10,18 +10,18 @@
  *
  * Loading is synchronous (fs.readFileSync + new WebAssembly.Module), so it works
  * at import time, in a tslab notebook as under Node or vitest. Where WebAssembly
- * or its SIMD instructions are missing, loadWasmKernel() returns null and the
- * plain TypeScript kernel stays in use.
+ * or its SIMD instructions are missing, loadWasmBackend() returns null and the
+ * plain TypeScript backend stays in use.
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { Kernel } from "./kernel";
+import type { Backend } from "./backend";
 import * as elementwise from "./elementwise";
-import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./kernel-args";
+import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./backend-args";
 import { convPasses } from "./conv-passes";
 
-/** Where the compiled kernel lives. */
-export const WASM_KERNEL_FILE = path.join(__dirname, "wasm", "kernel.wasm");
+/** Where the compiled backend lives. */
+export const WASM_BACKEND_FILE = path.join(__dirname, "wasm", "backend.wasm");
 
 /** The part of the WebAssembly API this loader needs (declared here: lib es2022 has no WebAssembly types). */
 export interface WebAssemblyApi {
@@ -36,8 +36,8 @@ interface WasmMemory {
 
 type Product = (a: number, b: number, out: number, m: number, k: number, n: number, accumulate: number) => void;
 
-/** What kernel.wasm exports (byte offsets into `memory`, sizes, flags as 0/1). */
-interface KernelExports {
+/** What backend.wasm exports (byte offsets into `memory`, sizes, flags as 0/1). */
+interface BackendExports {
   memory: WasmMemory;
   heapBase(): number;
   matmul: Product;
@@ -53,37 +53,37 @@ interface KernelExports {
 }
 
 export interface LoadWasmOptions {
-  /** The .wasm file (default: src/tensor/wasm/kernel.wasm). */
+  /** The .wasm file (default: src/tensor/wasm/backend.wasm). */
   file?: string;
   /** The WebAssembly API (default: the global one; null simulates a runtime without it). */
   webAssembly?: WebAssemblyApi | null;
 }
 
-/** Why the last loadWasmKernel() returned null (for diagnostics), or null if it loaded. */
-export let wasmKernelError: string | null = null;
+/** Why the last loadWasmBackend() returned null (for diagnostics), or null if it loaded. */
+export let wasmBackendError: string | null = null;
 
-/** The WebAssembly kernel, or null if it cannot be loaded here. */
-export function loadWasmKernel(options: LoadWasmOptions = {}): Kernel | null {
+/** The WebAssembly backend, or null if it cannot be loaded here. */
+export function loadWasmBackend(options: LoadWasmOptions = {}): Backend | null {
   const api =
     options.webAssembly !== undefined ? options.webAssembly : (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  wasmKernelError = null;
+  wasmBackendError = null;
   if (!api) {
-    wasmKernelError = "this JavaScript runtime has no WebAssembly";
+    wasmBackendError = "this JavaScript runtime has no WebAssembly";
     return null;
   }
   try {
-    const bytes = fs.readFileSync(options.file ?? WASM_KERNEL_FILE);
+    const bytes = fs.readFileSync(options.file ?? WASM_BACKEND_FILE);
     const instance = new api.Instance(new api.Module(bytes), {});
-    return wasmKernel(instance.exports as KernelExports);
+    return wasmBackend(instance.exports as BackendExports);
   } catch (e) {
-    wasmKernelError = e instanceof Error ? e.message : String(e);
+    wasmBackendError = e instanceof Error ? e.message : String(e);
     return null;
   }
 }
 
 const PAGE = 65536;
 
-function wasmKernel(wasm: KernelExports): Kernel {
+function wasmBackend(wasm: BackendExports): Backend {
   const base = align16(wasm.heapBase());
   let heap = new Float64Array(wasm.memory.buffer);
 
@@ -100,7 +100,7 @@ function wasmKernel(wasm: KernelExports): Kernel {
     name: string, product: Product, a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number,
     aLen: number, bLen: number, accumulate: boolean,
   ): void {
-    checkProduct(name, a, b, out, m, k, n); // a short array would make the kernel read stale memory
+    checkProduct(name, a, b, out, m, k, n); // a short array would make the backend read stale memory
     const outLen = m * n;
     if (outLen === 0) return;
     const aAt = base;
@@ -136,7 +136,7 @@ function wasmKernel(wasm: KernelExports): Kernel {
     matmulTransB: (a, b, out, m, k, n) => run("matmulTransB", wasm.matmulTransB, a, b, out, m, k, n, m * k, n * k, false),
 
     batchNormStats(x, mean, variance, n, c) {
-      checkBatchNormStats(x, mean, variance, n, c);
+      checkBatchNormStats("batchNormStats", x, mean, variance, n, c);
       if (c === 0) return;
       const h = place(n * c, c, c);
       const [xAt, meanAt, varAt] = offsets;
@@ -147,7 +147,7 @@ function wasmKernel(wasm: KernelExports): Kernel {
     },
 
     batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
-      checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
+      checkBatchNormNormalize("batchNormNormalize", x, mean, invStd, gamma, beta, xhat, y, n, c);
       if (n * c === 0) return;
       const affine = gamma !== null;
       const h = place(n * c, c, c, c, c, n * c, affine ? n * c : 0);
@@ -166,7 +166,7 @@ function wasmKernel(wasm: KernelExports): Kernel {
     },
 
     batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
-      checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
+      checkBatchNormBackward("batchNormBackward", dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
       if (n * c === 0) return;
       const affine = gamma !== null;
       const h = place(n * c, n * c, c, c, c, c, n * c, 4 * c);

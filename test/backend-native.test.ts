@@ -3,19 +3,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultKernel, jsKernel, kernel, Kernel, useKernel } from "../src/tensor/kernel";
-import { loadNativeKernel, NATIVE_KERNEL_FILE, nativeKernelError } from "../src/tensor/kernel-native";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import { defaultBackend, jsBackend, backend, Backend, useBackend } from "../src/tensor/backend";
+import { loadNativeBackend, nativeBackendError } from "../src/tensor/backend-native";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { Rng } from "../src/random/rng";
 import * as elementwise from "../src/tensor/elementwise";
 import { nativeExpectedHere } from "./helpers/native";
 
-// The native kernel must give the WebAssembly kernel's results bit for bit
+// The native backend must give the WebAssembly backend's results bit for bit
 // (same sums in the same order, no fused multiply-add), so that a notebook
 // shows the same numbers on a machine without a C compiler or AVX2.
 
-const native = loadNativeKernel();
-const wasm = loadWasmKernel();
+const native = loadNativeBackend();
+const wasm = loadWasmBackend();
 const expected = nativeExpectedHere();
 const rng = new Rng("kernel-native-test");
 
@@ -29,7 +29,7 @@ function random(n: number, scale = 1): Float64Array {
 function expectIdentical(actual: Float64Array, expected: Float64Array, what: string): void {
   expect(actual.length, what).toBe(expected.length);
   const i = actual.findIndex((v, k) => !Object.is(v, expected[k]));
-  expect(i === -1 ? "identical" : `${what}: entry ${i} is ${actual[i]}, the WebAssembly kernel gives ${expected[i]}`).toBe("identical");
+  expect(i === -1 ? "identical" : `${what}: entry ${i} is ${actual[i]}, the WebAssembly backend gives ${expected[i]}`).toBe("identical");
 }
 
 type Op = "matmul" | "matmulTransA" | "matmulTransB";
@@ -39,7 +39,7 @@ const STEP_SHAPES: Array<[number, number, number]> = [
   [60, 784, 100], [100, 60, 784], [60, 100, 784], [60, 100, 100], [60, 100, 10], [10, 60, 100], [257, 301, 263],
 ];
 
-/** Run op on both kernels from the same starting out (which matters when accumulating). */
+/** Run op on both backends from the same starting out (which matters when accumulating). */
 function both(op: Op, m: number, k: number, n: number, accumulate: boolean): [Float64Array, Float64Array] {
   const a = random(m * k + 3), b = random(k * n + 3); // longer than needed: only the first m·k, k·n are read
   const outNative = random(m * n), outWasm = new Float64Array(outNative);
@@ -48,31 +48,31 @@ function both(op: Op, m: number, k: number, n: number, accumulate: boolean): [Fl
   return [outNative, outWasm];
 }
 
-describe("the native kernel", () => {
+describe("the native backend", () => {
   // Where it cannot exist (not x86-64 Linux with AVX2), only the first test runs: it checks the fallback.
   const onNative = it.runIf(expected);
   afterEach(() => {
-    delete process.env.BNLAB_KERNEL;
-    useKernel(defaultKernel());
+    delete process.env.BNLAB_BACKEND;
+    useBackend(defaultBackend());
   });
 
-  it("is built, current with kernel/native/kernel.c, usable on this CPU, and the default kernel (x86-64 Linux with AVX2)", () => {
+  it("is built, current with backends/native/backend.c, usable on this CPU, and the default backend (x86-64 Linux with AVX2)", () => {
     expect(wasm).not.toBeNull();
     if (!expected) {
-      // no AVX2 here: the WebAssembly kernel is the default, and the reason is given
+      // no AVX2 here: the WebAssembly backend is the default, and the reason is given
       expect(native).toBeNull();
-      expect(nativeKernelError).toMatch(/AVX2|not built|dlopen|invalid ELF|wrong ELF/);
-      expect(defaultKernel().name).toBe("wasm-simd");
+      expect(nativeBackendError).toMatch(/AVX2|not built|dlopen|invalid ELF|wrong ELF/);
+      expect(defaultBackend().name).toBe("wasm-simd");
       return;
     }
-    expect(nativeKernelError).toBeNull();
+    expect(nativeBackendError).toBeNull();
     expect(native).not.toBeNull();
-    expect(defaultKernel().name).toBe("native-avx2");
-    expect(kernel().name).toBe("native-avx2");
+    expect(defaultBackend().name).toBe("native-avx2");
+    expect(backend().name).toBe("native-avx2");
   });
 
   for (const op of OPS) {
-    onNative(`${op}: the WebAssembly kernel's results bit for bit, on every small shape (K = 0 included) and the step's shapes`, () => {
+    onNative(`${op}: the WebAssembly backend's results bit for bit, on every small shape (K = 0 included) and the step's shapes`, () => {
       for (const m of EDGE) {
         for (const k of [0, ...EDGE]) {
           for (const n of EDGE) {
@@ -88,27 +88,27 @@ describe("the native kernel", () => {
     });
   }
 
-  onNative("matmulTransA accumulates into out exactly as the WebAssembly kernel", () => {
+  onNative("matmulTransA accumulates into out exactly as the WebAssembly backend", () => {
     for (const [m, k, n] of [[100, 60, 784], [3, 5, 7], [13, 1, 9], [1, 1, 1]] as Array<[number, number, number]>) {
       const [a, b] = both("matmulTransA", m, k, n, true);
       expectIdentical(a, b, `matmulTransA += ${m}×${k}×${n}`);
     }
   });
 
-  onNative("matches the TypeScript reference kernel on the step's shapes (to 1e-12; its transB sums in another order)", () => {
+  onNative("matches the TypeScript reference backend on the step's shapes (to 1e-12; its transB sums in another order)", () => {
     for (const op of OPS) {
       for (const [m, k, n] of STEP_SHAPES) {
         const a = random(m * k), b = random(k * n);
         const out = new Float64Array(m * n), ref = new Float64Array(m * n);
         native![op](a, b, out, m, k, n);
-        jsKernel[op](a, b, ref, m, k, n);
+        jsBackend[op](a, b, ref, m, k, n);
         const worst = Math.max(...Array.from(out, (v, i) => Math.abs(v - ref[i]) / (1 + Math.abs(ref[i]))));
         expect(worst).toBeLessThanOrEqual(1e-12);
       }
     }
   });
 
-  onNative("batch norm's fused passes: the WebAssembly kernel's results bit for bit (affine or not, batch or running statistics)", () => {
+  onNative("batch norm's fused passes: the WebAssembly backend's results bit for bit (affine or not, batch or running statistics)", () => {
     for (const n of [1, 2, 3, 5, 60]) {
       for (const c of [1, 2, 3, 4, 5, 7, 100]) {
         for (const affine of [true, false]) {
@@ -143,7 +143,7 @@ describe("the native kernel", () => {
     }
   });
 
-  onNative("sigmoid: the WebAssembly kernel's results bit for bit, extremes, zeros, infinities and NaN included", () => {
+  onNative("sigmoid: the WebAssembly backend's results bit for bit, extremes, zeros, infinities and NaN included", () => {
     const special = [0, -0, 1, -1, 30, -30, 700, -700, 708, -708, 709, -709, 745, -745, 800, -800, Infinity, -Infinity, NaN, 1e-300, -1e-300, 5e-324];
     for (const len of [0, 1, 2, 3, 4, 5, 7, special.length, 1001]) {
       const x = len === special.length ? Float64Array.from(special) : random(len, 40);
@@ -194,13 +194,13 @@ describe("the native kernel", () => {
     expect(() => k.addRow(new Float64Array(6), new Float64Array(2), 2, 3)).toThrow(/addRow/);
   });
 
-  onNative("trains the reference MLP to the same numbers as the WebAssembly kernel", async () => {
+  onNative("trains the reference MLP to the same numbers as the WebAssembly backend", async () => {
     const { mlp } = await import("../src/train/mlp");
     const { CrossEntropyLoss } = await import("../src/loss/cross-entropy");
     const { SGD } = await import("../src/optim/sgd");
     const { Matrix } = await import("../src/tensor/matrix");
-    const run = (k: Kernel): number[] => {
-      useKernel(k);
+    const run = (k: Backend): number[] => {
+      useBackend(k);
       const model = mlp({ sizes: [784, 100, 100, 100, 10], activation: "sigmoid", batchNorm: true, seed: 3 });
       const opt = new SGD(model.parameters(), { lr: 0.5 });
       const lossFn = new CrossEntropyLoss();
@@ -221,38 +221,38 @@ describe("the native kernel", () => {
   });
 });
 
-describe("loading the native kernel", () => {
-  it.runIf(expected)("refuses a binary built from another version of kernel.c, and says to rebuild", () => {
-    const other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-native-")), "kernel.c");
-    fs.writeFileSync(other, fs.readFileSync(path.join(__dirname, "..", "kernel", "native", "kernel.c"), "utf8") + "\n/* edited */\n");
-    expect(loadNativeKernel({ source: other })).toBeNull();
-    expect(nativeKernelError).toMatch(/another version .*npm run build:native/);
+describe("loading the native backend", () => {
+  it.runIf(expected)("refuses a binary built from another version of backend.c, and says to rebuild", () => {
+    const other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-native-")), "backend.c");
+    fs.writeFileSync(other, fs.readFileSync(path.join(__dirname, "..", "backends", "native", "backend.c"), "utf8") + "\n/* edited */\n");
+    expect(loadNativeBackend({ source: other })).toBeNull();
+    expect(nativeBackendError).toMatch(/another version .*npm run build:native/);
   });
 
-  it("returns null for a missing or broken binary, and the WebAssembly kernel is used", () => {
-    expect(loadNativeKernel({ file: path.join(os.tmpdir(), "no-such-kernel.node") })).toBeNull();
-    expect(nativeKernelError).toMatch(/not built/);
-    const bogus = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-native-")), "kernel.node");
+  it("returns null for a missing or broken binary, and the WebAssembly backend is used", () => {
+    expect(loadNativeBackend({ file: path.join(os.tmpdir(), "no-such-backend.node") })).toBeNull();
+    expect(nativeBackendError).toMatch(/not built/);
+    const bogus = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-native-")), "backend.node");
     fs.writeFileSync(bogus, "not a shared library");
-    expect(loadNativeKernel({ file: bogus })).toBeNull();
-    expect(nativeKernelError).not.toBeNull();
+    expect(loadNativeBackend({ file: bogus })).toBeNull();
+    expect(nativeBackendError).not.toBeNull();
   });
 
-  it("BNLAB_KERNEL=wasm selects the WebAssembly kernel even where the native one loads", () => {
-    process.env.BNLAB_KERNEL = "wasm";
+  it("BNLAB_BACKEND=wasm selects the WebAssembly backend even where the native one loads", () => {
+    process.env.BNLAB_BACKEND = "wasm";
     try {
-      expect(defaultKernel().name).toBe("wasm-simd");
+      expect(defaultBackend().name).toBe("wasm-simd");
     } finally {
-      delete process.env.BNLAB_KERNEL;
+      delete process.env.BNLAB_BACKEND;
     }
   });
 
   it.runIf(expected)("`npm run build:native` rebuilds it from source with the same source hash", () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-native-")), "kernel.node");
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-native-")), "backend.node");
     execFileSync(process.execPath, [path.join(__dirname, "..", "scripts", "build-native.mjs"), "--out", out, "--quiet"], { stdio: "pipe" });
-    const rebuilt = loadNativeKernel({ file: out });
-    expect(nativeKernelError).toBeNull();
+    const rebuilt = loadNativeBackend({ file: out });
+    expect(nativeBackendError).toBeNull();
     expect(rebuilt).not.toBeNull();
-    expect(fs.readFileSync(`${out}.hash`, "utf8")).toBe(fs.readFileSync(`${NATIVE_KERNEL_FILE}.hash`, "utf8"));
+    expect(fs.readFileSync(`${out}.hash`, "utf8")).toBe(fs.readFileSync(path.join(__dirname, "..", "src", "tensor", "native", "backend.node.hash"), "utf8"));
   });
 });

@@ -1,23 +1,23 @@
 /*
- * The native kernel of bnlab: the same functions as the WebAssembly kernel
- * (kernel/assembly/index.ts), with 256-bit AVX2 vectors instead of 128-bit
+ * The native backend of bnlab: the same functions as the WebAssembly backend
+ * (backends/wasm/index.ts), with 256-bit AVX2 vectors instead of 128-bit
  * ones, called through Node-API on the Float64Arrays themselves (no copies).
  *
  * Why it exists: a matrix product in WebAssembly SIMD tops out at 4 multiply-
  * adds per cycle (2 multiplies of 2 lanes); AVX2 does 8. On the course's
  * reference MLP the products are ~70% of a training step.
  *
- * Results are bit for bit those of the WebAssembly kernel (for the elementwise
+ * Results are bit for bit those of the WebAssembly backend (for the elementwise
  * passes at the end, of src/tensor/elementwise.ts): every sum is taken
  * in the same order, products and sums are separate roundings (no fused
  * multiply-add: the file is compiled for AVX2 without FMA and with
  * -ffp-contract=off), and the batch-norm passes and the logistic function
  * repeat the WebAssembly code's operations lane for lane. So a notebook shows
- * the same numbers whichever of the two kernels runs it.
+ * the same numbers whichever of the two backends runs it.
  *
  * Built by `npm run build:native` (scripts/build-native.mjs) into
- * src/tensor/native/kernel.node; loaded by src/tensor/kernel-native.ts, which
- * falls back to the WebAssembly kernel when this file cannot be built or the
+ * src/tensor/native/backend.node; loaded by src/tensor/backend-native.ts, which
+ * falls back to the WebAssembly backend when this file cannot be built or the
  * CPU has no AVX2. Every function checks its arrays' lengths (a RangeError, not
  * a crash) and writes `out` whole.
  */
@@ -52,7 +52,7 @@ static inline v4 madd(v4 c, v4 a, v4 b) { return _mm256_add_pd(c, _mm256_mul_pd(
 /*
  * out(m×n) (+)= A · B for an A whose entry (i, p) is at a[i·rs + p·ks], B (k×n)
  * row-major: 4×8 blocks of out (8 accumulators), each entry summed over p in
- * order, as the WebAssembly kernel's panels().
+ * order, as the WebAssembly backend's panels().
  */
 static void panels(const double *a, size_t rs, size_t ks, const double *b, double *out, int m, int k, int n, int acc) {
   const int n8 = n & ~7, n4 = n & ~3, m4 = m & ~3;
@@ -148,7 +148,7 @@ static inline void store2(double *o, v4 c, double t0, double t1) {
 
 /*
  * out(m×n) = a · bᵀ, a (m×k), b (n×k): dot products of rows in the WebAssembly
- * kernel's order (lane 0 sums the even p, lane 1 the odd p, then lane 0 +
+ * backend's order (lane 0 sums the even p, lane 1 the odd p, then lane 0 +
  * lane 1, then the last product when k is odd). A vector holds two such
  * dot products: (row i of a)·(row j of b) and (row i)·(row j+1).
  */
@@ -325,7 +325,7 @@ static void bn_backward(const double *dy, const double *xhat, const double *invS
   }
 }
 
-/* ---- the logistic function: the WebAssembly kernel's e^x and σ, lane for lane ---- */
+/* ---- the logistic function: the WebAssembly backend's e^x and σ, lane for lane ---- */
 
 static inline v4 exp_non_positive(v4 a) {
   const v4 shift = _mm256_set1_pd(6755399441055744.0); /* 1.5·2⁵² */
@@ -720,7 +720,7 @@ static void fail(Args *A, const char *message) {
   if (A->failed) return;
   A->failed = 1;
   char text[200];
-  snprintf(text, sizeof text, "bnlab native kernel: %s: %s", A->fn, message);
+  snprintf(text, sizeof text, "bnlab native backend: %s: %s", A->fn, message);
   napi_throw_range_error(A->env, NULL, text);
 }
 

@@ -3,15 +3,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultKernel, jsKernel, kernel, Kernel, useKernel } from "../src/tensor/kernel";
-import { loadWasmKernel, WASM_KERNEL_FILE, wasmKernelError } from "../src/tensor/kernel-wasm";
+import { defaultBackend, jsBackend, backend, Backend, useBackend } from "../src/tensor/backend";
+import { loadWasmBackend, WASM_BACKEND_FILE, wasmBackendError } from "../src/tensor/backend-wasm";
 import { Matrix } from "../src/tensor/matrix";
 import { Rng } from "../src/random/rng";
 
 type Op = "matmul" | "matmulTransA" | "matmulTransB";
 const OPS: Op[] = ["matmul", "matmulTransA", "matmulTransB"];
 
-const wasm = loadWasmKernel();
+const wasm = loadWasmBackend();
 const rng = new Rng("kernel-wasm-test");
 
 function random(n: number): Float64Array {
@@ -20,12 +20,12 @@ function random(n: number): Float64Array {
   return a;
 }
 
-/** Both kernels on the same random operands; the outputs, and the length they must fill. */
-function compare(fast: Kernel, op: Op, m: number, k: number, n: number) {
+/** Both backends on the same random operands; the outputs, and the length they must fill. */
+function compare(fast: Backend, op: Op, m: number, k: number, n: number) {
   const a = random(m * k), b = random(k * n);
   const expected = new Float64Array(m * n).fill(NaN);
   const actual = new Float64Array(m * n).fill(NaN);
-  jsKernel[op](a, b, expected, m, k, n);
+  jsBackend[op](a, b, expected, m, k, n);
   fast[op](a, b, actual, m, k, n);
   return { expected, actual };
 }
@@ -52,18 +52,18 @@ const STEP_SHAPES: Array<[number, number, number]> = [
   [10, 60, 100],
 ];
 
-describe("the WebAssembly kernel", () => {
-  afterEach(() => useKernel(defaultKernel()));
+describe("the WebAssembly backend", () => {
+  afterEach(() => useBackend(defaultBackend()));
 
-  it("loads here (Node has WebAssembly with SIMD); the default kernel is the native one (test/kernel-native.test.ts)", () => {
-    expect(wasmKernelError).toBeNull();
+  it("loads here (Node has WebAssembly with SIMD); the default backend is the native one (test/backend-native.test.ts)", () => {
+    expect(wasmBackendError).toBeNull();
     expect(wasm).not.toBeNull();
     expect(wasm!.name).toBe("wasm-simd");
   });
 
   for (const op of OPS) {
     describe(op, () => {
-      it("matches the TypeScript kernel on every small shape, including 1×1 and K = 1", () => {
+      it("matches the TypeScript backend on every small shape, including 1×1 and K = 1", () => {
         for (const m of EDGE_SIZES) {
           for (const k of EDGE_SIZES) {
             for (const n of EDGE_SIZES) {
@@ -110,31 +110,31 @@ describe("the WebAssembly kernel", () => {
     const out = new Float64Array(4 + 3).fill(-1);
     const expected = new Float64Array(4);
     wasm!.matmul(a, b, out, 2, 3, 2);
-    jsKernel.matmul(a.subarray(0, 6), b.subarray(0, 6), expected, 2, 3, 2);
+    jsBackend.matmul(a.subarray(0, 6), b.subarray(0, 6), expected, 2, 3, 2);
     expect(Array.from(out.subarray(0, 4))).toEqual(Array.from(expected));
     expect(Array.from(out.subarray(4))).toEqual([-1, -1, -1]);
   });
 
-  it("gives Matrix the same products as the TypeScript kernel", () => {
+  it("gives Matrix the same products as the TypeScript backend", () => {
     const x = new Matrix(13, 21, random(13 * 21));
     const w = new Matrix(17, 21, random(17 * 21));
-    useKernel(jsKernel);
+    useBackend(jsBackend);
     const reference = [x.matmulTransB(w), x.matmulTransB(w).matmulTransA(x), x.matmulTransB(w).matmul(w)];
-    useKernel(wasm!);
+    useBackend(wasm!);
     const fast = [x.matmulTransB(w), x.matmulTransB(w).matmulTransA(x), x.matmulTransB(w).matmul(w)];
     fast.forEach((f, i) => expectClose(f.data, reference[i].data));
   });
 });
 
-describe("falling back to the TypeScript kernel", () => {
+describe("falling back to the TypeScript backend", () => {
   afterEach(() => {
-    delete process.env.BNLAB_KERNEL;
-    useKernel(defaultKernel());
+    delete process.env.BNLAB_BACKEND;
+    useBackend(defaultBackend());
   });
 
   it("returns null without WebAssembly, and says why", () => {
-    expect(loadWasmKernel({ webAssembly: null })).toBeNull();
-    expect(wasmKernelError).toMatch(/no WebAssembly/);
+    expect(loadWasmBackend({ webAssembly: null })).toBeNull();
+    expect(wasmBackendError).toMatch(/no WebAssembly/);
   });
 
   it("returns null when the runtime rejects the module (e.g. no SIMD)", () => {
@@ -148,32 +148,32 @@ describe("falling back to the TypeScript kernel", () => {
         exports = {};
       },
     };
-    expect(loadWasmKernel({ webAssembly: noSimd })).toBeNull();
-    expect(wasmKernelError).toMatch(/simd/);
+    expect(loadWasmBackend({ webAssembly: noSimd })).toBeNull();
+    expect(wasmBackendError).toMatch(/simd/);
   });
 
   it("returns null when the binary is missing or not WebAssembly", () => {
-    expect(loadWasmKernel({ file: path.join(os.tmpdir(), "no-such-kernel.wasm") })).toBeNull();
-    const bogus = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-kernel-")), "bogus.wasm");
+    expect(loadWasmBackend({ file: path.join(os.tmpdir(), "no-such-backend.wasm") })).toBeNull();
+    const bogus = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-backend-")), "bogus.wasm");
     fs.writeFileSync(bogus, "not wasm");
-    expect(loadWasmKernel({ file: bogus })).toBeNull();
+    expect(loadWasmBackend({ file: bogus })).toBeNull();
   });
 
-  it("BNLAB_KERNEL=js selects the TypeScript kernel, and Matrix works with it", () => {
-    process.env.BNLAB_KERNEL = "js";
-    useKernel(defaultKernel());
-    expect(kernel()).toBe(jsKernel);
+  it("BNLAB_BACKEND=js selects the TypeScript backend, and Matrix works with it", () => {
+    process.env.BNLAB_BACKEND = "js";
+    useBackend(defaultBackend());
+    expect(backend()).toBe(jsBackend);
     expect(Matrix.fromArray([[1, 2]]).matmul(Matrix.fromArray([[3], [4]])).toArray()).toEqual([[11]]);
   });
 });
 
-describe("the committed kernel.wasm", () => {
-  it("is exactly what `npm run build:kernel` makes of kernel/assembly/index.ts", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-kernel-"));
-    const rebuilt = path.join(dir, "kernel.wasm");
-    execFileSync(process.execPath, [path.join(__dirname, "..", "scripts", "build-kernel.mjs"), "--out", rebuilt], { stdio: "pipe" });
-    const committed = fs.readFileSync(WASM_KERNEL_FILE);
+describe("the committed backend.wasm", () => {
+  it("is exactly what `npm run build:wasm` makes of backends/wasm/index.ts", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-backend-"));
+    const rebuilt = path.join(dir, "backend.wasm");
+    execFileSync(process.execPath, [path.join(__dirname, "..", "scripts", "build-wasm.mjs"), "--out", rebuilt], { stdio: "pipe" });
+    const committed = fs.readFileSync(WASM_BACKEND_FILE);
     const fresh = fs.readFileSync(rebuilt);
-    expect(fresh.equals(committed), "src/tensor/wasm/kernel.wasm is stale: run `npm run build:kernel` and commit it").toBe(true);
+    expect(fresh.equals(committed), "src/tensor/wasm/backend.wasm is stale: run `npm run build:wasm` and commit it").toBe(true);
   }, 240_000); // the AssemblyScript compiler takes ~10 s alone and minutes on a loaded machine
 });

@@ -1,12 +1,12 @@
-// The kernel functions added for the lean training step — matmulTransA with
-// `accumulate` and the fused batch-norm passes — in the WebAssembly kernel
+// The backend functions of the lean training step — matmulTransA with
+// `accumulate` and the fused batch-norm passes — in the WebAssembly backend
 // against the plain TypeScript reference, on random shapes including odd sizes.
 import { describe, expect, it } from "vitest";
-import { jsKernel, Kernel } from "../src/tensor/kernel";
-import { loadWasmKernel } from "../src/tensor/kernel-wasm";
+import { jsBackend, Backend } from "../src/tensor/backend";
+import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { Rng } from "../src/random/rng";
 
-const wasm = loadWasmKernel() as Kernel;
+const wasm = loadWasmBackend() as Backend;
 const rng = new Rng("kernel-fused-test");
 
 function random(n: number, low = -1, high = 1): Float64Array {
@@ -30,14 +30,14 @@ describe("matmulTransA with accumulate (out += aᵀ·b)", () => {
     for (const [m, k, n] of cases) {
       const a = random(k * m), b = random(k * n), start = random(m * n);
       const expected = start.slice(), actual = start.slice();
-      jsKernel.matmulTransA(a, b, expected, m, k, n, true);
+      jsBackend.matmulTransA(a, b, expected, m, k, n, true);
       wasm.matmulTransA(a, b, actual, m, k, n, true);
       expect(actual).toEqual(expected);
     }
   });
 
   it("equals out + (aᵀ·b computed apart), exactly when out starts at zero", () => {
-    for (const k of [wasm, jsKernel]) {
+    for (const k of [wasm, jsBackend]) {
       const [m, kk, n] = [13, 9, 11];
       const a = random(kk * m), b = random(kk * n), start = random(m * n);
       const product = new Float64Array(m * n);
@@ -66,7 +66,7 @@ describe("the fused batch-norm passes", () => {
       const x = random(n * c, -3, 5);
       const want = [new Float64Array(c).fill(NaN), new Float64Array(c).fill(NaN)];
       const got = [new Float64Array(c).fill(NaN), new Float64Array(c).fill(NaN)];
-      jsKernel.batchNormStats(x, want[0], want[1], n, c);
+      jsBackend.batchNormStats(x, want[0], want[1], n, c);
       wasm.batchNormStats(x, got[0], got[1], n, c);
       expect(got).toEqual(want);
       // and they are the mean and variance
@@ -83,12 +83,12 @@ describe("the fused batch-norm passes", () => {
       for (const affine of [true, false]) {
         const x = random(n * c, -3, 5), mean = random(c), invStd = random(c, 0.1, 3);
         const gamma = affine ? random(c, 0.5, 2) : null, beta = affine ? random(c) : null;
-        const run = (k: Kernel) => {
+        const run = (k: Backend) => {
           const xhat = new Float64Array(n * c).fill(NaN), y = new Float64Array(n * c).fill(NaN);
           k.batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
           return { xhat, y };
         };
-        const want = run(jsKernel), got = run(wasm);
+        const want = run(jsBackend), got = run(wasm);
         expect(got.xhat).toEqual(want.xhat);
         if (affine) expect(got.y).toEqual(want.y);
         else expect(got.y.every(Number.isNaN)).toBe(true); // y is not written: y = x̂
@@ -103,13 +103,13 @@ describe("the fused batch-norm passes", () => {
           const dy = random(n * c), xhat = random(n * c, -2, 2), invStd = random(c, 0.1, 3);
           const gamma = affine ? random(c, 0.5, 2) : null;
           const dgamma0 = random(c), dbeta0 = random(c);
-          const run = (k: Kernel) => {
+          const run = (k: Backend) => {
             const dx = new Float64Array(n * c).fill(NaN);
             const dgamma = affine ? dgamma0.slice() : null, dbeta = affine ? dbeta0.slice() : null;
             k.batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats);
             return { dx, dgamma, dbeta };
           };
-          const want = run(jsKernel), got = run(wasm);
+          const want = run(jsBackend), got = run(wasm);
           expect(got).toEqual(want);
           expect(want.dx.some(Number.isNaN)).toBe(false);
         }
@@ -121,7 +121,7 @@ describe("the fused batch-norm passes", () => {
     const n = 3000, c = 301; // ~7 MB per operand
     const x = random(n * c);
     const want = [new Float64Array(c), new Float64Array(c)], got = [new Float64Array(c), new Float64Array(c)];
-    jsKernel.batchNormStats(x, want[0], want[1], n, c);
+    jsBackend.batchNormStats(x, want[0], want[1], n, c);
     wasm.batchNormStats(x, got[0], got[1], n, c);
     expect(got).toEqual(want);
   });
@@ -134,7 +134,7 @@ describe("the vectorized sigmoid", () => {
       const x = random(len, -40, 40);
       specials.forEach((v, i) => i < len && (x[i] = v));
       const want = new Float64Array(len).fill(NaN), got = new Float64Array(len).fill(NaN);
-      jsKernel.sigmoid(x, want, len);
+      jsBackend.sigmoid(x, want, len);
       wasm.sigmoid(x, got, len);
       for (let i = 0; i < len; i++) {
         expect(Math.abs(got[i] - want[i]) / (1e-300 + Math.abs(want[i])) <= 1e-15 || Math.abs(got[i] - want[i]) <= 1e-300).toBe(true);

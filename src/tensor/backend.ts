@@ -1,25 +1,25 @@
 /**
- * The arithmetic kernel: the few loops that do the heavy work behind `Matrix`.
+ * The arithmetic backend: the few loops that do the heavy work behind `Matrix`.
  *
  * Nobody needs to read this file to follow the course. Every function works on
  * plain row-major `Float64Array`s with explicit sizes, writes into `out`, and
  * allocates nothing, so a faster implementation (WebAssembly) can replace it
  * behind the same interface. This plain TypeScript version stays the reference
- * that every fast kernel is tested against.
+ * that every fast backend is tested against.
  *
- * The default is the native AVX2 kernel of kernel-native.ts when it is built
- * and the CPU has AVX2, else the WebAssembly SIMD kernel of kernel-wasm.ts,
- * else this one; BNLAB_KERNEL=js (or wasm) in the environment forces one.
+ * The default is the native AVX2 backend of backend-native.ts when it is built
+ * and the CPU has AVX2, else the WebAssembly SIMD backend of backend-wasm.ts,
+ * else this one; BNLAB_BACKEND=js (or wasm) in the environment forces one.
  */
-import { loadWasmKernel } from "./kernel-wasm";
-import { loadNativeKernel } from "./kernel-native";
+import { loadWasmBackend } from "./backend-wasm";
+import { loadNativeBackend } from "./backend-native";
 import * as elementwise from "./elementwise";
-import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./kernel-args";
-import { nativeKernelError } from "./kernel-native";
-import { wasmKernelError } from "./kernel-wasm";
+import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./backend-args";
+import { nativeBackendError } from "./backend-native";
+import { wasmBackendError } from "./backend-wasm";
 import { convPasses } from "./conv-passes";
 
-export interface Kernel {
+export interface Backend {
   readonly name: string;
   /** out(m×n) = a(m×k) · b(k×n) */
   matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void;
@@ -106,13 +106,16 @@ export interface Kernel {
   reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void;
 }
 
-/** The functions every Kernel has. */
-const KERNEL_FUNCTIONS = [
-  "matmul", "matmulTransA", "matmulTransB", "batchNormStats", "batchNormNormalize", "batchNormBackward",
-  "sigmoid", "axpy", "sumRows", "addRow", "sigmoidBackward",
-] as const;
+/** The functions every Backend has: a record, so that the compiler refuses a list that misses one. */
+const REQUIRED: Record<Exclude<keyof Backend, "name">, true> = {
+  matmul: true, matmulTransA: true, matmulTransB: true, batchNormStats: true, batchNormNormalize: true, batchNormBackward: true,
+  sigmoid: true, axpy: true, sumRows: true, addRow: true, sigmoidBackward: true,
+  im2col: true, col2im: true, addChannelBias: true, sumChannels: true, batchNorm2dStats: true, batchNorm2dNormalize: true,
+  batchNorm2dBackward: true, maxPool2d: true, maxPool2dBackward: true, relu: true, reluBackward: true,
+};
+const BACKEND_FUNCTIONS = Object.keys(REQUIRED);
 
-/** Per-column scratch sums for the batch-norm passes, grown on demand (the kernels allocate nothing per call). */
+/** Per-column scratch sums for the batch-norm passes, grown on demand (the backends allocate nothing per call). */
 let scratch = new Float64Array(0);
 function columnScratch(length: number): Float64Array {
   if (scratch.length < length) scratch = new Float64Array(length);
@@ -120,10 +123,10 @@ function columnScratch(length: number): Float64Array {
 }
 
 /** Register-blocked, allocation-free loops in plain TypeScript. */
-export const jsKernel: Kernel = {
+export const jsBackend: Backend = {
   name: "js",
 
-  // No product skips a zero multiplier: 0·∞ and 0·NaN are NaN, as in the other kernels and PyTorch.
+  // No product skips a zero multiplier: 0·∞ and 0·NaN are NaN, as in the other backends and PyTorch.
   matmul(a, b, out, m, k, n) {
     checkProduct("matmul", a, b, out, m, k, n);
     out.fill(0, 0, m * n);
@@ -173,7 +176,7 @@ export const jsKernel: Kernel = {
   },
 
   batchNormStats(x, mean, variance, n, c) {
-    checkBatchNormStats(x, mean, variance, n, c);
+    checkBatchNormStats("batchNormStats", x, mean, variance, n, c);
     mean.fill(0, 0, c);
     variance.fill(0, 0, c);
     for (let i = 0; i < n; i++) {
@@ -193,7 +196,7 @@ export const jsKernel: Kernel = {
   },
 
   batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
-    checkBatchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c);
+    checkBatchNormNormalize("batchNormNormalize", x, mean, invStd, gamma, beta, xhat, y, n, c);
     for (let i = 0; i < n; i++) {
       const xi = i * c;
       for (let j = 0; j < c; j++) xhat[xi + j] = (x[xi + j] - mean[j]) * invStd[j];
@@ -203,7 +206,7 @@ export const jsKernel: Kernel = {
   },
 
   batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
-    checkBatchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
+    checkBatchNormBackward("batchNormBackward", dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
     const sums = columnScratch(4 * c);
     const sumDyXhat = sums.subarray(0, c), sumDy = sums.subarray(c, 2 * c);
     const sumDxhat = sums.subarray(2 * c, 3 * c), sumDxhatXhat = sums.subarray(3 * c, 4 * c);
@@ -263,81 +266,81 @@ export const jsKernel: Kernel = {
   ...convPasses,
 };
 
-/** The values BNLAB_KERNEL may take. */
-export const KERNEL_CHOICES = ["native", "wasm", "js"] as const;
+/** The values BNLAB_BACKEND may take. */
+const BACKEND_CHOICES = ["native", "wasm", "js"] as const;
 
-/** The kernel a BNLAB_KERNEL value selects, and a warning when that is not what it says. */
-export interface KernelChoice {
-  kernel: Kernel;
-  /** Why the kernel is not the one asked for (a typo, a kernel that does not load here), or null. */
+/** The backend a BNLAB_BACKEND value selects, and a warning when that is not what it says. */
+export interface BackendChoice {
+  backend: Backend;
+  /** Why the backend is not the one asked for (a typo, a backend that does not load here), or null. */
   warning: string | null;
 }
 
 /**
- * What BNLAB_KERNEL = `wanted` selects. Unset or empty: the fastest kernel that
+ * What BNLAB_BACKEND = `wanted` selects. Unset or empty: the fastest backend that
  * loads (native, else wasm, else js). "native", "wasm" or "js" (any case, spaces
  * trimmed) asks for one; when it cannot load here the next one in that order is
  * used, and the warning says why. Any other value is a mistake: the default is
  * used and the warning names the valid values.
  */
-export function chooseKernel(wanted: string | undefined): KernelChoice {
-  const fastest = (): Kernel => loadNativeKernel() ?? loadWasmKernel() ?? jsKernel;
-  if (wanted === undefined || wanted.trim() === "") return { kernel: fastest(), warning: null };
+export function chooseBackend(wanted: string | undefined): BackendChoice {
+  const fastest = (): Backend => loadNativeBackend() ?? loadWasmBackend() ?? jsBackend;
+  if (wanted === undefined || wanted.trim() === "") return { backend: fastest(), warning: null };
   const name = wanted.trim().toLowerCase();
   const spelling =
-    name !== wanted && (KERNEL_CHOICES as readonly string[]).includes(name)
-      ? `BNLAB_KERNEL=${JSON.stringify(wanted)} is read as "${name}" (the values are ${KERNEL_CHOICES.join(", ")}, in lower case)`
+    name !== wanted && (BACKEND_CHOICES as readonly string[]).includes(name)
+      ? `BNLAB_BACKEND=${JSON.stringify(wanted)} is read as "${name}" (the values are ${BACKEND_CHOICES.join(", ")}, in lower case)`
       : null;
-  if (name === "js") return { kernel: jsKernel, warning: spelling };
+  if (name === "js") return { backend: jsBackend, warning: spelling };
   if (name === "wasm") {
-    const wasm = loadWasmKernel();
-    if (wasm) return { kernel: wasm, warning: spelling };
-    return { kernel: jsKernel, warning: `BNLAB_KERNEL=${wanted}: the WebAssembly kernel does not load here (${wasmKernelError}); using the TypeScript kernel (js)` };
+    const wasm = loadWasmBackend();
+    if (wasm) return { backend: wasm, warning: spelling };
+    return { backend: jsBackend, warning: `BNLAB_BACKEND=${wanted}: the WebAssembly backend does not load here (${wasmBackendError}); using the TypeScript backend (js)` };
   }
   if (name === "native") {
-    const native = loadNativeKernel();
-    if (native) return { kernel: native, warning: spelling };
-    const why = nativeKernelError;
-    const wasm = loadWasmKernel();
-    const chosen = wasm ? "the WebAssembly kernel (wasm)" : "the TypeScript kernel (js)";
-    return { kernel: wasm ?? jsKernel, warning: `BNLAB_KERNEL=${wanted}: the native kernel is not available (${why}); using ${chosen}` };
+    const native = loadNativeBackend();
+    if (native) return { backend: native, warning: spelling };
+    const why = nativeBackendError;
+    const wasm = loadWasmBackend();
+    const chosen = wasm ? "the WebAssembly backend (wasm)" : "the TypeScript backend (js)";
+    return { backend: wasm ?? jsBackend, warning: `BNLAB_BACKEND=${wanted}: the native backend is not available (${why}); using ${chosen}` };
   }
-  const kernel = fastest();
+  const backend = fastest();
   return {
-    kernel,
-    warning: `BNLAB_KERNEL=${JSON.stringify(wanted)} is not a kernel: expected one of ${KERNEL_CHOICES.join(", ")} (or unset for the fastest); using ${kernel.name}`,
+    backend,
+    warning: `BNLAB_BACKEND=${JSON.stringify(wanted)} is not a backend: expected one of ${BACKEND_CHOICES.join(", ")} (or unset for the fastest); using ${backend.name}`,
   };
 }
 
 let warned = false;
 
 /**
- * The kernel BNLAB_KERNEL selects (see chooseKernel); when it is not the one
+ * The backend BNLAB_BACKEND selects (see chooseBackend); when it is not the one
  * asked for, says so on stderr, once per process.
  */
-export function defaultKernel(): Kernel {
-  const wanted = typeof process !== "undefined" ? process.env.BNLAB_KERNEL : undefined;
-  const { kernel, warning } = chooseKernel(wanted);
+export function defaultBackend(): Backend {
+  const wanted = typeof process !== "undefined" ? process.env.BNLAB_BACKEND : undefined;
+  const { backend, warning } = chooseBackend(wanted);
   if (warning !== null && !warned) {
     warned = true;
     if (typeof process !== "undefined" && process.stderr) process.stderr.write(`bnlab: ${warning}\n`);
   }
-  return kernel;
+  return backend;
 }
 
-let active: Kernel = defaultKernel();
+let active: Backend = defaultBackend();
 
-/** The kernel `Matrix` uses now. */
-export function kernel(): Kernel {
+/** The backend `Matrix` uses now. */
+export function backend(): Backend {
   return active;
 }
 
-/** Swap the kernel (for benchmarks and tests that compare implementations). */
-export function useKernel(k: Kernel): void {
-  const missing = KERNEL_FUNCTIONS.filter((f) => typeof (k as unknown as Record<string, unknown>)?.[f] !== "function");
+/** Swap the backend (for benchmarks and tests that compare implementations). */
+export function useBackend(k: Backend): void {
+  const missing = BACKEND_FUNCTIONS.filter((f) => typeof (k as unknown as Record<string, unknown>)?.[f] !== "function");
   if (missing.length > 0) {
     throw new TypeError(
-      `useKernel: expected a Kernel (jsKernel, or what defaultKernel() returns), got ${k === null || typeof k !== "object" ? String(k) : "an object"} ` +
+      `useBackend: expected a Backend (jsBackend, or what defaultBackend() returns), got ${k === null || typeof k !== "object" ? String(k) : "an object"} ` +
         `without ${missing.join(", ")}`,
     );
   }
