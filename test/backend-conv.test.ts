@@ -15,7 +15,7 @@ import { jsBackend, Backend } from "../src/tensor/backend";
 import { loadNativeBackend } from "../src/tensor/backend-native";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import * as conv from "../src/tensor/conv-passes";
-import { col2im, convOutputSize, im2col } from "../src/tensor/im2col";
+import { col2im, outputSize, im2col } from "../src/tensor/im2col";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
 
@@ -63,7 +63,7 @@ for (const [h, w] of [[1, 1], [2, 3], [5, 7], [8, 8], [9, 4]]) {
   for (const [kh, kw] of [[1, 1], [2, 2], [3, 3], [3, 2], [5, 5]]) {
     for (const stride of [1, 2, 3, 6]) {
       for (const padding of [0, 1, 2, 5]) {
-        if (convOutputSize(h, kh, stride, padding) < 1 || convOutputSize(w, kw, stride, padding) < 1) continue;
+        if (outputSize(h, kh, stride, padding) < 1 || outputSize(w, kw, stride, padding) < 1) continue;
         GEOMETRIES.push({ n: 2, c: (h + kh + stride) % 3 === 0 ? 1 : 3, h, w, kh, kw, stride, padding });
       }
     }
@@ -75,12 +75,12 @@ const LENET: Geometry[] = [
 ];
 
 function colsLength(g: Geometry): number {
-  return g.n * g.c * g.kh * g.kw * convOutputSize(g.h, g.kh, g.stride, g.padding) * convOutputSize(g.w, g.kw, g.stride, g.padding);
+  return g.n * g.c * g.kh * g.kw * outputSize(g.h, g.kh, g.stride, g.padding) * outputSize(g.w, g.kw, g.stride, g.padding);
 }
 
 /** The definition: y[s][o][oy][ox] = Σ over ci, i, j of weight[o][ci][i][j] · x[s][ci][oy·stride − padding + i][ox·stride − padding + j]. */
 function directConvolution(x: Float64Array, weight: Float64Array, out: number, g: Geometry): Float64Array {
-  const oh = convOutputSize(g.h, g.kh, g.stride, g.padding), ow = convOutputSize(g.w, g.kw, g.stride, g.padding);
+  const oh = outputSize(g.h, g.kh, g.stride, g.padding), ow = outputSize(g.w, g.kw, g.stride, g.padding);
   const y = new Float64Array(g.n * out * oh * ow);
   for (let s = 0; s < g.n; s++)
     for (let o = 0; o < out; o++)
@@ -104,7 +104,7 @@ describe("the convolutional passes: the TypeScript reference means what it says"
     for (const g of [...GEOMETRIES, LENET[1]]) {
       const x = random(g.n * g.c * g.h * g.w);
       const out = 4, rows = g.c * g.kh * g.kw;
-      const p = convOutputSize(g.h, g.kh, g.stride, g.padding) * convOutputSize(g.w, g.kw, g.stride, g.padding);
+      const p = outputSize(g.h, g.kh, g.stride, g.padding) * outputSize(g.w, g.kw, g.stride, g.padding);
       const weight = random(out * rows);
       const cols = new Float64Array(colsLength(g)).fill(NaN); // written whole
       im2col(x, cols, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
@@ -309,7 +309,7 @@ describe("the convolutional passes: the native backend gives the reference's res
         for (const stride of [1, 2, 3, 4]) {
           if (k > h || k > w) continue;
           const [n, c] = [2, 3];
-          const oh = convOutputSize(h, k, stride, 0), ow = convOutputSize(w, k, stride, 0);
+          const oh = outputSize(h, k, stride, 0), ow = outputSize(w, k, stride, 0);
           // small integers make ties common; specials make NaN and ±∞ windows
           const x = withSpecials(n * c * h * w).map((v, i) => (i % 7 === 3 ? v : Math.floor(rng.uniform(0, 4))));
           const yN = new Float64Array(n * c * oh * ow), yR = new Float64Array(yN.length);

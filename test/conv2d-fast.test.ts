@@ -9,7 +9,7 @@ import { defaultBackend, jsBackend, Backend, useBackend } from "../src/tensor/ba
 import { loadNativeBackend } from "../src/tensor/backend-native";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { conv2dBackwardFast, conv2dForwardFast, ConvGeometry } from "../src/tensor/conv2d-fast";
-import { convOutputSize } from "../src/tensor/im2col";
+import { outputSize } from "../src/tensor/im2col";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
 
@@ -26,7 +26,7 @@ function expectClose(actual: Float64Array, wanted: Float64Array, what: string): 
 
 /** Visit every (s, o, oy, ox, ci, i, j) whose input position is inside the image: f(x index, weight index, y index). */
 function eachTap(g: ConvGeometry, f: (xi: number, wi: number, yi: number) => void): void {
-  const [oh, ow] = [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
+  const [oh, ow] = [outputSize(g.h, g.kh, g.stride, g.padding), outputSize(g.w, g.kw, g.stride, g.padding)];
   for (let s = 0; s < g.n; s++)
     for (let o = 0; o < g.outChannels; o++)
       for (let oy = 0; oy < oh; oy++)
@@ -57,7 +57,7 @@ describe("conv2dForwardFast / conv2dBackwardFast", () => {
     it.runIf(k !== null)(`compute a convolution and its gradients by their definitions (${name} backend)`, () => {
       useBackend(k!);
       for (const g of GEOMETRIES) {
-        const [oh, ow] = [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
+        const [oh, ow] = [outputSize(g.h, g.kh, g.stride, g.padding), outputSize(g.w, g.kw, g.stride, g.padding)];
         const x = random(g.n * g.inChannels * g.h * g.w), weight = random(g.outChannels * g.inChannels * g.kh * g.kw), bias = random(g.outChannels);
         const want = new Float64Array(g.n * g.outChannels * oh * ow);
         for (let e = 0; e < want.length; e++) want[e] = bias[Math.floor(e / (oh * ow)) % g.outChannels];
@@ -88,7 +88,7 @@ describe("conv2dForwardFast / conv2dBackwardFast", () => {
       const local = new Rng("conv2d-fast-same");
       const out: Float64Array[] = [];
       for (const g of GEOMETRIES) {
-        const [oh, ow] = [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
+        const [oh, ow] = [outputSize(g.h, g.kh, g.stride, g.padding), outputSize(g.w, g.kw, g.stride, g.padding)];
         const x = Float64Array.from({ length: g.n * g.inChannels * g.h * g.w }, () => local.uniform(-1, 1));
         const weight = Float64Array.from({ length: g.outChannels * g.inChannels * g.kh * g.kw }, () => local.uniform(-1, 1));
         const bias = Float64Array.from({ length: g.outChannels }, () => local.uniform(-1, 1));

@@ -1,10 +1,12 @@
 import { Matrix } from "../tensor/matrix";
 import { Tensor } from "../tensor/tensor";
-import { col2im, convOutputSize, im2col } from "../tensor/im2col";
-import { Init, initWeights, pytorchInit } from "../random/init";
+import { col2im, im2col, outputSize } from "../tensor/im2col";
+import { checkInit, Init, initWeights, pytorchInit } from "../random/init";
 import { Rng } from "../random/rng";
 import { BackwardOptions, Module } from "./module";
 import { Parameter } from "./parameter";
+import { checkBoolean, checkOptions, checkRng, checkSize } from "./layer-checks";
+import { checkInteger } from "../validate/checks";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
 import { addChannelBias, sumPerChannel } from "./channels";
 import { conv2dBackwardFast, conv2dForwardFast, ConvGeometry } from "../tensor/conv2d-fast";
@@ -62,23 +64,25 @@ export class Conv2d extends Module<Tensor, Tensor> {
 
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv2dOptions = {}) {
     super();
-    const stride = options.stride ?? 1;
-    const padding = options.padding ?? 0;
-    for (const [name, v, min] of [["inChannels", inChannels, 1], ["outChannels", outChannels, 1], ["kernelSize", kernelSize, 1], ["stride", stride, 1], ["padding", padding, 0]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`Conv2d: ${name} must be an integer ≥ ${min}, got ${v}`);
-    }
+    checkSize("Conv2d", "inChannels", inChannels);
+    checkSize("Conv2d", "outChannels", outChannels);
+    checkSize("Conv2d", "kernelSize", kernelSize);
+    checkOptions("Conv2d", options);
+    const stride = checkSize("Conv2d", "stride", options.stride ?? 1);
+    const padding = checkInteger("Conv2d", "padding", options.padding ?? 0);
+    const hasBias = checkBoolean("Conv2d", "bias", options.bias, true);
+    const init = options.init === undefined ? pytorchInit() : checkInit("Conv2d", options.init);
+    const rng = checkRng("Conv2d", options.rng);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = kernelSize;
     this.stride = stride;
     this.padding = padding;
     const fanIn = inChannels * kernelSize * kernelSize;
-    const init = options.init ?? pytorchInit();
-    const rng = options.rng ?? new Rng(0);
     this.weight = new Parameter("weight", initWeights(fanIn, outChannels, init, rng));
     const a = 1 / Math.sqrt(fanIn); // PyTorch's bias: U(−1/√fanIn, 1/√fanIn); with an explicit init, zeros
     const b = init.kind === "pytorch" ? Array.from({ length: outChannels }, () => rng.uniform(-a, a)) : new Array<number>(outChannels).fill(0);
-    this.bias = options.bias === false ? null : new Parameter("bias", Matrix.row(b));
+    this.bias = !hasBias ? null : new Parameter("bias", Matrix.row(b));
   }
 
   /** The weight as PyTorch's [out, in, k, k] tensor (the same numbers, shared). */
@@ -88,7 +92,7 @@ export class Conv2d extends Module<Tensor, Tensor> {
 
   /** The output's [OH, OW] for an H × W input: ⌊(H + 2·padding − k) / stride⌋ + 1 each. */
   outputSize(height: number, width: number): [number, number] {
-    return [convOutputSize(height, this.kernelSize, this.stride, this.padding), convOutputSize(width, this.kernelSize, this.stride, this.padding)];
+    return [outputSize(height, this.kernelSize, this.stride, this.padding), outputSize(width, this.kernelSize, this.stride, this.padding)];
   }
 
   forward(x: Tensor): Tensor {

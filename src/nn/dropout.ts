@@ -3,6 +3,7 @@ import { Rng } from "../random/rng";
 import { Module } from "./module";
 import { checkMatrix } from "../tensor/matrix";
 import { checkOptions, describe } from "../validate/checks";
+import { checkRng } from "./layer-checks";
 
 export interface DropoutOptions {
   /**
@@ -37,11 +38,8 @@ export class Dropout extends Module {
       throw new RangeError(`Dropout: p (the probability of zeroing an entry) must be in [0, 1), got ${describe(p)}`);
     }
     checkOptions("Dropout", options);
-    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
-      throw new TypeError(`Dropout: rng must be an Rng (e.g. new Rng(0)), got ${describe(options.rng)}`);
-    }
     this.p = p;
-    this.rng = options.rng ?? new Rng(0);
+    this.rng = checkRng("Dropout", options.rng);
   }
 
   forward(x: Matrix): Matrix {

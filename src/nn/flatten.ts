@@ -46,6 +46,7 @@ export class Unflatten extends Module<Matrix, Tensor> {
 
   constructor(imageShape: readonly number[]) {
     super();
+    if (!Array.isArray(imageShape)) throw new TypeError(`Unflatten: imageShape must be an array of positive integers like [1, 28, 28] (channels, height, width), got ${describe(imageShape)}`);
     if (imageShape.length === 0 || !imageShape.every((d) => Number.isInteger(d) && d >= 1)) {
       throw new RangeError(`Unflatten: imageShape must be positive integers like [1, 28, 28] (channels, height, width), got [${imageShape.join(", ")}]`);
     }

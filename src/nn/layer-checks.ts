@@ -5,7 +5,8 @@
  * "Invalid typed array length").
  */
 import * as os from "os";
-import { checkBoolean, checkInteger, checkNumber, checkOptions, float64Bytes, MAX_FLOAT64_ARRAY } from "../validate/checks";
+import { Rng } from "../random/rng";
+import { checkBoolean, checkInteger, checkNumber, checkOptions, describe, float64Bytes, MAX_FLOAT64_ARRAY } from "../validate/checks";
 
 /** A size argument: an integer ≥ 1. */
 export function checkSize(layer: string, what: string, v: unknown): number {
@@ -18,6 +19,13 @@ export function checkEps(layer: string, eps: unknown): number {
 }
 
 export { checkBoolean, checkOptions };
+
+/** The generator option of a layer that draws random numbers: an Rng, or undefined for the default seed 0. */
+export function checkRng(layer: string, rng: unknown): Rng {
+  if (rng === undefined) return new Rng(0);
+  if (!(rng instanceof Rng)) throw new TypeError(`${layer}: rng must be an Rng (e.g. new Rng(0)), got ${describe(rng)}`);
+  return rng;
+}
 
 /**
  * Build a layer's matrices, or say which layer would need how much memory.

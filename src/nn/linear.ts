@@ -3,9 +3,8 @@ import { Init, initWeights, pytorchInit } from "../random/init";
 import { Rng } from "../random/rng";
 import { BackwardOptions, Module } from "./module";
 import { Parameter } from "./parameter";
-import { allocateLayer, checkBoolean, checkOptions, checkSize } from "./layer-checks";
+import { allocateLayer, checkBoolean, checkOptions, checkRng, checkSize } from "./layer-checks";
 import { checkInit } from "../random/init";
-import { describe } from "../validate/checks";
 
 export interface LinearOptions {
   /** Add a learnable bias b (default true). Before a BatchNorm layer it is redundant: β does its job. */
@@ -34,10 +33,7 @@ export class Linear extends Module {
     checkOptions("Linear", options);
     const hasBias = checkBoolean("Linear", "bias", options.bias, true);
     const init = options.init === undefined ? pytorchInit() : checkInit("Linear", options.init);
-    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
-      throw new TypeError(`Linear: rng must be an Rng (e.g. new Rng(0)), got ${describe(options.rng)}`);
-    }
-    const rng = options.rng ?? new Rng(0);
+    const rng = checkRng("Linear", options.rng);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const name = `Linear(${inFeatures}→${outFeatures})`;

@@ -1,6 +1,6 @@
 import { Tensor } from "../tensor/tensor";
 import { backend } from "../tensor/backend";
-import { convOutputSize } from "../tensor/im2col";
+import { outputSize } from "../tensor/im2col";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
 import { Module } from "./module";
 
@@ -14,7 +14,7 @@ function poolSizes(layer: string, kernelSize: number, stride: number): void {
 /** The output shape [N, C, OH, OW] of a pooling window k with this stride (no padding). */
 function pooledShape(layer: string, x: Tensor, k: number, stride: number): [number, number, number, number] {
   const [N, C, H, W] = x.shape;
-  const OH = convOutputSize(H, k, stride, 0), OW = convOutputSize(W, k, stride, 0);
+  const OH = outputSize(H, k, stride, 0), OW = outputSize(W, k, stride, 0);
   if (OH < 1 || OW < 1) throw new RangeError(`${layer}.forward: a ${k}×${k} window does not fit in a ${H}×${W} image (input ${x.shapeString()})`);
   return [N, C, OH, OW];
 }

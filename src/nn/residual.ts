@@ -6,7 +6,9 @@ import { BatchNorm2d } from "./batchnorm2d";
 import { GroupNorm } from "./groupnorm";
 import { ReLU } from "./activations";
 import { Rng } from "../random/rng";
+import { checkRng } from "./layer-checks";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
+import { checkInteger, checkOneOf, checkOptions, describe } from "../validate/checks";
 
 /**
  * A residual connection (He et al. 2016): y = x + body(x). The body must keep
@@ -20,6 +22,7 @@ export class Residual extends Module<Tensor, Tensor> {
 
   constructor(body: Module<Tensor, Tensor>) {
     super();
+    if (!(body instanceof Module)) throw new TypeError(`Residual: body must be a layer (a Module), got ${describe(body)}`);
     this.body = body;
   }
 
@@ -65,10 +68,15 @@ export interface BasicBlockOptions {
  * Convolutions have no bias when a normalization follows (its β does that job).
  */
 export function basicBlock(channels: number, options: BasicBlockOptions = {}): Sequential<Tensor> {
-  const norm = options.norm ?? "batch";
-  const rng = options.rng ?? new Rng(0);
+  const where = "basicBlock";
+  checkInteger(where, "channels", channels, { min: 1 });
+  checkOptions(where, options);
+  const norm = checkOneOf(where, "norm", options.norm ?? "batch", ["batch", "group", "none"] as const);
+  const groups = checkInteger(where, "groups", options.groups ?? 2, { min: 1 });
+  if (norm === "group" && channels % groups !== 0) throw new RangeError(`${where}: groups (${groups}) must divide channels (${channels}) for GroupNorm`);
+  const rng = checkRng(where, options.rng);
   const normLayer = (): AnyModule[] =>
-    norm === "batch" ? [new BatchNorm2d(channels)] : norm === "group" ? [new GroupNorm(options.groups ?? 2, channels)] : [];
+    norm === "batch" ? [new BatchNorm2d(channels)] : norm === "group" ? [new GroupNorm(groups, channels)] : [];
   const conv = () => new Conv2d(channels, channels, 3, { padding: 1, bias: norm === "none", rng });
   const body = new Sequential<Tensor>(conv(), ...normLayer(), new ReLU(), conv(), ...normLayer());
   return new Sequential<Tensor>(new Residual(body), new ReLU());

@@ -1,5 +1,8 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
+import { checkMatrix } from "../tensor/matrix";
+import { checkNumber, checkOptions } from "../validate/checks";
+import { checkRng } from "./layer-checks";
 import { Module } from "./module";
 
 export interface ShiftNoiseOptions {
@@ -39,17 +42,16 @@ export class ShiftNoise extends Module {
 
   constructor(options: ShiftNoiseOptions = {}) {
     super();
-    this.shift = options.shift ?? 1;
-    this.minScale = options.minScale ?? 0.5;
-    this.maxScale = options.maxScale ?? 2;
-    if (!(this.shift >= 0)) throw new RangeError(`ShiftNoise: shift must be ≥ 0, got ${this.shift}`);
-    if (!(this.minScale > 0 && this.maxScale >= this.minScale)) {
-      throw new RangeError(`ShiftNoise: need 0 < minScale ≤ maxScale (the range of the random scale), got ${this.minScale} … ${this.maxScale}`);
-    }
-    this.rng = options.rng ?? new Rng(0);
+    const where = "ShiftNoise";
+    checkOptions(where, options);
+    this.shift = checkNumber(where, "shift", options.shift ?? 1, { min: 0, hint: "the largest random shift" });
+    this.minScale = checkNumber(where, "minScale", options.minScale ?? 0.5, { min: 0, minInclusive: false, hint: "the smallest random scale" });
+    this.maxScale = checkNumber(where, "maxScale", options.maxScale ?? 2, { min: this.minScale, hint: "at least minScale" });
+    this.rng = checkRng(where, options.rng);
   }
 
   forward(x: Matrix): Matrix {
+    checkMatrix(`${this}.forward`, "x", x);
     this.shape = [x.rows, x.cols];
     this.usedNoise = this.training;
     if (!this.training) return x.clone();

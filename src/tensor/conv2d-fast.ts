@@ -16,7 +16,7 @@
  * an image's columns again rather than keeping them all.
  */
 import { backend } from "./backend";
-import { convOutputSize } from "./im2col";
+import { outputSize } from "./im2col";
 
 /** The sizes of one convolution. */
 export interface ConvGeometry {
@@ -33,7 +33,7 @@ export interface ConvGeometry {
 
 /** Output height and width. */
 function convOutputShape(g: ConvGeometry): [number, number] {
-  return [convOutputSize(g.h, g.kh, g.stride, g.padding), convOutputSize(g.w, g.kw, g.stride, g.padding)];
+  return [outputSize(g.h, g.kh, g.stride, g.padding), outputSize(g.w, g.kw, g.stride, g.padding)];
 }
 
 /** Grow-on-demand scratch for one image's columns and its weight gradient (the passes allocate per call otherwise). */

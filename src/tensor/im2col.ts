@@ -16,15 +16,28 @@
  * which is already y's NCHW layout.
  */
 import { checkArray, checkSizes, fail } from "./backend-args";
+import { checkInteger } from "../validate/checks";
 
-/** The output size along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1. */
-export function convOutputSize(size: number, k: number, stride: number, padding: number): number {
+/** The output size along one axis: ⌊(size + 2·padding − k) / stride⌋ + 1 (below 1 when the window does not fit). */
+export function outputSize(size: number, k: number, stride: number, padding: number): number {
   return Math.floor((size + 2 * padding - k) / stride) + 1;
+}
+
+/** outputSize with its arguments checked, for a caller outside the library: the window must fit in the padded input. */
+export function convOutputSize(size: number, kernelSize: number, stride: number, padding: number): number {
+  const where = "convOutputSize";
+  checkInteger(where, "size", size, { min: 1 });
+  checkInteger(where, "kernelSize", kernelSize, { min: 1 });
+  checkInteger(where, "stride", stride, { min: 1 });
+  checkInteger(where, "padding", padding);
+  const o = outputSize(size, kernelSize, stride, padding);
+  if (o < 1) throw new RangeError(`${where}: a kernel of ${kernelSize} does not fit in an input of ${size} with padding ${padding}`);
+  return o;
 }
 
 /** A convolution's or pooling's output size along one axis, which must be at least 1 (the window must fit in the padded input). */
 export function checkOutputSize(fn: string, size: number, k: number, stride: number, padding: number): number {
-  const o = convOutputSize(size, k, stride, padding);
+  const o = outputSize(size, k, stride, padding);
   if (o < 1) fail(fn, `the ${k}-wide window does not fit in an input of ${size} padded by ${padding} on each side`);
   return o;
 }
@@ -65,7 +78,7 @@ function forEachPatchEntry(
   n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number,
   visit: (col: number, at: number) => void,
 ): void {
-  const oh = convOutputSize(h, kh, stride, padding), ow = convOutputSize(w, kw, stride, padding);
+  const oh = outputSize(h, kh, stride, padding), ow = outputSize(w, kw, stride, padding);
   let col = 0;
   for (let s = 0; s < n; s++) {
     for (let ci = 0; ci < c; ci++) {

@@ -1,5 +1,6 @@
 import { Matrix } from "./matrix";
 import { ShapeError } from "./shape-error";
+import { checkArrayLike, describe } from "../validate/checks";
 
 /**
  * An n-dimensional array of float64 numbers, stored row-major (PyTorch's memory
@@ -18,6 +19,10 @@ export class Tensor {
 
   /** A tensor over `data` (not copied): data.length must be the product of the shape. */
   constructor(shape: readonly number[], data?: Float64Array) {
+    if (!Array.isArray(shape)) throw new TypeError(`Tensor: shape must be an array of dimensions like [N, C, H, W], got ${describe(shape)}`);
+    if (data !== undefined && !(data instanceof Float64Array)) {
+      throw new TypeError(`Tensor: data must be a Float64Array (it is used as is, not copied), got ${describe(data)}; use Tensor.from(numbers, shape) to copy an array`);
+    }
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) {
         throw new RangeError(`Tensor: every dimension must be a non-negative integer, got shape [${shape.join(", ")}]`);
@@ -33,6 +38,8 @@ export class Tensor {
 
   /** A tensor holding a copy of `data`, e.g. `Tensor.from(mnist.x.data, [n, 1, 28, 28])`. */
   static from(data: ArrayLike<number>, shape: readonly number[]): Tensor {
+    checkArrayLike("Tensor.from", "data", data);
+    if (!Array.isArray(shape)) throw new TypeError(`Tensor.from: shape must be an array of dimensions like [N, C, H, W], got ${describe(shape)}`);
     const size = shape.reduce((a, b) => a * b, 1);
     if (data.length !== size) {
       throw new ShapeError(
@@ -171,13 +178,21 @@ export type NestedArray = number | NestedArray[];
 /** What flows between layers: a Matrix (rows = examples) or a Tensor (e.g. [N, C, H, W] images). */
 export type Value = Matrix | Tensor;
 
+/** v, if it is a Matrix or a Tensor. */
+function checkValue(where: string, what: string, v: unknown): asserts v is Value {
+  if (!(v instanceof Matrix) && !(v instanceof Tensor)) throw new TypeError(`${where}: ${what} must be a Matrix or a Tensor, got ${describe(v)}`);
+}
+
 /** An all-zero Matrix or Tensor of v's shape. */
 export function zerosLike<T extends Value>(v: T): T {
+  checkValue("zerosLike", "v", v);
   return (v instanceof Matrix ? new Matrix(v.rows, v.cols) : new Tensor(v.shape)) as T;
 }
 
 /** True when a and b are the same kind with the same shape. */
 export function sameShape(a: Value, b: Value): boolean {
+  checkValue("sameShape", "a", a);
+  checkValue("sameShape", "b", b);
   if (a instanceof Matrix || b instanceof Matrix) {
     return a instanceof Matrix && b instanceof Matrix && a.rows === b.rows && a.cols === b.cols;
   }
