@@ -152,7 +152,6 @@ cases("capstone.percentileDrift", [
   ["a history without percentiles", () => capstone.percentileDrift({} as never), /capstone.percentileDrift: the history has no recorded percentiles/],
   ["null", () => capstone.percentileDrift(null as never), /capstone.percentileDrift: history must be what fit returned, got null/],
 ]);
-cases("capstone.poolDigits", [["not digits", () => capstone.poolDigits({ ...toy, x: Matrix.zeros(4, 2) }), /capstone.poolDigits: expected MNIST digits \(784 columns\)/]]);
 cases("capstone.sweepRun", [
   ["lr NaN", () => capstone.sweepRun({ batchNorm: true, initStd: 1, lr: NaN }), /capstone.sweepRun: lr must be a finite number ≥ 0, got NaN/],
   ["no options", () => capstone.sweepRun(null as never), /capstone.sweepRun: expected options \{ batchNorm, initStd, lr, steps\? \}, got null/],

@@ -23,6 +23,7 @@ import { Rng } from "../random/rng";
 import { normalInit } from "../random/init";
 import { Dataset } from "../data/dataset";
 import { loadMnist, MnistSplit } from "../data/mnist";
+import { poolDigits } from "./small-batches";
 import { fit, History, StepInfo } from "../train/fit";
 import { check as exerciseCheck } from "../exercises/check";
 
@@ -176,25 +177,6 @@ export const SWEEP = {
 };
 
 let pooledCache: MnistSplit | null = null;
-
-/** 2×2 average pooling of 28×28 digits → 14×14 (196 pixels). */
-export function poolDigits(dataset: Dataset): Dataset {
-  checkDataset("capstone.poolDigits", dataset);
-  if (dataset.x.cols !== 784) throw new RangeError(`capstone.poolDigits: expected MNIST digits (784 columns), got x of shape ${dataset.x.shapeString()}`);
-  const n = dataset.y.length;
-  const out = new Matrix(n, 196);
-  const src = dataset.x.data;
-  const dst = out.data;
-  for (let r = 0; r < n; r++) {
-    for (let i = 0; i < 14; i++) {
-      for (let j = 0; j < 14; j++) {
-        const p = r * 784 + 2 * i * 28 + 2 * j;
-        dst[r * 196 + i * 14 + j] = (src[p] + src[p + 1] + src[p + 28] + src[p + 29]) / 4;
-      }
-    }
-  }
-  return { ...dataset, x: out, name: `${dataset.name}, 14×14` };
-}
 
 /** The same split as mnist(), pooled to 14×14. */
 export function pooledMnist(): MnistSplit {

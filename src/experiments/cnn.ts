@@ -166,13 +166,7 @@ export function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boo
 /** Every Conv2d of a model, in order (inside Residual blocks too). */
 export function convLayers(model: AnyModule): Conv2d[] {
   checkModel("cnn.convLayers", model);
-  const out: Conv2d[] = [];
-  const visit = (m: AnyModule) => {
-    if (m instanceof Conv2d) out.push(m);
-    m.children().forEach(visit);
-  };
-  visit(model);
-  return out;
+  return model.modules().filter((m): m is Conv2d => m instanceof Conv2d);
 }
 
 /** Per-channel mean and standard deviation over N, H, W of an image batch [N, C, H, W]. */

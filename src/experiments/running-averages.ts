@@ -10,7 +10,7 @@
  */
 import { checkCounts, checkDataset, checkInteger, checkModel, checkMomentum, checkNumber, checkNumbers, checkOptions } from "./args";
 import { Matrix } from "../tensor/matrix";
-import { AnyModule, Module } from "../nn/module";
+import { Module } from "../nn/module";
 import { BatchNorm1d } from "../nn/batchnorm";
 import { Linear } from "../nn/linear";
 import { Sequential } from "../nn/sequential";
@@ -24,13 +24,7 @@ import { fit, History } from "../train/fit";
 /** Every BatchNorm1d inside a model (in order). */
 export function batchNormLayers(model: Module): BatchNorm1d[] {
   checkModel("runningAverages.batchNormLayers", model);
-  const out: BatchNorm1d[] = [];
-  const visit = (m: AnyModule) => {
-    if (m instanceof BatchNorm1d) out.push(m);
-    m.children().forEach(visit);
-  };
-  visit(model);
-  return out;
+  return model.modules().filter((m): m is BatchNorm1d => m instanceof BatchNorm1d);
 }
 
 /**

@@ -50,6 +50,11 @@ export abstract class Module<X extends Value = Matrix, Y extends Value = X> {
     return [];
   }
 
+  /** This module and every module inside it, depth first (PyTorch's `modules()`). */
+  modules(): AnyModule[] {
+    return [this as AnyModule, ...this.children().flatMap((child) => child.modules())];
+  }
+
   /** Parameters owned by this module itself, by name ("weight", "bias"). */
   ownParameters(): Parameter[] {
     return [];
