@@ -5,12 +5,12 @@
  */
 import { performance } from "node:perf_hooks";
 import * as path from "node:path";
-import { KernelSession } from "../src/course/kernel/session";
-import { expectedKernelspec, jupyterEnv, tslabBin } from "../src/course/kernel/kernelspec";
+import { KernelSession } from "../src/course/jupyter/session";
+import { expectedKernelspec, jupyterEnv, tslabBin } from "../src/course/jupyter/kernelspec";
 
 const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const hash = require("../scripts/kernel/library-hash.cjs") as { librarySourceHash(root: string): string; builtHash(root: string): string };
+const hash = require("../scripts/launcher/library-hash.cjs") as { librarySourceHash(root: string): string; builtHash(root: string): string };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -3,10 +3,10 @@
  * npm postinstall: registers the project-local Jupyter kernelspec for tslab.
  *
  * Writes <root>/.jupyter/share/jupyter/kernels/bnlab-tslab/kernel.json pointing at this project's
- * kernel launcher (scripts/kernel/launch.cjs, which starts node_modules/tslab). Plain Node with builtins only (tsx may not be installed yet), and it
+ * kernel launcher (scripts/launcher/launch.cjs, which starts node_modules/tslab). Plain Node with builtins only (tsx may not be installed yet), and it
  * never fails the install: problems are printed as warnings.
  *
- * Must stay in sync with src/course/kernel/kernelspec.ts (test/kernelspec.test.ts compares them).
+ * Must stay in sync with src/course/jupyter/kernelspec.ts (test/kernelspec.test.ts compares them).
  */
 "use strict";
 const fs = require("fs");
@@ -18,7 +18,7 @@ const KERNEL_LANGUAGE = "typescript";
 
 function kernelspec(root) {
   return {
-    argv: [path.join(root, "scripts", "kernel", "launch.cjs"), "kernel", "--config-path", "{connection_file}"],
+    argv: [path.join(root, "scripts", "launcher", "launch.cjs"), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: KERNEL_LANGUAGE,
     interrupt_mode: "signal",

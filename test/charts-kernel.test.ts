@@ -4,8 +4,8 @@
  * update_display_data (the saved outputs hold the final state).
  */
 import { describe, expect, it } from "vitest";
-import { executeNotebook } from "../src/course/kernel";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { executeNotebook } from "../src/course/jupyter";
+import { projectRoot } from "../src/course/jupyter/project-root";
 import type { CodeCell, DisplayDataOutput, Notebook, Output } from "../src/course/notebook/nbformat";
 
 const PLOTLY = "application/vnd.plotly.v1+json";

@@ -18,7 +18,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, findExecutable } from "../src/course/hub/hub-setup";
 import { markedProcesses, stopMarkedProcesses } from "../src/course/hub/marked-processes";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { projectRoot } from "../src/course/jupyter/project-root";
 import type { Notebook } from "../src/course/notebook/nbformat";
 import { ARTIFACTS, CHROMIUM_FLAGS, findChromium, requireTool, screenshot } from "./helpers/browser";
 import { lessonAnswers, logIn as logInAs, openNotebook as open, readNotebook, runAll, typeInto, waitForFirstOutputAndChart, waitRunFinished } from "./helpers/hub-learner";

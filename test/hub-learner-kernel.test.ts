@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishLibrary, writeHubKernelspec } from "../src/course/hub/hub-setup";
 import { prepareLearnerCourse } from "../src/course/hub/learner-course";
-import { executeNotebook } from "../src/course/kernel";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { executeNotebook } from "../src/course/jupyter";
+import { projectRoot } from "../src/course/jupyter/project-root";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 import type { Notebook } from "../src/course/notebook/nbformat";
 

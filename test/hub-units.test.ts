@@ -12,7 +12,7 @@ import { collectFromHomes, lessonsOfManifest, resolveLessons } from "../src/cour
 import { defaultUrl, renderCourseConfig, renderHubConfig, shellQuote, singleUserCommand, type HubPlan } from "../src/course/hub/hub-config";
 import { proxyCommand, writeHubKernelspec } from "../src/course/hub/hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "../src/course/hub/marked-processes";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { projectRoot } from "../src/course/jupyter/project-root";
 
 const PYTHON = "/usr/bin/python3";
 let tmp: string;

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, ensureKernelspec, expectedKernelspec, jupyterEnv, kernelspecDir } from "../src/course/kernel";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, ensureKernelspec, expectedKernelspec, jupyterEnv, kernelspecDir } from "../src/course/jupyter";
 import { KERNELSPEC_METADATA } from "../src/course/notebook/kernel-metadata";
 
 const ROOT = join(__dirname, "..");
@@ -24,7 +24,7 @@ describe("project-local kernelspec", () => {
 
   it("starts this project's tslab through the launcher, with the argv `tslab install` would write", () => {
     const spec = expectedKernelspec(ROOT);
-    expect(spec.argv).toEqual([join(ROOT, "scripts", "kernel", "launch.cjs"), "kernel", "--config-path", "{connection_file}"]);
+    expect(spec.argv).toEqual([join(ROOT, "scripts", "launcher", "launch.cjs"), "kernel", "--config-path", "{connection_file}"]);
     expect(spec.env).toEqual({ BNLAB_LEARNER_KERNEL: "1" });
     const installPy = readFileSync(join(ROOT, "node_modules", "tslab", "python", "install.py"), "utf8");
     expect(installPy).toContain("argv = [bin, 'kernel', '--config-path', '{connection_file}']");

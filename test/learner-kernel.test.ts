@@ -1,5 +1,5 @@
 /**
- * The bnlab kernel as Jupyter starts it (scripts/kernel/launch.cjs with the kernelspec's env),
+ * The bnlab kernel as Jupyter starts it (scripts/launcher/launch.cjs with the kernelspec's env),
  * through the real tslab kernel: what a learner sees after a compile error, on an unsolved
  * exercise, out of order, and what a teacher sees after editing src/.
  */
@@ -7,8 +7,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { KernelSession, type ExecuteResult } from "../src/course/kernel/session";
-import { expectedKernelspec, jupyterEnv } from "../src/course/kernel/kernelspec";
+import { KernelSession, type ExecuteResult } from "../src/course/jupyter/session";
+import { expectedKernelspec, jupyterEnv } from "../src/course/jupyter/kernelspec";
 import type { Output } from "../src/course/notebook/nbformat";
 
 const ROOT = join(__dirname, "..");

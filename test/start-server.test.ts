@@ -8,11 +8,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../src/course/kernel/connection";
-import { killGroup } from "../src/course/kernel/cleanup";
-import { jupyterRuntimeDir } from "../src/course/kernel/kernelspec";
-import { readServerRecord, serverRecordFile } from "../src/course/kernel/running-server";
-import { pipInstallArgs, parsePipConfig } from "../src/course/kernel/pip-install";
+import { freePort } from "../src/course/jupyter/connection";
+import { killGroup } from "../src/course/jupyter/cleanup";
+import { jupyterRuntimeDir } from "../src/course/jupyter/kernelspec";
+import { readServerRecord, serverRecordFile } from "../src/course/jupyter/running-server";
+import { pipInstallArgs, parsePipConfig } from "../src/course/jupyter/pip-install";
 import { processAlive } from "./helpers/process";
 
 const ROOT = join(__dirname, "..");

@@ -10,16 +10,16 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatCellError } from "../src/course/kernel/cell-error";
-import { executeNotebook } from "../src/course/kernel/execute-notebook";
-import { expectedKernelspec, jupyterEnv } from "../src/course/kernel/kernelspec";
+import { formatCellError } from "../src/course/jupyter/cell-error";
+import { executeNotebook } from "../src/course/jupyter/execute-notebook";
+import { expectedKernelspec, jupyterEnv } from "../src/course/jupyter/kernelspec";
 import { joinSource, serializeNotebook, type CodeCell, type Notebook } from "../src/course/notebook/nbformat";
 import { PLOTLY_MIME } from "./helpers/notebook-charts";
 
 const ROOT = path.resolve(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
 const MAX_BYTES = 1.5 * 1024 * 1024;
-const { cellNames } = createRequire(__filename)("../scripts/kernel/cell-names.cjs") as {
+const { cellNames } = createRequire(__filename)("../scripts/launcher/cell-names.cjs") as {
   cellNames(ts: unknown, source: string): { declared: Set<string>; used: Set<string> };
 };
 const ts = createRequire(path.join(ROOT, "node_modules", "tslab", "package.json"))("typescript");

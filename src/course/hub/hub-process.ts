@@ -5,7 +5,7 @@
  * (marked-processes.ts): nothing the hub started outlives `stop()`.
  */
 import { spawn } from "node:child_process";
-import { killGroup } from "../kernel/cleanup";
+import { killGroup } from "../jupyter/cleanup";
 import type { HubSetup } from "./hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "./marked-processes";
 

@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { copyLibrary } from "../homework/library-bundle";
-import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../kernel/kernelspec";
+import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../jupyter/kernelspec";
 import { renderCourseConfig, renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
 
 export interface HubSetupOptions {

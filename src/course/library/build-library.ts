@@ -16,7 +16,7 @@ export interface LibraryBuildResult {
 
 // One implementation of the hash, shared with the kernel launcher (plain Node, no TypeScript loader).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const libraryHash = require("../../../scripts/kernel/library-hash.cjs") as {
+const libraryHash = require("../../../scripts/launcher/library-hash.cjs") as {
   librarySourceHash(root: string): string;
   listFiles(dir: string): string[];
   STAMP: string;

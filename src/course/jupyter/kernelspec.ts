@@ -2,7 +2,7 @@
  * The project-local Jupyter kernelspec for the tslab kernel.
  *
  * It lives in `<root>/.jupyter/share/jupyter/kernels/bnlab-tslab/kernel.json` (gitignored) and runs
- * this project's own tslab through scripts/kernel/launch.cjs, so nothing global is touched. Jupyter
+ * this project's own tslab through scripts/launcher/launch.cjs, so nothing global is touched. Jupyter
  * finds it through JUPYTER_PATH, which `jupyterEnv()` sets. scripts/postinstall.js writes the same
  * file with plain Node (test/kernelspec.test.ts checks that both agree).
  *
@@ -49,7 +49,7 @@ export function tslabBin(root: string = projectRoot()): string {
 
 /** The kernel launcher the kernelspec runs (rebuilds a stale library, then starts tslab). */
 export function kernelLauncher(root: string = projectRoot()): string {
-  return join(root, "scripts", "kernel", "launch.cjs");
+  return join(root, "scripts", "launcher", "launch.cjs");
 }
 
 /** The environment variable that turns on the learner's helpers in the launcher. */
