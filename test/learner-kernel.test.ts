@@ -60,7 +60,7 @@ describe("the learner's kernel", () => {
       const demo = await run(session, "const stats = batchStats(tinyBatch().x);\nconsole.log(stats.mu.toString());");
       expect(demo.status).toBe("ok");
       expect(demo.outputs.filter((o) => o.output_type === "error")).toEqual([]);
-      expect(demo.text.trim()).toBe("⏭ Skipped: this cell needs Exercise 1.1 (batchStats), which is not solved yet. Write batchStats in the exercise's cell above, run that cell, then run this one again.");
+      expect(demo.text.trim()).toBe("Skipped: this cell needs Exercise 1.1 (batchStats), which is not solved yet. Write batchStats in the exercise's cell above, run that cell, then run this one again.");
       // a later cell using what that cell never computed
       const later = await run(session, "console.log(stats.variance.toString());");
       expect(later.status).toBe("ok");
@@ -124,7 +124,7 @@ describe("lesson 6's optional full run", () => {
       expect((await run(session, stub)).status).toBe("ok");
       const full = await run(session, cell!.replace("const FULL_RUN = false;", "const FULL_RUN = true;"));
       expect(full.status).toBe("ok");
-      expect(full.text).toContain("⏭ Skipped: this cell needs Exercise 6.1 (stepsToTarget)");
+      expect(full.text).toContain("Skipped: this cell needs Exercise 6.1 (stepsToTarget)");
       expect((await run(session, "console.log(trainings);")).text.trim()).toBe("0");
     } finally {
       await session.shutdown();

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/course/jupyter/connection";
-import { killGroup } from "../src/course/jupyter/cleanup";
+import { killGroup } from "../src/course/jupyter/process-group";
 import { jupyterRuntimeDir } from "../src/course/jupyter/kernelspec";
 import { readServerRecord, serverRecordFile } from "../src/course/jupyter/running-server";
 import { pipInstallArgs, parsePipConfig } from "../src/course/jupyter/pip-install";

@@ -34,13 +34,13 @@ function unsolvedExercise(error) {
 
 /** @param {{ name: string, exercise: string }} todo */
 function needsExerciseLine(todo) {
-  return `⏭ Skipped: this cell needs Exercise ${todo.exercise} (${todo.name}), which is not solved yet. ` +
+  return `Skipped: this cell needs Exercise ${todo.exercise} (${todo.name}), which is not solved yet. ` +
     `Write ${todo.name} in the exercise's cell above, run that cell, then run this one again.\n`;
 }
 
 /** @param {string} name @param {{ name: string, exercise: string }} todo */
 function notComputedLine(name, todo) {
-  return `⏭ Skipped: this cell uses ${name}, which its cell above could not compute because Exercise ${todo.exercise} ` +
+  return `Skipped: this cell uses ${name}, which its cell above could not compute because Exercise ${todo.exercise} ` +
     `(${todo.name}) is not solved yet. Solve it, then run the cells above again (Run › Run All Above).\n`;
 }
 

@@ -2,22 +2,11 @@
  * Kills still-running kernel process groups when the runner exits or receives SIGINT/SIGTERM/SIGHUP,
  * so no kernel is ever orphaned. Handlers are installed only while at least one kernel is alive.
  */
+import { killGroup } from "./process-group";
+
 const live = new Set<number>();
 const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 let installed = false;
-
-/** SIGKILLs a whole process group (kernels are spawned detached, i.e. as group leaders). */
-export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 function killAll(): void {
   for (const pid of live) killGroup(pid);

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { killGroup } from "./cleanup";
+import { killGroup } from "./process-group";
 import { planFrontend, type FrontendKind } from "./frontend-plan";
 import { isExecutable, probeFrontend } from "./frontend-probe";
 import { startJupyterServer } from "./jupyter-server";
