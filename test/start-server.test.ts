@@ -1,7 +1,8 @@
 /**
  * `npm start` as a learner runs it, in a real process with a real Jupyter server: one server per
  * project (a second start prints the running one's URL), the server and its kernels stop when the
- * terminal goes (SIGHUP), Jupyter's runtime files stay in the project, and a saved notebook loses
+ * terminal goes (SIGHUP), and every signal path of the real `npm start` (kill, Ctrl-C, closing the
+ * terminal) leaves no process it started (found by a mark in their environment), Jupyter's runtime files stay in the project, and a saved notebook loses
  * the PNG snapshots JupyterLab's plotly renderer adds to charts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,6 +15,7 @@ import { jupyterRuntimeDir } from "../src/course/jupyter/kernelspec";
 import { readServerRecord, serverRecordFile } from "../src/course/jupyter/running-server";
 import { pipInstallArgs, parsePipConfig } from "../src/course/jupyter/pip-install";
 import { processAlive } from "./helpers/process";
+import { HUB_ID_VARIABLE, markedProcesses } from "../src/course/hub/marked-processes";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "loader.mjs");
@@ -81,6 +83,37 @@ describe("npm start", () => {
     expect(existsSync(serverRecordFile(ROOT))).toBe(false);
     const leftovers = readdirSync(jupyterRuntimeDir(ROOT)).filter((f) => f === `kernel-${kernel.id}.json`);
     expect(leftovers).toEqual([]); // Jupyter shut the kernel down (it removes the connection file)
+  }, 240_000);
+
+  it.each([
+    ["kill <pid of npm start> (SIGTERM)", "SIGTERM", "npm"],
+    ["Ctrl-C (SIGINT to the terminal's foreground process group)", "SIGINT", "group"],
+    ["closing the terminal (SIGHUP to the foreground process group)", "SIGHUP", "group"],
+  ] as const)("the real `npm start`: %s stops everything it started", async (_what, signal, target) => {
+    const id = `start-${process.pid}-${signal}-${Date.now()}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, [HUB_ID_VARIABLE]: id };
+    delete env.NODE_OPTIONS;
+    delete env.JUPYTER_TOKEN;
+    // its own process group, as a terminal's foreground job is
+    const npm = spawn("npm", ["start", "--", "--no-install", "--port", String(await freePort())], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    npm.stdout!.on("data", (c: Buffer) => (text += c.toString()));
+    npm.stderr!.on("data", (c: Buffer) => (text += c.toString()));
+    const exited = new Promise((resolve) => npm.on("exit", resolve));
+    try {
+      await until("the server", () => /the course is open at/.test(text));
+      const record = readServerRecord(ROOT)!;
+      const res = await fetch(`${record.baseUrl}api/kernels?token=${record.token}`, { method: "POST", body: JSON.stringify({ name: "bnlab-tslab" }) });
+      expect(res.status).toBe(201);
+      await until("the kernel process", () => markedProcesses(id).length >= 3, 60_000);
+      if (target === "npm") process.kill(npm.pid!, signal);
+      else process.kill(-npm.pid!, signal);
+      await exited;
+      await until("every process npm start started to stop", () => markedProcesses(id).length === 0, 40_000).catch(() => undefined);
+      expect(markedProcesses(id).map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" "))).toEqual([]);
+    } finally {
+      for (const pid of markedProcesses(id)) killGroup(pid, "SIGKILL");
+    }
   }, 240_000);
 
   it("--replace stops the running server and starts a new one", async () => {

@@ -5,7 +5,7 @@
  * 1. transpile: esbuild turns every library .ts file into its .js (types are dropped, nothing is
  *    checked) in a staging copy of dist/ that is swapped in with renames, so a kernel starting
  *    meanwhile never sees half of it. dist/.source-hash then records the sources the .js came from.
- * 2. check: a background `tsc` (low priority) writes the declaration files notebooks type-check
+ * 2. check: a background `tsc` (low priority, stopped with the kernel) writes the declaration files notebooks type-check
  *    against, and the compiler's errors; dist/.types-hash records the sources they came from and
  *    dist/.type-errors holds the errors (library-watch.cjs shows them under the next cell).
  *
@@ -76,23 +76,33 @@ function typesHash(root) {
   }
 }
 
-/** Starts `check-types.cjs` for `hash` unless one runs already; it outlives the kernel start. */
+/**
+ * Starts `check-types.cjs` for `hash` unless one runs already. It runs in the kernel's process
+ * group, so it stops with the kernel (a restart starts it again).
+ */
 function checkTypesInBackground(root, hash) {
   const lock = path.join(os.tmpdir(), `bnlab-types-${Buffer.from(root).toString("hex").slice(-40)}-${hash.slice(0, 16)}.lock`);
-  const stale = Date.now() - 10 * 60_000; // a checker that died leaves its lock behind
-  if ((fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < stale) fs.rmSync(lock, { force: true });
+  const holder = Number(fs.existsSync(lock) ? fs.readFileSync(lock, "utf8") : 0);
+  if (holder > 0 && alive(holder)) return;
+  const child = spawn(process.execPath, [path.join(__dirname, "check-types.cjs"), root, hash, lock], { stdio: "ignore" });
+  if (!child.pid) return;
+  fs.writeFileSync(lock, String(child.pid));
   try {
-    fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
-  } catch {
-    return; // one runs already
-  }
-  const child = spawn(process.execPath, [path.join(__dirname, "check-types.cjs"), root, hash, lock], { detached: true, stdio: "ignore" });
-  try {
-    if (child.pid) os.setPriority(child.pid, 15);
+    os.setPriority(child.pid, 15);
   } catch {
     // not allowed: it runs at normal priority
   }
   child.unref();
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 module.exports = { ensureLibrary, typesHash, TYPES_STAMP, TYPE_ERRORS };
