@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -45,6 +45,7 @@ describe("project-local kernelspec", () => {
     const root = join(tmp, "broken");
     mkdirSync(join(root, "scripts"), { recursive: true });
     copyFileSync(join(ROOT, "scripts", "postinstall.js"), join(root, "scripts", "postinstall.js"));
+    cpSync(join(ROOT, "scripts", "launcher"), join(root, "scripts", "launcher"), { recursive: true });
     writeFileSync(join(root, ".jupyter"), "a file where the folder should be");
     const run = spawnSync(process.execPath, [join(root, "scripts", "postinstall.js")], { encoding: "utf8", timeout: 10_000 });
     expect(run.status).toBe(0);

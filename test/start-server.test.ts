@@ -13,7 +13,7 @@ import { freePort } from "../src/course/jupyter/connection";
 import { killGroup } from "../src/course/jupyter/process-group";
 import { jupyterRuntimeDir } from "../src/course/jupyter/kernelspec";
 import { readServerRecord, serverRecordFile } from "../src/course/jupyter/running-server";
-import { pipInstallArgs, parsePipConfig } from "../src/course/jupyter/pip-install";
+import { PipProgress, pipInstallArgs, parsePipConfig } from "../src/course/jupyter/pip-install";
 import { processAlive } from "./helpers/process";
 import { HUB_ID_VARIABLE, markedProcesses } from "../src/course/hub/marked-processes";
 
@@ -154,18 +154,51 @@ describe("npm start", () => {
 describe("pip install for .venv", () => {
   const config = "global.extra-index-url='file:///opt/pypi/simple file:///opt/pypi-more/simple'\nglobal.find-links='/opt/wheels'\n:env:.default-timeout='180'";
 
-  it("retries once with a 5 s timeout and shows progress", () => {
-    const { args, from } = pipInstallArgs(["jupyterlab"], parsePipConfig(""), true);
-    expect(args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "on", "jupyterlab"]);
-    expect(from).toBe("https://pypi.org/simple");
+  it("retries once with a 5 s timeout", () => {
+    const { args, env, from } = pipInstallArgs(["jupyterlab"], parsePipConfig(""), true);
+    expect(args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "off", "jupyterlab"]);
+    expect(env).toEqual({});
+    expect(from).toBe("installing from https://pypi.org/simple");
   });
 
-  it("uses the configured mirror as the index when the main index does not answer", () => {
+  it("uses the configured mirror as the index when the main index does not answer, each index once", () => {
     const sources = parsePipConfig(config);
     expect(sources).toEqual({ indexUrl: null, extraIndexUrls: ["file:///opt/pypi/simple", "file:///opt/pypi-more/simple"], findLinks: ["/opt/wheels"] });
     const down = pipInstallArgs(["jupyterlab", "plotly"], sources, false);
-    expect(down.args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "on", "--index-url", "file:///opt/pypi/simple", "--extra-index-url", "file:///opt/pypi-more/simple", "jupyterlab", "plotly"]);
-    expect(down.from).toMatch(/^https:\/\/pypi\.org\/simple does not answer, so from the configured mirror file:\/\/\/opt\/pypi\/simple/);
-    expect(pipInstallArgs(["jupyterlab"], sources, true).args).not.toContain("--index-url");
+    expect(down.env).toEqual({ PIP_INDEX_URL: "file:///opt/pypi/simple", PIP_EXTRA_INDEX_URL: "file:///opt/pypi-more/simple" });
+    expect(down.from).toBe("https://pypi.org/simple does not answer: installing from the configured mirror instead (file:///opt/pypi/simple, file:///opt/pypi-more/simple, /opt/wheels)");
+    expect(pipInstallArgs(["jupyterlab"], sources, true).env).toEqual({});
+  });
+
+  it("shows pip's progress in one line, each warning once, no 'Location … is ignored', and pip's last lines when it fails", () => {
+    const pipOutput = [
+      "Looking in indexes: file:///opt/pypi/simple, file:///opt/pypi-more/simple",
+      "WARNING: Location 'file:///opt/pypi-more/simple/jupyterlab/' is ignored: it is neither a file nor a directory.",
+      "Processing /opt/pypi/files/jupyterlab-4.6.4-py3-none-any.whl",
+      "WARNING: Location 'file:///opt/pypi-more/simple/plotly/' is ignored: it is neither a file nor a directory.",
+      "Collecting plotly",
+      "WARNING: the cache is disabled",
+      "WARNING: the cache is disabled",
+      "Installing collected packages: plotly, jupyterlab",
+      "Successfully installed jupyterlab-4.6.4 plotly-7.1.0",
+      "",
+    ].join("\n");
+    let log = "";
+    const progress = new PipProgress((text) => (log += text), false);
+    for (const piece of pipOutput.match(/[\s\S]{1,37}/g)!) progress.write(piece); // chunks split lines anywhere
+    progress.finish(true);
+    expect(log).toBe("WARNING: the cache is disabled\nbnlab: pip: installing 2 packages…\nbnlab: pip: installed 2 packages.\n");
+    let terminal = "";
+    const onTerminal = new PipProgress((text) => (terminal += text), true);
+    onTerminal.write(pipOutput);
+    onTerminal.finish(true);
+    const screen = terminal.split("\n").map((line) => line.split("\r\x1b[K").pop()); // what a terminal shows
+    expect(screen.filter((line) => line?.includes("bnlab: pip"))).toEqual(["bnlab: pip: installed 2 packages."]); // one line, rewritten in place
+    expect(terminal).toContain("\r\x1b[Kbnlab: pip: 2 packages found (plotly)");
+    let failed = "";
+    const failing = new PipProgress((text) => (failed += text), false);
+    failing.write("Collecting nothere\nERROR: No matching distribution found for nothere\n");
+    failing.finish(false);
+    expect(failed).toBe("ERROR: No matching distribution found for nothere\nbnlab: pip failed; the end of its output:\nCollecting nothere\nERROR: No matching distribution found for nothere\n");
   });
 });

@@ -21,15 +21,8 @@ function startLearnerKernel(options) {
   const { ZmqServer, JupyterHandlerImpl } = require(path.join(options.tslab, "jupyter.js"));
   const ts = require(require.resolve("typescript", { paths: [options.tslab] }));
 
-  /** @type {{ diagnostics: { code?: number, messageText: string }[] } | null} */
-  let lastConverted = null;
   /** @param {boolean} isBrowser */
-  const converter = (isBrowser) => {
-    const conv = createConverter({ isJS: false, isBrowser });
-    const convert = conv.convert;
-    conv.convert = (/** @type {string} */ prevDecl, /** @type {string} */ src) => (lastConverted = convert(prevDecl, src));
-    return conv;
-  };
+  const converter = (isBrowser) => createConverter({ isJS: false, isBrowser });
   /** @type {{ _node?: any, _browser?: any, node: any, browser: any, close(): void }} */
   const convs = {
     get node() {
@@ -50,7 +43,7 @@ function startLearnerKernel(options) {
     error: (/** @type {unknown[]} */ ...args) => sink.target.error(...args),
   });
   const watch = options.watch ? libraryWatch(options.watch.root, { buildProblem: options.watch.buildProblem }) : null;
-  const learner = learnerExecutor({ ts, executor, sink, lastConverted: () => lastConverted, notices: () => watch?.notices() ?? [] });
+  const learner = learnerExecutor({ ts, executor, sink, notices: () => watch?.notices() ?? [] });
   const server = new ZmqServer(new (queueAsJupyterDoes(JupyterHandlerImpl))(learner, false), options.configPath);
   process.on("SIGINT", () => executor.interrupt());
   process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
