@@ -34,7 +34,7 @@ describe.skipIf(!enabled)("charts drawn in Chromium", () => {
       const el = document.getElementById("chart")!;
       plotly.purge(el);
       await plotly.newPlot(el, fig.data, fig.layout);
-      const texts = (selector: string): string[] => [...el.querySelectorAll(selector)].map((t) => t.textContent ?? "");
+      const texts = (selector: string): string[] => Array.from(el.querySelectorAll(selector), (t) => t.textContent ?? "");
       const box = (selector: string): Box | null => {
         const node = el.querySelector(selector);
         if (!node) return null;

@@ -6,7 +6,7 @@
  * the PNG snapshots JupyterLab's plotly renderer adds to charts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/course/jupyter/connection";
@@ -141,6 +141,7 @@ describe("npm start", () => {
     const photo = { output_type: "display_data", metadata: {}, data: { "image/png": "iVBORw0KGgo=", "text/plain": "photo" } };
     const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", id: "c1", metadata: {}, execution_count: 1, source: "x", outputs: [chart, photo] }] };
     const file = "test-artifacts/start-server-png.ipynb";
+    mkdirSync(join(ROOT, "test-artifacts"), { recursive: true }); // the server saves into an existing folder only
     const put = await fetch(`${record.baseUrl}api/contents/${file}?token=${record.token}`, { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: nb }) });
     expect(put.status).toBeLessThan(300);
     const saved = JSON.parse(readFileSync(join(ROOT, file), "utf8")) as { cells: { outputs: { data: Record<string, unknown> }[] }[] };
