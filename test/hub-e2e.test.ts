@@ -177,7 +177,7 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
           const file = path.join(home(learner), `${LESSON}.ipynb`);
           const deadline = Date.now() + 60_000;
           while (!fs.readFileSync(file, "utf8").includes(`${learner}'s answer`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-          expect(expectStudentRunAll(readNotebook(file)), `${learner}: charts drawn`).toBeGreaterThan(1);
+          expect(expectStudentRunAll(readNotebook(file)), `${learner}: charts drawn`).toBeGreaterThan(0);
           await chartOutput.scrollIntoViewIfNeeded();
           await screenshot(page, `hub-${learner}-lesson-1`);
         } catch (error) {
@@ -232,6 +232,8 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
           const stop = document.querySelector("#stop");
           return start !== null && (start.textContent ?? "").includes("Start") && (stop === null || (stop as HTMLElement).offsetParent === null);
         });
+        // a click made before the page's script bound the button sends nothing: the hub never heard it
+        if (!stopped && !log.includes(`Removing user ${learner} from proxy`) && (await page.locator("#stop").isVisible())) await page.locator("#stop").click();
       }
       expect(stopped, `${learner}'s server did not stop within 180 s`).toBe(true);
       await page.locator("#start").click();

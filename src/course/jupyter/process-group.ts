@@ -33,6 +33,12 @@ export interface ProcessGroup {
   output(): string;
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves when the leader has exited. */
   stop(graceMs: number): Promise<GroupExit>;
+  /** SIGKILL to the group; resolves when the leader has exited. */
+  kill(): Promise<GroupExit>;
+  /** Signals the leader alone (SIGINT interrupts a kernel's running cell). */
+  signal(signal: NodeJS.Signals): void;
+  /** Waits up to `ms` for the leader to exit by itself; false on timeout. */
+  waitExit(ms: number): Promise<boolean>;
 }
 
 export interface SpawnGroupOptions {
@@ -85,6 +91,20 @@ export function spawnGroup(command: string, args: readonly string[], options: Sp
             clearTimeout(timer);
             return exit;
           })()),
+        kill: () => {
+          if (!done) killGroup(pid);
+          return exited;
+        },
+        signal: (signal) => {
+          if (!done) child.kill(signal);
+        },
+        waitExit: async (ms) => {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+          const result = await Promise.race([exited.then(() => true as const), timeout]);
+          clearTimeout(timer);
+          return result;
+        },
       });
     });
   });
