@@ -4,6 +4,8 @@
  * exercise, out of order (which cell defines each missing name), and what a teacher sees after
  * editing src/ (the restarted kernel runs the edit; type errors arrive under a later cell).
  */
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +15,14 @@ import { expectedKernelspec, jupyterEnv } from "../src/course/jupyter/kernelspec
 import { joinSource, type Notebook, type Output } from "../src/course/notebook/nbformat";
 
 const ROOT = join(__dirname, "..");
+const load = createRequire(__filename);
+const executor = load("../scripts/launcher/learner-executor.cjs") as Record<"needsExerciseLine" | "notComputedLine", (...args: unknown[]) => string> & {
+  didNotCompileLine(name: string): string;
+  missingNameHint(name: string): string;
+};
+const definingCells = load("../scripts/launcher/defining-cells.cjs") as {
+  runCellHint(cell: { position: number; firstLine: string; importsLibrary: boolean; names: string[] }): string;
+};
 
 function text(outputs: Output[]): string {
   return outputs.map((o) => (o.output_type === "stream" ? ([] as string[]).concat(o.text).join("") : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : "")).join("");
@@ -187,4 +197,27 @@ describe("editing the library live", () => {
       await session.shutdown();
     }
   }, 600_000);
+});
+
+describe("the learner's lines", () => {
+  // Chromium draws with fontconfig's sans-serif (DejaVu Sans on Debian): a character it lacks is an
+  // empty box, as "⏭" was.
+  const fcMatch = spawnSync("fc-match", ["sans-serif", "family"], { encoding: "utf8" });
+  it.skipIf(fcMatch.status !== 0)("use only characters the default sans-serif font has", () => {
+    const family = fcMatch.stdout.trim().split(",")[0];
+    const todo = { name: "normalize", exercise: "1.2" };
+    const lines = [
+      executor.needsExerciseLine(todo),
+      executor.notComputedLine("z", todo),
+      executor.didNotCompileLine("normalize"),
+      executor.missingNameHint("q"),
+      definingCells.runCellHint({ position: 3, firstLine: "const z = 1;", importsLibrary: false, names: ["z", "w"] }),
+      definingCells.runCellHint({ position: 1, firstLine: "import {", importsLibrary: true, names: ["EPS"] }),
+    ].join("");
+    const special = [...new Set([...lines].filter((c) => c.codePointAt(0)! > 127))];
+    expect(special.length).toBeGreaterThan(0);
+    const has = (c: string): boolean => spawnSync("fc-list", [`${family}:charset=${c.codePointAt(0)!.toString(16)}`, "family"], { encoding: "utf8" }).stdout.trim() !== "";
+    expect(has("⏭"), "the check itself: the glyph that drew as a box").toBe(false);
+    expect(special.filter((c) => !has(c))).toEqual([]);
+  });
 });
