@@ -78,6 +78,9 @@ describe("figureBundle", () => {
     expect(loader).not.toContain(path.basename(root));
     const file = path.join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
     expect(plotlyRelativePaths(file, path.join(root, "notebooks"))).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
+    expect(plotlyRelativePaths(file, path.join(root, "build", "jupyter-ui", "lessons"))).toEqual(["../../../node_modules/plotly.js-dist-min/plotly.min.js"]);
+    // from a folder elsewhere, a relative path would spell this machine's folders: none is offered
+    expect(plotlyRelativePaths(file, path.join(os.tmpdir(), "elsewhere", "notebooks"))).toEqual([]);
   });
 
   it("the loader fetches plotly.js beside the notebook's folder, as the page's URL names it, then from the server's root", async () => {

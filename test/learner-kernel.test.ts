@@ -69,6 +69,7 @@ describe("the learner's kernel", () => {
       expect((await run(session, SETUP)).status).toBe("ok");
       const typo = await run(session, "console.log(nothingLikeThis);");
       expect(typo.status).toBe("error");
+      expect(typo.text).toContain("Cannot find name 'nothingLikeThis'");
       expect(typo.text).toContain("nothingLikeThis is not defined in this kernel. If a cell above defines it, run that cell first");
       expect(typo.text).not.toContain("Setup cell");
     } finally {

@@ -132,22 +132,27 @@ function learnerExecutor(options) {
     const compileFailed = errors.some((args) => args[0] === DIAGNOSTIC);
     if (compileFailed) {
       for (const name of functionsAndClasses(ts, src)) didNotCompile.add(name);
-      const missing = new Set(errors.filter((args) => args[0] === DIAGNOSTIC).map((args) => CANNOT_FIND.exec(String(args[4]))?.[1] ?? ""));
-      missing.delete("");
+      const unknown = new Set(errors.filter((args) => args[0] === DIAGNOSTIC).map((args) => CANNOT_FIND.exec(String(args[4]))?.[1] ?? ""));
+      unknown.delete("");
       /** @type {string[]} */
       const hints = [];
+      /** names a hint explains: their compiler lines are left out */
+      const explained = new Set();
       const rest = [];
-      for (const name of missing) {
+      for (const name of unknown) {
         const todo = notComputed.get(name);
-        if (todo) hints.push(notComputedLine(name, todo));
-        else rest.push(name);
+        if (todo) {
+          hints.push(notComputedLine(name, todo));
+          explained.add(name);
+        } else rest.push(name);
       }
       const cells = rest.length > 0 ? findCells(rest, src) : [];
-      for (const cell of cells) hints.push(runCellHint(cell));
-      const located = new Set(cells.flatMap((cell) => cell.names));
-      for (const name of rest) if (!located.has(name)) hints.push(missingNameHint(name));
-      // the compiler's "Cannot find name" lines are what the hints explain
-      for (const args of errors) if (!(args[0] === DIAGNOSTIC && CANNOT_FIND.test(String(args[4])))) real.error(...args);
+      for (const cell of cells) {
+        hints.push(runCellHint(cell));
+        cell.names.forEach((name) => explained.add(name));
+      }
+      for (const name of rest) if (!explained.has(name)) hints.push(missingNameHint(name));
+      for (const args of errors) if (!(args[0] === DIAGNOSTIC && explained.has(CANNOT_FIND.exec(String(args[4]))?.[1] ?? ""))) real.error(...args);
       for (const hint of hints) err(hint);
       return false;
     }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
 let cached: string | undefined;
 
@@ -40,15 +40,16 @@ export function escapeScript(js: string): string {
  */
 export function plotlyRelativePaths(file: string = plotlyPath(), cwd: string = process.cwd()): string[] {
   const linked: string[] = [];
-  for (let d = resolve(cwd), level = 0; level < 3; level++) {
+  for (let d = resolve(cwd), level = 0; level < 6; level++) {
     const candidate = join(d, "node_modules", "plotly.js-dist-min", "plotly.min.js");
     if (candidate !== file && existsSync(candidate)) linked.push(candidate);
     const parent = dirname(d);
     if (parent === d) break;
     d = parent;
   }
-  const relativePaths = [...linked, file].map((f) => relative(resolve(cwd), f).split(sep));
-  return [...new Set(relativePaths.filter((parts) => !isAbsolute(parts.join(sep)) && parts.filter((part) => part === "..").length <= 2).map((parts) => parts.map(encodeURIComponent).join("/")))];
+  // only a node_modules of a folder above the notebook's: a path across other folders would name this machine's
+  const relativePaths = [...linked, file].map((f) => relative(resolve(cwd), f).split(sep)).filter((parts) => parts[parts.findIndex((part) => part !== "..")] === "node_modules");
+  return [...new Set(relativePaths.map((parts) => parts.map(encodeURIComponent).join("/")))];
 }
 
 /**
