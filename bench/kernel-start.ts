@@ -1,27 +1,30 @@
 /**
- * npm run bench:kernel — what a kernel (re)start costs: the launcher's library check alone, and
- * kernel start to first output for plain tslab, the launcher, and the launcher in learner mode.
- * Timings only, never pass/fail.
+ * npm run bench:kernel — what a kernel (re)start costs: the launcher's library check alone, kernel
+ * start to first output for plain tslab, the launcher, and the launcher in learner mode, and the
+ * instructor's case: a restart right after an edit to one file of src/ until the first output of a
+ * cell that imports the library (the launcher rebuilds dist/ first). Timings only, never pass/fail.
  */
+import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import * as path from "node:path";
-import { KernelSession } from "../src/course/kernel/session";
-import { expectedKernelspec, jupyterEnv, tslabBin } from "../src/course/kernel/kernelspec";
+import { KernelSession } from "../src/course/jupyter/session";
+import { expectedKernelspec, jupyterEnv, tslabBin } from "../src/course/jupyter/kernelspec";
 
 const root = path.resolve(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const hash = require("../scripts/kernel/library-hash.cjs") as { librarySourceHash(root: string): string; builtHash(root: string): string };
+const hash = require("../scripts/launcher/library-hash.cjs") as { librarySourceHash(root: string): string; builtHash(root: string): string };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-async function firstOutput(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function firstOutput(argv: string[], env: NodeJS.ProcessEnv, cell = 'console.log("ready")'): Promise<number> {
   const t0 = performance.now();
   const session = await KernelSession.start({ cwd: path.join(root, "notebooks"), argv, env, startTimeoutMs: 240_000 });
   try {
-    await session.execute('console.log("ready")', { timeoutMs: 60_000 });
+    const result = await session.execute(cell, { timeoutMs: 60_000 });
+    if (result.status !== "ok") throw new Error(`the bench cell failed (${result.status}): ${JSON.stringify(result.outputs).slice(0, 2000)}`);
     return performance.now() - t0;
   } finally {
     await session.shutdown();
@@ -55,6 +58,18 @@ async function main(): Promise<void> {
   for (const [name, ms] of Object.entries(results)) {
     console.log(`kernel start to first output, ${name}: best of ${rounds} ${(ms / 1000).toFixed(2)} s (${(ms / results["tslab directly"]).toFixed(2)}× tslab)`);
   }
+  const edits: number[] = [];
+  const edited = path.join(root, "src", "random", "rng.ts");
+  const original = fs.readFileSync(edited, "utf8");
+  try {
+    for (let r = 0; r < rounds; r++) {
+      fs.writeFileSync(edited, `${original}\n// bench:kernel edit ${r}\n`);
+      edits.push(await firstOutput(spec.argv, { ...jupyterEnv(), ...spec.env }, 'import { Matrix } from "../src";\nconsole.log(Matrix.zeros(2, 2).rows);'));
+    }
+  } finally {
+    fs.writeFileSync(edited, original);
+  }
+  console.log(`restart after an edit to src/random/rng.ts, to the first output of a cell importing the library: median ${(median(edits) / 1000).toFixed(2)} s over ${rounds} (${edits.map((ms) => (ms / 1000).toFixed(1)).join(", ")} s)`);
 }
 
 main().catch((err: unknown) => {

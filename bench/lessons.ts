@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { executeNotebook, formatCellError } from "../src/course/kernel";
+import { executeNotebook, formatCellError } from "../src/course/jupyter";
 import { buildLessons } from "../src/course/lesson";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 import type { Notebook } from "../src/course/notebook/nbformat";

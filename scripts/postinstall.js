@@ -3,27 +3,19 @@
  * npm postinstall: registers the project-local Jupyter kernelspec for tslab.
  *
  * Writes <root>/.jupyter/share/jupyter/kernels/bnlab-tslab/kernel.json pointing at this project's
- * kernel launcher (scripts/kernel/launch.cjs, which starts node_modules/tslab). Plain Node with builtins only (tsx may not be installed yet), and it
+ * kernel launcher (scripts/launcher/launch.cjs, which starts node_modules/tslab). Plain Node with builtins only (tsx may not be installed yet), and it
  * never fails the install: problems are printed as warnings.
  *
- * Must stay in sync with src/course/kernel/kernelspec.ts (test/kernelspec.test.ts compares them).
+ * The kernelspec itself is scripts/launcher/kernelspec.cjs, as for src/course/jupyter/kernelspec.ts.
  */
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
-const KERNEL_NAME = "bnlab-tslab";
-const KERNEL_DISPLAY_NAME = "TypeScript (bnlab)";
-const KERNEL_LANGUAGE = "typescript";
+const { KERNEL_NAME, KERNEL_DISPLAY_NAME, KERNEL_LANGUAGE, launcherKernelspec } = require("./launcher/kernelspec.cjs");
 
 function kernelspec(root) {
-  return {
-    argv: [path.join(root, "scripts", "kernel", "launch.cjs"), "kernel", "--config-path", "{connection_file}"],
-    display_name: KERNEL_DISPLAY_NAME,
-    language: KERNEL_LANGUAGE,
-    interrupt_mode: "signal",
-    env: { BNLAB_LEARNER_KERNEL: "1" },
-  };
+  return launcherKernelspec({ launcher: path.join(root, "scripts", "launcher", "launch.cjs") });
 }
 
 function install(root) {

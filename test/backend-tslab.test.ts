@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { nativeExpectedHere } from "./helpers/native";
-import { executeNotebook } from "../src/course/kernel";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { executeNotebook } from "../src/course/jupyter";
+import { projectRoot } from "../src/course/jupyter/project-root";
 import type { CodeCell, Notebook } from "../src/course/notebook/nbformat";
 
 describe("the backend in a tslab notebook", () => {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportSite, type ExportResult } from "../src/course/export";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { projectRoot } from "../src/course/jupyter/project-root";
 import { findChromium, openBrowser, renderedPlotCount, requireTool, screenshot, waitForPlots, type BrowserSession } from "./helpers/browser";
 import { chartOutputs, hasMath, readNotebook } from "./helpers/notebook-charts";
 

@@ -238,6 +238,14 @@ describe("heatmapFigure", () => {
     expect(fig.layout.xaxis?.type).toBe("category");
     expect(fig.layout.yaxis?.title?.text).toBe("init scale (std)");
   });
+
+  it("takes rows given as labels (without BN / with BN) and then needs no y title", () => {
+    const fig = heatmapFigure({ x: [0.1, 1], y: ["without BN", "with BN"], z: [[0.5, 0.1], [0.9, 0.8]] }, { xTitle: "learning rate" });
+    expect(fig.data[0].y).toEqual(["without BN", "with BN"]);
+    expect(fig.layout.yaxis?.title).toBeUndefined();
+    expect(fig.data[0].hovertemplate).toBe("learning rate %{x}<br>%{y}<br>%{text}<extra></extra>");
+    expect(() => heatmapFigure({ x: [1], y: ["with BN", 2] as never, z: [[1], [1]] })).toThrow(/heatmapFigure: y\[0\] must be a number, got the string "with BN"/);
+  });
 });
 
 describe("batchSizeFigure and lineChart", () => {

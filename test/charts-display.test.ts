@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { figureBundle, lineChart, PLOTLY_MIME, resetPlotly, showFigure, updateFigure, type Figure } from "../src/charts";
 import { figureHtml, scriptJson } from "../src/charts/html";
 import { kernelDisplaySink, sendDisplayData, setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
-import { escapeScript, plotlyLoaderScript, plotlyServedPaths, plotlySource } from "../src/charts/plotly-source";
+import { escapeScript, plotlyLoaderScript, plotlyRelativePaths, plotlySource } from "../src/charts/plotly-source";
 
 const fig: Figure = lineChart([{ name: "with BN", method: "BatchNorm", x: [1, 2, 3], y: [2.3, 1.1, 0.5] }], { title: "Loss </script><b>", xTitle: "step", yTitle: "loss" });
 
@@ -68,18 +68,53 @@ describe("figureBundle", () => {
     expect(loader.slice(0, -"</script>".length)).not.toMatch(/<\/script/i);
   });
 
-  it("loads plotly.js from the Jupyter server instead of carrying it (a saved notebook stays small)", () => {
-    const loader = plotlyLoaderScript();
-    expect(plotlySource().length).toBeGreaterThan(1_000_000);
-    expect(loader.length).toBeLessThan(2_000);
-    expect(loader).toContain("typeof window.Plotly !== 'undefined'");
+  it("loads plotly.js from the Jupyter server instead of carrying it (a saved notebook stays small), by paths that hold no absolute path", () => {
     const root = path.resolve(__dirname, "..");
+    const loader = plotlyLoaderScript(plotlyRelativePaths(undefined, path.join(root, "notebooks")));
+    expect(plotlySource().length).toBeGreaterThan(1_000_000);
+    expect(loader.length).toBeLessThan(2_500);
+    expect(loader).toContain("typeof window.Plotly !== 'undefined'");
+    expect(loader).not.toContain(root);
+    expect(loader).not.toContain(path.basename(root));
     const file = path.join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
-    // from the notebooks/ folder: the project root (npm start's server root) first, then the folders above it
-    const paths = plotlyServedPaths(file, path.join(root, "notebooks"));
-    expect(paths[0]).toBe("files/node_modules/plotly.js-dist-min/plotly.min.js");
-    expect(paths[1]).toBe(`files/${path.basename(root)}/node_modules/plotly.js-dist-min/plotly.min.js`);
-    expect(plotlyServedPaths(file, path.join(root, "notebooks")).every((p) => p.startsWith("files/") && !p.includes(".."))).toBe(true);
+    expect(plotlyRelativePaths(file, path.join(root, "notebooks"))).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
+    expect(plotlyRelativePaths(file, path.join(root, "build", "jupyter-ui", "lessons"))).toEqual(["../../../node_modules/plotly.js-dist-min/plotly.min.js"]);
+    // from a folder elsewhere, a relative path would spell this machine's folders: none is offered
+    expect(plotlyRelativePaths(file, path.join(os.tmpdir(), "elsewhere", "notebooks"))).toEqual([]);
+  });
+
+  it("the loader fetches plotly.js beside the notebook's folder, as the page's URL names it, then from the server's root", async () => {
+    const relative = ["../node_modules/plotly.js-dist-min/plotly.min.js"];
+    const fetched = async (pathname: string, baseUrl: string): Promise<string[]> => {
+      const urls: string[] = [];
+      const page = {
+        window: {} as Record<string, unknown>,
+        document: { getElementById: () => ({ textContent: JSON.stringify({ baseUrl }) }), body: null },
+        location: { pathname },
+        fetch: (url: string) => {
+          urls.push(url);
+          return Promise.reject(new Error("404")); // so that every candidate is tried
+        },
+      };
+      const script = plotlyLoaderScript(relative).replace(/^<script[^>]*>/, "").replace(/<\/script>$/, "");
+      new Function("window", "document", "location", "fetch", script)(page.window, page.document, page.location, page.fetch);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0)); // each failed fetch tries the next
+      return urls;
+    };
+    // npm start: JupyterLab rooted at the project
+    expect(await fetched("/lab/tree/notebooks/01-normalize.ipynb", "/")).toEqual(["/files/node_modules/plotly.js-dist-min/plotly.min.js"]);
+    // a hub learner: a server under /user/alice/, rooted at their home, the course in ~/bnlab
+    expect(await fetched("/user/alice/lab/tree/bnlab/notebooks/01-normalize.ipynb", "/user/alice/")).toEqual([
+      "/user/alice/files/bnlab/node_modules/plotly.js-dist-min/plotly.min.js",
+      "/user/alice/files/node_modules/plotly.js-dist-min/plotly.min.js",
+    ]);
+    // the classic notebook's URL, a folder with a space
+    expect(await fetched("/notebooks/my%20course/notebooks/01.ipynb", "/")).toEqual([
+      "/files/my%20course/node_modules/plotly.js-dist-min/plotly.min.js",
+      "/files/node_modules/plotly.js-dist-min/plotly.min.js",
+    ]);
+    // a page whose URL names no notebook: from the server's root only
+    expect(await fetched("/lab", "/")).toEqual(["/files/node_modules/plotly.js-dist-min/plotly.min.js"]);
   });
 
   it("serves plotly.js through a linked node_modules beside the notebooks first (a JupyterHub learner's home)", () => {
@@ -91,10 +126,8 @@ describe("figureBundle", () => {
       const home = path.join(tmp, "state", "homes", "alice");
       fs.mkdirSync(path.join(home, "bnlab", "notebooks"), { recursive: true });
       fs.symlinkSync(path.join(tmp, "state", "library", "node_modules"), path.join(home, "bnlab", "node_modules"), "dir");
-      const paths = plotlyServedPaths(path.join(real, "plotly.min.js"), path.join(home, "bnlab", "notebooks"));
-      // the learner's server is rooted at their home: files/bnlab/node_modules/… must be offered before the real path
-      expect(paths.indexOf("files/bnlab/node_modules/plotly.js-dist-min/plotly.min.js")).toBeGreaterThanOrEqual(0);
-      expect(paths.indexOf("files/bnlab/node_modules/plotly.js-dist-min/plotly.min.js")).toBeLessThan(paths.indexOf("files/library/node_modules/plotly.js-dist-min/plotly.min.js"));
+      // the learner's server is rooted at their home: only the linked path, relative to the notebook
+      expect(plotlyRelativePaths(path.join(real, "plotly.min.js"), path.join(home, "bnlab", "notebooks"))).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -290,8 +290,9 @@ describe("the release starts like the course", () => {
       // after (the project's tslab stands in for npm install's)
       fs.symlinkSync(path.join(ROOT, "node_modules", "tslab"), path.join(release.outDir, "node_modules", "tslab"));
       const after = spawnSync(process.execPath, [path.join(release.outDir, "start.js"), "--check"], { encoding: "utf8", env: { ...process.env, HOME: out } });
-      const spec = JSON.parse(fs.readFileSync(path.join(release.outDir, ".jupyter/share/jupyter/kernels/tslab/kernel.json"), "utf8")) as { argv: string[] };
-      expect(spec.argv[1]).toBe(path.join(release.outDir, "node_modules", "tslab", "bin", "tslab"));
+      const spec = JSON.parse(fs.readFileSync(path.join(release.outDir, ".jupyter/share/jupyter/kernels/tslab/kernel.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
+      expect(spec.env).toEqual({ BNLAB_LEARNER_KERNEL: "1" });
+      expect(spec.argv.slice(1)).toEqual([path.join(release.outDir, "launcher", "launch.cjs"), "kernel", "--config-path", "{connection_file}", "--library", release.outDir]);
       if (after.status === 0) expect(JSON.parse(after.stdout)).toMatchObject({ cwd: path.join(release.outDir, "notebooks") });
       else expect(after.stderr).toContain("No Jupyter found");
       expect(fs.readdirSync(out)).toEqual(["r"]); // nothing written outside the release

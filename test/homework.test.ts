@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch, loadLessonSource, parseGradebook, readManifest, releaseLessons, secretLines, type GradeBatchResult, type ReleaseResult, type SubmissionGrade } from "../src/course/homework";
-import { executeNotebook } from "../src/course/kernel";
+import { executeNotebook } from "../src/course/jupyter";
 import { joinSource, type Notebook } from "../src/course/notebook/nbformat";
 import { FIXTURE_LESSON, HOMEWORK_LESSONS, fixtureLearners, writeSubmissions, type FixturePaths } from "./fixtures/homework/submissions";
 

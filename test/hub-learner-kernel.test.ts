@@ -1,8 +1,10 @@
 /**
- * A learner's copy of the course on the hub runs in the real kernel: the hub's kernelspec (absolute
- * node and tslab) started in ~/bnlab/notebooks, where `import … from "../src"` must reach the
- * shared read-only library through the links prepareLearnerCourse makes (TypeScript resolves
- * src/package.json's "../dist" from the link, Node from its target).
+ * A learner's copy of the course on the hub runs in the real kernel: the hub's kernelspec (the
+ * course's launcher with the learner helpers, on the read-only library snapshot) started in
+ * ~/bnlab/notebooks, where `import … from "../src"` must reach the shared library through the
+ * links prepareLearnerCourse makes (TypeScript resolves src/package.json's "../dist" from the link,
+ * Node from its target). Run All of the STUDENT lesson 1 reaches its end as under `npm start`:
+ * every chart that needs no unsolved exercise, one Skipped line for each cell that does.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,10 +12,11 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishLibrary, writeHubKernelspec } from "../src/course/hub/hub-setup";
 import { prepareLearnerCourse } from "../src/course/hub/learner-course";
-import { executeNotebook } from "../src/course/kernel";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { executeNotebook, formatCellError } from "../src/course/jupyter";
+import { projectRoot } from "../src/course/jupyter/project-root";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 import type { Notebook } from "../src/course/notebook/nbformat";
+import { expectStudentRunAll } from "./helpers/student-run";
 
 const root = projectRoot();
 let tmp: string;
@@ -33,7 +36,7 @@ afterAll(() => {
 });
 
 describe("a learner's course copy in the hub's kernel", () => {
-  it("imports the shared read-only library and computes with it", async () => {
+  it("runs the student lesson 1 to its end on the shared read-only library, with the learner helpers", async () => {
     const stateDir = path.join(tmp, "state");
     const library = publishLibrary(root, stateDir);
     expect(fs.existsSync(path.join(library, "dist", "exercises", "solutions")), "reference solutions are not shared").toBe(false);
@@ -42,18 +45,13 @@ describe("a learner's course copy in the hub's kernel", () => {
     fs.mkdirSync(course);
     fs.copyFileSync(path.join(root, "notebooks", "01-normalize.ipynb"), path.join(course, "01-normalize.ipynb"));
     const { notebooksDir } = prepareLearnerCourse({ home: path.join(tmp, "homes", "alice"), course, library });
-    const spec = JSON.parse(fs.readFileSync(path.join(writeHubKernelspec(root, path.join(stateDir, "share", "jupyter")), "kernel.json"), "utf8")) as { argv: string[] };
-    const notebook: Notebook = {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [
-        { cell_type: "code", id: "a", metadata: {}, execution_count: null, outputs: [], source: 'import { Matrix, BatchNorm1d } from "../src";\nconst y = new BatchNorm1d(2).forward(Matrix.fromArray([[1, 2], [3, 6]]));\nconsole.log("bn", y.toArray().flat().map((v) => Math.round(v)).join(" "));' },
-      ],
-    } as Notebook;
-    const run = await executeNotebook(notebook, { cwd: notebooksDir, argv: spec.argv, cellTimeoutMs: 120_000 });
-    expect(run.errors.map((e) => e.evalue)).toEqual([]);
-    const text = JSON.stringify(run.notebook.cells[0].cell_type === "code" ? run.notebook.cells[0].outputs : []);
-    expect(text).toContain("bn -1 -1 1 1");
-  }, 180_000);
+    const spec = JSON.parse(fs.readFileSync(path.join(writeHubKernelspec(root, path.join(stateDir, "share", "jupyter"), library), "kernel.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
+    const student = JSON.parse(fs.readFileSync(path.join(notebooksDir, "01-normalize.ipynb"), "utf8")) as Notebook;
+    const started = Date.now();
+    const run = await executeNotebook(student, { cwd: notebooksDir, argv: spec.argv, env: { ...process.env, ...spec.env }, allowErrors: true, cellTimeoutMs: 600_000, startTimeoutMs: 240_000 });
+    expect(run.errors.map((e) => formatCellError(e, "01-normalize.ipynb"))).toEqual([]);
+    const drawn = expectStudentRunAll(run.notebook);
+    console.log(`hub kernel, Run All of the student lesson 1: ${((Date.now() - started) / 1000).toFixed(1)} s, ${drawn} charts`);
+    expect(drawn).toBeGreaterThan(0);
+  }, 900_000);
 });

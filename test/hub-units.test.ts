@@ -12,7 +12,7 @@ import { collectFromHomes, lessonsOfManifest, resolveLessons } from "../src/cour
 import { defaultUrl, renderCourseConfig, renderHubConfig, shellQuote, singleUserCommand, type HubPlan } from "../src/course/hub/hub-config";
 import { proxyCommand, writeHubKernelspec } from "../src/course/hub/hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "../src/course/hub/marked-processes";
-import { projectRoot } from "../src/course/kernel/project-root";
+import { projectRoot } from "../src/course/jupyter/project-root";
 
 const PYTHON = "/usr/bin/python3";
 let tmp: string;
@@ -133,12 +133,13 @@ describe("hub setup", () => {
     }
   });
 
-  it("registers the kernel for the hub with absolute paths to node and tslab", () => {
-    const dir = writeHubKernelspec(projectRoot(), path.join(tmp, "share"));
-    const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; display_name: string };
+  it("registers the course's launcher for the hub, with absolute node, on the read-only library, with the learner helpers", () => {
+    const library = path.join(tmp, "library");
+    const dir = writeHubKernelspec(projectRoot(), path.join(tmp, "share"), library);
+    const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
     expect(dir).toBe(path.join(tmp, "share", "kernels", "bnlab-tslab"));
-    expect(spec.argv.slice(0, 2)).toEqual([process.execPath, path.join(projectRoot(), "node_modules", "tslab", "bin", "tslab")]);
-    expect(spec.argv.slice(2)).toEqual(["kernel", "--config-path", "{connection_file}"]);
+    expect(spec.argv).toEqual([process.execPath, path.join(projectRoot(), "scripts", "launcher", "launch.cjs"), "kernel", "--config-path", "{connection_file}", "--library", library]);
+    expect(spec.env).toEqual({ BNLAB_LEARNER_KERNEL: "1" });
     for (const file of spec.argv.slice(0, 2)) expect(path.isAbsolute(file) && fs.existsSync(file)).toBe(true);
   });
 });

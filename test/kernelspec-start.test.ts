@@ -4,12 +4,12 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../src/course/kernel/connection";
-import { installInstructions, planFrontend, type FrontendProbe } from "../src/course/kernel/frontend-plan";
-import { probeFrontend } from "../src/course/kernel/frontend-probe";
-import { openUrlPath, parseServerPort, serverArgs, startJupyterServer } from "../src/course/kernel/jupyter-server";
-import { parseStartArgs } from "../src/course/kernel/start-cli";
-import { KERNEL_NAME } from "../src/course/kernel";
+import { freePort } from "../src/course/jupyter/connection";
+import { installInstructions, planFrontend, type FrontendProbe } from "../src/course/jupyter/frontend-plan";
+import { probeFrontend } from "../src/course/jupyter/frontend-probe";
+import { openUrlPath, parseServerPort, serverArgs, startJupyterServer } from "../src/course/jupyter/jupyter-server";
+import { parseStartArgs } from "../src/course/jupyter/start-cli";
+import { KERNEL_NAME } from "../src/course/jupyter";
 
 const ROOT = join(__dirname, "..");
 const VENV = "/p/.venv";

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, ensureKernelspec, expectedKernelspec, jupyterEnv, kernelspecDir } from "../src/course/kernel";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, ensureKernelspec, expectedKernelspec, jupyterEnv, kernelspecDir } from "../src/course/jupyter";
 import { KERNELSPEC_METADATA } from "../src/course/notebook/kernel-metadata";
 
 const ROOT = join(__dirname, "..");
@@ -24,7 +24,7 @@ describe("project-local kernelspec", () => {
 
   it("starts this project's tslab through the launcher, with the argv `tslab install` would write", () => {
     const spec = expectedKernelspec(ROOT);
-    expect(spec.argv).toEqual([join(ROOT, "scripts", "kernel", "launch.cjs"), "kernel", "--config-path", "{connection_file}"]);
+    expect(spec.argv).toEqual([join(ROOT, "scripts", "launcher", "launch.cjs"), "kernel", "--config-path", "{connection_file}"]);
     expect(spec.env).toEqual({ BNLAB_LEARNER_KERNEL: "1" });
     const installPy = readFileSync(join(ROOT, "node_modules", "tslab", "python", "install.py"), "utf8");
     expect(installPy).toContain("argv = [bin, 'kernel', '--config-path', '{connection_file}']");
@@ -45,6 +45,7 @@ describe("project-local kernelspec", () => {
     const root = join(tmp, "broken");
     mkdirSync(join(root, "scripts"), { recursive: true });
     copyFileSync(join(ROOT, "scripts", "postinstall.js"), join(root, "scripts", "postinstall.js"));
+    cpSync(join(ROOT, "scripts", "launcher"), join(root, "scripts", "launcher"), { recursive: true });
     writeFileSync(join(root, ".jupyter"), "a file where the folder should be");
     const run = spawnSync(process.execPath, [join(root, "scripts", "postinstall.js")], { encoding: "utf8", timeout: 10_000 });
     expect(run.status).toBe(0);

@@ -1,17 +1,28 @@
 /**
- * The bnlab kernel as Jupyter starts it (scripts/kernel/launch.cjs with the kernelspec's env),
+ * The bnlab kernel as Jupyter starts it (scripts/launcher/launch.cjs with the kernelspec's env),
  * through the real tslab kernel: what a learner sees after a compile error, on an unsolved
- * exercise, out of order, and what a teacher sees after editing src/.
+ * exercise, out of order (which cell defines each missing name), and what a teacher sees after
+ * editing src/ (the restarted kernel runs the edit; type errors arrive under a later cell).
  */
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { KernelSession, type ExecuteResult } from "../src/course/kernel/session";
-import { expectedKernelspec, jupyterEnv } from "../src/course/kernel/kernelspec";
-import type { Output } from "../src/course/notebook/nbformat";
+import { KernelSession, type ExecuteResult } from "../src/course/jupyter/session";
+import { expectedKernelspec, jupyterEnv } from "../src/course/jupyter/kernelspec";
+import { joinSource, type Notebook, type Output } from "../src/course/notebook/nbformat";
 
 const ROOT = join(__dirname, "..");
+const load = createRequire(__filename);
+const executor = load("../scripts/launcher/learner-executor.cjs") as Record<"needsExerciseLine" | "notComputedLine", (...args: unknown[]) => string> & {
+  didNotCompileLine(name: string): string;
+  missingNameHint(name: string): string;
+};
+const definingCells = load("../scripts/launcher/defining-cells.cjs") as {
+  runCellHint(cell: { position: number; firstLine: string; importsLibrary: boolean; names: string[] }): string;
+};
 
 function text(outputs: Output[]): string {
   return outputs.map((o) => (o.output_type === "stream" ? ([] as string[]).concat(o.text).join("") : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : "")).join("");
@@ -34,16 +45,31 @@ const UNBIASED = "function batchStats(x: Matrix): { mu: Matrix; variance: Matrix
 const TYPO = "function batchStats(x: Matrix): { mu: Matrix; variance: Matrix } {\n  const mu = x.meanRows();\n  return { mu, variance: x.sub(mu).map((d) => d * d).meanRow() };\n}";
 
 describe("the learner's kernel", () => {
-  it("says to run the Setup cell first when a name is missing because it has not run", async () => {
+  it("after a restart, names the cell that defines each missing name, one line per cell, without the compiler's lines", async () => {
+    const lesson = JSON.parse(readFileSync(join(ROOT, "notebooks", "01-normalize.ipynb"), "utf8")) as Notebook;
+    const code = lesson.cells.filter((cell) => cell.cell_type === "code").map((cell) => joinSource(cell.source));
+    const position = (declares: RegExp): number => code.findIndex((source) => declares.test(source)) + 1;
+    const uses = code.find((source) => /normalize\(z, EPS\)/.test(source));
+    expect(uses, "lesson 1 has a cell using z, normalize and EPS").toBeDefined();
     const session = await learnerKernel(ROOT);
     try {
-      const early = await run(session, "const q = tinyBatch();");
+      const early = await run(session, uses!);
       expect(early.status).toBe("error");
-      expect(early.text).toContain("Cannot find name 'tinyBatch'");
-      expect(early.text).toContain("run the Setup cell first (Run › Run All Above)");
+      expect(early.text).not.toContain("Cannot find name");
+      const lines = early.text.trim().split("\n");
+      const setup = position(/from "\.\.\/src"/);
+      const zCell = position(/const \{ z \} =/);
+      const normalizeCell = position(/function normalize\(/);
+      expect(new Set([setup, zCell, normalizeCell]).size).toBe(3);
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(new RegExp(`^bnlab: (EPS|columnStats|normalizeRows)( and |, ).* defined by the Setup cell \\(code cell ${setup}\\), which this kernel has not run yet: run it first \\(Run › Run All Above\\)\\.$`));
+      expect(lines[1]).toBe(`bnlab: normalize is defined by code cell ${normalizeCell} ("function normalize(x: Matrix, eps: number): Matri…"), which this kernel has not run yet: run it first (Run › Run All Above).`);
+      expect(lines[2]).toBe(`bnlab: z and range are defined by code cell ${zCell} ("const { z } = hiddenPreactivations(1000);"), which this kernel has not run yet: run it first (Run › Run All Above).`);
+      // a name no cell defines: the compiler's line stays, and the hint does not blame the Setup cell
       expect((await run(session, SETUP)).status).toBe("ok");
       const typo = await run(session, "console.log(nothingLikeThis);");
       expect(typo.status).toBe("error");
+      expect(typo.text).toContain("Cannot find name 'nothingLikeThis'");
       expect(typo.text).toContain("nothingLikeThis is not defined in this kernel. If a cell above defines it, run that cell first");
       expect(typo.text).not.toContain("Setup cell");
     } finally {
@@ -60,7 +86,7 @@ describe("the learner's kernel", () => {
       const demo = await run(session, "const stats = batchStats(tinyBatch().x);\nconsole.log(stats.mu.toString());");
       expect(demo.status).toBe("ok");
       expect(demo.outputs.filter((o) => o.output_type === "error")).toEqual([]);
-      expect(demo.text.trim()).toBe("⏭ Skipped: this cell needs Exercise 1.1 (batchStats), which is not solved yet. Write batchStats in the exercise's cell above, run that cell, then run this one again.");
+      expect(demo.text.trim()).toBe("Skipped: this cell needs Exercise 1.1 (batchStats), which is not solved yet. Write batchStats in the exercise's cell above, run that cell, then run this one again.");
       // a later cell using what that cell never computed
       const later = await run(session, "console.log(stats.variance.toString());");
       expect(later.status).toBe("ok");
@@ -124,7 +150,7 @@ describe("lesson 6's optional full run", () => {
       expect((await run(session, stub)).status).toBe("ok");
       const full = await run(session, cell!.replace("const FULL_RUN = false;", "const FULL_RUN = true;"));
       expect(full.status).toBe("ok");
-      expect(full.text).toContain("⏭ Skipped: this cell needs Exercise 6.1 (stepsToTarget)");
+      expect(full.text).toContain("Skipped: this cell needs Exercise 6.1 (stepsToTarget)");
       expect((await run(session, "console.log(trainings);")).text.trim()).toBe("0");
     } finally {
       await session.shutdown();
@@ -141,13 +167,14 @@ describe("editing the library live", () => {
   symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-  it("a running kernel says the library changed; a restart loads the edited src/", async () => {
+  it("a running kernel says the library changed; a restart runs the edited src/ and reports its type errors under a later cell", async () => {
     const probe = 'import * as lib from "../src";\nconsole.log("liveEdit" in lib ? `edited ${(lib as Record<string, unknown>).liveEdit}` : "original");';
     let session = await learnerKernel(copy);
     try {
       expect((await run(session, probe)).text.trim()).toBe("original");
       const index = join(copy, "src", "index.ts");
-      writeFileSync(index, readFileSync(index, "utf8") + '\nexport const liveEdit = "in class";\n');
+      // the edit runs at once (transpiled); its type error is found in the background
+      writeFileSync(index, readFileSync(index, "utf8") + '\nexport const liveEdit = "in class";\nexport const typeSlip: number = "not a number";\n');
       const next = await run(session, 'console.log("next cell");');
       expect(next.text).toContain("bnlab: the library changed since this kernel started (src/index.ts); this kernel still runs the old version. Restart the kernel");
       expect(next.text).toContain("next cell");
@@ -159,8 +186,39 @@ describe("editing the library live", () => {
     session = await learnerKernel(copy); // Kernel › Restart: the launcher rebuilds dist/ first
     try {
       expect((await run(session, probe)).text.trim()).toBe("edited in class");
+      let later = "";
+      for (let i = 0; i < 90 && !later.includes("type errors"); i++) {
+        await new Promise((r) => setTimeout(r, 2000));
+        later = (await run(session, "1;")).text;
+      }
+      expect(later).toContain("bnlab: the library this kernel loaded has type errors (the code runs; tsc says):");
+      expect(later).toMatch(/src\/index\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
+      expect((await run(session, "2;")).text).not.toContain("type errors"); // once
     } finally {
       await session.shutdown();
     }
   }, 600_000);
+});
+
+describe("the learner's lines", () => {
+  // Chromium draws with fontconfig's sans-serif (DejaVu Sans on Debian): a character it lacks is an
+  // empty box, as "⏭" was.
+  const fcMatch = spawnSync("fc-match", ["sans-serif", "family"], { encoding: "utf8" });
+  it.skipIf(fcMatch.status !== 0)("use only characters the default sans-serif font has", () => {
+    const family = fcMatch.stdout.trim().split(",")[0];
+    const todo = { name: "normalize", exercise: "1.2" };
+    const lines = [
+      executor.needsExerciseLine(todo),
+      executor.notComputedLine("z", todo),
+      executor.didNotCompileLine("normalize"),
+      executor.missingNameHint("q"),
+      definingCells.runCellHint({ position: 3, firstLine: "const z = 1;", importsLibrary: false, names: ["z", "w"] }),
+      definingCells.runCellHint({ position: 1, firstLine: "import {", importsLibrary: true, names: ["EPS"] }),
+    ].join("");
+    const special = [...new Set([...lines].filter((c) => c.codePointAt(0)! > 127))];
+    expect(special.length).toBeGreaterThan(0);
+    const has = (c: string): boolean => spawnSync("fc-list", [`${family}:charset=${c.codePointAt(0)!.toString(16)}`, "family"], { encoding: "utf8" }).stdout.trim() !== "";
+    expect(has("⏭"), "the check itself: the glyph that drew as a box").toBe(false);
+    expect(special.filter((c) => !has(c))).toEqual([]);
+  });
 });

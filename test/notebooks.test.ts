@@ -11,8 +11,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ensureKernelspec, executeNotebook, formatCellError, jupyterEnv, KERNEL_NAME, KernelSession } from "../src/course/kernel";
-import { withJupyterOutputLines } from "../src/course/kernel/output-lines";
+import { ensureKernelspec, executeNotebook, formatCellError, jupyterEnv, KERNEL_NAME, KernelSession } from "../src/course/jupyter";
+import { withJupyterOutputLines } from "../src/course/jupyter/output-lines";
 import { buildLessons } from "../src/course/lesson";
 import { joinSource, serializeNotebook, type Notebook, type Output } from "../src/course/notebook/nbformat";
 

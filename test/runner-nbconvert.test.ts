@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { KERNEL_NAME, ensureKernelspec, executeNotebook, jupyterEnv } from "../src/course/kernel";
-import { withJupyterOutputLines } from "../src/course/kernel/output-lines";
+import { KERNEL_NAME, ensureKernelspec, executeNotebook, jupyterEnv } from "../src/course/jupyter";
+import { withJupyterOutputLines } from "../src/course/jupyter/output-lines";
 import type { Notebook, Output } from "../src/course/notebook/nbformat";
 
 const FIXTURES = join(__dirname, "fixtures", "notebooks");
@@ -17,7 +17,7 @@ const NBCONVERT = "/usr/bin/jupyter-nbconvert";
 
 /**
  * The cells' outputs, with the stack frames of error tracebacks left out: Jupyter starts the kernelspec's
- * learner-mode kernel (scripts/kernel/learner-executor.cjs appears as one more frame), our runner plain
+ * learner-mode kernel (scripts/launcher/learner-executor.cjs appears as one more frame), our runner plain
  * tslab; the error's name, message and first line must still agree.
  */
 function outputsOf(nb: Notebook): Output[][] {

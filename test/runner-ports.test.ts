@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect, it } from "vitest";
-import { KernelSession } from "../src/course/kernel";
+import { KernelSession } from "../src/course/jupyter";
 
 it("retries a kernel start that failed with EADDRINUSE, three times at most", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-ports-"));

@@ -3,7 +3,7 @@ import { processAlive } from "./helpers/process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelSession, executeNotebook, liveKernelPids } from "../src/course/kernel";
+import { KernelSession, executeNotebook, liveKernelPids } from "../src/course/jupyter";
 import { joinSource, type Notebook } from "../src/course/notebook/nbformat";
 
 const ROOT = join(__dirname, "..");

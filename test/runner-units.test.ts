@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { errorInfo } from "../src/course/kernel/error-info";
-import { parseExecuteArgs } from "../src/course/kernel/execute-cli";
-import { OutputCollector, type DisplayRegistry } from "../src/course/kernel/output-collector";
-import { withJupyterOutputLines } from "../src/course/kernel/output-lines";
-import { decodeMessage, encodeMessage, newHeader, SignatureError, type JupyterMessage } from "../src/course/kernel/wire";
+import { errorInfo } from "../src/course/jupyter/error-info";
+import { parseExecuteArgs } from "../src/course/jupyter/execute-cli";
+import { OutputCollector, type DisplayRegistry } from "../src/course/jupyter/output-collector";
+import { withJupyterOutputLines } from "../src/course/jupyter/output-lines";
+import { decodeMessage, encodeMessage, newHeader, SignatureError, type JupyterMessage } from "../src/course/jupyter/wire";
 import type { Notebook } from "../src/course/notebook/nbformat";
 
 function iopub(msgType: string, content: Record<string, unknown>): JupyterMessage {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { processAlive } from "./helpers/process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KernelSession, executeNotebook, type RunResult } from "../src/course/kernel";
+import { KernelSession, executeNotebook, type RunResult } from "../src/course/jupyter";
 import type { CodeCell, Notebook, Output } from "../src/course/notebook/nbformat";
 
 const FIXTURES = join(__dirname, "fixtures", "notebooks");

@@ -1,19 +1,21 @@
 /**
  * `npm start` as a learner runs it, in a real process with a real Jupyter server: one server per
  * project (a second start prints the running one's URL), the server and its kernels stop when the
- * terminal goes (SIGHUP), Jupyter's runtime files stay in the project, and a saved notebook loses
+ * terminal goes (SIGHUP), and every signal path of the real `npm start` (kill, Ctrl-C, closing the
+ * terminal) leaves no process it started (found by a mark in their environment), Jupyter's runtime files stay in the project, and a saved notebook loses
  * the PNG snapshots JupyterLab's plotly renderer adds to charts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../src/course/kernel/connection";
-import { killGroup } from "../src/course/kernel/cleanup";
-import { jupyterRuntimeDir } from "../src/course/kernel/kernelspec";
-import { readServerRecord, serverRecordFile } from "../src/course/kernel/running-server";
-import { pipInstallArgs, parsePipConfig } from "../src/course/kernel/pip-install";
+import { freePort } from "../src/course/jupyter/connection";
+import { killGroup } from "../src/course/jupyter/process-group";
+import { jupyterRuntimeDir } from "../src/course/jupyter/kernelspec";
+import { readServerRecord, serverRecordFile } from "../src/course/jupyter/running-server";
+import { PipProgress, pipInstallArgs, parsePipConfig } from "../src/course/jupyter/pip-install";
 import { processAlive } from "./helpers/process";
+import { HUB_ID_VARIABLE, markedProcesses } from "../src/course/hub/marked-processes";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "loader.mjs");
@@ -83,6 +85,37 @@ describe("npm start", () => {
     expect(leftovers).toEqual([]); // Jupyter shut the kernel down (it removes the connection file)
   }, 240_000);
 
+  it.each([
+    ["kill <pid of npm start> (SIGTERM)", "SIGTERM", "npm"],
+    ["Ctrl-C (SIGINT to the terminal's foreground process group)", "SIGINT", "group"],
+    ["closing the terminal (SIGHUP to the foreground process group)", "SIGHUP", "group"],
+  ] as const)("the real `npm start`: %s stops everything it started", async (_what, signal, target) => {
+    const id = `start-${process.pid}-${signal}-${Date.now()}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, [HUB_ID_VARIABLE]: id };
+    delete env.NODE_OPTIONS;
+    delete env.JUPYTER_TOKEN;
+    // its own process group, as a terminal's foreground job is
+    const npm = spawn("npm", ["start", "--", "--no-install", "--port", String(await freePort())], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    npm.stdout!.on("data", (c: Buffer) => (text += c.toString()));
+    npm.stderr!.on("data", (c: Buffer) => (text += c.toString()));
+    const exited = new Promise((resolve) => npm.on("exit", resolve));
+    try {
+      await until("the server", () => /the course is open at/.test(text));
+      const record = readServerRecord(ROOT)!;
+      const res = await fetch(`${record.baseUrl}api/kernels?token=${record.token}`, { method: "POST", body: JSON.stringify({ name: "bnlab-tslab" }) });
+      expect(res.status).toBe(201);
+      await until("the kernel process", () => markedProcesses(id).length >= 3, 60_000);
+      if (target === "npm") process.kill(npm.pid!, signal);
+      else process.kill(-npm.pid!, signal);
+      await exited;
+      await until("every process npm start started to stop", () => markedProcesses(id).length === 0, 40_000).catch(() => undefined);
+      expect(markedProcesses(id).map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" "))).toEqual([]);
+    } finally {
+      for (const pid of markedProcesses(id)) killGroup(pid, "SIGKILL");
+    }
+  }, 240_000);
+
   it("--replace stops the running server and starts a new one", async () => {
     const first = npmStart(["--port", String(await freePort())]);
     started.push(first);
@@ -108,6 +141,7 @@ describe("npm start", () => {
     const photo = { output_type: "display_data", metadata: {}, data: { "image/png": "iVBORw0KGgo=", "text/plain": "photo" } };
     const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", id: "c1", metadata: {}, execution_count: 1, source: "x", outputs: [chart, photo] }] };
     const file = "test-artifacts/start-server-png.ipynb";
+    mkdirSync(join(ROOT, "test-artifacts"), { recursive: true }); // the server saves into an existing folder only
     const put = await fetch(`${record.baseUrl}api/contents/${file}?token=${record.token}`, { method: "PUT", body: JSON.stringify({ type: "notebook", format: "json", content: nb }) });
     expect(put.status).toBeLessThan(300);
     const saved = JSON.parse(readFileSync(join(ROOT, file), "utf8")) as { cells: { outputs: { data: Record<string, unknown> }[] }[] };
@@ -121,18 +155,51 @@ describe("npm start", () => {
 describe("pip install for .venv", () => {
   const config = "global.extra-index-url='file:///opt/pypi/simple file:///opt/pypi-more/simple'\nglobal.find-links='/opt/wheels'\n:env:.default-timeout='180'";
 
-  it("retries once with a 5 s timeout and shows progress", () => {
-    const { args, from } = pipInstallArgs(["jupyterlab"], parsePipConfig(""), true);
-    expect(args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "on", "jupyterlab"]);
-    expect(from).toBe("https://pypi.org/simple");
+  it("retries once with a 5 s timeout", () => {
+    const { args, env, from } = pipInstallArgs(["jupyterlab"], parsePipConfig(""), true);
+    expect(args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "off", "jupyterlab"]);
+    expect(env).toEqual({});
+    expect(from).toBe("installing from https://pypi.org/simple");
   });
 
-  it("uses the configured mirror as the index when the main index does not answer", () => {
+  it("uses the configured mirror as the index when the main index does not answer, each index once", () => {
     const sources = parsePipConfig(config);
     expect(sources).toEqual({ indexUrl: null, extraIndexUrls: ["file:///opt/pypi/simple", "file:///opt/pypi-more/simple"], findLinks: ["/opt/wheels"] });
     const down = pipInstallArgs(["jupyterlab", "plotly"], sources, false);
-    expect(down.args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "on", "--index-url", "file:///opt/pypi/simple", "--extra-index-url", "file:///opt/pypi-more/simple", "jupyterlab", "plotly"]);
-    expect(down.from).toMatch(/^https:\/\/pypi\.org\/simple does not answer, so from the configured mirror file:\/\/\/opt\/pypi\/simple/);
-    expect(pipInstallArgs(["jupyterlab"], sources, true).args).not.toContain("--index-url");
+    expect(down.env).toEqual({ PIP_INDEX_URL: "file:///opt/pypi/simple", PIP_EXTRA_INDEX_URL: "file:///opt/pypi-more/simple" });
+    expect(down.from).toBe("https://pypi.org/simple does not answer: installing from the configured mirror instead (file:///opt/pypi/simple, file:///opt/pypi-more/simple, /opt/wheels)");
+    expect(pipInstallArgs(["jupyterlab"], sources, true).env).toEqual({});
+  });
+
+  it("shows pip's progress in one line, each warning once, no 'Location … is ignored', and pip's last lines when it fails", () => {
+    const pipOutput = [
+      "Looking in indexes: file:///opt/pypi/simple, file:///opt/pypi-more/simple",
+      "WARNING: Location 'file:///opt/pypi-more/simple/jupyterlab/' is ignored: it is neither a file nor a directory.",
+      "Processing /opt/pypi/files/jupyterlab-4.6.4-py3-none-any.whl",
+      "WARNING: Location 'file:///opt/pypi-more/simple/plotly/' is ignored: it is neither a file nor a directory.",
+      "Collecting plotly",
+      "WARNING: the cache is disabled",
+      "WARNING: the cache is disabled",
+      "Installing collected packages: plotly, jupyterlab",
+      "Successfully installed jupyterlab-4.6.4 plotly-7.1.0",
+      "",
+    ].join("\n");
+    let log = "";
+    const progress = new PipProgress((text) => (log += text), false);
+    for (const piece of pipOutput.match(/[\s\S]{1,37}/g)!) progress.write(piece); // chunks split lines anywhere
+    progress.finish(true);
+    expect(log).toBe("WARNING: the cache is disabled\nbnlab: pip: installing 2 packages…\nbnlab: pip: installed 2 packages.\n");
+    let terminal = "";
+    const onTerminal = new PipProgress((text) => (terminal += text), true);
+    onTerminal.write(pipOutput);
+    onTerminal.finish(true);
+    const screen = terminal.split("\n").map((line) => line.split("\r\x1b[K").pop()); // what a terminal shows
+    expect(screen.filter((line) => line?.includes("bnlab: pip"))).toEqual(["bnlab: pip: installed 2 packages."]); // one line, rewritten in place
+    expect(terminal).toContain("\r\x1b[Kbnlab: pip: 2 packages found (plotly)");
+    let failed = "";
+    const failing = new PipProgress((text) => (failed += text), false);
+    failing.write("Collecting nothere\nERROR: No matching distribution found for nothere\n");
+    failing.finish(false);
+    expect(failed).toBe("ERROR: No matching distribution found for nothere\nbnlab: pip failed; the end of its output:\nCollecting nothere\nERROR: No matching distribution found for nothere\n");
   });
 });

@@ -1,6 +1,6 @@
-/** `npm run execute -- FILES...`: see src/course/kernel/execute-cli.ts. */
+/** `npm run execute -- FILES...`: see src/course/jupyter/execute-cli.ts. */
 import * as path from "node:path";
-import { runExecuteCli } from "../src/course/kernel/execute-cli";
+import { runExecuteCli } from "../src/course/jupyter/execute-cli";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 
 // Notebooks load the compiled library (dist/): bring it up to date with src/ first.

@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import { exportSite } from "../src/course/export";
-import { formatCellError } from "../src/course/kernel/cell-error";
+import { formatCellError } from "../src/course/jupyter/cell-error";
 
 const USAGE = "usage: npm run export [-- --answers] [--out DIR] [--lessons 01,02] [--lessons-dir DIR] [--timeout-cell SECONDS]";
 

@@ -14,7 +14,7 @@
  */
 import * as path from "node:path";
 import { gradeBatch, validateLatePolicy, type GradeLimits, type LatePolicy } from "../src/course/homework";
-import { ensureKernelspec } from "../src/course/kernel";
+import { ensureKernelspec } from "../src/course/jupyter";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 import { progressPrinter, summaryLines } from "./grade-progress";
 

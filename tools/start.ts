@@ -1,6 +1,6 @@
-/** `npm start`: see src/course/kernel/start-cli.ts. */
+/** `npm start`: see src/course/jupyter/start-cli.ts. */
 import * as path from "node:path";
-import { runStartCli } from "../src/course/kernel/start-cli";
+import { runStartCli } from "../src/course/jupyter/start-cli";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
 
 // Notebooks load the compiled library (dist/): bring it up to date with src/ first.

@@ -1,7 +1,8 @@
 /**
  * Heatmap of a two-parameter sweep with the value written in every cell, e.g. final accuracy for
  * each (initialization scale, learning rate). Parameter values become category labels so that
- * log-spaced sweeps get evenly sized cells.
+ * log-spaced sweeps get evenly sized cells; rows or columns that are not numbers ("without BN",
+ * "with BN") are given as their labels.
  */
 import type { Figure } from "./figure";
 import { formatNumber, formatPercent } from "./format";
@@ -11,10 +12,10 @@ import { checkChartOptions, checkRange } from "./check-options";
 import { checkNumbers, describe } from "../validate/checks";
 
 export interface HeatmapData {
-  /** Column parameter values, e.g. learning rates. */
-  x: readonly number[];
-  /** Row parameter values, e.g. initialization scales. */
-  y: readonly number[];
+  /** Column parameter values, e.g. learning rates, or the columns' labels. */
+  x: readonly number[] | readonly string[];
+  /** Row parameter values, e.g. initialization scales, or the rows' labels, e.g. ["without BN", "with BN"]. */
+  y: readonly number[] | readonly string[];
   /** z[row][column]; NaN marks a run that diverged. */
   z: readonly (readonly number[])[];
 }
@@ -37,8 +38,8 @@ export interface HeatmapOptions {
 export function heatmapFigure(d: HeatmapData, opts: HeatmapOptions = {}): Figure {
   checkChartOptions("heatmapFigure", opts);
   if (d === null || typeof d !== "object") throw new TypeError(`heatmapFigure: expected { x, y, z }, got ${describe(d)}`);
-  checkNumbers("heatmapFigure", "x", d.x);
-  checkNumbers("heatmapFigure", "y", d.y);
+  const x = categories("x", d.x);
+  const y = categories("y", d.y);
   if (!Array.isArray(d.z as unknown) || d.z.length !== d.y.length) {
     throw new RangeError(`heatmapFigure: z must hold one row per y value (${d.y.length}), got ${Array.isArray(d.z) ? `${d.z.length} rows` : describe(d.z)}`);
   }
@@ -53,27 +54,37 @@ export function heatmapFigure(d: HeatmapData, opts: HeatmapOptions = {}): Figure
   const format = opts.format ?? (fractions ? (v: number) => formatPercent(v, 1) : (v: number) => formatNumber(v, 3));
   const z = d.z.map((row) => row.map((v) => (Number.isFinite(v) ? v : null)));
   const text = d.z.map((row) => row.map((v) => (Number.isFinite(v) ? format(v) : opts.missing ?? "diverged")));
-  const layout = baseLayout({
-    title: opts.title ?? "Sweep",
-    x: { title: opts.xTitle ?? "learning rate" },
-    y: { title: opts.yTitle ?? "weight initialization scale (std)" },
-    height: opts.height ?? 460,
-  });
+  // labels name themselves; numbers default to the course's usual sweep
+  const xTitle = opts.xTitle ?? (x.numbers ? "learning rate" : undefined);
+  const yTitle = opts.yTitle ?? (y.numbers ? "weight initialization scale (std)" : undefined);
+  const layout = baseLayout({ title: opts.title ?? "Sweep", x: { title: xTitle }, y: { title: yTitle }, height: opts.height ?? 460 });
   layout.xaxis = { ...layout.xaxis, type: "category", showgrid: false };
   layout.yaxis = { ...layout.yaxis, type: "category", showgrid: false };
   const trace = {
     type: "heatmap" as const,
-    x: d.x.map((v) => formatNumber(v)),
-    y: d.y.map((v) => formatNumber(v)),
+    x: x.labels,
+    y: y.labels,
     z,
     text,
     texttemplate: "%{text}",
     textfont: { size: 12 },
-    hovertemplate: `${opts.xTitle ?? "learning rate"} %{x}<br>${opts.yTitle ?? "init scale"} %{y}<br>%{text}<extra></extra>`,
+    hovertemplate: `${named(xTitle, "%{x}")}<br>${named(yTitle, "%{y}")}<br>%{text}<extra></extra>`,
     colorscale: opts.colorscale ?? "Viridis",
     colorbar: { title: { text: opts.zTitle ?? (fractions ? "accuracy" : "value") }, tickformat: fractions ? ".0%" : undefined },
     zmin: opts.zRange ? opts.zRange[0] : fractions ? 0 : undefined,
     zmax: opts.zRange ? opts.zRange[1] : fractions ? 1 : undefined,
   };
   return roundFigure({ data: [trace], layout });
+}
+
+/** "learning rate %{x}", or the bare value when the axis has no title. */
+function named(title: string | undefined, value: string): string {
+  return title ? `${title} ${value}` : value;
+}
+
+/** A sweep's parameter values (formatted) or given labels. */
+function categories(what: "x" | "y", values: readonly number[] | readonly string[]): { labels: string[]; numbers: boolean } {
+  if (Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === "string")) return { labels: [...(values as readonly string[])], numbers: false };
+  checkNumbers("heatmapFigure", what, values);
+  return { labels: (values as readonly number[]).map((v) => formatNumber(v)), numbers: true };
 }

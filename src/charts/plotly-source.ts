@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
 let cached: string | undefined;
 
@@ -32,16 +32,13 @@ export function escapeScript(js: string): string {
 }
 
 /**
- * Where a Jupyter server can serve plotly.min.js from, relative to its base URL: `files/` plus
- * the file's path relative to the server's root. The kernel does not know that root, so every
- * folder above the notebook's (the working directory) that contains the file is a candidate,
- * nearest first (`npm start` roots the server at the project: `files/node_modules/…`).
+ * plotly.min.js relative to the notebook's folder (the working directory), e.g.
+ * `../node_modules/plotly.js-dist-min/plotly.min.js`: what a saved notebook may hold, on any
+ * machine (never an absolute path). A node_modules linked beside the notebooks comes first (a
+ * JupyterHub learner's ~/bnlab/node_modules points at the shared library's: require resolves the
+ * link to its real path, which the learner's server, rooted at their home, cannot serve).
  */
-export function plotlyServedPaths(file: string = plotlyPath(), cwd: string = process.cwd()): string[] {
-  const paths: string[] = [];
-  // A node_modules reached through a link beside the notebooks (a JupyterHub learner's ~/bnlab/node_modules
-  // points at the shared library's): require resolves the link to its real path, which the learner's
-  // server (rooted at their home) cannot serve, so the linked path comes first.
+export function plotlyRelativePaths(file: string = plotlyPath(), cwd: string = process.cwd()): string[] {
   const linked: string[] = [];
   for (let d = resolve(cwd), level = 0; level < 6; level++) {
     const candidate = join(d, "node_modules", "plotly.js-dist-min", "plotly.min.js");
@@ -50,33 +47,21 @@ export function plotlyServedPaths(file: string = plotlyPath(), cwd: string = pro
     if (parent === d) break;
     d = parent;
   }
-  for (const f of [...linked, file]) paths.push(...servedFrom(f, cwd));
-  return [...new Set(paths)];
-}
-
-/** `files/…` paths of file for every folder above cwd (up to 6 levels) that contains it. */
-function servedFrom(file: string, cwd: string): string[] {
-  const paths: string[] = [];
-  let dir = resolve(cwd);
-  for (let level = 0; level < 6; level++) {
-    const rel = relative(dir, file);
-    if (!rel.startsWith("..") && !isAbsolute(rel)) paths.push("files/" + rel.split(sep).map(encodeURIComponent).join("/"));
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return paths;
+  // only a node_modules of a folder above the notebook's: a path across other folders would name this machine's
+  const relativePaths = [...linked, file].map((f) => relative(resolve(cwd), f).split(sep)).filter((parts) => parts[parts.findIndex((part) => part !== "..")] === "node_modules");
+  return [...new Set(relativePaths.map((parts) => parts.map(encodeURIComponent).join("/")))];
 }
 
 /**
  * The loader the first chart of a kernel session carries (a few hundred bytes, never plotly.js
  * itself: that made every saved notebook 5 MB). Unless the page has Plotly, it fetches
- * plotly.min.js from the Jupyter server (base URL from JupyterLab's page config or the classic
- * notebook's body) and runs it in a function scope with no `module`/`define` visible, so it sets
- * window.Plotly even next to RequireJS. JupyterLab and VS Code draw the Plotly JSON themselves,
- * and the exported site loads its own copy; this is the classic notebook's (and Notebook 7's) path.
+ * plotly.min.js from the Jupyter server — `files/` + the notebook's folder (read from the page's
+ * URL) + a path relative to it, then the same path from the server's root — and runs it in a
+ * function scope with no `module`/`define` visible, so it sets window.Plotly even next to
+ * RequireJS. JupyterLab and VS Code draw the Plotly JSON themselves, and the exported site loads
+ * its own copy; this is the classic notebook's (and Notebook 7's) path.
  */
-export function plotlyLoaderScript(paths: string[] = plotlyServedPaths()): string {
+export function plotlyLoaderScript(relativePaths: string[] = plotlyRelativePaths()): string {
   return (
     '<script type="text/javascript">/* plotly.js, bundled by bnlab */\n' +
     "(function () {\n" +
@@ -89,7 +74,16 @@ export function plotlyLoaderScript(paths: string[] = plotlyServedPaths()): strin
     "    else if (document.body && document.body.getAttribute('data-base-url')) { base = document.body.getAttribute('data-base-url'); }\n" +
     "  } catch (e) { /* keep '/' */ }\n" +
     "  if (base.charAt(base.length - 1) !== '/') { base += '/'; }\n" +
-    `  var paths = ${JSON.stringify(paths).replace(/</g, "\\u003c")};\n` +
+    `  var relative = ${JSON.stringify(relativePaths).replace(/</g, "\\u003c")};\n` +
+    "  var page = decodeURIComponent(location.pathname.slice(location.pathname.indexOf(base) + base.length));\n" +
+    "  var notebook = /(?:^|\\/)(?:tree|notebooks|edit)\\/(.+)$/.exec(page);\n" +
+    "  var folder = notebook ? notebook[1].split('/').slice(0, -1).map(encodeURIComponent) : null;\n" +
+    "  var paths = [];\n" +
+    "  relative.forEach(function (p) {\n" +
+    "    var parts = folder ? folder.slice() : null;\n" +
+    "    p.split('/').forEach(function (s) { if (!parts) { return; } if (s !== '..') { parts.push(s); } else if (parts.length > 0) { parts.pop(); } else { parts = null; } });\n" +
+    "    [parts ? parts.join('/') : null, p.replace(/^(\\.\\.\\/)+/, '')].forEach(function (q) { if (q !== null && paths.indexOf('files/' + q) < 0) { paths.push('files/' + q); } });\n" +
+    "  });\n" +
     "  function next(i) {\n" +
     "    if (i >= paths.length) { window.bnlabPlotlyLoading = false; return; }\n" +
     "    fetch(base + paths[i], { credentials: 'same-origin' })\n" +

@@ -100,7 +100,11 @@ export function axis(opts: AxisOptions = {}): Axis {
     automargin: true,
   };
   if (opts.title !== undefined) a.title = { text: opts.title };
-  if (opts.log) a.type = "log";
+  if (opts.log) {
+    a.type = "log";
+    // every tick label a whole number ("20 50 100"), not Plotly's bare digits between decades ("2 … 9 10 2 3")
+    a.tickformat = "~g";
+  }
   if (opts.range) a.range = opts.range;
   if (opts.tickformat) a.tickformat = opts.tickformat;
   return a;
@@ -127,5 +131,22 @@ export function baseLayout(opts: LayoutOptions = {}): Layout {
     yaxis: axis(opts.y),
   };
   if (opts.title !== undefined) layout.title = { text: opts.title, x: 0.02, xanchor: "left" };
+  // A y title longer than the plot is tall would run up over the chart's title: it wraps instead.
+  const yTitle = layout.yaxis?.title?.text;
+  if (yTitle && layout.yaxis) {
+    const plotHeight = (layout.height ?? DEFAULT_HEIGHT) - MARGIN.t - MARGIN.b;
+    layout.yaxis.title = { text: wrapTitle(yTitle, Math.floor(plotHeight / (0.6 * FONT_SIZE))) };
+  }
   return layout;
+}
+
+/** Breaks a title (with <br>) between words into lines of at most `chars` characters where it can. */
+function wrapTitle(text: string, chars: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(" ")) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= chars) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.join("<br>");
 }

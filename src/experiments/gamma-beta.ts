@@ -132,7 +132,7 @@ export function sigmoidFigure(xhat: readonly number[], settings: readonly GammaB
   layout.yaxis = { ...axis({ title: "probability density" }), range: [0, 0.85] };
   layout.yaxis3 = { ...axis({ range: [0, 1] }), overlaying: "y", side: "right", showgrid: false, tickvals: [0, 0.5, 1], zeroline: false };
   layout.xaxis2 = { ...axis({ title: "sigmoid output σ(u)", range: [0, 1] }), domain: [0.7, 1], anchor: "y2" };
-  layout.yaxis2 = { ...axis({ title: "probability density" }), anchor: "x2", type: "log", range: [-2, 1.7] };
+  layout.yaxis2 = { ...axis({ title: "probability density", log: true }), anchor: "x2", range: [-2, 1.7] };
   layout.barmode = "overlay";
   layout.bargap = 0;
   layout.showlegend = false;

@@ -10,10 +10,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { executeNotebook } from "../kernel/execute-notebook";
-import { ensureKernelspec, expectedKernelspec, jupyterEnv } from "../kernel/kernelspec";
+import { executeNotebook } from "../jupyter/execute-notebook";
+import { ensureKernelspec, expectedKernelspec, jupyterEnv } from "../jupyter/kernelspec";
 import type { Variant } from "../lesson/bnlab-metadata";
-import type { CellError } from "../kernel/cell-error";
+import type { CellError } from "../jupyter/cell-error";
 import { buildLessons } from "../lesson/build-lessons";
 import { ensureLibraryBuilt } from "../library/build-library";
 import { serializeNotebook, type Notebook } from "../notebook/nbformat";

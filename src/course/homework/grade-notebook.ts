@@ -14,10 +14,10 @@
  * not start) is the status "grader-error".
  */
 import * as fs from "node:fs";
-import { executeNotebook } from "../kernel/execute-notebook";
-import type { ErrorInfo } from "../kernel/error-info";
-import { jupyterEnv } from "../kernel/kernelspec";
-import { KernelSession, type KernelSessionOptions } from "../kernel/session";
+import { executeNotebook } from "../jupyter/execute-notebook";
+import type { ErrorInfo } from "../jupyter/error-info";
+import { jupyterEnv } from "../jupyter/kernelspec";
+import { KernelSession, type KernelSessionOptions } from "../jupyter/session";
 import { NBFORMAT, NBFORMAT_MINOR, joinSource, splitLines, type CodeCell, type Notebook, type Output } from "../notebook/nbformat";
 import { findDelegation } from "./delegation";
 import { extractAnswers, type AnswerState, type ExtractedAnswer } from "./extract-solutions";

@@ -2,10 +2,12 @@
  * The learner's side in one command: a release folder starts like the course,
  *
  *     npm install      # the release's own tslab kernel (package.json lists it), nothing global
- *     npm start        # node start.js: registers that kernel in ./.jupyter and opens notebooks/
+ *     npm start        # node start.js: registers the course's kernel in ./.jupyter and opens notebooks/
  *
  * `start.js` is plain Node (the release has no TypeScript tooling): it writes the kernelspec
- * `tslab` into `<release>/.jupyter/share/jupyter/kernels/`, points JUPYTER_PATH, JUPYTER_CONFIG_DIR
+ * `tslab` into `<release>/.jupyter/share/jupyter/kernels/` — the course's kernel launcher
+ * (launcher/, a copy of scripts/launcher: the learner's helpers) on the release's own library,
+ * read-only as it was released — points JUPYTER_PATH, JUPYTER_CONFIG_DIR
  * and JUPYTER_RUNTIME_DIR into the release (nothing in the learner's home is touched), then runs
  * the first front end it finds, in the order the course's own `npm start` uses: JupyterLab in the
  * release's `.venv`, JupyterLab on PATH, a `.venv` it creates with pip (one quick try, pip's
@@ -13,6 +15,9 @@
  * --check` only says what it would run. Stopping it (Ctrl-C, closing the terminal) stops the server.
  */
 export const RELEASE_START_FILE = "start.js";
+
+/** The release's copy of scripts/launcher. */
+export const RELEASE_LAUNCHER_DIR = "launcher";
 
 export function releaseStartScript(): string {
   return `#!/usr/bin/env node
@@ -32,7 +37,8 @@ if (!fs.existsSync(tslab)) {
 const jupyter = path.join(here, ".jupyter");
 const kernelDir = path.join(jupyter, "share", "jupyter", "kernels", "tslab");
 fs.mkdirSync(kernelDir, { recursive: true });
-const spec = { argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript", interrupt_mode: "signal" };
+const { launcherKernelspec } = require("./${RELEASE_LAUNCHER_DIR}/kernelspec.cjs");
+const spec = launcherKernelspec({ node: process.execPath, launcher: path.join(here, "${RELEASE_LAUNCHER_DIR}", "launch.cjs"), library: here, displayName: "TypeScript" });
 fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(spec, null, 2) + "\\n");
 const env = {
   ...process.env,

@@ -7,6 +7,7 @@
  *                               no instructor cells (imports stay "../src")
  *     <out>/src/package.json    → ../dist (the compiled library), as in the project
  *     <out>/dist/, node_modules/  the library and the packages it loads at run time
+ *     <out>/launcher/           the course's kernel launcher (scripts/launcher), which start.js registers
  *
  * Before anything is written, every notebook is checked for leaks: no solution line, no hidden
  * test line and no instructor text of the lesson may appear in it.
@@ -19,7 +20,7 @@ import { renderNotebook } from "../lesson/render-notebook";
 import { findSolutionRegions, stubSolutions } from "../lesson/solution-regions";
 import { joinSource, serializeNotebook, type Notebook } from "../notebook/nbformat";
 import { copyLibrary } from "./library-bundle";
-import { RELEASE_START_FILE, releaseStartScript } from "./release-start";
+import { RELEASE_LAUNCHER_DIR, RELEASE_START_FILE, releaseStartScript } from "./release-start";
 import { loadLessonSource, resolveLessonFile, type LessonSource } from "./lesson-source";
 import { MANIFEST_FILE, makeManifest, manifestLesson, serializeManifest, type Manifest } from "./manifest";
 
@@ -79,6 +80,7 @@ export function releaseLessons(options: ReleaseOptions): ReleaseResult {
   fs.writeFileSync(path.join(outDir, MANIFEST_FILE), serializeManifest(manifest));
   fs.writeFileSync(path.join(outDir, "package.json"), releasePackageJson(root, packages));
   fs.writeFileSync(path.join(outDir, RELEASE_START_FILE), releaseStartScript(), { mode: 0o755 });
+  fs.cpSync(path.join(root, "scripts", "launcher"), path.join(outDir, RELEASE_LAUNCHER_DIR), { recursive: true });
   fs.writeFileSync(path.join(outDir, "README.md"), learnerReadme(manifest));
   return { outDir, manifest, notebooks: notebooks.map((n) => n.file), packages };
 }

@@ -11,7 +11,7 @@
 import type { CheckResult } from "../../exercises/check-result";
 import { isMisconceptionId } from "../../exercises/misconceptions";
 import { formatResult } from "../../exercises/report";
-import type { ErrorInfo } from "../kernel/error-info";
+import type { ErrorInfo } from "../jupyter/error-info";
 import type { AnswerState } from "./extract-solutions";
 import type { ExerciseSpec, GradedCell } from "./lesson-source";
 

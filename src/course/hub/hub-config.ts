@@ -129,7 +129,7 @@ export function renderCourseConfig(plan: CoursePlan, options: { standalone?: boo
     `c.Spawner.cmd = ${py(singleUserCommand(plan))}`,
     `c.Spawner.default_url = ${py(defaultUrl(plan.singleUser.kind))}`,
     "c.Spawner.environment.update({",
-    "    # the bnlab kernel (kernels/bnlab-tslab, an absolute path to tslab), for every learner",
+    "    # the bnlab kernel (kernels/bnlab-tslab: the course's launcher on the read-only library), for every learner",
     `    "JUPYTER_PATH": ${py(plan.jupyterDataDir)},`,
     ...(plan.hubId ? [`    "BNLAB_HUB_ID": ${py(plan.hubId)},`] : []),
     "})",

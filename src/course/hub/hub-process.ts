@@ -4,8 +4,7 @@
  * the proxy), and after that every process still carrying the hub's id is stopped too
  * (marked-processes.ts): nothing the hub started outlives `stop()`.
  */
-import { spawn } from "node:child_process";
-import { killGroup } from "../kernel/cleanup";
+import { killGroup, spawnGroup } from "../jupyter/process-group";
 import type { HubSetup } from "./hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "./marked-processes";
 
@@ -30,24 +29,9 @@ export async function startHub(setup: HubSetup, options: StartHubOptions = {}): 
   const { plan } = setup;
   const env: NodeJS.ProcessEnv = { ...process.env, [HUB_ID_VARIABLE]: plan.hubId };
   delete env.NODE_OPTIONS;
-  const child = spawn(setup.jupyterhub, ["-f", setup.configFile], { cwd: plan.stateDir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  const onData = (chunk: Buffer): void => {
-    const text = chunk.toString();
-    log = (log + text).slice(-20_000);
-    options.onLog?.(text);
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
-  let done = false;
-  const exited = new Promise<number | null>((resolve) => {
-    child.on("error", () => resolve(null));
-    child.on("exit", (code) => resolve(code));
-  }).then((code) => {
-    done = true;
-    return code;
-  });
-  const pid = child.pid ?? -1;
+  const hub = await spawnGroup(setup.jupyterhub, ["-f", setup.configFile], { cwd: plan.stateDir, env, ...(options.onLog ? { onOutput: options.onLog } : {}) });
+  const { pid } = hub;
+  const exited = hub.exited.then((exit) => exit.code);
   const onExit = (): void => {
     // Last resort if this process exits without stop(): synchronous signals only.
     killGroup(pid, "SIGKILL");
@@ -58,12 +42,7 @@ export async function startHub(setup: HubSetup, options: StartHubOptions = {}): 
   let stopping: Promise<number[]> | undefined;
   const stop = (): Promise<number[]> =>
     (stopping ??= (async () => {
-      if (!done) {
-        killGroup(pid, "SIGTERM");
-        const timer = setTimeout(() => killGroup(pid, "SIGKILL"), options.stopTimeoutMs ?? 30_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await hub.stop(options.stopTimeoutMs ?? 30_000);
       const leftovers = await stopMarkedProcesses(plan.hubId);
       process.off("exit", onExit);
       return leftovers;
@@ -71,7 +50,7 @@ export async function startHub(setup: HubSetup, options: StartHubOptions = {}): 
 
   const url = `http://127.0.0.1:${plan.port}/`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
-  while (Date.now() < deadline && !done) {
+  while (Date.now() < deadline && !hub.hasExited) {
     try {
       const res = await fetch(`${url}hub/api`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return { pid, url, exited, stop };
@@ -81,5 +60,5 @@ export async function startHub(setup: HubSetup, options: StartHubOptions = {}): 
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`jupyterhub did not start${done ? " (it exited)" : " in time"}. Its output:\n${log.slice(-6000)}`);
+  throw new Error(`jupyterhub did not start${hub.hasExited ? " (it exited)" : " in time"}. Its output:\n${hub.output().slice(-6000)}`);
 }

@@ -5,7 +5,8 @@
  *   library/                 the compiled library learners' notebooks load, copied from the project
  *                            (without the exercises' reference solutions) and made read-only
  *   share/jupyter/kernels/bnlab-tslab/kernel.json
- *                            the bnlab kernel for every learner's server: absolute node and tslab
+ *                            the bnlab kernel for every learner's server: the project's launcher
+ *                            (absolute node), loading library/ as it is
  *   homes/<learner>/         learners' homes (SimpleLocalProcessSpawner)
  *   jupyterhub_config.py     the config (hub-config.ts)
  */
@@ -15,7 +16,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { copyLibrary } from "../homework/library-bundle";
-import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../kernel/kernelspec";
+import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../jupyter/kernelspec";
 import { renderCourseConfig, renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
 
 export interface HubSetupOptions {
@@ -129,12 +130,11 @@ function removeReadOnly(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** The kernelspec every learner's server sees: absolute paths to node and tslab. */
-export function writeHubKernelspec(root: string, dataDir: string): string {
+/** The kernelspec every learner's server sees: the course's launcher on the shared read-only library. */
+export function writeHubKernelspec(root: string, dataDir: string, libraryDir: string): string {
   const dir = path.join(dataDir, "kernels", KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  const spec = expectedKernelspec(root);
-  spec.argv = [process.execPath, tslabMainScript(root), ...spec.argv.slice(1)];
+  const spec = expectedKernelspec(root, { node: process.execPath, library: libraryDir });
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
   return dir;
 }
@@ -157,8 +157,8 @@ export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
   const homesDir = path.resolve(options.homesDir ?? path.join(stateDir, "homes"));
   fs.mkdirSync(homesDir, { recursive: true });
   const jupyterDataDir = path.join(stateDir, "share", "jupyter");
-  writeHubKernelspec(root, jupyterDataDir);
   const libraryDir = publishLibrary(root, stateDir);
+  writeHubKernelspec(root, jupyterDataDir, libraryDir);
 
   const plan: HubPlan = {
     port: options.port,

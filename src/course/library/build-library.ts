@@ -16,12 +16,16 @@ export interface LibraryBuildResult {
 
 // One implementation of the hash, shared with the kernel launcher (plain Node, no TypeScript loader).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const libraryHash = require("../../../scripts/kernel/library-hash.cjs") as {
+const libraryHash = require("../../../scripts/launcher/library-hash.cjs") as {
   librarySourceHash(root: string): string;
   listFiles(dir: string): string[];
   STAMP: string;
 };
 const STAMP = libraryHash.STAMP;
+// The kernel launcher's quick build (esbuild) leaves the declaration files to a background check,
+// which writes this stamp when they match the sources; a full build writes both.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { TYPES_STAMP, TYPE_ERRORS } = require("../../../scripts/launcher/library-build.cjs") as { TYPES_STAMP: string; TYPE_ERRORS: string };
 
 /** Hash of every library source file (src/ without the course tooling) and the build config. */
 export function librarySourceHash(root: string): string {
@@ -34,8 +38,9 @@ export function ensureLibraryBuilt(root: string, options: { force?: boolean; qui
   const hash = librarySourceHash(root);
   const dist = path.join(root, "dist");
   const stampFile = path.join(dist, STAMP);
-  const current = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8").trim() : "";
-  if (!options.force && current === hash && fs.existsSync(path.join(dist, "index.js"))) {
+  const stamp = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "");
+  const current = stamp(stampFile) === hash && stamp(path.join(dist, TYPES_STAMP)) === hash;
+  if (!options.force && current && fs.existsSync(path.join(dist, "index.js"))) {
     return { rebuilt: false, hash, durationMs: Date.now() - start };
   }
   if (!options.quiet) process.stderr.write("bnlab: compiling the library for the notebooks (src → dist)…\n");
@@ -54,6 +59,8 @@ export function ensureLibraryBuilt(root: string, options: { force?: boolean; qui
   }
   copyAssets(path.join(root, "src"), staging);
   fs.writeFileSync(path.join(staging, STAMP), hash + "\n");
+  fs.writeFileSync(path.join(staging, TYPES_STAMP), hash + "\n");
+  fs.rmSync(path.join(staging, TYPE_ERRORS), { force: true });
   const old = `${dist}.old-${process.pid}`;
   if (fs.existsSync(dist)) fs.renameSync(dist, old);
   fs.renameSync(staging, dist);

@@ -1,6 +1,6 @@
 /**
  * The kernel identity every bnlab notebook declares. The kernelspec installed by the runner
- * (src/course/kernel/**) must use the same name, so both sides import these constants.
+ * (src/course/jupyter/**) must use the same name, so both sides import these constants.
  */
 import type { KernelSpecMetadata, LanguageInfoMetadata } from "./nbformat";
 

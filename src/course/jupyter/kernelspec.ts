@@ -2,15 +2,11 @@
  * The project-local Jupyter kernelspec for the tslab kernel.
  *
  * It lives in `<root>/.jupyter/share/jupyter/kernels/bnlab-tslab/kernel.json` (gitignored) and runs
- * this project's own tslab through scripts/kernel/launch.cjs, so nothing global is touched. Jupyter
- * finds it through JUPYTER_PATH, which `jupyterEnv()` sets. scripts/postinstall.js writes the same
- * file with plain Node (test/kernelspec.test.ts checks that both agree).
- *
- * The argv is what `tslab install` writes (node_modules/tslab/python/install.py) with the launcher
- * in place of tslab: [launch.cjs, "kernel", "--config-path", "{connection_file}"]. The launcher
- * rebuilds dist/ when src/ changed (so a kernel restart loads the current library), and the
- * kernelspec's env (BNLAB_LEARNER_KERNEL=1) turns on the learner's helpers; the project's own
- * runners (tests, `npm run execute`, the grader) start the same argv without that env.
+ * this project's own tslab through scripts/launcher/launch.cjs, so nothing global is touched. Jupyter
+ * finds it through JUPYTER_PATH, which `jupyterEnv()` sets. The kernelspec is defined once, in
+ * scripts/launcher/kernelspec.cjs (plain Node: scripts/postinstall.js, the hub and the homework
+ * release's start.js write it too); the project's runners (tests, `npm run execute`, the grader)
+ * start the same argv without its env (no learner helpers).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
@@ -47,28 +43,31 @@ export function tslabBin(root: string = projectRoot()): string {
   return join(root, "node_modules", ".bin", "tslab");
 }
 
-/** The kernel launcher the kernelspec runs (rebuilds a stale library, then starts tslab). */
+/** The kernel launcher the kernelspec runs (brings dist/ up to date, then starts tslab). */
 export function kernelLauncher(root: string = projectRoot()): string {
-  return join(root, "scripts", "kernel", "launch.cjs");
+  return join(root, "scripts", "launcher", "launch.cjs");
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const launcherSpec = require("../../../scripts/launcher/kernelspec.cjs") as {
+  LEARNER_KERNEL_ENV: string;
+  launcherKernelspec(options: { launcher: string; node?: string; library?: string }): KernelSpec;
+};
+
 /** The environment variable that turns on the learner's helpers in the launcher. */
-export const LEARNER_KERNEL_ENV = "BNLAB_LEARNER_KERNEL";
+export const LEARNER_KERNEL_ENV = launcherSpec.LEARNER_KERNEL_ENV;
 
 /** The JS entry point behind the shim, for running tslab under an explicit `node` (memory limits). */
 export function tslabMainScript(root: string = projectRoot()): string {
   return join(root, "node_modules", "tslab", "bin", "tslab");
 }
 
-export function expectedKernelspec(root: string = projectRoot()): KernelSpec {
-  return {
-    argv: [kernelLauncher(root), "kernel", "--config-path", "{connection_file}"],
-    display_name: KERNEL_DISPLAY_NAME,
-    language: KERNEL_LANGUAGE,
-    // tslab ignores interrupt_request messages but interrupts on SIGINT.
-    interrupt_mode: "signal",
-    env: { [LEARNER_KERNEL_ENV]: "1" },
-  };
+/**
+ * The bnlab kernel's kernelspec. `library`: a read-only library snapshot the kernel loads as it is
+ * (the hub's); `node`: an absolute node to run the launcher with (a hub's servers may not have ours on PATH).
+ */
+export function expectedKernelspec(root: string = projectRoot(), options: { node?: string; library?: string } = {}): KernelSpec {
+  return launcherSpec.launcherKernelspec({ launcher: kernelLauncher(root), ...options });
 }
 
 /** Writes kernel.json if missing or different; returns the kernelspec directory. */

@@ -5,14 +5,14 @@
  * already runs one, it prints that one's URL (or, with --replace, stops it and starts anew). The
  * server and its kernels stop when this process gets SIGINT, SIGTERM or SIGHUP (the terminal closed).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { killGroup } from "./cleanup";
+import { killGroup } from "./process-group";
 import { planFrontend, type FrontendKind } from "./frontend-plan";
 import { isExecutable, probeFrontend } from "./frontend-probe";
 import { startJupyterServer } from "./jupyter-server";
 import { ensureKernelspec, kernelspecDir } from "./kernelspec";
-import { DEFAULT_INDEX, indexReachable, pipInstallArgs, pipSources } from "./pip-install";
+import { DEFAULT_INDEX, PIP_TIMEOUT_S, PipProgress, indexReachable, pipInstallArgs, pipSources } from "./pip-install";
 import { projectRoot } from "./project-root";
 import { processAlive, removeServerRecord, runningServer, writeServerRecord } from "./running-server";
 
@@ -44,9 +44,9 @@ export function parseStartArgs(args: readonly string[]): StartCliOptions {
   return opts;
 }
 
-/** Creates the venv and pip-installs into it, showing pip's own progress. Returns success. */
+/** Creates the venv and pip-installs into it, showing pip's progress in one line. Returns success. */
 export async function provisionVenv(python: string, venvDir: string, packages: string[], log: (line: string) => void): Promise<boolean> {
-  log(`bnlab: creating ${venvDir} with ${python} and installing ${packages.join(", ")} (one time)...`);
+  log(`bnlab: installing ${packages.join(" and ")} into ${venvDir} (once; ${python} -m venv, then pip)…`);
   const venv = spawnSync(python, ["-m", "venv", venvDir], { stdio: "inherit" });
   if (venv.status !== 0) {
     log(`bnlab: \`${python} -m venv ${venvDir}\` failed`);
@@ -54,16 +54,18 @@ export async function provisionVenv(python: string, venvDir: string, packages: s
   }
   const venvPython = join(venvDir, "bin", "python");
   const sources = pipSources(venvPython);
-  const index = sources.indexUrl ?? DEFAULT_INDEX;
-  log(`bnlab: checking that the package index ${index} answers…`);
-  const { args, from } = pipInstallArgs(packages, sources, await indexReachable(index));
-  log(`bnlab: waiting for pip to download ${packages.join(", ")} from ${from} (each request gives up after 5 s and is retried once)…`);
-  const pip = spawnSync(venvPython, ["-m", "pip", ...args], { stdio: "inherit" });
-  if (pip.status !== 0) {
-    log("bnlab: pip install failed");
-    return false;
-  }
-  return isExecutable(join(venvDir, "bin", "jupyter-lab"));
+  const { args, env, from } = pipInstallArgs(packages, sources, await indexReachable(sources.indexUrl ?? DEFAULT_INDEX));
+  log(`bnlab: ${from}; a request that gets no answer is given up after ${PIP_TIMEOUT_S} s and retried once.`);
+  const progress = new PipProgress((text) => process.stderr.write(text), process.stderr.isTTY === true);
+  const pip = spawn(venvPython, ["-m", "pip", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  pip.stdout.setEncoding("utf8").on("data", (chunk: string) => progress.write(chunk));
+  pip.stderr.setEncoding("utf8").on("data", (chunk: string) => progress.write(chunk));
+  const code = await new Promise<number | null>((resolve) => {
+    pip.once("error", () => resolve(null));
+    pip.once("exit", (status) => resolve(status));
+  });
+  progress.finish(code === 0);
+  return code === 0 && isExecutable(join(venvDir, "bin", "jupyter-lab"));
 }
 
 /** Runs `npm start`; resolves with the exit code once the server has stopped. */

@@ -10,10 +10,12 @@
  * - A cell that stops at an unsolved exercise (the stub's `TODO: implement …` error) prints one
  *   line naming the exercise instead of a stack trace, and counts as run, so Run All goes on.
  *   A later cell using a value that cell never computed is skipped with one line as well.
- * - "Cannot find name 'tinyBatch'" before the Setup cell ran says to run it first.
+ * - A name the kernel misses (after a restart, or cells run out of order) names the cell of the
+ *   notebook that defines it, one line per cell, instead of the compiler's "Cannot find name" lines.
  * - When src/ changes under a running kernel, the next cell says so (restart to load it).
  */
 const { cellNames } = require("./cell-names.cjs");
+const { definingCells, runCellHint } = require("./defining-cells.cjs");
 
 const TODO = /^\s*TODO: implement (\S+) — see the exercise above \(Exercise ([^)]+)\)/;
 
@@ -34,13 +36,13 @@ function unsolvedExercise(error) {
 
 /** @param {{ name: string, exercise: string }} todo */
 function needsExerciseLine(todo) {
-  return `⏭ Skipped: this cell needs Exercise ${todo.exercise} (${todo.name}), which is not solved yet. ` +
+  return `Skipped: this cell needs Exercise ${todo.exercise} (${todo.name}), which is not solved yet. ` +
     `Write ${todo.name} in the exercise's cell above, run that cell, then run this one again.\n`;
 }
 
 /** @param {string} name @param {{ name: string, exercise: string }} todo */
 function notComputedLine(name, todo) {
-  return `⏭ Skipped: this cell uses ${name}, which its cell above could not compute because Exercise ${todo.exercise} ` +
+  return `Skipped: this cell uses ${name}, which its cell above could not compute because Exercise ${todo.exercise} ` +
     `(${todo.name}) is not solved yet. Solve it, then run the cells above again (Run › Run All Above).\n`;
 }
 
@@ -49,17 +51,18 @@ function didNotCompileLine(name) {
   return `✗ your latest version of ${name} did not compile — fix the error above and re-run that cell\n`;
 }
 
-/** @param {string} name @param {boolean} setupRan */
-function missingNameHint(name, setupRan) {
-  return setupRan
-    ? `bnlab: ${name} is not defined in this kernel. If a cell above defines it, run that cell first (Run › Run All Above).\n`
-    : `bnlab: ${name} is not defined because this kernel has not run the Setup cell (after a restart, or cells run out of order): run the Setup cell first (Run › Run All Above).\n`;
+/** @param {string} name a missing name no cell of the notebook defines */
+function missingNameHint(name) {
+  return `bnlab: ${name} is not defined in this kernel. If a cell above defines it, run that cell first (Run › Run All Above).\n`;
 }
+
+/** tslab prints each diagnostic as console.error("%s%d:%d - %s", file, line, column, message). */
+const DIAGNOSTIC = "%s%d:%d - %s";
+const CANNOT_FIND = /^Cannot find name '([^']+)'/;
 
 /**
  * @typedef {{ log(...args: unknown[]): void, error(...args: unknown[]): void }} ConsoleLike
  * @typedef {{ execute(src: string): Promise<boolean>, [key: string]: unknown }} Executor
- * @typedef {{ diagnostics: { code?: number, messageText: string }[] }} Converted
  */
 
 /**
@@ -67,10 +70,11 @@ function missingNameHint(name, setupRan) {
  * @param {typeof import("typescript")} options.ts
  * @param {Executor} options.executor tslab's executor, created with `options.sink` as its console
  * @param {{ target: ConsoleLike }} options.sink the console tslab's executor writes to
- * @param {() => Converted | null} options.lastConverted what tslab's converter returned for the last cell
  * @param {(text: string) => void} [options.out] the cell's stdout
  * @param {(text: string) => void} [options.err] the cell's stderr
  * @param {() => string[]} [options.notices] lines to show before a cell runs (library changes)
+ * @param {(missing: string[], source: string) => import("./defining-cells.cjs").DefiningCell[]} [options.definingCells]
+ *   the notebook's cells that define missing names (default: found from the kernel's folder)
  * @returns {Executor}
  */
 function learnerExecutor(options) {
@@ -81,7 +85,8 @@ function learnerExecutor(options) {
   const didNotCompile = new Set();
   /** name declared by a cell that stopped at an unsolved exercise → that exercise */
   const notComputed = new Map();
-  let setupRan = false;
+  const findCells = options.definingCells ??
+    ((missing, source) => definingCells(ts, missing, source, { dir: process.cwd(), session: process.env.JPY_SESSION_NAME }));
   const original = executor.execute.bind(executor);
 
   /** @param {string} src */
@@ -122,21 +127,33 @@ function learnerExecutor(options) {
         didNotCompile.delete(name);
         notComputed.delete(name);
       }
-      if (names.importsLibrary) setupRan = true;
       return true;
     }
-    // tslab prints diagnostics as ("%s%d:%d - %s", file, line, column, message), a thrown error as (error).
-    const compileFailed = errors.some((args) => args[0] === "%s%d:%d - %s");
+    const compileFailed = errors.some((args) => args[0] === DIAGNOSTIC);
     if (compileFailed) {
-      flush();
       for (const name of functionsAndClasses(ts, src)) didNotCompile.add(name);
-      const diagnostics = options.lastConverted()?.diagnostics ?? [];
-      const unknown = new Set(diagnostics.filter((d) => d.code === 2304).map((d) => /'([^']+)'/.exec(d.messageText)?.[1] ?? ""));
+      const unknown = new Set(errors.filter((args) => args[0] === DIAGNOSTIC).map((args) => CANNOT_FIND.exec(String(args[4]))?.[1] ?? ""));
       unknown.delete("");
+      /** @type {string[]} */
+      const hints = [];
+      /** names a hint explains: their compiler lines are left out */
+      const explained = new Set();
+      const rest = [];
       for (const name of unknown) {
         const todo = notComputed.get(name);
-        err(todo ? notComputedLine(name, todo) : missingNameHint(name, setupRan));
+        if (todo) {
+          hints.push(notComputedLine(name, todo));
+          explained.add(name);
+        } else rest.push(name);
       }
+      const cells = rest.length > 0 ? findCells(rest, src) : [];
+      for (const cell of cells) {
+        hints.push(runCellHint(cell));
+        cell.names.forEach((name) => explained.add(name));
+      }
+      for (const name of rest) if (!explained.has(name)) hints.push(missingNameHint(name));
+      for (const args of errors) if (!(args[0] === DIAGNOSTIC && explained.has(CANNOT_FIND.exec(String(args[4]))?.[1] ?? ""))) real.error(...args);
+      for (const hint of hints) err(hint);
       return false;
     }
     const todo = errors.map((args) => unsolvedExercise(args[0])).find((t) => t !== null);

@@ -13,10 +13,11 @@ import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import type { Output } from "../notebook/nbformat";
 import { endpoint, newConnectionInfo, newIpcConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
+import { spawnKernel } from "./cleanup";
 import { errorInfo, type ErrorInfo } from "./error-info";
-import { KernelProcess } from "./kernel-process";
 import { KERNEL_NAME, jupyterEnv, readKernelspec, tslabBin, tslabMainScript } from "./kernelspec";
 import { OutputCollector, type DisplayRegistry } from "./output-collector";
+import type { ProcessGroup } from "./process-group";
 import { projectRoot } from "./project-root";
 import { decodeMessage, encodeMessage, newHeader, type JupyterMessage } from "./wire";
 
@@ -148,7 +149,7 @@ export class KernelSession {
   private maxOutputBytes = Infinity;
 
   private constructor(
-    readonly kernel: KernelProcess,
+    readonly kernel: ProcessGroup,
     private readonly info: ConnectionInfo,
     private readonly removeConnectionFile: () => void,
   ) {}
@@ -196,9 +197,9 @@ export class KernelSession {
       const written = writeConnectionFile(info);
       file = { ...written, kernelPath: written.path };
     }
-    let kernel: KernelProcess;
+    let kernel: ProcessGroup;
     try {
-      kernel = await KernelProcess.spawn({ argv, connectionFile: file.kernelPath, cwd: opts.cwd ?? process.cwd(), env });
+      kernel = await spawnKernel(argv, file.kernelPath, opts.cwd ?? process.cwd(), env);
     } catch (err) {
       file.remove();
       throw err;

@@ -1,23 +1,12 @@
 /**
- * Kills still-running kernel process groups when the runner exits or receives SIGINT/SIGTERM/SIGHUP,
+ * Starting kernels, and killing still-running kernel process groups when the runner exits or receives SIGINT/SIGTERM/SIGHUP,
  * so no kernel is ever orphaned. Handlers are installed only while at least one kernel is alive.
  */
+import { killGroup, spawnGroup, type ProcessGroup } from "./process-group";
+
 const live = new Set<number>();
 const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 let installed = false;
-
-/** SIGKILLs a whole process group (kernels are spawned detached, i.e. as group leaders). */
-export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 function killAll(): void {
   for (const pid of live) killGroup(pid);
@@ -45,16 +34,30 @@ function uninstall(): void {
   for (const signal of SIGNALS) process.off(signal, onSignal);
 }
 
-export function trackKernel(pid: number): void {
+function trackKernel(pid: number): void {
   live.add(pid);
   install();
 }
 
-export function untrackKernel(pid: number): void {
+function untrackKernel(pid: number): void {
   live.delete(pid);
   if (live.size === 0) uninstall();
 }
 
 export function liveKernelPids(): number[] {
   return [...live];
+}
+
+/**
+ * Starts a kernel from its kernelspec argv (`{connection_file}` replaced) in its own process group,
+ * tracked until it exits.
+ */
+export async function spawnKernel(argv: readonly string[], connectionFile: string, cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessGroup> {
+  const args = argv.map((arg) => arg.split("{connection_file}").join(connectionFile));
+  const kernel = await spawnGroup(args[0], args.slice(1), { cwd, env, tailChars: 16_000 }).catch((err: Error) => {
+    throw new Error(`cannot start kernel: ${err.message}`);
+  });
+  trackKernel(kernel.pid);
+  void kernel.exited.then(() => untrackKernel(kernel.pid));
+  return kernel;
 }

@@ -1,14 +1,16 @@
 "use strict";
 /**
- * Notices for a running kernel whose library changed on disk: the kernel loaded dist/ when it
- * started, so edits to src/ take effect only after a restart. Each cell asks `notices()`; a change
- * is reported once (and again if the files change further). Stats the library files per cell and
- * reads only those whose size or mtime changed.
+ * Notices for a running kernel about its library: the kernel loaded dist/ when it started, so
+ * edits to src/ take effect only after a restart; and the type check of that build runs in the
+ * background (library-build.cjs), so its errors arrive after the kernel started. Each cell asks
+ * `notices()`; each thing is reported once (a change again if the files change further). Stats the
+ * library files per cell and reads only those whose size or mtime changed.
  */
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
-const { librarySourceFiles } = require("./library-hash.cjs");
+const { builtHash, librarySourceFiles } = require("./library-hash.cjs");
+const { TYPE_ERRORS } = require("./library-build.cjs");
 
 /**
  * @param {string} root
@@ -42,6 +44,24 @@ function libraryWatch(root, options = {}) {
   for (const [file, hash] of scan()) atStart.set(file, hash);
   let lastReported = "";
   let buildProblem = options.buildProblem ?? "";
+  const loaded = builtHash(root);
+  let typesReported = false;
+  /** The type errors of the build this kernel loaded, once the background check has written them. */
+  const typeErrors = () => {
+    if (typesReported) return "";
+    let text;
+    try {
+      text = fs.readFileSync(path.join(root, "dist", TYPE_ERRORS), "utf8");
+    } catch {
+      return "";
+    }
+    const [hash, ...lines] = text.split("\n");
+    if (hash !== loaded) return "";
+    typesReported = true;
+    const errors = lines.filter((l) => /error TS/.test(l));
+    const shown = errors.slice(0, 5).join("\n");
+    return `bnlab: the library this kernel loaded has type errors (the code runs; tsc says):\n${shown}${errors.length > 5 ? `\n… and ${errors.length - 5} more` : ""}\nFix src/, then restart the kernel (Kernel › Restart Kernel…).\n`;
+  };
   return {
     notices() {
       /** @type {string[]} */
@@ -51,6 +71,8 @@ function libraryWatch(root, options = {}) {
         lines.push(`bnlab: the library in src/ did not compile when this kernel started, so it runs the previous build (dist/):\n${first}\nFix src/, then restart the kernel (Kernel › Restart Kernel…).\n`);
         buildProblem = "";
       }
+      const types = typeErrors();
+      if (types) lines.push(types);
       const now = scan();
       const changed = [...new Set([...now.keys(), ...atStart.keys()])].filter((f) => now.get(f) !== atStart.get(f)).sort();
       const report = changed.map((f) => `${f}:${now.get(f) ?? "deleted"}`).join("\n");

@@ -5,12 +5,11 @@
  * scripts/jupyter/bnlab_jupyter.py's save hook (drops the PNG snapshots JupyterLab's plotly renderer
  * adds to chart outputs, which made every saved notebook grow by a picture per chart).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { FrontendKind } from "./frontend-plan";
-import { killGroup } from "./cleanup";
 import { delimiter, join } from "node:path";
 import { ensureKernelspec, jupyterEnv } from "./kernelspec";
+import { killGroup, spawnGroup } from "./process-group";
 import { projectRoot } from "./project-root";
 
 export interface JupyterServerOptions {
@@ -97,40 +96,18 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
   delete env.NODE_OPTIONS;
   const openPath = opts.openPath ?? "notebooks";
   const args = serverArgs(opts.kind, { root, port: opts.port ?? 8888, browser: opts.browser ?? false, openPath, asRoot: process.getuid?.() === 0 });
-  const child: ChildProcess = spawn(opts.command, args, { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  const onData = (chunk: Buffer): void => {
-    const text = chunk.toString();
-    log = (log + text).slice(-20_000);
-    opts.onLog?.(text);
-  };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
-  let done = false;
-  const exited = new Promise<number | null>((resolve) => {
-    child.on("error", () => resolve(null));
-    child.on("exit", (code) => resolve(code));
-  }).then((code) => {
-    done = true;
-    return code;
-  });
-  const pid = child.pid ?? -1;
+  const server = await spawnGroup(opts.command, args, { cwd: root, env, ...(opts.onLog ? { onOutput: opts.onLog } : {}) });
+  const { pid } = server;
+  const exited = server.exited.then((exit) => exit.code);
   // Never leave a server behind if this process exits without stopping it.
   const onExit = (): void => killGroup(pid, "SIGTERM");
   process.on("exit", onExit);
   void exited.then(() => process.off("exit", onExit));
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      if (done) return;
-      killGroup(pid, "SIGTERM"); // Jupyter shuts its kernels down on SIGTERM
-      const timer = setTimeout(() => killGroup(pid, "SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    })());
+  // SIGTERM makes Jupyter shut its kernels down.
+  const stop = async (): Promise<void> => void (await server.stop(10_000));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 90_000);
-  while (Date.now() < deadline && !done) {
-    const port = parseServerPort(log);
+  while (Date.now() < deadline && !server.hasExited) {
+    const port = parseServerPort(server.output());
     if (port && (await answers(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`))) {
       const baseUrl = `http://127.0.0.1:${port}/`;
       const url = `http://127.0.0.1:${port}${openUrlPath(opts.kind, openPath)}?token=${token}`;
@@ -139,5 +116,5 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`${opts.command} did not start${done ? " (it exited)" : " in time"}. Its output:\n${log}`);
+  throw new Error(`${opts.command} did not start${server.hasExited ? " (it exited)" : " in time"}. Its output:\n${server.output()}`);
 }
