@@ -16,7 +16,8 @@
  * output: none of it is a verdict.
  */
 import { formatResult } from "../../exercises/report";
-import { judgeFor, PROTOCOL_EXERCISES } from "../../exercises/protocol";
+import { judgeFor } from "../../exercises/protocol";
+import { EXERCISE_IDS, isExerciseId, type ExerciseId } from "../../exercises/registry";
 import type { CheckResult } from "../../exercises/check-result";
 import type { Output } from "../notebook/nbformat";
 
@@ -26,8 +27,8 @@ export const COLLECTED_MIME = "application/vnd.bnlab.collected+json";
 export const MAX_COLLECTED_BYTES = 4_000_000;
 
 export interface CheckerCall {
-  /** The protocol's exercise id (`normalize`, `bnNet`). */
-  checker: string;
+  /** The exercise id (`normalize`, `bnNet`). */
+  checker: ExerciseId;
   /** The function expression passed to the checker, as written in the cell. */
   expression: string;
 }
@@ -40,7 +41,7 @@ export function findCheckerCall(source: string): CheckerCall | null {
   const pattern = /(?:\bcheck\.|\bcheckers\.|\bcheck(?=[A-Z]))([A-Za-z]\w*)\s*\(/g;
   for (const match of source.matchAll(pattern)) {
     const name = match[1];
-    const checker = PROTOCOL_EXERCISES.includes(name) ? name : PROTOCOL_EXERCISES.find((id) => id === name[0].toLowerCase() + name.slice(1));
+    const checker = isExerciseId(name) ? name : EXERCISE_IDS.find((id) => id === name[0].toLowerCase() + name.slice(1));
     if (!checker) continue;
     const open = (match.index ?? 0) + match[0].length - 1;
     const close = matchingParen(source, open);

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, runCheck } from "../engine";
+import { CheckSpec } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -68,7 +67,3 @@ export const batchMeanStdSpec: CheckSpec<Input, BatchMeanStdFn> = {
   describeInput: describe,
   labels: { std: "standard deviation" },
 };
-
-export function checkBatchMeanStd(fn: BatchMeanStdFn): CheckResult {
-  return runCheck(batchMeanStdSpec, fn);
-}

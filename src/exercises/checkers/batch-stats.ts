@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
 import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { CheckSpec, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
@@ -101,7 +100,3 @@ export const batchStatsSpec: CheckSpec<Input, BatchStatsFn> = {
   shapeHint: "Per-feature statistics are 1×D rows: x.meanRows() averages each column over the N examples.",
   axisShapes: (input) => perExampleShapes(input.x),
 };
-
-export function checkBatchStats(fn: BatchStatsFn): CheckResult {
-  return runCheck(batchStatsSpec, fn);
-}

@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { numericalGradient } from "../../check/gradcheck";
-import { CheckResult } from "../check-result";
 import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { CheckSpec, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
@@ -219,7 +218,3 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
     "Per-feature quantities (μ, σ², dγ, dβ, Σdx̂) are 1×D rows (sumRows(), meanRows()), which broadcast over the N rows of x.",
   axisShapes: (input) => perExampleShapes(input.x),
 };
-
-export function checkBatchNormBackward(fn: BatchNormBackwardFn): CheckResult {
-  return runCheck(batchNormBackwardSpec, fn);
-}

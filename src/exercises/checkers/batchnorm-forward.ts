@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, Mistake, runCheck } from "../engine";
+import { CheckSpec, Mistake } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { STATS_EPS, randomRow, statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
@@ -104,7 +103,3 @@ export const batchNormForwardSpec: CheckSpec<Input, BatchNormForwardFn> = {
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: SHAPE_HINT,
 };
-
-export function checkBatchNormForward(fn: BatchNormForwardFn): CheckResult {
-  return runCheck(batchNormForwardSpec, fn);
-}

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, runCheck } from "../engine";
+import { CheckSpec } from "../engine";
 import { expectNumber } from "../learner-code";
 
 /** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
@@ -45,7 +44,3 @@ export const convOutputSizeSpec: CheckSpec<Input, ConvOutputSizeFn> = {
   describeInput: describe,
   labels: { size: "output size" },
 };
-
-export function checkConvOutputSize(fn: ConvOutputSizeFn): CheckResult {
-  return runCheck(convOutputSizeSpec, fn);
-}

@@ -5,8 +5,7 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { ReLU } from "../../nn/activations";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Outputs, runCheck } from "../engine";
+import { CheckSpec, Outputs } from "../engine";
 import { Malformed, expectNumber } from "../learner-code";
 import { featureBatch } from "../inputs";
 import { constantOutput } from "../generic-mistakes";
@@ -159,7 +158,3 @@ export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
     trainingAfter: "model.training afterwards (1 = yes)",
   },
 };
-
-export function checkEvaluateAccuracy(fn: EvaluateAccuracyFn): CheckResult {
-  return runCheck(evaluateAccuracySpec, fn);
-}

@@ -1,8 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, runCheck } from "../engine";
+import { CheckSpec } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
 
@@ -100,7 +99,3 @@ export const ghostBatchNormSpec: CheckSpec<Input, GhostBatchNormFn> = {
   labels: { xhat: "x̂" },
   shapeHint: "x̂ has the shape of x: one row per example. Normalize each ghost batch's rows and put them back in place.",
 };
-
-export function checkGhostBatchNorm(fn: GhostBatchNormFn): CheckResult {
-  return runCheck(ghostBatchNormSpec, fn);
-}

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, runCheck } from "../engine";
+import { CheckSpec } from "../engine";
 import { LearnerThrew, Malformed, describeThrown, isStubError } from "../learner-code";
 
 /**
@@ -111,7 +110,3 @@ export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
   describeInput: describe,
   labels: { threw: "threw (1 = yes)", helpful: "threw an Error with a message of more than 10 characters (1 = yes)" },
 };
-
-export function checkGuardBatch(fn: GuardBatchFn): CheckResult {
-  return runCheck(guardBatchSpec, fn);
-}

@@ -4,8 +4,7 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { Tanh } from "../../nn/activations";
 import { lossAndGradient } from "../../train/gradient-probe";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Outputs, runCheck } from "../engine";
+import { CheckSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectNumber, field } from "../learner-code";
 
@@ -126,7 +125,3 @@ export const layerIcsSpec: CheckSpec<Input, LayerIcsFn> = {
   describeInput: (i) => `weights of the 4-5-4-3 network (seed ${i.seed}), layer = ${i.layer}, lr = ${i.lr}`,
   labels: { l2: "l2 = ‖G − G'‖", cosine: "cosine" },
 };
-
-export function checkLayerIcs(fn: LayerIcsFn): CheckResult {
-  return runCheck(layerIcsSpec, fn);
-}

@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
 import { formatMatrix, hang } from "../compare";
-import { CheckSpec, Outputs, runCheck } from "../engine";
+import { CheckSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { Malformed, expectNumber, field } from "../learner-code";
 
@@ -119,7 +118,3 @@ export const lossAlongGradientSpec: CheckSpec<Input, LossAlongGradientFn> = {
   describeInput: (i) => `${hang("θ = ", formatMatrix(Matrix.row(i.theta)))}\nstepSizes = [${i.stepSizes.join(", ")}]`,
   labels: { gradChanges: "gradChanges", beta: "β" },
 };
-
-export function checkLossAlongGradient(fn: LossAlongGradientFn): CheckResult {
-  return runCheck(lossAlongGradientSpec, fn);
-}

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Mistake, runCheck } from "../engine";
+import { CheckSpec, Mistake } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -91,7 +90,3 @@ export const newBatchWeightSpec: CheckSpec<Input, NewBatchWeightFn> = {
   describeInput: describe,
   labels: { weight: "weight" },
 };
-
-export function checkNewBatchWeight(fn: NewBatchWeightFn): CheckResult {
-  return runCheck(newBatchWeightSpec, fn);
-}

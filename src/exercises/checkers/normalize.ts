@@ -1,8 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, runCheck } from "../engine";
+import { CheckSpec } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
@@ -51,7 +50,3 @@ export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: SHAPE_HINT,
 };
-
-export function checkNormalize(fn: NormalizeFn): CheckResult {
-  return runCheck(normalizeSpec, fn);
-}

@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { CheckSpec, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
@@ -115,7 +114,3 @@ export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
   describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
   labels: { gamma: "γ", beta: "β" },
 };
-
-export function checkRecoverIdentity(fn: RecoverIdentityFn): CheckResult {
-  return runCheck(recoverIdentitySpec, fn);
-}

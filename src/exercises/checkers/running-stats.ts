@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { CheckSpec, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
@@ -135,7 +134,3 @@ export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: "The batch statistics are per feature: 1×D rows (x.meanRows()), the shape of the running buffers.",
 };
-
-export function checkUpdateRunningStats(fn: UpdateRunningStatsFn): CheckResult {
-  return runCheck(updateRunningStatsSpec, fn);
-}

@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Tensor } from "../../tensor/tensor";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, runCheck } from "../engine";
+import { CheckSpec } from "../engine";
 import { Malformed } from "../learner-code";
 
 /**
@@ -119,7 +118,3 @@ export const spatialBatchNormSpec: CheckSpec<Input, SpatialBatchNormFn> = {
   labels: { y: "y (as (N·C) × (H·W))" },
   shapeHint: "Reshape x [N, C, H, W] to (N·H·W) × C by moving C LAST first (index ((n·H + h)·W + w, c)), normalize the columns, and move C back.",
 };
-
-export function checkSpatialBatchNorm(fn: SpatialBatchNormFn): CheckResult {
-  return runCheck(spatialBatchNormSpec, fn);
-}

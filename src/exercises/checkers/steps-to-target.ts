@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { CheckSpec, Mistake, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { EvalHistory, stepsToTarget } from "../../train/steps-to-target";
 
@@ -189,7 +188,3 @@ export const stepsToTargetSpec: CheckSpec<Input, StepsToTargetFn> = {
   describeInput: (i) => `target = ${i.target}\neval.step = [${i.history.eval.step.join(", ")}]\neval.testAccuracy = [${i.history.eval.testAccuracy.join(", ")}]`,
   labels: { isNull: "null? (1 = yes)", value: "answer" },
 };
-
-export function checkStepsToTarget(fn: StepsToTargetFn): CheckResult {
-  return runCheck(stepsToTargetSpec, fn);
-}
