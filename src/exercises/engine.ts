@@ -5,6 +5,7 @@ import {
   Tolerance,
   closeMatrices,
   formatMatrix,
+  formatNumber,
   hang,
   hasNaN,
   largestDifference,
@@ -81,6 +82,24 @@ export interface CheckSpec<I, F> extends ExerciseInfo {
 
 // ---------------------------------------------------------------------------------------------
 // collect: where the learner's code runs
+
+/** The usual describeInput: each field as `name = value` (a matrix hangs below its name), one a line. */
+export function describeFields<I>(names: readonly (keyof I & string)[]): (input: I) => string {
+  return (input) => names.map((name) => describeField(name, input[name])).join("\n");
+}
+
+function describeField(name: string, value: unknown): string {
+  return value instanceof Matrix ? hang(`${name} = `, formatMatrix(value)) : `${name} = ${typeof value === "number" ? formatNumber(value) : String(value)}`;
+}
+
+/**
+ * The usual collect: call the learner's function with the input's fields `names`, in that order,
+ * and record what it returns as "result" (fields in `mayModify` may be updated in place).
+ */
+export function callWithFields<I, F>(names: readonly (keyof I & string)[], mayModify: readonly string[] = []): CheckSpec<I, F>["collect"] {
+  return (fn, input, calls) => ({ result: calls.call(fn as unknown as (...args: unknown[]) => unknown, names.map((name) => input[name]), names, mayModify).result });
+}
+
 
 /** Run the learner's function on every case; JSON data for judgeWith. Never throws. */
 export function collectWith<I, F>(spec: CheckSpec<I, F>, fn: F): Collected {
@@ -314,7 +333,7 @@ function difference<I, F>(
 }
 
 /** True when the message quotes one of the shapes, as "[a, b]", "a×b" or "axb". */
-export function quotesShape(message: string, shapes: Array<[number, number]>): boolean {
+function quotesShape(message: string, shapes: Array<[number, number]>): boolean {
   return shapes.some(([a, b]) => new RegExp(`\\[${a}, ?${b}\\]|(^|[^\\d.])${a} ?[×x] ?${b}([^\\d.]|$)`).test(message));
 }
 

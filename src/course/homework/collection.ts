@@ -15,7 +15,6 @@
  * the answer itself. A print, a fake marker, a patched checker or display function, a second
  * output: none of it is a verdict.
  */
-import { formatResult } from "../../exercises/report";
 import { judgeFor } from "../../exercises/protocol";
 import { EXERCISE_IDS, isExerciseId, type ExerciseId } from "../../exercises/registry";
 import type { CheckResult } from "../../exercises/check-result";
@@ -24,7 +23,7 @@ import type { Output } from "../notebook/nbformat";
 export const COLLECTED_MIME = "application/vnd.bnlab.collected+json";
 
 /** The largest collected data judged (bytes of JSON). */
-export const MAX_COLLECTED_BYTES = 4_000_000;
+const MAX_COLLECTED_BYTES = 4_000_000;
 
 export interface CheckerCall {
   /** The exercise id (`normalize`, `bnNet`). */
@@ -79,7 +78,7 @@ export function collectionCell(call: CheckerCall): string {
   ].join("\n");
 }
 
-export type CollectedOutcome = { ok: true; result: CheckResult } | { ok: false; problem: string };
+type CollectedOutcome = { ok: true; result: CheckResult } | { ok: false; problem: string };
 
 /**
  * Judge what a collection cell sent: exactly one COLLECTED_MIME output, JSON, not too big; the
@@ -107,9 +106,4 @@ export function judgeCollected(checker: string, outputs: readonly Output[]): Col
     return { ok: false, problem: "the checker's data is not JSON" };
   }
   return { ok: true, result: judge(parsed) };
-}
-
-/** The learner's report for a result (as the notebook's check cell prints it). */
-export function reportText(result: CheckResult): string {
-  return formatResult(result);
 }

@@ -34,7 +34,7 @@ export function createSandbox(parent: string, name: string, projectRoot: string,
 }
 
 /** The key under which the guard keeps the write attempts it refused (on globalThis). */
-export const WRITE_ATTEMPTS_KEY = "bnlab.grader.writes";
+const WRITE_ATTEMPTS_KEY = "bnlab.grader.writes";
 export const GRADER_MARKER = "BNLAB_GRADER";
 
 /**
@@ -90,7 +90,7 @@ export function reportCell(): string {
 }
 
 /** Resident memory of a process and its descendants, in MB (Linux /proc; null elsewhere). */
-export function residentMb(pid: number): number | null {
+function residentMb(pid: number): number | null {
   try {
     let kb = 0;
     const pids = [pid, ...descendants(pid)];

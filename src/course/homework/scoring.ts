@@ -15,7 +15,7 @@ import type { ErrorInfo } from "../kernel/error-info";
 import type { AnswerState } from "./extract-solutions";
 import type { ExerciseSpec, GradedCell } from "./lesson-source";
 
-export type CellRunStatus = "ok" | "error" | "timeout" | "dead" | "not-run";
+type CellRunStatus = "ok" | "error" | "timeout" | "dead" | "not-run";
 
 export interface CellRun {
   status: CellRunStatus;

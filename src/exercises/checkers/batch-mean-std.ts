@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec } from "../engine";
+import { CheckSpec, callWithFields } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -29,9 +29,7 @@ export const batchMeanStdSpec: CheckSpec<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
   title: "Spread of the batch mean (the 1/√B law)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.sigma, input.batchSize], ["sigma", "batchSize"]).result };
-  },
+  collect: callWithFields(["sigma", "batchSize"]),
   read({ result }) {
     return scalar(expectNumber(result, "The standard deviation"));
   },

@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs } from "../engine";
+import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
+import { CheckSpec, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
@@ -82,9 +82,7 @@ export const batchStatsSpec: CheckSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
   cases: statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.x], ["x"]).result };
-  },
+  collect: callWithFields(["x"]),
   read({ result }) {
     return {
       mu: expectMatrix(field(result, "mu", KEYS), "mu", "1×D, one mean per feature"),
@@ -95,7 +93,7 @@ export const batchStatsSpec: CheckSpec<Input, BatchStatsFn> = {
   mistakes: mistakes(),
   passMessage:
     "μ and σ² are per feature (1×D rows, over the examples) with the biased variance (divide by N); checked on 5 batches (5×3, 2×4, 4×6, 3×5 with a constant feature, 6×2 far from 0).",
-  describeInput: (input) => hang("x = ", formatMatrix(input.x)),
+  describeInput: describeFields(["x"]),
   labels: { mu: "μ", variance: "σ²" },
   shapeHint: "Per-feature statistics are 1×D rows: x.meanRows() averages each column over the N examples.",
   axisShapes: (input) => perExampleShapes(input.x),

@@ -1,8 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { numericalGradient } from "../../check/gradcheck";
-import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs } from "../engine";
+import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
+import { CheckSpec, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
@@ -27,7 +27,7 @@ interface Input {
 const KEYS = ["dx", "dgamma", "dbeta"] as const;
 
 /** Which paths dx keeps: all, none through the statistics, or all but the one through μ or σ². */
-export type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
+type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
 
 /** The ways of getting dx wrong that the checker predicts (each false/default = right). */
 export interface DxVariant {
@@ -50,7 +50,7 @@ export interface DxVariant {
 }
 
 /** dx with the chosen mistakes (the right one with { terms: "full" }). */
-export function dxVariant(input: Input, v: DxVariant): Matrix {
+function dxVariant(input: Input, v: DxVariant): Matrix {
   const { dy, x, gamma, eps } = input;
   const n = x.rows;
   const mu = x.meanRows();
@@ -74,7 +74,7 @@ export function dxVariant(input: Input, v: DxVariant): Matrix {
 /** How dγ and dβ can go wrong. */
 export type ParamsVariant = "right" | "per-example" | "swapped" | "means" | "x-not-xhat";
 
-export function paramsVariant(input: Input, v: ParamsVariant): Outputs {
+function paramsVariant(input: Input, v: ParamsVariant): Outputs {
   const { dy, x, eps } = input;
   const xhat = normalizeVariant(x, eps, RIGHT);
   if (v === "per-example") return { dgamma: dy.mul(xhat).sumCols(), dbeta: dy.sumCols() };
@@ -188,9 +188,7 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
   exercise: "batchNormBackward",
   title: "Batch norm backward (dx, dγ, dβ)",
   cases: cases(),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.dy, input.x, input.gamma, input.eps], ["dy", "x", "gamma", "eps"]).result };
-  },
+  collect: callWithFields(["dy", "x", "gamma", "eps"]),
   read({ result }) {
     return {
       dx: expectMatrix(field(result, "dx", KEYS), "dx", "N×D, the shape of x"),
@@ -206,13 +204,7 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
   passMessage:
     "dx, dγ and dβ agree with the analytic gradient (itself checked against a numerical gradient, central differences of Σ dy·y) on 5 batches " +
     "(N = 2 to 6, ε from 1e-5 to 0.01, a feature with σ = 0.02 and a constant one), including the paths through μ and σ².",
-  describeInput: (input) =>
-    [
-      hang("dy = ", formatMatrix(input.dy)),
-      hang("x = ", formatMatrix(input.x)),
-      hang("gamma = ", formatMatrix(input.gamma)),
-      `eps = ${formatNumber(input.eps)}`,
-    ].join("\n"),
+  describeInput: describeFields(["dy", "x", "gamma", "eps"]),
   labels: { dgamma: "dγ", dbeta: "dβ" },
   shapeHint:
     "Per-feature quantities (μ, σ², dγ, dβ, Σdx̂) are 1×D rows (sumRows(), meanRows()), which broadcast over the N rows of x.",

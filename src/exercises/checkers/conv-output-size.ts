@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec } from "../engine";
+import { CheckSpec, callWithFields } from "../engine";
 import { expectNumber } from "../learner-code";
 
 /** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
@@ -27,9 +27,7 @@ export const convOutputSizeSpec: CheckSpec<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",
   title: "Output size of a convolution",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  collect(fn, i, calls) {
-    return { result: calls.call(fn, [i.size, i.kernelSize, i.stride, i.padding], ["size", "kernelSize", "stride", "padding"]).result };
-  },
+  collect: callWithFields(["size", "kernelSize", "stride", "padding"]),
   read({ result }) {
     return scalar(expectNumber(result, "The output size"));
   },

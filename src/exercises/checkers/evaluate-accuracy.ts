@@ -74,7 +74,7 @@ function makeInput(seed: string, classes: number, perClass: number, wrongEvery: 
 }
 
 /** The checker's cases (exported for the test that checks they leave no shortcut). */
-export function evaluateAccuracyInputs(): Array<{ label: string; input: Input }> {
+function evaluateAccuracyInputs(): Array<{ label: string; input: Input }> {
   return [
     { label: "a 3-class Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 36 test examples", input: makeInput("3-24", 3, 12, 4) },
     { label: "a 4-class model (in training mode) and 12 test examples", input: makeInput("4-23", 4, 3, 3) },

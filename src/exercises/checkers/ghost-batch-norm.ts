@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec } from "../engine";
+import { CheckSpec, callWithFields } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
 
@@ -40,7 +40,7 @@ function groups(n: number, v: number, how: Variant["chunks"], skipRemainder: boo
 }
 
 /** Ghost normalization with each mistake switchable (rows outside every group stay 0). */
-export function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matrix {
+function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matrix {
   const out = new Matrix(x.rows, x.cols);
   for (const rows of groups(x.rows, v, o.chunks ?? "consecutive", o.skipRemainder ?? false)) {
     const xg = x.selectRows(rows);
@@ -86,9 +86,7 @@ export const ghostBatchNormSpec: CheckSpec<Input, GhostBatchNormFn> = {
     label: `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`,
     input,
   })),
-  collect(fn, i, calls) {
-    return { result: calls.call(fn, [i.x, i.virtualBatchSize, i.eps], ["x", "virtualBatchSize", "eps"]).result };
-  },
+  collect: callWithFields(["x", "virtualBatchSize", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },

@@ -28,7 +28,7 @@ interface Input {
 const SIZES = [4, 5, 4, 3];
 
 /** A 3-layer tanh network 4-5-4-3 on a fixed batch of 8 (seeded): its weights and its gradient function. */
-export function tinyNetwork(seed: number): { params: Matrix[]; gradFn: GradFn } {
+function tinyNetwork(seed: number): { params: Matrix[]; gradFn: GradFn } {
   const rng = new Rng(`bnlab/exercises/layer-ics/${seed}`);
   const linears = SIZES.slice(1).map((n, i) => new Linear(SIZES[i], n, { bias: false, rng }));
   const model = new Sequential(linears[0], new Tanh(), linears[1], new Tanh(), linears[2]);
@@ -61,7 +61,7 @@ interface Variant {
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 
 /** The measure, with each mistake switchable. */
-export function layerIcsVariant(gradFn: GradFn, params: Matrix[], layer: number, lr: number, v: Variant = {}): Outputs {
+function layerIcsVariant(gradFn: GradFn, params: Matrix[], layer: number, lr: number, v: Variant = {}): Outputs {
   const g = gradFn(params);
   const which = v.update ?? "below";
   const stepped = params.map((p, k) => {

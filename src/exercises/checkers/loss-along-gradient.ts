@@ -58,7 +58,7 @@ interface Variant {
 }
 
 /** The probe, with each mistake switchable. */
-export function lossAlongGradientVariant(f: LossAndGrad, theta: Matrix, stepSizes: readonly number[], v: Variant = {}): Outputs {
+function lossAlongGradientVariant(f: LossAndGrad, theta: Matrix, stepSizes: readonly number[], v: Variant = {}): Outputs {
   const { grad: g } = f(theta);
   const losses: number[] = [];
   const changes: number[] = [];

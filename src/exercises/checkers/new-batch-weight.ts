@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec, Mistake } from "../engine";
+import { CheckSpec, callWithFields, Mistake } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -78,9 +78,7 @@ export const newBatchWeightSpec: CheckSpec<Input, NewBatchWeightFn> = {
   exercise: "newBatchWeight",
   title: "Weight of the new batch (momentum or cumulative average)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.momentum, input.numBatchesTracked], ["momentum", "numBatchesTracked"]).result };
-  },
+  collect: callWithFields(["momentum", "numBatchesTracked"]),
   read({ result }) {
     return scalar(expectNumber(result, "The weight"));
   },

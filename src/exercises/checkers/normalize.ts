@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatMatrix, formatNumber, hang } from "../compare";
+import { formatNumber } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec } from "../engine";
+import { CheckSpec, callWithFields, describeFields } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
@@ -27,9 +27,7 @@ export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
     label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
     input: { x: b.x, eps: EPS[i] },
   })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.x, input.eps], ["x", "eps"]).result };
-  },
+  collect: callWithFields(["x", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },
@@ -45,7 +43,7 @@ export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
   ],
   passMessage:
     "x̂ = (x − μ)/√(σ² + ε) per feature, biased variance, ε inside the root, with the eps you are given; checked on 5 batches (N = 2 to 6, ε from 1e-5 to 0.1), including a feature with variance near ε and a constant one.",
-  describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
+  describeInput: describeFields(["x", "eps"]),
   labels: { xhat: "x̂" },
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: SHAPE_HINT,

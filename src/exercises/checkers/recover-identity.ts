@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs } from "../engine";
+import { formatNumber } from "../compare";
+import { CheckSpec, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
@@ -98,9 +98,7 @@ export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
     label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
     input: { x: b.x, eps: STATS_EPS[i] },
   })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.x, input.eps], ["x", "eps"]).result };
-  },
+  collect: callWithFields(["x", "eps"]),
   read({ result }) {
     return {
       gamma: expectMatrix(field(result, "gamma", KEYS), "gamma", "1×D, one per feature"),
@@ -111,6 +109,6 @@ export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
   mistakes: mistakes(),
   passMessage:
     "γ = √(σ² + ε) and β = μ make batch norm give back its input exactly with the eps you are given (checked on 5 batches, ε from 1e-5 to 0.1, including a feature whose variance is near ε and a constant one).",
-  describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
+  describeInput: describeFields(["x", "eps"]),
   labels: { gamma: "γ", beta: "β" },
 };

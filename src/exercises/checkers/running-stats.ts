@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, Mistake, Outputs } from "../engine";
+import { CheckSpec, callWithFields, Mistake, Outputs } from "../engine";
 import { expectMatrix, field } from "../learner-code";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
@@ -109,10 +109,8 @@ export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
   exercise: "updateRunningStats",
   title: "Running statistics update (PyTorch momentum)",
   cases: cases(),
-  collect(fn, input, calls) {
-    // updating `running` in place and returning it is fine; x must stay as it was
-    return { result: calls.call(fn, [input.running, input.x, input.momentum], ["running", "x", "momentum"], ["running"]).result };
-  },
+  // updating `running` in place and returning it is fine; x must stay as it was
+  collect: callWithFields(["running", "x", "momentum"], ["running"]),
   read({ result }) {
     return {
       mean: expectMatrix(field(result, "mean", KEYS), "mean", "1×D, one per feature"),

@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec, Mistake, Outputs } from "../engine";
+import { CheckSpec, callWithFields, Mistake, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { EvalHistory, stepsToTarget } from "../../train/steps-to-target";
 
@@ -177,9 +177,7 @@ export const stepsToTargetSpec: CheckSpec<Input, StepsToTargetFn> = {
   exercise: "stepsToTarget",
   title: "Steps to reach a target test accuracy",
   cases: cases(),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.history, input.target], ["history", "target"]).result };
-  },
+  collect: callWithFields(["history", "target"]),
   read: ({ result }) => answer(result),
   reference: (i) => answer(stepsToTarget(i.history, i.target)),
   mistakes: mistakes(),
