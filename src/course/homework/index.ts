@@ -4,7 +4,8 @@ export { readManifest, MANIFEST_FILE, type Manifest, type ManifestLesson, type M
 export { loadLessonSource, resolveLessonFile, listLessonFiles, type LessonSource, type ExerciseSpec, type GradedCell } from "./lesson-source";
 export { collectSubmissions, readSubmissions, type Submission, type CollectResult } from "./collect-submissions";
 export { extractAnswers, type ExtractedAnswer, type ExtractResult, type AnswerState } from "./extract-solutions";
-export { gradeNotebook, DEFAULT_LIMITS, STATUS_TEXT, type GradeLimits, type GradeStatus, type SubmissionGrade, type AnswerRun } from "./grade-notebook";
+export { gradeNotebook, DEFAULT_LIMITS, type GradeLimits, type SubmissionGrade, type AnswerRun } from "./grade-notebook";
+export { STATUS_TEXT, type GradeStatus } from "./grade-status";
 export { gradeBatch, GRADEBOOK_FILE, GRADES_FILE, FEEDBACK_DIR, CANVAS_FILE, GRADESCOPE_DIR, type GradeBatchOptions, type GradeBatchResult, type ProgressEvent } from "./grade-batch";
 export { scoreCheck, scoreExercise, type CellRun, type CheckOutcome, type ExerciseResult } from "./scoring";
 export { gradebookCsv, gradebookColumns, parseGradebook } from "./gradebook-csv";
