@@ -7,8 +7,10 @@
  * 3. isolate: start a kernel of its own, one strategy per isolation mode (isolated-kernel.ts);
  * 4. run the cells there under time, memory and output limits (run-in-kernel.ts);
  * 5. judge the collected data in this process (judge-cells.ts);
- * 6. score each exercise (scoring.ts), take the points of a delegated answer (delegation.ts), and
- *    give the run a status (grade-status.ts).
+ * 6. delegation: an answer that names the library's implementation of the exercise (delegation.ts),
+ *    or passes only where that implementation is present (reach.ts: collected again without it),
+ *    gets 0 for the exercise;
+ * 7. score each exercise (scoring.ts) and give the run a status (grade-status.ts).
  *
  * Never throws for anything the submission does; a problem of the grader itself (the kernel does
  * not start) is the status "grader-error".
@@ -16,12 +18,14 @@
 import * as fs from "node:fs";
 import { assembleNotebook } from "./assemble-notebook";
 import type { Submission } from "./collect-submissions";
-import { findDelegation } from "./delegation";
+import { EXERCISES } from "../../exercises/registry";
+import { findDelegation, type Delegation } from "./delegation";
 import { extractAnswers, type AnswerState, type ExtractedAnswer } from "./extract-solutions";
 import { statusOf, type GradeStatus } from "./grade-status";
-import { startIsolatedKernel, type IsolationMode } from "./isolated-kernel";
+import { startIsolatedKernel, type IsolationMode, type IsolationRequest } from "./isolated-kernel";
 import { judgeCells } from "./judge-cells";
 import type { LessonSource } from "./lesson-source";
+import { checkedIds, findReachedLibrary } from "./reach";
 import { runInKernel, type KernelRun } from "./run-in-kernel";
 import { scoreExercise, round2, type CheckRun, type ExerciseResult } from "./scoring";
 
@@ -124,8 +128,10 @@ async function gradeAnswers(
   maxTotal: number,
 ): Promise<SubmissionGrade> {
   const { limits } = options;
-  const { notebook, roles } = assembleNotebook(source, answers);
-  const kernel = await startIsolatedKernel({
+  const answerAt = new Map(answers.map((answer) => [answer.exercise.index, answer]));
+  const assembled = assembleNotebook(source, answers);
+  const { notebook, roles } = assembled;
+  const request: IsolationRequest = {
     mode: options.isolation ?? "os",
     projectRoot: options.projectRoot,
     sandboxParent: options.sandboxParent,
@@ -134,22 +140,32 @@ async function gradeAnswers(
     memoryLimitMb: limits.memoryLimitMb,
     cellOutputBytes: limits.cellOutputBytes,
     ...(options.argv ? { argv: options.argv } : {}),
-  });
+  };
   const residentLimitMb = limits.memoryLimitMb + MEMORY_SLACK_MB;
+  const runLimits = { ...limits, residentLimitMb };
+  const kernel = await startIsolatedKernel(request);
   let run: KernelRun;
   try {
-    run = await runInKernel(kernel, notebook, { ...limits, residentLimitMb });
+    run = await runInKernel(kernel, notebook, runLimits);
   } finally {
     await kernel.close();
   }
   const { runs, checkRuns } = judgeCells(roles, run);
 
-  const answerAt = new Map(answers.map((answer) => [answer.exercise.index, answer]));
+  // delegation: the names in the cell first (a fast message), then what the answer reaches
+  const ids = checkedIds(source, assembled);
+  const spelled = new Map<number, Delegation>();
+  for (const answer of answers) {
+    const id = ids.get(answer.exercise.index);
+    const found = answer.state === "answered" ? findDelegation(answer.exercise.name, answer.source, id ? EXERCISES[id].forbids : []) : null;
+    if (found) spelled.set(answer.exercise.index, found);
+  }
+  const toReach = answers.filter((answer) => !spelled.has(answer.exercise.index));
+  const reached = await findReachedLibrary(source, assembled, ids, toReach, checkRuns, request, runLimits);
   const delegated: string[] = [];
   const exercises = source.exercises.map((spec) => {
-    const answer = answerAt.get(spec.index);
-    const scored = scoreExercise(spec, answer?.state ?? "missing", checkRuns);
-    const delegation = answer?.state === "answered" ? findDelegation(spec.name, answer.source) : null;
+    const scored = scoreExercise(spec, answerAt.get(spec.index)?.state ?? "missing", checkRuns);
+    const delegation = spelled.get(spec.index) ?? reached.get(spec.index);
     if (!delegation) return scored;
     delegated.push(`exercise ${spec.id} uses ${delegation.name}: 0 points`);
     return { ...scored, points: 0, delegated: delegation.message, checks: scored.checks.map((c) => ({ ...c, passed: false, report: delegation.message })) };

@@ -28,6 +28,8 @@ export interface IsolationRequest {
   index: number;
   memoryLimitMb: number;
   cellOutputBytes: number;
+  /** The compiled library the kernel gets (default: the project's dist/; see stripped-library.ts). */
+  dist?: string;
   /** Kernel command line for the unsafe mode (default: the project's kernelspec). */
   argv?: string[];
 }
@@ -51,7 +53,7 @@ async function bubblewrapKernel(request: IsolationRequest): Promise<IsolatedKern
   const uid = sandboxUid(request.index);
   const ipc = makeIpcDir(request.sandboxParent, uid);
   try {
-    const argv = sandboxedKernelArgv({ projectRoot: request.projectRoot, hostIpcDir: ipc.dir, memoryLimitMb: request.memoryLimitMb, uid });
+    const argv = sandboxedKernelArgv({ projectRoot: request.projectRoot, hostIpcDir: ipc.dir, memoryLimitMb: request.memoryLimitMb, uid, ...(request.dist ? { dist: request.dist } : {}) });
     const session = await startKernel({
       cwd: ipc.dir,
       env: { PATH: "/usr/bin:/bin" },
@@ -77,7 +79,7 @@ async function bubblewrapKernel(request: IsolationRequest): Promise<IsolatedKern
 }
 
 async function unsafeKernel(request: IsolationRequest): Promise<IsolatedKernel> {
-  const sandbox = createSandbox(request.sandboxParent, request.name, request.projectRoot, process.env);
+  const sandbox = createSandbox(request.sandboxParent, request.name, request.projectRoot, process.env, request.dist);
   let session: KernelSession | undefined;
   try {
     session = await startKernel({

@@ -52,6 +52,8 @@ export interface SandboxCommandOptions {
   projectRoot: string;
   /** Host folder of this submission mounted at INSIDE.ipc (sockets, connection file). */
   hostIpcDir: string;
+  /** The compiled library to mount at /bnlab/dist (default: the project's dist/). */
+  dist?: string;
   /** V8 heap limit of the kernel. */
   memoryLimitMb: number;
   /** Host uid (and gid) to run as; null keeps the grader's (only root can switch). */
@@ -68,7 +70,7 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   const limits = options.limits ?? DEFAULT_SANDBOX_LIMITS;
   const root = options.projectRoot;
   const node = fs.realpathSync(process.execPath);
-  const dist = fs.realpathSync(path.join(root, "dist"));
+  const dist = fs.realpathSync(options.dist ?? path.join(root, "dist"));
   const nodeModules = fs.realpathSync(path.join(root, "node_modules"));
   const mb = 1024 * 1024;
 
