@@ -17,6 +17,7 @@
  */
 import * as fs from "node:fs";
 import { assembleNotebook } from "./assemble-notebook";
+import type { Notebook } from "../notebook/nbformat";
 import type { Submission } from "./collect-submissions";
 import { EXERCISES } from "../../exercises/registry";
 import { findDelegation, type Delegation } from "./delegation";
@@ -25,8 +26,8 @@ import { statusOf, type GradeStatus } from "./grade-status";
 import { startIsolatedKernel, type IsolationMode, type IsolationRequest } from "./isolated-kernel";
 import { judgeCells } from "./judge-cells";
 import type { LessonSource } from "./lesson-source";
-import { checkedIds, findReachedLibrary } from "./reach";
-import { runInKernel, type KernelRun } from "./run-in-kernel";
+import { checkedIds, collectWithout, reachedLibraryOnly } from "./reach";
+import { runInKernel, type KernelRun, type RunLimits } from "./run-in-kernel";
 import { scoreExercise, round2, type CheckRun, type ExerciseResult } from "./scoring";
 
 export interface GradeLimits {
@@ -143,25 +144,18 @@ async function gradeAnswers(
   };
   const residentLimitMb = limits.memoryLimitMb + MEMORY_SLACK_MB;
   const runLimits = { ...limits, residentLimitMb };
-  const kernel = await startIsolatedKernel(request);
-  let run: KernelRun;
-  try {
-    run = await runInKernel(kernel, notebook, runLimits);
-  } finally {
-    await kernel.close();
-  }
+  const ids = checkedIds(source, assembled);
+  const [run, without] = await Promise.all([runMain(request, notebook, runLimits), collectWithout(source, assembled, ids, answers, request, runLimits)]);
   const { runs, checkRuns } = judgeCells(roles, run);
 
   // delegation: the names in the cell first (a fast message), then what the answer reaches
-  const ids = checkedIds(source, assembled);
+  const reached = reachedLibraryOnly(checkRuns, without);
   const spelled = new Map<number, Delegation>();
   for (const answer of answers) {
     const id = ids.get(answer.exercise.index);
     const found = answer.state === "answered" ? findDelegation(answer.exercise.name, answer.source, id ? EXERCISES[id].forbids : []) : null;
     if (found) spelled.set(answer.exercise.index, found);
   }
-  const toReach = answers.filter((answer) => !spelled.has(answer.exercise.index));
-  const reached = await findReachedLibrary(source, assembled, ids, toReach, checkRuns, request, runLimits);
   const delegated: string[] = [];
   const exercises = source.exercises.map((spec) => {
     const scored = scoreExercise(spec, answerAt.get(spec.index)?.state ?? "missing", checkRuns);
@@ -200,4 +194,13 @@ async function gradeAnswers(
     total: round2(exercises.reduce((sum, e) => sum + e.points, 0)),
     maxTotal,
   };
+}
+
+async function runMain(request: IsolationRequest, notebook: Notebook, limits: RunLimits): Promise<KernelRun> {
+  const kernel = await startIsolatedKernel(request);
+  try {
+    return await runInKernel(kernel, notebook, limits);
+  } finally {
+    await kernel.close();
+  }
 }

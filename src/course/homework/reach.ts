@@ -1,9 +1,9 @@
 /**
- * Delegation decided by what an exercise can reach. An answer that passes its checks is collected
- * once more, in a kernel of its own whose library has no implementation the exercise forbids
+ * Delegation decided by what an exercise can reach. Every answer is collected once more, in a
+ * kernel of its own (beside the main one) whose library has no implementation the exercise forbids
  * (stripped-library.ts: BatchNorm1d for the normalization exercises, `evaluate` for the accuracy
  * exercise…). That kernel runs our cells, the learner's exercise cells and the collection cells of
- * those exercises only. An answer that passed with the library and fails without it used the
+ * those exercises only. An answer that passes with the library and fails without it used the
  * library's implementation, however it spelled its way there: string-built names, the global
  * object, a `require` pieced together, a dynamic import, the library's file read from disk.
  */
@@ -35,13 +35,12 @@ export function checkedIds(source: LessonSource, assembled: AssembledNotebook): 
   return ids;
 }
 
-/** Answers that passed every check and forbid something, grouped by what they forbid. */
-function groupsToCollect(ids: Map<number, ExerciseId>, answers: readonly ExtractedAnswer[], checkRuns: Map<number, CheckRun>): ReachGroup[] {
+/** Answered exercises that forbid something, grouped by what they forbid. */
+function groupsToCollect(ids: Map<number, ExerciseId>, answers: readonly ExtractedAnswer[]): ReachGroup[] {
   const groups = new Map<string, ReachGroup>();
   for (const answer of answers) {
     const id = ids.get(answer.exercise.index);
-    const passed = answer.state === "answered" && answer.exercise.checks.every((c) => checkRuns.get(c.index)?.verdict?.ok === true);
-    if (!id || !passed || EXERCISES[id].forbids.length === 0) continue;
+    if (!id || answer.state !== "answered" || EXERCISES[id].forbids.length === 0) continue;
     const forbids = EXERCISES[id].forbids;
     const key = [...forbids].sort().join(",");
     const group = groups.get(key) ?? { forbids, ids: new Set<ExerciseId>(), exercises: [] };
@@ -65,33 +64,46 @@ function reachNotebook(source: LessonSource, assembled: AssembledNotebook, ids: 
   };
 }
 
+/** What the exercises of one group got where their forbidden implementations are absent. */
+export interface CollectedWithout {
+  group: ReachGroup;
+  checkRuns: Map<number, CheckRun>;
+}
+
 /**
- * The answers that reach the library's implementation, by exercise cell index, with the message
- * for the learner. `kernel` is how the submission's main kernel was started.
+ * Collect every answered exercise again without what it forbids: one kernel per set of forbidden
+ * names (started beside the submission's main kernel). `kernel` is how the main kernel is started.
  */
-export async function findReachedLibrary(
+export async function collectWithout(
   source: LessonSource,
   assembled: AssembledNotebook,
   ids: Map<number, ExerciseId>,
   answers: readonly ExtractedAnswer[],
-  checkRuns: Map<number, CheckRun>,
   kernel: IsolationRequest,
   limits: RunLimits,
-): Promise<Map<number, Delegation>> {
-  const found = new Map<number, Delegation>();
-  for (const group of groupsToCollect(ids, answers, checkRuns)) {
+): Promise<CollectedWithout[]> {
+  const out: CollectedWithout[] = [];
+  for (const group of groupsToCollect(ids, answers)) {
     const dist = strippedLibrary(kernel.projectRoot, group.forbids, kernel.sandboxParent);
     const { notebook, roles } = reachNotebook(source, assembled, group.ids);
     const isolated = await startIsolatedKernel({ ...kernel, dist });
-    let judged: Map<number, CheckRun>;
     try {
-      judged = judgeCells(roles, await runInKernel(isolated, notebook, limits)).checkRuns;
+      out.push({ group, checkRuns: judgeCells(roles, await runInKernel(isolated, notebook, limits)).checkRuns });
     } finally {
       await isolated.close();
     }
+  }
+  return out;
+}
+
+/** The answers that passed every check with the library and fail one without it, by exercise cell index, with the message. */
+export function reachedLibraryOnly(main: Map<number, CheckRun>, without: readonly CollectedWithout[]): Map<number, Delegation> {
+  const found = new Map<number, Delegation>();
+  for (const { group, checkRuns } of without) {
     for (const exercise of group.exercises) {
-      const failed = exercise.checks.map((c) => judged.get(c.index)).find((run) => run?.verdict?.ok !== true);
-      if (failed) found.set(exercise.index, reachedLibrary(exercise.name, group.forbids));
+      const passed = exercise.checks.every((c) => main.get(c.index)?.verdict?.ok === true);
+      const failsWithout = exercise.checks.some((c) => checkRuns.get(c.index)?.verdict?.ok !== true);
+      if (passed && failsWithout) found.set(exercise.index, reachedLibrary(exercise.name, group.forbids));
     }
   }
   return found;

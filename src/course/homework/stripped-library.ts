@@ -29,7 +29,12 @@ export function strippedLibrary(projectRoot: string, forbids: readonly string[],
     fs.writeFileSync(file, refusingModule(Object.keys(real), defines));
     fs.rmSync(file.replace(/\.js$/, ".d.ts"), { force: true });
   }
-  fs.renameSync(building, out);
+  try {
+    fs.renameSync(building, out);
+  } catch (err) {
+    fs.rmSync(building, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(out, "index.js"))) throw err; // else another grader process made it first
+  }
   // dist/ loads its runtime packages from a node_modules beside it (in the sandbox, /bnlab/node_modules)
   const modules = path.join(path.dirname(out), "node_modules");
   if (!fs.existsSync(modules)) fs.symlinkSync(fs.realpathSync(path.join(projectRoot, "node_modules")), modules, "dir");
