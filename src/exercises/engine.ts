@@ -11,7 +11,7 @@ import {
   largestDifference,
 } from "./compare";
 import { Encoded, INVALID_VALUE, decode, encode, hasOwnField, ownField } from "./codec";
-import { LearnerCalls, LearnerThrew, Malformed, describeThrown, isStubError } from "./learner-code";
+import { LearnerCalls, LearnerThrew, Malformed, describeThrown, expectMatrix, field, isStubError } from "./learner-code";
 import { MisconceptionId, isMisconceptionId, misconception } from "./misconceptions";
 import { Collected, CollectedCase, CollectedFailure, PROTOCOL } from "./protocol-types";
 import { DEFAULT_TIME_LIMIT_SECONDS, TimedOut, withTimeLimit } from "./time-limit";
@@ -90,6 +90,12 @@ export function describeFields<I>(names: readonly (keyof I & string)[]): (input:
 
 function describeField(name: string, value: unknown): string {
   return value instanceof Matrix ? hang(`${name} = `, formatMatrix(value)) : `${name} = ${typeof value === "number" ? formatNumber(value) : String(value)}`;
+}
+
+/** The usual read of a result object: each field a Matrix of the shape described (in that order). */
+export function readMatrixFields<I>(shapes: Record<string, string>): CheckSpec<I, unknown>["read"] {
+  const keys = Object.keys(shapes);
+  return ({ result }) => Object.fromEntries(keys.map((key) => [key, expectMatrix(field(result, key, keys), key, shapes[key])]));
 }
 
 /**

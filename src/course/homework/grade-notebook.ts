@@ -145,7 +145,8 @@ async function gradeAnswers(
   const residentLimitMb = limits.memoryLimitMb + MEMORY_SLACK_MB;
   const runLimits = { ...limits, residentLimitMb };
   const ids = checkedIds(source, assembled);
-  const [run, without] = await Promise.all([runMain(request, notebook, runLimits), collectWithout(source, assembled, ids, answers, request, runLimits)]);
+  const main = runMain(request, notebook, runLimits);
+  const [run, without] = await Promise.all([main, collectWithout(source, assembled, ids, answers, request, runLimits, main)]);
   const { runs, checkRuns } = judgeCells(roles, run);
 
   // delegation: the names in the cell first (a fast message), then what the answer reaches

@@ -72,7 +72,9 @@ export interface CollectedWithout {
 
 /**
  * Collect every answered exercise again without what it forbids: one kernel per set of forbidden
- * names (started beside the submission's main kernel). `kernel` is how the main kernel is started.
+ * names, started beside the submission's main kernel; its cells run once `after` settles (the main
+ * run), so that the two kernels do not compete for the processor while cells are timed. `kernel` is
+ * how the main kernel is started.
  */
 export async function collectWithout(
   source: LessonSource,
@@ -81,6 +83,7 @@ export async function collectWithout(
   answers: readonly ExtractedAnswer[],
   kernel: IsolationRequest,
   limits: RunLimits,
+  after: Promise<unknown>,
 ): Promise<CollectedWithout[]> {
   const out: CollectedWithout[] = [];
   for (const group of groupsToCollect(ids, answers)) {
@@ -88,6 +91,7 @@ export async function collectWithout(
     const { notebook, roles } = reachNotebook(source, assembled, group.ids);
     const isolated = await startIsolatedKernel({ ...kernel, dist });
     try {
+      await after.catch(() => undefined);
       out.push({ group, checkRuns: judgeCells(roles, await runInKernel(isolated, notebook, limits)).checkRuns });
     } finally {
       await isolated.close();

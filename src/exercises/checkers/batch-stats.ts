@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
-import { CheckSpec, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { CheckSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
@@ -83,12 +82,7 @@ export const batchStatsSpec: CheckSpec<Input, BatchStatsFn> = {
   title: "Batch statistics (μ and σ² per feature)",
   cases: statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } })),
   collect: callWithFields(["x"]),
-  read({ result }) {
-    return {
-      mu: expectMatrix(field(result, "mu", KEYS), "mu", "1×D, one mean per feature"),
-      variance: expectMatrix(field(result, "variance", KEYS), "variance", "1×D, one variance per feature"),
-    };
-  },
+  read: readMatrixFields({ mu: "1×D, one mean per feature", variance: "1×D, one variance per feature" }),
   reference: right,
   mistakes: mistakes(),
   passMessage:

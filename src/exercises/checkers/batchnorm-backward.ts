@@ -2,8 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { numericalGradient } from "../../check/gradcheck";
 import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
-import { CheckSpec, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { CheckSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
@@ -24,7 +23,6 @@ interface Input {
   eps: number;
 }
 
-const KEYS = ["dx", "dgamma", "dbeta"] as const;
 
 /** Which paths dx keeps: all, none through the statistics, or all but the one through μ or σ². */
 type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
@@ -189,13 +187,7 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
   title: "Batch norm backward (dx, dγ, dβ)",
   cases: cases(),
   collect: callWithFields(["dy", "x", "gamma", "eps"]),
-  read({ result }) {
-    return {
-      dx: expectMatrix(field(result, "dx", KEYS), "dx", "N×D, the shape of x"),
-      dgamma: expectMatrix(field(result, "dgamma", KEYS), "dgamma", "1×D, one per feature"),
-      dbeta: expectMatrix(field(result, "dbeta", KEYS), "dbeta", "1×D, one per feature"),
-    };
-  },
+  read: readMatrixFields({ dx: "N×D, the shape of x", dgamma: "1×D, one per feature", dbeta: "1×D, one per feature" }),
   // the analytic gradients (test/exercises-backward.test.ts checks them against a numerical gradient):
   // as strict as the lesson's hidden gradient check, so that a ✓ here means it passes
   reference: (input) => backwardVariant(input, { terms: "full" }),

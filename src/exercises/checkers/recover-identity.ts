@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatNumber } from "../compare";
-import { CheckSpec, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { CheckSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
@@ -15,7 +14,6 @@ interface Input {
   eps: number;
 }
 
-const KEYS = ["gamma", "beta"] as const;
 
 /** γ as a function of the (biased or unbiased) variance. */
 type GammaRule = (variance: number, eps: number) => number;
@@ -99,12 +97,7 @@ export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
     input: { x: b.x, eps: STATS_EPS[i] },
   })),
   collect: callWithFields(["x", "eps"]),
-  read({ result }) {
-    return {
-      gamma: expectMatrix(field(result, "gamma", KEYS), "gamma", "1×D, one per feature"),
-      beta: expectMatrix(field(result, "beta", KEYS), "beta", "1×D, one per feature"),
-    };
-  },
+  read: readMatrixFields({ gamma: "1×D, one per feature", beta: "1×D, one per feature" }),
   reference: (input) => recovery(input, exact),
   mistakes: mistakes(),
   passMessage:

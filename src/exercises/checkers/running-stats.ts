@@ -2,8 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, callWithFields, Mistake, Outputs } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { CheckSpec, readMatrixFields, callWithFields, Mistake, Outputs } from "../engine";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
@@ -24,7 +23,6 @@ interface Input {
   momentum: number;
 }
 
-const KEYS = ["mean", "var"] as const;
 
 /** The update, optionally with the old value weighted by momentum, or the biased variance stored. */
 export function runningUpdate(
@@ -111,12 +109,7 @@ export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
   cases: cases(),
   // updating `running` in place and returning it is fine; x must stay as it was
   collect: callWithFields(["running", "x", "momentum"], ["running"]),
-  read({ result }) {
-    return {
-      mean: expectMatrix(field(result, "mean", KEYS), "mean", "1×D, one per feature"),
-      var: expectMatrix(field(result, "var", KEYS), "var", "1×D, one per feature"),
-    };
-  },
+  read: readMatrixFields({ mean: "1×D, one per feature", var: "1×D, one per feature" }),
   reference: runningUpdate,
   mistakes: mistakes(),
   passMessage:
