@@ -145,8 +145,10 @@ async function gradeAnswers(
   const residentLimitMb = limits.memoryLimitMb + MEMORY_SLACK_MB;
   const runLimits = { ...limits, residentLimitMb };
   const ids = checkedIds(source, assembled);
-  const main = runMain(request, notebook, runLimits);
-  const [run, without] = await Promise.all([main, collectWithout(source, assembled, ids, answers, request, runLimits, main)]);
+  let reachStarted = (): void => undefined;
+  const bothStarted = new Promise<void>((resolve) => (reachStarted = resolve));
+  const main = runMain(request, notebook, runLimits, bothStarted);
+  const [run, without] = await Promise.all([main, collectWithout(source, assembled, ids, answers, request, runLimits, main, reachStarted)]);
   const { runs, checkRuns } = judgeCells(roles, run);
 
   // delegation: the names in the cell first (a fast message), then what the answer reaches
@@ -197,9 +199,11 @@ async function gradeAnswers(
   };
 }
 
-async function runMain(request: IsolationRequest, notebook: Notebook, limits: RunLimits): Promise<KernelRun> {
+/** The submission's main kernel: started, then its cells run once `ready` (the reach kernel is up too). */
+async function runMain(request: IsolationRequest, notebook: Notebook, limits: RunLimits, ready: Promise<void>): Promise<KernelRun> {
   const kernel = await startIsolatedKernel(request);
   try {
+    await ready;
     return await runInKernel(kernel, notebook, limits);
   } finally {
     await kernel.close();

@@ -72,9 +72,10 @@ export interface CollectedWithout {
 
 /**
  * Collect every answered exercise again without what it forbids: one kernel per set of forbidden
- * names, started beside the submission's main kernel; its cells run once `after` settles (the main
- * run), so that the two kernels do not compete for the processor while cells are timed. `kernel` is
- * how the main kernel is started.
+ * names. The first kernel starts while the main one does and `started` is called once it is up
+ * (or at once when there is nothing to collect); its cells run once `after` settles (the main run),
+ * so that no two kernels compete for the processor while cells are timed. `kernel` is how the main
+ * kernel is started.
  */
 export async function collectWithout(
   source: LessonSource,
@@ -84,18 +85,23 @@ export async function collectWithout(
   kernel: IsolationRequest,
   limits: RunLimits,
   after: Promise<unknown>,
+  started: () => void,
 ): Promise<CollectedWithout[]> {
   const out: CollectedWithout[] = [];
-  for (const group of groupsToCollect(ids, answers)) {
-    const dist = strippedLibrary(kernel.projectRoot, group.forbids, kernel.sandboxParent);
-    const { notebook, roles } = reachNotebook(source, assembled, group.ids);
-    const isolated = await startIsolatedKernel({ ...kernel, dist });
-    try {
-      await after.catch(() => undefined);
-      out.push({ group, checkRuns: judgeCells(roles, await runInKernel(isolated, notebook, limits)).checkRuns });
-    } finally {
-      await isolated.close();
+  try {
+    for (const group of groupsToCollect(ids, answers)) {
+      const dist = strippedLibrary(kernel.projectRoot, group.forbids, kernel.sandboxParent);
+      const { notebook, roles } = reachNotebook(source, assembled, group.ids);
+      const isolated = await startIsolatedKernel({ ...kernel, dist }).finally(started);
+      try {
+        await after.catch(() => undefined);
+        out.push({ group, checkRuns: judgeCells(roles, await runInKernel(isolated, notebook, limits)).checkRuns });
+      } finally {
+        await isolated.close();
+      }
     }
+  } finally {
+    started();
   }
   return out;
 }
