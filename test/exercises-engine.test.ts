@@ -12,7 +12,7 @@ import {
   formatResult,
   report,
 } from "../src/exercises";
-import type { CheckSpec, Outputs } from "../src/exercises/engine";
+import type { ExerciseSpec, Outputs } from "../src/exercises/engine";
 import { closeMatrices } from "../src/exercises/compare";
 import { batchStatsSpec } from "../src/exercises/checkers/batch-stats";
 import { normalizeSpec } from "../src/exercises/checkers/normalize";
@@ -77,7 +77,7 @@ describe("every checker", () => {
 
   // Every mistake a checker predicts must be told apart from the right answer and from every other
   // mistake on its inputs; otherwise a diagnosis could name the wrong one.
-  const predictive: Array<[string, CheckSpec<never, never>]> = [
+  const predictive: Array<[string, ExerciseSpec<never, never>]> = [
     ["batchStats", batchStatsSpec as never],
     ["normalize", normalizeSpec as never],
     ["batchNormForward", batchNormForwardSpec as never],

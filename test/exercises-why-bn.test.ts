@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import { closeMatrices } from "../src/exercises/compare";
-import type { CheckSpec, Outputs } from "../src/exercises/engine";
+import type { ExerciseSpec, Outputs } from "../src/exercises/engine";
 import { check, checkers } from "../src/exercises";
 import { lossAlongGradientSpec, type LossAndGrad } from "../src/exercises/checkers/loss-along-gradient";
 import { layerIcsSpec, type GradFn } from "../src/exercises/checkers/layer-ics";
@@ -14,7 +14,7 @@ import { expectKind, expectMisconception, expectPass, stub } from "./exercises-h
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 
 /** Every mistake's prediction differs from the right answer and from every other mistake on some case. */
-function expectDistinguishable<I, F>(spec: CheckSpec<I, F>): void {
+function expectDistinguishable<I, F>(spec: ExerciseSpec<I, F>): void {
   const tol = { atol: 1e-9, rtol: 1e-6 };
   const same = (a: Outputs, b: Outputs) => Object.keys(b).every((k) => closeMatrices(a[k], b[k], tol, true));
   const predictions = spec.mistakes.map((m) => spec.cases.map((c) => m.outputs!(c.input)));

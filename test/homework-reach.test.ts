@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch, releaseLessons, type GradeBatchResult, type SubmissionGrade } from "../src/course/homework";
 import { findDelegation } from "../src/course/homework/delegation";
-import { checkSandbox } from "../src/course/homework/os-sandbox";
+import { probeSandbox } from "../src/course/homework/os-sandbox";
 import { strippedLibrary } from "../src/course/homework/stripped-library";
 import { listFiles } from "../src/course/homework/library-bundle";
 import { EXERCISES } from "../src/exercises/registry";
@@ -60,7 +60,7 @@ describe("the attacks get past the static check", () => {
   }
 });
 
-const sandbox = checkSandbox(ROOT);
+const sandbox = probeSandbox(ROOT);
 describe.skipIf(!sandbox.ok)("graded where BatchNorm1d is absent", () => {
   let base: string;
   let batch: GradeBatchResult;

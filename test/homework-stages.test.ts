@@ -14,7 +14,7 @@ import { extractAnswers, type ExtractedAnswer } from "../src/course/homework/ext
 import { statusOf, type StatusInputs } from "../src/course/homework/grade-status";
 import { judgeCells } from "../src/course/homework/judge-cells";
 import { loadLessonSource } from "../src/course/homework/lesson-source";
-import { checkSandbox } from "../src/course/homework/os-sandbox";
+import { probeSandbox } from "../src/course/homework/os-sandbox";
 import type { KernelRun } from "../src/course/homework/run-in-kernel";
 import { gradeBatch, releaseLessons, type GradeBatchResult } from "../src/course/homework";
 import { joinSource } from "../src/course/notebook/nbformat";
@@ -111,7 +111,7 @@ describe("status", () => {
   });
 });
 
-const sandbox = checkSandbox(ROOT);
+const sandbox = probeSandbox(ROOT);
 describe.skipIf(!sandbox.ok)("isolation: the process bound", () => {
   let base: string;
   let batch: GradeBatchResult;

@@ -6,7 +6,7 @@
  * are typed by it, and test/exercises-registry.test.ts holds the README table and the lessons'
  * check cells to it.
  */
-import { CheckSpec } from "./engine";
+import { ExerciseSpec } from "./engine";
 import { batchStatsSpec } from "./checkers/batch-stats";
 import { normalizeSpec } from "./checkers/normalize";
 import { batchNormForwardSpec } from "./checkers/batchnorm-forward";
@@ -29,7 +29,7 @@ import { convOutputSizeSpec } from "./checkers/conv-output-size";
 
 export interface ExerciseEntry<F> {
   /** The checker (its inputs' type is its own business; F is the learner's function). */
-  spec: CheckSpec<unknown, F>;
+  spec: ExerciseSpec<unknown, F>;
   /** The lesson exercises ("1.1") whose check cells call this id. */
   lessons: readonly string[];
   /** Library exports an answer may not use: the library's own implementation of the exercise. */
@@ -39,7 +39,7 @@ export interface ExerciseEntry<F> {
 const NORM_LAYERS = ["BatchNorm1d", "BatchRenorm1d", "LayerNorm", "GroupNorm", "mlp"] as const;
 const GRADIENTS = ["numericalGradient", "gradcheck", "gradcheckModule"] as const;
 
-function entry<F>(spec: CheckSpec<unknown, F>, lessons: readonly string[], forbids: readonly string[] = NORM_LAYERS): ExerciseEntry<F> {
+function entry<F>(spec: ExerciseSpec<unknown, F>, lessons: readonly string[], forbids: readonly string[] = NORM_LAYERS): ExerciseEntry<F> {
   return { spec, lessons, forbids };
 }
 
@@ -79,8 +79,8 @@ export function isExerciseId(id: string): id is ExerciseId {
 }
 
 /** Each spec's function type differs; code over every exercise handles it as unknown. */
-export function specOf(id: ExerciseId): CheckSpec<unknown, unknown> {
-  return EXERCISES[id].spec as CheckSpec<unknown, unknown>;
+export function specOf(id: ExerciseId): ExerciseSpec<unknown, unknown> {
+  return EXERCISES[id].spec as ExerciseSpec<unknown, unknown>;
 }
 
 /** A table with one value per exercise id, made from each id (frozen, no prototype keys). */

@@ -13,7 +13,7 @@ import { reachedLibrary, type Delegation } from "./delegation";
 import type { ExtractedAnswer } from "./extract-solutions";
 import { startIsolatedKernel, type IsolationRequest } from "./isolated-kernel";
 import { judgeCells } from "./judge-cells";
-import type { ExerciseSpec, LessonSource } from "./lesson-source";
+import type { LessonExercise, LessonSource } from "./lesson-source";
 import { runInKernel, type RunLimits } from "./run-in-kernel";
 import type { CheckRun } from "./scoring";
 import { strippedLibrary } from "./stripped-library";
@@ -22,7 +22,7 @@ interface ReachGroup {
   forbids: readonly string[];
   /** The registry ids whose collection cells run. */
   ids: Set<ExerciseId>;
-  exercises: ExerciseSpec[];
+  exercises: LessonExercise[];
 }
 
 /** The registry id a lesson exercise's check cells call (from the assembled roles), by exercise cell index. */

@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec, callWithFields } from "../engine";
+import { ExerciseSpec, callWithFields } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -25,7 +25,7 @@ const CASES: Input[] = [
 const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batchSize}`;
 const scalar = (v: number) => ({ std: Matrix.row([v]) });
 
-export const batchMeanStdSpec: CheckSpec<Input, BatchMeanStdFn> = {
+export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
   title: "Spread of the batch mean (the 1/√B law)",
   cases: CASES.map((input) => ({ label: describe(input), input })),

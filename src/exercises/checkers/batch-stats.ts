@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
-import { CheckSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
@@ -77,7 +77,7 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-export const batchStatsSpec: CheckSpec<Input, BatchStatsFn> = {
+export const batchStatsSpec: ExerciseSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
   cases: statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } })),

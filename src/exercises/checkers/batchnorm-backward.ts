@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { numericalGradient } from "../../check/gradcheck";
 import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
-import { CheckSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
@@ -182,7 +182,7 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
+export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
   exercise: "batchNormBackward",
   title: "Batch norm backward (dx, dγ, dβ)",
   cases: cases(),

@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, callWithFields, describeFields, Mistake } from "../engine";
+import { ExerciseSpec, callWithFields, describeFields, Mistake } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { STATS_EPS, randomRow, statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
@@ -80,7 +80,7 @@ function cases(): Array<{ label: string; input: Input }> {
   });
 }
 
-export const batchNormForwardSpec: CheckSpec<Input, BatchNormForwardFn> = {
+export const batchNormForwardSpec: ExerciseSpec<Input, BatchNormForwardFn> = {
   exercise: "batchNormForward",
   title: "Batch norm forward (y = γ·x̂ + β)",
   cases: cases(),

@@ -7,7 +7,7 @@ import { Sigmoid, ReLU, Tanh } from "../../nn/activations";
 import { Rng } from "../../random/rng";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
 import { ownField } from "../codec";
-import { CheckSpec, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, Mistake, Outputs } from "../engine";
 import { LearnerCalls, Malformed, describeValue } from "../learner-code";
 
 /**
@@ -298,7 +298,7 @@ function mistakes(): Mistake<null>[] {
   ];
 }
 
-export const bnNetSpec: CheckSpec<null, BnNetFn> = {
+export const bnNetSpec: ExerciseSpec<null, BnNetFn> = {
   exercise: "bnNet",
   title: "The Figure-1 network with batch norm",
   cases: [{ label: "buildBnNet(0), buildBnNet(0) again and buildBnNet(1)", input: null }],

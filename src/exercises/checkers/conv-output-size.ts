@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec, callWithFields } from "../engine";
+import { ExerciseSpec, callWithFields } from "../engine";
 import { expectNumber } from "../learner-code";
 
 /** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
@@ -23,7 +23,7 @@ const CASES: Input[] = [
 const describe = (i: Input) => `size = ${i.size}, kernelSize = ${i.kernelSize}, stride = ${i.stride}, padding = ${i.padding}`;
 const scalar = (v: number) => ({ size: Matrix.row([v]) });
 
-export const convOutputSizeSpec: CheckSpec<Input, ConvOutputSizeFn> = {
+export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",
   title: "Output size of a convolution",
   cases: CASES.map((input) => ({ label: describe(input), input })),

@@ -5,7 +5,7 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { ReLU } from "../../nn/activations";
-import { CheckSpec, Outputs } from "../engine";
+import { ExerciseSpec, Outputs } from "../engine";
 import { Malformed, expectNumber } from "../learner-code";
 import { featureBatch } from "../inputs";
 import { constantOutput } from "../generic-mistakes";
@@ -95,7 +95,7 @@ function allTraining(model: AnyModule): boolean {
 
 const one = (v: number) => Matrix.row([v]);
 
-export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
+export const evaluateAccuracySpec: ExerciseSpec<Input, EvaluateAccuracyFn> = {
   exercise: "evaluateAccuracy",
   title: "Test accuracy of a model with batch norm",
   get cases() {

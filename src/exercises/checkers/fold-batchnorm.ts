@@ -3,7 +3,7 @@ import { Rng } from "../../random/rng";
 import { Conv2d } from "../../nn/conv2d";
 import { BatchNorm2d } from "../../nn/batchnorm2d";
 import { formatMatrix, hang } from "../compare";
-import { CheckSpec } from "../engine";
+import { ExerciseSpec } from "../engine";
 import { LearnerThrew, Malformed, expectMatrix } from "../learner-code";
 
 /**
@@ -58,7 +58,7 @@ function fold(input: Input, v: Variant): { weight: Matrix; bias: Matrix } {
   return { weight, bias };
 }
 
-export const foldBatchNormSpec: CheckSpec<Input, FoldBatchNormFn> = {
+export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
   exercise: "foldBatchNorm",
   title: "Fold BatchNorm2d into the convolution (eval mode)",
   cases: CASES.map((input) => ({ label: input.label, input })),

@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, callWithFields } from "../engine";
+import { ExerciseSpec, callWithFields } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
 
@@ -79,7 +79,7 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   },
 ];
 
-export const ghostBatchNormSpec: CheckSpec<Input, GhostBatchNormFn> = {
+export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
   exercise: "ghostBatchNorm",
   title: "Ghost batch normalization (statistics per ghost batch)",
   cases: CASES.map((input) => ({

@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec } from "../engine";
+import { ExerciseSpec } from "../engine";
 import { LearnerThrew, Malformed, describeThrown, isStubError } from "../learner-code";
 
 /**
@@ -30,7 +30,7 @@ const CASES: Input[] = [
 const describe = (i: Input) => `a ${i.rows}×${i.cols} batch in ${i.training ? "training" : "eval"} mode`;
 const threw = (v: boolean) => ({ threw: Matrix.row([v ? 1 : 0]) });
 
-export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
+export const guardBatchSpec: ExerciseSpec<Input, GuardBatchFn> = {
   exercise: "guardBatch",
   title: "Refuse a batch of one in training mode",
   cases: CASES.map((input) => ({ label: describe(input), input })),

@@ -4,7 +4,7 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { Tanh } from "../../nn/activations";
 import { lossAndGradient } from "../../train/gradient-probe";
-import { CheckSpec, Outputs } from "../engine";
+import { ExerciseSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectNumber, field } from "../learner-code";
 
@@ -95,7 +95,7 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
 
 const input = (i: Input) => ({ ...tinyNetwork(i.seed), layer: i.layer, lr: i.lr });
 
-export const layerIcsSpec: CheckSpec<Input, LayerIcsFn> = {
+export const layerIcsSpec: ExerciseSpec<Input, LayerIcsFn> = {
   exercise: "layerIcs",
   title: "Internal covariate shift through gradients (Santurkar et al.)",
   cases: CASES.map((i) => ({ label: `a 4-5-4-3 tanh network, layer ${i.layer} (of 0, 1, 2), lr ${i.lr}`, input: i })),

@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatMatrix, hang } from "../compare";
-import { CheckSpec, Outputs } from "../engine";
+import { ExerciseSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { Malformed, expectNumber, field } from "../learner-code";
 
@@ -96,7 +96,7 @@ function numbers(v: unknown, what: string, n: number): Matrix {
   return Matrix.row(v as number[]);
 }
 
-export const lossAlongGradientSpec: CheckSpec<Input, LossAlongGradientFn> = {
+export const lossAlongGradientSpec: ExerciseSpec<Input, LossAlongGradientFn> = {
   exercise: "lossAlongGradient",
   title: "Probe the loss and the gradient along −∇L",
   cases: CASES.map((input) => ({ label: input.name, input })),

@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec, callWithFields, Mistake } from "../engine";
+import { ExerciseSpec, callWithFields, Mistake } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -74,7 +74,7 @@ const CASES: Input[] = [
 
 const describe = (i: Input) => `momentum = ${i.momentum}, numBatchesTracked = ${i.numBatchesTracked}`;
 
-export const newBatchWeightSpec: CheckSpec<Input, NewBatchWeightFn> = {
+export const newBatchWeightSpec: ExerciseSpec<Input, NewBatchWeightFn> = {
   exercise: "newBatchWeight",
   title: "Weight of the new batch (momentum or cumulative average)",
   cases: CASES.map((input) => ({ label: describe(input), input })),

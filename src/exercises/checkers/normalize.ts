@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatNumber } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, callWithFields, describeFields } from "../engine";
+import { ExerciseSpec, callWithFields, describeFields } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
@@ -20,7 +20,7 @@ const EPS = STATS_EPS;
 export const SHAPE_HINT =
   "A shape error often means statistics over the wrong axis: per-feature μ and σ² are 1×D rows (x.meanRows()), which broadcast over the N rows of x.";
 
-export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
+export const normalizeSpec: ExerciseSpec<Input, NormalizeFn> = {
   exercise: "normalize",
   title: "Normalize a batch (x̂)",
   cases: statsBatches("bnlab/exercises/normalize").map((b, i) => ({

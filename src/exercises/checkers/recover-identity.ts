@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatNumber } from "../compare";
-import { CheckSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
@@ -89,7 +89,7 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
+export const recoverIdentitySpec: ExerciseSpec<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
   title: "γ and β that recover the input",
   cases: statsBatches("bnlab/exercises/recoverIdentity").map((b, i) => ({

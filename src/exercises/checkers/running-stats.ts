@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, readMatrixFields, callWithFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, readMatrixFields, callWithFields, Mistake, Outputs } from "../engine";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
@@ -103,7 +103,7 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
+export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> = {
   exercise: "updateRunningStats",
   title: "Running statistics update (PyTorch momentum)",
   cases: cases(),

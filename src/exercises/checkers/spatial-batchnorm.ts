@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Tensor } from "../../tensor/tensor";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec } from "../engine";
+import { ExerciseSpec } from "../engine";
 import { Malformed } from "../learner-code";
 
 /**
@@ -80,7 +80,7 @@ function normalizeBy(input: Input, group: Grouping, mixup = false): Matrix {
 
 const perChannel: Grouping = (_n, c) => `${c}`;
 
-export const spatialBatchNormSpec: CheckSpec<Input, SpatialBatchNormFn> = {
+export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
   exercise: "spatialBatchNorm",
   title: "Spatial batch norm (BatchNorm2d's forward)",
   cases: CASES.map((input) => ({ label: `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`, input })),

@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckSpec, callWithFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, callWithFields, Mistake, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { EvalHistory, stepsToTarget } from "../../train/steps-to-target";
 
@@ -173,7 +173,7 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-export const stepsToTargetSpec: CheckSpec<Input, StepsToTargetFn> = {
+export const stepsToTargetSpec: ExerciseSpec<Input, StepsToTargetFn> = {
   exercise: "stepsToTarget",
   title: "Steps to reach a target test accuracy",
   cases: cases(),
