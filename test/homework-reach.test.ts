@@ -9,13 +9,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gradeBatch, releaseLessons, type GradeBatchResult, type SubmissionGrade } from "../src/course/homework";
+import type { GradeBatchResult, SubmissionGrade } from "../src/course/homework";
+import { gradeClass } from "./fixtures/homework/grade-class";
 import { findDelegation } from "../src/course/homework/delegation";
 import { probeSandbox } from "../src/course/homework/os-sandbox";
 import { strippedLibrary } from "../src/course/homework/stripped-library";
 import { listFiles } from "../src/course/homework/library-bundle";
 import { EXERCISES } from "../src/exercises/registry";
-import { FIXTURE_LESSON, HOMEWORK_LESSONS } from "./fixtures/homework/submissions";
 import { REACH_ATTACKS } from "./fixtures/homework/reach-attacks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -33,7 +33,6 @@ const correct = {
   return momentum === null ? 1 / numBatchesTracked : momentum;
 }`,
 };
-const EXERCISE_CELL: Record<string, string> = { "1.1": "exercise-1_1", "1.2": "exercise-1_2", "1.3": "exercise-1_3" };
 
 describe("the stripped library", () => {
   let parent: string;
@@ -73,26 +72,7 @@ describe.skipIf(!sandbox.ok)("graded where BatchNorm1d is absent", () => {
 
   beforeAll(async () => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-reach-"));
-    const release = releaseLessons({ root: ROOT, lessonsDir: HOMEWORK_LESSONS, lessons: ["01"], outDir: path.join(base, "release") });
-    const student = fs.readFileSync(release.notebooks[0], "utf8");
-    const learners: [string, Record<string, string>][] = [["teacher", correct], ...REACH_ATTACKS.map((a): [string, Record<string, string>] => [a.learner, { ...correct, "1.1": a.cell }])];
-    for (const [learner, cells] of learners) {
-      const notebook = JSON.parse(student) as { cells: { metadata: { nbgrader?: { grade_id?: string } }; source: string[] | string }[] };
-      for (const [id, code] of Object.entries(cells)) {
-        const cell = notebook.cells.find((c) => c.metadata.nbgrader?.grade_id === EXERCISE_CELL[id]);
-        if (!cell) throw new Error(`no cell ${id}`);
-        cell.source = code;
-      }
-      fs.mkdirSync(path.join(base, "submitted", learner), { recursive: true });
-      fs.writeFileSync(path.join(base, "submitted", learner, `${FIXTURE_LESSON}.ipynb`), JSON.stringify(notebook));
-    }
-    batch = await gradeBatch({
-      projectRoot: ROOT,
-      lessonsDir: HOMEWORK_LESSONS,
-      submissionsDir: path.join(base, "submitted"),
-      outDir: path.join(base, "graded"),
-      limits: { cellTimeoutMs: 20_000, notebookTimeoutMs: 120_000, memoryLimitMb: 512 },
-    });
+    batch = await gradeClass(base, Object.fromEntries([["teacher", correct], ...REACH_ATTACKS.map((a) => [a.learner, { ...correct, "1.1": a.cell }])]));
   }, 600_000);
 
   afterAll(() => {

@@ -16,7 +16,8 @@ import { judgeCells } from "../src/course/homework/judge-cells";
 import { loadLessonSource } from "../src/course/homework/lesson-source";
 import { probeSandbox } from "../src/course/homework/os-sandbox";
 import type { KernelRun } from "../src/course/homework/run-in-kernel";
-import { gradeBatch, releaseLessons, type GradeBatchResult } from "../src/course/homework";
+import type { GradeBatchResult } from "../src/course/homework";
+import { gradeClass } from "./fixtures/homework/grade-class";
 import { joinSource } from "../src/course/notebook/nbformat";
 import { collectors } from "../src/exercises/protocol";
 import { solutions } from "../src/exercises/solutions";
@@ -128,23 +129,7 @@ function newBatchWeight(momentum: number | null, numBatchesTracked: number): num
 
   beforeAll(async () => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-stages-"));
-    const release = releaseLessons({ root: ROOT, lessonsDir: HOMEWORK_LESSONS, lessons: ["01"], outDir: path.join(base, "release") });
-    const student = fs.readFileSync(release.notebooks[0], "utf8");
-    for (const [learner, code] of [["spawner", spawner], ["classmate", honest]]) {
-      const notebook = JSON.parse(student) as { cells: { metadata: { nbgrader?: { grade_id?: string } }; source: string[] | string }[] };
-      const cell = notebook.cells.find((c) => c.metadata.nbgrader?.grade_id === "exercise-1_3");
-      if (!cell) throw new Error("no exercise 1.3 in the fixture lesson");
-      cell.source = code;
-      fs.mkdirSync(path.join(base, "submitted", learner), { recursive: true });
-      fs.writeFileSync(path.join(base, "submitted", learner, `${FIXTURE_LESSON}.ipynb`), JSON.stringify(notebook));
-    }
-    batch = await gradeBatch({
-      projectRoot: ROOT,
-      lessonsDir: HOMEWORK_LESSONS,
-      submissionsDir: path.join(base, "submitted"),
-      outDir: path.join(base, "graded"),
-      limits: { cellTimeoutMs: 20_000, notebookTimeoutMs: 120_000, memoryLimitMb: 512 },
-    });
+    batch = await gradeClass(base, { spawner: { "1.3": spawner }, classmate: { "1.3": honest } });
   }, 300_000);
 
   afterAll(() => {
