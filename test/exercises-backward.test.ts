@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { checkers } from "../src/exercises/check";
 import { Matrix } from "../src/tensor/matrix";
 import { BatchNorm1d } from "../src/nn/batchnorm";
-import { checkBatchNormBackward } from "../src/exercises";
 import { backwardVariant, batchNormBackwardSpec, numericalBackward } from "../src/exercises/checkers/batchnorm-backward";
-import { batchNormBackward } from "../src/exercises/solutions";
+import { solutions } from "../src/exercises/solutions";
+const { batchNormBackward } = solutions;
 import { relativeError } from "../src/check/gradcheck";
 import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
 
@@ -24,7 +25,7 @@ function parts(dy: Matrix, x: Matrix, gamma: Matrix, eps: number) {
   };
 }
 
-type Backward = Parameters<typeof checkBatchNormBackward>[0];
+type Backward = Parameters<typeof checkers.batchNormBackward>[0];
 
 const constants: Backward = (dy, x, gamma, eps) => {
   const p = parts(dy, x, gamma, eps);
@@ -44,7 +45,7 @@ const paramsPerExample: Backward = (dy, x, gamma, eps) => {
   return { dx: right.dx, dgamma: dy.mul(p.xhat).sumCols(), dbeta: dy.sumCols() };
 };
 
-describe("checkBatchNormBackward", () => {
+describe("checkers.batchNormBackward", () => {
   it("its ground truth (a numerical gradient) agrees with BatchNorm1d.backward to 1e-7", () => {
     for (const c of batchNormBackwardSpec.cases) {
       const { dy, x, gamma, eps } = c.input;
@@ -63,33 +64,33 @@ describe("checkBatchNormBackward", () => {
   });
 
   it("passes the reference solution, verified against the numerical gradient", () => {
-    const r = checkBatchNormBackward(batchNormBackward);
+    const r = checkers.batchNormBackward(batchNormBackward);
     expectPass(r);
     expect(r.message).toContain("numerical gradient");
   });
 
   it("names a backward pass that treats μ and σ² as constants", () => {
-    expectCatalogueMessage(checkBatchNormBackward(constants), "backward-constant-stats");
+    expectCatalogueMessage(checkers.batchNormBackward(constants), "backward-constant-stats");
   });
 
   it("names a backward pass that omits only the μ term or only the σ² term", () => {
-    expectCatalogueMessage(checkBatchNormBackward(noMuTerm), "backward-missing-mean-term");
-    expectCatalogueMessage(checkBatchNormBackward(noVarTerm), "backward-missing-variance-term");
+    expectCatalogueMessage(checkers.batchNormBackward(noMuTerm), "backward-missing-mean-term");
+    expectCatalogueMessage(checkers.batchNormBackward(noVarTerm), "backward-missing-variance-term");
   });
 
   it("names dγ and dβ summed over the wrong axis, with a backward-specific message", () => {
-    const r = checkBatchNormBackward(paramsPerExample);
+    const r = checkers.batchNormBackward(paramsPerExample);
     expectMisconception(r, "wrong-axis");
     expect(r.message).toContain("dγ and dβ are summed over the features");
   });
 
   it("names a combination", () => {
     const both: Backward = (dy, x, g, eps) => ({ ...constants(dy, x, g, eps), ...pick(paramsPerExample(dy, x, g, eps)) });
-    expectMisconception(checkBatchNormBackward(both), "backward-constant-stats", "wrong-axis");
+    expectMisconception(checkers.batchNormBackward(both), "backward-constant-stats", "wrong-axis");
   });
 
   it("names dx without γ", () => {
-    const r = checkBatchNormBackward((dy, x, gamma, eps) => {
+    const r = checkers.batchNormBackward((dy, x, gamma, eps) => {
       const right = batchNormBackward(dy, x, Matrix.ones(1, gamma.cols), eps);
       return { ...right, dgamma: batchNormBackward(dy, x, gamma, eps).dgamma };
     });
@@ -98,13 +99,13 @@ describe("checkBatchNormBackward", () => {
   });
 
   it("handles the stub, missing keys, NaN and mutation", () => {
-    expectKind(checkBatchNormBackward(stub("batchNormBackward", "1.4")), "not-implemented");
-    const missing = checkBatchNormBackward(((dy: Matrix) => ({ dx: dy, dgamma: dy })) as never);
+    expectKind(checkers.batchNormBackward(stub("batchNormBackward", "1.4")), "not-implemented");
+    const missing = checkers.batchNormBackward(((dy: Matrix) => ({ dx: dy, dgamma: dy })) as never);
     expectKind(missing, "wrong-type");
     expect(missing.message).toContain('no "dbeta"');
-    const nan = checkBatchNormBackward((dy, x, g, eps) => ({ ...batchNormBackward(dy, x, g, eps), dx: dy.map(() => NaN) }));
+    const nan = checkers.batchNormBackward((dy, x, g, eps) => ({ ...batchNormBackward(dy, x, g, eps), dx: dy.map(() => NaN) }));
     expectKind(nan, "nan");
-    const mutates = checkBatchNormBackward((dy, x, g, eps) => {
+    const mutates = checkers.batchNormBackward((dy, x, g, eps) => {
       const r = batchNormBackward(dy, x, g, eps);
       dy.fill(0);
       return r;

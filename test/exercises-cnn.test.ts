@@ -1,12 +1,10 @@
 /** Lesson 8's checkers: the right answer passes; each named mistake is diagnosed by name. */
+import { checkers } from "../src/exercises/check";
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import { Tensor } from "../src/tensor/tensor";
 import { Conv2d } from "../src/nn/conv2d";
 import { BatchNorm2d } from "../src/nn/batchnorm2d";
-import { checkSpatialBatchNorm } from "../src/exercises/checkers/spatial-batchnorm";
-import { checkFoldBatchNorm } from "../src/exercises/checkers/fold-batchnorm";
-import { checkConvOutputSize } from "../src/exercises/checkers/conv-output-size";
 
 /** x [N, C, H, W] → (N·H·W) × C with C last, and back. */
 function toRows(x: Tensor): Matrix {
@@ -34,8 +32,8 @@ function bnCols(x: Matrix, eps: number): Matrix {
 
 describe("spatialBatchNorm", () => {
   it("passes the reshape solution and BatchNorm2d itself", () => {
-    expect(checkSpatialBatchNorm((x, g, b, eps) => fromRows(bnRows(toRows(x), g, b, eps), x.shape)).ok).toBe(true);
-    expect(checkSpatialBatchNorm((x, g, b, eps) => {
+    expect(checkers.spatialBatchNorm((x, g, b, eps) => fromRows(bnRows(toRows(x), g, b, eps), x.shape)).ok).toBe(true);
+    expect(checkers.spatialBatchNorm((x, g, b, eps) => {
       const bn = new BatchNorm2d(x.shape[1], { eps });
       bn.gamma.data.set(g.data);
       bn.beta.data.set(b.data);
@@ -44,7 +42,7 @@ describe("spatialBatchNorm", () => {
   });
 
   it("names per-position, per-example, per-instance statistics and the reshape without transpose", () => {
-    const perPosition = checkSpatialBatchNorm((x, g, b, eps) => {
+    const perPosition = checkers.spatialBatchNorm((x, g, b, eps) => {
       const [N, C, H, W] = x.shape;
       const flat = x.toMatrix(N, C * H * W);
       const gg = Matrix.row(Array.from({ length: C * H * W }, (_, i) => g.data[Math.floor(i / (H * W))]));
@@ -53,13 +51,13 @@ describe("spatialBatchNorm", () => {
     });
     expect(perPosition.misconception).toBe("per-position-statistics");
     const affine = (t: Tensor, g: Matrix, b: Matrix) => t.map((v, i) => { const c = Math.floor(i / (t.shape[2] * t.shape[3])) % t.shape[1]; return g.data[c] * v + b.data[c]; });
-    const perExample = checkSpatialBatchNorm((x, g, b, eps) => affine(Tensor.from(bnCols(x.toMatrix(x.shape[0], x.size / x.shape[0]), eps).data, x.shape), g, b));
+    const perExample = checkers.spatialBatchNorm((x, g, b, eps) => affine(Tensor.from(bnCols(x.toMatrix(x.shape[0], x.size / x.shape[0]), eps).data, x.shape), g, b));
     expect(perExample.misconception).toBe("per-example-statistics");
-    const perInstance = checkSpatialBatchNorm((x, g, b, eps) => affine(Tensor.from(bnCols(x.toMatrix(x.shape[0] * x.shape[1], x.shape[2] * x.shape[3]), eps).data, x.shape), g, b));
+    const perInstance = checkers.spatialBatchNorm((x, g, b, eps) => affine(Tensor.from(bnCols(x.toMatrix(x.shape[0] * x.shape[1], x.shape[2] * x.shape[3]), eps).data, x.shape), g, b));
     expect(perInstance.misconception).toBe("per-instance-statistics");
-    const noTranspose = checkSpatialBatchNorm((x, g, b, eps) => Tensor.from(bnRows(x.toMatrix(x.size / x.shape[1], x.shape[1]), g, b, eps).data, x.shape));
+    const noTranspose = checkers.spatialBatchNorm((x, g, b, eps) => Tensor.from(bnRows(x.toMatrix(x.size / x.shape[1], x.shape[1]), g, b, eps).data, x.shape));
     expect(noTranspose.misconception).toBe("reshape-without-transpose");
-    const asMatrix = checkSpatialBatchNorm(((x: Tensor, g: Matrix, b: Matrix, eps: number) => bnRows(toRows(x), g, b, eps)) as unknown as Parameters<typeof checkSpatialBatchNorm>[0]);
+    const asMatrix = checkers.spatialBatchNorm(((x: Tensor, g: Matrix, b: Matrix, eps: number) => bnRows(toRows(x), g, b, eps)) as unknown as Parameters<typeof checkers.spatialBatchNorm>[0]);
     expect(asMatrix.kind).toBe("wrong-type");
     expect(asMatrix.message).toMatch(/should be a Tensor/);
   });
@@ -79,7 +77,7 @@ describe("foldBatchNorm", () => {
     return { weight, bias };
   };
   it("passes the fold, and the folded conv equals conv + BN in eval mode to 1e-9", () => {
-    expect(checkFoldBatchNorm(fold()).ok).toBe(true);
+    expect(checkers.foldBatchNorm(fold()).ok).toBe(true);
     const conv = new Conv2d(2, 3, 3, { padding: 1 });
     const bn = new BatchNorm2d(3);
     for (let i = 0; i < 3; i++) bn.forward(conv.forward(new Tensor([4, 2, 5, 5]).map((_, j) => Math.sin(j * (i + 1)) * 3 + i)));
@@ -94,11 +92,11 @@ describe("foldBatchNorm", () => {
     expect(Math.max(...got.data.map((v, i) => Math.abs(v - expected.data[i])))).toBeLessThan(1e-9);
   });
   it("names the mistakes", () => {
-    expect(checkFoldBatchNorm(fold({ mean: false })).misconception).toBe("fold-mean-forgotten");
-    expect(checkFoldBatchNorm(fold({ scaleBias: false })).misconception).toBe("fold-bias-unscaled");
-    expect(checkFoldBatchNorm(fold({ eps: false })).misconception).toBe("eps-forgotten");
-    expect(checkFoldBatchNorm(fold({ sqrt: false })).misconception).toBe("variance-std-confusion");
-    const mutating = checkFoldBatchNorm((conv, bn) => {
+    expect(checkers.foldBatchNorm(fold({ mean: false })).misconception).toBe("fold-mean-forgotten");
+    expect(checkers.foldBatchNorm(fold({ scaleBias: false })).misconception).toBe("fold-bias-unscaled");
+    expect(checkers.foldBatchNorm(fold({ eps: false })).misconception).toBe("eps-forgotten");
+    expect(checkers.foldBatchNorm(fold({ sqrt: false })).misconception).toBe("variance-std-confusion");
+    const mutating = checkers.foldBatchNorm((conv, bn) => {
       conv.weight.value.scaleInPlace(2);
       return fold()(conv, bn);
     });
@@ -109,10 +107,10 @@ describe("foldBatchNorm", () => {
 
 describe("convOutputSize", () => {
   it("passes the formula and names the mistakes", () => {
-    expect(checkConvOutputSize((s, k, st, p) => Math.floor((s + 2 * p - k) / st) + 1).ok).toBe(true);
-    expect(checkConvOutputSize((s, k, st, p) => Math.floor((s + p - k) / st) + 1).misconception).toBe("output-size-padding-once");
-    expect(checkConvOutputSize((s, k, st, p) => Math.floor((s + 2 * p - k) / st)).misconception).toBe("output-size-off-by-one");
-    expect(checkConvOutputSize((s, k, st, p) => Math.ceil((s + 2 * p - k) / st) + 1).misconception).toBe("output-size-rounding");
-    expect(checkConvOutputSize((s, k, st, p) => (s + 2 * p - k) / st + 1).misconception).toBe("output-size-rounding");
+    expect(checkers.convOutputSize((s, k, st, p) => Math.floor((s + 2 * p - k) / st) + 1).ok).toBe(true);
+    expect(checkers.convOutputSize((s, k, st, p) => Math.floor((s + p - k) / st) + 1).misconception).toBe("output-size-padding-once");
+    expect(checkers.convOutputSize((s, k, st, p) => Math.floor((s + 2 * p - k) / st)).misconception).toBe("output-size-off-by-one");
+    expect(checkers.convOutputSize((s, k, st, p) => Math.ceil((s + 2 * p - k) / st) + 1).misconception).toBe("output-size-rounding");
+    expect(checkers.convOutputSize((s, k, st, p) => (s + 2 * p - k) / st + 1).misconception).toBe("output-size-rounding");
   });
 });

@@ -16,7 +16,7 @@ import { normalInit } from "../src/random/init";
 import { accuracy } from "../src/train/accuracy";
 import { checkers } from "../src/exercises";
 import type { BnState, CheckResult, LabelledData, MisconceptionId, RunningStats } from "../src/exercises";
-import * as S from "../src/exercises/solutions";
+import { solutions as S } from "../src/exercises/solutions";
 import type { EvalHistory } from "../src/exercises/solutions/steps-to-target";
 
 type Id = keyof typeof checkers;

@@ -8,12 +8,11 @@ import {
   MISCONCEPTION_IDS,
   assertPasses,
   check,
-  checkBatchStats,
   checkers,
   formatResult,
   report,
 } from "../src/exercises";
-import type { CheckSpec, Outputs } from "../src/exercises/engine";
+import type { ExerciseSpec, Outputs } from "../src/exercises/engine";
 import { closeMatrices } from "../src/exercises/compare";
 import { batchStatsSpec } from "../src/exercises/checkers/batch-stats";
 import { normalizeSpec } from "../src/exercises/checkers/normalize";
@@ -24,7 +23,7 @@ import { updateRunningStatsSpec } from "../src/exercises/checkers/running-stats"
 import { newBatchWeightSpec } from "../src/exercises/checkers/new-batch-weight";
 import { guardBatchSpec } from "../src/exercises/checkers/guard-batch";
 import { batchMeanStdSpec } from "../src/exercises/checkers/batch-mean-std";
-import * as solutions from "../src/exercises/solutions";
+import { solutions } from "../src/exercises/solutions";
 import { stub } from "./exercises-helpers";
 
 afterEach(() => vi.restoreAllMocks());
@@ -63,7 +62,7 @@ describe("every checker", () => {
   it("passes its reference solution", () => {
     for (const [id, checker] of Object.entries(checkers)) {
       const solution = (solutions as Record<string, unknown>)[id];
-      const result = (checker as (fn: unknown) => ReturnType<typeof checkBatchStats>)(solution);
+      const result = (checker as (fn: unknown) => ReturnType<typeof checkers.batchStats>)(solution);
       expect(result.ok, `${id}: ${result.message}\n${result.details ?? ""}`).toBe(true);
       expect(result.exercise).toBe(id);
     }
@@ -71,14 +70,14 @@ describe("every checker", () => {
 
   it("recognises the exercise stub", () => {
     for (const [id, checker] of Object.entries(checkers)) {
-      const result = (checker as (fn: unknown) => ReturnType<typeof checkBatchStats>)(stub(id, "9.9"));
+      const result = (checker as (fn: unknown) => ReturnType<typeof checkers.batchStats>)(stub(id, "9.9"));
       expect(result.kind, id).toBe("not-implemented");
     }
   });
 
   // Every mistake a checker predicts must be told apart from the right answer and from every other
   // mistake on its inputs; otherwise a diagnosis could name the wrong one.
-  const predictive: Array<[string, CheckSpec<never, never>]> = [
+  const predictive: Array<[string, ExerciseSpec<never, never>]> = [
     ["batchStats", batchStatsSpec as never],
     ["normalize", normalizeSpec as never],
     ["batchNormForward", batchNormForwardSpec as never],
@@ -114,7 +113,7 @@ describe("reporting", () => {
   const wrong = (x: Matrix) => ({ mu: x.meanRows(), variance: x.sub(x.meanRows()).map((d) => d * d).sumRows().scale(1 / (x.rows - 1)) });
 
   it("formats a failure as ✗ title: message, then indented details", () => {
-    const text = formatResult(checkBatchStats(wrong));
+    const text = formatResult(checkers.batchStats(wrong));
     expect(text.split("\n")[0]).toBe(
       "✗ Batch statistics (μ and σ² per feature): Your variance divides by N−1 (the unbiased estimate): batch norm normalizes with the biased variance, dividing by N.",
     );
@@ -123,7 +122,7 @@ describe("reporting", () => {
 
   it("report prints the learner's text only (no machine line), and returns it", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
-    const text = report(checkBatchStats(solutions.batchStats));
+    const text = report(checkers.batchStats(solutions.batchStats));
     expect(log).toHaveBeenCalledWith(text);
     expect(text.startsWith("✓ Batch statistics")).toBe(true);
     expect(text).not.toContain(CHECK_MARKER);
@@ -141,10 +140,10 @@ describe("reporting", () => {
   });
 
   it("assertPasses is quiet on a pass and throws the diagnosis on a failure", () => {
-    expect(() => assertPasses(checkBatchStats(solutions.batchStats))).not.toThrow();
+    expect(() => assertPasses(checkers.batchStats(solutions.batchStats))).not.toThrow();
     let caught: unknown;
     try {
-      assertPasses(checkBatchStats(wrong));
+      assertPasses(checkers.batchStats(wrong));
     } catch (e) {
       caught = e;
     }
@@ -154,7 +153,7 @@ describe("reporting", () => {
   });
 
   it("says an async function returns a Promise", () => {
-    const r = checkBatchStats((async (x: Matrix) => solutions.batchStats(x)) as never);
+    const r = checkers.batchStats((async (x: Matrix) => solutions.batchStats(x)) as never);
     expect(r.kind).toBe("wrong-type");
     expect(r.message).toContain("a Promise");
   });

@@ -7,29 +7,26 @@ import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import {
   PROTOCOL,
-  PROTOCOL_EXERCISES,
   check,
   checkers,
-  collectorFor,
   collectors,
-  judgeAny,
   judgeFor,
   judges,
   withTimeLimit,
   TimedOut,
 } from "../src/exercises";
-import * as solutions from "../src/exercises/solutions";
+import { EXERCISE_IDS } from "../src/exercises/registry";
+import { solutions } from "../src/exercises/solutions";
 import { stub } from "./exercises-helpers";
 
-const solutionOf = (id: string): unknown => (solutions as Record<string, unknown>)[id === "bnNet" ? "bnNet" : id];
 const roundTrip = (data: unknown) => JSON.parse(JSON.stringify(data)) as unknown;
 
 describe("the protocol", () => {
   it("has a collector and a judge for every checker, the capstone's included", () => {
-    expect([...PROTOCOL_EXERCISES].sort()).toEqual(Object.keys(checkers).sort());
-    expect(PROTOCOL_EXERCISES).toContain("stepsToTarget");
-    expect(PROTOCOL_EXERCISES).toContain("bnNet");
-    for (const id of PROTOCOL_EXERCISES) {
+    expect(Object.keys(checkers)).toEqual(EXERCISE_IDS);
+    expect(EXERCISE_IDS).toContain("stepsToTarget");
+    expect(EXERCISE_IDS).toContain("bnNet");
+    for (const id of EXERCISE_IDS) {
       expect(typeof collectors[id]).toBe("function");
       expect(typeof judges[id]).toBe("function");
       expect(Object.keys(check)).toContain(id);
@@ -37,8 +34,8 @@ describe("the protocol", () => {
   });
 
   it("passes every reference solution through JSON, and recognises every stub", { timeout: 120_000 }, () => {
-    for (const id of PROTOCOL_EXERCISES) {
-      const data = collectors[id](solutionOf(id));
+    for (const id of EXERCISE_IDS) {
+      const data = collectors[id](solutions[id]);
       expect(data.protocol).toBe(PROTOCOL);
       const text = JSON.stringify(data);
       expect(JSON.parse(text)).toEqual(data); // plain JSON: nothing lost
@@ -147,13 +144,7 @@ describe("a judge on untrusted data", () => {
   it("picks judges by own keys only", () => {
     for (const id of ["constructor", "__proto__", "toString", "hasOwnProperty", ""]) {
       expect(judgeFor(id)).toBeUndefined();
-      expect(collectorFor(id)).toBeUndefined();
-      const r = judgeAny({ protocol: PROTOCOL, exercise: id, notFunction: null, cases: [] });
-      expect(r.ok).toBe(false);
-      expect(r.kind).toBe("error");
     }
-    expect(judgeAny(null).ok).toBe(false);
-    expect(judgeAny(roundTrip(collectors.normalize(solutions.normalize))).ok).toBe(true);
   });
 
   it("ignores a forged misconception id and a forged pass", () => {

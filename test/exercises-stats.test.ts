@@ -1,12 +1,10 @@
+import { checkers } from "../src/exercises/check";
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import {
-  checkBatchNormForward,
-  checkBatchStats,
-  checkNormalize,
-  checkRecoverIdentity,
 } from "../src/exercises";
-import { batchNormForward, batchStats, normalize, recoverIdentity } from "../src/exercises/solutions";
+import { solutions } from "../src/exercises/solutions";
+const { batchNormForward, batchStats, normalize, recoverIdentity } = solutions;
 import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
 
 const sq = (d: number) => d * d;
@@ -33,11 +31,11 @@ const inside = (v: number, eps: number) => Math.sqrt(v + eps);
 const noEps = (v: number) => Math.sqrt(v);
 const outside = (v: number, eps: number) => Math.sqrt(v) + eps;
 
-describe("checkBatchStats", () => {
+describe("checkers.batchStats", () => {
   it("passes the reference solution and an E[x²] − E[x]² variant", () => {
-    expectPass(checkBatchStats(batchStats));
+    expectPass(checkers.batchStats(batchStats));
     expectPass(
-      checkBatchStats((x) => {
+      checkers.batchStats((x) => {
         const mu = x.meanRows();
         return { mu, variance: x.map(sq).meanRows().sub(mu.map(sq)) };
       }),
@@ -45,13 +43,13 @@ describe("checkBatchStats", () => {
   });
 
   it("names statistics over the wrong axis", () => {
-    const r = checkBatchStats(statsPerExample);
+    const r = checkers.batchStats(statsPerExample);
     expectCatalogueMessage(r, "wrong-axis");
     expect(r.details).toContain("expected μ = [1×3]");
   });
 
   it("names the unbiased variance, with the course's wording", () => {
-    const r = checkBatchStats(statsUnbiased);
+    const r = checkers.batchStats(statsUnbiased);
     expectCatalogueMessage(r, "unbiased-variance");
     expect(r.message).toBe(
       "Your variance divides by N−1 (the unbiased estimate): batch norm normalizes with the biased variance, dividing by N.",
@@ -59,20 +57,20 @@ describe("checkBatchStats", () => {
   });
 
   it("names both mistakes at once", () => {
-    const r = checkBatchStats(statsPerExampleUnbiased);
+    const r = checkers.batchStats(statsPerExampleUnbiased);
     expectMisconception(r, "wrong-axis", "unbiased-variance");
     expect(r.message).toContain("2 mistakes at once");
   });
 
   it("names a standard deviation returned as the variance", () => {
     expectMisconception(
-      checkBatchStats((x) => ({ mu: x.meanRows(), variance: batchStats(x).variance.map(Math.sqrt) })),
+      checkers.batchStats((x) => ({ mu: x.meanRows(), variance: batchStats(x).variance.map(Math.sqrt) })),
       "variance-std-confusion",
     );
   });
 
   it("gives a counterexample for an unknown mistake", () => {
-    const r = checkBatchStats((x) => ({ mu: x.meanRows(), variance: x.sub(x.meanRows()).map(Math.abs).meanRows() }));
+    const r = checkers.batchStats((x) => ({ mu: x.meanRows(), variance: x.sub(x.meanRows()).map(Math.abs).meanRows() }));
     expectKind(r, "counterexample");
     expect(r.details).toMatch(/On a 5×3 batch/);
     expect(r.details).toMatch(/x = \[5×3\]/);
@@ -82,40 +80,40 @@ describe("checkBatchStats", () => {
   });
 
   it("names a wrong layout (a column instead of a row) and says the values are right", () => {
-    const r = checkBatchStats((x) => ({ mu: x.meanRows().transpose(), variance: batchStats(x).variance }));
+    const r = checkers.batchStats((x) => ({ mu: x.meanRows().transpose(), variance: batchStats(x).variance }));
     expectMisconception(r, "transposed-output");
     expect(r.message).toContain("right values laid out transposed");
   });
 
   it("reports NaN outputs", () => {
-    const r = checkBatchStats((x) => ({ mu: x.meanRows(), variance: batchStats(x).variance.map(() => 0 / 0) }));
+    const r = checkers.batchStats((x) => ({ mu: x.meanRows(), variance: batchStats(x).variance.map(() => 0 / 0) }));
     expectKind(r, "nan");
     expect(r.message).toContain("contains NaN");
   });
 
   it("says what came back instead of the expected object", () => {
-    const named = checkBatchStats(((x: Matrix) => ({ mean: x.meanRows(), var: x.meanRows() })) as never);
+    const named = checkers.batchStats(((x: Matrix) => ({ mean: x.meanRows(), var: x.meanRows() })) as never);
     expectKind(named, "wrong-type");
     expect(named.message).toContain('no "mu" (it has mean, var)');
-    const arrays = checkBatchStats(((x: Matrix) => ({ mu: x.meanRows().rowArray(0), variance: x.meanRows() })) as never);
+    const arrays = checkers.batchStats(((x: Matrix) => ({ mu: x.meanRows().rowArray(0), variance: x.meanRows() })) as never);
     expectKind(arrays, "wrong-type");
     expect(arrays.message).toContain("got an array. Wrap it with Matrix.fromArray");
-    const nothing = checkBatchStats((() => undefined) as never);
+    const nothing = checkers.batchStats((() => undefined) as never);
     expect(nothing.message).toContain("undefined (did you forget to return?)");
-    expectKind(checkBatchStats("batchStats" as never), "wrong-type");
+    expectKind(checkers.batchStats("batchStats" as never), "wrong-type");
   });
 
   it("recognises the stub, shows other errors, and survives non-Error throws", () => {
-    const todo = checkBatchStats(stub("batchStats", "1.1"));
+    const todo = checkers.batchStats(stub("batchStats", "1.1"));
     expectKind(todo, "not-implemented");
     expect(todo.message).toMatch(/^Not implemented yet/);
-    const boom = checkBatchStats(() => {
+    const boom = checkers.batchStats(() => {
       throw new RangeError("index out of range");
     });
     expectKind(boom, "error");
     expect(boom.message).toContain("RangeError: index out of range");
     expect(boom.details).toContain("x = [5×3]");
-    const thrownString = checkBatchStats(() => {
+    const thrownString = checkers.batchStats(() => {
       throw "oops";
     });
     expectKind(thrownString, "error");
@@ -123,7 +121,7 @@ describe("checkBatchStats", () => {
   });
 
   it("detects an input modified in place", () => {
-    const r = checkBatchStats((x) => {
+    const r = checkers.batchStats((x) => {
       const mu = x.meanRows();
       x.addInPlace(Matrix.zeros(x.rows, x.cols).add(mu), -1); // x −= μ, in place
       return { mu, variance: x.map(sq).meanRows() };
@@ -133,36 +131,36 @@ describe("checkBatchStats", () => {
   });
 });
 
-describe("checkNormalize", () => {
-  it("passes the reference solution", () => expectPass(checkNormalize(normalize)));
+describe("checkers.normalize", () => {
+  it("passes the reference solution", () => expectPass(checkers.normalize(normalize)));
 
   it("names each single mistake", () => {
-    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, statsPerExample, inside)), "wrong-axis");
-    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, statsUnbiased, inside)), "unbiased-variance");
-    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, batchStats, noEps)), "eps-forgotten");
-    expectCatalogueMessage(checkNormalize((x, eps) => normalizeWith(x, eps, batchStats, outside)), "eps-outside-sqrt");
+    expectCatalogueMessage(checkers.normalize((x, eps) => normalizeWith(x, eps, statsPerExample, inside)), "wrong-axis");
+    expectCatalogueMessage(checkers.normalize((x, eps) => normalizeWith(x, eps, statsUnbiased, inside)), "unbiased-variance");
+    expectCatalogueMessage(checkers.normalize((x, eps) => normalizeWith(x, eps, batchStats, noEps)), "eps-forgotten");
+    expectCatalogueMessage(checkers.normalize((x, eps) => normalizeWith(x, eps, batchStats, outside)), "eps-outside-sqrt");
   });
 
   it("names combinations", () => {
-    expectMisconception(checkNormalize((x, eps) => normalizeWith(x, eps, statsUnbiased, outside)), "unbiased-variance", "eps-outside-sqrt");
-    expectMisconception(checkNormalize((x, eps) => normalizeWith(x, eps, statsPerExampleUnbiased, noEps)), "wrong-axis", "unbiased-variance", "eps-forgotten");
+    expectMisconception(checkers.normalize((x, eps) => normalizeWith(x, eps, statsUnbiased, outside)), "unbiased-variance", "eps-outside-sqrt");
+    expectMisconception(checkers.normalize((x, eps) => normalizeWith(x, eps, statsPerExampleUnbiased, noEps)), "wrong-axis", "unbiased-variance", "eps-forgotten");
   });
 
   it("names eps hard-coded instead of the argument", () => {
-    const r = checkNormalize((x) => normalizeWith(x, 1e-5, batchStats, inside));
+    const r = checkers.normalize((x) => normalizeWith(x, 1e-5, batchStats, inside));
     expectMisconception(r, "ignores-argument");
     expect(r.message).toContain("instead of the eps argument");
   });
 
   it("adds the wrong-axis hint to a shape error", () => {
-    const r = checkNormalize((x) => x.sub(x.meanCols().transpose()));
+    const r = checkers.normalize((x) => x.sub(x.meanCols().transpose()));
     expectKind(r, "error");
     expect(r.message).toContain("ShapeError");
     expect(r.message).toContain("per-feature μ and σ² are 1×D rows");
   });
 
   it("detects in-place normalization", () => {
-    const r = checkNormalize((x, eps) => {
+    const r = checkers.normalize((x, eps) => {
       const y = normalize(x, eps);
       x.copyFrom(y);
       return x;
@@ -171,55 +169,55 @@ describe("checkNormalize", () => {
   });
 });
 
-describe("checkBatchNormForward", () => {
+describe("checkers.batchNormForward", () => {
   const xhat = normalize;
-  it("passes the reference solution", () => expectPass(checkBatchNormForward(batchNormForward)));
+  it("passes the reference solution", () => expectPass(checkers.batchNormForward(batchNormForward)));
 
   it("names γ and β swapped, applied before normalizing, or missing", () => {
-    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => xhat(x, eps).mul(b).add(g)), "gamma-beta-swapped");
-    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => xhat(x.mul(g).add(b), eps)), "affine-before-normalize");
-    expectCatalogueMessage(checkBatchNormForward((x, _g, _b, eps) => xhat(x, eps)), "affine-missing");
+    expectCatalogueMessage(checkers.batchNormForward((x, g, b, eps) => xhat(x, eps).mul(b).add(g)), "gamma-beta-swapped");
+    expectCatalogueMessage(checkers.batchNormForward((x, g, b, eps) => xhat(x.mul(g).add(b), eps)), "affine-before-normalize");
+    expectCatalogueMessage(checkers.batchNormForward((x, _g, _b, eps) => xhat(x, eps)), "affine-missing");
   });
 
   it("names the normalization mistakes underneath", () => {
-    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => normalizeWith(x, eps, batchStats, outside).mul(g).add(b)), "eps-outside-sqrt");
-    expectCatalogueMessage(checkBatchNormForward((x, g, b, eps) => normalizeWith(x, eps, statsUnbiased, inside).mul(g).add(b)), "unbiased-variance");
+    expectCatalogueMessage(checkers.batchNormForward((x, g, b, eps) => normalizeWith(x, eps, batchStats, outside).mul(g).add(b)), "eps-outside-sqrt");
+    expectCatalogueMessage(checkers.batchNormForward((x, g, b, eps) => normalizeWith(x, eps, statsUnbiased, inside).mul(g).add(b)), "unbiased-variance");
     expectMisconception(
-      checkBatchNormForward((x, g, b, eps) => normalizeWith(x, eps, statsPerExample, inside).mul(b).add(g)),
+      checkers.batchNormForward((x, g, b, eps) => normalizeWith(x, eps, statsPerExample, inside).mul(b).add(g)),
       "wrong-axis",
       "gamma-beta-swapped",
     );
   });
 
   it("detects γ modified in place", () => {
-    const r = checkBatchNormForward((x, g, b, eps) => xhat(x, eps).mul(g.scaleInPlace(1.5)).add(b));
+    const r = checkers.batchNormForward((x, g, b, eps) => xhat(x, eps).mul(g.scaleInPlace(1.5)).add(b));
     expectKind(r, "misconception");
     expect(r.message).toContain("gamma");
   });
 });
 
-describe("checkRecoverIdentity", () => {
+describe("checkers.recoverIdentity", () => {
   const stats = (x: Matrix) => batchStats(x);
-  it("passes the reference solution", () => expectPass(checkRecoverIdentity(recoverIdentity)));
+  it("passes the reference solution", () => expectPass(checkers.recoverIdentity(recoverIdentity)));
 
   it("names γ = σ (close but not exact) as ε forgotten", () => {
-    const r = checkRecoverIdentity((x) => ({ gamma: stats(x).variance.map(Math.sqrt), beta: stats(x).mu }));
+    const r = checkers.recoverIdentity((x) => ({ gamma: stats(x).variance.map(Math.sqrt), beta: stats(x).mu }));
     expectMisconception(r, "eps-forgotten");
     expect(r.message).toContain("close, but not exact");
   });
 
   it("names the variance used as γ, γ/β swapped, σ + ε and the unbiased variance", () => {
-    expectMisconception(checkRecoverIdentity((x) => ({ gamma: stats(x).variance, beta: stats(x).mu })), "variance-std-confusion");
+    expectMisconception(checkers.recoverIdentity((x) => ({ gamma: stats(x).variance, beta: stats(x).mu })), "variance-std-confusion");
     expectMisconception(
-      checkRecoverIdentity((x, eps) => ({ gamma: stats(x).mu, beta: stats(x).variance.map((v) => Math.sqrt(v + eps)) })),
+      checkers.recoverIdentity((x, eps) => ({ gamma: stats(x).mu, beta: stats(x).variance.map((v) => Math.sqrt(v + eps)) })),
       "gamma-beta-swapped",
     );
     expectCatalogueMessage(
-      checkRecoverIdentity((x, eps) => ({ gamma: stats(x).variance.map((v) => Math.sqrt(v) + eps), beta: stats(x).mu })),
+      checkers.recoverIdentity((x, eps) => ({ gamma: stats(x).variance.map((v) => Math.sqrt(v) + eps), beta: stats(x).mu })),
       "eps-outside-sqrt",
     );
     expectCatalogueMessage(
-      checkRecoverIdentity((x, eps) => ({ gamma: statsUnbiased(x).variance.map((v) => Math.sqrt(v + eps)), beta: stats(x).mu })),
+      checkers.recoverIdentity((x, eps) => ({ gamma: statsUnbiased(x).variance.map((v) => Math.sqrt(v + eps)), beta: stats(x).mu })),
       "unbiased-variance",
     );
   });

@@ -2,18 +2,19 @@
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import { closeMatrices } from "../src/exercises/compare";
-import type { CheckSpec, Outputs } from "../src/exercises/engine";
+import type { ExerciseSpec, Outputs } from "../src/exercises/engine";
 import { check, checkers } from "../src/exercises";
-import { checkLossAlongGradient, lossAlongGradientSpec, type LossAndGrad } from "../src/exercises/checkers/loss-along-gradient";
-import { checkLayerIcs, layerIcsSpec, type GradFn } from "../src/exercises/checkers/layer-ics";
-import { checkGhostBatchNorm, ghostBatchNormSpec } from "../src/exercises/checkers/ghost-batch-norm";
-import { lossAlongGradient, layerIcs, ghostBatchNorm } from "../src/exercises/solutions";
+import { lossAlongGradientSpec, type LossAndGrad } from "../src/exercises/checkers/loss-along-gradient";
+import { layerIcsSpec, type GradFn } from "../src/exercises/checkers/layer-ics";
+import { ghostBatchNormSpec } from "../src/exercises/checkers/ghost-batch-norm";
+import { solutions } from "../src/exercises/solutions";
+const { lossAlongGradient, layerIcs, ghostBatchNorm } = solutions;
 import { expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
 
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 
 /** Every mistake's prediction differs from the right answer and from every other mistake on some case. */
-function expectDistinguishable<I, F>(spec: CheckSpec<I, F>): void {
+function expectDistinguishable<I, F>(spec: ExerciseSpec<I, F>): void {
   const tol = { atol: 1e-9, rtol: 1e-6 };
   const same = (a: Outputs, b: Outputs) => Object.keys(b).every((k) => closeMatrices(a[k], b[k], tol, true));
   const predictions = spec.mistakes.map((m) => spec.cases.map((c) => m.outputs!(c.input)));
@@ -28,9 +29,9 @@ function expectDistinguishable<I, F>(spec: CheckSpec<I, F>): void {
 
 describe("exercise 7.2: lossAlongGradient", () => {
   it("passes the solution, is registered, and recognises the stub", () => {
-    expectPass(checkLossAlongGradient(lossAlongGradient));
-    expect(checkers.lossAlongGradient).toBe(checkLossAlongGradient);
-    expectKind(checkLossAlongGradient(stub("lossAlongGradient", "7.2")), "not-implemented");
+    expectPass(checkers.lossAlongGradient(lossAlongGradient));
+    expect(checkers.lossAlongGradient).toBe(checkers.lossAlongGradient);
+    expectKind(checkers.lossAlongGradient(stub("lossAlongGradient", "7.2")), "not-implemented");
   });
 
   it("every mistake it names is distinguishable from the right answer and from the others", () => expectDistinguishable(lossAlongGradientSpec));
@@ -52,19 +53,19 @@ describe("exercise 7.2: lossAlongGradient", () => {
     };
 
   it("names each mistake", () => {
-    expectMisconception(checkLossAlongGradient(probe({ ascent: true })), "probe-ascent");
-    expectMisconception(checkLossAlongGradient(probe({ cumulative: true })), "probe-cumulative-steps");
-    expectMisconception(checkLossAlongGradient(probe({ normDiff: true })), "probe-norm-difference");
-    expectMisconception(checkLossAlongGradient(probe({ perStep: true })), "beta-per-step-size");
-    expectMisconception(checkLossAlongGradient(probe({ mean: true })), "beta-mean-not-max");
-    expectMisconception(checkLossAlongGradient(probe({ perStep: true, mean: true })), "beta-per-step-size", "beta-mean-not-max");
+    expectMisconception(checkers.lossAlongGradient(probe({ ascent: true })), "probe-ascent");
+    expectMisconception(checkers.lossAlongGradient(probe({ cumulative: true })), "probe-cumulative-steps");
+    expectMisconception(checkers.lossAlongGradient(probe({ normDiff: true })), "probe-norm-difference");
+    expectMisconception(checkers.lossAlongGradient(probe({ perStep: true })), "beta-per-step-size");
+    expectMisconception(checkers.lossAlongGradient(probe({ mean: true })), "beta-mean-not-max");
+    expectMisconception(checkers.lossAlongGradient(probe({ perStep: true, mean: true })), "beta-per-step-size", "beta-mean-not-max");
   });
 
   it("reports a wrong type, a wrong length and a counterexample", () => {
     const asMatrix = (f: LossAndGrad, t: Matrix, s: number[]) => ({ ...lossAlongGradient(f, t, s), losses: Matrix.row(lossAlongGradient(f, t, s).losses) });
-    expectKind(checkLossAlongGradient(asMatrix as never), "wrong-type");
-    expectKind(checkLossAlongGradient((f, t, s) => ({ ...lossAlongGradient(f, t, s), gradChanges: [1] })), "wrong-shape");
-    const r = checkLossAlongGradient((f, t, s) => ({ ...lossAlongGradient(f, t, s), beta: 42 }));
+    expectKind(checkers.lossAlongGradient(asMatrix as never), "wrong-type");
+    expectKind(checkers.lossAlongGradient((f, t, s) => ({ ...lossAlongGradient(f, t, s), gradChanges: [1] })), "wrong-shape");
+    const r = checkers.lossAlongGradient((f, t, s) => ({ ...lossAlongGradient(f, t, s), beta: 42 }));
     expectKind(r, "counterexample");
     expect(r.details).toMatch(/expected β/);
   });
@@ -72,9 +73,9 @@ describe("exercise 7.2: lossAlongGradient", () => {
 
 describe("exercise 7.1: layerIcs", () => {
   it("passes the solution, is registered, and recognises the stub", () => {
-    expectPass(checkLayerIcs(layerIcs));
-    expect(checkers.layerIcs).toBe(checkLayerIcs);
-    expectKind(checkLayerIcs(stub("layerIcs", "7.1")), "not-implemented");
+    expectPass(checkers.layerIcs(layerIcs));
+    expect(checkers.layerIcs).toBe(checkers.layerIcs);
+    expectKind(checkers.layerIcs(stub("layerIcs", "7.1")), "not-implemented");
   });
 
   it("every mistake it names is distinguishable", () => expectDistinguishable(layerIcsSpec));
@@ -89,12 +90,12 @@ describe("exercise 7.1: layerIcs", () => {
     };
 
   it("names each mistake", () => {
-    expectMisconception(checkLayerIcs(ics((k, l) => k <= l)), "ics-own-layer-updated");
-    expectMisconception(checkLayerIcs(ics((k, l) => k > l)), "ics-layers-above");
-    expectMisconception(checkLayerIcs(ics(() => true)), "ics-all-layers-updated");
-    expectMisconception(checkLayerIcs(ics((k, l) => k < l, { dot: true })), "ics-dot-not-cosine");
-    expectMisconception(checkLayerIcs(ics((k, l) => k < l, { normDiff: true })), "probe-norm-difference");
-    expectMisconception(checkLayerIcs(ics((k, l) => k < l, { sign: 1 })), "probe-ascent");
+    expectMisconception(checkers.layerIcs(ics((k, l) => k <= l)), "ics-own-layer-updated");
+    expectMisconception(checkers.layerIcs(ics((k, l) => k > l)), "ics-layers-above");
+    expectMisconception(checkers.layerIcs(ics(() => true)), "ics-all-layers-updated");
+    expectMisconception(checkers.layerIcs(ics((k, l) => k < l, { dot: true })), "ics-dot-not-cosine");
+    expectMisconception(checkers.layerIcs(ics((k, l) => k < l, { normDiff: true })), "probe-norm-difference");
+    expectMisconception(checkers.layerIcs(ics((k, l) => k < l, { sign: 1 })), "probe-ascent");
   });
 
   it("reports a function that updates the weights in place", () => {
@@ -105,7 +106,7 @@ describe("exercise 7.1: layerIcs", () => {
       const G2 = gradFn(params)[layer];
       return { l2: norm(G.sub(G2)), cosine: G.mul(G2).sum() / (norm(G) * norm(G2)) };
     };
-    const r = checkLayerIcs(inPlace);
+    const r = checkers.layerIcs(inPlace);
     expect(r.ok).toBe(false);
     expect(r.misconceptions ?? [r.misconception]).toContain("mutates-input");
     expect(r.message).toMatch(/params\[0\]/);
@@ -114,9 +115,9 @@ describe("exercise 7.1: layerIcs", () => {
 
 describe("exercise 7.3: ghostBatchNorm", () => {
   it("passes the solution, is registered, and recognises the stub", () => {
-    expectPass(checkGhostBatchNorm(ghostBatchNorm));
-    expect(checkers.ghostBatchNorm).toBe(checkGhostBatchNorm);
-    expectKind(checkGhostBatchNorm(stub("ghostBatchNorm", "7.3")), "not-implemented");
+    expectPass(checkers.ghostBatchNorm(ghostBatchNorm));
+    expect(checkers.ghostBatchNorm).toBe(checkers.ghostBatchNorm);
+    expectKind(checkers.ghostBatchNorm(stub("ghostBatchNorm", "7.3")), "not-implemented");
   });
 
   it("every mistake it names is distinguishable", () => expectDistinguishable(ghostBatchNormSpec));
@@ -137,10 +138,10 @@ describe("exercise 7.3: ghostBatchNorm", () => {
   };
 
   it("names each mistake", () => {
-    expectMisconception(checkGhostBatchNorm((x, _v, eps) => normalizeRows(x, eps)), "ghost-whole-batch");
-    expectMisconception(checkGhostBatchNorm(chunked({ skip: true })), "ghost-remainder-skipped");
-    expectMisconception(checkGhostBatchNorm(chunked({ unbiased: true })), "unbiased-variance");
-    expectMisconception(checkGhostBatchNorm(chunked({ noEps: true })), "eps-forgotten");
+    expectMisconception(checkers.ghostBatchNorm((x, _v, eps) => normalizeRows(x, eps)), "ghost-whole-batch");
+    expectMisconception(checkers.ghostBatchNorm(chunked({ skip: true })), "ghost-remainder-skipped");
+    expectMisconception(checkers.ghostBatchNorm(chunked({ unbiased: true })), "unbiased-variance");
+    expectMisconception(checkers.ghostBatchNorm(chunked({ noEps: true })), "eps-forgotten");
     const strided = (x: Matrix, v: number, eps: number) => {
       const count = Math.ceil(x.rows / v);
       const out = new Matrix(x.rows, x.cols);
@@ -151,7 +152,7 @@ describe("exercise 7.3: ghostBatchNorm", () => {
       }
       return out;
     };
-    expectMisconception(checkGhostBatchNorm(strided), "ghost-strided");
+    expectMisconception(checkers.ghostBatchNorm(strided), "ghost-strided");
   });
 
   it("notebook-facing check prints the verdict and the grader line", () => {

@@ -3,12 +3,13 @@
  * Same functions, same seeds as lessons/01-normalize.md; the learner's solutions are the library's
  * reference solutions (src/exercises/solutions).
  */
+import { checkers } from "../src/exercises/check";
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import { BatchNorm1d } from "../src/nn/batchnorm";
 import { gradcheck, gradcheckModule, numericalGradient, relativeError } from "../src/check/gradcheck";
-import { batchStats, normalize, batchNormBackward } from "../src/exercises/solutions";
-import { checkBatchNormBackward } from "../src/exercises/checkers/batchnorm-backward";
+import { solutions } from "../src/exercises/solutions";
+const { batchStats, normalize, batchNormBackward } = solutions;
 import {
   columnStats,
   hiddenPreactivations,
@@ -121,7 +122,7 @@ describe("lesson 1: normalize", () => {
     expect(bad.maxRelativeError).toBeGreaterThan(0.1);
     expect(relativeError(normalizeBackward(R, xg, EPS), numericalGradient(loss, xg))).toBeLessThan(1e-8);
     // the lesson's solution, wrapped for the checker, passes it; and agrees with the library's solution
-    expect(checkBatchNormBackward(withGammaBeta(normalizeBackward)).ok).toBe(true);
+    expect(checkers.batchNormBackward(withGammaBeta(normalizeBackward)).ok).toBe(true);
     const lib = batchNormBackward(R, xg, Matrix.ones(1, 6), EPS);
     expect(lib.dx.sub(normalizeBackward(R, xg, EPS)).maxAbs()).toBeLessThan(1e-10);
   });

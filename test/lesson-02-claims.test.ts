@@ -9,7 +9,8 @@ import { BatchNorm1d } from "../src/nn/batchnorm";
 import { Linear } from "../src/nn/linear";
 import { Sequential } from "../src/nn/sequential";
 import { gradcheckModule } from "../src/check/gradcheck";
-import { batchNormForward, normalize, recoverIdentity } from "../src/exercises/solutions";
+import { solutions } from "../src/exercises/solutions";
+const { batchNormForward, normalize, recoverIdentity } = solutions;
 import { hiddenPreactivations, mnistBatch } from "../src/experiments/normalize";
 import {
   SIGMOID_SETTINGS,

@@ -8,8 +8,6 @@ import { MisconceptionId } from "./misconceptions";
  * - "not-implemented": the exercise stub ("TODO: implement …") is still there;
  * - "error": the function threw; "wrong-type": it returned something that is not the expected kind;
  * - "wrong-shape": a matrix of the wrong shape; "nan": NaN in the output;
- * - "mutated-input": it modified one of its inputs in place (checkers now report this as the
- *   misconception "mutates-input"; the kind stays for old data);
  * - "timeout": it did not return within the time limit (an infinite loop?).
  */
 export type CheckKind =
@@ -21,7 +19,6 @@ export type CheckKind =
   | "wrong-type"
   | "wrong-shape"
   | "nan"
-  | "mutated-input"
   | "timeout";
 
 export interface CheckResult {

@@ -39,14 +39,14 @@ const MAX_ITEMS = 200;
 const MAX_NUMBERS = 2_000_000;
 const MAX_STRING = 2000;
 
-export function encodeNumber(v: number): EncodedNumber {
+function encodeNumber(v: number): EncodedNumber {
   if (Number.isNaN(v)) return "NaN";
   if (v === Infinity) return "Infinity";
   if (v === -Infinity) return "-Infinity";
   return v;
 }
 
-export function decodeNumber(v: unknown): number | null {
+function decodeNumber(v: unknown): number | null {
   if (typeof v === "number" && Number.isFinite(v)) return v;
   if (v === "NaN") return NaN;
   if (v === "Infinity") return Infinity;
@@ -54,7 +54,7 @@ export function decodeNumber(v: unknown): number | null {
   return null;
 }
 
-export function encodeMatrix(m: Matrix): Encoded {
+function encodeMatrix(m: Matrix): Encoded {
   return { t: "matrix", shape: [m.rows, m.cols], values: Array.from(m.data, encodeNumber) };
 }
 

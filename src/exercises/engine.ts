@@ -5,12 +5,13 @@ import {
   Tolerance,
   closeMatrices,
   formatMatrix,
+  formatNumber,
   hang,
   hasNaN,
   largestDifference,
 } from "./compare";
 import { Encoded, INVALID_VALUE, decode, encode, hasOwnField, ownField } from "./codec";
-import { LearnerCalls, LearnerThrew, Malformed, describeThrown, isStubError } from "./learner-code";
+import { LearnerCalls, LearnerThrew, Malformed, describeThrown, expectMatrix, field, isStubError } from "./learner-code";
 import { MisconceptionId, isMisconceptionId, misconception } from "./misconceptions";
 import { Collected, CollectedCase, CollectedFailure, PROTOCOL } from "./protocol-types";
 import { DEFAULT_TIME_LIMIT_SECONDS, TimedOut, withTimeLimit } from "./time-limit";
@@ -48,7 +49,7 @@ export interface Mistake<I> {
   keys?: string[];
 }
 
-export interface CheckSpec<I, F> extends ExerciseInfo {
+export interface ExerciseSpec<I, F> extends ExerciseInfo {
   cases: ExerciseCase<I>[];
   /**
    * Collector side (runs the learner's code): run fn on a case through `calls` (copies of the
@@ -82,8 +83,32 @@ export interface CheckSpec<I, F> extends ExerciseInfo {
 // ---------------------------------------------------------------------------------------------
 // collect: where the learner's code runs
 
+/** The usual describeInput: each field as `name = value` (a matrix hangs below its name), one a line. */
+export function describeFields<I>(names: readonly (keyof I & string)[]): (input: I) => string {
+  return (input) => names.map((name) => describeField(name, input[name])).join("\n");
+}
+
+function describeField(name: string, value: unknown): string {
+  return value instanceof Matrix ? hang(`${name} = `, formatMatrix(value)) : `${name} = ${typeof value === "number" ? formatNumber(value) : String(value)}`;
+}
+
+/** The usual read of a result object: each field a Matrix of the shape described (in that order). */
+export function readMatrixFields<I>(shapes: Record<string, string>): ExerciseSpec<I, unknown>["read"] {
+  const keys = Object.keys(shapes);
+  return ({ result }) => Object.fromEntries(keys.map((key) => [key, expectMatrix(field(result, key, keys), key, shapes[key])]));
+}
+
+/**
+ * The usual collect: call the learner's function with the input's fields `names`, in that order,
+ * and record what it returns as "result" (fields in `mayModify` may be updated in place).
+ */
+export function callWithFields<I, F>(names: readonly (keyof I & string)[], mayModify: readonly string[] = []): ExerciseSpec<I, F>["collect"] {
+  return (fn, input, calls) => ({ result: calls.call(fn as unknown as (...args: unknown[]) => unknown, names.map((name) => input[name]), names, mayModify).result });
+}
+
+
 /** Run the learner's function on every case; JSON data for judgeWith. Never throws. */
-export function collectWith<I, F>(spec: CheckSpec<I, F>, fn: F): Collected {
+export function collectWith<I, F>(spec: ExerciseSpec<I, F>, fn: F): Collected {
   const data: Collected = { protocol: PROTOCOL, exercise: spec.exercise, notFunction: null, cases: [] };
   if (typeof fn !== "function") {
     data.notFunction = typeof fn;
@@ -131,7 +156,7 @@ function failureOf(e: unknown, during: string | undefined): CollectedFailure {
 // judge: pure, on untrusted data
 
 /** Judge collected data (untrusted JSON). Never throws. */
-export function judgeWith<I, F>(spec: CheckSpec<I, F>, data: unknown): CheckResult {
+export function judgeWith<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
   try {
     return judgeData(spec, data);
   } catch (e) {
@@ -140,7 +165,7 @@ export function judgeWith<I, F>(spec: CheckSpec<I, F>, data: unknown): CheckResu
 }
 
 /** Collect and judge in one go: what the notebook's check.X and the pure checkX do. */
-export function runCheck<I, F>(spec: CheckSpec<I, F>, fn: F): CheckResult {
+export function runCheck<I, F>(spec: ExerciseSpec<I, F>, fn: F): CheckResult {
   return judgeWith(spec, collectWith(spec, fn));
 }
 
@@ -170,7 +195,7 @@ function readFailure(v: unknown): CollectedFailure | null | "invalid" {
   return "invalid";
 }
 
-function judgeData<I, F>(spec: CheckSpec<I, F>, data: unknown): CheckResult {
+function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return malformedData(spec, "not an object");
   if (ownField(data, "protocol") !== PROTOCOL) return malformedData(spec, "unknown protocol");
   if (ownField(data, "exercise") !== spec.exercise) return malformedData(spec, `not for ${spec.exercise}`);
@@ -211,7 +236,7 @@ function judgeData<I, F>(spec: CheckSpec<I, F>, data: unknown): CheckResult {
   return diagnose(spec, got, mutated);
 }
 
-function diagnose<I, F>(spec: CheckSpec<I, F>, got: Outputs[], mutated: string[]): CheckResult {
+function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: string[]): CheckResult {
   const tol = spec.tolerance ?? DEFAULT_TOLERANCE;
   const inputs = spec.cases.map((c) => c.input);
   const expected = inputs.map((input) => spec.reference(input));
@@ -278,7 +303,7 @@ function mistakeMessage<I>(mistake: Mistake<I>): string {
 
 /** What differs in one case: NaN, a wrong shape or a wrong value, with the evidence. */
 function difference<I, F>(
-  spec: CheckSpec<I, F>,
+  spec: ExerciseSpec<I, F>,
   c: ExerciseCase<I>,
   got: Outputs,
   expected: Outputs,
@@ -314,11 +339,11 @@ function difference<I, F>(
 }
 
 /** True when the message quotes one of the shapes, as "[a, b]", "a×b" or "axb". */
-export function quotesShape(message: string, shapes: Array<[number, number]>): boolean {
+function quotesShape(message: string, shapes: Array<[number, number]>): boolean {
   return shapes.some(([a, b]) => new RegExp(`\\[${a}, ?${b}\\]|(^|[^\\d.])${a} ?[×x] ?${b}([^\\d.]|$)`).test(message));
 }
 
-function fromFailure<I, F>(spec: CheckSpec<I, F>, f: CollectedFailure, c: ExerciseCase<I>): CheckResult {
+function fromFailure<I, F>(spec: ExerciseSpec<I, F>, f: CollectedFailure, c: ExerciseCase<I>): CheckResult {
   const input = spec.describeInput(c.input);
   const during = f.during ? ` (while ${f.during})` : "";
   if (f.kind === "timeout") {

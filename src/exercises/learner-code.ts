@@ -19,16 +19,6 @@ export class LearnerThrew extends Error {
   }
 }
 
-/** The learner's function modified an input it should only read. */
-export class InputMutated extends Error {
-  readonly path: string;
-  constructor(path: string) {
-    super(`modified ${path} in place`);
-    this.name = "InputMutated";
-    this.path = path;
-  }
-}
-
 /** The learner's result is not what the exercise asks for (not a Matrix, missing field, wrong shape). */
 export class Malformed extends Error {
   readonly kind: "wrong-type" | "wrong-shape";
@@ -68,7 +58,7 @@ export function cloneValue<T>(value: T): T {
 }
 
 /** The path of the first Matrix (or number) that differs between `before` and `after`, or null. */
-export function findChange(before: unknown, after: unknown, path: string): string | null {
+function findChange(before: unknown, after: unknown, path: string): string | null {
   if (before instanceof Matrix) {
     if (!(after instanceof Matrix) || after.rows !== before.rows || after.cols !== before.cols) return path;
     for (let i = 0; i < before.data.length; i++) {
@@ -102,40 +92,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Call fn on copies of `args` (named `names`, for messages). Throws LearnerThrew if it throws,
- * InputMutated if it changed an argument not listed in `mayModify`. Returns the result and the
- * copies it received (to read what it was allowed to modify).
- */
-export function callLearner<A extends unknown[], R>(
-  fn: (...args: A) => R,
-  args: A,
-  names: readonly string[],
-  mayModify: readonly string[] = [],
-): { result: R; args: A } {
-  const copies = args.map((a) => cloneValue(a)) as A;
-  let result: R;
-  try {
-    result = fn(...copies);
-  } catch (e) {
-    throw new LearnerThrew(e);
-  }
-  const thenable = result as unknown as { then?: unknown; catch?: unknown };
-  if (thenable !== null && typeof thenable === "object" && typeof thenable.then === "function") {
-    // an async function: its result is reported as the wrong type; keep a rejection from going unhandled
-    (result as unknown as Promise<unknown>).then(undefined, () => undefined);
-  }
-  args.forEach((original, i) => {
-    const name = names[i] ?? `argument ${i + 1}`;
-    if (mayModify.includes(name)) return;
-    const changed = findChange(original, copies[i], name);
-    if (changed) throw new InputMutated(changed);
-  });
-  return { result, args: copies };
-}
-
-/**
- * The calls of one case of a collector: like callLearner, but an input modified in place is
- * recorded (in `mutated`, by path) rather than thrown, so that the judge can name it together with
+ * The calls of one case of a collector: fn runs on copies of its arguments; an input it modified
+ * in place is recorded (in `mutated`, by path), so that the judge can name it together with
  * whatever else is wrong. `during` labels what the checker is doing (for messages and time-outs).
  */
 export class LearnerCalls {
@@ -177,16 +135,6 @@ export class LearnerCalls {
     } finally {
       this.during = before;
     }
-  }
-}
-
-/** Run a step of a scenario; a LearnerThrew from it is labelled with `during`. */
-export function guarded<R>(during: string, body: () => R): R {
-  try {
-    return body();
-  } catch (e) {
-    if (e instanceof LearnerThrew && e.during === undefined) throw new LearnerThrew(e.thrown, during);
-    throw e;
   }
 }
 

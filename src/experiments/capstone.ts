@@ -25,7 +25,7 @@ import { Dataset } from "../data/dataset";
 import { loadMnist, MnistSplit } from "../data/mnist";
 import { poolDigits } from "./small-batches";
 import { fit, History, StepInfo } from "../train/fit";
-import { check as exerciseCheck } from "../exercises/check";
+import { check as exerciseCheck, checkers as exerciseCheckers } from "../exercises/check";
 
 // ---------------------------------------------------------------------------------------------
 // Ioffe & Szegedy's Figure 1, at our scale
@@ -289,10 +289,10 @@ export function bestPerRate(grid: number[][]): number[] {
 // Exercises 6.1 and 6.2: their checkers live with the others (src/exercises/checkers/steps-to-target.ts,
 // bn-net.ts) and speak the collect/judge protocol; re-exported here for the lesson.
 
-export { checkStepsToTarget } from "../exercises/checkers/steps-to-target";
 export type { StepsToTargetFn } from "../exercises/checkers/steps-to-target";
-export { checkBnNet } from "../exercises/checkers/bn-net";
 export type { BnNetFn } from "../exercises/checkers/bn-net";
+export const checkStepsToTarget = exerciseCheckers.stepsToTarget;
+export const checkBnNet = exerciseCheckers.bnNet;
 
 /** The notebook-facing checkers of this lesson: print the report and the grader's line. */
 export const check = { stepsToTarget: exerciseCheck.stepsToTarget, bnNet: exerciseCheck.bnNet };

@@ -26,7 +26,7 @@ export interface Submission {
 }
 
 /** The largest notebook read (bytes); a bigger one is graded invalid-notebook without being read whole. */
-export const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
+const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
 
 /** Reads and hashes every submission up front (before the first kernel starts). */
 export function readSubmissions(submissions: Submission[]): void {

@@ -15,19 +15,19 @@
  * the answer itself. A print, a fake marker, a patched checker or display function, a second
  * output: none of it is a verdict.
  */
-import { formatResult } from "../../exercises/report";
-import { judgeFor, PROTOCOL_EXERCISES } from "../../exercises/protocol";
+import { judgeFor } from "../../exercises/protocol";
+import { EXERCISE_IDS, isExerciseId, type ExerciseId } from "../../exercises/registry";
 import type { CheckResult } from "../../exercises/check-result";
 import type { Output } from "../notebook/nbformat";
 
 export const COLLECTED_MIME = "application/vnd.bnlab.collected+json";
 
 /** The largest collected data judged (bytes of JSON). */
-export const MAX_COLLECTED_BYTES = 4_000_000;
+const MAX_COLLECTED_BYTES = 4_000_000;
 
 export interface CheckerCall {
-  /** The protocol's exercise id (`normalize`, `bnNet`). */
-  checker: string;
+  /** The exercise id (`normalize`, `bnNet`). */
+  checker: ExerciseId;
   /** The function expression passed to the checker, as written in the cell. */
   expression: string;
 }
@@ -40,7 +40,7 @@ export function findCheckerCall(source: string): CheckerCall | null {
   const pattern = /(?:\bcheck\.|\bcheckers\.|\bcheck(?=[A-Z]))([A-Za-z]\w*)\s*\(/g;
   for (const match of source.matchAll(pattern)) {
     const name = match[1];
-    const checker = PROTOCOL_EXERCISES.includes(name) ? name : PROTOCOL_EXERCISES.find((id) => id === name[0].toLowerCase() + name.slice(1));
+    const checker = isExerciseId(name) ? name : EXERCISE_IDS.find((id) => id === name[0].toLowerCase() + name.slice(1));
     if (!checker) continue;
     const open = (match.index ?? 0) + match[0].length - 1;
     const close = matchingParen(source, open);
@@ -78,7 +78,7 @@ export function collectionCell(call: CheckerCall): string {
   ].join("\n");
 }
 
-export type CollectedOutcome = { ok: true; result: CheckResult } | { ok: false; problem: string };
+type CollectedOutcome = { ok: true; result: CheckResult } | { ok: false; problem: string };
 
 /**
  * Judge what a collection cell sent: exactly one COLLECTED_MIME output, JSON, not too big; the
@@ -106,9 +106,4 @@ export function judgeCollected(checker: string, outputs: readonly Output[]): Col
     return { ok: false, problem: "the checker's data is not JSON" };
   }
   return { ok: true, result: judge(parsed) };
-}
-
-/** The learner's report for a result (as the notebook's check cell prints it). */
-export function reportText(result: CheckResult): string {
-  return formatResult(result);
 }

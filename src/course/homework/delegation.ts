@@ -6,9 +6,9 @@
  * `globalThis`, `constructor`…), gets 0 for that exercise, with a message that says why.
  *
  * This reads the learner's exercise cell as TypeScript tokens (identifiers and string literals;
- * comments do not count). It is a static check, so a determined learner can disguise a call;
- * it is the first of two walls: the reference solutions are not in the sandbox at all, and every
- * verdict compares the learner's numbers with the grader's.
+ * comments do not count): a fast first message. A disguised call (a name built from strings) gets
+ * past it; what decides is reach.ts, which collects the exercise again where the library's
+ * implementation is absent.
  */
 import ts from "typescript";
 
@@ -43,27 +43,6 @@ const EVERYWHERE = [
 /** Banned only where not a property name (`model.eval()` is fine, `eval(…)` is not). */
 const BARE_ONLY = ["eval", "import"];
 
-const NORM_LAYERS = ["BatchNorm1d", "BatchRenorm1d", "LayerNorm", "GroupNorm", "mlp"];
-
-/** What each exercise (by the function the learner writes) may not call: the library's own version of it. */
-const BY_EXERCISE: Record<string, string[]> = {
-  batchStats: NORM_LAYERS,
-  normalize: NORM_LAYERS,
-  normalizeBackward: [...NORM_LAYERS, "numericalGradient", "gradcheck", "gradcheckModule"],
-  batchNormBackward: [...NORM_LAYERS, "numericalGradient", "gradcheck", "gradcheckModule"],
-  batchNormForward: NORM_LAYERS,
-  recoverIdentity: NORM_LAYERS,
-  updateRunningStats: NORM_LAYERS,
-  newBatchWeight: NORM_LAYERS,
-  forwardWithMode: NORM_LAYERS,
-  guardBatch: NORM_LAYERS,
-  batchMeanStd: [],
-  evaluateAccuracy: ["evaluate"],
-  testAccuracy: ["evaluate"],
-  stepsToTarget: [],
-  buildBnNet: ["mlp"],
-};
-
 export interface Delegation {
   /** The name found (an identifier, or a string literal that spells one). */
   name: string;
@@ -71,9 +50,12 @@ export interface Delegation {
   message: string;
 }
 
-/** The first banned name the learner's exercise cell uses, or null. */
-export function findDelegation(exerciseName: string, source: string): Delegation | null {
-  const own = Object.prototype.hasOwnProperty.call(BY_EXERCISE, exerciseName) ? BY_EXERCISE[exerciseName] : NORM_LAYERS;
+/**
+ * The first banned name the learner's exercise cell uses, or null: the ways around a static
+ * reading, and `forbids`, the library's own implementation of the exercise (its registry entry).
+ */
+export function findDelegation(exerciseName: string, source: string, forbids: readonly string[]): Delegation | null {
+  const own = forbids;
   const banned = new Set([...EVERYWHERE, ...own]);
   const bareOnly = new Set(BARE_ONLY);
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, source);
@@ -101,4 +83,13 @@ function found(exerciseName: string, name: string, libraryVersion: boolean): Del
     ? `Your ${exerciseName} uses ${name}, the library's own implementation of what this exercise asks you to write, so it gets 0 points. Write it yourself with Matrix operations.`
     : `Your ${exerciseName} uses ${name}, which an exercise answer may not use (it reaches outside your own code: the library's internals, the reference solutions, the checkers, or the runtime), so it gets 0 points.`;
   return { name, message };
+}
+
+/** An answer that passed with the library and failed where `forbids` are absent (reach.ts). */
+export function reachedLibrary(exerciseName: string, forbids: readonly string[]): Delegation {
+  const names = forbids.join(", ");
+  return {
+    name: names,
+    message: `Your ${exerciseName} passes only where the library's ${names} ${forbids.length === 1 ? "is" : "are"} available; collected again without ${forbids.length === 1 ? "it" : "them"}, it fails. It uses the library's own implementation of what this exercise asks you to write, so it gets 0 points. Write it yourself with Matrix operations.`,
+  };
 }

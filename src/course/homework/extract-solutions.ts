@@ -10,12 +10,12 @@
 import { readNotebookMetadata } from "../lesson/bnlab-metadata";
 import { exerciseStub } from "../lesson/solution-regions";
 import { joinSource, type MultilineString } from "../notebook/nbformat";
-import type { ExerciseSpec, LessonSource } from "./lesson-source";
+import type { LessonExercise, LessonSource } from "./lesson-source";
 
 export type AnswerState = "answered" | "unchanged-stub" | "missing";
 
 export interface ExtractedAnswer {
-  exercise: ExerciseSpec;
+  exercise: LessonExercise;
   state: AnswerState;
   /** The learner's cell source (empty when missing). */
   source: string;

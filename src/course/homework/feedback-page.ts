@@ -16,7 +16,8 @@ import { MISCONCEPTIONS } from "../../exercises/misconceptions";
 import { ASSETS } from "../export/assets";
 import { codeBlock } from "../export/highlight-code";
 import { renderFrame } from "../export/page-layout";
-import { STATUS_TEXT, type SubmissionGrade } from "./grade-notebook";
+import type { SubmissionGrade } from "./grade-notebook";
+import { STATUS_TEXT } from "./grade-status";
 import { formatPoints } from "./gradebook-csv";
 import type { CheckOutcome, ExerciseResult } from "./scoring";
 

@@ -13,7 +13,7 @@ import { copyFeedbackAssets, feedbackFileNames, renderFeedbackPageSafely } from 
 import { collectSubmissions, readSubmissions, type Submission } from "./collect-submissions";
 import { lateness, type LatePolicy } from "./late-policy";
 import { canvasCsv, gradescopeResults } from "./lms-export";
-import { checkSandbox } from "./os-sandbox";
+import { probeSandbox } from "./os-sandbox";
 import { round2 } from "./scoring";
 import { DEFAULT_LIMITS, gradeNotebook, type GradeLimits, type SubmissionGrade } from "./grade-notebook";
 import { gradebookColumns, gradebookCsv } from "./gradebook-csv";
@@ -82,7 +82,7 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   const limits: GradeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const isolation = options.isolation ?? "os";
   if (isolation === "os") {
-    const sandbox = checkSandbox(root);
+    const sandbox = probeSandbox(root);
     if (!sandbox.ok) {
       throw new Error(`${sandbox.reason}. Without the sandbox a submission can read and change anything you can; to grade code you trust anyway, pass --unsafe-no-sandbox.`);
     }

@@ -1,15 +1,16 @@
 /** Homework: release lessons to learners, grade their notebooks, give feedback. See docs/homework.md. */
 export { releaseLessons, secretLines, RELEASE_KERNELSPEC, type ReleaseOptions, type ReleaseResult } from "./release";
 export { readManifest, MANIFEST_FILE, type Manifest, type ManifestLesson, type ManifestExercise } from "./manifest";
-export { loadLessonSource, resolveLessonFile, listLessonFiles, type LessonSource, type ExerciseSpec, type GradedCell } from "./lesson-source";
+export { loadLessonSource, resolveLessonFile, listLessonFiles, type LessonSource, type LessonExercise, type GradedCell } from "./lesson-source";
 export { collectSubmissions, readSubmissions, type Submission, type CollectResult } from "./collect-submissions";
 export { extractAnswers, type ExtractedAnswer, type ExtractResult, type AnswerState } from "./extract-solutions";
-export { gradeNotebook, DEFAULT_LIMITS, STATUS_TEXT, type GradeLimits, type GradeStatus, type SubmissionGrade, type AnswerRun } from "./grade-notebook";
+export { gradeNotebook, DEFAULT_LIMITS, type GradeLimits, type SubmissionGrade, type AnswerRun } from "./grade-notebook";
+export { STATUS_TEXT, type GradeStatus } from "./grade-status";
 export { gradeBatch, GRADEBOOK_FILE, GRADES_FILE, FEEDBACK_DIR, CANVAS_FILE, GRADESCOPE_DIR, type GradeBatchOptions, type GradeBatchResult, type ProgressEvent } from "./grade-batch";
 export { scoreCheck, scoreExercise, type CellRun, type CheckOutcome, type ExerciseResult } from "./scoring";
 export { gradebookCsv, gradebookColumns, parseGradebook } from "./gradebook-csv";
 export { renderFeedbackPage, renderFeedbackPageSafely, feedbackFileName, feedbackFileNames } from "./feedback-page";
 export { lateness, validateLatePolicy, type LatePolicy, type Lateness } from "./late-policy";
 export { gradescopeResults, canvasCsv, type GradescopeResults, type GradescopeTest } from "./lms-export";
-export { checkSandbox, sandboxedKernelArgv, INSIDE, DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./os-sandbox";
+export { probeSandbox, sandboxedKernelArgv, INSIDE, DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./os-sandbox";
 export { runPool } from "./worker-pool";

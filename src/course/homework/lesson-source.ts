@@ -20,7 +20,7 @@ export interface GradedCell {
   points: number;
 }
 
-export interface ExerciseSpec {
+export interface LessonExercise {
   /** "1.1" */
   id: string;
   /** The function the learner implements. */
@@ -40,18 +40,18 @@ export interface LessonSource {
   file: string;
   text: string;
   sha256: string;
-  exercises: ExerciseSpec[];
+  exercises: LessonExercise[];
 }
 
 export function loadLessonSource(file: string): LessonSource {
   const text = fs.readFileSync(file, "utf8");
   const lesson = parseLesson(text, file);
   const ids = assignCellIds(lesson, file);
-  const exercises: ExerciseSpec[] = [];
-  const byId = new Map<string, ExerciseSpec>();
+  const exercises: LessonExercise[] = [];
+  const byId = new Map<string, LessonExercise>();
   lesson.cells.forEach((cell, index) => {
     if (cell.type !== "code" || cell.role.kind !== "exercise") return;
-    const spec: ExerciseSpec = {
+    const spec: LessonExercise = {
       id: cell.role.exercise,
       name: cell.role.name,
       index,

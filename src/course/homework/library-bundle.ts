@@ -10,7 +10,7 @@ import * as path from "node:path";
 const BARE = /\b(?:require|resolve)\(\s*["']([^"'./][^"']*)["']\s*\)/g;
 
 /** Package names `dist/` loads at run time (require / require.resolve of a bare specifier). */
-export function runtimePackages(distDir: string): string[] {
+function runtimePackages(distDir: string): string[] {
   const names = new Set<string>();
   for (const file of listFiles(distDir).filter((f) => f.endsWith(".js"))) {
     for (const match of fs.readFileSync(file, "utf8").matchAll(BARE)) {
@@ -27,7 +27,7 @@ function packageName(specifier: string): string {
 }
 
 /** The packages and their dependencies (transitively), each with its folder. */
-export function packageClosure(root: string, names: string[]): Map<string, string> {
+function packageClosure(root: string, names: string[]): Map<string, string> {
   const found = new Map<string, string>();
   const visit = (name: string, from: string): void => {
     if (found.has(name)) return;
@@ -46,7 +46,7 @@ export function packageClosure(root: string, names: string[]): Map<string, strin
   return found;
 }
 
-export interface BundleResult {
+interface BundleResult {
   packages: string[];
 }
 

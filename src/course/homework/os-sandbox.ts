@@ -46,12 +46,14 @@ export interface SandboxLimits {
   openFiles: number;
 }
 
-export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 512, fileSizeMb: 64, diskMb: 128, openFiles: 1024 };
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 64, fileSizeMb: 64, diskMb: 128, openFiles: 1024 };
 
 export interface SandboxCommandOptions {
   projectRoot: string;
   /** Host folder of this submission mounted at INSIDE.ipc (sockets, connection file). */
   hostIpcDir: string;
+  /** The compiled library to mount at /bnlab/dist (default: the project's dist/). */
+  dist?: string;
   /** V8 heap limit of the kernel. */
   memoryLimitMb: number;
   /** Host uid (and gid) to run as; null keeps the grader's (only root can switch). */
@@ -68,7 +70,7 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   const limits = options.limits ?? DEFAULT_SANDBOX_LIMITS;
   const root = options.projectRoot;
   const node = fs.realpathSync(process.execPath);
-  const dist = fs.realpathSync(path.join(root, "dist"));
+  const dist = fs.realpathSync(options.dist ?? path.join(root, "dist"));
   const nodeModules = fs.realpathSync(path.join(root, "node_modules"));
   const mb = 1024 * 1024;
 
@@ -162,15 +164,15 @@ export function folderMb(dir: string): number {
   return bytes / (1024 * 1024);
 }
 
-export type SandboxCheck = { ok: true } | { ok: false; reason: string };
+export type SandboxProbe = { ok: true } | { ok: false; reason: string };
 
-let checked: SandboxCheck | undefined;
+let probed: SandboxProbe | undefined;
 
 /** Can this machine run the sandbox? Runs `true` inside it once (cached). */
-export function checkSandbox(projectRoot: string): SandboxCheck {
-  if (checked) return checked;
+export function probeSandbox(projectRoot: string): SandboxProbe {
+  if (probed) return probed;
   for (const tool of [BWRAP, PRLIMIT]) {
-    if (!fs.existsSync(tool)) return (checked = { ok: false, reason: `${tool} is missing: install Debian's bubblewrap and util-linux (apt-get install bubblewrap)` });
+    if (!fs.existsSync(tool)) return (probed = { ok: false, reason: `${tool} is missing: install Debian's bubblewrap and util-linux (apt-get install bubblewrap)` });
   }
   const parent = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "bnlab-sandbox-check-"));
   fs.chmodSync(parent, 0o711);
@@ -182,11 +184,11 @@ export function checkSandbox(projectRoot: string): SandboxCheck {
     const probe = [...argv.slice(0, at + 1), fs.realpathSync(process.execPath), "-e", "require('fs').writeFileSync('/run/bnlab/ok', 'ok')"];
     const run = spawnSync(probe[0], probe.slice(1), { encoding: "utf8", timeout: 30_000 });
     const ok = fs.existsSync(path.join(ipc.dir, "ok"));
-    checked = ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}` };
+    probed = ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}` };
   } catch (err) {
-    checked = { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
+    probed = { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }
-  return checked;
+  return probed;
 }

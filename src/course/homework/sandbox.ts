@@ -21,20 +21,20 @@ export interface Sandbox {
   remove(): void;
 }
 
-export function createSandbox(parent: string, name: string, projectRoot: string, baseEnv: NodeJS.ProcessEnv): Sandbox {
+export function createSandbox(parent: string, name: string, projectRoot: string, baseEnv: NodeJS.ProcessEnv, dist = path.join(projectRoot, "dist")): Sandbox {
   fs.mkdirSync(parent, { recursive: true });
   const root = fs.mkdtempSync(path.join(parent, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
   const cwd = path.join(root, "notebooks");
   for (const dir of ["notebooks", "src", "home", "tmp"]) fs.mkdirSync(path.join(root, dir));
   fs.copyFileSync(path.join(projectRoot, "src", "package.json"), path.join(root, "src", "package.json"));
-  fs.symlinkSync(path.join(projectRoot, "dist"), path.join(root, "dist"), "dir");
+  fs.symlinkSync(dist, path.join(root, "dist"), "dir");
   const env: NodeJS.ProcessEnv = { ...baseEnv, HOME: path.join(root, "home"), TMPDIR: path.join(root, "tmp"), TMP: path.join(root, "tmp"), TEMP: path.join(root, "tmp") };
   for (const key of Object.keys(env)) if (/^(npm_|BNLAB_GRADE|VITEST|INIT_CWD)/i.test(key)) delete env[key];
   return { root, cwd, env, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
 /** The key under which the guard keeps the write attempts it refused (on globalThis). */
-export const WRITE_ATTEMPTS_KEY = "bnlab.grader.writes";
+const WRITE_ATTEMPTS_KEY = "bnlab.grader.writes";
 export const GRADER_MARKER = "BNLAB_GRADER";
 
 /**
@@ -90,7 +90,7 @@ export function reportCell(): string {
 }
 
 /** Resident memory of a process and its descendants, in MB (Linux /proc; null elsewhere). */
-export function residentMb(pid: number): number | null {
+function residentMb(pid: number): number | null {
   try {
     let kb = 0;
     const pids = [pid, ...descendants(pid)];

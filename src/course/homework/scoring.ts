@@ -13,9 +13,9 @@ import { isMisconceptionId } from "../../exercises/misconceptions";
 import { formatResult } from "../../exercises/report";
 import type { ErrorInfo } from "../jupyter/error-info";
 import type { AnswerState } from "./extract-solutions";
-import type { ExerciseSpec, GradedCell } from "./lesson-source";
+import type { LessonExercise, GradedCell } from "./lesson-source";
 
-export type CellRunStatus = "ok" | "error" | "timeout" | "dead" | "not-run";
+type CellRunStatus = "ok" | "error" | "timeout" | "dead" | "not-run";
 
 export interface CellRun {
   status: CellRunStatus;
@@ -81,7 +81,7 @@ export function scoreCheck(check: GradedCell, run: CheckRun | undefined): CheckO
   return { ...base, passed: false, report, ...(misconception ? { misconception } : {}) };
 }
 
-export function scoreExercise(spec: ExerciseSpec, answer: AnswerState, runs: Map<number, CheckRun>): ExerciseResult {
+export function scoreExercise(spec: LessonExercise, answer: AnswerState, runs: Map<number, CheckRun>): ExerciseResult {
   const checks = spec.checks.map((check) => scoreCheck(check, runs.get(check.index)));
   const total = checks.reduce((sum, check) => sum + check.points, 0);
   const passed = checks.reduce((sum, check) => sum + (check.passed ? check.points : 0), 0);

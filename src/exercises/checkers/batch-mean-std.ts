@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, runCheck } from "../engine";
+import { ExerciseSpec, callWithFields } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -26,13 +25,11 @@ const CASES: Input[] = [
 const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batchSize}`;
 const scalar = (v: number) => ({ std: Matrix.row([v]) });
 
-export const batchMeanStdSpec: CheckSpec<Input, BatchMeanStdFn> = {
+export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
   title: "Spread of the batch mean (the 1/√B law)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.sigma, input.batchSize], ["sigma", "batchSize"]).result };
-  },
+  collect: callWithFields(["sigma", "batchSize"]),
   read({ result }) {
     return scalar(expectNumber(result, "The standard deviation"));
   },
@@ -68,7 +65,3 @@ export const batchMeanStdSpec: CheckSpec<Input, BatchMeanStdFn> = {
   describeInput: describe,
   labels: { std: "standard deviation" },
 };
-
-export function checkBatchMeanStd(fn: BatchMeanStdFn): CheckResult {
-  return runCheck(batchMeanStdSpec, fn);
-}

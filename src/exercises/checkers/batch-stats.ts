@@ -1,8 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
+import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
@@ -79,29 +77,18 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-export const batchStatsSpec: CheckSpec<Input, BatchStatsFn> = {
+export const batchStatsSpec: ExerciseSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
   cases: statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.x], ["x"]).result };
-  },
-  read({ result }) {
-    return {
-      mu: expectMatrix(field(result, "mu", KEYS), "mu", "1×D, one mean per feature"),
-      variance: expectMatrix(field(result, "variance", KEYS), "variance", "1×D, one variance per feature"),
-    };
-  },
+  collect: callWithFields(["x"]),
+  read: readMatrixFields({ mu: "1×D, one mean per feature", variance: "1×D, one variance per feature" }),
   reference: right,
   mistakes: mistakes(),
   passMessage:
     "μ and σ² are per feature (1×D rows, over the examples) with the biased variance (divide by N); checked on 5 batches (5×3, 2×4, 4×6, 3×5 with a constant feature, 6×2 far from 0).",
-  describeInput: (input) => hang("x = ", formatMatrix(input.x)),
+  describeInput: describeFields(["x"]),
   labels: { mu: "μ", variance: "σ²" },
   shapeHint: "Per-feature statistics are 1×D rows: x.meanRows() averages each column over the N examples.",
   axisShapes: (input) => perExampleShapes(input.x),
 };
-
-export function checkBatchStats(fn: BatchStatsFn): CheckResult {
-  return runCheck(batchStatsSpec, fn);
-}

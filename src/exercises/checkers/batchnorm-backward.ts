@@ -1,10 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { numericalGradient } from "../../check/gradcheck";
-import { CheckResult } from "../check-result";
-import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
+import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
@@ -25,10 +23,9 @@ interface Input {
   eps: number;
 }
 
-const KEYS = ["dx", "dgamma", "dbeta"] as const;
 
 /** Which paths dx keeps: all, none through the statistics, or all but the one through μ or σ². */
-export type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
+type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
 
 /** The ways of getting dx wrong that the checker predicts (each false/default = right). */
 export interface DxVariant {
@@ -51,7 +48,7 @@ export interface DxVariant {
 }
 
 /** dx with the chosen mistakes (the right one with { terms: "full" }). */
-export function dxVariant(input: Input, v: DxVariant): Matrix {
+function dxVariant(input: Input, v: DxVariant): Matrix {
   const { dy, x, gamma, eps } = input;
   const n = x.rows;
   const mu = x.meanRows();
@@ -75,7 +72,7 @@ export function dxVariant(input: Input, v: DxVariant): Matrix {
 /** How dγ and dβ can go wrong. */
 export type ParamsVariant = "right" | "per-example" | "swapped" | "means" | "x-not-xhat";
 
-export function paramsVariant(input: Input, v: ParamsVariant): Outputs {
+function paramsVariant(input: Input, v: ParamsVariant): Outputs {
   const { dy, x, eps } = input;
   const xhat = normalizeVariant(x, eps, RIGHT);
   if (v === "per-example") return { dgamma: dy.mul(xhat).sumCols(), dbeta: dy.sumCols() };
@@ -185,20 +182,12 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
+export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
   exercise: "batchNormBackward",
   title: "Batch norm backward (dx, dγ, dβ)",
   cases: cases(),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.dy, input.x, input.gamma, input.eps], ["dy", "x", "gamma", "eps"]).result };
-  },
-  read({ result }) {
-    return {
-      dx: expectMatrix(field(result, "dx", KEYS), "dx", "N×D, the shape of x"),
-      dgamma: expectMatrix(field(result, "dgamma", KEYS), "dgamma", "1×D, one per feature"),
-      dbeta: expectMatrix(field(result, "dbeta", KEYS), "dbeta", "1×D, one per feature"),
-    };
-  },
+  collect: callWithFields(["dy", "x", "gamma", "eps"]),
+  read: readMatrixFields({ dx: "N×D, the shape of x", dgamma: "1×D, one per feature", dbeta: "1×D, one per feature" }),
   // the analytic gradients (test/exercises-backward.test.ts checks them against a numerical gradient):
   // as strict as the lesson's hidden gradient check, so that a ✓ here means it passes
   reference: (input) => backwardVariant(input, { terms: "full" }),
@@ -207,19 +196,9 @@ export const batchNormBackwardSpec: CheckSpec<Input, BatchNormBackwardFn> = {
   passMessage:
     "dx, dγ and dβ agree with the analytic gradient (itself checked against a numerical gradient, central differences of Σ dy·y) on 5 batches " +
     "(N = 2 to 6, ε from 1e-5 to 0.01, a feature with σ = 0.02 and a constant one), including the paths through μ and σ².",
-  describeInput: (input) =>
-    [
-      hang("dy = ", formatMatrix(input.dy)),
-      hang("x = ", formatMatrix(input.x)),
-      hang("gamma = ", formatMatrix(input.gamma)),
-      `eps = ${formatNumber(input.eps)}`,
-    ].join("\n"),
+  describeInput: describeFields(["dy", "x", "gamma", "eps"]),
   labels: { dgamma: "dγ", dbeta: "dβ" },
   shapeHint:
     "Per-feature quantities (μ, σ², dγ, dβ, Σdx̂) are 1×D rows (sumRows(), meanRows()), which broadcast over the N rows of x.",
   axisShapes: (input) => perExampleShapes(input.x),
 };
-
-export function checkBatchNormBackward(fn: BatchNormBackwardFn): CheckResult {
-  return runCheck(batchNormBackwardSpec, fn);
-}

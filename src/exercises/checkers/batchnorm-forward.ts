@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
-import { formatMatrix, formatNumber, hang } from "../compare";
+import { formatNumber } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, Mistake, runCheck } from "../engine";
+import { ExerciseSpec, callWithFields, describeFields, Mistake } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { STATS_EPS, randomRow, statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
@@ -31,7 +30,7 @@ const AFFINE_IDS: Record<Affine, MisconceptionId[]> = {
 };
 
 /** y for a normalization variant and a way of applying γ and β. */
-export function forwardVariant(input: Input, norm: NormalizeVariant, affine: Affine): Matrix {
+function forwardVariant(input: Input, norm: NormalizeVariant, affine: Affine): Matrix {
   const { x, gamma, beta, eps } = input;
   if (affine === "before") return normalizeVariant(x.mul(gamma).add(beta), eps, norm);
   const xhat = normalizeVariant(x, eps, norm);
@@ -81,30 +80,18 @@ function cases(): Array<{ label: string; input: Input }> {
   });
 }
 
-export const batchNormForwardSpec: CheckSpec<Input, BatchNormForwardFn> = {
+export const batchNormForwardSpec: ExerciseSpec<Input, BatchNormForwardFn> = {
   exercise: "batchNormForward",
   title: "Batch norm forward (y = γ·x̂ + β)",
   cases: cases(),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.x, input.gamma, input.beta, input.eps], ["x", "gamma", "beta", "eps"]).result };
-  },
+  collect: callWithFields(["x", "gamma", "beta", "eps"]),
   read({ result }) {
     return { y: expectMatrix(result, "y", "N×D, the shape of x") };
   },
   reference: (input) => ({ y: forwardVariant(input, RIGHT, "right") }),
   mistakes: mistakes(),
   passMessage: "y = γ·x̂ + β with per-feature batch statistics, the biased variance and ε inside the root; with the eps you are given; checked on 5 batches (N = 2 to 6, ε from 1e-5 to 0.1, a constant feature) with γ ≠ 1 (one negative) and β ≠ 0.",
-  describeInput: (input) =>
-    [
-      hang("x = ", formatMatrix(input.x)),
-      hang("gamma = ", formatMatrix(input.gamma)),
-      hang("beta = ", formatMatrix(input.beta)),
-      `eps = ${formatNumber(input.eps)}`,
-    ].join("\n"),
+  describeInput: describeFields(["x", "gamma", "beta", "eps"]),
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: SHAPE_HINT,
 };
-
-export function checkBatchNormForward(fn: BatchNormForwardFn): CheckResult {
-  return runCheck(batchNormForwardSpec, fn);
-}

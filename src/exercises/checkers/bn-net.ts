@@ -5,10 +5,9 @@ import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { Sigmoid, ReLU, Tanh } from "../../nn/activations";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
 import { ownField } from "../codec";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { ExerciseSpec, Mistake, Outputs } from "../engine";
 import { LearnerCalls, Malformed, describeValue } from "../learner-code";
 
 /**
@@ -299,7 +298,7 @@ function mistakes(): Mistake<null>[] {
   ];
 }
 
-export const bnNetSpec: CheckSpec<null, BnNetFn> = {
+export const bnNetSpec: ExerciseSpec<null, BnNetFn> = {
   exercise: "bnNet",
   title: "The Figure-1 network with batch norm",
   cases: [{ label: "buildBnNet(0), buildBnNet(0) again and buildBnNet(1)", input: null }],
@@ -327,8 +326,3 @@ export const bnNetSpec: CheckSpec<null, BnNetFn> = {
   },
   timeLimitSeconds: 20,
 };
-
-export function checkBnNet(fn: BnNetFn): CheckResult {
-  return runCheck(bnNetSpec, fn);
-}
-

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, runCheck } from "../engine";
+import { ExerciseSpec, callWithFields } from "../engine";
 import { expectNumber } from "../learner-code";
 
 /** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
@@ -24,13 +23,11 @@ const CASES: Input[] = [
 const describe = (i: Input) => `size = ${i.size}, kernelSize = ${i.kernelSize}, stride = ${i.stride}, padding = ${i.padding}`;
 const scalar = (v: number) => ({ size: Matrix.row([v]) });
 
-export const convOutputSizeSpec: CheckSpec<Input, ConvOutputSizeFn> = {
+export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",
   title: "Output size of a convolution",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  collect(fn, i, calls) {
-    return { result: calls.call(fn, [i.size, i.kernelSize, i.stride, i.padding], ["size", "kernelSize", "stride", "padding"]).result };
-  },
+  collect: callWithFields(["size", "kernelSize", "stride", "padding"]),
   read({ result }) {
     return scalar(expectNumber(result, "The output size"));
   },
@@ -45,7 +42,3 @@ export const convOutputSizeSpec: CheckSpec<Input, ConvOutputSizeFn> = {
   describeInput: describe,
   labels: { size: "output size" },
 };
-
-export function checkConvOutputSize(fn: ConvOutputSizeFn): CheckResult {
-  return runCheck(convOutputSizeSpec, fn);
-}

@@ -5,8 +5,7 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { ReLU } from "../../nn/activations";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Outputs, runCheck } from "../engine";
+import { ExerciseSpec, Outputs } from "../engine";
 import { Malformed, expectNumber } from "../learner-code";
 import { featureBatch } from "../inputs";
 import { constantOutput } from "../generic-mistakes";
@@ -74,13 +73,14 @@ function makeInput(seed: string, classes: number, perClass: number, wrongEvery: 
   };
 }
 
-/** The checker's cases (exported for the test that checks they leave no shortcut). */
-export function evaluateAccuracyInputs(): Array<{ label: string; input: Input }> {
-  return [
+/** The checker's cases, made when first read (they run the model: nothing at module load). */
+let madeCases: Array<{ label: string; input: Input }> | undefined;
+function evaluateAccuracyInputs(): Array<{ label: string; input: Input }> {
+  return (madeCases ??= [
     { label: "a 3-class Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 36 test examples", input: makeInput("3-24", 3, 12, 4) },
     { label: "a 4-class model (in training mode) and 12 test examples", input: makeInput("4-23", 4, 3, 3) },
     { label: "a 2-class model (in training mode) and 8 test examples", input: makeInput("2-0", 2, 4, 8) },
-  ];
+  ]);
 }
 
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
@@ -95,10 +95,12 @@ function allTraining(model: AnyModule): boolean {
 
 const one = (v: number) => Matrix.row([v]);
 
-export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
+export const evaluateAccuracySpec: ExerciseSpec<Input, EvaluateAccuracyFn> = {
   exercise: "evaluateAccuracy",
   title: "Test accuracy of a model with batch norm",
-  cases: evaluateAccuracyInputs(),
+  get cases() {
+    return evaluateAccuracyInputs();
+  },
   collect(fn, input, calls) {
     const model = input.model();
     const before = buffersOf(model);
@@ -159,7 +161,3 @@ export const evaluateAccuracySpec: CheckSpec<Input, EvaluateAccuracyFn> = {
     trainingAfter: "model.training afterwards (1 = yes)",
   },
 };
-
-export function checkEvaluateAccuracy(fn: EvaluateAccuracyFn): CheckResult {
-  return runCheck(evaluateAccuracySpec, fn);
-}

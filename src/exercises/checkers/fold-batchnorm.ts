@@ -2,9 +2,8 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { Conv2d } from "../../nn/conv2d";
 import { BatchNorm2d } from "../../nn/batchnorm2d";
-import { CheckResult } from "../check-result";
 import { formatMatrix, hang } from "../compare";
-import { CheckSpec, runCheck } from "../engine";
+import { ExerciseSpec } from "../engine";
 import { LearnerThrew, Malformed, expectMatrix } from "../learner-code";
 
 /**
@@ -59,7 +58,7 @@ function fold(input: Input, v: Variant): { weight: Matrix; bias: Matrix } {
   return { weight, bias };
 }
 
-export const foldBatchNormSpec: CheckSpec<Input, FoldBatchNormFn> = {
+export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
   exercise: "foldBatchNorm",
   title: "Fold BatchNorm2d into the convolution (eval mode)",
   cases: CASES.map((input) => ({ label: input.label, input })),
@@ -109,7 +108,3 @@ export const foldBatchNormSpec: CheckSpec<Input, FoldBatchNormFn> = {
     ].join("\n");
   },
 };
-
-export function checkFoldBatchNorm(fn: FoldBatchNormFn): CheckResult {
-  return runCheck(foldBatchNormSpec, fn);
-}

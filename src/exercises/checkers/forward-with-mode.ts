@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { BatchNorm1d } from "../../nn/batchnorm";
-import { CheckResult } from "../check-result";
 import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { ExerciseSpec, Mistake, Outputs } from "../engine";
 import { cloneValue, expectMatrix } from "../learner-code";
 import { ownField } from "../codec";
 import { featureBatch, randomRow } from "../inputs";
@@ -211,7 +210,7 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-export const forwardWithModeSpec: CheckSpec<Input, ForwardWithModeFn> = {
+export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
   exercise: "forwardWithMode",
   title: "Batch norm in training and evaluation mode",
   cases: cases(),
@@ -282,7 +281,3 @@ export const forwardWithModeSpec: CheckSpec<Input, ForwardWithModeFn> = {
     varAfterOne: "running variance after evaluating a single example",
   },
 };
-
-export function checkForwardWithMode(fn: ForwardWithModeFn): CheckResult {
-  return runCheck(forwardWithModeSpec, fn);
-}

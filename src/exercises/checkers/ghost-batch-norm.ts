@@ -1,8 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, runCheck } from "../engine";
+import { ExerciseSpec, callWithFields } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
 
@@ -41,7 +40,7 @@ function groups(n: number, v: number, how: Variant["chunks"], skipRemainder: boo
 }
 
 /** Ghost normalization with each mistake switchable (rows outside every group stay 0). */
-export function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matrix {
+function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matrix {
   const out = new Matrix(x.rows, x.cols);
   for (const rows of groups(x.rows, v, o.chunks ?? "consecutive", o.skipRemainder ?? false)) {
     const xg = x.selectRows(rows);
@@ -80,16 +79,14 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   },
 ];
 
-export const ghostBatchNormSpec: CheckSpec<Input, GhostBatchNormFn> = {
+export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
   exercise: "ghostBatchNorm",
   title: "Ghost batch normalization (statistics per ghost batch)",
   cases: CASES.map((input) => ({
     label: `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`,
     input,
   })),
-  collect(fn, i, calls) {
-    return { result: calls.call(fn, [i.x, i.virtualBatchSize, i.eps], ["x", "virtualBatchSize", "eps"]).result };
-  },
+  collect: callWithFields(["x", "virtualBatchSize", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },
@@ -100,7 +97,3 @@ export const ghostBatchNormSpec: CheckSpec<Input, GhostBatchNormFn> = {
   labels: { xhat: "x̂" },
   shapeHint: "x̂ has the shape of x: one row per example. Normalize each ghost batch's rows and put them back in place.",
 };
-
-export function checkGhostBatchNorm(fn: GhostBatchNormFn): CheckResult {
-  return runCheck(ghostBatchNormSpec, fn);
-}

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, runCheck } from "../engine";
+import { ExerciseSpec } from "../engine";
 import { LearnerThrew, Malformed, describeThrown, isStubError } from "../learner-code";
 
 /**
@@ -31,7 +30,7 @@ const CASES: Input[] = [
 const describe = (i: Input) => `a ${i.rows}×${i.cols} batch in ${i.training ? "training" : "eval"} mode`;
 const threw = (v: boolean) => ({ threw: Matrix.row([v ? 1 : 0]) });
 
-export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
+export const guardBatchSpec: ExerciseSpec<Input, GuardBatchFn> = {
   exercise: "guardBatch",
   title: "Refuse a batch of one in training mode",
   cases: CASES.map((input) => ({ label: describe(input), input })),
@@ -111,7 +110,3 @@ export const guardBatchSpec: CheckSpec<Input, GuardBatchFn> = {
   describeInput: describe,
   labels: { threw: "threw (1 = yes)", helpful: "threw an Error with a message of more than 10 characters (1 = yes)" },
 };
-
-export function checkGuardBatch(fn: GuardBatchFn): CheckResult {
-  return runCheck(guardBatchSpec, fn);
-}

@@ -4,8 +4,7 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { Tanh } from "../../nn/activations";
 import { lossAndGradient } from "../../train/gradient-probe";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Outputs, runCheck } from "../engine";
+import { ExerciseSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectNumber, field } from "../learner-code";
 
@@ -29,7 +28,7 @@ interface Input {
 const SIZES = [4, 5, 4, 3];
 
 /** A 3-layer tanh network 4-5-4-3 on a fixed batch of 8 (seeded): its weights and its gradient function. */
-export function tinyNetwork(seed: number): { params: Matrix[]; gradFn: GradFn } {
+function tinyNetwork(seed: number): { params: Matrix[]; gradFn: GradFn } {
   const rng = new Rng(`bnlab/exercises/layer-ics/${seed}`);
   const linears = SIZES.slice(1).map((n, i) => new Linear(SIZES[i], n, { bias: false, rng }));
   const model = new Sequential(linears[0], new Tanh(), linears[1], new Tanh(), linears[2]);
@@ -62,7 +61,7 @@ interface Variant {
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 
 /** The measure, with each mistake switchable. */
-export function layerIcsVariant(gradFn: GradFn, params: Matrix[], layer: number, lr: number, v: Variant = {}): Outputs {
+function layerIcsVariant(gradFn: GradFn, params: Matrix[], layer: number, lr: number, v: Variant = {}): Outputs {
   const g = gradFn(params);
   const which = v.update ?? "below";
   const stepped = params.map((p, k) => {
@@ -96,7 +95,7 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
 
 const input = (i: Input) => ({ ...tinyNetwork(i.seed), layer: i.layer, lr: i.lr });
 
-export const layerIcsSpec: CheckSpec<Input, LayerIcsFn> = {
+export const layerIcsSpec: ExerciseSpec<Input, LayerIcsFn> = {
   exercise: "layerIcs",
   title: "Internal covariate shift through gradients (Santurkar et al.)",
   cases: CASES.map((i) => ({ label: `a 4-5-4-3 tanh network, layer ${i.layer} (of 0, 1, 2), lr ${i.lr}`, input: i })),
@@ -126,7 +125,3 @@ export const layerIcsSpec: CheckSpec<Input, LayerIcsFn> = {
   describeInput: (i) => `weights of the 4-5-4-3 network (seed ${i.seed}), layer = ${i.layer}, lr = ${i.lr}`,
   labels: { l2: "l2 = ‖G − G'‖", cosine: "cosine" },
 };
-
-export function checkLayerIcs(fn: LayerIcsFn): CheckResult {
-  return runCheck(layerIcsSpec, fn);
-}

@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
 import { formatMatrix, hang } from "../compare";
-import { CheckSpec, Outputs, runCheck } from "../engine";
+import { ExerciseSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { Malformed, expectNumber, field } from "../learner-code";
 
@@ -59,7 +58,7 @@ interface Variant {
 }
 
 /** The probe, with each mistake switchable. */
-export function lossAlongGradientVariant(f: LossAndGrad, theta: Matrix, stepSizes: readonly number[], v: Variant = {}): Outputs {
+function lossAlongGradientVariant(f: LossAndGrad, theta: Matrix, stepSizes: readonly number[], v: Variant = {}): Outputs {
   const { grad: g } = f(theta);
   const losses: number[] = [];
   const changes: number[] = [];
@@ -97,7 +96,7 @@ function numbers(v: unknown, what: string, n: number): Matrix {
   return Matrix.row(v as number[]);
 }
 
-export const lossAlongGradientSpec: CheckSpec<Input, LossAlongGradientFn> = {
+export const lossAlongGradientSpec: ExerciseSpec<Input, LossAlongGradientFn> = {
   exercise: "lossAlongGradient",
   title: "Probe the loss and the gradient along −∇L",
   cases: CASES.map((input) => ({ label: input.name, input })),
@@ -119,7 +118,3 @@ export const lossAlongGradientSpec: CheckSpec<Input, LossAlongGradientFn> = {
   describeInput: (i) => `${hang("θ = ", formatMatrix(Matrix.row(i.theta)))}\nstepSizes = [${i.stepSizes.join(", ")}]`,
   labels: { gradChanges: "gradChanges", beta: "β" },
 };
-
-export function checkLossAlongGradient(fn: LossAlongGradientFn): CheckResult {
-  return runCheck(lossAlongGradientSpec, fn);
-}

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Mistake, runCheck } from "../engine";
+import { ExerciseSpec, callWithFields, Mistake } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 
@@ -75,13 +74,11 @@ const CASES: Input[] = [
 
 const describe = (i: Input) => `momentum = ${i.momentum}, numBatchesTracked = ${i.numBatchesTracked}`;
 
-export const newBatchWeightSpec: CheckSpec<Input, NewBatchWeightFn> = {
+export const newBatchWeightSpec: ExerciseSpec<Input, NewBatchWeightFn> = {
   exercise: "newBatchWeight",
   title: "Weight of the new batch (momentum or cumulative average)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.momentum, input.numBatchesTracked], ["momentum", "numBatchesTracked"]).result };
-  },
+  collect: callWithFields(["momentum", "numBatchesTracked"]),
   read({ result }) {
     return scalar(expectNumber(result, "The weight"));
   },
@@ -91,7 +88,3 @@ export const newBatchWeightSpec: CheckSpec<Input, NewBatchWeightFn> = {
   describeInput: describe,
   labels: { weight: "weight" },
 };
-
-export function checkNewBatchWeight(fn: NewBatchWeightFn): CheckResult {
-  return runCheck(newBatchWeightSpec, fn);
-}

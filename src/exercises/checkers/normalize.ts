@@ -1,8 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { formatMatrix, formatNumber, hang } from "../compare";
+import { formatNumber } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, runCheck } from "../engine";
+import { ExerciseSpec, callWithFields, describeFields } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
@@ -21,16 +20,14 @@ const EPS = STATS_EPS;
 export const SHAPE_HINT =
   "A shape error often means statistics over the wrong axis: per-feature μ and σ² are 1×D rows (x.meanRows()), which broadcast over the N rows of x.";
 
-export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
+export const normalizeSpec: ExerciseSpec<Input, NormalizeFn> = {
   exercise: "normalize",
   title: "Normalize a batch (x̂)",
   cases: statsBatches("bnlab/exercises/normalize").map((b, i) => ({
     label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
     input: { x: b.x, eps: EPS[i] },
   })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.x, input.eps], ["x", "eps"]).result };
-  },
+  collect: callWithFields(["x", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },
@@ -46,12 +43,8 @@ export const normalizeSpec: CheckSpec<Input, NormalizeFn> = {
   ],
   passMessage:
     "x̂ = (x − μ)/√(σ² + ε) per feature, biased variance, ε inside the root, with the eps you are given; checked on 5 batches (N = 2 to 6, ε from 1e-5 to 0.1), including a feature with variance near ε and a constant one.",
-  describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
+  describeInput: describeFields(["x", "eps"]),
   labels: { xhat: "x̂" },
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: SHAPE_HINT,
 };
-
-export function checkNormalize(fn: NormalizeFn): CheckResult {
-  return runCheck(normalizeSpec, fn);
-}

@@ -1,8 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { formatNumber } from "../compare";
+import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
@@ -16,7 +14,6 @@ interface Input {
   eps: number;
 }
 
-const KEYS = ["gamma", "beta"] as const;
 
 /** γ as a function of the (biased or unbiased) variance. */
 type GammaRule = (variance: number, eps: number) => number;
@@ -92,30 +89,19 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-export const recoverIdentitySpec: CheckSpec<Input, RecoverIdentityFn> = {
+export const recoverIdentitySpec: ExerciseSpec<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
   title: "γ and β that recover the input",
   cases: statsBatches("bnlab/exercises/recoverIdentity").map((b, i) => ({
     label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
     input: { x: b.x, eps: STATS_EPS[i] },
   })),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.x, input.eps], ["x", "eps"]).result };
-  },
-  read({ result }) {
-    return {
-      gamma: expectMatrix(field(result, "gamma", KEYS), "gamma", "1×D, one per feature"),
-      beta: expectMatrix(field(result, "beta", KEYS), "beta", "1×D, one per feature"),
-    };
-  },
+  collect: callWithFields(["x", "eps"]),
+  read: readMatrixFields({ gamma: "1×D, one per feature", beta: "1×D, one per feature" }),
   reference: (input) => recovery(input, exact),
   mistakes: mistakes(),
   passMessage:
     "γ = √(σ² + ε) and β = μ make batch norm give back its input exactly with the eps you are given (checked on 5 batches, ε from 1e-5 to 0.1, including a feature whose variance is near ε and a constant one).",
-  describeInput: (input) => `${hang("x = ", formatMatrix(input.x))}\neps = ${formatNumber(input.eps)}`,
+  describeInput: describeFields(["x", "eps"]),
   labels: { gamma: "γ", beta: "β" },
 };
-
-export function checkRecoverIdentity(fn: RecoverIdentityFn): CheckResult {
-  return runCheck(recoverIdentitySpec, fn);
-}

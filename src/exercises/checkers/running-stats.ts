@@ -1,10 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { perExampleShapes } from "../inputs";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
-import { expectMatrix, field } from "../learner-code";
+import { ExerciseSpec, readMatrixFields, callWithFields, Mistake, Outputs } from "../engine";
 import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
@@ -25,7 +23,6 @@ interface Input {
   momentum: number;
 }
 
-const KEYS = ["mean", "var"] as const;
 
 /** The update, optionally with the old value weighted by momentum, or the biased variance stored. */
 export function runningUpdate(
@@ -106,20 +103,13 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
+export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> = {
   exercise: "updateRunningStats",
   title: "Running statistics update (PyTorch momentum)",
   cases: cases(),
-  collect(fn, input, calls) {
-    // updating `running` in place and returning it is fine; x must stay as it was
-    return { result: calls.call(fn, [input.running, input.x, input.momentum], ["running", "x", "momentum"], ["running"]).result };
-  },
-  read({ result }) {
-    return {
-      mean: expectMatrix(field(result, "mean", KEYS), "mean", "1×D, one per feature"),
-      var: expectMatrix(field(result, "var", KEYS), "var", "1×D, one per feature"),
-    };
-  },
+  // updating `running` in place and returning it is fine; x must stay as it was
+  collect: callWithFields(["running", "x", "momentum"], ["running"]),
+  read: readMatrixFields({ mean: "1×D, one per feature", var: "1×D, one per feature" }),
   reference: runningUpdate,
   mistakes: mistakes(),
   passMessage:
@@ -135,7 +125,3 @@ export const updateRunningStatsSpec: CheckSpec<Input, UpdateRunningStatsFn> = {
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: "The batch statistics are per feature: 1×D rows (x.meanRows()), the shape of the running buffers.",
 };
-
-export function checkUpdateRunningStats(fn: UpdateRunningStatsFn): CheckResult {
-  return runCheck(updateRunningStatsSpec, fn);
-}

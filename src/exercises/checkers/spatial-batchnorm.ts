@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Tensor } from "../../tensor/tensor";
 import { Rng } from "../../random/rng";
-import { CheckResult } from "../check-result";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { CheckSpec, runCheck } from "../engine";
+import { ExerciseSpec } from "../engine";
 import { Malformed } from "../learner-code";
 
 /**
@@ -81,7 +80,7 @@ function normalizeBy(input: Input, group: Grouping, mixup = false): Matrix {
 
 const perChannel: Grouping = (_n, c) => `${c}`;
 
-export const spatialBatchNormSpec: CheckSpec<Input, SpatialBatchNormFn> = {
+export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
   exercise: "spatialBatchNorm",
   title: "Spatial batch norm (BatchNorm2d's forward)",
   cases: CASES.map((input) => ({ label: `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`, input })),
@@ -119,7 +118,3 @@ export const spatialBatchNormSpec: CheckSpec<Input, SpatialBatchNormFn> = {
   labels: { y: "y (as (N·C) × (H·W))" },
   shapeHint: "Reshape x [N, C, H, W] to (N·H·W) × C by moving C LAST first (index ((n·H + h)·W + w, c)), normalize the columns, and move C back.",
 };
-
-export function checkSpatialBatchNorm(fn: SpatialBatchNormFn): CheckResult {
-  return runCheck(spatialBatchNormSpec, fn);
-}

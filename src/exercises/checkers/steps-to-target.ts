@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { CheckResult } from "../check-result";
-import { CheckSpec, Mistake, Outputs, runCheck } from "../engine";
+import { ExerciseSpec, callWithFields, Mistake, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { EvalHistory, stepsToTarget } from "../../train/steps-to-target";
 
@@ -174,13 +173,11 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-export const stepsToTargetSpec: CheckSpec<Input, StepsToTargetFn> = {
+export const stepsToTargetSpec: ExerciseSpec<Input, StepsToTargetFn> = {
   exercise: "stepsToTarget",
   title: "Steps to reach a target test accuracy",
   cases: cases(),
-  collect(fn, input, calls) {
-    return { result: calls.call(fn, [input.history, input.target], ["history", "target"]).result };
-  },
+  collect: callWithFields(["history", "target"]),
   read: ({ result }) => answer(result),
   reference: (i) => answer(stepsToTarget(i.history, i.target)),
   mistakes: mistakes(),
@@ -189,7 +186,3 @@ export const stepsToTargetSpec: CheckSpec<Input, StepsToTargetFn> = {
   describeInput: (i) => `target = ${i.target}\neval.step = [${i.history.eval.step.join(", ")}]\neval.testAccuracy = [${i.history.eval.testAccuracy.join(", ")}]`,
   labels: { isNull: "null? (1 = yes)", value: "answer" },
 };
-
-export function checkStepsToTarget(fn: StepsToTargetFn): CheckResult {
-  return runCheck(stepsToTargetSpec, fn);
-}

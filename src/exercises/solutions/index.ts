@@ -1,17 +1,41 @@
-/** Reference solutions of the exercises (the instructor notebooks hold their own copies). */
-export { batchStats } from "./batch-stats";
-export { normalize } from "./normalize";
-export { batchNormForward } from "./batchnorm-forward";
-export { batchNormBackward } from "./batchnorm-backward";
-export { recoverIdentity } from "./recover-identity";
-export { updateRunningStats, newBatchWeight } from "./running-stats";
-export { forwardWithMode } from "./forward-with-mode";
-export { evaluateAccuracy } from "./evaluate-accuracy";
-export { guardBatch } from "./guard-batch";
-export { batchMeanStd } from "./batch-mean-std";
-export { stepsToTarget } from "./steps-to-target";
-export { bnNet } from "./bn-net";
-export { lossAlongGradient } from "./loss-along-gradient";
-export { layerIcs } from "./layer-ics";
-export { ghostBatchNorm } from "./ghost-batch-norm";
-export { spatialBatchNorm, foldBatchNorm, convOutputSize } from "./cnn";
+/** Reference solutions of the exercises, one per exercise id (the instructor notebooks hold their own copies). */
+import type { ExerciseFn, ExerciseId } from "../registry";
+import { batchStats } from "./batch-stats";
+import { normalize } from "./normalize";
+import { batchNormForward } from "./batchnorm-forward";
+import { batchNormBackward } from "./batchnorm-backward";
+import { recoverIdentity } from "./recover-identity";
+import { updateRunningStats, newBatchWeight } from "./running-stats";
+import { forwardWithMode } from "./forward-with-mode";
+import { evaluateAccuracy } from "./evaluate-accuracy";
+import { guardBatch } from "./guard-batch";
+import { batchMeanStd } from "./batch-mean-std";
+import { stepsToTarget } from "./steps-to-target";
+import { bnNet } from "./bn-net";
+import { lossAlongGradient } from "./loss-along-gradient";
+import { layerIcs } from "./layer-ics";
+import { ghostBatchNorm } from "./ghost-batch-norm";
+import { spatialBatchNorm, foldBatchNorm, convOutputSize } from "./cnn";
+
+/** Typed by the registry: a missing or extra exercise does not compile. */
+export const solutions: { readonly [K in ExerciseId]: ExerciseFn<K> } = {
+  batchStats,
+  normalize,
+  batchNormBackward,
+  batchNormForward,
+  recoverIdentity,
+  updateRunningStats,
+  newBatchWeight,
+  evaluateAccuracy,
+  forwardWithMode,
+  batchMeanStd,
+  guardBatch,
+  stepsToTarget,
+  bnNet,
+  layerIcs,
+  lossAlongGradient,
+  ghostBatchNorm,
+  spatialBatchNorm,
+  foldBatchNorm,
+  convOutputSize,
+};
