@@ -133,3 +133,16 @@ const checkerCall = (name: string, f: (fn: unknown) => { ok: boolean; kind: stri
 };
 cases("check", [["check.batchStats(5)", checkerCall("check", (fn) => check.batchStats(fn as never)), /check reported wrong-type: Pass your function itself to the checker/]]);
 cases("checkers", [["checkers.normalize(5)", checkerCall("checkers", (fn) => checkers.normalize(fn as never)), /checkers reported wrong-type: Pass your function itself/]]);
+
+// What the checkers return is read by report, formatResult, assertPasses and CheckFailedError: anything else is refused by name.
+const notAResult: Array<[string, unknown]> = [["null", null], ["a number", 5], ["an object without ok", { title: "t", message: "m" }]];
+const resultCases = (name: string, call: (r: unknown) => unknown): Array<[string, () => unknown, RegExp]> =>
+  notAResult.map(([label, r]) => [label, () => call(r), new RegExp(`${name}: result must be what a checker returns`)]);
+cases("report", resultCases("report", (r) => lib.report(r as never)));
+cases("formatResult", resultCases("formatResult", (r) => lib.formatResult(r as never)));
+cases("assertPasses", resultCases("assertPasses", (r) => lib.assertPasses(r as never)));
+cases("CheckFailedError", resultCases("CheckFailedError", (r) => new lib.CheckFailedError(r as never)));
+cases("misconception", [
+  ["an unknown id", () => lib.misconception("nope" as never), /misconception: id must be one of the catalogue's ids \(.*\), got "nope"/],
+  ["a prototype key", () => lib.misconception("constructor" as never), /misconception: id must be one of the catalogue's ids/],
+]);

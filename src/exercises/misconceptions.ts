@@ -661,6 +661,10 @@ export function isMisconceptionId(id: unknown): id is MisconceptionId {
   return typeof id === "string" && Object.prototype.hasOwnProperty.call(MISCONCEPTIONS, id);
 }
 
+/** The catalogue entry of an id; an unknown id is refused with the list of ids. */
 export function misconception(id: MisconceptionId): Misconception {
+  if (!isMisconceptionId(id)) {
+    throw new RangeError(`misconception: id must be one of the catalogue's ids (${MISCONCEPTION_IDS.join(", ")}), got ${JSON.stringify(id)}`);
+  }
   return MISCONCEPTIONS[id];
 }

@@ -1,4 +1,5 @@
 import { CheckResult } from "./check-result";
+import { describe } from "../validate/checks";
 
 /**
  * How results reach the learner: a plain-text report, "✓ title: message" or "✗ title: message"
@@ -13,6 +14,19 @@ export const CHECK_MARKER = "BNLAB_CHECK";
 
 /** The learner's report as text. */
 export function formatResult(result: CheckResult): string {
+  return reportText("formatResult", result);
+}
+
+/** A result as a checker returns it ({ ok, title, message, details? }), or an error naming `where`. */
+function reportText(where: string, result: unknown): string {
+  const r = result as Partial<CheckResult> | null;
+  if (r === null || typeof r !== "object" || typeof r.ok !== "boolean" || typeof r.title !== "string" || typeof r.message !== "string") {
+    throw new TypeError(`${where}: result must be what a checker returns ({ ok, title, message }), e.g. checkers.batchStats(batchStats); got ${describe(result)}`);
+  }
+  return textOf(r as CheckResult);
+}
+
+function textOf(result: CheckResult): string {
   const mark = result.ok ? "✓" : "✗";
   const lines = [`${mark} ${result.title}: ${result.message}`];
   if (result.details) lines.push(...result.details.split("\n").map((l) => "    " + l));
@@ -21,7 +35,7 @@ export function formatResult(result: CheckResult): string {
 
 /** Print the report (console.log); return the printed text. */
 export function report(result: CheckResult): string {
-  const text = formatResult(result);
+  const text = reportText("report", result);
   console.log(text);
   return text;
 }
@@ -30,7 +44,7 @@ export function report(result: CheckResult): string {
 export class CheckFailedError extends Error {
   readonly result: CheckResult;
   constructor(result: CheckResult) {
-    super(formatResult(result));
+    super(reportText("CheckFailedError", result));
     this.name = "CheckFailedError";
     this.result = result;
   }
@@ -38,6 +52,7 @@ export class CheckFailedError extends Error {
 
 /** For hidden tests and grading: return quietly on a pass, throw a CheckFailedError otherwise. */
 export function assertPasses(result: CheckResult): void {
+  reportText("assertPasses", result);
   if (!result.ok) throw new CheckFailedError(result);
 }
 
