@@ -4,7 +4,7 @@ import { mapPerChannel, sumPerChannel } from "./channels";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
 import { formatNumber, normInputGrad } from "./norm-base";
 import { normalizeRows } from "./layernorm";
-import { Module } from "./module";
+import { AffineNorm } from "./affine";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
 
@@ -46,7 +46,7 @@ interface Saved {
  * image over all of C, H, W (LayerNorm's axes), GroupNorm(C, C) each channel
  * of each image over H, W (InstanceNorm's axes).
  */
-export class GroupNorm extends Module {
+export class GroupNorm extends AffineNorm {
   readonly numGroups: number;
   readonly numChannels: number;
   readonly eps: number;
@@ -84,15 +84,6 @@ export class GroupNorm extends Module {
     return this.numChannels / this.numGroups;
   }
 
-  /** γ (an alias of weight.value). */
-  get gamma(): Matrix {
-    return this.weight.value;
-  }
-
-  /** β (an alias of bias.value). */
-  get beta(): Matrix {
-    return this.bias.value;
-  }
 
   forward(x: Matrix): Matrix;
   forward(x: Tensor): Tensor;

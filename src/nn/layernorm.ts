@@ -3,7 +3,7 @@ import { ShapeError } from "../tensor/shape-error";
 import { Tensor, Value } from "../tensor/tensor";
 import { checkGradTensor, savedForBackward } from "./image-checks";
 import { formatNumber, normInputGrad } from "./norm-base";
-import { Module } from "./module";
+import { AffineNorm } from "./affine";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions } from "./layer-checks";
 import { checkInteger, describe } from "../validate/checks";
@@ -41,7 +41,7 @@ interface Saved {
  * `new LayerNorm([C, H, W])` normalizes each image [C, H, W] over all its
  * C·H·W numbers, with one γ and β per number (C·H·W of each).
  */
-export class LayerNorm extends Module {
+export class LayerNorm extends AffineNorm {
   /** The number of normalized entries per example: D, or C·H·W for LayerNorm([C, H, W]). */
   readonly normalizedShape: number;
   /** The trailing dimensions normalized together ([D], or [C, H, W]). */
@@ -82,15 +82,6 @@ export class LayerNorm extends Module {
     ] as const);
   }
 
-  /** γ (an alias of weight.value). */
-  get gamma(): Matrix {
-    return this.weight.value;
-  }
-
-  /** β (an alias of bias.value). */
-  get beta(): Matrix {
-    return this.bias.value;
-  }
 
   forward(x: Matrix): Matrix;
   forward(x: Tensor): Tensor;

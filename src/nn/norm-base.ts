@@ -1,6 +1,6 @@
 import { Matrix } from "../tensor/matrix";
 import type { Value } from "../tensor/tensor";
-import { Module } from "./module";
+import { AffineNorm } from "./affine";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions, checkSize } from "./layer-checks";
 import { describe } from "../validate/checks";
@@ -31,7 +31,7 @@ const BATCH_NORM_DEFAULTS = { momentum: 0.1, affine: true, trackRunningStats: tr
  * update, `resetRunningStats`, `resetParameters` and `toString`. Subclasses
  * write forward and backward.
  */
-export abstract class NormBase<X extends Value = Matrix> extends Module<X, X> {
+export abstract class NormBase<X extends Value = Matrix> extends AffineNorm<X> {
   readonly numFeatures: number;
   readonly eps: number;
   readonly affine: boolean;
@@ -83,15 +83,6 @@ export abstract class NormBase<X extends Value = Matrix> extends Module<X, X> {
     this.momentumValue = checkMomentum(this.layerName, momentum, this.defaults.momentum);
   }
 
-  /** γ (an alias of weight.value). */
-  get gamma(): Matrix {
-    return this.weight.value;
-  }
-
-  /** β (an alias of bias.value). */
-  get beta(): Matrix {
-    return this.bias.value;
-  }
 
   /** How many training batches have updated the running statistics. */
   get numBatchesTracked(): number {

@@ -38,6 +38,17 @@ function findDoubleDollar(src: string, from: number, end: number): number {
   return -1;
 }
 
+/** Push one inline math token (unless markdown-it is only testing for a match) and move past it. */
+function pushMath(state: MarkdownIt.StateInline, silent: boolean, type: string, content: string, markup: string, next: number): true {
+  if (!silent) {
+    const token = state.push(type, "math", 0);
+    token.content = content;
+    token.markup = markup;
+  }
+  state.pos = next;
+  return true;
+}
+
 function mathInline(state: MarkdownIt.StateInline, silent: boolean): boolean {
   const { src, posMax } = state;
   const start = state.pos;
@@ -47,13 +58,7 @@ function mathInline(state: MarkdownIt.StateInline, silent: boolean): boolean {
   if (src.charCodeAt(start + 1) === DOLLAR) {
     const close = findDoubleDollar(src, start + 2, posMax);
     if (close < 0 || close === start + 2) return false;
-    if (!silent) {
-      const token = state.push("math_inline_display", "math", 0);
-      token.content = src.slice(start + 2, close);
-      token.markup = "$$";
-    }
-    state.pos = close + 2;
-    return true;
+    return pushMath(state, silent, "math_inline_display", src.slice(start + 2, close), "$$", close + 2);
   }
 
   if (start + 1 >= posMax) return false;
@@ -66,13 +71,7 @@ function mathInline(state: MarkdownIt.StateInline, silent: boolean): boolean {
     if (code === BACKTICK) return false; // math never runs into a code span
     if (code !== DOLLAR) continue;
     if (i === start + 1) return false; // "$$" handled above; an empty "$ $" pair is not math
-    if (!silent) {
-      const token = state.push("math_inline", "math", 0);
-      token.content = src.slice(start + 1, i);
-      token.markup = "$";
-    }
-    state.pos = i + 1;
-    return true;
+    return pushMath(state, silent, "math_inline", src.slice(start + 1, i), "$", i + 1);
   }
   return false;
 }
