@@ -1,5 +1,5 @@
 /** Homework: release lessons to learners, grade their notebooks, give feedback. See docs/homework.md. */
-export { releaseLessons, secretLines, RELEASE_KERNELSPEC, type ReleaseOptions, type ReleaseResult } from "./release";
+export { releaseLessons, secretLines, type ReleaseOptions, type ReleaseResult } from "./release";
 export { readManifest, MANIFEST_FILE, type Manifest, type ManifestLesson, type ManifestExercise } from "./manifest";
 export { loadLessonSource, resolveLessonFile, listLessonFiles, type LessonSource, type LessonExercise, type GradedCell } from "./lesson-source";
 export { collectSubmissions, readSubmissions, type Submission, type CollectResult } from "./collect-submissions";

@@ -41,7 +41,7 @@ export interface ReleaseResult {
 }
 
 /** The kernel a learner gets from `tslab install` (the project's own kernelspec is bnlab-tslab). */
-export const RELEASE_KERNELSPEC = { name: "tslab", display_name: "TypeScript", language: "typescript" };
+const RELEASE_KERNELSPEC = { name: "tslab", display_name: "TypeScript", language: "typescript" };
 
 export function releaseLessons(options: ReleaseOptions): ReleaseResult {
   const root = path.resolve(options.root);
