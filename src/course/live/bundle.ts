@@ -71,6 +71,7 @@ export async function bundleLiveScripts(root: string, siteDir: string): Promise<
       platform: "browser",
       target: "es2022",
       legalComments: "none",
+      keepNames: true, // class names show in printed values and errors, as in tslab
       logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
       plugins: [browserPlugin(root)],

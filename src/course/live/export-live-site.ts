@@ -1,6 +1,6 @@
 /**
- * `npm run export -- --live`: the live site. Each lesson page is the STUDENT notebook (built with
- * the lesson build), every code cell editable and runnable in the browser; nothing is executed at
+ * `npm run export -- --live`: the live site. Each lesson page is the STUDENT notebook (rendered by
+ * the lesson build as `npm run build` writes it to notebooks/), every code cell editable and runnable in the browser; nothing is executed at
  * export time. Written: index.html, one page per lesson, assets/ (as the static export), live/
  * (page.js, worker.js, live.css) and live/lib/ (backend.wasm and mnist.bin, fetched by the worker).
  */
@@ -14,7 +14,10 @@ import { copyAssets } from "../export/assets";
 import { checkSiteDir, courseInfoOf, matchesLesson } from "../export/export-site";
 import { renderIndex } from "../export/site-index";
 import { siteLesson, type SiteLesson } from "../export/site-lesson";
-import { buildLessons } from "../lesson/build-lessons";
+import { NOTEBOOKS_DIR } from "../lesson/import-paths";
+import { LESSON_FILE } from "../lesson/lesson-name";
+import { parseLesson } from "../lesson/parse-lesson";
+import { renderNotebook } from "../lesson/render-notebook";
 import type { Notebook } from "../notebook/nbformat";
 import { bundleLiveScripts } from "./bundle";
 import { LIVE_SCRIPTS, renderLivePage } from "./live-page";
@@ -24,8 +27,6 @@ export interface LiveExportOptions {
   lessonsDir?: string;
   /** Default `<root>/site-live`. Replaced as a whole, so it must be a site or empty. */
   outDir?: string;
-  /** Student notebooks; default `<root>/build/live`. */
-  buildDir?: string;
   lessons?: readonly string[];
   log?(line: string): void;
 }
@@ -33,6 +34,7 @@ export interface LiveExportOptions {
 export interface LiveExportResult {
   siteDir: string;
   index: string;
+  /** `notebook`: the learner's notebook it shows, relative to root (notebooks/NN-slug.ipynb). */
   lessons: { lesson: SiteLesson; page: string; notebook: string }[];
   /** Every file of the site → its size in bytes (relative paths). */
   files: Record<string, number>;
@@ -60,17 +62,21 @@ function listFiles(dir: string, base = dir): Record<string, number> {
 export async function exportLiveSite(options: LiveExportOptions): Promise<LiveExportResult> {
   const root = path.resolve(options.root);
   const siteDir = path.resolve(root, options.outDir ?? "site-live");
-  const buildDir = path.resolve(root, options.buildDir ?? path.join("build", "live"));
   const log = options.log ?? (() => {});
   const course = courseInfoOf(root);
   checkSiteDir(siteDir);
-  const build = buildLessons({ root, lessonsDir: options.lessonsDir, outDir: path.join(buildDir, "notebooks"), variant: "student", force: true });
-  if (!build.ok) throw new Error(`building the student notebooks failed:\n${build.entries.map((e) => `  ${e.reason}`).join("\n")}`);
-  const notebooks = build.entries
-    .filter((entry) => entry.action !== "remove" && entry.lesson !== null)
-    .map((entry) => entry.notebook)
-    .filter((file) => matchesLesson(path.basename(file, ".ipynb"), options.lessons))
-    .map((file) => ({ file, notebook: JSON.parse(fs.readFileSync(file, "utf8")) as Notebook }));
+  const lessonsDir = path.resolve(root, options.lessonsDir ?? "lessons");
+  // Each page is the notebook `npm run build` writes to notebooks/ (imports "../src", same ids and metadata).
+  const notebooks = fs
+    .readdirSync(lessonsDir)
+    .filter((name) => LESSON_FILE.test(name) && matchesLesson(name.replace(/\.md$/, ""), options.lessons))
+    .sort()
+    .map((name) => {
+      const sourceFile = path.join(lessonsDir, name);
+      const sourceText = fs.readFileSync(sourceFile, "utf8");
+      const notebook = renderNotebook(parseLesson(sourceText, path.relative(root, sourceFile)), { variant: "student", root, sourceFile, sourceText, outDir: path.join(root, NOTEBOOKS_DIR) });
+      return { file: path.join(NOTEBOOKS_DIR, name.replace(/\.md$/, ".ipynb")), notebook: notebook as Notebook };
+    });
   if (options.lessons && options.lessons.length > 0 && notebooks.length === 0) throw new Error(`no lesson matches ${options.lessons.join(", ")}`);
 
   fs.rmSync(siteDir, { recursive: true, force: true });
