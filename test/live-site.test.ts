@@ -17,6 +17,7 @@ import { gradeBatch } from "../src/course/homework";
 import { exportLiveSite, type LiveExportResult } from "../src/course/live/export-live-site";
 import { serveSite, type SiteServer } from "../src/course/live/serve-site";
 import { findChromium, openBrowser, renderedPlotCount, requireTool, screenshot, type BrowserSession } from "./helpers/browser";
+import { cellSelector, runAllInPage, waitReady } from "./helpers/live-site";
 
 const root = path.resolve(__dirname, "..");
 const enabled = requireTool("Chromium", findChromium(), "apt-get install -y chromium");
@@ -46,22 +47,6 @@ function nodeCheckOutput(source: string): string {
     console.log = log;
   }
   return printed.join("\n");
-}
-
-const cellSelector = (id: string): string => `section.cell.code.live[data-cell-id="${id}"]`;
-
-async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.body.dataset.kernel === "ready", null, { timeout: 90_000 });
-}
-
-/** Waits until no cell is queued or running; returns each cell's state. */
-async function settled(page: Page, timeoutMs = 120_000): Promise<Record<string, string>> {
-  await page.waitForFunction(
-    () => [...document.querySelectorAll<HTMLElement>("section.cell.code.live")].every((s) => s.dataset.state !== "queued" && s.dataset.state !== "running"),
-    null,
-    { timeout: timeoutMs },
-  );
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>("section.cell.code.live")].map((s) => [s.dataset.cellId ?? "", s.dataset.state ?? ""])));
 }
 
 async function setCell(page: Page, id: string, text: string): Promise<void> {
@@ -117,8 +102,7 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
       await page.evaluate(() => localStorage.clear());
       await page.reload();
       await waitReady(page);
-      await page.click('[data-action="run-all"]');
-      const states = await settled(page, 150_000);
+      const { states } = await runAllInPage(page, 150_000);
       expect(Object.entries(states).filter(([, state]) => state !== "done")).toEqual([]);
       const errors = await page.locator(".output.error").allInnerTexts();
       expect(errors).toEqual([]);
@@ -216,4 +200,21 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
     expect(exercise?.points).toBe(exercise?.maxPoints);
     expect(grade.exercises.filter((e) => e.id !== "1.1").every((e) => e.points === 0)).toBe(true);
   }, 300_000);
+
+  it("works offline once loaded: with the server gone, a reload still runs cells that read MNIST", async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}01-normalize.html`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await waitReady(page);
+    await server.close();
+    await page.reload();
+    await waitReady(page);
+    await runCell(page, "01-normalize-c03");
+    expect(await runCell(page, "01-normalize-c05")).toContain("digits:");
+    await page.goto(`${server.url}02-gamma-beta.html`);
+    await waitReady(page);
+  }, 180_000);
 });
+

@@ -54,6 +54,21 @@ export interface LiveBundles {
   files: Record<string, number>;
 }
 
+/** Writes sw.js, the offline copy of `siteFiles` (paths relative to the site; `version` names the copy). */
+export async function bundleServiceWorker(siteDir: string, siteFiles: readonly string[], version: string): Promise<void> {
+  await build({
+    entryPoints: [path.join(__dirname, "browser", "service-worker.ts")],
+    outfile: path.join(siteDir, "sw.js"),
+    bundle: true,
+    minify: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    logLevel: "silent",
+    define: { SITE_FILES: JSON.stringify(["./", ...siteFiles]), SITE_VERSION: JSON.stringify(version) },
+  });
+}
+
 /** Writes live/page.js and live/worker.js into the site. */
 export async function bundleLiveScripts(root: string, siteDir: string): Promise<LiveBundles> {
   const files: Record<string, number> = {};

@@ -2,8 +2,10 @@
  * `npm run export -- --live`: the live site. Each lesson page is the STUDENT notebook (rendered by
  * the lesson build as `npm run build` writes it to notebooks/), every code cell editable and runnable in the browser; nothing is executed at
  * export time. Written: index.html, one page per lesson, assets/ (as the static export), live/
- * (page.js, worker.js, live.css) and live/lib/ (backend.wasm and mnist.bin, fetched by the worker).
+ * (page.js, worker.js, live.css), live/lib/ (backend.wasm and mnist.bin, fetched by the worker) and
+ * sw.js, the service worker that keeps the whole site for offline use.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { WASM_BACKEND_FILE } from "../../tensor/backend-wasm";
@@ -19,7 +21,7 @@ import { LESSON_FILE } from "../lesson/lesson-name";
 import { parseLesson } from "../lesson/parse-lesson";
 import { renderNotebook } from "../lesson/render-notebook";
 import type { Notebook } from "../notebook/nbformat";
-import { bundleLiveScripts } from "./bundle";
+import { bundleLiveScripts, bundleServiceWorker } from "./bundle";
 import { LIVE_SCRIPTS, renderLivePage } from "./live-page";
 
 export interface LiveExportOptions {
@@ -95,5 +97,9 @@ export async function exportLiveSite(options: LiveExportOptions): Promise<LiveEx
   fs.writeFileSync(index, renderIndex(pages.map((p) => p.lesson), { courseTitle: course.title, intro: course.intro }));
   await bundleLiveScripts(root, siteDir);
   writeLibraryFiles(root, siteDir);
+  const files = listFiles(siteDir);
+  const version = createHash("sha256").update(Object.entries(files).map(([f, size]) => `${f}:${size}:${fs.statSync(path.join(siteDir, f)).mtimeMs}`).join("\n")).digest("hex").slice(0, 12);
+  // Kept offline: everything but the fonts browsers do not load when they read woff2.
+  await bundleServiceWorker(siteDir, Object.keys(files).filter((file) => !/\.(ttf|woff)$/.test(file)), version);
   return { siteDir, index, lessons: pages, files: listFiles(siteDir) };
 }

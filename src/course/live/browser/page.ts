@@ -210,3 +210,7 @@ document.querySelector('[data-action="stop"]')?.addEventListener("click", () => 
   kernel.stop();
 });
 document.querySelector('[data-action="download"]')?.addEventListener("click", download);
+// Offline use: sw.js keeps the whole site once a page has been opened (it needs http(s), not file://).
+if ("serviceWorker" in navigator && location.protocol !== "file:") {
+  navigator.serviceWorker.register("sw.js").catch((error: unknown) => console.warn("bnlab: offline copy unavailable:", error));
+}
