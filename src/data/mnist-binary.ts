@@ -3,7 +3,9 @@
  *   "BNMN" · u32 images · u32 distinct values · float64 values[] · u8 labels[] · u8 codes[images × 784]
  * little-endian; a pixel is values[code].
  */
-export const MNIST_PIXEL_COUNT = 784;
+/** 28 × 28 pixels per image. */
+export const MNIST_IMAGE_SIZE = 28;
+export const MNIST_PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
 
 export interface RawMnist {
   codes: Uint8Array; // N × 784, row-major: pixel = values[code]
@@ -35,7 +37,7 @@ export function decodeMnist(bytes: Uint8Array, source: string): RawMnist {
   const n = view.getUint32(4, true);
   const distinct = view.getUint32(8, true);
   const labelsAt = HEADER + distinct * 8;
-  const expected = labelsAt + n + n * MNIST_PIXEL_COUNT;
+  const expected = labelsAt + n + n * MNIST_PIXELS;
   if (bytes.length !== expected) throw new Error(`loadMnist: ${source} holds ${bytes.length} bytes, expected ${expected} for ${n} images; re-export the site`);
   const values = new Float64Array(distinct);
   for (let i = 0; i < distinct; i++) values[i] = view.getFloat64(HEADER + i * 8, true);

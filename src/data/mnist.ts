@@ -1,6 +1,7 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Dataset, indicesByClass } from "./dataset";
+import { MNIST_PIXELS } from "./mnist-binary";
 import { readMnistDigits, type RawMnist } from "./mnist-raw";
 import { checkBoolean, checkNumber, checkOptions, describe } from "../validate/checks";
 
@@ -26,9 +27,7 @@ export interface MnistSplit {
   test: Dataset;
 }
 
-/** 28 × 28 pixels per image. */
-export const MNIST_IMAGE_SIZE = 28;
-export const MNIST_PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
+export { MNIST_IMAGE_SIZE, MNIST_PIXELS } from "./mnist-binary";
 
 let cache: RawMnist | null = null;
 let parses = 0;

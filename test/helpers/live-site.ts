@@ -11,11 +11,11 @@ export async function waitReady(page: Page, timeoutMs = 90_000): Promise<void> {
 /** Waits until no cell is queued or running; returns each cell's state by cell id. */
 export async function settled(page: Page, timeoutMs = 120_000): Promise<Record<string, string>> {
   await page.waitForFunction(
-    () => [...document.querySelectorAll<HTMLElement>("section.cell.code.live")].every((s) => s.dataset.state !== "queued" && s.dataset.state !== "running"),
+    () => Array.from(document.querySelectorAll<HTMLElement>("section.cell.code.live")).every((s) => s.dataset.state !== "queued" && s.dataset.state !== "running"),
     null,
     { timeout: timeoutMs },
   );
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>("section.cell.code.live")].map((s) => [s.dataset.cellId ?? "", s.dataset.state ?? ""])));
+  return page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>("section.cell.code.live")).map((s) => [s.dataset.cellId ?? "", s.dataset.state ?? ""])));
 }
 
 /** Clicks Run All and waits for the last cell; returns the cells' states and the milliseconds it took. */

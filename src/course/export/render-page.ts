@@ -78,7 +78,7 @@ function renderCell(cell: Cell, ctx: OutputContext, student: boolean): string {
   return `<section class="${classes.join(" ")}">${prompt}<div class="cell-box">${caption}\n${codeBlock(source, "typescript")}\n<div class="outputs">${outputs}</div></div></section>`;
 }
 
-function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
+export function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
   if (!lesson) return "<span></span>";
   const arrow = rel === "prev" ? `← ${escapeHtml(lesson.title)}` : `${escapeHtml(lesson.title)} →`;
   return `<a rel="${rel}" href="${escapeHtml(lesson.href)}">${arrow}</a>`;

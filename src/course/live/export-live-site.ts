@@ -13,7 +13,7 @@ import { encodeMnist } from "../../data/mnist-binary";
 import { readMnistDigits } from "../../data/mnist-raw";
 import { MNIST_SITE_FILE } from "../../data/mnist-raw.browser";
 import { copyAssets } from "../export/assets";
-import { checkSiteDir, courseInfoOf, matchesLesson } from "../export/export-site";
+import { checkSiteDir, courseInfoOf, matchesLesson, prepareSiteDir } from "../export/export-site";
 import { renderIndex } from "../export/site-index";
 import { siteLesson, type SiteLesson } from "../export/site-lesson";
 import { NOTEBOOKS_DIR } from "../lesson/import-paths";
@@ -81,8 +81,7 @@ export async function exportLiveSite(options: LiveExportOptions): Promise<LiveEx
     });
   if (options.lessons && options.lessons.length > 0 && notebooks.length === 0) throw new Error(`no lesson matches ${options.lessons.join(", ")}`);
 
-  fs.rmSync(siteDir, { recursive: true, force: true });
-  fs.mkdirSync(siteDir, { recursive: true });
+  prepareSiteDir(siteDir);
   copyAssets(siteDir, root);
   fs.mkdirSync(path.join(siteDir, "live"), { recursive: true });
   fs.copyFileSync(path.join(__dirname, "browser", "live.css"), path.join(siteDir, LIVE_SCRIPTS.css));

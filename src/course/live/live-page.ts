@@ -5,7 +5,7 @@
  */
 import { escapeHtml, scriptJson } from "../../charts/html";
 import { renderFrame } from "../export/page-layout";
-import { codeLabel, roleOf } from "../export/render-page";
+import { codeLabel, navLink, roleOf } from "../export/render-page";
 import { renderMarkdown } from "../export/render-markdown";
 import type { SiteLesson } from "../export/site-lesson";
 import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
@@ -33,11 +33,6 @@ function renderCell(cell: Cell): string {
     `<div class="editor"></div><script type="application/json" class="cell-source">${scriptJson(source)}</script>` +
     `<div class="outputs"></div></div></section>`
   );
-}
-
-function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
-  if (!lesson) return "<span></span>";
-  return `<a rel="${rel}" href="${escapeHtml(lesson.href)}">${rel === "prev" ? `← ${escapeHtml(lesson.title)}` : `${escapeHtml(lesson.title)} →`}</a>`;
 }
 
 export interface LivePageOptions {

@@ -12,7 +12,7 @@ function key(k: string): string {
 }
 
 export function inspect(value: unknown, depth = 0, seen: Set<object> = new Set()): string {
-  if (typeof value === "string") return depth === 0 ? `'${value.replace(/'/g, "\\'")}'` : `'${value.replace(/'/g, "\\'")}'`;
+  if (typeof value === "string") return `'${value.replace(/'/g, "\\'")}'`;
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "symbol") return value.toString();
