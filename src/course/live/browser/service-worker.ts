@@ -4,6 +4,8 @@
  * (a teacher's update shows) and from that store when it cannot, so the course works offline once
  * a page of it has been opened.
  */
+export {}; // a module: its `self` below is the service worker's, not the page's
+
 declare const SITE_FILES: readonly string[];
 declare const SITE_VERSION: string;
 
