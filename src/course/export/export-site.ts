@@ -99,7 +99,8 @@ export function checkSiteDir(siteDir: string): void {
   }
 }
 
-function prepareSiteDir(siteDir: string): void {
+/** Empties `siteDir` (after checkSiteDir) for a new export. */
+export function prepareSiteDir(siteDir: string): void {
   checkSiteDir(siteDir);
   fs.rmSync(siteDir, { recursive: true, force: true });
   fs.mkdirSync(siteDir, { recursive: true });

@@ -24,13 +24,13 @@ export interface LessonPage {
   charts: number;
 }
 
-interface CellRole {
+export interface CellRole {
   role?: string;
   exercise?: string;
   name?: string;
 }
 
-function roleOf(cell: Cell): CellRole {
+export function roleOf(cell: Cell): CellRole {
   const bnlab = cell.metadata.bnlab;
   return bnlab !== null && typeof bnlab === "object" ? (bnlab as CellRole) : {};
 }
@@ -39,7 +39,7 @@ function roleOf(cell: Cell): CellRole {
  * The small caption above a code cell with a role (HTML), and whether it is instructor-only material.
  * In a student notebook an exercise cell holds the learner's stub, not a solution.
  */
-function codeLabel(role: CellRole, student: boolean): { label: string; instructor: boolean; kind: string } | null {
+export function codeLabel(role: CellRole, student: boolean): { label: string; instructor: boolean; kind: string } | null {
   const ex = role.exercise ? ` ${escapeHtml(role.exercise)}` : "";
   switch (role.role) {
     case "exercise":
@@ -78,7 +78,7 @@ function renderCell(cell: Cell, ctx: OutputContext, student: boolean): string {
   return `<section class="${classes.join(" ")}">${prompt}<div class="cell-box">${caption}\n${codeBlock(source, "typescript")}\n<div class="outputs">${outputs}</div></div></section>`;
 }
 
-function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
+export function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
   if (!lesson) return "<span></span>";
   const arrow = rel === "prev" ? `← ${escapeHtml(lesson.title)}` : `${escapeHtml(lesson.title)} →`;
   return `<a rel="${rel}" href="${escapeHtml(lesson.href)}">${arrow}</a>`;

@@ -1,0 +1,27 @@
+/** Driving a live-site lesson page in Chromium (the browser tests and `npm run bench:site`). */
+import type { Page } from "playwright-core";
+
+export const cellSelector = (id: string): string => `section.cell.code.live[data-cell-id="${id}"]`;
+
+/** Waits until the page's worker is ready to run a cell. */
+export async function waitReady(page: Page, timeoutMs = 90_000): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.kernel === "ready", null, { timeout: timeoutMs });
+}
+
+/** Waits until no cell is queued or running; returns each cell's state by cell id. */
+export async function settled(page: Page, timeoutMs = 120_000): Promise<Record<string, string>> {
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll<HTMLElement>("section.cell.code.live")).every((s) => s.dataset.state !== "queued" && s.dataset.state !== "running"),
+    null,
+    { timeout: timeoutMs },
+  );
+  return page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>("section.cell.code.live")).map((s) => [s.dataset.cellId ?? "", s.dataset.state ?? ""])));
+}
+
+/** Clicks Run All and waits for the last cell; returns the cells' states and the milliseconds it took. */
+export async function runAllInPage(page: Page, timeoutMs = 300_000): Promise<{ states: Record<string, string>; ms: number }> {
+  const started = Date.now();
+  await page.click('[data-action="run-all"]');
+  const states = await settled(page, timeoutMs);
+  return { states, ms: Date.now() - started };
+}
