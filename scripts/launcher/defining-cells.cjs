@@ -48,8 +48,18 @@ function definingCells(ts, missing, source, where) {
   const definingAll = notebooks.filter((file) => missing.every((name) => cellsOf(file).some((cell) => cell.declared.has(name))));
   const file = session ?? (holding.length === 1 ? holding[0] : definingAll.length === 1 ? definingAll[0] : undefined);
   if (!file) return [];
-  const cells = cellsOf(file);
-  const texts = sources.get(file) ?? codeCells(file);
+  return cellsDefining(ts, sources.get(file) ?? codeCells(file), missing, cellsOf(file));
+}
+
+/**
+ * The cells among a notebook's code cells (`texts`, in order) that define the missing names.
+ * @param {typeof import("typescript")} ts
+ * @param {string[]} texts
+ * @param {string[]} missing
+ * @param {ReturnType<typeof cellNames>[]} [cells] the names of each cell, when already parsed
+ * @returns {DefiningCell[]}
+ */
+function cellsDefining(ts, texts, missing, cells = texts.map((text) => safeNames(ts, text))) {
   /** @type {Map<number, DefiningCell>} */
   const found = new Map();
   for (const name of missing) {
@@ -89,4 +99,4 @@ function runCellHint(cell) {
   return `bnlab: ${names} ${cell.names.length === 1 ? "is" : "are"} defined by ${which}, which this kernel has not run yet: run it first (Run › Run All Above).\n`;
 }
 
-module.exports = { definingCells, runCellHint, listNames };
+module.exports = { definingCells, cellsDefining, runCellHint, listNames };

@@ -48,7 +48,7 @@ export class LiveKernel {
     };
   }
 
-  async run(run: number, source: string, onMessage: (message: WorkerMessage) => void): Promise<RunOutcome> {
+  async run(run: number, source: string, notebook: string[], onMessage: (message: WorkerMessage) => void): Promise<RunOutcome> {
     await this.ready;
     this.status(`running [${run}]`, "busy");
     return new Promise<RunOutcome>((resolve) => {
@@ -61,7 +61,7 @@ export class LiveKernel {
           resolve(outcome);
         },
       };
-      const request: RunRequest = { type: "run", run, source };
+      const request: RunRequest = { type: "run", run, source, notebook };
       this.worker.postMessage(request);
     });
   }

@@ -121,7 +121,8 @@ function runCell(cell: LiveCell): Promise<boolean> {
     cell.outputs.replaceChildren();
     cell.section.dataset.state = "running";
     const count = ++executionCount;
-    const outcome = await kernel.run(count, cell.view.state.doc.toString(), (m) => onMessage(cell, m));
+    const notebookNow = cells.map((c) => c.view.state.doc.toString());
+    const outcome = await kernel.run(count, cell.view.state.doc.toString(), notebookNow, (m) => onMessage(cell, m));
     if (outcome === "stopped") {
       show(cell, { output_type: "stream", name: "stderr", text: "⏹ Stopped: the cell was interrupted and the worker restarted. Everything defined before is gone: run the cells above again (Run All).\n" });
     }

@@ -7,6 +7,8 @@ export interface RunRequest {
   run: number;
   /** The cell's TypeScript (its name in error traces is `cell-<run>`). */
   source: string;
+  /** Every code cell of the notebook as the page shows it now, in order (for the missing-name hints). */
+  notebook: string[];
 }
 
 export type WorkerMessage =

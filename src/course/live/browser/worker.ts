@@ -22,10 +22,17 @@ interface LearnerModule {
     lastConverted(): { diagnostics: { code?: number; messageText: string }[] } | null;
     out(text: string): void;
     err(text: string): void;
+    definingCells(missing: string[], source: string): unknown[];
   }): { execute(source: string): Promise<boolean> };
+}
+/** What the page uses of scripts/launcher/defining-cells.cjs: which cells define the names a cell misses. */
+interface DefiningCellsModule {
+  cellsDefining(typescript: typeof ts, texts: string[], missing: string[]): unknown[];
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { learnerExecutor } = require("../../../../scripts/launcher/learner-executor.cjs") as LearnerModule;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cellsDefining } = require("../../../../scripts/launcher/defining-cells.cjs") as DefiningCellsModule;
 
 declare const self: { postMessage(message: WorkerMessage): void; onmessage: ((event: { data: RunRequest }) => void) | null };
 
@@ -38,6 +45,8 @@ const MODULES: Record<string, unknown> = { "../src": library, "../src/index": li
 };
 
 let run = 0;
+/** The notebook's code cells as the page showed them with the latest run. */
+let notebookCells: string[] = [];
 const post = (message: WorkerMessage): void => self.postMessage(message);
 const stream = (name: "stdout" | "stderr", text: string): void => post({ type: "stream", run, name, text });
 
@@ -118,6 +127,7 @@ const learner = learnerExecutor({
   lastConverted: () => ({ diagnostics: lastDiagnostics.map((d) => ({ code: d.code, messageText: d.message })) }),
   out: (text: string) => stream("stdout", text),
   err: (text: string) => stream("stderr", text),
+  definingCells: (missing: string[]) => cellsDefining(ts, notebookCells, missing),
 });
 
 // The page loads plotly.js itself: charts carry only their figure.
@@ -127,6 +137,7 @@ setDisplaySink((content, update) => post({ type: "display", run, content, update
 self.onmessage = (event) => {
   const request = event.data;
   run = request.run;
+  notebookCells = request.notebook;
   void learner.execute(request.source).then(
     (ok: boolean) => post({ type: "done", run: request.run, ok }),
     (error: unknown) => {
