@@ -2,11 +2,9 @@
  * plotly.js for notebook pages (plotly.js-dist-min, ~4.8 MB, in node_modules): charts carry a small
  * loader that fetches it from the Jupyter server, never the library itself and never a CDN.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
-
-let cached: string | undefined;
 
 /** Path of plotly.min.js, resolved like `require` would from the working directory. */
 export function plotlyPath(): string {
@@ -16,19 +14,6 @@ export function plotlyPath(): string {
   } catch {
     return createRequire(join(__dirname, "index.js")).resolve("plotly.js-dist-min");
   }
-}
-
-export function plotlySource(): string {
-  if (cached === undefined) cached = readFileSync(plotlyPath(), "utf8");
-  return cached;
-}
-
-/**
- * Makes JavaScript safe inside an HTML <script> element: "</script" and "<!--" can only occur in
- * string, template or regex literals and comments, where "\x3C" means the same "<".
- */
-export function escapeScript(js: string): string {
-  return js.replace(/<\/(script)/gi, "\\x3C/$1").replace(/<!--/g, "\\x3C!--");
 }
 
 /**
