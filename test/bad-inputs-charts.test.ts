@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import {
   axis, baseLayout, batchSizeFigure, beforeAfterHistogram, bundleBytes, downsample, figureBundle, figureSummary, gammaBetaFigure, heatmapFigure,
-  histogramFigure, histogramSlider, historyMetric, lineChart, lineTrace, liveTraining, methodColor, percentileBands, percentileTrack, resetPlotly,
+  histogramFigure, histogramSlider, historyMetric, lineChart, lineTrace, liveTraining, methodColor, percentileBands, percentileTrack,
   roundFigure, roundSig, roundTrace, runSeries, showFigure, toMethod, trainingCurves, updateFigure, withAlpha, withFrames, Figure,
 } from "../src";
 import { bounded, cases, NOT_COUNTS } from "./bad-inputs/battery";
@@ -150,7 +150,6 @@ describe("history adapters and theme helpers take anything and answer plainly", 
     expect(methodColor("no such method", 1)).toMatch(/^#/);
     expect(axis().ticks).toBe("outside");
     expect(baseLayout().height).toBe(400);
-    resetPlotly();
   });
 });
 cases("historyMetric", [["a null history", () => historyMetric(null as never, "loss"), /historyMetric: history must be an object \(what fit returned\), got null/]]);

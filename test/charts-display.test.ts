@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { figureBundle, lineChart, PLOTLY_MIME, resetPlotly, showFigure, updateFigure, type Figure } from "../src/charts";
+import { figureBundle, lineChart, PLOTLY_MIME, showFigure, updateFigure, type Figure } from "../src/charts";
 import { figureHtml, scriptJson } from "../src/charts/html";
 import { kernelDisplaySink, sendDisplayData, setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
 import { plotlyLoaderScript, plotlyRelativePaths } from "../src/charts/plotly-source";
@@ -23,11 +23,8 @@ function capture(): Sent[] {
   return sent;
 }
 
-beforeEach(() => resetPlotly());
-afterEach(() => {
-  setDisplaySink(null);
-  resetPlotly();
-});
+beforeEach(() => setDisplaySink(null));
+afterEach(() => setDisplaySink(null));
 
 describe("figureBundle", () => {
   it("holds the Plotly JSON, an offline HTML fallback and a text summary", () => {
@@ -148,8 +145,8 @@ describe("showFigure", () => {
     // distinct element ids
     const id = (s: Sent) => /<div id="(bnlab-chart-[^"]+)"/.exec(html(s).slice(-20_000))![1];
     expect(id(sent[0])).not.toBe(id(sent[1]));
-    // a restart (or resetPlotly) injects again; includePlotly forces it
-    resetPlotly();
+    // a new display destination (as after a restart) injects again; includePlotly forces it
+    setDisplaySink((content, update) => sent.push({ content, update }));
     showFigure(fig);
     showFigure(fig, { includePlotly: true });
     expect(html(sent[2])).toContain("plotly.js, bundled by bnlab");

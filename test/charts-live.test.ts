@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { liveTraining, PLOTLY_MIME, resetPlotly } from "../src/charts";
+import { liveTraining, PLOTLY_MIME } from "../src/charts";
 import { setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
 import { gaussianBlobs } from "../src/data/synthetic";
 import { fit } from "../src/train/fit";
@@ -13,7 +13,6 @@ interface Sent {
 let sent: Sent[];
 
 beforeEach(() => {
-  resetPlotly();
   sent = [];
   setDisplaySink((content, update) => sent.push({ content, update }));
   vi.useFakeTimers({ now: 0 });
@@ -22,7 +21,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   setDisplaySink(null);
-  resetPlotly();
 });
 
 const byId = (id: string) => sent.filter((s) => s.content.transient?.display_id === id);

@@ -14,7 +14,6 @@ import {
   lateness,
   listLessonFiles,
   loadLessonSource,
-  parseGradebook,
   releaseLessons,
   renderFeedbackPageSafely,
   runPool,
@@ -23,6 +22,7 @@ import {
   validateLatePolicy,
   type SubmissionGrade,
 } from "../src/course/homework";
+import { parseGradebook } from "./helpers/gradebook";
 import { COLLECTED_MIME, findCheckerCall, judgeCollected } from "../src/course/homework/collection";
 import { findDelegation } from "../src/course/homework/delegation";
 import { EXERCISES } from "../src/exercises/registry";

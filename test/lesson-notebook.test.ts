@@ -5,8 +5,11 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLesson, renderNotebook, stubSolutions, type Variant } from "../src/course/lesson";
 import { KERNELSPEC_METADATA } from "../src/course/notebook/kernel-metadata";
-import { CELL_ID_PATTERN, joinSource, serializeNotebook, type Notebook } from "../src/course/notebook/nbformat";
+import { joinSource, serializeNotebook, type Notebook } from "../src/course/notebook/nbformat";
 import { FIXTURE } from "./fixtures/lessons/project";
+
+/** The cell-id pattern of nbformat 4.5 (nbformat.v4 schema). */
+const CELL_ID_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
 
 const ROOT = "/project";
 const source = fs.readFileSync(FIXTURE, "utf8");

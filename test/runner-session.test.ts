@@ -3,7 +3,7 @@ import { processAlive } from "./helpers/process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelSession, executeNotebook, liveKernelPids } from "../src/course/jupyter";
+import { KernelSession, executeNotebook } from "../src/course/jupyter";
 import { joinSource, type Notebook } from "../src/course/notebook/nbformat";
 
 const ROOT = join(__dirname, "..");
@@ -74,12 +74,14 @@ describe("KernelSession", () => {
 });
 
 describe("no orphan kernels", () => {
-  it("shutdown stops the kernel and untracks it", async () => {
+  it("shutdown stops the kernel and untracks it: the exit and signal handlers that kill live kernels are gone with it", async () => {
+    const listeners = () => ["exit", "SIGINT", "SIGTERM", "SIGHUP"].map((event) => process.listenerCount(event));
+    const before = listeners();
     const s = await KernelSession.start({ cwd: FIXTURES });
-    expect(liveKernelPids()).toContain(s.pid);
+    expect(listeners()).toEqual(before.map((n) => n + 1));
     await s.shutdown();
     expect(processAlive(s.pid)).toBe(false);
-    expect(liveKernelPids()).not.toContain(s.pid);
+    expect(listeners()).toEqual(before);
     expect((await s.execute("1")).status).toBe("dead");
   });
 

@@ -33,7 +33,6 @@ export { figureBundle, bundleBytes, PLOTLY_MIME } from "./mime-bundle";
 export type { FigureBundle, BundleOptions } from "./mime-bundle";
 export { showFigure, updateFigure } from "./show";
 export type { ShowOptions } from "./show";
-export { resetPlotly } from "./plotly-session";
 export { liveTraining } from "./live-training";
 export type { LiveTraining, LiveTrainingOptions, LiveStepInfo } from "./live-training";
 export { errorBarChart } from "./error-bars";

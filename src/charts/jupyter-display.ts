@@ -14,6 +14,7 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { forgetPlotlyInjected } from "./plotly-session";
 
 export interface MimeBundle {
   "text/plain"?: string;
@@ -34,9 +35,13 @@ const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 
 let override: DisplaySink | null = null;
 
-/** Routes displays to `sink` instead of the kernel (tests); null restores the default. */
+/**
+ * Routes displays to `sink` instead of the kernel (the live site's worker, tests); null restores
+ * the default. A new destination has not received plotly.js yet: the next chart carries it.
+ */
 export function setDisplaySink(sink: DisplaySink | null): void {
   override = sink;
+  forgetPlotlyInjected();
 }
 
 interface TslabJupyterModule {

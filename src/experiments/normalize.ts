@@ -36,8 +36,6 @@ export function mnistBatch(n: number): Matrix {
   return mnistTrain().x.selectRows(Array.from({ length: n }, (_, i) => i));
 }
 
-export const DIGIT_FEATURE_NAMES = ["ink", "width (px)", "centre pixel"] as const;
-
 /**
  * Three features of each digit, on very different scales:
  *   ink           the sum of its 784 pixel values (≈ 60 … 110)

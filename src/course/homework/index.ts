@@ -8,7 +8,7 @@ export { gradeNotebook, DEFAULT_LIMITS, type GradeLimits, type SubmissionGrade, 
 export { STATUS_TEXT, type GradeStatus } from "./grade-status";
 export { gradeBatch, GRADEBOOK_FILE, GRADES_FILE, FEEDBACK_DIR, CANVAS_FILE, GRADESCOPE_DIR, type GradeBatchOptions, type GradeBatchResult, type ProgressEvent } from "./grade-batch";
 export { scoreCheck, scoreExercise, type CellRun, type CheckOutcome, type ExerciseResult } from "./scoring";
-export { gradebookCsv, gradebookColumns, parseGradebook } from "./gradebook-csv";
+export { gradebookCsv, gradebookColumns } from "./gradebook-csv";
 export { renderFeedbackPage, renderFeedbackPageSafely, feedbackFileName, feedbackFileNames } from "./feedback-page";
 export { lateness, validateLatePolicy, type LatePolicy, type Lateness } from "./late-policy";
 export { gradescopeResults, canvasCsv, type GradescopeResults, type GradescopeTest } from "./lms-export";

@@ -44,10 +44,6 @@ function untrackKernel(pid: number): void {
   if (live.size === 0) uninstall();
 }
 
-export function liveKernelPids(): number[] {
-  return [...live];
-}
-
 /**
  * Starts a kernel from its kernelspec argv (`{connection_file}` replaced) in its own process group,
  * tracked until it exits.

@@ -5,4 +5,3 @@ export { executeNotebook, type RunOptions, type RunResult } from "./execute-note
 export { formatCellError, type CellError, type CellErrorKind } from "./cell-error";
 export type { ErrorInfo } from "./error-info";
 export { projectRoot } from "./project-root";
-export { liveKernelPids } from "./cleanup";

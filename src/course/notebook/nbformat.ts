@@ -136,9 +136,6 @@ export interface Notebook {
   cells: Cell[];
 }
 
-/** The cell-id pattern of nbformat 4.5. */
-export const CELL_ID_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
-
 export const NBFORMAT = 4;
 export const NBFORMAT_MINOR = 5;
 

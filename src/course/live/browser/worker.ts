@@ -130,9 +130,9 @@ const learner = learnerExecutor({
   definingCells: (missing: string[]) => cellsDefining(ts, notebookCells, missing),
 });
 
+setDisplaySink((content, update) => post({ type: "display", run, content, update }));
 // The page loads plotly.js itself: charts carry only their figure.
 markPlotlyInjected();
-setDisplaySink((content, update) => post({ type: "display", run, content, update }));
 
 self.onmessage = (event) => {
   const request = event.data;
