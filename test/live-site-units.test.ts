@@ -9,6 +9,7 @@ import { decodeMnist, encodeMnist } from "../src/data/mnist-binary";
 import { readMnistDigits } from "../src/data/mnist-raw";
 import { compileCell } from "../src/course/live/browser/cell-transform";
 import { originalPosition } from "../src/course/live/browser/source-map";
+import { TimedOut, withTimeLimit } from "../src/exercises/time-limit.browser";
 
 describe("mnist.bin", () => {
   it("refuses a file that is not one, or is cut short", () => {
@@ -62,5 +63,41 @@ describe("a cell compiled for the page", () => {
     const cell = compileCell(ts, source, "cell-3");
     const thrownAt = cell.js.split("\n").findIndex((line) => line.includes("throw new Error")) + 1;
     expect(originalPosition(cell.lines, thrownAt, 1).line).toBe(6);
+  });
+
+  it("starts every loop's body with the guard, nested and unbraced loops included, and keeps the lines", () => {
+    const source = "let n = 0;\nfor (let i = 0; i < 3; i++) n++;\nwhile (n < 5) { n++; }\ndo n++; while (n < 7);\nfor (const a of [1]) for (const k in { b: 1 }) n += a + k.length;\nn";
+    const cell = compileCell(ts, source, "cell-4");
+    expect(cell.diagnostics).toEqual([]);
+    expect(cell.js.match(/__bnlabLoopGuard\(\);/g)).toHaveLength(5);
+    const innermost = cell.js.split("\n").findIndex((line) => line.includes("n += a + k.length")) + 1;
+    expect(originalPosition(cell.lines, innermost, 1).line).toBe(5);
+    expect(runCells([source], {})[0]).toBe(9);
+  });
+});
+
+describe("the live site's time limit", () => {
+  it("stops a learner's endless loop with TimedOut, also one that catches the guard's error", () => {
+    const [spin, stubborn] = runCells(
+      ["const spinForever = () => { let i = 0; while (true) i++; };\nspinForever", "const stubborn = () => { for (;;) { try { while (true); } catch { /* keep going */ } } };\nstubborn"],
+      {},
+    ) as Array<() => void>;
+    for (const body of [spin, stubborn]) expect(() => withTimeLimit(body, 0.2)).toThrow(TimedOut);
+  });
+
+  it("returns what a body returns in time, rethrows its error, and lets loops run freely outside a limit", () => {
+    expect(withTimeLimit(() => 42, 1)).toBe(42);
+    expect(() => withTimeLimit(() => { throw new RangeError("mine"); }, 1)).toThrow(RangeError);
+    const [count] = runCells(["let turns = 0;\nfor (let i = 0; i < 5000; i++) turns++;\nturns"], {});
+    expect(count).toBe(5000);
+  });
+
+  it("reports a body that returns after its deadline", () => {
+    const sleepy = () => {
+      const until = performance.now() + 150;
+      while (performance.now() < until); // library code: not guarded
+      return 1;
+    };
+    expect(() => withTimeLimit(sleepy, 0.05)).toThrow(TimedOut);
   });
 });

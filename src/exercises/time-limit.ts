@@ -1,23 +1,14 @@
 import { Script, createContext } from "node:vm";
+import { DEFAULT_TIME_LIMIT_SECONDS, TimedOut } from "./timed-out";
+
+export { DEFAULT_TIME_LIMIT_SECONDS, TimedOut } from "./timed-out";
 
 /**
  * Running learner code with a time limit. Node's `vm` timeout stops a synchronous infinite loop
  * even inside a function defined elsewhere (the watchdog terminates whatever JavaScript is running,
- * and a `try`/`catch` in the learner's code cannot catch that termination).
+ * and a `try`/`catch` in the learner's code cannot catch that termination). The live site's worker
+ * has no such watchdog: time-limit.browser.ts stands in for this file there.
  */
-
-/** Seconds a checker gives one call of the learner's code (and the reading of its result). */
-export const DEFAULT_TIME_LIMIT_SECONDS = 5;
-
-/** The learner's code did not return within the limit. */
-export class TimedOut extends Error {
-  readonly seconds: number;
-  constructor(seconds: number) {
-    super(`did not return within ${seconds} s — an infinite loop?`);
-    this.name = "TimedOut";
-    this.seconds = seconds;
-  }
-}
 
 const context = createContext({ __bnlabBody: undefined as unknown });
 const script = new Script("__bnlabBody()", { filename: "bnlab-time-limit.vm" });

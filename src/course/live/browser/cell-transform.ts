@@ -2,8 +2,10 @@
  * A cell's TypeScript → a script that runs with tslab's semantics in one shared global scope:
  * top-level `const`/`let`/`class` become `var` bindings (so a later cell sees them and re-running a
  * cell that declares `const x` works, as in tslab), imports become reads of the bundled modules, and
- * every line keeps its number (the source map then gives the column). The page only TRANSPILES:
- * type errors are not reported (syntax errors are).
+ * every line keeps its number (the source map then gives the column). Every loop's body starts with
+ * `__bnlabLoopGuard();`, so a check's time limit can stop a learner's endless loop in the worker
+ * (exercises/time-limit.browser.ts). The page only TRANSPILES: type errors are not reported
+ * (syntax errors are).
  */
 import type * as TS from "typescript";
 import { decodeLineMap, type LineMap } from "./source-map";
@@ -78,9 +80,26 @@ function statementEdits(ts: typeof TS, statement: TS.Statement, file: TS.SourceF
   return edits;
 }
 
+const LOOP_GUARD = "__bnlabLoopGuard();";
+
+/** The guard first in the body of every loop of the cell, on the body's first line. */
+function loopGuardEdits(ts: typeof TS, file: TS.SourceFile): Edit[] {
+  const edits: Edit[] = [];
+  const visit = (node: TS.Node): void => {
+    if (ts.isIterationStatement(node, false)) {
+      const body = node.statement;
+      if (ts.isBlock(body)) edits.push({ start: body.getStart(file) + 1, end: body.getStart(file) + 1, text: LOOP_GUARD });
+      else edits.push({ start: body.getStart(file), end: body.getStart(file), text: `{${LOOP_GUARD} ` }, { start: body.end, end: body.end, text: "}" });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return edits;
+}
+
 export function compileCell(ts: typeof TS, source: string, cellName: string): CompiledCell {
   const file = ts.createSourceFile(`${cellName}.ts`, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const edits = file.statements.flatMap((s) => statementEdits(ts, s, file)).sort((a, b) => b.start - a.start);
+  const edits = [...file.statements.flatMap((s) => statementEdits(ts, s, file)), ...loopGuardEdits(ts, file)].sort((a, b) => b.start - a.start);
   let edited = source;
   for (const edit of edits) edited = edited.slice(0, edit.start) + edit.text + edited.slice(edit.end);
   const output = ts.transpileModule(edited, {
