@@ -1,7 +1,9 @@
 "use strict";
 /**
  * Which names a notebook cell declares at its top level and which it uses, read from its syntax
- * tree (the TypeScript parser tslab ships; a cell with type errors still parses).
+ * tree (the TypeScript parser tslab ships; a cell with type errors still parses). A name the cell
+ * binds inside (a parameter, a local variable or function, a catch variable) is not a use of an
+ * earlier cell's name: `function f(layer: number)` does not use a global `layer`.
  */
 
 /**
@@ -42,9 +44,26 @@ function cellNames(ts, source) {
       else if (bindings) for (const element of bindings.elements) declared.add(element.name.text);
     }
   }
+  /** @type {Set<string>} */
+  const local = new Set();
+  /** @param {import("typescript").BindingName} name */
+  const bindLocal = (name) => {
+    if (ts.isIdentifier(name)) local.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) bindLocal(element.name);
+  };
+  /** @param {import("typescript").VariableDeclaration} node a `const x` of the cell itself, not of a block or a loop */
+  const isTopLevel = (node) => ts.isVariableDeclarationList(node.parent) && ts.isVariableStatement(node.parent.parent) && node.parent.parent.parent === file;
+  /** @param {import("typescript").Node} node */
+  const findLocals = (node) => {
+    if (ts.isParameter(node) || (ts.isVariableDeclaration(node) && !isTopLevel(node))) bindLocal(node.name);
+    else if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isClassDeclaration(node) || ts.isClassExpression(node)) && node.name && node.parent !== file) local.add(node.name.text);
+    else if (ts.isTypeParameterDeclaration(node)) local.add(node.name.text);
+    ts.forEachChild(node, findLocals);
+  };
+  ts.forEachChild(file, findLocals);
   /** @param {import("typescript").Node} node */
   const visit = (node) => {
-    if (ts.isIdentifier(node)) {
+    if (ts.isIdentifier(node) && !local.has(node.text)) {
       const parent = node.parent;
       const isMemberName =
         (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
