@@ -23,10 +23,22 @@ const CASES: Input[] = [
 const describe = (i: Input) => `size = ${i.size}, kernelSize = ${i.kernelSize}, stride = ${i.stride}, padding = ${i.padding}`;
 const scalar = (v: number) => ({ size: Matrix.row([v]) });
 
+const BASE = CASES[0];
+
 export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",
   title: "Output size of a convolution",
   cases: CASES.map((input) => ({ label: describe(input), input })),
+  probes: {
+    label: describe(BASE),
+    base: BASE,
+    perturbations: [
+      { what: "padding changes", input: { ...BASE, padding: BASE.padding + 1 }, ignored: "padding is never used" },
+      { what: "stride changes", input: { ...BASE, stride: BASE.stride + 1 }, ignored: "stride is never used" },
+      { what: "kernelSize changes", input: { ...BASE, kernelSize: BASE.kernelSize - 2 }, ignored: "kernelSize is never used" },
+      { what: "size changes", input: { ...BASE, size: BASE.size + 4 }, ignored: "size is never used" },
+    ],
+  },
   collect: callWithFields(["size", "kernelSize", "stride", "padding"]),
   read({ result }) {
     return scalar(expectNumber(result, "The output size"));
