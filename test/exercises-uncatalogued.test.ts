@@ -271,15 +271,15 @@ function fold(conv: Conv2d, bn: BatchNorm2d, o: { plusMean?: boolean; noRunning?
   }
   return { weight, bias };
 }
-wrong("foldBatchNorm", "shift with the wrong sign (b + μ)", /sign|b \+ μ|\+ running mean/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { plusMean: true }));
+wrong("foldBatchNorm", "shift with the wrong sign (b + μ)", /sign|adds the running mean/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { plusMean: true }));
 wrong("foldBatchNorm", "running statistics ignored (μ = 0, σ² = 1)", /running/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { noRunning: true }));
 
 // ---------------------------------------------------------------------------------------------
 // 8.3 convOutputSize
 wrong("convOutputSize", "Math.round", /round/, (size: number, k: number, stride: number, pad: number) => Math.round((size + 2 * pad - k) / stride) + 1);
-wrong("convOutputSize", "valid only (padding ignored)", /does not change when padding changes/, (size: number, k: number, stride: number) => Math.floor((size - k) / stride) + 1);
+wrong("convOutputSize", "valid only (padding ignored)", /ignores the padding|does not change when padding changes/, (size: number, k: number, stride: number) => Math.floor((size - k) / stride) + 1);
 wrong("convOutputSize", "same padding assumed", /kernel|does not change when/, (size: number, _k: number, stride: number) => Math.ceil(size / stride));
-wrong("convOutputSize", "stride ignored", /does not change when stride changes/, (size: number, k: number, _s: number, pad: number) => size + 2 * pad - k + 1);
+wrong("convOutputSize", "stride ignored", /ignores the stride|does not change when stride changes/, (size: number, k: number, _s: number, pad: number) => size + 2 * pad - k + 1);
 
 // ---------------------------------------------------------------------------------------------
 
