@@ -55,22 +55,32 @@ export function probeInputs<I>(p: Probes<I>): Array<{ label: string; input: I }>
   ];
 }
 
-/** The changes of a batch x every batch exercise makes: one example, one feature shifted, two examples swapped. */
-export function batchPerturbations<I>(x: Matrix, withX: (x: Matrix) => I, ofX = ""): Array<Perturbation<I>> {
+/**
+ * The probes of an exercise that takes a batch x: its own changes (`extra`, first), then one example
+ * changed, one feature shifted, two examples swapped; ratios named from N.
+ */
+export function batchProbes<I extends { x: Matrix }>(c: { label: string; input: I }, extra: Array<Perturbation<I>> = [], more: Partial<Probes<I>> = {}, ofX = ""): Probes<I> {
+  const base = c.input;
+  const x = base.x;
+  const withX = (m: Matrix): I => ({ ...base, x: m });
   const last = x.rows - 1;
   const row = (i: number) => x.map((v, r, c) => (r === i ? v + 0.75 - 0.5 * c + 0.2 * c * c : v));
   const swapped = x.selectRows([1, 0, ...Array.from({ length: x.rows - 2 }, (_, i) => i + 2)]);
-  return [
+  const perturbations = [
+    ...extra,
     { what: `example 0${ofX} changes`, input: withX(row(0)), ignored: "example 0 is never counted" },
     { what: `example ${last}${ofX} changes`, input: withX(row(last)), ignored: `example ${last} is never counted` },
-    { what: `feature 1${ofX} is shifted by a constant`, input: withX(x.map((v, _r, c) => (c === 1 ? v + 1.5 : v))), leaks: "the statistics mix features" },
+    { what: `feature 1${ofX} is shifted by a constant`, input: withX(x.map((v, _r, j) => (j === 1 ? v + 1.5 : v))), leaks: "the statistics mix features" },
     { what: `examples 0 and 1${ofX} swap places`, input: withX(swapped), leaks: "every example must count the same" },
   ];
+  const n = x.rows;
+  const counts = { "N/(N−1)": n / (n - 1), "(N−1)/N": (n - 1) / n, "N/(N+1)": n / (n + 1), "(N+1)/N": (n + 1) / n, N: n, "1/N": 1 / n };
+  return { label: c.label, base, perturbations, ...more, factors: (i) => ({ ...counts, ...more.factors?.(i) }) };
 }
 
-/** Ratios named from a batch size N (a mean or a variance divided by the wrong count). */
-export function countFactors(n: number): Record<string, number> {
-  return { "N/(N−1)": n / (n - 1), "(N−1)/N": (n - 1) / n, "N/(N+1)": n / (n + 1), "(N+1)/N": (n + 1) / n, N: n, "1/N": 1 / n };
+/** One entry of a row named by `rows`, or undefined. */
+function rowName(v: readonly number[], rows: Record<string, Matrix>, close: (a: number, b: number) => boolean): string | undefined {
+  return Object.keys(rows).find((r) => rows[r].cols === v.length && v.every((x, j) => Number.isNaN(x) || close(x, rows[r].data[j])));
 }
 
 /**
@@ -149,7 +159,7 @@ function influence(
   const perColumn = Array.from({ length: e0.cols }, (_, j) => ratio.find((r, i) => i % e0.cols === j && !Number.isNaN(r)) ?? NaN);
   const columnsConsistent = ratio.every((r, i) => Number.isNaN(r) || closeRatio(r, perColumn[i % e0.cols]));
   if (columnsConsistent) {
-    const name = Object.keys(rows).find((r) => rows[r].cols === e0.cols && perColumn.every((v, j) => Number.isNaN(v) || closeRatio(v, rows[r].data[j])));
+    const name = rowName(perColumn, rows, closeRatio);
     if (name) return { text: `When ${q.what}, your ${label} moves ${name} times as far as the right ${label}, in each feature.`, ratio: name };
   }
   return null;
@@ -191,8 +201,7 @@ function columnFits(y: Matrix, t: Matrix, same: (a: number, b: number) => boolea
 function rowText(v: number[], rows: Record<string, Matrix>): string {
   if (v.every((x) => Math.abs(x) < 1e-9)) return "0";
   if (v.every((x) => Math.abs(x - 1) < 1e-9)) return "1";
-  const name = Object.keys(rows).find((r) => rows[r].cols === v.length && v.every((x, j) => Math.abs(x - rows[r].data[j]) <= 1e-9 + 1e-6 * Math.abs(x)));
-  return name ?? formatMatrix(Matrix.row(v));
+  return rowName(v, rows, (a, b) => Math.abs(a - b) <= 1e-9 + 1e-6 * Math.abs(a)) ?? formatMatrix(Matrix.row(v));
 }
 
 function fitFinding<I>(

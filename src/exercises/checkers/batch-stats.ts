@@ -4,7 +4,7 @@ import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake
 import { perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
-import { batchPerturbations, countFactors } from "../probes";
+import { batchProbes } from "../probes";
 
 /** Exercise: μ and σ² of a batch, per feature. */
 export type BatchStatsFn = (x: Matrix) => { mu: Matrix; variance: Matrix };
@@ -84,12 +84,7 @@ export const batchStatsSpec: ExerciseSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
   cases: CASES,
-  probes: {
-    label: CASES[0].label,
-    base: CASES[0].input,
-    perturbations: batchPerturbations(CASES[0].input.x, (x) => ({ x })),
-    factors: () => countFactors(CASES[0].input.x.rows),
-  },
+  probes: batchProbes(CASES[0]),
   collect: callWithFields(["x"]),
   read: readMatrixFields({ mu: "1×D, one mean per feature", variance: "1×D, one variance per feature" }),
   reference: right,

@@ -4,7 +4,7 @@ import { formatMatrix, formatNumber, hang } from "../compare";
 import { ExerciseSpec, callWithFields } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
-import { batchPerturbations } from "../probes";
+import { batchProbes } from "../probes";
 
 /**
  * Exercise: ghost batch normalization without γ and β: split the rows of x into consecutive ghost
@@ -92,16 +92,10 @@ export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
   exercise: "ghostBatchNorm",
   title: "Ghost batch normalization (statistics per ghost batch)",
   cases: CASES.map((input) => ({ label: label(input), input })),
-  probes: {
-    label: label(BASE),
-    base: BASE,
-    perturbations: [
-      ...batchPerturbations(BASE.x, (x) => ({ ...BASE, x })),
-      { what: `the last example (in the smaller last ghost batch) changes`, input: { ...BASE, x: BASE.x.map((v, i) => (i === BASE.x.rows - 1 ? v + 1 : v)) }, leaks: "the remainder rows must form their own ghost batch", ignored: "the remainder rows are not normalized with their own statistics" },
-      { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
-      { what: "virtualBatchSize changes", input: { ...BASE, virtualBatchSize: BASE.virtualBatchSize + 1 }, ignored: "virtualBatchSize is never used" },
-    ],
-  },
+  probes: batchProbes({ label: label(BASE), input: BASE }, [
+    { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
+    { what: "virtualBatchSize changes", input: { ...BASE, virtualBatchSize: BASE.virtualBatchSize + 1 }, ignored: "virtualBatchSize is never used" },
+  ]),
   collect: callWithFields(["x", "virtualBatchSize", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };

@@ -6,7 +6,7 @@ import { expectMatrix } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
-import { batchPerturbations, countFactors } from "../probes";
+import { batchProbes } from "../probes";
 import { statsVariant } from "../variants";
 
 /** Exercise: x̂ = (x − μ)/√(σ² + ε) with the batch's per-feature statistics. */
@@ -38,16 +38,9 @@ export const normalizeSpec: ExerciseSpec<Input, NormalizeFn> = {
   exercise: "normalize",
   title: "Normalize a batch (x̂)",
   cases: CASES,
-  probes: {
-    label: CASES[0].label,
-    base: BASE,
-    perturbations: [
-      ...batchPerturbations(BASE.x, (x) => ({ ...BASE, x })),
-      { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
-    ],
+  probes: batchProbes(CASES[0], [{ what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" }], {
     fits: [{ key: "xhat", term: "(x − μ)", of: (i) => centeredFit(i.x).centered, divisor: (i) => ({ variance: centeredFit(i.x).variance, eps: i.eps }) }],
-    factors: (i) => countFactors(i.x.rows),
-  },
+  }),
   collect: callWithFields(["x", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };

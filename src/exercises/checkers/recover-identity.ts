@@ -5,7 +5,7 @@ import { STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
 import { Axis, HARD_CODED_EPS, statsVariant } from "../variants";
-import { batchPerturbations, countFactors } from "../probes";
+import { batchProbes } from "../probes";
 
 /** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
 export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
@@ -100,15 +100,7 @@ export const recoverIdentitySpec: ExerciseSpec<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
   title: "γ and β that recover the input",
   cases: CASES,
-  probes: {
-    label: CASES[0].label,
-    base: BASE,
-    perturbations: [
-      ...batchPerturbations(BASE.x, (x) => ({ ...BASE, x })),
-      { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
-    ],
-    factors: (i) => countFactors(i.x.rows),
-  },
+  probes: batchProbes(CASES[0], [{ what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" }]),
   collect: callWithFields(["x", "eps"]),
   read: readMatrixFields({ gamma: "1×D, one per feature", beta: "1×D, one per feature" }),
   reference: (input) => recovery(input, exact),
