@@ -104,7 +104,7 @@ export function probeFindings<I>(p: Probes<I>, got: Out[], expected: Out[], labe
   const ratios = new Map<string, string>();
   p.perturbations.forEach((q, n) => {
     for (const k of keys) {
-      const s = influence(q, label(k), got[0][k], got[n + 2][k], expected[0][k], expected[n + 2][k], same, rows, factors);
+      const s = influence(q, { label: label(k), same, rows, factors }, got[0][k], got[n + 2][k], expected[0][k], expected[n + 2][k]);
       if (!s) continue;
       if (s.ratio === undefined) {
         if (!out.includes(s.text)) out.push(s.text);
@@ -114,23 +114,21 @@ export function probeFindings<I>(p: Probes<I>, got: Out[], expected: Out[], labe
   out.push(...ratios.values());
   for (const f of p.fits ?? []) {
     if (!keys.includes(f.key)) continue;
-    const s = fitFinding(f, p.base, got[0][f.key], expected[0][f.key], label(f.key), same, rows, factors);
+    const s = fitFinding(f, p.base, got[0][f.key], expected[0][f.key], { label: label(f.key), same, rows, factors });
     if (s) out.push(s);
   }
   return out;
 }
 
-function influence(
-  q: Perturbation<unknown>,
-  label: string,
-  g0: Matrix,
-  g1: Matrix,
-  e0: Matrix,
-  e1: Matrix,
-  same: (a: number, b: number) => boolean,
-  rows: Record<string, Matrix>,
-  factors: Record<string, number>,
-): { text: string; ratio?: string } | null {
+/** What a finding is written and named with: the output's label, the tolerance, named rows and ratios. */
+interface Naming {
+  label: string;
+  same(a: number, b: number): boolean;
+  rows: Record<string, Matrix>;
+  factors: Record<string, number>;
+}
+
+function influence(q: Perturbation<unknown>, { label, same, rows, factors }: Naming, g0: Matrix, g1: Matrix, e0: Matrix, e1: Matrix): { text: string; ratio?: string } | null {
   const n = e0.size;
   const dg = Array.from({ length: n }, (_, i) => g1.data[i] - g0.data[i]);
   const de = Array.from({ length: n }, (_, i) => e1.data[i] - e0.data[i]);
@@ -204,16 +202,7 @@ function rowText(v: number[], rows: Record<string, Matrix>): string {
   return rowName(v, rows, (a, b) => Math.abs(a - b) <= 1e-9 + 1e-6 * Math.abs(a)) ?? formatMatrix(Matrix.row(v));
 }
 
-function fitFinding<I>(
-  f: Fit<I>,
-  input: I,
-  got: Matrix,
-  expected: Matrix,
-  label: string,
-  same: (a: number, b: number) => boolean,
-  rows: Record<string, Matrix>,
-  factors: Record<string, number>,
-): string | null {
+function fitFinding<I>(f: Fit<I>, input: I, got: Matrix, expected: Matrix, { label, same, rows, factors }: Naming): string | null {
   const term = f.of(input);
   if (got.rows < 3 || term.rows !== got.rows || term.cols !== got.cols) return null;
   if (f.residual) {
