@@ -13,7 +13,7 @@ import { Module } from "../src/nn/module";
 import { Conv2d } from "../src/nn/conv2d";
 import { BatchNorm2d } from "../src/nn/batchnorm2d";
 import { checkers } from "../src/exercises";
-import type { CheckResult, LabelledData, RunningStats } from "../src/exercises";
+import type { BnState, CheckResult, LabelledData, RunningStats } from "../src/exercises";
 import type { EvalHistory } from "../src/exercises/solutions/steps-to-target";
 
 type Id = keyof typeof checkers;
@@ -153,6 +153,22 @@ wrong("updateRunningStats", "old value kept whole (running + m·batch)", /runnin
   mean: r.mean.add(colMean(x).scale(m)),
   var: r.var.add(unbiased(x).scale(m)),
 }));
+
+// ---------------------------------------------------------------------------------------------
+// 4.2 forwardWithMode
+function forwardMixed(o: { evalBatchVar?: boolean; trainRunningVar?: boolean }) {
+  return (state: BnState, x: Matrix, training: boolean): Matrix => {
+    const mu = training ? colMean(x) : state.runningMean;
+    const variance = training ? (o.trainRunningVar ? state.runningVar : biasedVar(x)) : o.evalBatchVar ? biasedVar(x) : state.runningVar;
+    if (training) {
+      state.runningMean = blend(state.runningMean, colMean(x), state.momentum);
+      state.runningVar = blend(state.runningVar, unbiased(x), state.momentum);
+    }
+    return x.sub(mu).div(variance.map((v) => Math.sqrt(v + state.eps))).mul(state.gamma).add(state.beta);
+  };
+}
+wrong("forwardWithMode", "eval: running mean but the batch's variance", /each example's output depends on that example alone/, forwardMixed({ evalBatchVar: true }));
+wrong("forwardWithMode", "training: batch mean but the running variance", /training normalizes with the batch's own statistics/, forwardMixed({ trainRunningVar: true }));
 
 // ---------------------------------------------------------------------------------------------
 // 5.1 batchMeanStd
@@ -310,7 +326,9 @@ afterAll(() => {
   const slowest = results.reduce((a, r) => (r.ms > a.ms ? r : a), results[0]);
   console.log(
     `uncatalogued: ${explained}/${results.length} explained (${((100 * explained) / Math.max(1, results.length)).toFixed(1)}%), ` +
-      `${results.filter((r) => r.result.ok).length} wrong accepted; slowest check ${slowest ? `${slowest.row.exercise} ${slowest.ms.toFixed(0)} ms` : "-"}`,
+      `${results.filter((r) => r.result.ok).length} wrong accepted; ` +
+      `${results.filter((r) => r.result.kind === "misconception").length} by a named mistake, ${results.filter((r) => r.result.kind === "counterexample").length} by the probes; ` +
+      `slowest check ${slowest ? `${slowest.row.exercise} ${slowest.ms.toFixed(0)} ms` : "-"}`,
   );
   for (const r of results) console.log(`  ${r.row.finding.test(r.result.message) ? "explained" : "missed"} ${r.row.exercise} / ${r.row.name}: [${r.result.kind}] ${r.result.message}`);
 });
