@@ -88,6 +88,10 @@ describe("a judge on untrusted data", () => {
     ["too many cases", () => ({ ...good(), cases: [...good().cases, ...good().cases] })],
     ["a case that is null", () => ({ ...good(), cases: [null, null, null] })],
     ["cases missing", () => ({ ...good(), cases: good().cases.slice(0, 1) })],
+    ["no probes", () => ({ ...good(), probes: undefined })],
+    ["probes missing", () => ({ ...good(), probes: (good() as unknown as { probes: unknown[] }).probes.slice(0, 2) })],
+    ["too many probes", () => ({ ...good(), probes: [...(good() as unknown as { probes: unknown[] }).probes, ...good().cases] })],
+    ["a probe that is null", () => ({ ...good(), probes: [null] })],
     [
       "a matrix whose shape lies",
       () => {
@@ -154,6 +158,41 @@ describe("a judge on untrusted data", () => {
     const wrong = roundTrip(collectors.batchStats((x: Matrix) => ({ mu: x.meanCols(), variance: x.meanCols() }))) as Record<string, unknown>;
     const r = judges.batchStats({ ...wrong, ok: true, kind: "pass", misconception: "constructor" });
     expect(r.ok).toBe(false);
+  });
+});
+
+describe("the influence probes", () => {
+  it("reject an answer that is right on every case and wrong on a probe input", () => {
+    let calls = 0;
+    const rightThenWrong = (x: Matrix) => {
+      calls += 1;
+      const mu = x.meanRows();
+      const variance = x.sub(mu).map((d) => d * d).meanRows();
+      return { mu: calls > 5 ? mu.scale(2) : mu, variance };
+    };
+    const result = checkers.batchStats(rightThenWrong);
+    expect(result.ok).toBe(false);
+    expect(result.kind).toBe("counterexample");
+    expect(result.message).toContain("2 times as far as the right μ");
+  });
+
+  it("are judged from the collected data alone, with the same sentence as the pure checker", () => {
+    const skipsFirst = (x: Matrix, eps: number) => {
+      const rest = x.selectRows(Array.from({ length: x.rows - 1 }, (_, i) => i + 1));
+      const mu = rest.meanRows();
+      return x.sub(mu).div(rest.sub(mu).map((d) => d * d).meanRows().map((v) => Math.sqrt(v + eps)));
+    };
+    const direct = checkers.normalize(skipsFirst);
+    expect(direct.message).toContain("example 0 is never counted");
+    expect(judges.normalize(roundTrip(collectors.normalize(skipsFirst)))).toEqual(direct);
+  });
+
+  it("leave a named mistake its name", () => {
+    const unbiased = (x: Matrix) => {
+      const mu = x.meanRows();
+      return { mu, variance: x.sub(mu).map((d) => d * d).sumRows().scale(1 / (x.rows - 1)) };
+    };
+    expect(checkers.batchStats(unbiased).misconception).toBe("unbiased-variance");
   });
 });
 

@@ -9,7 +9,7 @@ export interface Tolerance {
 /** Float64 arithmetic done in another order agrees far better than this; every mistake differs far more. */
 export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-9, rtol: 1e-6 };
 
-function closeNumbers(a: number, b: number, tol: Tolerance = DEFAULT_TOLERANCE): boolean {
+export function closeNumbers(a: number, b: number, tol: Tolerance = DEFAULT_TOLERANCE): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   if (a === b) return true;
   return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);

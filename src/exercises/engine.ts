@@ -15,6 +15,7 @@ import { LearnerCalls, LearnerThrew, Malformed, describeThrown, expectMatrix, fi
 import { MisconceptionId, isMisconceptionId, misconception } from "./misconceptions";
 import { Collected, CollectedCase, CollectedFailure, PROTOCOL } from "./protocol-types";
 import { DEFAULT_TIME_LIMIT_SECONDS, TimedOut, withTimeLimit } from "./time-limit";
+import { Probes, probeFindings, probeInputs } from "./probes";
 
 /** What one run of the learner's code produced, as named matrices ("mu", "variance", "dx", …). */
 export type Outputs = Record<string, Matrix>;
@@ -76,6 +77,8 @@ export interface ExerciseSpec<I, F> extends ExerciseInfo {
   axisShapes?(input: I): Array<[number, number]>;
   /** A checker-specific reading of an exception (e.g. BatchNorm1d's batch-of-one error), or null. */
   onThrow?(error: ThrownInfo, input: I): { misconceptions: MisconceptionId[]; message: string } | null;
+  /** Influence probes run after the cases (probes.ts); their findings explain an answer no mistake names. */
+  probes?: Probes<I>;
   /** Seconds per case (default DEFAULT_TIME_LIMIT_SECONDS). */
   timeLimitSeconds?: number;
 }
@@ -107,15 +110,22 @@ export function callWithFields<I, F>(names: readonly (keyof I & string)[], mayMo
 }
 
 
-/** Run the learner's function on every case; JSON data for judgeWith. Never throws. */
+/** Run the learner's function on every case, then on the probes; JSON data for judgeWith. Never throws. */
 export function collectWith<I, F>(spec: ExerciseSpec<I, F>, fn: F): Collected {
   const data: Collected = { protocol: PROTOCOL, exercise: spec.exercise, notFunction: null, cases: [] };
   if (typeof fn !== "function") {
     data.notFunction = typeof fn;
     return data;
   }
+  data.cases = collectCases(spec, fn, spec.cases);
+  if (spec.probes && !data.cases.some((c) => c.failure)) data.probes = collectCases(spec, fn, probeInputs(spec.probes));
+  return data;
+}
+
+function collectCases<I, F>(spec: ExerciseSpec<I, F>, fn: F, cases: ExerciseCase<I>[]): CollectedCase[] {
   const seconds = spec.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
-  for (const c of spec.cases) {
+  const out: CollectedCase[] = [];
+  for (const c of cases) {
     const calls = new LearnerCalls();
     const record: CollectedCase = { values: {}, mutated: calls.mutated, failure: null };
     try {
@@ -130,10 +140,10 @@ export function collectWith<I, F>(spec: ExerciseSpec<I, F>, fn: F): Collected {
       record.failure = failureOf(e, calls.during);
     }
     record.mutated = [...calls.mutated];
-    data.cases.push(record);
+    out.push(record);
     if (record.failure) break;
   }
-  return data;
+  return out;
 }
 
 function failureOf(e: unknown, during: string | undefined): CollectedFailure {
@@ -205,19 +215,31 @@ function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
   }
   const cases = ownField(data, "cases");
   if (!Array.isArray(cases) || cases.length === 0 || cases.length > spec.cases.length) return malformedData(spec, "wrong number of cases");
-
-  const got: Outputs[] = [];
   const mutated: string[] = [];
-  for (let i = 0; i < cases.length; i++) {
-    const c = spec.cases[i];
-    const record: unknown = cases[i];
+  const got = readCases(spec, cases, spec.cases, mutated);
+  if (!Array.isArray(got)) return got;
+  if (got.length < spec.cases.length) return malformedData(spec, "cases missing");
+  const probes = spec.probes ? probeInputs(spec.probes) : [];
+  const probeData = ownField(data, "probes");
+  if (probes.length > 0 && (!Array.isArray(probeData) || probeData.length === 0 || probeData.length > probes.length)) return malformedData(spec, "wrong number of probes");
+  const probeGot = probes.length > 0 ? readCases(spec, probeData as unknown[], probes, mutated) : [];
+  if (!Array.isArray(probeGot)) return probeGot;
+  if (probeGot.length < probes.length) return malformedData(spec, "probes missing");
+  return diagnose(spec, got, mutated, probeGot);
+}
+
+/** Decode the collected records of `cases`: their outputs, or the result a failure or malformed record gives. */
+function readCases<I, F>(spec: ExerciseSpec<I, F>, records: unknown[], cases: ExerciseCase<I>[], mutated: string[]): Outputs[] | CheckResult {
+  const got: Outputs[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const c = cases[i];
+    const record: unknown = records[i];
     if (record === null || typeof record !== "object" || Array.isArray(record)) return malformedData(spec, `case ${i + 1}`);
     const m = ownField(record, "mutated");
     if (Array.isArray(m)) for (const p of m) if (typeof p === "string" && !mutated.includes(p)) mutated.push(p.slice(0, 100));
     const failure = readFailure(ownField(record, "failure"));
     if (failure === "invalid") return malformedData(spec, `case ${i + 1}'s failure`);
     if (failure) return fromFailure(spec, failure, c);
-    if (i === cases.length - 1 && cases.length < spec.cases.length) return malformedData(spec, "cases missing");
     const values = ownField(record, "values");
     if (values === null || typeof values !== "object" || Array.isArray(values)) return malformedData(spec, `case ${i + 1}'s values`);
     const decoded: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -233,21 +255,26 @@ function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
       throw e;
     }
   }
-  return diagnose(spec, got, mutated);
+  return got;
 }
 
-function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: string[]): CheckResult {
+function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: string[], probeGot: Outputs[]): CheckResult {
   const tol = spec.tolerance ?? DEFAULT_TOLERANCE;
   const inputs = spec.cases.map((c) => c.input);
   const expected = inputs.map((input) => spec.reference(input));
-  const firstWrong = got.findIndex((g, i) => !agrees(g, expected[i], tol, false));
+  const probeCases = spec.probes ? probeInputs(spec.probes) : [];
+  const probeExpected = probeCases.map((c) => spec.reference(c.input));
+  const allCases = [...spec.cases, ...probeCases];
+  const allGot = [...got, ...probeGot];
+  const allExpected = [...expected, ...probeExpected];
+  const firstWrong = allGot.findIndex((g, i) => !agrees(g, allExpected[i], tol, false));
   const mutation = mutated.length > 0 ? mutationMistake(mutated) : null;
   if (firstWrong < 0) {
     if (mutation) return failed(spec, "misconception", mutation, { misconceptions: ["mutates-input"], details: `Modified: ${mutated.join(", ")}.` });
     return passed(spec, spec.passMessage);
   }
 
-  const evidence = difference(spec, spec.cases[firstWrong], got[firstWrong], expected[firstWrong]);
+  const evidence = difference(spec, allCases[firstWrong], allGot[firstWrong], allExpected[firstWrong]);
   const matched = spec.mistakes.filter((mistake) => explains(mistake, got, inputs, expected, tol));
   // a mistake whose ids are all part of another matched mistake adds nothing
   const kept = matched.filter((m) => !matched.some((o) => o !== m && o.ids.length > m.ids.length && m.ids.every((id) => o.ids.includes(id))));
@@ -267,7 +294,18 @@ function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: strin
     const message = messages.length === 1 ? messages[0] : `Your answer shows ${messages.length} mistakes: ${messages.map((t, i) => `(${i + 1}) ${t}`).join(" ")}`;
     return failed(spec, "misconception", message, { misconceptions: ids, details: evidence.details });
   }
+  const findings = evidence.kind === "counterexample" ? [...(spec.probes ? probeFindings(spec.probes, probeGot, probeExpected, (k) => spec.labels?.[k] ?? k, tol) : []), ...nearMiss(spec, got, expected)] : [];
+  if (findings.length > 0) return failed(spec, "counterexample", findings.slice(0, 3).join(" "), { details: evidence.details });
   return failed(spec, evidence.kind, evidence.message, { details: evidence.details });
+}
+
+/** "within 3% but never equal" when every wrong output is close to the right one (an estimate, not the formula). */
+function nearMiss<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], expected: Outputs[]): string[] {
+  const keys = Object.keys(expected[0]).filter((k) => got.every((g, i) => g[k] && g[k].size === expected[i][k].size));
+  const worst = Math.max(...got.flatMap((g, i) => keys.flatMap((k) => Array.from(g[k].data, (v, e) => Math.abs(v - expected[i][k].data[e]) / Math.max(1e-12, Math.abs(expected[i][k].data[e]))))));
+  if (!(worst > 0 && worst < 0.1)) return [];
+  const label = keys.map((k) => spec.labels?.[k] ?? k).join(" and ");
+  return [`Your ${label} is within ${formatNumber(Math.ceil(worst * 1000) / 10)}% of the right value on every case but not exact: compute the formula, not an estimate or an approximation.`];
 }
 
 function explains<I>(mistake: Mistake<I>, got: Outputs[], inputs: I[], expected: Outputs[], tol: Tolerance): boolean {

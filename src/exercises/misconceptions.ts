@@ -84,6 +84,7 @@ export type MisconceptionId =
   | "probe-ascent"
   | "probe-norm-difference"
   | "probe-cumulative-steps"
+  | "probe-loss-difference"
   | "beta-per-step-size"
   | "beta-mean-not-max"
   | "ics-own-layer-updated"
@@ -93,6 +94,7 @@ export type MisconceptionId =
   | "ghost-whole-batch"
   | "ghost-strided"
   | "ghost-remainder-skipped"
+  | "ghost-remainder-merged"
   // lesson 8: batch norm in convolutional networks
   | "per-position-statistics"
   | "per-example-statistics"
@@ -100,9 +102,11 @@ export type MisconceptionId =
   | "reshape-without-transpose"
   | "fold-mean-forgotten"
   | "fold-bias-unscaled"
+  | "fold-running-stats-ignored"
   | "output-size-padding-once"
   | "output-size-off-by-one"
-  | "output-size-rounding";
+  | "output-size-rounding"
+  | "output-size-same-padding";
 
 export interface Misconception {
   id: MisconceptionId;
@@ -525,6 +529,11 @@ const list: Misconception[] = [
       "subtract the vectors first, then take the norm.",
   },
   {
+    id: "probe-loss-difference",
+    name: "the loss change instead of the loss",
+    explanation: "losses[k] is the loss at the probe point, L(θ − η_k·g), not its change L(θ') − L(θ) from the starting point.",
+  },
+  {
     id: "probe-cumulative-steps",
     name: "probe steps taken one after another",
     explanation:
@@ -590,6 +599,13 @@ const list: Misconception[] = [
       "normalize them with their own statistics too.",
   },
   {
+    id: "ghost-remainder-merged",
+    name: "the last, smaller ghost batch merged into the one before",
+    explanation:
+      "Your last ghost batch takes in the rows left over, so it is larger than virtualBatchSize. The leftover rows form a ghost batch of " +
+      "their own (as torch.chunk does), normalized with their own statistics.",
+  },
+  {
     id: "per-position-statistics",
     name: "statistics per position (over N only)",
     explanation:
@@ -630,6 +646,13 @@ const list: Misconception[] = [
     explanation: "BN scales (b − running_mean) by s = γ/√(running_var + ε) too: the folded bias is s·(b − running_mean) + β.",
   },
   {
+    id: "fold-running-stats-ignored",
+    name: "running statistics left out of the fold",
+    explanation:
+      "Your fold uses μ = 0 and σ² = 1 (a fresh layer's buffers) instead of the trained running_mean and running_var: eval-mode BN " +
+      "normalizes with the running statistics, so s = γ/√(running_var + ε) and b' = s·(b − running_mean) + β.",
+  },
+  {
     id: "output-size-padding-once",
     name: "padding counted on one side",
     explanation: "Padding adds zeros on BOTH sides of the axis: the padded size is size + 2·padding.",
@@ -645,6 +668,13 @@ const list: Misconception[] = [
     id: "output-size-rounding",
     name: "output size not rounded down",
     explanation: "A window that would hang over the edge is not used: round (size + 2·padding − k)/stride DOWN, then add 1.",
+  },
+  {
+    id: "output-size-same-padding",
+    name: "\"same\" padding assumed",
+    explanation:
+      "⌈size/stride⌉ is the output size only when the padding is chosen to keep it (\"same\" padding). With the padding and kernel " +
+      "you are given, the size is ⌊(size + 2·padding − k)/stride⌋ + 1.",
   },
 ];
 

@@ -37,4 +37,6 @@ export interface Collected {
   notFunction: string | null;
   /** One per case, in the checker's order, up to and including the first failure. */
   cases: CollectedCase[];
+  /** The influence probes' runs (see probes.ts), when every case ran without failure. */
+  probes?: CollectedCase[];
 }

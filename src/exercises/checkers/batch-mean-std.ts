@@ -25,10 +25,20 @@ const CASES: Input[] = [
 const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batchSize}`;
 const scalar = (v: number) => ({ std: Matrix.row([v]) });
 
+const BASE = CASES[0];
+
 export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
   title: "Spread of the batch mean (the 1/√B law)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
+  probes: {
+    label: describe(BASE),
+    base: BASE,
+    perturbations: [
+      { what: "sigma changes", input: { ...BASE, sigma: 2 * BASE.sigma }, ignored: "sigma is never used" },
+      { what: "batchSize changes", input: { ...BASE, batchSize: 4 * BASE.batchSize }, ignored: "batchSize is never used" },
+    ],
+  },
   collect: callWithFields(["sigma", "batchSize"]),
   read({ result }) {
     return scalar(expectNumber(result, "The standard deviation"));

@@ -4,6 +4,7 @@ import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake
 import { perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
+import { batchProbes } from "../probes";
 
 /** Exercise: μ and σ² of a batch, per feature. */
 export type BatchStatsFn = (x: Matrix) => { mu: Matrix; variance: Matrix };
@@ -77,10 +78,13 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
+const CASES = statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } }));
+
 export const batchStatsSpec: ExerciseSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
-  cases: statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } })),
+  cases: CASES,
+  probes: batchProbes(CASES[0]),
   collect: callWithFields(["x"]),
   read: readMatrixFields({ mu: "1×D, one mean per feature", variance: "1×D, one variance per feature" }),
   reference: right,

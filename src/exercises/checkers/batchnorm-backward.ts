@@ -7,6 +7,7 @@ import { featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
+import { batchProbes } from "../probes";
 
 /** Exercise: the gradients of batch norm (training mode) given dy = ∂L/∂y. */
 export type BatchNormBackwardFn = (
@@ -182,10 +183,30 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
+const CASES = cases();
+const BASE = CASES[0].input;
+const xhatOf = (i: Input) => normalizeVariant(i.x, i.eps, RIGHT);
+
 export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
   exercise: "batchNormBackward",
   title: "Batch norm backward (dx, dγ, dβ)",
-  cases: cases(),
+  cases: CASES,
+  probes: batchProbes(
+    CASES[0],
+    [
+      { what: "dy changes", input: { ...BASE, dy: BASE.dy.map((v, i, j) => v + 0.5 * ((i + 2 * j) % 3) - 0.4) } },
+      { what: "γ changes", input: { ...BASE, gamma: BASE.gamma.map((v, _i, j) => v + 0.5 + 0.25 * j) }, ignored: "γ is never used (dx̂ = dy·γ)" },
+      { what: "ε changes", input: { ...BASE, eps: 1e-2 }, ignored: "ε is never used" },
+    ],
+    {
+      fits: [
+        { key: "dx", term: "x̂", of: xhatOf, residual: true, meaning: "the term through σ² (−x̂·Σ dx̂·x̂) is wrong" },
+        { key: "dx", term: "1 (a constant)", of: (i) => i.x.map(() => 1), residual: true, meaning: "the term through μ (−Σ dx̂) is wrong" },
+      ],
+      rows: (i) => ({ γ: i.gamma, "1/γ": i.gamma.map((g) => 1 / g) }),
+    },
+    " of x",
+  ),
   collect: callWithFields(["dy", "x", "gamma", "eps"]),
   read: readMatrixFields({ dx: "N×D, the shape of x", dgamma: "1×D, one per feature", dbeta: "1×D, one per feature" }),
   // the analytic gradients (test/exercises-backward.test.ts checks them against a numerical gradient):

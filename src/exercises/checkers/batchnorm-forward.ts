@@ -8,7 +8,8 @@ import { STATS_EPS, randomRow, statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { NormalizeVariant, RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
 import { constantOutput, predicted, returnsInput, transposedOutput } from "../generic-mistakes";
-import { SHAPE_HINT } from "./normalize";
+import { SHAPE_HINT, centeredFit } from "./normalize";
+import { batchProbes } from "../probes";
 
 /** Exercise: y = γ·x̂ + β in training mode. */
 export type BatchNormForwardFn = (x: Matrix, gamma: Matrix, beta: Matrix, eps: number) => Matrix;
@@ -80,10 +81,28 @@ function cases(): Array<{ label: string; input: Input }> {
   });
 }
 
+const CASES = cases();
+const BASE = CASES[0].input;
+const bump = (row: Matrix, j?: number) => row.map((v, _i, c) => (j === undefined || c === j ? v + 0.5 + 0.25 * c : v));
+
 export const batchNormForwardSpec: ExerciseSpec<Input, BatchNormForwardFn> = {
   exercise: "batchNormForward",
   title: "Batch norm forward (y = γ·x̂ + β)",
-  cases: cases(),
+  cases: CASES,
+  probes: batchProbes(
+    CASES[0],
+    [
+      { what: "β changes", input: { ...BASE, beta: bump(BASE.beta) }, ignored: "β is never added" },
+      { what: "γ changes", input: { ...BASE, gamma: bump(BASE.gamma) }, ignored: "γ is never applied" },
+      { what: "only feature 1's γ changes", input: { ...BASE, gamma: bump(BASE.gamma, 1) }, ignored: "feature 1 is not scaled by its own γ", leaks: "each feature must use its own γ" },
+      { what: "only feature 1's β changes", input: { ...BASE, beta: bump(BASE.beta, 1) }, ignored: "feature 1 is not shifted by its own β", leaks: "each feature must use its own β" },
+      { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
+    ],
+    {
+      fits: [{ key: "y", term: "(x − μ)", of: (i) => centeredFit(i.x).centered, divisor: (i) => ({ variance: centeredFit(i.x).variance, eps: i.eps, scale: { name: "γ", row: i.gamma } }) }],
+      rows: (i) => ({ γ: i.gamma, β: i.beta }),
+    },
+  ),
   collect: callWithFields(["x", "gamma", "beta", "eps"]),
   read({ result }) {
     return { y: expectMatrix(result, "y", "N×D, the shape of x") };

@@ -1,6 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { ExerciseSpec, callWithFields } from "../engine";
 import { expectNumber } from "../learner-code";
+import { constantOutput } from "../generic-mistakes";
 
 /** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
 export type ConvOutputSizeFn = (size: number, kernelSize: number, stride: number, padding: number) => number;
@@ -23,10 +24,22 @@ const CASES: Input[] = [
 const describe = (i: Input) => `size = ${i.size}, kernelSize = ${i.kernelSize}, stride = ${i.stride}, padding = ${i.padding}`;
 const scalar = (v: number) => ({ size: Matrix.row([v]) });
 
+const BASE = CASES[0];
+
 export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",
   title: "Output size of a convolution",
   cases: CASES.map((input) => ({ label: describe(input), input })),
+  probes: {
+    label: describe(BASE),
+    base: BASE,
+    perturbations: [
+      { what: "padding changes", input: { ...BASE, padding: BASE.padding + 1 }, ignored: "padding is never used" },
+      { what: "stride changes", input: { ...BASE, stride: BASE.stride + 1 }, ignored: "stride is never used" },
+      { what: "kernelSize changes", input: { ...BASE, kernelSize: BASE.kernelSize - 2 }, ignored: "kernelSize is never used" },
+      { what: "size changes", input: { ...BASE, size: BASE.size + 4 }, ignored: "size is never used" },
+    ],
+  },
   collect: callWithFields(["size", "kernelSize", "stride", "padding"]),
   read({ result }) {
     return scalar(expectNumber(result, "The output size"));
@@ -37,6 +50,23 @@ export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
     { ids: ["output-size-off-by-one"], outputs: (i) => scalar(Math.floor((i.size + 2 * i.padding - i.kernelSize) / i.stride)) },
     { ids: ["output-size-rounding"], outputs: (i) => scalar(Math.ceil((i.size + 2 * i.padding - i.kernelSize) / i.stride) + 1) },
     { ids: ["output-size-rounding"], outputs: (i) => scalar((i.size + 2 * i.padding - i.kernelSize) / i.stride + 1) },
+    {
+      ids: ["output-size-rounding"],
+      message: "Math.round rounds half of the partial windows up: a window that would hang over the edge is not used, so round DOWN (Math.floor), then add 1.",
+      outputs: (i) => scalar(Math.round((i.size + 2 * i.padding - i.kernelSize) / i.stride) + 1),
+    },
+    { ids: ["output-size-same-padding"], outputs: (i) => scalar(Math.ceil(i.size / i.stride)) },
+    {
+      ids: ["ignores-argument"],
+      message: "Your size ignores the padding (the \"valid\" formula): padding adds 2·padding positions, ⌊(size + 2·padding − k)/stride⌋ + 1.",
+      outputs: (i) => scalar(Math.floor((i.size - i.kernelSize) / i.stride) + 1),
+    },
+    {
+      ids: ["ignores-argument"],
+      message: "Your size ignores the stride: a window moving `stride` positions at a time fits ⌊(size + 2·padding − k)/stride⌋ + 1 times.",
+      outputs: (i) => scalar(i.size + 2 * i.padding - i.kernelSize + 1),
+    },
+    constantOutput<Input>(["size"]),
   ],
   passMessage: "⌊(size + 2·padding − k)/stride⌋ + 1, checked on 5 layers (strides 1–3, padding 0–2).",
   describeInput: describe,

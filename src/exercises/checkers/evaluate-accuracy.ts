@@ -9,6 +9,7 @@ import { ExerciseSpec, Outputs } from "../engine";
 import { Malformed, expectNumber } from "../learner-code";
 import { featureBatch } from "../inputs";
 import { constantOutput } from "../generic-mistakes";
+import { Probes } from "../probes";
 
 /** Labelled examples: one per row of x, its class in y (a Dataset fits). */
 export interface LabelledData {
@@ -62,15 +63,26 @@ function makeInput(seed: string, classes: number, perClass: number, wrongEvery: 
   for (let k = 0; k < perClass; k++) for (let c = 0; c < classes; c++) if (byClass[c][k] !== undefined) rows.push(byClass[c][k]);
   const x = pool.selectRows(rows);
   const predicted = model().eval().forward(x).argmaxRows();
-  const y = predicted.map((p, i) => (i % wrongEvery === wrongEvery - 1 ? (p + 1) % classes : p));
+  return labelled(model, x, predicted.map((p, i) => (i % wrongEvery === wrongEvery - 1 ? (p + 1) % classes : p)));
+}
+
+/** The input for a model, its test set and labels, with what the right answer and two mistakes score. */
+function labelled(model: () => Sequential, x: Matrix, y: number[]): Input {
   const score = (pred: number[]) => pred.filter((p, i) => p === y[i]).length / y.length;
   return {
     model,
     data: { x, y },
-    evalAccuracy: score(predicted),
+    evalAccuracy: score(model().eval().forward(x).argmaxRows()),
     trainModeAccuracy: score(model().forward(x).argmaxRows()),
     argminAccuracy: score(argminRows(model().eval().forward(x))),
   };
+}
+
+/** The first case with label i moved to the next class (a right prediction becomes wrong, or the reverse). */
+function relabel(i: number): Input {
+  const base = evaluateAccuracyInputs()[0].input;
+  const classes = base.model().eval().forward(base.data.x).cols;
+  return labelled(base.model, base.data.x, base.data.y.map((c, k) => (k === i ? (c + 1) % classes : c)));
 }
 
 /** The checker's cases, made when first read (they run the model: nothing at module load). */
@@ -82,6 +94,8 @@ function evaluateAccuracyInputs(): Array<{ label: string; input: Input }> {
     { label: "a 2-class model (in training mode) and 8 test examples", input: makeInput("2-0", 2, 4, 8) },
   ]);
 }
+
+let madeProbes: Probes<Input> | undefined;
 
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
@@ -100,6 +114,18 @@ export const evaluateAccuracySpec: ExerciseSpec<Input, EvaluateAccuracyFn> = {
   title: "Test accuracy of a model with batch norm",
   get cases() {
     return evaluateAccuracyInputs();
+  },
+  get probes() {
+    const base = evaluateAccuracyInputs()[0];
+    const last = base.input.data.y.length - 1;
+    return (madeProbes ??= {
+      label: base.label,
+      base: base.input,
+      perturbations: [
+        { what: "label 0 changes", input: relabel(0), ignored: "example 0 is never counted" },
+        { what: `label ${last} changes`, input: relabel(last), ignored: `example ${last} is never counted` },
+      ],
+    });
   },
   collect(fn, input, calls) {
     const model = input.model();

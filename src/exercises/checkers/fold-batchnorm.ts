@@ -40,7 +40,7 @@ function setup(seed: number, inC: number, outC: number, k: number, bias: boolean
 
 const CASES: Input[] = [setup(0, 2, 3, 3, true, 1e-5), setup(1, 3, 4, 2, false, 1e-3), setup(2, 1, 2, 3, true, 1e-2)];
 
-type Variant = { sqrt: boolean; eps: boolean; subtractMean: boolean; scaleBias: boolean };
+type Variant = { sqrt: boolean; eps: boolean; subtractMean: boolean; scaleBias: boolean; meanSign?: 1 | -1; freshBuffers?: boolean; swapAffine?: boolean };
 const RIGHT: Variant = { sqrt: true, eps: true, subtractMean: true, scaleBias: true };
 
 function fold(input: Input, v: Variant): { weight: Matrix; bias: Matrix } {
@@ -48,12 +48,14 @@ function fold(input: Input, v: Variant): { weight: Matrix; bias: Matrix } {
   const O = conv.outChannels, K = conv.weight.value.cols;
   const weight = new Matrix(O, K), bias = new Matrix(1, O);
   for (let o = 0; o < O; o++) {
-    const varEps = bn.runningVar.data[o] + (v.eps ? bn.eps : 0);
-    const s = bn.gamma.data[o] / (v.sqrt ? Math.sqrt(varEps) : varEps);
+    const [runningMean, runningVar] = v.freshBuffers ? [0, 1] : [bn.runningMean.data[o], bn.runningVar.data[o]];
+    const [gamma, beta] = v.swapAffine ? [bn.beta.data[o], bn.gamma.data[o]] : [bn.gamma.data[o], bn.beta.data[o]];
+    const varEps = runningVar + (v.eps ? bn.eps : 0);
+    const s = gamma / (v.sqrt ? Math.sqrt(varEps) : varEps);
     for (let j = 0; j < K; j++) weight.data[o * K + j] = s * conv.weight.value.data[o * K + j];
     const b = conv.bias ? conv.bias.value.data[o] : 0;
-    const centred = v.subtractMean ? b - bn.runningMean.data[o] : b;
-    bias.data[o] = (v.scaleBias ? s * centred : centred) + bn.beta.data[o];
+    const centred = v.subtractMean ? b - (v.meanSign ?? 1) * runningMean : b;
+    bias.data[o] = (v.scaleBias ? s * centred : centred) + beta;
   }
   return { weight, bias };
 }
@@ -94,6 +96,17 @@ export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
     { ids: ["fold-bias-unscaled"], outputs: (i) => fold(i, { ...RIGHT, scaleBias: false }) },
     { ids: ["eps-forgotten"], outputs: (i) => fold(i, { ...RIGHT, eps: false }) },
     { ids: ["variance-std-confusion"], message: "Divide by the standard deviation √(running_var + ε), not by the variance.", outputs: (i) => fold(i, { ...RIGHT, sqrt: false }) },
+    {
+      ids: ["sign-error"],
+      message: "Your folded bias adds the running mean: BN subtracts it, so b' = s·(b − running_mean) + β.",
+      outputs: (i) => fold(i, { ...RIGHT, meanSign: -1 }),
+    },
+    { ids: ["fold-running-stats-ignored"], outputs: (i) => fold(i, { ...RIGHT, freshBuffers: true }) },
+    {
+      ids: ["gamma-beta-swapped"],
+      message: "γ and β are swapped: γ goes into the scale s = γ/√(running_var + ε), β is added to the bias.",
+      outputs: (i) => fold(i, { ...RIGHT, swapAffine: true }),
+    },
   ],
   passMessage: "W' = s·W and b' = s·(b − running_mean) + β with s = γ/√(running_var + ε), per output channel; checked on 3 conv/BN pairs (with and without conv bias).",
   describeInput: (input) => {

@@ -4,6 +4,7 @@ import { formatMatrix, formatNumber, hang } from "../compare";
 import { ExerciseSpec, callWithFields } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
+import { batchProbes } from "../probes";
 
 /**
  * Exercise: ghost batch normalization without γ and β: split the rows of x into consecutive ghost
@@ -21,13 +22,15 @@ interface Input {
 interface Variant {
   chunks?: "consecutive" | "strided" | "whole";
   skipRemainder?: boolean;
+  mergeRemainder?: boolean;
+  epsOutside?: boolean;
   unbiased?: boolean;
   perRow?: boolean;
   noEps?: boolean;
 }
 
 /** The row indices of each ghost batch. */
-function groups(n: number, v: number, how: Variant["chunks"], skipRemainder: boolean): number[][] {
+function groups(n: number, v: number, how: Variant["chunks"], skipRemainder: boolean, mergeRemainder = false): number[][] {
   const count = Math.ceil(n / v);
   if (how === "whole") return [Array.from({ length: n }, (_, i) => i)];
   if (how === "strided") return Array.from({ length: count }, (_, g) => Array.from({ length: n }, (_, i) => i).filter((i) => i % count === g));
@@ -36,19 +39,20 @@ function groups(n: number, v: number, how: Variant["chunks"], skipRemainder: boo
     if (skipRemainder && s + v > n) break;
     out.push(Array.from({ length: Math.min(v, n - s) }, (_, i) => s + i));
   }
+  if (mergeRemainder && out.length > 1 && n % v !== 0) out[out.length - 2].push(...(out.pop() ?? []));
   return out;
 }
 
 /** Ghost normalization with each mistake switchable (rows outside every group stay 0). */
 function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matrix {
   const out = new Matrix(x.rows, x.cols);
-  for (const rows of groups(x.rows, v, o.chunks ?? "consecutive", o.skipRemainder ?? false)) {
+  for (const rows of groups(x.rows, v, o.chunks ?? "consecutive", o.skipRemainder ?? false, o.mergeRemainder)) {
     const xg = x.selectRows(rows);
     const n = o.perRow ? xg.cols : xg.rows;
     const mu = o.perRow ? xg.meanCols() : xg.meanRows();
     const ss = (o.perRow ? xg.sub(mu).map((d) => d * d).sumCols() : xg.sub(mu).map((d) => d * d).sumRows());
     const variance = ss.scale(1 / (o.unbiased ? n - 1 : n));
-    const xhat = xg.sub(mu).div(variance.map((s) => Math.sqrt(s + (o.noEps ? 0 : eps))));
+    const xhat = xg.sub(mu).div(variance.map((s) => (o.epsOutside ? Math.sqrt(s) + eps : Math.sqrt(s + (o.noEps ? 0 : eps)))));
     rows.forEach((r, k) => out.data.set(xhat.data.subarray(k * x.cols, (k + 1) * x.cols), r * x.cols));
   }
   return out;
@@ -70,7 +74,9 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   { ids: ["ghost-whole-batch"], variant: { chunks: "whole" } },
   { ids: ["ghost-strided"], variant: { chunks: "strided" } },
   { ids: ["ghost-remainder-skipped"], variant: { skipRemainder: true } },
+  { ids: ["ghost-remainder-merged"], variant: { mergeRemainder: true } },
   { ids: ["unbiased-variance"], variant: { unbiased: true } },
+  { ids: ["eps-outside-sqrt"], variant: { epsOutside: true } },
   { ids: ["eps-forgotten"], variant: { noEps: true } },
   {
     ids: ["wrong-axis"],
@@ -79,13 +85,17 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   },
 ];
 
+const BASE = CASES[0];
+const label = (input: Input) => `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`;
+
 export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
   exercise: "ghostBatchNorm",
   title: "Ghost batch normalization (statistics per ghost batch)",
-  cases: CASES.map((input) => ({
-    label: `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`,
-    input,
-  })),
+  cases: CASES.map((input) => ({ label: label(input), input })),
+  probes: batchProbes({ label: label(BASE), input: BASE }, [
+    { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
+    { what: "virtualBatchSize changes", input: { ...BASE, virtualBatchSize: BASE.virtualBatchSize + 1 }, ignored: "virtualBatchSize is never used" },
+  ]),
   collect: callWithFields(["x", "virtualBatchSize", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };

@@ -7,6 +7,7 @@ import { lossAndGradient } from "../../train/gradient-probe";
 import { ExerciseSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectNumber, field } from "../learner-code";
+import { constantOutput, swappedFields } from "../generic-mistakes";
 
 /** The gradient of a loss with respect to each weight matrix, at the given weights (bottom layer first). */
 export type GradFn = (params: Matrix[]) => Matrix[];
@@ -113,14 +114,18 @@ export const layerIcsSpec: ExerciseSpec<Input, LayerIcsFn> = {
     const { params, gradFn } = input(i);
     return layerIcsVariant(gradFn, params, i.layer, i.lr);
   },
-  mistakes: MISTAKES.map(({ ids, variant, message }) => ({
-    ids,
-    message,
-    outputs: (i: Input) => {
-      const { params, gradFn } = input(i);
-      return layerIcsVariant(gradFn, params, i.layer, i.lr, variant);
-    },
-  })),
+  mistakes: [
+    ...MISTAKES.map(({ ids, variant, message }) => ({
+      ids,
+      message,
+      outputs: (i: Input) => {
+        const { params, gradFn } = input(i);
+        return layerIcsVariant(gradFn, params, i.layer, i.lr, variant);
+      },
+    })),
+    swappedFields<Input>("l2", "cosine", "l2 and cosine are swapped: return { l2: ‖G − G'‖, cosine: ⟨G, G'⟩/(‖G‖‖G'‖) }."),
+    constantOutput<Input>(["l2", "cosine"]),
+  ],
   passMessage: "Only the layers below step (p − lr·g); ‖G − G'‖ and cos(G, G') match on 3 cases (middle and top layer, three learning rates), params untouched.",
   describeInput: (i) => `weights of the 4-5-4-3 network (seed ${i.seed}), layer = ${i.layer}, lr = ${i.lr}`,
   labels: { l2: "l2 = ‖G − G'‖", cosine: "cosine" },

@@ -55,11 +55,12 @@ interface Variant {
   cumulative?: boolean;
   betaPerStep?: boolean;
   betaMean?: boolean;
+  lossDifference?: boolean;
 }
 
 /** The probe, with each mistake switchable. */
 function lossAlongGradientVariant(f: LossAndGrad, theta: Matrix, stepSizes: readonly number[], v: Variant = {}): Outputs {
-  const { grad: g } = f(theta);
+  const { grad: g, loss: loss0 } = f(theta);
   const losses: number[] = [];
   const changes: number[] = [];
   const ratios: number[] = [];
@@ -69,7 +70,7 @@ function lossAlongGradientVariant(f: LossAndGrad, theta: Matrix, stepSizes: read
     point = from.add(g.scale(v.ascent ? eta : -eta));
     const there = f(point);
     const change = v.normDifference ? Math.abs(norm(there.grad) - norm(g)) : norm(there.grad.sub(g));
-    losses.push(there.loss);
+    losses.push(v.lossDifference ? there.loss - loss0 : there.loss);
     changes.push(change);
     ratios.push(change / (v.betaPerStep ? eta : eta * norm(g)));
   }
@@ -84,6 +85,7 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant }> = [
   { ids: ["beta-per-step-size"], variant: { betaPerStep: true } },
   { ids: ["beta-mean-not-max"], variant: { betaMean: true } },
   { ids: ["beta-per-step-size", "beta-mean-not-max"], variant: { betaPerStep: true, betaMean: true } },
+  { ids: ["probe-loss-difference"], variant: { lossDifference: true } },
 ];
 
 const KEYS = ["losses", "gradChanges", "beta"];

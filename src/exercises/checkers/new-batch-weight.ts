@@ -78,6 +78,15 @@ export const newBatchWeightSpec: ExerciseSpec<Input, NewBatchWeightFn> = {
   exercise: "newBatchWeight",
   title: "Weight of the new batch (momentum or cumulative average)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
+  probes: {
+    label: describe({ momentum: null, numBatchesTracked: 4 }),
+    base: { momentum: null, numBatchesTracked: 4 },
+    perturbations: [
+      { what: "numBatchesTracked changes (momentum null)", input: { momentum: null, numBatchesTracked: 8 }, ignored: "with momentum null the weight must depend on numBatchesTracked" },
+      { what: "momentum changes from null to 0.3", input: { momentum: 0.3, numBatchesTracked: 4 }, ignored: "the momentum argument is never used" },
+    ],
+    factors: () => ({ "k/(k+1): 1/(k + 1) instead of 1/k": 4 / 5, "k/(k−1): 1/(k − 1) instead of 1/k": 4 / 3 }),
+  },
   collect: callWithFields(["momentum", "numBatchesTracked"]),
   read({ result }) {
     return scalar(expectNumber(result, "The weight"));

@@ -6,6 +6,8 @@ import { expectMatrix } from "../learner-code";
 import { STATS_EPS, statsBatches } from "../inputs";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
+import { batchProbes } from "../probes";
+import { statsVariant } from "../variants";
 
 /** Exercise: x̂ = (x − μ)/√(σ² + ε) with the batch's per-feature statistics. */
 export type NormalizeFn = (x: Matrix, eps: number) => Matrix;
@@ -20,13 +22,25 @@ const EPS = STATS_EPS;
 export const SHAPE_HINT =
   "A shape error often means statistics over the wrong axis: per-feature μ and σ² are 1×D rows (x.meanRows()), which broadcast over the N rows of x.";
 
+const CASES = statsBatches("bnlab/exercises/normalize").map((b, i) => ({
+  label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
+  input: { x: b.x, eps: EPS[i] },
+}));
+const BASE = CASES[0].input;
+
+/** x − μ and the biased variance σ² of a batch: what a normalization's output is fitted against. */
+export function centeredFit(x: Matrix): { centered: Matrix; variance: Matrix } {
+  const s = statsVariant(x, { axis: "features", unbiased: false });
+  return { centered: x.sub(s.mu), variance: s.variance };
+}
+
 export const normalizeSpec: ExerciseSpec<Input, NormalizeFn> = {
   exercise: "normalize",
   title: "Normalize a batch (x̂)",
-  cases: statsBatches("bnlab/exercises/normalize").map((b, i) => ({
-    label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
-    input: { x: b.x, eps: EPS[i] },
-  })),
+  cases: CASES,
+  probes: batchProbes(CASES[0], [{ what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" }], {
+    fits: [{ key: "xhat", term: "(x − μ)", of: (i) => centeredFit(i.x).centered, divisor: (i) => ({ variance: centeredFit(i.x).variance, eps: i.eps }) }],
+  }),
   collect: callWithFields(["x", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };

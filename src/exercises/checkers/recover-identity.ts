@@ -5,6 +5,7 @@ import { STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
 import { Axis, HARD_CODED_EPS, statsVariant } from "../variants";
+import { batchProbes } from "../probes";
 
 /** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
 export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
@@ -89,13 +90,17 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
+const CASES = statsBatches("bnlab/exercises/recoverIdentity").map((b, i) => ({
+  label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
+  input: { x: b.x, eps: STATS_EPS[i] },
+}));
+const BASE = CASES[0].input;
+
 export const recoverIdentitySpec: ExerciseSpec<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
   title: "γ and β that recover the input",
-  cases: statsBatches("bnlab/exercises/recoverIdentity").map((b, i) => ({
-    label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
-    input: { x: b.x, eps: STATS_EPS[i] },
-  })),
+  cases: CASES,
+  probes: batchProbes(CASES[0], [{ what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" }]),
   collect: callWithFields(["x", "eps"]),
   read: readMatrixFields({ gamma: "1×D, one per feature", beta: "1×D, one per feature" }),
   reference: (input) => recovery(input, exact),

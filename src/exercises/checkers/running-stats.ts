@@ -7,6 +7,7 @@ import { featureBatch, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
+import { batchProbes } from "../probes";
 
 /** Running averages of the mean and variance (PyTorch's buffers). */
 export interface RunningStats {
@@ -103,10 +104,30 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
+const CASES = cases();
+const BASE = CASES[0].input;
+const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
+
 export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> = {
   exercise: "updateRunningStats",
   title: "Running statistics update (PyTorch momentum)",
-  cases: cases(),
+  cases: CASES,
+  probes: batchProbes(
+    CASES[0],
+    [
+      { what: "the old running mean changes", input: { ...BASE, running: { ...BASE.running, mean: bump(BASE.running.mean) } }, ignored: "the old running mean is not blended in", leaks: "the batch variance is centred on the batch mean, not on the running mean" },
+      { what: "the old running variance changes", input: { ...BASE, running: { ...BASE.running, var: bump(BASE.running.var) } }, ignored: "the old running variance is not blended in" },
+      { what: "momentum changes", input: { ...BASE, momentum: 0.3 }, ignored: "the momentum argument is never used" },
+    ],
+    {
+      factors: (i) => ({
+        "2 − m: two momentum steps instead of one": 2 - i.momentum,
+        "1 − m: the old value decays twice, two momentum steps instead of one": 1 - i.momentum,
+        "1/(1 − m): the old value is not multiplied by 1 − m": 1 / (1 - i.momentum),
+      }),
+    },
+    " of x",
+  ),
   // updating `running` in place and returning it is fine; x must stay as it was
   collect: callWithFields(["running", "x", "momentum"], ["running"]),
   read: readMatrixFields({ mean: "1×D, one per feature", var: "1×D, one per feature" }),

@@ -4,6 +4,7 @@ import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
 import { ExerciseSpec } from "../engine";
 import { Malformed } from "../learner-code";
+import { Probes } from "../probes";
 
 /**
  * Exercise (lesson 8): spatial batch norm's training-mode forward on images [N, C, H, W]:
@@ -46,7 +47,16 @@ const CASES: Input[] = SHAPES.map((shape, i) => {
 type Grouping = (n: number, c: number, h: number, w: number) => string;
 
 /** Normalize x with the statistics of the groups `group` defines, then γ[c]·x̂ + β[c]; as an (N·C) × (H·W) matrix. */
-function normalizeBy(input: Input, group: Grouping, mixup = false): Matrix {
+/** The ways a learner may get the rest wrong: the variance, ε, or γ and β. */
+interface Slip {
+  mixup?: boolean;
+  unbiased?: boolean;
+  eps?: "inside" | "none" | "outside";
+  affine?: "right" | "swapped" | "no-beta";
+}
+
+function normalizeBy(input: Input, group: Grouping, slip: Slip = {}): Matrix {
+  const mixup = slip.mixup ?? false;
   const [N, C, H, W] = input.x.shape;
   // mixup: the (N·H·W) × C reshape WITHOUT moving C last, i.e. the raw memory read as rows of C
   const value = (n: number, c: number, h: number, w: number) => input.x.data[((n * C + c) * H + h) * W + w];
@@ -71,19 +81,36 @@ function normalizeBy(input: Input, group: Grouping, mixup = false): Matrix {
   const out = new Matrix(N * C, H * W);
   each((n, c, h, w) => {
     const e = sums.get(g(n, c, h, w))!;
-    const xhat = (value(n, c, h, w) - e.s / e.m) / Math.sqrt(e.s2 / e.m + input.eps);
+    const variance = e.s2 / (slip.unbiased ? e.m - 1 : e.m);
+    const eps = slip.eps ?? "inside";
+    const xhat = (value(n, c, h, w) - e.s / e.m) / (eps === "outside" ? Math.sqrt(variance) + input.eps : Math.sqrt(variance + (eps === "none" ? 0 : input.eps)));
     const cc = mixup ? colOf(n, c, h, w) : c;
-    out.data[(n * C + c) * H * W + h * W + w] = input.gamma.data[cc] * xhat + input.beta.data[cc];
+    const [scale, shift] = slip.affine === "swapped" ? [input.beta, input.gamma] : [input.gamma, input.beta];
+    out.data[(n * C + c) * H * W + h * W + w] = scale.data[cc] * xhat + (slip.affine === "no-beta" ? 0 : shift.data[cc]);
   });
   return out;
 }
 
 const perChannel: Grouping = (_n, c) => `${c}`;
 
+const BASE = CASES[0];
+const label = (input: Input) => `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`;
+const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
+const PROBES: Probes<Input> = {
+  label: label(BASE),
+  base: BASE,
+  perturbations: [
+    { what: "β changes", input: { ...BASE, beta: bump(BASE.beta) }, ignored: "β is never added" },
+    { what: "γ changes", input: { ...BASE, gamma: bump(BASE.gamma) }, ignored: "γ is never applied" },
+    { what: "ε changes", input: { ...BASE, eps: 1e-2 }, ignored: "ε is never used" },
+  ],
+};
+
 export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
   exercise: "spatialBatchNorm",
   title: "Spatial batch norm (BatchNorm2d's forward)",
-  cases: CASES.map((input) => ({ label: `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`, input })),
+  cases: CASES.map((input) => ({ label: label(input), input })),
+  probes: PROBES,
   collect(fn, input, calls) {
     const x = input.x.clone();
     const result: unknown = calls.call(fn, [x, input.gamma, input.beta, input.eps], ["x", "gamma", "beta", "eps"]).result;
@@ -109,7 +136,16 @@ export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
     { ids: ["per-position-statistics"], outputs: (input) => ({ y: normalizeBy(input, (_n, c, h, w) => `${c},${h},${w}`) }) },
     { ids: ["per-example-statistics"], outputs: (input) => ({ y: normalizeBy(input, (n) => `${n}`) }) },
     { ids: ["per-instance-statistics"], outputs: (input) => ({ y: normalizeBy(input, (n, c) => `${n},${c}`) }) },
-    { ids: ["reshape-without-transpose"], outputs: (input) => ({ y: normalizeBy(input, perChannel, true) }) },
+    { ids: ["reshape-without-transpose"], outputs: (input) => ({ y: normalizeBy(input, perChannel, { mixup: true }) }) },
+    { ids: ["unbiased-variance"], outputs: (input) => ({ y: normalizeBy(input, perChannel, { unbiased: true }) }) },
+    { ids: ["eps-forgotten"], outputs: (input) => ({ y: normalizeBy(input, perChannel, { eps: "none" }) }) },
+    { ids: ["eps-outside-sqrt"], outputs: (input) => ({ y: normalizeBy(input, perChannel, { eps: "outside" }) }) },
+    { ids: ["gamma-beta-swapped"], outputs: (input) => ({ y: normalizeBy(input, perChannel, { affine: "swapped" }) }) },
+    {
+      ids: ["affine-missing"],
+      message: "Your y is γ·x̂ without β: add β[c] to every number of channel c, y = γ[c]·x̂ + β[c].",
+      outputs: (input) => ({ y: normalizeBy(input, perChannel, { affine: "no-beta" }) }),
+    },
   ],
   passMessage: "One μ and σ² per channel over all N·H·W numbers of that channel, then γ[c]·x̂ + β[c]; checked on 3 batches of images.",
   describeInput: (input) =>
