@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { numericalGradient } from "../../check/gradcheck";
 import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
 import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
 import { featureBatch, perExampleShapes, randomRow } from "../inputs";
@@ -86,15 +85,6 @@ function paramsVariant(input: Input, v: ParamsVariant): Outputs {
 /** The analytic gradients with a dx variant and a dγ/dβ variant. */
 export function backwardVariant(input: Input, dx: DxVariant, params: ParamsVariant = "right"): Outputs {
   return { dx: dxVariant(input, dx), ...paramsVariant(input, params) };
-}
-
-/** ∂(Σ dy·y)/∂x, ∂/∂γ, ∂/∂β by central differences of the forward pass (tests check the reference with it). */
-export function numericalBackward(input: Input): Outputs {
-  const x = input.x.clone();
-  const gamma = input.gamma.clone();
-  const beta = Matrix.zeros(1, x.cols);
-  const loss = () => normalizeVariant(x, input.eps, RIGHT).mul(gamma).add(beta).mul(input.dy).sum();
-  return { dx: numericalGradient(loss, x), dgamma: numericalGradient(loss, gamma), dbeta: numericalGradient(loss, beta) };
 }
 
 /** dx mistakes, one at a time, with their ids and wording (compared on dx only). */
