@@ -37,8 +37,8 @@ interface Slot {
   port: MessagePort;
 }
 
-/** Bumped by a worker after every reply: the main thread sleeps on it. */
-const signal = new Int32Array(new SharedArrayBuffer(4));
+/** Bumped by a worker after every reply: the main thread sleeps on it (made with the first worker: a browser page may have no SharedArrayBuffer). */
+let signal: Int32Array | null = null;
 const slots: Slot[] = [];
 
 /** Workers to use: BNLAB_WORKERS if set (1 means serial), else one per core. */
@@ -49,6 +49,7 @@ export function poolSize(): number {
 }
 
 function startWorker(): Slot {
+  signal ??= new Int32Array(new SharedArrayBuffer(4));
   const ts = __filename.endsWith(".ts"); // running from the sources (tests, benches): workers need tsx too
   const file = path.join(__dirname, `parallel-worker${ts ? ".ts" : ".js"}`);
   const { port1, port2 } = new MessageChannel();
@@ -66,6 +67,7 @@ export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: rea
   const size = Math.min(poolSize(), inputs.length);
   if (size <= 1 || !isMainThread) return inputs.map((input) => fn(input));
   while (slots.length < size) slots.push(startWorker());
+  const wake = signal!;
   const results = new Array<R>(inputs.length);
   const busy = new Array<boolean>(size).fill(false);
   let next = 0;
@@ -79,7 +81,7 @@ export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: rea
   };
   for (let k = 0; k < size; k++) give(k);
   while (done < next) {
-    const seen = Atomics.load(signal, 0);
+    const seen = Atomics.load(wake, 0);
     let received = false;
     for (let k = 0; k < size; k++) {
       const message = busy[k] ? receiveMessageOnPort(slots[k].port) : undefined;
@@ -93,7 +95,7 @@ export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: rea
       } else results[reply.index] = reply.result as R;
       if (next < inputs.length && failure === null) give(k);
     }
-    if (!received) Atomics.wait(signal, 0, seen);
+    if (!received) Atomics.wait(wake, 0, seen);
   }
   if (failure !== null) throw new Error(`parallelMap: ${fn.name}(inputs[${failure.index}]) failed in a worker thread: ${failure.error}`);
   return results;
