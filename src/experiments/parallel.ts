@@ -1,6 +1,6 @@
 /**
  * Independent runs (seeds, sweep points, with/without-BN pairs) on every core: a small pool of
- * worker threads, one per core, kept for the life of the process.
+ * worker threads, one per core, kept until it has been idle for two minutes.
  *
  *   parallelMap(path.join(__dirname, "why-bn"), trainOne, inputs)  ≡  inputs.map(trainOne), in the same order
  *
@@ -40,6 +40,9 @@ interface Slot {
 /** Bumped by a worker after every reply: the main thread sleeps on it (made with the first worker: a browser page may have no SharedArrayBuffer). */
 let signal: Int32Array | null = null;
 const slots: Slot[] = [];
+/** An idle pool ends after this long, giving back its workers' memory (each holds the digits and a library). */
+const IDLE_MS = 120_000;
+let idleTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Workers to use: BNLAB_WORKERS if set (1 means serial), else one per core. */
 export function poolSize(): number {
@@ -66,6 +69,7 @@ function startWorker(): Slot {
 export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: readonly I[]): R[] {
   const size = Math.min(poolSize(), inputs.length);
   if (size <= 1 || !isMainThread) return inputs.map((input) => fn(input));
+  if (idleTimer !== null) clearTimeout(idleTimer);
   while (slots.length < size) slots.push(startWorker());
   const wake = signal!;
   const results = new Array<R>(inputs.length);
@@ -97,6 +101,7 @@ export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: rea
     }
     if (!received) Atomics.wait(wake, 0, seen);
   }
+  idleTimer = setTimeout(() => slots.splice(0).forEach((s) => void s.worker.terminate()), IDLE_MS).unref();
   if (failure !== null) throw new Error(`parallelMap: ${fn.name}(inputs[${failure.index}]) failed in a worker thread: ${failure.error}`);
   return results;
 }
