@@ -8,7 +8,7 @@ stdin, so that our runs and PyTorch's alternate in one benchmark:
   quit
 
 Variants: bn64, plain64, bn32, plain32 (the MLP with/without BatchNorm1d, float64/float32),
-cnn64 and cnnPlain64 (the CNN with/without BatchNorm2d, float64).
+cnn64, cnnPlain64, cnn32 and cnnPlain32 (the CNN with/without BatchNorm2d, float64/float32).
 Inputs are random (speed does not depend on the data): 784 features, 10 classes, batch 60 for the
 MLP; 1x28x28 images, batch 64 for the CNN.
 """
@@ -89,6 +89,8 @@ def main() -> None:
         "plain32": make_runner(False, torch.float32),
         "cnn64": make_runner(True, torch.float64, cnn=True),
         "cnnPlain64": make_runner(False, torch.float64, cnn=True),
+        "cnn32": make_runner(True, torch.float32, cnn=True),
+        "cnnPlain32": make_runner(False, torch.float32, cnn=True),
     }
     for step in runners.values():
         timed(step, 0.2)  # warm-up

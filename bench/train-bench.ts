@@ -12,11 +12,15 @@
  * conv 16@5×5 → [BatchNorm2d] → ReLU → max pool 2 → flatten → 120 → 84 → 10,
  * batch 64, SGD (lr 0.05), float64: keys cnn (with BN) and cnnPlain.
  *
- * When Debian's python3-torch is importable, bench/torch_bench.py runs the same
- * model in PyTorch (float64 and float32, one thread, OPENBLAS_NUM_THREADS=1) in
- * a child process, and the two take turns for a few rounds so that both see
- * the same machine conditions. Figures are medians over the rounds; the
- * ratios are medians of each round's ours/PyTorch (taken back to back).
+ * bench/torch_bench.py runs the same models in PyTorch (float64 and float32, one
+ * thread, OPENBLAS_NUM_THREADS=1) in a child process per PyTorch build found:
+ *   - Debian's python3-torch (/usr/bin/python3), and
+ *   - a venv with the current wheel: $BNLAB_TORCH_VENV, else `.venv-torch/` in the project
+ *     (python3 -m venv .venv-torch && .venv-torch/bin/pip install torch); skipped when absent.
+ * Ours and PyTorch take turns for a few rounds so that both see the same machine
+ * conditions. Figures are medians over the rounds; `ratio` (float64) is the median of
+ * each round's ours/PyTorch against the first build found (Debian's when present);
+ * `ratio32` is ours (float64) against the faster build's float32, per model.
  *
  *   npm run bench                      a table
  *   npm run bench -- --json            … and one JSON object on the last line
@@ -24,6 +28,7 @@
  *   npm run bench -- --only cnn        only the CNN (or --only mlp)
  */
 import { spawn, ChildProcessWithoutNullStreams } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { Matrix } from "../src/tensor/matrix";
@@ -183,16 +188,25 @@ function timeSteps(step: Step, seconds: number): number {
 
 class TorchRunner {
   private readonly lines: AsyncIterableIterator<string>;
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, lines: AsyncIterableIterator<string>, readonly info: string) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    lines: AsyncIterableIterator<string>,
+    readonly version: string,
+    readonly python: string,
+  ) {
     this.lines = lines;
   }
 
-  /** Null when python3-torch is missing or fails to start. */
-  static async start(): Promise<TorchRunner | null> {
+  get info(): string {
+    return `PyTorch ${this.version} (${this.python}), 1 thread`;
+  }
+
+  /** Null when `python` has no torch or fails to start. */
+  static async start(python: string): Promise<TorchRunner | null> {
     const script = path.join(__dirname, "torch_bench.py");
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn("/usr/bin/python3", [script], {
+      child = spawn(python, [script], {
         env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
       });
     } catch {
@@ -204,11 +218,11 @@ class TorchRunner {
     const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();
     if (first.done) {
-      if (stderr.trim()) process.stderr.write(`bench: PyTorch not available (${stderr.trim().split("\n").pop()})\n`);
+      if (stderr.trim()) process.stderr.write(`bench: PyTorch not available from ${python} (${stderr.trim().split("\n").pop()})\n`);
       return null;
     }
     const ready = JSON.parse(first.value) as { torch: string; threads: number };
-    return new TorchRunner(child, lines, `PyTorch ${ready.torch}, ${ready.threads} thread, OPENBLAS_NUM_THREADS=1`);
+    return new TorchRunner(child, lines, ready.torch, python);
   }
 
   async run(variant: string, seconds: number): Promise<number> {
@@ -222,6 +236,14 @@ class TorchRunner {
   stop(): void {
     this.child.stdin.end("quit\n");
   }
+}
+
+/** The Pythons to try: Debian's, and the venv's ($BNLAB_TORCH_VENV, else .venv-torch/ in the project) when it exists. */
+function torchPythons(): string[] {
+  const venv = process.env.BNLAB_TORCH_VENV || path.join(__dirname, "..", ".venv-torch");
+  const venvPython = path.join(venv, "bin", "python");
+  if (process.env.BNLAB_TORCH_VENV && !fs.existsSync(venvPython)) process.stderr.write(`bench: BNLAB_TORCH_VENV=${venv} has no bin/python; only Debian's PyTorch runs\n`);
+  return ["/usr/bin/python3", ...(fs.existsSync(venvPython) ? [venvPython] : [])];
 }
 
 // ---- main ---------------------------------------------------------------------
@@ -250,16 +272,17 @@ async function main(): Promise<void> {
   }
   for (const step of Object.values(ours)) timeSteps(step, 0.3); // warm-up (JIT)
 
-  const torch = options.torch ? await TorchRunner.start() : null;
+  const torches = options.torch ? (await Promise.all(torchPythons().map((p) => TorchRunner.start(p)))).filter((t): t is TorchRunner => t !== null) : [];
+  const torch = torches[0] ?? null;
   if (mlp) log(`reference MLP ${SIZES.join("-")} sigmoid, batch ${BATCH}, SGD lr ${LR}, ${data} inputs`);
   if (cnn) log(`LeNet-style CNN (bench/lenet.ts), batch ${CNN_BATCH}, ${options.mnist ? "MNIST" : "random"} 1×28×28 images`);
-  log(`ours: backend "${backend().name}", float64, Node ${process.version}` + (torch ? `; theirs: ${torch.info}` : "; PyTorch not run"));
+  log(`ours: backend "${backend().name}", float64, Node ${process.version}` + (torch ? `; theirs: ${torches.map((t) => t.info).join("; ")}, OPENBLAS_NUM_THREADS=1` : "; PyTorch not run"));
 
   // Each of ours runs right next to its PyTorch twin, and a ratio is taken per round:
   // on a busy machine the pair sees the same load, so the median ratio is steadier
   // than the ratio of medians. "best" is the fastest round (the least disturbed).
   const paired = [...(mlp ? ["bn", "plain"] : []), ...(cnn ? ["cnn", "cnnPlain"] : [])];
-  const torchOnly = mlp ? ["bn32", "plain32"] : [];
+  const torchOnly = paired.map((k) => `${k}32`);
   const samples: Record<string, number[]> = {};
   const record = (key: string, v: number) => (samples[key] ??= []).push(v);
   const ratios: Record<string, number[]> = Object.fromEntries(paired.map((k) => [k, []]));
@@ -272,20 +295,22 @@ async function main(): Promise<void> {
       if (torch) {
         const t = await torch.run(`${key}64`, options.seconds);
         record(`${key}64`, t);
+        record(`${torch.version}:${key}64`, t);
         ratios[key].push(v / t);
         cells.push(`torch ${key}64 ${t.toFixed(0)}`);
       }
     }
-    if (torch) {
-      for (const key of torchOnly) {
-        const t = await torch.run(key, options.seconds);
-        record(key, t);
-        cells.push(`torch ${key} ${t.toFixed(0)}`);
+    for (const [i, t] of torches.entries()) {
+      for (const key of [...(i > 0 ? paired.map((k) => `${k}64`) : []), ...torchOnly]) {
+        const v = await t.run(key, options.seconds);
+        record(`${t.version}:${key}`, v);
+        if (i === 0) record(key, v);
+        cells.push(`torch ${t.version} ${key} ${v.toFixed(0)}`);
       }
     }
     log(`round ${r + 1}: ${cells.join(", ")} steps/s`);
   }
-  torch?.stop();
+  for (const t of torches) t.stop();
 
   const best = (key: string) => Math.max(...samples[key]);
   const result: Record<string, unknown> = Object.fromEntries(paired.map((k) => [k, round1(median(samples[k]))]));
@@ -296,16 +321,25 @@ async function main(): Promise<void> {
     const t = Object.fromEntries([...paired.map((k) => `${k}64`), ...torchOnly].map((k) => [k, round1(median(samples[k]))]));
     const ratio = Object.fromEntries(paired.map((k) => [k, round3(median(ratios[k]))]));
     const ratioBest = Object.fromEntries(paired.map((k) => [k, round3(best(k) / best(`${k}64`))]));
-    log(`torch ${paired.map((k) => `${names[k]} ${t[`${k}64`]} (f64, best ${best(`${k}64`).toFixed(0)})`).join(", ")}${mlp ? `; f32 MLP with BN ${t.bn32}, without ${t.plain32}` : ""} steps/s`);
+    log(`torch ${torch.version} ${paired.map((k) => `${names[k]} ${t[`${k}64`]} (f64, best ${best(`${k}64`).toFixed(0)})`).join(", ")} steps/s`);
     log(`ours / PyTorch float64: ${paired.map((k) => `${names[k]} ${ratio[k].toFixed(2)}×`).join(", ")} (median of per-round ratios; best/best ${paired.map((k) => `${ratioBest[k].toFixed(2)}×`).join(", ")})`);
     result.torch = t;
     result.ratio = ratio;
     result.ratioBest = ratioBest;
-    if (mlp) {
-      const ratio32 = { bn: round3(median(samples.bn) / median(samples.bn32)), plain: round3(median(samples.plain) / median(samples.plain32)) };
-      log(`ours / PyTorch float32 (MLP): with BN ${ratio32.bn.toFixed(2)}×, without BN ${ratio32.plain.toFixed(2)}×`);
-      result.ratio32 = ratio32;
-    }
+    // every build's medians, and ours (float64) against the faster build's float32, per model
+    const builds = torches.map((b) => ({
+      version: b.version,
+      python: b.python,
+      stepsPerSecond: Object.fromEntries([...paired.map((k) => `${k}64`), ...torchOnly].map((k) => [k, round1(median(samples[`${b.version}:${k}`]))])),
+    }));
+    for (const b of builds) log(`torch ${b.version} (${b.python}): ${Object.entries(b.stepsPerSecond).map(([k, v]) => `${k} ${v}`).join(", ")} steps/s`);
+    const fastest = (k: string) => builds.reduce((a, b) => (b.stepsPerSecond[`${k}32`] > a.stepsPerSecond[`${k}32`] ? b : a));
+    const ratio32 = Object.fromEntries(paired.map((k) => [k, round3(median(samples[k]) / fastest(k).stepsPerSecond[`${k}32`])]));
+    const ratio32Against = Object.fromEntries(paired.map((k) => [k, fastest(k).version]));
+    log(`ours (float64) / the faster PyTorch float32: ${paired.map((k) => `${names[k]} ${ratio32[k].toFixed(2)}× (vs ${ratio32Against[k]})`).join(", ")}`);
+    result.torchBuilds = builds;
+    result.ratio32 = ratio32;
+    result.ratio32Against = ratio32Against;
   }
   result.best = Object.fromEntries(paired.map((k) => [k, round1(best(k))]));
   const peakRssMb = round1(process.resourceUsage().maxRSS / 1024);

@@ -45,6 +45,17 @@ describe("npm run bench -- --json", () => {
     for (const key of ["bn", "plain", "cnn", "cnnPlain"]) {
       expect(ratio[key], key).toBeCloseTo((result[key] as number) / torch[`${key}64`], 1);
     }
+    // every PyTorch build found (Debian's first), and ours against the faster float32 of them
+    const builds = result.torchBuilds as Array<{ version: string; python: string; stepsPerSecond: Record<string, number> }>;
+    expect(builds[0].python).toBe("/usr/bin/python3");
+    for (const b of builds) expect(b.version).toMatch(/^\d+\.\d+/);
+    const ratio32 = result.ratio32 as Record<string, number>;
+    const against = result.ratio32Against as Record<string, string>;
+    for (const key of ["bn", "plain", "cnn", "cnnPlain"]) {
+      const fastest = Math.max(...builds.map((b) => b.stepsPerSecond[`${key}32`]));
+      expect(ratio32[key], key).toBeCloseTo((result[key] as number) / fastest, 2);
+      expect(builds.map((b) => b.version), key).toContain(against[key]);
+    }
   }, 320_000);
 
   it("--backend wasm measures the WebAssembly backend", async () => {

@@ -137,8 +137,14 @@ function images(raw: RawMnist, indices: readonly number[], name: string): Datase
 }
 
 /** The digits, read once per process (mnist-raw.ts; in the live site, mnist-raw.browser.ts). */
-function readMnist(): RawMnist {
+/** The parsed digits of the mnist package (parsed once per thread; parallelMap hands them to its workers). */
+export function readMnist(): RawMnist {
   if (cache !== null) return cache;
   cache = readMnistDigits();
   return cache;
+}
+
+/** Take the digits another thread parsed (a worker of parallelMap), instead of parsing them again. */
+export function useParsedMnist(raw: RawMnist): void {
+  cache ??= raw;
 }

@@ -12,6 +12,7 @@
  *   learningRateSweep   final accuracy for every (init scale, learning rate), with and without BN
  *   checkStepsToTarget, checkBnNet   the checkers of exercises 6.1 and 6.2
  */
+import * as path from "node:path";
 import { checkArrayLike, checkCounts, checkDataset, checkModel, checkNumber, checkNumbers, checkOptions, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
@@ -25,6 +26,7 @@ import { Dataset } from "../data/dataset";
 import { loadMnist, MnistSplit } from "../data/mnist";
 import { poolDigits } from "./small-batches";
 import { fit, History, StepInfo } from "../train/fit";
+import { parallelMap } from "./parallel";
 import { check as exerciseCheck, checkers as exerciseCheckers } from "../exercises/check";
 
 // ---------------------------------------------------------------------------------------------
@@ -203,17 +205,11 @@ const sweepCache = new Map<string, number>();
  * results are remembered: the heatmap reuses the runs of the init-scale sweep at the same rate.
  */
 export function sweepRun(options: SweepRunOptions): number {
-  if (options === null || typeof options !== "object" || typeof options.batchNorm !== "boolean") {
-    throw new TypeError(`capstone.sweepRun: expected options { batchNorm, initStd, lr, steps? }, got ${describe(options)}`);
-  }
-  checkNumber("capstone.sweepRun", "initStd", options.initStd, { min: 0 });
-  checkNumber("capstone.sweepRun", "lr", options.lr, { min: 0 });
-  checkCounts("capstone.sweepRun", options as unknown as Record<string, unknown>, ["steps"]);
-  const steps = options.steps ?? SWEEP.steps;
-  const seed = options.seed ?? SWEEP.seed;
-  const key = JSON.stringify([options.batchNorm, options.initStd, options.lr, steps, seed]);
+  const key = sweepKey(options);
   const known = sweepCache.get(key);
   if (known !== undefined) return known;
+  const steps = options.steps ?? SWEEP.steps;
+  const seed = options.seed ?? SWEEP.seed;
   const model = figure1Net(options.batchNorm, { sizes: SWEEP.sizes, initStd: options.initStd, seed });
   let diverged = false;
   const history = fit(model, pooledMnist(), {
@@ -234,6 +230,26 @@ export function sweepRun(options: SweepRunOptions): number {
   return accuracy;
 }
 
+/** The cache key of a sweep run, after checking its options. */
+function sweepKey(options: SweepRunOptions): string {
+  if (options === null || typeof options !== "object" || typeof options.batchNorm !== "boolean") {
+    throw new TypeError(`capstone.sweepRun: expected options { batchNorm, initStd, lr, steps? }, got ${describe(options)}`);
+  }
+  checkNumber("capstone.sweepRun", "initStd", options.initStd, { min: 0 });
+  checkNumber("capstone.sweepRun", "lr", options.lr, { min: 0 });
+  checkCounts("capstone.sweepRun", options as unknown as Record<string, unknown>, ["steps"]);
+  return JSON.stringify([options.batchNorm, options.initStd, options.lr, options.steps ?? SWEEP.steps, options.seed ?? SWEEP.seed]);
+}
+
+/** sweepRun for every options; the runs not yet remembered train on every core (parallelMap). */
+function sweepRuns(list: SweepRunOptions[]): number[] {
+  const todo = new Map<string, SweepRunOptions>();
+  for (const o of list) if (!sweepCache.has(sweepKey(o))) todo.set(sweepKey(o), o);
+  const keys = [...todo.keys()];
+  parallelMap(path.join(__dirname, "capstone"), sweepRun, [...todo.values()]).forEach((accuracy, i) => sweepCache.set(keys[i], accuracy));
+  return list.map(sweepRun);
+}
+
 export interface InitScaleSweep {
   scales: number[];
   lr: number;
@@ -249,8 +265,8 @@ export function initScaleSweep(options: { scales?: number[]; lr?: number; steps?
   checkCounts("capstone.initScaleSweep", options as Record<string, unknown>, ["steps"]);
   const scales = options.scales ?? SWEEP.scales;
   const lr = options.lr ?? SWEEP.lr;
-  const run = (batchNorm: boolean) => scales.map((initStd) => sweepRun({ batchNorm, initStd, lr, steps: options.steps }));
-  return { scales, lr, withBN: run(true), withoutBN: run(false) };
+  const accuracy = sweepRuns([true, false].flatMap((batchNorm) => scales.map((initStd) => ({ batchNorm, initStd, lr, steps: options.steps }))));
+  return { scales, lr, withBN: accuracy.slice(0, scales.length), withoutBN: accuracy.slice(scales.length) };
 }
 
 export interface LearningRateSweep {
@@ -269,9 +285,9 @@ export function learningRateSweep(options: { lrs?: number[]; scales?: number[]; 
   checkCounts("capstone.learningRateSweep", options as Record<string, unknown>, ["steps"]);
   const lrs = options.lrs ?? SWEEP.lrs;
   const scales = options.scales ?? SWEEP.heatmapScales;
-  const grid = (batchNorm: boolean) =>
-    scales.map((initStd) => lrs.map((lr) => sweepRun({ batchNorm, initStd, lr, steps: options.steps })));
-  return { lrs, scales, withBN: grid(true), withoutBN: grid(false) };
+  const accuracy = sweepRuns([true, false].flatMap((batchNorm) => scales.flatMap((initStd) => lrs.map((lr) => ({ batchNorm, initStd, lr, steps: options.steps })))));
+  const grid = (half: number) => scales.map((_, i) => accuracy.slice((half * scales.length + i) * lrs.length, (half * scales.length + i + 1) * lrs.length));
+  return { lrs, scales, withBN: grid(0), withoutBN: grid(1) };
 }
 
 /** The best accuracy of each learning rate (column), over init scales. */

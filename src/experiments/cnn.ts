@@ -5,6 +5,7 @@
  * the same functions with the same seeds. Sizes are small because the plain
  * TypeScript convolution (im2col + Matrix products) is what runs them.
  */
+import * as path from "node:path";
 import { Matrix } from "../tensor/matrix";
 import { Tensor } from "../tensor/tensor";
 import { Rng } from "../random/rng";
@@ -22,6 +23,7 @@ import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { recordInputs } from "../train/record-inputs";
 import { lessonData } from "./small-batches";
+import { parallelMap } from "./parallel";
 import { baseLayout } from "../charts/theme";
 import { withFrames } from "../charts/slider";
 import { checkBoolean, checkFunction, checkHistory, checkInteger, checkLr, checkModel, checkNonEmptyList, checkNumber, checkOneOf, checkOptions, describe } from "./args";
@@ -120,6 +122,16 @@ export function trainCnn(options: CnnRunOptions): CnnRun {
     onStep: options.onStep ? (info) => options.onStep!(info.step) : undefined,
   });
   return { norm: options.norm, lr: options.lr, batchSize, steps: options.steps, accuracy: evaluate(model, test, { batchSize: 500 }).accuracy, history, model };
+}
+
+/** trainCnn's test accuracy alone: a plain number, which a worker of parallelMap can send back. */
+export function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
+  return trainCnn(options).accuracy;
+}
+
+/** cnnAccuracy for every options, on every core (parallelMap): the same numbers, in the same order. */
+function accuracies(list: Array<Omit<CnnRunOptions, "model" | "onStep">>): number[] {
+  return parallelMap(path.join(__dirname, "cnn"), cnnAccuracy, list);
 }
 
 /** The first step at which the recorded test accuracy reached `target`, or null. */
@@ -247,8 +259,10 @@ export function lrSweep(options: { lrs?: number[]; steps?: number; norms?: Array
   checkOptions(where, options);
   const lrs = checkNonEmptyList(where, "lrs", options.lrs ?? [0.01, 0.05, 0.25, 1], "learning rates > 0", (w, what, lr) => checkLr(w, lr, what));
   const steps = checkInteger(where, "steps", options.steps ?? 60, { min: 1 });
+  const norms = checkNorms(where, options.norms, ["none", "batch"] as const);
+  const all = accuracies(norms.flatMap((norm) => lrs.map((lr) => ({ norm, steps, lr }))));
   const accuracy = { none: [] as number[], batch: [] as number[] };
-  for (const norm of checkNorms(where, options.norms, ["none", "batch"] as const)) for (const lr of lrs) accuracy[norm].push(trainCnn({ norm, steps, lr }).accuracy);
+  norms.forEach((norm, k) => (accuracy[norm] = all.slice(k * lrs.length, (k + 1) * lrs.length)));
   return { lrs, accuracy };
 }
 
@@ -278,10 +292,10 @@ export function batchSizeComparison(options: { batchSizes?: number[]; examples?:
   const examples = checkInteger(where, "examples", options.examples ?? 1280, { min: 1 });
   const largest = Math.max(...batchSizes);
   if (examples < largest) throw new RangeError(`${where}: examples (${examples}) must be at least the largest batch size (${largest})`);
+  const norms = checkNorms(where, options.norms, ["batch", "group"] as const);
+  const all = accuracies(norms.flatMap((norm) => batchSizes.map((B) => ({ norm, batchSize: B, steps: Math.round(examples / B), lr: 0.02 * Math.sqrt(B) }))));
   const accuracy = { batch: [] as number[], group: [] as number[] };
-  for (const norm of checkNorms(where, options.norms, ["batch", "group"] as const)) {
-    for (const B of batchSizes) accuracy[norm].push(trainCnn({ norm, batchSize: B, steps: Math.round(examples / B), lr: 0.02 * Math.sqrt(B) }).accuracy);
-  }
+  norms.forEach((norm, k) => (accuracy[norm] = all.slice(k * batchSizes.length, (k + 1) * batchSizes.length)));
   return { batchSizes, accuracy };
 }
 

@@ -9,9 +9,10 @@
  *   trainModeAccuracy   accuracy when the batch statistics are used (what training saw)
  *   nonIidComparison    shuffled vs one-class-per-batch training, per method
  */
+import * as path from "node:path";
 import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkX, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
-import { Module } from "../nn/module";
+import { Module, type StateDict } from "../nn/module";
 import { Linear } from "../nn/linear";
 import { Rng } from "../random/rng";
 import { Dataset } from "../data/dataset";
@@ -20,6 +21,7 @@ import { mlp, NormKind } from "../train/mlp";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { accuracy } from "../train/accuracy";
+import { parallelMap } from "./parallel";
 
 /** The batch sizes of the lesson's sweep. */
 export const BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128];
@@ -209,6 +211,21 @@ export function trainRun(options: RunOptions): RunResult {
   return { norm, batchSize, steps, lr, accuracy: evaluate(model, test).accuracy, model, history };
 }
 
+/** trainRun with the trained model as its stateDict: plain data, which a worker of parallelMap can send back. */
+export function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
+  const { model, ...result } = trainRun(options);
+  return { ...result, state: model.stateDict() };
+}
+
+/** trainRun for every options, on every core (parallelMap): the same results, in the same order. */
+function trainRuns(list: RunOptions[]): RunResult[] {
+  return parallelMap(path.join(__dirname, "small-batches"), trainRunState, list).map(({ state, history, ...result }, i) => {
+    const model = makeModel(result.norm, list[i].seed ?? SEED);
+    model.loadStateDict(state);
+    return { ...result, model, history };
+  });
+}
+
 export interface SweepResult {
   batchSizes: number[];
   /** One row per method: accuracy[i] at batchSizes[i]. */
@@ -223,8 +240,10 @@ export function batchSizeSweep(options: { methods?: NormKind[]; batchSizes?: num
   (options.methods ?? []).forEach((m, i) => checkOneOf("smallBatches.batchSizeSweep", `methods[${i}]`, m, METHODS));
   const start = Date.now();
   const batchSizes = options.batchSizes ?? BATCH_SIZES;
-  const rows = (options.methods ?? METHODS).map((norm) => {
-    const runs = batchSizes.map((batchSize) => trainRun({ norm, batchSize, seed: options.seed }));
+  const methods = options.methods ?? METHODS;
+  const all = trainRuns(methods.flatMap((norm) => batchSizes.map((batchSize) => ({ norm, batchSize, seed: options.seed }))));
+  const rows = methods.map((norm, m) => {
+    const runs = all.slice(m * batchSizes.length, (m + 1) * batchSizes.length);
     return { norm, accuracy: runs.map((r) => r.accuracy), runs };
   });
   return { batchSizes, rows, seconds: (Date.now() - start) / 1000 };
@@ -280,9 +299,7 @@ export function nonIidComparison(
   const batchSize = options.batchSize ?? 32;
   const lr = options.lr ?? BASE_LR;
   const evalEvery = options.evalEvery ?? 25;
-  return (options.methods ?? ["batch", "renorm", "group", "layer"]).map((norm) => ({
-    norm,
-    shuffled: trainRun({ norm, batchSize, lr, evalEvery }),
-    oneClass: trainRun({ norm, batchSize, lr, evalEvery, oneClassPerBatch: true }),
-  }));
+  const methods = options.methods ?? ["batch", "renorm", "group", "layer"];
+  const runs = trainRuns(methods.flatMap((norm) => [{ norm, batchSize, lr, evalEvery }, { norm, batchSize, lr, evalEvery, oneClassPerBatch: true }]));
+  return methods.map((norm, m) => ({ norm, shuffled: runs[2 * m], oneClass: runs[2 * m + 1] }));
 }

@@ -13,6 +13,7 @@
  *   scaleStudy          §6: BN(aWx) = BN(Wx), ‖W‖ growth and the effective step, with weight decay
  *   meanAndError        mean ± standard error over seeds
  */
+import * as path from "node:path";
 import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Sequential } from "../nn/sequential";
@@ -31,6 +32,7 @@ import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { GradientProbe, LayerIcs, ProbeBatch, gradientIcs, probeAlongGradient } from "../train/gradient-probe";
 import { pooledMnist } from "./capstone";
+import { parallelMap, poolSize } from "./parallel";
 import {
   checkArrayLike, checkBoolean, checkHistory, checkInteger, checkLr, checkModel, checkNonEmptyList, checkNumber, checkNumbers, checkOneOf,
   checkOptions, checkSeeds, describe,
@@ -284,17 +286,28 @@ function frob(m: Matrix): number {
   return Math.sqrt(s);
 }
 
+/** Train the runs that are not cached yet, on every core (parallelMap), and cache them. */
+function trainAll(runs: readonly RunOptions[]): void {
+  const todo = new Map<string, RunOptions>();
+  for (const o of runs) {
+    const key = JSON.stringify(o);
+    if (!runCache.has(key)) todo.set(key, o);
+  }
+  const keys = [...todo.keys()];
+  parallelMap(path.join(__dirname, "why-bn"), whyBnRun, [...todo.values()]).forEach((r, i) => runCache.set(keys[i], r));
+}
+
 /**
- * Run (and cache) a list of runs, one at a time, yielding to the event loop between them, so that
- * a test runner or a notebook kernel stays responsive during a long study. The results are the
- * same as running them directly: the study functions then find them in the cache.
+ * Run (and cache) a list of runs, a few at a time (one per core), yielding to the event loop
+ * between them, so that a test runner or a notebook kernel stays responsive during a long study.
+ * The results are the same as running them directly: the study functions then find them in the cache.
  */
 export function prefetch(runs: readonly RunOptions[]): Promise<void> {
   const list = checkArrayLike("whyBn.prefetch", "runs", runs);
   for (let i = 0; i < list.length; i++) checkRunOptions("whyBn.prefetch", list[i], `runs[${i}]`);
   return (async () => {
-    for (const o of runs) {
-      whyBnRun(o);
+    for (let at = 0; at < runs.length; at += poolSize()) {
+      trainAll(runs.slice(at, at + poolSize()));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   })();
@@ -372,6 +385,7 @@ export function noisyBnRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] 
 
 export function noisyBnStudy(seeds: readonly number[] = WHY.seeds): NoisyBnStudy {
   checkSeeds("whyBn.noisyBnStudy", seeds);
+  trainAll(noisyBnRuns(seeds));
   const runs: Record<string, RunResult[]> = {};
   for (const norm of NOISY_NORMS) runs[norm] = seeds.map((seed) => whyBnRun(noisyRun(norm, seed)));
   const accuracy: Record<string, MeanError> = {};
@@ -421,6 +435,7 @@ export function landscapeRuns(activation: Activation, seeds: readonly number[] =
 export function landscapeStudy(activation: Activation, seeds: readonly number[] = WHY.seeds): LandscapeStudy {
   checkOneOf("whyBn.landscapeStudy", "activation", activation, ACTIVATIONS);
   checkSeeds("whyBn.landscapeStudy", seeds);
+  trainAll(landscapeRuns(activation, seeds));
   const lr = WHY.lr[activation];
   const out: LandscapeStudy = {
     activation, steps: [], stepSizes: WHY.probeSteps.map((f) => f * lr),
@@ -476,6 +491,7 @@ export function learningRateRuns(seeds: readonly number[] = WHY.lrSeeds): RunOpt
 /** Final test accuracy after WHY.lrSteps steps for every rate of WHY.lrGrid, sigmoid and ReLU, with and without BN. */
 export function learningRateStudy(seeds: readonly number[] = WHY.lrSeeds): LearningRateStudy {
   checkSeeds("whyBn.learningRateStudy", seeds);
+  trainAll(learningRateRuns(seeds));
   const out: LearningRateStudy = { lrs: WHY.lrGrid.slice(), accuracy: {}, largest: {} };
   for (const activation of ["sigmoid", "relu"] as const) {
     for (const norm of ["none", "bn"] as const) {
@@ -560,6 +576,7 @@ export interface RegularizationStudy {
 /** §5: ReLU 196-64-64-10 on 1,000 digits, 200 steps of 64 (13 epochs), 5 seeds. */
 export function regularizationStudy(seeds: readonly number[] = WHY.seeds): RegularizationStudy {
   checkSeeds("whyBn.regularizationStudy", seeds);
+  trainAll(regularizationRuns(seeds));
   const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => regRun(c, s))));
   const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => regRun(ghostConfig(v), s))));
   return { configs, ghostSizes: WHY.ghostSizes.slice(), ghost };
@@ -628,6 +645,7 @@ export function scaleRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
 /** §6: BN ReLU MLP, lr 1, with and without weight decay, 5 seeds; layer 2 (the middle hidden Linear). */
 export function scaleStudy(seeds: readonly number[] = WHY.seeds): ScaleStudy {
   checkSeeds("whyBn.scaleStudy", seeds);
+  trainAll(scaleRuns(seeds));
   const decays = SCALE_DECAYS;
   const layer = 1;
   const runs = decays.map((wd) => seeds.map((seed) => whyBnRun(scaleRun(wd, seed))));

@@ -1,0 +1,19 @@
+/** Tasks for test/parallel.test.ts: exported, because parallelMap's workers load them by module and name. */
+
+/** Spins longer for smaller i, so that later tasks finish first on a pool of two or more workers. */
+export function slowerFirst(i: number): { i: number; square: number } {
+  const until = Date.now() + (8 - i) * 15;
+  while (Date.now() < until) {
+    // busy: a sleeping task would not show the order a pool completes in
+  }
+  return { i, square: i * i };
+}
+
+export function refusesThree(i: number): number {
+  if (i === 3) throw new RangeError("refusesThree: 3 is not allowed");
+  return i;
+}
+
+export function returnsAFunction(i: number): () => number {
+  return () => i;
+}
