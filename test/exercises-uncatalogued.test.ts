@@ -271,8 +271,52 @@ wrong("spatialBatchNorm", "γ and β swapped", /γ and β|swapped/, (x: Tensor, 
 wrong("spatialBatchNorm", "β never added", /β/, (x: Tensor, g: Matrix, _b: Matrix, eps: number) => spatial(x, g, Matrix.zeros(1, g.cols), eps));
 
 // ---------------------------------------------------------------------------------------------
+// 7.1 layerIcs
+type Grads = (params: Matrix[]) => Matrix[];
+const frob = (m: Matrix) => Math.sqrt(m.mul(m).sum());
+function ics(gradFn: Grads, params: Matrix[], layer: number, lr: number, o: { lr?: number; layer?: number; squared?: boolean } = {}): { l2: number; cosine: number } {
+  const l = o.layer ?? layer;
+  const g = gradFn(params);
+  const stepped = params.map((p, k) => (k < l ? p.sub(g[k].scale(o.lr ?? lr)) : p));
+  const G = g[l];
+  const G2 = gradFn(stepped)[l];
+  const d = frob(G.sub(G2));
+  return { l2: o.squared ? d * d : d, cosine: G.mul(G2).sum() / (frob(G) * frob(G2)) };
+}
+wrong("layerIcs", "lr fixed at 0.1 (from the lesson's example)", /does not change when lr changes/, (f: Grads, p: Matrix[], l: number, lr: number) => ics(f, p, l, lr, { lr: 0.1 }));
+wrong("layerIcs", "layer fixed at 1 (from the lesson's example)", /does not change when layer changes/, (f: Grads, p: Matrix[], l: number, lr: number) => ics(f, p, l, lr, { layer: 1 }));
+
+// ---------------------------------------------------------------------------------------------
+// 7.2 lossAlongGradient
+type LossGrad = (theta: Matrix) => { loss: number; grad: Matrix };
+function alongGradient(f: LossGrad, theta: Matrix, etas: number[], o: { firstEta?: boolean; firstRatio?: boolean } = {}): { losses: number[]; gradChanges: number[]; beta: number } {
+  const { grad: g } = f(theta);
+  const losses: number[] = [];
+  const gradChanges: number[] = [];
+  const ratios: number[] = [];
+  for (const eta of etas) {
+    const step = o.firstEta ? etas[0] : eta;
+    const there = f(theta.sub(g.scale(step)));
+    losses.push(there.loss);
+    gradChanges.push(frob(there.grad.sub(g)));
+    ratios.push(frob(there.grad.sub(g)) / (step * frob(g)));
+  }
+  return { losses, gradChanges, beta: o.firstRatio ? ratios[0] : Math.max(...ratios) };
+}
+wrong("lossAlongGradient", "every step with stepSizes[0]", /losses does not change when stepSizes\[\d\] changes/, (f: LossGrad, t: Matrix, e: number[]) => alongGradient(f, t, e, { firstEta: true }));
+wrong("lossAlongGradient", "β from the first step size only", /β does not change when stepSizes\[\d\] changes/, (f: LossGrad, t: Matrix, e: number[]) => alongGradient(f, t, e, { firstRatio: true }));
+
+// ---------------------------------------------------------------------------------------------
 // 8.2 foldBatchNorm
-function fold(conv: Conv2d, bn: BatchNorm2d, o: { plusMean?: boolean; noRunning?: boolean }): { weight: Matrix; bias: Matrix } {
+interface FoldSlips {
+  plusMean?: boolean;
+  noRunning?: boolean;
+  noBeta?: boolean;
+  noConvBias?: boolean;
+  weightUnscaled?: boolean;
+  meanUnscaled?: boolean;
+}
+function fold(conv: Conv2d, bn: BatchNorm2d, o: FoldSlips): { weight: Matrix; bias: Matrix } {
   const O = conv.outChannels;
   const K = conv.weight.value.cols;
   const weight = new Matrix(O, K);
@@ -281,14 +325,21 @@ function fold(conv: Conv2d, bn: BatchNorm2d, o: { plusMean?: boolean; noRunning?
     const rv = o.noRunning ? 1 : bn.runningVar.data[c];
     const rm = o.noRunning ? 0 : bn.runningMean.data[c];
     const s = bn.gamma.data[c] / Math.sqrt(rv + bn.eps);
-    for (let j = 0; j < K; j++) weight.data[c * K + j] = s * conv.weight.value.data[c * K + j];
-    const b = conv.bias ? conv.bias.value.data[c] : 0;
-    bias.data[c] = s * (o.plusMean ? b + rm : b - rm) + bn.beta.data[c];
+    for (let j = 0; j < K; j++) weight.data[c * K + j] = (o.weightUnscaled ? 1 : s) * conv.weight.value.data[c * K + j];
+    const b = conv.bias && !o.noConvBias ? conv.bias.value.data[c] : 0;
+    const beta = o.noBeta ? 0 : bn.beta.data[c];
+    bias.data[c] = o.meanUnscaled ? s * b - rm + beta : s * (o.plusMean ? b + rm : b - rm) + beta;
   }
   return { weight, bias };
 }
 wrong("foldBatchNorm", "shift with the wrong sign (b + μ)", /sign|adds the running mean/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { plusMean: true }));
 wrong("foldBatchNorm", "running statistics ignored (μ = 0, σ² = 1)", /running/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { noRunning: true }));
+wrong("foldBatchNorm", "β never added to the bias", /bias does not change when β changes/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { noBeta: true }));
+wrong("foldBatchNorm", "conv bias dropped", /bias does not change when the conv bias changes/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { noConvBias: true }));
+wrong("foldBatchNorm", "weight left unscaled", /weight does not change when (γ|running_var) changes/, (conv: Conv2d, bn: BatchNorm2d) => fold(conv, bn, { weightUnscaled: true }));
+wrong("foldBatchNorm", "running mean subtracted after scaling (s·b − μ + β)", /running_mean changes, your bias moves √\(running_var \+ ε\)\/γ times as far/, (conv: Conv2d, bn: BatchNorm2d) =>
+  fold(conv, bn, { meanUnscaled: true }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // 8.3 convOutputSize

@@ -4,6 +4,7 @@ import { Conv2d } from "../../nn/conv2d";
 import { BatchNorm2d } from "../../nn/batchnorm2d";
 import { formatMatrix, hang } from "../compare";
 import { ExerciseSpec } from "../engine";
+import { Perturbation } from "../probes";
 import { LearnerThrew, Malformed, expectMatrix } from "../learner-code";
 
 /**
@@ -40,6 +41,17 @@ function setup(seed: number, inC: number, outC: number, k: number, bias: boolean
 
 const CASES: Input[] = [setup(0, 2, 3, 3, true, 1e-5), setup(1, 3, 4, 2, false, 1e-3), setup(2, 1, 2, 3, true, 1e-2)];
 
+/** The first case with one parameter changed. */
+function changed(what: string, ignored: string, change: (conv: Conv2d, bn: BatchNorm2d) => void): Perturbation<Input> {
+  const make = () => {
+    const made = CASES[0].make();
+    change(made.conv, made.bn);
+    return made;
+  };
+  return { what, ignored, input: { label: `${CASES[0].label}, where ${what}`, make } };
+}
+const shift = (m: Matrix) => m.data.forEach((v, i) => (m.data[i] = v + 0.5 + 0.25 * i));
+
 type Variant = { sqrt: boolean; eps: boolean; subtractMean: boolean; scaleBias: boolean; meanSign?: 1 | -1; freshBuffers?: boolean; swapAffine?: boolean };
 const RIGHT: Variant = { sqrt: true, eps: true, subtractMean: true, scaleBias: true };
 
@@ -64,6 +76,21 @@ export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
   exercise: "foldBatchNorm",
   title: "Fold BatchNorm2d into the convolution (eval mode)",
   cases: CASES.map((input) => ({ label: input.label, input })),
+  probes: {
+    label: CASES[0].label,
+    base: CASES[0],
+    perturbations: [
+      changed("β changes", "β is never added", (_c, bn) => shift(bn.beta)),
+      changed("the conv bias changes", "the conv bias is never used", (conv) => conv.bias && shift(conv.bias.value)),
+      changed("γ changes", "it is never scaled by γ", (_c, bn) => shift(bn.gamma)),
+      changed("running_var changes", "it is never divided by √(running_var + ε)", (_c, bn) => shift(bn.runningVar)),
+      changed("running_mean changes", "running_mean is never subtracted", (_c, bn) => shift(bn.runningMean)),
+    ],
+    rows: (input) => {
+      const { bn } = input.make();
+      return { "√(running_var + ε)/γ": bn.runningVar.map((v, _r, c) => Math.sqrt(v + bn.eps) / bn.gamma.data[c]) };
+    },
+  },
   collect(fn, input, calls) {
     const { conv, bn } = input.make();
     const before = [conv.weight.value.clone(), bn.runningMean.clone(), bn.runningVar.clone(), bn.gamma.clone()];

@@ -94,12 +94,21 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   },
 ];
 
+const label = (i: Input) => `a 4-5-4-3 tanh network, layer ${i.layer} (of 0, 1, 2), lr ${i.lr}`;
 const input = (i: Input) => ({ ...tinyNetwork(i.seed), layer: i.layer, lr: i.lr });
 
 export const layerIcsSpec: ExerciseSpec<Input, LayerIcsFn> = {
   exercise: "layerIcs",
   title: "Internal covariate shift through gradients (Santurkar et al.)",
-  cases: CASES.map((i) => ({ label: `a 4-5-4-3 tanh network, layer ${i.layer} (of 0, 1, 2), lr ${i.lr}`, input: i })),
+  cases: CASES.map((i) => ({ label: label(i), input: i })),
+  probes: {
+    label: label(CASES[0]),
+    base: CASES[0],
+    perturbations: [
+      { what: "lr changes", input: { ...CASES[0], lr: 1 }, ignored: "lr is never used" },
+      { what: "layer changes", input: { ...CASES[0], layer: 2 }, ignored: "layer is never used" },
+    ],
+  },
   collect(fn, i, calls) {
     const { params, gradFn } = input(i);
     return { result: calls.call(fn, [gradFn, params, i.layer, i.lr], ["gradFn", "params", "layer", "lr"]).result };

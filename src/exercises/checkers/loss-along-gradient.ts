@@ -102,6 +102,11 @@ export const lossAlongGradientSpec: ExerciseSpec<Input, LossAlongGradientFn> = {
   exercise: "lossAlongGradient",
   title: "Probe the loss and the gradient along −∇L",
   cases: CASES.map((input) => ({ label: input.name, input })),
+  probes: {
+    label: CASES[2].name,
+    base: CASES[2],
+    perturbations: [{ what: "stepSizes[2] changes", input: { ...CASES[2], stepSizes: [0.001, 0.01, 0.04] } }],
+  },
   collect(fn, input, calls) {
     return { result: calls.call(fn, [input.f, Matrix.row(input.theta), input.stepSizes.slice()], ["f", "theta", "stepSizes"]).result };
   },
