@@ -51,6 +51,28 @@ describe("the stripped library", () => {
     expect(() => new lib.BatchNorm1d(3)).toThrow(/^BatchNorm1d is not available while this exercise is graded/);
     expect(strippedLibrary(ROOT, [...EXERCISES.batchStats.forbids].reverse(), parent)).toBe(dist);
   });
+
+  // An honest answer must be collectable without what its exercise forbids: if the checker itself
+  // needs a forbidden layer (8.2 hands the learner a BatchNorm2d), every answer would fail there
+  // and lose its points as if it had used the library.
+  for (const [id, entry] of Object.entries(EXERCISES).filter(([, e]) => e.forbids.length > 0)) {
+    it(`collects exercise ${entry.lessons.join(", ")} (${id}) up to the learner's call without ${entry.forbids.join(", ")}`, () => {
+      const lib = require(path.join(strippedLibrary(ROOT, entry.forbids, parent), "index.js")) as {
+        collectors: Record<string, (fn: unknown) => { cases: unknown[] }>;
+      };
+      const data = lib.collectors[id](() => {
+        throw new Error("the learner's own code ran");
+      });
+      expect(JSON.stringify(data.cases[0])).toMatch(/the learner's own code ran/); // as a failure, or as what it threw (5.2)
+    });
+  }
+
+  it("refuses every norm layer, by its own name, to the normalization exercises", () => {
+    const lib = require(path.join(strippedLibrary(ROOT, EXERCISES.normalize.forbids, parent), "index.js")) as Record<string, new (...args: number[]) => unknown>;
+    for (const layer of ["BatchNorm1d", "BatchNorm2d", "GhostBatchNorm1d", "InstanceNorm2d", "BatchRenorm1d", "LayerNorm", "GroupNorm"]) {
+      expect(() => new lib[layer](2, 1), layer).toThrow(new RegExp(`^${layer} is not available while this exercise is graded`));
+    }
+  });
 });
 
 describe("the attacks get past the static check", () => {
