@@ -12,6 +12,7 @@ import { formatCellError } from "./cell-error";
 import { executeNotebook } from "./execute-notebook";
 import { ensureKernelspec } from "./kernelspec";
 import { withJupyterOutputLines } from "./output-lines";
+import { parsedArgs } from "./cli-args";
 
 export interface ExecuteCliOptions {
   files: string[];
@@ -74,13 +75,8 @@ export function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
 
 /** Runs the CLI; returns the process exit code. */
 export async function runExecuteCli(args: readonly string[], log: (line: string) => void = console.log): Promise<number> {
-  let opts: ExecuteCliOptions;
-  try {
-    opts = parseExecuteArgs(args);
-  } catch (err) {
-    log((err as Error).message);
-    return 2;
-  }
+  const opts = parsedArgs(() => parseExecuteArgs(args), log);
+  if (opts === null) return 2;
   ensureKernelspec();
   let failed = 0;
   for (const file of opts.files) {

@@ -15,6 +15,7 @@ import { ensureKernelspec, kernelspecDir } from "./kernelspec";
 import { DEFAULT_INDEX, PIP_TIMEOUT_S, PipProgress, indexReachable, pipInstallArgs, pipSources } from "./pip-install";
 import { projectRoot } from "./project-root";
 import { processAlive, removeServerRecord, runningServer, writeServerRecord } from "./running-server";
+import { parsedArgs } from "./cli-args";
 
 export interface StartCliOptions {
   browser: boolean;
@@ -70,13 +71,8 @@ export async function provisionVenv(python: string, venvDir: string, packages: s
 
 /** Runs `npm start`; resolves with the exit code once the server has stopped. */
 export async function runStartCli(args: readonly string[], log: (line: string) => void = console.log): Promise<number> {
-  let opts: StartCliOptions;
-  try {
-    opts = parseStartArgs(args);
-  } catch (err) {
-    log((err as Error).message);
-    return 2;
-  }
+  const opts = parsedArgs(() => parseStartArgs(args), log);
+  if (opts === null) return 2;
   const root = projectRoot();
   const existing = await runningServer(root);
   if (existing && !opts.replace) {
