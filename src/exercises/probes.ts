@@ -46,6 +46,17 @@ export interface Probes<I> {
 
 type Out = Record<string, Matrix>;
 
+/** Probes around one case: its input is the base. */
+export function probesOn<I>(c: { label: string; input: I }, perturbations: Perturbation<I>[], more: Partial<Probes<I>> = {}): Probes<I> {
+  return { label: c.label, base: c.input, perturbations, ...more };
+}
+
+/** Probes of an exercise whose arguments are plain numbers: one perturbation per entry of `changes` ("k changes"; ignored: "k is never used"). */
+export function argumentProbes<I extends object>(label: string, base: I, changes: Partial<I>): Probes<I> {
+  const names = Object.keys(changes) as Array<keyof I & string>;
+  return { label, base, perturbations: names.map((k) => ({ what: `${k} changes`, input: { ...base, [k]: changes[k] }, ignored: `${k} is never used` })) };
+}
+
 /** The inputs the collector runs: the base, the base again, then each perturbation. */
 export function probeInputs<I>(p: Probes<I>): Array<{ label: string; input: I }> {
   return [

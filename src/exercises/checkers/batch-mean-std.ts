@@ -2,6 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { ExerciseSpec, callWithFields } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
+import { argumentProbes } from "../probes";
 
 /**
  * Exercise: the standard deviation of the mean of a batch of B independent examples of a feature
@@ -31,14 +32,7 @@ export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
   title: "Spread of the batch mean (the 1/√B law)",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  probes: {
-    label: describe(BASE),
-    base: BASE,
-    perturbations: [
-      { what: "sigma changes", input: { ...BASE, sigma: 2 * BASE.sigma }, ignored: "sigma is never used" },
-      { what: "batchSize changes", input: { ...BASE, batchSize: 4 * BASE.batchSize }, ignored: "batchSize is never used" },
-    ],
-  },
+  probes: argumentProbes(describe(BASE), BASE, { sigma: 2 * BASE.sigma, batchSize: 4 * BASE.batchSize }),
   collect: callWithFields(["sigma", "batchSize"]),
   read({ result }) {
     return scalar(expectNumber(result, "The standard deviation"));

@@ -2,6 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { ExerciseSpec, callWithFields } from "../engine";
 import { expectNumber } from "../learner-code";
 import { constantOutput } from "../generic-mistakes";
+import { argumentProbes } from "../probes";
 
 /** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
 export type ConvOutputSizeFn = (size: number, kernelSize: number, stride: number, padding: number) => number;
@@ -30,16 +31,7 @@ export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",
   title: "Output size of a convolution",
   cases: CASES.map((input) => ({ label: describe(input), input })),
-  probes: {
-    label: describe(BASE),
-    base: BASE,
-    perturbations: [
-      { what: "padding changes", input: { ...BASE, padding: BASE.padding + 1 }, ignored: "padding is never used" },
-      { what: "stride changes", input: { ...BASE, stride: BASE.stride + 1 }, ignored: "stride is never used" },
-      { what: "kernelSize changes", input: { ...BASE, kernelSize: BASE.kernelSize - 2 }, ignored: "kernelSize is never used" },
-      { what: "size changes", input: { ...BASE, size: BASE.size + 4 }, ignored: "size is never used" },
-    ],
-  },
+  probes: argumentProbes(describe(BASE), BASE, { padding: BASE.padding + 1, stride: BASE.stride + 1, kernelSize: BASE.kernelSize - 2, size: BASE.size + 4 }),
   collect: callWithFields(["size", "kernelSize", "stride", "padding"]),
   read({ result }) {
     return scalar(expectNumber(result, "The output size"));

@@ -8,6 +8,7 @@ import { ownField } from "../codec";
 import { featureBatch, randomRow } from "../inputs";
 import { runningUpdate } from "./running-stats";
 import { RIGHT, normalizeVariant, statsVariant } from "../variants";
+import { probesOn } from "../probes";
 
 /** The state of a batch-norm layer: parameters, running buffers and settings (PyTorch's meaning). */
 export interface BnState {
@@ -219,19 +220,15 @@ export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
   exercise: "forwardWithMode",
   title: "Batch norm in training and evaluation mode",
   cases: CASES,
-  probes: {
-    label: CASES[0].label,
-    base: BASE,
-    perturbations: [
-      { what: "β changes", input: withState({ beta: bump(BASE.state.beta) }), ignored: "β is never added" },
-      { what: "γ changes", input: withState({ gamma: bump(BASE.state.gamma) }), ignored: "γ is never applied" },
-      { what: "the running mean changes", input: withState({ runningMean: bump(BASE.state.runningMean) }), ignored: "the running mean is not used", leaks: "training normalizes with the batch's own statistics" },
-      { what: "the running variance changes", input: withState({ runningVar: bump(BASE.state.runningVar) }), ignored: "the running variance is not used", leaks: "training normalizes with the batch's own statistics" },
-      { what: "momentum changes", input: withState({ momentum: 0.3 }), ignored: "the momentum is never used" },
-      { what: "ε changes", input: withState({ eps: 1e-2 }), ignored: "ε is never used" },
-      { what: "the evaluation batch's example 0 changes", input: { ...BASE, xEval: BASE.xEval.map((v, i) => (i === 0 ? v + 1 : v)) }, leaks: "in eval mode each example's output depends on that example alone" },
-    ],
-  },
+  probes: probesOn(CASES[0], [
+    { what: "β changes", input: withState({ beta: bump(BASE.state.beta) }), ignored: "β is never added" },
+    { what: "γ changes", input: withState({ gamma: bump(BASE.state.gamma) }), ignored: "γ is never applied" },
+    { what: "the running mean changes", input: withState({ runningMean: bump(BASE.state.runningMean) }), ignored: "the running mean is not used", leaks: "training normalizes with the batch's own statistics" },
+    { what: "the running variance changes", input: withState({ runningVar: bump(BASE.state.runningVar) }), ignored: "the running variance is not used", leaks: "training normalizes with the batch's own statistics" },
+    { what: "momentum changes", input: withState({ momentum: 0.3 }), ignored: "the momentum is never used" },
+    { what: "ε changes", input: withState({ eps: 1e-2 }), ignored: "ε is never used" },
+    { what: "the evaluation batch's example 0 changes", input: { ...BASE, xEval: BASE.xEval.map((v, i) => (i === 0 ? v + 1 : v)) }, leaks: "in eval mode each example's output depends on that example alone" },
+  ]),
   collect(fn, input, calls) {
     const names = ["state", "x", "training"];
     const step = (state: BnState, x: Matrix, training: boolean) => {

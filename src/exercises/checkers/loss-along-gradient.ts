@@ -3,6 +3,7 @@ import { formatMatrix, hang } from "../compare";
 import { ExerciseSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { Malformed, expectNumber, field } from "../learner-code";
+import { probesOn } from "../probes";
 
 /** A loss and its gradient at θ (a 1×n row). */
 export type LossAndGrad = (theta: Matrix) => { loss: number; grad: Matrix };
@@ -102,11 +103,7 @@ export const lossAlongGradientSpec: ExerciseSpec<Input, LossAlongGradientFn> = {
   exercise: "lossAlongGradient",
   title: "Probe the loss and the gradient along −∇L",
   cases: CASES.map((input) => ({ label: input.name, input })),
-  probes: {
-    label: CASES[2].name,
-    base: CASES[2],
-    perturbations: [{ what: "stepSizes[2] changes", input: { ...CASES[2], stepSizes: [0.001, 0.01, 0.04] } }],
-  },
+  probes: probesOn({ label: CASES[2].name, input: CASES[2] }, [{ what: "stepSizes[2] changes", input: { ...CASES[2], stepSizes: [0.001, 0.01, 0.04] } }]),
   collect(fn, input, calls) {
     return { result: calls.call(fn, [input.f, Matrix.row(input.theta), input.stepSizes.slice()], ["f", "theta", "stepSizes"]).result };
   },

@@ -2,6 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { ExerciseSpec, callWithFields, Mistake, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { EvalHistory, stepsToTarget } from "../../train/steps-to-target";
+import { probesOn } from "../probes";
 
 /** Exercise 6.1: the first evaluated step at which the TEST accuracy reaches the target, or null. */
 export type StepsToTargetFn = (history: EvalHistory, target: number) => number | null;
@@ -183,16 +184,12 @@ export const stepsToTargetSpec: ExerciseSpec<Input, StepsToTargetFn> = {
   exercise: "stepsToTarget",
   title: "Steps to reach a target test accuracy",
   cases: CASES,
-  probes: {
-    label: CASES[0].label,
-    base: BASE,
-    perturbations: [
-      { what: "every eval.step grows by 1000", input: evals(BASE.history.eval.step.map((s) => s + 1000), acc), ignored: "the answer is not read from history.eval.step" },
-      { what: "the test accuracy at evaluation 1 rises above the target", input: evals(BASE.history.eval.step, acc.map((a, i) => (i === 1 ? 0.93 : a))), ignored: "the first evaluation with test accuracy ≥ target is not what you return" },
-      { what: "the test accuracy at the last evaluation drops", input: evals(BASE.history.eval.step, acc.map((a, i) => (i === acc.length - 1 ? 0.5 : a))), leaks: "evaluations after the first that reaches the target must not matter" },
-      { what: "the target rises to 95%", input: { ...BASE, target: 0.95 } },
-    ],
-  },
+  probes: probesOn(CASES[0], [
+    { what: "every eval.step grows by 1000", input: evals(BASE.history.eval.step.map((s) => s + 1000), acc), ignored: "the answer is not read from history.eval.step" },
+    { what: "the test accuracy at evaluation 1 rises above the target", input: evals(BASE.history.eval.step, acc.map((a, i) => (i === 1 ? 0.93 : a))), ignored: "the first evaluation with test accuracy ≥ target is not what you return" },
+    { what: "the test accuracy at the last evaluation drops", input: evals(BASE.history.eval.step, acc.map((a, i) => (i === acc.length - 1 ? 0.5 : a))), leaks: "evaluations after the first that reaches the target must not matter" },
+    { what: "the target rises to 95%", input: { ...BASE, target: 0.95 } },
+  ]),
   collect: callWithFields(["history", "target"]),
   read: ({ result }) => answer(result),
   reference: (i) => answer(stepsToTarget(i.history, i.target)),
