@@ -136,7 +136,7 @@ describe.skipIf(!enabled)("every lesson of the live site, against the learner ke
         await page.evaluate(() => localStorage.clear());
         await page.reload();
         await waitReady(page);
-        const { states } = await runAllInPage(page, 400_000);
+        const { states } = await runAllInPage(page, 800_000);
         expect(Object.entries(states).filter(([, state]) => state !== "done")).toEqual([]);
         expect(await page.locator(".output.error").allInnerTexts()).toEqual([]);
         const charts = await page.locator(".bnlab-plot").count();
@@ -162,6 +162,6 @@ describe.skipIf(!enabled)("every lesson of the live site, against the learner ke
       } finally {
         await kernelRan.then((kernel) => kernel.shutdown(), () => undefined);
       }
-    }, 900_000);
+    }, 1_500_000);
   }
 });
