@@ -13,16 +13,14 @@
  *   checkStepsToTarget, checkBnNet   the checkers of exercises 6.1 and 6.2
  */
 import * as path from "node:path";
-import { checkArrayLike, checkCounts, checkDataset, checkModel, checkNumber, checkNumbers, checkOptions, describe } from "./args";
-import { Matrix } from "../tensor/matrix";
+import { checkArrayLike, checkCounts, checkModel, checkNumber, checkNumbers, checkOptions, describe } from "./args";
 import { Module } from "../nn/module";
 import { Sequential } from "../nn/sequential";
 import { Linear } from "../nn/linear";
 import { BatchNorm1d } from "../nn/batchnorm";
-import { Sigmoid, ReLU, Tanh } from "../nn/activations";
+import { Sigmoid } from "../nn/activations";
 import { Rng } from "../random/rng";
 import { normalInit } from "../random/init";
-import { Dataset } from "../data/dataset";
 import { loadMnist, MnistSplit } from "../data/mnist";
 import { poolDigits } from "./small-batches";
 import { fit, History, StepInfo } from "../train/fit";

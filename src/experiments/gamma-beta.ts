@@ -24,7 +24,6 @@ import type { Figure, Trace } from "../charts/figure";
 import { density, makeBins } from "../charts/bins";
 import { withFrames } from "../charts/slider";
 import { baseLayout, axis, methodColor, NEUTRAL_COLOR, withAlpha } from "../charts/theme";
-import { roundSig } from "../charts/round";
 
 /** |u| < 1: the sigmoid's slope is at least 79% of its maximum 1/4 there (it is nearly a straight line). */
 export const LINEAR_LIMIT = 1;

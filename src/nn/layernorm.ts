@@ -6,7 +6,7 @@ import { formatNumber, normInputGrad } from "./norm-base";
 import { AffineNorm } from "./affine";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkEps, checkOptions } from "./layer-checks";
-import { checkInteger, describe } from "../validate/checks";
+import { describe } from "../validate/checks";
 
 export interface LayerNormOptions {
   /** Added to the variance under the square root, for stability (default 1e-5). */

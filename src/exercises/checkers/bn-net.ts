@@ -23,7 +23,6 @@ export type BnNetFn = (seed: number) => Sequential;
 const KINDS = ["other", "Linear", "BatchNorm1d", "Sigmoid", "ReLU", "Tanh"] as const;
 const CODE = (k: string) => Math.max(0, KINDS.indexOf(k as (typeof KINDS)[number]));
 const RIGHT_KINDS = ["Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear"];
-const SIZES = [784, 100, 100, 100, 10];
 const MAX_PROBE_FEATURES = 1000;
 
 function kindOf(layer: AnyModule): string {
