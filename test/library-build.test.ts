@@ -59,6 +59,7 @@ describe("the launcher's library build after an edit", () => {
     writeFileSync(rng, `${readFileSync(rng, "utf8")}\nexport const editedLive = 42;\n`);
     writeFileSync(join(copy, "src", "random", "extra.ts"), "export const extra = 1;\n");
     expect(await ensureLibrary(copy)).toMatchObject({ rebuilt: true, problem: "" });
+    expect(readFileSync(join(copy, "dist", "random", "extra.js"), "utf8")).toContain("extra = 1");
     rmSync(join(copy, "src", "random", "extra.ts"));
     expect(await ensureLibrary(copy)).toMatchObject({ rebuilt: true, problem: "" });
     expect(hashes.builtHash(copy)).toBe(hashes.librarySourceHash(copy));
