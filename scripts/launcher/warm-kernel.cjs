@@ -22,14 +22,32 @@ const os = require("os");
 const path = require("path");
 
 /**
- * The socket of the warm kernel for this project, kernel folder, node flags and launcher code.
+ * The socket of the warm kernel for this project, kernel folder, node flags and launcher code, in
+ * a folder only this user can enter (a socket others could reach would run their code as you, and
+ * one they placed there would receive your environment).
  * @param {string} root @param {string} [cwd] @param {string[]} [execArgv]
  */
 function warmSocket(root, cwd = process.cwd(), execArgv = process.execArgv) {
   const h = crypto.createHash("sha256");
-  for (const part of [root, cwd, process.execPath, ...execArgv, String(process.getuid?.() ?? "")]) h.update(`${part}\0`);
+  for (const part of [root, cwd, process.execPath, ...execArgv]) h.update(`${part}\0`);
   for (const file of fs.readdirSync(__dirname).sort()) h.update(fs.readFileSync(path.join(__dirname, file)));
-  return path.join(os.tmpdir(), `bnlab-warm-${h.digest("hex").slice(0, 24)}.sock`);
+  return path.join(os.tmpdir(), `bnlab-warm-${process.getuid?.() ?? "user"}`, `${h.digest("hex").slice(0, 24)}.sock`);
+}
+
+/** @param {string} socketPath @returns {boolean} its folder exists, is this user's and closed to others */
+function privateFolder(socketPath) {
+  const dir = path.dirname(socketPath);
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch {
+    // there already
+  }
+  try {
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** @param {net.Socket} socket @param {(message: Record<string, any>) => void} onMessage */
@@ -71,8 +89,10 @@ function startWarmKernel(root) {
  * @returns {Promise<boolean>} false: no warm kernel took it (start one here)
  */
 function claimWarmKernel(root, claim) {
+  const socketPath = warmSocket(root);
+  if (!privateFolder(socketPath)) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const socket = net.connect(warmSocket(root));
+    const socket = net.connect(socketPath);
     let claimed = false;
     socket.on("error", () => resolve(false));
     socket.on("connect", () => send(socket, { claim: { ...claim, env: process.env } }));
@@ -103,6 +123,7 @@ function serveWarm(root, owner) {
   // prepared before it listens: a restart meanwhile starts its kernel itself
   const kernel = prepareKernel(path.join(path.dirname(require.resolve("tslab/package.json", { paths: [root] })), "dist"), true);
   const socketPath = warmSocket(root);
+  if (!privateFolder(socketPath)) process.exit(0);
   const listener = net.createServer((socket) => {
     readMessages(socket, (message) => {
       if (!message.claim) return;
