@@ -22,6 +22,8 @@
 const path = require("path");
 const { LEARNER_KERNEL_ENV } = require("./kernelspec.cjs");
 
+const WARM_KERNEL_DELAY_MS = 10_000;
+
 /**
  * The value of `--name VALUE` or `--name=VALUE`, removed from `argv`.
  * @param {string[]} argv @param {string} name @returns {string | undefined}
@@ -63,7 +65,8 @@ async function main() {
   const { claimWarmKernel, startWarmKernel } = require("./warm-kernel.cjs");
   const warm = await claimWarmKernel(project, { configPath, buildProblem });
   process.stderr.write(`bnlab kernel: ${warm ? "a warm kernel took over" : "no warm kernel, starting here"}\n`);
-  startWarmKernel(project); // for the next restart
+  // the next restart's, once this kernel's own start is past (it would slow it down)
+  setTimeout(() => startWarmKernel(project), WARM_KERNEL_DELAY_MS).unref();
   if (!warm) serveKernel(prepareKernel(tslab), { configPath, watch: { root: project, buildProblem } });
 }
 
