@@ -6,13 +6,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { KernelSession, type ExecuteResult } from "../src/course/jupyter/session";
 import { expectedKernelspec, jupyterEnv } from "../src/course/jupyter/kernelspec";
 import { joinSource, type Notebook, type Output } from "../src/course/notebook/nbformat";
+import { processAlive } from "./helpers/process";
 
 const ROOT = join(__dirname, "..");
 const load = createRequire(__filename);
@@ -20,6 +21,7 @@ const executor = load("../scripts/launcher/learner-executor.cjs") as Record<"nee
   didNotCompileLine(name: string): string;
   missingNameHint(name: string): string;
 };
+const { warmSocket } = load("../scripts/launcher/warm-kernel.cjs") as { warmSocket(root: string, cwd: string, execArgv: string[]): string };
 const definingCells = load("../scripts/launcher/defining-cells.cjs") as {
   runCellHint(cell: { position: number; firstLine: string; importsLibrary: boolean; names: string[] }): string;
 };
@@ -194,6 +196,37 @@ describe("editing the library live", () => {
       expect(later).toContain("bnlab: the library this kernel loaded has type errors (the code runs; tsc says):");
       expect(later).toMatch(/src\/index\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
       expect((await run(session, "2;")).text).not.toContain("type errors"); // once
+    } finally {
+      await session.shutdown();
+    }
+  }, 600_000);
+
+  it("a restart hands the kernel to the warm one the last start left: it runs src/ as it is at the restart, is interrupted and stops through its launcher", async () => {
+    const first = await learnerKernel(copy);
+    try {
+      expect((await run(first, "1;")).status).toBe("ok");
+      // the warm kernel this start left listens once prepared (edited src/ must not be in it yet)
+      const socket = warmSocket(copy, join(copy, "notebooks"), []);
+      for (let i = 0; i < 600 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(existsSync(socket)).toBe(true);
+    } finally {
+      await first.shutdown();
+    }
+    const index = join(copy, "src", "index.ts");
+    writeFileSync(index, readFileSync(index, "utf8") + '\nexport const warmEdit = "edited after the warm kernel started";\n');
+    const session = await learnerKernel(copy);
+    try {
+      const probe = await run(session, 'import * as lib from "../src";\nconsole.log(process.pid, (lib as Record<string, unknown>).warmEdit);');
+      const [pid, ...edit] = probe.text.trim().split(" ");
+      expect(Number(pid)).not.toBe(session.pid); // the warm kernel, not the launcher Jupyter started
+      expect(edit.join(" ")).toBe("edited after the warm kernel started");
+      const endless = await session.execute("await new Promise(() => {});", { timeoutMs: 3000 });
+      expect(endless.status).toBe("timeout"); // interrupted: SIGINT reached the warm kernel
+      expect((await run(session, "console.log('after the interrupt');")).text).toContain("after the interrupt");
+      expect(processAlive(Number(pid))).toBe(true);
+      await session.shutdown();
+      for (let i = 0; i < 50 && processAlive(Number(pid)); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(processAlive(Number(pid))).toBe(false);
     } finally {
       await session.shutdown();
     }

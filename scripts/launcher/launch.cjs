@@ -13,12 +13,16 @@
  * - with --library DIR, a read-only snapshot (the hub's, a homework release): loaded as it is.
  *
  * With BNLAB_LEARNER_KERNEL=1 (every kernelspec sets it) tslab runs with the learner's helpers
- * (learner-kernel.cjs). Without it (the graders and test runners) this is tslab's own `tslab kernel`.
+ * (learner-kernel.cjs), and on the project's own library a warm kernel prepared by the previous
+ * start takes over, so a restart skips most of tslab's start (warm-kernel.cjs); each start leaves
+ * one for the next. Without it (the graders and test runners) this is tslab's own `tslab kernel`.
  *
  * Plain Node, no TypeScript loader: it runs on every kernel start, also where only tslab is installed.
  */
 const path = require("path");
 const { LEARNER_KERNEL_ENV } = require("./kernelspec.cjs");
+
+const WARM_KERNEL_DELAY_MS = 10_000;
 
 /**
  * The value of `--name VALUE` or `--name=VALUE`, removed from `argv`.
@@ -33,7 +37,7 @@ function takeOption(argv, name) {
   return value;
 }
 
-function main() {
+async function main() {
   const argv = process.argv.slice(2);
   const library = takeOption(argv, "--library");
   process.argv.splice(2, process.argv.length, ...argv); // tslab reads the rest
@@ -53,10 +57,24 @@ function main() {
   }
   const configPath = takeOption(argv, "--config-path");
   if (!configPath) throw new Error("usage: launch.cjs kernel --config-path CONNECTION_FILE [--library DIR]");
-  const { startLearnerKernel } = require("./learner-kernel.cjs");
-  startLearnerKernel({ tslab, configPath, watch: library ? null : { root: project, buildProblem } });
+  const { prepareKernel, serveKernel } = require("./learner-kernel.cjs");
+  if (library) {
+    serveKernel(prepareKernel(tslab), { configPath, watch: null });
+    return;
+  }
+  const { claimWarmKernel, startWarmKernel } = require("./warm-kernel.cjs");
+  const warm = await claimWarmKernel(project, { configPath, buildProblem });
+  process.stderr.write(`bnlab kernel: ${warm ? "a warm kernel took over" : "no warm kernel, starting here"}\n`);
+  // the next restart's, once this kernel's own start is past (it would slow it down)
+  setTimeout(() => startWarmKernel(project), WARM_KERNEL_DELAY_MS).unref();
+  if (!warm) serveKernel(prepareKernel(tslab), { configPath, watch: { root: project, buildProblem } });
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
 
 module.exports = { takeOption };

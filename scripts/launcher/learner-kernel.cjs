@@ -1,25 +1,36 @@
 "use strict";
 /**
- * tslab's `startKernel` (node_modules/tslab/dist/main.js), with the learner's executor
- * (learner-executor.cjs) in place of tslab's own, the library watch (library-watch.cjs) when the
- * kernel runs the project's own library, and Jupyter's rule for a failed cell: the requests that
- * were already waiting when it failed are aborted (if it asked for stop_on_error, as clients do by
- * default), and a request sent after its reply runs. tslab itself aborts whatever arrives in the
- * 200 ms after a failure, which dropped the check cell a client sends right after an exercise cell
- * that did not compile: the learner saw an empty output where the verdict was.
+ * tslab's `startKernel` (node_modules/tslab/dist/main.js) in two halves, so that a warm kernel
+ * (warm-kernel.cjs) can do the slow one before a restart asks for it:
+ * - `prepareKernel`: TypeScript and tslab's converter and executor (seconds; no connection file,
+ *   no library loaded: the first cell that imports the library loads it);
+ * - `serveKernel`: the learner's executor (learner-executor.cjs) in place of tslab's own, the
+ *   library watch (library-watch.cjs) when the kernel runs the project's own library, and the
+ *   Jupyter sockets of one connection file, with Jupyter's rule for a failed cell: the requests that
+ *   were already waiting when it failed are aborted (if it asked for stop_on_error, as clients do by
+ *   default), and a request sent after its reply runs. tslab itself aborts whatever arrives in the
+ *   200 ms after a failure, which dropped the check cell a client sends right after an exercise cell
+ *   that did not compile: the learner saw an empty output where the verdict was.
  */
 const path = require("path");
 const { learnerExecutor } = require("./learner-executor.cjs");
 const { libraryWatch } = require("./library-watch.cjs");
 
 /**
- * @param {{ tslab: string, configPath: string, watch: { root: string, buildProblem: string } | null }} options
+ * @typedef {{ tslab: string, ts: typeof import("typescript"), executor: any, sink: { target: { log(...a: unknown[]): void, error(...a: unknown[]): void } } }} PreparedKernel
  */
-function startLearnerKernel(options) {
-  const { createConverter } = require(path.join(options.tslab, "converter.js"));
-  const { createExecutor } = require(path.join(options.tslab, "executor.js"));
-  const { ZmqServer, JupyterHandlerImpl } = require(path.join(options.tslab, "jupyter.js"));
-  const ts = require(require.resolve("typescript", { paths: [options.tslab] }));
+
+/**
+ * @param {string} tslab tslab's dist/ folder
+ * @param {boolean} [rehearse] compile a cell once (not run), so that the first cell finds the
+ *   compiler's code already optimised (a warm kernel, which has the time)
+ * @returns {PreparedKernel}
+ */
+function prepareKernel(tslab, rehearse = false) {
+  const { createConverter } = require(path.join(tslab, "converter.js"));
+  const { createExecutor } = require(path.join(tslab, "executor.js"));
+  // the parser tslab compiles with (one TypeScript loaded, not two)
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslab] }));
 
   /** @param {boolean} isBrowser */
   const converter = (isBrowser) => createConverter({ isJS: false, isBrowser });
@@ -37,11 +48,23 @@ function startLearnerKernel(options) {
     },
   };
   void convs.node; // warm the converter, as tslab does
+  if (rehearse) convs.node.convert("", 'import * as fs from "fs";\nclass A { x = [1, 2].map((v) => v * 2); f(y: string) { return y.length + this.x.length; } }\nconsole.log(new A().f("s"), fs.existsSync("."));');
   const sink = { target: { log: console.log, error: console.error } };
   const executor = createExecutor(process.cwd(), convs, {
     log: (/** @type {unknown[]} */ ...args) => sink.target.log(...args),
     error: (/** @type {unknown[]} */ ...args) => sink.target.error(...args),
   });
+  return { tslab, ts, executor, sink };
+}
+
+/**
+ * @param {PreparedKernel} kernel
+ * @param {{ configPath: string, watch: { root: string, buildProblem: string } | null }} options
+ * @returns {{ close(): void }} tslab's server (close: what a shutdown_request does)
+ */
+function serveKernel(kernel, options) {
+  const { ZmqServer, JupyterHandlerImpl } = require(path.join(kernel.tslab, "jupyter.js"));
+  const { ts, executor, sink } = kernel;
   const watch = options.watch ? libraryWatch(options.watch.root, { buildProblem: options.watch.buildProblem }) : null;
   const learner = learnerExecutor({ ts, executor, sink, notices: () => watch?.notices() ?? [] });
   const server = new ZmqServer(new (queueAsJupyterDoes(JupyterHandlerImpl))(learner, false), options.configPath);
@@ -49,6 +72,7 @@ function startLearnerKernel(options) {
   process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
   process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
   server.init();
+  return server;
 }
 
 /**
@@ -91,4 +115,4 @@ function queueAsJupyterDoes(JupyterHandlerImpl) {
   };
 }
 
-module.exports = { startLearnerKernel };
+module.exports = { prepareKernel, serveKernel };

@@ -2,9 +2,11 @@
 /**
  * Bringing the project's dist/ up to date with src/ when a kernel starts, in seconds:
  *
- * 1. transpile: esbuild turns every library .ts file into its .js (types are dropped, nothing is
- *    checked) in a staging copy of dist/ that is swapped in with renames, so a kernel starting
- *    meanwhile never sees half of it. dist/.source-hash then records the sources the .js came from.
+ * 1. transpile: esbuild turns the library .ts files that changed since dist/ was built (its
+ *    .source-files says which) into their .js (types are dropped, nothing is checked), each written
+ *    whole with a rename; without that record, every file, in a staging copy of dist/ swapped in
+ *    with renames. Either way a kernel starting meanwhile never sees half a file, and
+ *    dist/.source-hash then records the sources the .js came from.
  * 2. check: a background `tsc` (low priority, stopped with the kernel) writes the declaration files notebooks type-check
  *    against, and the compiler's errors; dist/.types-hash records the sources they came from and
  *    dist/.type-errors holds the errors (library-watch.cjs shows them under the next cell).
@@ -16,7 +18,7 @@ const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { STAMP, builtHash, librarySourceFiles, librarySourceHash } = require("./library-hash.cjs");
+const { builtHash, builtSources, librarySourceFiles, librarySources, writeStamp } = require("./library-hash.cjs");
 
 const TYPES_STAMP = ".types-hash";
 const TYPE_ERRORS = ".type-errors";
@@ -27,44 +29,76 @@ const TYPE_ERRORS = ".type-errors";
  */
 function ensureLibrary(root) {
   const start = Date.now();
-  const hash = librarySourceHash(root);
+  const sources = librarySources(root);
+  const hash = sources.hash;
   const dist = path.join(root, "dist");
   const done = (/** @type {boolean} */ rebuilt, /** @type {string} */ problem) => ({ rebuilt, ms: Date.now() - start, problem });
   if (builtHash(root) === hash) {
     if (typesHash(root) !== hash) checkTypesInBackground(root, hash);
     return done(false, "");
   }
-  const staging = `${dist}.staging-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  if (fs.existsSync(dist)) fs.cpSync(dist, staging, { recursive: true });
+  const built = builtSources(root);
+  const changed = Object.keys(sources.files).filter((file) => sources.files[file] !== built?.files[file]);
+  const removed = Object.keys(built?.files ?? {}).filter((file) => !(file in sources.files));
   try {
-    transpile(root, staging);
+    if (built && [...changed, ...removed].every((file) => file.startsWith(`src${path.sep}`))) {
+      // the changed files alone, each written whole (a rename), then the stamp
+      transpile(root, dist, changed.map((file) => path.join(root, file)));
+      for (const file of removed) for (const out of outputs(root, dist, path.join(root, file))) fs.rmSync(out, { force: true });
+      writeStamp(dist, sources);
+    } else {
+      const staging = `${dist}.staging-${process.pid}`;
+      fs.rmSync(staging, { recursive: true, force: true });
+      if (fs.existsSync(dist)) fs.cpSync(dist, staging, { recursive: true });
+      try {
+        transpile(root, staging, librarySourceFiles(root));
+      } catch (err) {
+        fs.rmSync(staging, { recursive: true, force: true });
+        throw err;
+      }
+      writeStamp(staging, sources);
+      const old = `${dist}.old-${process.pid}`;
+      if (fs.existsSync(dist)) fs.renameSync(dist, old);
+      fs.renameSync(staging, dist);
+      fs.rmSync(old, { recursive: true, force: true });
+    }
   } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
     return done(false, err instanceof Error ? err.message : String(err));
   }
-  fs.writeFileSync(path.join(staging, STAMP), hash + "\n");
-  const old = `${dist}.old-${process.pid}`;
-  if (fs.existsSync(dist)) fs.renameSync(dist, old);
-  fs.renameSync(staging, dist);
-  fs.rmSync(old, { recursive: true, force: true });
   checkTypesInBackground(root, hash);
   return done(true, "");
 }
 
-/** esbuild, one .js per .ts (no bundling), as tsc would emit them for tsconfig.lib.json. */
-function transpile(root, outDir) {
-  const esbuild = require(require.resolve("esbuild", { paths: [root, require.resolve("tsx", { paths: [root] })] }));
+/**
+ * esbuild, one .js per .ts (no bundling), as tsc would emit them for tsconfig.lib.json, and the
+ * assets copied; each file written beside its place and renamed over it. Nothing is written if a
+ * file does not compile.
+ * @param {string} root @param {string} outDir @param {string[]} files library source files
+ */
+function transpile(root, outDir, files) {
   const src = path.join(root, "src");
-  const entryPoints = librarySourceFiles(root).filter((file) => file.startsWith(src + path.sep) && /(?<!\.d)\.ts$/.test(file));
-  const result = esbuild.buildSync({ entryPoints, outdir: outDir, outbase: src, format: "cjs", platform: "node", target: "es2022", logLevel: "silent" });
-  if (result.errors.length > 0) throw new Error(result.errors.map((e) => `${e.location?.file ?? ""}:${e.location?.line ?? ""} ${e.text}`).join("\n"));
-  for (const file of librarySourceFiles(root)) {
-    if (!file.startsWith(src + path.sep) || !/\.(wasm|json|node)$/.test(file)) continue;
-    const target = path.join(outDir, path.relative(src, file));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(file, target);
+  const inSrc = files.filter((file) => file.startsWith(src + path.sep));
+  const entryPoints = inSrc.filter((file) => /(?<!\.d)\.ts$/.test(file));
+  /** @type {{ path: string, contents: Uint8Array }[]} */
+  const written = [];
+  if (entryPoints.length > 0) {
+    const esbuild = require(require.resolve("esbuild", { paths: [root, require.resolve("tsx", { paths: [root] })] }));
+    const result = esbuild.buildSync({ entryPoints, outdir: outDir, outbase: src, format: "cjs", platform: "node", target: "es2022", logLevel: "silent", write: false });
+    if (result.errors.length > 0) throw new Error(result.errors.map((/** @type {any} */ e) => `${e.location?.file ?? ""}:${e.location?.line ?? ""} ${e.text}`).join("\n"));
+    written.push(...result.outputFiles);
   }
+  for (const file of inSrc) if (/\.(wasm|json|node)$/.test(file)) written.push({ path: path.join(outDir, path.relative(src, file)), contents: fs.readFileSync(file) });
+  for (const file of written) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    fs.writeFileSync(`${file.path}.${process.pid}.tmp`, file.contents);
+    fs.renameSync(`${file.path}.${process.pid}.tmp`, file.path);
+  }
+}
+
+/** @param {string} root @param {string} outDir @param {string} file a library source file @returns {string[]} what a build made of it */
+function outputs(root, outDir, file) {
+  const out = path.join(outDir, path.relative(path.join(root, "src"), file));
+  return /(?<!\.d)\.ts$/.test(file) ? [out.replace(/\.ts$/, ".js"), out.replace(/\.ts$/, ".d.ts")] : [out];
 }
 
 /** @param {string} root @returns {string} the hash dist/'s declaration files were built from ("" if unknown) */

@@ -1,7 +1,7 @@
 "use strict";
 /**
  * The content hash of the library sources (src/ without the course tooling, plus the build
- * configs) that dist/.source-hash records. Plain Node, because the kernel launcher (launch.cjs)
+ * configs) that dist/.source-hash records, and each file's, which dist/.source-files records. Plain Node, because the kernel launcher (launch.cjs)
  * checks it before every kernel start and must not pay for a TypeScript loader;
  * src/course/library/build-library.ts uses this same function.
  */
@@ -29,23 +29,47 @@ function librarySourceFiles(root) {
 }
 
 /**
- * @param {string} root
- * @param {(file: string) => Buffer} [read] reads a file (a cache may answer instead of the disk)
- * @returns {string}
+ * @typedef {{ hash: string, files: Record<string, string> }} LibrarySources
+ *   hash: of the whole library; files: each file's (its path relative to the project → sha256)
  */
-function librarySourceHash(root, read = (file) => fs.readFileSync(file)) {
+
+/** @param {string} root @returns {LibrarySources} */
+function librarySources(root) {
+  /** @type {Record<string, string>} */
+  const files = {};
   const h = crypto.createHash("sha256");
   for (const f of librarySourceFiles(root)) {
-    h.update(path.relative(root, f));
-    h.update("\0");
-    h.update(read(f));
-    h.update("\0");
+    const rel = path.relative(root, f);
+    files[rel] = crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex");
+    h.update(`${rel}\0${files[rel]}\0`);
   }
-  return h.digest("hex");
+  return { hash: h.digest("hex"), files };
 }
 
-/** The stamp file the library build writes into dist/. */
+/** @param {string} root @returns {string} */
+function librarySourceHash(root) {
+  return librarySources(root).hash;
+}
+
+/** The stamp files a library build writes into dist/: the hash, and each file's (LibrarySources). */
 const STAMP = ".source-hash";
+const FILES_STAMP = ".source-files";
+
+/** @param {string} dist @param {LibrarySources} sources what the build in dist was made from */
+function writeStamp(dist, sources) {
+  fs.writeFileSync(path.join(dist, FILES_STAMP), JSON.stringify(sources));
+  fs.writeFileSync(path.join(dist, STAMP), `${sources.hash}\n`);
+}
+
+/** @param {string} root @returns {LibrarySources | null} what dist/ was built from, file by file (null if unknown) */
+function builtSources(root) {
+  try {
+    const sources = JSON.parse(fs.readFileSync(path.join(root, "dist", FILES_STAMP), "utf8"));
+    return sources.hash === builtHash(root) ? sources : null;
+  } catch {
+    return null;
+  }
+}
 
 /** @param {string} root @returns {string} the hash dist/ was built from ("" if none) */
 function builtHash(root) {
@@ -55,4 +79,4 @@ function builtHash(root) {
   return fs.readFileSync(stamp, "utf8").trim();
 }
 
-module.exports = { listFiles, librarySourceFiles, librarySourceHash, builtHash, STAMP };
+module.exports = { listFiles, librarySourceFiles, librarySources, librarySourceHash, builtHash, builtSources, writeStamp, STAMP };

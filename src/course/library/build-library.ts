@@ -17,7 +17,8 @@ export interface LibraryBuildResult {
 // One implementation of the hash, shared with the kernel launcher (plain Node, no TypeScript loader).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const libraryHash = require("../../../scripts/launcher/library-hash.cjs") as {
-  librarySourceHash(root: string): string;
+  librarySources(root: string): { hash: string };
+  writeStamp(dist: string, sources: { hash: string }): void;
   listFiles(dir: string): string[];
   STAMP: string;
 };
@@ -27,15 +28,11 @@ const STAMP = libraryHash.STAMP;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { TYPES_STAMP, TYPE_ERRORS } = require("../../../scripts/launcher/library-build.cjs") as { TYPES_STAMP: string; TYPE_ERRORS: string };
 
-/** Hash of every library source file (src/ without the course tooling) and the build config. */
-export function librarySourceHash(root: string): string {
-  return libraryHash.librarySourceHash(root);
-}
-
 /** Rebuild dist/ if the library sources changed since the last build. */
 export function ensureLibraryBuilt(root: string, options: { force?: boolean; quiet?: boolean } = {}): LibraryBuildResult {
   const start = Date.now();
-  const hash = librarySourceHash(root);
+  const sources = libraryHash.librarySources(root);
+  const hash = sources.hash;
   const dist = path.join(root, "dist");
   const stampFile = path.join(dist, STAMP);
   const stamp = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "");
@@ -58,7 +55,7 @@ export function ensureLibraryBuilt(root: string, options: { force?: boolean; qui
     throw new Error(`Compiling the library failed (tsc -p tsconfig.lib.json):\n${result.stdout}${result.stderr}`);
   }
   copyAssets(path.join(root, "src"), staging);
-  fs.writeFileSync(path.join(staging, STAMP), hash + "\n");
+  libraryHash.writeStamp(staging, sources);
   fs.writeFileSync(path.join(staging, TYPES_STAMP), hash + "\n");
   fs.rmSync(path.join(staging, TYPE_ERRORS), { force: true });
   const old = `${dist}.old-${process.pid}`;
