@@ -11,7 +11,7 @@ import {
   SGD, Sequential, Sigmoid, Tanh, formatGradcheck, gradcheck, gradcheckModule, loadState, loadStateFile, logSoftmax, mlp, numericalGradient,
   relativeError, renormSchedule, saveState, saveStateFile, sigmoid, softmax,
 } from "../src";
-import { cases, copy, expectClear, moduleState, NOT_COUNTS, NOT_FINITE, optimizerState, stateCases } from "./bad-inputs/battery";
+import { cases, copy, moduleState, NOT_COUNTS, NOT_FINITE, optimizerState, stateCases } from "./bad-inputs/battery";
 
 const x4 = () => new Matrix(3, 4, new Rng(1).normalArray(12));
 const wrong = () => Matrix.zeros(3, 5);

@@ -7,7 +7,7 @@ import { jsBackend, backend, Matrix, Rng, ShapeError, useBackend, initWeights, n
 import { chooseBackend, defaultBackend, Backend } from "../src/tensor/backend";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { loadNativeBackend } from "../src/tensor/backend-native";
-import { cases, expectClear, NOT_COUNTS, NOT_FINITE, stateCases } from "./bad-inputs/battery";
+import { cases, NOT_COUNTS, NOT_FINITE } from "./bad-inputs/battery";
 
 const A = () => Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
 const notAMatrix: Array<[string, unknown]> = [["a nested array", [[1, 2, 3]]], ["null", null], ["a number", 3], ["a string", "x"]];

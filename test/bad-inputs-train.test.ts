@@ -135,7 +135,6 @@ stateCases("evaluate", [
 // ---- fit: every argument checked before any state changes ----
 
 const fitModel = () => mlp({ sizes: [2, 6, 3], batchNorm: true, seed: 1 });
-type FitSetup = { model: Module; call: () => unknown; extra?: () => unknown };
 const fitCase = (label: string, make: (model: Module) => () => unknown, message: RegExp, optimizer?: (m: Module) => SGD | Adam): [string, () => { call: () => unknown; state: () => unknown }, RegExp] => [
   label,
   () => {

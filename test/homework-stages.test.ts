@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assembleNotebook } from "../src/course/homework/assemble-notebook";
 import { COLLECTED_MIME } from "../src/course/homework/collection";
-import { extractAnswers, type ExtractedAnswer } from "../src/course/homework/extract-solutions";
+import { type ExtractedAnswer } from "../src/course/homework/extract-solutions";
 import { statusOf, type StatusInputs } from "../src/course/homework/grade-status";
 import { judgeCells } from "../src/course/homework/judge-cells";
 import { loadLessonSource } from "../src/course/homework/lesson-source";

@@ -16,8 +16,8 @@ import { check, Matrix } from "../src";
 import { gradeBatch } from "../src/course/homework";
 import { exportLiveSite, type LiveExportResult } from "../src/course/live/export-live-site";
 import { serveSite, type SiteServer } from "../src/course/live/serve-site";
-import { findChromium, openBrowser, renderedPlotCount, requireTool, screenshot, type BrowserSession } from "./helpers/browser";
-import { cellSelector, runAllInPage, waitReady } from "./helpers/live-site";
+import { findChromium, openBrowser, requireTool, type BrowserSession } from "./helpers/browser";
+import { cellSelector, waitReady } from "./helpers/live-site";
 
 const root = path.resolve(__dirname, "..");
 const enabled = requireTool("Chromium", findChromium(), "apt-get install -y chromium");
