@@ -9,7 +9,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelSession } from "../src/course/jupyter";
 import { BEGIN_SOLUTION, END_SOLUTION, parseLesson } from "../src/course/lesson";
@@ -17,7 +16,7 @@ import { joinSource, type Notebook } from "../src/course/notebook/nbformat";
 import { exportLiveSite, type LiveExportResult } from "../src/course/live/export-live-site";
 import { serveSite, type SiteServer } from "../src/course/live/serve-site";
 import { findChromium, openBrowser, renderedPlotCount, requireTool, type BrowserSession } from "./helpers/browser";
-import { cellSelector, runAllInPage, waitReady } from "./helpers/live-site";
+import { runAllInPage, runCell, setCell, waitReady } from "./helpers/live-site";
 
 const root = path.resolve(__dirname, "..");
 const enabled = requireTool("Chromium", findChromium(), "apt-get install -y chromium");
@@ -70,23 +69,6 @@ function exercisesOf(lesson: string, notebook: Notebook): Exercise[] {
     expect(checks.length, `exercise ${id} has a check cell`).toBeGreaterThan(0);
     return [{ id, cell: cellId, checks, right, wrong: right.replace(from, to) }];
   });
-}
-
-/** Replaces a cell's text as typing would (focus, select all, insert), and checks the editor holds it. */
-async function setCell(page: Page, id: string, text: string): Promise<void> {
-  const editor = page.locator(`${cellSelector(id)} .cm-content`);
-  await editor.fill(text);
-  const words = (t: string) => t.split(/\s+/).filter(Boolean).join(" ");
-  expect(words(await editor.innerText()), `the editor of ${id}`).toBe(words(text));
-}
-
-async function runCell(page: Page, id: string): Promise<string> {
-  await page.click(`${cellSelector(id)} [data-action="run"]`);
-  await page.waitForFunction((sel) => {
-    const s = document.querySelector<HTMLElement>(sel);
-    return s !== null && s.dataset.state !== "queued" && s.dataset.state !== "running";
-  }, cellSelector(id), { timeout: 120_000 });
-  return (await page.innerText(`${cellSelector(id)} .outputs`)).trim();
 }
 
 /** What a kernel cell printed (its streams), as the page shows it. */

@@ -9,7 +9,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Page } from "playwright-core";
 import * as ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check, Matrix } from "../src";
@@ -17,7 +16,7 @@ import { gradeBatch } from "../src/course/homework";
 import { exportLiveSite, type LiveExportResult } from "../src/course/live/export-live-site";
 import { serveSite, type SiteServer } from "../src/course/live/serve-site";
 import { findChromium, openBrowser, requireTool, type BrowserSession } from "./helpers/browser";
-import { cellSelector, waitReady } from "./helpers/live-site";
+import { cellSelector, runCell, setCell, waitReady } from "./helpers/live-site";
 
 const root = path.resolve(__dirname, "..");
 const enabled = requireTool("Chromium", findChromium(), "apt-get install -y chromium");
@@ -53,21 +52,6 @@ function nodeCheckOutput(source: string): string {
     console.log = log;
   }
   return printed.join("\n");
-}
-
-async function setCell(page: Page, id: string, text: string): Promise<void> {
-  await page.click(`${cellSelector(id)} .cm-content`);
-  await page.keyboard.press("Control+A");
-  await page.keyboard.insertText(text);
-}
-
-async function runCell(page: Page, id: string): Promise<string> {
-  await page.click(`${cellSelector(id)} [data-action="run"]`);
-  await page.waitForFunction((sel) => {
-    const s = document.querySelector<HTMLElement>(sel);
-    return s !== null && s.dataset.state !== "queued" && s.dataset.state !== "running";
-  }, cellSelector(id), { timeout: 60_000 });
-  return page.innerText(`${cellSelector(id)} .outputs`);
 }
 
 describe.skipIf(!enabled)("the live site in a real browser", () => {

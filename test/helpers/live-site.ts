@@ -1,5 +1,6 @@
 /** Driving a live-site lesson page in Chromium (the browser tests and `npm run bench:site`). */
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const cellSelector = (id: string): string => `section.cell.code.live[data-cell-id="${id}"]`;
 
@@ -24,4 +25,22 @@ export async function runAllInPage(page: Page, timeoutMs = 300_000): Promise<{ s
   await page.click('[data-action="run-all"]');
   const states = await settled(page, timeoutMs);
   return { states, ms: Date.now() - started };
+}
+
+/** Replaces a cell's text as typing would (focus, select all, insert), and checks the editor holds it. */
+export async function setCell(page: Page, id: string, text: string): Promise<void> {
+  const editor = page.locator(`${cellSelector(id)} .cm-content`);
+  await editor.fill(text);
+  const words = (t: string) => t.split(/\s+/).filter(Boolean).join(" ");
+  expect(words(await editor.innerText()), `the editor of ${id}`).toBe(words(text));
+}
+
+/** Clicks a cell's Run and waits for it to finish; returns its output text, trimmed. */
+export async function runCell(page: Page, id: string): Promise<string> {
+  await page.click(`${cellSelector(id)} [data-action="run"]`);
+  await page.waitForFunction((sel) => {
+    const s = document.querySelector<HTMLElement>(sel);
+    return s !== null && s.dataset.state !== "queued" && s.dataset.state !== "running";
+  }, cellSelector(id), { timeout: 120_000 });
+  return (await page.innerText(`${cellSelector(id)} .outputs`)).trim();
 }
