@@ -108,6 +108,11 @@ cases("smallBatches.trainRun", [
   ["batchSize 0", () => smallBatches.trainRun({ norm: "batch", batchSize: 0 }), /smallBatches.trainRun: batchSize must be an integer ≥ 1, got 0/],
   ["an unknown norm", () => smallBatches.trainRun({ norm: "bn" as never, batchSize: 8 }), /smallBatches.trainRun: norm must be one of/],
 ]);
+// parallelMap's worker entry: trainRun's checks, before any training
+cases("smallBatches.trainRunState", [
+  ["batchSize 0", () => smallBatches.trainRunState({ norm: "batch", batchSize: 0 }), /smallBatches.trainRunState: batchSize must be an integer ≥ 1, got 0/],
+  ["an unknown norm", () => smallBatches.trainRunState({ norm: "bn" as never, batchSize: 8 }), /smallBatches.trainRunState: norm must be one of/],
+]);
 cases("smallBatches.batchSizeSweep", [
   ["a batch size of 0", () => smallBatches.batchSizeSweep({ batchSizes: [0] }), /smallBatches.batchSizeSweep: batchSizes\[0\] must be an integer ≥ 1, got 0/],
   ["an unknown method", () => smallBatches.batchSizeSweep({ methods: ["x" as never] }), /smallBatches.batchSizeSweep: methods\[0\] must be one of/],

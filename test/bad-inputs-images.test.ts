@@ -143,6 +143,11 @@ cases("cnn.deepCnn", [
   ["an unknown norm", () => cnn.deepCnn(3, { norm: "x" as never }), new RegExp(`cnn.deepCnn: norm ${norms.source}`)],
   ["residual as a string", () => cnn.deepCnn(3, { norm: "none", residual: "yes" as never }), /cnn.deepCnn: residual must be true or false/],
 ]);
+// parallelMap's worker entry: trainCnn's checks, before any training
+cases("cnn.cnnAccuracy", [
+  ["not an options object", () => cnn.cnnAccuracy(null as never), /cnn.cnnAccuracy: options must be an object/],
+  ["steps 0", () => cnn.cnnAccuracy({ norm: "batch", steps: 0, lr: 0.1 }), /cnn.cnnAccuracy: steps must be an integer ≥ 1, got 0/],
+]);
 cases("cnn.trainCnn", [
   ["not an options object", () => cnn.trainCnn(null as never), /cnn.trainCnn: options must be an object/],
   ["steps 0", () => cnn.trainCnn({ norm: "batch", steps: 0, lr: 0.1 }), /cnn.trainCnn: steps must be an integer ≥ 1, got 0/],

@@ -98,9 +98,7 @@ export interface CnnRunOptions {
   onStep?: (step: number) => void;
 }
 
-/** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
-export function trainCnn(options: CnnRunOptions): CnnRun {
-  const where = "cnn.trainCnn";
+function checkCnnOptions(where: string, options: CnnRunOptions): void {
   checkOptions(where, options ?? null);
   checkOneOf(where, "norm", options.norm, CONV_NORMS);
   checkInteger(where, "steps", options.steps, { min: 1 });
@@ -109,6 +107,11 @@ export function trainCnn(options: CnnRunOptions): CnnRun {
   if (options.seed !== undefined) checkInteger(where, "seed", options.seed);
   if (options.model !== undefined) checkModel(where, options.model, true);
   if (options.onStep !== undefined) checkFunction(where, "onStep", options.onStep);
+}
+
+/** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
+export function trainCnn(options: CnnRunOptions): CnnRun {
+  checkCnnOptions("cnn.trainCnn", options);
   const { train, test } = lessonData();
   const batchSize = options.batchSize ?? 32;
   const model = options.model ?? lenet(options.norm, options.seed ?? SEED);
@@ -126,6 +129,7 @@ export function trainCnn(options: CnnRunOptions): CnnRun {
 
 /** trainCnn's test accuracy alone: a plain number, which a worker of parallelMap can send back. */
 export function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
+  checkCnnOptions("cnn.cnnAccuracy", options);
   return trainCnn(options).accuracy;
 }
 

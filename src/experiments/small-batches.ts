@@ -193,10 +193,14 @@ export interface RunResult {
 }
 
 /** Train the lesson's MLP with plain SGD at one batch size, then measure its test accuracy in eval mode. */
+function checkRunOptions(where: string, options: RunOptions): void {
+  if (options === null || typeof options !== "object") throw new TypeError(`${where}: expected options { norm, batchSize, … }, got ${describe(options)}`);
+  checkOneOf(where, "norm", options.norm, METHODS);
+  checkInteger(where, "batchSize", options.batchSize, { min: 1 });
+}
+
 export function trainRun(options: RunOptions): RunResult {
-  if (options === null || typeof options !== "object") throw new TypeError(`smallBatches.trainRun: expected options { norm, batchSize, … }, got ${describe(options)}`);
-  checkOneOf("smallBatches.trainRun", "norm", options.norm, METHODS);
-  checkInteger("smallBatches.trainRun", "batchSize", options.batchSize, { min: 1 });
+  checkRunOptions("smallBatches.trainRun", options);
   const { norm, batchSize } = options;
   const seed = options.seed ?? SEED;
   const { train, test } = lessonData();
@@ -213,6 +217,7 @@ export function trainRun(options: RunOptions): RunResult {
 
 /** trainRun with the trained model as its stateDict: plain data, which a worker of parallelMap can send back. */
 export function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
+  checkRunOptions("smallBatches.trainRunState", options);
   const { model, ...result } = trainRun(options);
   return { ...result, state: model.stateDict() };
 }
