@@ -5,25 +5,19 @@
  * A benchmark: prints, never fails on a slow machine.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { executeNotebook, expectedKernelspec, jupyterEnv } from "../src/course/jupyter";
-import { exportLiveSite } from "../src/course/live/export-live-site";
-import { serveSite } from "../src/course/live/serve-site";
 import type { Notebook } from "../src/course/notebook/nbformat";
-import { openBrowser } from "../test/helpers/browser";
-import { runAllInPage, waitReady } from "../test/helpers/live-site";
+import { openLiveSite, runAllInPage, waitReady } from "../test/helpers/live-site";
 
 const MB = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, "..");
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-bench-site-"));
-  const site = await exportLiveSite({ root, outDir: path.join(temp, "site"), lessons: wanted });
-  const server = await serveSite(site.siteDir);
-  const browser = await openBrowser();
+  const live = await openLiveSite(wanted);
+  const { site, server, browser } = live;
   const spec = expectedKernelspec(root);
   try {
     const requested = new Set<string>();
@@ -52,9 +46,7 @@ async function main(): Promise<void> {
     const mnist = firstVisit.filter((f) => f.endsWith("mnist.bin"));
     console.log(`first visit: ${MB(raw(withoutMnist))} (${MB(gzip(withoutMnist))} gzip) before MNIST; MNIST ${MB(raw(mnist))} (${MB(gzip(mnist))} gzip), fetched once`);
   } finally {
-    await browser.close();
-    await server.close();
-    fs.rmSync(temp, { recursive: true, force: true });
+    await live.close();
   }
 }
 

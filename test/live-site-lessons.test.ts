@@ -7,16 +7,13 @@
  * The wrong answers are mistakes learners make, written as one edit of the instructor's answer.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelSession } from "../src/course/jupyter";
 import { BEGIN_SOLUTION, END_SOLUTION, parseLesson } from "../src/course/lesson";
 import { joinSource, type Notebook } from "../src/course/notebook/nbformat";
-import { exportLiveSite, type LiveExportResult } from "../src/course/live/export-live-site";
-import { serveSite, type SiteServer } from "../src/course/live/serve-site";
-import { findChromium, openBrowser, renderedPlotCount, requireTool, type BrowserSession } from "./helpers/browser";
-import { runAllInPage, runCell, setCell, waitReady } from "./helpers/live-site";
+import { findChromium, renderedPlotCount, requireTool } from "./helpers/browser";
+import { openLiveSite, runAllInPage, runCell, setCell, waitReady, type LiveSite } from "./helpers/live-site";
 
 const root = path.resolve(__dirname, "..");
 const enabled = requireTool("Chromium", findChromium(), "apt-get install -y chromium");
@@ -78,21 +75,14 @@ async function kernelOutput(kernel: KernelSession, code: string): Promise<string
 }
 
 describe.skipIf(!enabled)("every lesson of the live site, against the learner kernel", () => {
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-live-lessons-"));
-  let site: LiveExportResult;
-  let server: SiteServer;
-  let browser: BrowserSession;
+  let live: LiveSite;
 
   beforeAll(async () => {
-    site = await exportLiveSite({ root, outDir: path.join(temp, "site") });
-    server = await serveSite(site.siteDir);
-    browser = await openBrowser();
+    live = await openLiveSite();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    fs.rmSync(temp, { recursive: true, force: true });
+    await live?.close();
   });
 
   it("has a wrong answer for every exercise of every lesson", () => {
@@ -103,6 +93,7 @@ describe.skipIf(!enabled)("every lesson of the live site, against the learner ke
 
   for (const lesson of LESSONS) {
     it(`${lesson}: Run All, then each exercise wrong (the kernel's message) and right (passes)`, async () => {
+      const { browser, server } = live;
       const { page } = browser;
       const notebook = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${lesson}.ipynb`), "utf8")) as Notebook;
       // the kernel runs the same notebook meanwhile (another process: the two Run Alls overlap)

@@ -7,16 +7,13 @@
  * notebook is graded like one saved from Jupyter.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check, Matrix } from "../src";
 import { gradeBatch } from "../src/course/homework";
-import { exportLiveSite, type LiveExportResult } from "../src/course/live/export-live-site";
-import { serveSite, type SiteServer } from "../src/course/live/serve-site";
-import { findChromium, openBrowser, requireTool, type BrowserSession } from "./helpers/browser";
-import { cellSelector, runCell, setCell, waitReady } from "./helpers/live-site";
+import { findChromium, requireTool } from "./helpers/browser";
+import { cellSelector, openLiveSite, runCell, setCell, waitReady, type LiveSite } from "./helpers/live-site";
 
 const root = path.resolve(__dirname, "..");
 const enabled = requireTool("Chromium", findChromium(), "apt-get install -y chromium");
@@ -55,38 +52,31 @@ function nodeCheckOutput(source: string): string {
 }
 
 describe.skipIf(!enabled)("the live site in a real browser", () => {
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-live-site-"));
-  let site: LiveExportResult;
-  let server: SiteServer;
-  let browser: BrowserSession;
+  let live: LiveSite;
   const notFound: string[] = [];
 
   beforeAll(async () => {
-    site = await exportLiveSite({ root, outDir: path.join(temp, "site"), lessons: ["01", "02"] });
-    server = await serveSite(site.siteDir);
-    browser = await openBrowser();
-    browser.page.on("response", (response) => {
+    live = await openLiveSite(["01", "02"]);
+    live.browser.page.on("response", (response) => {
       if (response.status() >= 400 && !response.url().endsWith("/favicon.ico")) notFound.push(`${response.status()} ${response.url()}`);
     });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    fs.rmSync(temp, { recursive: true, force: true });
+    await live?.close();
   });
 
   it("shows each lesson as the learner's notebook: the cells' code with imports from ../src", () => {
-    const page = fs.readFileSync(path.join(site.siteDir, "01-normalize.html"), "utf8");
+    const page = fs.readFileSync(path.join(live.site.siteDir, "01-normalize.html"), "utf8");
     expect(page).toContain('from \\"../src\\"');
     expect(page).not.toContain("../../");
-    expect(site.files["live/lib/mnist.bin"]).toBeGreaterThan(1e6);
-    expect(site.files["live/lib/src/tensor/wasm/backend.wasm"]).toBeGreaterThan(1000);
+    expect(live.site.files["live/lib/mnist.bin"]).toBeGreaterThan(1e6);
+    expect(live.site.files["live/lib/src/tensor/wasm/backend.wasm"]).toBeGreaterThan(1000);
   });
 
   it("checks Exercise 1.1 with the checker's own messages: a wrong answer as in Node, the right one passes", async () => {
-    const { page } = browser;
-    await page.goto(`${server.url}01-normalize.html`);
+    const { page } = live.browser;
+    await page.goto(`${live.server.url}01-normalize.html`);
     await waitReady(page);
     expect(await runCell(page, "01-normalize-check-1_1")).toMatch(/bnlab: check (and \w+ )?(is|are) defined by the Setup cell \(code cell \d+\), which this kernel has not run yet: run it first/);
     await runCell(page, "01-normalize-c03");
@@ -113,7 +103,7 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
   }, 180_000);
 
   it("keeps a cell's declarations for the next cell, re-runs a const, shows the last value and the cell's line in an error", async () => {
-    const { page } = browser;
+    const { page } = live.browser;
     const id = "01-normalize-c13";
     await setCell(page, id, "const answer = 40;\nconst more = 2;\nanswer + more");
     expect((await runCell(page, id)).trim()).toBe("42");
@@ -125,7 +115,7 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
   }, 60_000);
 
   it("stops an endless loop: Stop restarts the worker and says so", async () => {
-    const { page } = browser;
+    const { page } = live.browser;
     const id = "01-normalize-c13";
     await setCell(page, id, "let spins = 0;\nwhile (true) spins++;");
     await page.click(`${cellSelector(id)} [data-action="run"]`);
@@ -139,7 +129,7 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
   }, 120_000);
 
   it("keeps an edit across a reload; Reset cell restores the original", async () => {
-    const { page } = browser;
+    const { page } = live.browser;
     const id = "01-normalize-c20";
     const original = await page.innerText(`${cellSelector(id)} .cm-content`);
     await setCell(page, id, "// my edit\n1 + 1");
@@ -154,21 +144,21 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
   }, 120_000);
 
   it("downloads a notebook that the grader scores like one saved from Jupyter", async () => {
-    const { page } = browser;
+    const { page } = live.browser;
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     await waitReady(page);
     await setCell(page, "01-normalize-exercise-1_1", RIGHT_BATCH_STATS);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-action="download"]')]);
     expect(download.suggestedFilename()).toBe("01-normalize.ipynb");
-    const submissions = path.join(temp, "submissions");
+    const submissions = path.join(live.temp, "submissions");
     fs.mkdirSync(path.join(submissions, "learner"), { recursive: true });
     const file = path.join(submissions, "learner", "01-normalize.ipynb");
     await download.saveAs(file);
     const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { id: string; metadata: unknown }[] };
     const original = JSON.parse(fs.readFileSync(path.join(root, "notebooks", "01-normalize.ipynb"), "utf8")) as typeof saved;
     expect(saved.cells.map((c) => [c.id, c.metadata])).toEqual(original.cells.map((c) => [c.id, c.metadata]));
-    const batch = await gradeBatch({ projectRoot: root, submissionsDir: submissions, outDir: path.join(temp, "graded"), isolation: "none" });
+    const batch = await gradeBatch({ projectRoot: root, submissionsDir: submissions, outDir: path.join(live.temp, "graded"), isolation: "none" });
     const grade = batch.grades[0];
     expect(grade.status).toBe("ok");
     const exercise = grade.exercises.find((e) => e.id === "1.1");
@@ -177,18 +167,18 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
   }, 300_000);
 
   it("works offline once loaded: with the server gone, a reload still runs cells that read MNIST", async () => {
-    const { page } = browser;
-    await page.goto(`${server.url}01-normalize.html`);
+    const { page } = live.browser;
+    await page.goto(`${live.server.url}01-normalize.html`);
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
     await waitReady(page);
-    await server.close();
+    await live.server.close();
     await page.reload();
     await waitReady(page);
     await runCell(page, "01-normalize-c03");
     expect(await runCell(page, "01-normalize-c05")).toContain("digits:");
-    await page.goto(`${server.url}02-gamma-beta.html`);
+    await page.goto(`${live.server.url}02-gamma-beta.html`);
     await waitReady(page);
   }, 180_000);
 });

@@ -1,6 +1,38 @@
 /** Driving a live-site lesson page in Chromium (the browser tests and `npm run bench:site`). */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
+import { exportLiveSite, type LiveExportResult } from "../../src/course/live/export-live-site";
+import { serveSite, type SiteServer } from "../../src/course/live/serve-site";
+import { openBrowser, type BrowserSession } from "./browser";
+
+const root = path.resolve(__dirname, "..", "..");
+
+/** An exported live site, served over HTTP, with Chromium open; `temp` is a folder the caller may use too. */
+export interface LiveSite {
+  temp: string;
+  site: LiveExportResult;
+  server: SiteServer;
+  browser: BrowserSession;
+  /** Closes the browser and the server and deletes `temp`. */
+  close(): Promise<void>;
+}
+
+/** Exports the lessons (all of them when none are named) into a new temporary folder, serves it and opens Chromium. */
+export async function openLiveSite(lessons: string[] = []): Promise<LiveSite> {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-live-site-"));
+  const site = await exportLiveSite({ root, outDir: path.join(temp, "site"), lessons });
+  const server = await serveSite(site.siteDir);
+  const browser = await openBrowser();
+  const close = async (): Promise<void> => {
+    await browser.close();
+    await server.close();
+    fs.rmSync(temp, { recursive: true, force: true });
+  };
+  return { temp, site, server, browser, close };
+}
 
 export const cellSelector = (id: string): string => `section.cell.code.live[data-cell-id="${id}"]`;
 
