@@ -23,9 +23,11 @@ interface Row {
   fn: unknown;
   /** What the learner's message must say (a pattern over result.message). */
   finding: RegExp;
+  /** A false explanation the message must not give. */
+  not?: RegExp;
 }
 const rows: Row[] = [];
-const wrong = <F>(exercise: Id, name: string, finding: RegExp, fn: F) => rows.push({ exercise, name, fn, finding });
+const wrong = <F>(exercise: Id, name: string, finding: RegExp, fn: F, not?: RegExp) => rows.push({ exercise, name, fn, finding, not });
 
 // helpers learners write
 const sq = (v: number) => v * v;
@@ -78,6 +80,20 @@ wrong("batchStats", "μ of the next feature in the variance", /mix(es)? features
 
 // ---------------------------------------------------------------------------------------------
 // 1.2 normalize
+wrong("batchStats", "loops stop before the last example", /example 4 is never counted/, (x: Matrix) => {
+  const mu = new Matrix(1, x.cols);
+  const variance = new Matrix(1, x.cols);
+  for (let j = 0; j < x.cols; j++) {
+    let s = 0;
+    for (let i = 0; i < x.rows - 1; i++) s += x.get(i, j);
+    const m = s / x.rows;
+    let v = 0;
+    for (let i = 0; i < x.rows - 1; i++) v += (x.get(i, j) - m) ** 2;
+    mu.set(0, j, m);
+    variance.set(0, j, v / x.rows);
+  }
+  return { mu, variance };
+}, /mix features/);
 wrong("normalize", "ε squared", /ε²|ε\^2/, (x: Matrix, eps: number) => normWith(x, { mu: colMean(x), variance: biasedVar(x) }, eps * eps));
 wrong("normalize", "NaN patched to 0", /does not change when ε changes/, (x: Matrix) =>
   normWith(x, { mu: colMean(x), variance: biasedVar(x) }, 0).map((v) => (Number.isNaN(v) ? 0 : v)),
@@ -85,6 +101,8 @@ wrong("normalize", "NaN patched to 0", /does not change when ε changes/, (x: Ma
 wrong("normalize", "statistics of the whole batch", /mix(es)? features|in every column/, (x: Matrix, eps: number) => normWith(x, wholeBatch(x), eps));
 wrong("normalize", "stats loop from i = 1", /example 0/, (x: Matrix, eps: number) => normWith(x, loopStats(x, 1, (m) => m.rows), eps));
 wrong("normalize", "ε added to σ², then the root forgotten on ε… twice", /ε/, (x: Matrix, eps: number) => normWith(x, { mu: colMean(x), variance: biasedVar(x) }, 2 * eps));
+
+wrong("normalize", "the mean never subtracted", /a shift moves a feature's mean by as much/, (x: Matrix, eps: number) => x.div(biasedVar(x).map((v) => Math.sqrt(v + eps))), /mix features/);
 
 // ---------------------------------------------------------------------------------------------
 // 2.1 batchNormForward
@@ -361,6 +379,7 @@ describe("wrong answers no catalogue lists", () => {
       results.push({ row, result, ms: performance.now() - t0 });
       expect(result.ok, "a wrong answer was accepted").toBe(false);
       expect(result.kind, result.message).not.toBe("timeout");
+      if (row.not) expect(result.message, "a false explanation").not.toMatch(row.not);
     },
     60_000,
   );

@@ -17,6 +17,8 @@ export interface Perturbation<I> {
   ignored?: string;
   /** What an output that moves where the right one stays means: "the statistics mix features". */
   leaks?: string;
+  /** For a change to one column: what it means when the output moves in that column only (then `leaks` is not said). */
+  inColumn?: { column: number; leaks: string };
 }
 
 /** An output fitted column by column (per feature) as a·term + b, or its difference from the right one as c·term. */
@@ -81,7 +83,12 @@ export function batchProbes<I extends { x: Matrix }>(c: { label: string; input: 
     ...extra,
     { what: `example 0${ofX} changes`, input: withX(row(0)), ignored: "example 0 is never counted" },
     { what: `example ${last}${ofX} changes`, input: withX(row(last)), ignored: `example ${last} is never counted` },
-    { what: `feature 1${ofX} is shifted by a constant`, input: withX(x.map((v, _r, j) => (j === 1 ? v + 1.5 : v))), leaks: "the statistics mix features" },
+    {
+      what: `feature 1${ofX} is shifted by a constant`,
+      input: withX(x.map((v, _r, j) => (j === 1 ? v + 1.5 : v))),
+      leaks: "the statistics mix features",
+      inColumn: { column: 1, leaks: "a shift moves a feature's mean by as much, so x − μ must not change" },
+    },
     { what: `examples 0 and 1${ofX} swap places`, input: withX(swapped), leaks: "every example must count the same" },
   ];
   const n = x.rows;
@@ -150,7 +157,10 @@ function influence(q: Perturbation<unknown>, { label, same, rows, factors }: Nam
   const because = (why?: string) => (why ? `: ${why}` : "");
   if (!eMoves.some(Boolean) && !gMoves.some(Boolean)) return null;
   if (gStill.every(Boolean)) return { text: `Your ${label} does not change when ${q.what}${because(q.ignored)}.` };
-  if (!eMoves.some(Boolean)) return { text: `Your ${label} changes when ${q.what}; the right ${label} does not${because(q.leaks)}.` };
+  if (!eMoves.some(Boolean)) {
+    const own = q.inColumn && gMoves.every((m, i) => !m || i % g0.cols === q.inColumn?.column);
+    return { text: `Your ${label} changes when ${q.what}; the right ${label} does not${because(own ? q.inColumn?.leaks : q.leaks)}.` };
+  }
   const leak = gMoves.map((m, i) => m && !eMoves[i]);
   if (leak.some(Boolean)) return { text: `When ${q.what}, your ${label} moves ${where(leak, e0)} too, where the right ${label} stays${because(q.leaks)}.` };
   const stuck = eMoves.map((m, i) => m && gStill[i]);

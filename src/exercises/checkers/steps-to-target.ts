@@ -142,11 +142,20 @@ function mistakes(): Mistake<Input>[] {
   const NO_NULL =
     "no null when the target is never reached: return null (not -1, 0, undefined, Infinity or the last step), so that a run that never gets there does not look like a fast one.";
   out.push({ ids: ["steps-no-null"], message: NO_NULL, matches: noNull((i) => stepsToTarget(i.history, i.target)) });
+  // a mistake with the null missing as well, only when both show: the mistake on a case where it answers a
+  // number other than the right one, the missing null on a case where the mistake answers null
+  const shows = (predict: (i: Input) => unknown) => (got: Outputs, i: Input, expected: Outputs) => {
+    const p = answer(predict(i));
+    const differs = !Object.is(p.isNull.data[0], expected.isNull.data[0]) || !Object.is(p.value.data[0], expected.value.data[0]);
+    return p.isNull.data[0] === 0 && differs && Object.is(got.value.data[0], p.value.data[0]);
+  };
+  const answersNull = (predict: (i: Input) => unknown) => (i: Input) => answer(predict(i)).isNull.data[0] === 1;
   for (const m of ANSWERS) {
     out.push({
       ids: [...m.ids, "steps-no-null"],
       message: `${m.message ?? ""} And ${NO_NULL}`.trim(),
-      matches: noNull(m.answer),
+      matchesAll: (got, inputs, expected) =>
+        inputs.every((i, c) => noNull(m.answer)(got[c], i)) && inputs.some((i, c) => shows(m.answer)(got[c], i, expected[c])) && inputs.some(answersNull(m.answer)),
     });
   }
   return out;
