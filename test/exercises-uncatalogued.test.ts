@@ -301,6 +301,22 @@ function ics(gradFn: Grads, params: Matrix[], layer: number, lr: number, o: { lr
   const d = frob(G.sub(G2));
   return { l2: o.squared ? d * d : d, cosine: G.mul(G2).sum() / (frob(G) * frob(G2)) };
 }
+wrong("spatialBatchNorm", "γ indexed by the image, not the channel", /your y .*moves in rows? [\d, ]+ too, where the right y .*stays: channel c uses γ\[c\]/, (x: Tensor, gamma: Matrix, beta: Matrix, eps: number) => {
+  const [N, C, H, W] = x.shape;
+  const P = H * W;
+  const out = new Tensor(x.shape);
+  for (let c = 0; c < C; c++) {
+    let m = 0;
+    for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) m += x.data[(n * C + c) * P + p];
+    m /= N * P;
+    let v = 0;
+    for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) v += (x.data[(n * C + c) * P + p] - m) ** 2;
+    v /= N * P;
+    for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) out.data[(n * C + c) * P + p] = ((x.data[(n * C + c) * P + p] - m) / Math.sqrt(v + eps)) * gamma.data[n % C] + beta.data[c];
+  }
+  return out;
+});
+
 wrong("layerIcs", "lr fixed at 0.1 (from the lesson's example)", /does not change when lr changes/, (f: Grads, p: Matrix[], l: number, lr: number) => ics(f, p, l, lr, { lr: 0.1 }));
 wrong("layerIcs", "layer fixed at 1 (from the lesson's example)", /does not change when layer changes/, (f: Grads, p: Matrix[], l: number, lr: number) => ics(f, p, l, lr, { layer: 1 }));
 

@@ -96,6 +96,7 @@ const perChannel: Grouping = (_n, c) => `${c}`;
 const BASE = CASES[0];
 const label = (input: Input) => `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`;
 const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
+const channel1 = (row: Matrix) => row.map((v, _i, j) => (j === 1 ? v + 0.5 : v));
 const PROBES: Probes<Input> = {
   label: label(BASE),
   base: BASE,
@@ -103,6 +104,8 @@ const PROBES: Probes<Input> = {
     { what: "β changes", input: { ...BASE, beta: bump(BASE.beta) }, ignored: "β is never added" },
     { what: "γ changes", input: { ...BASE, gamma: bump(BASE.gamma) }, ignored: "γ is never applied" },
     { what: "ε changes", input: { ...BASE, eps: 1e-2 }, ignored: "ε is never used" },
+    { what: "only channel 1's γ changes", input: { ...BASE, gamma: channel1(BASE.gamma) }, ignored: "channel 1 is not scaled by its own γ", leaks: "channel c uses γ[c] and nothing else" },
+    { what: "only channel 1's β changes", input: { ...BASE, beta: channel1(BASE.beta) }, ignored: "channel 1 is not shifted by its own β", leaks: "channel c uses β[c] and nothing else" },
   ],
 };
 
