@@ -80,6 +80,7 @@ wrong("batchStats", "μ of the next feature in the variance", /mix(es)? features
 
 // ---------------------------------------------------------------------------------------------
 // 1.2 normalize
+wrong("batchStats", "mean absolute deviation", /is multiplied by 3; the right σ² by 9 = 3²/, (x: Matrix) => ({ mu: colMean(x), variance: x.sub(colMean(x)).map(Math.abs).meanRows() }));
 wrong("batchStats", "loops stop before the last example", /example 4 is never counted/, (x: Matrix) => {
   const mu = new Matrix(1, x.cols);
   const variance = new Matrix(1, x.cols);

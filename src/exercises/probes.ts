@@ -19,6 +19,8 @@ export interface Perturbation<I> {
   leaks?: string;
   /** For a change to one column: what it means when the output moves in that column only (then `leaks` is not said). */
   inColumn?: { column: number; leaks: string };
+  /** For a change that multiplies part of the input by this factor: compare by what the outputs are multiplied. */
+  scaledBy?: number;
 }
 
 /** An output fitted column by column (per feature) as a·term + b, or its difference from the right one as c·term. */
@@ -165,6 +167,10 @@ function influence(q: Perturbation<unknown>, { label, same, rows, factors }: Nam
   if (leak.some(Boolean)) return { text: `When ${q.what}, your ${label} moves ${where(leak, e0)} too, where the right ${label} stays${because(q.leaks)}.` };
   const stuck = eMoves.map((m, i) => m && gStill[i]);
   if (stuck.some(Boolean)) return { text: `When ${q.what}, your ${label} stays ${where(stuck, e0)}, where the right ${label} moves${because(q.ignored)}.` };
+  if (q.scaledBy !== undefined) {
+    const text = scaling(q, label, g0, g1, e0, e1, eMoves);
+    if (text) return { text };
+  }
   // both move on the same entries: by the same factor everywhere, or per feature?
   const ratio = dg.map((d, i) => (eMoves[i] ? d / de[i] : NaN));
   const moved = ratio.filter((r) => !Number.isNaN(r));
@@ -182,6 +188,24 @@ function influence(q: Perturbation<unknown>, { label, same, rows, factors }: Nam
     if (name) return { text: `When ${q.what}, your ${label} moves ${name} times as far as the right ${label}, in each feature.`, ratio: name };
   }
   return null;
+}
+
+/** "your σ² is multiplied by 3; the right σ² by 9 = 3²", when each output is multiplied by one factor where it moves. */
+function scaling(q: Perturbation<unknown>, label: string, g0: Matrix, g1: Matrix, e0: Matrix, e1: Matrix, moves: boolean[]): string | null {
+  const factor = (a: Matrix, b: Matrix): number | null => {
+    const fs = moves.flatMap((m, i) => (m && a.data[i] !== 0 ? [b.data[i] / a.data[i]] : []));
+    return fs.length > 0 && fs.every((f) => Math.abs(f - fs[0]) <= 1e-9 * Math.abs(fs[0])) ? fs[0] : null;
+  };
+  const got = factor(g0, g1);
+  const want = factor(e0, e1);
+  if (got === null || want === null || Math.abs(got - want) <= 1e-6 * Math.abs(want)) return null;
+  const k = q.scaledBy ?? 1;
+  const power = (f: number) => [1, 2, 0.5, -1, -2].find((p) => Math.abs(k ** p - f) <= 1e-6 * Math.abs(f));
+  const named = (f: number) => {
+    const p = power(f);
+    return p === undefined || p === 1 ? formatNumber(f) : `${formatNumber(f)} = ${formatNumber(k)}${{ 2: "²", 0.5: "^½", [-1]: "⁻¹", [-2]: "⁻²" }[p] ?? ""}`;
+  };
+  return `When ${q.what}, your ${label} is multiplied by ${named(got)}; the right ${label} by ${named(want)}.`;
 }
 
 /** "in column 1", "in rows 1, 2, 3", or "at 4 entries". */

@@ -84,7 +84,7 @@ export const batchStatsSpec: ExerciseSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
   cases: CASES,
-  probes: batchProbes(CASES[0]),
+  probes: batchProbes(CASES[0], [{ what: "feature 1 is multiplied by 3", input: { x: CASES[0].input.x.map((v, _r, j) => (j === 1 ? 3 * v : v)) }, scaledBy: 3 }]),
   collect: callWithFields(["x"]),
   read: readMatrixFields({ mu: "1×D, one mean per feature", variance: "1×D, one variance per feature" }),
   reference: right,
