@@ -704,6 +704,112 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
 }
 
 #pragma GCC pop_options
+
+/* ------------------------------------------------------------------------ */
+/*
+ * The opt-in float32 products (setPrecision("float32") in src/tensor/backend.ts):
+ * the operands are read from the Float64Arrays, rounded to float32 while they
+ * are packed, multiplied with fused multiply-adds on 8 float32 lanes, and the
+ * float32 results written back as doubles. Nothing above uses these functions,
+ * so the float64 products keep their exact roundings.
+ */
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+#define MR 6  /* rows of out per block: 6 × 2 accumulators + 2 operands + 1 broadcast fit x86's 16 vector registers */
+#define NR 16 /* columns of out per block: two vectors of 8 float32 */
+
+static float *pack32 = NULL;
+static size_t pack32Size = 0;
+
+/* Grow-on-demand scratch for the packed operands; NULL when memory runs out. */
+static float *pack_space(size_t floats) {
+  if (floats > pack32Size) {
+    float *grown = (float *)aligned_alloc(32, ((floats * sizeof(float)) + 31) & ~(size_t)31);
+    if (grown == NULL) return NULL;
+    free(pack32);
+    pack32 = grown;
+    pack32Size = floats;
+  }
+  return pack32;
+}
+
+/*
+ * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
+ * B(p, j) = b[p·bks + j·bjs]. B is packed in panels of NR columns (p-major),
+ * A in panels of MR rows; short panels are padded with zeros. Returns 0 when
+ * the packing memory cannot be had.
+ */
+static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
+  const int mp = (m + MR - 1) / MR, np_ = (n + NR - 1) / NR;
+  float *pb = pack_space((size_t)np_ * NR * k + (size_t)mp * MR * k);
+  if (pb == NULL) return 0;
+  float *pa = pb + (size_t)np_ * NR * k;
+  for (int jp = 0; jp < np_; jp++) {
+    float *dst = pb + (size_t)jp * NR * k;
+    const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
+    for (int p = 0; p < k; p++) {
+      const double *src = b + (size_t)p * bks + (size_t)j0 * bjs;
+      int jj = 0;
+      for (; jj < width; jj++) dst[(size_t)p * NR + jj] = (float)src[(size_t)jj * bjs];
+      for (; jj < NR; jj++) dst[(size_t)p * NR + jj] = 0.0f;
+    }
+  }
+  for (int ip = 0; ip < mp; ip++) {
+    float *dst = pa + (size_t)ip * MR * k;
+    const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
+    for (int ii = 0; ii < MR; ii++) {
+      const double *src = a + (size_t)(i0 + ii) * ars;
+      if (ii < height) for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = (float)src[(size_t)p * aks];
+      else for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = 0.0f;
+    }
+  }
+  for (int jp = 0; jp < np_; jp++) {
+    const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
+    for (int ip = 0; ip < mp; ip++) {
+      const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
+      const float *x = pa + (size_t)ip * MR * k, *y = pb + (size_t)jp * NR * k;
+      __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+      __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+      for (int p = 0; p < k; p++) {
+        const __m256 y0 = _mm256_load_ps(y), y1 = _mm256_load_ps(y + 8);
+        __m256 xr = _mm256_broadcast_ss(x);
+        c00 = _mm256_fmadd_ps(xr, y0, c00); c01 = _mm256_fmadd_ps(xr, y1, c01);
+        xr = _mm256_broadcast_ss(x + 1);
+        c10 = _mm256_fmadd_ps(xr, y0, c10); c11 = _mm256_fmadd_ps(xr, y1, c11);
+        xr = _mm256_broadcast_ss(x + 2);
+        c20 = _mm256_fmadd_ps(xr, y0, c20); c21 = _mm256_fmadd_ps(xr, y1, c21);
+        xr = _mm256_broadcast_ss(x + 3);
+        c30 = _mm256_fmadd_ps(xr, y0, c30); c31 = _mm256_fmadd_ps(xr, y1, c31);
+        xr = _mm256_broadcast_ss(x + 4);
+        c40 = _mm256_fmadd_ps(xr, y0, c40); c41 = _mm256_fmadd_ps(xr, y1, c41);
+        xr = _mm256_broadcast_ss(x + 5);
+        c50 = _mm256_fmadd_ps(xr, y0, c50); c51 = _mm256_fmadd_ps(xr, y1, c51);
+        x += MR;
+        y += NR;
+      }
+      const __m256 c[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+      for (int r = 0; r < height; r++) {
+        double *o = out + (size_t)(i0 + r) * n + j0;
+        if (width == NR) {
+          const __m256d q[4] = {
+            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][0])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][0], 1)),
+            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][1])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][1], 1)),
+          };
+          for (int v = 0; v < 4; v++) _mm256_storeu_pd(o + 4 * v, acc ? _mm256_add_pd(_mm256_loadu_pd(o + 4 * v), q[v]) : q[v]);
+        } else {
+          float t[NR];
+          _mm256_storeu_ps(t, c[r][0]);
+          _mm256_storeu_ps(t + 8, c[r][1]);
+          for (int jj = 0; jj < width; jj++) o[jj] = acc ? o[jj] + (double)t[jj] : (double)t[jj];
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+#pragma GCC pop_options
 #endif /* BNLAB_X86 */
 
 /* ------------------------------------------------------------------------ */
@@ -781,6 +887,27 @@ static napi_value product(napi_env env, napi_callback_info info, int which) {
 static napi_value js_matmul(napi_env env, napi_callback_info info) { return product(env, info, 0); }
 static napi_value js_matmul_trans_a(napi_env env, napi_callback_info info) { return product(env, info, 1); }
 static napi_value js_matmul_trans_b(napi_env env, napi_callback_info info) { return product(env, info, 2); }
+
+/* matmul32(a, b, out, m, k, n), matmulTransA32(…, accumulate?), matmulTransB32(…): the same products in float32 */
+static napi_value product32(napi_env env, napi_callback_info info, int which) {
+  ARGS(which == 0 ? "matmul32" : which == 1 ? "matmulTransA32" : "matmulTransB32", 7, 6)
+  const int m = integer(&A, 3), k = integer(&A, 4), n = integer(&A, 5);
+  bool accumulate = false;
+  if (which == 1) napi_get_value_bool(env, argv[6], &accumulate);
+  const size_t aLen = (size_t)m * k, bLen = (size_t)k * n, outLen = (size_t)m * n;
+  const double *a = array(&A, 0, aLen, 0), *b = array(&A, 1, bLen, 0);
+  double *out = array(&A, 2, outLen, 0);
+  if (A.failed || outLen == 0) return NULL;
+  int ok;
+  if (which == 0) ok = gemm32(a, (size_t)k, 1, b, (size_t)n, 1, out, m, k, n, 0);
+  else if (which == 1) ok = gemm32(a, 1, (size_t)m, b, (size_t)n, 1, out, m, k, n, accumulate);
+  else ok = gemm32(a, (size_t)k, 1, b, 1, (size_t)k, out, m, k, n, 0);
+  if (!ok) napi_throw_error(env, NULL, "bnlab native backend: a float32 product could not allocate its packing memory");
+  return NULL;
+}
+static napi_value js_matmul32(napi_env env, napi_callback_info info) { return product32(env, info, 0); }
+static napi_value js_matmul_trans_a32(napi_env env, napi_callback_info info) { return product32(env, info, 1); }
+static napi_value js_matmul_trans_b32(napi_env env, napi_callback_info info) { return product32(env, info, 2); }
 
 /* batchNormStats(x, mean, variance, n, c) */
 static napi_value js_bn_stats(napi_env env, napi_callback_info info) {
@@ -1072,6 +1199,11 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "maxPool2dBackward", js_max_pool2d_backward);
     set(env, exports, "relu", js_relu);
     set(env, exports, "reluBackward", js_relu_backward);
+  }
+  if (avx2 && __builtin_cpu_supports("fma")) {
+    set(env, exports, "matmul32", js_matmul32);
+    set(env, exports, "matmulTransA32", js_matmul_trans_a32);
+    set(env, exports, "matmulTransB32", js_matmul_trans_b32);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);
