@@ -745,23 +745,35 @@ static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size
   float *pb = pack_space((size_t)np_ * NR * k + (size_t)mp * MR * k);
   if (pb == NULL) return 0;
   float *pa = pb + (size_t)np_ * NR * k;
+  /* each operand is read along its rows in memory: B by p when its rows are p (bjs = 1), else by column j */
   for (int jp = 0; jp < np_; jp++) {
     float *dst = pb + (size_t)jp * NR * k;
     const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
-    for (int p = 0; p < k; p++) {
-      const double *src = b + (size_t)p * bks + (size_t)j0 * bjs;
-      int jj = 0;
-      for (; jj < width; jj++) dst[(size_t)p * NR + jj] = (float)src[(size_t)jj * bjs];
-      for (; jj < NR; jj++) dst[(size_t)p * NR + jj] = 0.0f;
+    if (width < NR) memset(dst, 0, (size_t)NR * k * sizeof(float));
+    for (int jj = 0; jj < width && bjs != 1; jj++) {
+      const double *src = b + (size_t)(j0 + jj) * bjs;
+      for (int p = 0; p < k; p++) dst[(size_t)p * NR + jj] = (float)src[(size_t)p * bks];
+    }
+    for (int p = 0; p < k && bjs == 1; p++) {
+      const double *src = b + (size_t)p * bks + j0;
+      if (width == NR) { /* 16 doubles to 16 floats, four at a time */
+        for (int q = 0; q < NR; q += 4) _mm_store_ps(dst + (size_t)p * NR + q, _mm256_cvtpd_ps(_mm256_loadu_pd(src + q)));
+      } else {
+        for (int jj = 0; jj < width; jj++) dst[(size_t)p * NR + jj] = (float)src[jj];
+      }
     }
   }
   for (int ip = 0; ip < mp; ip++) {
     float *dst = pa + (size_t)ip * MR * k;
     const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
-    for (int ii = 0; ii < MR; ii++) {
+    if (height < MR) memset(dst, 0, (size_t)MR * k * sizeof(float));
+    for (int ii = 0; ii < height && ars != 1; ii++) {
       const double *src = a + (size_t)(i0 + ii) * ars;
-      if (ii < height) for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = (float)src[(size_t)p * aks];
-      else for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = 0.0f;
+      for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = (float)src[(size_t)p * aks];
+    }
+    for (int p = 0; p < k && ars == 1; p++) {
+      const double *src = a + (size_t)p * aks + i0;
+      for (int ii = 0; ii < height; ii++) dst[(size_t)p * MR + ii] = (float)src[ii];
     }
   }
   for (int jp = 0; jp < np_; jp++) {
