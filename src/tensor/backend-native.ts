@@ -142,18 +142,9 @@ function nativeBackend(native: NativeExports): Backend {
   const float32: Backend = {
     ...float64,
     name: "native-avx2-fma-float32",
-    matmul(a, b, out, m, k, n) {
-      checkProduct("matmul", a, b, out, m, k, n);
-      matmul32(a, b, out, m, k, n);
-    },
-    matmulTransA(a, b, out, m, k, n, accumulate) {
-      checkProduct("matmulTransA", a, b, out, m, k, n);
-      matmulTransA32(a, b, out, m, k, n, accumulate);
-    },
-    matmulTransB(a, b, out, m, k, n) {
-      checkProduct("matmulTransB", a, b, out, m, k, n);
-      matmulTransB32(a, b, out, m, k, n);
-    },
+    matmul: (a, b, out, m, k, n) => (checkProduct("matmul", a, b, out, m, k, n), matmul32(a, b, out, m, k, n)),
+    matmulTransA: (a, b, out, m, k, n, acc) => (checkProduct("matmulTransA", a, b, out, m, k, n), matmulTransA32(a, b, out, m, k, n, acc)),
+    matmulTransB: (a, b, out, m, k, n) => (checkProduct("matmulTransB", a, b, out, m, k, n), matmulTransB32(a, b, out, m, k, n)),
   };
   return { ...float64, float32 };
 }
