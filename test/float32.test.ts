@@ -5,7 +5,9 @@
  * written by scripts/torch-reference-float32.py). The default float64 stays what it
  * was, bit for bit, before and after a switch.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
 import { backend, jsBackend, precision, setPrecision, useBackend } from "../src/tensor/backend";
@@ -129,4 +131,27 @@ describe("setPrecision", () => {
     expect(precision()).toBe("float64");
     expect(backend()).toBe(native);
   });
+});
+
+describe("the committed float32 fixture is what scripts/torch-reference-float32.py writes today", () => {
+  it("within float32 rounding (PyTorch's float32 kernels are chosen by CPU)", () => {
+    const python = process.env.BNLAB_TORCH_PYTHON ?? "/usr/bin/python3";
+    if (spawnSync(python, ["-c", "import torch, numpy"], { stdio: "ignore" }).status !== 0) {
+      expect.fail(`${python} cannot import torch: install python3-torch (apt-get install -y python3-torch) so the fixture can be regenerated and checked`);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-float32-"));
+    try {
+      const run = spawnSync(python, [path.join(__dirname, "..", "scripts", "torch-reference-float32.py"), dir], { encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      const fresh = JSON.parse(fs.readFileSync(path.join(dir, "float32.json"), "utf8")) as typeof fixture;
+      for (const kind of ["mlp", "cnn"] as const) {
+        expect(fresh[kind].init, `${kind} init`).toEqual(fixture[kind].init);
+        expect(fresh[kind].batches, `${kind} batches`).toEqual(fixture[kind].batches);
+        expect(distance(fresh[kind].float32, fixture[kind].float32), `${kind} float32`).toBeLessThan(1e-6);
+        expect(distance(fresh[kind].float64, fixture[kind].float64), `${kind} float64`).toBeLessThan(1e-12);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
