@@ -2,14 +2,22 @@
  * `npm run bench:matmul`: GFLOP/s of each backend on the products of one
  * training step of the reference MLP (784-100-100-100-10, batch 60).
  *
- * The last column calls backend.wasm's exports directly on operands already in
+ * The "no-copy" column calls backend.wasm's exports directly on operands already in
  * its memory: what the copies in and out of WebAssembly memory cost is the gap
- * to the "wasm-simd" column.
+ * to the "wasm-simd" column. The last column is the native backend's opt-in
+ * float32 products (setPrecision("float32")).
+ *
+ * Below the table, the core's peak (bench/peak.c, compiled with cc and run):
+ * float64 without FMA, as the float64 products compute, and float32 with FMA;
+ * each product's rate is printed as a fraction of its precision's peak.
  *
  *   npm run bench:matmul [-- --seconds 0.5]
  */
 import { jsBackend, Backend } from "../src/tensor/backend";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { loadWasmBackend, WASM_BACKEND_FILE, WebAssemblyApi } from "../src/tensor/backend-wasm";
 import { loadNativeBackend } from "../src/tensor/backend-native";
 
@@ -72,12 +80,36 @@ function residentBackend(): Backend {
   };
 }
 
+/** [float64 without FMA, float32 with FMA] peak GFLOP/s of one core, or null when bench/peak.c cannot be built here. */
+function measuredPeak(): [number, number] | null {
+  const exe = path.join(os.tmpdir(), `bnlab-peak-${process.pid}`);
+  const built = spawnSync(process.env.CC ?? "cc", ["-O2", "-o", exe, path.join(__dirname, "peak.c")], { encoding: "utf8" });
+  if (built.status !== 0) return null;
+  const run = spawnSync(exe, [], { encoding: "utf8" });
+  fs.rmSync(exe, { force: true });
+  const [p64, p32] = run.stdout.trim().split(" ").map(Number);
+  return Number.isFinite(p64) && Number.isFinite(p32) ? [p64, p32] : null;
+}
+
 const argv = process.argv.slice(2);
 const seconds = argv.includes("--seconds") ? Number(argv[argv.indexOf("--seconds") + 1]) : 0.5;
-const backends = [jsBackend, loadWasmBackend(), residentBackend(), loadNativeBackend()].filter((k): k is Backend => k !== null);
-console.log(`GFLOP/s (float64, one thread)   ${backends.map((k) => k.name.padStart(12)).join("")}`);
+const native = loadNativeBackend();
+const backends = [jsBackend, loadWasmBackend(), residentBackend(), native, native?.float32 ?? null].filter((k): k is Backend => k !== null);
+console.log(`GFLOP/s (one thread; float64 but the last)${backends.map((k) => k.name.padStart(k.name.length + 2)).join("")}`);
+const rates: number[][] = [];
 for (const [label, op, m, k, n] of SHAPES) {
   for (const kern of backends) gflops(kern, op, m, k, n, 0.1); // warm-up
-  const cells = backends.map((kern) => gflops(kern, op, m, k, n, seconds).toFixed(2).padStart(12));
-  console.log(`${label.padEnd(32)}${cells.join("")}`);
+  const row = backends.map((kern) => gflops(kern, op, m, k, n, seconds));
+  rates.push(row);
+  console.log(`${label.padEnd(42)}${row.map((r, i) => r.toFixed(2).padStart(backends[i].name.length + 2)).join("")}`);
+}
+const peak = measuredPeak();
+if (peak === null) console.log("peak: bench/peak.c could not be built (no cc?)");
+else {
+  console.log(`peak of one core: float64 without FMA ${peak[0].toFixed(1)} GFLOP/s, float32 with FMA ${peak[1].toFixed(1)} GFLOP/s (bench/peak.c)`);
+  const fraction = (b: Backend | null, p: number) => {
+    const i = b === null ? -1 : backends.indexOf(b);
+    return i < 0 ? "-" : SHAPES.map((_, s) => `${((100 * rates[s][i]) / p).toFixed(0)}%`).join(" ");
+  };
+  console.log(`fraction of peak, per row: ${native?.name ?? "native"} (float64) ${fraction(native, peak[0])}; float32 ${fraction(native?.float32 ?? null, peak[1])}`);
 }

@@ -17,10 +17,14 @@
  *   - Debian's python3-torch (/usr/bin/python3), and
  *   - a venv with the current wheel: $BNLAB_TORCH_VENV, else `.venv-torch/` in the project
  *     (python3 -m venv .venv-torch && .venv-torch/bin/pip install torch); skipped when absent.
+ * Ours runs twice per model: in float64 (the default, what the notebooks compute;
+ * keys bn, plain, cnn, cnnPlain) and with setPrecision("float32") (the native
+ * backend's float32 products; the JSON's `float32` object), when the backend has it.
  * Ours and PyTorch take turns for a few rounds so that both see the same machine
  * conditions. Figures are medians over the rounds; `ratio` (float64) is the median of
- * each round's ours/PyTorch against the first build found (Debian's when present);
- * `ratio32` is ours (float64) against the faster build's float32, per model.
+ * each round's ours/PyTorch float64 against the first build found (Debian's when present);
+ * `ratio32` is ours in float32 against the faster build's float32, per model, and
+ * `ratio32Of64` ours in float64 against that same float32.
  *
  *   npm run bench                      a table
  *   npm run bench -- --json            … and one JSON object on the last line
@@ -32,7 +36,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { Matrix } from "../src/tensor/matrix";
-import { backend, useBackend, jsBackend, Backend } from "../src/tensor/backend";
+import { backend, useBackend, jsBackend, Backend, setPrecision } from "../src/tensor/backend";
 import { loadWasmBackend, wasmBackendError } from "../src/tensor/backend-wasm";
 import { loadNativeBackend, nativeBackendError } from "../src/tensor/backend-native";
 import { Sequential } from "../src/nn/sequential";
@@ -270,13 +274,32 @@ async function main(): Promise<void> {
     const images = makeImageBatches(options.mnist);
     Object.assign(ours, { cnn: makeLenetStep(true, images), cnnPlain: makeLenetStep(false, images) });
   }
+  // the same models again, timed with float32 products (setPrecision), when the backend has them
+  const float32Backend = backend().float32?.name ?? null;
+  const ours32: Record<string, Step> = {};
+  if (float32Backend !== null) {
+    if (mlp) Object.assign(ours32, { bn: makeStep(true, batches), plain: makeStep(false, batches) });
+    if (cnn) {
+      const images = makeImageBatches(options.mnist);
+      Object.assign(ours32, { cnn: makeLenetStep(true, images), cnnPlain: makeLenetStep(false, images) });
+    }
+  }
+  const timeSteps32 = (step: Step, seconds: number) => {
+    setPrecision("float32");
+    try {
+      return timeSteps(step, seconds);
+    } finally {
+      setPrecision("float64");
+    }
+  };
   for (const step of Object.values(ours)) timeSteps(step, 0.3); // warm-up (JIT)
+  for (const step of Object.values(ours32)) timeSteps32(step, 0.3);
 
   const torches = options.torch ? (await Promise.all(torchPythons().map((p) => TorchRunner.start(p)))).filter((t): t is TorchRunner => t !== null) : [];
   const torch = torches[0] ?? null;
   if (mlp) log(`reference MLP ${SIZES.join("-")} sigmoid, batch ${BATCH}, SGD lr ${LR}, ${data} inputs`);
   if (cnn) log(`LeNet-style CNN (bench/lenet.ts), batch ${CNN_BATCH}, ${options.mnist ? "MNIST" : "random"} 1×28×28 images`);
-  log(`ours: backend "${backend().name}", float64, Node ${process.version}` + (torch ? `; theirs: ${torches.map((t) => t.info).join("; ")}, OPENBLAS_NUM_THREADS=1` : "; PyTorch not run"));
+  log(`ours: backend "${backend().name}", float64` + (float32Backend ? ` and float32 products ("${float32Backend}")` : " (no float32 products here)") + `, Node ${process.version}` + (torch ? `; theirs: ${torches.map((t) => t.info).join("; ")}, OPENBLAS_NUM_THREADS=1` : "; PyTorch not run"));
 
   // Each of ours runs right next to its PyTorch twin, and a ratio is taken per round:
   // on a busy machine the pair sees the same load, so the median ratio is steadier
@@ -292,6 +315,11 @@ async function main(): Promise<void> {
       const v = timeSteps(ours[key], options.seconds);
       record(key, v);
       cells.push(`ours ${key} ${v.toFixed(0)}`);
+      if (ours32[key]) {
+        const v32 = timeSteps32(ours32[key], options.seconds);
+        record(`ours32:${key}`, v32);
+        cells.push(`ours float32 ${key} ${v32.toFixed(0)}`);
+      }
       if (torch) {
         const t = await torch.run(`${key}64`, options.seconds);
         record(`${key}64`, t);
@@ -316,7 +344,12 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = Object.fromEntries(paired.map((k) => [k, round1(median(samples[k]))]));
   const names: Record<string, string> = { bn: "MLP with BN", plain: "MLP without BN", cnn: "CNN with BN", cnnPlain: "CNN without BN" };
   log("");
-  log(`ours  ${paired.map((k) => `${names[k]} ${median(samples[k]).toFixed(0)} (best ${best(k).toFixed(0)})`).join(", ")} steps/s; medians of ${options.rounds} rounds`);
+  log(`ours float64  ${paired.map((k) => `${names[k]} ${median(samples[k]).toFixed(0)} (best ${best(k).toFixed(0)})`).join(", ")} steps/s; medians of ${options.rounds} rounds`);
+  if (float32Backend !== null) {
+    log(`ours float32  ${paired.map((k) => `${names[k]} ${median(samples[`ours32:${k}`]).toFixed(0)} (best ${best(`ours32:${k}`).toFixed(0)})`).join(", ")} steps/s`);
+    result.float32 = Object.fromEntries(paired.map((k) => [k, round1(median(samples[`ours32:${k}`]))]));
+    result.float32Backend = float32Backend;
+  }
   if (torch) {
     const t = Object.fromEntries([...paired.map((k) => `${k}64`), ...torchOnly].map((k) => [k, round1(median(samples[k]))]));
     const ratio = Object.fromEntries(paired.map((k) => [k, round3(median(ratios[k]))]));
@@ -334,11 +367,18 @@ async function main(): Promise<void> {
     }));
     for (const b of builds) log(`torch ${b.version} (${b.python}): ${Object.entries(b.stepsPerSecond).map(([k, v]) => `${k} ${v}`).join(", ")} steps/s`);
     const fastest = (k: string) => builds.reduce((a, b) => (b.stepsPerSecond[`${k}32`] > a.stepsPerSecond[`${k}32`] ? b : a));
-    const ratio32 = Object.fromEntries(paired.map((k) => [k, round3(median(samples[k]) / fastest(k).stepsPerSecond[`${k}32`])]));
+    const against32 = (ourKey: (k: string) => string) =>
+      Object.fromEntries(paired.map((k) => [k, round3(median(samples[ourKey(k)]) / fastest(k).stepsPerSecond[`${k}32`])]));
+    const ratio32Of64 = against32((k) => k);
     const ratio32Against = Object.fromEntries(paired.map((k) => [k, fastest(k).version]));
-    log(`ours (float64) / the faster PyTorch float32: ${paired.map((k) => `${names[k]} ${ratio32[k].toFixed(2)}× (vs ${ratio32Against[k]})`).join(", ")}`);
+    log(`ours float64 / the faster PyTorch float32: ${paired.map((k) => `${names[k]} ${ratio32Of64[k].toFixed(2)}× (vs ${ratio32Against[k]})`).join(", ")}`);
+    if (float32Backend !== null) {
+      const ratio32 = against32((k) => `ours32:${k}`);
+      log(`ours float32 / the faster PyTorch float32 (ratio32): ${paired.map((k) => `${names[k]} ${ratio32[k].toFixed(2)}×`).join(", ")}`);
+      result.ratio32 = ratio32;
+    }
     result.torchBuilds = builds;
-    result.ratio32 = ratio32;
+    result.ratio32Of64 = ratio32Of64;
     result.ratio32Against = ratio32Against;
   }
   result.best = Object.fromEntries(paired.map((k) => [k, round1(best(k))]));

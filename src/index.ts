@@ -5,8 +5,8 @@
  */
 export { Matrix } from "./tensor/matrix";
 export { ShapeError } from "./tensor/shape-error";
-export { backend, useBackend, jsBackend } from "./tensor/backend";
-export type { Backend } from "./tensor/backend";
+export { backend, useBackend, jsBackend, setPrecision, precision } from "./tensor/backend";
+export type { Backend, Precision } from "./tensor/backend";
 export { Rng } from "./random/rng";
 export { initWeights, normalInit, xavierInit, kaimingInit, pytorchInit } from "./random/init";
 export type { Init } from "./random/init";

@@ -34,6 +34,7 @@ describe("npm run bench -- --json", () => {
     expect(result.backend).toMatch(/native-avx2|wasm-simd|js/);
     expect(result.peakRssMb).toBeGreaterThan(0);
     expect(result.torch).toBeUndefined();
+    for (const key of ["bn", "plain", "cnn", "cnnPlain"]) expect((result.float32 as Record<string, number>)[key], key).toBeGreaterThan(0);
   }, 320_000);
 
   it.runIf(torchHere)("with PyTorch installed: its steps/s (float64 and float32) and the ratios too", async () => {
@@ -49,11 +50,17 @@ describe("npm run bench -- --json", () => {
     const builds = result.torchBuilds as Array<{ version: string; python: string; stepsPerSecond: Record<string, number> }>;
     expect(builds[0].python).toBe("/usr/bin/python3");
     for (const b of builds) expect(b.version).toMatch(/^\d+\.\d+/);
+    // ratio32: ours with float32 products against the faster float32; ratio32Of64: ours in float64 against it
     const ratio32 = result.ratio32 as Record<string, number>;
+    const ratio32Of64 = result.ratio32Of64 as Record<string, number>;
+    const ours32 = result.float32 as Record<string, number>;
+    expect(result.float32Backend).toMatch(/float32/);
     const against = result.ratio32Against as Record<string, string>;
     for (const key of ["bn", "plain", "cnn", "cnnPlain"]) {
       const fastest = Math.max(...builds.map((b) => b.stepsPerSecond[`${key}32`]));
-      expect(ratio32[key], key).toBeCloseTo((result[key] as number) / fastest, 2);
+      expect(ratio32Of64[key], key).toBeCloseTo((result[key] as number) / fastest, 2);
+      expect(ours32[key], key).toBeGreaterThan(0);
+      expect(ratio32[key], key).toBeCloseTo(ours32[key] / fastest, 2);
       expect(builds.map((b) => b.version), key).toContain(against[key]);
     }
   }, 320_000);

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parallelMap, poolSize } from "../src/experiments/parallel";
 import { whyBnRun, type RunOptions } from "../src/experiments/why-bn";
-import { refusesThree, returnsAFunction, slowerFirst } from "./helpers/parallel-tasks";
+import { exitsOnOne, refusesThree, returnsAFunction, slowerFirst, throwsLaterOnOne } from "./helpers/parallel-tasks";
 
 const tasks = path.join(__dirname, "helpers", "parallel-tasks");
 const whyBn = path.join(__dirname, "..", "src", "experiments", "why-bn");
@@ -42,6 +42,19 @@ describe("parallelMap", () => {
 
   it("says so when a result cannot be sent back", () => {
     expect(() => parallelMap(tasks, returnsAFunction, [0, 1])).toThrow(/returnsAFunction\(inputs\[0\]\) failed in a worker thread: its result cannot be sent between threads .*return plain data/);
+  }, 60_000);
+
+  it("a worker thread that ends without replying (process.exit) is an error naming the input, not a wait forever; the next call works", () => {
+    expect(() => parallelMap(tasks, exitsOnOne, [0, 1, 2, 3])).toThrow(
+      /parallelMap: exitsOnOne\(inputs\[1\]\) failed in a worker thread: the worker thread ended \(exit code 3\) before it replied .*BNLAB_WORKERS=1/,
+    );
+    expect(parallelMap(tasks, slowerFirst, [6, 7])).toEqual([6, 7].map(slowerFirst));
+  }, 60_000);
+
+  it("a worker thread that an escaped error ends between calls is replaced before the next call", async () => {
+    expect(parallelMap(tasks, throwsLaterOnOne, [0, 1])).toEqual([0, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // between cells: the thread ends, its exit event is seen
+    expect(parallelMap(tasks, slowerFirst, [5, 6, 7])).toEqual([5, 6, 7].map(slowerFirst));
   }, 60_000);
 
   it("says so when the module does not export the function", () => {

@@ -653,7 +653,28 @@ static void max_pool2d(const double *x, double *y, int32_t *argmax, int n, int c
   for (size_t plane = 0; plane < (size_t)n * c; plane++) {
     const double *base = x + plane * hw;
     for (int oy = 0; oy < oh; oy++) {
-      for (int ox = 0; ox < ow; ox++) {
+      int ox = 0;
+      if (k == 2 && stride == 2) { /* LeNet's pooling: four windows at a time, the loop below's comparisons in its order */
+        for (; ox + 4 <= ow; ox += 4, o += 4) {
+          v4 best = _mm256_set1_pd(-__builtin_inf());
+          const v4 first = _mm256_set_pd(2 * oy * w + 2 * ox + 6, 2 * oy * w + 2 * ox + 4, 2 * oy * w + 2 * ox + 2, 2 * oy * w + 2 * ox);
+          v4 at = first;
+          for (int i = 0; i < 2; i++) {
+            const double *row = base + (size_t)(2 * oy + i) * w + 2 * ox;
+            const v4 a = _mm256_loadu_pd(row), b = _mm256_loadu_pd(row + 4);
+            const v4 pair[2] = {_mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), 0xd8), _mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), 0xd8)};
+            for (int j = 0; j < 2; j++) {
+              const v4 v = pair[j];
+              const v4 take = _mm256_or_pd(_mm256_cmp_pd(v, best, _CMP_GT_OQ), _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
+              best = _mm256_blendv_pd(best, v, take);
+              at = _mm256_blendv_pd(at, _mm256_add_pd(first, _mm256_set1_pd(i * w + j)), take);
+            }
+          }
+          _mm256_storeu_pd(y + o, best);
+          _mm_storeu_si128((__m128i *)(argmax + o), _mm256_cvtpd_epi32(at));
+        }
+      }
+      for (; ox < ow; ox++) {
         const int y0 = oy * stride, x0 = ox * stride;
         double best = -__builtin_inf();
         int32_t at = y0 * w + x0;
@@ -701,6 +722,124 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
     _mm256_storeu_pd(dx + i, _mm256_and_pd(gt, _mm256_loadu_pd(dy + i)));
   }
   for (; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0;
+}
+
+#pragma GCC pop_options
+
+/* ------------------------------------------------------------------------ */
+/*
+ * The opt-in float32 products (setPrecision("float32") in src/tensor/backend.ts):
+ * the operands are read from the Float64Arrays, rounded to float32 while they
+ * are packed, multiplied with fused multiply-adds on 8 float32 lanes, and the
+ * float32 results written back as doubles. Nothing above uses these functions,
+ * so the float64 products keep their exact roundings.
+ */
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+#define MR 6  /* rows of out per block: 6 × 2 accumulators + 2 operands + 1 broadcast fit x86's 16 vector registers */
+#define NR 16 /* columns of out per block: two vectors of 8 float32 */
+
+static float *pack32 = NULL;
+static size_t pack32Size = 0;
+
+/* Grow-on-demand scratch for the packed operands; NULL when memory runs out. */
+static float *pack_space(size_t floats) {
+  if (floats > pack32Size) {
+    float *grown = (float *)aligned_alloc(32, ((floats * sizeof(float)) + 31) & ~(size_t)31);
+    if (grown == NULL) return NULL;
+    free(pack32);
+    pack32 = grown;
+    pack32Size = floats;
+  }
+  return pack32;
+}
+
+/*
+ * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
+ * B(p, j) = b[p·bks + j·bjs]. B is packed in panels of NR columns (p-major),
+ * A in panels of MR rows; short panels are padded with zeros. Returns 0 when
+ * the packing memory cannot be had.
+ */
+static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
+  const int mp = (m + MR - 1) / MR, np_ = (n + NR - 1) / NR;
+  float *pb = pack_space((size_t)np_ * NR * k + (size_t)mp * MR * k);
+  if (pb == NULL) return 0;
+  float *pa = pb + (size_t)np_ * NR * k;
+  /* each operand is read along its rows in memory: B by p when its rows are p (bjs = 1), else by column j */
+  for (int jp = 0; jp < np_; jp++) {
+    float *dst = pb + (size_t)jp * NR * k;
+    const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
+    if (width < NR) memset(dst, 0, (size_t)NR * k * sizeof(float));
+    for (int jj = 0; jj < width && bjs != 1; jj++) {
+      const double *src = b + (size_t)(j0 + jj) * bjs;
+      for (int p = 0; p < k; p++) dst[(size_t)p * NR + jj] = (float)src[(size_t)p * bks];
+    }
+    for (int p = 0; p < k && bjs == 1; p++) {
+      const double *src = b + (size_t)p * bks + j0;
+      if (width == NR) { /* 16 doubles to 16 floats, four at a time */
+        for (int q = 0; q < NR; q += 4) _mm_store_ps(dst + (size_t)p * NR + q, _mm256_cvtpd_ps(_mm256_loadu_pd(src + q)));
+      } else {
+        for (int jj = 0; jj < width; jj++) dst[(size_t)p * NR + jj] = (float)src[jj];
+      }
+    }
+  }
+  for (int ip = 0; ip < mp; ip++) {
+    float *dst = pa + (size_t)ip * MR * k;
+    const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
+    if (height < MR) memset(dst, 0, (size_t)MR * k * sizeof(float));
+    for (int ii = 0; ii < height && ars != 1; ii++) {
+      const double *src = a + (size_t)(i0 + ii) * ars;
+      for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = (float)src[(size_t)p * aks];
+    }
+    for (int p = 0; p < k && ars == 1; p++) {
+      const double *src = a + (size_t)p * aks + i0;
+      for (int ii = 0; ii < height; ii++) dst[(size_t)p * MR + ii] = (float)src[ii];
+    }
+  }
+  for (int jp = 0; jp < np_; jp++) {
+    const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
+    for (int ip = 0; ip < mp; ip++) {
+      const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
+      const float *x = pa + (size_t)ip * MR * k, *y = pb + (size_t)jp * NR * k;
+      __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+      __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+      for (int p = 0; p < k; p++) {
+        const __m256 y0 = _mm256_load_ps(y), y1 = _mm256_load_ps(y + 8);
+        __m256 xr = _mm256_broadcast_ss(x);
+        c00 = _mm256_fmadd_ps(xr, y0, c00); c01 = _mm256_fmadd_ps(xr, y1, c01);
+        xr = _mm256_broadcast_ss(x + 1);
+        c10 = _mm256_fmadd_ps(xr, y0, c10); c11 = _mm256_fmadd_ps(xr, y1, c11);
+        xr = _mm256_broadcast_ss(x + 2);
+        c20 = _mm256_fmadd_ps(xr, y0, c20); c21 = _mm256_fmadd_ps(xr, y1, c21);
+        xr = _mm256_broadcast_ss(x + 3);
+        c30 = _mm256_fmadd_ps(xr, y0, c30); c31 = _mm256_fmadd_ps(xr, y1, c31);
+        xr = _mm256_broadcast_ss(x + 4);
+        c40 = _mm256_fmadd_ps(xr, y0, c40); c41 = _mm256_fmadd_ps(xr, y1, c41);
+        xr = _mm256_broadcast_ss(x + 5);
+        c50 = _mm256_fmadd_ps(xr, y0, c50); c51 = _mm256_fmadd_ps(xr, y1, c51);
+        x += MR;
+        y += NR;
+      }
+      const __m256 c[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+      for (int r = 0; r < height; r++) {
+        double *o = out + (size_t)(i0 + r) * n + j0;
+        if (width == NR) {
+          const __m256d q[4] = {
+            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][0])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][0], 1)),
+            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][1])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][1], 1)),
+          };
+          for (int v = 0; v < 4; v++) _mm256_storeu_pd(o + 4 * v, acc ? _mm256_add_pd(_mm256_loadu_pd(o + 4 * v), q[v]) : q[v]);
+        } else {
+          float t[NR];
+          _mm256_storeu_ps(t, c[r][0]);
+          _mm256_storeu_ps(t + 8, c[r][1]);
+          for (int jj = 0; jj < width; jj++) o[jj] = acc ? o[jj] + (double)t[jj] : (double)t[jj];
+        }
+      }
+    }
+  }
+  return 1;
 }
 
 #pragma GCC pop_options
@@ -781,6 +920,27 @@ static napi_value product(napi_env env, napi_callback_info info, int which) {
 static napi_value js_matmul(napi_env env, napi_callback_info info) { return product(env, info, 0); }
 static napi_value js_matmul_trans_a(napi_env env, napi_callback_info info) { return product(env, info, 1); }
 static napi_value js_matmul_trans_b(napi_env env, napi_callback_info info) { return product(env, info, 2); }
+
+/* matmul32(a, b, out, m, k, n), matmulTransA32(…, accumulate?), matmulTransB32(…): the same products in float32 */
+static napi_value product32(napi_env env, napi_callback_info info, int which) {
+  ARGS(which == 0 ? "matmul32" : which == 1 ? "matmulTransA32" : "matmulTransB32", 7, 6)
+  const int m = integer(&A, 3), k = integer(&A, 4), n = integer(&A, 5);
+  bool accumulate = false;
+  if (which == 1) napi_get_value_bool(env, argv[6], &accumulate);
+  const size_t aLen = (size_t)m * k, bLen = (size_t)k * n, outLen = (size_t)m * n;
+  const double *a = array(&A, 0, aLen, 0), *b = array(&A, 1, bLen, 0);
+  double *out = array(&A, 2, outLen, 0);
+  if (A.failed || outLen == 0) return NULL;
+  int ok;
+  if (which == 0) ok = gemm32(a, (size_t)k, 1, b, (size_t)n, 1, out, m, k, n, 0);
+  else if (which == 1) ok = gemm32(a, 1, (size_t)m, b, (size_t)n, 1, out, m, k, n, accumulate);
+  else ok = gemm32(a, (size_t)k, 1, b, 1, (size_t)k, out, m, k, n, 0);
+  if (!ok) napi_throw_error(env, NULL, "bnlab native backend: a float32 product could not allocate its packing memory");
+  return NULL;
+}
+static napi_value js_matmul32(napi_env env, napi_callback_info info) { return product32(env, info, 0); }
+static napi_value js_matmul_trans_a32(napi_env env, napi_callback_info info) { return product32(env, info, 1); }
+static napi_value js_matmul_trans_b32(napi_env env, napi_callback_info info) { return product32(env, info, 2); }
 
 /* batchNormStats(x, mean, variance, n, c) */
 static napi_value js_bn_stats(napi_env env, napi_callback_info info) {
@@ -1072,6 +1232,11 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "maxPool2dBackward", js_max_pool2d_backward);
     set(env, exports, "relu", js_relu);
     set(env, exports, "reluBackward", js_relu_backward);
+  }
+  if (avx2 && __builtin_cpu_supports("fma")) {
+    set(env, exports, "matmul32", js_matmul32);
+    set(env, exports, "matmulTransA32", js_matmul_trans_a32);
+    set(env, exports, "matmulTransB32", js_matmul_trans_b32);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);

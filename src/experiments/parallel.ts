@@ -22,7 +22,7 @@ import { MessageChannel, MessagePort, Worker, isMainThread, receiveMessageOnPort
 import { readMnist } from "../data/mnist";
 
 /** What a worker sends back: a result, or what went wrong. */
-export type WorkerReply = { index: number; result: unknown } | { index: number; error: string };
+export type WorkerReply = { index: number; result: unknown } | { index: number; error: string; exited?: true };
 
 /** What the main thread sends a worker: which exported function of which module, on what. */
 export interface WorkerTask {
@@ -63,7 +63,10 @@ function startWorker(): Slot {
   });
   worker.unref(); // an idle pool never keeps a process (or a kernel) alive
   port1.unref();
-  return { worker, port: port1 };
+  const slot = { worker, port: port1 };
+  worker.on("error", () => undefined); // reported to parallelMap's caller by the thread's last reply
+  worker.on("exit", () => slots.includes(slot) && slots.splice(slots.indexOf(slot), 1)); // a thread that ended between calls is replaced
+  return slot;
 }
 
 export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: readonly I[]): R[] {
@@ -77,6 +80,7 @@ export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: rea
   let next = 0;
   let done = 0;
   let failure: { index: number; error: string } | null = null; // the first input that failed: what the serial map would throw
+  const ended: Slot[] = []; // threads that ended while running a task: out of the pool
   const give = (k: number) => {
     const task: WorkerTask = { index: next, file, name: fn.name, input: inputs[next] };
     slots[k].port.postMessage(task);
@@ -96,11 +100,13 @@ export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: rea
       const reply = message.message as WorkerReply;
       if ("error" in reply) {
         if (failure === null || reply.index < failure.index) failure = reply;
+        if (reply.exited) ended.push(slots[k]);
       } else results[reply.index] = reply.result as R;
       if (next < inputs.length && failure === null) give(k);
     }
     if (!received) Atomics.wait(wake, 0, seen);
   }
+  for (const slot of ended) slots.splice(slots.indexOf(slot), 1);
   idleTimer = setTimeout(() => slots.splice(0).forEach((s) => void s.worker.terminate()), IDLE_MS).unref();
   if (failure !== null) throw new Error(`parallelMap: ${fn.name}(inputs[${failure.index}]) failed in a worker thread: ${failure.error}`);
   return results;

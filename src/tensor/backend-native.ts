@@ -23,7 +23,14 @@ const NATIVE_BACKEND_FILE = path.join(__dirname, "native", "backend.node");
 const SOURCE_FILE = path.join(__dirname, "..", "..", "backends", "native", "backend.c");
 
 /** What backend.node exports: the backend's functions, with the Backend interface's arguments. */
-type NativeExports = Omit<Backend, "name"> & { sourceHash: string; usable: boolean };
+type NativeExports = Omit<Backend, "name" | "float32"> & {
+  sourceHash: string;
+  usable: boolean;
+  /** The float32 products, on a CPU with FMA as well as AVX2. */
+  matmul32?: Backend["matmul"];
+  matmulTransA32?: Backend["matmulTransA"];
+  matmulTransB32?: Backend["matmulTransB"];
+};
 
 /** Why the last loadNativeBackend() returned null, or null if it loaded. */
 export let nativeBackendError: string | null = null;
@@ -72,7 +79,7 @@ export function loadNativeBackend(options: LoadNativeOptions = {}): Backend | nu
  * fractional size as an integer; here every backend refuses them alike.
  */
 function nativeBackend(native: NativeExports): Backend {
-  return {
+  const float64: Backend = {
     name: "native-avx2",
     matmul(a, b, out, m, k, n) {
       checkProduct("matmul", a, b, out, m, k, n);
@@ -130,4 +137,14 @@ function nativeBackend(native: NativeExports): Backend {
     relu: native.relu,
     reluBackward: native.reluBackward,
   };
+  const { matmul32, matmulTransA32, matmulTransB32 } = native;
+  if (!matmul32 || !matmulTransA32 || !matmulTransB32) return float64;
+  const float32: Backend = {
+    ...float64,
+    name: "native-avx2-fma-float32",
+    matmul: (a, b, out, m, k, n) => (checkProduct("matmul", a, b, out, m, k, n), matmul32(a, b, out, m, k, n)),
+    matmulTransA: (a, b, out, m, k, n, acc) => (checkProduct("matmulTransA", a, b, out, m, k, n), matmulTransA32(a, b, out, m, k, n, acc)),
+    matmulTransB: (a, b, out, m, k, n) => (checkProduct("matmulTransB", a, b, out, m, k, n), matmulTransB32(a, b, out, m, k, n)),
+  };
+  return { ...float64, float32 };
 }

@@ -21,6 +21,8 @@ import { convPasses } from "./conv-passes";
 
 export interface Backend {
   readonly name: string;
+  /** This backend with its matrix products in float32 (see setPrecision), when it has them. */
+  readonly float32?: Backend;
   /** out(m×n) = a(m×k) · b(k×n) */
   matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void;
   /**
@@ -107,7 +109,7 @@ export interface Backend {
 }
 
 /** The functions every Backend has: a record, so that the compiler refuses a list that misses one. */
-const REQUIRED: Record<Exclude<keyof Backend, "name">, true> = {
+const REQUIRED: Record<Exclude<keyof Backend, "name" | "float32">, true> = {
   matmul: true, matmulTransA: true, matmulTransB: true, batchNormStats: true, batchNormNormalize: true, batchNormBackward: true,
   sigmoid: true, axpy: true, sumRows: true, addRow: true, sigmoidBackward: true,
   im2col: true, col2im: true, addChannelBias: true, sumChannels: true, batchNorm2dStats: true, batchNorm2dNormalize: true,
@@ -335,7 +337,44 @@ export function backend(): Backend {
   return active;
 }
 
-/** Swap the backend (for benchmarks and tests that compare implementations). */
+/** The float64 backend while setPrecision("float32") is on, else null. */
+let float64Backend: Backend | null = null;
+
+/** The precision of the matrix products: "float64" (the default, and what the notebooks use) or "float32". */
+export type Precision = "float64" | "float32";
+
+/** The precision of the matrix products now. */
+export function precision(): Precision {
+  return float64Backend === null ? "float64" : "float32";
+}
+
+/**
+ * Opt in to float32 matrix products (or back to float64, the default). In
+ * float32 the products of Linear and Conv2d round their operands to float32 and
+ * multiply with fused multiply-adds, about as PyTorch's float32 does; arrays
+ * stay Float64Array and every other pass stays float64. Only the native backend
+ * has float32 products (on a CPU with AVX2 and FMA). Back in float64, results
+ * are bit for bit those before the switch. useBackend() resets it to float64.
+ */
+export function setPrecision(p: Precision): void {
+  if (p !== "float64" && p !== "float32") throw new TypeError(`setPrecision: expected "float64" or "float32", got ${JSON.stringify(p)}`);
+  if (p === precision()) return;
+  if (p === "float64") {
+    active = float64Backend as Backend;
+    float64Backend = null;
+    return;
+  }
+  if (active.float32 === undefined) {
+    throw new Error(
+      `setPrecision("float32"): the ${active.name} backend has no float32 products; only the native backend has them, on a CPU with AVX2 and FMA ` +
+        `(build it with npm run build:native, or keep the default float64)`,
+    );
+  }
+  float64Backend = active;
+  active = active.float32;
+}
+
+/** Swap the backend (for benchmarks and tests that compare implementations); the precision goes back to float64. */
 export function useBackend(k: Backend): void {
   const missing = BACKEND_FUNCTIONS.filter((f) => typeof (k as unknown as Record<string, unknown>)?.[f] !== "function");
   if (missing.length > 0) {
@@ -345,4 +384,5 @@ export function useBackend(k: Backend): void {
     );
   }
   active = k;
+  float64Backend = null;
 }

@@ -17,3 +17,15 @@ export function refusesThree(i: number): number {
 export function returnsAFunction(i: number): () => number {
   return () => i;
 }
+
+/** Ends its worker thread without returning, on input 1. */
+export function exitsOnOne(i: number): number {
+  if (i === 1) process.exit(3);
+  return i;
+}
+
+/** Returns, then throws outside its call, on input 1: the thread ends after replying. */
+export function throwsLaterOnOne(i: number): number {
+  if (i === 1) setTimeout(() => { throw new Error("throwsLaterOnOne: thrown after returning"); }, 0);
+  return i;
+}

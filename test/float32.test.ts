@@ -1,0 +1,157 @@
+/**
+ * setPrecision("float32"): the matrix products in float32 (the native backend's FMA
+ * kernels), compared with PyTorch float32 over a few SGD steps of an MLP with
+ * BatchNorm1d and of a small CNN with BatchNorm2d (test/fixtures/torch/float32.json,
+ * written by scripts/torch-reference-float32.py). The default float64 stays what it
+ * was, bit for bit, before and after a switch.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterEach, describe, expect, it } from "vitest";
+import { backend, jsBackend, precision, setPrecision, useBackend } from "../src/tensor/backend";
+import { loadNativeBackend } from "../src/tensor/backend-native";
+import { Matrix } from "../src/tensor/matrix";
+import { Tensor } from "../src/tensor/tensor";
+import { Sequential } from "../src/nn/sequential";
+import { Linear } from "../src/nn/linear";
+import { BatchNorm1d } from "../src/nn/batchnorm";
+import { BatchNorm2d } from "../src/nn/batchnorm2d";
+import { Conv2d } from "../src/nn/conv2d";
+import { MaxPool2d } from "../src/nn/pooling";
+import { Flatten } from "../src/nn/flatten";
+import { ReLU, Sigmoid } from "../src/nn/activations";
+import { AnyModule } from "../src/nn/module";
+import { CrossEntropyLoss } from "../src/loss/cross-entropy";
+import { SGD } from "../src/optim/sgd";
+import { nativeExpectedHere } from "./helpers/native";
+
+interface Run {
+  steps: Array<{ loss: number; logits: number[] }>;
+  final: Record<string, number[]>;
+}
+interface Case {
+  init: Record<string, number[]>;
+  batches: Array<{ x: number[]; shape: number[]; targets: number[] }>;
+  float32: Run;
+  float64: Run;
+}
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "torch", "float32.json"), "utf8")) as { sgd: { lr: number }; mlp: Case; cnn: Case };
+
+const native = loadNativeBackend();
+const fmaHere = nativeExpectedHere() && /^flags\s*:.*\bfma\b/m.test(fs.readFileSync("/proc/cpuinfo", "utf8"));
+const start = backend();
+afterEach(() => useBackend(start));
+
+function makeModel(kind: "mlp" | "cnn"): Sequential<Matrix | Tensor, Matrix> {
+  const layers: AnyModule[] =
+    kind === "mlp"
+      ? [new Linear(64, 32), new BatchNorm1d(32), new Sigmoid(), new Linear(32, 32), new BatchNorm1d(32), new Sigmoid(), new Linear(32, 10)]
+      : [new Conv2d(1, 4, 3, { padding: 1 }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Conv2d(4, 8, 3), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(32, 10)];
+  return new Sequential<Matrix | Tensor, Matrix>(...layers);
+}
+
+/** Our run of the fixture's steps from its initial parameters: every step's loss and logits, and the final parameters. */
+function train(kind: "mlp" | "cnn"): Run {
+  const c = fixture[kind];
+  const net = makeModel(kind).train();
+  const buffers = Object.fromEntries(net.namedBuffers().map(([k, b]) => [k, Array.from(b.data)]));
+  net.loadStateDict({ ...c.init, ...buffers });
+  const opt = new SGD(net.parameters(), { lr: fixture.sgd.lr });
+  const lossFn = new CrossEntropyLoss();
+  const steps = c.batches.map((b) => {
+    const x = kind === "mlp" ? new Matrix(b.shape[0], b.shape[1], Float64Array.from(b.x)) : new Tensor(b.shape, Float64Array.from(b.x));
+    opt.zeroGrad();
+    const logits = net.forward(x);
+    const loss = lossFn.forward(logits, b.targets);
+    net.backward(lossFn.backward(), { inputGrad: false });
+    opt.step();
+    return { loss, logits: Array.from(logits.data) };
+  });
+  return { steps, final: Object.fromEntries(net.namedParameters().map(([k, p]) => [k, Array.from(p.value.data)])) };
+}
+
+/** The largest |ours − theirs| / max(1, |theirs|) over every loss, logit and final parameter. */
+function distance(ours: Run, theirs: Run): number {
+  let worst = 0;
+  const see = (a: number[], b: number[]) => {
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  };
+  ours.steps.forEach((s, i) => see([s.loss, ...s.logits], [theirs.steps[i].loss, ...theirs.steps[i].logits]));
+  for (const [k, v] of Object.entries(theirs.final)) see(ours.final[k], v);
+  return worst;
+}
+
+/** Ours and PyTorch float32 differ by ~1e-6 after three steps (as much as float64 and float32 do); operands rounded to bfloat16 miss by ~1e-3. */
+const FLOAT32_TOLERANCE = 5e-6;
+
+describe("setPrecision", () => {
+  it("refuses a precision it does not know, and a backend without float32 products, before changing anything", () => {
+    useBackend(jsBackend);
+    expect(() => setPrecision("float16" as "float32")).toThrow(/setPrecision: expected "float64" or "float32", got "float16"/);
+    expect(() => setPrecision("float32")).toThrow(/setPrecision\("float32"\): the js backend has no float32 products.*npm run build:native/);
+    expect(precision()).toBe("float64");
+    expect(backend()).toBe(jsBackend);
+  });
+
+  it("the native backend has float32 products on this CPU (AVX2 and FMA)", () => {
+    if (!fmaHere) return; // no AVX2+FMA here: the float32 mode is refused, as tested above
+    expect(native?.float32?.name).toBe("native-avx2-fma-float32");
+  });
+
+  for (const kind of ["mlp", "cnn"] as const) {
+    it(`${kind}: three SGD steps in float32 match PyTorch float32 within ${FLOAT32_TOLERANCE}, and really are float32`, () => {
+      if (!native?.float32) return expect(fmaHere, "the native backend should have float32 products here (npm run build:native)").toBe(false);
+      useBackend(native);
+      const before = train(kind);
+      setPrecision("float32");
+      expect(precision()).toBe("float32");
+      expect(backend().name).toBe("native-avx2-fma-float32");
+      const ours32 = train(kind);
+      setPrecision("float64");
+      const after = train(kind);
+      expect(precision()).toBe("float64");
+      expect(backend()).toBe(native);
+      expect(distance(ours32, fixture[kind].float32)).toBeLessThan(FLOAT32_TOLERANCE);
+      // float32 products are not the float64 ones: farther from PyTorch float64 than our float64 is
+      expect(distance(before, fixture[kind].float64)).toBeLessThan(1e-9);
+      expect(distance(ours32, fixture[kind].float64)).toBeGreaterThan(1e-8);
+      // back in float64, bit for bit what it computed before the switch
+      expect(after).toEqual(before);
+    });
+  }
+
+  it("useBackend resets the precision to float64", () => {
+    if (!native?.float32) return expect(fmaHere).toBe(false);
+    useBackend(native);
+    setPrecision("float32");
+    useBackend(native);
+    expect(precision()).toBe("float64");
+    expect(backend()).toBe(native);
+  });
+});
+
+describe("the committed float32 fixture is what scripts/torch-reference-float32.py writes today", () => {
+  it("within float32 rounding (PyTorch's float32 kernels are chosen by CPU)", () => {
+    const python = process.env.BNLAB_TORCH_PYTHON ?? "/usr/bin/python3";
+    if (spawnSync(python, ["-c", "import torch, numpy"], { stdio: "ignore" }).status !== 0) {
+      expect.fail(`${python} cannot import torch: install python3-torch (apt-get install -y python3-torch) so the fixture can be regenerated and checked`);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-float32-"));
+    try {
+      const run = spawnSync(python, [path.join(__dirname, "..", "scripts", "torch-reference-float32.py"), dir], { encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      const fresh = JSON.parse(fs.readFileSync(path.join(dir, "float32.json"), "utf8")) as typeof fixture;
+      for (const kind of ["mlp", "cnn"] as const) {
+        expect(fresh[kind].init, `${kind} init`).toEqual(fixture[kind].init);
+        expect(fresh[kind].batches, `${kind} batches`).toEqual(fixture[kind].batches);
+        expect(distance(fresh[kind].float32, fixture[kind].float32), `${kind} float32`).toBeLessThan(1e-6);
+        expect(distance(fresh[kind].float64, fixture[kind].float64), `${kind} float64`).toBeLessThan(1e-12);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
