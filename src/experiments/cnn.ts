@@ -98,7 +98,18 @@ export interface CnnRunOptions {
   onStep?: (step: number) => void;
 }
 
-function checkCnnOptions(where: string, options: CnnRunOptions): void {
+/** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
+export function trainCnn(options: CnnRunOptions): CnnRun {
+  return runCnn("cnn.trainCnn", options);
+}
+
+/** trainCnn's test accuracy alone: a plain number, which a worker of parallelMap can send back. */
+export function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
+  return runCnn("cnn.cnnAccuracy", options).accuracy;
+}
+
+/** trainCnn, its options checked under the caller's name. */
+function runCnn(where: string, options: CnnRunOptions): CnnRun {
   checkOptions(where, options ?? null);
   checkOneOf(where, "norm", options.norm, CONV_NORMS);
   checkInteger(where, "steps", options.steps, { min: 1 });
@@ -107,11 +118,6 @@ function checkCnnOptions(where: string, options: CnnRunOptions): void {
   if (options.seed !== undefined) checkInteger(where, "seed", options.seed);
   if (options.model !== undefined) checkModel(where, options.model, true);
   if (options.onStep !== undefined) checkFunction(where, "onStep", options.onStep);
-}
-
-/** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
-export function trainCnn(options: CnnRunOptions): CnnRun {
-  checkCnnOptions("cnn.trainCnn", options);
   const { train, test } = lessonData();
   const batchSize = options.batchSize ?? 32;
   const model = options.model ?? lenet(options.norm, options.seed ?? SEED);
@@ -125,12 +131,6 @@ export function trainCnn(options: CnnRunOptions): CnnRun {
     onStep: options.onStep ? (info) => options.onStep!(info.step) : undefined,
   });
   return { norm: options.norm, lr: options.lr, batchSize, steps: options.steps, accuracy: evaluate(model, test, { batchSize: 500 }).accuracy, history, model };
-}
-
-/** trainCnn's test accuracy alone: a plain number, which a worker of parallelMap can send back. */
-export function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
-  checkCnnOptions("cnn.cnnAccuracy", options);
-  return trainCnn(options).accuracy;
 }
 
 /** cnnAccuracy for every options, on every core (parallelMap): the same numbers, in the same order. */

@@ -193,14 +193,21 @@ export interface RunResult {
 }
 
 /** Train the lesson's MLP with plain SGD at one batch size, then measure its test accuracy in eval mode. */
-function checkRunOptions(where: string, options: RunOptions): void {
+export function trainRun(options: RunOptions): RunResult {
+  return run("smallBatches.trainRun", options);
+}
+
+/** trainRun with the trained model as its stateDict: plain data, which a worker of parallelMap can send back. */
+export function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
+  const { model, ...result } = run("smallBatches.trainRunState", options);
+  return { ...result, state: model.stateDict() };
+}
+
+/** trainRun, its options checked under the caller's name. */
+function run(where: string, options: RunOptions): RunResult {
   if (options === null || typeof options !== "object") throw new TypeError(`${where}: expected options { norm, batchSize, … }, got ${describe(options)}`);
   checkOneOf(where, "norm", options.norm, METHODS);
   checkInteger(where, "batchSize", options.batchSize, { min: 1 });
-}
-
-export function trainRun(options: RunOptions): RunResult {
-  checkRunOptions("smallBatches.trainRun", options);
   const { norm, batchSize } = options;
   const seed = options.seed ?? SEED;
   const { train, test } = lessonData();
@@ -213,13 +220,6 @@ export function trainRun(options: RunOptions): RunResult {
     { steps, batchSize, lr, seed, oneClassPerBatch: options.oneClassPerBatch ?? false, evalEvery: options.evalEvery },
   );
   return { norm, batchSize, steps, lr, accuracy: evaluate(model, test).accuracy, model, history };
-}
-
-/** trainRun with the trained model as its stateDict: plain data, which a worker of parallelMap can send back. */
-export function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
-  checkRunOptions("smallBatches.trainRunState", options);
-  const { model, ...result } = trainRun(options);
-  return { ...result, state: model.stateDict() };
 }
 
 /** trainRun for every options, on every core (parallelMap): the same results, in the same order. */
