@@ -8,9 +8,9 @@ import type { Figure } from "./figure";
 import { DENSITY_TITLE, histogramTrace, type HistogramGroup } from "./histogram";
 import { withFrames } from "./slider";
 import { baseLayout } from "./theme";
-import { checkChartOptions, checkList } from "./check-options";
+import { checkChartOptions } from "./check-options";
 import { checkGroups } from "./histogram";
-import { describe } from "../validate/checks";
+import { checkArrayLike, describe } from "../validate/checks";
 
 export interface HistogramSnapshot {
   step: number;
@@ -28,7 +28,7 @@ export interface HistogramSliderOptions {
 
 export function histogramSlider(snapshots: readonly HistogramSnapshot[], opts: HistogramSliderOptions = {}): Figure {
   checkChartOptions("histogramSlider", opts);
-  checkList("histogramSlider", "snapshots", snapshots);
+  checkArrayLike("histogramSlider", "snapshots", snapshots);
   if (snapshots.length === 0) throw new RangeError("histogramSlider: expected at least one snapshot { step, groups }, got none");
   snapshots.forEach((s, i) => {
     if (s === null || typeof s !== "object") throw new TypeError(`histogramSlider: snapshots[${i}] must be { step, groups }, got ${describe(s)}`);

@@ -7,8 +7,8 @@ import { runSeries, type HistoryMetric, type Run } from "./history";
 import { lineTrace } from "./line-chart";
 import { roundFigure } from "./round";
 import { axis, baseLayout } from "./theme";
-import { checkChartOptions, checkList } from "./check-options";
-import { describe } from "../validate/checks";
+import { checkChartOptions } from "./check-options";
+import { checkArrayLike, describe } from "../validate/checks";
 
 export type CurveMetric = "loss" | "accuracy" | "both";
 
@@ -43,7 +43,7 @@ function panelTraces(runs: readonly Run[], metrics: readonly HistoryMetric[], pa
 
 export function trainingCurves(runs: readonly Run[], opts: TrainingCurvesOptions = {}): Figure {
   checkChartOptions("trainingCurves", opts);
-  checkList("trainingCurves", "runs", runs);
+  checkArrayLike("trainingCurves", "runs", runs);
   runs.forEach((r, i) => {
     if (r === null || typeof r !== "object" || r.history === null || typeof r.history !== "object") {
       throw new TypeError(`trainingCurves: runs[${i}] must be { name, history } with the history fit returned, got ${describe(r)}`);

@@ -10,7 +10,7 @@
  *   nonIidComparison    shuffled vs one-class-per-batch training, per method
  */
 import * as path from "node:path";
-import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkX, describe } from "./args";
+import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkMatrix, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module, type StateDict } from "../nn/module";
 import { Linear } from "../nn/linear";
@@ -103,7 +103,7 @@ export function batchStatNoise(
   features: Matrix,
   options: { batchSizes?: number[]; batches?: number; seed?: number } = {},
 ): BatchNoise[] {
-  checkX("smallBatches.batchStatNoise", "features", features);
+  checkMatrix("smallBatches.batchStatNoise", "features", features);
   options = checkOptions("smallBatches.batchStatNoise", options);
   checkCounts("smallBatches.batchStatNoise", options as Record<string, unknown>, ["batches"]);
   (options.batchSizes ?? []).forEach((b, i) => checkInteger("smallBatches.batchStatNoise", `batchSizes[${i}]`, b, { min: 1, max: features.rows }));
