@@ -13,9 +13,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { copyLibrary } from "../homework/library-bundle";
+import { freePort } from "../jupyter/connection";
 import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../jupyter/kernelspec";
 import { renderCourseConfig, renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
 
@@ -88,18 +88,6 @@ function labInstalled(singleUser: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Copies the library into `<stateDir>/library` and makes it read-only (files 0444, folders 0555). */
