@@ -22,6 +22,7 @@ import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { accuracy } from "../train/accuracy";
 import { parallelMap } from "./parallel";
+import { withStateRestored } from "./eval-mode";
 
 /** The batch sizes of the lesson's sweep. */
 export const BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128];
@@ -262,10 +263,8 @@ export function trainModeAccuracy(model: Module, data: Dataset, batchSize: numbe
   checkModel("smallBatches.trainModeAccuracy", model);
   checkDataset("smallBatches.trainModeAccuracy", data, "data");
   checkInteger("smallBatches.trainModeAccuracy", "batchSize", batchSize, { min: 1 });
-  const saved = model.stateDict();
-  const wasTraining = model.training;
-  model.train();
-  try {
+  return withStateRestored(model, () => {
+    model.train();
     const order = new Rng(`lesson5/train-mode/${seed}`).permutation(data.y.length);
     let correct = 0;
     let counted = 0;
@@ -276,10 +275,7 @@ export function trainModeAccuracy(model: Module, data: Dataset, batchSize: numbe
       counted += batchSize;
     }
     return correct / counted;
-  } finally {
-    model.loadStateDict(saved);
-    model.train(wasTraining);
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
