@@ -68,7 +68,7 @@ interface Recorded {
   eval: { step: number[]; testAccuracy: number[]; testLoss: number[] };
 }
 
-export const DEFAULT_THROTTLE_MS = 500;
+const DEFAULT_THROTTLE_MS = 500;
 
 export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
   checkChartOptions("liveTraining", opts);

@@ -2,7 +2,7 @@
 import type { Figure } from "./figure";
 import { checkFigure } from "./round";
 
-export function figureTitle(fig: Figure): string {
+function figureTitle(fig: Figure): string {
   return fig.layout.title?.text ?? "Figure";
 }
 

@@ -24,8 +24,8 @@ export interface TrainingCurvesOptions {
 
 const LOSS_METRICS: readonly HistoryMetric[] = ["loss", "testLoss"];
 const ACCURACY_METRICS: readonly HistoryMetric[] = ["trainAccuracy", "testAccuracy"];
-export const STEP_TITLE = "training step (minibatches)";
-export const LOSS_TITLE = "cross-entropy loss (nats)";
+const STEP_TITLE = "training step (minibatches)";
+const LOSS_TITLE = "cross-entropy loss (nats)";
 
 /** Accuracy as a fraction gets a percent axis; accuracy already in percent keeps its numbers. */
 function accuracyAxis(traces: readonly Trace[]): Axis {

@@ -25,7 +25,7 @@ export interface OutputContext {
 const PLOTLY_LOADER = /<script type="text\/javascript">\/\* plotly\.js, bundled by bnlab \*\/[\s\S]*?<\/script>\n?/g;
 
 /** Drops the exercise checkers' machine-readable lines (for the grader, not for readers). */
-export function stripCheckLines(text: string): string {
+function stripCheckLines(text: string): string {
   return text
     .split(/(?<=\n)/)
     .filter((line) => !line.startsWith(`${CHECK_MARKER} `))

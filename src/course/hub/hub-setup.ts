@@ -65,7 +65,7 @@ export function proxyCommand(proxy: string): string[] {
 }
 
 /** JupyterLab when the project's .venv has jupyterhub-singleuser, else the system's (Debian: the classic Notebook). */
-export function findSingleUser(root: string, searchPath?: string, given?: string): { command: string; kind: SingleUserKind } {
+function findSingleUser(root: string, searchPath?: string, given?: string): { command: string; kind: SingleUserKind } {
   if (given) {
     if (!fs.existsSync(given)) throw new Error(`--singleuser ${given}: no such file (it is the hub's jupyterhub-singleuser, e.g. /opt/tljh/user/bin/jupyterhub-singleuser)`);
     return { command: given, kind: labInstalled(given) ? "lab" : "notebook" };

@@ -24,7 +24,7 @@ export interface ExecuteCliOptions {
   verbose: boolean;
 }
 
-export const EXECUTE_USAGE =
+const EXECUTE_USAGE =
   "usage: npm run execute -- NOTEBOOK.ipynb... [--out DIR] [--timeout-cell SECONDS] [--timeout-notebook SECONDS] [--allow-errors] [--memory-mb N] [--verbose]";
 
 export function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {

@@ -59,10 +59,10 @@ export function serverArgs(kind: FrontendKind, opts: { root: string; port: numbe
 }
 
 /** The save hook (a Python import path; scripts/jupyter is put on PYTHONPATH). */
-export const PRE_SAVE_HOOK = "bnlab_jupyter.strip_plotly_png";
+const PRE_SAVE_HOOK = "bnlab_jupyter.strip_plotly_png";
 
 /** The folder of bnlab's Python hooks for the Jupyter server. */
-export function jupyterHooksDir(root: string): string {
+function jupyterHooksDir(root: string): string {
   return join(root, "scripts", "jupyter");
 }
 

@@ -44,7 +44,7 @@ export function tslabBin(root: string = projectRoot()): string {
 }
 
 /** The kernel launcher the kernelspec runs (brings dist/ up to date, then starts tslab). */
-export function kernelLauncher(root: string = projectRoot()): string {
+function kernelLauncher(root: string = projectRoot()): string {
   return join(root, "scripts", "launcher", "launch.cjs");
 }
 

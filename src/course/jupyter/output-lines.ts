@@ -17,7 +17,7 @@ function splitBundle(data: MimeBundle): MimeBundle {
   return out;
 }
 
-export function splitOutputLines(output: Output): Output {
+function splitOutputLines(output: Output): Output {
   switch (output.output_type) {
     case "stream":
       return typeof output.text === "string" ? { ...output, text: splitLines(output.text) } : output;

@@ -25,7 +25,7 @@ export interface StartCliOptions {
   replace: boolean;
 }
 
-export const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
+const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
 
 export function parseStartArgs(args: readonly string[]): StartCliOptions {
   const opts: StartCliOptions = { browser: false, install: true, replace: false };
@@ -46,7 +46,7 @@ export function parseStartArgs(args: readonly string[]): StartCliOptions {
 }
 
 /** Creates the venv and pip-installs into it, showing pip's progress in one line. Returns success. */
-export async function provisionVenv(python: string, venvDir: string, packages: string[], log: (line: string) => void): Promise<boolean> {
+async function provisionVenv(python: string, venvDir: string, packages: string[], log: (line: string) => void): Promise<boolean> {
   log(`bnlab: installing ${packages.join(" and ")} into ${venvDir} (once; ${python} -m venv, then pip)…`);
   const venv = spawnSync(python, ["-m", "venv", venvDir], { stdio: "inherit" });
   if (venv.status !== 0) {
