@@ -36,7 +36,7 @@ export function histogramSlider(snapshots: readonly HistogramSnapshot[], opts: H
   });
   const all = snapshots.flatMap((s) => s.groups.map((g) => g.values));
   const range = opts.range ?? jointRange(all);
-  const bins = makeBins([], opts.bins ?? 40, range);
+  const bins = makeBins(opts.bins ?? 40, range);
   const yMax = Math.max(1e-9, ...all.map((v) => Math.max(...density(v, bins))));
   const layout = baseLayout({
     title: opts.title ?? "Activations during training",

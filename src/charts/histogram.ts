@@ -45,7 +45,7 @@ export function histogramTrace(group: HistogramGroup, bins: Bins, index: number)
 export function histogramFigure(groups: readonly HistogramGroup[], opts: HistogramOptions = {}): Figure {
   checkChartOptions("histogramFigure", opts);
   checkGroups("histogramFigure", groups);
-  const bins = makeBins([], opts.bins ?? 40, opts.range ?? jointRange(groups.map((g) => g.values)));
+  const bins = makeBins(opts.bins ?? 40, opts.range ?? jointRange(groups.map((g) => g.values)));
   const layout = baseLayout({ title: opts.title ?? "Distribution of activations", x: { title: opts.xTitle ?? "activation value" }, y: { title: DENSITY_TITLE }, height: opts.height });
   layout.barmode = "overlay";
   layout.bargap = 0;

@@ -83,8 +83,8 @@ export function sigmoidFigure(xhat: readonly number[], settings: readonly GammaB
   checkArrayLike("gammaBeta.sigmoidFigure", "settings", settings);
   if (settings.length === 0) throw new RangeError("gammaBeta.sigmoidFigure: settings must list at least one { gamma, beta }");
   const U = 9; //                                          the input axis shows u in [−9, 9]
-  const inBins = makeBins([], 72, [-U, U]);
-  const outBins = makeBins([], 40, [0, 1]);
+  const inBins = makeBins(72, [-U, U]);
+  const outBins = makeBins(40, [0, 1]);
   const blue = methodColor("BatchNorm");
   const curveX = Array.from({ length: 181 }, (_, i) => -U + (i * 2 * U) / 180);
   const curve: Trace = {
