@@ -69,6 +69,9 @@ async function provisionVenv(python: string, venvDir: string, packages: string[]
   return code === 0 && isExecutable(join(venvDir, "bin", "jupyter-lab"));
 }
 
+/** Ctrl-C, kill, and the terminal closing: each stops the server. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 /** Runs `npm start`; resolves with the exit code once the server has stopped. */
 export async function runStartCli(args: readonly string[], log: (line: string) => void = console.log): Promise<number> {
   const opts = parsedArgs(() => parseStartArgs(args), log);
@@ -127,18 +130,14 @@ export async function runStartCli(args: readonly string[], log: (line: string) =
     killGroup(server.pid, "SIGTERM");
     removeServerRecord(root, server.pid);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  process.on("SIGHUP", stop);
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
   process.on("exit", kill);
   log("");
   log(`bnlab: the course is open at\n\n    ${server.url}\n`);
   log("bnlab: press Ctrl-C to stop the server.");
   const code = await server.exited;
   removeServerRecord(root, server.pid);
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
-  process.off("SIGHUP", stop);
+  for (const signal of STOP_SIGNALS) process.off(signal, stop);
   process.off("exit", kill);
   return code ?? 0;
 }
