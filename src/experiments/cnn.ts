@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Matrix } from "../tensor/matrix";
 import { Tensor } from "../tensor/tensor";
 import { Rng } from "../random/rng";
-import { AnyModule, Module } from "../nn/module";
+import { AnyModule } from "../nn/module";
 import { Sequential } from "../nn/sequential";
 import { Conv2d } from "../nn/conv2d";
 import { BatchNorm2d } from "../nn/batchnorm2d";
@@ -324,8 +324,6 @@ export function gradientPerLayer(model: Sequential, batchSize = 32): number[] {
   model.backward(dlogits);
   return convLayers(model).map((c) => c.weight.grad.data.reduce((s, v) => s + Math.abs(v), 0) / c.weight.grad.size);
 }
-
-export type { Module };
 
 /** Which numbers of an [N, C, H·W] batch share one μ and σ², for each normalization. */
 export type AxesMethod = "BatchNorm2d" | "LayerNorm" | "InstanceNorm2d" | "GroupNorm (2 groups)";
