@@ -5,11 +5,10 @@
  */
 import { density, jointRange, makeBins } from "./bins";
 import type { Figure } from "./figure";
-import { DENSITY_TITLE, histogramTrace, type HistogramGroup } from "./histogram";
+import { DENSITY_TITLE, histogramTrace, type HistogramGroup, checkGroups } from "./histogram";
 import { withFrames } from "./slider";
 import { baseLayout } from "./theme";
 import { checkChartOptions } from "./check-options";
-import { checkGroups } from "./histogram";
 import { checkArrayLike, describe } from "../validate/checks";
 
 export interface HistogramSnapshot {

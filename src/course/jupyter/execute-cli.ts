@@ -6,8 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Notebook } from "../notebook/nbformat";
-import { serializeNotebook } from "../notebook/nbformat";
+import { type Notebook, serializeNotebook } from "../notebook/nbformat";
 import { formatCellError } from "./cell-error";
 import { executeNotebook } from "./execute-notebook";
 import { ensureKernelspec } from "./kernelspec";

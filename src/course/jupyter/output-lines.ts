@@ -3,8 +3,7 @@
  * text-like MIME data are stored as arrays of lines. Applied to executed notebooks before saving
  * so files match what `jupyter nbconvert --execute` writes.
  */
-import type { MimeBundle, Notebook, Output } from "../notebook/nbformat";
-import { splitLines } from "../notebook/nbformat";
+import { type MimeBundle, type Notebook, type Output, splitLines } from "../notebook/nbformat";
 
 const SPLIT_NON_TEXT = new Set(["application/javascript", "image/svg+xml"]);
 
