@@ -6,7 +6,6 @@
  * TypeScript convolution (im2col + Matrix products) is what runs them.
  */
 import * as path from "node:path";
-import { Matrix } from "../tensor/matrix";
 import { Tensor } from "../tensor/tensor";
 import { Rng } from "../random/rng";
 import { AnyModule } from "../nn/module";
@@ -19,6 +18,7 @@ import { Flatten, Unflatten } from "../nn/flatten";
 import { Linear } from "../nn/linear";
 import { ReLU } from "../nn/activations";
 import { Residual } from "../nn/residual";
+import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { recordInputs } from "../train/record-inputs";
@@ -311,17 +311,9 @@ export function gradientPerLayer(model: Sequential, batchSize = 32): number[] {
   const x = train.x.selectRows(Array.from({ length: batchSize }, (_, i) => i));
   const y = Array.from(train.y).slice(0, batchSize);
   model.zeroGrad();
-  const logits = model.forward(x);
-  // softmax cross-entropy gradient, averaged over the batch
-  const dlogits = new Matrix(logits.rows, logits.cols);
-  for (let i = 0; i < logits.rows; i++) {
-    const row = logits.rowArray(i);
-    const m = Math.max(...row);
-    const e = row.map((v) => Math.exp(v - m));
-    const z = e.reduce((a, b) => a + b, 0);
-    for (let j = 0; j < row.length; j++) dlogits.data[i * row.length + j] = (e[j] / z - (j === y[i] ? 1 : 0)) / logits.rows;
-  }
-  model.backward(dlogits);
+  const loss = new CrossEntropyLoss();
+  loss.forward(model.forward(x), y);
+  model.backward(loss.backward());
   return convLayers(model).map((c) => c.weight.grad.data.reduce((s, v) => s + Math.abs(v), 0) / c.weight.grad.size);
 }
 
