@@ -20,6 +20,7 @@ import { mlp } from "../train/mlp";
 import { recordInputs } from "../train/record-inputs";
 import type { Sequential } from "../nn/sequential";
 import type { Figure, Frame } from "../charts/figure";
+import { jointRange } from "../charts/bins";
 import { histogramFigure } from "../charts/histogram";
 import { withFrames } from "../charts/slider";
 import { baseLayout } from "../charts/theme";
@@ -142,9 +143,7 @@ export function stagesFigure(z: Matrix, units: readonly number[], eps = 1e-5): F
   ];
   const frames = stages.map((s) => {
     const groups = units.map((u, k) => ({ name: `unit ${u}`, values: s.m.columnArray(u), color: UNIT_COLORS[k % UNIT_COLORS.length] }));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const g of groups) for (const v of g.values) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    const [lo, hi] = jointRange(groups.map((g) => g.values));
     const pad = 0.05 * (hi - lo);
     const range: [number, number] = [roundSig(lo - pad, 3) as number, roundSig(hi + pad, 3) as number];
     const fig = histogramFigure(groups, { bins: 80, range });
