@@ -536,10 +536,6 @@ function regOptions(c: { norm: Norm; dropout?: number; virtualBatchSize?: number
   };
 }
 
-function regRun(c: { norm: Norm; dropout?: number; virtualBatchSize?: number }, seed: number): RunResult {
-  return whyBnRun(regOptions(c, seed));
-}
-
 /** The ghost configuration of size v: a ghost batch as large as the batch is plain BN (GhostBatchNorm1d computes exactly BatchNorm1d then). */
 function ghostConfig(v: number): { norm: Norm; virtualBatchSize?: number } {
   return v >= WHY.regBatch ? { norm: "bn" } : { norm: "ghost", virtualBatchSize: v };
@@ -572,8 +568,8 @@ export interface RegularizationStudy {
 export function regularizationStudy(seeds: readonly number[] = WHY.seeds): RegularizationStudy {
   checkSeeds("whyBn.regularizationStudy", seeds);
   trainAll(regularizationRuns(seeds));
-  const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => regRun(c, s))));
-  const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => regRun(ghostConfig(v), s))));
+  const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => whyBnRun(regOptions(c, s)))));
+  const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => whyBnRun(regOptions(ghostConfig(v), s)))));
   return { configs, ghostSizes: WHY.ghostSizes.slice(), ghost };
 }
 
