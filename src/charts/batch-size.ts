@@ -5,8 +5,8 @@
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { baseLayout, METHOD_LABELS, methodColor, toMethod } from "./theme";
-import { checkChartOptions, checkList, checkXY } from "./check-options";
-import { checkNumbers, describe } from "../validate/checks";
+import { checkChartOptions, checkXY } from "./check-options";
+import { checkArrayLike, checkNumbers, describe } from "../validate/checks";
 
 export interface BatchSizeSeries {
   method: string;
@@ -28,7 +28,7 @@ export interface BatchSizeOptions {
 
 export function batchSizeFigure(series: readonly BatchSizeSeries[], opts: BatchSizeOptions = {}): Figure {
   checkChartOptions("batchSizeFigure", opts);
-  checkList("batchSizeFigure", "series", series);
+  checkArrayLike("batchSizeFigure", "series", series);
   series.forEach((s, i) => {
     if (s === null || typeof s !== "object") throw new TypeError(`batchSizeFigure: series[${i}] must be { method, batchSizes, values }, got ${describe(s)}`);
     checkXY("batchSizeFigure", `series[${i}] (batchSizes and values)`, s.batchSizes, s.values);

@@ -9,26 +9,9 @@ export interface Bins {
   width: number;
 }
 
-/** Equal-width bins covering all finite values (or the given range). */
-export function makeBins(values: readonly number[], count: number = 40, range?: readonly [number, number]): Bins {
+/** `count` equal-width bins covering [lo, hi] (a range with lo < hi, e.g. jointRange's). */
+export function makeBins(count: number, [lo, hi]: readonly [number, number]): Bins {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`makeBins: the number of bins must be an integer ≥ 1, got ${count}`);
-  let lo = range ? range[0] : Infinity;
-  let hi = range ? range[1] : -Infinity;
-  if (!range) {
-    for (const v of values) {
-      if (!Number.isFinite(v)) continue;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-    lo = 0;
-    hi = 1;
-  }
-  if (hi <= lo) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
   const width = (hi - lo) / count;
   return { edges: Array.from({ length: count }, (_, i) => lo + i * width), width };
 }

@@ -25,11 +25,6 @@ export function checkRange(where: string, what: string, range: unknown): void {
   }
 }
 
-/** A list the builder draws one item of at a time (series, groups, runs, tracks, snapshots). */
-export function checkList(where: string, what: string, items: unknown): void {
-  checkArrayLike(where, what, items);
-}
-
 /** A list of objects (series, bands, frames): each entry an object the builder reads fields of. */
 export function checkObjects(where: string, what: string, items: unknown): void {
   const list = checkArrayLike(where, what, items);

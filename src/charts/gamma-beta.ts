@@ -5,7 +5,7 @@
  * same bar trace: γ sets the bars' positions x = γ·(left edge), their width γ·w and their height
  * density/γ; β sets the bars' `offset` (drawn from x + β). Any (γ, β) pair is therefore exact.
  */
-import { density, makeBins } from "./bins";
+import { density, jointRange, makeBins } from "./bins";
 import type { Figure, Trace } from "./figure";
 import { DENSITY_TITLE } from "./histogram";
 import { roundArray, roundFigure, roundSig } from "./round";
@@ -44,7 +44,7 @@ export function gammaBetaFigure(xhat: readonly number[], opts: GammaBetaOptions 
   const betas = checkNumbers("gammaBetaFigure", "betas", opts.betas ?? DEFAULT_BETAS, true) as readonly number[];
   if (gammas.length === 0 || betas.length === 0) throw new RangeError("gammaBetaFigure: the sliders need at least one γ and one β value");
   if (gammas.some((g) => !(g > 0))) throw new Error("gammaBetaFigure: the slider's γ values must be positive");
-  const bins = makeBins(xhat, opts.bins ?? 30);
+  const bins = makeBins(opts.bins ?? 30, jointRange([xhat]));
   const dens = density(xhat, bins);
   const g0 = gammas[nearestIndex(gammas, opts.gamma ?? 1)];
   const b0 = betas[nearestIndex(betas, opts.beta ?? 0)];

@@ -5,12 +5,11 @@
  */
 import { density, jointRange, makeBins } from "./bins";
 import type { Figure } from "./figure";
-import { DENSITY_TITLE, histogramTrace, type HistogramGroup } from "./histogram";
+import { DENSITY_TITLE, histogramTrace, type HistogramGroup, checkGroups } from "./histogram";
 import { withFrames } from "./slider";
 import { baseLayout } from "./theme";
-import { checkChartOptions, checkList } from "./check-options";
-import { checkGroups } from "./histogram";
-import { describe } from "../validate/checks";
+import { checkChartOptions } from "./check-options";
+import { checkArrayLike, describe } from "../validate/checks";
 
 export interface HistogramSnapshot {
   step: number;
@@ -28,7 +27,7 @@ export interface HistogramSliderOptions {
 
 export function histogramSlider(snapshots: readonly HistogramSnapshot[], opts: HistogramSliderOptions = {}): Figure {
   checkChartOptions("histogramSlider", opts);
-  checkList("histogramSlider", "snapshots", snapshots);
+  checkArrayLike("histogramSlider", "snapshots", snapshots);
   if (snapshots.length === 0) throw new RangeError("histogramSlider: expected at least one snapshot { step, groups }, got none");
   snapshots.forEach((s, i) => {
     if (s === null || typeof s !== "object") throw new TypeError(`histogramSlider: snapshots[${i}] must be { step, groups }, got ${describe(s)}`);
@@ -36,7 +35,7 @@ export function histogramSlider(snapshots: readonly HistogramSnapshot[], opts: H
   });
   const all = snapshots.flatMap((s) => s.groups.map((g) => g.values));
   const range = opts.range ?? jointRange(all);
-  const bins = makeBins([], opts.bins ?? 40, range);
+  const bins = makeBins(opts.bins ?? 40, range);
   const yMax = Math.max(1e-9, ...all.map((v) => Math.max(...density(v, bins))));
   const layout = baseLayout({
     title: opts.title ?? "Activations during training",

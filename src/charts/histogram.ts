@@ -6,8 +6,8 @@ import { density, jointRange, makeBins, type Bins } from "./bins";
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { baseLayout, methodColor, NEUTRAL_COLOR, withAlpha } from "./theme";
-import { checkChartOptions, checkList } from "./check-options";
-import { checkNumbers, describe } from "../validate/checks";
+import { checkChartOptions } from "./check-options";
+import { checkArrayLike, checkNumbers, describe } from "../validate/checks";
 
 export interface HistogramGroup {
   name: string;
@@ -45,7 +45,7 @@ export function histogramTrace(group: HistogramGroup, bins: Bins, index: number)
 export function histogramFigure(groups: readonly HistogramGroup[], opts: HistogramOptions = {}): Figure {
   checkChartOptions("histogramFigure", opts);
   checkGroups("histogramFigure", groups);
-  const bins = makeBins([], opts.bins ?? 40, opts.range ?? jointRange(groups.map((g) => g.values)));
+  const bins = makeBins(opts.bins ?? 40, opts.range ?? jointRange(groups.map((g) => g.values)));
   const layout = baseLayout({ title: opts.title ?? "Distribution of activations", x: { title: opts.xTitle ?? "activation value" }, y: { title: DENSITY_TITLE }, height: opts.height });
   layout.barmode = "overlay";
   layout.bargap = 0;
@@ -68,7 +68,7 @@ export function beforeAfterHistogram(before: readonly number[], after: readonly 
 
 /** Groups: objects with a name and an array of numbers. */
 export function checkGroups(where: string, groups: readonly HistogramGroup[]): void {
-  checkList(where, "groups", groups);
+  checkArrayLike(where, "groups", groups);
   groups.forEach((g, i) => {
     if (g === null || typeof g !== "object") throw new TypeError(`${where}: groups[${i}] must be { name, values }, got ${describe(g)}`);
     checkNumbers(where, `groups[${i}].values`, g.values);

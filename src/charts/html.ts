@@ -29,7 +29,7 @@ export function newChartId(): string {
   return `bnlab-chart-${SESSION}-${counter}`;
 }
 
-export const WAIT_FOR_PLOTLY_MS = 15000;
+const WAIT_FOR_PLOTLY_MS = 15000;
 
 /** The chart element and its drawing script. */
 export function figureHtml(fig: Figure, id: string): string {

@@ -3,8 +3,8 @@ import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { DEFAULT_MAX_POINTS, downsample, type Series } from "./series";
 import { baseLayout, methodColor } from "./theme";
-import { checkChartOptions, checkList, checkXY } from "./check-options";
-import { describe } from "../validate/checks";
+import { checkChartOptions, checkXY } from "./check-options";
+import { checkArrayLike, describe } from "../validate/checks";
 
 export interface LineTraceOptions {
   /** Position in the figure, for the fallback colour of series without a method. */
@@ -53,7 +53,7 @@ export interface LineChartOptions {
 
 export function lineChart(series: readonly Series[], opts: LineChartOptions = {}): Figure {
   checkChartOptions("lineChart", opts);
-  checkList("lineChart", "series", series);
+  checkArrayLike("lineChart", "series", series);
   series.forEach((s, i) => checkSeries("lineChart", `series[${i}]`, s));
   const layout = baseLayout({
     title: opts.title,

@@ -17,8 +17,8 @@ import { figureSummary } from "./summary";
 import { sendFigureUpdate } from "./show";
 import { figureBundle } from "./mime-bundle";
 import { trainingCurves, type CurveMetric } from "./training-curves";
-import { checkChartOptions, checkList } from "./check-options";
-import { checkInteger, checkNumber, describe } from "../validate/checks";
+import { checkChartOptions } from "./check-options";
+import { checkArrayLike, checkInteger, checkNumber, describe } from "../validate/checks";
 
 /** What onStep receives; `fit`'s StepInfo has this shape (extra fields are ignored). */
 export interface LiveStepInfo {
@@ -68,11 +68,11 @@ interface Recorded {
   eval: { step: number[]; testAccuracy: number[]; testLoss: number[] };
 }
 
-export const DEFAULT_THROTTLE_MS = 500;
+const DEFAULT_THROTTLE_MS = 500;
 
 export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
   checkChartOptions("liveTraining", opts);
-  if (opts.compare !== undefined) checkList("liveTraining", "compare", opts.compare);
+  if (opts.compare !== undefined) checkArrayLike("liveTraining", "compare", opts.compare);
   if (opts.totalSteps !== undefined) checkInteger("liveTraining", "totalSteps", opts.totalSteps, { min: 1 });
   if (opts.metric !== undefined && !["loss", "accuracy", "both"].includes(opts.metric)) {
     throw new RangeError(`liveTraining: metric must be "loss", "accuracy" or "both", got ${describe(opts.metric)}`);

@@ -7,8 +7,8 @@ import type { Figure, Layout, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { downsample, DEFAULT_MAX_POINTS } from "./series";
 import { axis, baseLayout, methodColor, withAlpha } from "./theme";
-import { checkChartOptions, checkList, checkXY } from "./check-options";
-import { describe } from "../validate/checks";
+import { checkChartOptions, checkXY } from "./check-options";
+import { checkArrayLike, describe } from "../validate/checks";
 
 export interface PercentileTrack {
   /** Panel title, e.g. "without BN". */
@@ -61,7 +61,7 @@ function trackTraces(track: PercentileTrack, panel: number, labels: readonly str
 
 export function percentileBands(tracks: readonly PercentileTrack[], opts: PercentileBandsOptions = {}): Figure {
   checkChartOptions("percentileBands", opts);
-  checkList("percentileBands", "tracks", tracks);
+  checkArrayLike("percentileBands", "tracks", tracks);
   tracks.forEach((t, i) => {
     if (t === null || typeof t !== "object") throw new TypeError(`percentileBands: tracks[${i}] must be { name, steps, low, median, high }, got ${describe(t)}`);
     for (const key of ["low", "median", "high"] as const) checkXY("percentileBands", `tracks[${i}] (steps and ${key})`, t.steps, t[key]);
@@ -103,7 +103,7 @@ export function percentileTrack(name: string, method: string | undefined, a: Act
   if (a === null || typeof a !== "object" || a.percentiles === null || typeof a.percentiles !== "object") {
     throw new TypeError(`percentileTrack: expected { step, percentiles } (history.activations from fit with record), got ${describe(a)}`);
   }
-  checkList("percentileTrack", "step", a.step);
+  checkArrayLike("percentileTrack", "step", a.step);
   const p = a.percentiles;
   if (Array.isArray(p)) {
     const rows = p as readonly (readonly number[])[];

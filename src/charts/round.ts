@@ -6,7 +6,7 @@
 import type { Datum, Figure, Frame, Trace } from "./figure";
 import { checkInteger, describe } from "../validate/checks";
 
-export const DEFAULT_DIGITS = 4;
+const DEFAULT_DIGITS = 4;
 
 /** Significant digits: toPrecision takes 1 … 100. */
 function checkDigits(where: string, digits: number): void {

@@ -5,8 +5,7 @@
  */
 import type { Figure, Frame, Layout, Slider, Trace } from "./figure";
 import { roundFigure } from "./round";
-import { checkList } from "./check-options";
-import { checkInteger, checkNumber, checkOptions, describe } from "../validate/checks";
+import { checkArrayLike, checkInteger, checkNumber, checkOptions, describe } from "../validate/checks";
 
 export interface FrameSpec {
   /** Slider label, e.g. "400" for step 400. Must be unique. */
@@ -37,7 +36,7 @@ export function withFrames(base: { layout: Layout }, frames: readonly FrameSpec[
   if (base === null || typeof base !== "object" || base.layout === null || typeof base.layout !== "object") {
     throw new TypeError(`withFrames: base must be a figure (or { layout }) to add frames to, got ${describe(base)}`);
   }
-  checkList("withFrames", "frames", frames);
+  checkArrayLike("withFrames", "frames", frames);
   checkOptions("withFrames", opts);
   if (frames.length === 0) throw new Error("withFrames: no frames; pass at least one { label, data }");
   frames.forEach((f, i) => {

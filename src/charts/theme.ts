@@ -28,10 +28,10 @@ export const METHOD_LABELS: Readonly<Record<Method, string>> = {
 export const EXTRA_COLORS: readonly string[] = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 export const NEUTRAL_COLOR = "#7f7f7f";
 
-export const FONT_FAMILY = "Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif";
-export const FONT_SIZE = 13;
-export const DEFAULT_HEIGHT = 400;
-export const MARGIN = { l: 64, r: 24, t: 56, b: 56 };
+const FONT_FAMILY = "Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif";
+const FONT_SIZE = 13;
+const DEFAULT_HEIGHT = 400;
+const MARGIN = { l: 64, r: 24, t: 56, b: 56 };
 const GRID = "#e6e6e6";
 
 const ALIASES: Record<string, Method> = {

@@ -7,8 +7,8 @@ import { runSeries, type HistoryMetric, type Run } from "./history";
 import { lineTrace } from "./line-chart";
 import { roundFigure } from "./round";
 import { axis, baseLayout } from "./theme";
-import { checkChartOptions, checkList } from "./check-options";
-import { describe } from "../validate/checks";
+import { checkChartOptions } from "./check-options";
+import { checkArrayLike, describe } from "../validate/checks";
 
 export type CurveMetric = "loss" | "accuracy" | "both";
 
@@ -24,8 +24,8 @@ export interface TrainingCurvesOptions {
 
 const LOSS_METRICS: readonly HistoryMetric[] = ["loss", "testLoss"];
 const ACCURACY_METRICS: readonly HistoryMetric[] = ["trainAccuracy", "testAccuracy"];
-export const STEP_TITLE = "training step (minibatches)";
-export const LOSS_TITLE = "cross-entropy loss (nats)";
+const STEP_TITLE = "training step (minibatches)";
+const LOSS_TITLE = "cross-entropy loss (nats)";
 
 /** Accuracy as a fraction gets a percent axis; accuracy already in percent keeps its numbers. */
 function accuracyAxis(traces: readonly Trace[]): Axis {
@@ -43,7 +43,7 @@ function panelTraces(runs: readonly Run[], metrics: readonly HistoryMetric[], pa
 
 export function trainingCurves(runs: readonly Run[], opts: TrainingCurvesOptions = {}): Figure {
   checkChartOptions("trainingCurves", opts);
-  checkList("trainingCurves", "runs", runs);
+  checkArrayLike("trainingCurves", "runs", runs);
   runs.forEach((r, i) => {
     if (r === null || typeof r !== "object" || r.history === null || typeof r.history !== "object") {
       throw new TypeError(`trainingCurves: runs[${i}] must be { name, history } with the history fit returned, got ${describe(r)}`);

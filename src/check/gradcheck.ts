@@ -1,8 +1,7 @@
-import { Matrix } from "../tensor/matrix";
+import { Matrix, checkMatrix } from "../tensor/matrix";
 import { ShapeError } from "../tensor/shape-error";
 import { Rng } from "../random/rng";
 import { AnyModule, Module } from "../nn/module";
-import { checkMatrix } from "../tensor/matrix";
 import { Tensor, Value } from "../tensor/tensor";
 import { checkArrayLike, checkFunction, checkNumber, checkOptions, describe } from "../validate/checks";
 

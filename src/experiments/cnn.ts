@@ -6,10 +6,9 @@
  * TypeScript convolution (im2col + Matrix products) is what runs them.
  */
 import * as path from "node:path";
-import { Matrix } from "../tensor/matrix";
 import { Tensor } from "../tensor/tensor";
 import { Rng } from "../random/rng";
-import { AnyModule, Module } from "../nn/module";
+import { AnyModule } from "../nn/module";
 import { Sequential } from "../nn/sequential";
 import { Conv2d } from "../nn/conv2d";
 import { BatchNorm2d } from "../nn/batchnorm2d";
@@ -19,6 +18,7 @@ import { Flatten, Unflatten } from "../nn/flatten";
 import { Linear } from "../nn/linear";
 import { ReLU } from "../nn/activations";
 import { Residual } from "../nn/residual";
+import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { recordInputs } from "../train/record-inputs";
@@ -98,7 +98,18 @@ export interface CnnRunOptions {
   onStep?: (step: number) => void;
 }
 
-function checkCnnOptions(where: string, options: CnnRunOptions): void {
+/** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
+export function trainCnn(options: CnnRunOptions): CnnRun {
+  return runCnn("cnn.trainCnn", options);
+}
+
+/** trainCnn's test accuracy alone: a plain number, which a worker of parallelMap can send back. */
+export function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
+  return runCnn("cnn.cnnAccuracy", options).accuracy;
+}
+
+/** trainCnn, its options checked under the caller's name. */
+function runCnn(where: string, options: CnnRunOptions): CnnRun {
   checkOptions(where, options ?? null);
   checkOneOf(where, "norm", options.norm, CONV_NORMS);
   checkInteger(where, "steps", options.steps, { min: 1 });
@@ -107,11 +118,6 @@ function checkCnnOptions(where: string, options: CnnRunOptions): void {
   if (options.seed !== undefined) checkInteger(where, "seed", options.seed);
   if (options.model !== undefined) checkModel(where, options.model, true);
   if (options.onStep !== undefined) checkFunction(where, "onStep", options.onStep);
-}
-
-/** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
-export function trainCnn(options: CnnRunOptions): CnnRun {
-  checkCnnOptions("cnn.trainCnn", options);
   const { train, test } = lessonData();
   const batchSize = options.batchSize ?? 32;
   const model = options.model ?? lenet(options.norm, options.seed ?? SEED);
@@ -125,12 +131,6 @@ export function trainCnn(options: CnnRunOptions): CnnRun {
     onStep: options.onStep ? (info) => options.onStep!(info.step) : undefined,
   });
   return { norm: options.norm, lr: options.lr, batchSize, steps: options.steps, accuracy: evaluate(model, test, { batchSize: 500 }).accuracy, history, model };
-}
-
-/** trainCnn's test accuracy alone: a plain number, which a worker of parallelMap can send back. */
-export function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
-  checkCnnOptions("cnn.cnnAccuracy", options);
-  return trainCnn(options).accuracy;
 }
 
 /** cnnAccuracy for every options, on every core (parallelMap): the same numbers, in the same order. */
@@ -311,21 +311,11 @@ export function gradientPerLayer(model: Sequential, batchSize = 32): number[] {
   const x = train.x.selectRows(Array.from({ length: batchSize }, (_, i) => i));
   const y = Array.from(train.y).slice(0, batchSize);
   model.zeroGrad();
-  const logits = model.forward(x);
-  // softmax cross-entropy gradient, averaged over the batch
-  const dlogits = new Matrix(logits.rows, logits.cols);
-  for (let i = 0; i < logits.rows; i++) {
-    const row = logits.rowArray(i);
-    const m = Math.max(...row);
-    const e = row.map((v) => Math.exp(v - m));
-    const z = e.reduce((a, b) => a + b, 0);
-    for (let j = 0; j < row.length; j++) dlogits.data[i * row.length + j] = (e[j] / z - (j === y[i] ? 1 : 0)) / logits.rows;
-  }
-  model.backward(dlogits);
+  const loss = new CrossEntropyLoss();
+  loss.forward(model.forward(x), y);
+  model.backward(loss.backward());
   return convLayers(model).map((c) => c.weight.grad.data.reduce((s, v) => s + Math.abs(v), 0) / c.weight.grad.size);
 }
-
-export type { Module };
 
 /** Which numbers of an [N, C, H·W] batch share one μ and σ², for each normalization. */
 export type AxesMethod = "BatchNorm2d" | "LayerNorm" | "InstanceNorm2d" | "GroupNorm (2 groups)";

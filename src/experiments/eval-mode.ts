@@ -7,7 +7,6 @@
  *   withStateRestored    run an experiment that touches the running statistics, then put them back
  */
 import { checkArrayLike, checkCounts, checkDataset, checkFunction, checkInteger, checkModel, checkNumber, describe } from "./args";
-import { Matrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Rng } from "../random/rng";
 import { Dataset } from "../data/dataset";
@@ -91,11 +90,11 @@ export function batchDependence(
       // training mode: the batch's statistics (and an update of the running ones, undone at once)
       const pTrain = withStateRestored(model, () => softmax(model.train().forward(x)));
       out.trainProb.push(pTrain.get(0, label));
-      out.trainPred.push(argmaxRow(pTrain, 0));
+      out.trainPred.push(pTrain.argmaxRows()[0]);
       model.eval(); //  eval mode: the running statistics
       const pEval = softmax(model.forward(x));
       out.evalProb.push(pEval.get(0, label));
-      out.evalPred = argmaxRow(pEval, 0);
+      out.evalPred = pEval.argmaxRows()[0];
     }
   });
   return out;
@@ -137,10 +136,4 @@ export function trainModeAccuracy(model: Module, data: Dataset, batchSize: numbe
     if (end === n) break;
   }
   return correct / n;
-}
-
-function argmaxRow(m: Matrix, i: number): number {
-  let best = 0;
-  for (let j = 1; j < m.cols; j++) if (m.get(i, j) > m.get(i, best)) best = j;
-  return best;
 }

@@ -8,7 +8,7 @@
  *   bnLayers / sigmoidInputs   its BN layers' γ and β, and what reaches each sigmoid
  *   biasBeforeBn       Linear(with bias b) → BatchNorm1d: the output for several b, and ∂L/∂b
  */
-import { checkArrayLike, checkCounts, checkInteger, checkModel, checkNumbers, checkOptions, checkX } from "./args";
+import { checkArrayLike, checkCounts, checkInteger, checkModel, checkNumbers, checkOptions, checkMatrix } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { BatchNorm1d } from "../nn/batchnorm";
@@ -83,8 +83,8 @@ export function sigmoidFigure(xhat: readonly number[], settings: readonly GammaB
   checkArrayLike("gammaBeta.sigmoidFigure", "settings", settings);
   if (settings.length === 0) throw new RangeError("gammaBeta.sigmoidFigure: settings must list at least one { gamma, beta }");
   const U = 9; //                                          the input axis shows u in [−9, 9]
-  const inBins = makeBins([], 72, [-U, U]);
-  const outBins = makeBins([], 40, [0, 1]);
+  const inBins = makeBins(72, [-U, U]);
+  const outBins = makeBins(40, [0, 1]);
   const blue = methodColor("BatchNorm");
   const curveX = Array.from({ length: 181 }, (_, i) => -U + (i * 2 * U) / 180);
   const curve: Trace = {
@@ -184,7 +184,7 @@ export function bnLayers(model: Sequential): BatchNorm1d[] {
 /** What reaches the sigmoid after each BN layer, for the first `n` digits of `data` (training mode, as in training). */
 export function sigmoidInputs(model: Sequential, data: Matrix, n = 600): Matrix[] {
   checkModel("gammaBeta.sigmoidInputs", model, true);
-  checkX("gammaBeta.sigmoidInputs", "data", data);
+  checkMatrix("gammaBeta.sigmoidInputs", "data", data);
   checkInteger("gammaBeta.sigmoidInputs", "n", n, { min: 2, max: data.rows });
   const recorders = bnLayers(model).map((bn) => recordInputs(model.at(model.layers.indexOf(bn) + 1)));
   try {
@@ -214,7 +214,7 @@ export interface BiasBeforeBn {
  * Then one backward of L = Σ y ⊙ R (R random, seeded) gives the gradients of W and b.
  */
 export function biasBeforeBn(x: Matrix, out: number, scales: readonly number[], seed = 0): BiasBeforeBn {
-  checkX("gammaBeta.biasBeforeBn", "x", x);
+  checkMatrix("gammaBeta.biasBeforeBn", "x", x);
   checkInteger("gammaBeta.biasBeforeBn", "out", out, { min: 1 });
   checkNumbers("gammaBeta.biasBeforeBn", "scales", scales, true);
   if (x.rows < 2) throw new RangeError(`gammaBeta.biasBeforeBn: x must be a batch of at least 2 rows, got ${x.shapeString()}`);

@@ -12,7 +12,7 @@
  *   stagesFigure          the slider chart: raw → centred → normalized, and the wrong axis
  *   withGammaBeta         turns a normalizeBackward(dx̂, x, ε) into the layer's (dy, x, γ, ε) → {dx, dγ, dβ}
  */
-import { checkArrayLike, checkFunction, checkInteger, checkNumber, checkX } from "./args";
+import { checkArrayLike, checkFunction, checkInteger, checkNumber, checkMatrix } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { loadMnist, MNIST_IMAGE_SIZE } from "../data/mnist";
 import type { Dataset } from "../data/dataset";
@@ -20,6 +20,7 @@ import { mlp } from "../train/mlp";
 import { recordInputs } from "../train/record-inputs";
 import type { Sequential } from "../nn/sequential";
 import type { Figure, Frame } from "../charts/figure";
+import { jointRange } from "../charts/bins";
 import { histogramFigure } from "../charts/histogram";
 import { withFrames } from "../charts/slider";
 import { baseLayout } from "../charts/theme";
@@ -43,7 +44,7 @@ export function mnistBatch(n: number): Matrix {
  *   centre pixel  the brightness of pixel (14, 14), in [0, 1]
  */
 export function digitFeatures(pixels: Matrix): Matrix {
-  checkX("normalizing.digitFeatures", "pixels", pixels);
+  checkMatrix("normalizing.digitFeatures", "pixels", pixels);
   if (pixels.cols !== 784) throw new RangeError(`normalizing.digitFeatures: pixels must have 784 columns (28 × 28 digits), got ${pixels.shapeString()}`);
   const out = new Matrix(pixels.rows, 3);
   for (let i = 0; i < pixels.rows; i++) {
@@ -90,7 +91,7 @@ export function hiddenPreactivations(n = 1000): { z: Matrix; model: Sequential }
 
 /** Per-feature (axis 0) mean and standard deviation (biased, divide by N), as plain arrays. */
 export function columnStats(x: Matrix): { mean: number[]; std: number[] } {
-  checkX("normalizing.columnStats", "x", x);
+  checkMatrix("normalizing.columnStats", "x", x);
   if (x.rows < 1) throw new RangeError(`normalizing.columnStats: x must have at least one row, got ${x.shapeString()}`);
   const mu = x.meanRows();
   const sd = x.sub(mu).map((d) => d * d).meanRows().map(Math.sqrt);
@@ -99,7 +100,7 @@ export function columnStats(x: Matrix): { mean: number[]; std: number[] } {
 
 /** The wrong axis: every ROW (example) normalized with its own mean and variance over the features. */
 export function normalizeRows(x: Matrix, eps: number): Matrix {
-  checkX("normalizing.normalizeRows", "x", x);
+  checkMatrix("normalizing.normalizeRows", "x", x);
   checkNumber("normalizing.normalizeRows", "eps", eps, { min: 0 });
   if (x.cols < 1) throw new RangeError(`normalizing.normalizeRows: x must have at least one column, got ${x.shapeString()}`);
   const mu = x.meanCols(); //                                         N×1: one mean per example
@@ -109,7 +110,7 @@ export function normalizeRows(x: Matrix, eps: number): Matrix {
 
 /** `count` units whose batch means are spread from the lowest to the highest (sorted by mean). */
 export function spreadUnits(z: Matrix, count = 5): number[] {
-  checkX("normalizing.spreadUnits", "z", z);
+  checkMatrix("normalizing.spreadUnits", "z", z);
   checkInteger("normalizing.spreadUnits", "count", count, { min: 2, max: Math.max(2, z.cols), hint: `between 2 and the ${z.cols} units of z` });
   if (z.rows < 1) throw new RangeError(`normalizing.spreadUnits: z must have at least one row, got ${z.shapeString()}`);
   const { mean } = columnStats(z);
@@ -125,7 +126,7 @@ const UNIT_COLORS = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#1f77b4", "#94
  * Each stage has its own axes (the values shrink to ±0.1 when centred, and grow to ±3 when divided).
  */
 export function stagesFigure(z: Matrix, units: readonly number[], eps = 1e-5): Figure {
-  checkX("normalizing.stagesFigure", "z", z);
+  checkMatrix("normalizing.stagesFigure", "z", z);
   checkArrayLike("normalizing.stagesFigure", "units", units);
   units.forEach((u, i) => checkInteger("normalizing.stagesFigure", `units[${i}]`, u, { max: z.cols - 1 }));
   checkNumber("normalizing.stagesFigure", "eps", eps, { min: 0 });
@@ -142,9 +143,7 @@ export function stagesFigure(z: Matrix, units: readonly number[], eps = 1e-5): F
   ];
   const frames = stages.map((s) => {
     const groups = units.map((u, k) => ({ name: `unit ${u}`, values: s.m.columnArray(u), color: UNIT_COLORS[k % UNIT_COLORS.length] }));
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const g of groups) for (const v of g.values) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    const [lo, hi] = jointRange(groups.map((g) => g.values));
     const pad = 0.05 * (hi - lo);
     const range: [number, number] = [roundSig(lo - pad, 3) as number, roundSig(hi + pad, 3) as number];
     const fig = histogramFigure(groups, { bins: 80, range });

@@ -10,7 +10,7 @@
  *   nonIidComparison    shuffled vs one-class-per-batch training, per method
  */
 import * as path from "node:path";
-import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkX, describe } from "./args";
+import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkMatrix, describe } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module, type StateDict } from "../nn/module";
 import { Linear } from "../nn/linear";
@@ -22,6 +22,7 @@ import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { accuracy } from "../train/accuracy";
 import { parallelMap } from "./parallel";
+import { withStateRestored } from "./eval-mode";
 
 /** The batch sizes of the lesson's sweep. */
 export const BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128];
@@ -103,7 +104,7 @@ export function batchStatNoise(
   features: Matrix,
   options: { batchSizes?: number[]; batches?: number; seed?: number } = {},
 ): BatchNoise[] {
-  checkX("smallBatches.batchStatNoise", "features", features);
+  checkMatrix("smallBatches.batchStatNoise", "features", features);
   options = checkOptions("smallBatches.batchStatNoise", options);
   checkCounts("smallBatches.batchStatNoise", options as Record<string, unknown>, ["batches"]);
   (options.batchSizes ?? []).forEach((b, i) => checkInteger("smallBatches.batchStatNoise", `batchSizes[${i}]`, b, { min: 1, max: features.rows }));
@@ -193,14 +194,21 @@ export interface RunResult {
 }
 
 /** Train the lesson's MLP with plain SGD at one batch size, then measure its test accuracy in eval mode. */
-function checkRunOptions(where: string, options: RunOptions): void {
+export function trainRun(options: RunOptions): RunResult {
+  return run("smallBatches.trainRun", options);
+}
+
+/** trainRun with the trained model as its stateDict: plain data, which a worker of parallelMap can send back. */
+export function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
+  const { model, ...result } = run("smallBatches.trainRunState", options);
+  return { ...result, state: model.stateDict() };
+}
+
+/** trainRun, its options checked under the caller's name. */
+function run(where: string, options: RunOptions): RunResult {
   if (options === null || typeof options !== "object") throw new TypeError(`${where}: expected options { norm, batchSize, … }, got ${describe(options)}`);
   checkOneOf(where, "norm", options.norm, METHODS);
   checkInteger(where, "batchSize", options.batchSize, { min: 1 });
-}
-
-export function trainRun(options: RunOptions): RunResult {
-  checkRunOptions("smallBatches.trainRun", options);
   const { norm, batchSize } = options;
   const seed = options.seed ?? SEED;
   const { train, test } = lessonData();
@@ -213,13 +221,6 @@ export function trainRun(options: RunOptions): RunResult {
     { steps, batchSize, lr, seed, oneClassPerBatch: options.oneClassPerBatch ?? false, evalEvery: options.evalEvery },
   );
   return { norm, batchSize, steps, lr, accuracy: evaluate(model, test).accuracy, model, history };
-}
-
-/** trainRun with the trained model as its stateDict: plain data, which a worker of parallelMap can send back. */
-export function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
-  checkRunOptions("smallBatches.trainRunState", options);
-  const { model, ...result } = trainRun(options);
-  return { ...result, state: model.stateDict() };
 }
 
 /** trainRun for every options, on every core (parallelMap): the same results, in the same order. */
@@ -262,10 +263,8 @@ export function trainModeAccuracy(model: Module, data: Dataset, batchSize: numbe
   checkModel("smallBatches.trainModeAccuracy", model);
   checkDataset("smallBatches.trainModeAccuracy", data, "data");
   checkInteger("smallBatches.trainModeAccuracy", "batchSize", batchSize, { min: 1 });
-  const saved = model.stateDict();
-  const wasTraining = model.training;
-  model.train();
-  try {
+  return withStateRestored(model, () => {
+    model.train();
     const order = new Rng(`lesson5/train-mode/${seed}`).permutation(data.y.length);
     let correct = 0;
     let counted = 0;
@@ -276,10 +275,7 @@ export function trainModeAccuracy(model: Module, data: Dataset, batchSize: numbe
       counted += batchSize;
     }
     return correct / counted;
-  } finally {
-    model.loadStateDict(saved);
-    model.train(wasTraining);
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import { SGD } from "../optim/sgd";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { GradientProbe, LayerIcs, ProbeBatch, gradientIcs, probeAlongGradient } from "../train/gradient-probe";
+import { normAll } from "../train/parameter-vectors";
 import { pooledMnist } from "./capstone";
 import { parallelMap, poolSize } from "./parallel";
 import {
@@ -233,7 +234,7 @@ export function whyBnRun(o: RunOptions): RunResult {
   const optimizer = new SGD(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay ?? 0 });
   const checkpoints: Checkpoint[] = [];
   const linears = hiddenLinears(model);
-  const weightNorms: number[][] | undefined = o.trackNorms ? linears.map((l) => [frob(l.weight.value)]) : undefined;
+  const weightNorms: number[][] | undefined = o.trackNorms ? linears.map((l) => [normAll([l.weight.value])]) : undefined;
   const relativeUpdates: number[][] | undefined = o.trackNorms ? linears.map(() => []) : undefined;
   let previous = o.trackNorms ? linears.map((l) => l.weight.value.clone()) : [];
   let diverged = false;
@@ -257,8 +258,8 @@ export function whyBnRun(o: RunOptions): RunResult {
       if (o.trackNorms) {
         linears.forEach((l, k) => {
           const w = l.weight.value;
-          relativeUpdates![k].push(frob(w.sub(previous[k])) / frob(previous[k]));
-          weightNorms![k].push(frob(w));
+          relativeUpdates![k].push(normAll([w.sub(previous[k])]) / normAll([previous[k]]));
+          weightNorms![k].push(normAll([w]));
         });
         previous = linears.map((l) => l.weight.value.clone());
       }
@@ -278,12 +279,6 @@ export function whyBnRun(o: RunOptions): RunResult {
   };
   runCache.set(key, result);
   return result;
-}
-
-function frob(m: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < m.data.length; i++) s += m.data[i] * m.data[i];
-  return Math.sqrt(s);
 }
 
 /** Train the runs that are not cached yet, on every core (parallelMap), and cache them. */
@@ -541,10 +536,6 @@ function regOptions(c: { norm: Norm; dropout?: number; virtualBatchSize?: number
   };
 }
 
-function regRun(c: { norm: Norm; dropout?: number; virtualBatchSize?: number }, seed: number): RunResult {
-  return whyBnRun(regOptions(c, seed));
-}
-
 /** The ghost configuration of size v: a ghost batch as large as the batch is plain BN (GhostBatchNorm1d computes exactly BatchNorm1d then). */
 function ghostConfig(v: number): { norm: Norm; virtualBatchSize?: number } {
   return v >= WHY.regBatch ? { norm: "bn" } : { norm: "ghost", virtualBatchSize: v };
@@ -577,8 +568,8 @@ export interface RegularizationStudy {
 export function regularizationStudy(seeds: readonly number[] = WHY.seeds): RegularizationStudy {
   checkSeeds("whyBn.regularizationStudy", seeds);
   trainAll(regularizationRuns(seeds));
-  const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => regRun(c, s))));
-  const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => regRun(ghostConfig(v), s))));
+  const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => whyBnRun(regOptions(c, s)))));
+  const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => whyBnRun(regOptions(ghostConfig(v), s)))));
   return { configs, ghostSizes: WHY.ghostSizes.slice(), ghost };
 }
 
@@ -612,7 +603,7 @@ export function scaleInvariance(scales: readonly number[] = [0.1, 1, 10, 100]): 
     outputChange.push(y.sub(base).maxAbs());
     net.zeroGrad();
     net.backward(R);
-    gradTimesScale.push(frob(lin.weight.grad) * a);
+    gradTimesScale.push(normAll([lin.weight.grad]) * a);
   }
   lin.weight.value = w0;
   return { scales: scales.slice(), outputChange, gradTimesScale };

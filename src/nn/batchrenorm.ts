@@ -1,7 +1,6 @@
-import { Matrix } from "../tensor/matrix";
+import { Matrix, checkMatrix } from "../tensor/matrix";
 import { NormBase, inverseStd, normInputGrad } from "./norm-base";
 import { checkFunction, checkNumber, checkOptions as checkOptionsBag } from "../validate/checks";
-import { checkMatrix } from "../tensor/matrix";
 
 /** A hyperparameter as a function of the layer's training step (0 for the first batch). */
 export type Schedule = (step: number) => number;

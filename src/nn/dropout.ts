@@ -1,7 +1,6 @@
-import { Matrix } from "../tensor/matrix";
+import { Matrix, checkMatrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Module } from "./module";
-import { checkMatrix } from "../tensor/matrix";
 import { checkOptions, describe } from "../validate/checks";
 import { checkRng } from "./layer-checks";
 

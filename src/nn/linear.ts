@@ -1,10 +1,9 @@
 import { Matrix } from "../tensor/matrix";
-import { Init, initWeights, pytorchInit } from "../random/init";
+import { Init, initWeights, pytorchInit, checkInit } from "../random/init";
 import { Rng } from "../random/rng";
 import { BackwardOptions, Module } from "./module";
 import { Parameter } from "./parameter";
 import { allocateLayer, checkBoolean, checkOptions, checkRng, checkSize } from "./layer-checks";
-import { checkInit } from "../random/init";
 
 export interface LinearOptions {
   /** Add a learnable bias b (default true). Before a BatchNorm layer it is redundant: β does its job. */

@@ -4,10 +4,22 @@ import { outputSize } from "../tensor/im2col";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
 import { Module } from "./module";
 
-/** Kernel size and stride of a pooling layer, checked. */
-function poolSizes(layer: string, kernelSize: number, stride: number): void {
-  for (const [name, v] of [["kernelSize", kernelSize], ["stride", stride]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${layer}: ${name} must be an integer ≥ 1, got ${v}`);
+/** What both pools share, as PyTorch's _MaxPoolNd / _AvgPoolNd: a k×k window and its stride (default k), checked. */
+abstract class Pool2d extends Module<Tensor, Tensor> {
+  readonly kernelSize: number;
+  readonly stride: number;
+
+  constructor(kernelSize: number, stride?: number) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = stride ?? kernelSize;
+    for (const [name, v] of [["kernelSize", this.kernelSize], ["stride", this.stride]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${new.target.name}: ${name} must be an integer ≥ 1, got ${v}`);
+    }
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(kernelSize=${this.kernelSize}${this.stride !== this.kernelSize ? `, stride=${this.stride}` : ""})`;
   }
 }
 
@@ -25,19 +37,10 @@ function pooledShape(layer: string, x: Tensor, k: number, stride: number): [numb
  * holds one. The gradient flows only to that input (the first one, in reading
  * order, on a tie; the last NaN, as PyTorch's).
  */
-export class MaxPool2d extends Module<Tensor, Tensor> {
-  readonly kernelSize: number;
-  readonly stride: number;
+export class MaxPool2d extends Pool2d {
   /** Run forward/backward as the backend's passes (default true; the same numbers, bit for bit); false runs the loops below, the reference the tests compare with. */
   fastPath = true;
   private saved: { argmax: Int32Array; planeIndex?: boolean; inputShape: readonly number[]; outputShape: readonly number[] } | null = null;
-
-  constructor(kernelSize: number, stride?: number) {
-    super();
-    this.kernelSize = kernelSize;
-    this.stride = stride ?? kernelSize;
-    poolSizes("MaxPool2d", this.kernelSize, this.stride);
-  }
 
   forward(x: Tensor): Tensor {
     checkImages(this.toString(), x);
@@ -95,27 +98,14 @@ export class MaxPool2d extends Module<Tensor, Tensor> {
     backend().maxPool2dBackward(dy.data, argmax, dx.data, N, C, H, W, this.kernelSize, this.stride);
     return dx;
   }
-
-  toString(): string {
-    return `MaxPool2d(kernelSize=${this.kernelSize}${this.stride !== this.kernelSize ? `, stride=${this.stride}` : ""})`;
-  }
 }
 
 /**
  * Average pooling, PyTorch's nn.AvgPool2d(kernelSize, stride = kernelSize): every
  * output is the mean of a k×k window; each input of the window gets 1/k² of its gradient.
  */
-export class AvgPool2d extends Module<Tensor, Tensor> {
-  readonly kernelSize: number;
-  readonly stride: number;
+export class AvgPool2d extends Pool2d {
   private saved: { inputShape: readonly number[]; outputShape: readonly number[] } | null = null;
-
-  constructor(kernelSize: number, stride?: number) {
-    super();
-    this.kernelSize = kernelSize;
-    this.stride = stride ?? kernelSize;
-    poolSizes("AvgPool2d", this.kernelSize, this.stride);
-  }
 
   forward(x: Tensor): Tensor {
     checkImages(this.toString(), x);
@@ -152,9 +142,5 @@ export class AvgPool2d extends Module<Tensor, Tensor> {
       }
     }
     return dx;
-  }
-
-  toString(): string {
-    return `AvgPool2d(kernelSize=${this.kernelSize}${this.stride !== this.kernelSize ? `, stride=${this.stride}` : ""})`;
   }
 }

@@ -1,8 +1,6 @@
-import { Matrix } from "../tensor/matrix";
-import { checkMatrix } from "../tensor/matrix";
+import { Matrix, checkMatrix } from "../tensor/matrix";
 import { describe } from "../validate/checks";
-import { Tensor } from "../tensor/tensor";
-import type { Value } from "../tensor/tensor";
+import { Tensor, type Value } from "../tensor/tensor";
 import { AnyModule, BackwardOptions, Module } from "./module";
 
 /**

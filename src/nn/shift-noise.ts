@@ -1,6 +1,5 @@
-import { Matrix } from "../tensor/matrix";
+import { Matrix, checkMatrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
-import { checkMatrix } from "../tensor/matrix";
 import { checkNumber, checkOptions } from "../validate/checks";
 import { checkRng } from "./layer-checks";
 import { Module } from "./module";

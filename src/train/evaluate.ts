@@ -1,9 +1,8 @@
 import { Module } from "../nn/module";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
-import { Dataset } from "../data/dataset";
+import { Dataset, checkDataset } from "../data/dataset";
 import { Matrix } from "../tensor/matrix";
 import { accuracy } from "./accuracy";
-import { checkDataset } from "../data/dataset";
 import { checkInteger, checkOptions, describe } from "../validate/checks";
 
 /** A loss: an object with forward(logits, targets) and backward(). */

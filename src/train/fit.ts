@@ -4,15 +4,13 @@ import { Sequential } from "../nn/sequential";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { Optimizer } from "../optim/optimizer";
 import { SGD } from "../optim/sgd";
-import { Dataset, subset } from "../data/dataset";
+import { checkDataset, Dataset, subset } from "../data/dataset";
 import { DataLoader } from "../data/dataloader";
 import { Rng } from "../random/rng";
 import { accuracy } from "./accuracy";
-import { ClassificationLoss, evaluate } from "./evaluate";
+import { ClassificationLoss, checkLoss, evaluate } from "./evaluate";
 import { percentiles } from "./percentile";
 import { InputRecorder, recordInputs } from "./record-inputs";
-import { checkDataset } from "../data/dataset";
-import { checkLoss } from "./evaluate";
 import { Matrix } from "../tensor/matrix";
 import { checkArrayLike, checkBoolean, checkFunction, checkInteger, checkNumber, checkOptions, describe } from "../validate/checks";
 
@@ -305,7 +303,6 @@ function resolveOptimizer(model: Module, options: FitOptions): Optimizer {
 /** A fixed random subset of the test set (the same for every evaluation). */
 function evalSubset(test: Dataset, evalSize: number | undefined, seed: number): Dataset {
   if (evalSize === undefined || evalSize >= test.y.length) return test;
-  checkPositiveInteger("evalSize", evalSize);
   return subset(test, new Rng(`fit-eval/${seed}`).sample(test.y.length, evalSize));
 }
 
@@ -317,7 +314,7 @@ interface Recording {
 function startRecording(model: Module, options: RecordOptions, history: History): Recording {
   const layer = resolveLayer(model, options.layer);
   const ps = options.percentiles ?? [15, 50, 85];
-  const every = checkPositiveInteger("record.every", options.every ?? 10);
+  const every = options.every ?? 10;
   const activations = { layer: layer.toString(), step: [] as number[], percentiles: {} as Record<string, number[]> };
   for (const p of ps) activations.percentiles[String(p)] = [];
   history.activations = activations;
@@ -326,9 +323,6 @@ function startRecording(model: Module, options: RecordOptions, history: History)
     capture(step: number) {
       if (!(step === 1 || step % every === 0) || rec.last === null) return;
       const x = rec.last;
-      if (options.unit !== undefined && !(Number.isInteger(options.unit) && options.unit >= 0 && options.unit < x.cols)) {
-        throw new RangeError(`fit: record.unit must be an integer in [0, ${x.cols}) for the input of ${layer}, got ${options.unit}`);
-      }
       const values = options.unit === undefined ? x.data : x.columnArray(options.unit);
       activations.step.push(step);
       percentiles(values, ps).forEach((v, i) => activations.percentiles[String(ps[i])].push(v));

@@ -11,12 +11,11 @@
  * Every probe runs the model in its current mode (training: batch statistics, as training sees
  * it) and leaves parameters, gradients and buffers (running statistics) as it found them.
  */
-import { Matrix } from "../tensor/matrix";
+import { Matrix, checkMatrix } from "../tensor/matrix";
 import { Module } from "../nn/module";
 import { Parameter } from "../nn/parameter";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { ClassificationLoss, checkLoss } from "./evaluate";
-import { checkMatrix } from "../tensor/matrix";
 import { checkArrayLike, checkNumber, describe } from "../validate/checks";
 import { cosineAll, distanceAll, normAll } from "./parameter-vectors";
 

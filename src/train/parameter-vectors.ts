@@ -6,7 +6,7 @@
 import { Matrix } from "../tensor/matrix";
 
 /** Σ over the matrices of Σ a⊙b: the dot product of the two long vectors. */
-export function dotAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+function dotAll(a: readonly Matrix[], b: readonly Matrix[]): number {
   let s = 0;
   a.forEach((m, k) => {
     const u = m.data, v = b[k].data;

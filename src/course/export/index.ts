@@ -2,7 +2,9 @@
 export { exportSite, courseInfoOf, courseTitleOf, matchesLesson, type ExportOptions, type ExportResult, type ExportedLesson } from "./export-site";
 export { renderLessonPage, type LessonPage, type LessonPageOptions } from "./render-page";
 export { renderIndex, type IndexOptions } from "./site-index";
-export { renderOutput, renderChart, stripAnsi, stripPlotlyLoader, PLOTLY_MIME, type OutputContext } from "./render-output";
+export { renderOutput, renderChart, stripPlotlyLoader, type OutputContext } from "./render-output";
+export { stripAnsi } from "../jupyter/error-info";
+export { PLOTLY_MIME } from "../../charts/mime-bundle";
 export { renderMarkdown, renderMarkdownInline } from "./render-markdown";
 export { renderTex } from "./markdown-math";
 export { highlightCode, codeBlock } from "./highlight-code";

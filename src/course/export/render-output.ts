@@ -8,12 +8,12 @@
  * are the exercise checkers' BNLAB_CHECK lines (meant for the grader).
  */
 import { escapeHtml, scriptJson } from "../../charts/html";
+import { PLOTLY_MIME } from "../../charts/mime-bundle";
 import { CHECK_MARKER } from "../../exercises/report";
+import { stripAnsi } from "../jupyter/error-info";
 import { joinSource, type MimeBundle, type MultilineString, type Output } from "../notebook/nbformat";
 import { renderMarkdown } from "./render-markdown";
 import { renderTex } from "./markdown-math";
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /** What the page renderer tracks across outputs (unique chart ids on the page). */
 export interface OutputContext {
@@ -24,15 +24,8 @@ export interface OutputContext {
 /** The <script> with the bnlab plotly.js loader that the first chart of a kernel session carries. */
 const PLOTLY_LOADER = /<script type="text\/javascript">\/\* plotly\.js, bundled by bnlab \*\/[\s\S]*?<\/script>\n?/g;
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
-
 /** Drops the exercise checkers' machine-readable lines (for the grader, not for readers). */
-export function stripCheckLines(text: string): string {
+function stripCheckLines(text: string): string {
   return text
     .split(/(?<=\n)/)
     .filter((line) => !line.startsWith(`${CHECK_MARKER} `))

@@ -13,9 +13,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { copyLibrary } from "../homework/library-bundle";
+import { freePort } from "../jupyter/connection";
 import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../jupyter/kernelspec";
 import { renderCourseConfig, renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
 
@@ -65,7 +65,7 @@ export function proxyCommand(proxy: string): string[] {
 }
 
 /** JupyterLab when the project's .venv has jupyterhub-singleuser, else the system's (Debian: the classic Notebook). */
-export function findSingleUser(root: string, searchPath?: string, given?: string): { command: string; kind: SingleUserKind } {
+function findSingleUser(root: string, searchPath?: string, given?: string): { command: string; kind: SingleUserKind } {
   if (given) {
     if (!fs.existsSync(given)) throw new Error(`--singleuser ${given}: no such file (it is the hub's jupyterhub-singleuser, e.g. /opt/tljh/user/bin/jupyterhub-singleuser)`);
     return { command: given, kind: labInstalled(given) ? "lab" : "notebook" };
@@ -88,18 +88,6 @@ function labInstalled(singleUser: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Copies the library into `<stateDir>/library` and makes it read-only (files 0444, folders 0555). */

@@ -11,8 +11,10 @@ export interface ErrorInfo {
   traceback: string[];
 }
 
-const ANSI = /\x1b\[[0-9;]*m/g;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
+/** Drops ANSI escape sequences (colours, cursor moves). */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, "");
 }

@@ -6,8 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Notebook } from "../notebook/nbformat";
-import { serializeNotebook } from "../notebook/nbformat";
+import { type Notebook, serializeNotebook } from "../notebook/nbformat";
 import { formatCellError } from "./cell-error";
 import { executeNotebook } from "./execute-notebook";
 import { ensureKernelspec } from "./kernelspec";
@@ -24,7 +23,7 @@ export interface ExecuteCliOptions {
   verbose: boolean;
 }
 
-export const EXECUTE_USAGE =
+const EXECUTE_USAGE =
   "usage: npm run execute -- NOTEBOOK.ipynb... [--out DIR] [--timeout-cell SECONDS] [--timeout-notebook SECONDS] [--allow-errors] [--memory-mb N] [--verbose]";
 
 export function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {

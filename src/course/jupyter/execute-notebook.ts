@@ -4,8 +4,7 @@
  *
  * Cells tagged "raises-exception" (nbclient's convention) may fail without counting as errors.
  */
-import type { Cell, CodeCell, Notebook } from "../notebook/nbformat";
-import { joinSource } from "../notebook/nbformat";
+import { type Cell, type CodeCell, type Notebook, joinSource } from "../notebook/nbformat";
 import { sourceHead, type CellError, type CellErrorKind } from "./cell-error";
 import { KernelSession, type ExecuteResult, type KernelSessionOptions } from "./session";
 

@@ -32,10 +32,10 @@ export type FrontendPlan =
   | { action: "provision"; python: string; venvDir: string; packages: string[]; then: string; fallback: string | null }
   | { action: "missing"; message: string };
 
-export const LAB_PACKAGES = ["jupyterlab", "plotly"];
-export const MIN_PYTHON: [number, number] = [3, 8];
+const LAB_PACKAGES = ["jupyterlab", "plotly"];
+const MIN_PYTHON: [number, number] = [3, 8];
 
-export function pythonIsRecentEnough(version: [number, number]): boolean {
+function pythonIsRecentEnough(version: [number, number]): boolean {
   return version[0] > MIN_PYTHON[0] || (version[0] === MIN_PYTHON[0] && version[1] >= MIN_PYTHON[1]);
 }
 

@@ -24,7 +24,7 @@ export function isExecutable(path: string): boolean {
 }
 
 /** Version and venv support of a Python, or null if it does not run. */
-export function inspectPython(path: string): PythonInfo | null {
+function inspectPython(path: string): PythonInfo | null {
   const script = "import sys\ntry:\n import venv, ensurepip\n ok = 1\nexcept Exception:\n ok = 0\nprint(sys.version_info[0], sys.version_info[1], ok)";
   const run = spawnSync(path, ["-c", script], { encoding: "utf8", timeout: 20_000 });
   const m = /^(\d+) (\d+) ([01])/.exec(run.stdout ?? "");

@@ -59,12 +59,7 @@ export function serverArgs(kind: FrontendKind, opts: { root: string; port: numbe
 }
 
 /** The save hook (a Python import path; scripts/jupyter is put on PYTHONPATH). */
-export const PRE_SAVE_HOOK = "bnlab_jupyter.strip_plotly_png";
-
-/** The folder of bnlab's Python hooks for the Jupyter server. */
-export function jupyterHooksDir(root: string): string {
-  return join(root, "scripts", "jupyter");
-}
+const PRE_SAVE_HOOK = "bnlab_jupyter.strip_plotly_png";
 
 export function openUrlPath(kind: FrontendKind, openPath: string): string {
   const clean = openPath.replace(/^\/+|\/+$/g, "");
@@ -92,7 +87,8 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
   const baseEnv = opts.env ?? process.env;
   const token = baseEnv.JUPYTER_TOKEN || randomBytes(24).toString("hex");
   const env: NodeJS.ProcessEnv = { ...jupyterEnv(baseEnv, root), JUPYTER_TOKEN: token };
-  env.PYTHONPATH = [jupyterHooksDir(root), ...(baseEnv.PYTHONPATH ? [baseEnv.PYTHONPATH] : [])].join(delimiter);
+  // scripts/jupyter holds bnlab's Python hooks for the server (PRE_SAVE_HOOK)
+  env.PYTHONPATH = [join(root, "scripts", "jupyter"), ...(baseEnv.PYTHONPATH ? [baseEnv.PYTHONPATH] : [])].join(delimiter);
   delete env.NODE_OPTIONS;
   const openPath = opts.openPath ?? "notebooks";
   const args = serverArgs(opts.kind, { root, port: opts.port ?? 8888, browser: opts.browser ?? false, openPath, asRoot: process.getuid?.() === 0 });

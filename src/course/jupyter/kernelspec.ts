@@ -43,11 +43,6 @@ export function tslabBin(root: string = projectRoot()): string {
   return join(root, "node_modules", ".bin", "tslab");
 }
 
-/** The kernel launcher the kernelspec runs (brings dist/ up to date, then starts tslab). */
-export function kernelLauncher(root: string = projectRoot()): string {
-  return join(root, "scripts", "launcher", "launch.cjs");
-}
-
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const launcherSpec = require("../../../scripts/launcher/kernelspec.cjs") as {
   LEARNER_KERNEL_ENV: string;
@@ -67,7 +62,8 @@ export function tslabMainScript(root: string = projectRoot()): string {
  * (the hub's); `node`: an absolute node to run the launcher with (a hub's servers may not have ours on PATH).
  */
 export function expectedKernelspec(root: string = projectRoot(), options: { node?: string; library?: string } = {}): KernelSpec {
-  return launcherSpec.launcherKernelspec({ launcher: kernelLauncher(root), ...options });
+  // the launcher brings dist/ up to date, then starts tslab
+  return launcherSpec.launcherKernelspec({ launcher: join(root, "scripts", "launcher", "launch.cjs"), ...options });
 }
 
 /** Writes kernel.json if missing or different; returns the kernelspec directory. */

@@ -3,8 +3,7 @@
  * text-like MIME data are stored as arrays of lines. Applied to executed notebooks before saving
  * so files match what `jupyter nbconvert --execute` writes.
  */
-import type { MimeBundle, Notebook, Output } from "../notebook/nbformat";
-import { splitLines } from "../notebook/nbformat";
+import { type MimeBundle, type Notebook, type Output, splitLines } from "../notebook/nbformat";
 
 const SPLIT_NON_TEXT = new Set(["application/javascript", "image/svg+xml"]);
 
@@ -17,7 +16,7 @@ function splitBundle(data: MimeBundle): MimeBundle {
   return out;
 }
 
-export function splitOutputLines(output: Output): Output {
+function splitOutputLines(output: Output): Output {
   switch (output.output_type) {
     case "stream":
       return typeof output.text === "string" ? { ...output, text: splitLines(output.text) } : output;

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 
-export const PIP_RETRIES = 1;
+const PIP_RETRIES = 1;
 export const PIP_TIMEOUT_S = 5;
 export const DEFAULT_INDEX = "https://pypi.org/simple";
 

@@ -25,7 +25,7 @@ export interface StartCliOptions {
   replace: boolean;
 }
 
-export const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
+const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
 
 export function parseStartArgs(args: readonly string[]): StartCliOptions {
   const opts: StartCliOptions = { browser: false, install: true, replace: false };
@@ -46,7 +46,7 @@ export function parseStartArgs(args: readonly string[]): StartCliOptions {
 }
 
 /** Creates the venv and pip-installs into it, showing pip's progress in one line. Returns success. */
-export async function provisionVenv(python: string, venvDir: string, packages: string[], log: (line: string) => void): Promise<boolean> {
+async function provisionVenv(python: string, venvDir: string, packages: string[], log: (line: string) => void): Promise<boolean> {
   log(`bnlab: installing ${packages.join(" and ")} into ${venvDir} (once; ${python} -m venv, then pip)…`);
   const venv = spawnSync(python, ["-m", "venv", venvDir], { stdio: "inherit" });
   if (venv.status !== 0) {
@@ -68,6 +68,9 @@ export async function provisionVenv(python: string, venvDir: string, packages: s
   progress.finish(code === 0);
   return code === 0 && isExecutable(join(venvDir, "bin", "jupyter-lab"));
 }
+
+/** Ctrl-C, kill, and the terminal closing: each stops the server. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Runs `npm start`; resolves with the exit code once the server has stopped. */
 export async function runStartCli(args: readonly string[], log: (line: string) => void = console.log): Promise<number> {
@@ -127,18 +130,14 @@ export async function runStartCli(args: readonly string[], log: (line: string) =
     killGroup(server.pid, "SIGTERM");
     removeServerRecord(root, server.pid);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  process.on("SIGHUP", stop);
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
   process.on("exit", kill);
   log("");
   log(`bnlab: the course is open at\n\n    ${server.url}\n`);
   log("bnlab: press Ctrl-C to stop the server.");
   const code = await server.exited;
   removeServerRecord(root, server.pid);
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
-  process.off("SIGHUP", stop);
+  for (const signal of STOP_SIGNALS) process.off(signal, stop);
   process.off("exit", kill);
   return code ?? 0;
 }

@@ -9,7 +9,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 
-export const PROTOCOL_VERSION = "5.3";
+const PROTOCOL_VERSION = "5.3";
 const DELIMITER = Buffer.from("<IDS|MSG>");
 
 export interface MessageHeader {

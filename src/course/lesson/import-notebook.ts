@@ -101,12 +101,7 @@ function notebookCells(cells: readonly Cell[], meta: BnlabNotebookMetadata, root
   const home = path.join(root, NOTEBOOKS_DIR);
   cells.forEach((cell, index) => {
     const where = `${name}, cell ${index + 1}${cell.id ? ` (${cell.id})` : ""}`;
-    let bnlab;
-    try {
-      bnlab = readCellMetadata(cell.metadata);
-    } catch (error) {
-      throw new ImportError(`${where}: ${(error as Error).message}`);
-    }
+    const bnlab = rethrown(where, () => readCellMetadata(cell.metadata));
     const source = normalizeSource(cell.cell_type, joinSource(cell.source));
     if (bnlab?.role === "header") {
       if (source !== headerMarkdown(meta.front_matter, lessonNumber(meta.lesson))) {
@@ -126,15 +121,9 @@ function notebookCells(cells: readonly Cell[], meta: BnlabNotebookMetadata, root
       result.push({ cellId: cell.id, cell: { type: "markdown", instructorOnly: bnlab !== null, source, line: 0 } });
       return;
     }
-    let role;
-    try {
-      role = roleFromMetadata(bnlab);
-    } catch (error) {
-      throw new ImportError(`${where}: ${(error as Error).message}`);
-    }
     const code: LessonCell = {
       type: "code",
-      role,
+      role: rethrown(where, () => roleFromMetadata(bnlab)),
       language: bnlab?.language ?? "ts",
       source: rebaseRelativeImports(source, fromDir, home),
       line: 0,
@@ -172,11 +161,7 @@ function mergeWithLesson(incoming: Incoming[], lesson: Lesson, name: string): Le
             `add it to the lesson instead`,
         );
       }
-      try {
-        cells.push({ ...cell, source: restoreSolutions(cell.source, original) });
-      } catch (error) {
-        throw new ImportError(`${name}, cell ${cellId}: ${(error as Error).message}`);
-      }
+      cells.push({ ...cell, source: rethrown(`${name}, cell ${cellId}`, () => restoreSolutions(cell.source, original)) });
     } else {
       cells.push(cell);
     }
@@ -187,12 +172,7 @@ function mergeWithLesson(incoming: Incoming[], lesson: Lesson, name: string): Le
 
 /** The printed lesson must parse back into exactly these cells, or the import would change them. */
 function verifyRoundTrip(text: string, lesson: Lesson, file: string, name: string): void {
-  let reparsed: Lesson;
-  try {
-    reparsed = parseLesson(text, file);
-  } catch (error) {
-    throw new ImportError(`${name} cannot become a lesson: ${(error as Error).message}`);
-  }
+  const reparsed = rethrown(`${name} cannot become a lesson`, () => parseLesson(text, file));
   const strip = (cell: LessonCell): string => stableJson({ ...cell, line: 0 });
   const count = Math.max(reparsed.cells.length, lesson.cells.length);
   for (let i = 0; i < count; i++) {
@@ -205,6 +185,15 @@ function verifyRoundTrip(text: string, lesson: Lesson, file: string, name: strin
         `(a Markdown cell must not contain a line "<!-- cell -->", "<!-- instructor -->" or a top-level \`\`\`ts fence; ` +
         `split it into separate cells, or mark an example fence {static})`,
     );
+  }
+}
+
+/** step(), its error rethrown as an ImportError that says where. */
+function rethrown<T>(where: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw new ImportError(`${where}: ${(error as Error).message}`);
   }
 }
 

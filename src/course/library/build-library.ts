@@ -67,7 +67,7 @@ export function ensureLibraryBuilt(root: string, options: { force?: boolean; qui
 
 /** Files the compiler does not emit but the library loads at run time (.wasm, .json, the native kernel's .node). */
 function copyAssets(srcDir: string, distDir: string): void {
-  for (const file of listFiles(srcDir)) {
+  for (const file of libraryHash.listFiles(srcDir)) {
     const rel = path.relative(srcDir, file);
     if (rel.startsWith("course") || rel === "package.json") continue;
     if (/\.(wasm|json|node)$/.test(file)) {
@@ -76,8 +76,4 @@ function copyAssets(srcDir: string, distDir: string): void {
       fs.copyFileSync(file, target);
     }
   }
-}
-
-function listFiles(dir: string): string[] {
-  return libraryHash.listFiles(dir);
 }

@@ -12,6 +12,9 @@ import { build, type Plugin } from "esbuild";
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
+/** How every live-site script is bundled: one minified browser script, esbuild quiet. */
+const BROWSER_SCRIPT = { bundle: true, minify: true, format: "iife", platform: "browser", target: "es2022", logLevel: "silent" } as const;
+
 function browserPlugin(root: string): Plugin {
   const nodeOnly = path.join(__dirname, "browser", "node-only.ts");
   return {
@@ -59,12 +62,7 @@ export async function bundleServiceWorker(siteDir: string, siteFiles: readonly s
   await build({
     entryPoints: [path.join(__dirname, "browser", "service-worker.ts")],
     outfile: path.join(siteDir, "sw.js"),
-    bundle: true,
-    minify: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2022",
-    logLevel: "silent",
+    ...BROWSER_SCRIPT,
     define: { SITE_FILES: JSON.stringify(["./", ...siteFiles]), SITE_VERSION: JSON.stringify(version) },
   });
 }
@@ -80,14 +78,9 @@ export async function bundleLiveScripts(root: string, siteDir: string): Promise<
     const result = await build({
       entryPoints: [path.join(__dirname, "browser", entry)],
       outfile,
-      bundle: true,
-      minify: true,
-      format: "iife",
-      platform: "browser",
-      target: "es2022",
+      ...BROWSER_SCRIPT,
       legalComments: "none",
       keepNames: true, // class names show in printed values and errors, as in tslab
-      logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
       plugins: [browserPlugin(root)],
     });

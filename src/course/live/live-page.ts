@@ -13,7 +13,7 @@ import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
 export const LIVE_SCRIPTS = { page: "live/page.js", worker: "live/worker.js", css: "live/live.css" } as const;
 
 /** Said on every live page: the page transpiles, it does not type-check. */
-export const TRANSPILE_NOTICE =
+const TRANSPILE_NOTICE =
   "Cells run in your browser (a Web Worker). TypeScript is only transpiled here: type errors are not reported, a cell runs until it fails (in Jupyter, tslab type-checks each cell first).";
 
 function renderCell(cell: Cell): string {

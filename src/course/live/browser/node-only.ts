@@ -13,7 +13,7 @@
  */
 import { syncRequest } from "./sync-request";
 
-export function nodeOnlyError(what: string): Error {
+function nodeOnlyError(what: string): Error {
   return new Error(`${what} needs Node.js: it is not available in the browser page (the live site runs the library without a file system or processes). Run this in Jupyter instead (npm start).`);
 }
 
