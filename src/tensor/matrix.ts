@@ -29,7 +29,7 @@ export class Matrix {
     } else {
       checkAllocation("Matrix", "it", rows, cols);
     }
-    this.data = data ?? allocateFloat64("Matrix", `a ${rows} × ${cols} matrix`, rows * cols);
+    this.data = data ?? allocateFloat64("Matrix", () => `a ${rows} × ${cols} matrix`, rows * cols);
   }
 
   // ---- construction -------------------------------------------------------

@@ -189,12 +189,12 @@ export function checkAllocation(where: string, what: string, rows: number, cols:
 }
 
 /** Allocate count float64 numbers, turning the engine's "Invalid typed array length" / "allocation failed" into a message that names `where`. */
-export function allocateFloat64(where: string, what: string, count: number): Float64Array {
+export function allocateFloat64(where: string, what: () => string, count: number): Float64Array {
   try {
     return new Float64Array(count);
   } catch (e) {
     throw new RangeError(
-      `${where}: cannot allocate ${what}, ${count} float64 numbers (${float64Bytes(count)}): ${e instanceof Error ? e.message : String(e)}. ` +
+      `${where}: cannot allocate ${what()}, ${count} float64 numbers (${float64Bytes(count)}): ${e instanceof Error ? e.message : String(e)}. ` +
         "Use smaller sizes.",
     );
   }
