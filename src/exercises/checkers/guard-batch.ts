@@ -1,6 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { ExerciseInputs, ExerciseSpec } from "../engine";
 import { NOTEBOOK_SEED } from "../inputs";
+import { probesOn } from "../probes";
 import { Rng } from "../../random/rng";
 import { LearnerThrew, Malformed, describeThrown, isStubError } from "../learner-code";
 
@@ -33,7 +34,15 @@ const KINDS: Input[] = [
 function draw(seed: string): ExerciseInputs<Input> {
   const rng = new Rng(`${seed}/guardBatch`);
   const size = (n: number) => (n <= 2 ? n : rng.int(3, 9));
-  return { cases: KINDS.map((k) => ({ rows: size(k.rows), cols: size(k.cols), training: k.training })).map((input) => ({ label: describe(input), input })) };
+  const cases = KINDS.map((k) => ({ rows: size(k.rows), cols: size(k.cols), training: k.training })).map((input) => ({ label: describe(input), input }));
+  // around the first case, a batch of one in training mode (which the guard refuses)
+  const base = cases[0].input;
+  const probes = probesOn(cases[0], [
+    { what: "x has a single feature (x.cols = 1)", input: { ...base, cols: 1 }, leaks: "a batch's size is its number of examples (x.rows); the number of features must not matter" },
+    { what: "training is false", input: { ...base, training: false }, ignored: "a batch of one must be refused in training mode only" },
+    { what: "x has two examples", input: { ...base, rows: 2 }, ignored: "a batch of two or more examples must pass; only a batch of one is refused" },
+  ]);
+  return { cases, probes };
 }
 
 const describe = (i: Input) => `a ${i.rows}×${i.cols} batch in ${i.training ? "training" : "eval"} mode`;
