@@ -25,13 +25,10 @@ export type Collector = (fn: unknown, seed?: string) => Collected;
 /** Judge collected (untrusted) data against the inputs of `seed` (the notebook's without one). Pure; never throws. */
 export type Judge = (data: unknown, seed?: string) => CheckResult;
 
-export const collectors = byExercise<Collector>((id) => (fn, seed) => collectWith(drawn(specOf(id), seedArgument(seed)), fn));
-export const judges = byExercise<Judge>((id) => (data, seed) => judgeWith(drawn(specOf(id), seedArgument(seed)), data));
-
-/** A seed as given (a string), or none for anything else: a collector never throws. */
-function seedArgument(seed: unknown): string | undefined {
-  return typeof seed === "string" ? seed : undefined;
-}
+// a seed that is not a string is none: a collector never throws
+const seedOf = (seed: unknown): string | undefined => (typeof seed === "string" ? seed : undefined);
+export const collectors = byExercise<Collector>((id) => (fn, seed) => collectWith(drawn(specOf(id), seedOf(seed)), fn));
+export const judges = byExercise<Judge>((id) => (data, seed) => judgeWith(drawn(specOf(id), seedOf(seed)), data));
 
 /** The judge of an exercise id, or undefined (own keys only: "constructor" is not an id). */
 export function judgeFor(exercise: string): Judge | undefined {
