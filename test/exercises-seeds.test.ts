@@ -10,7 +10,10 @@ import { check, checkers, collectors, judges } from "../src/exercises";
 import { drawn } from "../src/exercises/engine";
 import { EXERCISE_IDS, specOf, type ExerciseId } from "../src/exercises/registry";
 import { solutions } from "../src/exercises/solutions";
-import { learnerSeed } from "../src/course/homework/course-secret";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { learnerSeed, readCourseSecret } from "../src/course/homework/course-secret";
 
 const SECRET = "a course secret the instructor keeps, 0123456789abcdef";
 const seedOf = (learner: string) => learnerSeed(SECRET, learner);
@@ -130,5 +133,22 @@ describe("the learner's seed", () => {
   it("refuses a missing or short secret with a message that says how to make one", () => {
     expect(() => learnerSeed("", "ada")).toThrow(/course secret.*(32|npm run grade)/s);
     expect(() => learnerSeed("short", "ada")).toThrow(/course secret/);
+  });
+});
+
+describe("the course secret file", () => {
+  it("is made once, readable by its owner only, and read back unchanged", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-secret-"));
+    try {
+      const file = path.join(dir, "config", "course-secret");
+      const made = readCourseSecret(file);
+      expect(made.created).toBe(true);
+      expect(made.secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(readCourseSecret(file)).toEqual({ secret: made.secret, created: false });
+      expect(learnerSeed(made.secret, "ada")).not.toBe(seedOf("ada"));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
