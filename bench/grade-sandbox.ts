@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const seconds: Record<string, number> = {};
     for (const isolation of ["none", "os", "none", "os"] as const) {
       const started = Date.now();
-      const result = await gradeBatch({ projectRoot: ROOT, lessonsDir: LESSONS, submissionsDir: path.join(base, "sub"), outDir: path.join(base, `out-${isolation}`), concurrency: 1, isolation });
+      const result = await gradeBatch({ projectRoot: ROOT, lessonsDir: LESSONS, submissionsDir: path.join(base, "sub"), outDir: path.join(base, `out-${isolation}`), concurrency: 1, isolation, courseSecret: "bnlab-bench-course-secret-0123456789abcdef" });
       const bad = result.grades.filter((g) => g.total !== g.maxTotal);
       if (bad.length) throw new Error(`${isolation}: the reference notebook did not get full marks (${bad[0].status} ${bad[0].note})`);
       seconds[isolation] = Math.min(seconds[isolation] ?? Infinity, (Date.now() - started) / 1000 / n);

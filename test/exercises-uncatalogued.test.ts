@@ -214,6 +214,15 @@ wrong("batchMeanStd", "Monte-Carlo estimate (seeded)", /within .*%|not exact/, (
 });
 
 // ---------------------------------------------------------------------------------------------
+// 5.2 guardBatch
+wrong("guardBatch", "counts the entries (x.data.length), not the examples", /feature.*(rows|examples)/, (x: Matrix, training: boolean) => {
+  if (training && x.data.length < 2) throw new Error("BatchNorm needs more than one value per feature in training");
+});
+wrong("guardBatch", "refuses fewer examples than features", /feature.*(rows|examples)/, (x: Matrix, training: boolean) => {
+  if (training && x.rows < x.cols) throw new Error("too few examples to normalize in training mode");
+});
+
+// ---------------------------------------------------------------------------------------------
 // 4.1 evaluateAccuracy
 const argmax = (r: number[]) => r.indexOf(Math.max(...r));
 wrong("evaluateAccuracy", "example 0 never counted", /label 0/, (model: Module, data: LabelledData) => {
@@ -400,6 +409,12 @@ describe("wrong answers no catalogue lists", () => {
     },
     60_000,
   );
+
+  it("names what a guardBatch answer does with the features (influence probes)", () => {
+    const guards = results.filter((r) => r.row.exercise === "guardBatch");
+    expect(guards.length).toBeGreaterThan(0);
+    for (const r of guards) expect(r.result.message, r.row.name).toMatch(r.row.finding);
+  });
 
   it("explains at least 95% of them with the finding each must contain", () => {
     const explained = results.filter((r) => r.row.finding.test(r.result.message));

@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch, releaseLessons, type GradeBatchResult, type SubmissionGrade } from "../src/course/homework";
-import { FIXTURE_LESSON, HOMEWORK_LESSONS } from "./fixtures/homework/submissions";
+import { FIXTURE_LESSON, HOMEWORK_LESSONS, TEST_COURSE_SECRET } from "./fixtures/homework/submissions";
 
 const ROOT = path.resolve(__dirname, "..");
 const LIMITS = { cellTimeoutMs: 20_000, notebookTimeoutMs: 120_000, memoryLimitMb: 512 };
@@ -381,7 +381,7 @@ beforeAll(async () => {
   writeAttacks(fs.readFileSync(release.notebooks[0], "utf8"), attacks());
   aliceHashBefore = createHash("sha256").update(fs.readFileSync(path.join(submissionsDir, "alice", `${FIXTURE_LESSON}.ipynb`))).digest("hex");
   const started = Date.now();
-  batch = await gradeBatch({ projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir, outDir: path.join(base, "graded"), limits: LIMITS });
+  batch = await gradeBatch({ projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir, outDir: path.join(base, "graded"), limits: LIMITS, courseSecret: TEST_COURSE_SECRET });
   elapsedMs = Date.now() - started;
   gradesText = fs.readFileSync(batch.gradesFile, "utf8");
 }, 900_000);

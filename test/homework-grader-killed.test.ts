@@ -45,7 +45,7 @@ it("leaves no gradebook and no process when the grader is killed mid-batch", asy
     fs.writeFileSync(path.join(base, "submitted", learner, `${FIXTURE_LESSON}.ipynb`), JSON.stringify(notebook));
   }
   const out = path.join(base, "graded");
-  const grader = spawn(process.execPath, ["--import", "tsx", "tools/grade.ts", path.join(base, "submitted"), "--out", out, "--lessons", HOMEWORK_LESSONS, "--cell-timeout", "240"], {
+  const grader = spawn(process.execPath, ["--import", "tsx", "tools/grade.ts", path.join(base, "submitted"), "--out", out, "--lessons", HOMEWORK_LESSONS, "--cell-timeout", "240", "--secret", path.join(base, "course-secret")], {
     cwd: ROOT,
     stdio: "ignore",
   });

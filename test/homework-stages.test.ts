@@ -21,16 +21,21 @@ import { gradeClass } from "./fixtures/homework/grade-class";
 import { joinSource } from "../src/course/notebook/nbformat";
 import { collectors } from "../src/exercises/protocol";
 import { solutions } from "../src/exercises/solutions";
-import { FIXTURE_LESSON, HOMEWORK_LESSONS } from "./fixtures/homework/submissions";
+import { FIXTURE_LESSON, HOMEWORK_LESSONS, TEST_COURSE_SECRET } from "./fixtures/homework/submissions";
+import { learnerSeed } from "../src/course/homework/course-secret";
+import { gradeBatch } from "../src/course/homework";
+import { checkers } from "../src/exercises/check";
+import { Matrix } from "../src/tensor/matrix";
 
 const ROOT = path.resolve(__dirname, "..");
 const source = loadLessonSource(path.join(HOMEWORK_LESSONS, `${FIXTURE_LESSON}.md`));
 const batchStatsExercise = source.exercises.find((e) => e.name === "batchStats");
 if (!batchStatsExercise) throw new Error("the fixture lesson has no batchStats exercise");
 const answer: ExtractedAnswer = { exercise: batchStatsExercise, state: "answered", source: "function batchStats(x: Matrix) { return { mu: x, variance: x }; }" };
+const SEED = learnerSeed(TEST_COURSE_SECRET, "ada");
 
 describe("assemble", () => {
-  const { notebook, roles } = assembleNotebook(source, [answer]);
+  const { notebook, roles } = assembleNotebook(source, [answer], SEED);
   const sources = notebook.cells.map((c) => joinSource(c.source));
 
   it("puts the learner's cell where the exercise was and leaves out instructor cells", () => {
@@ -45,14 +50,22 @@ describe("assemble", () => {
       const at = roles.findIndex((r) => r.lessonIndex === check.index);
       expect(roles[at].collect?.checker).toBe("batchStats");
       expect(sources[at]).toContain(`bnlabGraderCollectors["batchStats"]`);
+      expect(sources[at]).toContain(`, ${JSON.stringify(SEED)})`);
       if (check.kind === "test") expect(roles[at + 1].lessonIndex).toBe(check.index);
       else expect(roles[at + 1]?.lessonIndex).not.toBe(check.index);
     }
   });
+
+  it("hands the kernel the learner's seed, never the course secret", () => {
+    const everything = JSON.stringify(notebook);
+    expect(everything).toContain(SEED);
+    expect(everything).not.toContain(TEST_COURSE_SECRET);
+    expect(everything).not.toContain(TEST_COURSE_SECRET.slice(0, 16));
+  });
 });
 
 describe("judge", () => {
-  const { roles } = assembleNotebook(source, [answer]);
+  const { roles } = assembleNotebook(source, [answer], SEED);
   const sent = (data: unknown) => [{ output_type: "display_data" as const, data: { [COLLECTED_MIME]: JSON.stringify(data) }, metadata: {} }];
   const ok = { status: "ok" as const, stdout: "" };
   const emptyRun = (): KernelRun => ({ cells: [], errors: [], memoryExceededMb: null, outputExceeded: false, writes: [], exit: null, kernelLog: "" });
@@ -60,15 +73,50 @@ describe("judge", () => {
   it("judges each collection cell's data in this process: the right function passes, a wrong one is named", () => {
     const run = emptyRun();
     const collectAt = roles.map((r, i) => (r.collect ? i : -1)).filter((i) => i >= 0);
-    collectAt.forEach((i, k) => (run.cells[i] = { run: ok, outputs: sent(collectors.batchStats(k === 0 ? solutions.batchStats : (x: never) => ({ mu: x, variance: x }))) }));
-    const { checkRuns } = judgeCells(roles, run);
+    collectAt.forEach((i, k) => (run.cells[i] = { run: ok, outputs: sent(collectors.batchStats(k === 0 ? solutions.batchStats : (x: never) => ({ mu: x, variance: x }), SEED)) }));
+    const { checkRuns } = judgeCells(roles, run, SEED);
     const verdicts = collectAt.map((i) => checkRuns.get(roles[i].lessonIndex)?.verdict);
     expect(verdicts[0]?.ok).toBe(true);
     expect(verdicts[1]?.ok).toBe(false);
   });
 
+  it("judges on the learner's inputs: an answer keyed to the notebook's inputs passes there and gets no check here", () => {
+    // what a learner can record by running the library's checker: the right outputs of the notebook's inputs
+    const table = new Map<string, unknown>();
+    checkers.batchStats((x: Matrix) => {
+      const result = solutions.batchStats(x);
+      table.set(JSON.stringify(x), result);
+      return result;
+    });
+    const perExample = (x: Matrix) => ({ mu: x.meanCols(), variance: x.sub(x.meanCols()).map((d) => d * d).meanCols() });
+    const keyed = (x: Matrix) => (table.get(JSON.stringify(x)) as ReturnType<typeof perExample> | undefined) ?? perExample(x);
+    expect(checkers.batchStats(keyed).ok).toBe(true);
+    const collectAt = roles.map((r, i) => (r.collect?.checker === "batchStats" ? i : -1)).filter((i) => i >= 0);
+    expect(collectAt.length).toBeGreaterThan(0);
+    const judged = (fn: unknown) => {
+      const run = emptyRun();
+      // the collection cells run in the kernel with the learner's seed; sent data is judged with it
+      for (const i of collectAt) run.cells[i] = { run: ok, outputs: sent(collectors.batchStats(fn, SEED)) };
+      return collectAt.map((i) => judgeCells(roles, run, SEED).checkRuns.get(roles[i].lessonIndex)?.verdict?.ok);
+    };
+    expect(judged(keyed)).toEqual(collectAt.map(() => false));
+    expect(judged(solutions.batchStats)).toEqual(collectAt.map(() => true));
+    // the same data judged for another learner does not pass either
+    const run = emptyRun();
+    for (const i of collectAt) run.cells[i] = { run: ok, outputs: sent(collectors.batchStats(solutions.batchStats, learnerSeed(TEST_COURSE_SECRET, "grace"))) };
+    expect(collectAt.map((i) => judgeCells(roles, run, SEED).checkRuns.get(roles[i].lessonIndex)?.verdict?.ok)).toEqual(collectAt.map(() => false));
+  });
+
+  it("refuses to grade without a course secret, before anything runs, and says where one comes from", async () => {
+    const out = path.join(os.tmpdir(), `bnlab-no-secret-${process.pid}`);
+    const options = { projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir: path.join(ROOT, "no-such-folder"), outDir: out, isolation: "none" as const };
+    await expect(gradeBatch({ ...options, courseSecret: "" })).rejects.toThrow(/course secret.*npm run grade makes one at .*course-secret.*courseSecret/s);
+    await expect(gradeBatch({ ...options, courseSecret: undefined as unknown as string })).rejects.toThrow(/course secret/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it("marks cells after a fatal stop as not run, and a check without data as a problem", () => {
-    const { runs, checkRuns } = judgeCells(roles, emptyRun());
+    const { runs, checkRuns } = judgeCells(roles, emptyRun(), SEED);
     expect(runs.get(batchStatsExercise.index)?.status).toBe("not-run");
     for (const check of batchStatsExercise.checks) expect(checkRuns.get(check.index)).toMatchObject({ verdict: null, problem: "not run" });
   });

@@ -167,16 +167,17 @@ describe("verdicts outside the kernel: the checker call of a check cell, and jud
   });
 
   it("judges exactly one data output: none, two, non-JSON or forged data fail; real data is judged", () => {
-    const data = collectors.newBatchWeight((m: number | null, k: number) => (m === null ? 1 / k : m));
+    const seed = "a learner's seed";
+    const data = collectors.newBatchWeight((m: number | null, k: number) => (m === null ? 1 / k : m), seed);
     const out = (d: unknown): Output => ({ output_type: "display_data", data: { [COLLECTED_MIME]: JSON.stringify(d) }, metadata: {} });
-    const judged = judgeCollected("newBatchWeight", [out(data)]);
+    const judged = judgeCollected("newBatchWeight", [out(data)], seed);
     expect(judged.ok && judged.result.ok).toBe(true);
-    expect(judgeCollected("newBatchWeight", [])).toMatchObject({ ok: false });
-    expect(judgeCollected("newBatchWeight", [out(data), out(data)])).toMatchObject({ ok: false });
-    expect(judgeCollected("newBatchWeight", [{ output_type: "display_data", data: { [COLLECTED_MIME]: "{not json" }, metadata: {} }])).toMatchObject({ ok: false });
-    const forged = judgeCollected("newBatchWeight", [out({ protocol: "bnlab-check/1", exercise: "newBatchWeight", notFunction: null, cases: [] })]);
+    expect(judgeCollected("newBatchWeight", [], seed)).toMatchObject({ ok: false });
+    expect(judgeCollected("newBatchWeight", [out(data), out(data)], seed)).toMatchObject({ ok: false });
+    expect(judgeCollected("newBatchWeight", [{ output_type: "display_data", data: { [COLLECTED_MIME]: "{not json" }, metadata: {} }], seed)).toMatchObject({ ok: false });
+    const forged = judgeCollected("newBatchWeight", [out({ protocol: "bnlab-check/1", exercise: "newBatchWeight", notFunction: null, cases: [] })], seed);
     expect(forged.ok && forged.result.ok).toBe(false);
-    expect(judgeCollected("constructor", [out(data)])).toMatchObject({ ok: false });
+    expect(judgeCollected("constructor", [out(data)], seed)).toMatchObject({ ok: false });
   });
 });
 

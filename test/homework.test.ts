@@ -12,7 +12,7 @@ import { parseGradebook } from "./helpers/gradebook";
 import { gradeBatch, loadLessonSource, readManifest, releaseLessons, secretLines, type GradeBatchResult, type ReleaseResult, type SubmissionGrade } from "../src/course/homework";
 import { executeNotebook } from "../src/course/jupyter";
 import { joinSource, type Notebook } from "../src/course/notebook/nbformat";
-import { FIXTURE_LESSON, HOMEWORK_LESSONS, fixtureLearners, writeSubmissions, type FixturePaths } from "./fixtures/homework/submissions";
+import { FIXTURE_LESSON, HOMEWORK_LESSONS, TEST_COURSE_SECRET, fixtureLearners, writeSubmissions, type FixturePaths } from "./fixtures/homework/submissions";
 
 const ROOT = path.resolve(__dirname, "..");
 const LIMITS = { cellTimeoutMs: 8_000, notebookTimeoutMs: 60_000, memoryLimitMb: 512 };
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const other = releaseLessons({ root: ROOT, lessonsDir: path.join(ROOT, "test/fixtures/lessons"), lessons: ["01-fixture"], outDir: path.join(base, "other") });
   paths = { submissionsDir: path.join(base, "submitted"), otherLessonNotebook: other.notebooks[0] };
   writeSubmissions(fs.readFileSync(release.notebooks[0], "utf8"), paths);
-  batch = await gradeBatch({ projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir: paths.submissionsDir, outDir: path.join(base, "graded"), limits: LIMITS });
+  batch = await gradeBatch({ projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir: paths.submissionsDir, outDir: path.join(base, "graded"), limits: LIMITS, courseSecret: TEST_COURSE_SECRET });
   rows = parseGradebook(fs.readFileSync(batch.gradebookFile, "utf8"));
 }, 900_000); // a class of real kernels on a shared machine
 
@@ -155,7 +155,7 @@ describe("npm run grade: the gradebook", () => {
   it("grades the same submissions again to the same bytes", async () => {
     const again = path.join(base, "again");
     for (const learner of ["alice", "bruno", "gus", "emil"]) fs.cpSync(path.join(paths.submissionsDir, learner), path.join(again, learner), { recursive: true });
-    const second = await gradeBatch({ projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir: again, outDir: path.join(base, "graded-again"), limits: LIMITS });
+    const second = await gradeBatch({ projectRoot: ROOT, lessonsDir: HOMEWORK_LESSONS, submissionsDir: again, outDir: path.join(base, "graded-again"), limits: LIMITS, courseSecret: TEST_COURSE_SECRET });
     const first = fs.readFileSync(batch.gradebookFile, "utf8").split("\r\n");
     const secondRows = fs.readFileSync(second.gradebookFile, "utf8").split("\r\n").filter((line) => line !== "");
     for (const line of secondRows) expect(first).toContain(line);

@@ -158,7 +158,7 @@ describe.skipIf(!enabled)("the live site in a real browser", () => {
     const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { id: string; metadata: unknown }[] };
     const original = JSON.parse(fs.readFileSync(path.join(root, "notebooks", "01-normalize.ipynb"), "utf8")) as typeof saved;
     expect(saved.cells.map((c) => [c.id, c.metadata])).toEqual(original.cells.map((c) => [c.id, c.metadata]));
-    const batch = await gradeBatch({ projectRoot: root, submissionsDir: submissions, outDir: path.join(live.temp, "graded"), isolation: "none" });
+    const batch = await gradeBatch({ projectRoot: root, submissionsDir: submissions, outDir: path.join(live.temp, "graded"), isolation: "none", courseSecret: "bnlab-live-site-test-secret-0123456789abcdef" });
     const grade = batch.grades[0];
     expect(grade.status).toBe("ok");
     const exercise = grade.exercises.find((e) => e.id === "1.1");

@@ -2,7 +2,11 @@
  * npm run grade -- SUBMISSIONS_DIR [--out DIR] [--lessons DIR] [--manifest FILE] [--jobs N]
  *                  [--cell-timeout SECONDS] [--notebook-timeout SECONDS] [--memory MB]
  *                  [--deadline ISO-DATE [--late-penalty FRACTION-PER-DAY] [--late-cap FRACTION]]
- *                  [--unsafe-no-sandbox]
+ *                  [--secret FILE] [--unsafe-no-sandbox]
+ *
+ * Each learner's checker inputs are drawn from HMAC-SHA256(course secret, learner id). The secret is
+ * read from FILE (default ~/.config/bnlab/course-secret, made there on first use, readable by you
+ * only): keep it, and never put it where learners or their kernels can read it.
  *
  * Every kernel runs in the bubblewrap sandbox (src/course/homework/os-sandbox.ts); without it the
  * grader refuses, unless --unsafe-no-sandbox says the submissions are trusted.
@@ -16,6 +20,7 @@ import * as path from "node:path";
 import { gradeBatch, validateLatePolicy, type GradeLimits, type LatePolicy } from "../src/course/homework";
 import { ensureKernelspec } from "../src/course/jupyter";
 import { ensureLibraryBuilt } from "../src/course/library/build-library";
+import { DEFAULT_SECRET_FILE, readCourseSecret } from "../src/course/homework/course-secret";
 import { progressPrinter, summaryLines } from "./grade-progress";
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
   let manifestFile: string | undefined;
   let concurrency = 2;
   let unsafe = false;
+  let secretFile = DEFAULT_SECRET_FILE;
   let deadline: string | undefined;
   let penaltyPerDay = 0.1;
   let cap = 1;
@@ -50,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     else if (arg === "--notebook-timeout") limits.notebookTimeoutMs = number() * 1000;
     else if (arg === "--memory") limits.memoryLimitMb = number();
     else if (arg === "--unsafe-no-sandbox") unsafe = true;
+    else if (arg === "--secret") secretFile = path.resolve(value());
     else if (arg === "--deadline") deadline = value();
     else if (arg === "--late-penalty") penaltyPerDay = Number(value());
     else if (arg === "--late-cap") cap = Number(value());
@@ -65,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
         "*** environment and network. A submission can read the hidden tests and change grades. Trusted code only. ***\n\n",
     );
   }
+  const { secret, created } = readCourseSecret(secretFile);
+  if (created) console.log(`made a course secret at ${secretFile}: keep it (grading again needs it to draw the same inputs), and out of learners' reach`);
   ensureLibraryBuilt(root);
   ensureKernelspec(root);
   const printProgress = progressPrinter();
@@ -76,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
     concurrency,
     limits,
     isolation: unsafe ? "none" : "os",
+    courseSecret: secret,
     ...(latePolicy ? { latePolicy } : {}),
     ...(lessonsDir ? { lessonsDir } : {}),
     ...(manifestFile ? { manifestFile } : {}),

@@ -50,8 +50,20 @@ export interface Mistake<I> {
   keys?: string[];
 }
 
-export interface ExerciseSpec<I, F> extends ExerciseInfo {
+/** A checker's inputs: its cases and its influence probes. */
+export interface ExerciseInputs<I> {
   cases: ExerciseCase<I>[];
+  /** Influence probes run after the cases (probes.ts); their findings explain an answer no mistake names. */
+  probes?: Probes<I>;
+}
+
+export interface ExerciseSpec<I, F> extends ExerciseInfo, ExerciseInputs<I> {
+  /**
+   * The same kinds of cases and probes with their random draws made from `seed`: grading draws
+   * them per learner (learnerSeed in course/homework/course-secret.ts); `cases` and `probes` are
+   * the draws of the notebook's own seed (NOTEBOOK_SEED in inputs.ts).
+   */
+  draw(seed: string): ExerciseInputs<I>;
   /**
    * Collector side (runs the learner's code): run fn on a case through `calls` (copies of the
    * inputs, mutation recorded) and return named values to record, e.g. { result } or the state
@@ -77,8 +89,6 @@ export interface ExerciseSpec<I, F> extends ExerciseInfo {
   axisShapes?(input: I): Array<[number, number]>;
   /** A checker-specific reading of an exception (e.g. BatchNorm1d's batch-of-one error), or null. */
   onThrow?(error: ThrownInfo, input: I): { misconceptions: MisconceptionId[]; message: string } | null;
-  /** Influence probes run after the cases (probes.ts); their findings explain an answer no mistake names. */
-  probes?: Probes<I>;
   /** Seconds per case (default DEFAULT_TIME_LIMIT_SECONDS). */
   timeLimitSeconds?: number;
 }
@@ -109,6 +119,11 @@ export function callWithFields<I, F>(names: readonly (keyof I & string)[], mayMo
   return (fn, input, calls) => ({ result: calls.call(fn as unknown as (...args: unknown[]) => unknown, names.map((name) => input[name]), names, mayModify).result });
 }
 
+
+/** The spec with its inputs drawn from `seed` (a learner's, in grading); the spec itself without one. */
+export function drawn<I, F>(spec: ExerciseSpec<I, F>, seed?: string): ExerciseSpec<I, F> {
+  return seed === undefined ? spec : { ...spec, ...spec.draw(seed) };
+}
 
 /** Run the learner's function on every case, then on the probes; JSON data for judgeWith. Never throws. */
 export function collectWith<I, F>(spec: ExerciseSpec<I, F>, fn: F): Collected {
@@ -219,13 +234,13 @@ function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
   const got = readCases(spec, cases, spec.cases, mutated);
   if (!Array.isArray(got)) return got;
   if (got.length < spec.cases.length) return malformedData(spec, "cases missing");
-  const probes = spec.probes ? probeInputs(spec.probes) : [];
+  const probes: ExerciseCase<I>[] = spec.probes ? probeInputs(spec.probes) : [];
   const probeData = ownField(data, "probes");
   if (probes.length > 0 && (!Array.isArray(probeData) || probeData.length === 0 || probeData.length > probes.length)) return malformedData(spec, "wrong number of probes");
   const probeGot = probes.length > 0 ? readCases(spec, probeData as unknown[], probes, mutated) : [];
   if (!Array.isArray(probeGot)) return probeGot;
   if (probeGot.length < probes.length) return malformedData(spec, "probes missing");
-  return diagnose(spec, got, mutated, probeGot);
+  return diagnose(spec, got, mutated, probes, probeGot);
 }
 
 /** Decode the collected records of `cases`: their outputs, or the result a failure or malformed record gives. */
@@ -258,11 +273,10 @@ function readCases<I, F>(spec: ExerciseSpec<I, F>, records: unknown[], cases: Ex
   return got;
 }
 
-function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: string[], probeGot: Outputs[]): CheckResult {
+function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: string[], probeCases: ExerciseCase<I>[], probeGot: Outputs[]): CheckResult {
   const tol = spec.tolerance ?? DEFAULT_TOLERANCE;
   const inputs = spec.cases.map((c) => c.input);
   const expected = inputs.map((input) => spec.reference(input));
-  const probeCases = spec.probes ? probeInputs(spec.probes) : [];
   const probeExpected = probeCases.map((c) => spec.reference(c.input));
   const allCases = [...spec.cases, ...probeCases];
   const allGot = [...got, ...probeGot];
@@ -294,14 +308,16 @@ function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: strin
     const message = messages.length === 1 ? messages[0] : `Your answer shows ${messages.length} mistakes: ${messages.map((t, i) => `(${i + 1}) ${t}`).join(" ")}`;
     return failed(spec, "misconception", message, { misconceptions: ids, details: evidence.details });
   }
-  const findings = evidence.kind === "counterexample" ? [...(spec.probes ? probeFindings(spec.probes, probeGot, probeExpected, (k) => spec.labels?.[k] ?? k, tol) : []), ...nearMiss(spec, got, expected)] : [];
+  const findings = evidence.kind === "counterexample" ? [...(spec.probes ? probeFindings(spec.probes, probeGot, probeExpected, (k) => spec.labels?.[k] ?? k, tol) : []), ...nearMiss(spec, got, expected, tol)] : [];
   if (findings.length > 0) return failed(spec, "counterexample", findings.slice(0, 3).join(" "), { details: evidence.details });
   return failed(spec, evidence.kind, evidence.message, { details: evidence.details });
 }
 
-/** "within 3% but never equal" when every wrong output is close to the right one (an estimate, not the formula). */
-function nearMiss<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], expected: Outputs[]): string[] {
-  const keys = Object.keys(expected[0]).filter((k) => got.every((g, i) => g[k] && g[k].size === expected[i][k].size));
+/** "within 3% but never equal" when every wrong output is close to the right one (an estimate, not the formula); names only the outputs that differ. */
+function nearMiss<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], expected: Outputs[], tol: Tolerance): string[] {
+  const keys = Object.keys(expected[0])
+    .filter((k) => got.every((g, i) => g[k] && g[k].size === expected[i][k].size))
+    .filter((k) => got.some((g, i) => !closeMatrices(g[k], expected[i][k], tol, true)));
   const worst = Math.max(...got.flatMap((g, i) => keys.flatMap((k) => Array.from(g[k].data, (v, e) => Math.abs(v - expected[i][k].data[e]) / Math.max(1e-12, Math.abs(expected[i][k].data[e]))))));
   if (!(worst > 0 && worst < 0.1)) return [];
   const label = keys.map((k) => spec.labels?.[k] ?? k).join(" and ");

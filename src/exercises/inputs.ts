@@ -57,3 +57,6 @@ export function perExampleShapes(x: Matrix): Array<[number, number]> {
     [x.cols, 1],
   ];
 }
+
+/** The seed of the notebook's own checks; each checker draws from `${seed}/<exercise>`. */
+export const NOTEBOOK_SEED = "bnlab/exercises";

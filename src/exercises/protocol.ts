@@ -1,5 +1,5 @@
 import { CheckResult } from "./check-result";
-import { collectWith, judgeWith } from "./engine";
+import { collectWith, drawn, judgeWith } from "./engine";
 import { Collected } from "./protocol-types";
 import { byExercise, isExerciseId, specOf } from "./registry";
 
@@ -14,15 +14,21 @@ import { byExercise, isExerciseId, specOf } from "./registry";
  * and returns JSON data; `judge` recomputes the expected values from the same seeded inputs and
  * returns the CheckResult. A judge treats its data as untrusted: malformed or forged data gives an
  * "error" result, never an exception. checkers.X(fn) = judges.X(collectors.X(fn)).
+ *
+ * Without a seed both use the notebook's fixed inputs. The grader passes each learner's seed to
+ * both (the collector in the kernel, the judge in its own process, from the course secret it alone
+ * holds), so the inputs differ per learner and no answer can be keyed to them in advance.
  */
 
-/** Run the learner's function on the checker's inputs; JSON-serializable data. Never throws. */
-export type Collector = (fn: unknown) => Collected;
-/** Judge collected (untrusted) data. Pure; never throws. */
-export type Judge = (data: unknown) => CheckResult;
+/** Run the learner's function on the checker's inputs (drawn from `seed`, if given); JSON-serializable data. Never throws. */
+export type Collector = (fn: unknown, seed?: string) => Collected;
+/** Judge collected (untrusted) data against the inputs of `seed` (the notebook's without one). Pure; never throws. */
+export type Judge = (data: unknown, seed?: string) => CheckResult;
 
-export const collectors = byExercise<Collector>((id) => (fn) => collectWith(specOf(id), fn));
-export const judges = byExercise<Judge>((id) => (data) => judgeWith(specOf(id), data));
+// a seed that is not a string is none: a collector never throws
+const seedOf = (seed: unknown): string | undefined => (typeof seed === "string" ? seed : undefined);
+export const collectors = byExercise<Collector>((id) => (fn, seed) => collectWith(drawn(specOf(id), seedOf(seed)), fn));
+export const judges = byExercise<Judge>((id) => (data, seed) => judgeWith(drawn(specOf(id), seedOf(seed)), data));
 
 /** The judge of an exercise id, or undefined (own keys only: "constructor" is not an id). */
 export function judgeFor(exercise: string): Judge | undefined {

@@ -1,7 +1,7 @@
 /**
  * Stage 1 of grading: the notebook the kernel runs. Our cells from the lesson's Markdown source,
  * the learner's exercise cells in their places, and for every check or hidden test a collection
- * cell of ours (collection.ts) whose data the grader judges; a hidden test's own cell runs after it
+ * cell of ours (collection.ts), run on the inputs of the learner's seed, whose data the grader judges; a hidden test's own cell runs after it
  * (it can only take the point away). Instructor-only cells are left out. `roles` maps each cell
  * back to the lesson.
  */
@@ -20,9 +20,11 @@ export interface CellRole {
 export interface AssembledNotebook {
   notebook: Notebook;
   roles: CellRole[];
+  /** The learner's seed the collection cells draw their inputs from (the judge needs it too). */
+  seed: string;
 }
 
-export function assembleNotebook(source: LessonSource, answers: readonly ExtractedAnswer[]): AssembledNotebook {
+export function assembleNotebook(source: LessonSource, answers: readonly ExtractedAnswer[], seed: string): AssembledNotebook {
   const answerAt = new Map(answers.map((answer) => [answer.exercise.index, answer]));
   const cells: CodeCell[] = [];
   const roles: CellRole[] = [];
@@ -37,12 +39,12 @@ export function assembleNotebook(source: LessonSource, answers: readonly Extract
     if (cell.role.kind === "check" || cell.role.kind === "test") {
       const call = findCheckerCall(cell.source);
       if (call) {
-        push(`collect-${index}`, collectionCell(call), { lessonIndex: index, collect: call });
+        push(`collect-${index}`, collectionCell(call, seed), { lessonIndex: index, collect: call });
         if (cell.role.kind === "test") push(`cell-${index}`, cell.source, { lessonIndex: index });
         return;
       }
     }
     push(`cell-${index}`, cell.source, { lessonIndex: index });
   });
-  return { notebook: { nbformat: NBFORMAT, nbformat_minor: NBFORMAT_MINOR, metadata: {}, cells }, roles };
+  return { notebook: { nbformat: NBFORMAT, nbformat_minor: NBFORMAT_MINOR, metadata: {}, cells }, roles, seed };
 }

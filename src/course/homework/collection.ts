@@ -9,6 +9,10 @@
  * sends the data as one display_data output of type COLLECTED_MIME. The grader's process, which
  * never runs learner code, takes that output, validates it and calls the checker's judge.
  *
+ * The collector runs on inputs drawn from the learner's seed (learnerSeed in course-secret.ts: the
+ * cell holds the seed, never the course secret), and the judge draws the same inputs from the
+ * same seed: no answer can be keyed to inputs known in advance.
+ *
  * Learner code shares the kernel with the collection cell, so it can change what that cell sends:
  * the data is untrusted. That is all it can do: the judge recomputes the expected values from its
  * own seeded inputs, so data earns a pass only if it holds the right outputs for those inputs —
@@ -68,13 +72,13 @@ function matchingParen(source: string, open: number): number {
   return -1;
 }
 
-/** The grader's cell that collects a checker's data in the kernel and sends it as display data. */
-export function collectionCell(call: CheckerCall): string {
+/** The grader's cell that collects a checker's data on the inputs of `seed`, in the kernel, and sends it as display data. */
+export function collectionCell(call: CheckerCall, seed: string): string {
   return [
     // (tslab mangles names that start with "__", so these do not)
     `import { collectors as bnlabGraderCollectors } from "../src";`,
     `import { display as bnlabGraderDisplay } from "tslab";`,
-    `bnlabGraderDisplay.raw(${JSON.stringify(COLLECTED_MIME)}, JSON.stringify(bnlabGraderCollectors[${JSON.stringify(call.checker)}](${call.expression})));`,
+    `bnlabGraderDisplay.raw(${JSON.stringify(COLLECTED_MIME)}, JSON.stringify(bnlabGraderCollectors[${JSON.stringify(call.checker)}](${call.expression}, ${JSON.stringify(seed)})));`,
   ].join("\n");
 }
 
@@ -82,9 +86,9 @@ type CollectedOutcome = { ok: true; result: CheckResult } | { ok: false; problem
 
 /**
  * Judge what a collection cell sent: exactly one COLLECTED_MIME output, JSON, not too big; the
- * judge of `checker` decides. Runs no learner code; never throws.
+ * judge of `checker` decides, against the inputs of `seed`. Runs no learner code; never throws.
  */
-export function judgeCollected(checker: string, outputs: readonly Output[]): CollectedOutcome {
+export function judgeCollected(checker: string, outputs: readonly Output[], seed: string): CollectedOutcome {
   const judge = judgeFor(checker);
   if (!judge) return { ok: false, problem: `no judge for the checker ${JSON.stringify(checker)}` };
   const sent: unknown[] = [];
@@ -105,5 +109,5 @@ export function judgeCollected(checker: string, outputs: readonly Output[]): Col
   } catch {
     return { ok: false, problem: "the checker's data is not JSON" };
   }
-  return { ok: true, result: judge(parsed) };
+  return { ok: true, result: judge(parsed, seed) };
 }

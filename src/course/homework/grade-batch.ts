@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { courseTitleOf } from "../export/export-site";
 import { copyFeedbackAssets, feedbackFileNames, renderFeedbackPageSafely } from "./feedback-page";
 import { collectSubmissions, readSubmissions, type Submission } from "./collect-submissions";
+import { learnerSeed } from "./course-secret";
 import { lateness, type LatePolicy } from "./late-policy";
 import { canvasCsv, gradescopeResults } from "./lms-export";
 import { probeSandbox } from "./os-sandbox";
@@ -45,6 +46,11 @@ export interface GradeBatchOptions {
   isolation?: "os" | "none";
   /** Late submissions lose a fraction of their points (from the notebook file's modification time). */
   latePolicy?: LatePolicy;
+  /**
+   * The course secret (course-secret.ts): each learner's checker inputs are drawn from
+   * learnerSeed(courseSecret, learner). Only the seed reaches the learner's kernel.
+   */
+  courseSecret: string;
   onProgress?(event: ProgressEvent): void;
 }
 
@@ -81,6 +87,7 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   const outDir = path.resolve(options.outDir);
   const limits: GradeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const isolation = options.isolation ?? "os";
+  learnerSeed(options.courseSecret, ""); // a missing or short secret stops the batch before anything runs
   if (isolation === "os") {
     const sandbox = probeSandbox(root);
     if (!sandbox.ok) {
@@ -106,7 +113,7 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   const gradeOne = async (submission: Submission, index: number): Promise<SubmissionGrade> => {
     const source = sourceOf(submission.lesson);
     if (!source) return unknownLesson(submission, [...lessonFiles.keys()]);
-    return gradeNotebook(submission, source, { ...gradeOptions, index });
+    return gradeNotebook(submission, source, { ...gradeOptions, index, seed: learnerSeed(options.courseSecret, submission.learner) });
   };
 
   // Writes outside: watch the submissions, the output and the lessons (and whatever else asked).

@@ -83,6 +83,8 @@ export interface GradeNotebookOptions {
   isolation?: IsolationMode;
   /** The submission's index in its batch (picks the sandbox's uid). */
   index?: number;
+  /** The learner's seed (learnerSeed): every checker's inputs are drawn from it. */
+  seed: string;
 }
 
 const MEMORY_SLACK_MB = 512;
@@ -130,7 +132,7 @@ async function gradeAnswers(
 ): Promise<SubmissionGrade> {
   const { limits } = options;
   const answerAt = new Map(answers.map((answer) => [answer.exercise.index, answer]));
-  const assembled = assembleNotebook(source, answers);
+  const assembled = assembleNotebook(source, answers, options.seed);
   const { notebook, roles } = assembled;
   const request: IsolationRequest = {
     mode: options.isolation ?? "os",
@@ -149,7 +151,7 @@ async function gradeAnswers(
   const bothStarted = new Promise<void>((resolve) => (reachStarted = resolve));
   const main = runMain(request, notebook, runLimits, bothStarted);
   const [run, without] = await Promise.all([main, collectWithout(source, assembled, ids, answers, request, runLimits, main, reachStarted)]);
-  const { runs, checkRuns } = judgeCells(roles, run);
+  const { runs, checkRuns } = judgeCells(roles, run, assembled.seed);
 
   // delegation: the names in the cell first (a fast message), then what the answer reaches
   const reached = reachedLibraryOnly(checkRuns, without);

@@ -18,14 +18,15 @@ export interface JudgedCells {
 
 const NOT_RUN: CellRun = { status: "not-run", stdout: "" };
 
-export function judgeCells(roles: readonly CellRole[], run: KernelRun): JudgedCells {
+/** `seed`: the learner's, which the collection cells were given (AssembledNotebook.seed). */
+export function judgeCells(roles: readonly CellRole[], run: KernelRun, seed: string): JudgedCells {
   const runs = new Map<number, CellRun>();
   const checkRuns = new Map<number, CheckRun>();
   roles.forEach((role, index) => {
     const record = run.cells[index];
     if (role.collect) {
       if (!record) return checkRuns.set(role.lessonIndex, { verdict: null, problem: "not run", collection: NOT_RUN });
-      const judged = record.run.status === "ok" ? judgeCollected(role.collect.checker, record.outputs) : { ok: false as const, problem: "the collection cell failed" };
+      const judged = record.run.status === "ok" ? judgeCollected(role.collect.checker, record.outputs, seed) : { ok: false as const, problem: "the collection cell failed" };
       checkRuns.set(role.lessonIndex, { verdict: judged.ok ? judged.result : null, ...(judged.ok ? {} : { problem: judged.problem }), collection: record.run });
     } else if (checkRuns.has(role.lessonIndex)) {
       if (record) (checkRuns.get(role.lessonIndex) as CheckRun).extra = record.run;

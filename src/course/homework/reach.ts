@@ -61,6 +61,7 @@ function reachNotebook(source: LessonSource, assembled: AssembledNotebook, ids: 
   return {
     notebook: { ...assembled.notebook, cells: assembled.notebook.cells.filter((_, i) => keep[i]) },
     roles: assembled.roles.filter((_, i) => keep[i]),
+    seed: assembled.seed,
   };
 }
 
@@ -91,11 +92,11 @@ export async function collectWithout(
   try {
     for (const group of groupsToCollect(ids, answers)) {
       const dist = strippedLibrary(kernel.projectRoot, group.forbids, kernel.sandboxParent);
-      const { notebook, roles } = reachNotebook(source, assembled, group.ids);
+      const { notebook, roles, seed } = reachNotebook(source, assembled, group.ids);
       const isolated = await startIsolatedKernel({ ...kernel, dist }).finally(started);
       try {
         await after.catch(() => undefined);
-        out.push({ group, checkRuns: judgeCells(roles, await runInKernel(isolated, notebook, limits)).checkRuns });
+        out.push({ group, checkRuns: judgeCells(roles, await runInKernel(isolated, notebook, limits), seed).checkRuns });
       } finally {
         await isolated.close();
       }

@@ -1,5 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
-import { ExerciseSpec, callWithFields } from "../engine";
+import { ExerciseInputs, ExerciseSpec, callWithFields } from "../engine";
+import { NOTEBOOK_SEED } from "../inputs";
+import { Rng } from "../../random/rng";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
 import { argumentProbes } from "../probes";
@@ -15,24 +17,26 @@ interface Input {
   batchSize: number;
 }
 
-const CASES: Input[] = [
-  { sigma: 3, batchSize: 4 },
-  { sigma: 0.5, batchSize: 16 },
-  { sigma: 2, batchSize: 100 },
-  { sigma: 1.5, batchSize: 2 },
-  { sigma: 0.2, batchSize: 64 },
-];
+/** Five batch sizes (2 among them, where N − 1 shows) with a σ drawn from `seed` around each of 3, 0.5, 2, 1.5, 0.2; probes around the first. */
+function draw(seed: string): ExerciseInputs<Input> {
+  const rng = new Rng(`${seed}/batchMeanStd`);
+  const inputs = [3, 0.5, 2, 1.5, 0.2].map((sigma, i) => ({ sigma: Math.round(sigma * rng.uniform(0.7, 1.5) * 100) / 100, batchSize: [4, 16, 100, 2, 64][i] }));
+  const base = inputs[0];
+  return {
+    cases: inputs.map((input) => ({ label: describe(input), input })),
+    probes: argumentProbes(describe(base), base, { sigma: 2 * base.sigma, batchSize: 4 * base.batchSize }),
+  };
+}
 
 const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batchSize}`;
 const scalar = (v: number) => ({ std: Matrix.row([v]) });
 
-const BASE = CASES[0];
 
 export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
   title: "Spread of the batch mean (the 1/√B law)",
-  cases: CASES.map((input) => ({ label: describe(input), input })),
-  probes: argumentProbes(describe(BASE), BASE, { sigma: 2 * BASE.sigma, batchSize: 4 * BASE.batchSize }),
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect: callWithFields(["sigma", "batchSize"]),
   read({ result }) {
     return scalar(expectNumber(result, "The standard deviation"));

@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
 import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { perExampleShapes, statsBatches } from "../inputs";
+import { NOTEBOOK_SEED, perExampleShapes, statsBatches } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
 import { batchProbes } from "../probes";
@@ -78,13 +78,17 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-const CASES = statsBatches("bnlab/exercises/batchStats").map((b) => ({ label: b.label, input: { x: b.x } }));
+function draw(seed: string) {
+  const cases = statsBatches(`${seed}/batchStats`).map((b) => ({ label: b.label, input: { x: b.x } }));
+  const x = cases[0].input.x;
+  return { cases, probes: batchProbes(cases[0], [{ what: "feature 1 is multiplied by 3", input: { x: x.map((v, _r, j) => (j === 1 ? 3 * v : v)) }, scaledBy: 3 }]) };
+}
 
 export const batchStatsSpec: ExerciseSpec<Input, BatchStatsFn> = {
   exercise: "batchStats",
   title: "Batch statistics (μ and σ² per feature)",
-  cases: CASES,
-  probes: batchProbes(CASES[0], [{ what: "feature 1 is multiplied by 3", input: { x: CASES[0].input.x.map((v, _r, j) => (j === 1 ? 3 * v : v)) }, scaledBy: 3 }]),
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect: callWithFields(["x"]),
   read: readMatrixFields({ mu: "1×D, one mean per feature", variance: "1×D, one variance per feature" }),
   reference: right,

@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
 import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { featureBatch, perExampleShapes, randomRow } from "../inputs";
+import { NOTEBOOK_SEED, featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
@@ -125,7 +125,7 @@ const PARAMS_MISTAKES: Array<{ ids: MisconceptionId[]; v: ParamsVariant; message
 /** A pair of dx mistakes that changes something neither does alone (e.g. not "no σ division" with "× σ"). */
 function pairMatters(a: DxVariant, b: DxVariant): boolean {
   const pair: DxVariant = { ...a, ...b, terms: a.terms !== "full" ? a.terms : b.terms };
-  const inputs = cases().map((c) => c.input);
+  const inputs = cases(NOTEBOOK_SEED).map((c) => c.input);
   const differs = (u: DxVariant, v: DxVariant) => inputs.some((i) => !closeMatrices(dxVariant(i, u), dxVariant(i, v), DEFAULT_TOLERANCE));
   return differs(pair, a) && differs(pair, b) && differs(pair, { terms: "full" });
 }
@@ -153,8 +153,8 @@ function mistakes(): Mistake<Input>[] {
   return out;
 }
 
-function cases(): Array<{ label: string; input: Input }> {
-  const rng = new Rng("bnlab/exercises/batchNormBackward");
+function cases(seed: string): Array<{ label: string; input: Input }> {
+  const rng = new Rng(`${seed}/batchNormBackward`);
   const make = (rows: number, means: number[], stds: number[], eps: number, what = "") => {
     const x = featureBatch(rng, rows, means, stds);
     const dy = featureBatch(rng, rows, means.map(() => 0), means.map(() => 1));
@@ -173,20 +173,18 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-const CASES = cases();
-const BASE = CASES[0].input;
 const xhatOf = (i: Input) => normalizeVariant(i.x, i.eps, RIGHT);
 
-export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
-  exercise: "batchNormBackward",
-  title: "Batch norm backward (dx, dγ, dβ)",
-  cases: CASES,
-  probes: batchProbes(
-    CASES[0],
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string) {
+  const drawn = cases(seed);
+  const base = drawn[0].input;
+  return { cases: drawn, probes: batchProbes(
+    drawn[0],
     [
-      { what: "dy changes", input: { ...BASE, dy: BASE.dy.map((v, i, j) => v + 0.5 * ((i + 2 * j) % 3) - 0.4) } },
-      { what: "γ changes", input: { ...BASE, gamma: BASE.gamma.map((v, _i, j) => v + 0.5 + 0.25 * j) }, ignored: "γ is never used (dx̂ = dy·γ)" },
-      { what: "ε changes", input: { ...BASE, eps: 1e-2 }, ignored: "ε is never used" },
+      { what: "dy changes", input: { ...base, dy: base.dy.map((v, i, j) => v + 0.5 * ((i + 2 * j) % 3) - 0.4) } },
+      { what: "γ changes", input: { ...base, gamma: base.gamma.map((v, _i, j) => v + 0.5 + 0.25 * j) }, ignored: "γ is never used (dx̂ = dy·γ)" },
+      { what: "ε changes", input: { ...base, eps: 1e-2 }, ignored: "ε is never used" },
     ],
     {
       fits: [
@@ -196,7 +194,14 @@ export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
       rows: (i) => ({ γ: i.gamma, "1/γ": i.gamma.map((g) => 1 / g) }),
     },
     " of x",
-  ),
+  ) };
+}
+
+export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
+  exercise: "batchNormBackward",
+  title: "Batch norm backward (dx, dγ, dβ)",
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect: callWithFields(["dy", "x", "gamma", "eps"]),
   read: readMatrixFields({ dx: "N×D, the shape of x", dgamma: "1×D, one per feature", dbeta: "1×D, one per feature" }),
   // the analytic gradients (test/exercises-backward.test.ts checks them against a numerical gradient):

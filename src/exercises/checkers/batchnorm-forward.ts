@@ -4,7 +4,7 @@ import { formatNumber } from "../compare";
 import { perExampleShapes } from "../inputs";
 import { ExerciseSpec, callWithFields, describeFields, Mistake } from "../engine";
 import { expectMatrix } from "../learner-code";
-import { STATS_EPS, randomRow, statsBatches } from "../inputs";
+import { NOTEBOOK_SEED, STATS_EPS, randomRow, statsBatches } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { NormalizeVariant, RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
 import { constantOutput, predicted, returnsInput, transposedOutput } from "../generic-mistakes";
@@ -70,9 +70,9 @@ function mistakes(): Mistake<Input>[] {
 
 const EPS = STATS_EPS;
 
-function cases(): Array<{ label: string; input: Input }> {
-  const rng = new Rng("bnlab/exercises/batchNormForward/gamma-beta");
-  return statsBatches("bnlab/exercises/batchNormForward").map((b, i) => {
+function cases(seed: string): Array<{ label: string; input: Input }> {
+  const rng = new Rng(`${seed}/batchNormForward/gamma-beta`);
+  return statsBatches(`${seed}/batchNormForward`).map((b, i) => {
     // γ away from 1 (one negative entry), β away from 0 and from γ
     const gamma = randomRow(rng, b.x.cols, 0.5, 3);
     gamma.set(0, b.x.cols - 1, -gamma.get(0, b.x.cols - 1));
@@ -81,28 +81,33 @@ function cases(): Array<{ label: string; input: Input }> {
   });
 }
 
-const CASES = cases();
-const BASE = CASES[0].input;
 const bump = (row: Matrix, j?: number) => row.map((v, _i, c) => (j === undefined || c === j ? v + 0.5 + 0.25 * c : v));
 
-export const batchNormForwardSpec: ExerciseSpec<Input, BatchNormForwardFn> = {
-  exercise: "batchNormForward",
-  title: "Batch norm forward (y = γ·x̂ + β)",
-  cases: CASES,
-  probes: batchProbes(
-    CASES[0],
+function draw(seed: string) {
+  const drawn = cases(seed);
+  const base = drawn[0].input;
+  const probes = batchProbes(
+    drawn[0],
     [
-      { what: "β changes", input: { ...BASE, beta: bump(BASE.beta) }, ignored: "β is never added" },
-      { what: "γ changes", input: { ...BASE, gamma: bump(BASE.gamma) }, ignored: "γ is never applied" },
-      { what: "only feature 1's γ changes", input: { ...BASE, gamma: bump(BASE.gamma, 1) }, ignored: "feature 1 is not scaled by its own γ", leaks: "each feature must use its own γ" },
-      { what: "only feature 1's β changes", input: { ...BASE, beta: bump(BASE.beta, 1) }, ignored: "feature 1 is not shifted by its own β", leaks: "each feature must use its own β" },
-      { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
+      { what: "β changes", input: { ...base, beta: bump(base.beta) }, ignored: "β is never added" },
+      { what: "γ changes", input: { ...base, gamma: bump(base.gamma) }, ignored: "γ is never applied" },
+      { what: "only feature 1's γ changes", input: { ...base, gamma: bump(base.gamma, 1) }, ignored: "feature 1 is not scaled by its own γ", leaks: "each feature must use its own γ" },
+      { what: "only feature 1's β changes", input: { ...base, beta: bump(base.beta, 1) }, ignored: "feature 1 is not shifted by its own β", leaks: "each feature must use its own β" },
+      { what: "ε changes", input: { ...base, eps: 1e-3 }, ignored: "ε is never used" },
     ],
     {
       fits: [{ key: "y", term: "(x − μ)", of: (i) => centeredFit(i.x).centered, divisor: (i) => ({ variance: centeredFit(i.x).variance, eps: i.eps, scale: { name: "γ", row: i.gamma } }) }],
       rows: (i) => ({ γ: i.gamma, β: i.beta }),
     },
-  ),
+  );
+  return { cases: drawn, probes };
+}
+
+export const batchNormForwardSpec: ExerciseSpec<Input, BatchNormForwardFn> = {
+  exercise: "batchNormForward",
+  title: "Batch norm forward (y = γ·x̂ + β)",
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect: callWithFields(["x", "gamma", "beta", "eps"]),
   read({ result }) {
     return { y: expectMatrix(result, "y", "N×D, the shape of x") };

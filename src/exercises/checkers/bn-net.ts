@@ -7,7 +7,8 @@ import { Sigmoid, ReLU, Tanh } from "../../nn/activations";
 import { Rng } from "../../random/rng";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
 import { ownField } from "../codec";
-import { ExerciseSpec, Mistake, Outputs } from "../engine";
+import { ExerciseInputs, ExerciseSpec, Mistake, Outputs } from "../engine";
+import { NOTEBOOK_SEED } from "../inputs";
 import { LearnerCalls, Malformed, describeValue } from "../learner-code";
 
 /**
@@ -40,17 +41,30 @@ function leaves(m: AnyModule, depth = 0): AnyModule[] {
   return kids.length === 0 ? [m] : kids.flatMap((k) => leaves(k, depth + 1));
 }
 
+/** What the checker draws: the seed of the probe batches and the two seeds the network is built with. */
+interface Input {
+  probeSeed: string;
+  seeds: [number, number];
+}
+
+function draw(seed: string): ExerciseInputs<Input> {
+  const rng = new Rng(`${seed}/bnNet`);
+  const first = rng.int(0, 1000);
+  const input: Input = { probeSeed: `${seed}/bnNet/probe`, seeds: [first, (first + rng.int(1, 1000)) % 1000] };
+  return { cases: [{ label: `buildBnNet(${first}), buildBnNet(${first}) again and buildBnNet(${input.seeds[1]})`, input }] };
+}
+
 /** The probe batches of a BatchNorm1d with F features (seeded; the judge regenerates them). */
-function probeBatches(features: number): { train: Matrix; eval: Matrix } {
-  const rng = new Rng(`bnlab/exercises/bnNet/probe/${features}`);
+function probeBatches(seed: string, features: number): { train: Matrix; eval: Matrix } {
+  const rng = new Rng(`${seed}/${features}`);
   const batch = (rows: number) => new Matrix(rows, features).map(() => rng.normal(0.5, 2));
   return { train: batch(6), eval: batch(3) };
 }
 
 /** What a network does: its layers, its BatchNorm layers' behaviour, its seeds. Collector side. */
-function observe(fn: BnNetFn, calls: LearnerCalls): Record<string, unknown> {
+function observe(fn: BnNetFn, { probeSeed, seeds: [a, b] }: Input, calls: LearnerCalls): Record<string, unknown> {
   const build = (seed: number, during: string) => calls.step(during, () => calls.call(fn, [seed], ["seed"]).result);
-  const net = build(0, "building the network with seed 0");
+  const net = build(a, `building the network with seed ${a}`);
   if (!(net instanceof Module)) return { isModule: false, result: net };
   const flat = leaves(net);
   const layers = flat.map((m) => {
@@ -66,13 +80,13 @@ function observe(fn: BnNetFn, calls: LearnerCalls): Record<string, unknown> {
   };
   const w0 = firstWeights(net);
   const sample = (w: Matrix | null) => (w ? Matrix.row(Array.from(w.data.slice(0, 64))) : null);
-  const seedAgain = sample(firstWeights(build(0, "building the network with seed 0 again")));
-  const seed1 = sample(firstWeights(build(1, "building the network with seed 1")));
+  const seedAgain = sample(firstWeights(build(a, `building the network with seed ${a} again`)));
+  const seed1 = sample(firstWeights(build(b, `building the network with seed ${b}`)));
   // probe every distinct BatchNorm1d of a fresh copy (the probes change its running statistics)
-  const fresh = build(0, "building a network to probe its batch norm layers");
+  const fresh = build(a, "building a network to probe its batch norm layers");
   const probes = (fresh instanceof Module ? leaves(fresh) : [])
     .filter((m, i, all): m is BatchNorm1d => m instanceof BatchNorm1d && all.indexOf(m) === i)
-    .map((bn) => calls.step("probing a BatchNorm1d layer", () => probe(bn)));
+    .map((bn) => calls.step("probing a BatchNorm1d layer", () => probe(bn, probeSeed)));
   const forward = calls.step("running 4 digits through the network", () => {
     const x = new Matrix(4, 784).map((_, i, j) => ((i * 784 + j) % 7) / 7);
     return net.forward(x);
@@ -91,10 +105,10 @@ function observe(fn: BnNetFn, calls: LearnerCalls): Record<string, unknown> {
   };
 }
 
-function probe(bn: BatchNorm1d): Record<string, unknown> {
+function probe(bn: BatchNorm1d, seed: string): Record<string, unknown> {
   const features = bn.numFeatures;
   if (features > MAX_PROBE_FEATURES) return { features };
-  const { train, eval: evalBatch } = probeBatches(features);
+  const { train, eval: evalBatch } = probeBatches(seed, features);
   const before = { mean: bn.runningMean.clone(), var: bn.runningVar.clone() };
   bn.train();
   const yTrain = bn.forward(train);
@@ -136,10 +150,10 @@ interface ProbeVerdict {
   affine: boolean;
 }
 
-function judgeProbe(p: unknown): ProbeVerdict {
+function judgeProbe(p: unknown, seed: string): ProbeVerdict {
   const f = num(ownField(p, "features"), "a probe's features");
   if (!Number.isInteger(f) || f < 1 || f > MAX_PROBE_FEATURES) return { pytorchMomentum: false, tracksRunningStats: false, affine: false };
-  const { train, eval: evalBatch } = probeBatches(f);
+  const { train, eval: evalBatch } = probeBatches(seed, f);
   const eps = num(ownField(p, "eps"), "eps");
   const g = mat(ownField(p, "gamma"), 1, f, "γ");
   const b = mat(ownField(p, "beta"), 1, f, "β");
@@ -159,7 +173,7 @@ function judgeProbe(p: unknown): ProbeVerdict {
   return { pytorchMomentum, tracksRunningStats, affine };
 }
 
-function read(values: Record<string, unknown>): Outputs {
+function read(values: Record<string, unknown>, input: Input): Outputs {
   if (values.isModule !== true) {
     throw new Malformed("wrong-type", `buildBnNet should return a Sequential(...) of layers, got ${describeValue(values.result)}.`);
   }
@@ -185,7 +199,7 @@ function read(values: Record<string, unknown>): Outputs {
   });
   const probes = values.probes;
   if (!Array.isArray(probes) || probes.length > 200) throw new Malformed("wrong-type", "The collected data has no probes.");
-  const verdicts = probes.map(judgeProbe);
+  const verdicts = probes.map((p) => judgeProbe(p, input.probeSeed));
   const all = (k: keyof ProbeVerdict) => verdicts.every((v) => v[k]);
   const w = values.weights;
   const count = num(ownField(w, "count"), "the weight count");
@@ -231,7 +245,7 @@ const REFERENCE: Outputs = {
 const kindsOf = (got: Outputs) => Array.from(got.kinds.data, (c) => KINDS[c] ?? "other");
 const flag = (key: string, value: 0 | 1) => (got: Outputs) => got[key].data[0] === value;
 
-function mistakes(): Mistake<null>[] {
+function mistakes(): Mistake<Input>[] {
   return [
     {
       ids: ["bn-missing"],
@@ -297,12 +311,13 @@ function mistakes(): Mistake<null>[] {
   ];
 }
 
-export const bnNetSpec: ExerciseSpec<null, BnNetFn> = {
+export const bnNetSpec: ExerciseSpec<Input, BnNetFn> = {
   exercise: "bnNet",
   title: "The Figure-1 network with batch norm",
-  cases: [{ label: "buildBnNet(0), buildBnNet(0) again and buildBnNet(1)", input: null }],
-  collect: (fn, _input, calls) => observe(fn, calls),
-  read: (values) => read(values),
+  ...draw(NOTEBOOK_SEED),
+  draw,
+  collect: (fn, input, calls) => observe(fn, input, calls),
+  read: (values, input) => read(values, input),
   reference: () => REFERENCE,
   mistakes: mistakes(),
   passMessage:

@@ -5,11 +5,11 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { ReLU } from "../../nn/activations";
-import { ExerciseSpec, Outputs } from "../engine";
+import { ExerciseInputs, ExerciseSpec, Outputs } from "../engine";
 import { Malformed, expectNumber } from "../learner-code";
-import { featureBatch } from "../inputs";
+import { NOTEBOOK_SEED, featureBatch } from "../inputs";
 import { constantOutput } from "../generic-mistakes";
-import { Probes } from "../probes";
+import { probesOn } from "../probes";
 
 /** Labelled examples: one per row of x, its class in y (a Dataset fits). */
 export interface LabelledData {
@@ -37,7 +37,7 @@ interface Input {
 
 /** Linear → BatchNorm1d → ReLU → Linear, whose running statistics (0 and 1) are far from the data's. */
 function makeModel(seed: string, classes: number): Sequential {
-  const rng = new Rng(`bnlab/exercises/evaluateAccuracy/model/${seed}`);
+  const rng = new Rng(`${seed}/model`);
   return new Sequential(new Linear(4, 6, { rng }), new BatchNorm1d(6), new ReLU(), new Linear(6, classes, { rng }));
 }
 
@@ -49,13 +49,24 @@ function argminRows(m: Matrix): number[] {
 }
 
 /**
- * A test set on which the model's eval-mode predictions are BALANCED (perClass examples predicted
- * as each class, interleaved), labelled so that every `wrongEvery`-th prediction is wrong: a
- * constant prediction or a broken argmax cannot score the right accuracy.
+ * A model and a test set on which its eval-mode predictions are BALANCED (perClass examples
+ * predicted as each class, interleaved), labelled so that every `wrongEvery`-th prediction is
+ * wrong, and on which training mode and the argmin score otherwise: a constant prediction, a
+ * broken argmax or a forgotten eval() cannot score the right accuracy. The first such draw from
+ * `seed/0`, `seed/1`, …
  */
 function makeInput(seed: string, classes: number, perClass: number, wrongEvery: number): Input {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const input = drawInput(`${seed}/${attempt}`, classes, perClass, wrongEvery);
+    const wrong = [input.trainModeAccuracy, input.argminAccuracy, 1 - input.trainModeAccuracy];
+    if (input.data.y.length === classes * perClass && wrong.every((a) => !near(a, input.evalAccuracy))) return input;
+  }
+  throw new Error(`evaluateAccuracy: no model drawn from ${seed} predicts ${perClass} examples of each of ${classes} classes (a bug in the checker)`);
+}
+
+function drawInput(seed: string, classes: number, perClass: number, wrongEvery: number): Input {
   const model = () => makeModel(seed, classes);
-  const rng = new Rng(`bnlab/exercises/evaluateAccuracy/data/${seed}`);
+  const rng = new Rng(`${seed}/data`);
   const pool = featureBatch(rng, 600, [1.5, -1, 2, 0.5], [1, 2, 0.5, 1.5]);
   const poolPredicted = model().eval().forward(pool).argmaxRows();
   const byClass = Array.from({ length: classes }, (_, c) => poolPredicted.flatMap((p, i) => (p === c ? [i] : [])).slice(0, perClass));
@@ -78,24 +89,11 @@ function labelled(model: () => Sequential, x: Matrix, y: number[]): Input {
   };
 }
 
-/** The first case with label i moved to the next class (a right prediction becomes wrong, or the reverse). */
-function relabel(i: number): Input {
-  const base = evaluateAccuracyInputs()[0].input;
+/** `base` with label i moved to the next class (a right prediction becomes wrong, or the reverse). */
+function relabel(base: Input, i: number): Input {
   const classes = base.model().eval().forward(base.data.x).cols;
   return labelled(base.model, base.data.x, base.data.y.map((c, k) => (k === i ? (c + 1) % classes : c)));
 }
-
-/** The checker's cases, made when first read (they run the model: nothing at module load). */
-let madeCases: Array<{ label: string; input: Input }> | undefined;
-function evaluateAccuracyInputs(): Array<{ label: string; input: Input }> {
-  return (madeCases ??= [
-    { label: "a 3-class Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 36 test examples", input: makeInput("3-24", 3, 12, 4) },
-    { label: "a 4-class model (in training mode) and 12 test examples", input: makeInput("4-23", 4, 3, 3) },
-    { label: "a 2-class model (in training mode) and 8 test examples", input: makeInput("2-0", 2, 4, 8) },
-  ]);
-}
-
-let madeProbes: Probes<Input> | undefined;
 
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
@@ -109,24 +107,37 @@ function allTraining(model: AnyModule): boolean {
 
 const one = (v: number) => Matrix.row([v]);
 
+/** The cases and probes drawn from `seed`, made when first asked for (they run models); the last few seeds' kept. */
+const made = new Map<string, ExerciseInputs<Input>>();
+function drawnInputs(seed: string): ExerciseInputs<Input> {
+  const known = made.get(seed);
+  if (known) return known;
+  const cases = [
+    { label: "a 3-class Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 36 test examples", input: makeInput(`${seed}/evaluateAccuracy/3`, 3, 12, 4) },
+    { label: "a 4-class model (in training mode) and 12 test examples", input: makeInput(`${seed}/evaluateAccuracy/4`, 4, 3, 3) },
+    { label: "a 2-class model (in training mode) and 8 test examples", input: makeInput(`${seed}/evaluateAccuracy/2`, 2, 4, 8) },
+  ];
+  const base = cases[0].input;
+  const last = base.data.y.length - 1;
+  const probes = probesOn(cases[0], [
+    { what: "label 0 changes", input: relabel(base, 0), ignored: "example 0 is never counted" },
+    { what: `label ${last} changes`, input: relabel(base, last), ignored: `example ${last} is never counted` },
+  ]);
+  if (made.size >= 8) made.delete(made.keys().next().value as string);
+  made.set(seed, { cases, probes });
+  return { cases, probes };
+}
+
 export const evaluateAccuracySpec: ExerciseSpec<Input, EvaluateAccuracyFn> = {
   exercise: "evaluateAccuracy",
   title: "Test accuracy of a model with batch norm",
   get cases() {
-    return evaluateAccuracyInputs();
+    return drawnInputs(NOTEBOOK_SEED).cases;
   },
   get probes() {
-    const base = evaluateAccuracyInputs()[0];
-    const last = base.input.data.y.length - 1;
-    return (madeProbes ??= {
-      label: base.label,
-      base: base.input,
-      perturbations: [
-        { what: "label 0 changes", input: relabel(0), ignored: "example 0 is never counted" },
-        { what: `label ${last} changes`, input: relabel(last), ignored: `example ${last} is never counted` },
-      ],
-    });
+    return drawnInputs(NOTEBOOK_SEED).probes;
   },
+  draw: drawnInputs,
   collect(fn, input, calls) {
     const model = input.model();
     const before = buffersOf(model);

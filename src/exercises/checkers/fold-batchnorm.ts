@@ -3,8 +3,9 @@ import { Rng } from "../../random/rng";
 import { Conv2d } from "../../nn/conv2d";
 import { BatchNorm2d } from "../../nn/batchnorm2d";
 import { formatMatrix, hang } from "../compare";
-import { ExerciseSpec } from "../engine";
-import { Perturbation } from "../probes";
+import { ExerciseInputs, ExerciseSpec } from "../engine";
+import { NOTEBOOK_SEED } from "../inputs";
+import { Perturbation, probesOn } from "../probes";
 import { LearnerThrew, Malformed, expectMatrix } from "../learner-code";
 
 /**
@@ -19,11 +20,11 @@ interface Input {
   label: string;
 }
 
-function setup(seed: number, inC: number, outC: number, k: number, bias: boolean, eps: number): Input {
+function setup(seed: string, inC: number, outC: number, k: number, bias: boolean, eps: number): Input {
   return {
     label: `Conv2d(${inC}→${outC}, k=${k}${bias ? "" : ", bias=false"}) then BatchNorm2d(${outC}, eps=${eps}) with trained statistics`,
     make() {
-      const rng = new Rng(`bnlab/exercises/foldBatchNorm/${seed}`);
+      const rng = new Rng(seed);
       const conv = new Conv2d(inC, outC, k, { bias, rng });
       const bn = new BatchNorm2d(outC, { eps });
       for (let o = 0; o < outC; o++) {
@@ -39,16 +40,14 @@ function setup(seed: number, inC: number, outC: number, k: number, bias: boolean
   };
 }
 
-const CASES: Input[] = [setup(0, 2, 3, 3, true, 1e-5), setup(1, 3, 4, 2, false, 1e-3), setup(2, 1, 2, 3, true, 1e-2)];
-
-/** The first case with one parameter changed. */
-function changed(what: string, ignored: string, change: (conv: Conv2d, bn: BatchNorm2d) => void): Perturbation<Input> {
+/** `base` with one parameter changed. */
+function changed(base: Input, what: string, ignored: string, change: (conv: Conv2d, bn: BatchNorm2d) => void): Perturbation<Input> {
   const make = () => {
-    const made = CASES[0].make();
+    const made = base.make();
     change(made.conv, made.bn);
     return made;
   };
-  return { what, ignored, input: { label: `${CASES[0].label}, where ${what}`, make } };
+  return { what, ignored, input: { label: `${base.label}, where ${what}`, make } };
 }
 const shift = (m: Matrix) => m.data.forEach((v, i) => (m.data[i] = v + 0.5 + 0.25 * i));
 
@@ -72,25 +71,29 @@ function fold(input: Input, v: Variant): { weight: Matrix; bias: Matrix } {
   return { weight, bias };
 }
 
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
+  const inputs = [setup(`${seed}/foldBatchNorm/0`, 2, 3, 3, true, 1e-5), setup(`${seed}/foldBatchNorm/1`, 3, 4, 2, false, 1e-3), setup(`${seed}/foldBatchNorm/2`, 1, 2, 3, true, 1e-2)];
+  const base = inputs[0];
+  const perturbations = [
+    changed(base, "β changes", "β is never added", (_c, bn) => shift(bn.beta)),
+    changed(base, "the conv bias changes", "the conv bias is never used", (conv) => conv.bias && shift(conv.bias.value)),
+    changed(base, "γ changes", "it is never scaled by γ", (_c, bn) => shift(bn.gamma)),
+    changed(base, "running_var changes", "it is never divided by √(running_var + ε)", (_c, bn) => shift(bn.runningVar)),
+    changed(base, "running_mean changes", "running_mean is never subtracted", (_c, bn) => shift(bn.runningMean)),
+  ];
+  const rows = (input: Input) => {
+    const { bn } = input.make();
+    return { "√(running_var + ε)/γ": bn.runningVar.map((v, _r, c) => Math.sqrt(v + bn.eps) / bn.gamma.data[c]) };
+  };
+  return { cases: inputs.map((input) => ({ label: input.label, input })), probes: probesOn({ label: base.label, input: base }, perturbations, { rows }) };
+}
+
 export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
   exercise: "foldBatchNorm",
   title: "Fold BatchNorm2d into the convolution (eval mode)",
-  cases: CASES.map((input) => ({ label: input.label, input })),
-  probes: {
-    label: CASES[0].label,
-    base: CASES[0],
-    perturbations: [
-      changed("β changes", "β is never added", (_c, bn) => shift(bn.beta)),
-      changed("the conv bias changes", "the conv bias is never used", (conv) => conv.bias && shift(conv.bias.value)),
-      changed("γ changes", "it is never scaled by γ", (_c, bn) => shift(bn.gamma)),
-      changed("running_var changes", "it is never divided by √(running_var + ε)", (_c, bn) => shift(bn.runningVar)),
-      changed("running_mean changes", "running_mean is never subtracted", (_c, bn) => shift(bn.runningMean)),
-    ],
-    rows: (input) => {
-      const { bn } = input.make();
-      return { "√(running_var + ε)/γ": bn.runningVar.map((v, _r, c) => Math.sqrt(v + bn.eps) / bn.gamma.data[c]) };
-    },
-  },
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect(fn, input, calls) {
     const { conv, bn } = input.make();
     const before = [conv.weight.value.clone(), bn.runningMean.clone(), bn.runningVar.clone(), bn.gamma.clone()];

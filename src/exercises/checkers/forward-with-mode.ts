@@ -5,7 +5,7 @@ import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } fr
 import { ExerciseSpec, Mistake, Outputs } from "../engine";
 import { cloneValue, expectMatrix } from "../learner-code";
 import { ownField } from "../codec";
-import { featureBatch, randomRow } from "../inputs";
+import { NOTEBOOK_SEED, featureBatch, randomRow } from "../inputs";
 import { runningUpdate } from "./running-stats";
 import { RIGHT, normalizeVariant, statsVariant } from "../variants";
 import { probesOn } from "../probes";
@@ -182,8 +182,8 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-function cases(): Array<{ label: string; input: Input }> {
-  const rng = new Rng("bnlab/exercises/forwardWithMode");
+function cases(seed: string): Array<{ label: string; input: Input }> {
+  const rng = new Rng(`${seed}/forwardWithMode`);
   const make = (means: number[], stds: number[], momentum: number, nTrain: number, nEval: number, eps = 1e-5) => {
     const d = means.length;
     const state: BnState = {
@@ -211,24 +211,29 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-const CASES = cases();
-const BASE = CASES[0].input;
-const withState = (change: Partial<BnState>): Input => ({ ...BASE, state: { ...BASE.state, ...change } });
 const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
+
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string) {
+  const drawn = cases(seed);
+  const base = drawn[0].input;
+  const withState = (change: Partial<BnState>): Input => ({ ...base, state: { ...base.state, ...change } });
+  return { cases: drawn, probes: probesOn(drawn[0], [
+    { what: "β changes", input: withState({ beta: bump(base.state.beta) }), ignored: "β is never added" },
+    { what: "γ changes", input: withState({ gamma: bump(base.state.gamma) }), ignored: "γ is never applied" },
+    { what: "the running mean changes", input: withState({ runningMean: bump(base.state.runningMean) }), ignored: "the running mean is not used", leaks: "training normalizes with the batch's own statistics" },
+    { what: "the running variance changes", input: withState({ runningVar: bump(base.state.runningVar) }), ignored: "the running variance is not used", leaks: "training normalizes with the batch's own statistics" },
+    { what: "momentum changes", input: withState({ momentum: 0.3 }), ignored: "the momentum is never used" },
+    { what: "ε changes", input: withState({ eps: 1e-2 }), ignored: "ε is never used" },
+    { what: "the evaluation batch's example 0 changes", input: { ...base, xEval: base.xEval.map((v, i) => (i === 0 ? v + 1 : v)) }, leaks: "in eval mode each example's output depends on that example alone" },
+  ]) };
+}
 
 export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
   exercise: "forwardWithMode",
   title: "Batch norm in training and evaluation mode",
-  cases: CASES,
-  probes: probesOn(CASES[0], [
-    { what: "β changes", input: withState({ beta: bump(BASE.state.beta) }), ignored: "β is never added" },
-    { what: "γ changes", input: withState({ gamma: bump(BASE.state.gamma) }), ignored: "γ is never applied" },
-    { what: "the running mean changes", input: withState({ runningMean: bump(BASE.state.runningMean) }), ignored: "the running mean is not used", leaks: "training normalizes with the batch's own statistics" },
-    { what: "the running variance changes", input: withState({ runningVar: bump(BASE.state.runningVar) }), ignored: "the running variance is not used", leaks: "training normalizes with the batch's own statistics" },
-    { what: "momentum changes", input: withState({ momentum: 0.3 }), ignored: "the momentum is never used" },
-    { what: "ε changes", input: withState({ eps: 1e-2 }), ignored: "ε is never used" },
-    { what: "the evaluation batch's example 0 changes", input: { ...BASE, xEval: BASE.xEval.map((v, i) => (i === 0 ? v + 1 : v)) }, leaks: "in eval mode each example's output depends on that example alone" },
-  ]),
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect(fn, input, calls) {
     const names = ["state", "x", "training"];
     const step = (state: BnState, x: Matrix, training: boolean) => {

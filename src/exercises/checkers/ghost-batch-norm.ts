@@ -1,7 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec, callWithFields } from "../engine";
+import { ExerciseInputs, ExerciseSpec, callWithFields } from "../engine";
+import { NOTEBOOK_SEED } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
 import { batchProbes } from "../probes";
@@ -64,11 +65,6 @@ function batch(seed: string, rows: number, cols: number): Matrix {
   return new Matrix(rows, cols).map((_, i, j) => (j === 0 ? 2 + 0.003 * rng.normal() : 3 * j - 1 + (1 + j) * rng.normal()) + 0.2 * i);
 }
 
-const CASES: Input[] = [
-  { x: batch("ghost-1", 10, 3), virtualBatchSize: 4, eps: 1e-5 },
-  { x: batch("ghost-2", 12, 2), virtualBatchSize: 3, eps: 1e-5 },
-  { x: batch("ghost-3", 7, 4), virtualBatchSize: 5, eps: 1e-3 },
-];
 
 const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: string }> = [
   { ids: ["ghost-whole-batch"], variant: { chunks: "whole" } },
@@ -85,17 +81,29 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   },
 ];
 
-const BASE = CASES[0];
 const label = (input: Input) => `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`;
+
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
+  const inputs: Input[] = [
+    { x: batch(`${seed}/ghostBatchNorm/1`, 10, 3), virtualBatchSize: 4, eps: 1e-5 },
+    { x: batch(`${seed}/ghostBatchNorm/2`, 12, 2), virtualBatchSize: 3, eps: 1e-5 },
+    { x: batch(`${seed}/ghostBatchNorm/3`, 7, 4), virtualBatchSize: 5, eps: 1e-3 },
+  ];
+  const cases = inputs.map((input) => ({ label: label(input), input }));
+  const base = inputs[0];
+  const probes = batchProbes(cases[0], [
+    { what: "ε changes", input: { ...base, eps: 1e-3 }, ignored: "ε is never used" },
+    { what: "virtualBatchSize changes", input: { ...base, virtualBatchSize: base.virtualBatchSize + 1 }, ignored: "virtualBatchSize is never used" },
+  ]);
+  return { cases, probes };
+}
 
 export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
   exercise: "ghostBatchNorm",
   title: "Ghost batch normalization (statistics per ghost batch)",
-  cases: CASES.map((input) => ({ label: label(input), input })),
-  probes: batchProbes({ label: label(BASE), input: BASE }, [
-    { what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" },
-    { what: "virtualBatchSize changes", input: { ...BASE, virtualBatchSize: BASE.virtualBatchSize + 1 }, ignored: "virtualBatchSize is never used" },
-  ]),
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect: callWithFields(["x", "virtualBatchSize", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };

@@ -4,7 +4,9 @@ import { Sequential } from "../../nn/sequential";
 import { Linear } from "../../nn/linear";
 import { Tanh } from "../../nn/activations";
 import { lossAndGradient } from "../../train/gradient-probe";
-import { ExerciseSpec, Outputs } from "../engine";
+import { ExerciseInputs, ExerciseSpec, Outputs } from "../engine";
+import { NOTEBOOK_SEED } from "../inputs";
+import { argumentProbes } from "../probes";
 import { MisconceptionId } from "../misconceptions";
 import { expectNumber, field } from "../learner-code";
 import { constantOutput, swappedFields } from "../generic-mistakes";
@@ -21,7 +23,8 @@ export type GradFn = (params: Matrix[]) => Matrix[];
 export type LayerIcsFn = (gradFn: GradFn, params: Matrix[], layer: number, lr: number) => { l2: number; cosine: number };
 
 interface Input {
-  seed: number;
+  /** The network's seed. */
+  seed: string;
   layer: number;
   lr: number;
 }
@@ -29,8 +32,8 @@ interface Input {
 const SIZES = [4, 5, 4, 3];
 
 /** A 3-layer tanh network 4-5-4-3 on a fixed batch of 8 (seeded): its weights and its gradient function. */
-function tinyNetwork(seed: number): { params: Matrix[]; gradFn: GradFn } {
-  const rng = new Rng(`bnlab/exercises/layer-ics/${seed}`);
+function tinyNetwork(seed: string): { params: Matrix[]; gradFn: GradFn } {
+  const rng = new Rng(seed);
   const linears = SIZES.slice(1).map((n, i) => new Linear(SIZES[i], n, { bias: false, rng }));
   const model = new Sequential(linears[0], new Tanh(), linears[1], new Tanh(), linears[2]);
   const batch = { x: new Matrix(8, 4, rng.normalArray(32, 0, 1.5)), y: [0, 1, 2, 0, 1, 2, 1, 0] };
@@ -45,11 +48,6 @@ function tinyNetwork(seed: number): { params: Matrix[]; gradFn: GradFn } {
   return { params, gradFn };
 }
 
-const CASES: Input[] = [
-  { seed: 1, layer: 1, lr: 0.5 },
-  { seed: 2, layer: 2, lr: 0.3 },
-  { seed: 3, layer: 1, lr: 2 },
-];
 
 type Which = "below" | "own" | "above" | "all";
 interface Variant {
@@ -97,18 +95,22 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
 const label = (i: Input) => `a 4-5-4-3 tanh network, layer ${i.layer} (of 0, 1, 2), lr ${i.lr}`;
 const input = (i: Input) => ({ ...tinyNetwork(i.seed), layer: i.layer, lr: i.lr });
 
+/** The cases and probes, drawn from `seed` (the networks' weights and batches). */
+function draw(seed: string): ExerciseInputs<Input> {
+  const inputs: Input[] = [
+    { seed: `${seed}/layer-ics/1`, layer: 1, lr: 0.5 },
+    { seed: `${seed}/layer-ics/2`, layer: 2, lr: 0.3 },
+    { seed: `${seed}/layer-ics/3`, layer: 1, lr: 2 },
+  ];
+  const cases = inputs.map((i) => ({ label: label(i), input: i }));
+  return { cases, probes: argumentProbes(cases[0].label, inputs[0], { lr: 1, layer: 2 }) };
+}
+
 export const layerIcsSpec: ExerciseSpec<Input, LayerIcsFn> = {
   exercise: "layerIcs",
   title: "Internal covariate shift through gradients (Santurkar et al.)",
-  cases: CASES.map((i) => ({ label: label(i), input: i })),
-  probes: {
-    label: label(CASES[0]),
-    base: CASES[0],
-    perturbations: [
-      { what: "lr changes", input: { ...CASES[0], lr: 1 }, ignored: "lr is never used" },
-      { what: "layer changes", input: { ...CASES[0], layer: 2 }, ignored: "layer is never used" },
-    ],
-  },
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect(fn, i, calls) {
     const { params, gradFn } = input(i);
     return { result: calls.call(fn, [gradFn, params, i.layer, i.lr], ["gradFn", "params", "layer", "lr"]).result };
@@ -136,6 +138,6 @@ export const layerIcsSpec: ExerciseSpec<Input, LayerIcsFn> = {
     constantOutput<Input>(["l2", "cosine"]),
   ],
   passMessage: "Only the layers below step (p − lr·g); ‖G − G'‖ and cos(G, G') match on 3 cases (middle and top layer, three learning rates), params untouched.",
-  describeInput: (i) => `weights of the 4-5-4-3 network (seed ${i.seed}), layer = ${i.layer}, lr = ${i.lr}`,
+  describeInput: (i) => `weights of the 4-5-4-3 network (seeded), layer = ${i.layer}, lr = ${i.lr}`,
   labels: { l2: "l2 = ‖G − G'‖", cosine: "cosine" },
 };

@@ -1,6 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatMatrix, hang } from "../compare";
-import { ExerciseSpec, Outputs } from "../engine";
+import { ExerciseInputs, ExerciseSpec, Outputs } from "../engine";
+import { NOTEBOOK_SEED } from "../inputs";
+import { Rng } from "../../random/rng";
 import { MisconceptionId } from "../misconceptions";
 import { Malformed, expectNumber, field } from "../learner-code";
 import { probesOn } from "../probes";
@@ -44,11 +46,21 @@ const rosenbrock: LossAndGrad = (t) => {
   return { loss: (1 - x) ** 2 + 10 * (y - x * x) ** 2, grad: Matrix.row([-2 * (1 - x) - 40 * x * (y - x * x), 20 * (y - x * x)]) };
 };
 
-const CASES: Input[] = [
-  { name: "an anisotropic quadratic ½Σ aᵢθᵢ², a = [1, 4, 0.5, 9]", f: quadratic([1, 4, 0.5, 9]), theta: [1, -0.5, 2, 0.3], stepSizes: [0.05, 0.1, 0.2, 0.3] },
-  { name: "Σ log(1 + e^{cᵢθᵢ}) + θᵢ⁴/4, c = [1, −2, 3]", f: softplusQuartic([1, -2, 3]), theta: [0.5, -1, 0.2], stepSizes: [0.01, 0.1, 0.5] },
-  { name: "a Rosenbrock valley (1 − x)² + 10(y − x²)²", f: rosenbrock, theta: [-0.5, 0.8], stepSizes: [0.001, 0.01, 0.03] },
-];
+/** The three landscapes, each probed from a θ drawn from `seed` near a fixed point; and the probes around the Rosenbrock valley. */
+function draw(seed: string): ExerciseInputs<Input> {
+  const rng = new Rng(`${seed}/lossAlongGradient`);
+  const near = (theta: number[]) => theta.map((t) => Math.round((t + rng.uniform(-0.15, 0.15)) * 100) / 100);
+  const inputs: Input[] = [
+    { name: "an anisotropic quadratic ½Σ aᵢθᵢ², a = [1, 4, 0.5, 9]", f: quadratic([1, 4, 0.5, 9]), theta: near([1, -0.5, 2, 0.3]), stepSizes: [0.05, 0.1, 0.2, 0.3] },
+    { name: "Σ log(1 + e^{cᵢθᵢ}) + θᵢ⁴/4, c = [1, −2, 3]", f: softplusQuartic([1, -2, 3]), theta: near([0.5, -1, 0.2]), stepSizes: [0.01, 0.1, 0.5] },
+    { name: "a Rosenbrock valley (1 − x)² + 10(y − x²)²", f: rosenbrock, theta: near([-0.5, 0.8]), stepSizes: [0.001, 0.01, 0.03] },
+  ];
+  const valley = inputs[2];
+  return {
+    cases: inputs.map((input) => ({ label: input.name, input })),
+    probes: probesOn({ label: valley.name, input: valley }, [{ what: "stepSizes[2] changes", input: { ...valley, stepSizes: [0.001, 0.01, 0.04] } }]),
+  };
+}
 
 interface Variant {
   ascent?: boolean;
@@ -102,8 +114,8 @@ function numbers(v: unknown, what: string, n: number): Matrix {
 export const lossAlongGradientSpec: ExerciseSpec<Input, LossAlongGradientFn> = {
   exercise: "lossAlongGradient",
   title: "Probe the loss and the gradient along −∇L",
-  cases: CASES.map((input) => ({ label: input.name, input })),
-  probes: probesOn({ label: CASES[2].name, input: CASES[2] }, [{ what: "stepSizes[2] changes", input: { ...CASES[2], stepSizes: [0.001, 0.01, 0.04] } }]),
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect(fn, input, calls) {
     return { result: calls.call(fn, [input.f, Matrix.row(input.theta), input.stepSizes.slice()], ["f", "theta", "stepSizes"]).result };
   },

@@ -3,7 +3,7 @@ import { formatNumber } from "../compare";
 import { perExampleShapes } from "../inputs";
 import { ExerciseSpec, callWithFields, describeFields } from "../engine";
 import { expectMatrix } from "../learner-code";
-import { STATS_EPS, statsBatches } from "../inputs";
+import { NOTEBOOK_SEED, STATS_EPS, statsBatches } from "../inputs";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { batchProbes } from "../probes";
@@ -22,11 +22,16 @@ const EPS = STATS_EPS;
 export const SHAPE_HINT =
   "A shape error often means statistics over the wrong axis: per-feature μ and σ² are 1×D rows (x.meanRows()), which broadcast over the N rows of x.";
 
-const CASES = statsBatches("bnlab/exercises/normalize").map((b, i) => ({
-  label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
-  input: { x: b.x, eps: EPS[i] },
-}));
-const BASE = CASES[0].input;
+function draw(seed: string) {
+  const cases = statsBatches(`${seed}/normalize`).map((b, i) => ({
+    label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
+    input: { x: b.x, eps: EPS[i] },
+  }));
+  const probes = batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }], {
+    fits: [{ key: "xhat", term: "(x − μ)", of: (i) => centeredFit(i.x).centered, divisor: (i) => ({ variance: centeredFit(i.x).variance, eps: i.eps }) }],
+  });
+  return { cases, probes };
+}
 
 /** x − μ and the biased variance σ² of a batch: what a normalization's output is fitted against. */
 export function centeredFit(x: Matrix): { centered: Matrix; variance: Matrix } {
@@ -37,10 +42,8 @@ export function centeredFit(x: Matrix): { centered: Matrix; variance: Matrix } {
 export const normalizeSpec: ExerciseSpec<Input, NormalizeFn> = {
   exercise: "normalize",
   title: "Normalize a batch (x̂)",
-  cases: CASES,
-  probes: batchProbes(CASES[0], [{ what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" }], {
-    fits: [{ key: "xhat", term: "(x − μ)", of: (i) => centeredFit(i.x).centered, divisor: (i) => ({ variance: centeredFit(i.x).variance, eps: i.eps }) }],
-  }),
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect: callWithFields(["x", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };

@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatNumber } from "../compare";
 import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { STATS_EPS, statsBatches } from "../inputs";
+import { NOTEBOOK_SEED, STATS_EPS, statsBatches } from "../inputs";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
 import { Axis, HARD_CODED_EPS, statsVariant } from "../variants";
@@ -90,17 +90,19 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-const CASES = statsBatches("bnlab/exercises/recoverIdentity").map((b, i) => ({
-  label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
-  input: { x: b.x, eps: STATS_EPS[i] },
-}));
-const BASE = CASES[0].input;
+function draw(seed: string) {
+  const cases = statsBatches(`${seed}/recoverIdentity`).map((b, i) => ({
+    label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
+    input: { x: b.x, eps: STATS_EPS[i] },
+  }));
+  return { cases, probes: batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]) };
+}
 
 export const recoverIdentitySpec: ExerciseSpec<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
   title: "γ and β that recover the input",
-  cases: CASES,
-  probes: batchProbes(CASES[0], [{ what: "ε changes", input: { ...BASE, eps: 1e-3 }, ignored: "ε is never used" }]),
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect: callWithFields(["x", "eps"]),
   read: readMatrixFields({ gamma: "1×D, one per feature", beta: "1×D, one per feature" }),
   reference: (input) => recovery(input, exact),

@@ -1,9 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { perExampleShapes } from "../inputs";
 import { ExerciseSpec, readMatrixFields, callWithFields, Mistake, Outputs } from "../engine";
-import { featureBatch, randomRow } from "../inputs";
+import { NOTEBOOK_SEED, featureBatch, perExampleShapes, randomRow } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
@@ -84,8 +83,8 @@ function mistakes(): Mistake<Input>[] {
   return out;
 }
 
-function cases(): Array<{ label: string; input: Input }> {
-  const rng = new Rng("bnlab/exercises/updateRunningStats");
+function cases(seed: string): Array<{ label: string; input: Input }> {
+  const rng = new Rng(`${seed}/updateRunningStats`);
   const make = (rows: number, means: number[], stds: number[], momentum: number) => ({
     label: `a ${rows}×${means.length} batch, momentum = ${momentum}`,
     input: {
@@ -104,20 +103,18 @@ function cases(): Array<{ label: string; input: Input }> {
   ];
 }
 
-const CASES = cases();
-const BASE = CASES[0].input;
 const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
 
-export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> = {
-  exercise: "updateRunningStats",
-  title: "Running statistics update (PyTorch momentum)",
-  cases: CASES,
-  probes: batchProbes(
-    CASES[0],
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string) {
+  const drawn = cases(seed);
+  const base = drawn[0].input;
+  return { cases: drawn, probes: batchProbes(
+    drawn[0],
     [
-      { what: "the old running mean changes", input: { ...BASE, running: { ...BASE.running, mean: bump(BASE.running.mean) } }, ignored: "the old running mean is not blended in", leaks: "the batch variance is centred on the batch mean, not on the running mean" },
-      { what: "the old running variance changes", input: { ...BASE, running: { ...BASE.running, var: bump(BASE.running.var) } }, ignored: "the old running variance is not blended in" },
-      { what: "momentum changes", input: { ...BASE, momentum: 0.3 }, ignored: "the momentum argument is never used" },
+      { what: "the old running mean changes", input: { ...base, running: { ...base.running, mean: bump(base.running.mean) } }, ignored: "the old running mean is not blended in", leaks: "the batch variance is centred on the batch mean, not on the running mean" },
+      { what: "the old running variance changes", input: { ...base, running: { ...base.running, var: bump(base.running.var) } }, ignored: "the old running variance is not blended in" },
+      { what: "momentum changes", input: { ...base, momentum: 0.3 }, ignored: "the momentum argument is never used" },
     ],
     {
       factors: (i) => ({
@@ -127,7 +124,14 @@ export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> =
       }),
     },
     " of x",
-  ),
+  ) };
+}
+
+export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> = {
+  exercise: "updateRunningStats",
+  title: "Running statistics update (PyTorch momentum)",
+  ...draw(NOTEBOOK_SEED),
+  draw,
   // updating `running` in place and returning it is fine; x must stay as it was
   collect: callWithFields(["running", "x", "momentum"], ["running"]),
   read: readMatrixFields({ mean: "1×D, one per feature", var: "1×D, one per feature" }),

@@ -2,9 +2,10 @@ import { Matrix } from "../../tensor/matrix";
 import { Tensor } from "../../tensor/tensor";
 import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec } from "../engine";
+import { ExerciseInputs, ExerciseSpec } from "../engine";
 import { Malformed } from "../learner-code";
-import { Probes } from "../probes";
+import { probesOn } from "../probes";
+import { NOTEBOOK_SEED } from "../inputs";
 
 /**
  * Exercise (lesson 8): spatial batch norm's training-mode forward on images [N, C, H, W]:
@@ -33,17 +34,6 @@ function images(shape: [number, number, number, number], seed: string): Tensor {
 }
 
 const SHAPES: Array<[number, number, number, number]> = [[3, 2, 3, 4], [2, 3, 2, 2], [4, 2, 3, 3]];
-const CASES: Input[] = SHAPES.map((shape, i) => {
-  const rng = new Rng(`bnlab/exercises/spatialBatchNorm/${i}`);
-  const C = shape[1];
-  return {
-    x: images(shape, `bnlab/exercises/spatialBatchNorm/x${i}`),
-    gamma: Matrix.row(Array.from({ length: C }, () => 0.5 + rng.uniform())),
-    beta: Matrix.row(Array.from({ length: C }, () => rng.normal())),
-    eps: i === 1 ? 1e-3 : 1e-5,
-  };
-});
-
 type Grouping = (n: number, c: number, h: number, w: number) => string;
 
 /** Normalize x with the statistics of the groups `group` defines, then γ[c]·x̂ + β[c]; as an (N·C) × (H·W) matrix. */
@@ -93,27 +83,42 @@ function normalizeBy(input: Input, group: Grouping, slip: Slip = {}): Matrix {
 
 const perChannel: Grouping = (_n, c) => `${c}`;
 
-const BASE = CASES[0];
 const label = (input: Input) => `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`;
 const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
 const channel1 = (row: Matrix) => row.map((v, _i, j) => (j === 1 ? v + 0.5 : v));
-const PROBES: Probes<Input> = {
-  label: label(BASE),
-  base: BASE,
-  perturbations: [
-    { what: "β changes", input: { ...BASE, beta: bump(BASE.beta) }, ignored: "β is never added" },
-    { what: "γ changes", input: { ...BASE, gamma: bump(BASE.gamma) }, ignored: "γ is never applied" },
-    { what: "ε changes", input: { ...BASE, eps: 1e-2 }, ignored: "ε is never used" },
-    { what: "only channel 1's γ changes", input: { ...BASE, gamma: channel1(BASE.gamma) }, ignored: "channel 1 is not scaled by its own γ", leaks: "channel c uses γ[c] and nothing else" },
-    { what: "only channel 1's β changes", input: { ...BASE, beta: channel1(BASE.beta) }, ignored: "channel 1 is not shifted by its own β", leaks: "channel c uses β[c] and nothing else" },
-  ],
-};
+
+function cases(seed: string): Input[] {
+  return SHAPES.map((shape, i) => {
+    const rng = new Rng(`${seed}/spatialBatchNorm/${i}`);
+    const C = shape[1];
+    return {
+      x: images(shape, `${seed}/spatialBatchNorm/x${i}`),
+      gamma: Matrix.row(Array.from({ length: C }, () => 0.5 + rng.uniform())),
+      beta: Matrix.row(Array.from({ length: C }, () => rng.normal())),
+      eps: i === 1 ? 1e-3 : 1e-5,
+    };
+  });
+}
+
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
+  const drawn = cases(seed).map((input) => ({ label: label(input), input }));
+  const base = drawn[0].input;
+  const probes = probesOn(drawn[0], [
+    { what: "β changes", input: { ...base, beta: bump(base.beta) }, ignored: "β is never added" },
+    { what: "γ changes", input: { ...base, gamma: bump(base.gamma) }, ignored: "γ is never applied" },
+    { what: "ε changes", input: { ...base, eps: 1e-2 }, ignored: "ε is never used" },
+    { what: "only channel 1's γ changes", input: { ...base, gamma: channel1(base.gamma) }, ignored: "channel 1 is not scaled by its own γ", leaks: "channel c uses γ[c] and nothing else" },
+    { what: "only channel 1's β changes", input: { ...base, beta: channel1(base.beta) }, ignored: "channel 1 is not shifted by its own β", leaks: "channel c uses β[c] and nothing else" },
+  ]);
+  return { cases: drawn, probes };
+}
 
 export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
   exercise: "spatialBatchNorm",
   title: "Spatial batch norm (BatchNorm2d's forward)",
-  cases: CASES.map((input) => ({ label: label(input), input })),
-  probes: PROBES,
+  ...draw(NOTEBOOK_SEED),
+  draw,
   collect(fn, input, calls) {
     const x = input.x.clone();
     const result: unknown = calls.call(fn, [x, input.gamma, input.beta, input.eps], ["x", "gamma", "beta", "eps"]).result;
