@@ -56,6 +56,7 @@ const ALLOW: Record<string, string> = {
   kaimingInit: "takes no arguments",
   pytorchInit: "takes no arguments",
   backend: "takes no arguments",
+  precision: "takes no arguments",
   "normalizing.mnistTrain": "takes no arguments (loads the lesson's fixed split)",
   "normalizing.tinyBatch": "takes no arguments",
   "smallBatches.lessonData": "takes no arguments",

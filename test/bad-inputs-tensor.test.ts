@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { jsBackend, backend, Matrix, Rng, ShapeError, useBackend, initWeights, normalInit, xavierInit, kaimingInit, pytorchInit } from "../src";
-import { chooseBackend, defaultBackend, Backend } from "../src/tensor/backend";
+import { chooseBackend, defaultBackend, Backend, precision, setPrecision, type Precision } from "../src/tensor/backend";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { loadNativeBackend } from "../src/tensor/backend-native";
 import { cases, NOT_COUNTS, NOT_FINITE } from "./bad-inputs/battery";
@@ -237,6 +237,26 @@ cases("useBackend", [
   ["not a backend", () => useBackend({} as Backend), /useBackend: expected a Backend .* without matmul/],
   ["null", () => useBackend(null as unknown as Backend), /useBackend: expected a Backend/],
   ["a name instead of a backend", () => useBackend("wasm" as unknown as Backend), /useBackend: expected a Backend \(jsBackend, or what defaultBackend\(\) returns\), got wasm/],
+]);
+/** Runs `call` on the js backend (which has no float32 products), then restores the backend; precision must stay float64. */
+function onJsBackend(call: () => void): () => void {
+  return () => {
+    const previous = backend();
+    useBackend(jsBackend);
+    try {
+      call();
+    } finally {
+      expect(precision()).toBe("float64");
+      useBackend(previous);
+    }
+  };
+}
+cases("setPrecision", [
+  ["float16", () => setPrecision("float16" as Precision), /setPrecision: expected "float64" or "float32", got "float16"/],
+  ["a number of bits", () => setPrecision(32 as unknown as Precision), /setPrecision: expected "float64" or "float32", got 32/],
+  ["capitalized", () => setPrecision("Float32" as Precision), /setPrecision: expected "float64" or "float32", got "Float32"/],
+  ["missing", () => (setPrecision as (p?: Precision) => void)(), /setPrecision: expected "float64" or "float32", got undefined/],
+  ["float32 on a backend without float32 products", onJsBackend(() => setPrecision("float32")), /setPrecision\("float32"\): the js backend has no float32 products.*npm run build:native/],
 ]);
 describe("useBackend refuses a backend that misses any function, and names it", () => {
   const functions = Object.keys(jsBackend).filter((key) => key !== "name");

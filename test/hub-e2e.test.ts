@@ -262,7 +262,7 @@ describe.skipIf(!enabled)("the course on JupyterHub, for a class", () => {
     expect(collected).toMatch(/collected 2 notebooks of 2 learners/);
     expect(fs.readdirSync(submitted).sort()).toEqual([...LEARNERS]);
     const graded = path.join(tmp, "graded");
-    const output = await npm(["grade", "--", submitted, "--out", graded], 900_000);
+    const output = await npm(["grade", "--", submitted, "--out", graded, "--secret", path.join(tmp, "course-secret")], 900_000);
     timings.push(`collect and grade ${LEARNERS.length} notebooks: ${seconds(Date.now() - started)}`);
     expect(output).toMatch(/\[#+\] 2\/2/); // the progress bar's last state
     expect(output).toMatch(/graded 2 notebooks/);
