@@ -25,6 +25,7 @@ import {
 import { parseGradebook } from "./helpers/gradebook";
 import { COLLECTED_MIME, findCheckerCall, judgeCollected } from "../src/course/homework/collection";
 import { findDelegation } from "../src/course/homework/delegation";
+import { closedFolder } from "../src/course/homework/os-sandbox";
 import { EXERCISES } from "../src/exercises/registry";
 import type { Output } from "../src/course/notebook/nbformat";
 import { collectors } from "../src/exercises";
@@ -303,6 +304,25 @@ describe("the release starts like the course", () => {
       expect(fs.readdirSync(out)).toEqual(["r"]); // nothing written outside the release
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("closedFolder: where a submission's own user could not reach the library", () => {
+  it("names the first folder others cannot pass through, with its mode, and nothing once it opens", () => {
+    const base = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "bnlab-closed-"));
+    try {
+      const dist = path.join(base, "project", "dist");
+      fs.mkdirSync(dist, { recursive: true });
+      fs.chmodSync(base, 0o700);
+      expect(closedFolder(dist)).toEqual({ dir: base, mode: "0700" });
+      fs.chmodSync(base, 0o711);
+      fs.chmodSync(dist, 0o750);
+      expect(closedFolder(dist)).toEqual({ dir: dist, mode: "0750" });
+      fs.chmodSync(dist, 0o755);
+      expect(closedFolder(dist)).toBeNull();
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
     }
   });
 });

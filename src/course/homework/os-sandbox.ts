@@ -164,6 +164,17 @@ export function folderMb(dir: string): number {
   return bytes / (1024 * 1024);
 }
 
+/** The first folder on the way to `file` that other users cannot pass through (no o+x), or null. */
+export function closedFolder(file: string): { dir: string; mode: string } | null {
+  const parts = path.resolve(file).split(path.sep).filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const dir = path.sep + parts.slice(0, i + 1).join(path.sep);
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat?.isDirectory() && (stat.mode & 0o001) === 0) return { dir, mode: (stat.mode & 0o777).toString(8).padStart(4, "0") };
+  }
+  return null;
+}
+
 export type SandboxProbe = { ok: true } | { ok: false; reason: string };
 
 let probed: SandboxProbe | undefined;
@@ -184,7 +195,11 @@ export function probeSandbox(projectRoot: string): SandboxProbe {
     const probe = [...argv.slice(0, at + 1), fs.realpathSync(process.execPath), "-e", "require('fs').writeFileSync('/run/bnlab/ok', 'ok')"];
     const run = spawnSync(probe[0], probe.slice(1), { encoding: "utf8", timeout: 30_000 });
     const ok = fs.existsSync(path.join(ipc.dir, "ok"));
-    probed = ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}` };
+    const closed = uid === null ? null : closedFolder(path.join(projectRoot, "dist")) ?? closedFolder(path.join(projectRoot, "node_modules"));
+    const hint = closed
+      ? ` (each submission runs as a user of its own, who cannot enter ${closed.dir}, mode ${closed.mode}: let others pass through it with chmod o+x ${closed.dir}, or keep the project in a folder they can enter)`
+      : "";
+    probed = ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}${hint}` };
   } catch (err) {
     probed = { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
   } finally {
