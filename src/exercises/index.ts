@@ -14,5 +14,5 @@ export { withTimeLimit, TimedOut, DEFAULT_TIME_LIMIT_SECONDS } from "./time-limi
 export type { RunningStats } from "./checkers/running-stats";
 export type { BnState } from "./checkers/forward-with-mode";
 export type { LabelledData } from "./checkers/evaluate-accuracy";
-export type { LossAndGrad } from "./checkers/loss-along-gradient";
-export type { GradFn } from "./checkers/layer-ics";
+export type { LossAndGrad } from "./collect/loss-along-gradient";
+export type { GradFn } from "./collect/layer-ics";
