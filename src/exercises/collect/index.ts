@@ -6,18 +6,18 @@
  */
 import type { ExerciseCollect } from "../engine";
 import type { ExerciseId } from "../registry";
-import { batchStatsSpec as batchStatsCollect } from "../checkers/batch-stats";
+import { batchStatsCollect } from "./batch-stats";
 import { normalizeSpec as normalizeCollect } from "../checkers/normalize";
 import { batchNormForwardSpec as batchNormForwardCollect } from "../checkers/batchnorm-forward";
 import { batchNormBackwardCollect } from "./batchnorm-backward";
-import { recoverIdentitySpec as recoverIdentityCollect } from "../checkers/recover-identity";
-import { updateRunningStatsSpec as updateRunningStatsCollect } from "../checkers/running-stats";
+import { recoverIdentityCollect } from "./recover-identity";
+import { updateRunningStatsCollect } from "./running-stats";
 import { newBatchWeightCollect } from "./new-batch-weight";
 import { forwardWithModeSpec as forwardWithModeCollect } from "../checkers/forward-with-mode";
 import { evaluateAccuracySpec as evaluateAccuracyCollect } from "../checkers/evaluate-accuracy";
 import { guardBatchCollect } from "./guard-batch";
 import { batchMeanStdCollect } from "./batch-mean-std";
-import { stepsToTargetSpec as stepsToTargetCollect } from "../checkers/steps-to-target";
+import { stepsToTargetCollect } from "./steps-to-target";
 import { bnNetSpec as bnNetCollect } from "../checkers/bn-net";
 import { lossAlongGradientCollect } from "./loss-along-gradient";
 import { layerIcsCollect } from "./layer-ics";
