@@ -7,7 +7,7 @@
 import type { ExerciseCollect } from "../engine";
 import type { ExerciseId } from "../registry";
 import { batchStatsCollect } from "./batch-stats";
-import { normalizeSpec as normalizeCollect } from "../checkers/normalize";
+import { normalizeCollect } from "./normalize";
 import { batchNormForwardSpec as batchNormForwardCollect } from "../checkers/batchnorm-forward";
 import { batchNormBackwardCollect } from "./batchnorm-backward";
 import { recoverIdentityCollect } from "./recover-identity";
