@@ -8,7 +8,7 @@ import type { ExerciseCollect } from "../engine";
 import type { ExerciseId } from "../registry";
 import { batchStatsCollect } from "./batch-stats";
 import { normalizeCollect } from "./normalize";
-import { batchNormForwardSpec as batchNormForwardCollect } from "../checkers/batchnorm-forward";
+import { batchNormForwardCollect } from "./batchnorm-forward";
 import { batchNormBackwardCollect } from "./batchnorm-backward";
 import { recoverIdentityCollect } from "./recover-identity";
 import { updateRunningStatsCollect } from "./running-stats";
