@@ -57,7 +57,13 @@ export interface ExerciseInputs<I> {
   probes?: Probes<I>;
 }
 
-export interface ExerciseSpec<I, F> extends ExerciseInfo, ExerciseInputs<I> {
+/**
+ * What collection needs, and nothing that judges (collect/, loaded where the learner's code runs
+ * and kept in the library a reach kernel gets): the exercise id, the inputs and how to run the
+ * learner's function on one.
+ */
+export interface ExerciseCollect<I, F> extends ExerciseInputs<I> {
+  exercise: string;
   /**
    * The same kinds of cases and probes with their random draws made from `seed`: grading draws
    * them per learner (learnerSeed in course/homework/course-secret.ts); `cases` and `probes` are
@@ -65,11 +71,17 @@ export interface ExerciseSpec<I, F> extends ExerciseInfo, ExerciseInputs<I> {
    */
   draw(seed: string): ExerciseInputs<I>;
   /**
-   * Collector side (runs the learner's code): run fn on a case through `calls` (copies of the
-   * inputs, mutation recorded) and return named values to record, e.g. { result } or the state
-   * observed after each step. May throw LearnerThrew (from calls.call).
+   * Run fn on a case through `calls` (copies of the inputs, mutation recorded) and return named
+   * values to record, e.g. { result } or the state observed after each step. May throw
+   * LearnerThrew (from calls.call).
    */
   collect(fn: F, input: I, calls: LearnerCalls): Record<string, unknown>;
+  /** Seconds per case (default DEFAULT_TIME_LIMIT_SECONDS). */
+  timeLimitSeconds?: number;
+}
+
+/** A checker: its collect part (collect/) and its judge part (checkers/: expected values, mistakes, messages). */
+export interface ExerciseSpec<I, F> extends ExerciseInfo, ExerciseCollect<I, F> {
   /** Judge side (pure): read the decoded values into Outputs, or throw Malformed. */
   read(values: Record<string, unknown>, input: I): Outputs;
   reference(input: I): Outputs;
@@ -89,8 +101,8 @@ export interface ExerciseSpec<I, F> extends ExerciseInfo, ExerciseInputs<I> {
   axisShapes?(input: I): Array<[number, number]>;
   /** A checker-specific reading of an exception (e.g. BatchNorm1d's batch-of-one error), or null. */
   onThrow?(error: ThrownInfo, input: I): { misconceptions: MisconceptionId[]; message: string } | null;
-  /** Seconds per case (default DEFAULT_TIME_LIMIT_SECONDS). */
-  timeLimitSeconds?: number;
+  /** The right intermediates the probes' findings fit or name outputs by (probes.ts): judge side, as they reveal the answer. */
+  probeTerms?: Pick<Probes<I>, "fits" | "rows">;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,18 +127,18 @@ export function readMatrixFields<I>(shapes: Record<string, string>): ExerciseSpe
  * The usual collect: call the learner's function with the input's fields `names`, in that order,
  * and record what it returns as "result" (fields in `mayModify` may be updated in place).
  */
-export function callWithFields<I, F>(names: readonly (keyof I & string)[], mayModify: readonly string[] = []): ExerciseSpec<I, F>["collect"] {
+export function callWithFields<I, F>(names: readonly (keyof I & string)[], mayModify: readonly string[] = []): ExerciseCollect<I, F>["collect"] {
   return (fn, input, calls) => ({ result: calls.call(fn as unknown as (...args: unknown[]) => unknown, names.map((name) => input[name]), names, mayModify).result });
 }
 
 
 /** The spec with its inputs drawn from `seed` (a learner's, in grading); the spec itself without one. */
-export function drawn<I, F>(spec: ExerciseSpec<I, F>, seed?: string): ExerciseSpec<I, F> {
+export function drawn<S extends ExerciseCollect<unknown, unknown>>(spec: S, seed?: string): S {
   return seed === undefined ? spec : { ...spec, ...spec.draw(seed) };
 }
 
 /** Run the learner's function on every case, then on the probes; JSON data for judgeWith. Never throws. */
-export function collectWith<I, F>(spec: ExerciseSpec<I, F>, fn: F): Collected {
+export function collectWith<I, F>(spec: ExerciseCollect<I, F>, fn: F): Collected {
   const data: Collected = { protocol: PROTOCOL, exercise: spec.exercise, notFunction: null, cases: [] };
   if (typeof fn !== "function") {
     data.notFunction = typeof fn;
@@ -137,7 +149,7 @@ export function collectWith<I, F>(spec: ExerciseSpec<I, F>, fn: F): Collected {
   return data;
 }
 
-function collectCases<I, F>(spec: ExerciseSpec<I, F>, fn: F, cases: ExerciseCase<I>[]): CollectedCase[] {
+function collectCases<I, F>(spec: ExerciseCollect<I, F>, fn: F, cases: ExerciseCase<I>[]): CollectedCase[] {
   const seconds = spec.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
   const out: CollectedCase[] = [];
   for (const c of cases) {
@@ -308,7 +320,7 @@ function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: strin
     const message = messages.length === 1 ? messages[0] : `Your answer shows ${messages.length} mistakes: ${messages.map((t, i) => `(${i + 1}) ${t}`).join(" ")}`;
     return failed(spec, "misconception", message, { misconceptions: ids, details: evidence.details });
   }
-  const findings = evidence.kind === "counterexample" ? [...(spec.probes ? probeFindings(spec.probes, probeGot, probeExpected, (k) => spec.labels?.[k] ?? k, tol) : []), ...nearMiss(spec, got, expected, tol)] : [];
+  const findings = evidence.kind === "counterexample" ? [...(spec.probes ? probeFindings({ ...spec.probes, ...spec.probeTerms }, probeGot, probeExpected, (k) => spec.labels?.[k] ?? k, tol) : []), ...nearMiss(spec, got, expected, tol)] : [];
   if (findings.length > 0) return failed(spec, "counterexample", findings.slice(0, 3).join(" "), { details: evidence.details });
   return failed(spec, evidence.kind, evidence.message, { details: evidence.details });
 }

@@ -2,6 +2,7 @@ import { CheckResult } from "./check-result";
 import { collectWith, drawn, judgeWith } from "./engine";
 import { Collected } from "./protocol-types";
 import { byExercise, isExerciseId, specOf } from "./registry";
+import { COLLECT_PARTS } from "./collect";
 
 /**
  * The checkers as a two-part protocol, for a grader that runs learner code in a sandbox:
@@ -27,7 +28,7 @@ export type Judge = (data: unknown, seed?: string) => CheckResult;
 
 // a seed that is not a string is none: a collector never throws
 const seedOf = (seed: unknown): string | undefined => (typeof seed === "string" ? seed : undefined);
-export const collectors = byExercise<Collector>((id) => (fn, seed) => collectWith(drawn(specOf(id), seedOf(seed)), fn));
+export const collectors = byExercise<Collector>((id) => (fn, seed) => collectWith(drawn(COLLECT_PARTS[id], seedOf(seed)), fn));
 export const judges = byExercise<Judge>((id) => (data, seed) => judgeWith(drawn(specOf(id), seedOf(seed)), data));
 
 /** The judge of an exercise id, or undefined (own keys only: "constructor" is not an id). */

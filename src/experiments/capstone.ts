@@ -303,7 +303,7 @@ export function bestPerRate(grid: number[][]): number[] {
 // Exercises 6.1 and 6.2: their checkers live with the others (src/exercises/checkers/steps-to-target.ts,
 // bn-net.ts) and speak the collect/judge protocol; re-exported here for the lesson.
 
-export type { StepsToTargetFn } from "../exercises/checkers/steps-to-target";
+export type { StepsToTargetFn } from "../exercises/collect/steps-to-target";
 export type { BnNetFn } from "../exercises/checkers/bn-net";
 export const checkStepsToTarget = exerciseCheckers.stepsToTarget;
 export const checkBnNet = exerciseCheckers.bnNet;

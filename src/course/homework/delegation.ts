@@ -85,11 +85,11 @@ function found(exerciseName: string, name: string, libraryVersion: boolean): Del
   return { name, message };
 }
 
-/** An answer that passed with the library and failed where `forbids` are absent (reach.ts). */
+/** An answer that passed with the library and failed where `forbids` (and the checkers' judge code) are absent (reach.ts). */
 export function reachedLibrary(exerciseName: string, forbids: readonly string[]): Delegation {
-  const names = forbids.join(", ");
+  const names = forbids.length > 0 ? forbids.join(", ") : "checkers' judge code";
   return {
     name: names,
-    message: `Your ${exerciseName} passes only where the library's ${names} ${forbids.length === 1 ? "is" : "are"} available; collected again without ${forbids.length === 1 ? "it" : "them"}, it fails. It uses the library's own implementation of what this exercise asks you to write, so it gets 0 points. Write it yourself with Matrix operations.`,
+    message: `Your ${exerciseName} passes only where the library's ${names} ${forbids.length > 1 ? "are" : "is"} available; collected again without ${forbids.length > 1 ? "them" : "it"}, it fails. It uses the library's own implementation of what this exercise asks you to write, so it gets 0 points. Write it yourself with Matrix operations.`,
   };
 }

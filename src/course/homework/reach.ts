@@ -35,12 +35,12 @@ export function checkedIds(source: LessonSource, assembled: AssembledNotebook): 
   return ids;
 }
 
-/** Answered exercises that forbid something, grouped by what they forbid. */
+/** Answered exercises grouped by what they forbid (each group's library also lacks the judge code, so an exercise that forbids nothing is collected too). */
 function groupsToCollect(ids: Map<number, ExerciseId>, answers: readonly ExtractedAnswer[]): ReachGroup[] {
   const groups = new Map<string, ReachGroup>();
   for (const answer of answers) {
     const id = ids.get(answer.exercise.index);
-    if (!id || answer.state !== "answered" || EXERCISES[id].forbids.length === 0) continue;
+    if (!id || answer.state !== "answered") continue;
     const forbids = EXERCISES[id].forbids;
     const key = [...forbids].sort().join(",");
     const group = groups.get(key) ?? { forbids, ids: new Set<ExerciseId>(), exercises: [] };

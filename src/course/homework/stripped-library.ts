@@ -2,13 +2,19 @@
  * The library without the implementations an exercise forbids: a copy of dist/ in which every
  * module that defines one of the forbidden names (`class BatchNorm1d`, `function evaluate`) is
  * replaced by a module whose exports all throw when used. A kernel given this copy has no
- * BatchNorm1d to reach, by whatever spelling, nor on disk to read; the reference solutions are not
- * copied. Built once per set of names and reused (a folder named by their hash).
+ * BatchNorm1d to reach, by whatever spelling, nor on disk to read. Nor has it the checkers' judge
+ * code (JUDGE_MODULES: expected values, predicted mistakes) that collection does not require
+ * (exercises/collect/index.js, the collect parts, and what they require), refused the same way
+ * whatever the names, and the reference solutions are not copied.
+ * Built once per set of names and reused (a folder named by their hash).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { listFiles } from "./library-bundle";
+
+/** The judge side of the checkers, as paths under dist/exercises/ (a folder ends in a separator). */
+const JUDGE_MODULES = ["checkers/", "variants.js", "generic-mistakes.js"];
 
 /** The stripped copy of `<projectRoot>/dist` under `parent`, made if missing; returns its dist folder. */
 export function strippedLibrary(projectRoot: string, forbids: readonly string[], parent: string): string {
@@ -22,9 +28,12 @@ export function strippedLibrary(projectRoot: string, forbids: readonly string[],
   const solutions = path.join(dist, "exercises", "solutions");
   fs.mkdirSync(path.dirname(out), { recursive: true, mode: 0o711 });
   fs.cpSync(dist, building, { recursive: true, dereference: true, filter: (from) => from !== solutions && !from.startsWith(solutions + path.sep) });
+  const judging = JUDGE_MODULES.map((p) => path.join(building, "exercises", p));
+  const collecting = required(path.join(building, "exercises", "collect", "index.js"));
   for (const file of listFiles(building).filter((f) => f.endsWith(".js"))) {
-    const defines = names.filter((name) => new RegExp(`^(?:class|function|async function) ${name}\\b`, "m").test(fs.readFileSync(file, "utf8")));
-    if (defines.length === 0) continue;
+    const judge = !collecting.has(file) && judging.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p));
+    const defines = judge ? [] : names.filter((name) => new RegExp(`^(?:class|function|async function) ${name}\\b`, "m").test(fs.readFileSync(file, "utf8")));
+    if (!judge && defines.length === 0) continue;
     const real = require(path.join(dist, path.relative(building, file))) as Record<string, unknown>;
     fs.writeFileSync(file, refusingModule(Object.keys(real), defines));
     fs.rmSync(file.replace(/\.js$/, ".d.ts"), { force: true });
@@ -41,9 +50,18 @@ export function strippedLibrary(projectRoot: string, forbids: readonly string[],
   return out;
 }
 
+/** `file` and the files of dist/ it requires, directly or not (compiled `require("./x")` calls). */
+function required(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file) || !fs.existsSync(file)) return seen;
+  seen.add(file);
+  for (const [, to] of fs.readFileSync(file, "utf8").matchAll(/require\("(\.\.?\/[^"]+)"\)/g)) required(path.resolve(path.dirname(file), to) + ".js", seen);
+  return seen;
+}
+
 /** A module with the same export names, each a function that throws (classes extending one still load). */
 function refusingModule(exportNames: readonly string[], defines: readonly string[]): string {
-  const message = `is not available while this exercise is graded: the library's ${defines.join(", ")} ${defines.length === 1 ? "is" : "are"} what it asks you to write`;
+  const why = defines.length === 0 ? "it is the checkers' judge code" : `the library's ${defines.join(", ")} ${defines.length === 1 ? "is" : "are"} what it asks you to write`;
+  const message = `is not available while this exercise is graded: ${why}`;
   return [
     `"use strict";`,
     `Object.defineProperty(exports, "__esModule", { value: true });`,

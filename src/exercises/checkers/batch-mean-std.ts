@@ -1,43 +1,15 @@
 import { Matrix } from "../../tensor/matrix";
-import { ExerciseInputs, ExerciseSpec, callWithFields } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
-import { Rng } from "../../random/rng";
+import { ExerciseSpec } from "../engine";
 import { constantOutput } from "../generic-mistakes";
 import { expectNumber } from "../learner-code";
-import { argumentProbes } from "../probes";
+import { BatchMeanStdFn, Input, batchMeanStdCollect, describe } from "../collect/batch-mean-std";
 
-/**
- * Exercise: the standard deviation of the mean of a batch of B independent examples of a feature
- * whose standard deviation is sigma (the noise in batch norm's μ).
- */
-export type BatchMeanStdFn = (sigma: number, batchSize: number) => number;
-
-interface Input {
-  sigma: number;
-  batchSize: number;
-}
-
-/** Five batch sizes (2 among them, where N − 1 shows) with a σ drawn from `seed` around each of 3, 0.5, 2, 1.5, 0.2; probes around the first. */
-function draw(seed: string): ExerciseInputs<Input> {
-  const rng = new Rng(`${seed}/batchMeanStd`);
-  const inputs = [3, 0.5, 2, 1.5, 0.2].map((sigma, i) => ({ sigma: Math.round(sigma * rng.uniform(0.7, 1.5) * 100) / 100, batchSize: [4, 16, 100, 2, 64][i] }));
-  const base = inputs[0];
-  return {
-    cases: inputs.map((input) => ({ label: describe(input), input })),
-    probes: argumentProbes(describe(base), base, { sigma: 2 * base.sigma, batchSize: 4 * base.batchSize }),
-  };
-}
-
-const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batchSize}`;
 const scalar = (v: number) => ({ std: Matrix.row([v]) });
 
 
 export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
-  exercise: "batchMeanStd",
+  ...batchMeanStdCollect,
   title: "Spread of the batch mean (the 1/√B law)",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect: callWithFields(["sigma", "batchSize"]),
   read({ result }) {
     return scalar(expectNumber(result, "The standard deviation"));
   },

@@ -1,17 +1,10 @@
 import { Matrix } from "../../tensor/matrix";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
-import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { NOTEBOOK_SEED, perExampleShapes, statsBatches } from "../inputs";
+import { ExerciseSpec, readMatrixFields, describeFields, Mistake, Outputs } from "../engine";
+import { perExampleShapes } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
-import { batchProbes } from "../probes";
-
-/** Exercise: μ and σ² of a batch, per feature. */
-export type BatchStatsFn = (x: Matrix) => { mu: Matrix; variance: Matrix };
-
-interface Input {
-  x: Matrix;
-}
+import { BatchStatsFn, Input, batchStatsCollect } from "../collect/batch-stats";
 
 const KEYS = ["mu", "variance"] as const;
 
@@ -78,18 +71,9 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-function draw(seed: string) {
-  const cases = statsBatches(`${seed}/batchStats`).map((b) => ({ label: b.label, input: { x: b.x } }));
-  const x = cases[0].input.x;
-  return { cases, probes: batchProbes(cases[0], [{ what: "feature 1 is multiplied by 3", input: { x: x.map((v, _r, j) => (j === 1 ? 3 * v : v)) }, scaledBy: 3 }]) };
-}
-
 export const batchStatsSpec: ExerciseSpec<Input, BatchStatsFn> = {
-  exercise: "batchStats",
+  ...batchStatsCollect,
   title: "Batch statistics (μ and σ² per feature)",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect: callWithFields(["x"]),
   read: readMatrixFields({ mu: "1×D, one mean per feature", variance: "1×D, one variance per feature" }),
   reference: right,
   mistakes: mistakes(),

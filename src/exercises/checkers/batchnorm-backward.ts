@@ -1,28 +1,11 @@
 import { Matrix } from "../../tensor/matrix";
-import { Rng } from "../../random/rng";
-import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
-import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { NOTEBOOK_SEED, featureBatch, perExampleShapes, randomRow } from "../inputs";
+import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
+import { ExerciseSpec, readMatrixFields, describeFields, Mistake, Outputs } from "../engine";
+import { perExampleShapes } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
-import { batchProbes } from "../probes";
-
-/** Exercise: the gradients of batch norm (training mode) given dy = ∂L/∂y. */
-export type BatchNormBackwardFn = (
-  dy: Matrix,
-  x: Matrix,
-  gamma: Matrix,
-  eps: number,
-) => { dx: Matrix; dgamma: Matrix; dbeta: Matrix };
-
-interface Input {
-  dy: Matrix;
-  x: Matrix;
-  gamma: Matrix;
-  eps: number;
-}
-
+import { BatchNormBackwardFn, Input, batchNormBackwardCollect } from "../collect/batchnorm-backward";
 
 /** Which paths dx keeps: all, none through the statistics, or all but the one through μ or σ². */
 type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
@@ -125,7 +108,7 @@ const PARAMS_MISTAKES: Array<{ ids: MisconceptionId[]; v: ParamsVariant; message
 /** A pair of dx mistakes that changes something neither does alone (e.g. not "no σ division" with "× σ"). */
 function pairMatters(a: DxVariant, b: DxVariant): boolean {
   const pair: DxVariant = { ...a, ...b, terms: a.terms !== "full" ? a.terms : b.terms };
-  const inputs = cases(NOTEBOOK_SEED).map((c) => c.input);
+  const inputs = batchNormBackwardCollect.cases.map((c) => c.input);
   const differs = (u: DxVariant, v: DxVariant) => inputs.some((i) => !closeMatrices(dxVariant(i, u), dxVariant(i, v), DEFAULT_TOLERANCE));
   return differs(pair, a) && differs(pair, b) && differs(pair, { terms: "full" });
 }
@@ -153,61 +136,23 @@ function mistakes(): Mistake<Input>[] {
   return out;
 }
 
-function cases(seed: string): Array<{ label: string; input: Input }> {
-  const rng = new Rng(`${seed}/batchNormBackward`);
-  const make = (rows: number, means: number[], stds: number[], eps: number, what = "") => {
-    const x = featureBatch(rng, rows, means, stds);
-    const dy = featureBatch(rng, rows, means.map(() => 0), means.map(() => 1));
-    const gamma = randomRow(rng, means.length, 0.5, 2.5);
-    gamma.set(0, 0, -gamma.get(0, 0));
-    return { label: `a ${rows}×${means.length} batch${what}, ε = ${formatNumber(eps)}`, input: { dy, x, gamma, eps } };
-  };
-  const withConstant = make(6, [0.5, 1, -0.3], [1, 0.02, 1.4], 1e-4, " (feature 1 has σ = 0.02, feature 2 is constant)");
-  for (let i = 0; i < withConstant.input.x.rows; i++) withConstant.input.x.set(i, 2, -0.3);
-  return [
-    make(5, [1, -2, 0.5], [1.2, 0.6, 2], 1e-5),
-    make(3, [0, 3, -1, 2], [1, 0.5, 1.5, 0.8], 1e-3),
-    make(4, [2, -0.5], [0.7, 1.1], 1e-5),
-    make(2, [1, -1, 0], [1, 2, 0.5], 0.01, " (N = 2)"),
-    withConstant,
-  ];
-}
-
 const xhatOf = (i: Input) => normalizeVariant(i.x, i.eps, RIGHT);
 
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string) {
-  const drawn = cases(seed);
-  const base = drawn[0].input;
-  return { cases: drawn, probes: batchProbes(
-    drawn[0],
-    [
-      { what: "dy changes", input: { ...base, dy: base.dy.map((v, i, j) => v + 0.5 * ((i + 2 * j) % 3) - 0.4) } },
-      { what: "γ changes", input: { ...base, gamma: base.gamma.map((v, _i, j) => v + 0.5 + 0.25 * j) }, ignored: "γ is never used (dx̂ = dy·γ)" },
-      { what: "ε changes", input: { ...base, eps: 1e-2 }, ignored: "ε is never used" },
-    ],
-    {
-      fits: [
-        { key: "dx", term: "x̂", of: xhatOf, residual: true, meaning: "the term through σ² (−x̂·Σ dx̂·x̂) is wrong" },
-        { key: "dx", term: "1 (a constant)", of: (i) => i.x.map(() => 1), residual: true, meaning: "the term through μ (−Σ dx̂) is wrong" },
-      ],
-      rows: (i) => ({ γ: i.gamma, "1/γ": i.gamma.map((g) => 1 / g) }),
-    },
-    " of x",
-  ) };
-}
-
 export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
-  exercise: "batchNormBackward",
+  ...batchNormBackwardCollect,
   title: "Batch norm backward (dx, dγ, dβ)",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect: callWithFields(["dy", "x", "gamma", "eps"]),
   read: readMatrixFields({ dx: "N×D, the shape of x", dgamma: "1×D, one per feature", dbeta: "1×D, one per feature" }),
   // the analytic gradients (test/exercises-backward.test.ts checks them against a numerical gradient):
   // as strict as the lesson's hidden gradient check, so that a ✓ here means it passes
   reference: (input) => backwardVariant(input, { terms: "full" }),
   tolerance: { atol: 1e-9, rtol: 1e-7 },
+  probeTerms: {
+    fits: [
+      { key: "dx", term: "x̂", of: xhatOf, residual: true, meaning: "the term through σ² (−x̂·Σ dx̂·x̂) is wrong" },
+      { key: "dx", term: "1 (a constant)", of: (i) => i.x.map(() => 1), residual: true, meaning: "the term through μ (−Σ dx̂) is wrong" },
+    ],
+    rows: (i) => ({ γ: i.gamma, "1/γ": i.gamma.map((g) => 1 / g) }),
+  },
   mistakes: mistakes(),
   passMessage:
     "dx, dγ and dβ agree with the analytic gradient (itself checked against a numerical gradient, central differences of Σ dy·y) on 5 batches " +

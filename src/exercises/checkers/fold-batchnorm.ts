@@ -1,55 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
-import { Rng } from "../../random/rng";
-import { Conv2d } from "../../nn/conv2d";
-import { BatchNorm2d } from "../../nn/batchnorm2d";
 import { formatMatrix, hang } from "../compare";
-import { ExerciseInputs, ExerciseSpec } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
-import { Perturbation, probesOn } from "../probes";
-import { LearnerThrew, Malformed, expectMatrix } from "../learner-code";
-
-/**
- * Exercise (lesson 8): fold an eval-mode BatchNorm2d into the convolution before it.
- * With s[o] = γ[o]/√(running_var[o] + ε):  W'[o] = s[o]·W[o],  b'[o] = s[o]·(b[o] − running_mean[o]) + β[o]
- * (b = 0 for a convolution without bias). Returns the new weight (out × in·k·k) and bias (1 × out).
- */
-export type FoldBatchNormFn = (conv: Conv2d, bn: BatchNorm2d) => { weight: Matrix; bias: Matrix };
-
-interface Input {
-  make(): { conv: Conv2d; bn: BatchNorm2d };
-  label: string;
-}
-
-function setup(seed: string, inC: number, outC: number, k: number, bias: boolean, eps: number): Input {
-  return {
-    label: `Conv2d(${inC}→${outC}, k=${k}${bias ? "" : ", bias=false"}) then BatchNorm2d(${outC}, eps=${eps}) with trained statistics`,
-    make() {
-      const rng = new Rng(seed);
-      const conv = new Conv2d(inC, outC, k, { bias, rng });
-      const bn = new BatchNorm2d(outC, { eps });
-      for (let o = 0; o < outC; o++) {
-        bn.gamma.data[o] = 0.5 + rng.uniform();
-        bn.beta.data[o] = rng.normal();
-        bn.runningMean.data[o] = rng.normal(0, 2);
-        bn.runningVar.data[o] = 0.05 + rng.uniform(0, 3);
-      }
-      bn.runningVar.data[0] = eps * 3; // a channel whose variance is near ε: forgetting ε shows
-      bn.eval();
-      return { conv, bn };
-    },
-  };
-}
-
-/** `base` with one parameter changed. */
-function changed(base: Input, what: string, ignored: string, change: (conv: Conv2d, bn: BatchNorm2d) => void): Perturbation<Input> {
-  const make = () => {
-    const made = base.make();
-    change(made.conv, made.bn);
-    return made;
-  };
-  return { what, ignored, input: { label: `${base.label}, where ${what}`, make } };
-}
-const shift = (m: Matrix) => m.data.forEach((v, i) => (m.data[i] = v + 0.5 + 0.25 * i));
+import { ExerciseSpec } from "../engine";
+import { Malformed, expectMatrix } from "../learner-code";
+import { FoldBatchNormFn, Input, foldBatchNormCollect } from "../collect/fold-batchnorm";
 
 type Variant = { sqrt: boolean; eps: boolean; subtractMean: boolean; scaleBias: boolean; meanSign?: 1 | -1; freshBuffers?: boolean; swapAffine?: boolean };
 const RIGHT: Variant = { sqrt: true, eps: true, subtractMean: true, scaleBias: true };
@@ -71,45 +24,9 @@ function fold(input: Input, v: Variant): { weight: Matrix; bias: Matrix } {
   return { weight, bias };
 }
 
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string): ExerciseInputs<Input> {
-  const inputs = [setup(`${seed}/foldBatchNorm/0`, 2, 3, 3, true, 1e-5), setup(`${seed}/foldBatchNorm/1`, 3, 4, 2, false, 1e-3), setup(`${seed}/foldBatchNorm/2`, 1, 2, 3, true, 1e-2)];
-  const base = inputs[0];
-  const perturbations = [
-    changed(base, "β changes", "β is never added", (_c, bn) => shift(bn.beta)),
-    changed(base, "the conv bias changes", "the conv bias is never used", (conv) => conv.bias && shift(conv.bias.value)),
-    changed(base, "γ changes", "it is never scaled by γ", (_c, bn) => shift(bn.gamma)),
-    changed(base, "running_var changes", "it is never divided by √(running_var + ε)", (_c, bn) => shift(bn.runningVar)),
-    changed(base, "running_mean changes", "running_mean is never subtracted", (_c, bn) => shift(bn.runningMean)),
-  ];
-  const rows = (input: Input) => {
-    const { bn } = input.make();
-    return { "√(running_var + ε)/γ": bn.runningVar.map((v, _r, c) => Math.sqrt(v + bn.eps) / bn.gamma.data[c]) };
-  };
-  return { cases: inputs.map((input) => ({ label: input.label, input })), probes: probesOn({ label: base.label, input: base }, perturbations, { rows }) };
-}
-
 export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
-  exercise: "foldBatchNorm",
+  ...foldBatchNormCollect,
   title: "Fold BatchNorm2d into the convolution (eval mode)",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect(fn, input, calls) {
-    const { conv, bn } = input.make();
-    const before = [conv.weight.value.clone(), bn.runningMean.clone(), bn.runningVar.clone(), bn.gamma.clone()];
-    let result: unknown;
-    try {
-      result = fn(conv, bn);
-    } catch (e) {
-      throw new LearnerThrew(e, calls.during);
-    }
-    const after = [conv.weight.value, bn.runningMean, bn.runningVar, bn.gamma];
-    const names = ["conv.weight", "bn.runningMean", "bn.runningVar", "bn.gamma"];
-    after.forEach((m, i) => {
-      if (m.data.some((v, j) => !Object.is(v, before[i].data[j])) && !calls.mutated.includes(names[i])) calls.mutated.push(names[i]);
-    });
-    return { result };
-  },
   read({ result }, input) {
     const { conv } = input.make();
     if (result === null || typeof result !== "object") throw new Malformed("wrong-type", `Return { weight, bias }, got ${String(result)}.`);
@@ -121,6 +38,12 @@ export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
     return { weight, bias };
   },
   reference: (input) => fold(input, RIGHT),
+  probeTerms: {
+    rows(input) {
+      const { bn } = input.make();
+      return { "√(running_var + ε)/γ": bn.runningVar.map((v, _r, c) => Math.sqrt(v + bn.eps) / bn.gamma.data[c]) };
+    },
+  },
   mistakes: [
     { ids: ["fold-mean-forgotten"], outputs: (i) => fold(i, { ...RIGHT, subtractMean: false }) },
     { ids: ["fold-bias-unscaled"], outputs: (i) => fold(i, { ...RIGHT, scaleBias: false }) },

@@ -1,24 +1,9 @@
 import { Matrix } from "../../tensor/matrix";
-import { Rng } from "../../random/rng";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseInputs, ExerciseSpec, callWithFields } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
+import { ExerciseSpec } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
-import { batchProbes } from "../probes";
-
-/**
- * Exercise: ghost batch normalization without γ and β: split the rows of x into consecutive ghost
- * batches of `virtualBatchSize` (the last may be smaller) and normalize each one with its own
- * per-feature mean and biased variance, x̂ = (x − μ_G)/√(σ²_G + ε).
- */
-export type GhostBatchNormFn = (x: Matrix, virtualBatchSize: number, eps: number) => Matrix;
-
-interface Input {
-  x: Matrix;
-  virtualBatchSize: number;
-  eps: number;
-}
+import { GhostBatchNormFn, Input, ghostBatchNormCollect } from "../collect/ghost-batch-norm";
 
 interface Variant {
   chunks?: "consecutive" | "strided" | "whole";
@@ -59,13 +44,6 @@ function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matri
   return out;
 }
 
-function batch(seed: string, rows: number, cols: number): Matrix {
-  const rng = new Rng(seed);
-  // feature 0 has a tiny spread (variance near ε, where ε's placement shows); the others are wide and shifted
-  return new Matrix(rows, cols).map((_, i, j) => (j === 0 ? 2 + 0.003 * rng.normal() : 3 * j - 1 + (1 + j) * rng.normal()) + 0.2 * i);
-}
-
-
 const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: string }> = [
   { ids: ["ghost-whole-batch"], variant: { chunks: "whole" } },
   { ids: ["ghost-strided"], variant: { chunks: "strided" } },
@@ -81,30 +59,9 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   },
 ];
 
-const label = (input: Input) => `a ${input.x.rows}×${input.x.cols} batch, virtualBatchSize ${input.virtualBatchSize}, ε = ${formatNumber(input.eps)}`;
-
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string): ExerciseInputs<Input> {
-  const inputs: Input[] = [
-    { x: batch(`${seed}/ghostBatchNorm/1`, 10, 3), virtualBatchSize: 4, eps: 1e-5 },
-    { x: batch(`${seed}/ghostBatchNorm/2`, 12, 2), virtualBatchSize: 3, eps: 1e-5 },
-    { x: batch(`${seed}/ghostBatchNorm/3`, 7, 4), virtualBatchSize: 5, eps: 1e-3 },
-  ];
-  const cases = inputs.map((input) => ({ label: label(input), input }));
-  const base = inputs[0];
-  const probes = batchProbes(cases[0], [
-    { what: "ε changes", input: { ...base, eps: 1e-3 }, ignored: "ε is never used" },
-    { what: "virtualBatchSize changes", input: { ...base, virtualBatchSize: base.virtualBatchSize + 1 }, ignored: "virtualBatchSize is never used" },
-  ]);
-  return { cases, probes };
-}
-
 export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
-  exercise: "ghostBatchNorm",
+  ...ghostBatchNormCollect,
   title: "Ghost batch normalization (statistics per ghost batch)",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect: callWithFields(["x", "virtualBatchSize", "eps"]),
   read({ result }) {
     return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
   },

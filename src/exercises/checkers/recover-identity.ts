@@ -1,22 +1,11 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatNumber } from "../compare";
-import { ExerciseSpec, readMatrixFields, callWithFields, describeFields, Mistake, Outputs } from "../engine";
-import { NOTEBOOK_SEED, STATS_EPS, statsBatches } from "../inputs";
+import { ExerciseSpec, readMatrixFields, describeFields, Mistake, Outputs } from "../engine";
 import { constantOutput, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
 import { Axis, HARD_CODED_EPS, statsVariant } from "../variants";
-import { batchProbes } from "../probes";
+import { RecoverIdentityFn, Input, recoverIdentityCollect } from "../collect/recover-identity";
 
 /** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
-export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
-
-interface Input {
-  x: Matrix;
-  eps: number;
-}
-
-
-/** γ as a function of the (biased or unbiased) variance. */
 type GammaRule = (variance: number, eps: number) => number;
 
 function recovery(input: Input, rule: GammaRule, opts: { unbiased?: boolean; axis?: Axis; swapped?: boolean } = {}): Outputs {
@@ -90,20 +79,9 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-function draw(seed: string) {
-  const cases = statsBatches(`${seed}/recoverIdentity`).map((b, i) => ({
-    label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
-    input: { x: b.x, eps: STATS_EPS[i] },
-  }));
-  return { cases, probes: batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]) };
-}
-
 export const recoverIdentitySpec: ExerciseSpec<Input, RecoverIdentityFn> = {
-  exercise: "recoverIdentity",
+  ...recoverIdentityCollect,
   title: "γ and β that recover the input",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect: callWithFields(["x", "eps"]),
   read: readMatrixFields({ gamma: "1×D, one per feature", beta: "1×D, one per feature" }),
   reference: (input) => recovery(input, exact),
   mistakes: mistakes(),

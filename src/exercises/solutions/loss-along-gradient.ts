@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import type { LossAndGrad } from "../checkers/loss-along-gradient";
+import type { LossAndGrad } from "../collect/loss-along-gradient";
 
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 

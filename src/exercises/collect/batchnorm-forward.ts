@@ -1,0 +1,54 @@
+import { Matrix } from "../../tensor/matrix";
+import { Rng } from "../../random/rng";
+import { formatNumber } from "../compare";
+import { ExerciseCollect, callWithFields } from "../engine";
+import { NOTEBOOK_SEED, STATS_EPS, randomRow, statsBatches } from "../inputs";
+import { batchProbes } from "../probes";
+
+/** Exercise: y = γ·x̂ + β in training mode. */
+export type BatchNormForwardFn = (x: Matrix, gamma: Matrix, beta: Matrix, eps: number) => Matrix;
+
+export interface Input {
+  x: Matrix;
+  gamma: Matrix;
+  beta: Matrix;
+  eps: number;
+}
+
+const EPS = STATS_EPS;
+
+function cases(seed: string): Array<{ label: string; input: Input }> {
+  const rng = new Rng(`${seed}/batchNormForward/gamma-beta`);
+  return statsBatches(`${seed}/batchNormForward`).map((b, i) => {
+    // γ away from 1 (one negative entry), β away from 0 and from γ
+    const gamma = randomRow(rng, b.x.cols, 0.5, 3);
+    gamma.set(0, b.x.cols - 1, -gamma.get(0, b.x.cols - 1));
+    const beta = randomRow(rng, b.x.cols, -4, -0.5);
+    return { label: `${b.label}, ε = ${formatNumber(EPS[i])}`, input: { x: b.x, gamma, beta, eps: EPS[i] } };
+  });
+}
+
+const bump = (row: Matrix, j?: number) => row.map((v, _i, c) => (j === undefined || c === j ? v + 0.5 + 0.25 * c : v));
+
+function draw(seed: string) {
+  const drawn = cases(seed);
+  const base = drawn[0].input;
+  const probes = batchProbes(
+    drawn[0],
+    [
+      { what: "β changes", input: { ...base, beta: bump(base.beta) }, ignored: "β is never added" },
+      { what: "γ changes", input: { ...base, gamma: bump(base.gamma) }, ignored: "γ is never applied" },
+      { what: "only feature 1's γ changes", input: { ...base, gamma: bump(base.gamma, 1) }, ignored: "feature 1 is not scaled by its own γ", leaks: "each feature must use its own γ" },
+      { what: "only feature 1's β changes", input: { ...base, beta: bump(base.beta, 1) }, ignored: "feature 1 is not shifted by its own β", leaks: "each feature must use its own β" },
+      { what: "ε changes", input: { ...base, eps: 1e-3 }, ignored: "ε is never used" },
+    ],
+  );
+  return { cases: drawn, probes };
+}
+
+export const batchNormForwardCollect: ExerciseCollect<Input, BatchNormForwardFn> = {
+  exercise: "batchNormForward",
+  ...draw(NOTEBOOK_SEED),
+  draw,
+  collect: callWithFields(["x", "gamma", "beta", "eps"]),
+};

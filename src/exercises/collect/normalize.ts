@@ -1,0 +1,31 @@
+import { Matrix } from "../../tensor/matrix";
+import { formatNumber } from "../compare";
+import { ExerciseCollect, callWithFields } from "../engine";
+import { NOTEBOOK_SEED, STATS_EPS, statsBatches } from "../inputs";
+import { batchProbes } from "../probes";
+
+/** Exercise: x̂ = (x − μ)/√(σ² + ε) with the batch's per-feature statistics. */
+export type NormalizeFn = (x: Matrix, eps: number) => Matrix;
+
+export interface Input {
+  x: Matrix;
+  eps: number;
+}
+
+const EPS = STATS_EPS;
+
+function draw(seed: string) {
+  const cases = statsBatches(`${seed}/normalize`).map((b, i) => ({
+    label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
+    input: { x: b.x, eps: EPS[i] },
+  }));
+  const probes = batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]);
+  return { cases, probes };
+}
+
+export const normalizeCollect: ExerciseCollect<Input, NormalizeFn> = {
+  exercise: "normalize",
+  ...draw(NOTEBOOK_SEED),
+  draw,
+  collect: callWithFields(["x", "eps"]),
+};

@@ -1,0 +1,91 @@
+/**
+ * The reach kernel's library holds no judge code (src/course/homework/stripped-library.ts): an
+ * answer that requires a checker module by a pieced-together path and returns its reference's
+ * numbers passes where the full library is (the learner's notebook) and fails where the answers
+ * are collected again, so it gets no credit; honest answers pass in both.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { strippedLibrary } from "../src/course/homework/stripped-library";
+import { listFiles } from "../src/course/homework/library-bundle";
+import { EXERCISES, EXERCISE_IDS, type ExerciseId } from "../src/exercises/registry";
+import { COLLECT_PARTS } from "../src/exercises/collect";
+import { judges } from "../src/exercises/protocol";
+import { Matrix } from "../src/tensor/matrix";
+
+const ROOT = path.resolve(__dirname, "..");
+type Lib = { collectors: Record<string, (fn: unknown, seed?: string) => unknown> };
+// the module a learner's answer pieces together, inside the library it runs with
+const reach = (dist: string, file: string): Record<string, { reference(input: unknown): Record<string, Matrix> }> =>
+  require([dist, "exer" + "cises", "check" + "ers", file].join(path.sep)) as Record<string, { reference(input: unknown): Record<string, Matrix> }>;
+
+const ATTACKS: Array<{ id: ExerciseId; attack(dist: string): unknown; honest: unknown }> = [
+  {
+    id: "batchNormBackward",
+    attack: (dist) => (dy: Matrix, x: Matrix, gamma: Matrix, eps: number) => reach(dist, "batchnorm-" + "backward.js")["batchNormBackward" + "Spec"].reference({ dy, x, gamma, eps }),
+    honest: (dy: Matrix, x: Matrix, gamma: Matrix, eps: number) => {
+      const n = x.rows;
+      const mu = x.meanRows();
+      const variance = x.sub(mu).map((d) => d * d).meanRows();
+      const inv = variance.map((v) => 1 / Math.sqrt(v + eps));
+      const xhat = x.sub(mu).mul(inv);
+      const dxhat = dy.mul(gamma);
+      const dx = dxhat.mul(n).sub(dxhat.sumRows()).sub(xhat.mul(dxhat.mul(xhat).sumRows())).mul(inv.map((v) => v / n));
+      return { dx, dgamma: dy.mul(xhat).sumRows(), dbeta: dy.sumRows() };
+    },
+  },
+  {
+    id: "convOutputSize",
+    attack: (dist) => (size: number, kernelSize: number, stride: number, padding: number) =>
+      reach(dist, "conv-output" + "-size.js")["convOutputSize" + "Spec"].reference({ size, kernelSize, stride, padding }).size.data[0],
+    honest: (size: number, kernelSize: number, stride: number, padding: number) => Math.floor((size + 2 * padding - kernelSize) / stride) + 1,
+  },
+  {
+    id: "foldBatchNorm",
+    attack: (dist) => (conv: unknown, bn: unknown) => reach(dist, "fold-" + "batchnorm.js")["foldBatchNorm" + "Spec"].reference({ label: "", make: () => ({ conv, bn }) }),
+    honest: (
+      conv: { weight: { value: Matrix }; bias: { value: Matrix } | null; outChannels: number },
+      bn: { gamma: Matrix; beta: Matrix; runningMean: Matrix; runningVar: Matrix; eps: number },
+    ) => {
+      const s = bn.runningVar.map((v, _r, c) => bn.gamma.data[c] / Math.sqrt(v + bn.eps));
+      const weight = conv.weight.value.map((w, o) => w * s.data[o]);
+      const bias = bn.runningMean.map((m, _r, o) => s.data[o] * ((conv.bias ? conv.bias.value.data[o] : 0) - m) + bn.beta.data[o]);
+      return { weight, bias };
+    },
+  },
+];
+
+const SEED = "a learner's seed";
+let parent: string;
+beforeAll(() => (parent = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-reach-judge-"))));
+afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
+const library = (dist: string): Lib => require(path.join(dist, "index.js")) as Lib;
+const judged = (dist: string, id: ExerciseId, fn: unknown) => judges[id](JSON.parse(JSON.stringify(library(dist).collectors[id](fn, SEED))), SEED);
+
+describe("answers that return the checkers' own reference", () => {
+  for (const { id, attack, honest } of ATTACKS) {
+    const forbids = EXERCISES[id].forbids;
+    it(`${id}: passes with the full library, fails with the reach kernel's; the honest answer passes in both`, () => {
+      const full = path.join(ROOT, "dist");
+      const stripped = strippedLibrary(ROOT, forbids, parent);
+      expect(judged(full, id, honest).ok).toBe(true);
+      expect(judged(stripped, id, honest).ok).toBe(true);
+      expect(judged(full, id, attack(full)).ok).toBe(true);
+      expect(judged(stripped, id, attack(stripped)).ok).toBe(false);
+    });
+  }
+
+  // the exercises not split yet (collected by their whole checker) keep their checker and what it imports
+  it("no file of the stripped library holds judge code, but for the checkers not yet split into collect and judge parts", () => {
+    const whole = EXERCISE_IDS.filter((id) => "reference" in COLLECT_PARTS[id]);
+    expect(whole.length).toBeLessThan(EXERCISE_IDS.length);
+    const needed = (text: string) => whole.some((id) => text.includes(`exports.${id}Spec =`)) || (whole.length > 0 && /^exports\.(?:normalizeVariant|constantOutput) =/m.test(text));
+    const dist = strippedLibrary(ROOT, [], parent);
+    const files = listFiles(dist).filter((f) => f.endsWith(".js") && f.includes(`${path.sep}exercises${path.sep}`));
+    const judging = files.filter((f) => /^\s*(?:reference|mistakes)\s*:|function (?:normalizeVariant|statsVariant)\b/.test(fs.readFileSync(f, "utf8")));
+    expect(judging.filter((f) => !needed(fs.readFileSync(f, "utf8"))).map((f) => path.relative(dist, f))).toEqual([]);
+    expect(judging.length).toBeLessThan(files.length);
+  });
+});
