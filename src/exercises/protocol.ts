@@ -2,7 +2,7 @@ import { CheckResult } from "./check-result";
 import { collectWith, drawn, judgeWith } from "./engine";
 import { Collected } from "./protocol-types";
 import { byExercise, isExerciseId, specOf } from "./registry";
-import { COLLECT_PARTS } from "./collect";
+import { COLLECT_PARTS } from "./collect/index"; // a file path: tslab cannot resolve directory imports
 
 /**
  * The checkers as a two-part protocol, for a grader that runs learner code in a sandbox:
