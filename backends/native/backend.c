@@ -1195,6 +1195,26 @@ static napi_value js_relu_backward(napi_env env, napi_callback_info info) {
 }
 #endif /* BNLAB_X86 */
 
+/* ------------------------------------------------------------------------ */
+/*
+ * Large activations without page faults. A training step allocates a few
+ * arrays of megabytes (a convolution's output, its gradient, …) and frees the
+ * last step's. glibc's malloc serves each with a fresh mmap, or trims the freed
+ * heap back to the system, so every page of every array is faulted in again
+ * on every step. Kept in the heap instead (served from memory up to 32 MB an
+ * array, and up to 64 MB of freed memory kept for the next step), they reuse
+ * the same pages.
+ */
+#if defined(__GLIBC__)
+#include <malloc.h>
+static void keep_freed_memory(void) {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+}
+#else
+static void keep_freed_memory(void) {}
+#endif
+
 static void set(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value f;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
@@ -1210,6 +1230,7 @@ static napi_value init(napi_env env, napi_value exports) {
   __builtin_cpu_init();
   avx2 = __builtin_cpu_supports("avx2");
   if (avx2) {
+    keep_freed_memory();
     set(env, exports, "matmul", js_matmul);
     set(env, exports, "matmulTransA", js_matmul_trans_a);
     set(env, exports, "matmulTransB", js_matmul_trans_b);

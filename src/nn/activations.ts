@@ -1,6 +1,6 @@
 import { checkMatrix, Matrix } from "../tensor/matrix";
 import { backend } from "../tensor/backend";
-import { Tensor, Value, sameShape, zerosLike } from "../tensor/tensor";
+import { emptyLike, Tensor, Value, sameShape, zerosLike } from "../tensor/tensor";
 import { ShapeError } from "../tensor/shape-error";
 import { Module } from "./module";
 
@@ -18,7 +18,7 @@ export class ReLU extends Module {
   forward(x: Value): Value {
     if (!(x instanceof Tensor)) checkMatrix(`${this.toString()}.forward`, "x", x);
     this.x = x;
-    const y = zerosLike(x);
+    const y = emptyLike(x); // both loops below write every entry
     if (this.fastPath) backend().relu(x.data, y.data, x.size); // fast path: the same loop, vectorized
     else for (let i = 0; i < x.size; i++) y.data[i] = x.data[i] > 0 ? x.data[i] : 0;
     return y;
@@ -28,7 +28,7 @@ export class ReLU extends Module {
   backward(dy: Tensor): Tensor;
   backward(dy: Value): Value {
     const x = checkElementwiseGrad(this, this.x, dy);
-    const dx = zerosLike(dy);
+    const dx = emptyLike(dy); // both loops below write every entry
     if (this.fastPath) backend().reluBackward(x.data, dy.data, dx.data, dy.size); // fast path: the same loop, vectorized
     else for (let i = 0; i < dy.size; i++) dx.data[i] = x.data[i] > 0 ? dy.data[i] : 0; // 1 where x > 0, else 0
     return dx;

@@ -1,5 +1,5 @@
 import { Matrix } from "../tensor/matrix";
-import type { Value } from "../tensor/tensor";
+import { emptyFloat64, type Value } from "../tensor/tensor";
 import { backend } from "../tensor/backend";
 import { BatchNormOptions, NormBase, inverseStd, normInputGrad } from "./norm-base";
 
@@ -140,8 +140,8 @@ export abstract class BatchNorm<X extends Value> extends NormBase<X> {
       else backend().batchNorm2dStats(x.data, mu.data, variance.data, N, C, P);
     }
     const invStd = variance.map((v) => inverseStd(v, this.eps, useBatchStats));
-    const xhat = new Matrix(N * P, C);
-    const y = this.affine ? new Matrix(N * P, C) : xhat;
+    const xhat = new Matrix(N * P, C, emptyFloat64(N * P * C)); // written whole by the normalize pass
+    const y = this.affine ? new Matrix(N * P, C, emptyFloat64(N * P * C)) : xhat;
     const [gamma, beta] = this.affine ? [this.gamma.data, this.beta.data] : [null, null];
     if (P === 1) backend().batchNormNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C); // x̂, y
     else backend().batchNorm2dNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C, P);
@@ -153,7 +153,7 @@ export abstract class BatchNorm<X extends Value> extends NormBase<X> {
 
   private backwardFast(dy: X): X {
     const { xhat, invStd, dims: [N, C, P], usedBatchStats } = this.saved!;
-    const dx = new Float64Array(N * C * P);
+    const dx = emptyFloat64(N * C * P); // written whole by the backward pass
     const [gamma, dgamma, dbeta] = this.affine ? [this.gamma.data, this.weight.grad.data, this.bias.grad.data] : [null, null, null];
     if (P === 1) backend().batchNormBackward(dy.data, xhat.data, invStd.data, gamma, dgamma, dbeta, dx, N, C, usedBatchStats);
     else backend().batchNorm2dBackward(dy.data, xhat.data, invStd.data, gamma, dgamma, dbeta, dx, N, C, P, usedBatchStats);

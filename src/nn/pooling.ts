@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor/tensor";
+import { emptyFloat64, Tensor } from "../tensor/tensor";
 import { backend } from "../tensor/backend";
 import { outputSize } from "../tensor/im2col";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
@@ -84,7 +84,7 @@ export class MaxPool2d extends Pool2d {
 
   private forwardFast(x: Tensor, shape: [number, number, number, number]): Tensor {
     const [N, C, H, W] = x.shape;
-    const y = new Tensor(shape);
+    const y = new Tensor(shape, emptyFloat64(shape.reduce((a, b) => a * b, 1))); // maxPool2d writes every entry
     const argmax = new Int32Array(y.size);
     backend().maxPool2d(x.data, y.data, argmax, N, C, H, W, this.kernelSize, this.stride);
     this.saved = { argmax, planeIndex: true, inputShape: x.shape, outputShape: y.shape };
@@ -94,7 +94,7 @@ export class MaxPool2d extends Pool2d {
   private backwardFast(dy: Tensor): Tensor {
     const { argmax, inputShape } = this.saved!;
     const [N, C, H, W] = inputShape;
-    const dx = new Tensor(inputShape);
+    const dx = new Tensor(inputShape, emptyFloat64(N * C * H * W)); // maxPool2dBackward zeroes it first
     backend().maxPool2dBackward(dy.data, argmax, dx.data, N, C, H, W, this.kernelSize, this.stride);
     return dx;
   }

@@ -17,6 +17,7 @@
  */
 import { backend } from "./backend";
 import { outputSize } from "./im2col";
+import { emptyFloat64 } from "./tensor";
 
 /** The sizes of one convolution. */
 export interface ConvGeometry {
@@ -49,7 +50,7 @@ export function conv2dForwardFast(x: Float64Array, weight: Float64Array, bias: F
   const [oh, ow] = convOutputShape(g);
   const p = oh * ow, rows = g.inChannels * g.kh * g.kw, out = g.outChannels, image = g.inChannels * g.h * g.w;
   const cols = scratchFor(rows * p);
-  const y = new Float64Array(g.n * out * p);
+  const y = emptyFloat64(g.n * out * p); // every image's product writes its block whole
   for (let s = 0; s < g.n; s++) {
     k.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, g.inChannels, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
     k.matmul(weight, cols, y.subarray(s * out * p, (s + 1) * out * p), out, rows, p);
@@ -71,7 +72,7 @@ export function conv2dBackwardFast(
   const p = oh * ow, rows = g.inChannels * g.kh * g.kw, out = g.outChannels, image = g.inChannels * g.h * g.w;
   const buffer = scratchFor(rows * p + out * rows);
   const cols = buffer.subarray(0, rows * p), perImage = buffer.subarray(rows * p, rows * p + out * rows);
-  const dx = inputGrad ? new Float64Array(g.n * image) : null;
+  const dx = inputGrad ? emptyFloat64(g.n * image) : null; // col2im zeroes each image's block first
   for (let s = 0; s < g.n; s++) {
     const dys = dy.subarray(s * out * p, (s + 1) * out * p);
     k.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, g.inChannels, g.h, g.w, g.kh, g.kw, g.stride, g.padding);

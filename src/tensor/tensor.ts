@@ -189,6 +189,27 @@ export function zerosLike<T extends Value>(v: T): T {
   return (v instanceof Matrix ? new Matrix(v.rows, v.cols) : new Tensor(v.shape)) as T;
 }
 
+/**
+ * A Matrix or Tensor of v's shape whose entries are not zeroed first (PyTorch's
+ * torch.empty_like): for an output that the code filling it writes whole. In
+ * Node a large one is memory as it comes (no pass writing zeros over megabytes
+ * of activations per layer and step); elsewhere, and small ones, start at zero.
+ */
+export function emptyLike<T extends Value>(v: T): T {
+  checkValue("emptyLike", "v", v);
+  return (v instanceof Matrix ? new Matrix(v.rows, v.cols, emptyFloat64(v.size)) : new Tensor(v.shape, emptyFloat64(v.size))) as T;
+}
+
+/** Node's Buffer, when there is one (not in a browser). */
+const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): Uint8Array } }).Buffer;
+
+/** A Float64Array of `length` entries, not zeroed when it is large and Node can skip that (see emptyLike). */
+export function emptyFloat64(length: number): Float64Array {
+  if (nodeBuffer === undefined || length < 4096) return new Float64Array(length);
+  const bytes = nodeBuffer.allocUnsafeSlow(length * 8); // its own ArrayBuffer at offset 0: aligned for float64
+  return new Float64Array(bytes.buffer, bytes.byteOffset, length);
+}
+
 /** True when a and b are the same kind with the same shape. */
 export function sameShape(a: Value, b: Value): boolean {
   checkValue("sameShape", "a", a);
