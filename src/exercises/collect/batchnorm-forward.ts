@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, STATS_EPS, randomRow, statsBatches } from "../inputs";
+import { STATS_EPS, randomRow, statsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
 /** Exercise: y = γ·x̂ + β in training mode. */
@@ -48,7 +48,6 @@ function draw(seed: string) {
 
 export const batchNormForwardCollect: ExerciseCollect<Input, BatchNormForwardFn> = {
   exercise: "batchNormForward",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["x", "gamma", "beta", "eps"]),
 };

@@ -6,7 +6,6 @@ import { BatchNorm1d } from "../../nn/batchnorm";
 import { Sigmoid, ReLU, Tanh } from "../../nn/activations";
 import { Rng } from "../../random/rng";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { LearnerCalls } from "../learner-code";
 
 /**
@@ -126,7 +125,6 @@ function probe(bn: BatchNorm1d, seed: string): Record<string, unknown> {
 
 export const bnNetCollect: ExerciseCollect<Input, BnNetFn> = {
   exercise: "bnNet",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: observe,
   timeLimitSeconds: 20,

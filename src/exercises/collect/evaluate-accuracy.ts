@@ -6,7 +6,7 @@ import { Linear } from "../../nn/linear";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { ReLU } from "../../nn/activations";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { NOTEBOOK_SEED, featureBatch } from "../inputs";
+import { featureBatch } from "../inputs";
 import { probesOn } from "../probes";
 
 /** Labelled examples: one per row of x, its class in y (a Dataset fits). */
@@ -79,11 +79,8 @@ function allTraining(model: AnyModule): boolean {
   return model.training && model.children().every(allTraining);
 }
 
-/** The cases and probes drawn from `seed`, made when first asked for (they run models); the last few seeds' kept. */
-const made = new Map<string, ExerciseInputs<Input>>();
-function drawnInputs(seed: string): ExerciseInputs<Input> {
-  const known = made.get(seed);
-  if (known) return known;
+/** The cases and probes drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
   const cases = [
     { label: "a 3-class Linear–BatchNorm1d–ReLU–Linear model (in training mode) and 36 test examples", input: makeInput(`${seed}/evaluateAccuracy/3`, 3, 12, 4) },
     { label: "a 4-class model (in training mode) and 12 test examples", input: makeInput(`${seed}/evaluateAccuracy/4`, 4, 3, 3) },
@@ -95,20 +92,12 @@ function drawnInputs(seed: string): ExerciseInputs<Input> {
     { what: "label 0 changes", input: relabel(base, 0), ignored: "example 0 is never counted" },
     { what: `label ${last} changes`, input: relabel(base, last), ignored: `example ${last} is never counted` },
   ]);
-  if (made.size >= 8) made.delete(made.keys().next().value as string);
-  made.set(seed, { cases, probes });
   return { cases, probes };
 }
 
 export const evaluateAccuracyCollect: ExerciseCollect<Input, EvaluateAccuracyFn> = {
   exercise: "evaluateAccuracy",
-  get cases() {
-    return drawnInputs(NOTEBOOK_SEED).cases;
-  },
-  get probes() {
-    return drawnInputs(NOTEBOOK_SEED).probes;
-  },
-  draw: drawnInputs,
+  draw,
   collect(fn, input, calls) {
     const model = input.model();
     const before = buffersOf(model);

@@ -4,7 +4,7 @@ import { formatNumber } from "../compare";
 import { ExerciseCollect } from "../engine";
 import { cloneValue } from "../learner-code";
 import { ownField } from "../codec";
-import { NOTEBOOK_SEED, featureBatch, randomRow } from "../inputs";
+import { featureBatch, randomRow } from "../inputs";
 import { probesOn } from "../probes";
 
 /** The state of a batch-norm layer: parameters, running buffers and settings (PyTorch's meaning). */
@@ -84,7 +84,6 @@ function draw(seed: string) {
 
 export const forwardWithModeCollect: ExerciseCollect<Input, ForwardWithModeFn> = {
   exercise: "forwardWithMode",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect(fn, input, calls) {
     const names = ["state", "x", "training"];

@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, featureBatch, randomRow } from "../inputs";
+import { featureBatch, randomRow } from "../inputs";
 import { batchProbes } from "../probes";
 
 /** Running averages of the mean and variance (PyTorch's buffers). */
@@ -67,7 +67,6 @@ function draw(seed: string) {
 
 export const updateRunningStatsCollect: ExerciseCollect<Input, UpdateRunningStatsFn> = {
   exercise: "updateRunningStats",
-  ...draw(NOTEBOOK_SEED),
   draw,
   // updating `running` in place and returning it is fine; x must stay as it was
   collect: callWithFields(["running", "x", "momentum"], ["running"]),

@@ -4,7 +4,6 @@ import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
 import { probesOn } from "../probes";
-import { NOTEBOOK_SEED } from "../inputs";
 
 /**
  * Exercise (lesson 8): spatial batch norm's training-mode forward on images [N, C, H, W]:
@@ -66,7 +65,6 @@ function draw(seed: string): ExerciseInputs<Input> {
 
 export const spatialBatchNormCollect: ExerciseCollect<Input, SpatialBatchNormFn> = {
   exercise: "spatialBatchNorm",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect(fn, input, calls) {
     const x = input.x.clone();
