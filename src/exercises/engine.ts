@@ -7,6 +7,7 @@ import {
   formatMatrix,
   formatNumber,
   hang,
+  verbFor,
   hasNaN,
   largestDifference,
 } from "./compare";
@@ -354,7 +355,7 @@ function nearMiss<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], expected: Outp
   const worst = Math.max(...got.flatMap((g, i) => keys.flatMap((k) => Array.from(g[k].data, (v, e) => Math.abs(v - expected[i][k].data[e]) / Math.max(1e-12, Math.abs(expected[i][k].data[e]))))));
   if (!(worst > 0 && worst < 0.1)) return [];
   const label = keys.map((k) => spec.labels?.[k] ?? k).join(" and ");
-  return [`Your ${label} is within ${formatNumber(Math.ceil(worst * 1000) / 10)}% of the right value on every case but not exact: compute the formula, not an estimate or an approximation.`];
+  return [`Your ${label} ${verbFor(label)("is", "are")} within ${formatNumber(Math.ceil(worst * 1000) / 10)}% of the right value on every case but not exact: compute the formula, not an estimate or an approximation.`];
 }
 
 function explains<I>(mistake: Mistake<I>, got: Outputs[], inputs: I[], expected: Outputs[], tol: Tolerance): boolean {
@@ -398,6 +399,7 @@ function difference<I, F>(
   const tol = spec.tolerance ?? DEFAULT_TOLERANCE;
   const key = Object.keys(expected).find((k) => !closeMatrices(got[k], expected[k], tol)) ?? Object.keys(expected)[0];
   const label = spec.labels?.[key] ?? key;
+  const verb = verbFor(label);
   const g = got[key];
   const e = expected[key];
   const lines = [`On ${c.label}:`, ...spec.describeInput(c.input).split("\n").map((l) => "  " + l)];
@@ -408,7 +410,7 @@ function difference<I, F>(
   if (hasNaN(g) && !hasNaN(e)) {
     return {
       kind: "nan",
-      message: `Your ${label} contains NaN (look for 0/0, √ of a negative number, or a division by a zero variance).`,
+      message: `Your ${label} ${verb("contains", "contain")} NaN (look for 0/0, √ of a negative number, or a division by a zero variance).`,
       details,
     };
   }
@@ -417,12 +419,12 @@ function difference<I, F>(
     return {
       kind: "wrong-shape",
       message:
-        `Your ${label} is ${g.rows}×${g.cols}; it should be ${e.rows}×${e.cols}` +
+        `Your ${label} ${verb("is", "are")} ${g.rows}×${g.cols}; ${verb("it", "they")} should be ${e.rows}×${e.cols}` +
         (sameValues ? " (the values are right, only the layout is not)." : "."),
       details,
     };
   }
-  return { kind: "counterexample", message: `Your ${label} is wrong on ${c.label} (no known mistake explains it; compare below).`, details };
+  return { kind: "counterexample", message: `Your ${label} ${verb("is", "are")} wrong on ${c.label} (no known mistake explains it; compare below).`, details };
 }
 
 /** True when the message quotes one of the shapes, as "[a, b]", "a×b" or "axb". */

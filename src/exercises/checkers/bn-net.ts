@@ -120,6 +120,7 @@ const REFERENCE: Outputs = {
 };
 
 const kindsOf = (got: Outputs) => Array.from(got.kinds.data, (c) => KINDS[c] ?? "other");
+const isActivation = (kind: string) => kind === "Sigmoid" || kind === "ReLU" || kind === "Tanh";
 const flag = (key: string, value: 0 | 1) => (got: Outputs) => got[key].data[0] === value;
 
 function mistakes(): Mistake<Input>[] {
@@ -130,7 +131,7 @@ function mistakes(): Mistake<Input>[] {
       matches: (got) => {
         const k = kindsOf(got);
         const bns = k.filter((x) => x === "BatchNorm1d").length;
-        const acts = k.filter((x) => x === "Sigmoid" || x === "ReLU" || x === "Tanh").length;
+        const acts = k.filter(isActivation).length;
         return bns < Math.max(1, acts);
       },
     },
@@ -139,7 +140,7 @@ function mistakes(): Mistake<Input>[] {
       message: `batch norm after the activation: ${"Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid."}`,
       matches: (got) => {
         const k = kindsOf(got);
-        return k.some((x, i) => x === "BatchNorm1d" && i > 0 && ["Sigmoid", "ReLU", "Tanh"].includes(k[i - 1]));
+        return k.some((x, i) => x === "BatchNorm1d" && i > 0 && isActivation(k[i - 1]));
       },
     },
     {
@@ -178,6 +179,13 @@ function mistakes(): Mistake<Input>[] {
     },
     { ids: ["seed-ignored"], matches: flag("seed", 0) },
     { ids: ["wrong-init-scale"], matches: flag("init", 0) },
+    {
+      ids: ["wrong-layer-sizes"],
+      message:
+        "Your network does not have three hidden layers: Figure 1's has three, each Linear(…→100, bias=false) → BatchNorm1d(100) → Sigmoid, " +
+        "then a Linear(100→10) for the logits (784 → 100 → 100 → 100 → 10).",
+      matches: (got) => kindsOf(got).filter(isActivation).length !== 3,
+    },
     {
       ids: ["wrong-layer-sizes"],
       matches: (got) => {
