@@ -12,7 +12,7 @@ import {
   largestDifference,
 } from "./compare";
 import { Encoded, INVALID_VALUE, decode, encode, hasOwnField, ownField } from "./codec";
-import { LearnerCalls, LearnerThrew, Malformed, describeThrown, expectMatrix, field, isStubError } from "./learner-code";
+import { LearnerCalls, LearnerThrew, Malformed, describeThrown, expectMatrix, expectNumber, field, isStubError } from "./learner-code";
 import { MisconceptionId, isMisconceptionId, misconception } from "./misconceptions";
 import { Collected, CollectedCase, CollectedFailure, PROTOCOL } from "./protocol-types";
 import { DEFAULT_TIME_LIMIT_SECONDS, TimedOut, withTimeLimit } from "./time-limit";
@@ -123,6 +123,11 @@ function describeField(name: string, value: unknown): string {
 export function readMatrixFields<I>(shapes: Record<string, string>): ExerciseSpec<I, unknown>["read"] {
   const keys = Object.keys(shapes);
   return ({ result }) => Object.fromEntries(keys.map((key) => [key, expectMatrix(field(result, key, keys), key, shapes[key])]));
+}
+
+/** The read of a number the learner returns, as the 1×1 output `key` ("The output size"). */
+export function readNumber<I>(key: string, what: string): ExerciseSpec<I, unknown>["read"] {
+  return ({ result }) => ({ [key]: Matrix.row([expectNumber(result, what)]) });
 }
 
 /**

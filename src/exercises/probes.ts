@@ -50,6 +50,9 @@ export interface Probes<I> {
 
 type Out = Record<string, Matrix>;
 
+/** A parameter row (γ, a running mean) with entry j moved by 0.5 + 0.25·j: every entry, or entry `only`. */
+export const bump = (row: Matrix, only?: number) => row.map((v, _i, j) => (only === undefined || j === only ? v + 0.5 + 0.25 * j : v));
+
 /** Probes around one case: its input is the base. */
 export function probesOn<I>(c: { label: string; input: I }, perturbations: Perturbation<I>[], more: Partial<Probes<I>> = {}): Probes<I> {
   return { label: c.label, base: c.input, perturbations, ...more };

@@ -4,13 +4,6 @@ import { Malformed, expectNumber } from "../learner-code";
 import { constantOutput } from "../generic-mistakes";
 import { EvaluateAccuracyFn, Input, evaluateAccuracyCollect } from "../collect/evaluate-accuracy";
 
-function argminRows(m: Matrix): number[] {
-  return Array.from({ length: m.rows }, (_, i) => {
-    const r = m.rowArray(i);
-    return r.indexOf(Math.min(...r));
-  });
-}
-
 /** What the model scores on its test set: in eval mode (the right answer), in training mode, and by the argmin in eval mode. */
 interface Scores {
   evalAccuracy: number;
@@ -27,7 +20,7 @@ function scores(input: Input): Scores {
   const s = {
     evalAccuracy: score(model().eval().forward(x).argmaxRows()),
     trainModeAccuracy: score(model().forward(x).argmaxRows()),
-    argminAccuracy: score(argminRows(model().eval().forward(x))),
+    argminAccuracy: score(model().eval().forward(x).scale(-1).argmaxRows()),
   };
   scored.set(input, s);
   return s;

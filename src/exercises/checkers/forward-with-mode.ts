@@ -5,7 +5,7 @@ import { ExerciseSpec, Mistake, Outputs } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { ownField } from "../codec";
 import { runningUpdate } from "./running-stats";
-import { RIGHT, normalizeVariant, statsVariant } from "../variants";
+import { statsVariant } from "../variants";
 import { BnState, ForwardWithModeFn, Input, SINGLE, forwardWithModeCollect } from "../collect/forward-with-mode";
 
 /** The reference, from the library's BatchNorm1d (tested against PyTorch). */
@@ -35,14 +35,6 @@ function reference(input: Input): Outputs {
   };
 }
 
-function withStats(x: Matrix, mean: Matrix, variance: Matrix, s: BnState): Matrix {
-  return x.sub(mean).div(variance.map((v) => Math.sqrt(v + s.eps))).mul(s.gamma).add(s.beta);
-}
-
-function batchNormalized(x: Matrix, s: BnState): Matrix {
-  return normalizeVariant(x, s.eps, RIGHT).mul(s.gamma).add(s.beta);
-}
-
 const close = (a: Matrix, b: Matrix) => closeMatrices(a, b, DEFAULT_TOLERANCE);
 
 function update(input: Input, opts: Parameters<typeof runningUpdate>[1]): Outputs {
@@ -66,8 +58,10 @@ function fromStats(
   return xhat.mul(s.gamma).add(s.beta);
 }
 
-function batchStatsOf(x: Matrix, unbiased = false): { mu: Matrix; variance: Matrix } {
-  return statsVariant(x, { axis: "features", unbiased });
+/** y normalized with the batch's own statistics (the biased variance, unless `unbiased`), with the chosen slips. */
+function batchNormalized(x: Matrix, s: BnState, o: Parameters<typeof fromStats>[4] = {}, unbiased = false): Matrix {
+  const b = statsVariant(x, { axis: "features", unbiased });
+  return fromStats(x, b.mu, b.variance, s, o);
 }
 
 function mistakes(): Mistake<Input>[] {
@@ -76,10 +70,8 @@ function mistakes(): Mistake<Input>[] {
     return close(got.meanAfterTrain, u.mean) && close(got.varAfterTrain, u.var);
   };
   /** yTrain normalized with the batch's statistics, with a slip. */
-  const trainWith = (o: Parameters<typeof fromStats>[4], unbiased = false) => (got: Outputs, input: Input) => {
-    const b = batchStatsOf(input.xTrain, unbiased);
-    return close(got.yTrain, fromStats(input.xTrain, b.mu, b.variance, input.state, o));
-  };
+  const trainWith = (o: Parameters<typeof fromStats>[4], unbiased = false) => (got: Outputs, input: Input) =>
+    close(got.yTrain, batchNormalized(input.xTrain, input.state, o, unbiased));
   /** yEval normalized with the learner's own running statistics after training, with a slip. */
   const evalWith = (o: Parameters<typeof fromStats>[4]) => (got: Outputs, input: Input) =>
     close(got.yEval, fromStats(input.xEval, got.meanAfterTrain, got.varAfterTrain, input.state, o));
@@ -88,8 +80,8 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["running-stats-in-training"],
       matches: (got, input) =>
-        close(got.yTrain, withStats(input.xTrain, input.state.runningMean, input.state.runningVar, input.state)) ||
-        close(got.yTrain, withStats(input.xTrain, got.meanAfterTrain, got.varAfterTrain, input.state)),
+        close(got.yTrain, fromStats(input.xTrain, input.state.runningMean, input.state.runningVar, input.state)) ||
+        close(got.yTrain, fromStats(input.xTrain, got.meanAfterTrain, got.varAfterTrain, input.state)),
     },
     { ids: ["momentum-reversed", "biased-running-variance"], matches: updated({ reversed: true, biased: true }) },
     { ids: ["momentum-reversed"], matches: updated({ reversed: true }) },

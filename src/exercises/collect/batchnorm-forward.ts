@@ -3,7 +3,7 @@ import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
 import { STATS_EPS, randomRow, statsBatches } from "../inputs";
-import { batchProbes } from "../probes";
+import { batchProbes, bump } from "../probes";
 
 /** Exercise: y = γ·x̂ + β in training mode. */
 export type BatchNormForwardFn = (x: Matrix, gamma: Matrix, beta: Matrix, eps: number) => Matrix;
@@ -27,8 +27,6 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
     return { label: `${b.label}, ε = ${formatNumber(EPS[i])}`, input: { x: b.x, gamma, beta, eps: EPS[i] } };
   });
 }
-
-const bump = (row: Matrix, j?: number) => row.map((v, _i, c) => (j === undefined || c === j ? v + 0.5 + 0.25 * c : v));
 
 function draw(seed: string) {
   const drawn = cases(seed);

@@ -5,7 +5,7 @@ import { ExerciseCollect } from "../engine";
 import { cloneValue } from "../learner-code";
 import { ownField } from "../codec";
 import { featureBatch, randomRow } from "../inputs";
-import { probesOn } from "../probes";
+import { bump, probesOn } from "../probes";
 
 /** The state of a batch-norm layer: parameters, running buffers and settings (PyTorch's meaning). */
 export interface BnState {
@@ -63,8 +63,6 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
     make([1, -0.5], [0.4, 0.05], 0.25, 2, 4, 0.01),
   ];
 }
-
-const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
 
 /** The cases and probes, drawn from `seed`. */
 function draw(seed: string) {

@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { ExerciseCollect, callWithFields } from "../engine";
 import { featureBatch, randomRow } from "../inputs";
-import { batchProbes } from "../probes";
+import { batchProbes, bump } from "../probes";
 
 /** Running averages of the mean and variance (PyTorch's buffers). */
 export interface RunningStats {
@@ -40,8 +40,6 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
     make(2, [2, 0, 1], [1, 1, 0.5], 0.7),
   ];
 }
-
-const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
 
 /** The cases and probes, drawn from `seed`. */
 function draw(seed: string) {
