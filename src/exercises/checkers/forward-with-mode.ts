@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, Mistake, Outputs, describeFields } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { ownField } from "../codec";
 import { runningUpdate } from "./running-stats";
@@ -177,10 +177,7 @@ export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
     "evaluation uses the running statistics, leaves them alone, and works on a single example.",
   describeInput: (input) =>
     [
-      hang("gamma = ", formatMatrix(input.state.gamma)),
-      hang("beta = ", formatMatrix(input.state.beta)),
-      hang("runningMean = ", formatMatrix(input.state.runningMean)),
-      hang("runningVar = ", formatMatrix(input.state.runningVar)),
+      describeFields<BnState>(["gamma", "beta", "runningMean", "runningVar"])(input.state),
       `momentum = ${input.state.momentum}, eps = ${formatNumber(input.state.eps)}`,
       hang("training batch x = ", formatMatrix(input.xTrain)),
       hang("eval batch x = ", formatMatrix(input.xEval)),
