@@ -119,7 +119,8 @@ const REFERENCE: Outputs = {
   output: Matrix.row([4, 10]),
 };
 
-const kindsOf = (got: Outputs) => Array.from(got.kinds.data, (c) => KINDS[c] ?? "other");
+/** A predicate on the layer kinds, in forward order. */
+const onKinds = (ok: (kinds: string[]) => boolean) => (got: Outputs) => ok(Array.from(got.kinds.data, (c) => KINDS[c] ?? "other"));
 const isActivation = (kind: string) => kind === "Sigmoid" || kind === "ReLU" || kind === "Tanh";
 const flag = (key: string, value: 0 | 1) => (got: Outputs) => got[key].data[0] === value;
 
@@ -128,29 +129,17 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["bn-missing"],
       message: "no batch norm (in every hidden layer): put a BatchNorm1d between every hidden Linear and its Sigmoid.",
-      matches: (got) => {
-        const k = kindsOf(got);
-        const bns = k.filter((x) => x === "BatchNorm1d").length;
-        const acts = k.filter(isActivation).length;
-        return bns < Math.max(1, acts);
-      },
+      matches: onKinds((k) => k.filter((x) => x === "BatchNorm1d").length < Math.max(1, k.filter(isActivation).length)),
     },
     {
       ids: ["bn-after-activation"],
-      message: `batch norm after the activation: ${"Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid."}`,
-      matches: (got) => {
-        const k = kindsOf(got);
-        return k.some((x, i) => x === "BatchNorm1d" && i > 0 && isActivation(k[i - 1]));
-      },
+      message: "batch norm after the activation: Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid.",
+      matches: onKinds((k) => k.some((x, i) => x === "BatchNorm1d" && i > 0 && isActivation(k[i - 1]))),
     },
     {
       ids: ["bn-on-logits"],
       message: "batch norm on the logits: the last layer is a plain Linear that outputs the 10 logits; BN goes inside the hidden layers only.",
-      matches: (got) => {
-        const k = kindsOf(got);
-        const lastLinear = k.lastIndexOf("Linear");
-        return lastLinear >= 0 && k.slice(lastLinear + 1).includes("BatchNorm1d");
-      },
+      matches: onKinds((k) => k.lastIndexOf("Linear") >= 0 && k.slice(k.lastIndexOf("Linear") + 1).includes("BatchNorm1d")),
     },
     {
       ids: ["linear-bias-before-bn"],
@@ -161,7 +150,7 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["wrong-activation"],
       message: "wrong activation: Figure 1's network uses Sigmoid after every hidden layer.",
-      matches: (got) => kindsOf(got).some((x) => x === "ReLU" || x === "Tanh"),
+      matches: onKinds((k) => k.some((x) => x === "ReLU" || x === "Tanh")),
     },
     { ids: ["bn-shared-instance"], matches: flag("distinct", 0) },
     {
@@ -184,14 +173,11 @@ function mistakes(): Mistake<Input>[] {
       message:
         "Your network does not have three hidden layers: Figure 1's has three, each Linear(…→100, bias=false) → BatchNorm1d(100) → Sigmoid, " +
         "then a Linear(100→10) for the logits (784 → 100 → 100 → 100 → 10).",
-      matches: (got) => kindsOf(got).filter(isActivation).length !== 3,
+      matches: onKinds((k) => k.filter(isActivation).length !== 3),
     },
     {
       ids: ["wrong-layer-sizes"],
-      matches: (got) => {
-        const k = kindsOf(got);
-        return k.join() === RIGHT_KINDS.join() && !closeMatrices(got.sizes, REFERENCE.sizes, DEFAULT_TOLERANCE);
-      },
+      matches: (got) => onKinds((k) => k.join() === RIGHT_KINDS.join())(got) && !closeMatrices(got.sizes, REFERENCE.sizes, DEFAULT_TOLERANCE),
     },
   ];
 }
