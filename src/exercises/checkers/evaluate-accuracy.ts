@@ -11,19 +11,13 @@ interface Scores {
   argminAccuracy: number;
 }
 
-const scored = new WeakMap<Input, Scores>();
-function scores(input: Input): Scores {
-  const known = scored.get(input);
-  if (known) return known;
-  const { model, data: { x, y } } = input;
+function scores({ model, data: { x, y } }: Input): Scores {
   const score = (pred: number[]) => pred.filter((p, i) => p === y[i]).length / y.length;
-  const s = {
+  return {
     evalAccuracy: score(model().eval().forward(x).argmaxRows()),
     trainModeAccuracy: score(model().forward(x).argmaxRows()),
     argminAccuracy: score(model().eval().forward(x).scale(-1).argmaxRows()),
   };
-  scored.set(input, s);
-  return s;
 }
 
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
