@@ -580,6 +580,7 @@ interface NetSlips {
   fixedSeed?: boolean;
   init?: number;
   nested?: boolean;
+  hidden?: number;
 }
 const net = (o: NetSlips) => (seed: number): Sequential => {
   const rng = new Rng(o.fixedSeed ? 0 : seed);
@@ -587,7 +588,7 @@ const net = (o: NetSlips) => (seed: number): Sequential => {
   const sizes = [784, 100, 100, 100];
   const shared = new BatchNorm1d(100, o.bnOptions);
   const blocks: Module[][] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < (o.hidden ?? 3); i++) {
     const lin = new Linear(sizes[i], sizes[i + 1], { bias: !!o.bias || !!o.none, init, rng });
     const bn = o.shared ? shared : new BatchNorm1d(100, o.bnOptions);
     const act = o.relu ? new ReLU() : new Sigmoid();
@@ -609,6 +610,7 @@ wrong("bnNet", "no running stats", "tracking-disabled", net({ bnOptions: { track
 wrong("bnNet", "affine false", "affine-missing", net({ bnOptions: { affine: false } }));
 wrong("bnNet", "seed ignored", "seed-ignored", net({ fixedSeed: true }));
 wrong("bnNet", "default init", "wrong-init-scale", net({ init: 0.5 }));
+wrong("bnNet", "two hidden layers", "wrong-layer-sizes", net({ hidden: 2 }));
 wrong("bnNet", "nested, BN after sigmoid", "bn-after-activation", net({ nested: true, after: true }));
 right("bnNet", "nested Sequential blocks", net({ nested: true }));
 right("bnNet", "a loop", net({}));

@@ -347,7 +347,7 @@ function alongGradient(f: LossGrad, theta: Matrix, etas: number[], o: { firstEta
   }
   return { losses, gradChanges, beta: o.firstRatio ? ratios[0] : Math.max(...ratios) };
 }
-wrong("lossAlongGradient", "every step with stepSizes[0]", /losses does not change when stepSizes\[\d\] changes/, (f: LossGrad, t: Matrix, e: number[]) => alongGradient(f, t, e, { firstEta: true }));
+wrong("lossAlongGradient", "every step with stepSizes[0]", /losses do not change when stepSizes\[\d\] changes/, (f: LossGrad, t: Matrix, e: number[]) => alongGradient(f, t, e, { firstEta: true }));
 wrong("lossAlongGradient", "β from the first step size only", /β does not change when stepSizes\[\d\] changes/, (f: LossGrad, t: Matrix, e: number[]) => alongGradient(f, t, e, { firstRatio: true }));
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +414,11 @@ describe("wrong answers no catalogue lists", () => {
     const guards = results.filter((r) => r.row.exercise === "guardBatch");
     expect(guards.length).toBeGreaterThan(0);
     for (const r of guards) expect(r.result.message, r.row.name).toMatch(r.row.finding);
+  });
+
+  it("writes its findings' verbs to agree with a plural output (losses) as with a singular one (β)", () => {
+    const lossAlong = results.filter((r) => r.row.exercise === "lossAlongGradient" && /^(every step|β from)/.test(r.row.name));
+    expect(lossAlong.map((r) => r.result.message.match(/Your (losses|β) do(es)? not change/)?.[0])).toEqual(["Your losses do not change", "Your β does not change"]);
   });
 
   it("explains at least 95% of them with the finding each must contain", () => {

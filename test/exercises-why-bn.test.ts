@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import { closeMatrices } from "../src/exercises/compare";
-import type { ExerciseSpec, Outputs } from "../src/exercises/engine";
+import { drawn, type ExerciseSpec, type Outputs } from "../src/exercises/engine";
 import { check, checkers } from "../src/exercises";
 import { lossAlongGradientSpec } from "../src/exercises/checkers/loss-along-gradient";
 import type { LossAndGrad } from "../src/exercises/collect/loss-along-gradient";
@@ -21,8 +21,9 @@ function expectDistinguishable<I, F>(spec: ExerciseSpec<I, F>): void {
   const same = (a: Outputs, b: Outputs) => Object.keys(b).every((k) => closeMatrices(a[k], b[k], tol, true));
   // predicates (constant output, swapped fields) are not predictions
   const predicted = spec.mistakes.filter((m) => m.outputs);
-  const predictions = predicted.map((m) => spec.cases.map((c) => m.outputs!(c.input)));
-  const reference = spec.cases.map((c) => spec.reference(c.input));
+  const { cases } = drawn(spec);
+  const predictions = predicted.map((m) => cases.map((c) => m.outputs!(c.input)));
+  const reference = cases.map((c) => spec.reference(c.input));
   predictions.forEach((p, i) => {
     expect(p.every((o, k) => same(o, reference[k])), `${predicted[i].ids} equals the right answer`).toBe(false);
     predictions.forEach((q, j) => {

@@ -86,3 +86,13 @@ export function hasNaN(m: Matrix): boolean {
   for (let i = 0; i < m.data.length; i++) if (Number.isNaN(m.data[i])) return true;
   return false;
 }
+
+/**
+ * The form of a verb agreeing with an output's label: plural for "losses" or "dγ and dβ", singular
+ * for "x̂", "bias" or "running mean" (the label's head, before " (" or " =", ends in an s not of
+ * -as, -is, -us or -ss, or joins two with "and").
+ */
+export function verbFor(label: string): (singular: string, plural: string) => string {
+  const many = /[^aius]s$| and /.test(label.split(/ \(| =/)[0]);
+  return (singular, plural) => (many ? plural : singular);
+}

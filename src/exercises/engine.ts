@@ -7,15 +7,17 @@ import {
   formatMatrix,
   formatNumber,
   hang,
+  verbFor,
   hasNaN,
   largestDifference,
 } from "./compare";
 import { Encoded, INVALID_VALUE, decode, encode, hasOwnField, ownField } from "./codec";
-import { LearnerCalls, LearnerThrew, Malformed, describeThrown, expectMatrix, field, isStubError } from "./learner-code";
+import { LearnerCalls, LearnerThrew, Malformed, describeThrown, expectMatrix, expectNumber, field, isStubError } from "./learner-code";
 import { MisconceptionId, isMisconceptionId, misconception } from "./misconceptions";
 import { Collected, CollectedCase, CollectedFailure, PROTOCOL } from "./protocol-types";
 import { DEFAULT_TIME_LIMIT_SECONDS, TimedOut, withTimeLimit } from "./time-limit";
 import { Probes, probeFindings, probeInputs } from "./probes";
+import { NOTEBOOK_SEED } from "./inputs";
 
 /** What one run of the learner's code produced, as named matrices ("mu", "variance", "dx", …). */
 export type Outputs = Record<string, Matrix>;
@@ -62,12 +64,12 @@ export interface ExerciseInputs<I> {
  * and kept in the library a reach kernel gets): the exercise id, the inputs and how to run the
  * learner's function on one.
  */
-export interface ExerciseCollect<I, F> extends ExerciseInputs<I> {
+export interface ExerciseCollect<I, F> {
   exercise: string;
   /**
-   * The same kinds of cases and probes with their random draws made from `seed`: grading draws
-   * them per learner (learnerSeed in course/homework/course-secret.ts); `cases` and `probes` are
-   * the draws of the notebook's own seed (NOTEBOOK_SEED in inputs.ts).
+   * The cases and probes, their random draws made from `seed`, the same kinds whatever the seed:
+   * grading draws them per learner (learnerSeed in course/homework/course-secret.ts), the notebook
+   * from its own seed (NOTEBOOK_SEED in inputs.ts). Read them through `drawn`, which keeps them.
    */
   draw(seed: string): ExerciseInputs<I>;
   /**
@@ -123,6 +125,11 @@ export function readMatrixFields<I>(shapes: Record<string, string>): ExerciseSpe
   return ({ result }) => Object.fromEntries(keys.map((key) => [key, expectMatrix(field(result, key, keys), key, shapes[key])]));
 }
 
+/** The read of a number the learner returns, as the 1×1 output `key` ("The output size"). */
+export function readNumber<I>(key: string, what: string): ExerciseSpec<I, unknown>["read"] {
+  return ({ result }) => ({ [key]: Matrix.row([expectNumber(result, what)]) });
+}
+
 /**
  * The usual collect: call the learner's function with the input's fields `names`, in that order,
  * and record what it returns as "result" (fields in `mayModify` may be updated in place).
@@ -132,20 +139,33 @@ export function callWithFields<I, F>(names: readonly (keyof I & string)[], mayMo
 }
 
 
-/** The spec with its inputs drawn from `seed` (a learner's, in grading); the spec itself without one. */
-export function drawn<S extends ExerciseCollect<unknown, unknown>>(spec: S, seed?: string): S {
-  return seed === undefined ? spec : { ...spec, ...spec.draw(seed) };
+const kept = new WeakMap<object, Map<string, ExerciseInputs<unknown>>>();
+
+/**
+ * The spec's inputs drawn from `seed` (a learner's, in grading; the notebook's without one), made
+ * once (they may run models) and kept for the last 8 seeds of each spec.
+ */
+export function drawn<I>(spec: Pick<ExerciseCollect<I, unknown>, "draw">, seed: string = NOTEBOOK_SEED): ExerciseInputs<I> {
+  const bySeed = kept.get(spec.draw) ?? new Map<string, ExerciseInputs<unknown>>();
+  kept.set(spec.draw, bySeed);
+  const known = bySeed.get(seed) as ExerciseInputs<I> | undefined;
+  if (known) return known;
+  const inputs = spec.draw(seed);
+  if (bySeed.size >= 8) bySeed.delete(bySeed.keys().next().value as string);
+  bySeed.set(seed, inputs);
+  return inputs;
 }
 
-/** Run the learner's function on every case, then on the probes; JSON data for judgeWith. Never throws. */
-export function collectWith<I, F>(spec: ExerciseCollect<I, F>, fn: F): Collected {
+/** Run the learner's function on every case, then on the probes, drawn from `seed`; JSON data for judgeWith. Never throws. */
+export function collectWith<I, F>(spec: ExerciseCollect<I, F>, fn: F, seed?: string): Collected {
   const data: Collected = { protocol: PROTOCOL, exercise: spec.exercise, notFunction: null, cases: [] };
   if (typeof fn !== "function") {
     data.notFunction = typeof fn;
     return data;
   }
-  data.cases = collectCases(spec, fn, spec.cases);
-  if (spec.probes && !data.cases.some((c) => c.failure)) data.probes = collectCases(spec, fn, probeInputs(spec.probes));
+  const { cases, probes } = drawn(spec, seed);
+  data.cases = collectCases(spec, fn, cases);
+  if (probes && !data.cases.some((c) => c.failure)) data.probes = collectCases(spec, fn, probeInputs(probes));
   return data;
 }
 
@@ -192,10 +212,10 @@ function failureOf(e: unknown, during: string | undefined): CollectedFailure {
 // ---------------------------------------------------------------------------------------------
 // judge: pure, on untrusted data
 
-/** Judge collected data (untrusted JSON). Never throws. */
-export function judgeWith<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
+/** Judge collected data (untrusted JSON) against the inputs drawn from `seed`. Never throws. */
+export function judgeWith<I, F>(spec: ExerciseSpec<I, F>, data: unknown, seed?: string): CheckResult {
   try {
-    return judgeData(spec, data);
+    return judgeData(spec, data, drawn(spec, seed));
   } catch (e) {
     return failed(spec, "error", `The checker itself failed (this is a bug in bnlab, not in your code): ${describeThrown(e)}`);
   }
@@ -232,7 +252,7 @@ function readFailure(v: unknown): CollectedFailure | null | "invalid" {
   return "invalid";
 }
 
-function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
+function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown, inputs: ExerciseInputs<I>): CheckResult {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return malformedData(spec, "not an object");
   if (ownField(data, "protocol") !== PROTOCOL) return malformedData(spec, "unknown protocol");
   if (ownField(data, "exercise") !== spec.exercise) return malformedData(spec, `not for ${spec.exercise}`);
@@ -241,18 +261,18 @@ function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown): CheckResult {
     return failed(spec, "wrong-type", `Pass your function itself to the checker, e.g. check.${spec.exercise}(${spec.exercise}); got ${notFunction.slice(0, 40)}.`);
   }
   const cases = ownField(data, "cases");
-  if (!Array.isArray(cases) || cases.length === 0 || cases.length > spec.cases.length) return malformedData(spec, "wrong number of cases");
+  if (!Array.isArray(cases) || cases.length === 0 || cases.length > inputs.cases.length) return malformedData(spec, "wrong number of cases");
   const mutated: string[] = [];
-  const got = readCases(spec, cases, spec.cases, mutated);
+  const got = readCases(spec, cases, inputs.cases, mutated);
   if (!Array.isArray(got)) return got;
-  if (got.length < spec.cases.length) return malformedData(spec, "cases missing");
-  const probes: ExerciseCase<I>[] = spec.probes ? probeInputs(spec.probes) : [];
+  if (got.length < inputs.cases.length) return malformedData(spec, "cases missing");
+  const probes: ExerciseCase<I>[] = inputs.probes ? probeInputs(inputs.probes) : [];
   const probeData = ownField(data, "probes");
   if (probes.length > 0 && (!Array.isArray(probeData) || probeData.length === 0 || probeData.length > probes.length)) return malformedData(spec, "wrong number of probes");
   const probeGot = probes.length > 0 ? readCases(spec, probeData as unknown[], probes, mutated) : [];
   if (!Array.isArray(probeGot)) return probeGot;
   if (probeGot.length < probes.length) return malformedData(spec, "probes missing");
-  return diagnose(spec, got, mutated, probes, probeGot);
+  return diagnose(spec, inputs, got, mutated, probes, probeGot);
 }
 
 /** Decode the collected records of `cases`: their outputs, or the result a failure or malformed record gives. */
@@ -285,12 +305,19 @@ function readCases<I, F>(spec: ExerciseSpec<I, F>, records: unknown[], cases: Ex
   return got;
 }
 
-function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: string[], probeCases: ExerciseCase<I>[], probeGot: Outputs[]): CheckResult {
+function diagnose<I, F>(
+  spec: ExerciseSpec<I, F>,
+  { cases, probes }: ExerciseInputs<I>,
+  got: Outputs[],
+  mutated: string[],
+  probeCases: ExerciseCase<I>[],
+  probeGot: Outputs[],
+): CheckResult {
   const tol = spec.tolerance ?? DEFAULT_TOLERANCE;
-  const inputs = spec.cases.map((c) => c.input);
+  const inputs = cases.map((c) => c.input);
   const expected = inputs.map((input) => spec.reference(input));
   const probeExpected = probeCases.map((c) => spec.reference(c.input));
-  const allCases = [...spec.cases, ...probeCases];
+  const allCases = [...cases, ...probeCases];
   const allGot = [...got, ...probeGot];
   const allExpected = [...expected, ...probeExpected];
   const firstWrong = allGot.findIndex((g, i) => !agrees(g, allExpected[i], tol, false));
@@ -320,7 +347,7 @@ function diagnose<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], mutated: strin
     const message = messages.length === 1 ? messages[0] : `Your answer shows ${messages.length} mistakes: ${messages.map((t, i) => `(${i + 1}) ${t}`).join(" ")}`;
     return failed(spec, "misconception", message, { misconceptions: ids, details: evidence.details });
   }
-  const findings = evidence.kind === "counterexample" ? [...(spec.probes ? probeFindings({ ...spec.probes, ...spec.probeTerms }, probeGot, probeExpected, (k) => spec.labels?.[k] ?? k, tol) : []), ...nearMiss(spec, got, expected, tol)] : [];
+  const findings = evidence.kind === "counterexample" ? [...(probes ? probeFindings({ ...probes, ...spec.probeTerms }, probeGot, probeExpected, (k) => spec.labels?.[k] ?? k, tol) : []), ...nearMiss(spec, got, expected, tol)] : [];
   if (findings.length > 0) return failed(spec, "counterexample", findings.slice(0, 3).join(" "), { details: evidence.details });
   return failed(spec, evidence.kind, evidence.message, { details: evidence.details });
 }
@@ -333,7 +360,7 @@ function nearMiss<I, F>(spec: ExerciseSpec<I, F>, got: Outputs[], expected: Outp
   const worst = Math.max(...got.flatMap((g, i) => keys.flatMap((k) => Array.from(g[k].data, (v, e) => Math.abs(v - expected[i][k].data[e]) / Math.max(1e-12, Math.abs(expected[i][k].data[e]))))));
   if (!(worst > 0 && worst < 0.1)) return [];
   const label = keys.map((k) => spec.labels?.[k] ?? k).join(" and ");
-  return [`Your ${label} is within ${formatNumber(Math.ceil(worst * 1000) / 10)}% of the right value on every case but not exact: compute the formula, not an estimate or an approximation.`];
+  return [`Your ${label} ${verbFor(label)("is", "are")} within ${formatNumber(Math.ceil(worst * 1000) / 10)}% of the right value on every case but not exact: compute the formula, not an estimate or an approximation.`];
 }
 
 function explains<I>(mistake: Mistake<I>, got: Outputs[], inputs: I[], expected: Outputs[], tol: Tolerance): boolean {
@@ -377,6 +404,7 @@ function difference<I, F>(
   const tol = spec.tolerance ?? DEFAULT_TOLERANCE;
   const key = Object.keys(expected).find((k) => !closeMatrices(got[k], expected[k], tol)) ?? Object.keys(expected)[0];
   const label = spec.labels?.[key] ?? key;
+  const verb = verbFor(label);
   const g = got[key];
   const e = expected[key];
   const lines = [`On ${c.label}:`, ...spec.describeInput(c.input).split("\n").map((l) => "  " + l)];
@@ -387,7 +415,7 @@ function difference<I, F>(
   if (hasNaN(g) && !hasNaN(e)) {
     return {
       kind: "nan",
-      message: `Your ${label} contains NaN (look for 0/0, √ of a negative number, or a division by a zero variance).`,
+      message: `Your ${label} ${verb("contains", "contain")} NaN (look for 0/0, √ of a negative number, or a division by a zero variance).`,
       details,
     };
   }
@@ -396,12 +424,12 @@ function difference<I, F>(
     return {
       kind: "wrong-shape",
       message:
-        `Your ${label} is ${g.rows}×${g.cols}; it should be ${e.rows}×${e.cols}` +
+        `Your ${label} ${verb("is", "are")} ${g.rows}×${g.cols}; ${verb("it", "they")} should be ${e.rows}×${e.cols}` +
         (sameValues ? " (the values are right, only the layout is not)." : "."),
       details,
     };
   }
-  return { kind: "counterexample", message: `Your ${label} is wrong on ${c.label} (no known mistake explains it; compare below).`, details };
+  return { kind: "counterexample", message: `Your ${label} ${verb("is", "are")} wrong on ${c.label} (no known mistake explains it; compare below).`, details };
 }
 
 /** True when the message quotes one of the shapes, as "[a, b]", "a×b" or "axb". */

@@ -17,9 +17,8 @@ export function constantOutput<I>(keys: string[], message?: string): Mistake<I> 
     ...(message ? { message } : {}),
     matchesAll: (got, _inputs, expected) => {
       if (got.length < 2 || got.some((g) => keys.some((k) => g[k].data.some((v) => Number.isNaN(v))))) return false;
-      const sameGot = got.every((g) => keys.every((k) => g[k].rows === got[0][k].rows && g[k].cols === got[0][k].cols && same(g[k], got[0][k])));
-      const sameExpected = expected.every((e) => keys.every((k) => e[k].rows === expected[0][k].rows && e[k].cols === expected[0][k].cols && same(e[k], expected[0][k])));
-      return sameGot && !sameExpected;
+      const constant = (os: Outputs[]) => os.every((o) => keys.every((k) => o[k].rows === os[0][k].rows && o[k].cols === os[0][k].cols && same(o[k], os[0][k])));
+      return constant(got) && !constant(expected);
     },
   };
 }

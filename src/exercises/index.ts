@@ -12,7 +12,7 @@ export { PROTOCOL } from "./protocol-types";
 export { withTimeLimit, TimedOut, DEFAULT_TIME_LIMIT_SECONDS } from "./time-limit";
 // The values the learners' functions take (each function's type: ExerciseFn<"batchStats">).
 export type { RunningStats } from "./collect/running-stats";
-export type { BnState } from "./checkers/forward-with-mode";
-export type { LabelledData } from "./checkers/evaluate-accuracy";
+export type { BnState } from "./collect/forward-with-mode";
+export type { LabelledData } from "./collect/evaluate-accuracy";
 export type { LossAndGrad } from "./collect/loss-along-gradient";
 export type { GradFn } from "./collect/layer-ics";

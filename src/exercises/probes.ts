@@ -1,5 +1,5 @@
 import { Matrix } from "../tensor/matrix";
-import { Tolerance, closeNumbers, formatMatrix, formatNumber } from "./compare";
+import { Tolerance, closeNumbers, formatMatrix, formatNumber, verbFor } from "./compare";
 
 /**
  * Influence probes: how the learner's outputs depend on the inputs, compared with the right ones.
@@ -49,6 +49,9 @@ export interface Probes<I> {
 }
 
 type Out = Record<string, Matrix>;
+
+/** A parameter row (γ, a running mean) with entry j moved by 0.5 + 0.25·j: every entry, or entry `only`. */
+export const bump = (row: Matrix, only?: number) => row.map((v, _i, j) => (only === undefined || j === only ? v + 0.5 + 0.25 * j : v));
 
 /** Probes around one case: its input is the base. */
 export function probesOn<I>(c: { label: string; input: I }, perturbations: Perturbation<I>[], more: Partial<Probes<I>> = {}): Probes<I> {
@@ -114,7 +117,7 @@ export function probeFindings<I>(p: Probes<I>, got: Out[], expected: Out[], labe
   const out: string[] = [];
   for (const k of keys) {
     if (!got[1][k].data.every((v, e) => Object.is(v, got[0][k].data[e]) || same(v, got[0][k].data[e]))) {
-      out.push(`Your ${label(k)} changes between two calls with the same input: compute it exactly (no random sampling or estimate).`);
+      out.push(`Your ${label(k)} ${verbFor(label(k))("changes", "change")} between two calls with the same input: compute it exactly (no random sampling or estimate).`);
     }
   }
   if (out.length > 0) return out;
@@ -157,16 +160,18 @@ function influence(q: Perturbation<unknown>, { label, same, rows, factors }: Nam
   const gStill = dg.map((d) => Math.abs(d) <= 1e-13 * (1 + Math.abs(d)));
   const eMoves = de.map((_, i) => !same(e1.data[i], e0.data[i]));
   const because = (why?: string) => (why ? `: ${why}` : "");
+  const verb = verbFor(label);
+  const [does, moves, stays] = [verb("does", "do"), verb("moves", "move"), verb("stays", "stay")];
   if (!eMoves.some(Boolean) && !gMoves.some(Boolean)) return null;
-  if (gStill.every(Boolean)) return { text: `Your ${label} does not change when ${q.what}${because(q.ignored)}.` };
+  if (gStill.every(Boolean)) return { text: `Your ${label} ${does} not change when ${q.what}${because(q.ignored)}.` };
   if (!eMoves.some(Boolean)) {
     const own = q.inColumn && gMoves.every((m, i) => !m || i % g0.cols === q.inColumn?.column);
-    return { text: `Your ${label} changes when ${q.what}; the right ${label} does not${because(own ? q.inColumn?.leaks : q.leaks)}.` };
+    return { text: `Your ${label} ${verb("changes", "change")} when ${q.what}; the right ${label} ${does} not${because(own ? q.inColumn?.leaks : q.leaks)}.` };
   }
   const leak = gMoves.map((m, i) => m && !eMoves[i]);
-  if (leak.some(Boolean)) return { text: `When ${q.what}, your ${label} moves ${where(leak, e0)} too, where the right ${label} stays${because(q.leaks)}.` };
+  if (leak.some(Boolean)) return { text: `When ${q.what}, your ${label} ${moves} ${where(leak, e0)} too, where the right ${label} ${stays}${because(q.leaks)}.` };
   const stuck = eMoves.map((m, i) => m && gStill[i]);
-  if (stuck.some(Boolean)) return { text: `When ${q.what}, your ${label} stays ${where(stuck, e0)}, where the right ${label} moves${because(q.ignored)}.` };
+  if (stuck.some(Boolean)) return { text: `When ${q.what}, your ${label} ${stays} ${where(stuck, e0)}, where the right ${label} ${moves}${because(q.ignored)}.` };
   if (q.scaledBy !== undefined) {
     const text = scaling(q, label, g0, g1, e0, e1, eMoves);
     if (text) return { text };
@@ -179,13 +184,13 @@ function influence(q: Perturbation<unknown>, { label, same, rows, factors }: Nam
     if (Math.abs(moved[0] - 1) < 1e-3) return null;
     const name = Object.keys(factors).find((f) => closeRatio(factors[f], moved[0]));
     const far = Math.abs(moved[0] + 1) < 1e-6 ? "the opposite way, exactly as far" : `${formatNumber(moved[0])} times as far`;
-    return { text: `When ${q.what}, your ${label} moves ${far} as the right ${label}${name ? ` (${name})` : ""}.`, ratio: formatNumber(moved[0]) };
+    return { text: `When ${q.what}, your ${label} ${moves} ${far} as the right ${label}${name ? ` (${name})` : ""}.`, ratio: formatNumber(moved[0]) };
   }
   const perColumn = Array.from({ length: e0.cols }, (_, j) => ratio.find((r, i) => i % e0.cols === j && !Number.isNaN(r)) ?? NaN);
   const columnsConsistent = ratio.every((r, i) => Number.isNaN(r) || closeRatio(r, perColumn[i % e0.cols]));
   if (columnsConsistent) {
     const name = rowName(perColumn, rows, closeRatio);
-    if (name) return { text: `When ${q.what}, your ${label} moves ${name} times as far as the right ${label}, in each feature.`, ratio: name };
+    if (name) return { text: `When ${q.what}, your ${label} ${moves} ${name} times as far as the right ${label}, in each feature.`, ratio: name };
   }
   return null;
 }
@@ -205,7 +210,7 @@ function scaling(q: Perturbation<unknown>, label: string, g0: Matrix, g1: Matrix
     const p = power(f);
     return p === undefined || p === 1 ? formatNumber(f) : `${formatNumber(f)} = ${formatNumber(k)}${{ 2: "²", 0.5: "^½", [-1]: "⁻¹", [-2]: "⁻²" }[p] ?? ""}`;
   };
-  return `When ${q.what}, your ${label} is multiplied by ${named(got)}; the right ${label} by ${named(want)}.`;
+  return `When ${q.what}, your ${label} ${verbFor(label)("is", "are")} multiplied by ${named(got)}; the right ${label} by ${named(want)}.`;
 }
 
 /** "in column 1", "in rows 1, 2, 3", or "at 4 entries". */
@@ -253,7 +258,7 @@ function fitFinding<I>(f: Fit<I>, input: I, got: Matrix, expected: Matrix, { lab
   if (f.residual) {
     const fit = columnFits(got.sub(expected), term, same, false);
     if (!fit || fit.a.every((c) => Math.abs(c) < 1e-12)) return null;
-    return `Your ${label} differs from the right one by a multiple of ${f.term} in each feature${f.meaning ? `: ${f.meaning}` : ""}.`;
+    return `Your ${label} ${verbFor(label)("differs from the right one", "differ from the right ones")} by a multiple of ${f.term} in each feature${f.meaning ? `: ${f.meaning}` : ""}.`;
   }
   const fit = columnFits(got, term, same, true);
   if (!fit) return null;

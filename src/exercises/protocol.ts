@@ -1,5 +1,5 @@
 import { CheckResult } from "./check-result";
-import { collectWith, drawn, judgeWith } from "./engine";
+import { collectWith, judgeWith } from "./engine";
 import { Collected } from "./protocol-types";
 import { byExercise, isExerciseId, specOf } from "./registry";
 import { COLLECT_PARTS } from "./collect/index"; // a file path: tslab cannot resolve directory imports
@@ -28,8 +28,8 @@ export type Judge = (data: unknown, seed?: string) => CheckResult;
 
 // a seed that is not a string is none: a collector never throws
 const seedOf = (seed: unknown): string | undefined => (typeof seed === "string" ? seed : undefined);
-export const collectors = byExercise<Collector>((id) => (fn, seed) => collectWith(drawn(COLLECT_PARTS[id], seedOf(seed)), fn));
-export const judges = byExercise<Judge>((id) => (data, seed) => judgeWith(drawn(specOf(id), seedOf(seed)), data));
+export const collectors = byExercise<Collector>((id) => (fn, seed) => collectWith(COLLECT_PARTS[id], fn, seedOf(seed)));
+export const judges = byExercise<Judge>((id) => (data, seed) => judgeWith(specOf(id), data, seedOf(seed)));
 
 /** The judge of an exercise id, or undefined (own keys only: "constructor" is not an id). */
 export function judgeFor(exercise: string): Judge | undefined {

@@ -304,7 +304,7 @@ export function bestPerRate(grid: number[][]): number[] {
 // bn-net.ts) and speak the collect/judge protocol; re-exported here for the lesson.
 
 export type { StepsToTargetFn } from "../exercises/collect/steps-to-target";
-export type { BnNetFn } from "../exercises/checkers/bn-net";
+export type { BnNetFn } from "../exercises/collect/bn-net";
 export const checkStepsToTarget = exerciseCheckers.stepsToTarget;
 export const checkBnNet = exerciseCheckers.bnNet;
 

@@ -3,9 +3,8 @@
  * module that defines one of the forbidden names (`class BatchNorm1d`, `function evaluate`) is
  * replaced by a module whose exports all throw when used. A kernel given this copy has no
  * BatchNorm1d to reach, by whatever spelling, nor on disk to read. Nor has it the checkers' judge
- * code (JUDGE_MODULES: expected values, predicted mistakes) that collection does not require
- * (exercises/collect/index.js, the collect parts, and what they require), refused the same way
- * whatever the names, and the reference solutions are not copied.
+ * code (JUDGE_MODULES: expected values, predicted mistakes; collection, exercises/collect/, requires
+ * none of it), refused the same way whatever the names, and the reference solutions are not copied.
  * Built once per set of names and reused (a folder named by their hash).
  */
 import { createHash } from "node:crypto";
@@ -29,9 +28,8 @@ export function strippedLibrary(projectRoot: string, forbids: readonly string[],
   fs.mkdirSync(path.dirname(out), { recursive: true, mode: 0o711 });
   fs.cpSync(dist, building, { recursive: true, dereference: true, filter: (from) => from !== solutions && !from.startsWith(solutions + path.sep) });
   const judging = JUDGE_MODULES.map((p) => path.join(building, "exercises", p));
-  const collecting = required(path.join(building, "exercises", "collect", "index.js"));
   for (const file of listFiles(building).filter((f) => f.endsWith(".js"))) {
-    const judge = !collecting.has(file) && judging.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p));
+    const judge = judging.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p));
     const defines = judge ? [] : names.filter((name) => new RegExp(`^(?:class|function|async function) ${name}\\b`, "m").test(fs.readFileSync(file, "utf8")));
     if (!judge && defines.length === 0) continue;
     const real = require(path.join(dist, path.relative(building, file))) as Record<string, unknown>;
@@ -48,14 +46,6 @@ export function strippedLibrary(projectRoot: string, forbids: readonly string[],
   const modules = path.join(path.dirname(out), "node_modules");
   if (!fs.existsSync(modules)) fs.symlinkSync(fs.realpathSync(path.join(projectRoot, "node_modules")), modules, "dir");
   return out;
-}
-
-/** `file` and the files of dist/ it requires, directly or not (compiled `require("./x")` calls). */
-function required(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file) || !fs.existsSync(file)) return seen;
-  seen.add(file);
-  for (const [, to] of fs.readFileSync(file, "utf8").matchAll(/require\("(\.\.?\/[^"]+)"\)/g)) required(path.resolve(path.dirname(file), to) + ".js", seen);
-  return seen;
 }
 
 /** A module with the same export names, each a function that throws (classes extending one still load). */

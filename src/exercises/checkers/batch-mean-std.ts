@@ -1,18 +1,14 @@
 import { Matrix } from "../../tensor/matrix";
-import { ExerciseSpec } from "../engine";
+import { ExerciseSpec, readNumber } from "../engine";
 import { constantOutput } from "../generic-mistakes";
-import { expectNumber } from "../learner-code";
 import { BatchMeanStdFn, Input, batchMeanStdCollect, describe } from "../collect/batch-mean-std";
 
 const scalar = (v: number) => ({ std: Matrix.row([v]) });
 
-
 export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
   ...batchMeanStdCollect,
   title: "Spread of the batch mean (the 1/√B law)",
-  read({ result }) {
-    return scalar(expectNumber(result, "The standard deviation"));
-  },
+  read: readNumber("std", "The standard deviation"),
   reference: (i) => scalar(i.sigma / Math.sqrt(i.batchSize)),
   mistakes: [
     { ids: ["mean-spread-one-over-b"], outputs: (i) => scalar(i.sigma / i.batchSize) },

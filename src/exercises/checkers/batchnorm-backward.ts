@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
-import { ExerciseSpec, readMatrixFields, describeFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, readMatrixFields, describeFields, drawn, Mistake, Outputs } from "../engine";
 import { perExampleShapes } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { EpsPlacement, RIGHT, denominator, normalizeVariant } from "../variants";
@@ -108,7 +108,7 @@ const PARAMS_MISTAKES: Array<{ ids: MisconceptionId[]; v: ParamsVariant; message
 /** A pair of dx mistakes that changes something neither does alone (e.g. not "no σ division" with "× σ"). */
 function pairMatters(a: DxVariant, b: DxVariant): boolean {
   const pair: DxVariant = { ...a, ...b, terms: a.terms !== "full" ? a.terms : b.terms };
-  const inputs = batchNormBackwardCollect.cases.map((c) => c.input);
+  const inputs = drawn(batchNormBackwardCollect).cases.map((c) => c.input);
   const differs = (u: DxVariant, v: DxVariant) => inputs.some((i) => !closeMatrices(dxVariant(i, u), dxVariant(i, v), DEFAULT_TOLERANCE));
   return differs(pair, a) && differs(pair, b) && differs(pair, { terms: "full" });
 }

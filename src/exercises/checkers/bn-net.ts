@@ -1,137 +1,14 @@
 import { Matrix } from "../../tensor/matrix";
-import { AnyModule, Module } from "../../nn/module";
-import { Sequential } from "../../nn/sequential";
-import { Linear } from "../../nn/linear";
-import { BatchNorm1d } from "../../nn/batchnorm";
-import { Sigmoid, ReLU, Tanh } from "../../nn/activations";
-import { Rng } from "../../random/rng";
 import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
 import { ownField } from "../codec";
-import { ExerciseInputs, ExerciseSpec, Mistake, Outputs } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
-import { LearnerCalls, Malformed, describeValue } from "../learner-code";
-
-/**
- * Exercise 6.2: the Figure-1 network with batch norm, as a Sequential (nested Sequential blocks are
- * fine: the checker reads the layers in forward order). The checker reads BEHAVIOUR, not only types:
- * each BatchNorm1d is probed with a training step (PyTorch's momentum: the running mean moves 10% of
- * the way to the batch's), an evaluation (running statistics are used), and its parameters (γ, β);
- * the seed must change the initial weights and the same seed reproduce them.
- */
-export type BnNetFn = (seed: number) => Sequential;
+import { ExerciseSpec, Mistake, Outputs } from "../engine";
+import { Malformed, describeValue } from "../learner-code";
+import { BnNetFn, Input, MAX_PROBE_FEATURES, bnNetCollect, probeBatches } from "../collect/bn-net";
 
 /** Layer kinds, in the order of the codes of the `kinds` output. */
 const KINDS = ["other", "Linear", "BatchNorm1d", "Sigmoid", "ReLU", "Tanh"] as const;
 const CODE = (k: string) => Math.max(0, KINDS.indexOf(k as (typeof KINDS)[number]));
 const RIGHT_KINDS = ["Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear"];
-const MAX_PROBE_FEATURES = 1000;
-
-function kindOf(layer: AnyModule): string {
-  if (layer instanceof Linear) return "Linear";
-  if (layer instanceof BatchNorm1d) return "BatchNorm1d";
-  if (layer instanceof Sigmoid) return "Sigmoid";
-  if (layer instanceof ReLU) return "ReLU";
-  if (layer instanceof Tanh) return "Tanh";
-  return "other";
-}
-
-/** The layers in forward order: containers (Sequential, or any module with children) flattened. */
-function leaves(m: AnyModule, depth = 0): AnyModule[] {
-  const kids = depth < 8 ? m.children() : [];
-  return kids.length === 0 ? [m] : kids.flatMap((k) => leaves(k, depth + 1));
-}
-
-/** What the checker draws: the seed of the probe batches and the two seeds the network is built with. */
-interface Input {
-  probeSeed: string;
-  seeds: [number, number];
-}
-
-function draw(seed: string): ExerciseInputs<Input> {
-  const rng = new Rng(`${seed}/bnNet`);
-  const first = rng.int(0, 1000);
-  const input: Input = { probeSeed: `${seed}/bnNet/probe`, seeds: [first, (first + rng.int(1, 1000)) % 1000] };
-  return { cases: [{ label: `buildBnNet(${first}), buildBnNet(${first}) again and buildBnNet(${input.seeds[1]})`, input }] };
-}
-
-/** The probe batches of a BatchNorm1d with F features (seeded; the judge regenerates them). */
-function probeBatches(seed: string, features: number): { train: Matrix; eval: Matrix } {
-  const rng = new Rng(`${seed}/${features}`);
-  const batch = (rows: number) => new Matrix(rows, features).map(() => rng.normal(0.5, 2));
-  return { train: batch(6), eval: batch(3) };
-}
-
-/** What a network does: its layers, its BatchNorm layers' behaviour, its seeds. Collector side. */
-function observe(fn: BnNetFn, { probeSeed, seeds: [a, b] }: Input, calls: LearnerCalls): Record<string, unknown> {
-  const build = (seed: number, during: string) => calls.step(during, () => calls.call(fn, [seed], ["seed"]).result);
-  const net = build(a, `building the network with seed ${a}`);
-  if (!(net instanceof Module)) return { isModule: false, result: net };
-  const flat = leaves(net);
-  const layers = flat.map((m) => {
-    const kind = kindOf(m);
-    if (m instanceof Linear) return { kind, in: m.inFeatures, out: m.outFeatures, bias: m.bias !== null };
-    if (m instanceof BatchNorm1d) return { kind, features: m.numFeatures, sameAs: flat.indexOf(m) };
-    return { kind, name: m.constructor?.name ?? "?" };
-  });
-  const firstWeights = (m: unknown): Matrix | null => {
-    if (!(m instanceof Module)) return null;
-    const lin = leaves(m).find((l): l is Linear => l instanceof Linear);
-    return lin ? lin.weight.value.clone() : null;
-  };
-  const w0 = firstWeights(net);
-  const sample = (w: Matrix | null) => (w ? Matrix.row(Array.from(w.data.slice(0, 64))) : null);
-  const seedAgain = sample(firstWeights(build(a, `building the network with seed ${a} again`)));
-  const seed1 = sample(firstWeights(build(b, `building the network with seed ${b}`)));
-  // probe every distinct BatchNorm1d of a fresh copy (the probes change its running statistics)
-  const fresh = build(a, "building a network to probe its batch norm layers");
-  const probes = (fresh instanceof Module ? leaves(fresh) : [])
-    .filter((m, i, all): m is BatchNorm1d => m instanceof BatchNorm1d && all.indexOf(m) === i)
-    .map((bn) => calls.step("probing a BatchNorm1d layer", () => probe(bn, probeSeed)));
-  const forward = calls.step("running 4 digits through the network", () => {
-    const x = new Matrix(4, 784).map((_, i, j) => ((i * 784 + j) % 7) / 7);
-    return net.forward(x);
-  });
-  const w = w0 ?? new Matrix(0, 0);
-  let mean = 0;
-  for (const v of w.data) mean += v / Math.max(1, w.data.length);
-  let variance = 0;
-  for (const v of w.data) variance += (v - mean) ** 2 / Math.max(1, w.data.length);
-  return {
-    isModule: true,
-    layers,
-    weights: { count: w.data.length, mean, std: Math.sqrt(variance), seed0: sample(w0), seed0again: seedAgain, seed1 },
-    probes,
-    forward,
-  };
-}
-
-function probe(bn: BatchNorm1d, seed: string): Record<string, unknown> {
-  const features = bn.numFeatures;
-  if (features > MAX_PROBE_FEATURES) return { features };
-  const { train, eval: evalBatch } = probeBatches(seed, features);
-  const before = { mean: bn.runningMean.clone(), var: bn.runningVar.clone() };
-  bn.train();
-  const yTrain = bn.forward(train);
-  const after = { mean: bn.runningMean.clone(), var: bn.runningVar.clone() };
-  bn.eval();
-  const yEval = bn.forward(evalBatch);
-  return {
-    features,
-    eps: bn.eps,
-    parameters: bn.parameters().length,
-    gamma: bn.gamma.clone(),
-    beta: bn.beta.clone(),
-    meanBefore: before.mean,
-    varBefore: before.var,
-    yTrain,
-    meanAfter: after.mean,
-    varAfter: after.var,
-    yEval,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// judge side: read the observations into comparable outputs (pure)
 
 const num = (v: unknown, what: string): number => {
   if (typeof v !== "number" || Number.isNaN(v)) throw new Malformed("wrong-type", `The collected data has no number for ${what}.`);
@@ -242,7 +119,9 @@ const REFERENCE: Outputs = {
   output: Matrix.row([4, 10]),
 };
 
-const kindsOf = (got: Outputs) => Array.from(got.kinds.data, (c) => KINDS[c] ?? "other");
+/** A predicate on the layer kinds, in forward order. */
+const onKinds = (ok: (kinds: string[]) => boolean) => (got: Outputs) => ok(Array.from(got.kinds.data, (c) => KINDS[c] ?? "other"));
+const isActivation = (kind: string) => kind === "Sigmoid" || kind === "ReLU" || kind === "Tanh";
 const flag = (key: string, value: 0 | 1) => (got: Outputs) => got[key].data[0] === value;
 
 function mistakes(): Mistake<Input>[] {
@@ -250,29 +129,17 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["bn-missing"],
       message: "no batch norm (in every hidden layer): put a BatchNorm1d between every hidden Linear and its Sigmoid.",
-      matches: (got) => {
-        const k = kindsOf(got);
-        const bns = k.filter((x) => x === "BatchNorm1d").length;
-        const acts = k.filter((x) => x === "Sigmoid" || x === "ReLU" || x === "Tanh").length;
-        return bns < Math.max(1, acts);
-      },
+      matches: onKinds((k) => k.filter((x) => x === "BatchNorm1d").length < Math.max(1, k.filter(isActivation).length)),
     },
     {
       ids: ["bn-after-activation"],
-      message: `batch norm after the activation: ${"Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid."}`,
-      matches: (got) => {
-        const k = kindsOf(got);
-        return k.some((x, i) => x === "BatchNorm1d" && i > 0 && ["Sigmoid", "ReLU", "Tanh"].includes(k[i - 1]));
-      },
+      message: "batch norm after the activation: Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid.",
+      matches: onKinds((k) => k.some((x, i) => x === "BatchNorm1d" && i > 0 && isActivation(k[i - 1]))),
     },
     {
       ids: ["bn-on-logits"],
       message: "batch norm on the logits: the last layer is a plain Linear that outputs the 10 logits; BN goes inside the hidden layers only.",
-      matches: (got) => {
-        const k = kindsOf(got);
-        const lastLinear = k.lastIndexOf("Linear");
-        return lastLinear >= 0 && k.slice(lastLinear + 1).includes("BatchNorm1d");
-      },
+      matches: onKinds((k) => k.lastIndexOf("Linear") >= 0 && k.slice(k.lastIndexOf("Linear") + 1).includes("BatchNorm1d")),
     },
     {
       ids: ["linear-bias-before-bn"],
@@ -283,7 +150,7 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["wrong-activation"],
       message: "wrong activation: Figure 1's network uses Sigmoid after every hidden layer.",
-      matches: (got) => kindsOf(got).some((x) => x === "ReLU" || x === "Tanh"),
+      matches: onKinds((k) => k.some((x) => x === "ReLU" || x === "Tanh")),
     },
     { ids: ["bn-shared-instance"], matches: flag("distinct", 0) },
     {
@@ -303,21 +170,22 @@ function mistakes(): Mistake<Input>[] {
     { ids: ["wrong-init-scale"], matches: flag("init", 0) },
     {
       ids: ["wrong-layer-sizes"],
-      matches: (got) => {
-        const k = kindsOf(got);
-        return k.join() === RIGHT_KINDS.join() && !closeMatrices(got.sizes, REFERENCE.sizes, DEFAULT_TOLERANCE);
-      },
+      message:
+        "Your network does not have three hidden layers: Figure 1's has three, each Linear(…→100, bias=false) → BatchNorm1d(100) → Sigmoid, " +
+        "then a Linear(100→10) for the logits (784 → 100 → 100 → 100 → 10).",
+      matches: onKinds((k) => k.filter(isActivation).length !== 3),
+    },
+    {
+      ids: ["wrong-layer-sizes"],
+      matches: (got) => onKinds((k) => k.join() === RIGHT_KINDS.join())(got) && !closeMatrices(got.sizes, REFERENCE.sizes, DEFAULT_TOLERANCE),
     },
   ];
 }
 
 export const bnNetSpec: ExerciseSpec<Input, BnNetFn> = {
-  exercise: "bnNet",
+  ...bnNetCollect,
   title: "The Figure-1 network with batch norm",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect: (fn, input, calls) => observe(fn, input, calls),
-  read: (values, input) => read(values, input),
+  read,
   reference: () => REFERENCE,
   mistakes: mistakes(),
   passMessage:
@@ -338,5 +206,4 @@ export const bnNetSpec: ExerciseSpec<Input, BnNetFn> = {
     init: "first Linear's weights look like N(0, 0.05²) (1 = yes)",
     output: "shape of the logits of 4 digits",
   },
-  timeLimitSeconds: 20,
 };

@@ -1,18 +1,14 @@
 import { Matrix } from "../../tensor/matrix";
-import { ExerciseSpec } from "../engine";
+import { ExerciseSpec, readNumber } from "../engine";
 import { ConvOutputSizeFn, Input, convOutputSizeCollect, describe } from "../collect/conv-output-size";
-import { expectNumber } from "../learner-code";
 import { constantOutput } from "../generic-mistakes";
 
 const scalar = (v: number) => ({ size: Matrix.row([v]) });
 
-
 export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
   ...convOutputSizeCollect,
   title: "Output size of a convolution",
-  read({ result }) {
-    return scalar(expectNumber(result, "The output size"));
-  },
+  read: readNumber("size", "The output size"),
   reference: (i) => scalar(Math.floor((i.size + 2 * i.padding - i.kernelSize) / i.stride) + 1),
   mistakes: [
     { ids: ["output-size-padding-once"], outputs: (i) => scalar(Math.floor((i.size + i.padding - i.kernelSize) / i.stride) + 1) },

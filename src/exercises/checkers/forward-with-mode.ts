@@ -1,42 +1,12 @@
 import { Matrix } from "../../tensor/matrix";
-import { Rng } from "../../random/rng";
 import { BatchNorm1d } from "../../nn/batchnorm";
 import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec, Mistake, Outputs } from "../engine";
-import { cloneValue, expectMatrix } from "../learner-code";
+import { ExerciseSpec, Mistake, Outputs, describeFields } from "../engine";
+import { expectMatrix } from "../learner-code";
 import { ownField } from "../codec";
-import { NOTEBOOK_SEED, featureBatch, randomRow } from "../inputs";
 import { runningUpdate } from "./running-stats";
-import { RIGHT, normalizeVariant, statsVariant } from "../variants";
-import { probesOn } from "../probes";
-
-/** The state of a batch-norm layer: parameters, running buffers and settings (PyTorch's meaning). */
-export interface BnState {
-  gamma: Matrix;
-  beta: Matrix;
-  runningMean: Matrix;
-  runningVar: Matrix;
-  /** Weight of the new batch (PyTorch's convention). */
-  momentum: number;
-  eps: number;
-}
-
-/**
- * Exercise: batch norm's forward pass in both modes. Training: normalize with the batch's
- * statistics and update state.runningMean / state.runningVar (in place, or by assigning new
- * matrices). Evaluation: normalize with the running statistics and leave the state alone.
- */
-export type ForwardWithModeFn = (state: BnState, x: Matrix, training: boolean) => Matrix;
-
-interface Input {
-  state: BnState;
-  /** A training batch, an evaluation batch, and a single example (evaluated alone). */
-  xTrain: Matrix;
-  xEval: Matrix;
-  xOne: Matrix;
-}
-
-const SINGLE = "evaluating a single example (a batch of one) in eval mode";
+import { statsVariant } from "../variants";
+import { BnState, ForwardWithModeFn, Input, SINGLE, forwardWithModeCollect } from "../collect/forward-with-mode";
 
 /** The reference, from the library's BatchNorm1d (tested against PyTorch). */
 function reference(input: Input): Outputs {
@@ -65,14 +35,6 @@ function reference(input: Input): Outputs {
   };
 }
 
-function withStats(x: Matrix, mean: Matrix, variance: Matrix, s: BnState): Matrix {
-  return x.sub(mean).div(variance.map((v) => Math.sqrt(v + s.eps))).mul(s.gamma).add(s.beta);
-}
-
-function batchNormalized(x: Matrix, s: BnState): Matrix {
-  return normalizeVariant(x, s.eps, RIGHT).mul(s.gamma).add(s.beta);
-}
-
 const close = (a: Matrix, b: Matrix) => closeMatrices(a, b, DEFAULT_TOLERANCE);
 
 function update(input: Input, opts: Parameters<typeof runningUpdate>[1]): Outputs {
@@ -96,8 +58,10 @@ function fromStats(
   return xhat.mul(s.gamma).add(s.beta);
 }
 
-function batchStatsOf(x: Matrix, unbiased = false): { mu: Matrix; variance: Matrix } {
-  return statsVariant(x, { axis: "features", unbiased });
+/** y normalized with the batch's own statistics (the biased variance, unless `unbiased`), with the chosen slips. */
+function batchNormalized(x: Matrix, s: BnState, o: Parameters<typeof fromStats>[4] = {}, unbiased = false): Matrix {
+  const b = statsVariant(x, { axis: "features", unbiased });
+  return fromStats(x, b.mu, b.variance, s, o);
 }
 
 function mistakes(): Mistake<Input>[] {
@@ -106,10 +70,8 @@ function mistakes(): Mistake<Input>[] {
     return close(got.meanAfterTrain, u.mean) && close(got.varAfterTrain, u.var);
   };
   /** yTrain normalized with the batch's statistics, with a slip. */
-  const trainWith = (o: Parameters<typeof fromStats>[4], unbiased = false) => (got: Outputs, input: Input) => {
-    const b = batchStatsOf(input.xTrain, unbiased);
-    return close(got.yTrain, fromStats(input.xTrain, b.mu, b.variance, input.state, o));
-  };
+  const trainWith = (o: Parameters<typeof fromStats>[4], unbiased = false) => (got: Outputs, input: Input) =>
+    close(got.yTrain, batchNormalized(input.xTrain, input.state, o, unbiased));
   /** yEval normalized with the learner's own running statistics after training, with a slip. */
   const evalWith = (o: Parameters<typeof fromStats>[4]) => (got: Outputs, input: Input) =>
     close(got.yEval, fromStats(input.xEval, got.meanAfterTrain, got.varAfterTrain, input.state, o));
@@ -118,8 +80,8 @@ function mistakes(): Mistake<Input>[] {
     {
       ids: ["running-stats-in-training"],
       matches: (got, input) =>
-        close(got.yTrain, withStats(input.xTrain, input.state.runningMean, input.state.runningVar, input.state)) ||
-        close(got.yTrain, withStats(input.xTrain, got.meanAfterTrain, got.varAfterTrain, input.state)),
+        close(got.yTrain, fromStats(input.xTrain, input.state.runningMean, input.state.runningVar, input.state)) ||
+        close(got.yTrain, fromStats(input.xTrain, got.meanAfterTrain, got.varAfterTrain, input.state)),
     },
     { ids: ["momentum-reversed", "biased-running-variance"], matches: updated({ reversed: true, biased: true }) },
     { ids: ["momentum-reversed"], matches: updated({ reversed: true }) },
@@ -182,74 +144,9 @@ function mistakes(): Mistake<Input>[] {
   ];
 }
 
-function cases(seed: string): Array<{ label: string; input: Input }> {
-  const rng = new Rng(`${seed}/forwardWithMode`);
-  const make = (means: number[], stds: number[], momentum: number, nTrain: number, nEval: number, eps = 1e-5) => {
-    const d = means.length;
-    const state: BnState = {
-      gamma: randomRow(rng, d, 0.5, 2),
-      beta: randomRow(rng, d, -1, 1),
-      runningMean: randomRow(rng, d, -1, 1),
-      runningVar: randomRow(rng, d, 0.5, 2),
-      momentum,
-      eps,
-    };
-    return {
-      label: `a ${d}-feature layer (momentum ${momentum}, ε = ${formatNumber(eps)}): train on ${nTrain}×${d}, then evaluate ${nEval}×${d} and 1×${d}`,
-      input: {
-        state,
-        xTrain: featureBatch(rng, nTrain, means, stds),
-        xEval: featureBatch(rng, nEval, means, stds),
-        xOne: featureBatch(rng, 1, means, stds),
-      },
-    };
-  };
-  return [
-    make([2, -1, 0.5], [1, 2, 0.5], 0.1, 4, 5),
-    make([0, 3, 1, -2], [1.5, 0.5, 1, 2], 0.3, 6, 3),
-    make([1, -0.5], [0.4, 0.05], 0.25, 2, 4, 0.01),
-  ];
-}
-
-const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
-
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string) {
-  const drawn = cases(seed);
-  const base = drawn[0].input;
-  const withState = (change: Partial<BnState>): Input => ({ ...base, state: { ...base.state, ...change } });
-  return { cases: drawn, probes: probesOn(drawn[0], [
-    { what: "β changes", input: withState({ beta: bump(base.state.beta) }), ignored: "β is never added" },
-    { what: "γ changes", input: withState({ gamma: bump(base.state.gamma) }), ignored: "γ is never applied" },
-    { what: "the running mean changes", input: withState({ runningMean: bump(base.state.runningMean) }), ignored: "the running mean is not used", leaks: "training normalizes with the batch's own statistics" },
-    { what: "the running variance changes", input: withState({ runningVar: bump(base.state.runningVar) }), ignored: "the running variance is not used", leaks: "training normalizes with the batch's own statistics" },
-    { what: "momentum changes", input: withState({ momentum: 0.3 }), ignored: "the momentum is never used" },
-    { what: "ε changes", input: withState({ eps: 1e-2 }), ignored: "ε is never used" },
-    { what: "the evaluation batch's example 0 changes", input: { ...base, xEval: base.xEval.map((v, i) => (i === 0 ? v + 1 : v)) }, leaks: "in eval mode each example's output depends on that example alone" },
-  ]) };
-}
-
 export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
-  exercise: "forwardWithMode",
+  ...forwardWithModeCollect,
   title: "Batch norm in training and evaluation mode",
-  ...draw(NOTEBOOK_SEED),
-  draw,
-  collect(fn, input, calls) {
-    const names = ["state", "x", "training"];
-    const step = (state: BnState, x: Matrix, training: boolean) => {
-      const args: [BnState, Matrix, boolean] = [state, x, training];
-      return calls.call(fn, args, names, ["state"]);
-    };
-    // the running statistics as the learner left them, copied before the next step can change them
-    const observe = (s: BnState) => ({ runningMean: cloneValue(ownField(s, "runningMean")), runningVar: cloneValue(ownField(s, "runningVar")) });
-    const train = calls.step("training on a batch", () => step(input.state, input.xTrain, true));
-    const stateAfterTrain = observe(train.args[0]);
-    const evalRun = calls.step("evaluating a batch", () => step(train.args[0], input.xEval, false));
-    const stateAfterEval = observe(evalRun.args[0]);
-    const one = calls.step(SINGLE, () => step(evalRun.args[0], input.xOne, false));
-    const stateAfterOne = observe(one.args[0]);
-    return { yTrain: train.result, stateAfterTrain, yEval: evalRun.result, stateAfterEval, yOne: one.result, stateAfterOne };
-  },
   read(v) {
     const stat = (s: unknown, key: string, when: string) => expectMatrix(ownField(s, key), `state.${key} ${when}`, "1×D");
     return {
@@ -280,10 +177,7 @@ export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
     "evaluation uses the running statistics, leaves them alone, and works on a single example.",
   describeInput: (input) =>
     [
-      hang("gamma = ", formatMatrix(input.state.gamma)),
-      hang("beta = ", formatMatrix(input.state.beta)),
-      hang("runningMean = ", formatMatrix(input.state.runningMean)),
-      hang("runningVar = ", formatMatrix(input.state.runningVar)),
+      describeFields<BnState>(["gamma", "beta", "runningMean", "runningVar"])(input.state),
       `momentum = ${input.state.momentum}, eps = ${formatNumber(input.state.eps)}`,
       hang("training batch x = ", formatMatrix(input.xTrain)),
       hang("eval batch x = ", formatMatrix(input.xEval)),

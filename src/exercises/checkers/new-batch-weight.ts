@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { ExerciseSpec, Mistake } from "../engine";
+import { ExerciseSpec, Mistake, readNumber } from "../engine";
 import { constantOutput } from "../generic-mistakes";
-import { expectNumber } from "../learner-code";
 import { NewBatchWeightFn, Input, newBatchWeightCollect, describe } from "../collect/new-batch-weight";
 
 const scalar = (v: number) => ({ weight: Matrix.row([v]) });
@@ -52,9 +51,7 @@ function mistakes(): Mistake<Input>[] {
 export const newBatchWeightSpec: ExerciseSpec<Input, NewBatchWeightFn> = {
   ...newBatchWeightCollect,
   title: "Weight of the new batch (momentum or cumulative average)",
-  read({ result }) {
-    return scalar(expectNumber(result, "The weight"));
-  },
+  read: readNumber("weight", "The weight"),
   reference: (i) => scalar(weight(i)),
   mistakes: mistakes(),
   passMessage: "momentum is the weight of the new batch (0 and 1 included), and momentum = null gives 1/k on the k-th batch (a plain average of all batches so far).",

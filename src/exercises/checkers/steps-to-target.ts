@@ -10,7 +10,15 @@ function answer(v: unknown): Outputs {
   return { isNull: Matrix.row([0]), value: Matrix.row([typeof v === "number" ? v : NaN]) };
 }
 
-const firstAt = (xs: readonly number[], ok: (a: number) => boolean) => xs.findIndex(ok);
+type History = Input["history"];
+const reached = (a: number, target: number) => a >= target;
+/** The answer read by `pick` from the first evaluation (or, with `train`, training step) i whose accuracy is `ok`; null when none is. */
+const atFirst =
+  (pick: (h: History, i: number) => number | undefined, ok = reached, train = false) =>
+  ({ history: h, target }: Input) => {
+    const i = (train ? h.trainAccuracy ?? [] : h.eval.testAccuracy).findIndex((a) => ok(a, target));
+    return i < 0 ? null : pick(h, i);
+  };
 
 /** What each mistake answers (null where it would answer null). */
 const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Input) => number | null | undefined }> = [
@@ -20,60 +28,39 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
       "train accuracy instead of test accuracy: your answer is the first step where the accuracy on the TRAINING batch reached the target. " +
       "A training batch is what the network is fitting right now (and only 60 examples): it runs ahead of, and is noisier than, the " +
       "test accuracy. Read history.eval.testAccuracy.",
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.trainAccuracy ?? [], (a) => a >= target);
-      return i < 0 ? null : (h.steps ?? [])[i];
-    },
+    answer: atFirst((h, i) => (h.steps ?? [])[i], reached, true),
   },
   {
     ids: ["steps-index-not-step"],
     message:
       "the index of the evaluation, not its step: your answer is the position of the evaluation in history.eval.testAccuracy. " +
       "Evaluations happen every few steps: return history.eval.step[i], the step at which it was measured.",
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
-      return i < 0 ? null : i;
-    },
+    answer: atFirst((_h, i) => i),
   },
   {
     ids: ["steps-index-not-step"],
     message: "the accuracy, not the step: your answer is the test accuracy of the first evaluation that reaches the target; return its step, history.eval.step[i].",
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
-      return i < 0 ? null : h.eval.testAccuracy[i];
-    },
+    answer: atFirst((h, i) => h.eval.testAccuracy[i]),
   },
   {
     ids: ["steps-off-by-one"],
     message: "off by one evaluation (the one before): return the step of the first evaluation with accuracy ≥ target itself.",
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
-      return i < 0 ? null : h.eval.step[i - 1];
-    },
+    answer: atFirst((h, i) => h.eval.step[i - 1]),
   },
   {
     ids: ["steps-off-by-one"],
     message: "off by one evaluation (the one before): return the step of the first evaluation with accuracy ≥ target itself.",
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
-      return i < 0 ? null : h.eval.step[Math.max(0, i - 1)];
-    },
+    answer: atFirst((h, i) => h.eval.step[Math.max(0, i - 1)]),
   },
   {
     ids: ["steps-off-by-one"],
     message: "off by one evaluation (the one after): return the step of the first evaluation with accuracy ≥ target itself.",
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.eval.testAccuracy, (a) => a >= target);
-      return i < 0 ? null : h.eval.step[i + 1];
-    },
+    answer: atFirst((h, i) => h.eval.step[i + 1]),
   },
   {
     ids: ["steps-strict-inequality"],
     message: "> instead of ≥: an accuracy exactly equal to the target reaches it.",
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.eval.testAccuracy, (a) => a > target);
-      return i < 0 ? null : h.eval.step[i];
-    },
+    answer: atFirst((h, i) => h.eval.step[i], (a, target) => a > target),
   },
   {
     ids: ["steps-assumes-rising"],
@@ -113,10 +100,7 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
   },
   {
     ids: ["steps-train-accuracy", "steps-index-not-step"],
-    answer: ({ history: h, target }) => {
-      const i = firstAt(h.trainAccuracy ?? [], (a) => a >= target);
-      return i < 0 ? null : i;
-    },
+    answer: atFirst((_h, i) => i, reached, true),
   },
 ];
 

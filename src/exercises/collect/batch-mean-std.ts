@@ -1,5 +1,4 @@
 import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { Rng } from "../../random/rng";
 import { argumentProbes } from "../probes";
 
@@ -29,7 +28,6 @@ export const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batch
 
 export const batchMeanStdCollect: ExerciseCollect<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["sigma", "batchSize"]),
 };

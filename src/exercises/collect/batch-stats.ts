@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, statsBatches } from "../inputs";
+import { statsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
 /** Exercise: μ and σ² of a batch, per feature. */
@@ -18,7 +18,6 @@ function draw(seed: string) {
 
 export const batchStatsCollect: ExerciseCollect<Input, BatchStatsFn> = {
   exercise: "batchStats",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["x"]),
 };

@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, featureBatch, randomRow } from "../inputs";
+import { featureBatch, randomRow } from "../inputs";
 import { batchProbes } from "../probes";
 
 /** Exercise: the gradients of batch norm (training mode) given dy = ∂L/∂y. */
@@ -59,7 +59,6 @@ function draw(seed: string) {
 
 export const batchNormBackwardCollect: ExerciseCollect<Input, BatchNormBackwardFn> = {
   exercise: "batchNormBackward",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["dy", "x", "gamma", "eps"]),
 };

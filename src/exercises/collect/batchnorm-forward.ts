@@ -2,8 +2,8 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, STATS_EPS, randomRow, statsBatches } from "../inputs";
-import { batchProbes } from "../probes";
+import { STATS_EPS, randomRow, statsBatches } from "../inputs";
+import { batchProbes, bump } from "../probes";
 
 /** Exercise: y = γ·x̂ + β in training mode. */
 export type BatchNormForwardFn = (x: Matrix, gamma: Matrix, beta: Matrix, eps: number) => Matrix;
@@ -28,8 +28,6 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
   });
 }
 
-const bump = (row: Matrix, j?: number) => row.map((v, _i, c) => (j === undefined || c === j ? v + 0.5 + 0.25 * c : v));
-
 function draw(seed: string) {
   const drawn = cases(seed);
   const base = drawn[0].input;
@@ -48,7 +46,6 @@ function draw(seed: string) {
 
 export const batchNormForwardCollect: ExerciseCollect<Input, BatchNormForwardFn> = {
   exercise: "batchNormForward",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["x", "gamma", "beta", "eps"]),
 };

@@ -1,5 +1,4 @@
 import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { Rng } from "../../random/rng";
 import { argumentProbes } from "../probes";
 
@@ -37,7 +36,6 @@ export const describe = (i: Input) => `size = ${i.size}, kernelSize = ${i.kernel
 
 export const convOutputSizeCollect: ExerciseCollect<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["size", "kernelSize", "stride", "padding"]),
 };

@@ -3,7 +3,6 @@ import { Rng } from "../../random/rng";
 import { Conv2d } from "../../nn/conv2d";
 import { BatchNorm2d } from "../../nn/batchnorm2d";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { Perturbation, probesOn } from "../probes";
 import { LearnerThrew } from "../learner-code";
 
@@ -66,7 +65,6 @@ function draw(seed: string): ExerciseInputs<Input> {
 
 export const foldBatchNormCollect: ExerciseCollect<Input, FoldBatchNormFn> = {
   exercise: "foldBatchNorm",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect(fn, input, calls) {
     const { conv, bn } = input.make();

@@ -2,7 +2,6 @@ import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { batchProbes } from "../probes";
 
 /**
@@ -45,7 +44,6 @@ function draw(seed: string): ExerciseInputs<Input> {
 
 export const ghostBatchNormCollect: ExerciseCollect<Input, GhostBatchNormFn> = {
   exercise: "ghostBatchNorm",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["x", "virtualBatchSize", "eps"]),
 };

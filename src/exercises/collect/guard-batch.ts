@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { probesOn } from "../probes";
 import { Rng } from "../../random/rng";
 import { LearnerThrew, describeThrown, isStubError } from "../learner-code";
@@ -49,7 +48,6 @@ export const describe = (i: Input) => `a ${i.rows}×${i.cols} batch in ${i.train
 
 export const guardBatchCollect: ExerciseCollect<Input, GuardBatchFn> = {
   exercise: "guardBatch",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect(fn, input, calls) {
     const x = Matrix.fromArray(Array.from({ length: input.rows }, (_, i) => Array.from({ length: input.cols }, (_, j) => i + 0.5 * j)));

@@ -2,7 +2,7 @@
  * The collect parts of the checkers, by exercise id: all that runs where the learner's code runs
  * in grading (protocol.ts's collectors). A collect part (this folder) imports no judge part
  * (checkers/), so the library a reach kernel gets (course/homework/stripped-library.ts) holds no
- * expected value to return; the exercises not split yet are collected by their whole checker.
+ * expected value to return.
  */
 import type { ExerciseCollect } from "../engine";
 import type { ExerciseId } from "../registry";
@@ -13,12 +13,12 @@ import { batchNormBackwardCollect } from "./batchnorm-backward";
 import { recoverIdentityCollect } from "./recover-identity";
 import { updateRunningStatsCollect } from "./running-stats";
 import { newBatchWeightCollect } from "./new-batch-weight";
-import { forwardWithModeSpec as forwardWithModeCollect } from "../checkers/forward-with-mode";
-import { evaluateAccuracySpec as evaluateAccuracyCollect } from "../checkers/evaluate-accuracy";
+import { forwardWithModeCollect } from "./forward-with-mode";
+import { evaluateAccuracyCollect } from "./evaluate-accuracy";
 import { guardBatchCollect } from "./guard-batch";
 import { batchMeanStdCollect } from "./batch-mean-std";
 import { stepsToTargetCollect } from "./steps-to-target";
-import { bnNetSpec as bnNetCollect } from "../checkers/bn-net";
+import { bnNetCollect } from "./bn-net";
 import { lossAlongGradientCollect } from "./loss-along-gradient";
 import { layerIcsCollect } from "./layer-ics";
 import { ghostBatchNormCollect } from "./ghost-batch-norm";
@@ -46,4 +46,4 @@ export const COLLECT_PARTS: Readonly<Record<ExerciseId, ExerciseCollect<unknown,
   spatialBatchNorm: spatialBatchNormCollect,
   foldBatchNorm: foldBatchNormCollect,
   convOutputSize: convOutputSizeCollect,
-} as Record<ExerciseId, ExerciseCollect<unknown, unknown>>;
+};

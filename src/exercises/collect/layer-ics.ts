@@ -5,7 +5,6 @@ import { Linear } from "../../nn/linear";
 import { Tanh } from "../../nn/activations";
 import { lossAndGradient } from "../../train/gradient-probe";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { argumentProbes } from "../probes";
 
 export type GradFn = (params: Matrix[]) => Matrix[];
@@ -61,7 +60,6 @@ function draw(seed: string): ExerciseInputs<Input> {
 
 export const layerIcsCollect: ExerciseCollect<Input, LayerIcsFn> = {
   exercise: "layerIcs",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect(fn, i, calls) {
     const { params, gradFn } = input(i);

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { Rng } from "../../random/rng";
 import { probesOn } from "../probes";
 
@@ -60,7 +59,6 @@ function draw(seed: string): ExerciseInputs<Input> {
 
 export const lossAlongGradientCollect: ExerciseCollect<Input, LossAlongGradientFn> = {
   exercise: "lossAlongGradient",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect(fn, input, calls) {
     return { result: calls.call(fn, [input.f, Matrix.row(input.theta), input.stepSizes.slice()], ["f", "theta", "stepSizes"]).result };

@@ -1,5 +1,4 @@
 import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
-import { NOTEBOOK_SEED } from "../inputs";
 import { Rng } from "../../random/rng";
 import { Probes } from "../probes";
 
@@ -51,7 +50,6 @@ const PROBES: Probes<Input> = {
 
 export const newBatchWeightCollect: ExerciseCollect<Input, NewBatchWeightFn> = {
   exercise: "newBatchWeight",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["momentum", "numBatchesTracked"]),
 };

@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, STATS_EPS, statsBatches } from "../inputs";
+import { STATS_EPS, statsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
 /** Exercise: x̂ = (x − μ)/√(σ² + ε) with the batch's per-feature statistics. */
@@ -25,7 +25,6 @@ function draw(seed: string) {
 
 export const normalizeCollect: ExerciseCollect<Input, NormalizeFn> = {
   exercise: "normalize",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["x", "eps"]),
 };

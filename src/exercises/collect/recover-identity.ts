@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, STATS_EPS, statsBatches } from "../inputs";
+import { STATS_EPS, statsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
 export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
@@ -23,7 +23,6 @@ function draw(seed: string) {
 
 export const recoverIdentityCollect: ExerciseCollect<Input, RecoverIdentityFn> = {
   exercise: "recoverIdentity",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["x", "eps"]),
 };

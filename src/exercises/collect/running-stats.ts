@@ -1,8 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { NOTEBOOK_SEED, featureBatch, randomRow } from "../inputs";
-import { batchProbes } from "../probes";
+import { featureBatch, randomRow } from "../inputs";
+import { batchProbes, bump } from "../probes";
 
 /** Running averages of the mean and variance (PyTorch's buffers). */
 export interface RunningStats {
@@ -41,8 +41,6 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
   ];
 }
 
-const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
-
 /** The cases and probes, drawn from `seed`. */
 function draw(seed: string) {
   const drawn = cases(seed);
@@ -67,7 +65,6 @@ function draw(seed: string) {
 
 export const updateRunningStatsCollect: ExerciseCollect<Input, UpdateRunningStatsFn> = {
   exercise: "updateRunningStats",
-  ...draw(NOTEBOOK_SEED),
   draw,
   // updating `running` in place and returning it is fine; x must stay as it was
   collect: callWithFields(["running", "x", "momentum"], ["running"]),

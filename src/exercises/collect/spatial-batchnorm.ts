@@ -3,8 +3,7 @@ import { Tensor } from "../../tensor/tensor";
 import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { probesOn } from "../probes";
-import { NOTEBOOK_SEED } from "../inputs";
+import { bump, probesOn } from "../probes";
 
 /**
  * Exercise (lesson 8): spatial batch norm's training-mode forward on images [N, C, H, W]:
@@ -34,7 +33,6 @@ function images(shape: [number, number, number, number], seed: string): Tensor {
 
 const SHAPES: Array<[number, number, number, number]> = [[3, 2, 3, 4], [2, 3, 2, 2], [4, 2, 3, 3]];
 const label = (input: Input) => `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`;
-const bump = (row: Matrix) => row.map((v, _i, j) => v + 0.5 + 0.25 * j);
 const channel1 = (row: Matrix) => row.map((v, _i, j) => (j === 1 ? v + 0.5 : v));
 
 function cases(seed: string): Input[] {
@@ -66,7 +64,6 @@ function draw(seed: string): ExerciseInputs<Input> {
 
 export const spatialBatchNormCollect: ExerciseCollect<Input, SpatialBatchNormFn> = {
   exercise: "spatialBatchNorm",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect(fn, input, calls) {
     const x = input.x.clone();

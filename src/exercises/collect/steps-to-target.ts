@@ -1,7 +1,6 @@
 import { ExerciseCollect, callWithFields } from "../engine";
 import { EvalHistory } from "../../train/steps-to-target";
 import { probesOn } from "../probes";
-import { NOTEBOOK_SEED } from "../inputs";
 import { Rng } from "../../random/rng";
 
 export type StepsToTargetFn = (history: EvalHistory, target: number) => number | null;
@@ -59,7 +58,6 @@ function draw(seed: string) {
 
 export const stepsToTargetCollect: ExerciseCollect<Input, StepsToTargetFn> = {
   exercise: "stepsToTarget",
-  ...draw(NOTEBOOK_SEED),
   draw,
   collect: callWithFields(["history", "target"]),
 };
