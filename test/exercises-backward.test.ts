@@ -5,7 +5,7 @@ import { Matrix } from "../src/tensor/matrix";
 import { BatchNorm1d } from "../src/nn/batchnorm";
 import { backwardVariant, batchNormBackwardSpec } from "../src/exercises/checkers/batchnorm-backward";
 import { RIGHT, normalizeVariant } from "../src/exercises/variants";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 const { batchNormBackward } = solutions;
 import { numericalGradient, relativeError } from "../src/check/gradcheck";
 import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";

@@ -23,7 +23,7 @@ import { updateRunningStatsSpec } from "../src/exercises/checkers/running-stats"
 import { newBatchWeightSpec } from "../src/exercises/checkers/new-batch-weight";
 import { guardBatchSpec } from "../src/exercises/checkers/guard-batch";
 import { batchMeanStdSpec } from "../src/exercises/checkers/batch-mean-std";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 import { stub } from "./exercises-helpers";
 
 afterEach(() => vi.restoreAllMocks());

@@ -4,7 +4,7 @@ import { checkers } from "../src/exercises/check";
 import { Module } from "../src/nn/module";
 import type { LabelledData } from "../src/exercises";
 import { evaluateAccuracySpec } from "../src/exercises/checkers/evaluate-accuracy";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 const { batchMeanStd, evaluateAccuracy, guardBatch } = solutions;
 import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
 

@@ -16,7 +16,7 @@ import {
   TimedOut,
 } from "../src/exercises";
 import { EXERCISE_IDS } from "../src/exercises/registry";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 import { stub } from "./exercises-helpers";
 
 const roundTrip = (data: unknown) => JSON.parse(JSON.stringify(data)) as unknown;

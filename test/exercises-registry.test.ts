@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { EXERCISES, EXERCISE_IDS, isExerciseId } from "../src/exercises/registry";
 import { check, checkers } from "../src/exercises/check";
 import { collectors, judges } from "../src/exercises/protocol";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 import { listLessonFiles, loadLessonSource } from "../src/course/homework/lesson-source";
 import { findCheckerCall } from "../src/course/homework/collection";
 

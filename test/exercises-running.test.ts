@@ -2,7 +2,7 @@ import { checkers } from "../src/exercises/check";
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import type { BnState, RunningStats } from "../src/exercises";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 const { batchStats, forwardWithMode, newBatchWeight, updateRunningStats } = solutions;
 import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
 

@@ -10,7 +10,7 @@ import { check, checkers, collectors, judges } from "../src/exercises";
 import { drawn } from "../src/exercises/engine";
 import { NOTEBOOK_SEED } from "../src/exercises/inputs";
 import { EXERCISE_IDS, specOf, type ExerciseId } from "../src/exercises/registry";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import {
 } from "../src/exercises";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 const { batchNormForward, batchStats, normalize, recoverIdentity } = solutions;
 import { expectCatalogueMessage, expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
 

@@ -14,7 +14,7 @@ import { Conv2d } from "../src/nn/conv2d";
 import { BatchNorm2d } from "../src/nn/batchnorm2d";
 import { checkers } from "../src/exercises";
 import type { BnState, CheckResult, LabelledData, RunningStats } from "../src/exercises";
-import type { EvalHistory } from "../src/exercises/solutions/steps-to-target";
+import type { EvalHistory } from "./helpers/solutions/steps-to-target";
 
 type Id = keyof typeof checkers;
 interface Row {

@@ -9,7 +9,7 @@ import type { LossAndGrad } from "../src/exercises/collect/loss-along-gradient";
 import { layerIcsSpec } from "../src/exercises/checkers/layer-ics";
 import type { GradFn } from "../src/exercises/collect/layer-ics";
 import { ghostBatchNormSpec } from "../src/exercises/checkers/ghost-batch-norm";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 const { lossAlongGradient, layerIcs, ghostBatchNorm } = solutions;
 import { expectKind, expectMisconception, expectPass, stub } from "./exercises-helpers";
 

@@ -20,7 +20,7 @@ import type { GradeBatchResult } from "../src/course/homework";
 import { gradeClass } from "./fixtures/homework/grade-class";
 import { joinSource } from "../src/course/notebook/nbformat";
 import { collectors } from "../src/exercises/protocol";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 import { FIXTURE_LESSON, HOMEWORK_LESSONS, TEST_COURSE_SECRET } from "./fixtures/homework/submissions";
 import { learnerSeed } from "../src/course/homework/course-secret";
 import { gradeBatch } from "../src/course/homework";

@@ -1,14 +1,14 @@
 /**
  * Lesson 1 (normalize): the claims the lesson makes on its seeded data.
  * Same functions, same seeds as lessons/01-normalize.md; the learner's solutions are the library's
- * reference solutions (src/exercises/solutions).
+ * reference solutions (test/helpers/solutions).
  */
 import { checkers } from "../src/exercises/check";
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
 import { BatchNorm1d } from "../src/nn/batchnorm";
 import { gradcheck, gradcheckModule, numericalGradient, relativeError } from "../src/check/gradcheck";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 const { batchStats, normalize, batchNormBackward } = solutions;
 import {
   columnStats,

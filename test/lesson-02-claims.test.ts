@@ -1,7 +1,7 @@
 /**
  * Lesson 2 (γ and β): the claims the lesson makes on its seeded runs.
  * Same functions, same seeds as lessons/02-gamma-beta.md; the learner's solutions are the library's
- * reference solutions (src/exercises/solutions).
+ * reference solutions (test/helpers/solutions).
  */
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/tensor/matrix";
@@ -9,7 +9,7 @@ import { BatchNorm1d } from "../src/nn/batchnorm";
 import { Linear } from "../src/nn/linear";
 import { Sequential } from "../src/nn/sequential";
 import { gradcheckModule } from "../src/check/gradcheck";
-import { solutions } from "../src/exercises/solutions";
+import { solutions } from "./helpers/solutions";
 const { batchNormForward, normalize, recoverIdentity } = solutions;
 import { hiddenPreactivations, mnistBatch } from "../src/experiments/normalize";
 import {

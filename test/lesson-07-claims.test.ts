@@ -240,7 +240,7 @@ describe("§6 scale invariance and the effective learning rate", () => {
 describe("exercise 7.2's demonstration on the valley (1 − x)² + 10(y − x²)² from (−0.5, 0.8)", () => {
   it("the loss first falls along −∇L, then rises again past the valley floor", async () => {
     const { Matrix } = await import("../src/tensor/matrix");
-    const { lossAlongGradient } = (await import("../src/exercises/solutions")).solutions;
+    const { lossAlongGradient } = (await import("./helpers/solutions")).solutions;
     const valley = (t: InstanceType<typeof Matrix>) => {
       const [x, y] = t.data;
       return { loss: (1 - x) ** 2 + 10 * (y - x * x) ** 2, grad: Matrix.row([-2 * (1 - x) - 40 * x * (y - x * x), 20 * (y - x * x)]) };

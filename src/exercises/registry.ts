@@ -2,8 +2,8 @@
  * The exercises, once: each id with its checker spec, the lessons whose cells call it, and the
  * library names an answer may not use (the library's own version of what the exercise asks).
  * `check`, `checkers` (check.ts), the grader's collect/judge protocol (protocol.ts) and the
- * grader's delegation rules are derived from this table; the reference solutions (solutions/index.ts)
- * are typed by it, and test/exercises-registry.test.ts holds the README table and the lessons'
+ * grader's delegation rules are derived from this table; the tests' reference solutions
+ * (test/helpers/solutions) are typed by it, and test/exercises-registry.test.ts holds the README table and the lessons'
  * check cells to it.
  */
 import { ExerciseSpec } from "./engine";

@@ -54,12 +54,10 @@ interface BundleResult {
 export function copyLibrary(root: string, outDir: string): BundleResult {
   const dist = path.join(root, "dist");
   if (!fs.existsSync(path.join(dist, "index.js"))) throw new Error(`${dist} is missing: run npm run build:lib`);
-  // The reference solutions of the exercises are compiled too (nothing imports them): never release them.
-  const solutions = path.join(dist, "exercises", "solutions");
   fs.cpSync(dist, path.join(outDir, "dist"), {
     recursive: true,
     dereference: true,
-    filter: (from) => from !== solutions && !from.startsWith(solutions + path.sep) && path.basename(from) !== ".source-hash",
+    filter: (from) => path.basename(from) !== ".source-hash",
   });
   fs.mkdirSync(path.join(outDir, "src"), { recursive: true });
   fs.copyFileSync(path.join(root, "src", "package.json"), path.join(outDir, "src", "package.json"));

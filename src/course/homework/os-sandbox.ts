@@ -5,7 +5,6 @@
  *
  *     /usr (and the /bin, /lib, /lib64 links), /etc/ld.so.cache     read-only: node and its libraries
  *     /bnlab/dist, /bnlab/src/package.json, /bnlab/node_modules      read-only: the library as released
- *                                                                   (the reference solutions hidden)
  *     /bnlab/notebooks (its working directory), /tmp                 private size-limited tmpfs
  *     /run/bnlab                                                    its ZeroMQ ipc:// sockets (a host folder
  *                                                                   of this submission only)
@@ -97,8 +96,6 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", "/tmp");
   bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", INSIDE.cwd);
   bwrap.push("--ro-bind", dist, `${INSIDE.root}/dist`);
-  const solutions = path.join(dist, "exercises", "solutions");
-  if (fs.existsSync(solutions)) bwrap.push("--perms", "0500", "--tmpfs", `${INSIDE.root}/dist/exercises/solutions`);
   bwrap.push("--ro-bind", path.join(root, "src", "package.json"), `${INSIDE.root}/src/package.json`);
   bwrap.push("--ro-bind", nodeModules, INSIDE.nodeModules);
   bwrap.push("--bind", options.hostIpcDir, INSIDE.ipc);

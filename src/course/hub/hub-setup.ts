@@ -3,7 +3,7 @@
  * (default `build/hub/`):
  *
  *   library/                 the compiled library learners' notebooks load, copied from the project
- *                            (without the exercises' reference solutions) and made read-only
+ *                            and made read-only
  *   share/jupyter/kernels/bnlab-tslab/kernel.json
  *                            the bnlab kernel for every learner's server: the project's launcher
  *                            (absolute node), loading library/ as it is

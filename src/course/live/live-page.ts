@@ -5,9 +5,8 @@
  */
 import { escapeHtml, scriptJson } from "../../charts/html";
 import { renderFrame } from "../export/page-layout";
-import { codeLabel, navLink, roleOf } from "../export/render-page";
+import { codeLabel, navLink, roleOf, type LessonPageOptions } from "../export/render-page";
 import { renderMarkdown } from "../export/render-markdown";
-import type { SiteLesson } from "../export/site-lesson";
 import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
 
 export const LIVE_SCRIPTS = { page: "live/page.js", worker: "live/worker.js", css: "live/live.css" } as const;
@@ -35,14 +34,7 @@ function renderCell(cell: Cell): string {
   );
 }
 
-export interface LivePageOptions {
-  lesson: SiteLesson;
-  courseTitle: string;
-  previous?: SiteLesson;
-  next?: SiteLesson;
-}
-
-export function renderLivePage(notebook: Notebook, opts: LivePageOptions): string {
+export function renderLivePage(notebook: Notebook, opts: LessonPageOptions): string {
   const { lesson } = opts;
   const toolbar =
     `<div class="live-toolbar" role="toolbar"><button type="button" data-action="run-all">▶▶ Run All</button>` +

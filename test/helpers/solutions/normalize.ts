@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 import { batchStats } from "./batch-stats";
 
 /** x̂ = (x − μ) / √(σ² + ε), per feature. */

@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 
 /** μ and σ² per feature: means down each column, biased variance (divide by N). */
 export function batchStats(x: Matrix): { mu: Matrix; variance: Matrix } {

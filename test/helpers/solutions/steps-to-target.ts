@@ -3,4 +3,4 @@
  * (`capstone.stepsToTarget`), so it lives in src/train; the solutions folder (never shipped to a
  * learner or into the grader's sandbox) only names it.
  */
-export { stepsToTarget, type EvalHistory } from "../../train/steps-to-target";
+export { stepsToTarget, type EvalHistory } from "../../../src/train/steps-to-target";

@@ -1,5 +1,5 @@
-import { Matrix } from "../../tensor/matrix";
-import type { LossAndGrad } from "../collect/loss-along-gradient";
+import { Matrix } from "../../../src/tensor/matrix";
+import type { LossAndGrad } from "../../../src/exercises/collect/loss-along-gradient";
 
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 

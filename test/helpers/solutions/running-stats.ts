@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 import { batchStats } from "./batch-stats";
 
 /** running = (1 − m)·running + m·batch, storing the unbiased variance N/(N−1)·σ² (PyTorch). */

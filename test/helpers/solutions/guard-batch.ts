@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 
 /** A batch of one has variance 0: refuse it in training (eval mode uses the running statistics). */
 export function guardBatch(x: Matrix, training: boolean): void {

@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 
 /** Exercise 7.3: normalize each ghost batch of consecutive rows with its own statistics. */
 export function ghostBatchNorm(x: Matrix, virtualBatchSize: number, eps: number): Matrix {

@@ -1,5 +1,5 @@
-import { Matrix } from "../../tensor/matrix";
-import type { GradFn } from "../collect/layer-ics";
+import { Matrix } from "../../../src/tensor/matrix";
+import type { GradFn } from "../../../src/exercises/collect/layer-ics";
 
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 

@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 import { batchStats } from "./batch-stats";
 
 /** γ = √(σ² + ε) undoes the division and β = μ the subtraction: γ·x̂ + β = x exactly. */

@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 import { normalize } from "./normalize";
 
 /** y = γ·x̂ + β (training mode). */

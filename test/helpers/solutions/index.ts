@@ -1,5 +1,9 @@
-/** Reference solutions of the exercises, one per exercise id (the instructor notebooks hold their own copies). */
-import type { ExerciseFn, ExerciseId } from "../registry";
+/**
+ * The tests' reference solutions, one per exercise id. They live with the tests, not in the library,
+ * so no build of the library (a release, the hub, the sandbox) holds an answer key; the instructor
+ * notebooks hold the lessons' own answers.
+ */
+import type { ExerciseFn, ExerciseId } from "../../../src/exercises/registry";
 import { batchStats } from "./batch-stats";
 import { normalize } from "./normalize";
 import { batchNormForward } from "./batchnorm-forward";

@@ -1,5 +1,5 @@
-import { Matrix } from "../../tensor/matrix";
-import { BnState } from "../collect/forward-with-mode";
+import { Matrix } from "../../../src/tensor/matrix";
+import { BnState } from "../../../src/exercises/collect/forward-with-mode";
 import { batchStats } from "./batch-stats";
 import { updateRunningStats } from "./running-stats";
 

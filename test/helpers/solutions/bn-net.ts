@@ -1,9 +1,9 @@
-import { Sequential } from "../../nn/sequential";
-import { Linear } from "../../nn/linear";
-import { BatchNorm1d } from "../../nn/batchnorm";
-import { Sigmoid } from "../../nn/activations";
-import { Rng } from "../../random/rng";
-import { normalInit } from "../../random/init";
+import { Sequential } from "../../../src/nn/sequential";
+import { Linear } from "../../../src/nn/linear";
+import { BatchNorm1d } from "../../../src/nn/batchnorm";
+import { Sigmoid } from "../../../src/nn/activations";
+import { Rng } from "../../../src/random/rng";
+import { normalInit } from "../../../src/random/init";
 
 /** Exercise 6.2: the Figure-1 network with batch norm (hidden layers Linear without bias → BN → Sigmoid). */
 export function bnNet(seed: number): Sequential {

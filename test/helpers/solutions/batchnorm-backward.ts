@@ -1,4 +1,4 @@
-import { Matrix } from "../../tensor/matrix";
+import { Matrix } from "../../../src/tensor/matrix";
 
 /**
  * Gradients of y = γ·x̂ + β in training mode, through every path (μ and σ² depend on every x):

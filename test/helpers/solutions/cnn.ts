@@ -1,7 +1,7 @@
-import { Matrix } from "../../tensor/matrix";
-import { Tensor } from "../../tensor/tensor";
-import { Conv2d } from "../../nn/conv2d";
-import { BatchNorm2d } from "../../nn/batchnorm2d";
+import { Matrix } from "../../../src/tensor/matrix";
+import { Tensor } from "../../../src/tensor/tensor";
+import { Conv2d } from "../../../src/nn/conv2d";
+import { BatchNorm2d } from "../../../src/nn/batchnorm2d";
 
 /** Lesson 8.1: reshape [N, C, H, W] to (N·H·W) × C (C last), lesson 1's per-column batch norm, reshape back. */
 export function spatialBatchNorm(x: Tensor, gamma: Matrix, beta: Matrix, eps: number): Tensor {

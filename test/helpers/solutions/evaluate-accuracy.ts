@@ -1,5 +1,5 @@
-import { Module } from "../../nn/module";
-import { LabelledData } from "../collect/evaluate-accuracy";
+import { Module } from "../../../src/nn/module";
+import { LabelledData } from "../../../src/exercises/collect/evaluate-accuracy";
 
 /** Accuracy in eval mode; the model goes back to the mode it was in. */
 export function evaluateAccuracy(model: Module, data: LabelledData): number {
