@@ -4,7 +4,7 @@
  * replaced by a module whose exports all throw when used. A kernel given this copy has no
  * BatchNorm1d to reach, by whatever spelling, nor on disk to read. Nor has it the checkers' judge
  * code (JUDGE_MODULES: expected values, predicted mistakes; collection, exercises/collect/, requires
- * none of it), refused the same way whatever the names, and the reference solutions are not copied.
+ * none of it), refused the same way whatever the names.
  * Built once per set of names and reused (a folder named by their hash).
  */
 import { createHash } from "node:crypto";
@@ -24,9 +24,8 @@ export function strippedLibrary(projectRoot: string, forbids: readonly string[],
   const out = path.join(parent, `library-${key}`, "dist");
   if (fs.existsSync(path.join(out, "index.js"))) return out;
   const building = `${out}.${process.pid}.tmp`;
-  const solutions = path.join(dist, "exercises", "solutions");
   fs.mkdirSync(path.dirname(out), { recursive: true, mode: 0o711 });
-  fs.cpSync(dist, building, { recursive: true, dereference: true, filter: (from) => from !== solutions && !from.startsWith(solutions + path.sep) });
+  fs.cpSync(dist, building, { recursive: true, dereference: true });
   const judging = JUDGE_MODULES.map((p) => path.join(building, "exercises", p));
   for (const file of listFiles(building).filter((f) => f.endsWith(".js"))) {
     const judge = judging.some((p) => (p.endsWith("/") ? file.startsWith(p) : file === p));
