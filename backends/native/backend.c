@@ -729,10 +729,11 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
 /* ------------------------------------------------------------------------ */
 /*
  * The opt-in float32 products (setPrecision("float32") in src/tensor/backend.ts):
- * the operands are read from the Float64Arrays, rounded to float32 while they
- * are packed, multiplied with fused multiply-adds on 8 float32 lanes, and the
- * float32 results written back as doubles. Nothing above uses these functions,
- * so the float64 products keep their exact roundings.
+ * the operands are read from the Float64Arrays and rounded to float32 (A in its
+ * own layout, B packed into panels as it is rounded), multiplied with fused
+ * multiply-adds on 8 float32 lanes, and the float32 results written back as
+ * doubles. Nothing above uses these functions, so the float64 products keep
+ * their exact roundings.
  */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
@@ -743,7 +744,7 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
 static float *pack32 = NULL;
 static size_t pack32Size = 0;
 
-/* Grow-on-demand scratch for the packed operands; NULL when memory runs out. */
+/* Grow-on-demand scratch for the rounded operands; NULL when memory runs out. */
 static float *pack_space(size_t floats) {
   if (floats > pack32Size) {
     float *grown = (float *)aligned_alloc(32, ((floats * sizeof(float)) + 31) & ~(size_t)31);
@@ -755,86 +756,107 @@ static float *pack_space(size_t floats) {
   return pack32;
 }
 
+/* dst = src rounded to float32, len numbers */
+static void to_float(const double *src, float *dst, size_t len) {
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) _mm_storeu_ps(dst + i, _mm256_cvtpd_ps(_mm256_loadu_pd(src + i)));
+  for (; i < len; i++) dst[i] = (float)src[i];
+}
+
 /*
- * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
- * B(p, j) = b[p·bks + j·bjs]. B is packed in panels of NR columns (p-major),
- * A in panels of MR rows; short panels are padded with zeros. Returns 0 when
- * the packing memory cannot be had.
+ * `lines` lines of k numbers (element p of line l at src[l·ls + p·ps]) rounded
+ * to float32 into panels of NR lines, p-major: line l's element p goes to
+ * dst[(l / NR)·NR·k + p·NR + l mod NR]; the lanes past the last line are zeros.
+ * Lines that lie side by side in memory (ls = 1) are rounded 4 at a time; lines
+ * each contiguous (ps = 1) are rounded 4 elements of 4 lines at a time and
+ * transposed.
  */
-static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
-  const int mp = (m + MR - 1) / MR, np_ = (n + NR - 1) / NR;
-  float *pb = pack_space((size_t)np_ * NR * k + (size_t)mp * MR * k);
-  if (pb == NULL) return 0;
-  float *pa = pb + (size_t)np_ * NR * k;
-  /* each operand is read along its rows in memory: B by p when its rows are p (bjs = 1), else by column j */
-  for (int jp = 0; jp < np_; jp++) {
-    float *dst = pb + (size_t)jp * NR * k;
-    const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
-    if (width < NR) memset(dst, 0, (size_t)NR * k * sizeof(float));
-    for (int jj = 0; jj < width && bjs != 1; jj++) {
-      const double *src = b + (size_t)(j0 + jj) * bjs;
-      for (int p = 0; p < k; p++) dst[(size_t)p * NR + jj] = (float)src[(size_t)p * bks];
-    }
-    for (int p = 0; p < k && bjs == 1; p++) {
-      const double *src = b + (size_t)p * bks + j0;
-      if (width == NR) { /* 16 doubles to 16 floats, four at a time */
-        for (int q = 0; q < NR; q += 4) _mm_store_ps(dst + (size_t)p * NR + q, _mm256_cvtpd_ps(_mm256_loadu_pd(src + q)));
-      } else {
-        for (int jj = 0; jj < width; jj++) dst[(size_t)p * NR + jj] = (float)src[jj];
+static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int k, float *dst) {
+  for (int l0 = 0; l0 < lines; l0 += NR) {
+    float *d = dst + (size_t)l0 * k;
+    const double *s = src + (size_t)l0 * ls;
+    const int width = lines - l0 < NR ? lines - l0 : NR;
+    int l = 0;
+    if (width < NR) memset(d, 0, (size_t)NR * k * sizeof(float));
+    if (ls == 1) {
+      for (; l + 4 <= width; l += 4)
+        for (int p = 0; p < k; p++) _mm_store_ps(d + (size_t)p * NR + l, _mm256_cvtpd_ps(_mm256_loadu_pd(s + (size_t)p * ps + l)));
+    } else if (ps == 1) {
+      for (; l + 4 <= width; l += 4) {
+        const double *r = s + (size_t)l * ls;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+          __m128 q0 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + p)), q1 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + ls + p));
+          __m128 q2 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 2 * ls + p)), q3 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 3 * ls + p));
+          _MM_TRANSPOSE4_PS(q0, q1, q2, q3); /* now q_t holds element p + t of the 4 lines */
+          _mm_store_ps(d + (size_t)p * NR + l, q0);
+          _mm_store_ps(d + (size_t)(p + 1) * NR + l, q1);
+          _mm_store_ps(d + (size_t)(p + 2) * NR + l, q2);
+          _mm_store_ps(d + (size_t)(p + 3) * NR + l, q3);
+        }
+        for (; p < k; p++)
+          for (int t = 0; t < 4; t++) d[(size_t)p * NR + l + t] = (float)r[t * ls + p];
       }
     }
+    for (; l < width; l++) /* the lines left over, one number at a time */
+      for (int p = 0; p < k; p++) d[(size_t)p * NR + l] = (float)s[l * ls + p * ps];
   }
-  for (int ip = 0; ip < mp; ip++) {
-    float *dst = pa + (size_t)ip * MR * k;
-    const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
-    if (height < MR) memset(dst, 0, (size_t)MR * k * sizeof(float));
-    for (int ii = 0; ii < height && ars != 1; ii++) {
-      const double *src = a + (size_t)(i0 + ii) * ars;
-      for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = (float)src[(size_t)p * aks];
-    }
-    for (int p = 0; p < k && ars == 1; p++) {
-      const double *src = a + (size_t)p * aks + i0;
-      for (int ii = 0; ii < height; ii++) dst[(size_t)p * MR + ii] = (float)src[ii];
-    }
-  }
+}
+
+/*
+ * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
+ * B(p, j) = b[p·bks + j·bjs], where A's m·k numbers fill a[0, m·k). A is
+ * rounded to float32 in its own layout, B into panels of NR columns
+ * (pack_panels). Each MR×NR block of out is summed in registers over all of p.
+ * Returns 0 when the scratch memory cannot be had.
+ */
+static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
+  const int np_ = (n + NR - 1) / NR;
+  float *pb = pack_space((size_t)np_ * NR * k + (size_t)m * k);
+  if (pb == NULL) return 0;
+  float *af = pb + (size_t)np_ * NR * k;
+  pack_panels(b, bjs, bks, n, k, pb);
+  to_float(a, af, (size_t)m * k);
   for (int jp = 0; jp < np_; jp++) {
     const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
-    for (int ip = 0; ip < mp; ip++) {
-      const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
-      const float *x = pa + (size_t)ip * MR * k, *y = pb + (size_t)jp * NR * k;
+    for (int i0 = 0; i0 < m; i0 += MR) {
+      const int height = m - i0 < MR ? m - i0 : MR;
+      const float *x[MR]; /* the rows of A; past the last row, the last again (its sums are not stored) */
+      for (int r = 0; r < MR; r++) x[r] = af + (size_t)(i0 + (r < height ? r : height - 1)) * ars;
+      const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5];
+      const float *y = pb + (size_t)jp * NR * k;
       __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
       __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-      for (int p = 0; p < k; p++) {
+      size_t o = 0;
+      for (int p = 0; p < k; p++, o += aks, y += NR) {
         const __m256 y0 = _mm256_load_ps(y), y1 = _mm256_load_ps(y + 8);
-        __m256 xr = _mm256_broadcast_ss(x);
+        __m256 xr = _mm256_broadcast_ss(x0 + o);
         c00 = _mm256_fmadd_ps(xr, y0, c00); c01 = _mm256_fmadd_ps(xr, y1, c01);
-        xr = _mm256_broadcast_ss(x + 1);
+        xr = _mm256_broadcast_ss(x1 + o);
         c10 = _mm256_fmadd_ps(xr, y0, c10); c11 = _mm256_fmadd_ps(xr, y1, c11);
-        xr = _mm256_broadcast_ss(x + 2);
+        xr = _mm256_broadcast_ss(x2 + o);
         c20 = _mm256_fmadd_ps(xr, y0, c20); c21 = _mm256_fmadd_ps(xr, y1, c21);
-        xr = _mm256_broadcast_ss(x + 3);
+        xr = _mm256_broadcast_ss(x3 + o);
         c30 = _mm256_fmadd_ps(xr, y0, c30); c31 = _mm256_fmadd_ps(xr, y1, c31);
-        xr = _mm256_broadcast_ss(x + 4);
+        xr = _mm256_broadcast_ss(x4 + o);
         c40 = _mm256_fmadd_ps(xr, y0, c40); c41 = _mm256_fmadd_ps(xr, y1, c41);
-        xr = _mm256_broadcast_ss(x + 5);
+        xr = _mm256_broadcast_ss(x5 + o);
         c50 = _mm256_fmadd_ps(xr, y0, c50); c51 = _mm256_fmadd_ps(xr, y1, c51);
-        x += MR;
-        y += NR;
       }
       const __m256 c[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
       for (int r = 0; r < height; r++) {
-        double *o = out + (size_t)(i0 + r) * n + j0;
+        double *po = out + (size_t)(i0 + r) * n + j0;
         if (width == NR) {
           const __m256d q[4] = {
             _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][0])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][0], 1)),
             _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][1])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][1], 1)),
           };
-          for (int v = 0; v < 4; v++) _mm256_storeu_pd(o + 4 * v, acc ? _mm256_add_pd(_mm256_loadu_pd(o + 4 * v), q[v]) : q[v]);
+          for (int v = 0; v < 4; v++) _mm256_storeu_pd(po + 4 * v, acc ? _mm256_add_pd(_mm256_loadu_pd(po + 4 * v), q[v]) : q[v]);
         } else {
           float t[NR];
           _mm256_storeu_ps(t, c[r][0]);
           _mm256_storeu_ps(t + 8, c[r][1]);
-          for (int jj = 0; jj < width; jj++) o[jj] = acc ? o[jj] + (double)t[jj] : (double)t[jj];
+          for (int jj = 0; jj < width; jj++) po[jj] = acc ? po[jj] + (double)t[jj] : (double)t[jj];
         }
       }
     }
