@@ -738,7 +738,6 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 
-#define MR 6  /* rows of out per block: 6 × 2 accumulators + 2 operands + 1 broadcast fit x86's 16 vector registers */
 #define NR 16 /* columns of out per block: two vectors of 8 float32 */
 
 static float *pack32 = NULL;
@@ -747,7 +746,7 @@ static size_t pack32Size = 0;
 /* Grow-on-demand scratch for the rounded operands; NULL when memory runs out. */
 static float *pack_space(size_t floats) {
   if (floats > pack32Size) {
-    float *grown = (float *)aligned_alloc(32, ((floats * sizeof(float)) + 31) & ~(size_t)31);
+    float *grown = (float *)aligned_alloc(64, ((floats * sizeof(float)) + 63) & ~(size_t)63); /* a panel row is one AVX-512 vector */
     if (grown == NULL) return NULL;
     free(pack32);
     pack32 = grown;
@@ -803,61 +802,91 @@ static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int 
   }
 }
 
+/* One block of out, MR rows × NR columns, summed in registers over all of p: row r of A at x[r] (its
+ * element p at x[r][p·aks]), B's panel at y (NR numbers per p); the sums go to t. */
+typedef void Block(const float *const *x, size_t aks, const float *y, int k, float (*t)[NR]);
+
+#define MR_AVX2 6 /* 6 × 2 accumulators + 2 operands + 1 broadcast fit AVX2's 16 vector registers */
+static void block_avx2(const float *const *x, size_t aks, const float *y, int k, float (*t)[NR]) {
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5];
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  size_t o = 0;
+  for (int p = 0; p < k; p++, o += aks, y += NR) {
+    const __m256 y0 = _mm256_load_ps(y), y1 = _mm256_load_ps(y + 8);
+    __m256 xr = _mm256_broadcast_ss(x0 + o);
+    c00 = _mm256_fmadd_ps(xr, y0, c00); c01 = _mm256_fmadd_ps(xr, y1, c01);
+    xr = _mm256_broadcast_ss(x1 + o);
+    c10 = _mm256_fmadd_ps(xr, y0, c10); c11 = _mm256_fmadd_ps(xr, y1, c11);
+    xr = _mm256_broadcast_ss(x2 + o);
+    c20 = _mm256_fmadd_ps(xr, y0, c20); c21 = _mm256_fmadd_ps(xr, y1, c21);
+    xr = _mm256_broadcast_ss(x3 + o);
+    c30 = _mm256_fmadd_ps(xr, y0, c30); c31 = _mm256_fmadd_ps(xr, y1, c31);
+    xr = _mm256_broadcast_ss(x4 + o);
+    c40 = _mm256_fmadd_ps(xr, y0, c40); c41 = _mm256_fmadd_ps(xr, y1, c41);
+    xr = _mm256_broadcast_ss(x5 + o);
+    c50 = _mm256_fmadd_ps(xr, y0, c50); c51 = _mm256_fmadd_ps(xr, y1, c51);
+  }
+  const __m256 c[MR_AVX2][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  for (int r = 0; r < MR_AVX2; r++) {
+    _mm256_storeu_ps(t[r], c[r][0]);
+    _mm256_storeu_ps(t[r] + 8, c[r][1]);
+  }
+}
+
+/* The same sums on a CPU with AVX-512: one 16-lane vector per row, 8 rows (each lane's sum is the same
+ * chain of fused multiply-adds over p, so both blocks give the same bits). */
+#define MR_AVX512 8
+__attribute__((target("avx2,fma,avx512f"))) static void block_avx512(const float *const *x, size_t aks, const float *y, int k, float (*t)[NR]) {
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5], *x6 = x[6], *x7 = x[7];
+  __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  size_t o = 0;
+  for (int p = 0; p < k; p++, o += aks, y += NR) {
+    const __m512 b = _mm512_load_ps(y);
+    c0 = _mm512_fmadd_ps(_mm512_set1_ps(x0[o]), b, c0); c1 = _mm512_fmadd_ps(_mm512_set1_ps(x1[o]), b, c1);
+    c2 = _mm512_fmadd_ps(_mm512_set1_ps(x2[o]), b, c2); c3 = _mm512_fmadd_ps(_mm512_set1_ps(x3[o]), b, c3);
+    c4 = _mm512_fmadd_ps(_mm512_set1_ps(x4[o]), b, c4); c5 = _mm512_fmadd_ps(_mm512_set1_ps(x5[o]), b, c5);
+    c6 = _mm512_fmadd_ps(_mm512_set1_ps(x6[o]), b, c6); c7 = _mm512_fmadd_ps(_mm512_set1_ps(x7[o]), b, c7);
+  }
+  const __m512 c[MR_AVX512] = {c0, c1, c2, c3, c4, c5, c6, c7};
+  for (int r = 0; r < MR_AVX512; r++) _mm512_storeu_ps(t[r], c[r]);
+}
+
+/* Set at load time: the CPU has AVX-512 (and the system saves its registers). */
+static int hasAvx512 = 0;
+
 /*
  * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
  * B(p, j) = b[p·bks + j·bjs], where A's m·k numbers fill a[0, m·k). A is
  * rounded to float32 in its own layout, B into panels of NR columns
- * (pack_panels). Each MR×NR block of out is summed in registers over all of p.
- * Returns 0 when the scratch memory cannot be had.
+ * (pack_panels); each block of out is summed over all of p (block_avx2 or
+ * block_avx512) and added to out, or stored, as doubles. Returns 0 when the
+ * scratch memory cannot be had.
  */
 static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
-  const int np_ = (n + NR - 1) / NR;
+  const int np_ = (n + NR - 1) / NR, mr = hasAvx512 ? MR_AVX512 : MR_AVX2;
+  Block *block = hasAvx512 ? block_avx512 : block_avx2;
   float *pb = pack_space((size_t)np_ * NR * k + (size_t)m * k);
   if (pb == NULL) return 0;
   float *af = pb + (size_t)np_ * NR * k;
   pack_panels(b, bjs, bks, n, k, pb);
   to_float(a, af, (size_t)m * k);
+  float t[MR_AVX512][NR];
   for (int jp = 0; jp < np_; jp++) {
     const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
-    for (int i0 = 0; i0 < m; i0 += MR) {
-      const int height = m - i0 < MR ? m - i0 : MR;
-      const float *x[MR]; /* the rows of A; past the last row, the last again (its sums are not stored) */
-      for (int r = 0; r < MR; r++) x[r] = af + (size_t)(i0 + (r < height ? r : height - 1)) * ars;
-      const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5];
-      const float *y = pb + (size_t)jp * NR * k;
-      __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-      __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-      size_t o = 0;
-      for (int p = 0; p < k; p++, o += aks, y += NR) {
-        const __m256 y0 = _mm256_load_ps(y), y1 = _mm256_load_ps(y + 8);
-        __m256 xr = _mm256_broadcast_ss(x0 + o);
-        c00 = _mm256_fmadd_ps(xr, y0, c00); c01 = _mm256_fmadd_ps(xr, y1, c01);
-        xr = _mm256_broadcast_ss(x1 + o);
-        c10 = _mm256_fmadd_ps(xr, y0, c10); c11 = _mm256_fmadd_ps(xr, y1, c11);
-        xr = _mm256_broadcast_ss(x2 + o);
-        c20 = _mm256_fmadd_ps(xr, y0, c20); c21 = _mm256_fmadd_ps(xr, y1, c21);
-        xr = _mm256_broadcast_ss(x3 + o);
-        c30 = _mm256_fmadd_ps(xr, y0, c30); c31 = _mm256_fmadd_ps(xr, y1, c31);
-        xr = _mm256_broadcast_ss(x4 + o);
-        c40 = _mm256_fmadd_ps(xr, y0, c40); c41 = _mm256_fmadd_ps(xr, y1, c41);
-        xr = _mm256_broadcast_ss(x5 + o);
-        c50 = _mm256_fmadd_ps(xr, y0, c50); c51 = _mm256_fmadd_ps(xr, y1, c51);
-      }
-      const __m256 c[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+    for (int i0 = 0; i0 < m; i0 += mr) {
+      const int height = m - i0 < mr ? m - i0 : mr;
+      const float *x[MR_AVX512]; /* the rows of A; past the last row, the last again (its sums are not stored) */
+      for (int r = 0; r < mr; r++) x[r] = af + (size_t)(i0 + (r < height ? r : height - 1)) * ars;
+      block(x, aks, pb + (size_t)jp * NR * k, k, t);
       for (int r = 0; r < height; r++) {
         double *po = out + (size_t)(i0 + r) * n + j0;
-        if (width == NR) {
-          const __m256d q[4] = {
-            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][0])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][0], 1)),
-            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][1])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][1], 1)),
-          };
-          for (int v = 0; v < 4; v++) _mm256_storeu_pd(po + 4 * v, acc ? _mm256_add_pd(_mm256_loadu_pd(po + 4 * v), q[v]) : q[v]);
-        } else {
-          float t[NR];
-          _mm256_storeu_ps(t, c[r][0]);
-          _mm256_storeu_ps(t + 8, c[r][1]);
-          for (int jj = 0; jj < width; jj++) po[jj] = acc ? po[jj] + (double)t[jj] : (double)t[jj];
+        int j = 0;
+        for (; j + 4 <= width; j += 4) {
+          const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(t[r] + j));
+          _mm256_storeu_pd(po + j, acc ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : v);
         }
+        for (; j < width; j++) po[j] = acc ? po[j] + (double)t[r][j] : (double)t[r][j];
       }
     }
   }
@@ -1256,6 +1285,7 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "reluBackward", js_relu_backward);
   }
   if (avx2 && __builtin_cpu_supports("fma")) {
+    hasAvx512 = __builtin_cpu_supports("avx512f");
     set(env, exports, "matmul32", js_matmul32);
     set(env, exports, "matmulTransA32", js_matmul_trans_a32);
     set(env, exports, "matmulTransB32", js_matmul_trans_b32);
