@@ -2,8 +2,9 @@
  * setPrecision("float32"): the matrix products in float32 (the native backend's FMA
  * kernels), compared with PyTorch float32 over a few SGD steps of an MLP with
  * BatchNorm1d and of a small CNN with BatchNorm2d (test/fixtures/torch/float32.json,
- * written by scripts/torch-reference-float32.py). The default float64 stays what it
- * was, bit for bit, before and after a switch.
+ * written by scripts/torch-reference-float32.py), and each product on its own against
+ * the js backend's float64 one, within a bound on float32 rounding. The default
+ * float64 stays what it was, bit for bit, before and after a switch.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -131,6 +132,41 @@ describe("setPrecision", () => {
     expect(precision()).toBe("float64");
     expect(backend()).toBe(native);
   });
+});
+
+describe("the float32 products against the js backend's float64 products", () => {
+  // Shapes around the blocks' edges (rows by 6 or 8, columns by 16, elements by 4), and the MLP's own.
+  const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 3, 7], [6, 4, 16], [8, 4, 16], [7, 9, 17], [9, 5, 15], [13, 33, 35], [61, 101, 99], [60, 784, 100], [100, 60, 784]];
+  const numbers = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.7 + seed) * (1 + (i % 5)));
+  const abs = (a: Float64Array) => a.map(Math.abs);
+
+  for (const op of ["matmul", "matmulTransA", "matmulTransB"] as const) {
+    it(`${op}: within float32 rounding of the exact products, every entry written, nothing past out's m·n`, () => {
+      const f32 = native?.float32;
+      if (!f32) return expect(fmaHere).toBe(false);
+      for (const [m, k, n] of SHAPES) {
+        for (const accumulate of op === "matmulTransA" ? [false, true] : [false]) {
+          const a = numbers(m * k, m), b = numbers(k * n, n);
+          const start = numbers(m * n + 3, 7); // 3 guards past m·n
+          const ours = start.slice(), exact = start.slice(), bound = new Float64Array(m * n);
+          const run = (be: typeof jsBackend, x: Float64Array, y: Float64Array, out: Float64Array) =>
+            op === "matmulTransA" ? be.matmulTransA(x, y, out, m, k, n, accumulate) : be[op](x, y, out, m, k, n);
+          run(f32, a, b, ours);
+          run(jsBackend, a, b, exact);
+          run(jsBackend, abs(a), abs(b), bound); // Σ|a||b|: operands rounded to float32, k fused sums, the result added as a double
+          let worst = 0, float32Seen = false; // worst: the largest error over its bound
+          for (let e = 0; e < m * n; e++) {
+            const err = Math.abs(ours[e] - exact[e]);
+            worst = Math.max(worst, err / ((k + 3) * 2 ** -23 * bound[e] + 2 ** -52 * Math.abs(exact[e])));
+            if (ours[e] !== exact[e]) float32Seen = true;
+          }
+          expect(worst, `${op} ${m}×${k}×${n}${accumulate ? " accumulated" : ""}: error / bound`).toBeLessThanOrEqual(1);
+          expect(Array.from(ours.subarray(m * n)), `${op} ${m}×${k}×${n}: the guards past m·n`).toEqual(Array.from(start.subarray(m * n)));
+          if (k > 1) expect(float32Seen, `${op} ${m}×${k}×${n}: some entry should differ from float64`).toBe(true);
+        }
+      }
+    });
+  }
 });
 
 describe("the committed float32 fixture is what scripts/torch-reference-float32.py writes today", () => {
