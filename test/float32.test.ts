@@ -22,7 +22,7 @@ import { BatchNorm2d } from "../src/nn/batchnorm2d";
 import { Conv2d } from "../src/nn/conv2d";
 import { MaxPool2d } from "../src/nn/pooling";
 import { Flatten } from "../src/nn/flatten";
-import { ReLU, Sigmoid } from "../src/nn/activations";
+import { ReLU, Sigmoid, sigmoid } from "../src/nn/activations";
 import { AnyModule } from "../src/nn/module";
 import { CrossEntropyLoss } from "../src/loss/cross-entropy";
 import { SGD } from "../src/optim/sgd";
@@ -167,6 +167,30 @@ describe("the float32 products against the js backend's float64 products", () =>
       }
     });
   }
+});
+
+describe("σ in float32 against Sigmoid's reference sigmoid()", () => {
+  it("within a few float32 roundings, at the extremes too, every result a float32, lengths not a multiple of 8", () => {
+    const f32 = native?.float32;
+    if (!f32) return expect(fmaHere).toBe(false);
+    const special = [0, -0, 1e-30, -1e-30, 0.5, -0.5, 10, -10, 16, -16, 17, -17, 30, -30, 86, -86, 87.5, -87.5, 88, -88, 104, -104, 1e10, -1e10, 1e300, -1e300, Infinity, -Infinity];
+    const x = Float64Array.from([...special, ...Array.from({ length: 1001 }, (_, i) => (i - 500) * 0.0371 + Math.sin(i))]);
+    for (const len of [x.length, 13, 7, 1]) {
+      const y = new Float64Array(x.length + 2).fill(5);
+      f32.sigmoid(x, y, len);
+      let worst = 0;
+      for (let i = 0; i < len; i++) {
+        const want = sigmoid(Math.fround(x[i])); // of the input as float32 holds it, as PyTorch float32 computes
+        worst = Math.max(worst, Math.abs(y[i] - want) / (want * 2 ** -24 + 1e-37));
+        expect(Math.fround(y[i]), `σ(${x[i]}) should be a float32`).toBe(y[i]);
+      }
+      expect(worst, `length ${len}: error in float32 roundings of σ`).toBeLessThanOrEqual(4);
+      expect(Array.from(y.subarray(len)), `length ${len}: nothing written past len`).toEqual(Array(y.length - len).fill(5));
+    }
+    const nan = new Float64Array(3);
+    f32.sigmoid(Float64Array.from([NaN, 1, NaN]), nan, 3);
+    expect([Number.isNaN(nan[0]), nan[1], Number.isNaN(nan[2])]).toEqual([true, Math.fround(sigmoid(1)), true]);
+  });
 });
 
 describe("the committed float32 fixture is what scripts/torch-reference-float32.py writes today", () => {

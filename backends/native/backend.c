@@ -728,12 +728,12 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
 
 /* ------------------------------------------------------------------------ */
 /*
- * The opt-in float32 products (setPrecision("float32") in src/tensor/backend.ts):
- * the operands are read from the Float64Arrays and rounded to float32 (A in its
- * own layout, B packed into panels as it is rounded), multiplied with fused
- * multiply-adds on 8 float32 lanes, and the float32 results written back as
- * doubles. Nothing above uses these functions, so the float64 products keep
- * their exact roundings.
+ * The opt-in float32 products and logistic function (setPrecision("float32") in
+ * src/tensor/backend.ts): the operands are read from the Float64Arrays and rounded
+ * to float32 (a product's A in its own layout, its B packed into panels as it is
+ * rounded), computed with fused multiply-adds on 8 (AVX2) or 16 (AVX-512) float32
+ * lanes, and the float32 results written back as doubles. Nothing above uses
+ * these functions, so the float64 passes keep their exact roundings.
  */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
@@ -799,6 +799,43 @@ static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int 
     }
     for (; l < width; l++) /* the lines left over, one number at a time */
       for (int p = 0; p < k; p++) d[(size_t)p * NR + l] = (float)s[l * ls + p * ps];
+  }
+}
+
+/* e^a for a ≤ 0 in float32 (Cephes' expf: a = n·ln 2 + r, |r| ≤ ln 2 / 2, a degree-7 polynomial for e^r); 0 below −87 */
+static inline __m256 exp_non_positive32(__m256 a) {
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(a, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), a));
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256 twoN = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+  return _mm256_andnot_ps(_mm256_cmp_ps(a, _mm256_set1_ps(-87.0f), _CMP_LT_OQ), _mm256_mul_ps(p, twoN));
+}
+
+/* y = σ(x) in float32, as Sigmoid's reference: 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) for x < 0 (NaN stays NaN) */
+static void sigmoid32(const double *x, double *y, size_t len) {
+  for (size_t q = 0; q < len; q += 8) {
+    double in[8] = {0}, res[8];
+    const size_t count = len - q < 8 ? len - q : 8;
+    const double *from = x + q;
+    if (count < 8) {
+      memcpy(in, from, count * sizeof(double));
+      from = in;
+    }
+    const __m256 v = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(from + 4)), _mm256_cvtpd_ps(_mm256_loadu_pd(from)));
+    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
+    const __m256 e = exp_non_positive32(_mm256_or_ps(v, sign)); /* e^(−|x|) */
+    const __m256 inv = _mm256_div_ps(one, _mm256_add_ps(one, e));
+    const __m256 s = _mm256_blendv_ps(_mm256_mul_ps(e, inv), inv, _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ));
+    double *to = count < 8 ? res : y + q;
+    _mm256_storeu_pd(to, _mm256_cvtps_pd(_mm256_castps256_ps128(s)));
+    _mm256_storeu_pd(to + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(s, 1)));
+    if (count < 8) memcpy(y + q, res, count * sizeof(double));
   }
 }
 
@@ -992,6 +1029,17 @@ static napi_value product32(napi_env env, napi_callback_info info, int which) {
 static napi_value js_matmul32(napi_env env, napi_callback_info info) { return product32(env, info, 0); }
 static napi_value js_matmul_trans_a32(napi_env env, napi_callback_info info) { return product32(env, info, 1); }
 static napi_value js_matmul_trans_b32(napi_env env, napi_callback_info info) { return product32(env, info, 2); }
+
+/* sigmoid32(x, y, len): sigmoid in float32 */
+static napi_value js_sigmoid32(napi_env env, napi_callback_info info) {
+  ARGS("sigmoid32", 3, 3)
+  const int len = integer(&A, 2);
+  const double *x = array(&A, 0, len, 0);
+  double *y = array(&A, 1, len, 0);
+  if (A.failed) return NULL;
+  sigmoid32(x, y, (size_t)len);
+  return NULL;
+}
 
 /* batchNormStats(x, mean, variance, n, c) */
 static napi_value js_bn_stats(napi_env env, napi_callback_info info) {
@@ -1289,6 +1337,7 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "matmul32", js_matmul32);
     set(env, exports, "matmulTransA32", js_matmul_trans_a32);
     set(env, exports, "matmulTransB32", js_matmul_trans_b32);
+    set(env, exports, "sigmoid32", js_sigmoid32);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);
