@@ -1030,17 +1030,6 @@ static napi_value js_matmul32(napi_env env, napi_callback_info info) { return pr
 static napi_value js_matmul_trans_a32(napi_env env, napi_callback_info info) { return product32(env, info, 1); }
 static napi_value js_matmul_trans_b32(napi_env env, napi_callback_info info) { return product32(env, info, 2); }
 
-/* sigmoid32(x, y, len): sigmoid in float32 */
-static napi_value js_sigmoid32(napi_env env, napi_callback_info info) {
-  ARGS("sigmoid32", 3, 3)
-  const int len = integer(&A, 2);
-  const double *x = array(&A, 0, len, 0);
-  double *y = array(&A, 1, len, 0);
-  if (A.failed) return NULL;
-  sigmoid32(x, y, (size_t)len);
-  return NULL;
-}
-
 /* batchNormStats(x, mean, variance, n, c) */
 static napi_value js_bn_stats(napi_env env, napi_callback_info info) {
   ARGS("batchNormStats", 5, 5)
@@ -1087,16 +1076,19 @@ static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* sigmoid(x, y, len) */
-static napi_value js_sigmoid(napi_env env, napi_callback_info info) {
-  ARGS("sigmoid", 3, 3)
+/* sigmoid(x, y, len), and sigmoid32(x, y, len) in float32 */
+static napi_value sigmoid_op(napi_env env, napi_callback_info info, int f32) {
+  ARGS(f32 ? "sigmoid32" : "sigmoid", 3, 3)
   const int len = integer(&A, 2);
   const double *x = array(&A, 0, len, 0);
   double *y = array(&A, 1, len, 0);
   if (A.failed) return NULL;
-  sigmoid(x, y, (size_t)len);
+  if (f32) sigmoid32(x, y, (size_t)len);
+  else sigmoid(x, y, (size_t)len);
   return NULL;
 }
+static napi_value js_sigmoid(napi_env env, napi_callback_info info) { return sigmoid_op(env, info, 0); }
+static napi_value js_sigmoid32(napi_env env, napi_callback_info info) { return sigmoid_op(env, info, 1); }
 /* axpy(alpha, x, y, len) */
 static napi_value js_axpy(napi_env env, napi_callback_info info) {
   ARGS("axpy", 4, 4)
