@@ -738,7 +738,7 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 
-#define NR 16 /* columns of out per block: two vectors of 8 float32 */
+#define NR 16 /* columns of out per block: two AVX2 vectors of 8 float32, or one AVX-512 vector */
 
 static float *pack32 = NULL;
 static size_t pack32Size = 0;
