@@ -2,8 +2,9 @@
  * setPrecision("float32"): the matrix products in float32 (the native backend's FMA
  * kernels), compared with PyTorch float32 over a few SGD steps of an MLP with
  * BatchNorm1d and of a small CNN with BatchNorm2d (test/fixtures/torch/float32.json,
- * written by scripts/torch-reference-float32.py). The default float64 stays what it
- * was, bit for bit, before and after a switch.
+ * written by scripts/torch-reference-float32.py), and each product on its own against
+ * the js backend's float64 one, within a bound on float32 rounding. The default
+ * float64 stays what it was, bit for bit, before and after a switch.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -21,7 +22,7 @@ import { BatchNorm2d } from "../src/nn/batchnorm2d";
 import { Conv2d } from "../src/nn/conv2d";
 import { MaxPool2d } from "../src/nn/pooling";
 import { Flatten } from "../src/nn/flatten";
-import { ReLU, Sigmoid } from "../src/nn/activations";
+import { ReLU, Sigmoid, sigmoid } from "../src/nn/activations";
 import { AnyModule } from "../src/nn/module";
 import { CrossEntropyLoss } from "../src/loss/cross-entropy";
 import { SGD } from "../src/optim/sgd";
@@ -130,6 +131,65 @@ describe("setPrecision", () => {
     useBackend(native);
     expect(precision()).toBe("float64");
     expect(backend()).toBe(native);
+  });
+});
+
+describe("the float32 products against the js backend's float64 products", () => {
+  // Shapes around the blocks' edges (rows by 6 or 8, columns by 16, elements by 4), and the MLP's own.
+  const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 3, 7], [6, 4, 16], [8, 4, 16], [7, 9, 17], [9, 5, 15], [13, 33, 35], [61, 101, 99], [60, 784, 100], [100, 60, 784]];
+  const numbers = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.7 + seed) * (1 + (i % 5)));
+  const abs = (a: Float64Array) => a.map(Math.abs);
+
+  for (const op of ["matmul", "matmulTransA", "matmulTransB"] as const) {
+    it(`${op}: within float32 rounding of the exact products, every entry written, nothing past out's m·n`, () => {
+      const f32 = native?.float32;
+      if (!f32) return expect(fmaHere).toBe(false);
+      for (const [m, k, n] of SHAPES) {
+        for (const accumulate of op === "matmulTransA" ? [false, true] : [false]) {
+          const a = numbers(m * k, m), b = numbers(k * n, n);
+          const start = numbers(m * n + 3, 7); // 3 guards past m·n
+          const ours = start.slice(), exact = start.slice(), bound = new Float64Array(m * n);
+          const run = (be: typeof jsBackend, x: Float64Array, y: Float64Array, out: Float64Array) =>
+            op === "matmulTransA" ? be.matmulTransA(x, y, out, m, k, n, accumulate) : be[op](x, y, out, m, k, n);
+          run(f32, a, b, ours);
+          run(jsBackend, a, b, exact);
+          run(jsBackend, abs(a), abs(b), bound); // Σ|a||b|: operands rounded to float32, k fused sums, the result added as a double
+          let worst = 0, float32Seen = false; // worst: the largest error over its bound
+          for (let e = 0; e < m * n; e++) {
+            const err = Math.abs(ours[e] - exact[e]);
+            worst = Math.max(worst, err / ((k + 3) * 2 ** -23 * bound[e] + 2 ** -52 * Math.abs(exact[e])));
+            if (ours[e] !== exact[e]) float32Seen = true;
+          }
+          expect(worst, `${op} ${m}×${k}×${n}${accumulate ? " accumulated" : ""}: error / bound`).toBeLessThanOrEqual(1);
+          expect(Array.from(ours.subarray(m * n)), `${op} ${m}×${k}×${n}: the guards past m·n`).toEqual(Array.from(start.subarray(m * n)));
+          if (k > 1) expect(float32Seen, `${op} ${m}×${k}×${n}: some entry should differ from float64`).toBe(true);
+        }
+      }
+    });
+  }
+});
+
+describe("σ in float32 against Sigmoid's reference sigmoid()", () => {
+  it("within a few float32 roundings, at the extremes too, every result a float32, lengths not a multiple of 8", () => {
+    const f32 = native?.float32;
+    if (!f32) return expect(fmaHere).toBe(false);
+    const special = [0, -0, 1e-30, -1e-30, 0.5, -0.5, 10, -10, 16, -16, 17, -17, 30, -30, 86, -86, 87.5, -87.5, 88, -88, 104, -104, 1e10, -1e10, 1e300, -1e300, Infinity, -Infinity];
+    const x = Float64Array.from([...special, ...Array.from({ length: 1001 }, (_, i) => (i - 500) * 0.0371 + Math.sin(i))]);
+    for (const len of [x.length, 13, 7, 1]) {
+      const y = new Float64Array(x.length + 2).fill(5);
+      f32.sigmoid(x, y, len);
+      let worst = 0;
+      for (let i = 0; i < len; i++) {
+        const want = sigmoid(Math.fround(x[i])); // of the input as float32 holds it, as PyTorch float32 computes
+        worst = Math.max(worst, Math.abs(y[i] - want) / (want * 2 ** -24 + 1e-37));
+        expect(Math.fround(y[i]), `σ(${x[i]}) should be a float32`).toBe(y[i]);
+      }
+      expect(worst, `length ${len}: error in float32 roundings of σ`).toBeLessThanOrEqual(4);
+      expect(Array.from(y.subarray(len)), `length ${len}: nothing written past len`).toEqual(Array(y.length - len).fill(5));
+    }
+    const nan = new Float64Array(3);
+    f32.sigmoid(Float64Array.from([NaN, 1, NaN]), nan, 3);
+    expect([Number.isNaN(nan[0]), nan[1], Number.isNaN(nan[2])]).toEqual([true, Math.fround(sigmoid(1)), true]);
   });
 });
 

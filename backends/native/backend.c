@@ -728,25 +728,25 @@ static void relu_backward(const double *x, const double *dy, double *dx, size_t 
 
 /* ------------------------------------------------------------------------ */
 /*
- * The opt-in float32 products (setPrecision("float32") in src/tensor/backend.ts):
- * the operands are read from the Float64Arrays, rounded to float32 while they
- * are packed, multiplied with fused multiply-adds on 8 float32 lanes, and the
- * float32 results written back as doubles. Nothing above uses these functions,
- * so the float64 products keep their exact roundings.
+ * The opt-in float32 products and logistic function (setPrecision("float32") in
+ * src/tensor/backend.ts): the operands are read from the Float64Arrays and rounded
+ * to float32 (a product's A in its own layout, its B packed into panels as it is
+ * rounded), computed with fused multiply-adds on 8 (AVX2) or 16 (AVX-512) float32
+ * lanes, and the float32 results written back as doubles. Nothing above uses
+ * these functions, so the float64 passes keep their exact roundings.
  */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 
-#define MR 6  /* rows of out per block: 6 × 2 accumulators + 2 operands + 1 broadcast fit x86's 16 vector registers */
-#define NR 16 /* columns of out per block: two vectors of 8 float32 */
+#define NR 16 /* columns of out per block: two AVX2 vectors of 8 float32, or one AVX-512 vector */
 
 static float *pack32 = NULL;
 static size_t pack32Size = 0;
 
-/* Grow-on-demand scratch for the packed operands; NULL when memory runs out. */
+/* Grow-on-demand scratch for the rounded operands; NULL when memory runs out. */
 static float *pack_space(size_t floats) {
   if (floats > pack32Size) {
-    float *grown = (float *)aligned_alloc(32, ((floats * sizeof(float)) + 31) & ~(size_t)31);
+    float *grown = (float *)aligned_alloc(64, ((floats * sizeof(float)) + 63) & ~(size_t)63); /* a panel row is one AVX-512 vector */
     if (grown == NULL) return NULL;
     free(pack32);
     pack32 = grown;
@@ -755,87 +755,175 @@ static float *pack_space(size_t floats) {
   return pack32;
 }
 
+/* dst = src rounded to float32, len numbers */
+static void to_float(const double *src, float *dst, size_t len) {
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) _mm_storeu_ps(dst + i, _mm256_cvtpd_ps(_mm256_loadu_pd(src + i)));
+  for (; i < len; i++) dst[i] = (float)src[i];
+}
+
+/*
+ * `lines` lines of k numbers (element p of line l at src[l·ls + p·ps]) rounded
+ * to float32 into panels of NR lines, p-major: line l's element p goes to
+ * dst[(l / NR)·NR·k + p·NR + l mod NR]; the lanes past the last line are zeros.
+ * Lines that lie side by side in memory (ls = 1) are rounded 4 at a time; lines
+ * each contiguous (ps = 1) are rounded 4 elements of 4 lines at a time and
+ * transposed.
+ */
+static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int k, float *dst) {
+  for (int l0 = 0; l0 < lines; l0 += NR) {
+    float *d = dst + (size_t)l0 * k;
+    const double *s = src + (size_t)l0 * ls;
+    const int width = lines - l0 < NR ? lines - l0 : NR;
+    int l = 0;
+    if (width < NR) memset(d, 0, (size_t)NR * k * sizeof(float));
+    if (ls == 1) {
+      for (; l + 4 <= width; l += 4)
+        for (int p = 0; p < k; p++) _mm_store_ps(d + (size_t)p * NR + l, _mm256_cvtpd_ps(_mm256_loadu_pd(s + (size_t)p * ps + l)));
+    } else if (ps == 1) {
+      for (; l + 4 <= width; l += 4) {
+        const double *r = s + (size_t)l * ls;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+          __m128 q0 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + p)), q1 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + ls + p));
+          __m128 q2 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 2 * ls + p)), q3 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 3 * ls + p));
+          _MM_TRANSPOSE4_PS(q0, q1, q2, q3); /* now q_t holds element p + t of the 4 lines */
+          _mm_store_ps(d + (size_t)p * NR + l, q0);
+          _mm_store_ps(d + (size_t)(p + 1) * NR + l, q1);
+          _mm_store_ps(d + (size_t)(p + 2) * NR + l, q2);
+          _mm_store_ps(d + (size_t)(p + 3) * NR + l, q3);
+        }
+        for (; p < k; p++)
+          for (int t = 0; t < 4; t++) d[(size_t)p * NR + l + t] = (float)r[t * ls + p];
+      }
+    }
+    for (; l < width; l++) /* the lines left over, one number at a time */
+      for (int p = 0; p < k; p++) d[(size_t)p * NR + l] = (float)s[l * ls + p * ps];
+  }
+}
+
+/* e^a for a ≤ 0 in float32 (Cephes' expf: a = n·ln 2 + r, |r| ≤ ln 2 / 2, a degree-7 polynomial for e^r); 0 below −87 */
+static inline __m256 exp_non_positive32(__m256 a) {
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(a, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), a));
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256 twoN = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+  return _mm256_andnot_ps(_mm256_cmp_ps(a, _mm256_set1_ps(-87.0f), _CMP_LT_OQ), _mm256_mul_ps(p, twoN));
+}
+
+/* y = σ(x) in float32, as Sigmoid's reference: 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) for x < 0 (NaN stays NaN) */
+static void sigmoid32(const double *x, double *y, size_t len) {
+  for (size_t q = 0; q < len; q += 8) {
+    double in[8] = {0}, res[8];
+    const size_t count = len - q < 8 ? len - q : 8;
+    const double *from = x + q;
+    if (count < 8) {
+      memcpy(in, from, count * sizeof(double));
+      from = in;
+    }
+    const __m256 v = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(from + 4)), _mm256_cvtpd_ps(_mm256_loadu_pd(from)));
+    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
+    const __m256 e = exp_non_positive32(_mm256_or_ps(v, sign)); /* e^(−|x|) */
+    const __m256 inv = _mm256_div_ps(one, _mm256_add_ps(one, e));
+    const __m256 s = _mm256_blendv_ps(_mm256_mul_ps(e, inv), inv, _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ));
+    double *to = count < 8 ? res : y + q;
+    _mm256_storeu_pd(to, _mm256_cvtps_pd(_mm256_castps256_ps128(s)));
+    _mm256_storeu_pd(to + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(s, 1)));
+    if (count < 8) memcpy(y + q, res, count * sizeof(double));
+  }
+}
+
+/* One block of out, MR rows × NR columns, summed in registers over all of p: row r of A at x[r] (its
+ * element p at x[r][p·aks]), B's panel at y (NR numbers per p); the sums go to t. */
+typedef void Block(const float *const *x, size_t aks, const float *y, int k, float (*t)[NR]);
+
+#define MR_AVX2 6 /* 6 × 2 accumulators + 2 operands + 1 broadcast fit AVX2's 16 vector registers */
+static void block_avx2(const float *const *x, size_t aks, const float *y, int k, float (*t)[NR]) {
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5];
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  size_t o = 0;
+  for (int p = 0; p < k; p++, o += aks, y += NR) {
+    const __m256 y0 = _mm256_load_ps(y), y1 = _mm256_load_ps(y + 8);
+    __m256 xr = _mm256_broadcast_ss(x0 + o);
+    c00 = _mm256_fmadd_ps(xr, y0, c00); c01 = _mm256_fmadd_ps(xr, y1, c01);
+    xr = _mm256_broadcast_ss(x1 + o);
+    c10 = _mm256_fmadd_ps(xr, y0, c10); c11 = _mm256_fmadd_ps(xr, y1, c11);
+    xr = _mm256_broadcast_ss(x2 + o);
+    c20 = _mm256_fmadd_ps(xr, y0, c20); c21 = _mm256_fmadd_ps(xr, y1, c21);
+    xr = _mm256_broadcast_ss(x3 + o);
+    c30 = _mm256_fmadd_ps(xr, y0, c30); c31 = _mm256_fmadd_ps(xr, y1, c31);
+    xr = _mm256_broadcast_ss(x4 + o);
+    c40 = _mm256_fmadd_ps(xr, y0, c40); c41 = _mm256_fmadd_ps(xr, y1, c41);
+    xr = _mm256_broadcast_ss(x5 + o);
+    c50 = _mm256_fmadd_ps(xr, y0, c50); c51 = _mm256_fmadd_ps(xr, y1, c51);
+  }
+  const __m256 c[MR_AVX2][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  for (int r = 0; r < MR_AVX2; r++) {
+    _mm256_storeu_ps(t[r], c[r][0]);
+    _mm256_storeu_ps(t[r] + 8, c[r][1]);
+  }
+}
+
+/* The same sums on a CPU with AVX-512: one 16-lane vector per row, 8 rows (each lane's sum is the same
+ * chain of fused multiply-adds over p, so both blocks give the same bits). */
+#define MR_AVX512 8
+__attribute__((target("avx2,fma,avx512f"))) static void block_avx512(const float *const *x, size_t aks, const float *y, int k, float (*t)[NR]) {
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5], *x6 = x[6], *x7 = x[7];
+  __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  size_t o = 0;
+  for (int p = 0; p < k; p++, o += aks, y += NR) {
+    const __m512 b = _mm512_load_ps(y);
+    c0 = _mm512_fmadd_ps(_mm512_set1_ps(x0[o]), b, c0); c1 = _mm512_fmadd_ps(_mm512_set1_ps(x1[o]), b, c1);
+    c2 = _mm512_fmadd_ps(_mm512_set1_ps(x2[o]), b, c2); c3 = _mm512_fmadd_ps(_mm512_set1_ps(x3[o]), b, c3);
+    c4 = _mm512_fmadd_ps(_mm512_set1_ps(x4[o]), b, c4); c5 = _mm512_fmadd_ps(_mm512_set1_ps(x5[o]), b, c5);
+    c6 = _mm512_fmadd_ps(_mm512_set1_ps(x6[o]), b, c6); c7 = _mm512_fmadd_ps(_mm512_set1_ps(x7[o]), b, c7);
+  }
+  const __m512 c[MR_AVX512] = {c0, c1, c2, c3, c4, c5, c6, c7};
+  for (int r = 0; r < MR_AVX512; r++) _mm512_storeu_ps(t[r], c[r]);
+}
+
+/* Set at load time: the CPU has AVX-512 (and the system saves its registers). */
+static int hasAvx512 = 0;
+
 /*
  * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
- * B(p, j) = b[p·bks + j·bjs]. B is packed in panels of NR columns (p-major),
- * A in panels of MR rows; short panels are padded with zeros. Returns 0 when
- * the packing memory cannot be had.
+ * B(p, j) = b[p·bks + j·bjs], where A's m·k numbers fill a[0, m·k). A is
+ * rounded to float32 in its own layout, B into panels of NR columns
+ * (pack_panels); each block of out is summed over all of p (block_avx2 or
+ * block_avx512) and added to out, or stored, as doubles. Returns 0 when the
+ * scratch memory cannot be had.
  */
 static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
-  const int mp = (m + MR - 1) / MR, np_ = (n + NR - 1) / NR;
-  float *pb = pack_space((size_t)np_ * NR * k + (size_t)mp * MR * k);
+  const int np_ = (n + NR - 1) / NR, mr = hasAvx512 ? MR_AVX512 : MR_AVX2;
+  Block *block = hasAvx512 ? block_avx512 : block_avx2;
+  float *pb = pack_space((size_t)np_ * NR * k + (size_t)m * k);
   if (pb == NULL) return 0;
-  float *pa = pb + (size_t)np_ * NR * k;
-  /* each operand is read along its rows in memory: B by p when its rows are p (bjs = 1), else by column j */
-  for (int jp = 0; jp < np_; jp++) {
-    float *dst = pb + (size_t)jp * NR * k;
-    const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
-    if (width < NR) memset(dst, 0, (size_t)NR * k * sizeof(float));
-    for (int jj = 0; jj < width && bjs != 1; jj++) {
-      const double *src = b + (size_t)(j0 + jj) * bjs;
-      for (int p = 0; p < k; p++) dst[(size_t)p * NR + jj] = (float)src[(size_t)p * bks];
-    }
-    for (int p = 0; p < k && bjs == 1; p++) {
-      const double *src = b + (size_t)p * bks + j0;
-      if (width == NR) { /* 16 doubles to 16 floats, four at a time */
-        for (int q = 0; q < NR; q += 4) _mm_store_ps(dst + (size_t)p * NR + q, _mm256_cvtpd_ps(_mm256_loadu_pd(src + q)));
-      } else {
-        for (int jj = 0; jj < width; jj++) dst[(size_t)p * NR + jj] = (float)src[jj];
-      }
-    }
-  }
-  for (int ip = 0; ip < mp; ip++) {
-    float *dst = pa + (size_t)ip * MR * k;
-    const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
-    if (height < MR) memset(dst, 0, (size_t)MR * k * sizeof(float));
-    for (int ii = 0; ii < height && ars != 1; ii++) {
-      const double *src = a + (size_t)(i0 + ii) * ars;
-      for (int p = 0; p < k; p++) dst[(size_t)p * MR + ii] = (float)src[(size_t)p * aks];
-    }
-    for (int p = 0; p < k && ars == 1; p++) {
-      const double *src = a + (size_t)p * aks + i0;
-      for (int ii = 0; ii < height; ii++) dst[(size_t)p * MR + ii] = (float)src[ii];
-    }
-  }
+  float *af = pb + (size_t)np_ * NR * k;
+  pack_panels(b, bjs, bks, n, k, pb);
+  to_float(a, af, (size_t)m * k);
+  float t[MR_AVX512][NR];
   for (int jp = 0; jp < np_; jp++) {
     const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
-    for (int ip = 0; ip < mp; ip++) {
-      const int i0 = ip * MR, height = m - i0 < MR ? m - i0 : MR;
-      const float *x = pa + (size_t)ip * MR * k, *y = pb + (size_t)jp * NR * k;
-      __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-      __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-      for (int p = 0; p < k; p++) {
-        const __m256 y0 = _mm256_load_ps(y), y1 = _mm256_load_ps(y + 8);
-        __m256 xr = _mm256_broadcast_ss(x);
-        c00 = _mm256_fmadd_ps(xr, y0, c00); c01 = _mm256_fmadd_ps(xr, y1, c01);
-        xr = _mm256_broadcast_ss(x + 1);
-        c10 = _mm256_fmadd_ps(xr, y0, c10); c11 = _mm256_fmadd_ps(xr, y1, c11);
-        xr = _mm256_broadcast_ss(x + 2);
-        c20 = _mm256_fmadd_ps(xr, y0, c20); c21 = _mm256_fmadd_ps(xr, y1, c21);
-        xr = _mm256_broadcast_ss(x + 3);
-        c30 = _mm256_fmadd_ps(xr, y0, c30); c31 = _mm256_fmadd_ps(xr, y1, c31);
-        xr = _mm256_broadcast_ss(x + 4);
-        c40 = _mm256_fmadd_ps(xr, y0, c40); c41 = _mm256_fmadd_ps(xr, y1, c41);
-        xr = _mm256_broadcast_ss(x + 5);
-        c50 = _mm256_fmadd_ps(xr, y0, c50); c51 = _mm256_fmadd_ps(xr, y1, c51);
-        x += MR;
-        y += NR;
-      }
-      const __m256 c[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+    for (int i0 = 0; i0 < m; i0 += mr) {
+      const int height = m - i0 < mr ? m - i0 : mr;
+      const float *x[MR_AVX512]; /* the rows of A; past the last row, the last again (its sums are not stored) */
+      for (int r = 0; r < mr; r++) x[r] = af + (size_t)(i0 + (r < height ? r : height - 1)) * ars;
+      block(x, aks, pb + (size_t)jp * NR * k, k, t);
       for (int r = 0; r < height; r++) {
-        double *o = out + (size_t)(i0 + r) * n + j0;
-        if (width == NR) {
-          const __m256d q[4] = {
-            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][0])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][0], 1)),
-            _mm256_cvtps_pd(_mm256_castps256_ps128(c[r][1])), _mm256_cvtps_pd(_mm256_extractf128_ps(c[r][1], 1)),
-          };
-          for (int v = 0; v < 4; v++) _mm256_storeu_pd(o + 4 * v, acc ? _mm256_add_pd(_mm256_loadu_pd(o + 4 * v), q[v]) : q[v]);
-        } else {
-          float t[NR];
-          _mm256_storeu_ps(t, c[r][0]);
-          _mm256_storeu_ps(t + 8, c[r][1]);
-          for (int jj = 0; jj < width; jj++) o[jj] = acc ? o[jj] + (double)t[jj] : (double)t[jj];
+        double *po = out + (size_t)(i0 + r) * n + j0;
+        int j = 0;
+        for (; j + 4 <= width; j += 4) {
+          const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(t[r] + j));
+          _mm256_storeu_pd(po + j, acc ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : v);
         }
+        for (; j < width; j++) po[j] = acc ? po[j] + (double)t[r][j] : (double)t[r][j];
       }
     }
   }
@@ -988,16 +1076,19 @@ static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* sigmoid(x, y, len) */
-static napi_value js_sigmoid(napi_env env, napi_callback_info info) {
-  ARGS("sigmoid", 3, 3)
+/* sigmoid(x, y, len), and sigmoid32(x, y, len) in float32 */
+static napi_value sigmoid_op(napi_env env, napi_callback_info info, int f32) {
+  ARGS(f32 ? "sigmoid32" : "sigmoid", 3, 3)
   const int len = integer(&A, 2);
   const double *x = array(&A, 0, len, 0);
   double *y = array(&A, 1, len, 0);
   if (A.failed) return NULL;
-  sigmoid(x, y, (size_t)len);
+  if (f32) sigmoid32(x, y, (size_t)len);
+  else sigmoid(x, y, (size_t)len);
   return NULL;
 }
+static napi_value js_sigmoid(napi_env env, napi_callback_info info) { return sigmoid_op(env, info, 0); }
+static napi_value js_sigmoid32(napi_env env, napi_callback_info info) { return sigmoid_op(env, info, 1); }
 /* axpy(alpha, x, y, len) */
 static napi_value js_axpy(napi_env env, napi_callback_info info) {
   ARGS("axpy", 4, 4)
@@ -1255,9 +1346,11 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "reluBackward", js_relu_backward);
   }
   if (avx2 && __builtin_cpu_supports("fma")) {
+    hasAvx512 = __builtin_cpu_supports("avx512f");
     set(env, exports, "matmul32", js_matmul32);
     set(env, exports, "matmulTransA32", js_matmul_trans_a32);
     set(env, exports, "matmulTransB32", js_matmul_trans_b32);
+    set(env, exports, "sigmoid32", js_sigmoid32);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);

@@ -26,10 +26,11 @@ const SOURCE_FILE = path.join(__dirname, "..", "..", "backends", "native", "back
 type NativeExports = Omit<Backend, "name" | "float32"> & {
   sourceHash: string;
   usable: boolean;
-  /** The float32 products, on a CPU with FMA as well as AVX2. */
+  /** The float32 products and logistic function, on a CPU with FMA as well as AVX2. */
   matmul32?: Backend["matmul"];
   matmulTransA32?: Backend["matmulTransA"];
   matmulTransB32?: Backend["matmulTransB"];
+  sigmoid32?: Backend["sigmoid"];
 };
 
 /** Why the last loadNativeBackend() returned null, or null if it loaded. */
@@ -137,14 +138,15 @@ function nativeBackend(native: NativeExports): Backend {
     relu: native.relu,
     reluBackward: native.reluBackward,
   };
-  const { matmul32, matmulTransA32, matmulTransB32 } = native;
-  if (!matmul32 || !matmulTransA32 || !matmulTransB32) return float64;
+  const { matmul32, matmulTransA32, matmulTransB32, sigmoid32 } = native;
+  if (!matmul32 || !matmulTransA32 || !matmulTransB32 || !sigmoid32) return float64;
   const float32: Backend = {
     ...float64,
     name: "native-avx2-fma-float32",
     matmul: (a, b, out, m, k, n) => (checkProduct("matmul", a, b, out, m, k, n), matmul32(a, b, out, m, k, n)),
     matmulTransA: (a, b, out, m, k, n, acc) => (checkProduct("matmulTransA", a, b, out, m, k, n), matmulTransA32(a, b, out, m, k, n, acc)),
     matmulTransB: (a, b, out, m, k, n) => (checkProduct("matmulTransB", a, b, out, m, k, n), matmulTransB32(a, b, out, m, k, n)),
+    sigmoid: (x, y, len) => (checkSigmoid(x, y, len), sigmoid32(x, y, len)),
   };
   return { ...float64, float32 };
 }

@@ -21,7 +21,7 @@ import { convPasses } from "./conv-passes";
 
 export interface Backend {
   readonly name: string;
-  /** This backend with its matrix products in float32 (see setPrecision), when it has them. */
+  /** This backend with its matrix products and σ in float32 (see setPrecision), when it has them. */
   readonly float32?: Backend;
   /** out(m×n) = a(m×k) · b(k×n) */
   matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void;
@@ -351,8 +351,9 @@ export function precision(): Precision {
 /**
  * Opt in to float32 matrix products (or back to float64, the default). In
  * float32 the products of Linear and Conv2d round their operands to float32 and
- * multiply with fused multiply-adds, about as PyTorch's float32 does; arrays
- * stay Float64Array and every other pass stays float64. Only the native backend
+ * multiply with fused multiply-adds, about as PyTorch's float32 does, and Sigmoid
+ * computes σ in float32; arrays stay Float64Array and every other pass stays
+ * float64. Only the native backend
  * has float32 products (on a CPU with AVX2 and FMA). Back in float64, results
  * are bit for bit those before the switch. useBackend() resets it to float64.
  */
