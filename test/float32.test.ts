@@ -169,6 +169,37 @@ describe("the float32 products against the js backend's float64 products", () =>
   }
 });
 
+describe("gemm32's two blocks (AVX2, and AVX-512 where the CPU has it)", () => {
+  it("give the same float32 products bit for bit: a process with BNLAB_NO_AVX512 set runs the AVX2 block", () => {
+    const f32 = native?.float32;
+    if (!f32) return expect(fmaHere).toBe(false);
+    const shapes: Array<[number, number, number]> = [[1, 1, 1], [7, 9, 17], [9, 5, 15], [13, 33, 35], [61, 101, 99], [60, 784, 100]];
+    const numbers = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.3 + seed) * (1 + (i % 7)));
+    const script = `
+      const native = require(${JSON.stringify(path.join(__dirname, "..", "src", "tensor", "native", "backend.node"))});
+      const numbers = ${numbers.toString()};
+      const out = [];
+      for (const [m, k, n] of ${JSON.stringify(shapes)}) for (const op of ["matmul32", "matmulTransA32", "matmulTransB32"]) {
+        const c = numbers(m * n, 3);
+        native[op](numbers(m * k, m), numbers(k * n, n), c, m, k, n, op === "matmulTransA32");
+        out.push(Buffer.from(c.buffer).toString("base64"));
+      }
+      process.stdout.write(JSON.stringify(out));`;
+    const child = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, BNLAB_NO_AVX512: "1" }, encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    const avx2 = JSON.parse(child.stdout) as string[];
+    let i = 0;
+    for (const [m, k, n] of shapes) {
+      for (const op of ["matmul", "matmulTransA", "matmulTransB"] as const) {
+        const c = numbers(m * n, 3);
+        if (op === "matmulTransA") f32.matmulTransA(numbers(m * k, m), numbers(k * n, n), c, m, k, n, true);
+        else f32[op](numbers(m * k, m), numbers(k * n, n), c, m, k, n);
+        expect(Buffer.from(c.buffer).toString("base64"), `${op} ${m}×${k}×${n}`).toBe(avx2[i++]);
+      }
+    }
+  });
+});
+
 describe("σ in float32 against Sigmoid's reference sigmoid()", () => {
   it("within a few float32 roundings, at the extremes too, every result a float32, lengths not a multiple of 8", () => {
     const f32 = native?.float32;

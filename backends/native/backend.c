@@ -889,7 +889,8 @@ __attribute__((target("avx2,fma,avx512f"))) static void block_avx512(const float
   for (int r = 0; r < MR_AVX512; r++) _mm512_storeu_ps(t[r], c[r]);
 }
 
-/* Set at load time: the CPU has AVX-512 (and the system saves its registers). */
+/* Set at load time: the CPU has AVX-512 (and the system saves its registers), and
+   BNLAB_NO_AVX512 is not set (tests set it to run the AVX2 block on such a CPU). */
 static int hasAvx512 = 0;
 
 /*
@@ -1346,7 +1347,7 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "reluBackward", js_relu_backward);
   }
   if (avx2 && __builtin_cpu_supports("fma")) {
-    hasAvx512 = __builtin_cpu_supports("avx512f");
+    hasAvx512 = __builtin_cpu_supports("avx512f") && getenv("BNLAB_NO_AVX512") == NULL;
     set(env, exports, "matmul32", js_matmul32);
     set(env, exports, "matmulTransA32", js_matmul_trans_a32);
     set(env, exports, "matmulTransB32", js_matmul_trans_b32);
