@@ -4,7 +4,8 @@
  * point pipe busy, one thread.
  *   float64 without FMA (as backends/native/backend.c's float64 products):
  *     a multiply then an add, 4 lanes each, 2 flops per pair;
- *   float32 with FMA (as its float32 products): fused multiply-adds, 8 lanes, 2 flops each.
+ *   float32 with FMA (as its float32 products): fused multiply-adds, 8 lanes, 2 flops each,
+ *     or 16 lanes on a CPU with AVX-512 (unless BNLAB_NO_AVX512 is set, as for the products).
  * Prints "<float64 GFLOP/s> <float32 GFLOP/s>".
  */
 #include <immintrin.h>
@@ -53,6 +54,22 @@ __attribute__((target("avx2,fma"))) static double chains32(long reps, double c) 
   return sink;
 }
 
+/* the same chains, 16 lanes: the peak of the AVX-512 block of the float32 products (10 × 16 lanes × 2 flops a round) */
+__attribute__((target("avx512f"))) static double chains32x16(long reps, double c) {
+  __m512 z[10];
+  const __m512 f = _mm512_set1_ps((float)c), g = _mm512_set1_ps(1e-3f);
+  for (int i = 0; i < 10; i++) z[i] = _mm512_set1_ps(1.0f + i);
+  for (long r = 0; r < reps; r++)
+#pragma GCC unroll 10
+    for (int i = 0; i < 10; i++) z[i] = _mm512_fmadd_ps(z[i], f, g);
+  float sink = 0, l[16];
+  for (int i = 0; i < 10; i++) {
+    _mm512_storeu_ps(l, z[i]);
+    sink += l[0];
+  }
+  return sink;
+}
+
 /* GFLOP/s of `run` (flopsPerRep flops a round): the best of 20 short rounds, the least disturbed by other work */
 static double peak(Chains *run, double flopsPerRep, double c) {
   const long reps = 5000000;
@@ -68,7 +85,8 @@ static double peak(Chains *run, double flopsPerRep, double c) {
 
 int main(int argc, char **argv) {
   const double c = argc > 1 ? atof(argv[1]) : 1e-9; /* read at run time, so nothing is folded */
-  const double f64 = peak(chains64, 12.0 * 4 * 2, c), f32 = peak(chains32, 10.0 * 8 * 2, c);
+  const int wide = __builtin_cpu_supports("avx512f") && getenv("BNLAB_NO_AVX512") == NULL;
+  const double f64 = peak(chains64, 12.0 * 4 * 2, c), f32 = wide ? peak(chains32x16, 10.0 * 16 * 2, c) : peak(chains32, 10.0 * 8 * 2, c);
   printf("%.2f %.2f\n", f64, f32);
   return 0;
 }
