@@ -13,6 +13,7 @@ import { listFiles } from "../src/course/homework/library-bundle";
 import { EXERCISES, type ExerciseId } from "../src/exercises/registry";
 import { judges } from "../src/exercises/protocol";
 import { Matrix } from "../src/tensor/matrix";
+import { solutions } from "./helpers/solutions";
 
 const ROOT = path.resolve(__dirname, "..");
 type Lib = { collectors: Record<string, (fn: unknown, seed?: string) => unknown> };
@@ -24,26 +25,18 @@ const ATTACKS: Array<{ id: ExerciseId; attack(dist: string): unknown; honest: un
   {
     id: "batchNormBackward",
     attack: (dist) => (dy: Matrix, x: Matrix, gamma: Matrix, eps: number) => reach(dist, "batchnorm-" + "backward.js")["batchNormBackward" + "Spec"].reference({ dy, x, gamma, eps }),
-    honest: (dy: Matrix, x: Matrix, gamma: Matrix, eps: number) => {
-      const n = x.rows;
-      const mu = x.meanRows();
-      const variance = x.sub(mu).map((d) => d * d).meanRows();
-      const inv = variance.map((v) => 1 / Math.sqrt(v + eps));
-      const xhat = x.sub(mu).mul(inv);
-      const dxhat = dy.mul(gamma);
-      const dx = dxhat.mul(n).sub(dxhat.sumRows()).sub(xhat.mul(dxhat.mul(xhat).sumRows())).mul(inv.map((v) => v / n));
-      return { dx, dgamma: dy.mul(xhat).sumRows(), dbeta: dy.sumRows() };
-    },
+    honest: solutions.batchNormBackward,
   },
   {
     id: "convOutputSize",
     attack: (dist) => (size: number, kernelSize: number, stride: number, padding: number) =>
       reach(dist, "conv-output" + "-size.js")["convOutputSize" + "Spec"].reference({ size, kernelSize, stride, padding }).size.data[0],
-    honest: (size: number, kernelSize: number, stride: number, padding: number) => Math.floor((size + 2 * padding - kernelSize) / stride) + 1,
+    honest: solutions.convOutputSize,
   },
   {
     id: "foldBatchNorm",
     attack: (dist) => (conv: unknown, bn: unknown) => reach(dist, "fold-" + "batchnorm.js")["foldBatchNorm" + "Spec"].reference({ label: "", make: () => ({ conv, bn }) }),
+    // its own Matrix: the one of the library under test (the solutions' would be the sources')
     honest: (
       conv: { weight: { value: Matrix }; bias: { value: Matrix } | null; outChannels: number },
       bn: { gamma: Matrix; beta: Matrix; runningMean: Matrix; runningVar: Matrix; eps: number },
