@@ -3,7 +3,7 @@ import { ExerciseSpec, readMatrixFields, Mistake, Outputs } from "../engine";
 import { perExampleShapes } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
-import { constantOutput, transposedOutput } from "../generic-mistakes";
+import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { UpdateRunningStatsFn, Input, updateRunningStatsCollect } from "../collect/running-stats";
 
 export function runningUpdate(
@@ -22,11 +22,7 @@ export function runningUpdate(
 }
 
 function mistakes(): Mistake<Input>[] {
-  const m = (ids: MisconceptionId[], opts: Parameters<typeof runningUpdate>[1], message?: string): Mistake<Input> => ({
-    ids,
-    outputs: (input: Input) => runningUpdate(input, opts),
-    ...(message ? { message } : {}),
-  });
+  const m = (ids: MisconceptionId[], opts: Parameters<typeof runningUpdate>[1], message?: string) => predicted<Input>(ids, (input) => runningUpdate(input, opts), message);
   const out: Mistake<Input>[] = [
     m(["momentum-reversed"], { reversed: true }),
     m(["biased-running-variance"], { biased: true }),
