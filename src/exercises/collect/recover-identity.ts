@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { STATS_EPS, statsBatches } from "../inputs";
+import { epsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
 export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
@@ -11,13 +10,8 @@ export interface Input {
   eps: number;
 }
 
-
-/** γ as a function of the (biased or unbiased) variance. */
 function draw(seed: string) {
-  const cases = statsBatches(`${seed}/recoverIdentity`).map((b, i) => ({
-    label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
-    input: { x: b.x, eps: STATS_EPS[i] },
-  }));
+  const cases = epsBatches(`${seed}/recoverIdentity`);
   return { cases, probes: batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]) };
 }
 
