@@ -64,7 +64,9 @@ function what(value: object): string {
   return typeof name === "string" && name ? `a ${name} object` : "an object";
 }
 
-function isPlain(v: object): boolean {
+/** An object literal or a prototype-less object (not an array, a Matrix or another class's instance). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object") return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
@@ -82,7 +84,7 @@ export function encode(value: unknown, depth = 0): Encoded {
     if (typeof value !== "object") return { t: "other", what: `a ${typeof value}` };
     if (depth >= MAX_DEPTH) return { t: "other", what: "a deeply nested value" };
     if (Array.isArray(value)) return { t: "array", items: value.slice(0, MAX_ITEMS).map((v) => encode(v, depth + 1)) };
-    if (!isPlain(value)) return { t: "other", what: what(value) };
+    if (!isPlainObject(value)) return { t: "other", what: what(value) };
     const entries: Array<[string, Encoded]> = Object.keys(value)
       .slice(0, MAX_ITEMS)
       .map((k) => [k, encode((value as Record<string, unknown>)[k], depth + 1)]);
