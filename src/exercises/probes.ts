@@ -54,8 +54,8 @@ type Out = Record<string, Matrix>;
 export const bump = (row: Matrix, only?: number) => row.map((v, _i, j) => (only === undefined || j === only ? v + 0.5 + 0.25 * j : v));
 
 /** Probes around one case: its input is the base. */
-export function probesOn<I>(c: { label: string; input: I }, perturbations: Perturbation<I>[], more: Partial<Probes<I>> = {}): Probes<I> {
-  return { label: c.label, base: c.input, perturbations, ...more };
+export function probesOn<I>(c: { label: string; input: I }, perturbations: Perturbation<I>[]): Probes<I> {
+  return { label: c.label, base: c.input, perturbations };
 }
 
 /** Probes of an exercise whose arguments are plain numbers: one perturbation per entry of `changes` ("k changes"; ignored: "k is never used"). */

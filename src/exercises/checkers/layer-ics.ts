@@ -5,7 +5,6 @@ import { expectNumber, field } from "../learner-code";
 import { constantOutput, swappedFields } from "../generic-mistakes";
 import { GradFn, Input, layerIcsCollect, LayerIcsFn, input } from "../collect/layer-ics";
 
-/** The gradient of a loss with respect to each weight matrix, at the given weights (bottom layer first). */
 type Which = "below" | "own" | "above" | "all";
 interface Variant {
   update?: Which;

@@ -5,7 +5,7 @@ import { MisconceptionId } from "../misconceptions";
 import { Axis, HARD_CODED_EPS, statsVariant } from "../variants";
 import { RecoverIdentityFn, Input, recoverIdentityCollect } from "../collect/recover-identity";
 
-/** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
+/** γ as a function of the (biased or unbiased) variance. */
 type GammaRule = (variance: number, eps: number) => number;
 
 function recovery(input: Input, rule: GammaRule, opts: { unbiased?: boolean; axis?: Axis; swapped?: boolean } = {}): Outputs {

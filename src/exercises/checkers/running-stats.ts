@@ -6,6 +6,7 @@ import { statsVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { UpdateRunningStatsFn, Input, updateRunningStatsCollect } from "../collect/running-stats";
 
+/** The update, optionally with the old value weighted by momentum, or the biased variance stored. */
 export function runningUpdate(
   input: Input,
   opts: { reversed?: boolean; biased?: boolean; momentum?: number; std?: boolean } = {},

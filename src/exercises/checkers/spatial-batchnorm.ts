@@ -6,7 +6,6 @@ import { SpatialBatchNormFn, Input, spatialBatchNormCollect } from "../collect/s
 
 type Grouping = (n: number, c: number, h: number, w: number) => string;
 
-/** Normalize x with the statistics of the groups `group` defines, then γ[c]·x̂ + β[c]; as an (N·C) × (H·W) matrix. */
 /** The ways a learner may get the rest wrong: the variance, ε, or γ and β. */
 interface Slip {
   mixup?: boolean;
@@ -15,6 +14,7 @@ interface Slip {
   affine?: "right" | "swapped" | "no-beta";
 }
 
+/** Normalize x with the statistics of the groups `group` defines, then γ[c]·x̂ + β[c]; as an (N·C) × (H·W) matrix. */
 function normalizeBy(input: Input, group: Grouping, slip: Slip = {}): Matrix {
   const mixup = slip.mixup ?? false;
   const [N, C, H, W] = input.x.shape;

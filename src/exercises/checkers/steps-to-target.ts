@@ -4,7 +4,7 @@ import { MisconceptionId } from "../misconceptions";
 import { stepsToTarget } from "../../train/steps-to-target";
 import { StepsToTargetFn, Input, stepsToTargetCollect } from "../collect/steps-to-target";
 
-/** Exercise 6.1: the first evaluated step at which the TEST accuracy reaches the target, or null. */
+/** An answer as outputs: null → isNull 1; a number → its value; anything else → NaN (never right). */
 function answer(v: unknown): Outputs {
   if (v === null) return { isNull: Matrix.row([1]), value: Matrix.row([0]) };
   return { isNull: Matrix.row([0]), value: Matrix.row([typeof v === "number" ? v : NaN]) };

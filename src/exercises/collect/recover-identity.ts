@@ -3,6 +3,7 @@ import { ExerciseCollect, callWithFields } from "../engine";
 import { epsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
+/** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
 export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
 
 export interface Input {
