@@ -12,6 +12,8 @@ function answer(v: unknown): Outputs {
 
 type History = Input["history"];
 const reached = (a: number, target: number) => a >= target;
+/** The index of the last entry for which `ok` holds, or −1. */
+const lastIndex = (xs: readonly number[], ok: (x: number) => boolean) => xs.reduce((last, x, i) => (ok(x) ? i : last), -1);
 /** The answer read by `pick` from the first evaluation (or, with `train`, training step) i whose accuracy is `ok`; null when none is. */
 const atFirst =
   (pick: (h: History, i: number) => number | undefined, ok = reached, train = false) =>
@@ -66,10 +68,7 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
     ids: ["steps-assumes-rising"],
     message: "assumes the accuracy only rises: you return the step after the LAST evaluation below the target. Return the FIRST evaluation with accuracy ≥ target.",
     answer: ({ history: h, target }) => {
-      let last = -1;
-      h.eval.testAccuracy.forEach((a, i) => {
-        if (a < target) last = i;
-      });
+      const last = lastIndex(h.eval.testAccuracy, (a) => a < target);
       return last + 1 < h.eval.step.length ? h.eval.step[last + 1] : null;
     },
   },
@@ -77,10 +76,7 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
     ids: ["steps-assumes-rising"],
     message: "assumes the accuracy only rises: you return the LAST evaluation at or above the target. Return the FIRST one.",
     answer: ({ history: h, target }) => {
-      let last = -1;
-      h.eval.testAccuracy.forEach((a, i) => {
-        if (a >= target) last = i;
-      });
+      const last = lastIndex(h.eval.testAccuracy, (a) => reached(a, target));
       return last < 0 ? null : h.eval.step[last];
     },
   },
