@@ -20,13 +20,12 @@ function normalizeBy(input: Input, group: Grouping, slip: Slip = {}): Matrix {
   const [N, C, H, W] = input.x.shape;
   // mixup: the (N·H·W) × C reshape WITHOUT moving C last, i.e. the raw memory read as rows of C
   const value = (n: number, c: number, h: number, w: number) => input.x.data[((n * C + c) * H + h) * W + w];
-  const key = (n: number, c: number, h: number, w: number) => (mixup ? String(((n * C + c) * H + h) * W + w) : group(n, c, h, w));
   const sums = new Map<string, { s: number; s2: number; m: number }>();
   const each = (f: (n: number, c: number, h: number, w: number) => void) => {
     for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) f(n, c, h, w);
   };
   const colOf = (n: number, c: number, h: number, w: number) => (((n * C + c) * H + h) * W + w) % C; // the "channel" a wrong reshape assigns
-  const g = mixup ? (n: number, c: number, h: number, w: number) => String(colOf(n, c, h, w)) : key;
+  const g = mixup ? (n: number, c: number, h: number, w: number) => String(colOf(n, c, h, w)) : group;
   each((n, c, h, w) => {
     const k = g(n, c, h, w);
     const e = sums.get(k) ?? { s: 0, s2: 0, m: 0 };
