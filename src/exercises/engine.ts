@@ -108,7 +108,12 @@ export interface ExerciseSpec<I, F> extends ExerciseInfo, ExerciseCollect<I, F> 
 
 /** The usual describeInput: each field as `name = value` (a matrix hangs below its name), one a line. */
 export function describeFields<I>(names: readonly (keyof I & string)[]): (input: I) => string {
-  return (input) => names.map((name) => describeField(name, input[name])).join("\n");
+  return (input) => describeValues(Object.fromEntries(names.map((name) => [name, input[name]])));
+}
+
+/** Named values written as describeFields writes fields, for the parts of an input that are not its own fields ("running.mean"). */
+export function describeValues(values: Record<string, unknown>): string {
+  return Object.entries(values).map(([name, value]) => describeField(name, value)).join("\n");
 }
 
 function describeField(name: string, value: unknown): string {

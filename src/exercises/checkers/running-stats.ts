@@ -1,5 +1,4 @@
-import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec, readMatrixFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, readMatrixFields, Mistake, Outputs, describeValues } from "../engine";
 import { perExampleShapes } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
@@ -69,13 +68,7 @@ export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> =
   mistakes: mistakes(),
   passMessage:
     "running = (1 − m)·running + m·batch, with momentum m the weight of the new batch and the unbiased batch variance stored; checked with m = 0.1, 0.3, 0.05, 0, 1 and 0.7 (N = 2 to 5).",
-  describeInput: (input) =>
-    [
-      hang("running.mean = ", formatMatrix(input.running.mean)),
-      hang("running.var = ", formatMatrix(input.running.var)),
-      hang("x = ", formatMatrix(input.x)),
-      `momentum = ${formatNumber(input.momentum)}`,
-    ].join("\n"),
+  describeInput: (i) => describeValues({ "running.mean": i.running.mean, "running.var": i.running.var, x: i.x, momentum: i.momentum }),
   labels: { mean: "running mean", var: "running variance" },
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: "The batch statistics are per feature: 1×D rows (x.meanRows()), the shape of the running buffers.",

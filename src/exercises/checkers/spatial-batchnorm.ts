@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec } from "../engine";
+import { formatMatrix, hang } from "../compare";
+import { ExerciseSpec, describeFields } from "../engine";
 import { Malformed } from "../learner-code";
 import { SpatialBatchNormFn, Input, spatialBatchNormCollect } from "../collect/spatial-batchnorm";
 
@@ -86,7 +86,7 @@ export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
   passMessage: "One μ and σ² per channel over all N·H·W numbers of that channel, then γ[c]·x̂ + β[c]; checked on 3 batches of images.",
   describeInput: (input) =>
     `x of shape ${input.x.shapeString()} (shown as its (N·C) × (H·W) rows)\n${hang("x = ", formatMatrix(input.x.toMatrix(input.x.shape[0] * input.x.shape[1], input.x.shape[2] * input.x.shape[3])))}\n` +
-    `${hang("gamma = ", formatMatrix(input.gamma))}\n${hang("beta = ", formatMatrix(input.beta))}\neps = ${formatNumber(input.eps)}`,
+    describeFields<Input>(["gamma", "beta", "eps"])(input),
   labels: { y: "y (as (N·C) × (H·W))" },
   shapeHint: "Reshape x [N, C, H, W] to (N·H·W) × C by moving C LAST first (index ((n·H + h)·W + w, c)), normalize the columns, and move C back.",
 };
