@@ -64,7 +64,9 @@ function what(value: object): string {
   return typeof name === "string" && name ? `a ${name} object` : "an object";
 }
 
-function isPlain(v: object): boolean {
+/** An object literal or a prototype-less object (not an array, a Matrix or another class's instance). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object") return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
@@ -82,7 +84,7 @@ export function encode(value: unknown, depth = 0): Encoded {
     if (typeof value !== "object") return { t: "other", what: `a ${typeof value}` };
     if (depth >= MAX_DEPTH) return { t: "other", what: "a deeply nested value" };
     if (Array.isArray(value)) return { t: "array", items: value.slice(0, MAX_ITEMS).map((v) => encode(v, depth + 1)) };
-    if (!isPlain(value)) return { t: "other", what: what(value) };
+    if (!isPlainObject(value)) return { t: "other", what: what(value) };
     const entries: Array<[string, Encoded]> = Object.keys(value)
       .slice(0, MAX_ITEMS)
       .map((k) => [k, encode((value as Record<string, unknown>)[k], depth + 1)]);
@@ -103,17 +105,13 @@ const INVALID = Symbol("invalid");
 /** What a malformed piece of data decodes to (a judge reports it as a wrong type). */
 export const INVALID_VALUE = new Opaque("malformed data (not produced by a collector)");
 
-function own(o: object, k: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
-}
-
 function decodeIn(data: unknown, depth: number, budget: { numbers: number }): unknown {
   if (data === null || typeof data !== "object" || Array.isArray(data) || depth > MAX_DEPTH + 1) return INVALID;
-  const t = own(data, "t");
+  const t = ownField(data, "t");
   switch (t) {
     case "matrix": {
-      const shape = own(data, "shape");
-      const values = own(data, "values");
+      const shape = ownField(data, "shape");
+      const values = ownField(data, "values");
       if (!Array.isArray(shape) || shape.length !== 2 || !Array.isArray(values)) return INVALID;
       const [rows, cols] = shape as unknown[];
       if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols)) return INVALID;
@@ -130,15 +128,15 @@ function decodeIn(data: unknown, depth: number, budget: { numbers: number }): un
       return m;
     }
     case "number": {
-      const v = decodeNumber(own(data, "v"));
+      const v = decodeNumber(ownField(data, "v"));
       return v === null ? INVALID : v;
     }
     case "boolean": {
-      const v = own(data, "v");
+      const v = ownField(data, "v");
       return typeof v === "boolean" ? v : INVALID;
     }
     case "string": {
-      const v = own(data, "v");
+      const v = ownField(data, "v");
       return typeof v === "string" ? v.slice(0, MAX_STRING) : INVALID;
     }
     case "null":
@@ -146,7 +144,7 @@ function decodeIn(data: unknown, depth: number, budget: { numbers: number }): un
     case "undefined":
       return undefined;
     case "array": {
-      const items = own(data, "items");
+      const items = ownField(data, "items");
       if (!Array.isArray(items) || items.length > MAX_ITEMS) return INVALID;
       const out: unknown[] = [];
       for (const item of items) {
@@ -157,7 +155,7 @@ function decodeIn(data: unknown, depth: number, budget: { numbers: number }): un
       return out;
     }
     case "object": {
-      const entries = own(data, "entries");
+      const entries = ownField(data, "entries");
       if (!Array.isArray(entries) || entries.length > MAX_ITEMS) return INVALID;
       const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const entry of entries) {
@@ -169,7 +167,7 @@ function decodeIn(data: unknown, depth: number, budget: { numbers: number }): un
       return out;
     }
     case "other": {
-      const w = own(data, "what");
+      const w = ownField(data, "what");
       return new Opaque(typeof w === "string" ? w.slice(0, 200) : "an unreadable value");
     }
     default:
@@ -179,8 +177,7 @@ function decodeIn(data: unknown, depth: number, budget: { numbers: number }): un
 
 /** Own property of a decoded (or any) object, never from its prototype. */
 export function ownField(o: unknown, key: string): unknown {
-  if (o === null || typeof o !== "object") return undefined;
-  return own(o, key);
+  return hasOwnField(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
 export function hasOwnField(o: unknown, key: string): boolean {

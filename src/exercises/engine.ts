@@ -29,11 +29,7 @@ export interface ExerciseCase<I> {
 }
 
 /** What a judge knows about an exception the learner's code threw (from the collected data). */
-export interface ThrownInfo {
-  name: string;
-  message: string;
-  during: string | null;
-}
+type ThrownInfo = Pick<Extract<CollectedFailure, { kind: "threw" }>, "name" | "message" | "during">;
 
 /**
  * A known mistake: what it would output (compared on every key, a row and a column with the same
@@ -112,7 +108,12 @@ export interface ExerciseSpec<I, F> extends ExerciseInfo, ExerciseCollect<I, F> 
 
 /** The usual describeInput: each field as `name = value` (a matrix hangs below its name), one a line. */
 export function describeFields<I>(names: readonly (keyof I & string)[]): (input: I) => string {
-  return (input) => names.map((name) => describeField(name, input[name])).join("\n");
+  return (input) => describeValues(Object.fromEntries(names.map((name) => [name, input[name]])));
+}
+
+/** Named values written as describeFields writes fields, for the parts of an input that are not its own fields ("running.mean"). */
+export function describeValues(values: Record<string, unknown>): string {
+  return Object.entries(values).map(([name, value]) => describeField(name, value)).join("\n");
 }
 
 function describeField(name: string, value: unknown): string {
@@ -454,7 +455,7 @@ function fromFailure<I, F>(spec: ExerciseSpec<I, F>, f: CollectedFailure, c: Exe
   if (f.stub || isStubError(new Error(f.message.replace(/^\w*Error: /, "")))) {
     return failed(spec, "not-implemented", "Not implemented yet: replace the line that throws \"TODO: implement …\" with your code.");
   }
-  const known = spec.onThrow?.({ name: f.name, message: f.message, during: f.during }, c.input);
+  const known = spec.onThrow?.(f, c.input);
   if (known && known.misconceptions.every(isMisconceptionId)) {
     return failed(spec, "misconception", known.message, { misconceptions: known.misconceptions, details: f.message });
   }

@@ -1,5 +1,6 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
+import { formatNumber } from "./compare";
 
 /**
  * Test inputs the checkers run learners' code on. Seeded, so messages quote the same numbers every
@@ -47,7 +48,12 @@ export function statsBatches(seed: string): Array<{ label: string; x: Matrix }> 
 }
 
 /** The ε of each statistics batch for the exercises that take one (not always the default 1e-5). */
-export const STATS_EPS = [1e-5, 1e-3, 1e-5, 0.01, 0.1];
+const STATS_EPS = [1e-5, 1e-3, 1e-5, 0.01, 0.1];
+
+/** The statistics batches, each with its ε: the cases of the exercises that take (x, eps), labelled "…, ε = 1e-5". */
+export function epsBatches(seed: string): Array<{ label: string; input: { x: Matrix; eps: number } }> {
+  return statsBatches(seed).map((b, i) => ({ label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`, input: { x: b.x, eps: STATS_EPS[i] } }));
+}
 
 /** The shapes of a statistic taken over the wrong axis of x (N×1 or 1×N) or transposed (D×1). */
 export function perExampleShapes(x: Matrix): Array<[number, number]> {

@@ -1,5 +1,5 @@
 import { Matrix } from "../tensor/matrix";
-import { Opaque } from "./codec";
+import { Opaque, isPlainObject } from "./codec";
 
 /**
  * Calling the learner's code safely: whatever it throws is caught and wrapped, its inputs are
@@ -85,12 +85,6 @@ function findChange(before: unknown, after: unknown, path: string): string | nul
   return Object.is(before, after) ? null : path;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== "object") return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
 /**
  * The calls of one case of a collector: fn runs on copies of its arguments; an input it modified
  * in place is recorded (in `mutated`, by path), so that the judge can name it together with
@@ -138,7 +132,7 @@ export class LearnerCalls {
   }
 }
 
-/** Describe a value the learner returned: "a Matrix 1×3", "an array", "undefined", "a number". */
+/** Describe a value the learner returned, as the judge decoded it (codec.ts: a Promise arrives as its description): "a Matrix 1×3", "an array", "undefined", "a number". */
 export function describeValue(v: unknown): string {
   if (v instanceof Opaque) return v.what;
   if (v instanceof Matrix) return `a Matrix ${v.rows}×${v.cols}`;
@@ -146,7 +140,6 @@ export function describeValue(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") {
-    if (typeof (v as { then?: unknown }).then === "function") return "a Promise (the function must not be async)";
     const keys = Object.keys(v);
     return keys.length ? `an object with keys ${keys.join(", ")}` : "an empty object";
   }
@@ -164,8 +157,7 @@ export function expectMatrix(v: unknown, what: string, shape: string): Matrix {
 
 /** Read field `key` of an object result, or throw Malformed naming the expected keys. */
 export function field(v: unknown, key: string, expectedKeys: readonly string[]): unknown {
-  const thenable = v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
-  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Matrix || v instanceof Opaque || thenable) {
+  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Matrix || v instanceof Opaque) {
     throw new Malformed("wrong-type", `Return an object { ${expectedKeys.join(", ")} }, got ${describeValue(v)}.`);
   }
   if (!Object.prototype.hasOwnProperty.call(v, key)) {

@@ -54,8 +54,8 @@ type Out = Record<string, Matrix>;
 export const bump = (row: Matrix, only?: number) => row.map((v, _i, j) => (only === undefined || j === only ? v + 0.5 + 0.25 * j : v));
 
 /** Probes around one case: its input is the base. */
-export function probesOn<I>(c: { label: string; input: I }, perturbations: Perturbation<I>[], more: Partial<Probes<I>> = {}): Probes<I> {
-  return { label: c.label, base: c.input, perturbations, ...more };
+export function probesOn<I>(c: { label: string; input: I }, perturbations: Perturbation<I>[]): Probes<I> {
+  return { label: c.label, base: c.input, perturbations };
 }
 
 /** Probes of an exercise whose arguments are plain numbers: one perturbation per entry of `changes` ("k changes"; ignored: "k is never used"). */
@@ -219,10 +219,10 @@ function where(mask: boolean[], m: Matrix): string {
   const rowsHit = Array.from({ length: m.rows }, (_, i) => mask.slice(i * m.cols, (i + 1) * m.cols).some(Boolean));
   const list = (xs: boolean[]) => xs.flatMap((v, i) => (v ? [i] : [])).join(", ");
   const full = (xs: boolean[], count: number) => xs.filter(Boolean).length === count;
-  if (m.rows > 1 && colsHit.every((hit, j) => !hit || mask.every((v, i) => i % m.cols !== j || v))) {
+  // whole columns (every row of each column hit), or a 1-row output
+  if (m.rows === 1 || colsHit.every((hit, j) => !hit || mask.every((v, i) => i % m.cols !== j || v))) {
     return `in ${full(colsHit, 1) ? "column" : "columns"} ${list(colsHit)}`;
   }
-  if (m.rows === 1) return `in ${full(colsHit, 1) ? "column" : "columns"} ${list(colsHit)}`;
   return `in ${full(rowsHit, 1) ? "row" : "rows"} ${list(rowsHit)}`;
 }
 

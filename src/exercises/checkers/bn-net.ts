@@ -106,18 +106,20 @@ function read(values: Record<string, unknown>, input: Input): Outputs {
   };
 }
 
-const REFERENCE: Outputs = {
-  kinds: Matrix.row(RIGHT_KINDS.map(CODE)),
-  sizes: Matrix.row([784, 100, 100, 100, 100, 100, 100, 10, 100, 100, 100]),
-  biasBeforeBn: bit(false),
-  distinct: bit(true),
-  momentum: bit(true),
-  tracking: bit(true),
-  affine: bit(true),
-  seed: bit(true),
-  init: bit(true),
-  output: Matrix.row([4, 10]),
+/** Each output read from the network: its right value, and its name in messages. */
+const OUTPUTS: Record<string, { right: Matrix; label: string }> = {
+  kinds: { right: Matrix.row(RIGHT_KINDS.map(CODE)), label: `layer kinds (${KINDS.map((k, i) => `${i} = ${k}`).join(", ")})` },
+  sizes: { right: Matrix.row([784, 100, 100, 100, 100, 100, 100, 10, 100, 100, 100]), label: "Linear in/out sizes, then BatchNorm1d sizes" },
+  biasBeforeBn: { right: bit(false), label: "a Linear with bias right before a BatchNorm1d (1 = yes)" },
+  distinct: { right: bit(true), label: "every BatchNorm1d a distinct layer (1 = yes)" },
+  momentum: { right: bit(true), label: "running statistics after one training step follow PyTorch's momentum 0.1 (1 = yes)" },
+  tracking: { right: bit(true), label: "eval mode uses the running statistics (1 = yes)" },
+  affine: { right: bit(true), label: "every BatchNorm1d has γ and β (1 = yes)" },
+  seed: { right: bit(true), label: "the seed sets the initial weights (1 = yes)" },
+  init: { right: bit(true), label: "first Linear's weights look like N(0, 0.05²) (1 = yes)" },
+  output: { right: Matrix.row([4, 10]), label: "shape of the logits of 4 digits" },
 };
+const REFERENCE: Outputs = Object.fromEntries(Object.entries(OUTPUTS).map(([key, o]) => [key, o.right]));
 
 /** A predicate on the layer kinds, in forward order. */
 const onKinds = (ok: (kinds: string[]) => boolean) => (got: Outputs) => ok(Array.from(got.kinds.data, (c) => KINDS[c] ?? "other"));
@@ -194,16 +196,5 @@ export const bnNetSpec: ExerciseSpec<Input, BnNetFn> = {
   describeInput: () =>
     "expected: Sequential(Linear(784→100, bias=false), BatchNorm1d(100), Sigmoid, Linear(100→100, bias=false), BatchNorm1d(100), Sigmoid, " +
     "Linear(100→100, bias=false), BatchNorm1d(100), Sigmoid, Linear(100→10))",
-  labels: {
-    kinds: `layer kinds (${KINDS.map((k, i) => `${i} = ${k}`).join(", ")})`,
-    sizes: "Linear in/out sizes, then BatchNorm1d sizes",
-    biasBeforeBn: "a Linear with bias right before a BatchNorm1d (1 = yes)",
-    distinct: "every BatchNorm1d a distinct layer (1 = yes)",
-    momentum: "running statistics after one training step follow PyTorch's momentum 0.1 (1 = yes)",
-    tracking: "eval mode uses the running statistics (1 = yes)",
-    affine: "every BatchNorm1d has γ and β (1 = yes)",
-    seed: "the seed sets the initial weights (1 = yes)",
-    init: "first Linear's weights look like N(0, 0.05²) (1 = yes)",
-    output: "shape of the logits of 4 digits",
-  },
+  labels: Object.fromEntries(Object.entries(OUTPUTS).map(([key, o]) => [key, o.label])),
 };

@@ -1,6 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatMatrix, hang } from "../compare";
-import { ExerciseSpec } from "../engine";
+import { ExerciseSpec, describeValues } from "../engine";
 import { Malformed, expectMatrix } from "../learner-code";
 import { FoldBatchNormFn, Input, foldBatchNormCollect } from "../collect/fold-batchnorm";
 
@@ -64,13 +63,7 @@ export const foldBatchNormSpec: ExerciseSpec<Input, FoldBatchNormFn> = {
   passMessage: "W' = s·W and b' = s·(b − running_mean) + β with s = γ/√(running_var + ε), per output channel; checked on 3 conv/BN pairs (with and without conv bias).",
   describeInput: (input) => {
     const { conv, bn } = input.make();
-    return [
-      input.label,
-      hang("conv.bias = ", conv.bias ? formatMatrix(conv.bias.value) : "null"),
-      hang("bn.gamma = ", formatMatrix(bn.gamma)),
-      hang("bn.beta = ", formatMatrix(bn.beta)),
-      hang("bn.runningMean = ", formatMatrix(bn.runningMean)),
-      hang("bn.runningVar = ", formatMatrix(bn.runningVar)),
-    ].join("\n");
+    const parts = { "conv.bias": conv.bias?.value ?? null, "bn.gamma": bn.gamma, "bn.beta": bn.beta, "bn.runningMean": bn.runningMean, "bn.runningVar": bn.runningVar };
+    return `${input.label}\n${describeValues(parts)}`;
   },
 };

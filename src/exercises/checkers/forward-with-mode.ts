@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { BatchNorm1d } from "../../nn/batchnorm";
-import { DEFAULT_TOLERANCE, closeMatrices, formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec, Mistake, Outputs, describeFields } from "../engine";
+import { DEFAULT_TOLERANCE, closeMatrices, formatNumber } from "../compare";
+import { ExerciseSpec, Mistake, Outputs, describeFields, describeValues } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { ownField } from "../codec";
 import { runningUpdate } from "./running-stats";
@@ -179,9 +179,7 @@ export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
     [
       describeFields<BnState>(["gamma", "beta", "runningMean", "runningVar"])(input.state),
       `momentum = ${input.state.momentum}, eps = ${formatNumber(input.state.eps)}`,
-      hang("training batch x = ", formatMatrix(input.xTrain)),
-      hang("eval batch x = ", formatMatrix(input.xEval)),
-      hang("single example x = ", formatMatrix(input.xOne)),
+      describeValues({ "training batch x": input.xTrain, "eval batch x": input.xEval, "single example x": input.xOne }),
     ].join("\n"),
   labels: {
     yTrain: "output in training mode",

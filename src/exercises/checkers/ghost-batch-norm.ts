@@ -3,16 +3,14 @@ import { formatMatrix, formatNumber, hang } from "../compare";
 import { ExerciseSpec } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectMatrix } from "../learner-code";
+import { NormalizeVariant, RIGHT, normalizeVariant } from "../variants";
 import { GhostBatchNormFn, Input, ghostBatchNormCollect } from "../collect/ghost-batch-norm";
 
-interface Variant {
+/** How the rows are split into ghost batches, and how each is normalized (variants.ts). */
+interface Variant extends Partial<NormalizeVariant> {
   chunks?: "consecutive" | "strided" | "whole";
   skipRemainder?: boolean;
   mergeRemainder?: boolean;
-  epsOutside?: boolean;
-  unbiased?: boolean;
-  perRow?: boolean;
-  noEps?: boolean;
 }
 
 /** The row indices of each ghost batch. */
@@ -33,12 +31,7 @@ function groups(n: number, v: number, how: Variant["chunks"], skipRemainder: boo
 function ghostVariant(x: Matrix, v: number, eps: number, o: Variant = {}): Matrix {
   const out = new Matrix(x.rows, x.cols);
   for (const rows of groups(x.rows, v, o.chunks ?? "consecutive", o.skipRemainder ?? false, o.mergeRemainder)) {
-    const xg = x.selectRows(rows);
-    const n = o.perRow ? xg.cols : xg.rows;
-    const mu = o.perRow ? xg.meanCols() : xg.meanRows();
-    const ss = (o.perRow ? xg.sub(mu).map((d) => d * d).sumCols() : xg.sub(mu).map((d) => d * d).sumRows());
-    const variance = ss.scale(1 / (o.unbiased ? n - 1 : n));
-    const xhat = xg.sub(mu).div(variance.map((s) => (o.epsOutside ? Math.sqrt(s) + eps : Math.sqrt(s + (o.noEps ? 0 : eps)))));
+    const xhat = normalizeVariant(x.selectRows(rows), eps, { ...RIGHT, ...o });
     rows.forEach((r, k) => out.data.set(xhat.data.subarray(k * x.cols, (k + 1) * x.cols), r * x.cols));
   }
   return out;
@@ -50,11 +43,11 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
   { ids: ["ghost-remainder-skipped"], variant: { skipRemainder: true } },
   { ids: ["ghost-remainder-merged"], variant: { mergeRemainder: true } },
   { ids: ["unbiased-variance"], variant: { unbiased: true } },
-  { ids: ["eps-outside-sqrt"], variant: { epsOutside: true } },
-  { ids: ["eps-forgotten"], variant: { noEps: true } },
+  { ids: ["eps-outside-sqrt"], variant: { eps: "outside" } },
+  { ids: ["eps-forgotten"], variant: { eps: "none" } },
   {
     ids: ["wrong-axis"],
-    variant: { perRow: true },
+    variant: { axis: "examples" },
     message: "Your statistics are taken across the features of each row. Within each ghost batch, μ and σ² are per FEATURE, over the ghost batch's rows (axis 0).",
   },
 ];

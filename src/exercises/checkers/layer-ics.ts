@@ -3,9 +3,8 @@ import { ExerciseSpec, Outputs } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { expectNumber, field } from "../learner-code";
 import { constantOutput, swappedFields } from "../generic-mistakes";
-import { GradFn, Input, layerIcsCollect, LayerIcsFn, input } from "../collect/layer-ics";
+import { Input, layerIcsCollect, LayerIcsFn, input } from "../collect/layer-ics";
 
-/** The gradient of a loss with respect to each weight matrix, at the given weights (bottom layer first). */
 type Which = "below" | "own" | "above" | "all";
 interface Variant {
   update?: Which;
@@ -16,8 +15,10 @@ interface Variant {
 
 const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 
-/** The measure, with each mistake switchable. */
-function layerIcsVariant(gradFn: GradFn, params: Matrix[], layer: number, lr: number, v: Variant = {}): Outputs {
+/** The measure on a case's network, with each mistake switchable. */
+function layerIcsVariant(i: Input, v: Variant = {}): Outputs {
+  const { params, gradFn } = input(i);
+  const { layer, lr } = i;
   const g = gradFn(params);
   const which = v.update ?? "below";
   const stepped = params.map((p, k) => {
@@ -58,18 +59,12 @@ export const layerIcsSpec: ExerciseSpec<Input, LayerIcsFn> = {
       cosine: Matrix.row([expectNumber(field(result, "cosine", ["l2", "cosine"]), "cosine")]),
     };
   },
-  reference: (i) => {
-    const { params, gradFn } = input(i);
-    return layerIcsVariant(gradFn, params, i.layer, i.lr);
-  },
+  reference: (i) => layerIcsVariant(i),
   mistakes: [
     ...MISTAKES.map(({ ids, variant, message }) => ({
       ids,
       message,
-      outputs: (i: Input) => {
-        const { params, gradFn } = input(i);
-        return layerIcsVariant(gradFn, params, i.layer, i.lr, variant);
-      },
+      outputs: (i: Input) => layerIcsVariant(i, variant),
     })),
     swappedFields<Input>("l2", "cosine", "l2 and cosine are swapped: return { l2: ‖G − G'‖, cosine: ⟨G, G'⟩/(‖G‖‖G'‖) }."),
     constantOutput<Input>(["l2", "cosine"]),

@@ -5,7 +5,6 @@ import { MisconceptionId } from "../misconceptions";
 import { Malformed, expectNumber, field } from "../learner-code";
 import { LossAlongGradientFn, Input, lossAlongGradientCollect, norm, LossAndGrad } from "../collect/loss-along-gradient";
 
-/** A loss and its gradient at θ (a 1×n row). */
 interface Variant {
   ascent?: boolean;
   normDifference?: boolean;

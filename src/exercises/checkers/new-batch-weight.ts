@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { ExerciseSpec, Mistake, readNumber } from "../engine";
-import { constantOutput } from "../generic-mistakes";
+import { constantOutput, predicted } from "../generic-mistakes";
 import { NewBatchWeightFn, Input, newBatchWeightCollect, describe } from "../collect/new-batch-weight";
 
 const scalar = (v: number) => ({ weight: Matrix.row([v]) });
@@ -11,11 +11,7 @@ function weight(input: Input, opts: { reversed?: boolean; offset?: number } = {}
 
 function mistakes(): Mistake<Input>[] {
   const cumulative = (i: Input) => 1 / i.numBatchesTracked;
-  const when = (ids: Mistake<Input>["ids"], f: (i: Input) => number, message?: string): Mistake<Input> => ({
-    ids,
-    outputs: (i: Input) => scalar(f(i)),
-    ...(message ? { message } : {}),
-  });
+  const when = (ids: Mistake<Input>["ids"], f: (i: Input) => number, message?: string) => predicted<Input>(ids, (i) => scalar(f(i)), message);
   return [
     when(
       ["momentum-reversed"],

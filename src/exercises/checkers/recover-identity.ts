@@ -1,11 +1,11 @@
 import { Matrix } from "../../tensor/matrix";
 import { ExerciseSpec, readMatrixFields, describeFields, Mistake, Outputs } from "../engine";
-import { constantOutput, transposedOutput } from "../generic-mistakes";
+import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { MisconceptionId } from "../misconceptions";
 import { Axis, HARD_CODED_EPS, statsVariant } from "../variants";
 import { RecoverIdentityFn, Input, recoverIdentityCollect } from "../collect/recover-identity";
 
-/** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
+/** γ as a function of the (biased or unbiased) variance. */
 type GammaRule = (variance: number, eps: number) => number;
 
 function recovery(input: Input, rule: GammaRule, opts: { unbiased?: boolean; axis?: Axis; swapped?: boolean } = {}): Outputs {
@@ -17,11 +17,7 @@ function recovery(input: Input, rule: GammaRule, opts: { unbiased?: boolean; axi
 const exact: GammaRule = (v, eps) => Math.sqrt(v + eps);
 
 function mistakes(): Mistake<Input>[] {
-  const m = (ids: MisconceptionId[], rule: GammaRule, opts: Parameters<typeof recovery>[2] = {}, message?: string): Mistake<Input> => ({
-    ids,
-    outputs: (input: Input) => recovery(input, rule, opts),
-    ...(message ? { message } : {}),
-  });
+  const m = (ids: MisconceptionId[], rule: GammaRule, opts: Parameters<typeof recovery>[2] = {}, message?: string) => predicted<Input>(ids, (input) => recovery(input, rule, opts), message);
   return [
     m(
       ["eps-forgotten"],

@@ -1,11 +1,11 @@
-import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec, readMatrixFields, Mistake, Outputs } from "../engine";
+import { ExerciseSpec, readMatrixFields, Mistake, Outputs, describeValues } from "../engine";
 import { perExampleShapes } from "../inputs";
 import { MisconceptionId } from "../misconceptions";
 import { statsVariant } from "../variants";
-import { constantOutput, transposedOutput } from "../generic-mistakes";
+import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { UpdateRunningStatsFn, Input, updateRunningStatsCollect } from "../collect/running-stats";
 
+/** The update, optionally with the old value weighted by momentum, or the biased variance stored. */
 export function runningUpdate(
   input: Input,
   opts: { reversed?: boolean; biased?: boolean; momentum?: number; std?: boolean } = {},
@@ -22,11 +22,7 @@ export function runningUpdate(
 }
 
 function mistakes(): Mistake<Input>[] {
-  const m = (ids: MisconceptionId[], opts: Parameters<typeof runningUpdate>[1], message?: string): Mistake<Input> => ({
-    ids,
-    outputs: (input: Input) => runningUpdate(input, opts),
-    ...(message ? { message } : {}),
-  });
+  const m = (ids: MisconceptionId[], opts: Parameters<typeof runningUpdate>[1], message?: string) => predicted<Input>(ids, (input) => runningUpdate(input, opts), message);
   const out: Mistake<Input>[] = [
     m(["momentum-reversed"], { reversed: true }),
     m(["biased-running-variance"], { biased: true }),
@@ -72,13 +68,7 @@ export const updateRunningStatsSpec: ExerciseSpec<Input, UpdateRunningStatsFn> =
   mistakes: mistakes(),
   passMessage:
     "running = (1 − m)·running + m·batch, with momentum m the weight of the new batch and the unbiased batch variance stored; checked with m = 0.1, 0.3, 0.05, 0, 1 and 0.7 (N = 2 to 5).",
-  describeInput: (input) =>
-    [
-      hang("running.mean = ", formatMatrix(input.running.mean)),
-      hang("running.var = ", formatMatrix(input.running.var)),
-      hang("x = ", formatMatrix(input.x)),
-      `momentum = ${formatNumber(input.momentum)}`,
-    ].join("\n"),
+  describeInput: (i) => describeValues({ "running.mean": i.running.mean, "running.var": i.running.var, x: i.x, momentum: i.momentum }),
   labels: { mean: "running mean", var: "running variance" },
   axisShapes: (input) => perExampleShapes(input.x),
   shapeHint: "The batch statistics are per feature: 1×D rows (x.meanRows()), the shape of the running buffers.",

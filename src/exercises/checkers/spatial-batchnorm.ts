@@ -1,12 +1,11 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec } from "../engine";
+import { formatMatrix, hang } from "../compare";
+import { ExerciseSpec, describeFields } from "../engine";
 import { Malformed } from "../learner-code";
 import { SpatialBatchNormFn, Input, spatialBatchNormCollect } from "../collect/spatial-batchnorm";
 
 type Grouping = (n: number, c: number, h: number, w: number) => string;
 
-/** Normalize x with the statistics of the groups `group` defines, then γ[c]·x̂ + β[c]; as an (N·C) × (H·W) matrix. */
 /** The ways a learner may get the rest wrong: the variance, ε, or γ and β. */
 interface Slip {
   mixup?: boolean;
@@ -15,18 +14,18 @@ interface Slip {
   affine?: "right" | "swapped" | "no-beta";
 }
 
+/** Normalize x with the statistics of the groups `group` defines, then γ[c]·x̂ + β[c]; as an (N·C) × (H·W) matrix. */
 function normalizeBy(input: Input, group: Grouping, slip: Slip = {}): Matrix {
   const mixup = slip.mixup ?? false;
   const [N, C, H, W] = input.x.shape;
   // mixup: the (N·H·W) × C reshape WITHOUT moving C last, i.e. the raw memory read as rows of C
   const value = (n: number, c: number, h: number, w: number) => input.x.data[((n * C + c) * H + h) * W + w];
-  const key = (n: number, c: number, h: number, w: number) => (mixup ? String(((n * C + c) * H + h) * W + w) : group(n, c, h, w));
   const sums = new Map<string, { s: number; s2: number; m: number }>();
   const each = (f: (n: number, c: number, h: number, w: number) => void) => {
     for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) f(n, c, h, w);
   };
   const colOf = (n: number, c: number, h: number, w: number) => (((n * C + c) * H + h) * W + w) % C; // the "channel" a wrong reshape assigns
-  const g = mixup ? (n: number, c: number, h: number, w: number) => String(colOf(n, c, h, w)) : key;
+  const g = mixup ? (n: number, c: number, h: number, w: number) => String(colOf(n, c, h, w)) : group;
   each((n, c, h, w) => {
     const k = g(n, c, h, w);
     const e = sums.get(k) ?? { s: 0, s2: 0, m: 0 };
@@ -87,7 +86,7 @@ export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
   passMessage: "One μ and σ² per channel over all N·H·W numbers of that channel, then γ[c]·x̂ + β[c]; checked on 3 batches of images.",
   describeInput: (input) =>
     `x of shape ${input.x.shapeString()} (shown as its (N·C) × (H·W) rows)\n${hang("x = ", formatMatrix(input.x.toMatrix(input.x.shape[0] * input.x.shape[1], input.x.shape[2] * input.x.shape[3])))}\n` +
-    `${hang("gamma = ", formatMatrix(input.gamma))}\n${hang("beta = ", formatMatrix(input.beta))}\neps = ${formatNumber(input.eps)}`,
+    describeFields<Input>(["gamma", "beta", "eps"])(input),
   labels: { y: "y (as (N·C) × (H·W))" },
   shapeHint: "Reshape x [N, C, H, W] to (N·H·W) × C by moving C LAST first (index ((n·H + h)·W + w, c)), normalize the columns, and move C back.",
 };

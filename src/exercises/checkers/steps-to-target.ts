@@ -4,7 +4,7 @@ import { MisconceptionId } from "../misconceptions";
 import { stepsToTarget } from "../../train/steps-to-target";
 import { StepsToTargetFn, Input, stepsToTargetCollect } from "../collect/steps-to-target";
 
-/** Exercise 6.1: the first evaluated step at which the TEST accuracy reaches the target, or null. */
+/** An answer as outputs: null → isNull 1; a number → its value; anything else → NaN (never right). */
 function answer(v: unknown): Outputs {
   if (v === null) return { isNull: Matrix.row([1]), value: Matrix.row([0]) };
   return { isNull: Matrix.row([0]), value: Matrix.row([typeof v === "number" ? v : NaN]) };
@@ -12,6 +12,8 @@ function answer(v: unknown): Outputs {
 
 type History = Input["history"];
 const reached = (a: number, target: number) => a >= target;
+/** The index of the last entry for which `ok` holds, or −1. */
+const lastIndex = (xs: readonly number[], ok: (x: number) => boolean) => xs.reduce((last, x, i) => (ok(x) ? i : last), -1);
 /** The answer read by `pick` from the first evaluation (or, with `train`, training step) i whose accuracy is `ok`; null when none is. */
 const atFirst =
   (pick: (h: History, i: number) => number | undefined, ok = reached, train = false) =>
@@ -66,10 +68,7 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
     ids: ["steps-assumes-rising"],
     message: "assumes the accuracy only rises: you return the step after the LAST evaluation below the target. Return the FIRST evaluation with accuracy ≥ target.",
     answer: ({ history: h, target }) => {
-      let last = -1;
-      h.eval.testAccuracy.forEach((a, i) => {
-        if (a < target) last = i;
-      });
+      const last = lastIndex(h.eval.testAccuracy, (a) => a < target);
       return last + 1 < h.eval.step.length ? h.eval.step[last + 1] : null;
     },
   },
@@ -77,10 +76,7 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
     ids: ["steps-assumes-rising"],
     message: "assumes the accuracy only rises: you return the LAST evaluation at or above the target. Return the FIRST one.",
     answer: ({ history: h, target }) => {
-      let last = -1;
-      h.eval.testAccuracy.forEach((a, i) => {
-        if (a >= target) last = i;
-      });
+      const last = lastIndex(h.eval.testAccuracy, (a) => reached(a, target));
       return last < 0 ? null : h.eval.step[last];
     },
   },
@@ -107,7 +103,7 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
 function mistakes(): Mistake<Input>[] {
   const out: Mistake<Input>[] = [];
   for (const m of ANSWERS) {
-    out.push({ ids: m.ids, ...(m.message ? { message: m.message } : {}), outputs: (i) => answer(m.answer(i)) });
+    out.push({ ids: m.ids, message: m.message, outputs: (i) => answer(m.answer(i)) });
   }
   // each of them, and the right answer, without the null: anything but null when the target is never reached
   const noNull = (predict: (i: Input) => unknown) => (got: Outputs, i: Input) => {

@@ -1,8 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { STATS_EPS, randomRow, statsBatches } from "../inputs";
+import { epsBatches, randomRow } from "../inputs";
 import { batchProbes, bump } from "../probes";
 
 /** Exercise: y = γ·x̂ + β in training mode. */
@@ -15,16 +14,14 @@ export interface Input {
   eps: number;
 }
 
-const EPS = STATS_EPS;
-
 function cases(seed: string): Array<{ label: string; input: Input }> {
   const rng = new Rng(`${seed}/batchNormForward/gamma-beta`);
-  return statsBatches(`${seed}/batchNormForward`).map((b, i) => {
+  return epsBatches(`${seed}/batchNormForward`).map(({ label, input: { x, eps } }) => {
     // γ away from 1 (one negative entry), β away from 0 and from γ
-    const gamma = randomRow(rng, b.x.cols, 0.5, 3);
-    gamma.set(0, b.x.cols - 1, -gamma.get(0, b.x.cols - 1));
-    const beta = randomRow(rng, b.x.cols, -4, -0.5);
-    return { label: `${b.label}, ε = ${formatNumber(EPS[i])}`, input: { x: b.x, gamma, beta, eps: EPS[i] } };
+    const gamma = randomRow(rng, x.cols, 0.5, 3);
+    gamma.set(0, x.cols - 1, -gamma.get(0, x.cols - 1));
+    const beta = randomRow(rng, x.cols, -4, -0.5);
+    return { label, input: { x, gamma, beta, eps } };
   });
 }
 

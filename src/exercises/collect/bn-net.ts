@@ -19,13 +19,11 @@ export type BnNetFn = (seed: number) => Sequential;
 
 export const MAX_PROBE_FEATURES = 1000;
 
+/** The layer classes the checker tells apart, by the name the judge reads; any other layer is "other". */
+const LAYER_KINDS = { Linear, BatchNorm1d, Sigmoid, ReLU, Tanh };
+
 function kindOf(layer: AnyModule): string {
-  if (layer instanceof Linear) return "Linear";
-  if (layer instanceof BatchNorm1d) return "BatchNorm1d";
-  if (layer instanceof Sigmoid) return "Sigmoid";
-  if (layer instanceof ReLU) return "ReLU";
-  if (layer instanceof Tanh) return "Tanh";
-  return "other";
+  return Object.entries(LAYER_KINDS).find(([, kind]) => layer instanceof kind)?.[0] ?? "other";
 }
 
 /** The layers in forward order: containers (Sequential, or any module with children) flattened. */

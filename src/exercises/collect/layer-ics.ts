@@ -7,6 +7,7 @@ import { lossAndGradient } from "../../train/gradient-probe";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
 import { argumentProbes } from "../probes";
 
+/** The gradient of a loss with respect to each weight matrix, at the given weights (bottom layer first). */
 export type GradFn = (params: Matrix[]) => Matrix[];
 
 /**

@@ -3,6 +3,7 @@ import { ExerciseCollect, ExerciseInputs } from "../engine";
 import { Rng } from "../../random/rng";
 import { probesOn } from "../probes";
 
+/** A loss and its gradient at θ (a 1×n row). */
 export type LossAndGrad = (theta: Matrix) => { loss: number; grad: Matrix };
 
 /**

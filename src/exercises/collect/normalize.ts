@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { STATS_EPS, statsBatches } from "../inputs";
+import { epsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
 /** Exercise: x̂ = (x − μ)/√(σ² + ε) with the batch's per-feature statistics. */
@@ -12,13 +11,8 @@ export interface Input {
   eps: number;
 }
 
-const EPS = STATS_EPS;
-
 function draw(seed: string) {
-  const cases = statsBatches(`${seed}/normalize`).map((b, i) => ({
-    label: `${b.label}, ε = ${formatNumber(EPS[i])}`,
-    input: { x: b.x, eps: EPS[i] },
-  }));
+  const cases = epsBatches(`${seed}/normalize`);
   const probes = batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]);
   return { cases, probes };
 }

@@ -1,9 +1,9 @@
 import { Matrix } from "../../tensor/matrix";
-import { formatNumber } from "../compare";
 import { ExerciseCollect, callWithFields } from "../engine";
-import { STATS_EPS, statsBatches } from "../inputs";
+import { epsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
+/** Exercise: the γ and β for which batch norm (training mode) gives back its input exactly. */
 export type RecoverIdentityFn = (x: Matrix, eps: number) => { gamma: Matrix; beta: Matrix };
 
 export interface Input {
@@ -11,13 +11,8 @@ export interface Input {
   eps: number;
 }
 
-
-/** γ as a function of the (biased or unbiased) variance. */
 function draw(seed: string) {
-  const cases = statsBatches(`${seed}/recoverIdentity`).map((b, i) => ({
-    label: `${b.label}, ε = ${formatNumber(STATS_EPS[i])}`,
-    input: { x: b.x, eps: STATS_EPS[i] },
-  }));
+  const cases = epsBatches(`${seed}/recoverIdentity`);
   return { cases, probes: batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]) };
 }
 

@@ -19,8 +19,6 @@ export interface Input {
   momentum: number;
 }
 
-
-/** The update, optionally with the old value weighted by momentum, or the biased variance stored. */
 function cases(seed: string): Array<{ label: string; input: Input }> {
   const rng = new Rng(`${seed}/updateRunningStats`);
   const make = (rows: number, means: number[], stds: number[], momentum: number) => ({

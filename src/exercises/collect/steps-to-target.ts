@@ -3,6 +3,7 @@ import { EvalHistory } from "../../train/steps-to-target";
 import { probesOn } from "../probes";
 import { Rng } from "../../random/rng";
 
+/** Exercise 6.1: the first evaluated step at which the TEST accuracy reaches the target, or null. */
 export type StepsToTargetFn = (history: EvalHistory, target: number) => number | null;
 
 export interface Input {
@@ -10,7 +11,6 @@ export interface Input {
   target: number;
 }
 
-/** An answer as outputs: null → isNull 1; a number → its value; anything else → NaN (never right). */
 /**
  * Seven histories, each a kind of case (rising, an exact hit, never reached, …); `seed` draws the
  * steps' offset and a shift of every accuracy and target that keeps each case's kind.
