@@ -2,7 +2,7 @@
  * `npm run bench -- --json`: the contract of its last line (issue 7), not its
  * timings (those are never pass/fail). A tiny run: one round of 0.2 s each.
  */
-import { execFile, spawnSync } from "child_process";
+import { execFile, spawnSync, type ChildProcess } from "child_process";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 
@@ -18,7 +18,7 @@ async function bench(...args: string[]): Promise<Record<string, unknown>> {
   const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
   const argv = [tsx, "bench/train-bench.ts", "--json", "--rounds", "1", "--seconds", "0.2", ...args];
   const { status, stdout, stderr } = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, argv, { cwd: root, encoding: "utf8", timeout: 300_000, maxBuffer: 1 << 24 }, (error, out, err) =>
+    const child: ChildProcess = execFile(process.execPath, argv, { cwd: root, encoding: "utf8", timeout: 300_000, maxBuffer: 1 << 24 }, (error, out, err) =>
       resolve({ status: error ? (child.exitCode ?? 1) : 0, stdout: out, stderr: err }),
     );
   });

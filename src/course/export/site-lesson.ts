@@ -18,8 +18,9 @@ export function siteLesson(notebook: Notebook, fallbackName: string): SiteLesson
   const meta = readNotebookMetadata(notebook.metadata);
   const name = meta?.lesson ?? fallbackName;
   const front = meta?.front_matter;
+  const listed = front?.objectives;
   const match = /^(\d+)-/.exec(name);
-  const objectives = Array.isArray(front?.objectives) ? front.objectives.filter((o): o is string => typeof o === "string") : [];
+  const objectives = Array.isArray(listed) ? listed.filter((o): o is string => typeof o === "string") : [];
   return {
     name,
     href: `${name}.html`,
