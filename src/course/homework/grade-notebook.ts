@@ -89,18 +89,23 @@ export interface GradeNotebookOptions {
 
 const MEMORY_SLACK_MB = 512;
 
-export async function gradeNotebook(submission: Submission, source: LessonSource, options: GradeNotebookOptions): Promise<SubmissionGrade> {
-  const maxTotal = round2(source.exercises.reduce((sum, exercise) => sum + exercise.points, 0));
-  const zero = (status: GradeStatus, note: string, answers: ExtractedAnswer[] = []): SubmissionGrade => ({
+/** A grade of 0 with `status` and its note: every exercise of `source` (none without one) unscored. */
+export function zeroGrade(submission: Submission, status: GradeStatus, note: string, source?: LessonSource, answers: ExtractedAnswer[] = []): SubmissionGrade {
+  const exercises = source?.exercises ?? [];
+  return {
     learner: submission.learner,
     lesson: submission.lesson,
     status,
     note,
-    exercises: source.exercises.map((spec) => scoreExercise(spec, answers.find((a) => a.exercise === spec)?.state ?? "missing", new Map<number, CheckRun>())),
+    exercises: exercises.map((spec) => scoreExercise(spec, answers.find((a) => a.exercise === spec)?.state ?? "missing", new Map<number, CheckRun>())),
     answers: answers.map((a) => ({ exercise: a.exercise.id, state: a.state, source: a.source })),
     total: 0,
-    maxTotal,
-  });
+    maxTotal: round2(exercises.reduce((sum, exercise) => sum + exercise.points, 0)),
+  };
+}
+
+export async function gradeNotebook(submission: Submission, source: LessonSource, options: GradeNotebookOptions): Promise<SubmissionGrade> {
+  const zero = (status: GradeStatus, note: string, answers: ExtractedAnswer[] = []): SubmissionGrade => zeroGrade(submission, status, note, source, answers);
   if (submission.file === null) return zero("missing", "no notebook handed in");
   let text: string;
   if (submission.text !== undefined) {
@@ -116,7 +121,7 @@ export async function gradeNotebook(submission: Submission, source: LessonSource
   const extracted = extractAnswers(text, source);
   if (!extracted.ok) return zero(extracted.status, extracted.reason);
   try {
-    return await gradeAnswers(submission, source, extracted.answers, extracted.notes, options, maxTotal);
+    return await gradeAnswers(submission, source, extracted.answers, extracted.notes, options);
   } catch (err) {
     return zero("grader-error", (err as Error).message.split("\n")[0], extracted.answers);
   }
@@ -128,7 +133,6 @@ async function gradeAnswers(
   answers: ExtractedAnswer[],
   notes: string[],
   options: GradeNotebookOptions,
-  maxTotal: number,
 ): Promise<SubmissionGrade> {
   const { limits } = options;
   const answerAt = new Map(answers.map((answer) => [answer.exercise.index, answer]));
@@ -197,7 +201,7 @@ async function gradeAnswers(
     exercises,
     answers: answerRuns,
     total: round2(exercises.reduce((sum, e) => sum + e.points, 0)),
-    maxTotal,
+    maxTotal: round2(exercises.reduce((sum, e) => sum + e.maxPoints, 0)),
   };
 }
 
