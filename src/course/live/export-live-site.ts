@@ -14,7 +14,8 @@ import { readMnistDigits } from "../../data/mnist-raw";
 import { MNIST_SITE_FILE } from "../../data/mnist-raw.browser";
 import { checkSiteDir, courseInfoOf, matchesLesson, writeSite } from "../export/export-site";
 import { siteLesson, type SiteLesson } from "../export/site-lesson";
-import { NOTEBOOKS_DIR } from "../lesson/import-paths";
+import { listFiles } from "../homework/library-bundle";
+import { NOTEBOOKS_DIR, toPosix } from "../lesson/import-paths";
 import { LESSON_FILE } from "../lesson/lesson-name";
 import { parseLesson } from "../lesson/parse-lesson";
 import { renderNotebook } from "../lesson/render-notebook";
@@ -49,14 +50,9 @@ function writeLibraryFiles(root: string, siteDir: string): void {
   fs.writeFileSync(path.join(lib, MNIST_SITE_FILE), encodeMnist(readMnistDigits()));
 }
 
-function listFiles(dir: string, base = dir): Record<string, number> {
-  const files: Record<string, number> = {};
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) Object.assign(files, listFiles(full, base));
-    else files[path.relative(base, full).split(path.sep).join("/")] = fs.statSync(full).size;
-  }
-  return files;
+/** Every file of the site → its size in bytes (paths relative to the site, with forward slashes). */
+function siteFiles(siteDir: string): Record<string, number> {
+  return Object.fromEntries(listFiles(siteDir).map((file) => [toPosix(path.relative(siteDir, file)), fs.statSync(file).size]));
 }
 
 export async function exportLiveSite(options: LiveExportOptions): Promise<LiveExportResult> {
@@ -86,9 +82,9 @@ export async function exportLiveSite(options: LiveExportOptions): Promise<LiveEx
   fs.copyFileSync(path.join(__dirname, "browser", "live.css"), path.join(siteDir, LIVE_SCRIPTS.css));
   await bundleLiveScripts(root, siteDir);
   writeLibraryFiles(root, siteDir);
-  const files = listFiles(siteDir);
+  const files = siteFiles(siteDir);
   const version = createHash("sha256").update(Object.entries(files).map(([f, size]) => `${f}:${size}:${fs.statSync(path.join(siteDir, f)).mtimeMs}`).join("\n")).digest("hex").slice(0, 12);
   // Kept offline: everything but the fonts browsers do not load when they read woff2.
   await bundleServiceWorker(siteDir, Object.keys(files).filter((file) => !/\.(ttf|woff)$/.test(file)), version);
-  return { siteDir, index: path.join(siteDir, "index.html"), lessons: pages, files: listFiles(siteDir) };
+  return { siteDir, index: path.join(siteDir, "index.html"), lessons: pages, files: siteFiles(siteDir) };
 }
