@@ -12,7 +12,7 @@ import { WASM_BACKEND_FILE } from "../../tensor/backend-wasm";
 import { encodeMnist } from "../../data/mnist-binary";
 import { readMnistDigits } from "../../data/mnist-raw";
 import { MNIST_SITE_FILE } from "../../data/mnist-raw.browser";
-import { checkSiteDir, courseInfoOf, matchesLesson, writeSite } from "../export/export-site";
+import { checkSiteDir, courseInfoOf, matchesLesson, writeSite, type ExportOptions } from "../export/export-site";
 import { siteLesson, type SiteLesson } from "../export/site-lesson";
 import { listFiles } from "../homework/library-bundle";
 import { NOTEBOOKS_DIR, toPosix } from "../lesson/import-paths";
@@ -23,14 +23,8 @@ import type { Notebook } from "../notebook/nbformat";
 import { bundleLiveScripts, bundleServiceWorker } from "./bundle";
 import { LIVE_SCRIPTS, renderLivePage } from "./live-page";
 
-export interface LiveExportOptions {
-  root: string;
-  lessonsDir?: string;
-  /** Default `<root>/site-live`. Replaced as a whole, so it must be a site or empty. */
-  outDir?: string;
-  lessons?: readonly string[];
-  log?(line: string): void;
-}
+/** As the static export's; `outDir` defaults to `<root>/site-live`. */
+export type LiveExportOptions = Pick<ExportOptions, "root" | "lessonsDir" | "outDir" | "lessons" | "log">;
 
 export interface LiveExportResult {
   siteDir: string;
