@@ -7,14 +7,13 @@
  * Several executions of one session share their display_id registry, so update_display_data in
  * a later cell updates the output of an earlier one.
  */
-import { realpathSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import type { Output } from "../notebook/nbformat";
 import { endpoint, openConnection, type ConnectionInfo } from "./connection";
 import { spawnKernel } from "./cleanup";
 import { errorInfo, type ErrorInfo } from "./error-info";
-import { KERNEL_NAME, jupyterEnv, readKernelspec, tslabBin, tslabMainScript } from "./kernelspec";
+import { KERNEL_NAME, jupyterEnv, readKernelspec } from "./kernelspec";
 import { OutputCollector, type DisplayRegistry } from "./output-collector";
 import { raceTimeout, type ProcessGroup } from "./process-group";
 import { projectRoot } from "./project-root";
@@ -85,23 +84,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Rewrites a node, tslab-shim or launcher-script argv into `node --max-old-space-size=N <script> ...`. */
-export function withMemoryLimit(argv: string[], memoryLimitMb: number, root: string = projectRoot()): string[] {
+/** Rewrites a node or Node-script (the kernel launcher) argv into `node --max-old-space-size=N <script> ...`. */
+export function withMemoryLimit(argv: string[], memoryLimitMb: number): string[] {
   const flag = `--max-old-space-size=${Math.floor(memoryLimitMb)}`;
-  const isNode = /(^|[\\/])node(\.exe)?$/.test(argv[0]);
-  if (isNode) return [argv[0], flag, ...argv.slice(1)];
-  if (/\.(c|m)?js$/.test(argv[0])) return [process.execPath, flag, ...argv]; // a Node script such as the kernel launcher
-  const shims = [tslabBin(root), tslabMainScript(root)];
-  let resolved = argv[0];
-  try {
-    resolved = realpathSync(argv[0]);
-  } catch {
-    // keep as is
-  }
-  if (shims.includes(argv[0]) || resolved === realpathSync(tslabMainScript(root))) {
-    return [process.execPath, flag, tslabMainScript(root), ...argv.slice(1)];
-  }
-  throw new Error(`memoryLimitMb needs a node or tslab argv, got ${argv[0]}`);
+  if (/(^|[\\/])node(\.exe)?$/.test(argv[0])) return [argv[0], flag, ...argv.slice(1)];
+  if (/\.(c|m)?js$/.test(argv[0])) return [process.execPath, flag, ...argv];
+  throw new Error(`KernelSession.start: memoryLimitMb needs a kernel argv that starts with node or a Node script (.js, .cjs, .mjs; the project's kernelspec does), got ${argv[0]}`);
 }
 
 /** How often a start is tried when a port was taken before the kernel could bind it. */
@@ -167,7 +155,7 @@ export class KernelSession {
   private static async startOnce(opts: KernelSessionOptions): Promise<KernelSession> {
     const root = projectRoot();
     let argv = opts.argv ?? readKernelspec(root).argv;
-    if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb, root);
+    if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb);
     const env = { ...(opts.env ?? jupyterEnv()) };
     if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS; // e.g. loaders injected by tsx/vitest
     const connection = await openConnection(KERNEL_NAME, opts.ipc);
