@@ -40,22 +40,15 @@ export function endpoint(info: ConnectionInfo, port: number): string {
   return `${info.transport}://${info.ip}:${port}`;
 }
 
-export interface KernelConnection {
-  /** How this process reaches the kernel. */
-  info: ConnectionInfo;
-  /** The connection file, as the kernel sees its path. */
-  kernelPath: string;
-  /** Deletes the connection file (and the folder made for it). */
-  remove(): void;
-}
-
 /**
- * A new connection and its file. Over TCP: five free ports on 127.0.0.1, the file in a fresh
- * private temp folder. With `ipc`, for a kernel in a network namespace of its own (the grader's
- * sandbox): Unix-domain sockets (ZeroMQ `ipc://`) `<dir>/k:1` … `<dir>/k:5`, whose names no one
- * else can take; the file is written into `ipc.hostDir`, which the kernel sees as `ipc.kernelDir`.
+ * A new connection and its file: `info`, how this process reaches the kernel; `kernelPath`, the
+ * file as the kernel sees it; `remove()` deletes the file (and the folder made for it). Over TCP:
+ * five free ports on 127.0.0.1, the file in a fresh private temp folder. With `ipc`, for a kernel
+ * in a network namespace of its own (the grader's sandbox): Unix-domain sockets (ZeroMQ `ipc://`)
+ * `<dir>/k:1` … `<dir>/k:5`, whose names no one else can take; the file is written into
+ * `ipc.hostDir`, which the kernel sees as `ipc.kernelDir`.
  */
-export async function openConnection(kernelName: string, ipc?: { hostDir: string; kernelDir: string }): Promise<KernelConnection> {
+export async function openConnection(kernelName: string, ipc?: { hostDir: string; kernelDir: string }): Promise<{ info: ConnectionInfo; kernelPath: string; remove(): void }> {
   const signing = { key: randomBytes(32).toString("hex"), signature_scheme: "hmac-sha256", kernel_name: kernelName } as const;
   if (ipc) {
     const forKernel: ConnectionInfo = { transport: "ipc", ip: join(ipc.kernelDir, "k"), shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5, ...signing };
