@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findExecutable } from "../src/course/hub/hub-setup";
+import { which } from "../src/course/jupyter/frontend-probe";
 import { freePort } from "../src/course/jupyter/connection";
 import { markedProcesses, stopMarkedProcesses } from "../src/course/hub/marked-processes";
 import { projectRoot } from "../src/course/jupyter/project-root";
@@ -33,7 +33,7 @@ const LEARNERS = ["alice", "bruno"] as const;
 type Learner = (typeof LEARNERS)[number];
 const UPDATE = "COURSE UPDATE 2: a paragraph the instructor added after the class started";
 
-const tools = ["jupyterhub", "jupyterhub-singleuser", "configurable-http-proxy"].map((name) => findExecutable(name));
+const tools = ["jupyterhub", "jupyterhub-singleuser", "configurable-http-proxy"].map((name) => which(name));
 const enabled =
   requireTool("Chromium", findChromium(), "apt-get install -y chromium") &&
   requireTool("JupyterHub (jupyterhub, jupyterhub-singleuser, configurable-http-proxy)", tools.every(Boolean) ? "found" : null, "apt-get install -y jupyterhub");

@@ -32,8 +32,11 @@ function packageDir(root: string, name: string): string {
   return path.dirname(resolvePackageFile(root, `${name}/package.json`));
 }
 
-/** Copies every asset into `<siteDir>/assets`; returns the files written (relative to siteDir). */
-export function copyAssets(siteDir: string, root: string): string[] {
+/**
+ * Copies the assets named in `only` (default: every asset; KaTeX's stylesheet brings its fonts) into
+ * `<siteDir>/assets`; returns the files written (relative to siteDir).
+ */
+export function copyAssets(siteDir: string, root: string, only: readonly (keyof typeof ASSETS)[] = Object.keys(ASSETS) as (keyof typeof ASSETS)[]): string[] {
   const written: string[] = [];
   const copy = (from: string, to: string): void => {
     const target = path.join(siteDir, to);
@@ -41,15 +44,18 @@ export function copyAssets(siteDir: string, root: string): string[] {
     fs.copyFileSync(from, target);
     written.push(to);
   };
-  copy(resolvePackageFile(root, "plotly.js-dist-min"), ASSETS.plotly);
-
-  const katexDist = path.join(packageDir(root, "katex"), "dist");
-  copy(path.join(katexDist, "katex.min.css"), ASSETS.katexCss);
-  const fontsDir = path.join(katexDist, "fonts");
-  for (const font of fs.readdirSync(fontsDir).sort()) copy(path.join(fontsDir, font), `assets/katex/fonts/${font}`);
-
-  copy(path.join(packageDir(root, "highlight.js"), "styles", "github.min.css"), ASSETS.highlightCss);
-  copy(path.join(__dirname, "site.css"), ASSETS.siteCss);
-  copy(path.join(__dirname, "charts.js"), ASSETS.chartsJs);
+  const katexDist = (): string => path.join(packageDir(root, "katex"), "dist");
+  const sources: Record<keyof typeof ASSETS, () => string> = {
+    plotly: () => resolvePackageFile(root, "plotly.js-dist-min"),
+    katexCss: () => path.join(katexDist(), "katex.min.css"),
+    highlightCss: () => path.join(packageDir(root, "highlight.js"), "styles", "github.min.css"),
+    siteCss: () => path.join(__dirname, "site.css"),
+    chartsJs: () => path.join(__dirname, "charts.js"),
+  };
+  for (const name of only) copy(sources[name](), ASSETS[name]);
+  if (only.includes("katexCss")) {
+    const fontsDir = path.join(katexDist(), "fonts");
+    for (const font of fs.readdirSync(fontsDir).sort()) copy(path.join(fontsDir, font), `assets/katex/fonts/${font}`);
+  }
   return written;
 }

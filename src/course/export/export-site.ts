@@ -18,7 +18,7 @@ import { buildLessons } from "../lesson/build-lessons";
 import { ensureLibraryBuilt } from "../library/build-library";
 import { serializeNotebook, type Notebook } from "../notebook/nbformat";
 import { copyAssets } from "./assets";
-import { renderLessonPage } from "./render-page";
+import { renderLessonPage, type LessonPageOptions } from "./render-page";
 import { renderIndex } from "./site-index";
 import { siteLesson, type SiteLesson } from "./site-lesson";
 
@@ -78,11 +78,6 @@ export function courseInfoOf(root: string): { title: string; intro?: string } {
   return { title: heading[1].trim(), ...(intro ? { intro } : {}) };
 }
 
-/** The course title: the README's first heading, else "bnlab". */
-export function courseTitleOf(root: string): string {
-  return courseInfoOf(root).title;
-}
-
 /** Does lesson `name` (NN-slug) match one of the filters ("01", "1", "01-slug")? */
 export function matchesLesson(name: string, filters: readonly string[] | undefined): boolean {
   if (!filters || filters.length === 0) return true;
@@ -99,11 +94,31 @@ export function checkSiteDir(siteDir: string): void {
   }
 }
 
-/** Empties `siteDir` (after checkSiteDir) for a new export. */
-export function prepareSiteDir(siteDir: string): void {
+/**
+ * Writes a site into `siteDir` (after checkSiteDir; replaced as a whole): assets/, one page per
+ * lesson, rendered by `render` with its neighbours, and index.html. Returns the page files.
+ */
+export function writeSite(
+  root: string,
+  siteDir: string,
+  course: { title: string; intro?: string },
+  lessons: readonly SiteLesson[],
+  render: (index: number, page: LessonPageOptions) => { html: string; charts?: number },
+  log: (line: string) => void,
+): string[] {
   checkSiteDir(siteDir);
   fs.rmSync(siteDir, { recursive: true, force: true });
   fs.mkdirSync(siteDir, { recursive: true });
+  copyAssets(siteDir, root);
+  const pages = lessons.map((lesson, i) => {
+    const page = render(i, { lesson, courseTitle: course.title, previous: lessons[i - 1], next: lessons[i + 1] });
+    const file = path.join(siteDir, lesson.href);
+    fs.writeFileSync(file, page.html);
+    log(`wrote ${path.relative(root, file)}${page.charts === undefined ? "" : ` (${page.charts} chart${page.charts === 1 ? "" : "s"})`}`);
+    return file;
+  });
+  fs.writeFileSync(path.join(siteDir, "index.html"), renderIndex(lessons, { courseTitle: course.title, intro: course.intro }));
+  return pages;
 }
 
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
@@ -152,21 +167,12 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     executed.push({ notebook: run.notebook, file: out, lesson: siteLesson(run.notebook, name), errors: run.errors, durationMs: run.durationMs });
   }
 
-  prepareSiteDir(siteDir);
-  copyAssets(siteDir, root);
-  const lessons: ExportedLesson[] = executed.map((item, i) => {
-    const page = renderLessonPage(item.notebook, {
-      lesson: item.lesson,
-      courseTitle,
-      previous: executed[i - 1]?.lesson,
-      next: executed[i + 1]?.lesson,
-    });
-    const pageFile = path.join(siteDir, item.lesson.href);
-    fs.writeFileSync(pageFile, page.html);
-    log(`wrote ${path.relative(root, pageFile)} (${page.charts} chart${page.charts === 1 ? "" : "s"})`);
-    return { lesson: item.lesson, page: pageFile, notebook: item.file, charts: page.charts, errors: item.errors, durationMs: item.durationMs };
-  });
-  const index = path.join(siteDir, "index.html");
-  fs.writeFileSync(index, renderIndex(lessons.map((l) => l.lesson), { courseTitle, intro: course.intro }));
-  return { siteDir, index, lessons, ok: lessons.every((l) => l.errors.length === 0) };
+  const charts: number[] = [];
+  const pages = writeSite(root, siteDir, { title: courseTitle, intro: course.intro }, executed.map((item) => item.lesson), (i, page) => {
+    const rendered = renderLessonPage(executed[i].notebook, page);
+    charts[i] = rendered.charts;
+    return rendered;
+  }, log);
+  const lessons: ExportedLesson[] = executed.map((item, i) => ({ lesson: item.lesson, page: pages[i], notebook: item.file, charts: charts[i], errors: item.errors, durationMs: item.durationMs }));
+  return { siteDir, index: path.join(siteDir, "index.html"), lessons, ok: lessons.every((l) => l.errors.length === 0) };
 }

@@ -1,12 +1,8 @@
 /** The static export of the course (`npm run export`). */
-export { exportSite, courseInfoOf, courseTitleOf, matchesLesson, type ExportOptions, type ExportResult, type ExportedLesson } from "./export-site";
+export { exportSite, courseInfoOf, matchesLesson, type ExportOptions, type ExportResult, type ExportedLesson } from "./export-site";
 export { renderLessonPage, type LessonPage, type LessonPageOptions } from "./render-page";
 export { renderIndex, type IndexOptions } from "./site-index";
 export { renderOutput, renderChart, stripPlotlyLoader, type OutputContext } from "./render-output";
 export { stripAnsi } from "../jupyter/error-info";
-export { PLOTLY_MIME } from "../../charts/mime-bundle";
 export { renderMarkdown, renderMarkdownInline } from "./render-markdown";
-export { renderTex } from "./markdown-math";
-export { highlightCode, codeBlock } from "./highlight-code";
 export { siteLesson, type SiteLesson } from "./site-lesson";
-export { copyAssets, ASSETS } from "./assets";

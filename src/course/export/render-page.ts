@@ -6,7 +6,7 @@
 import { escapeHtml } from "../../charts/html";
 import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
 import { codeBlock } from "./highlight-code";
-import { renderFrame } from "./page-layout";
+import { renderFrame, type PageFrame } from "./page-layout";
 import { renderMarkdown } from "./render-markdown";
 import { renderOutput, type OutputContext } from "./render-output";
 import type { SiteLesson } from "./site-lesson";
@@ -78,10 +78,32 @@ function renderCell(cell: Cell, ctx: OutputContext, student: boolean): string {
   return `<section class="${classes.join(" ")}">${prompt}<div class="cell-box">${caption}\n${codeBlock(source, "typescript")}\n<div class="outputs">${outputs}</div></div></section>`;
 }
 
-export function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
+function navLink(lesson: SiteLesson | undefined, rel: "prev" | "next"): string {
   if (!lesson) return "<span></span>";
   const arrow = rel === "prev" ? `← ${escapeHtml(lesson.title)}` : `${escapeHtml(lesson.title)} →`;
   return `<a rel="${rel}" href="${escapeHtml(lesson.href)}">${arrow}</a>`;
+}
+
+/**
+ * A lesson's page: its cells in the lesson's article, the links to its neighbours below it, and what
+ * `page` adds (HTML before and after them, the article's extra classes, the frame's options).
+ */
+export function renderLessonFrame(
+  opts: LessonPageOptions,
+  cells: readonly string[],
+  page: Pick<PageFrame, "charts" | "styles" | "scripts" | "footer"> & { articleClass?: string; before?: string; after?: string },
+): string {
+  const { lesson } = opts;
+  const { articleClass, before, after, ...frame } = page;
+  const article = `<article class="lesson${articleClass ? ` ${articleClass}` : ""}" data-lesson="${escapeHtml(lesson.name)}">\n${cells.join("\n")}\n</article>`;
+  const nav = `<nav class="lesson-nav">${navLink(opts.previous, "prev")}<a href="index.html">All lessons</a>${navLink(opts.next, "next")}</nav>`;
+  return renderFrame({
+    ...frame,
+    title: `${lesson.number !== null ? `Lesson ${lesson.number} · ` : ""}${lesson.title} — ${opts.courseTitle}`,
+    courseTitle: opts.courseTitle,
+    where: lesson.number !== null ? `Lesson ${lesson.number}` : lesson.title,
+    body: [before, article, nav, after].filter((part) => part !== undefined).join("\n"),
+  });
 }
 
 export function renderLessonPage(notebook: Notebook, opts: LessonPageOptions): LessonPage {
@@ -89,14 +111,5 @@ export function renderLessonPage(notebook: Notebook, opts: LessonPageOptions): L
   const bnlab = notebook.metadata.bnlab as { variant?: string } | undefined;
   const student = bnlab?.variant === "student";
   const cells = notebook.cells.map((cell) => renderCell(cell, ctx, student)).filter((html) => html !== "");
-  const nav = `<nav class="lesson-nav">${navLink(opts.previous, "prev")}<a href="index.html">All lessons</a>${navLink(opts.next, "next")}</nav>`;
-  const { lesson } = opts;
-  const html = renderFrame({
-    title: `${lesson.number !== null ? `Lesson ${lesson.number} · ` : ""}${lesson.title} — ${opts.courseTitle}`,
-    courseTitle: opts.courseTitle,
-    where: lesson.number !== null ? `Lesson ${lesson.number}` : lesson.title,
-    body: `<article class="lesson" data-lesson="${escapeHtml(lesson.name)}">\n${cells.join("\n")}\n</article>\n${nav}`,
-    charts: ctx.charts > 0,
-  });
-  return { html, charts: ctx.charts };
+  return { html: renderLessonFrame(opts, cells, { charts: ctx.charts > 0 }), charts: ctx.charts };
 }

@@ -8,12 +8,9 @@
  * grading the same folder twice writes the same bytes.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import { createRequire } from "node:module";
-import * as path from "node:path";
 import { escapeHtml } from "../../charts/html";
 import { MISCONCEPTIONS } from "../../exercises/misconceptions";
-import { ASSETS } from "../export/assets";
+import { copyAssets } from "../export/assets";
 import { codeBlock } from "../export/highlight-code";
 import { renderFrame } from "../export/page-layout";
 import type { SubmissionGrade } from "./grade-notebook";
@@ -84,10 +81,9 @@ export function renderFeedbackPage(learner: string, grades: readonly SubmissionG
     ...grades.map((g) => lessonSection(g, options)),
     "</article>",
   ].join("\n");
-  const html = renderFrame({ title: `Feedback — ${learner} — ${options.courseTitle}`, courseTitle: options.courseTitle, where: "Homework feedback", body, charts: false });
-  return html
-    .replace(/<a class="course" href="index.html">/, '<a class="course">')
-    .replace(/<footer class="site-footer">[\s\S]*?<\/footer>/, '<footer class="site-footer"><div class="inner">Graded by <code>npm run grade</code>: your exercise cells ran inside the lesson, with its visible checks and hidden tests.</div></footer>');
+  const footer = "Graded by <code>npm run grade</code>: your exercise cells ran inside the lesson, with its visible checks and hidden tests.";
+  const html = renderFrame({ title: `Feedback — ${learner} — ${options.courseTitle}`, courseTitle: options.courseTitle, where: "Homework feedback", body, charts: false, footer });
+  return html.replace(/<a class="course" href="index.html">/, '<a class="course">');
 }
 
 function lessonTitle(lesson: string, options: FeedbackOptions): string {
@@ -145,17 +141,7 @@ function checkBlock(c: CheckOutcome, index: number, all: readonly CheckOutcome[]
   return `<div class="check" data-check="${escapeHtml(c.gradeId)}" data-passed="${c.passed}" data-index="${index}"><strong>${label}</strong> (${formatPoints(c.points)} pt): ${verdict}${misconception}${report}</div>`;
 }
 
-/** The stylesheets the frame links (site, highlight.js, KaTeX), copied under `<dir>/assets`. */
+/** The stylesheets the frame links (site, highlight.js, KaTeX with its fonts), copied under `<dir>/assets`. */
 export function copyFeedbackAssets(dir: string, projectRoot: string): void {
-  const req = createRequire(path.join(projectRoot, "index.js"));
-  const copies: [string, string][] = [
-    [path.join(__dirname, "..", "export", "site.css"), ASSETS.siteCss],
-    [req.resolve("highlight.js/styles/github.min.css"), ASSETS.highlightCss],
-    [req.resolve("katex/dist/katex.min.css"), ASSETS.katexCss],
-  ];
-  for (const [from, to] of copies) {
-    const target = path.join(dir, to);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(from, target);
-  }
+  copyAssets(dir, projectRoot, ["siteCss", "highlightCss", "katexCss"]);
 }

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { courseTitleOf } from "../export/export-site";
+import { courseInfoOf } from "../export/export-site";
 import { copyFeedbackAssets, feedbackFileNames, renderFeedbackPageSafely } from "./feedback-page";
 import { collectSubmissions, readSubmissions, type Submission } from "./collect-submissions";
 import { learnerSeed } from "./course-secret";
@@ -16,7 +16,7 @@ import { lateness, type LatePolicy } from "./late-policy";
 import { canvasCsv, gradescopeResults } from "./lms-export";
 import { probeSandbox } from "./os-sandbox";
 import { round2 } from "./scoring";
-import { DEFAULT_LIMITS, gradeNotebook, type GradeLimits, type SubmissionGrade } from "./grade-notebook";
+import { DEFAULT_LIMITS, gradeNotebook, zeroGrade, type GradeLimits, type SubmissionGrade } from "./grade-notebook";
 import { gradebookColumns, gradebookCsv } from "./gradebook-csv";
 import { listLessonFiles, loadLessonSource, type LessonSource } from "./lesson-source";
 import { readManifest } from "./manifest";
@@ -112,7 +112,7 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   const gradeOptions = { projectRoot: root, limits, isolation, sandboxParent: options.sandboxParent ?? defaultSandboxParent(), ...(options.argv ? { argv: options.argv } : {}) };
   const gradeOne = async (submission: Submission, index: number): Promise<SubmissionGrade> => {
     const source = sourceOf(submission.lesson);
-    if (!source) return unknownLesson(submission, [...lessonFiles.keys()]);
+    if (!source) return zeroGrade(submission, "wrong-lesson", `no lesson named ${submission.lesson} (lessons: ${[...lessonFiles.keys()].join(", ") || "none"})`);
     return gradeNotebook(submission, source, { ...gradeOptions, index, seed: learnerSeed(options.courseSecret, submission.learner) });
   };
 
@@ -181,21 +181,8 @@ function applyLatePolicy(grades: SubmissionGrade[], submissions: Submission[], p
   });
 }
 
-function unknownLesson(submission: Submission, known: string[]): SubmissionGrade {
-  return {
-    learner: submission.learner,
-    lesson: submission.lesson,
-    status: "wrong-lesson",
-    note: `no lesson named ${submission.lesson} (lessons: ${known.join(", ") || "none"})`,
-    exercises: [],
-    answers: [],
-    total: 0,
-    maxTotal: 0,
-  };
-}
-
 function graderError(submission: Submission, err: unknown): SubmissionGrade {
-  return { ...unknownLesson(submission, []), status: "grader-error", note: String((err as Error)?.message ?? err).split("\n")[0] };
+  return zeroGrade(submission, "grader-error", String((err as Error)?.message ?? err).split("\n")[0]);
 }
 
 /**
@@ -216,7 +203,7 @@ function writeOutputs(root: string, outDir: string, grades: SubmissionGrade[], s
     fs.mkdirSync(feedbackDir, { recursive: true });
     copyFeedbackAssets(feedbackDir, root);
     const titles = new Map(sources.map((s) => [s.lesson.name, s.lesson.frontMatter.title]));
-    const courseTitle = courseTitleOf(root);
+    const courseTitle = courseInfoOf(root).title;
     const learners = [...new Set(grades.map((g) => g.learner))];
     const names = feedbackFileNames(learners);
     for (const learner of learners) {

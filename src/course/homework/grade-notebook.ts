@@ -89,18 +89,20 @@ export interface GradeNotebookOptions {
 
 const MEMORY_SLACK_MB = 512;
 
+/** A submission's grade from its scored exercises: the total and the maximum are their sums. */
+function gradeOf(submission: Submission, status: GradeStatus, note: string, exercises: ExerciseResult[], answers: AnswerRun[]): SubmissionGrade {
+  const sum = (points: (e: ExerciseResult) => number): number => round2(exercises.reduce((total, e) => total + points(e), 0));
+  return { learner: submission.learner, lesson: submission.lesson, status, note, exercises, answers, total: sum((e) => e.points), maxTotal: sum((e) => e.maxPoints) };
+}
+
+/** A grade of 0 with `status` and its note: every exercise of `source` (none without one) unscored. */
+export function zeroGrade(submission: Submission, status: GradeStatus, note: string, source?: LessonSource, answers: ExtractedAnswer[] = []): SubmissionGrade {
+  const exercises = (source?.exercises ?? []).map((spec) => scoreExercise(spec, answers.find((a) => a.exercise === spec)?.state ?? "missing", new Map<number, CheckRun>()));
+  return gradeOf(submission, status, note, exercises, answers.map((a) => ({ exercise: a.exercise.id, state: a.state, source: a.source })));
+}
+
 export async function gradeNotebook(submission: Submission, source: LessonSource, options: GradeNotebookOptions): Promise<SubmissionGrade> {
-  const maxTotal = round2(source.exercises.reduce((sum, exercise) => sum + exercise.points, 0));
-  const zero = (status: GradeStatus, note: string, answers: ExtractedAnswer[] = []): SubmissionGrade => ({
-    learner: submission.learner,
-    lesson: submission.lesson,
-    status,
-    note,
-    exercises: source.exercises.map((spec) => scoreExercise(spec, answers.find((a) => a.exercise === spec)?.state ?? "missing", new Map<number, CheckRun>())),
-    answers: answers.map((a) => ({ exercise: a.exercise.id, state: a.state, source: a.source })),
-    total: 0,
-    maxTotal,
-  });
+  const zero = (status: GradeStatus, note: string, answers: ExtractedAnswer[] = []): SubmissionGrade => zeroGrade(submission, status, note, source, answers);
   if (submission.file === null) return zero("missing", "no notebook handed in");
   let text: string;
   if (submission.text !== undefined) {
@@ -116,7 +118,7 @@ export async function gradeNotebook(submission: Submission, source: LessonSource
   const extracted = extractAnswers(text, source);
   if (!extracted.ok) return zero(extracted.status, extracted.reason);
   try {
-    return await gradeAnswers(submission, source, extracted.answers, extracted.notes, options, maxTotal);
+    return await gradeAnswers(submission, source, extracted.answers, extracted.notes, options);
   } catch (err) {
     return zero("grader-error", (err as Error).message.split("\n")[0], extracted.answers);
   }
@@ -128,7 +130,6 @@ async function gradeAnswers(
   answers: ExtractedAnswer[],
   notes: string[],
   options: GradeNotebookOptions,
-  maxTotal: number,
 ): Promise<SubmissionGrade> {
   const { limits } = options;
   const answerAt = new Map(answers.map((answer) => [answer.exercise.index, answer]));
@@ -189,16 +190,7 @@ async function gradeAnswers(
     runs,
   });
   const allNotes = [note, ...delegated, ...notes].filter((n) => n !== "");
-  return {
-    learner: submission.learner,
-    lesson: submission.lesson,
-    status,
-    note: allNotes.join("; "),
-    exercises,
-    answers: answerRuns,
-    total: round2(exercises.reduce((sum, e) => sum + e.points, 0)),
-    maxTotal,
-  };
+  return gradeOf(submission, status, allNotes.join("; "), exercises, answerRuns);
 }
 
 /** The submission's main kernel: started, then its cells run once `ready` (the reach kernel is up too). */

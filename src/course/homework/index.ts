@@ -5,7 +5,6 @@ export { loadLessonSource, resolveLessonFile, listLessonFiles, type LessonSource
 export { collectSubmissions, readSubmissions, type Submission, type CollectResult } from "./collect-submissions";
 export { extractAnswers, type ExtractedAnswer, type ExtractResult, type AnswerState } from "./extract-solutions";
 export { gradeNotebook, DEFAULT_LIMITS, type GradeLimits, type SubmissionGrade, type AnswerRun } from "./grade-notebook";
-export { STATUS_TEXT, type GradeStatus } from "./grade-status";
 export { gradeBatch, GRADEBOOK_FILE, GRADES_FILE, FEEDBACK_DIR, CANVAS_FILE, GRADESCOPE_DIR, type GradeBatchOptions, type GradeBatchResult, type ProgressEvent } from "./grade-batch";
 export { scoreCheck, scoreExercise, type CellRun, type CheckOutcome, type ExerciseResult } from "./scoring";
 export { gradebookCsv, gradebookColumns } from "./gradebook-csv";

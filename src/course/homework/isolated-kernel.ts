@@ -11,7 +11,7 @@
  */
 import { jupyterEnv } from "../jupyter/kernelspec";
 import { KernelSession, type KernelSessionOptions } from "../jupyter/session";
-import { joinSource } from "../notebook/nbformat";
+import { streamText } from "../notebook/nbformat";
 import { folderMb, INSIDE, makeIpcDir, sandboxedKernelArgv, sandboxUid } from "./os-sandbox";
 import { createSandbox, GRADER_MARKER, guardCell, reportCell } from "./sandbox";
 
@@ -103,10 +103,7 @@ async function unsafeKernel(request: IsolationRequest): Promise<IsolatedKernel> 
     refusedWrites: async () => {
       if (!kernel.alive) return [];
       const report = await kernel.execute(reportCell(), { timeoutMs: 10_000 });
-      const line = report.outputs
-        .filter((o) => o.output_type === "stream")
-        .map((o) => joinSource((o as { text: string | string[] }).text))
-        .join("")
+      const line = streamText(report.outputs, "stdout")
         .split("\n")
         .filter((l) => l.startsWith(GRADER_MARKER + " "))
         .pop();

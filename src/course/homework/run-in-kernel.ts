@@ -7,7 +7,7 @@
  */
 import { executeNotebook } from "../jupyter/execute-notebook";
 import type { ErrorInfo } from "../jupyter/error-info";
-import { joinSource, type Notebook, type Output } from "../notebook/nbformat";
+import { streamText, type Notebook, type Output } from "../notebook/nbformat";
 import type { IsolatedKernel } from "./isolated-kernel";
 import { watchMemory } from "./sandbox";
 import type { CellRun } from "./scoring";
@@ -61,7 +61,7 @@ export async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, li
       cellTimeoutMs: limits.cellTimeoutMs,
       notebookTimeoutMs: limits.notebookTimeoutMs,
       onCell: (index, _cell, res) => {
-        const stdout = res.outputs.filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => joinSource((o as { text: string | string[] }).text)).join("");
+        const stdout = streamText(res.outputs, "stdout");
         out.cells[index] = { run: { status: res.status, stdout: kernel.scrub(stdout), ...(res.error ? { error: scrubError(res.error, kernel.scrub) } : {}) }, outputs: res.outputs };
         outputBytes += JSON.stringify(res.outputs).length;
         if (outputBytes > limits.notebookOutputBytes && !out.outputExceeded) {

@@ -49,7 +49,7 @@ interface SyncState {
 export function syncCourse(options: SyncOptions): SyncEntry[] {
   const from = path.resolve(options.from);
   const to = path.resolve(options.to);
-  if (!isDirectory(from)) throw new Error(`syncCourse: the course folder ${from} does not exist; publish the course there first (npm run build writes notebooks/)`);
+  if (!fs.statSync(from, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`syncCourse: the course folder ${from} does not exist; publish the course there first (npm run build writes notebooks/)`);
   fs.mkdirSync(to, { recursive: true });
   const state = readState(to);
   const course = listFiles(from);
@@ -166,8 +166,4 @@ function writeState(to: string, state: SyncState): void {
   const temp = `${file}.${process.pid}`;
   fs.writeFileSync(temp, JSON.stringify({ format: 1, delivered: sorted }, null, 2) + "\n");
   fs.renameSync(temp, file);
-}
-
-function isDirectory(dir: string): boolean {
-  return fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
 }

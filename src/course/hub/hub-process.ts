@@ -4,7 +4,7 @@
  * the proxy), and after that every process still carrying the hub's id is stopped too
  * (marked-processes.ts): nothing the hub started outlives `stop()`.
  */
-import { killGroup, spawnGroup } from "../jupyter/process-group";
+import { answers, killGroup, spawnGroup, waitForServer } from "../jupyter/process-group";
 import type { HubSetup } from "./hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "./marked-processes";
 
@@ -49,16 +49,6 @@ export async function startHub(setup: HubSetup, options: StartHubOptions = {}): 
     })());
 
   const url = `http://127.0.0.1:${plan.port}/`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
-  while (Date.now() < deadline && !hub.hasExited) {
-    try {
-      const res = await fetch(`${url}hub/api`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return { pid, url, exited, stop };
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  await stop();
-  throw new Error(`jupyterhub did not start${hub.hasExited ? " (it exited)" : " in time"}. Its output:\n${hub.output().slice(-6000)}`);
+  const ready = async (): Promise<RunningHub | null> => ((await answers(`${url}hub/api`)) ? { pid, url, exited, stop } : null);
+  return waitForServer(hub, "jupyterhub", options.startTimeoutMs ?? 120_000, ready, stop);
 }

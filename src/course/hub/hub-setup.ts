@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { copyLibrary } from "../homework/library-bundle";
 import { freePort } from "../jupyter/connection";
+import { which } from "../jupyter/frontend-probe";
 import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../jupyter/kernelspec";
 import { renderCourseConfig, renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
 
@@ -44,20 +45,6 @@ export interface HubSetup {
   jupyterhub: string;
 }
 
-/** An executable named `name` on `searchPath`, or null. */
-export function findExecutable(name: string, searchPath: string = process.env.PATH ?? ""): string | null {
-  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
-
 /** Debian's configurable-http-proxy finds its modules only with NODE_PATH=/usr/share/nodejs. */
 export function proxyCommand(proxy: string): string[] {
   const real = fs.realpathSync(proxy);
@@ -71,8 +58,8 @@ function findSingleUser(root: string, searchPath?: string, given?: string): { co
     return { command: given, kind: labInstalled(given) ? "lab" : "notebook" };
   }
   const venv = path.join(root, ".venv", "bin", "jupyterhub-singleuser");
-  if (findExecutable("jupyterhub-singleuser", path.dirname(venv)) && findExecutable("jupyter-lab", path.dirname(venv))) return { command: venv, kind: "lab" };
-  const system = findExecutable("jupyterhub-singleuser", searchPath);
+  if (which("jupyterhub-singleuser", path.dirname(venv)) && which("jupyter-lab", path.dirname(venv))) return { command: venv, kind: "lab" };
+  const system = which("jupyterhub-singleuser", searchPath);
   if (!system) throw new Error("jupyterhub-singleuser not found: install JupyterHub (sudo apt-get install jupyterhub), or for JupyterLab: .venv/bin/pip install jupyterhub");
   return { command: system, kind: labInstalled(system) ? "lab" : "notebook" };
 }
@@ -132,9 +119,9 @@ export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
   const stateDir = path.resolve(options.stateDir);
   const courseDir = path.resolve(options.courseDir);
   const searchPath = options.searchPath ?? process.env.PATH ?? "";
-  const jupyterhub = findExecutable("jupyterhub", searchPath) ?? (options.setupOnly ? "jupyterhub" : null);
+  const jupyterhub = which("jupyterhub", searchPath) ?? (options.setupOnly ? "jupyterhub" : null);
   if (!jupyterhub) throw new Error("jupyterhub not found on PATH: sudo apt-get install jupyterhub (Debian/Ubuntu), or pip install jupyterhub");
-  const proxy = findExecutable("configurable-http-proxy", searchPath) ?? (options.setupOnly ? "configurable-http-proxy" : null);
+  const proxy = which("configurable-http-proxy", searchPath) ?? (options.setupOnly ? "configurable-http-proxy" : null);
   if (!proxy) throw new Error("configurable-http-proxy not found on PATH: sudo apt-get install jupyterhub (it brings node-configurable-http-proxy), or npm install -g configurable-http-proxy");
   const singleUser = findSingleUser(root, searchPath, options.singleUser);
   if (!fs.existsSync(courseDir)) throw new Error(`the course folder ${courseDir} does not exist: npm run build writes notebooks/`);

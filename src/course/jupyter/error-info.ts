@@ -3,13 +3,10 @@
  * (or the TypeScript diagnostics) to stderr and replies with status "error". So the error name and
  * message come from an error output if there is one, else from the first stderr line.
  */
-import type { Output } from "../notebook/nbformat";
+import type { ErrorOutput, Output } from "../notebook/nbformat";
 
-export interface ErrorInfo {
-  ename: string;
-  evalue: string;
-  traceback: string[];
-}
+/** What went wrong in an execution: an error output's fields. */
+export type ErrorInfo = Omit<ErrorOutput, "output_type">;
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;

@@ -11,7 +11,7 @@ import { formatCellError } from "./cell-error";
 import { executeNotebook } from "./execute-notebook";
 import { ensureKernelspec } from "./kernelspec";
 import { withJupyterOutputLines } from "./output-lines";
-import { parsedArgs } from "./cli-args";
+import { parsedArgs, readArgs } from "./cli-args";
 
 export interface ExecuteCliOptions {
   files: string[];
@@ -27,49 +27,35 @@ const EXECUTE_USAGE =
   "usage: npm run execute -- NOTEBOOK.ipynb... [--out DIR] [--timeout-cell SECONDS] [--timeout-notebook SECONDS] [--allow-errors] [--memory-mb N] [--verbose]";
 
 export function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
-  const opts: ExecuteCliOptions = { files: [], allowErrors: false, verbose: false };
-  const value = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined) throw new Error(`${flag} needs a value\n${EXECUTE_USAGE}`);
-    return v;
+  const { values, positionals } = readArgs(
+    args,
+    {
+      out: { type: "string" },
+      "timeout-cell": { type: "string" },
+      "timeout-notebook": { type: "string" },
+      "memory-mb": { type: "string" },
+      "allow-errors": { type: "boolean" },
+      verbose: { type: "boolean" },
+    },
+    EXECUTE_USAGE,
+  );
+  if (positionals.length === 0) throw new Error(`no notebooks given\n${EXECUTE_USAGE}`);
+  const milliseconds = (flag: "timeout-cell" | "timeout-notebook"): number | undefined => {
+    const value = values[flag];
+    if (value === undefined) return undefined;
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--${flag}: expected a positive number of seconds, got ${value}`);
+    return Math.round(seconds * 1000);
   };
-  const seconds = (v: string, flag: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: expected a positive number of seconds, got ${v}`);
-    return Math.round(n * 1000);
+  return {
+    files: positionals,
+    outDir: values.out,
+    cellTimeoutMs: milliseconds("timeout-cell"),
+    notebookTimeoutMs: milliseconds("timeout-notebook"),
+    allowErrors: values["allow-errors"] === true,
+    memoryLimitMb: values["memory-mb"] === undefined ? undefined : Number(values["memory-mb"]),
+    verbose: values.verbose === true,
   };
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith("--") && args[i].includes("=") ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
-    const take = (): string => (inline !== undefined ? inline : value(i++, flag));
-    switch (flag) {
-      case "--out":
-        opts.outDir = take();
-        break;
-      case "--timeout-cell":
-        opts.cellTimeoutMs = seconds(take(), flag);
-        break;
-      case "--timeout-notebook":
-        opts.notebookTimeoutMs = seconds(take(), flag);
-        break;
-      case "--memory-mb":
-        opts.memoryLimitMb = Number(take());
-        break;
-      case "--allow-errors":
-        opts.allowErrors = true;
-        break;
-      case "--verbose":
-        opts.verbose = true;
-        break;
-      case "-h":
-      case "--help":
-        throw new Error(EXECUTE_USAGE);
-      default:
-        if (flag.startsWith("--")) throw new Error(`unknown option ${flag}\n${EXECUTE_USAGE}`);
-        opts.files.push(flag);
-    }
-  }
-  if (opts.files.length === 0) throw new Error(`no notebooks given\n${EXECUTE_USAGE}`);
-  return opts;
 }
 
 /** Runs the CLI; returns the process exit code. */

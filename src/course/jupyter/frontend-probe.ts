@@ -1,6 +1,6 @@
 /** Looking at the machine for the inputs of planFrontend(): executables and Pythons. */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { FrontendProbe, PythonInfo } from "./frontend-plan";
 
@@ -14,10 +14,11 @@ export function which(name: string, pathVar: string | undefined = process.env.PA
   return null;
 }
 
+/** A regular file this process may execute. */
 export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
-    return true;
+    return statSync(path).isFile();
   } catch {
     return false;
   }

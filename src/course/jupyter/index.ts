@@ -3,5 +3,4 @@ export { KERNEL_DISPLAY_NAME, KERNEL_LANGUAGE, KERNEL_NAME, ensureKernelspec, ex
 export { KernelSession, KernelDiedError, withMemoryLimit, type ExecuteOptions, type ExecuteResult, type ExecuteStatus, type KernelSessionOptions } from "./session";
 export { executeNotebook, type RunOptions, type RunResult } from "./execute-notebook";
 export { formatCellError, type CellError, type CellErrorKind } from "./cell-error";
-export type { ErrorInfo } from "./error-info";
 export { projectRoot } from "./project-root";

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { FrontendKind } from "./frontend-plan";
 import { delimiter, join } from "node:path";
 import { ensureKernelspec, jupyterEnv } from "./kernelspec";
-import { killGroup, spawnGroup } from "./process-group";
+import { answers, killGroup, spawnGroup, waitForServer } from "./process-group";
 import { projectRoot } from "./project-root";
 
 export interface JupyterServerOptions {
@@ -72,15 +72,6 @@ export function parseServerPort(log: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 export async function startJupyterServer(opts: JupyterServerOptions): Promise<JupyterServer> {
   const root = opts.root ?? projectRoot();
   ensureKernelspec(root);
@@ -101,16 +92,11 @@ export async function startJupyterServer(opts: JupyterServerOptions): Promise<Ju
   void exited.then(() => process.off("exit", onExit));
   // SIGTERM makes Jupyter shut its kernels down.
   const stop = async (): Promise<void> => void (await server.stop(10_000));
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 90_000);
-  while (Date.now() < deadline && !server.hasExited) {
+  const ready = async (): Promise<JupyterServer | null> => {
     const port = parseServerPort(server.output());
-    if (port && (await answers(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`))) {
-      const baseUrl = `http://127.0.0.1:${port}/`;
-      const url = `http://127.0.0.1:${port}${openUrlPath(opts.kind, openPath)}?token=${token}`;
-      return { kind: opts.kind, pid, port, token, baseUrl, url, exited, stop };
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  await stop();
-  throw new Error(`${opts.command} did not start${server.hasExited ? " (it exited)" : " in time"}. Its output:\n${server.output()}`);
+    if (!port || !(await answers(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`))) return null;
+    const url = `http://127.0.0.1:${port}${openUrlPath(opts.kind, openPath)}?token=${token}`;
+    return { kind: opts.kind, pid, port, token, baseUrl: `http://127.0.0.1:${port}/`, url, exited, stop };
+  };
+  return waitForServer(server, opts.command, opts.startTimeoutMs ?? 90_000, ready, stop);
 }

@@ -4,7 +4,7 @@
  * with the same transient display_id in place (in any cell of the session); clear_output clears
  * now, or with wait=true just before the next output arrives.
  */
-import type { DisplayDataOutput, ErrorOutput, ExecuteResultOutput, MimeBundle, Output, StreamOutput } from "../notebook/nbformat";
+import { streamText, type DisplayDataOutput, type ErrorOutput, type ExecuteResultOutput, type MimeBundle, type Output } from "../notebook/nbformat";
 import type { JupyterMessage } from "./wire";
 
 /** display_id → outputs showing it; shared by all executions of one kernel session. */
@@ -94,10 +94,7 @@ export class OutputCollector {
 
   /** All stderr text of this execution (tslab reports errors only there). */
   stderr(): string {
-    return this.outputs
-      .filter((o): o is StreamOutput => o.output_type === "stream" && o.name === "stderr")
-      .map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text))
-      .join("");
+    return streamText(this.outputs, "stderr");
   }
 
   private addStream(name: "stdout" | "stderr", text: string): void {

@@ -19,6 +19,18 @@ export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void
   }
 }
 
+/** Resolves with the promise's value, or "timeout" after `ms` (Infinity = never). */
+export async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+  if (ms === Infinity) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface GroupExit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -98,14 +110,33 @@ export function spawnGroup(command: string, args: readonly string[], options: Sp
         signal: (signal) => {
           if (!done) child.kill(signal);
         },
-        waitExit: async (ms) => {
-          let timer: NodeJS.Timeout | undefined;
-          const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-          const result = await Promise.race([exited.then(() => true as const), timeout]);
-          clearTimeout(timer);
-          return result;
-        },
+        waitExit: async (ms) => (await raceTimeout(exited, ms)) !== "timeout",
       });
     });
   });
+}
+
+/** Whether `url` answers 200 within `timeoutMs`. */
+export async function answers(url: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits for a server `group` started: `ready` is asked every 250 ms until it returns a value, for up
+ * to `timeoutMs`. If the server exits or the time runs out, `stop` is called and the error names
+ * `name` and shows the end of the server's output.
+ */
+export async function waitForServer<T>(group: ProcessGroup, name: string, timeoutMs: number, ready: () => Promise<T | null>, stop: () => Promise<unknown>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !group.hasExited) {
+    const value = await ready();
+    if (value !== null) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`${name} did not start${group.hasExited ? " (it exited)" : " in time"}. Its output:\n${group.output().slice(-6000)}`);
 }

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { FrontendKind } from "./frontend-plan";
+import { answers } from "./process-group";
 
 export interface ServerRecord {
   /** The Jupyter server's pid (the leader of its process group). */
@@ -61,14 +62,8 @@ export function processAlive(pid: number): boolean {
 export async function runningServer(root: string): Promise<ServerRecord | null> {
   const record = readServerRecord(root);
   if (!record) return null;
-  if (processAlive(record.pid)) {
-    try {
-      const res = await fetch(`${record.baseUrl}api/status?token=${record.token}`, { signal: AbortSignal.timeout(3000) });
-      if (res.ok) return record;
-    } catch {
-      // not answering: treat as gone
-    }
-  }
+  // not answering: treated as gone
+  if (processAlive(record.pid) && (await answers(`${record.baseUrl}api/status?token=${record.token}`, 3000))) return record;
   rmSync(serverRecordFile(root), { force: true });
   return null;
 }

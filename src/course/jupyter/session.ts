@@ -7,17 +7,15 @@
  * Several executions of one session share their display_id registry, so update_display_data in
  * a later cell updates the output of an earlier one.
  */
-import { realpathSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import type { Output } from "../notebook/nbformat";
-import { endpoint, newConnectionInfo, newIpcConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
+import { endpoint, openConnection, type ConnectionInfo } from "./connection";
 import { spawnKernel } from "./cleanup";
 import { errorInfo, type ErrorInfo } from "./error-info";
-import { KERNEL_NAME, jupyterEnv, readKernelspec, tslabBin, tslabMainScript } from "./kernelspec";
+import { KERNEL_NAME, jupyterEnv, readKernelspec } from "./kernelspec";
 import { OutputCollector, type DisplayRegistry } from "./output-collector";
-import type { ProcessGroup } from "./process-group";
+import { raceTimeout, type ProcessGroup } from "./process-group";
 import { projectRoot } from "./project-root";
 import { decodeMessage, encodeMessage, newHeader, type JupyterMessage } from "./wire";
 
@@ -86,35 +84,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Resolves with the promise's value, or "timeout" after `ms` (Infinity = never). */
-async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
-  if (ms === Infinity) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), Math.max(0, ms))));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Rewrites a node, tslab-shim or launcher-script argv into `node --max-old-space-size=N <script> ...`. */
-export function withMemoryLimit(argv: string[], memoryLimitMb: number, root: string = projectRoot()): string[] {
+/** Rewrites a node or Node-script (the kernel launcher) argv into `node --max-old-space-size=N <script> ...`. */
+export function withMemoryLimit(argv: string[], memoryLimitMb: number): string[] {
   const flag = `--max-old-space-size=${Math.floor(memoryLimitMb)}`;
-  const isNode = /(^|[\\/])node(\.exe)?$/.test(argv[0]);
-  if (isNode) return [argv[0], flag, ...argv.slice(1)];
-  if (/\.(c|m)?js$/.test(argv[0])) return [process.execPath, flag, ...argv]; // a Node script such as the kernel launcher
-  const shims = [tslabBin(root), tslabMainScript(root)];
-  let resolved = argv[0];
-  try {
-    resolved = realpathSync(argv[0]);
-  } catch {
-    // keep as is
-  }
-  if (shims.includes(argv[0]) || resolved === realpathSync(tslabMainScript(root))) {
-    return [process.execPath, flag, tslabMainScript(root), ...argv.slice(1)];
-  }
-  throw new Error(`memoryLimitMb needs a node or tslab argv, got ${argv[0]}`);
+  if (/(^|[\\/])node(\.exe)?$/.test(argv[0])) return [argv[0], flag, ...argv.slice(1)];
+  if (/\.(c|m)?js$/.test(argv[0])) return [process.execPath, flag, ...argv];
+  throw new Error(`KernelSession.start: memoryLimitMb needs a kernel argv that starts with node or a Node script (.js, .cjs, .mjs; the project's kernelspec does), got ${argv[0]}`);
 }
 
 /** How often a start is tried when a port was taken before the kernel could bind it. */
@@ -180,31 +155,18 @@ export class KernelSession {
   private static async startOnce(opts: KernelSessionOptions): Promise<KernelSession> {
     const root = projectRoot();
     let argv = opts.argv ?? readKernelspec(root).argv;
-    if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb, root);
+    if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb);
     const env = { ...(opts.env ?? jupyterEnv()) };
     if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS; // e.g. loaders injected by tsx/vitest
-    let info: ConnectionInfo;
-    let file: { path: string; kernelPath: string; remove(): void };
-    if (opts.ipc) {
-      const { hostDir, kernelDir } = opts.ipc;
-      const kernelInfo = newIpcConnectionInfo(kernelDir, KERNEL_NAME);
-      info = { ...kernelInfo, ip: join(hostDir, "k") };
-      const path = join(hostDir, "connection.json");
-      writeFileSync(path, JSON.stringify(kernelInfo, null, 2), { mode: 0o644 });
-      file = { path, kernelPath: join(kernelDir, "connection.json"), remove: () => rmSync(path, { force: true }) };
-    } else {
-      info = await newConnectionInfo(KERNEL_NAME);
-      const written = writeConnectionFile(info);
-      file = { ...written, kernelPath: written.path };
-    }
+    const connection = await openConnection(KERNEL_NAME, opts.ipc);
     let kernel: ProcessGroup;
     try {
-      kernel = await spawnKernel(argv, file.kernelPath, opts.cwd ?? process.cwd(), env);
+      kernel = await spawnKernel(argv, connection.kernelPath, opts.cwd ?? process.cwd(), env);
     } catch (err) {
-      file.remove();
+      connection.remove();
       throw err;
     }
-    const session = new KernelSession(kernel, info, file.remove);
+    const session = new KernelSession(kernel, connection.info, connection.remove);
     if (opts.maxMessageBytes !== undefined) {
       for (const socket of [session.shell, session.control, session.stdin, session.iopub]) socket.maxMessageSize = opts.maxMessageBytes;
     }
@@ -212,7 +174,7 @@ export class KernelSession {
     try {
       session.connect();
       await session.waitReady(opts.startTimeoutMs ?? 60_000);
-      if (opts.ipc) file.remove(); // read once at start; its key is no business of anything else
+      if (opts.ipc) connection.remove(); // read once at start; its key is no business of anything else
     } catch (err) {
       await session.shutdown();
       throw err;

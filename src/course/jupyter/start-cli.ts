@@ -15,7 +15,7 @@ import { ensureKernelspec, kernelspecDir } from "./kernelspec";
 import { DEFAULT_INDEX, PIP_TIMEOUT_S, PipProgress, indexReachable, pipInstallArgs, pipSources } from "./pip-install";
 import { projectRoot } from "./project-root";
 import { processAlive, removeServerRecord, runningServer, writeServerRecord } from "./running-server";
-import { parsedArgs } from "./cli-args";
+import { parsedArgs, readArgs } from "./cli-args";
 
 export interface StartCliOptions {
   browser: boolean;
@@ -28,21 +28,12 @@ export interface StartCliOptions {
 const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
 
 export function parseStartArgs(args: readonly string[]): StartCliOptions {
-  const opts: StartCliOptions = { browser: false, install: true, replace: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--browser") opts.browser = true;
-    else if (arg === "--no-browser") opts.browser = false;
-    else if (arg === "--no-install") opts.install = false;
-    else if (arg === "--replace") opts.replace = true;
-    else if (arg === "--port" || arg.startsWith("--port=")) {
-      const value = arg.includes("=") ? arg.slice("--port=".length) : args[++i];
-      const port = Number(value);
-      if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`--port: not a port number: ${value}\n${START_USAGE}`);
-      opts.port = port;
-    } else throw new Error(`unknown argument ${arg}\n${START_USAGE}`);
-  }
-  return opts;
+  const flag = { type: "boolean" } as const;
+  const { values, positionals } = readArgs(args, { browser: flag, "no-browser": flag, "no-install": flag, replace: flag, port: { type: "string" } }, START_USAGE);
+  if (positionals.length > 0) throw new Error(`unknown argument ${positionals[0]}\n${START_USAGE}`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port <= 0 || port > 65535)) throw new Error(`--port: not a port number: ${values.port}\n${START_USAGE}`);
+  return { browser: values.browser === true && values["no-browser"] !== true, port, install: values["no-install"] !== true, replace: values.replace === true };
 }
 
 /** Creates the venv and pip-installs into it, showing pip's progress in one line. Returns success. */

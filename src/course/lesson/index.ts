@@ -1,6 +1,5 @@
 /** Lesson sources ↔ notebooks. See docs/lesson-format.md. */
 export type { Lesson, LessonCell, CodeLessonCell, MarkdownLessonCell, CodeCellRole, FrontMatter, FrontMatterValue } from "./model";
-export { isInstructorOnly } from "./model";
 export { LessonError } from "./lesson-error";
 export { parseLesson } from "./parse-lesson";
 export { printLesson } from "./print-lesson";
@@ -11,6 +10,3 @@ export { buildLessons, type BuildOptions, type BuildResult, type BuildEntry, typ
 export { importNotebook, ImportError, type ImportOptions, type ImportResult } from "./import-notebook";
 export { readNotebookMetadata, type BnlabNotebookMetadata, type BnlabCellMetadata, type Variant } from "./bnlab-metadata";
 export { stubSolutions, exerciseStub, BEGIN_SOLUTION, END_SOLUTION } from "./solution-regions";
-export { rebaseRelativeImports, NOTEBOOKS_DIR } from "./import-paths";
-export { cellsSha256 } from "./cells-hash";
-export { CELL_BREAK, INSTRUCTOR_BEGIN, INSTRUCTOR_END } from "./markers";

@@ -12,11 +12,10 @@ import { WASM_BACKEND_FILE } from "../../tensor/backend-wasm";
 import { encodeMnist } from "../../data/mnist-binary";
 import { readMnistDigits } from "../../data/mnist-raw";
 import { MNIST_SITE_FILE } from "../../data/mnist-raw.browser";
-import { copyAssets } from "../export/assets";
-import { checkSiteDir, courseInfoOf, matchesLesson, prepareSiteDir } from "../export/export-site";
-import { renderIndex } from "../export/site-index";
+import { checkSiteDir, courseInfoOf, matchesLesson, writeSite, type ExportOptions } from "../export/export-site";
 import { siteLesson, type SiteLesson } from "../export/site-lesson";
-import { NOTEBOOKS_DIR } from "../lesson/import-paths";
+import { listFiles } from "../homework/library-bundle";
+import { NOTEBOOKS_DIR, toPosix } from "../lesson/import-paths";
 import { LESSON_FILE } from "../lesson/lesson-name";
 import { parseLesson } from "../lesson/parse-lesson";
 import { renderNotebook } from "../lesson/render-notebook";
@@ -24,14 +23,8 @@ import type { Notebook } from "../notebook/nbformat";
 import { bundleLiveScripts, bundleServiceWorker } from "./bundle";
 import { LIVE_SCRIPTS, renderLivePage } from "./live-page";
 
-export interface LiveExportOptions {
-  root: string;
-  lessonsDir?: string;
-  /** Default `<root>/site-live`. Replaced as a whole, so it must be a site or empty. */
-  outDir?: string;
-  lessons?: readonly string[];
-  log?(line: string): void;
-}
+/** As the static export's; `outDir` defaults to `<root>/site-live`. */
+export type LiveExportOptions = Pick<ExportOptions, "root" | "lessonsDir" | "outDir" | "lessons" | "log">;
 
 export interface LiveExportResult {
   siteDir: string;
@@ -51,14 +44,9 @@ function writeLibraryFiles(root: string, siteDir: string): void {
   fs.writeFileSync(path.join(lib, MNIST_SITE_FILE), encodeMnist(readMnistDigits()));
 }
 
-function listFiles(dir: string, base = dir): Record<string, number> {
-  const files: Record<string, number> = {};
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) Object.assign(files, listFiles(full, base));
-    else files[path.relative(base, full).split(path.sep).join("/")] = fs.statSync(full).size;
-  }
-  return files;
+/** Every file of the site → its size in bytes (paths relative to the site, with forward slashes). */
+function siteFiles(siteDir: string): Record<string, number> {
+  return Object.fromEntries(listFiles(siteDir).map((file) => [toPosix(path.relative(siteDir, file)), fs.statSync(file).size]));
 }
 
 export async function exportLiveSite(options: LiveExportOptions): Promise<LiveExportResult> {
@@ -81,24 +69,16 @@ export async function exportLiveSite(options: LiveExportOptions): Promise<LiveEx
     });
   if (options.lessons && options.lessons.length > 0 && notebooks.length === 0) throw new Error(`no lesson matches ${options.lessons.join(", ")}`);
 
-  prepareSiteDir(siteDir);
-  copyAssets(siteDir, root);
+  const lessons = notebooks.map((n) => siteLesson(n.notebook, path.basename(n.file, ".ipynb")));
+  const pageFiles = writeSite(root, siteDir, course, lessons, (i, page) => ({ html: renderLivePage(notebooks[i].notebook, page) }), log);
+  const pages = notebooks.map((n, i) => ({ lesson: lessons[i], page: pageFiles[i], notebook: n.file }));
   fs.mkdirSync(path.join(siteDir, "live"), { recursive: true });
   fs.copyFileSync(path.join(__dirname, "browser", "live.css"), path.join(siteDir, LIVE_SCRIPTS.css));
-  const lessons = notebooks.map((n) => ({ ...n, lesson: siteLesson(n.notebook, path.basename(n.file, ".ipynb")) }));
-  const pages = lessons.map((item, i) => {
-    const page = path.join(siteDir, item.lesson.href);
-    fs.writeFileSync(page, renderLivePage(item.notebook, { lesson: item.lesson, courseTitle: course.title, previous: lessons[i - 1]?.lesson, next: lessons[i + 1]?.lesson }));
-    log(`wrote ${path.relative(root, page)}`);
-    return { lesson: item.lesson, page, notebook: item.file };
-  });
-  const index = path.join(siteDir, "index.html");
-  fs.writeFileSync(index, renderIndex(pages.map((p) => p.lesson), { courseTitle: course.title, intro: course.intro }));
   await bundleLiveScripts(root, siteDir);
   writeLibraryFiles(root, siteDir);
-  const files = listFiles(siteDir);
+  const files = siteFiles(siteDir);
   const version = createHash("sha256").update(Object.entries(files).map(([f, size]) => `${f}:${size}:${fs.statSync(path.join(siteDir, f)).mtimeMs}`).join("\n")).digest("hex").slice(0, 12);
   // Kept offline: everything but the fonts browsers do not load when they read woff2.
   await bundleServiceWorker(siteDir, Object.keys(files).filter((file) => !/\.(ttf|woff)$/.test(file)), version);
-  return { siteDir, index, lessons: pages, files: listFiles(siteDir) };
+  return { siteDir, index: path.join(siteDir, "index.html"), lessons: pages, files: siteFiles(siteDir) };
 }

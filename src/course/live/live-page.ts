@@ -4,8 +4,7 @@
  * Reset cell; the notebook itself embedded for "Download .ipynb".
  */
 import { escapeHtml, scriptJson } from "../../charts/html";
-import { renderFrame } from "../export/page-layout";
-import { codeLabel, navLink, roleOf, type LessonPageOptions } from "../export/render-page";
+import { codeLabel, renderLessonFrame, roleOf, type LessonPageOptions } from "../export/render-page";
 import { renderMarkdown } from "../export/render-markdown";
 import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
 
@@ -35,20 +34,15 @@ function renderCell(cell: Cell): string {
 }
 
 export function renderLivePage(notebook: Notebook, opts: LessonPageOptions): string {
-  const { lesson } = opts;
   const toolbar =
     `<div class="live-toolbar" role="toolbar"><button type="button" data-action="run-all">▶▶ Run All</button>` +
     `<button type="button" data-action="stop">■ Stop</button><button type="button" data-action="download">Download .ipynb</button>` +
     `<span class="kernel-status" aria-live="polite">starting…</span></div><p class="live-notice">${escapeHtml(TRANSPILE_NOTICE)}</p>`;
   const cells = notebook.cells.map(renderCell).filter((html) => html !== "");
-  const nav = `<nav class="lesson-nav">${navLink(opts.previous, "prev")}<a href="index.html">All lessons</a>${navLink(opts.next, "next")}</nav>`;
-  return renderFrame({
-    title: `${lesson.number !== null ? `Lesson ${lesson.number} · ` : ""}${lesson.title} — ${opts.courseTitle}`,
-    courseTitle: opts.courseTitle,
-    where: lesson.number !== null ? `Lesson ${lesson.number}` : lesson.title,
-    body:
-      `${toolbar}\n<article class="lesson live" data-lesson="${escapeHtml(lesson.name)}">\n${cells.join("\n")}\n</article>\n${nav}\n` +
-      `<script type="application/json" id="bnlab-notebook" data-file="${escapeHtml(lesson.name)}.ipynb">${scriptJson(notebook)}</script>`,
+  return renderLessonFrame(opts, cells, {
+    articleClass: "live",
+    before: toolbar,
+    after: `<script type="application/json" id="bnlab-notebook" data-file="${escapeHtml(opts.lesson.name)}.ipynb">${scriptJson(notebook)}</script>`,
     charts: true,
     styles: [LIVE_SCRIPTS.css],
     scripts: [LIVE_SCRIPTS.page],

@@ -96,6 +96,11 @@ export interface ErrorOutput {
 
 export type Output = ExecuteResultOutput | DisplayDataOutput | StreamOutput | ErrorOutput;
 
+/** The text of the `name` stream outputs, joined. */
+export function streamText(outputs: readonly Output[], name: "stdout" | "stderr"): string {
+  return outputs.map((o) => (o.output_type === "stream" && o.name === name ? joinSource(o.text) : "")).join("");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cells
 
