@@ -260,9 +260,9 @@ cases("setPrecision", [
 ]);
 describe("useBackend refuses a backend that misses any function, and names it", () => {
   const functions = Object.keys(jsBackend).filter((key) => key !== "name");
-  it("the convolutional passes are required too (im2col, maxPool2d, …): 22 functions", () => {
-    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
-    expect(functions.length).toBe(22);
+  it("the convolutional passes are required too (im2col, conv2d, maxPool2d, …): 24 functions", () => {
+    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "conv2d", "conv2dWeightGrad", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
+    expect(functions.length).toBe(24);
   });
   it.each(functions)("a backend without %s", (missing) => {
     const partial = { ...jsBackend } as Record<string, unknown>;

@@ -745,8 +745,8 @@ static size_t pack32Size = 0;
 
 /* Grow-on-demand scratch for the rounded operands; NULL when memory runs out. */
 static float *pack_space(size_t floats) {
-  if (floats > pack32Size) {
-    float *grown = (float *)aligned_alloc(64, ((floats * sizeof(float)) + 63) & ~(size_t)63); /* a panel row is one AVX-512 vector */
+  if (floats > pack32Size || pack32 == NULL) {
+    float *grown = (float *)aligned_alloc(64, (floats * sizeof(float) + 64) & ~(size_t)63); /* a panel row is one AVX-512 vector */
     if (grown == NULL) return NULL;
     free(pack32);
     pack32 = grown;
@@ -762,31 +762,37 @@ static void to_float(const double *src, float *dst, size_t len) {
   for (; i < len; i++) dst[i] = (float)src[i];
 }
 
+/* 4 numbers of src from index i, as float32: src holds doubles, or floats when f32 */
+static inline __m128 load4(const void *src, size_t i, int f32) {
+  return f32 ? _mm_loadu_ps((const float *)src + i) : _mm256_cvtpd_ps(_mm256_loadu_pd((const double *)src + i));
+}
+static inline float load1(const void *src, size_t i, int f32) { return f32 ? ((const float *)src)[i] : (float)((const double *)src)[i]; }
+
 /*
- * `lines` lines of k numbers (element p of line l at src[l·ls + p·ps]) rounded
- * to float32 into panels of NR lines, p-major: line l's element p goes to
- * dst[(l / NR)·NR·k + p·NR + l mod NR]; the lanes past the last line are zeros.
- * Lines that lie side by side in memory (ls = 1) are rounded 4 at a time; lines
- * each contiguous (ps = 1) are rounded 4 elements of 4 lines at a time and
- * transposed.
+ * `lines` lines of k numbers (element p of line l at src[l·ls + p·ps]; doubles,
+ * or floats when f32) rounded to float32 into panels of NR lines, p-major: line
+ * l's element p goes to dst[(l / NR)·NR·k + p·NR + l mod NR]; the lanes past the
+ * last line are zeros. Lines that lie side by side in memory (ls = 1) are copied
+ * 4 at a time; lines each contiguous (ps = 1) are copied 4 elements of 4 lines
+ * at a time and transposed.
  */
-static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int k, float *dst) {
+static void pack_panels(const void *src, size_t ls, size_t ps, int lines, int k, float *dst, int f32) {
   for (int l0 = 0; l0 < lines; l0 += NR) {
     float *d = dst + (size_t)l0 * k;
-    const double *s = src + (size_t)l0 * ls;
+    const size_t s = (size_t)l0 * ls;
     const int width = lines - l0 < NR ? lines - l0 : NR;
     int l = 0;
     if (width < NR) memset(d, 0, (size_t)NR * k * sizeof(float));
     if (ls == 1) {
       for (; l + 4 <= width; l += 4)
-        for (int p = 0; p < k; p++) _mm_store_ps(d + (size_t)p * NR + l, _mm256_cvtpd_ps(_mm256_loadu_pd(s + (size_t)p * ps + l)));
+        for (int p = 0; p < k; p++) _mm_store_ps(d + (size_t)p * NR + l, load4(src, s + (size_t)p * ps + l, f32));
     } else if (ps == 1) {
       for (; l + 4 <= width; l += 4) {
-        const double *r = s + (size_t)l * ls;
+        const size_t r = s + (size_t)l * ls;
         int p = 0;
         for (; p + 4 <= k; p += 4) {
-          __m128 q0 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + p)), q1 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + ls + p));
-          __m128 q2 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 2 * ls + p)), q3 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 3 * ls + p));
+          __m128 q0 = load4(src, r + p, f32), q1 = load4(src, r + ls + p, f32);
+          __m128 q2 = load4(src, r + 2 * ls + p, f32), q3 = load4(src, r + 3 * ls + p, f32);
           _MM_TRANSPOSE4_PS(q0, q1, q2, q3); /* now q_t holds element p + t of the 4 lines */
           _mm_store_ps(d + (size_t)p * NR + l, q0);
           _mm_store_ps(d + (size_t)(p + 1) * NR + l, q1);
@@ -794,11 +800,11 @@ static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int 
           _mm_store_ps(d + (size_t)(p + 3) * NR + l, q3);
         }
         for (; p < k; p++)
-          for (int t = 0; t < 4; t++) d[(size_t)p * NR + l + t] = (float)r[t * ls + p];
+          for (int t = 0; t < 4; t++) d[(size_t)p * NR + l + t] = load1(src, r + t * ls + p, f32);
       }
     }
     for (; l < width; l++) /* the lines left over, one number at a time */
-      for (int p = 0; p < k; p++) d[(size_t)p * NR + l] = (float)s[l * ls + p * ps];
+      for (int p = 0; p < k; p++) d[(size_t)p * NR + l] = load1(src, s + l * ls + p * ps, f32);
   }
 }
 
@@ -894,21 +900,14 @@ __attribute__((target("avx2,fma,avx512f"))) static void block_avx512(const float
 static int hasAvx512 = 0;
 
 /*
- * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
- * B(p, j) = b[p·bks + j·bjs], where A's m·k numbers fill a[0, m·k). A is
- * rounded to float32 in its own layout, B into panels of NR columns
- * (pack_panels); each block of out is summed over all of p (block_avx2 or
- * block_avx512) and added to out, or stored, as doubles. Returns 0 when the
- * scratch memory cannot be had.
+ * out(m×n) (+)= A · B (+ bias[i] on row i, when given) in float32, for
+ * A(i, p) = af[i·ars + p·aks] and B packed into panels of NR columns
+ * (pack_panels): each block of out is summed over all of p (block_avx2 or
+ * block_avx512) and added to out, or stored, as doubles.
  */
-static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
+static void multiply32(const float *af, size_t ars, size_t aks, const float *pb, double *out, const double *bias, int m, int k, int n, int acc) {
   const int np_ = (n + NR - 1) / NR, mr = hasAvx512 ? MR_AVX512 : MR_AVX2;
   Block *block = hasAvx512 ? block_avx512 : block_avx2;
-  float *pb = pack_space((size_t)np_ * NR * k + (size_t)m * k);
-  if (pb == NULL) return 0;
-  float *af = pb + (size_t)np_ * NR * k;
-  pack_panels(b, bjs, bks, n, k, pb);
-  to_float(a, af, (size_t)m * k);
   float t[MR_AVX512][NR];
   for (int jp = 0; jp < np_; jp++) {
     const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
@@ -919,13 +918,90 @@ static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size
       block(x, aks, pb + (size_t)jp * NR * k, k, t);
       for (int r = 0; r < height; r++) {
         double *po = out + (size_t)(i0 + r) * n + j0;
+        const double b = bias ? bias[i0 + r] : 0.0;
+        const __m256d vb = _mm256_set1_pd(b);
         int j = 0;
         for (; j + 4 <= width; j += 4) {
           const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(t[r] + j));
-          _mm256_storeu_pd(po + j, acc ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : v);
+          _mm256_storeu_pd(po + j, acc ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : bias ? _mm256_add_pd(v, vb) : v);
         }
-        for (; j < width; j++) po[j] = acc ? po[j] + (double)t[r][j] : (double)t[r][j];
+        for (; j < width; j++) po[j] = acc ? po[j] + (double)t[r][j] : (double)t[r][j] + b;
       }
+    }
+  }
+}
+
+/*
+ * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
+ * B(p, j) = b[p·bks + j·bjs], where A's m·k numbers fill a[0, m·k): A rounded
+ * to float32 in its own layout, B into panels. Returns 0 when the scratch
+ * memory cannot be had.
+ */
+static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
+  const size_t panels = (size_t)(n + NR - 1) / NR * NR * k;
+  float *pb = pack_space(panels + (size_t)m * k);
+  if (pb == NULL) return 0;
+  pack_panels(b, bjs, bks, n, k, pb, 0);
+  to_float(a, pb + panels, (size_t)m * k);
+  multiply32(pb + panels, ars, aks, pb, out, NULL, m, k, n, acc);
+  return 1;
+}
+
+/* The sizes of one convolution over a batch: n images of c×h×w, `out` kernels of c×kh×kw, output oh×ow. */
+typedef struct {
+  int n, c, h, w, out, kh, kw, stride, padding, oh, ow;
+} Conv;
+
+/* cols (c·kh·kw × oh·ow, float32) = im2col of one image x (c×h×w), as im2col below it */
+static void im2col32(const double *x, float *cols, const Conv *g) {
+  const size_t p = (size_t)g->oh * g->ow;
+  for (int ci = 0; ci < g->c; ci++) {
+    const double *plane = x + (size_t)ci * g->h * g->w;
+    for (int i = 0; i < g->kh; i++) {
+      for (int j = 0; j < g->kw; j++) {
+        float *o = cols + (((size_t)ci * g->kh + i) * g->kw + j) * p;
+        int lo, hi;
+        inside_range(g->w, g->ow, g->stride, g->padding, j, &lo, &hi);
+        for (int oy = 0; oy < g->oh; oy++, o += g->ow) {
+          const int iy = oy * g->stride - g->padding + i;
+          if (iy < 0 || iy >= g->h) {
+            memset(o, 0, sizeof(float) * g->ow);
+            continue;
+          }
+          const double *row = plane + (size_t)iy * g->w; /* input column ix = ox·stride − padding + j */
+          for (int ox = 0; ox < lo; ox++) o[ox] = 0.0f;
+          if (g->stride == 1) to_float(row + (lo - g->padding + j), o + lo, (size_t)(hi - lo));
+          else for (int ox = lo; ox < hi; ox++) o[ox] = (float)row[ox * g->stride - g->padding + j];
+          for (int ox = hi; ox < g->ow; ox++) o[ox] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+/*
+ * The convolution in float32, image by image, without a float64 column matrix:
+ * grad = 0: y[s] = weight · im2col(x[s]) + bias (bias may be NULL);
+ * grad = 1: dweight += dy[s] · im2col(x[s])ᵀ for every s (`weight` is dy, `y` is dweight).
+ * Returns 0 when the scratch memory cannot be had.
+ */
+static int conv32(const double *x, const double *weight, const double *bias, double *y, const Conv *g, int grad) {
+  const int rows = g->c * g->kh * g->kw, p = g->oh * g->ow;
+  const size_t cols = (size_t)rows * p, lines = grad ? rows : p, k = grad ? p : rows, wlen = (size_t)g->out * (grad ? p : rows);
+  const size_t panels = (lines + NR - 1) / NR * NR * k;
+  float *pb = pack_space(panels + wlen + cols);
+  if (pb == NULL) return 0;
+  float *wf = pb + panels, *cf = wf + wlen;
+  if (!grad) to_float(weight, wf, wlen);
+  for (int s = 0; s < g->n; s++) {
+    im2col32(x + (size_t)s * g->c * g->h * g->w, cf, g);
+    if (grad) {
+      pack_panels(cf, p, 1, rows, p, pb, 1);             /* B = im2col(x[s])ᵀ */
+      to_float(weight + (size_t)s * wlen, wf, wlen);      /* A = dy[s] */
+      multiply32(wf, p, 1, pb, y, NULL, g->out, p, rows, 1);
+    } else {
+      pack_panels(cf, 1, p, p, rows, pb, 1);             /* B = im2col(x[s]) */
+      multiply32(wf, rows, 1, pb, y + (size_t)s * g->out * p, bias, g->out, rows, p, 0);
     }
   }
   return 1;
@@ -1180,6 +1256,28 @@ static napi_value columns_op(napi_env env, napi_callback_info info, int back) {
 static napi_value js_im2col(napi_env env, napi_callback_info info) { return columns_op(env, info, 0); }
 static napi_value js_col2im(napi_env env, napi_callback_info info) { return columns_op(env, info, 1); }
 
+/* conv2d32(x, weight, bias|null, y, n, c, h, w, out, kh, kw, stride, padding) and
+   conv2dWeightGrad32(x, dy, dWeight, n, c, h, w, out, kh, kw, stride, padding): conv32 */
+static napi_value conv_op(napi_env env, napi_callback_info info, int grad) {
+  ARGS(grad ? "conv2dWeightGrad32" : "conv2d32", 13, 13 - grad)
+  const int o = grad ? 3 : 4;
+  Conv g;
+  g.n = integer(&A, o); g.c = integer(&A, o + 1); g.h = integer(&A, o + 2); g.w = integer(&A, o + 3); g.out = integer(&A, o + 4);
+  g.kh = integer(&A, o + 5); g.kw = integer(&A, o + 6); g.stride = integer(&A, o + 7); g.padding = integer(&A, o + 8);
+  g.oh = out_size(&A, g.h, g.kh, g.stride, g.padding);
+  g.ow = out_size(&A, g.w, g.kw, g.stride, g.padding);
+  const size_t rows = (size_t)g.c * g.kh * g.kw, q = (size_t)g.out * g.oh * g.ow;
+  const double *x = array(&A, 0, (size_t)g.n * g.c * g.h * g.w, 0);
+  const double *wt = array(&A, 1, grad ? g.n * q : g.out * rows, 0);
+  const double *bias = grad ? NULL : array(&A, 2, g.out, 1);
+  double *y = array(&A, o - 1, grad ? g.out * rows : g.n * q, 0);
+  if (A.failed || g.n == 0 || g.out == 0) return NULL;
+  if (!conv32(x, wt, bias, y, &g, grad)) napi_throw_error(env, NULL, "bnlab native backend: a float32 convolution could not allocate its packing memory");
+  return NULL;
+}
+static napi_value js_conv2d32(napi_env env, napi_callback_info info) { return conv_op(env, info, 0); }
+static napi_value js_conv2d_weight_grad32(napi_env env, napi_callback_info info) { return conv_op(env, info, 1); }
+
 /* addChannelBias(x, bias, n, c, p) and sumChannels(x, out, n, c, p) */
 static napi_value channels_op(napi_env env, napi_callback_info info, int add) {
   ARGS(add ? "addChannelBias" : "sumChannels", 5, 5)
@@ -1352,6 +1450,8 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "matmulTransA32", js_matmul_trans_a32);
     set(env, exports, "matmulTransB32", js_matmul_trans_b32);
     set(env, exports, "sigmoid32", js_sigmoid32);
+    set(env, exports, "conv2d32", js_conv2d32);
+    set(env, exports, "conv2dWeightGrad32", js_conv2d_weight_grad32);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);
