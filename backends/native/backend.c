@@ -784,6 +784,9 @@ static void pack_panels(const void *src, size_t ls, size_t ps, int lines, int k,
     int l = 0;
     if (width < NR) memset(d, 0, (size_t)NR * k * sizeof(float));
     if (ls == 1) {
+      if (f32)
+        for (; l + 8 <= width; l += 8)
+          for (int p = 0; p < k; p++) _mm256_store_ps(d + (size_t)p * NR + l, _mm256_loadu_ps((const float *)src + s + (size_t)p * ps + l));
       for (; l + 4 <= width; l += 4)
         for (int p = 0; p < k; p++) _mm_store_ps(d + (size_t)p * NR + l, load4(src, s + (size_t)p * ps + l, f32));
     } else if (ps == 1) {
@@ -903,9 +906,11 @@ static int hasAvx512 = 0;
  * out(m×n) (+)= A · B (+ bias[i] on row i, when given) in float32, for
  * A(i, p) = af[i·ars + p·aks] and B packed into panels of NR columns
  * (pack_panels): each block of out is summed over all of p (block_avx2 or
- * block_avx512) and added to out, or stored, as doubles.
+ * block_avx512) and added to out, or stored, as doubles; out(i, j) is at
+ * out[i·n + j], or at out[j·m + i] when transposed.
  */
-static void multiply32(const float *af, size_t ars, size_t aks, const float *pb, double *out, const double *bias, int m, int k, int n, int acc) {
+static void multiply32(const float *af, size_t ars, size_t aks, const float *pb, double *out, const double *bias, int m, int k, int n, int acc,
+                       int transposed) {
   const int np_ = (n + NR - 1) / NR, mr = hasAvx512 ? MR_AVX512 : MR_AVX2;
   Block *block = hasAvx512 ? block_avx512 : block_avx2;
   float t[MR_AVX512][NR];
@@ -916,6 +921,11 @@ static void multiply32(const float *af, size_t ars, size_t aks, const float *pb,
       const float *x[MR_AVX512]; /* the rows of A; past the last row, the last again (its sums are not stored) */
       for (int r = 0; r < mr; r++) x[r] = af + (size_t)(i0 + (r < height ? r : height - 1)) * ars;
       block(x, aks, pb + (size_t)jp * NR * k, k, t);
+      if (transposed) { /* acc only */
+        for (int r = 0; r < height; r++)
+          for (int j = 0; j < width; j++) out[(size_t)(j0 + j) * m + i0 + r] += (double)t[r][j];
+        continue;
+      }
       for (int r = 0; r < height; r++) {
         double *po = out + (size_t)(i0 + r) * n + j0;
         const double b = bias ? bias[i0 + r] : 0.0;
@@ -943,7 +953,7 @@ static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size
   if (pb == NULL) return 0;
   pack_panels(b, bjs, bks, n, k, pb, 0);
   to_float(a, pb + panels, (size_t)m * k);
-  multiply32(pb + panels, ars, aks, pb, out, NULL, m, k, n, acc);
+  multiply32(pb + panels, ars, aks, pb, out, NULL, m, k, n, acc, 0);
   return 1;
 }
 
@@ -952,56 +962,61 @@ typedef struct {
   int n, c, h, w, out, kh, kw, stride, padding, oh, ow;
 } Conv;
 
-/* cols (c·kh·kw × oh·ow, float32) = im2col of one image x (c×h×w), as im2col below it */
-static void im2col32(const double *x, float *cols, const Conv *g) {
-  const size_t p = (size_t)g->oh * g->ow;
-  for (int ci = 0; ci < g->c; ci++) {
-    const double *plane = x + (size_t)ci * g->h * g->w;
-    for (int i = 0; i < g->kh; i++) {
-      for (int j = 0; j < g->kw; j++) {
-        float *o = cols + (((size_t)ci * g->kh + i) * g->kw + j) * p;
-        int lo, hi;
-        inside_range(g->w, g->ow, g->stride, g->padding, j, &lo, &hi);
-        for (int oy = 0; oy < g->oh; oy++, o += g->ow) {
-          const int iy = oy * g->stride - g->padding + i;
-          if (iy < 0 || iy >= g->h) {
-            memset(o, 0, sizeof(float) * g->ow);
-            continue;
+/* x[s] in float32 with `padding` zeros around each channel: c planes of (h + 2·padding) × (w + 2·padding) */
+static void pad32(const double *x, float *img, const Conv *g) {
+  const int hp = g->h + 2 * g->padding, wp = g->w + 2 * g->padding;
+  if (g->padding > 0) memset(img, 0, sizeof(float) * (size_t)g->c * hp * wp);
+  for (int ci = 0; ci < g->c; ci++)
+    for (int iy = 0; iy < g->h; iy++)
+      to_float(x + ((size_t)ci * g->h + iy) * g->w, img + ((size_t)ci * hp + iy + g->padding) * wp + g->padding, (size_t)g->w);
+}
+
+/*
+ * cols (c·kh·kw × oh·ow) = im2col of pad32's image, in float32. A stride-1 row of
+ * ow numbers is copied 8 at a time, the last copy running past the row's end into
+ * the place of the next one (written after it): cols and img need 7 floats to spare.
+ */
+static void im2col32(const float *img, float *cols, const Conv *g) {
+  const int hp = g->h + 2 * g->padding, wp = g->w + 2 * g->padding;
+  for (int ci = 0; ci < g->c; ci++)
+    for (int i = 0; i < g->kh; i++)
+      for (int j = 0; j < g->kw; j++)
+        for (int oy = 0; oy < g->oh; oy++) {
+          const float *from = img + ((size_t)ci * hp + oy * g->stride + i) * wp + j;
+          if (g->stride == 1) {
+            for (int ox = 0; ox < g->ow; ox += 8) _mm256_storeu_ps(cols + ox, _mm256_loadu_ps(from + ox));
+          } else {
+            for (int ox = 0; ox < g->ow; ox++) cols[ox] = from[ox * g->stride];
           }
-          const double *row = plane + (size_t)iy * g->w; /* input column ix = ox·stride − padding + j */
-          for (int ox = 0; ox < lo; ox++) o[ox] = 0.0f;
-          if (g->stride == 1) to_float(row + (lo - g->padding + j), o + lo, (size_t)(hi - lo));
-          else for (int ox = lo; ox < hi; ox++) o[ox] = (float)row[ox * g->stride - g->padding + j];
-          for (int ox = hi; ox < g->ow; ox++) o[ox] = 0.0f;
+          cols += g->ow;
         }
-      }
-    }
-  }
 }
 
 /*
  * The convolution in float32, image by image, without a float64 column matrix:
+ * each image rounded to float32 once (pad32), unfolded in float32 (im2col32)
+ * and packed into the product's panels.
  * grad = 0: y[s] = weight · im2col(x[s]) + bias (bias may be NULL);
  * grad = 1: dweight += dy[s] · im2col(x[s])ᵀ for every s (`weight` is dy, `y` is dweight).
  * Returns 0 when the scratch memory cannot be had.
  */
 static int conv32(const double *x, const double *weight, const double *bias, double *y, const Conv *g, int grad) {
   const int rows = g->c * g->kh * g->kw, p = g->oh * g->ow;
-  const size_t cols = (size_t)rows * p, lines = grad ? rows : p, k = grad ? p : rows, wlen = (size_t)g->out * (grad ? p : rows);
-  const size_t panels = (lines + NR - 1) / NR * NR * k;
-  float *pb = pack_space(panels + wlen + cols);
+  const size_t panels = (size_t)((grad ? g->out : p) + NR - 1) / NR * NR * (grad ? p : rows), wlen = grad ? 0 : (size_t)g->out * rows;
+  const size_t cols = (size_t)rows * p + 8, image = (size_t)g->c * (g->h + 2 * g->padding) * (g->w + 2 * g->padding) + 8;
+  float *pb = pack_space(panels + wlen + cols + image);
   if (pb == NULL) return 0;
-  float *wf = pb + panels, *cf = wf + wlen;
-  if (!grad) to_float(weight, wf, wlen);
+  float *wf = pb + panels, *cf = wf + wlen, *img = cf + cols;
+  to_float(weight, wf, wlen);
   for (int s = 0; s < g->n; s++) {
-    im2col32(x + (size_t)s * g->c * g->h * g->w, cf, g);
-    if (grad) {
-      pack_panels(cf, p, 1, rows, p, pb, 1);             /* B = im2col(x[s])ᵀ */
-      to_float(weight + (size_t)s * wlen, wf, wlen);      /* A = dy[s] */
-      multiply32(wf, p, 1, pb, y, NULL, g->out, p, rows, 1);
+    pad32(x + (size_t)s * g->c * g->h * g->w, img, g);
+    im2col32(img, cf, g);
+    if (grad) { /* dweightᵀ += im2col(x[s]) · dy[s]ᵀ */
+      pack_panels(weight + (size_t)s * g->out * p, p, 1, g->out, p, pb, 0);
+      multiply32(cf, p, 1, pb, y, NULL, rows, p, g->out, 1, 1);
     } else {
-      pack_panels(cf, 1, p, p, rows, pb, 1);             /* B = im2col(x[s]) */
-      multiply32(wf, rows, 1, pb, y + (size_t)s * g->out * p, bias, g->out, rows, p, 0);
+      pack_panels(cf, 1, p, p, rows, pb, 1); /* B = im2col(x[s]) */
+      multiply32(wf, rows, 1, pb, y + (size_t)s * g->out * p, bias, g->out, rows, p, 0, 0);
     }
   }
   return 1;
