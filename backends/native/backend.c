@@ -601,7 +601,6 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       for (; i < p4; i += 4) {
         const v4 e = _mm256_loadu_pd(dy + off + i), h = _mm256_loadu_pd(xhat + off + i);
         const v4 d = gamma ? _mm256_mul_pd(e, vg) : e;
-        _mm256_storeu_pd(dx + off + i, d);
         sDyXhat = madd(sDyXhat, e, h);
         sDy = _mm256_add_pd(sDy, e);
         sDxhat = _mm256_add_pd(sDxhat, d);
@@ -610,7 +609,6 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       for (; i < p; i++) {
         const double e = dy[off + i], h = xhat[off + i];
         const double d = gamma ? e * g : e;
-        dx[off + i] = d;
         sDyXhat = add_lane0(sDyXhat, e * h);
         sDy = add_lane0(sDy, e);
         sDxhat = add_lane0(sDxhat, d);
@@ -623,12 +621,15 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
     }
     const double is = invStd[ch];
     const v4 vis = _mm256_set1_pd(is);
-    if (!batchStats) {
+    if (!batchStats) { /* dx = dxhat·invStd */
       for (int s = 0; s < n; s++) {
-        double *d = dx + ((size_t)s * c + ch) * p;
+        const size_t off = ((size_t)s * c + ch) * p;
         size_t i = 0;
-        for (; i + 4 <= p; i += 4) _mm256_storeu_pd(d + i, _mm256_mul_pd(_mm256_loadu_pd(d + i), vis));
-        for (; i < p; i++) d[i] = d[i] * is;
+        for (; i + 4 <= p; i += 4) {
+          const v4 e = _mm256_loadu_pd(dy + off + i);
+          _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(gamma ? _mm256_mul_pd(e, vg) : e, vis));
+        }
+        for (; i < p; i++) dx[off + i] = (gamma ? dy[off + i] * g : dy[off + i]) * is;
       }
       continue;
     }
@@ -638,11 +639,12 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       const size_t off = ((size_t)s * c + ch) * p;
       size_t i = 0;
       for (; i + 4 <= p; i += 4) {
-        const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vm, _mm256_loadu_pd(dx + off + i)), v1),
+        const v4 e = _mm256_loadu_pd(dy + off + i);
+        const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vm, gamma ? _mm256_mul_pd(e, vg) : e), v1),
                                    _mm256_mul_pd(_mm256_loadu_pd(xhat + off + i), v2));
         _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(t, vs));
       }
-      for (; i < p; i++) dx[off + i] = (mf * dx[off + i] - sumDxhat - xhat[off + i] * sumDxhatXhat) * scale;
+      for (; i < p; i++) dx[off + i] = (mf * (gamma ? dy[off + i] * g : dy[off + i]) - sumDxhat - xhat[off + i] * sumDxhatXhat) * scale;
     }
   }
 }
@@ -695,10 +697,10 @@ static void max_pool2d(const double *x, double *y, int32_t *argmax, int n, int c
 }
 
 static void max_pool2d_backward(const double *dy, const int32_t *argmax, double *dx, int n, int c, size_t hw, size_t q) {
-  memset(dx, 0, sizeof(double) * n * c * hw);
   size_t o = 0;
-  for (size_t plane = 0; plane < (size_t)n * c; plane++) {
+  for (size_t plane = 0; plane < (size_t)n * c; plane++) { /* zeroed plane by plane, so that it is in the cache for its sums */
     double *base = dx + plane * hw;
+    memset(base, 0, sizeof(double) * hw);
     for (size_t e = 0; e < q; e++, o++) base[argmax[o]] = base[argmax[o]] + dy[o];
   }
 }
