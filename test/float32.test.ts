@@ -243,6 +243,38 @@ describe("gemm32's two blocks (AVX2, and AVX-512 where the CPU has it)", () => {
       }
     }
   });
+
+  it("and so do the float32 convolution's forward pass and weight gradient (conv2d32, conv2dWeightGrad32)", () => {
+    const f32 = native?.float32;
+    if (!f32) return expect(fmaHere).toBe(false);
+    // [n, c, h, w, out, k, stride, padding]: outputs across blocks of 6 and 8 rows, a stride, padding
+    const geometries = [[2, 1, 28, 28, 6, 5, 1, 2], [1, 6, 14, 14, 16, 5, 1, 0], [2, 3, 9, 7, 19, 3, 2, 1]];
+    const numbers = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.3 + seed) * (1 + (i % 7)));
+    const script = `
+      const native = require(${JSON.stringify(path.join(__dirname, "..", "src", "tensor", "native", "backend.node"))});
+      const numbers = ${numbers.toString()};
+      const out = [];
+      for (const [n, c, h, w, o, k, stride, padding] of ${JSON.stringify(geometries)}) {
+        const p = (Math.floor((h + 2 * padding - k) / stride) + 1) * (Math.floor((w + 2 * padding - k) / stride) + 1);
+        const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2);
+        native.conv2d32(numbers(n * c * h * w, 3), numbers(o * c * k * k, 4), numbers(o, 5), y, n, c, h, w, o, k, k, stride, padding);
+        native.conv2dWeightGrad32(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, n, c, h, w, o, k, k, stride, padding);
+        out.push(Buffer.from(y.buffer).toString("base64"), Buffer.from(dW.buffer).toString("base64"));
+      }
+      process.stdout.write(JSON.stringify(out));`;
+    const child = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, BNLAB_NO_AVX512: "1" }, encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    const avx2 = JSON.parse(child.stdout) as string[];
+    let i = 0;
+    for (const [n, c, h, w, o, k, stride, padding] of geometries) {
+      const p = (Math.floor((h + 2 * padding - k) / stride) + 1) * (Math.floor((w + 2 * padding - k) / stride) + 1);
+      const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2);
+      f32.conv2d(numbers(n * c * h * w, 3), numbers(o * c * k * k, 4), numbers(o, 5), y, n, c, h, w, o, k, k, stride, padding);
+      f32.conv2dWeightGrad(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, n, c, h, w, o, k, k, stride, padding);
+      expect(Buffer.from(y.buffer).toString("base64"), `conv2d ${[n, c, h, w, o, k, stride, padding]}`).toBe(avx2[i++]);
+      expect(Buffer.from(dW.buffer).toString("base64"), `conv2dWeightGrad ${[n, c, h, w, o, k, stride, padding]}`).toBe(avx2[i++]);
+    }
+  });
 });
 
 describe("σ in float32 against Sigmoid's reference sigmoid()", () => {
