@@ -979,18 +979,18 @@ static void pad32(const double *x, float *img, const Conv *g) {
  * the place of the next one (written after it): cols and img need 7 floats to spare.
  */
 static void im2col32(const float *img, float *cols, const Conv *g) {
-  const int hp = g->h + 2 * g->padding, wp = g->w + 2 * g->padding;
-  for (int ci = 0; ci < g->c; ci++)
-    for (int i = 0; i < g->kh; i++)
-      for (int j = 0; j < g->kw; j++)
-        for (int oy = 0; oy < g->oh; oy++) {
-          const float *from = img + ((size_t)ci * hp + oy * g->stride + i) * wp + j;
-          if (g->stride == 1) {
-            for (int ox = 0; ox < g->ow; ox += 8) _mm256_storeu_ps(cols + ox, _mm256_loadu_ps(from + ox));
+  const int c = g->c, kh = g->kh, kw = g->kw, oh = g->oh, ow = g->ow, stride = g->stride; /* not read through g in the loops: cols might alias it */
+  const size_t hp = (size_t)g->h + 2 * g->padding, wp = (size_t)g->w + 2 * g->padding;
+  for (int ci = 0; ci < c; ci++)
+    for (int i = 0; i < kh; i++)
+      for (int j = 0; j < kw; j++)
+        for (int oy = 0; oy < oh; oy++, cols += ow) {
+          const float *from = img + (ci * hp + (size_t)oy * stride + i) * wp + j;
+          if (stride == 1) {
+            for (int ox = 0; ox < ow; ox += 8) _mm256_storeu_ps(cols + ox, _mm256_loadu_ps(from + ox));
           } else {
-            for (int ox = 0; ox < g->ow; ox++) cols[ox] = from[ox * g->stride];
+            for (int ox = 0; ox < ow; ox++) cols[ox] = from[(size_t)ox * stride];
           }
-          cols += g->ow;
         }
 }
 
