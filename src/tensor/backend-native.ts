@@ -15,7 +15,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Backend } from "./backend";
-import { convPasses } from "./conv-passes";
+import { checkConv2d, convPasses } from "./conv-passes";
 import { checkAxpy, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkRowPass, checkSigmoid, checkSigmoidBackward } from "./backend-args";
 
 /** Where the compiled backend lives (next to this file, in src/ or dist/). */
@@ -152,8 +152,10 @@ function nativeBackend(native: NativeExports): Backend {
     matmulTransA: (a, b, out, m, k, n, acc) => (checkProduct("matmulTransA", a, b, out, m, k, n), matmulTransA32(a, b, out, m, k, n, acc)),
     matmulTransB: (a, b, out, m, k, n) => (checkProduct("matmulTransB", a, b, out, m, k, n), matmulTransB32(a, b, out, m, k, n)),
     sigmoid: (x, y, len) => (checkSigmoid(x, y, len), sigmoid32(x, y, len)),
-    conv2d: conv2d32, // the image unfolded straight into float32 panels (backend.c's conv32)
-    conv2dWeightGrad: conv2dWeightGrad32,
+    conv2d: (x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding) => ( // the image unfolded in float32 (backend.c's conv32)
+      checkConv2d(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding), conv2d32(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding)),
+    conv2dWeightGrad: (x, dy, dW, n, c, h, w, out, kh, kw, stride, padding) => (
+      checkConv2d(x, dy, null, dW, n, c, h, w, out, kh, kw, stride, padding, "dy"), conv2dWeightGrad32(x, dy, dW, n, c, h, w, out, kh, kw, stride, padding)),
   };
   return { ...float64, float32 };
 }

@@ -34,15 +34,18 @@ export function columnScratch(length: number): Float64Array {
   return columns;
 }
 
-/** Checks a convolution's sizes and arrays; [oh·ow, c·kh·kw]. */
-function convSizes(
-  fn: string, x: Float64Array, xs: [string, Float64Array, number][], n: number, c: number, h: number, w: number,
-  out: number, kh: number, kw: number, stride: number, padding: number,
+/** Checks conv2d's arguments (as every backend does, before writing anything); [oh·ow, c·kh·kw]. */
+export function checkConv2d(
+  x: Float64Array, weight: Float64Array, bias: Float64Array | null, y: Float64Array,
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number, dy?: "dy",
 ): [number, number] {
+  const fn = dy ? "conv2dWeightGrad" : "conv2d";
   checkSizes(fn, { n, c, h, w, out, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
   const p = checkOutputSize(fn, h, kh, stride, padding) * checkOutputSize(fn, w, kw, stride, padding), rows = c * kh * kw;
   checkArray(fn, "x", x, n * c * h * w);
-  for (const [name, array, per] of xs) checkArray(fn, name, array, per === 0 ? out * rows : n * out * p);
+  checkArray(fn, dy ? "dy" : "weight", weight, dy ? n * out * p : out * rows);
+  checkArray(fn, "bias", bias, out, true);
+  checkArray(fn, dy ? "dWeight" : "y", y, dy ? out * rows : n * out * p);
   return [p, rows];
 }
 
@@ -51,8 +54,7 @@ function conv2d(
   this: Backend, x: Float64Array, weight: Float64Array, bias: Float64Array | null, y: Float64Array,
   n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const [p, rows] = convSizes("conv2d", x, [["weight", weight, 0], ["y", y, 1]], n, c, h, w, out, kh, kw, stride, padding);
-  checkArray("conv2d", "bias", bias, out, true);
+  const [p, rows] = checkConv2d(x, weight, bias, y, n, c, h, w, out, kh, kw, stride, padding);
   const cols = columnScratch(rows * p), image = c * h * w;
   for (let s = 0; s < n; s++) {
     this.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, c, h, w, kh, kw, stride, padding);
@@ -66,7 +68,7 @@ function conv2dWeightGrad(
   this: Backend, x: Float64Array, dy: Float64Array, dWeight: Float64Array,
   n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const [p, rows] = convSizes("conv2dWeightGrad", x, [["dy", dy, 1], ["dWeight", dWeight, 0]], n, c, h, w, out, kh, kw, stride, padding);
+  const [p, rows] = checkConv2d(x, dy, null, dWeight, n, c, h, w, out, kh, kw, stride, padding, "dy");
   const buffer = columnScratch(rows * p + out * rows), image = c * h * w;
   const cols = buffer.subarray(0, rows * p), perImage = buffer.subarray(rows * p, rows * p + out * rows);
   for (let s = 0; s < n; s++) {
