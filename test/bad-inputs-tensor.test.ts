@@ -163,6 +163,17 @@ for (const k of backends) {
     ["addRow: row shorter than cols", () => k.addRow(f(6), f(2), 2, 3), /addRow: .*row holds 2/],
     ["sigmoidBackward: dx shorter than len", () => k.sigmoidBackward(f(4), f(4), f(3), 4), /sigmoidBackward: .*dx holds 3/],
   ], "bnlab backend");
+  for (const b of [k, ...(k.float32 ? [k.float32] : [])]) {
+    cases(`backend ${b.name}: conv2d, conv2dWeightGrad`, [
+      ["conv2d: y shorter than n·out·oh·ow", () => b.conv2d(f(32), f(8), null, f(35), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2d: .*y holds 35 numbers, the sizes need 36/],
+      ["conv2d: bias shorter than out", () => b.conv2d(f(32), f(8), f(1), f(36), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2d: .*bias holds 1 numbers, the sizes need 2/],
+      ["conv2d: a window larger than the padded image", () => b.conv2d(f(16), f(25), null, f(1), 1, 1, 4, 4, 1, 5, 5, 1, 0), /conv2d: the 5-wide window does not fit/],
+      ["conv2d: NaN size", () => b.conv2d(f(16), f(4), null, f(9), NaN, 1, 4, 4, 1, 2, 2, 1, 0), /conv2d: size n must be a non-negative integer, got NaN/],
+      ["conv2dWeightGrad: dy shorter than n·out·oh·ow", () => b.conv2dWeightGrad(f(32), f(35), f(8), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: .*dy holds 35/],
+      ["conv2dWeightGrad: dWeight shorter than out·c·kh·kw", () => b.conv2dWeightGrad(f(32), f(36), f(7), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: .*dWeight holds 7/],
+      ["conv2dWeightGrad: stride 0", () => b.conv2dWeightGrad(f(32), f(36), f(8), 2, 1, 4, 4, 2, 2, 2, 0, 0), /conv2dWeightGrad: size stride must be at least 1/],
+    ], "bnlab backend");
+  }
   describe(`backend ${k.name}: a refused call writes nothing`, () => {
     it("out keeps its values", () => {
       const out = Float64Array.of(7, 7, 7, 7);
@@ -260,9 +271,9 @@ cases("setPrecision", [
 ]);
 describe("useBackend refuses a backend that misses any function, and names it", () => {
   const functions = Object.keys(jsBackend).filter((key) => key !== "name");
-  it("the convolutional passes are required too (im2col, maxPool2d, …): 22 functions", () => {
-    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
-    expect(functions.length).toBe(22);
+  it("the convolutional passes are required too (im2col, conv2d, maxPool2d, …): 24 functions", () => {
+    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "conv2d", "conv2dWeightGrad", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
+    expect(functions.length).toBe(24);
   });
   it.each(functions)("a backend without %s", (missing) => {
     const partial = { ...jsBackend } as Record<string, unknown>;

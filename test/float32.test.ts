@@ -169,6 +169,51 @@ describe("the float32 products against the js backend's float64 products", () =>
   }
 });
 
+describe("the float32 convolution (conv2d, conv2dWeightGrad) against the js backend's float64 one", () => {
+  // [n, c, h, w, out, k, stride, padding]: LeNet's two layers, batch 1, odd sizes, outputs across blocks of 6, 8 and 16,
+  // stride and padding, a 1×1 kernel and a kernel as large as the padded image
+  const GEOMETRIES = [[2, 1, 28, 28, 6, 5, 1, 2], [1, 6, 14, 14, 16, 5, 1, 0], [1, 3, 7, 9, 5, 3, 2, 1], [3, 17, 5, 6, 19, 2, 1, 0],
+    [2, 2, 11, 8, 9, 3, 3, 2], [1, 5, 6, 7, 17, 1, 1, 0], [2, 1, 4, 5, 7, 6, 1, 1]];
+  const numbers = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.7 + seed) * (1 + (i % 5)));
+  const abs = (a: Float64Array) => a.map(Math.abs);
+
+  it("within float32 rounding of the exact sums, every entry written, nothing past the output, bias or none, gradients accumulated", () => {
+    const f32 = native?.float32;
+    if (!f32) return expect(fmaHere).toBe(false);
+    for (const [n, c, h, w, out, k, stride, padding] of GEOMETRIES) {
+      const oh = Math.floor((h + 2 * padding - k) / stride) + 1, ow = Math.floor((w + 2 * padding - k) / stride) + 1;
+      const rows = c * k * k, p = oh * ow, what = JSON.stringify({ n, c, h, w, out, k, stride, padding });
+      const x = numbers(n * c * h * w, 1), weight = numbers(out * rows, 2), bias = numbers(out, 3), dy = numbers(n * out * p, 4);
+      const sizes = [n, c, h, w, out, k, k, stride, padding] as const;
+      /** |ours − exact| / (terms·2⁻²³·Σ|a||b| + 2⁻⁵²·|exact|) at its largest, and whether any entry is not the float64 one */
+      const compare = (ours: Float64Array, exact: Float64Array, bound: Float64Array, terms: number, len: number, label: string) => {
+        let worst = 0, float32Seen = false;
+        for (let e = 0; e < len; e++) {
+          worst = Math.max(worst, Math.abs(ours[e] - exact[e]) / (terms * 2 ** -23 * bound[e] + 2 ** -52 * Math.abs(exact[e])));
+          if (ours[e] !== exact[e]) float32Seen = true;
+        }
+        expect(worst, `${label} ${what}: error / bound`).toBeLessThanOrEqual(1);
+        expect(Array.from(ours.subarray(len)), `${label} ${what}: the guards past the output`).toEqual(Array.from(exact.subarray(len)));
+        expect(float32Seen, `${label} ${what}: some entry should differ from float64`).toBe(true);
+      };
+      for (const b of [bias, null]) {
+        const start = numbers(n * out * p + 3, 5); // written whole: its numbers must not show through; 3 guards past the end
+        const ours = start.slice(), exact = start.slice(), bound = new Float64Array(n * out * p);
+        f32.conv2d(x, weight, b, ours, ...sizes);
+        jsBackend.conv2d(x, weight, b, exact, ...sizes);
+        jsBackend.conv2d(abs(x), abs(weight), null, bound, ...sizes);
+        compare(ours, exact, bound, rows + 3, n * out * p, b ? "conv2d" : "conv2d without bias");
+      }
+      const start = numbers(out * rows + 3, 6); // dWeight += …: its numbers stay in the sums
+      const ours = start.slice(), exact = start.slice(), bound = abs(start);
+      f32.conv2dWeightGrad(x, dy, ours, ...sizes);
+      jsBackend.conv2dWeightGrad(x, dy, exact, ...sizes);
+      jsBackend.conv2dWeightGrad(abs(x), abs(dy), bound, ...sizes);
+      compare(ours, exact, bound, p + 3 + n, out * rows, "conv2dWeightGrad");
+    }
+  });
+});
+
 describe("gemm32's two blocks (AVX2, and AVX-512 where the CPU has it)", () => {
   it("give the same float32 products bit for bit: a process with BNLAB_NO_AVX512 set runs the AVX2 block", () => {
     const f32 = native?.float32;
@@ -196,6 +241,38 @@ describe("gemm32's two blocks (AVX2, and AVX-512 where the CPU has it)", () => {
         else f32[op](numbers(m * k, m), numbers(k * n, n), c, m, k, n);
         expect(Buffer.from(c.buffer).toString("base64"), `${op} ${m}×${k}×${n}`).toBe(avx2[i++]);
       }
+    }
+  });
+
+  it("and so do the float32 convolution's forward pass and weight gradient (conv2d32, conv2dWeightGrad32)", () => {
+    const f32 = native?.float32;
+    if (!f32) return expect(fmaHere).toBe(false);
+    // [n, c, h, w, out, k, stride, padding]: outputs across blocks of 6 and 8 rows, a stride, padding
+    const geometries = [[2, 1, 28, 28, 6, 5, 1, 2], [1, 6, 14, 14, 16, 5, 1, 0], [2, 3, 9, 7, 19, 3, 2, 1]];
+    const numbers = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.3 + seed) * (1 + (i % 7)));
+    const script = `
+      const native = require(${JSON.stringify(path.join(__dirname, "..", "src", "tensor", "native", "backend.node"))});
+      const numbers = ${numbers.toString()};
+      const out = [];
+      for (const [n, c, h, w, o, k, stride, padding] of ${JSON.stringify(geometries)}) {
+        const p = (Math.floor((h + 2 * padding - k) / stride) + 1) * (Math.floor((w + 2 * padding - k) / stride) + 1);
+        const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2);
+        native.conv2d32(numbers(n * c * h * w, 3), numbers(o * c * k * k, 4), numbers(o, 5), y, n, c, h, w, o, k, k, stride, padding);
+        native.conv2dWeightGrad32(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, n, c, h, w, o, k, k, stride, padding);
+        out.push(Buffer.from(y.buffer).toString("base64"), Buffer.from(dW.buffer).toString("base64"));
+      }
+      process.stdout.write(JSON.stringify(out));`;
+    const child = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, BNLAB_NO_AVX512: "1" }, encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    const avx2 = JSON.parse(child.stdout) as string[];
+    let i = 0;
+    for (const [n, c, h, w, o, k, stride, padding] of geometries) {
+      const p = (Math.floor((h + 2 * padding - k) / stride) + 1) * (Math.floor((w + 2 * padding - k) / stride) + 1);
+      const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2);
+      f32.conv2d(numbers(n * c * h * w, 3), numbers(o * c * k * k, 4), numbers(o, 5), y, n, c, h, w, o, k, k, stride, padding);
+      f32.conv2dWeightGrad(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, n, c, h, w, o, k, k, stride, padding);
+      expect(Buffer.from(y.buffer).toString("base64"), `conv2d ${[n, c, h, w, o, k, stride, padding]}`).toBe(avx2[i++]);
+      expect(Buffer.from(dW.buffer).toString("base64"), `conv2dWeightGrad ${[n, c, h, w, o, k, stride, padding]}`).toBe(avx2[i++]);
     }
   });
 });

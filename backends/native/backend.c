@@ -601,7 +601,6 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       for (; i < p4; i += 4) {
         const v4 e = _mm256_loadu_pd(dy + off + i), h = _mm256_loadu_pd(xhat + off + i);
         const v4 d = gamma ? _mm256_mul_pd(e, vg) : e;
-        _mm256_storeu_pd(dx + off + i, d);
         sDyXhat = madd(sDyXhat, e, h);
         sDy = _mm256_add_pd(sDy, e);
         sDxhat = _mm256_add_pd(sDxhat, d);
@@ -610,7 +609,6 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       for (; i < p; i++) {
         const double e = dy[off + i], h = xhat[off + i];
         const double d = gamma ? e * g : e;
-        dx[off + i] = d;
         sDyXhat = add_lane0(sDyXhat, e * h);
         sDy = add_lane0(sDy, e);
         sDxhat = add_lane0(sDxhat, d);
@@ -623,12 +621,15 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
     }
     const double is = invStd[ch];
     const v4 vis = _mm256_set1_pd(is);
-    if (!batchStats) {
+    if (!batchStats) { /* dx = dxhat·invStd */
       for (int s = 0; s < n; s++) {
-        double *d = dx + ((size_t)s * c + ch) * p;
+        const size_t off = ((size_t)s * c + ch) * p;
         size_t i = 0;
-        for (; i + 4 <= p; i += 4) _mm256_storeu_pd(d + i, _mm256_mul_pd(_mm256_loadu_pd(d + i), vis));
-        for (; i < p; i++) d[i] = d[i] * is;
+        for (; i + 4 <= p; i += 4) {
+          const v4 e = _mm256_loadu_pd(dy + off + i);
+          _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(gamma ? _mm256_mul_pd(e, vg) : e, vis));
+        }
+        for (; i < p; i++) dx[off + i] = (gamma ? dy[off + i] * g : dy[off + i]) * is;
       }
       continue;
     }
@@ -638,11 +639,12 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       const size_t off = ((size_t)s * c + ch) * p;
       size_t i = 0;
       for (; i + 4 <= p; i += 4) {
-        const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vm, _mm256_loadu_pd(dx + off + i)), v1),
+        const v4 e = _mm256_loadu_pd(dy + off + i);
+        const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vm, gamma ? _mm256_mul_pd(e, vg) : e), v1),
                                    _mm256_mul_pd(_mm256_loadu_pd(xhat + off + i), v2));
         _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(t, vs));
       }
-      for (; i < p; i++) dx[off + i] = (mf * dx[off + i] - sumDxhat - xhat[off + i] * sumDxhatXhat) * scale;
+      for (; i < p; i++) dx[off + i] = (mf * (gamma ? dy[off + i] * g : dy[off + i]) - sumDxhat - xhat[off + i] * sumDxhatXhat) * scale;
     }
   }
 }
@@ -695,10 +697,10 @@ static void max_pool2d(const double *x, double *y, int32_t *argmax, int n, int c
 }
 
 static void max_pool2d_backward(const double *dy, const int32_t *argmax, double *dx, int n, int c, size_t hw, size_t q) {
-  memset(dx, 0, sizeof(double) * n * c * hw);
   size_t o = 0;
-  for (size_t plane = 0; plane < (size_t)n * c; plane++) {
+  for (size_t plane = 0; plane < (size_t)n * c; plane++) { /* zeroed plane by plane, so that it is in the cache for its sums */
     double *base = dx + plane * hw;
+    memset(base, 0, sizeof(double) * hw);
     for (size_t e = 0; e < q; e++, o++) base[argmax[o]] = base[argmax[o]] + dy[o];
   }
 }
@@ -745,8 +747,8 @@ static size_t pack32Size = 0;
 
 /* Grow-on-demand scratch for the rounded operands; NULL when memory runs out. */
 static float *pack_space(size_t floats) {
-  if (floats > pack32Size) {
-    float *grown = (float *)aligned_alloc(64, ((floats * sizeof(float)) + 63) & ~(size_t)63); /* a panel row is one AVX-512 vector */
+  if (floats > pack32Size || pack32 == NULL) {
+    float *grown = (float *)aligned_alloc(64, (floats * sizeof(float) + 64) & ~(size_t)63); /* a panel row is one AVX-512 vector */
     if (grown == NULL) return NULL;
     free(pack32);
     pack32 = grown;
@@ -762,31 +764,40 @@ static void to_float(const double *src, float *dst, size_t len) {
   for (; i < len; i++) dst[i] = (float)src[i];
 }
 
+/* 4 numbers of src from index i, as float32: src holds doubles, or floats when f32 */
+static inline __m128 load4(const void *src, size_t i, int f32) {
+  return f32 ? _mm_loadu_ps((const float *)src + i) : _mm256_cvtpd_ps(_mm256_loadu_pd((const double *)src + i));
+}
+static inline float load1(const void *src, size_t i, int f32) { return f32 ? ((const float *)src)[i] : (float)((const double *)src)[i]; }
+
 /*
- * `lines` lines of k numbers (element p of line l at src[l·ls + p·ps]) rounded
- * to float32 into panels of NR lines, p-major: line l's element p goes to
- * dst[(l / NR)·NR·k + p·NR + l mod NR]; the lanes past the last line are zeros.
- * Lines that lie side by side in memory (ls = 1) are rounded 4 at a time; lines
- * each contiguous (ps = 1) are rounded 4 elements of 4 lines at a time and
- * transposed.
+ * `lines` lines of k numbers (element p of line l at src[l·ls + p·ps]; doubles,
+ * or floats when f32) rounded to float32 into panels of NR lines, p-major: line
+ * l's element p goes to dst[(l / NR)·NR·k + p·NR + l mod NR]; the lanes past the
+ * last line are zeros. Lines that lie side by side in memory (ls = 1) are copied
+ * 4 at a time; lines each contiguous (ps = 1) are copied 4 elements of 4 lines
+ * at a time and transposed.
  */
-static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int k, float *dst) {
+static void pack_panels(const void *src, size_t ls, size_t ps, int lines, int k, float *dst, int f32) {
   for (int l0 = 0; l0 < lines; l0 += NR) {
     float *d = dst + (size_t)l0 * k;
-    const double *s = src + (size_t)l0 * ls;
+    const size_t s = (size_t)l0 * ls;
     const int width = lines - l0 < NR ? lines - l0 : NR;
     int l = 0;
     if (width < NR) memset(d, 0, (size_t)NR * k * sizeof(float));
     if (ls == 1) {
+      if (f32)
+        for (; l + 8 <= width; l += 8)
+          for (int p = 0; p < k; p++) _mm256_store_ps(d + (size_t)p * NR + l, _mm256_loadu_ps((const float *)src + s + (size_t)p * ps + l));
       for (; l + 4 <= width; l += 4)
-        for (int p = 0; p < k; p++) _mm_store_ps(d + (size_t)p * NR + l, _mm256_cvtpd_ps(_mm256_loadu_pd(s + (size_t)p * ps + l)));
+        for (int p = 0; p < k; p++) _mm_store_ps(d + (size_t)p * NR + l, load4(src, s + (size_t)p * ps + l, f32));
     } else if (ps == 1) {
       for (; l + 4 <= width; l += 4) {
-        const double *r = s + (size_t)l * ls;
+        const size_t r = s + (size_t)l * ls;
         int p = 0;
         for (; p + 4 <= k; p += 4) {
-          __m128 q0 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + p)), q1 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + ls + p));
-          __m128 q2 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 2 * ls + p)), q3 = _mm256_cvtpd_ps(_mm256_loadu_pd(r + 3 * ls + p));
+          __m128 q0 = load4(src, r + p, f32), q1 = load4(src, r + ls + p, f32);
+          __m128 q2 = load4(src, r + 2 * ls + p, f32), q3 = load4(src, r + 3 * ls + p, f32);
           _MM_TRANSPOSE4_PS(q0, q1, q2, q3); /* now q_t holds element p + t of the 4 lines */
           _mm_store_ps(d + (size_t)p * NR + l, q0);
           _mm_store_ps(d + (size_t)(p + 1) * NR + l, q1);
@@ -794,11 +805,11 @@ static void pack_panels(const double *src, size_t ls, size_t ps, int lines, int 
           _mm_store_ps(d + (size_t)(p + 3) * NR + l, q3);
         }
         for (; p < k; p++)
-          for (int t = 0; t < 4; t++) d[(size_t)p * NR + l + t] = (float)r[t * ls + p];
+          for (int t = 0; t < 4; t++) d[(size_t)p * NR + l + t] = load1(src, r + t * ls + p, f32);
       }
     }
     for (; l < width; l++) /* the lines left over, one number at a time */
-      for (int p = 0; p < k; p++) d[(size_t)p * NR + l] = (float)s[l * ls + p * ps];
+      for (int p = 0; p < k; p++) d[(size_t)p * NR + l] = load1(src, s + l * ls + p * ps, f32);
   }
 }
 
@@ -894,21 +905,16 @@ __attribute__((target("avx2,fma,avx512f"))) static void block_avx512(const float
 static int hasAvx512 = 0;
 
 /*
- * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
- * B(p, j) = b[p·bks + j·bjs], where A's m·k numbers fill a[0, m·k). A is
- * rounded to float32 in its own layout, B into panels of NR columns
- * (pack_panels); each block of out is summed over all of p (block_avx2 or
- * block_avx512) and added to out, or stored, as doubles. Returns 0 when the
- * scratch memory cannot be had.
+ * out(m×n) (+)= A · B (+ bias[i] on row i, when given) in float32, for
+ * A(i, p) = af[i·ars + p·aks] and B packed into panels of NR columns
+ * (pack_panels): each block of out is summed over all of p (block_avx2 or
+ * block_avx512) and added to out, or stored, as doubles; out(i, j) is at
+ * out[i·n + j], or at out[j·m + i] when transposed.
  */
-static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
+static void multiply32(const float *af, size_t ars, size_t aks, const float *pb, double *out, const double *bias, int m, int k, int n, int acc,
+                       int transposed) {
   const int np_ = (n + NR - 1) / NR, mr = hasAvx512 ? MR_AVX512 : MR_AVX2;
   Block *block = hasAvx512 ? block_avx512 : block_avx2;
-  float *pb = pack_space((size_t)np_ * NR * k + (size_t)m * k);
-  if (pb == NULL) return 0;
-  float *af = pb + (size_t)np_ * NR * k;
-  pack_panels(b, bjs, bks, n, k, pb);
-  to_float(a, af, (size_t)m * k);
   float t[MR_AVX512][NR];
   for (int jp = 0; jp < np_; jp++) {
     const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
@@ -917,15 +923,102 @@ static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size
       const float *x[MR_AVX512]; /* the rows of A; past the last row, the last again (its sums are not stored) */
       for (int r = 0; r < mr; r++) x[r] = af + (size_t)(i0 + (r < height ? r : height - 1)) * ars;
       block(x, aks, pb + (size_t)jp * NR * k, k, t);
+      if (transposed) { /* acc only */
+        for (int r = 0; r < height; r++)
+          for (int j = 0; j < width; j++) out[(size_t)(j0 + j) * m + i0 + r] += (double)t[r][j];
+        continue;
+      }
       for (int r = 0; r < height; r++) {
         double *po = out + (size_t)(i0 + r) * n + j0;
+        const double b = bias ? bias[i0 + r] : 0.0;
+        const __m256d vb = _mm256_set1_pd(b);
         int j = 0;
         for (; j + 4 <= width; j += 4) {
           const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(t[r] + j));
-          _mm256_storeu_pd(po + j, acc ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : v);
+          _mm256_storeu_pd(po + j, acc ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : bias ? _mm256_add_pd(v, vb) : v);
         }
-        for (; j < width; j++) po[j] = acc ? po[j] + (double)t[r][j] : (double)t[r][j];
+        for (; j < width; j++) po[j] = acc ? po[j] + (double)t[r][j] : (double)t[r][j] + b;
       }
+    }
+  }
+}
+
+/*
+ * out(m×n) (+)= A · B in float32, for A(i, p) = a[i·ars + p·aks] and
+ * B(p, j) = b[p·bks + j·bjs], where A's m·k numbers fill a[0, m·k): A rounded
+ * to float32 in its own layout, B into panels. Returns 0 when the scratch
+ * memory cannot be had.
+ */
+static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size_t bks, size_t bjs, double *out, int m, int k, int n, int acc) {
+  const size_t panels = (size_t)(n + NR - 1) / NR * NR * k;
+  float *pb = pack_space(panels + (size_t)m * k);
+  if (pb == NULL) return 0;
+  pack_panels(b, bjs, bks, n, k, pb, 0);
+  to_float(a, pb + panels, (size_t)m * k);
+  multiply32(pb + panels, ars, aks, pb, out, NULL, m, k, n, acc, 0);
+  return 1;
+}
+
+/* The sizes of one convolution over a batch: n images of c×h×w, `out` kernels of c×kh×kw, output oh×ow. */
+typedef struct {
+  int n, c, h, w, out, kh, kw, stride, padding, oh, ow;
+} Conv;
+
+/* x[s] in float32 with `padding` zeros around each channel: c planes of (h + 2·padding) × (w + 2·padding) */
+static void pad32(const double *x, float *img, const Conv *g) {
+  const int hp = g->h + 2 * g->padding, wp = g->w + 2 * g->padding;
+  if (g->padding > 0) memset(img, 0, sizeof(float) * (size_t)g->c * hp * wp);
+  for (int ci = 0; ci < g->c; ci++)
+    for (int iy = 0; iy < g->h; iy++)
+      to_float(x + ((size_t)ci * g->h + iy) * g->w, img + ((size_t)ci * hp + iy + g->padding) * wp + g->padding, (size_t)g->w);
+}
+
+/*
+ * cols (c·kh·kw × oh·ow) = im2col of pad32's image, in float32. A stride-1 row of
+ * ow numbers is copied 8 at a time, the last copy running past the row's end into
+ * the place of the next one (written after it): cols and img need 7 floats to spare.
+ */
+static void im2col32(const float *img, float *cols, const Conv *g) {
+  const int c = g->c, kh = g->kh, kw = g->kw, oh = g->oh, ow = g->ow, stride = g->stride; /* not read through g in the loops: cols might alias it */
+  const size_t hp = (size_t)g->h + 2 * g->padding, wp = (size_t)g->w + 2 * g->padding;
+  for (int ci = 0; ci < c; ci++)
+    for (int i = 0; i < kh; i++)
+      for (int j = 0; j < kw; j++)
+        for (int oy = 0; oy < oh; oy++, cols += ow) {
+          const float *from = img + (ci * hp + (size_t)oy * stride + i) * wp + j;
+          if (stride == 1) {
+            for (int ox = 0; ox < ow; ox += 8) _mm256_storeu_ps(cols + ox, _mm256_loadu_ps(from + ox));
+          } else {
+            for (int ox = 0; ox < ow; ox++) cols[ox] = from[(size_t)ox * stride];
+          }
+        }
+}
+
+/*
+ * The convolution in float32, image by image, without a float64 column matrix:
+ * each image rounded to float32 once (pad32), unfolded in float32 (im2col32)
+ * and packed into the product's panels.
+ * grad = 0: y[s] = weight · im2col(x[s]) + bias (bias may be NULL);
+ * grad = 1: dweight += dy[s] · im2col(x[s])ᵀ for every s (`weight` is dy, `y` is dweight).
+ * Returns 0 when the scratch memory cannot be had.
+ */
+static int conv32(const double *x, const double *weight, const double *bias, double *y, const Conv *g, int grad) {
+  const int rows = g->c * g->kh * g->kw, p = g->oh * g->ow;
+  const size_t panels = (size_t)((grad ? g->out : p) + NR - 1) / NR * NR * (grad ? p : rows), wlen = grad ? 0 : (size_t)g->out * rows;
+  const size_t cols = (size_t)rows * p + 8, image = (size_t)g->c * (g->h + 2 * g->padding) * (g->w + 2 * g->padding) + 8;
+  float *pb = pack_space(panels + wlen + cols + image);
+  if (pb == NULL) return 0;
+  float *wf = pb + panels, *cf = wf + wlen, *img = cf + cols;
+  to_float(weight, wf, wlen);
+  for (int s = 0; s < g->n; s++) {
+    pad32(x + (size_t)s * g->c * g->h * g->w, img, g);
+    im2col32(img, cf, g);
+    if (grad) { /* dweightᵀ += im2col(x[s]) · dy[s]ᵀ */
+      pack_panels(weight + (size_t)s * g->out * p, p, 1, g->out, p, pb, 0);
+      multiply32(cf, p, 1, pb, y, NULL, rows, p, g->out, 1, 1);
+    } else {
+      pack_panels(cf, 1, p, p, rows, pb, 1); /* B = im2col(x[s]) */
+      multiply32(wf, rows, 1, pb, y + (size_t)s * g->out * p, bias, g->out, rows, p, 0, 0);
     }
   }
   return 1;
@@ -1180,6 +1273,28 @@ static napi_value columns_op(napi_env env, napi_callback_info info, int back) {
 static napi_value js_im2col(napi_env env, napi_callback_info info) { return columns_op(env, info, 0); }
 static napi_value js_col2im(napi_env env, napi_callback_info info) { return columns_op(env, info, 1); }
 
+/* conv2d32(x, weight, bias|null, y, n, c, h, w, out, kh, kw, stride, padding) and
+   conv2dWeightGrad32(x, dy, dWeight, n, c, h, w, out, kh, kw, stride, padding): conv32 */
+static napi_value conv_op(napi_env env, napi_callback_info info, int grad) {
+  ARGS(grad ? "conv2dWeightGrad32" : "conv2d32", 13, 13 - grad)
+  const int o = grad ? 3 : 4;
+  Conv g;
+  g.n = integer(&A, o); g.c = integer(&A, o + 1); g.h = integer(&A, o + 2); g.w = integer(&A, o + 3); g.out = integer(&A, o + 4);
+  g.kh = integer(&A, o + 5); g.kw = integer(&A, o + 6); g.stride = integer(&A, o + 7); g.padding = integer(&A, o + 8);
+  g.oh = out_size(&A, g.h, g.kh, g.stride, g.padding);
+  g.ow = out_size(&A, g.w, g.kw, g.stride, g.padding);
+  const size_t rows = (size_t)g.c * g.kh * g.kw, q = (size_t)g.out * g.oh * g.ow;
+  const double *x = array(&A, 0, (size_t)g.n * g.c * g.h * g.w, 0);
+  const double *wt = array(&A, 1, grad ? g.n * q : g.out * rows, 0);
+  const double *bias = grad ? NULL : array(&A, 2, g.out, 1);
+  double *y = array(&A, o - 1, grad ? g.out * rows : g.n * q, 0);
+  if (A.failed || g.n == 0 || g.out == 0) return NULL;
+  if (!conv32(x, wt, bias, y, &g, grad)) napi_throw_error(env, NULL, "bnlab native backend: a float32 convolution could not allocate its packing memory");
+  return NULL;
+}
+static napi_value js_conv2d32(napi_env env, napi_callback_info info) { return conv_op(env, info, 0); }
+static napi_value js_conv2d_weight_grad32(napi_env env, napi_callback_info info) { return conv_op(env, info, 1); }
+
 /* addChannelBias(x, bias, n, c, p) and sumChannels(x, out, n, c, p) */
 static napi_value channels_op(napi_env env, napi_callback_info info, int add) {
   ARGS(add ? "addChannelBias" : "sumChannels", 5, 5)
@@ -1352,6 +1467,8 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "matmulTransA32", js_matmul_trans_a32);
     set(env, exports, "matmulTransB32", js_matmul_trans_b32);
     set(env, exports, "sigmoid32", js_sigmoid32);
+    set(env, exports, "conv2d32", js_conv2d32);
+    set(env, exports, "conv2dWeightGrad32", js_conv2d_weight_grad32);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);

@@ -15,6 +15,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Backend } from "./backend";
+import { checkConv2d, convPasses } from "./conv-passes";
 import { checkAxpy, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkRowPass, checkSigmoid, checkSigmoidBackward } from "./backend-args";
 
 /** Where the compiled backend lives (next to this file, in src/ or dist/). */
@@ -31,6 +32,8 @@ type NativeExports = Omit<Backend, "name" | "float32"> & {
   matmulTransA32?: Backend["matmulTransA"];
   matmulTransB32?: Backend["matmulTransB"];
   sigmoid32?: Backend["sigmoid"];
+  conv2d32?: Backend["conv2d"];
+  conv2dWeightGrad32?: Backend["conv2dWeightGrad"];
 };
 
 /** Why the last loadNativeBackend() returned null, or null if it loaded. */
@@ -128,6 +131,8 @@ function nativeBackend(native: NativeExports): Backend {
     },
     im2col: native.im2col,
     col2im: native.col2im,
+    conv2d: convPasses.conv2d, // im2col and matmul above, image by image
+    conv2dWeightGrad: convPasses.conv2dWeightGrad,
     addChannelBias: native.addChannelBias,
     sumChannels: native.sumChannels,
     batchNorm2dStats: native.batchNorm2dStats,
@@ -138,8 +143,8 @@ function nativeBackend(native: NativeExports): Backend {
     relu: native.relu,
     reluBackward: native.reluBackward,
   };
-  const { matmul32, matmulTransA32, matmulTransB32, sigmoid32 } = native;
-  if (!matmul32 || !matmulTransA32 || !matmulTransB32 || !sigmoid32) return float64;
+  const { matmul32, matmulTransA32, matmulTransB32, sigmoid32, conv2d32, conv2dWeightGrad32 } = native;
+  if (!matmul32 || !matmulTransA32 || !matmulTransB32 || !sigmoid32 || !conv2d32 || !conv2dWeightGrad32) return float64;
   const float32: Backend = {
     ...float64,
     name: "native-avx2-fma-float32",
@@ -147,6 +152,10 @@ function nativeBackend(native: NativeExports): Backend {
     matmulTransA: (a, b, out, m, k, n, acc) => (checkProduct("matmulTransA", a, b, out, m, k, n), matmulTransA32(a, b, out, m, k, n, acc)),
     matmulTransB: (a, b, out, m, k, n) => (checkProduct("matmulTransB", a, b, out, m, k, n), matmulTransB32(a, b, out, m, k, n)),
     sigmoid: (x, y, len) => (checkSigmoid(x, y, len), sigmoid32(x, y, len)),
+    conv2d: (x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding) => ( // the image unfolded in float32 (backend.c's conv32)
+      checkConv2d(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding), conv2d32(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding)),
+    conv2dWeightGrad: (x, dy, dW, n, c, h, w, out, kh, kw, stride, padding) => (
+      checkConv2d(x, dy, null, dW, n, c, h, w, out, kh, kw, stride, padding, "dy"), conv2dWeightGrad32(x, dy, dW, n, c, h, w, out, kh, kw, stride, padding)),
   };
   return { ...float64, float32 };
 }

@@ -82,6 +82,19 @@ export interface Backend {
   im2col(x: Float64Array, cols: Float64Array, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number): void;
   /** The adjoint of im2col: x = 0, then each column entry added back where it was copied from. */
   col2im(cols: Float64Array, x: Float64Array, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number): void;
+  /**
+   * y[s] (out × oh·ow) = weight (out × c·kh·kw) · im2col(x[s]) + bias per channel (none when null), for each image s
+   * of x (n×c×h×w): a convolution's forward pass.
+   */
+  conv2d(
+    x: Float64Array, weight: Float64Array, bias: Float64Array | null, y: Float64Array,
+    n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+  ): void;
+  /** dWeight += Σₛ dy[s] · im2col(x[s])ᵀ: a convolution's weight gradient. */
+  conv2dWeightGrad(
+    x: Float64Array, dy: Float64Array, dWeight: Float64Array,
+    n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+  ): void;
   /** x[s][ch][·] += bias[ch] over an n×c×p batch (a convolution's bias). */
   addChannelBias(x: Float64Array, bias: Float64Array, n: number, c: number, p: number): void;
   /** out[ch] = Σ of channel ch's n·p numbers (a convolution's bias gradient). */
@@ -112,7 +125,7 @@ export interface Backend {
 const REQUIRED: Record<Exclude<keyof Backend, "name" | "float32">, true> = {
   matmul: true, matmulTransA: true, matmulTransB: true, batchNormStats: true, batchNormNormalize: true, batchNormBackward: true,
   sigmoid: true, axpy: true, sumRows: true, addRow: true, sigmoidBackward: true,
-  im2col: true, col2im: true, addChannelBias: true, sumChannels: true, batchNorm2dStats: true, batchNorm2dNormalize: true,
+  im2col: true, col2im: true, conv2d: true, conv2dWeightGrad: true, addChannelBias: true, sumChannels: true, batchNorm2dStats: true, batchNorm2dNormalize: true,
   batchNorm2dBackward: true, maxPool2d: true, maxPool2dBackward: true, relu: true, reluBackward: true,
 };
 const BACKEND_FUNCTIONS = Object.keys(REQUIRED);
@@ -351,9 +364,10 @@ export function precision(): Precision {
 /**
  * Opt in to float32 matrix products (or back to float64, the default). In
  * float32 the products of Linear and Conv2d round their operands to float32 and
- * multiply with fused multiply-adds, about as PyTorch's float32 does, and Sigmoid
- * computes σ in float32; arrays stay Float64Array and every other pass stays
- * float64. Only the native backend
+ * multiply with fused multiply-adds, about as PyTorch's float32 does (Conv2d's
+ * forward pass and weight gradient unfold the image straight into float32), and
+ * Sigmoid computes σ in float32; arrays stay Float64Array and every other pass
+ * stays float64. Only the native backend
  * has float32 products (on a CPU with AVX2 and FMA). Back in float64, results
  * are bit for bit those before the switch. useBackend() resets it to float64.
  */

@@ -25,6 +25,59 @@ import { checkOutputSize, col2im, im2col } from "./im2col";
 
 // im2col and col2im are the readable ones of im2col.ts.
 
+// ---- a convolution over a batch, one image at a time (see conv2d-fast.ts) ----
+
+/** Grow-on-demand scratch for one image's columns and its weight gradient (the passes allocate per call otherwise). */
+let columns = new Float64Array(0);
+export function columnScratch(length: number): Float64Array {
+  if (columns.length < length) columns = new Float64Array(length);
+  return columns;
+}
+
+/** Checks conv2d's arguments (as every backend does, before writing anything); [oh·ow, c·kh·kw]. */
+export function checkConv2d(
+  x: Float64Array, weight: Float64Array, bias: Float64Array | null, y: Float64Array,
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number, dy?: "dy",
+): [number, number] {
+  const fn = dy ? "conv2dWeightGrad" : "conv2d";
+  checkSizes(fn, { n, c, h, w, out, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
+  const p = checkOutputSize(fn, h, kh, stride, padding) * checkOutputSize(fn, w, kw, stride, padding), rows = c * kh * kw;
+  checkArray(fn, "x", x, n * c * h * w);
+  checkArray(fn, dy ? "dy" : "weight", weight, dy ? n * out * p : out * rows);
+  checkArray(fn, "bias", bias, out, true);
+  checkArray(fn, dy ? "dWeight" : "y", y, dy ? out * rows : n * out * p);
+  return [p, rows];
+}
+
+/** y[s] = weight · im2col(x[s]) for every image s, then the bias per channel: this backend's im2col, matmul and addChannelBias. */
+function conv2d(
+  this: Backend, x: Float64Array, weight: Float64Array, bias: Float64Array | null, y: Float64Array,
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+): void {
+  const [p, rows] = checkConv2d(x, weight, bias, y, n, c, h, w, out, kh, kw, stride, padding);
+  const cols = columnScratch(rows * p), image = c * h * w;
+  for (let s = 0; s < n; s++) {
+    this.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, c, h, w, kh, kw, stride, padding);
+    this.matmul(weight, cols, y.subarray(s * out * p, (s + 1) * out * p), out, rows, p);
+  }
+  if (bias !== null) this.addChannelBias(y, bias, n, out, p);
+}
+
+/** dWeight += dy[s] · im2col(x[s])ᵀ for s = 0, 1, …: this backend's im2col, matmulTransB and axpy. */
+function conv2dWeightGrad(
+  this: Backend, x: Float64Array, dy: Float64Array, dWeight: Float64Array,
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+): void {
+  const [p, rows] = checkConv2d(x, dy, null, dWeight, n, c, h, w, out, kh, kw, stride, padding, "dy");
+  const buffer = columnScratch(rows * p + out * rows), image = c * h * w;
+  const cols = buffer.subarray(0, rows * p), perImage = buffer.subarray(rows * p, rows * p + out * rows);
+  for (let s = 0; s < n; s++) {
+    this.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, c, h, w, kh, kw, stride, padding);
+    this.matmulTransB(dy.subarray(s * out * p, (s + 1) * out * p), cols, perImage, out, p, rows);
+    this.axpy(1, perImage, dWeight, out * rows);
+  }
+}
+
 // ---- per-channel passes over [n, c, p] (p = h·w) ----
 
 /** x[s][ch][·] += bias[ch] (a convolution's bias). */
@@ -266,6 +319,6 @@ export function reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array
 
 /** These passes, as the TypeScript and WebAssembly backends use them. */
 export const convPasses = {
-  im2col, col2im, addChannelBias, sumChannels, batchNorm2dStats, batchNorm2dNormalize, batchNorm2dBackward,
+  im2col, col2im, conv2d, conv2dWeightGrad, addChannelBias, sumChannels, batchNorm2dStats, batchNorm2dNormalize, batchNorm2dBackward,
   maxPool2d, maxPool2dBackward, relu, reluBackward,
 } satisfies Partial<Backend>;

@@ -9,13 +9,15 @@
  *   ∂weight += dy[s] · colsᵀ,  ∂bias += Σ dy[s]
  *   dx[s] = col2im(weightᵀ · dy[s])
  *
- * One image at a time, so that its columns (≤ 1 MB for LeNet's layers, 160 kB)
+ * One image at a time (the backend's conv2d and conv2dWeightGrad, and the loop
+ * of the input gradient below), so that its columns (160 kB for LeNet's layers)
  * are still in the cache when the product reads them: columns for the whole
  * batch (10 MB for LeNet's first layer) would be written to memory and read
  * back from it, which made the products five times slower. Backward computes
  * an image's columns again rather than keeping them all.
  */
 import { backend } from "./backend";
+import { columnScratch } from "./conv-passes";
 import { outputSize } from "./im2col";
 import { emptyFloat64 } from "./tensor";
 
@@ -37,25 +39,11 @@ function convOutputShape(g: ConvGeometry): [number, number] {
   return [outputSize(g.h, g.kh, g.stride, g.padding), outputSize(g.w, g.kw, g.stride, g.padding)];
 }
 
-/** Grow-on-demand scratch for one image's columns and its weight gradient (the passes allocate per call otherwise). */
-let scratch = new Float64Array(0);
-function scratchFor(length: number): Float64Array {
-  if (scratch.length < length) scratch = new Float64Array(length);
-  return scratch;
-}
-
 /** y (n × out × oh × ow) = the convolution of x (n × in × h × w) with weight (out × in × kh × kw), plus bias. */
 export function conv2dForwardFast(x: Float64Array, weight: Float64Array, bias: Float64Array | null, g: ConvGeometry): Float64Array {
-  const k = backend();
   const [oh, ow] = convOutputShape(g);
-  const p = oh * ow, rows = g.inChannels * g.kh * g.kw, out = g.outChannels, image = g.inChannels * g.h * g.w;
-  const cols = scratchFor(rows * p);
-  const y = emptyFloat64(g.n * out * p); // every image's product writes its block whole
-  for (let s = 0; s < g.n; s++) {
-    k.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, g.inChannels, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-    k.matmul(weight, cols, y.subarray(s * out * p, (s + 1) * out * p), out, rows, p);
-  }
-  if (bias !== null) k.addChannelBias(y, bias, g.n, out, p);
+  const y = emptyFloat64(g.n * g.outChannels * oh * ow); // every image's product writes its block whole
+  backend().conv2d(x, weight, bias, y, g.n, g.inChannels, g.h, g.w, g.outChannels, g.kh, g.kw, g.stride, g.padding);
   return y;
 }
 
@@ -70,22 +58,18 @@ export function conv2dBackwardFast(
   const k = backend();
   const [oh, ow] = convOutputShape(g);
   const p = oh * ow, rows = g.inChannels * g.kh * g.kw, out = g.outChannels, image = g.inChannels * g.h * g.w;
-  const buffer = scratchFor(rows * p + out * rows);
-  const cols = buffer.subarray(0, rows * p), perImage = buffer.subarray(rows * p, rows * p + out * rows);
-  const dx = inputGrad ? emptyFloat64(g.n * image) : null; // col2im zeroes each image's block first
-  for (let s = 0; s < g.n; s++) {
-    const dys = dy.subarray(s * out * p, (s + 1) * out * p);
-    k.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, g.inChannels, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-    k.matmulTransB(dys, cols, perImage, out, p, rows);
-    k.axpy(1, perImage, dWeight, out * rows); // ∂weight += dy[s] · cols[s]ᵀ
-    if (dx === null) continue;
-    k.matmulTransA(weight, dys, cols, rows, out, p); // ∂cols = weightᵀ · dy[s] (in the columns' place)
-    k.col2im(cols, dx.subarray(s * image, (s + 1) * image), 1, g.inChannels, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-  }
+  k.conv2dWeightGrad(x, dy, dWeight, g.n, g.inChannels, g.h, g.w, out, g.kh, g.kw, g.stride, g.padding); // ∂weight += Σ dy[s] · cols[s]ᵀ
   if (dBias !== null) {
     const sums = new Float64Array(out);
     k.sumChannels(dy, sums, g.n, out, p);
     k.axpy(1, sums, dBias, out); // ∂bias += Σ dy
+  }
+  if (!inputGrad) return null;
+  const dx = emptyFloat64(g.n * image); // col2im zeroes each image's block first
+  const dcols = columnScratch(rows * p);
+  for (let s = 0; s < g.n; s++) {
+    k.matmulTransA(weight, dy.subarray(s * out * p, (s + 1) * out * p), dcols, rows, out, p); // ∂cols = weightᵀ · dy[s]
+    k.col2im(dcols, dx.subarray(s * image, (s + 1) * image), 1, g.inChannels, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
   }
   return dx;
 }
