@@ -1,6 +1,6 @@
 /*
  * The core's peak arithmetic rate, measured (bench/matmul-bench.ts compiles and
- * runs this): independent chains of AVX2 operations that keep every floating-
+ * runs this): independent chains of vector operations that keep every floating-
  * point pipe busy, one thread.
  *   float64 without FMA (as backends/native/backend.c's float64 products):
  *     a multiply then an add, 4 lanes each, 2 flops per pair;
@@ -38,37 +38,27 @@ __attribute__((target("avx2"))) static double chains64(long reps, double c) {
   return sink;
 }
 
-/* z = z·f + g on 10 independent chains of fused multiply-adds (10 × 8 lanes × 2 flops a round) */
-__attribute__((target("avx2,fma"))) static double chains32(long reps, double c) {
-  __m256 z[10];
-  const __m256 f = _mm256_set1_ps((float)c), g = _mm256_set1_ps(1e-3f);
-  for (int i = 0; i < 10; i++) z[i] = _mm256_set1_ps(1.0f + i);
-  for (long r = 0; r < reps; r++)
-#pragma GCC unroll 10
-    for (int i = 0; i < 10; i++) z[i] = _mm256_fmadd_ps(z[i], f, g);
-  float sink = 0, l[8];
-  for (int i = 0; i < 10; i++) {
-    _mm256_storeu_ps(l, z[i]);
-    sink += l[0];
+/*
+ * z = z·f + g on 10 independent chains of V (a GCC vector of floats), which the compiler fuses
+ * into multiply-adds (GNU C contracts by default): 10 × lanes × 2 flops a round. chains32 is 8
+ * lanes of AVX2; chains32x16 is 16 lanes, the peak of the AVX-512 block of the float32 products.
+ */
+#define FMA_CHAINS(name, isa, V)                                                   \
+  __attribute__((target(isa))) static double name(long reps, double c) {           \
+    const V f = (V){0} + (float)c, g = (V){0} + 1e-3f;                              \
+    V z[10];                                                                        \
+    for (int i = 0; i < 10; i++) z[i] = (V){0} + (1.0f + i);                        \
+    for (long r = 0; r < reps; r++) {                                               \
+      _Pragma("GCC unroll 10") for (int i = 0; i < 10; i++) z[i] = z[i] * f + g;    \
+    }                                                                               \
+    float sink = 0;                                                                 \
+    for (int i = 0; i < 10; i++) sink += z[i][0];                                   \
+    return sink;                                                                    \
   }
-  return sink;
-}
-
-/* the same chains, 16 lanes: the peak of the AVX-512 block of the float32 products (10 × 16 lanes × 2 flops a round) */
-__attribute__((target("avx512f"))) static double chains32x16(long reps, double c) {
-  __m512 z[10];
-  const __m512 f = _mm512_set1_ps((float)c), g = _mm512_set1_ps(1e-3f);
-  for (int i = 0; i < 10; i++) z[i] = _mm512_set1_ps(1.0f + i);
-  for (long r = 0; r < reps; r++)
-#pragma GCC unroll 10
-    for (int i = 0; i < 10; i++) z[i] = _mm512_fmadd_ps(z[i], f, g);
-  float sink = 0, l[16];
-  for (int i = 0; i < 10; i++) {
-    _mm512_storeu_ps(l, z[i]);
-    sink += l[0];
-  }
-  return sink;
-}
+typedef float Float8 __attribute__((vector_size(32)));
+typedef float Float16 __attribute__((vector_size(64)));
+FMA_CHAINS(chains32, "avx2,fma", Float8)
+FMA_CHAINS(chains32x16, "avx512f", Float16)
 
 /* GFLOP/s of `run` (flopsPerRep flops a round): the best of 20 short rounds, the least disturbed by other work */
 static double peak(Chains *run, double flopsPerRep, double c) {
