@@ -592,7 +592,7 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
   const size_t m = (size_t)n * p, p4 = p & ~(size_t)3;
   const double mf = (double)m, invM = 1.0 / mf;
   for (int ch = 0; ch < c; ch++) {
-    const double g = gamma ? gamma[ch] : 1.0;
+    const double g = gamma ? gamma[ch] : 1.0; /* dxhat = dy·g: without γ, dy·1 is dy exactly */
     const v4 vg = _mm256_set1_pd(g);
     v4 sDyXhat = _mm256_setzero_pd(), sDy = sDyXhat, sDxhat = sDyXhat, sDxhatXhat = sDyXhat;
     for (int s = 0; s < n; s++) {
@@ -600,7 +600,7 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       size_t i = 0;
       for (; i < p4; i += 4) {
         const v4 e = _mm256_loadu_pd(dy + off + i), h = _mm256_loadu_pd(xhat + off + i);
-        const v4 d = gamma ? _mm256_mul_pd(e, vg) : e;
+        const v4 d = _mm256_mul_pd(e, vg);
         sDyXhat = madd(sDyXhat, e, h);
         sDy = _mm256_add_pd(sDy, e);
         sDxhat = _mm256_add_pd(sDxhat, d);
@@ -608,7 +608,7 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       }
       for (; i < p; i++) {
         const double e = dy[off + i], h = xhat[off + i];
-        const double d = gamma ? e * g : e;
+        const double d = e * g;
         sDyXhat = add_lane0(sDyXhat, e * h);
         sDy = add_lane0(sDy, e);
         sDxhat = add_lane0(sDxhat, d);
@@ -627,9 +627,9 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
         size_t i = 0;
         for (; i + 4 <= p; i += 4) {
           const v4 e = _mm256_loadu_pd(dy + off + i);
-          _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(gamma ? _mm256_mul_pd(e, vg) : e, vis));
+          _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(_mm256_mul_pd(e, vg), vis));
         }
-        for (; i < p; i++) dx[off + i] = (gamma ? dy[off + i] * g : dy[off + i]) * is;
+        for (; i < p; i++) dx[off + i] = dy[off + i] * g * is;
       }
       continue;
     }
@@ -640,11 +640,11 @@ static void bn2d_backward(const double *dy, const double *xhat, const double *in
       size_t i = 0;
       for (; i + 4 <= p; i += 4) {
         const v4 e = _mm256_loadu_pd(dy + off + i);
-        const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vm, gamma ? _mm256_mul_pd(e, vg) : e), v1),
+        const v4 t = _mm256_sub_pd(_mm256_sub_pd(_mm256_mul_pd(vm, _mm256_mul_pd(e, vg)), v1),
                                    _mm256_mul_pd(_mm256_loadu_pd(xhat + off + i), v2));
         _mm256_storeu_pd(dx + off + i, _mm256_mul_pd(t, vs));
       }
-      for (; i < p; i++) dx[off + i] = (mf * (gamma ? dy[off + i] * g : dy[off + i]) - sumDxhat - xhat[off + i] * sumDxhatXhat) * scale;
+      for (; i < p; i++) dx[off + i] = (mf * (dy[off + i] * g) - sumDxhat - xhat[off + i] * sumDxhatXhat) * scale;
     }
   }
 }
