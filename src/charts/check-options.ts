@@ -25,12 +25,12 @@ export function checkRange(where: string, what: string, range: unknown): void {
   }
 }
 
-/** A list of objects (series, bands, frames): each entry an object the builder reads fields of. */
-export function checkObjects(where: string, what: string, items: unknown): void {
+/** A list of objects (series, bands, frames): each entry an object the builder reads fields of, described by `shape` (e.g. "{ name, values }"). */
+export function checkObjects(where: string, what: string, items: unknown, shape = "an object"): void {
   const list = checkArrayLike(where, what, items);
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    if (item === null || typeof item !== "object") throw new TypeError(`${where}: ${what}[${i}] must be an object, got ${describe(item)}`);
+    if (item === null || typeof item !== "object") throw new TypeError(`${where}: ${what}[${i}] must be ${shape}, got ${describe(item)}`);
   }
 }
 
