@@ -8,8 +8,9 @@ import { Parameter } from "./parameter";
 import { checkBoolean, checkOptions, checkRng, checkSize } from "./layer-checks";
 import { checkInteger } from "../validate/checks";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
-import { addChannelBias, sumPerChannel } from "./channels";
+import { sumPerChannel } from "./channels";
 import { conv2dBackwardFast, conv2dForwardFast, ConvGeometry } from "../tensor/conv2d-fast";
+import { addChannelBias } from "../tensor/conv-passes";
 
 export interface Conv2dOptions {
   /** Step between neighbouring output positions (default 1). */
@@ -111,7 +112,7 @@ export class Conv2d extends Module<Tensor, Tensor> {
       const yn = this.weight.value.matmul(columnsOf(cols, n, K, P)); //     yₙ = W·colsₙ   (out × OH·OW)
       y.data.set(yn.data, n * this.outChannels * P);
     }
-    if (this.bias) addChannelBias(y, this.bias.value.data); //                + b[o] at every position
+    if (this.bias) addChannelBias(y.data, this.bias.value.data, N, this.outChannels, P); // + b[o] at every position
     this.saved = { cols, inputShape: x.shape, outputShape: y.shape };
     return y;
   }
