@@ -22,6 +22,7 @@ import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { recordInputs } from "../train/record-inputs";
+import { stepsToTarget } from "../train/steps-to-target";
 import { lessonData } from "./small-batches";
 import { parallelMap } from "./parallel";
 import { baseLayout } from "../charts/theme";
@@ -138,12 +139,11 @@ function accuracies(list: Array<Omit<CnnRunOptions, "model" | "onStep">>): numbe
   return parallelMap(path.join(__dirname, "cnn"), cnnAccuracy, list);
 }
 
-/** The first step at which the recorded test accuracy reached `target`, or null. */
+/** The first step at which the recorded test accuracy reached `target`, or null (lesson 6's stepsToTarget, named for this lesson). */
 export function stepsTo(history: History, target: number): number | null {
   checkHistory("cnn.stepsTo", history);
   checkNumber("cnn.stepsTo", "target", target, { min: 0, max: 1, hint: "an accuracy, e.g. 0.9" });
-  const i = history.eval.testAccuracy.findIndex((a) => a >= target);
-  return i < 0 ? null : history.eval.step[i];
+  return stepsToTarget(history, target);
 }
 
 /**

@@ -14,7 +14,7 @@
 import { loadWasmBackend } from "./backend-wasm";
 import { loadNativeBackend } from "./backend-native";
 import * as elementwise from "./elementwise";
-import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./backend-args";
+import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkElementwise, checkProduct } from "./backend-args";
 import { nativeBackendError } from "./backend-native";
 import { wasmBackendError } from "./backend-wasm";
 import { batchNorm2dBackward, batchNorm2dNormalize, batchNorm2dStats, convPasses } from "./conv-passes";
@@ -201,7 +201,7 @@ export const jsBackend: Backend = {
   },
 
   sigmoid(x, y, len) {
-    checkSigmoid(x, y, len);
+    checkElementwise("sigmoid", len, { x, y });
     for (let i = 0; i < len; i++) {
       const v = x[i];
       if (v >= 0) {
