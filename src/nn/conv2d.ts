@@ -48,7 +48,7 @@ interface Saved {
  *   ∂L/∂W += Σₙ dyₙ·colsₙᵀ,  ∂L/∂b += Σ dy,  ∂L/∂colsₙ = Wᵀ·dyₙ, then col2im (adds each column back onto its pixels).
  *
  * `weight.value` is the (out × in·k·k) matrix; its numbers are PyTorch's
- * [out, in, k, k] weight in the same memory order (see `weightTensor()`).
+ * [out, in, k, k] weight in the same memory order.
  */
 export class Conv2d extends Module<Tensor, Tensor> {
   readonly inChannels: number;
@@ -84,11 +84,6 @@ export class Conv2d extends Module<Tensor, Tensor> {
     const a = 1 / Math.sqrt(fanIn); // PyTorch's bias: U(−1/√fanIn, 1/√fanIn); with an explicit init, zeros
     const b = init.kind === "pytorch" ? Array.from({ length: outChannels }, () => rng.uniform(-a, a)) : new Array<number>(outChannels).fill(0);
     this.bias = !hasBias ? null : new Parameter("bias", Matrix.row(b));
-  }
-
-  /** The weight as PyTorch's [out, in, k, k] tensor (the same numbers, shared). */
-  weightTensor(): Tensor {
-    return new Tensor([this.outChannels, this.inChannels, this.kernelSize, this.kernelSize], this.weight.value.data);
   }
 
   /** The output's [OH, OW] for an H × W input: ⌊(H + 2·padding − k) / stride⌋ + 1 each. */
