@@ -1,7 +1,6 @@
 /**
  * The checks every figure builder makes on its options before it draws: a count
- * (maxPoints, bins) must be a whole number ≥ 1 — a negative maxPoints once made
- * downsample loop forever — and sizes and ranges must be finite numbers.
+ * (maxPoints, bins) must be a whole number ≥ 1, and sizes and ranges must be finite numbers.
  */
 import { checkArrayLike, checkInteger, checkNumber, checkNumbers, checkOptions, describe } from "../validate/checks";
 

@@ -17,7 +17,7 @@ import { MaxPool2d } from "../nn/pooling";
 import { Flatten, Unflatten } from "../nn/flatten";
 import { Linear } from "../nn/linear";
 import { ReLU } from "../nn/activations";
-import { Residual } from "../nn/residual";
+import { basicBlock } from "../nn/residual";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
@@ -168,7 +168,7 @@ export function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boo
   let remaining = depth - 1;
   while (remaining > 0) {
     if (options.residual && remaining >= 2) {
-      layers.push(new Residual(new Sequential<Tensor>(...conv(), new ReLU(), ...conv())), new ReLU());
+      layers.push(...basicBlock(C, { norm: options.norm, rng }).layers); // Residual(conv, [norm], ReLU, conv, [norm]), ReLU
       remaining -= 2;
     } else {
       layers.push(...conv(), new ReLU());
