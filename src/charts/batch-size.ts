@@ -5,8 +5,8 @@
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { baseLayout, METHOD_LABELS, methodColor, toMethod } from "./theme";
-import { checkChartOptions, checkXY } from "./check-options";
-import { checkArrayLike, checkNumbers, describe } from "../validate/checks";
+import { checkChartOptions, checkObjects, checkXY } from "./check-options";
+import { checkNumbers } from "../validate/checks";
 
 export interface BatchSizeSeries {
   method: string;
@@ -28,9 +28,8 @@ export interface BatchSizeOptions {
 
 export function batchSizeFigure(series: readonly BatchSizeSeries[], opts: BatchSizeOptions = {}): Figure {
   checkChartOptions("batchSizeFigure", opts);
-  checkArrayLike("batchSizeFigure", "series", series);
+  checkObjects("batchSizeFigure", "series", series, "{ method, batchSizes, values }");
   series.forEach((s, i) => {
-    if (s === null || typeof s !== "object") throw new TypeError(`batchSizeFigure: series[${i}] must be { method, batchSizes, values }, got ${describe(s)}`);
     checkXY("batchSizeFigure", `series[${i}] (batchSizes and values)`, s.batchSizes, s.values);
     checkNumbers("batchSizeFigure", `series[${i}].batchSizes`, s.batchSizes, true).length;
     if (Array.from(s.batchSizes).some((b) => !(b > 0))) throw new RangeError(`batchSizeFigure: series[${i}].batchSizes must be positive (the x axis is logarithmic)`);

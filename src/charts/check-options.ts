@@ -1,7 +1,6 @@
 /**
  * The checks every figure builder makes on its options before it draws: a count
- * (maxPoints, bins) must be a whole number ≥ 1 — a negative maxPoints once made
- * downsample loop forever — and sizes and ranges must be finite numbers.
+ * (maxPoints, bins) must be a whole number ≥ 1, and sizes and ranges must be finite numbers.
  */
 import { checkArrayLike, checkInteger, checkNumber, checkNumbers, checkOptions, describe } from "../validate/checks";
 
@@ -25,12 +24,12 @@ export function checkRange(where: string, what: string, range: unknown): void {
   }
 }
 
-/** A list of objects (series, bands, frames): each entry an object the builder reads fields of. */
-export function checkObjects(where: string, what: string, items: unknown): void {
+/** A list of objects (series, bands, frames): each entry an object the builder reads fields of, described by `shape` (e.g. "{ name, values }"). */
+export function checkObjects(where: string, what: string, items: unknown, shape = "an object"): void {
   const list = checkArrayLike(where, what, items);
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    if (item === null || typeof item !== "object") throw new TypeError(`${where}: ${what}[${i}] must be an object, got ${describe(item)}`);
+    if (item === null || typeof item !== "object") throw new TypeError(`${where}: ${what}[${i}] must be ${shape}, got ${describe(item)}`);
   }
 }
 

@@ -8,8 +8,7 @@ import type { Figure } from "./figure";
 import { DENSITY_TITLE, histogramTrace, type HistogramGroup, checkGroups } from "./histogram";
 import { withFrames } from "./slider";
 import { baseLayout } from "./theme";
-import { checkChartOptions } from "./check-options";
-import { checkArrayLike, describe } from "../validate/checks";
+import { checkChartOptions, checkObjects } from "./check-options";
 
 export interface HistogramSnapshot {
   step: number;
@@ -27,12 +26,9 @@ export interface HistogramSliderOptions {
 
 export function histogramSlider(snapshots: readonly HistogramSnapshot[], opts: HistogramSliderOptions = {}): Figure {
   checkChartOptions("histogramSlider", opts);
-  checkArrayLike("histogramSlider", "snapshots", snapshots);
+  checkObjects("histogramSlider", "snapshots", snapshots, "{ step, groups }");
   if (snapshots.length === 0) throw new RangeError("histogramSlider: expected at least one snapshot { step, groups }, got none");
-  snapshots.forEach((s, i) => {
-    if (s === null || typeof s !== "object") throw new TypeError(`histogramSlider: snapshots[${i}] must be { step, groups }, got ${describe(s)}`);
-    checkGroups(`histogramSlider (snapshots[${i}])`, s.groups);
-  });
+  snapshots.forEach((s, i) => checkGroups(`histogramSlider (snapshots[${i}])`, s.groups));
   const all = snapshots.flatMap((s) => s.groups.map((g) => g.values));
   const range = opts.range ?? jointRange(all);
   const bins = makeBins(opts.bins ?? 40, range);

@@ -6,8 +6,8 @@ import { density, jointRange, makeBins, type Bins } from "./bins";
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { baseLayout, methodColor, NEUTRAL_COLOR, withAlpha } from "./theme";
-import { checkChartOptions } from "./check-options";
-import { checkArrayLike, checkNumbers, describe } from "../validate/checks";
+import { checkChartOptions, checkObjects } from "./check-options";
+import { checkNumbers } from "../validate/checks";
 
 export interface HistogramGroup {
   name: string;
@@ -68,9 +68,6 @@ export function beforeAfterHistogram(before: readonly number[], after: readonly 
 
 /** Groups: objects with a name and an array of numbers. */
 export function checkGroups(where: string, groups: readonly HistogramGroup[]): void {
-  checkArrayLike(where, "groups", groups);
-  groups.forEach((g, i) => {
-    if (g === null || typeof g !== "object") throw new TypeError(`${where}: groups[${i}] must be { name, values }, got ${describe(g)}`);
-    checkNumbers(where, `groups[${i}].values`, g.values);
-  });
+  checkObjects(where, "groups", groups, "{ name, values }");
+  groups.forEach((g, i) => checkNumbers(where, `groups[${i}].values`, g.values));
 }

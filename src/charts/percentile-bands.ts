@@ -7,7 +7,7 @@ import type { Figure, Layout, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { downsample, DEFAULT_MAX_POINTS } from "./series";
 import { axis, baseLayout, methodColor, withAlpha } from "./theme";
-import { checkChartOptions, checkXY } from "./check-options";
+import { checkChartOptions, checkObjects, checkXY } from "./check-options";
 import { checkArrayLike, describe } from "../validate/checks";
 
 export interface PercentileTrack {
@@ -61,9 +61,8 @@ function trackTraces(track: PercentileTrack, panel: number, labels: readonly str
 
 export function percentileBands(tracks: readonly PercentileTrack[], opts: PercentileBandsOptions = {}): Figure {
   checkChartOptions("percentileBands", opts);
-  checkArrayLike("percentileBands", "tracks", tracks);
+  checkObjects("percentileBands", "tracks", tracks, "{ name, steps, low, median, high }");
   tracks.forEach((t, i) => {
-    if (t === null || typeof t !== "object") throw new TypeError(`percentileBands: tracks[${i}] must be { name, steps, low, median, high }, got ${describe(t)}`);
     for (const key of ["low", "median", "high"] as const) checkXY("percentileBands", `tracks[${i}] (steps and ${key})`, t.steps, t[key]);
   });
   const [p1, p2, p3] = opts.percentiles ?? [15, 50, 85];

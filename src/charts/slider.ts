@@ -24,7 +24,8 @@ export interface SliderOptions {
   frameMs?: number;
 }
 
-function animateArgs(names: (string | null)[], frameMs: number): unknown[] {
+/** Plotly's animate arguments: the frames `names` (null: all, in order) at `frameMs` per frame. */
+function animateArgs(names: (string | null)[] | null, frameMs: number): unknown[] {
   return [names, { mode: "immediate", frame: { duration: frameMs, redraw: true }, transition: { duration: 0 }, fromcurrent: true }];
 }
 
@@ -74,7 +75,7 @@ export function withFrames(base: { layout: Layout }, frames: readonly FrameSpec[
         yanchor: "top",
         pad: { t: 60, r: 10 },
         buttons: [
-          { label: "▶", method: "animate", args: [null, { mode: "immediate", frame: { duration: ms, redraw: true }, transition: { duration: 0 }, fromcurrent: true }] },
+          { label: "▶", method: "animate", args: animateArgs(null, ms) },
           { label: "❚❚", method: "animate", args: animateArgs([null], 0) },
         ],
       },

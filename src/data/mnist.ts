@@ -136,8 +136,7 @@ function images(raw: RawMnist, indices: readonly number[], name: string): Datase
   return { x, y: indices.map((i) => raw.labels[i]), numClasses: 10, name };
 }
 
-/** The digits, read once per process (mnist-raw.ts; in the live site, mnist-raw.browser.ts). */
-/** The parsed digits of the mnist package (parsed once per thread; parallelMap hands them to its workers). */
+/** The parsed digits of the mnist package (mnist-raw.ts; in the live site, mnist-raw.browser.ts), parsed once per thread: parallelMap hands them to its workers. */
 export function readMnist(): RawMnist {
   if (cache !== null) return cache;
   cache = readMnistDigits();

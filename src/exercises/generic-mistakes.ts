@@ -14,7 +14,7 @@ const same = (a: Matrix, b: Matrix, tol: Tolerance = DEFAULT_TOLERANCE) => close
 export function constantOutput<I>(keys: string[], message?: string): Mistake<I> {
   return {
     ids: ["constant-output"],
-    message,
+    ...(message ? { message } : {}),
     matchesAll: (got, _inputs, expected) => {
       if (got.length < 2 || got.some((g) => keys.some((k) => g[k].data.some((v) => Number.isNaN(v))))) return false;
       const constant = (os: Outputs[]) => os.every((o) => keys.every((k) => o[k].rows === os[0][k].rows && o[k].cols === os[0][k].cols && same(o[k], os[0][k])));
@@ -27,7 +27,7 @@ export function constantOutput<I>(keys: string[], message?: string): Mistake<I> 
 export function returnsInput<I>(key: string, inputOf: (input: I) => Matrix, message?: string): Mistake<I> {
   return {
     ids: ["returns-input"],
-    message,
+    ...(message ? { message } : {}),
     matches: (got, input) => same(got[key], inputOf(input)),
   };
 }
@@ -57,7 +57,7 @@ export function transposedOutput<I>(keys?: string[]): Mistake<I> {
 export function swappedFields<I>(a: string, b: string, message?: string): Mistake<I> {
   return {
     ids: ["swapped-fields"],
-    message,
+    ...(message ? { message } : {}),
     matches: (got, _input, expected) =>
       closeMatrices(got[a], expected[b], DEFAULT_TOLERANCE, true) &&
       closeMatrices(got[b], expected[a], DEFAULT_TOLERANCE, true) &&
@@ -68,5 +68,5 @@ export function swappedFields<I>(a: string, b: string, message?: string): Mistak
 
 /** A prediction as a mistake (outputs compared on `keys`, default all). */
 export function predicted<I>(ids: Mistake<I>["ids"], outputs: (input: I) => Outputs, message?: string, keys?: string[]): Mistake<I> {
-  return { ids, outputs, message, keys };
+  return { ids, outputs, ...(message ? { message } : {}), ...(keys ? { keys } : {}) };
 }

@@ -25,6 +25,7 @@ import { loadMnist, MnistSplit } from "../data/mnist";
 import { poolDigits } from "./small-batches";
 import { fit, History, StepInfo } from "../train/fit";
 import { parallelMap } from "./parallel";
+import { once } from "./once";
 import { check as exerciseCheck, checkers as exerciseCheckers } from "../exercises/check";
 
 // ---------------------------------------------------------------------------------------------
@@ -53,13 +54,8 @@ export const FIGURE1 = {
   seed: 0,
 };
 
-let mnistCache: MnistSplit | null = null;
-
 /** The 10,000 digits of the mnist package, split 8,000 train / 2,000 test (seed 0), pixels in [0, 1]. */
-export function mnist(): MnistSplit {
-  if (!mnistCache) mnistCache = loadMnist({ seed: 0 });
-  return mnistCache;
-}
+export const mnist = once((): MnistSplit => loadMnist({ seed: 0 }));
 
 /**
  * The Figure-1 network. Without BN every hidden layer is Linear → Sigmoid; with BN it is
@@ -176,16 +172,8 @@ export const SWEEP = {
   seed: 0,
 };
 
-let pooledCache: MnistSplit | null = null;
-
 /** The same split as mnist(), pooled to 14×14. */
-export function pooledMnist(): MnistSplit {
-  if (!pooledCache) {
-    const { train, test } = mnist();
-    pooledCache = { train: poolDigits(train), test: poolDigits(test) };
-  }
-  return pooledCache;
-}
+export const pooledMnist = once((): MnistSplit => ({ train: poolDigits(mnist().train), test: poolDigits(mnist().test) }));
 
 export interface SweepRunOptions {
   batchNorm: boolean;

@@ -17,11 +17,12 @@ import { MaxPool2d } from "../nn/pooling";
 import { Flatten, Unflatten } from "../nn/flatten";
 import { Linear } from "../nn/linear";
 import { ReLU } from "../nn/activations";
-import { Residual } from "../nn/residual";
+import { basicBlock } from "../nn/residual";
 import { CrossEntropyLoss } from "../loss/cross-entropy";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { recordInputs } from "../train/record-inputs";
+import { stepsToTarget } from "../train/steps-to-target";
 import { lessonData } from "./small-batches";
 import { parallelMap } from "./parallel";
 import { baseLayout } from "../charts/theme";
@@ -138,12 +139,11 @@ function accuracies(list: Array<Omit<CnnRunOptions, "model" | "onStep">>): numbe
   return parallelMap(path.join(__dirname, "cnn"), cnnAccuracy, list);
 }
 
-/** The first step at which the recorded test accuracy reached `target`, or null. */
+/** The first step at which the recorded test accuracy reached `target`, or null (lesson 6's stepsToTarget, named for this lesson). */
 export function stepsTo(history: History, target: number): number | null {
   checkHistory("cnn.stepsTo", history);
   checkNumber("cnn.stepsTo", "target", target, { min: 0, max: 1, hint: "an accuracy, e.g. 0.9" });
-  const i = history.eval.testAccuracy.findIndex((a) => a >= target);
-  return i < 0 ? null : history.eval.step[i];
+  return stepsToTarget(history, target);
 }
 
 /**
@@ -168,7 +168,7 @@ export function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boo
   let remaining = depth - 1;
   while (remaining > 0) {
     if (options.residual && remaining >= 2) {
-      layers.push(new Residual(new Sequential<Tensor>(...conv(), new ReLU(), ...conv())), new ReLU());
+      layers.push(...basicBlock(C, { norm: options.norm, rng }).layers); // Residual(conv, [norm], ReLU, conv, [norm]), ReLU
       remaining -= 2;
     } else {
       layers.push(...conv(), new ReLU());

@@ -20,6 +20,7 @@ import type { Dataset } from "../data/dataset";
 import { mlp } from "../train/mlp";
 import { fit, type History } from "../train/fit";
 import { recordInputs } from "../train/record-inputs";
+import { withStateRestored } from "./eval-mode";
 import type { Figure, Trace } from "../charts/figure";
 import { density, makeBins } from "../charts/bins";
 import { withFrames } from "../charts/slider";
@@ -188,9 +189,8 @@ export function sigmoidInputs(model: Sequential, data: Matrix, n = 600): Matrix[
   checkInteger("gammaBeta.sigmoidInputs", "n", n, { min: 2, max: data.rows });
   const recorders = bnLayers(model).map((bn) => recordInputs(model.at(model.layers.indexOf(bn) + 1)));
   try {
-    const buffers = model.namedBuffers().map(([, b]): [Matrix, Matrix] => [b, b.clone()]);
-    model.forward(data.selectRows(Array.from({ length: Math.min(n, data.rows) }, (_, i) => i)));
-    buffers.forEach(([b, saved]) => b.copyFrom(saved)); //   looking must not move the running statistics
+    // looking must not move the running statistics
+    withStateRestored(model, () => model.forward(data.selectRows(Array.from({ length: Math.min(n, data.rows) }, (_, i) => i))));
     return recorders.map((r) => r.last as Matrix);
   } finally {
     recorders.forEach((r) => r.stop());

@@ -22,6 +22,7 @@ import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { accuracy } from "../train/accuracy";
 import { parallelMap } from "./parallel";
+import { once } from "./once";
 import { withStateRestored } from "./eval-mode";
 
 /** The batch sizes of the lesson's sweep. */
@@ -58,18 +59,14 @@ export function poolDigits(dataset: Dataset): Dataset {
   return { ...dataset, x: out, name: `${dataset.name} at 14×14` };
 }
 
-let dataCache: { train: Dataset; test: Dataset } | null = null;
-
 /**
  * The lesson's data: 3,000 training and 1,000 test digits (split seed 0), standardized pixels,
  * pooled to 14×14. Small inputs keep a step cheap, so 35 training runs fit in a few seconds.
  */
-export function lessonData(): { train: Dataset; test: Dataset } {
-  if (dataCache) return dataCache;
+export const lessonData = once((): { train: Dataset; test: Dataset } => {
   const { train, test } = loadMnist({ trainSize: 3000, testSize: 1000, seed: 0, normalize: true });
-  dataCache = { train: poolDigits(train), test: poolDigits(test) };
-  return dataCache;
-}
+  return { train: poolDigits(train), test: poolDigits(test) };
+});
 
 // ---------------------------------------------------------------------------------------------
 // The noise in the batch statistics

@@ -34,6 +34,7 @@ import { GradientProbe, LayerIcs, ProbeBatch, gradientIcs, probeAlongGradient } 
 import { normAll } from "../train/parameter-vectors";
 import { pooledMnist } from "./capstone";
 import { parallelMap, poolSize } from "./parallel";
+import { once } from "./once";
 import {
   checkArrayLike, checkBoolean, checkHistory, checkInteger, checkLr, checkModel, checkNonEmptyList, checkNumber, checkNumbers, checkOneOf,
   checkOptions, checkSeeds, describe,
@@ -162,28 +163,18 @@ export function hiddenLinears(model: Sequential): Linear[] {
   return all.slice(0, -1);
 }
 
-let probeCache: ProbeBatch | null = null;
-
 /** A fixed batch of 120 training digits (seeded) on which every probe is measured. */
-export function probeBatch(): ProbeBatch {
-  if (!probeCache) {
-    const { train } = pooledMnist();
-    const rows = new Rng("why-bn/probe-batch").sample(train.y.length, WHY.probeBatch);
-    probeCache = { x: train.x.selectRows(rows), y: rows.map((i) => train.y[i]) };
-  }
-  return probeCache;
-}
-
-let smallCache: MnistSplit | null = null;
+export const probeBatch = once((): ProbeBatch => {
+  const { train } = pooledMnist();
+  const rows = new Rng("why-bn/probe-batch").sample(train.y.length, WHY.probeBatch);
+  return { x: train.x.selectRows(rows), y: rows.map((i) => train.y[i]) };
+});
 
 /** §5's data: the first 1,000 pooled training digits (the split is already shuffled), the same 2,000 test digits. */
-export function smallTrainingSet(): MnistSplit {
-  if (!smallCache) {
-    const { train, test } = pooledMnist();
-    smallCache = { train: subset(train, Array.from({ length: WHY.regTrain }, (_, i) => i), `MNIST 14×14 train (${WHY.regTrain})`), test };
-  }
-  return smallCache;
-}
+export const smallTrainingSet = once((): MnistSplit => {
+  const { train, test } = pooledMnist();
+  return { train: subset(train, Array.from({ length: WHY.regTrain }, (_, i) => i), `MNIST 14×14 train (${WHY.regTrain})`), test };
+});
 
 export interface RunOptions extends NetOptions {
   lr: number;

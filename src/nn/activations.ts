@@ -3,6 +3,7 @@ import { backend } from "../tensor/backend";
 import { emptyLike, Tensor, Value, sameShape, zerosLike } from "../tensor/tensor";
 import { ShapeError } from "../tensor/shape-error";
 import { Module } from "./module";
+import { savedForBackward } from "./image-checks";
 
 // The activations work elementwise, so each takes a Matrix (an MLP's batch) or a
 // Tensor (a convolutional network's [N, C, H, W] feature maps) and returns the same kind.
@@ -118,11 +119,9 @@ export function sigmoid(v: number): number {
 
 /** Throw unless forward ran before backward and dy has the shape (and kind) of what forward saw. */
 function checkElementwiseGrad(layer: Module, saved: Value | null, dy: Value): Value {
-  if (saved === null) {
-    throw new Error(`${layer.toString()}.backward: call forward() before backward() (backward uses what forward saved)`);
+  const forwarded = savedForBackward(layer.toString(), saved);
+  if (!sameShape(forwarded, dy)) {
+    throw new ShapeError(`${layer.toString()}.backward`, `dy of shape ${forwarded.shapeString()} (the output's shape)`, dy.shapeString());
   }
-  if (!sameShape(saved, dy)) {
-    throw new ShapeError(`${layer.toString()}.backward`, `dy of shape ${saved.shapeString()} (the output's shape)`, dy.shapeString());
-  }
-  return saved;
+  return forwarded;
 }

@@ -49,10 +49,3 @@ export function mapPerChannel(t: Tensor, f: (v: number, c: number, i: number) =>
   }
   return out;
 }
-
-/** y[n, c, ·] += bias[c] (a convolution's bias), in place. */
-export function addChannelBias(y: Tensor, bias: Float64Array): void {
-  const [N, C] = y.shape;
-  const P = y.size / (N * C);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) y.data[(n * C + c) * P + p] += bias[c];
-}

@@ -8,8 +8,9 @@ import { Parameter } from "./parameter";
 import { checkBoolean, checkOptions, checkRng, checkSize } from "./layer-checks";
 import { checkInteger } from "../validate/checks";
 import { checkGradTensor, checkImages, savedForBackward } from "./image-checks";
-import { addChannelBias, sumPerChannel } from "./channels";
+import { sumPerChannel } from "./channels";
 import { conv2dBackwardFast, conv2dForwardFast, ConvGeometry } from "../tensor/conv2d-fast";
+import { addChannelBias } from "../tensor/conv-passes";
 
 export interface Conv2dOptions {
   /** Step between neighbouring output positions (default 1). */
@@ -47,7 +48,7 @@ interface Saved {
  *   ∂L/∂W += Σₙ dyₙ·colsₙᵀ,  ∂L/∂b += Σ dy,  ∂L/∂colsₙ = Wᵀ·dyₙ, then col2im (adds each column back onto its pixels).
  *
  * `weight.value` is the (out × in·k·k) matrix; its numbers are PyTorch's
- * [out, in, k, k] weight in the same memory order (see `weightTensor()`).
+ * [out, in, k, k] weight in the same memory order.
  */
 export class Conv2d extends Module<Tensor, Tensor> {
   readonly inChannels: number;
@@ -85,11 +86,6 @@ export class Conv2d extends Module<Tensor, Tensor> {
     this.bias = !hasBias ? null : new Parameter("bias", Matrix.row(b));
   }
 
-  /** The weight as PyTorch's [out, in, k, k] tensor (the same numbers, shared). */
-  weightTensor(): Tensor {
-    return new Tensor([this.outChannels, this.inChannels, this.kernelSize, this.kernelSize], this.weight.value.data);
-  }
-
   /** The output's [OH, OW] for an H × W input: ⌊(H + 2·padding − k) / stride⌋ + 1 each. */
   outputSize(height: number, width: number): [number, number] {
     return [outputSize(height, this.kernelSize, this.stride, this.padding), outputSize(width, this.kernelSize, this.stride, this.padding)];
@@ -111,7 +107,7 @@ export class Conv2d extends Module<Tensor, Tensor> {
       const yn = this.weight.value.matmul(columnsOf(cols, n, K, P)); //     yₙ = W·colsₙ   (out × OH·OW)
       y.data.set(yn.data, n * this.outChannels * P);
     }
-    if (this.bias) addChannelBias(y, this.bias.value.data); //                + b[o] at every position
+    if (this.bias) addChannelBias(y.data, this.bias.value.data, N, this.outChannels, P); // + b[o] at every position
     this.saved = { cols, inputShape: x.shape, outputShape: y.shape };
     return y;
   }

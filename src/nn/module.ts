@@ -1,8 +1,8 @@
 import { checkMatrix, Matrix } from "../tensor/matrix";
-
 import type { Value } from "../tensor/tensor";
 import { ShapeError } from "../tensor/shape-error";
 import { Parameter } from "./parameter";
+import { savedForBackward } from "./image-checks";
 import { describe } from "../validate/checks";
 
 /** Options of backward. */
@@ -174,12 +174,10 @@ export abstract class Module<X extends Value = Matrix, Y extends Value = X> {
   /** Throw unless forward ran before backward and dy has the output's shape. */
   protected checkGrad<T>(saved: T | null, dy: Matrix, rows: number, cols: number): T {
     checkMatrix(`${this.toString()}.backward`, "dy", dy);
-    if (saved === null) {
-      throw new Error(`${this.toString()}.backward: call forward() before backward() (backward uses what forward saved)`);
-    }
+    const forwarded = savedForBackward(this.toString(), saved);
     if (dy.rows !== rows || dy.cols !== cols) {
       throw new ShapeError(`${this.toString()}.backward`, `dy of shape [${rows}, ${cols}] (the output's shape)`, dy.shapeString());
     }
-    return saved;
+    return forwarded;
   }
 }

@@ -84,19 +84,17 @@ export function checkBatchNormBackward(
   checkArray(fn, "dx", dx, n * c * p);
 }
 
-export function checkSigmoid(x: Float64Array, y: Float64Array, len: number): void {
-  checkSizes("sigmoid", { len });
-  checkArray("sigmoid", "x", x, len);
-  checkArray("sigmoid", "y", y, len);
-}
+// ---- the elementwise passes' checks (sigmoid, relu, axpy, …, in every backend) ----
 
-// ---- the elementwise passes' checks (elementwise.ts, and the native backend's wrappers) ----
+/** An elementwise pass over the first len entries: len a size, and each array (named in order) a Float64Array of at least len numbers. */
+export function checkElementwise(fn: string, len: number, arrays: Record<string, unknown>): void {
+  checkSizes(fn, { len });
+  for (const [name, array] of Object.entries(arrays)) checkArray(fn, name, array, len);
+}
 
 export function checkAxpy(alpha: number, x: Float64Array, y: Float64Array, len: number): void {
   if (typeof alpha !== "number") throw new TypeError(`bnlab backend: axpy: alpha must be a number, got ${describe(alpha)}`);
-  checkSizes("axpy", { len });
-  checkArray("axpy", "x", x, len);
-  checkArray("axpy", "y", y, len);
+  checkElementwise("axpy", len, { x, y });
 }
 
 /** sumRows (x, out) and addRow (x, row): x is rows × cols, the other array one row. */
@@ -104,11 +102,4 @@ export function checkRowPass(fn: "sumRows" | "addRow", x: Float64Array, row: Flo
   checkSizes(fn, { rows, cols });
   checkArray(fn, "x", x, rows * cols);
   checkArray(fn, fn === "sumRows" ? "out" : "row", row, cols);
-}
-
-export function checkSigmoidBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void {
-  checkSizes("sigmoidBackward", { len });
-  checkArray("sigmoidBackward", "y", y, len);
-  checkArray("sigmoidBackward", "dy", dy, len);
-  checkArray("sigmoidBackward", "dx", dx, len);
 }

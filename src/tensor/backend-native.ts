@@ -16,7 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Backend } from "./backend";
 import { checkConv2d, convPasses } from "./conv-passes";
-import { checkAxpy, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkRowPass, checkSigmoid, checkSigmoidBackward } from "./backend-args";
+import { checkAxpy, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkElementwise, checkRowPass } from "./backend-args";
 
 /** Where the compiled backend lives (next to this file, in src/ or dist/). */
 const NATIVE_BACKEND_FILE = path.join(__dirname, "native", "backend.node");
@@ -110,7 +110,7 @@ function nativeBackend(native: NativeExports): Backend {
       native.batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats);
     },
     sigmoid(x, y, len) {
-      checkSigmoid(x, y, len);
+      checkElementwise("sigmoid", len, { x, y });
       native.sigmoid(x, y, len);
     },
     axpy(alpha, x, y, len) {
@@ -126,7 +126,7 @@ function nativeBackend(native: NativeExports): Backend {
       native.addRow(x, row, rows, cols);
     },
     sigmoidBackward(y, dy, dx, len) {
-      checkSigmoidBackward(y, dy, dx, len);
+      checkElementwise("sigmoidBackward", len, { y, dy, dx });
       native.sigmoidBackward(y, dy, dx, len);
     },
     im2col: native.im2col,
@@ -151,7 +151,7 @@ function nativeBackend(native: NativeExports): Backend {
     matmul: (a, b, out, m, k, n) => (checkProduct("matmul", a, b, out, m, k, n), matmul32(a, b, out, m, k, n)),
     matmulTransA: (a, b, out, m, k, n, acc) => (checkProduct("matmulTransA", a, b, out, m, k, n), matmulTransA32(a, b, out, m, k, n, acc)),
     matmulTransB: (a, b, out, m, k, n) => (checkProduct("matmulTransB", a, b, out, m, k, n), matmulTransB32(a, b, out, m, k, n)),
-    sigmoid: (x, y, len) => (checkSigmoid(x, y, len), sigmoid32(x, y, len)),
+    sigmoid: (x, y, len) => (checkElementwise("sigmoid", len, { x, y }), sigmoid32(x, y, len)),
     conv2d: (x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding) => ( // the image unfolded in float32 (backend.c's conv32)
       checkConv2d(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding), conv2d32(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding)),
     conv2dWeightGrad: (x, dy, dW, n, c, h, w, out, kh, kw, stride, padding) => (

@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Backend } from "./backend";
 import * as elementwise from "./elementwise";
-import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./backend-args";
+import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkElementwise, checkProduct } from "./backend-args";
 import { convPasses } from "./conv-passes";
 
 /** Where the compiled backend lives. */
@@ -186,7 +186,7 @@ function wasmBackend(wasm: BackendExports): Backend {
     },
 
     sigmoid(x, y, len) {
-      checkSigmoid(x, y, len);
+      checkElementwise("sigmoid", len, { x, y });
       if (len === 0) return;
       const h = place(len, len);
       const [xAt, yAt] = offsets;

@@ -14,10 +14,10 @@
 import { loadWasmBackend } from "./backend-wasm";
 import { loadNativeBackend } from "./backend-native";
 import * as elementwise from "./elementwise";
-import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkSigmoid } from "./backend-args";
+import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkElementwise, checkProduct } from "./backend-args";
 import { nativeBackendError } from "./backend-native";
 import { wasmBackendError } from "./backend-wasm";
-import { convPasses } from "./conv-passes";
+import { batchNorm2dBackward, batchNorm2dNormalize, batchNorm2dStats, convPasses } from "./conv-passes";
 
 export interface Backend {
   readonly name: string;
@@ -130,13 +130,6 @@ const REQUIRED: Record<Exclude<keyof Backend, "name" | "float32">, true> = {
 };
 const BACKEND_FUNCTIONS = Object.keys(REQUIRED);
 
-/** Per-column scratch sums for the batch-norm passes, grown on demand (the backends allocate nothing per call). */
-let scratch = new Float64Array(0);
-function columnScratch(length: number): Float64Array {
-  if (scratch.length < length) scratch = new Float64Array(length);
-  return scratch;
-}
-
 /** Register-blocked, allocation-free loops in plain TypeScript. */
 export const jsBackend: Backend = {
   name: "js",
@@ -190,79 +183,25 @@ export const jsBackend: Backend = {
     }
   },
 
+  // The batch-norm passes of feature vectors are the image passes with P = 1 (one position per
+  // channel): the same sums in the same order. Each checks its arguments under its own name first.
   batchNormStats(x, mean, variance, n, c) {
     checkBatchNormStats("batchNormStats", x, mean, variance, n, c);
-    mean.fill(0, 0, c);
-    variance.fill(0, 0, c);
-    for (let i = 0; i < n; i++) {
-      const xi = i * c;
-      for (let j = 0; j < c; j++) mean[j] += x[xi + j];
-    }
-    const invN = 1 / n;
-    for (let j = 0; j < c; j++) mean[j] *= invN;
-    for (let i = 0; i < n; i++) {
-      const xi = i * c;
-      for (let j = 0; j < c; j++) {
-        const d = x[xi + j] - mean[j];
-        variance[j] += d * d;
-      }
-    }
-    for (let j = 0; j < c; j++) variance[j] *= invN;
+    batchNorm2dStats(x, mean, variance, n, c, 1);
   },
 
   batchNormNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c) {
     checkBatchNormNormalize("batchNormNormalize", x, mean, invStd, gamma, beta, xhat, y, n, c);
-    for (let i = 0; i < n; i++) {
-      const xi = i * c;
-      for (let j = 0; j < c; j++) xhat[xi + j] = (x[xi + j] - mean[j]) * invStd[j];
-      if (gamma === null) continue;
-      for (let j = 0; j < c; j++) y[xi + j] = xhat[xi + j] * gamma[j] + (beta === null ? 0 : beta[j]);
-    }
+    batchNorm2dNormalize(x, mean, invStd, gamma, beta, xhat, y, n, c, 1);
   },
 
   batchNormBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, batchStats) {
     checkBatchNormBackward("batchNormBackward", dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c);
-    const sums = columnScratch(4 * c);
-    const sumDyXhat = sums.subarray(0, c), sumDy = sums.subarray(c, 2 * c);
-    const sumDxhat = sums.subarray(2 * c, 3 * c), sumDxhatXhat = sums.subarray(3 * c, 4 * c);
-    sums.fill(0, 0, 4 * c);
-    // dx holds dxhat = dy·gamma first; the column sums come in the same pass.
-    for (let i = 0; i < n; i++) {
-      const r = i * c;
-      for (let j = 0; j < c; j++) {
-        const g = dy[r + j], h = xhat[r + j];
-        const d = gamma === null ? g : g * gamma[j];
-        dx[r + j] = d;
-        sumDyXhat[j] += g * h;
-        sumDy[j] += g;
-        sumDxhat[j] += d;
-        sumDxhatXhat[j] += d * h;
-      }
-    }
-    if (gamma !== null) {
-      for (let j = 0; j < c; j++) {
-        if (dgamma !== null) dgamma[j] += sumDyXhat[j];
-        if (dbeta !== null) dbeta[j] += sumDy[j];
-      }
-    }
-    if (!batchStats) {
-      for (let i = 0; i < n; i++) {
-        const r = i * c;
-        for (let j = 0; j < c; j++) dx[r + j] *= invStd[j];
-      }
-      return;
-    }
-    const invN = 1 / n;
-    for (let i = 0; i < n; i++) {
-      const r = i * c;
-      for (let j = 0; j < c; j++) {
-        dx[r + j] = (n * dx[r + j] - sumDxhat[j] - xhat[r + j] * sumDxhatXhat[j]) * (invStd[j] * invN);
-      }
-    }
+    batchNorm2dBackward(dy, xhat, invStd, gamma, dgamma, dbeta, dx, n, c, 1, batchStats);
   },
 
   sigmoid(x, y, len) {
-    checkSigmoid(x, y, len);
+    checkElementwise("sigmoid", len, { x, y });
     for (let i = 0; i < len; i++) {
       const v = x[i];
       if (v >= 0) {

@@ -20,7 +20,7 @@
  * RangeError naming itself (nothing is written then).
  */
 import type { Backend } from "./backend";
-import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkSizes, fail } from "./backend-args";
+import { checkArray, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkElementwise, checkSizes, fail } from "./backend-args";
 import { checkOutputSize, col2im, im2col } from "./im2col";
 
 // im2col and col2im are the readable ones of im2col.ts.
@@ -302,18 +302,13 @@ export function maxPool2dBackward(
 
 /** y = x where x > 0, else 0 (NaN gives 0, as ReLU's reference code). */
 export function relu(x: Float64Array, y: Float64Array, len: number): void {
-  checkSizes("relu", { len });
-  checkArray("relu", "x", x, len);
-  checkArray("relu", "y", y, len);
+  checkElementwise("relu", len, { x, y });
   for (let i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
 
 /** dx = dy where x > 0, else 0. */
 export function reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void {
-  checkSizes("reluBackward", { len });
-  checkArray("reluBackward", "x", x, len);
-  checkArray("reluBackward", "dy", dy, len);
-  checkArray("reluBackward", "dx", dx, len);
+  checkElementwise("reluBackward", len, { x, dy, dx });
   for (let i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 

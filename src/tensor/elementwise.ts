@@ -5,7 +5,7 @@
  * pass). The native backend computes the same numbers, bit for bit.
  * Each checks its arguments first (backend-args.ts): a short array is refused.
  */
-import { checkAxpy, checkRowPass, checkSigmoidBackward } from "./backend-args";
+import { checkAxpy, checkElementwise, checkRowPass } from "./backend-args";
 
 /** y += alpha·x for the first len entries (unrolled by 4: the same sums, element by element). */
 export function axpy(alpha: number, x: Float64Array, y: Float64Array, len: number): void {
@@ -42,7 +42,7 @@ export function addRow(x: Float64Array, row: Float64Array, rows: number, cols: n
 
 /** dx = dy·σ·(1 − σ) elementwise, from the sigmoid's output σ = y. */
 export function sigmoidBackward(y: Float64Array, dy: Float64Array, dx: Float64Array, len: number): void {
-  checkSigmoidBackward(y, dy, dx, len);
+  checkElementwise("sigmoidBackward", len, { y, dy, dx });
   for (let i = 0; i < len; i++) {
     const s = y[i];
     dx[i] = dy[i] * s * (1 - s);

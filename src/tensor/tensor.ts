@@ -52,16 +52,6 @@ export class Tensor {
     return new Tensor(shape, Float64Array.from(data));
   }
 
-  static zeros(shape: readonly number[]): Tensor {
-    return new Tensor(shape);
-  }
-
-  static full(shape: readonly number[], value: number): Tensor {
-    const t = new Tensor(shape);
-    t.data.fill(value);
-    return t;
-  }
-
   /** The number of entries, the product of the shape. */
   get size(): number {
     return this.data.length;

@@ -63,5 +63,4 @@ export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
   passMessage: "Each block of virtualBatchSize consecutive rows (and the smaller last one) is normalized with its own μ and biased σ², ε inside the root; 3 batches.",
   describeInput: (i) => `${hang("x = ", formatMatrix(i.x))}\nvirtualBatchSize = ${i.virtualBatchSize}, eps = ${formatNumber(i.eps)}`,
   labels: { xhat: "x̂" },
-  shapeHint: "x̂ has the shape of x: one row per example. Normalize each ghost batch's rows and put them back in place.",
 };

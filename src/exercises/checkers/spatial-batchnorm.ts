@@ -88,5 +88,4 @@ export const spatialBatchNormSpec: ExerciseSpec<Input, SpatialBatchNormFn> = {
     `x of shape ${input.x.shapeString()} (shown as its (N·C) × (H·W) rows)\n${hang("x = ", formatMatrix(input.x.toMatrix(input.x.shape[0] * input.x.shape[1], input.x.shape[2] * input.x.shape[3])))}\n` +
     describeFields<Input>(["gamma", "beta", "eps"])(input),
   labels: { y: "y (as (N·C) × (H·W))" },
-  shapeHint: "Reshape x [N, C, H, W] to (N·H·W) × C by moving C LAST first (index ((n·H + h)·W + w, c)), normalize the columns, and move C back.",
 };
