@@ -27,7 +27,7 @@ import { checkOutputSize, col2im, im2col } from "./im2col";
 
 // ---- a convolution over a batch, one image at a time (see conv2d-fast.ts) ----
 
-/** Grow-on-demand scratch for one image's columns and its weight gradient (the passes allocate per call otherwise). */
+/** Grow-on-demand scratch for one image's columns, its weight gradient and the bias sums (the passes allocate per call otherwise). */
 let columns = new Float64Array(0);
 function columnScratch(length: number): Float64Array {
   if (columns.length < length) columns = new Float64Array(length);
