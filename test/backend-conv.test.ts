@@ -228,6 +228,7 @@ describe("the convolutional passes: the native backend gives the reference's res
   it("the WebAssembly and TypeScript backends use the reference passes themselves", () => {
     for (const k of [jsBackend, wasm!]) {
       expect(k.im2col).toBe(im2col);
+      expect(k.conv2dInputGrad).toBe(conv.convPasses.conv2dInputGrad);
       expect(k.batchNorm2dBackward).toBe(conv.batchNorm2dBackward);
       expect(k.maxPool2d).toBe(conv.maxPool2d);
     }
@@ -249,6 +250,26 @@ describe("the convolutional passes: the native backend gives the reference's res
       native!.col2im(finite, xN, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       col2im(finite, xR, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
       expectIdentical(xN, xR, `col2im (finite) ${JSON.stringify(g)}`);
+    }
+  });
+
+  onNative("conv2dInputGrad and conv2dWeightGrad (with its bias gradient): the WebAssembly backend's numbers, special values included", () => {
+    for (const g of [...GEOMETRIES, ...LENET]) {
+      const out = 5, rows = g.c * g.kh * g.kw;
+      const p = outputSize(g.h, g.kh, g.stride, g.padding) * outputSize(g.w, g.kw, g.stride, g.padding);
+      const sizes = [g.n, g.c, g.h, g.w, out, g.kh, g.kw, g.stride, g.padding] as const;
+      for (const [x, weight, dy] of [[random(g.n * g.c * g.h * g.w), random(out * rows), random(g.n * out * p)],
+        [withSpecials(g.n * g.c * g.h * g.w), withSpecials(out * rows), withSpecials(g.n * out * p)]]) {
+        const dxN = random(x.length), dxW = random(x.length); // written whole
+        native!.conv2dInputGrad(weight, dy, dxN, ...sizes);
+        wasm!.conv2dInputGrad(weight, dy, dxW, ...sizes);
+        expectIdentical(dxN, dxW, `conv2dInputGrad ${JSON.stringify(g)}`);
+        const dWN = random(weight.length), dWW = new Float64Array(dWN), dBN = random(out), dBW = new Float64Array(dBN);
+        native!.conv2dWeightGrad(x, dy, dWN, dBN, ...sizes);
+        wasm!.conv2dWeightGrad(x, dy, dWW, dBW, ...sizes);
+        expectIdentical(dWN, dWW, `conv2dWeightGrad ${JSON.stringify(g)}`);
+        expectIdentical(dBN, dBW, `conv2dWeightGrad's dBias ${JSON.stringify(g)}`);
+      }
     }
   });
 

@@ -164,15 +164,33 @@ for (const k of backends) {
     ["sigmoidBackward: dx shorter than len", () => k.sigmoidBackward(f(4), f(4), f(3), 4), /sigmoidBackward: .*dx holds 3/],
   ], "bnlab backend");
   for (const b of [k, ...(k.float32 ? [k.float32] : [])]) {
-    cases(`backend ${b.name}: conv2d, conv2dWeightGrad`, [
+    cases(`backend ${b.name}: conv2d, conv2dWeightGrad, conv2dInputGrad`, [
       ["conv2d: y shorter than n·out·oh·ow", () => b.conv2d(f(32), f(8), null, f(35), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2d: .*y holds 35 numbers, the sizes need 36/],
       ["conv2d: bias shorter than out", () => b.conv2d(f(32), f(8), f(1), f(36), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2d: .*bias holds 1 numbers, the sizes need 2/],
       ["conv2d: a window larger than the padded image", () => b.conv2d(f(16), f(25), null, f(1), 1, 1, 4, 4, 1, 5, 5, 1, 0), /conv2d: the 5-wide window does not fit/],
       ["conv2d: NaN size", () => b.conv2d(f(16), f(4), null, f(9), NaN, 1, 4, 4, 1, 2, 2, 1, 0), /conv2d: size n must be a non-negative integer, got NaN/],
-      ["conv2dWeightGrad: dy shorter than n·out·oh·ow", () => b.conv2dWeightGrad(f(32), f(35), f(8), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: .*dy holds 35/],
-      ["conv2dWeightGrad: dWeight shorter than out·c·kh·kw", () => b.conv2dWeightGrad(f(32), f(36), f(7), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: .*dWeight holds 7/],
-      ["conv2dWeightGrad: stride 0", () => b.conv2dWeightGrad(f(32), f(36), f(8), 2, 1, 4, 4, 2, 2, 2, 0, 0), /conv2dWeightGrad: size stride must be at least 1/],
+      ["conv2dWeightGrad: dy shorter than n·out·oh·ow", () => b.conv2dWeightGrad(f(32), f(35), f(8), null, 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: .*dy holds 35/],
+      ["conv2dWeightGrad: dWeight shorter than out·c·kh·kw", () => b.conv2dWeightGrad(f(32), f(36), f(7), null, 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: .*dWeight holds 7/],
+      ["conv2dWeightGrad: dBias shorter than out", () => b.conv2dWeightGrad(f(32), f(36), f(8), f(1), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: .*dBias holds 1 numbers, the sizes need 2/],
+      ["conv2dWeightGrad: dBias a plain array", () => b.conv2dWeightGrad(f(32), f(36), f(8), [0, 0] as unknown as Float64Array, 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dWeightGrad: dBias: expected a Float64Array or null, got an array/],
+      ["conv2dWeightGrad: stride 0", () => b.conv2dWeightGrad(f(32), f(36), f(8), null, 2, 1, 4, 4, 2, 2, 2, 0, 0), /conv2dWeightGrad: size stride must be at least 1/],
+      ["conv2dInputGrad: weight shorter than out·c·kh·kw", () => b.conv2dInputGrad(f(7), f(36), f(32), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dInputGrad: .*weight holds 7 numbers, the sizes need 8/],
+      ["conv2dInputGrad: dy shorter than n·out·oh·ow", () => b.conv2dInputGrad(f(8), f(35), f(32), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dInputGrad: .*dy holds 35 numbers, the sizes need 36/],
+      ["conv2dInputGrad: dx shorter than n·c·h·w", () => b.conv2dInputGrad(f(8), f(36), f(31), 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dInputGrad: .*dx holds 31 numbers, the sizes need 32/],
+      ["conv2dInputGrad: dx null", () => b.conv2dInputGrad(f(8), f(36), null as unknown as Float64Array, 2, 1, 4, 4, 2, 2, 2, 1, 0), /conv2dInputGrad: dx: expected a Float64Array, got null/],
+      ["conv2dInputGrad: a window larger than the padded image", () => b.conv2dInputGrad(f(25), f(1), f(16), 1, 1, 4, 4, 1, 5, 5, 1, 0), /conv2dInputGrad: the 5-wide window does not fit/],
+      ["conv2dInputGrad: fractional size", () => b.conv2dInputGrad(f(8), f(36), f(32), 2, 1, 4, 4, 2.5, 2, 2, 1, 0), /conv2dInputGrad: size out must be a non-negative integer, got 2.5/],
+      ["conv2dInputGrad: kernel 0", () => b.conv2dInputGrad(f(8), f(36), f(32), 2, 1, 4, 4, 2, 0, 2, 1, 0), /conv2dInputGrad: size kh must be at least 1/],
     ], "bnlab backend");
+    describe(`backend ${b.name}: a refused convolution gradient writes nothing`, () => {
+      it("dx, dWeight and dBias keep their values", () => {
+        const dx = f(32).fill(7), dW = f(8).fill(7), dB = f(2).fill(7);
+        expect(() => b.conv2dInputGrad(f(8), f(35), dx, 2, 1, 4, 4, 2, 2, 2, 1, 0)).toThrow(RangeError); // dy short
+        expect(() => b.conv2dWeightGrad(f(32), f(35), dW, dB, 2, 1, 4, 4, 2, 2, 2, 1, 0)).toThrow(RangeError); // dy short
+        expect(() => b.conv2dWeightGrad(f(32), f(36), dW, f(1), 2, 1, 4, 4, 2, 2, 2, 1, 0)).toThrow(RangeError); // dBias short
+        expect([...dx, ...dW, ...dB]).toEqual(Array(42).fill(7));
+      });
+    });
   }
   describe(`backend ${k.name}: a refused call writes nothing`, () => {
     it("out keeps its values", () => {
@@ -271,9 +289,9 @@ cases("setPrecision", [
 ]);
 describe("useBackend refuses a backend that misses any function, and names it", () => {
   const functions = Object.keys(jsBackend).filter((key) => key !== "name");
-  it("the convolutional passes are required too (im2col, conv2d, maxPool2d, …): 24 functions", () => {
-    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "conv2d", "conv2dWeightGrad", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
-    expect(functions.length).toBe(24);
+  it("the convolutional passes are required too (im2col, conv2d, maxPool2d, …): 25 functions", () => {
+    expect(functions).toEqual(expect.arrayContaining(["im2col", "col2im", "conv2d", "conv2dWeightGrad", "conv2dInputGrad", "maxPool2d", "maxPool2dBackward", "batchNorm2dBackward", "relu"]));
+    expect(functions.length).toBe(25);
   });
   it.each(functions)("a backend without %s", (missing) => {
     const partial = { ...jsBackend } as Record<string, unknown>;

@@ -169,7 +169,7 @@ describe("the float32 products against the js backend's float64 products", () =>
   }
 });
 
-describe("the float32 convolution (conv2d, conv2dWeightGrad) against the js backend's float64 one", () => {
+describe("the float32 convolution (conv2d, conv2dWeightGrad, conv2dInputGrad) against the js backend's float64 one", () => {
   // [n, c, h, w, out, k, stride, padding]: LeNet's two layers, batch 1, odd sizes, outputs across blocks of 6, 8 and 16,
   // stride and padding, a 1×1 kernel and a kernel as large as the padded image
   const GEOMETRIES = [[2, 1, 28, 28, 6, 5, 1, 2], [1, 6, 14, 14, 16, 5, 1, 0], [1, 3, 7, 9, 5, 3, 2, 1], [3, 17, 5, 6, 19, 2, 1, 0],
@@ -177,7 +177,7 @@ describe("the float32 convolution (conv2d, conv2dWeightGrad) against the js back
   const numbers = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 1.7 + seed) * (1 + (i % 5)));
   const abs = (a: Float64Array) => a.map(Math.abs);
 
-  it("within float32 rounding of the exact sums, every entry written, nothing past the output, bias or none, gradients accumulated", () => {
+  it("within float32 rounding of the exact sums, every entry written, nothing past the output, bias or none, gradients accumulated, the bias gradient exact", () => {
     const f32 = native?.float32;
     if (!f32) return expect(fmaHere).toBe(false);
     for (const [n, c, h, w, out, k, stride, padding] of GEOMETRIES) {
@@ -204,12 +204,23 @@ describe("the float32 convolution (conv2d, conv2dWeightGrad) against the js back
         jsBackend.conv2d(abs(x), abs(weight), null, bound, ...sizes);
         compare(ours, exact, bound, rows + 3, n * out * p, b ? "conv2d" : "conv2d without bias");
       }
-      const start = numbers(out * rows + 3, 6); // dWeight += …: its numbers stay in the sums
-      const ours = start.slice(), exact = start.slice(), bound = abs(start);
-      f32.conv2dWeightGrad(x, dy, ours, ...sizes);
-      jsBackend.conv2dWeightGrad(x, dy, exact, ...sizes);
-      jsBackend.conv2dWeightGrad(abs(x), abs(dy), bound, ...sizes);
-      compare(ours, exact, bound, p + 3 + n, out * rows, "conv2dWeightGrad");
+      for (const withBias of [true, false]) {
+        const start = numbers(out * rows + 3, 6), startBias = numbers(out + 3, 7); // dWeight += …, dBias += …: their numbers stay in the sums
+        const ours = start.slice(), exact = start.slice(), bound = abs(start);
+        const oursBias = withBias ? startBias.slice() : null, exactBias = withBias ? startBias.slice() : null;
+        f32.conv2dWeightGrad(x, dy, ours, oursBias, ...sizes);
+        jsBackend.conv2dWeightGrad(x, dy, exact, exactBias, ...sizes);
+        jsBackend.conv2dWeightGrad(abs(x), abs(dy), bound, null, ...sizes);
+        compare(ours, exact, bound, p + 3 + n, out * rows, withBias ? "conv2dWeightGrad" : "conv2dWeightGrad without bias");
+        // the bias gradient is summed in float64, in sumChannels' order: the js backend's numbers, bit for bit (and nothing past out)
+        if (oursBias) expect(oursBias, `conv2dWeightGrad's dBias ${what}`).toEqual(exactBias);
+      }
+      const startDx = numbers(n * c * h * w + 3, 8); // written whole: its numbers must not show through; 3 guards past the end
+      const ours = startDx.slice(), exact = startDx.slice(), bound = new Float64Array(n * c * h * w);
+      f32.conv2dInputGrad(weight, dy, ours, ...sizes);
+      jsBackend.conv2dInputGrad(weight, dy, exact, ...sizes);
+      jsBackend.conv2dInputGrad(abs(weight), abs(dy), bound, ...sizes);
+      compare(ours, exact, bound, out + 3, n * c * h * w, "conv2dInputGrad");
     }
   });
 });
@@ -244,7 +255,7 @@ describe("gemm32's two blocks (AVX2, and AVX-512 where the CPU has it)", () => {
     }
   });
 
-  it("and so do the float32 convolution's forward pass and weight gradient (conv2d32, conv2dWeightGrad32)", () => {
+  it("and so do the float32 convolution's forward pass and gradients (conv2d32, conv2dWeightGrad32, conv2dInputGrad32)", () => {
     const f32 = native?.float32;
     if (!f32) return expect(fmaHere).toBe(false);
     // [n, c, h, w, out, k, stride, padding]: outputs across blocks of 6 and 8 rows, a stride, padding
@@ -256,10 +267,11 @@ describe("gemm32's two blocks (AVX2, and AVX-512 where the CPU has it)", () => {
       const out = [];
       for (const [n, c, h, w, o, k, stride, padding] of ${JSON.stringify(geometries)}) {
         const p = (Math.floor((h + 2 * padding - k) / stride) + 1) * (Math.floor((w + 2 * padding - k) / stride) + 1);
-        const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2);
+        const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2), dB = numbers(o, 7), dx = numbers(n * c * h * w, 8);
         native.conv2d32(numbers(n * c * h * w, 3), numbers(o * c * k * k, 4), numbers(o, 5), y, n, c, h, w, o, k, k, stride, padding);
-        native.conv2dWeightGrad32(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, n, c, h, w, o, k, k, stride, padding);
-        out.push(Buffer.from(y.buffer).toString("base64"), Buffer.from(dW.buffer).toString("base64"));
+        native.conv2dWeightGrad32(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, dB, n, c, h, w, o, k, k, stride, padding);
+        native.conv2dInputGrad32(numbers(o * c * k * k, 4), numbers(n * o * p, 6), dx, n, c, h, w, o, k, k, stride, padding);
+        out.push(...[y, dW, dB, dx].map((a) => Buffer.from(a.buffer).toString("base64")));
       }
       process.stdout.write(JSON.stringify(out));`;
     const child = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, BNLAB_NO_AVX512: "1" }, encoding: "utf8" });
@@ -268,11 +280,15 @@ describe("gemm32's two blocks (AVX2, and AVX-512 where the CPU has it)", () => {
     let i = 0;
     for (const [n, c, h, w, o, k, stride, padding] of geometries) {
       const p = (Math.floor((h + 2 * padding - k) / stride) + 1) * (Math.floor((w + 2 * padding - k) / stride) + 1);
-      const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2);
+      const y = numbers(n * o * p, 1), dW = numbers(o * c * k * k, 2), dB = numbers(o, 7), dx = numbers(n * c * h * w, 8);
       f32.conv2d(numbers(n * c * h * w, 3), numbers(o * c * k * k, 4), numbers(o, 5), y, n, c, h, w, o, k, k, stride, padding);
-      f32.conv2dWeightGrad(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, n, c, h, w, o, k, k, stride, padding);
-      expect(Buffer.from(y.buffer).toString("base64"), `conv2d ${[n, c, h, w, o, k, stride, padding]}`).toBe(avx2[i++]);
-      expect(Buffer.from(dW.buffer).toString("base64"), `conv2dWeightGrad ${[n, c, h, w, o, k, stride, padding]}`).toBe(avx2[i++]);
+      f32.conv2dWeightGrad(numbers(n * c * h * w, 3), numbers(n * o * p, 6), dW, dB, n, c, h, w, o, k, k, stride, padding);
+      f32.conv2dInputGrad(numbers(o * c * k * k, 4), numbers(n * o * p, 6), dx, n, c, h, w, o, k, k, stride, padding);
+      const what = [n, c, h, w, o, k, stride, padding].join(", ");
+      expect(Buffer.from(y.buffer).toString("base64"), `conv2d ${what}`).toBe(avx2[i++]);
+      expect(Buffer.from(dW.buffer).toString("base64"), `conv2dWeightGrad ${what}`).toBe(avx2[i++]);
+      expect(Buffer.from(dB.buffer).toString("base64"), `conv2dWeightGrad's dBias ${what}`).toBe(avx2[i++]);
+      expect(Buffer.from(dx.buffer).toString("base64"), `conv2dInputGrad ${what}`).toBe(avx2[i++]);
     }
   });
 });

@@ -415,9 +415,9 @@ static void sigmoid_backward(const double *y, const double *dy, double *dx, size
 /* The output positions ox in [lo, hi) whose input column ox·stride − padding + j lies in [0, w). */
 static void inside_range(int w, int ow, int stride, int padding, int j, int *lo, int *hi) {
   const int first = padding - j; /* ox·stride ≥ first */
-  int l = first <= 0 ? 0 : (first + stride - 1) / stride;
+  int l = first <= 0 ? 0 : stride == 1 ? first : (first + stride - 1) / stride; /* no division for stride 1: it costs more than a row's copy */
   const int end = w + padding - j; /* ox·stride < end */
-  int h = end <= 0 ? 0 : (end + stride - 1) / stride;
+  int h = end <= 0 ? 0 : stride == 1 ? end : (end + stride - 1) / stride;
   if (l > ow) l = ow;
   if (h > ow) h = ow;
   if (h < l) h = l;
@@ -425,69 +425,96 @@ static void inside_range(int w, int ow, int stride, int padding, int j, int *lo,
   *hi = h;
 }
 
-static void im2col(const double *x, double *cols, int n, int c, int h, int w, int kh, int kw, int stride, int padding, int oh, int ow) {
-  const size_t p = (size_t)oh * ow, rows = (size_t)c * kh * kw, hw = (size_t)h * w;
-  for (int s = 0; s < n; s++) {
-    for (int ci = 0; ci < c; ci++) {
-      const double *plane = x + ((size_t)s * c + ci) * hw;
-      for (int i = 0; i < kh; i++) {
-        for (int j = 0; j < kw; j++) {
-          double *o = cols + ((size_t)s * rows + ((size_t)ci * kh + i) * kw + j) * p;
-          int lo, hi;
-          inside_range(w, ow, stride, padding, j, &lo, &hi);
-          for (int oy = 0; oy < oh; oy++, o += ow) {
-            const int iy = oy * stride - padding + i;
-            if (iy < 0 || iy >= h) {
-              memset(o, 0, sizeof(double) * ow);
-              continue;
-            }
-            const double *row = plane + (size_t)iy * w; /* input column ix = ox·stride − padding + j */
-            for (int ox = 0; ox < lo; ox++) o[ox] = 0.0;
-            if (stride == 1) memcpy(o + lo, row + (lo - padding + j), sizeof(double) * (hi - lo));
-            else for (int ox = lo; ox < hi; ox++) o[ox] = row[ox * stride - padding + j];
-            for (int ox = hi; ox < ow; ox++) o[ox] = 0.0;
-          }
-        }
-      }
-    }
+/*
+ * im2col and col2im, written once for columns of doubles and of float32 (the
+ * float32 convolution's, in conv32): T is the columns' type. im2col copies
+ * x (T, n×c×h×w) into cols [n, c·kh·kw, oh·ow], zeros in the padding (whole
+ * rows of them above and below the image), a stride-1 run of a row with COPY;
+ * col2im sets x (double) to 0, then adds each column entry, as a double, back
+ * where it was copied from (LOAD4 reads 4 of them as doubles).
+ */
+#define DEFINE_IM2COL(name, T, COPY)                                                                                            \
+  static void name(const T *x, T *cols, int n, int c, int h, int w, int kh, int kw, int stride, int padding, int oh, int ow) { \
+    const size_t p = (size_t)oh * ow, hw = (size_t)h * w;                                                                      \
+    for (int s = 0; s < n; s++) {                                                                                              \
+      for (int ci = 0; ci < c; ci++) {                                                                                         \
+        const T *plane = x + ((size_t)s * c + ci) * hw;                                                                        \
+        for (int i = 0; i < kh; i++) {                                                                                         \
+          int top, bottom; /* the output rows oy in [top, bottom) read an input row */                                        \
+          inside_range(h, oh, stride, padding, i, &top, &bottom);                                                              \
+          for (int j = 0; j < kw; j++, cols += p) {                                                                            \
+            int lo, hi;                                                                                                        \
+            inside_range(w, ow, stride, padding, j, &lo, &hi);                                                                 \
+            if (top > 0) memset(cols, 0, sizeof(T) * top * ow);                                                                \
+            if (stride == 1 && lo == 0 && hi == ow) { /* every output column reads the row: one copy a row */                  \
+              const T *from = plane + (size_t)(top - padding + i) * w + (j - padding);                                         \
+              for (int oy = top; oy < bottom; oy++, from += w) COPY(cols + (size_t)oy * ow, from, ow);                         \
+            } else {                                                                                                           \
+              for (int oy = top; oy < bottom; oy++) {                                                                          \
+                T *o = cols + (size_t)oy * ow;                                                                                 \
+                const T *row = plane + (size_t)(oy * stride - padding + i) * w; /* input column ox·stride − padding + j */    \
+                for (int ox = 0; ox < lo; ox++) o[ox] = 0;                                                                     \
+                if (stride == 1) COPY(o + lo, row + (lo - padding + j), hi - lo);                                              \
+                else for (int ox = lo; ox < hi; ox++) o[ox] = row[ox * stride - padding + j];                                  \
+                for (int ox = hi; ox < ow; ox++) o[ox] = 0;                                                                    \
+              }                                                                                                                \
+            }                                                                                                                  \
+            if (bottom < oh) memset(cols + (size_t)bottom * ow, 0, sizeof(T) * (oh - bottom) * ow);                            \
+          }                                                                                                                    \
+        }                                                                                                                      \
+      }                                                                                                                        \
+    }                                                                                                                          \
   }
-}
 
-static void col2im(const double *cols, double *x, int n, int c, int h, int w, int kh, int kw, int stride, int padding, int oh, int ow) {
-  const size_t p = (size_t)oh * ow, rows = (size_t)c * kh * kw, hw = (size_t)h * w;
-  memset(x, 0, sizeof(double) * n * c * hw);
-  for (int s = 0; s < n; s++) {
-    for (int ci = 0; ci < c; ci++) {
-      double *plane = x + ((size_t)s * c + ci) * hw;
-      for (int i = 0; i < kh; i++) {
-        for (int j = 0; j < kw; j++) {
-          const double *r = cols + ((size_t)s * rows + ((size_t)ci * kh + i) * kw + j) * p;
-          int lo, hi;
-          inside_range(w, ow, stride, padding, j, &lo, &hi);
-          for (int oy = 0; oy < oh; oy++) {
-            const int iy = oy * stride - padding + i;
-            if (iy < 0 || iy >= h) continue;
-            double *row = plane + (size_t)iy * w; /* input column ix = ox·stride − padding + j */
-            const double *src = r + (size_t)oy * ow;
-            if (stride == 1) {
-              double *dst = row + (lo - padding + j); /* dst[t]: input column of ox = lo + t */
-              const double *from = src + lo;
-              const int len = hi - lo;
-              int t = 0;
-              for (; t + 4 <= len; t += 4) _mm256_storeu_pd(dst + t, _mm256_add_pd(_mm256_loadu_pd(dst + t), _mm256_loadu_pd(from + t)));
-              for (; t < len; t++) dst[t] = dst[t] + from[t];
-            } else {
-              for (int ox = lo; ox < hi; ox++) {
-                const int ix = ox * stride - padding + j;
-                row[ix] = row[ix] + src[ox];
-              }
-            }
-          }
-        }
-      }
-    }
+#define DEFINE_COL2IM(name, T, LOAD4)                                                                                               \
+  static void name(const T *cols, double *x, int n, int c, int h, int w, int kh, int kw, int stride, int padding, int oh, int ow) { \
+    const size_t p = (size_t)oh * ow, rows = (size_t)c * kh * kw, hw = (size_t)h * w;                                              \
+    memset(x, 0, sizeof(double) * n * c * hw);                                                                                      \
+    for (int s = 0; s < n; s++) {                                                                                                   \
+      for (int ci = 0; ci < c; ci++) {                                                                                              \
+        double *plane = x + ((size_t)s * c + ci) * hw;                                                                              \
+        for (int i = 0; i < kh; i++) {                                                                                              \
+          for (int j = 0; j < kw; j++) {                                                                                            \
+            const T *r = cols + ((size_t)s * rows + ((size_t)ci * kh + i) * kw + j) * p;                                            \
+            int lo, hi;                                                                                                             \
+            inside_range(w, ow, stride, padding, j, &lo, &hi);                                                                      \
+            for (int oy = 0; oy < oh; oy++) {                                                                                       \
+              const int iy = oy * stride - padding + i;                                                                             \
+              if (iy < 0 || iy >= h) continue;                                                                                      \
+              double *row = plane + (size_t)iy * w; /* input column ix = ox·stride − padding + j */                                \
+              const T *src = r + (size_t)oy * ow;                                                                                   \
+              if (stride == 1) {                                                                                                    \
+                double *dst = row + (lo - padding + j); /* dst[t]: input column of ox = lo + t */                                  \
+                const T *from = src + lo;                                                                                           \
+                const int len = hi - lo;                                                                                            \
+                int t = 0;                                                                                                          \
+                for (; t + 4 <= len; t += 4) _mm256_storeu_pd(dst + t, _mm256_add_pd(_mm256_loadu_pd(dst + t), LOAD4(from + t)));  \
+                for (; t < len; t++) dst[t] = dst[t] + (double)from[t];                                                             \
+              } else {                                                                                                              \
+                for (int ox = lo; ox < hi; ox++) {                                                                                  \
+                  const int ix = ox * stride - padding + j;                                                                         \
+                  row[ix] = row[ix] + (double)src[ox];                                                                              \
+                }                                                                                                                   \
+              }                                                                                                                     \
+            }                                                                                                                       \
+          }                                                                                                                         \
+        }                                                                                                                           \
+      }                                                                                                                             \
+    }                                                                                                                               \
   }
-}
+
+/* len doubles; len floats 8 at a time, the last copy running up to 7 past both ends (written over after it, in
+   im2col's order: the floats' x and cols need 7 to spare), as a call to memcpy for each short run of floats
+   costs more than the copy. */
+#define COPY_DOUBLES(dst, src, len) memcpy(dst, src, sizeof(double) * (len))
+#define COPY_FLOATS(dst, src, len) \
+  for (int t_ = 0; t_ < (len); t_ += 8) _mm256_storeu_ps((dst) + t_, _mm256_loadu_ps((src) + t_))
+#define LOAD4_DOUBLE(q) _mm256_loadu_pd(q)
+#define LOAD4_FLOAT(q) _mm256_cvtps_pd(_mm_loadu_ps(q))
+DEFINE_IM2COL(im2col, double, COPY_DOUBLES)
+DEFINE_IM2COL(im2col_float, float, COPY_FLOATS)
+DEFINE_COL2IM(col2im, double, LOAD4_DOUBLE)
+DEFINE_COL2IM(col2im_float, float, LOAD4_FLOAT)
 
 static void add_channel_bias(double *x, const double *bias, int n, int c, size_t p) {
   for (int s = 0; s < n; s++) {
@@ -516,10 +543,9 @@ static inline v4 add_lane0(v4 acc, double x) {
   return _mm256_loadu_pd(l);
 }
 
-/* Σ of channel ch's n·p numbers: four lanes by position mod 4, each image's tail into lane 0 */
-static double channel_sum(const double *x, int n, int c, size_t p, int ch) {
+/* acc + channel ch's n·p numbers, in four lanes by position mod 4, each image's tail into lane 0 */
+static v4 channel_lanes(v4 acc, const double *x, int n, int c, size_t p, int ch) {
   const size_t p4 = p & ~(size_t)3;
-  v4 acc = _mm256_setzero_pd();
   for (int s = 0; s < n; s++) {
     const double *xs = x + ((size_t)s * c + ch) * p;
     size_t i = 0;
@@ -531,8 +557,11 @@ static double channel_sum(const double *x, int n, int c, size_t p, int ch) {
       acc = _mm256_loadu_pd(l);
     }
   }
-  return lane_total(acc);
+  return acc;
 }
+
+/* Σ of channel ch's n·p numbers (channel_lanes' order) */
+static double channel_sum(const double *x, int n, int c, size_t p, int ch) { return lane_total(channel_lanes(_mm256_setzero_pd(), x, n, c, p, ch)); }
 
 static void sum_channels(const double *x, double *out, int n, int c, size_t p) {
   for (int ch = 0; ch < c; ch++) out[ch] = channel_sum(x, n, c, p, ch);
@@ -904,17 +933,23 @@ __attribute__((target("avx2,fma,avx512f"))) static void block_avx512(const float
    BNLAB_NO_AVX512 is not set (tests set it to run the AVX2 block on such a CPU). */
 static int hasAvx512 = 0;
 
+/* Where multiply32 puts out(i, j): */
+typedef enum {
+  SET,            /* out[i·n + j] = the sum (+ bias[i], when given), a double */
+  ADD,            /* out[i·n + j] += the sum, a double */
+  ADD_TRANSPOSED, /* out[j·m + i] += the sum, a double */
+  SET_FLOAT,      /* out[i·n + j] = the sum, a float32 (out is a float *) */
+} Store;
+
 /*
- * out(m×n) (+)= A · B (+ bias[i] on row i, when given) in float32, for
- * A(i, p) = af[i·ars + p·aks] and B packed into panels of NR columns
- * (pack_panels): each block of out is summed over all of p (block_avx2 or
- * block_avx512) and added to out, or stored, as doubles; out(i, j) is at
- * out[i·n + j], or at out[j·m + i] when transposed.
+ * out(m×n) = A · B in float32, for A(i, p) = af[i·ars + p·aks] and B packed
+ * into panels of NR columns (pack_panels): each block of out is summed over all
+ * of p (block_avx2 or block_avx512), then stored as `how` says.
  */
-static void multiply32(const float *af, size_t ars, size_t aks, const float *pb, double *out, const double *bias, int m, int k, int n, int acc,
-                       int transposed) {
+static void multiply32(const float *af, size_t ars, size_t aks, const float *pb, void *out, const double *bias, int m, int k, int n, Store how) {
   const int np_ = (n + NR - 1) / NR, mr = hasAvx512 ? MR_AVX512 : MR_AVX2;
   Block *block = hasAvx512 ? block_avx512 : block_avx2;
+  double *od = (double *)out;
   float t[MR_AVX512][NR];
   for (int jp = 0; jp < np_; jp++) {
     const int j0 = jp * NR, width = n - j0 < NR ? n - j0 : NR;
@@ -923,21 +958,25 @@ static void multiply32(const float *af, size_t ars, size_t aks, const float *pb,
       const float *x[MR_AVX512]; /* the rows of A; past the last row, the last again (its sums are not stored) */
       for (int r = 0; r < mr; r++) x[r] = af + (size_t)(i0 + (r < height ? r : height - 1)) * ars;
       block(x, aks, pb + (size_t)jp * NR * k, k, t);
-      if (transposed) { /* acc only */
-        for (int r = 0; r < height; r++)
-          for (int j = 0; j < width; j++) out[(size_t)(j0 + j) * m + i0 + r] += (double)t[r][j];
-        continue;
-      }
       for (int r = 0; r < height; r++) {
-        double *po = out + (size_t)(i0 + r) * n + j0;
-        const double b = bias ? bias[i0 + r] : 0.0;
-        const __m256d vb = _mm256_set1_pd(b);
-        int j = 0;
-        for (; j + 4 <= width; j += 4) {
-          const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(t[r] + j));
-          _mm256_storeu_pd(po + j, acc ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : bias ? _mm256_add_pd(v, vb) : v);
+        const size_t row = (size_t)(i0 + r) * n + j0;
+        if (how == SET_FLOAT) {
+          float *po = (float *)out + row;
+          if (width < NR) memcpy(po, t[r], sizeof(float) * width);
+          else for (int j = 0; j < NR; j += 8) _mm256_storeu_ps(po + j, _mm256_loadu_ps(t[r] + j)); /* no call for a whole row */
+        } else if (how == ADD_TRANSPOSED) {
+          for (int j = 0; j < width; j++) od[(size_t)(j0 + j) * m + i0 + r] += (double)t[r][j];
+        } else {
+          double *po = od + row;
+          const double b = bias ? bias[i0 + r] : 0.0;
+          const __m256d vb = _mm256_set1_pd(b);
+          int j = 0;
+          for (; j + 4 <= width; j += 4) {
+            const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(t[r] + j));
+            _mm256_storeu_pd(po + j, how == ADD ? _mm256_add_pd(_mm256_loadu_pd(po + j), v) : bias ? _mm256_add_pd(v, vb) : v);
+          }
+          for (; j < width; j++) po[j] = how == ADD ? po[j] + (double)t[r][j] : (double)t[r][j] + b;
         }
-        for (; j < width; j++) po[j] = acc ? po[j] + (double)t[r][j] : (double)t[r][j] + b;
       }
     }
   }
@@ -955,7 +994,7 @@ static int gemm32(const double *a, size_t ars, size_t aks, const double *b, size
   if (pb == NULL) return 0;
   pack_panels(b, bjs, bks, n, k, pb, 0);
   to_float(a, pb + panels, (size_t)m * k);
-  multiply32(pb + panels, ars, aks, pb, out, NULL, m, k, n, acc, 0);
+  multiply32(pb + panels, ars, aks, pb, out, NULL, m, k, n, acc ? ADD : SET);
   return 1;
 }
 
@@ -973,53 +1012,58 @@ static void pad32(const double *x, float *img, const Conv *g) {
       to_float(x + ((size_t)ci * g->h + iy) * g->w, img + ((size_t)ci * hp + iy + g->padding) * wp + g->padding, (size_t)g->w);
 }
 
-/*
- * cols (c·kh·kw × oh·ow) = im2col of pad32's image, in float32. A stride-1 row of
- * ow numbers is copied 8 at a time, the last copy running past the row's end into
- * the place of the next one (written after it): cols and img need 7 floats to spare.
- */
-static void im2col32(const float *img, float *cols, const Conv *g) {
-  const int c = g->c, kh = g->kh, kw = g->kw, oh = g->oh, ow = g->ow, stride = g->stride; /* not read through g in the loops: cols might alias it */
-  const size_t hp = (size_t)g->h + 2 * g->padding, wp = (size_t)g->w + 2 * g->padding;
-  for (int ci = 0; ci < c; ci++)
-    for (int i = 0; i < kh; i++)
-      for (int j = 0; j < kw; j++)
-        for (int oy = 0; oy < oh; oy++, cols += ow) {
-          const float *from = img + (ci * hp + (size_t)oy * stride + i) * wp + j;
-          if (stride == 1) {
-            for (int ox = 0; ox < ow; ox += 8) _mm256_storeu_ps(cols + ox, _mm256_loadu_ps(from + ox));
-          } else {
-            for (int ox = 0; ox < ow; ox++) cols[ox] = from[(size_t)ox * stride];
-          }
-        }
-}
+/* The float32 convolution's passes (conv32): */
+typedef enum {
+  FORWARD,     /* out = y: y[s] = weight · im2col(x[s]) + bias per channel (bias may be NULL) */
+  WEIGHT_GRAD, /* out = dweight: dweight += Σ dy[s] · im2col(x[s])ᵀ, and bias = dbias += Σ dy (bias may be NULL) */
+  INPUT_GRAD,  /* out = dx: dx[s] = col2im(weightᵀ · dy[s]) */
+} ConvPass;
 
 /*
- * The convolution in float32, image by image, without a float64 column matrix:
- * each image rounded to float32 once (pad32), unfolded in float32 (im2col32)
- * and packed into the product's panels.
- * grad = 0: y[s] = weight · im2col(x[s]) + bias (bias may be NULL);
- * grad = 1: dweight += dy[s] · im2col(x[s])ᵀ for every s (`weight` is dy, `y` is dweight).
- * Returns 0 when the scratch memory cannot be had.
+ * A convolution's pass in float32, image by image, without a float64 column
+ * matrix: each image rounded to float32 once (pad32) and unfolded in float32
+ * (im2col_float) straight into the product's panels; for the input gradient,
+ * the product's float32 columns are added back onto dx as doubles
+ * (col2im_float). The bias gradient is summed in doubles in sum_channels'
+ * order (so the same numbers) while each image's dy is in the cache. Returns 0
+ * when the scratch memory cannot be had.
  */
-static int conv32(const double *x, const double *weight, const double *bias, double *y, const Conv *g, int grad) {
+static int conv32(ConvPass pass, const Conv *g, const double *x, const double *weight, const double *dy, double *bias, double *out) {
   const int rows = g->c * g->kh * g->kw, p = g->oh * g->ow;
-  const size_t panels = (size_t)((grad ? g->out : p) + NR - 1) / NR * NR * (grad ? p : rows), wlen = grad ? 0 : (size_t)g->out * rows;
-  const size_t cols = (size_t)rows * p + 8, image = (size_t)g->c * (g->h + 2 * g->padding) * (g->w + 2 * g->padding) + 8;
-  float *pb = pack_space(panels + wlen + cols + image);
-  if (pb == NULL) return 0;
-  float *wf = pb + panels, *cf = wf + wlen, *img = cf + cols;
+  const int hp = g->h + 2 * g->padding, wp = g->w + 2 * g->padding;
+  const size_t image = (size_t)g->c * g->h * g->w, q = (size_t)g->out * p;
+  const int lines = pass == WEIGHT_GRAD ? g->out : p, k = pass == FORWARD ? rows : pass == WEIGHT_GRAD ? p : g->out;
+  const size_t panels = (size_t)(lines + NR - 1) / NR * NR * k; /* B: im2col(x[s]), dy[s]ᵀ or dy[s] */
+  const size_t wlen = pass == WEIGHT_GRAD ? 0 : (size_t)g->out * rows, cols = (size_t)rows * p;
+  const size_t padded = pass == INPUT_GRAD ? 0 : (size_t)g->c * hp * wp + 8;
+  float *pb = pack_space(panels + wlen + cols + 8 + padded); /* cols and the padded image with im2col_float's 7 to spare */
+  double *lanes = pass == WEIGHT_GRAD && bias ? calloc(4 * (size_t)g->out, sizeof(double)) : NULL; /* the bias gradient's partial sums */
+  if (pb == NULL || (pass == WEIGHT_GRAD && bias && lanes == NULL)) return 0;
+  float *wf = pb + panels, *cf = wf + wlen, *img = cf + cols + 8;
   to_float(weight, wf, wlen);
   for (int s = 0; s < g->n; s++) {
-    pad32(x + (size_t)s * g->c * g->h * g->w, img, g);
-    im2col32(img, cf, g);
-    if (grad) { /* dweightᵀ += im2col(x[s]) · dy[s]ᵀ */
-      pack_panels(weight + (size_t)s * g->out * p, p, 1, g->out, p, pb, 0);
-      multiply32(cf, p, 1, pb, y, NULL, rows, p, g->out, 1, 1);
-    } else {
-      pack_panels(cf, 1, p, p, rows, pb, 1); /* B = im2col(x[s]) */
-      multiply32(wf, rows, 1, pb, y + (size_t)s * g->out * p, bias, g->out, rows, p, 0, 0);
+    const double *dys = pass == FORWARD ? NULL : dy + (size_t)s * q;
+    if (pass == INPUT_GRAD) { /* cols = weightᵀ · dy[s], then added back onto dx[s] */
+      pack_panels(dys, 1, p, p, g->out, pb, 0);
+      multiply32(wf, 1, rows, pb, cf, NULL, rows, g->out, p, SET_FLOAT);
+      col2im_float(cf, out + (size_t)s * image, 1, g->c, g->h, g->w, g->kh, g->kw, g->stride, g->padding, g->oh, g->ow);
+      continue;
     }
+    pad32(x + (size_t)s * image, img, g); /* unfolded with its padding: every row whole, one copy each */
+    im2col_float(img, cf, 1, g->c, hp, wp, g->kh, g->kw, g->stride, 0, g->oh, g->ow);
+    if (pass == FORWARD) {
+      pack_panels(cf, 1, p, p, rows, pb, 1); /* B = im2col(x[s]) */
+      multiply32(wf, rows, 1, pb, out + (size_t)s * q, bias, g->out, rows, p, SET);
+      continue;
+    }
+    pack_panels(dys, p, 1, g->out, p, pb, 0); /* dweightᵀ += im2col(x[s]) · dy[s]ᵀ */
+    multiply32(cf, p, 1, pb, out, NULL, rows, p, g->out, ADD_TRANSPOSED);
+    for (int ch = 0; lanes && ch < g->out; ch++)
+      _mm256_storeu_pd(lanes + 4 * ch, channel_lanes(_mm256_loadu_pd(lanes + 4 * ch), dys, 1, g->out, (size_t)p, ch));
+  }
+  if (lanes) {
+    for (int ch = 0; ch < g->out; ch++) bias[ch] = bias[ch] + lane_total(_mm256_loadu_pd(lanes + 4 * ch));
+    free(lanes);
   }
   return 1;
 }
@@ -1078,7 +1122,7 @@ static double *array(Args *A, int i, size_t need, int nullable) {
   napi_value argv[count];                                        \
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);          \
   Args A = {env, argv, name, 0};                                 \
-  if (argc < required) {                                         \
+  if (argc < (required)) {                                       \
     fail(&A, "too few arguments");                               \
     return NULL;                                                 \
   }
@@ -1273,27 +1317,35 @@ static napi_value columns_op(napi_env env, napi_callback_info info, int back) {
 static napi_value js_im2col(napi_env env, napi_callback_info info) { return columns_op(env, info, 0); }
 static napi_value js_col2im(napi_env env, napi_callback_info info) { return columns_op(env, info, 1); }
 
-/* conv2d32(x, weight, bias|null, y, n, c, h, w, out, kh, kw, stride, padding) and
-   conv2dWeightGrad32(x, dy, dWeight, n, c, h, w, out, kh, kw, stride, padding): conv32 */
-static napi_value conv_op(napi_env env, napi_callback_info info, int grad) {
-  ARGS(grad ? "conv2dWeightGrad32" : "conv2d32", 13, 13 - grad)
-  const int o = grad ? 3 : 4;
+/*
+ * conv2d32(x, weight, bias|null, y, n, c, h, w, out, kh, kw, stride, padding),
+ * conv2dWeightGrad32(x, dy, dWeight, dBias|null, n, …) and conv2dInputGrad32(weight, dy, dx, n, …): conv32
+ */
+static napi_value conv_op(napi_env env, napi_callback_info info, ConvPass pass) {
+  ARGS(pass == FORWARD ? "conv2d32" : pass == WEIGHT_GRAD ? "conv2dWeightGrad32" : "conv2dInputGrad32", 13, pass == INPUT_GRAD ? 12 : 13)
+  const int o = pass == INPUT_GRAD ? 3 : 4; /* where the sizes start */
   Conv g;
   g.n = integer(&A, o); g.c = integer(&A, o + 1); g.h = integer(&A, o + 2); g.w = integer(&A, o + 3); g.out = integer(&A, o + 4);
   g.kh = integer(&A, o + 5); g.kw = integer(&A, o + 6); g.stride = integer(&A, o + 7); g.padding = integer(&A, o + 8);
   g.oh = out_size(&A, g.h, g.kh, g.stride, g.padding);
   g.ow = out_size(&A, g.w, g.kw, g.stride, g.padding);
-  const size_t rows = (size_t)g.c * g.kh * g.kw, q = (size_t)g.out * g.oh * g.ow;
-  const double *x = array(&A, 0, (size_t)g.n * g.c * g.h * g.w, 0);
-  const double *wt = array(&A, 1, grad ? g.n * q : g.out * rows, 0);
-  const double *bias = grad ? NULL : array(&A, 2, g.out, 1);
-  double *y = array(&A, o - 1, grad ? g.out * rows : g.n * q, 0);
-  if (A.failed || g.n == 0 || g.out == 0) return NULL;
-  if (!conv32(x, wt, bias, y, &g, grad)) napi_throw_error(env, NULL, "bnlab native backend: a float32 convolution could not allocate its packing memory");
+  const size_t rows = (size_t)g.c * g.kh * g.kw, xLen = (size_t)g.n * g.c * g.h * g.w, yLen = (size_t)g.n * g.out * g.oh * g.ow;
+  const double *x = NULL, *weight = NULL, *dy = NULL;
+  double *bias = NULL, *out = NULL;
+  if (pass == FORWARD) {
+    x = array(&A, 0, xLen, 0); weight = array(&A, 1, g.out * rows, 0); bias = array(&A, 2, g.out, 1); out = array(&A, 3, yLen, 0);
+  } else if (pass == WEIGHT_GRAD) {
+    x = array(&A, 0, xLen, 0); dy = array(&A, 1, yLen, 0); out = array(&A, 2, g.out * rows, 0); bias = array(&A, 3, g.out, 1);
+  } else {
+    weight = array(&A, 0, g.out * rows, 0); dy = array(&A, 1, yLen, 0); out = array(&A, 2, xLen, 0);
+  }
+  if (A.failed) return NULL;
+  if (!conv32(pass, &g, x, weight, dy, bias, out)) napi_throw_error(env, NULL, "bnlab native backend: a float32 convolution could not allocate its packing memory");
   return NULL;
 }
-static napi_value js_conv2d32(napi_env env, napi_callback_info info) { return conv_op(env, info, 0); }
-static napi_value js_conv2d_weight_grad32(napi_env env, napi_callback_info info) { return conv_op(env, info, 1); }
+static napi_value js_conv2d32(napi_env env, napi_callback_info info) { return conv_op(env, info, FORWARD); }
+static napi_value js_conv2d_weight_grad32(napi_env env, napi_callback_info info) { return conv_op(env, info, WEIGHT_GRAD); }
+static napi_value js_conv2d_input_grad32(napi_env env, napi_callback_info info) { return conv_op(env, info, INPUT_GRAD); }
 
 /* addChannelBias(x, bias, n, c, p) and sumChannels(x, out, n, c, p) */
 static napi_value channels_op(napi_env env, napi_callback_info info, int add) {
@@ -1469,6 +1521,7 @@ static napi_value init(napi_env env, napi_value exports) {
     set(env, exports, "sigmoid32", js_sigmoid32);
     set(env, exports, "conv2d32", js_conv2d32);
     set(env, exports, "conv2dWeightGrad32", js_conv2d_weight_grad32);
+    set(env, exports, "conv2dInputGrad32", js_conv2d_input_grad32);
   }
 #endif
   napi_get_boolean(env, avx2 != 0, &usable);

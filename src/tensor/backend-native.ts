@@ -15,7 +15,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Backend } from "./backend";
-import { checkConv2d, convPasses } from "./conv-passes";
+import { checkConv2d, checkConv2dInputGrad, checkConv2dWeightGrad, convPasses } from "./conv-passes";
 import { checkAxpy, checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkProduct, checkElementwise, checkRowPass } from "./backend-args";
 
 /** Where the compiled backend lives (next to this file, in src/ or dist/). */
@@ -34,6 +34,7 @@ type NativeExports = Omit<Backend, "name" | "float32"> & {
   sigmoid32?: Backend["sigmoid"];
   conv2d32?: Backend["conv2d"];
   conv2dWeightGrad32?: Backend["conv2dWeightGrad"];
+  conv2dInputGrad32?: Backend["conv2dInputGrad"];
 };
 
 /** Why the last loadNativeBackend() returned null, or null if it loaded. */
@@ -133,6 +134,7 @@ function nativeBackend(native: NativeExports): Backend {
     col2im: native.col2im,
     conv2d: convPasses.conv2d, // im2col and matmul above, image by image
     conv2dWeightGrad: convPasses.conv2dWeightGrad,
+    conv2dInputGrad: convPasses.conv2dInputGrad,
     addChannelBias: native.addChannelBias,
     sumChannels: native.sumChannels,
     batchNorm2dStats: native.batchNorm2dStats,
@@ -143,8 +145,8 @@ function nativeBackend(native: NativeExports): Backend {
     relu: native.relu,
     reluBackward: native.reluBackward,
   };
-  const { matmul32, matmulTransA32, matmulTransB32, sigmoid32, conv2d32, conv2dWeightGrad32 } = native;
-  if (!matmul32 || !matmulTransA32 || !matmulTransB32 || !sigmoid32 || !conv2d32 || !conv2dWeightGrad32) return float64;
+  const { matmul32, matmulTransA32, matmulTransB32, sigmoid32, conv2d32, conv2dWeightGrad32, conv2dInputGrad32 } = native;
+  if (!matmul32 || !matmulTransA32 || !matmulTransB32 || !sigmoid32 || !conv2d32 || !conv2dWeightGrad32 || !conv2dInputGrad32) return float64;
   const float32: Backend = {
     ...float64,
     name: "native-avx2-fma-float32",
@@ -152,10 +154,10 @@ function nativeBackend(native: NativeExports): Backend {
     matmulTransA: (a, b, out, m, k, n, acc) => (checkProduct("matmulTransA", a, b, out, m, k, n), matmulTransA32(a, b, out, m, k, n, acc)),
     matmulTransB: (a, b, out, m, k, n) => (checkProduct("matmulTransB", a, b, out, m, k, n), matmulTransB32(a, b, out, m, k, n)),
     sigmoid: (x, y, len) => (checkElementwise("sigmoid", len, { x, y }), sigmoid32(x, y, len)),
-    conv2d: (x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding) => ( // the image unfolded in float32 (backend.c's conv32)
-      checkConv2d(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding), conv2d32(x, wt, bias, y, n, c, h, w, out, kh, kw, stride, padding)),
-    conv2dWeightGrad: (x, dy, dW, n, c, h, w, out, kh, kw, stride, padding) => (
-      checkConv2d(x, dy, null, dW, n, c, h, w, out, kh, kw, stride, padding, "dy"), conv2dWeightGrad32(x, dy, dW, n, c, h, w, out, kh, kw, stride, padding)),
+    // the convolution's passes in float32, image by image (backend.c's conv32)
+    conv2d: (x, wt, bias, y, ...g) => (checkConv2d(x, wt, bias, y, ...g), conv2d32(x, wt, bias, y, ...g)),
+    conv2dWeightGrad: (x, dy, dW, dB, ...g) => (checkConv2dWeightGrad(x, dy, dW, dB, ...g), conv2dWeightGrad32(x, dy, dW, dB, ...g)),
+    conv2dInputGrad: (wt, dy, dx, ...g) => (checkConv2dInputGrad(wt, dy, dx, ...g), conv2dInputGrad32(wt, dy, dx, ...g)),
   };
   return { ...float64, float32 };
 }

@@ -90,9 +90,17 @@ export interface Backend {
     x: Float64Array, weight: Float64Array, bias: Float64Array | null, y: Float64Array,
     n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
   ): void;
-  /** dWeight += Σₛ dy[s] · im2col(x[s])ᵀ: a convolution's weight gradient. */
+  /**
+   * dWeight += Σₛ dy[s] · im2col(x[s])ᵀ, and dBias += Σ dy per channel (when dBias is given; summed as sumChannels):
+   * a convolution's weight and bias gradients.
+   */
   conv2dWeightGrad(
-    x: Float64Array, dy: Float64Array, dWeight: Float64Array,
+    x: Float64Array, dy: Float64Array, dWeight: Float64Array, dBias: Float64Array | null,
+    n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+  ): void;
+  /** dx[s] (c×h×w) = col2im(weightᵀ · dy[s]) for each image s, dx written whole: a convolution's input gradient. */
+  conv2dInputGrad(
+    weight: Float64Array, dy: Float64Array, dx: Float64Array,
     n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
   ): void;
   /** x[s][ch][·] += bias[ch] over an n×c×p batch (a convolution's bias). */
@@ -125,7 +133,7 @@ export interface Backend {
 const REQUIRED: Record<Exclude<keyof Backend, "name" | "float32">, true> = {
   matmul: true, matmulTransA: true, matmulTransB: true, batchNormStats: true, batchNormNormalize: true, batchNormBackward: true,
   sigmoid: true, axpy: true, sumRows: true, addRow: true, sigmoidBackward: true,
-  im2col: true, col2im: true, conv2d: true, conv2dWeightGrad: true, addChannelBias: true, sumChannels: true, batchNorm2dStats: true, batchNorm2dNormalize: true,
+  im2col: true, col2im: true, conv2d: true, conv2dWeightGrad: true, conv2dInputGrad: true, addChannelBias: true, sumChannels: true, batchNorm2dStats: true, batchNorm2dNormalize: true,
   batchNorm2dBackward: true, maxPool2d: true, maxPool2dBackward: true, relu: true, reluBackward: true,
 };
 const BACKEND_FUNCTIONS = Object.keys(REQUIRED);
@@ -304,10 +312,10 @@ export function precision(): Precision {
  * Opt in to float32 matrix products (or back to float64, the default). In
  * float32 the products of Linear and Conv2d round their operands to float32 and
  * multiply with fused multiply-adds, about as PyTorch's float32 does (Conv2d's
- * forward pass and weight gradient unfold the image straight into float32), and
- * Sigmoid computes σ in float32; arrays stay Float64Array and every other pass
- * stays float64. Only the native backend
- * has float32 products (on a CPU with AVX2 and FMA). Back in float64, results
+ * forward pass and weight gradient unfold the image straight into float32, and its
+ * input gradient adds float32 columns back onto the image), and Sigmoid computes
+ * σ in float32; arrays stay Float64Array and every other pass stays float64. Only
+ * the native backend has float32 products (on a CPU with AVX2 and FMA). Back in float64, results
  * are bit for bit those before the switch. useBackend() resets it to float64.
  */
 export function setPrecision(p: Precision): void {

@@ -27,25 +27,56 @@ import { checkOutputSize, col2im, im2col } from "./im2col";
 
 // ---- a convolution over a batch, one image at a time (see conv2d-fast.ts) ----
 
-/** Grow-on-demand scratch for one image's columns and its weight gradient (the passes allocate per call otherwise). */
+/** Grow-on-demand scratch for one image's columns, its weight gradient and the bias sums (the passes allocate per call otherwise). */
 let columns = new Float64Array(0);
-export function columnScratch(length: number): Float64Array {
+function columnScratch(length: number): Float64Array {
   if (columns.length < length) columns = new Float64Array(length);
   return columns;
 }
 
-/** Checks conv2d's arguments (as every backend does, before writing anything); [oh·ow, c·kh·kw]. */
+/** A convolution's sizes, checked for `fn` (the window must fit in the padded image): [oh·ow, c·kh·kw]. */
+function checkConvSizes(
+  fn: string, n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+): [number, number] {
+  checkSizes(fn, { n, c, h, w, out, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
+  return [checkOutputSize(fn, h, kh, stride, padding) * checkOutputSize(fn, w, kw, stride, padding), c * kh * kw];
+}
+
+/** conv2d's arguments, checked as every backend does before writing anything; [oh·ow, c·kh·kw]. */
 export function checkConv2d(
   x: Float64Array, weight: Float64Array, bias: Float64Array | null, y: Float64Array,
-  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number, dy?: "dy",
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
 ): [number, number] {
-  const fn = dy ? "conv2dWeightGrad" : "conv2d";
-  checkSizes(fn, { n, c, h, w, out, kh, kw, stride, padding }, ["kh", "kw", "stride"]);
-  const p = checkOutputSize(fn, h, kh, stride, padding) * checkOutputSize(fn, w, kw, stride, padding), rows = c * kh * kw;
-  checkArray(fn, "x", x, n * c * h * w);
-  checkArray(fn, dy ? "dy" : "weight", weight, dy ? n * out * p : out * rows);
-  checkArray(fn, "bias", bias, out, true);
-  checkArray(fn, dy ? "dWeight" : "y", y, dy ? out * rows : n * out * p);
+  const [p, rows] = checkConvSizes("conv2d", n, c, h, w, out, kh, kw, stride, padding);
+  checkArray("conv2d", "x", x, n * c * h * w);
+  checkArray("conv2d", "weight", weight, out * rows);
+  checkArray("conv2d", "bias", bias, out, true);
+  checkArray("conv2d", "y", y, n * out * p);
+  return [p, rows];
+}
+
+/** conv2dWeightGrad's arguments, likewise. */
+export function checkConv2dWeightGrad(
+  x: Float64Array, dy: Float64Array, dWeight: Float64Array, dBias: Float64Array | null,
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+): [number, number] {
+  const [p, rows] = checkConvSizes("conv2dWeightGrad", n, c, h, w, out, kh, kw, stride, padding);
+  checkArray("conv2dWeightGrad", "x", x, n * c * h * w);
+  checkArray("conv2dWeightGrad", "dy", dy, n * out * p);
+  checkArray("conv2dWeightGrad", "dWeight", dWeight, out * rows);
+  checkArray("conv2dWeightGrad", "dBias", dBias, out, true);
+  return [p, rows];
+}
+
+/** conv2dInputGrad's arguments, likewise. */
+export function checkConv2dInputGrad(
+  weight: Float64Array, dy: Float64Array, dx: Float64Array,
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+): [number, number] {
+  const [p, rows] = checkConvSizes("conv2dInputGrad", n, c, h, w, out, kh, kw, stride, padding);
+  checkArray("conv2dInputGrad", "weight", weight, out * rows);
+  checkArray("conv2dInputGrad", "dy", dy, n * out * p);
+  checkArray("conv2dInputGrad", "dx", dx, n * c * h * w);
   return [p, rows];
 }
 
@@ -63,18 +94,38 @@ function conv2d(
   if (bias !== null) this.addChannelBias(y, bias, n, out, p);
 }
 
-/** dWeight += dy[s] · im2col(x[s])ᵀ for s = 0, 1, …: this backend's im2col, matmulTransB and axpy. */
+/**
+ * dWeight += dy[s] · im2col(x[s])ᵀ for s = 0, 1, …: this backend's im2col, matmulTransB and axpy;
+ * then dBias += Σ dy per channel (sumChannels), when dBias is given.
+ */
 function conv2dWeightGrad(
-  this: Backend, x: Float64Array, dy: Float64Array, dWeight: Float64Array,
+  this: Backend, x: Float64Array, dy: Float64Array, dWeight: Float64Array, dBias: Float64Array | null,
   n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
 ): void {
-  const [p, rows] = checkConv2d(x, dy, null, dWeight, n, c, h, w, out, kh, kw, stride, padding, "dy");
-  const buffer = columnScratch(rows * p + out * rows), image = c * h * w;
+  const [p, rows] = checkConv2dWeightGrad(x, dy, dWeight, dBias, n, c, h, w, out, kh, kw, stride, padding);
+  const buffer = columnScratch(rows * p + out * rows + out), image = c * h * w;
   const cols = buffer.subarray(0, rows * p), perImage = buffer.subarray(rows * p, rows * p + out * rows);
   for (let s = 0; s < n; s++) {
     this.im2col(x.subarray(s * image, (s + 1) * image), cols, 1, c, h, w, kh, kw, stride, padding);
     this.matmulTransB(dy.subarray(s * out * p, (s + 1) * out * p), cols, perImage, out, p, rows);
     this.axpy(1, perImage, dWeight, out * rows);
+  }
+  if (dBias === null) return;
+  const sums = buffer.subarray(rows * p + out * rows, rows * p + out * rows + out);
+  this.sumChannels(dy, sums, n, out, p);
+  this.axpy(1, sums, dBias, out);
+}
+
+/** dx[s] = col2im(weightᵀ · dy[s]) for every image s: this backend's matmulTransA and col2im. */
+function conv2dInputGrad(
+  this: Backend, weight: Float64Array, dy: Float64Array, dx: Float64Array,
+  n: number, c: number, h: number, w: number, out: number, kh: number, kw: number, stride: number, padding: number,
+): void {
+  const [p, rows] = checkConv2dInputGrad(weight, dy, dx, n, c, h, w, out, kh, kw, stride, padding);
+  const dcols = columnScratch(rows * p), image = c * h * w;
+  for (let s = 0; s < n; s++) {
+    this.matmulTransA(weight, dy.subarray(s * out * p, (s + 1) * out * p), dcols, rows, out, p);
+    this.col2im(dcols, dx.subarray(s * image, (s + 1) * image), 1, c, h, w, kh, kw, stride, padding);
   }
 }
 
@@ -314,6 +365,6 @@ export function reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array
 
 /** These passes, as the TypeScript and WebAssembly backends use them. */
 export const convPasses = {
-  im2col, col2im, conv2d, conv2dWeightGrad, addChannelBias, sumChannels, batchNorm2dStats, batchNorm2dNormalize, batchNorm2dBackward,
+  im2col, col2im, conv2d, conv2dWeightGrad, conv2dInputGrad, addChannelBias, sumChannels, batchNorm2dStats, batchNorm2dNormalize, batchNorm2dBackward,
   maxPool2d, maxPool2dBackward, relu, reluBackward,
 } satisfies Partial<Backend>;

@@ -9,15 +9,14 @@
  *   ∂weight += dy[s] · colsᵀ,  ∂bias += Σ dy[s]
  *   dx[s] = col2im(weightᵀ · dy[s])
  *
- * One image at a time (the backend's conv2d and conv2dWeightGrad, and the loop
- * of the input gradient below), so that its columns (160 kB for LeNet's layers)
+ * One image at a time (the backend's conv2d, conv2dWeightGrad and
+ * conv2dInputGrad), so that its columns (160 kB for LeNet's layers)
  * are still in the cache when the product reads them: columns for the whole
  * batch (10 MB for LeNet's first layer) would be written to memory and read
  * back from it, which made the products five times slower. Backward computes
  * an image's columns again rather than keeping them all.
  */
 import { backend } from "./backend";
-import { columnScratch } from "./conv-passes";
 import { outputSize } from "./im2col";
 import { emptyFloat64 } from "./tensor";
 
@@ -56,20 +55,9 @@ export function conv2dBackwardFast(
   g: ConvGeometry, inputGrad: boolean,
 ): Float64Array | null {
   const k = backend();
-  const [oh, ow] = convOutputShape(g);
-  const p = oh * ow, rows = g.inChannels * g.kh * g.kw, out = g.outChannels, image = g.inChannels * g.h * g.w;
-  k.conv2dWeightGrad(x, dy, dWeight, g.n, g.inChannels, g.h, g.w, out, g.kh, g.kw, g.stride, g.padding); // ∂weight += Σ dy[s] · cols[s]ᵀ
-  if (dBias !== null) {
-    const sums = new Float64Array(out);
-    k.sumChannels(dy, sums, g.n, out, p);
-    k.axpy(1, sums, dBias, out); // ∂bias += Σ dy
-  }
+  k.conv2dWeightGrad(x, dy, dWeight, dBias, g.n, g.inChannels, g.h, g.w, g.outChannels, g.kh, g.kw, g.stride, g.padding); // ∂weight += Σ dy[s] · cols[s]ᵀ, ∂bias += Σ dy
   if (!inputGrad) return null;
-  const dx = emptyFloat64(g.n * image); // col2im zeroes each image's block first
-  const dcols = columnScratch(rows * p);
-  for (let s = 0; s < g.n; s++) {
-    k.matmulTransA(weight, dy.subarray(s * out * p, (s + 1) * out * p), dcols, rows, out, p); // ∂cols = weightᵀ · dy[s]
-    k.col2im(dcols, dx.subarray(s * image, (s + 1) * image), 1, g.inChannels, g.h, g.w, g.kh, g.kw, g.stride, g.padding);
-  }
+  const dx = emptyFloat64(g.n * g.inChannels * g.h * g.w); // written whole
+  k.conv2dInputGrad(weight, dy, dx, g.n, g.inChannels, g.h, g.w, g.outChannels, g.kh, g.kw, g.stride, g.padding); // dx[s] = col2im(weightᵀ · dy[s])
   return dx;
 }
