@@ -26,8 +26,6 @@ const ALLOW: Record<string, string> = {
   // constants and tables: nothing to call
   MNIST_IMAGE_SIZE: "a constant (28)",
   MNIST_PIXELS: "a constant (784)",
-  EXTRA_COLORS: "a constant table of colours",
-  METHOD_COLORS: "a constant table of colours",
   METHOD_LABELS: "a constant table of labels",
   NEUTRAL_COLOR: "a constant colour",
   PLOTLY_MIME: "a constant MIME type",

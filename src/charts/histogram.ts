@@ -52,20 +52,6 @@ export function histogramFigure(groups: readonly HistogramGroup[], opts: Histogr
   return roundFigure({ data: groups.map((g, i) => histogramTrace(g, bins, i)), layout });
 }
 
-/** The classic pair: one feature before and after normalization. */
-export function beforeAfterHistogram(before: readonly number[], after: readonly number[], opts: HistogramOptions = {}): Figure {
-  checkNumbers("beforeAfterHistogram", "before", before);
-  checkNumbers("beforeAfterHistogram", "after", after);
-  checkChartOptions("beforeAfterHistogram", opts);
-  return histogramFigure(
-    [
-      { name: "before normalization", values: before, color: NEUTRAL_COLOR },
-      { name: "after BatchNorm", values: after, method: "BatchNorm" },
-    ],
-    { title: "One feature before and after normalization", ...opts },
-  );
-}
-
 /** Groups: objects with a name and an array of numbers. */
 export function checkGroups(where: string, groups: readonly HistogramGroup[]): void {
   checkObjects(where, "groups", groups, "{ name, values }");
