@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  axis, baseLayout, batchSizeFigure, beforeAfterHistogram, bundleBytes, downsample, figureBundle, figureSummary, gammaBetaFigure, heatmapFigure,
-  histogramFigure, histogramSlider, historyMetric, lineChart, lineTrace, liveTraining, methodColor, percentileBands, percentileTrack,
-  roundFigure, roundSig, roundTrace, runSeries, showFigure, toMethod, trainingCurves, updateFigure, withAlpha, withFrames, Figure,
+  axis, baseLayout, batchSizeFigure, downsample, figureBundle, figureSummary, gammaBetaFigure, heatmapFigure, histogramFigure,
+  lineChart, lineTrace, liveTraining, methodColor, percentileBands, percentileTrack, roundFigure, roundSig, runSeries, showFigure,
+  toMethod, trainingCurves, withAlpha, withFrames, Figure,
 } from "../src";
 import { bounded, cases, NOT_COUNTS } from "./bad-inputs/battery";
 
@@ -51,9 +51,10 @@ cases("percentileBands", [
   ["a null track", () => percentileBands([null as never]), /percentileBands: tracks\[0\] must be \{ name, steps, low, median, high \}, got null/],
 ]);
 cases("percentileTrack", [
-  ["a column missing", () => percentileTrack("r", undefined, { step: [1], percentiles: { "15": [0], "85": [1] } }), /percentileTrack: no column p50\/50\/median among 15, 85/],
+  ["a column missing", () => percentileTrack("r", undefined, { step: [1], percentiles: { "15": [0], "85": [1] } }), /percentileTrack: no column 50 among 15, 85 \(fit records \[15, 50, 85\] by default\)/],
   ["no percentiles", () => percentileTrack("r", undefined, { step: [1] } as never), /percentileTrack: expected \{ step, percentiles \} \(history.activations from fit with record\), got an object/],
   ["undefined (a history without record)", () => percentileTrack("r", undefined, undefined as never), /percentileTrack: expected \{ step, percentiles \}.*got undefined/],
+  ["percentiles as rows, not columns", () => percentileTrack("r", undefined, { step: [1], percentiles: [[-1, 0, 1]] } as never), /percentileTrack: expected \{ step, percentiles \}/],
 ]);
 cases("histogramFigure", [
   ...countCases("histogramFigure", "bins", (v) => histogramFigure([{ name: "a", values: [1, 2] }], { bins: v })),
@@ -62,15 +63,6 @@ cases("histogramFigure", [
   ["a NaN range", () => histogramFigure([{ name: "a", values: [1] }], { range: [0, NaN] }), /histogramFigure: range\[1\] must be a finite number, got NaN/],
   ["values as a string", () => histogramFigure([{ name: "a", values: "123" as never }]), /histogramFigure: groups\[0\].values must be an array, got the string "123"/],
   ["groups not an array", () => histogramFigure({ name: "a", values: [1] } as never), /histogramFigure: groups must be an array/],
-]);
-cases("beforeAfterHistogram", [
-  ...countCases("beforeAfterHistogram", "bins", (v) => beforeAfterHistogram([1, 2], [0, 1], { bins: v })),
-  ["after not an array", () => beforeAfterHistogram([1], null as never), /beforeAfterHistogram: after must be an array, got null/],
-]);
-cases("histogramSlider", [
-  ...countCases("histogramSlider", "bins", (v) => histogramSlider([{ step: 1, groups: [{ name: "a", values: [1] }] }], { bins: v })),
-  ["no snapshots", () => histogramSlider([]), /histogramSlider: expected at least one snapshot \{ step, groups \}, got none/],
-  ["a snapshot without groups", () => histogramSlider([{ step: 1 } as never]), /histogramSlider \(snapshots\[0\]\): groups must be an array, got undefined/],
 ]);
 cases("gammaBetaFigure", [
   ...countCases("gammaBetaFigure", "bins", (v) => gammaBetaFigure([0, 1, -1], { bins: v })),
@@ -111,18 +103,9 @@ cases("roundFigure", [
   ["digits -1", () => roundFigure(fig(), -1), /roundFigure: digits must be an integer in \[1, 100\]/],
   ["not a figure", () => roundFigure({} as Figure), /roundFigure: expected a figure \{ data: \[traces\], layout: \{…\} \} as the chart builders return, got an object/],
 ]);
-cases("roundTrace", [
-  ["digits 1.5", () => roundTrace({ type: "scatter" }, 1.5), /roundTrace: digits must be an integer in \[1, 100\]/],
-  ["null", () => roundTrace(null as never), /roundTrace: expected a trace \(an object\), got null/],
-]);
 cases("figureBundle", [["not a figure", () => figureBundle(null as never), /figureBundle: expected a figure/]]);
 cases("figureSummary", [["no data", () => figureSummary({ layout: {} } as Figure), /figureSummary: expected a figure \{ data: \[traces\], layout: \{…\} \}/]]);
 cases("showFigure", [["a bundle instead of a figure", () => showFigure(figureBundle(fig()) as never, { quiet: true }), /showFigure: expected a figure/]]);
-cases("updateFigure", [
-  ["no display id", () => updateFigure("", fig()), /updateFigure: displayId must be the non-empty string given to showFigure, got the string ""/],
-  ["not a figure", () => updateFigure("id", 5 as never), /updateFigure: expected a figure.*got 5/],
-]);
-cases("bundleBytes", [["undefined (JSON of nothing)", () => bundleBytes(undefined as never), /bundleBytes/]]);
 cases("withAlpha", [
   ["not a colour", () => withAlpha("blue", 0.5), /withAlpha: hex must be a colour like "#1f77b4" or "#abc", got "blue"/],
   ["alpha 2", () => withAlpha("#123456", 2), /withAlpha: alpha must be a number in \[0, 1\], got 2/],
@@ -141,8 +124,7 @@ describe("live training and percentile bands with a negative maxPoints end (once
 });
 // Builders with nothing to get wrong in their arguments beyond a type, checked here for a clear answer:
 describe("history adapters and theme helpers take anything and answer plainly", () => {
-  it("historyMetric and runSeries return nothing for a history without the metric", () => {
-    expect(historyMetric({}, "loss")).toBeUndefined();
+  it("runSeries returns nothing for a history without the metric", () => {
     expect(runSeries({ name: "r", history: {} }, ["loss"])).toEqual([]);
   });
   it("toMethod and methodColor fall back for unknown names; axis and baseLayout take no required argument", () => {
@@ -152,5 +134,4 @@ describe("history adapters and theme helpers take anything and answer plainly", 
     expect(baseLayout().height).toBe(400);
   });
 });
-cases("historyMetric", [["a null history", () => historyMetric(null as never, "loss"), /historyMetric: history must be an object \(what fit returned\), got null/]]);
 cases("runSeries", [["a run without history", () => runSeries({ name: "r" } as never, ["loss"]), /runSeries: run must be \{ name, history \}, got an object/]]);

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  Adam, BatchNorm1d, CrossEntropyLoss, DataLoader, Dataset, Linear, Matrix, Module, ReLU, Rng, SGD, Sequential, Sigmoid, accuracy, classCounts,
-  evaluate, fit, gaussianBlobs, loadMnist, mlp, nonIidBatches, percentile, percentiles, recordInputs, subset, twoSpirals,
+  Adam, BatchNorm1d, CrossEntropyLoss, DataLoader, Dataset, Linear, Matrix, Module, ReLU, Rng, SGD, Sequential, Sigmoid, accuracy,
+  evaluate, fit, loadMnist, mlp, nonIidBatches, percentile, percentiles, recordInputs, subset, twoSpirals,
 } from "../src";
 import { cases, copy, moduleState, NOT_COUNTS, optimizerState, stateCases } from "./bad-inputs/battery";
+import { gaussianBlobs } from "./helpers/datasets";
 
 const blobs = () => gaussianBlobs({ n: 60, centers: [[-3, 0], [3, 0], [0, 3]], seed: 0 });
 const data = (x: Matrix, y: unknown[], numClasses = 3): Dataset => ({ x, y: y as number[], numClasses, name: "toy" });
@@ -18,15 +19,13 @@ cases("subset", [
   ["indices not an array", () => subset(blobs(), 3 as unknown as number[]), /subset: indices must be an array, got 3/],
   ["not a dataset", () => subset([1, 2] as unknown as Dataset, [0]), /subset: dataset.x must be a Matrix \(rows are examples\), got undefined/],
   ["x and y disagree", () => subset(data(Matrix.zeros(3, 2), [0, 1]), [0]), /subset: dataset has 3 rows in x but 2 labels in y; expected one label per row/],
+  ["a label out of range", () => subset(data(Matrix.zeros(2, 1), [0, 5]), [0]), /subset: dataset.y\[1\] must be an integer class index in \[0, 3\), got 5. There are 3 classes, numbered 0 … 2/],
+  ["a negative label", () => subset(data(Matrix.zeros(2, 1), [0, -1]), [0]), /dataset.y\[1\] must be an integer class index in \[0, 3\), got -1/],
+  ["a string label", () => subset(data(Matrix.zeros(1, 1), ["1"]), [0]), /dataset.y\[0\] must be an integer class index .*got the string "1". Labels must be numbers, not strings: convert them, e.g. labels.map\(Number\)/],
+  ["a fractional label", () => subset(data(Matrix.zeros(1, 1), [0.5]), [0]), /dataset.y\[0\] .*got 0.5/],
+  ["numClasses 0", () => subset(data(Matrix.zeros(0, 1), [], 0), []), /subset: dataset.numClasses must be an integer ≥ 1, got 0/],
+  ["null", () => subset(null as unknown as Dataset, [0]), /subset: dataset must be a Dataset \{ x, y, numClasses, name \}/],
 ], "");
-cases("classCounts", [
-  ["a label out of range", () => classCounts(data(Matrix.zeros(2, 1), [0, 5])), /classCounts: dataset.y\[1\] must be an integer class index in \[0, 3\), got 5. There are 3 classes, numbered 0 … 2/],
-  ["a negative label", () => classCounts(data(Matrix.zeros(2, 1), [0, -1])), /dataset.y\[1\] must be an integer class index in \[0, 3\), got -1/],
-  ["a string label", () => classCounts(data(Matrix.zeros(1, 1), ["1"])), /dataset.y\[0\] must be an integer class index .*got the string "1". Labels must be numbers, not strings: convert them, e.g. labels.map\(Number\)/],
-  ["a fractional label", () => classCounts(data(Matrix.zeros(1, 1), [0.5])), /dataset.y\[0\] .*got 0.5/],
-  ["numClasses 0", () => classCounts(data(Matrix.zeros(0, 1), [], 0)), /classCounts: dataset.numClasses must be an integer ≥ 1, got 0/],
-  ["null", () => classCounts(null as unknown as Dataset), /classCounts: dataset must be a Dataset \{ x, y, numClasses, name \}/],
-]);
 cases("DataLoader", [
   ["12 rows of x and 10 labels (PyTorch refuses)", () => new DataLoader(data(Matrix.zeros(12, 2), Array(10).fill(0)), { batchSize: 4 }), /DataLoader: dataset has 12 rows in x but 10 labels in y; expected one label per row \(PyTorch refuses this too\)/],
   ["10 rows of x and 12 labels", () => new DataLoader(data(Matrix.zeros(10, 2), Array(12).fill(0)), { batchSize: 4 }), /DataLoader: dataset has 10 rows in x but 12 labels in y/],
@@ -70,17 +69,6 @@ cases("twoSpirals", [
   ["noise -1", () => twoSpirals({ noise: -1 }), /twoSpirals: noise must be a finite number ≥ 0, got -1/],
   ["turns Infinity", () => twoSpirals({ turns: Infinity }), /twoSpirals: turns must be a finite number ≥ 0, got Infinity/],
   ["seed an object", () => twoSpirals({ seed: {} as unknown as number }), /twoSpirals: seed must be a finite number/],
-]);
-cases("gaussianBlobs", [
-  ["n 0", () => gaussianBlobs({ n: 0 }), /gaussianBlobs: n must be an integer ≥ 1, got 0/],
-  ["n 1e12", () => gaussianBlobs({ n: 1e12 }), /gaussianBlobs: n must be at most 10,000,000/],
-  ["centers 0", () => gaussianBlobs({ centers: 0 }), /gaussianBlobs: centers must be an integer ≥ 1, got 0/],
-  ["no centers listed", () => gaussianBlobs({ centers: [] }), /gaussianBlobs: centers must list at least one center/],
-  ["ragged centers", () => gaussianBlobs({ centers: [[0, 0], [1]] }), /gaussianBlobs: every center needs 2 coordinates, center 1 has 1/],
-  ["a NaN center", () => gaussianBlobs({ centers: [[0, NaN]] }), /gaussianBlobs: centers\[0\]\[1\] must be a finite number, got NaN/],
-  ["dims contradicting the centers", () => gaussianBlobs({ centers: [[0, 0]], dims: 3 }), /gaussianBlobs: dims is 3 but the centers have 2 coordinates/],
-  ["std NaN", () => gaussianBlobs({ std: NaN }), /gaussianBlobs: std must be a finite number ≥ 0, got NaN/],
-  ["dims 1e9", () => gaussianBlobs({ dims: 1e9 }), /gaussianBlobs: dims must be at most 10,000,000/],
 ]);
 cases("accuracy", [
   ["labels of another length", () => accuracy(Matrix.zeros(2, 3), [0]), /accuracy: expected 2 labels \(one per row of logits \[2, 3\]\), got 1/],

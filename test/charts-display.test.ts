@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { figureBundle, lineChart, PLOTLY_MIME, showFigure, updateFigure, type Figure } from "../src/charts";
+import { figureBundle, lineChart, PLOTLY_MIME, showFigure, type Figure } from "../src/charts";
 import { figureHtml, scriptJson } from "../src/charts/html";
 import { kernelDisplaySink, sendDisplayData, setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
 import { plotlyLoaderScript, plotlyRelativePaths } from "../src/charts/plotly-source";
@@ -151,17 +151,6 @@ describe("showFigure", () => {
     showFigure(fig, { includePlotly: true });
     expect(html(sent[2])).toContain("plotly.js, bundled by bnlab");
     expect(html(sent[3])).toContain("plotly.js, bundled by bnlab");
-  });
-
-  it("gives a display_id on request, and updateFigure sends update_display_data without plotly.js", () => {
-    const sent = capture();
-    showFigure(fig, { displayId: "d1", id: "fixed" });
-    updateFigure("d1", fig);
-    expect(sent[0].content.transient).toEqual({ display_id: "d1" });
-    expect(String(sent[0].content.data["text/html"])).toContain('<div id="fixed"');
-    expect(sent[1].update).toBe(true);
-    expect(sent[1].content.transient).toEqual({ display_id: "d1" });
-    expect(String(sent[1].content.data["text/html"]).length).toBeLessThan(20_000);
   });
 
   it("outside a kernel prints the summary and does not consume the plotly injection", () => {

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { liveTraining, PLOTLY_MIME } from "../src/charts";
 import { setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
-import { gaussianBlobs } from "../src/data/synthetic";
-import { fit } from "../src/train/fit";
-import { mlp } from "../src/train/mlp";
+import { fit, mlp } from "../src";
+import { gaussianBlobs } from "./helpers/datasets";
 
 interface Sent {
   content: DisplayContent;

@@ -5,7 +5,6 @@ import {
   BatchNorm1d,
   evaluate,
   fit,
-  gaussianBlobs,
   History,
   Linear,
   Matrix,
@@ -18,6 +17,7 @@ import {
   SGD,
   twoSpirals,
 } from "../src";
+import { gaussianBlobs } from "./helpers/datasets";
 
 const centers = [[-4, 0], [4, 0], [0, 4]];
 const blobs = gaussianBlobs({ n: 240, centers, std: 1, seed: 0 });

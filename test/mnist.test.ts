@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { Dataset, classCounts, loadMnist } from "../src";
+import { Dataset, loadMnist } from "../src";
+import { classCounts } from "./helpers/datasets";
 import * as raw from "../src/data/mnist-raw";
 
 const reads = vi.hoisted(() => ({ count: 0 }));

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { fit, gaussianBlobs, loadState, loadStateFile, mlp, saveState, saveStateFile, BatchNorm1d } from "../src";
+import { fit, loadState, loadStateFile, mlp, saveState, saveStateFile, BatchNorm1d } from "../src";
+import { gaussianBlobs } from "./helpers/datasets";
 
 const data = gaussianBlobs({ n: 120, centers: [[-3, 0], [3, 0], [0, 3]], seed: 0 });
 

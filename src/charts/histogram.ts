@@ -28,7 +28,7 @@ export interface HistogramOptions {
 export const DENSITY_TITLE = "probability density";
 
 /** One bar trace: bars start at the bin's left edge (`offset: 0`) and span its width. */
-export function histogramTrace(group: HistogramGroup, bins: Bins, index: number): Trace {
+function histogramTrace(group: HistogramGroup, bins: Bins, index: number): Trace {
   const color = group.color ?? (group.method !== undefined ? methodColor(group.method, index) : index === 0 ? NEUTRAL_COLOR : methodColor(undefined, index - 1));
   return {
     type: "bar",
@@ -44,30 +44,11 @@ export function histogramTrace(group: HistogramGroup, bins: Bins, index: number)
 
 export function histogramFigure(groups: readonly HistogramGroup[], opts: HistogramOptions = {}): Figure {
   checkChartOptions("histogramFigure", opts);
-  checkGroups("histogramFigure", groups);
+  checkObjects("histogramFigure", "groups", groups, "{ name, values }");
+  groups.forEach((g, i) => checkNumbers("histogramFigure", `groups[${i}].values`, g.values));
   const bins = makeBins(opts.bins ?? 40, opts.range ?? jointRange(groups.map((g) => g.values)));
   const layout = baseLayout({ title: opts.title ?? "Distribution of activations", x: { title: opts.xTitle ?? "activation value" }, y: { title: DENSITY_TITLE }, height: opts.height });
   layout.barmode = "overlay";
   layout.bargap = 0;
   return roundFigure({ data: groups.map((g, i) => histogramTrace(g, bins, i)), layout });
-}
-
-/** The classic pair: one feature before and after normalization. */
-export function beforeAfterHistogram(before: readonly number[], after: readonly number[], opts: HistogramOptions = {}): Figure {
-  checkNumbers("beforeAfterHistogram", "before", before);
-  checkNumbers("beforeAfterHistogram", "after", after);
-  checkChartOptions("beforeAfterHistogram", opts);
-  return histogramFigure(
-    [
-      { name: "before normalization", values: before, color: NEUTRAL_COLOR },
-      { name: "after BatchNorm", values: after, method: "BatchNorm" },
-    ],
-    { title: "One feature before and after normalization", ...opts },
-  );
-}
-
-/** Groups: objects with a name and an array of numbers. */
-export function checkGroups(where: string, groups: readonly HistogramGroup[]): void {
-  checkObjects(where, "groups", groups, "{ name, values }");
-  groups.forEach((g, i) => checkNumbers(where, `groups[${i}].values`, g.values));
 }

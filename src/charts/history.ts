@@ -2,15 +2,8 @@
  * Adapter from a training History (what `fit` returns) to named series. It reads only plain
  * number arrays and tolerates missing parts, so it works with any history of roughly this shape:
  *   { steps, loss, trainAccuracy, eval: { step, testAccuracy, testLoss } }
- * `eval` may also be a list of records `{ step, testAccuracy, testLoss }`.
  */
 import type { Series } from "./series";
-
-export interface EvalRecord {
-  step: number;
-  testAccuracy?: number;
-  testLoss?: number;
-}
 
 export interface EvalColumns {
   step?: readonly number[];
@@ -22,7 +15,7 @@ export interface HistoryLike {
   steps?: readonly number[];
   loss?: readonly number[];
   trainAccuracy?: readonly number[];
-  eval?: EvalColumns | readonly EvalRecord[];
+  eval?: EvalColumns;
 }
 
 /** One training run to plot: a name, its method (for the colour), and its history. */
@@ -34,33 +27,18 @@ export interface Run {
 
 export type HistoryMetric = "loss" | "trainAccuracy" | "testAccuracy" | "testLoss";
 
-function evalColumns(h: HistoryLike): EvalColumns {
-  const e = h.eval;
-  if (e === undefined) return {};
-  if (Array.isArray(e)) {
-    const records = e as readonly EvalRecord[];
-    return {
-      step: records.map((r) => r.step),
-      testAccuracy: records.map((r) => r.testAccuracy ?? NaN),
-      testLoss: records.map((r) => r.testLoss ?? NaN),
-    };
-  }
-  return e as EvalColumns;
-}
-
 function stepsFor(values: readonly number[], steps: readonly number[] | undefined): number[] {
   return values.map((_, i) => (steps && i < steps.length ? steps[i] : i + 1));
 }
 
 /** The (step, value) series of one metric of a history, or undefined if the history lacks it. */
-export function historyMetric(h: HistoryLike, metric: HistoryMetric): { x: number[]; y: number[] } | undefined {
-  if (h === null || typeof h !== "object") throw new TypeError(`historyMetric: history must be an object (what fit returned), got ${h === null ? "null" : typeof h}`);
+function historyMetric(h: HistoryLike, metric: HistoryMetric): { x: number[]; y: number[] } | undefined {
   if (metric === "loss" || metric === "trainAccuracy") {
     const y = h[metric];
     if (!y || y.length === 0) return undefined;
     return { x: stepsFor(y, h.steps), y: y.slice() };
   }
-  const e = evalColumns(h);
+  const e = h.eval ?? {};
   const y = e[metric];
   if (!y || y.length === 0 || y.every((v) => !Number.isFinite(v))) return undefined;
   return { x: stepsFor(y, e.step), y: y.slice() };

@@ -36,9 +36,3 @@ export function figureBundle(fig: Figure, opts: BundleOptions = {}): FigureBundl
     "text/plain": figureSummary(fig),
   };
 }
-
-/** The bundle's size in bytes as it will be saved (JSON), for keeping outputs small. */
-export function bundleBytes(bundle: MimeBundle): number {
-  if (bundle === null || typeof bundle !== "object") throw new TypeError(`bundleBytes: expected a MIME bundle (what figureBundle returns), got ${bundle === null ? "null" : typeof bundle}`);
-  return Buffer.byteLength(JSON.stringify(bundle), "utf8");
-}

@@ -88,30 +88,22 @@ export function percentileBands(tracks: readonly PercentileTrack[], opts: Percen
   return roundFigure({ data, layout });
 }
 
-/** Percentiles as a history may record them: per step [low, median, high], or as columns. */
+/** Percentiles as fit records them (`history.activations`): `percentiles["50"][k]` at `step[k]`. */
 export interface ActivationPercentiles {
   step: readonly number[];
-  percentiles: readonly (readonly number[])[] | { readonly [key: string]: readonly number[] };
+  percentiles: { readonly [key: string]: readonly number[] };
 }
 
-/**
- * Builds a track from recorded percentiles. Accepts rows (`percentiles[i] = [p15, p50, p85]` at
- * `step[i]`) or columns keyed "p15"/"15"/"low", "p50"/"50"/"median", "p85"/"85"/"high".
- */
+/** Builds a track from recorded percentiles: the 15th, 50th and 85th as low, median and high. */
 export function percentileTrack(name: string, method: string | undefined, a: ActivationPercentiles): PercentileTrack {
-  if (a === null || typeof a !== "object" || a.percentiles === null || typeof a.percentiles !== "object") {
+  if (a === null || typeof a !== "object" || a.percentiles === null || typeof a.percentiles !== "object" || Array.isArray(a.percentiles)) {
     throw new TypeError(`percentileTrack: expected { step, percentiles } (history.activations from fit with record), got ${describe(a)}`);
   }
   checkArrayLike("percentileTrack", "step", a.step);
-  const p = a.percentiles;
-  if (Array.isArray(p)) {
-    const rows = p as readonly (readonly number[])[];
-    return { name, method, steps: a.step, low: rows.map((r) => r[0]), median: rows.map((r) => r[Math.floor(r.length / 2)]), high: rows.map((r) => r[r.length - 1]) };
-  }
-  const cols = p as { readonly [key: string]: readonly number[] };
-  const pick = (...keys: string[]): readonly number[] => {
-    for (const k of keys) if (cols[k]) return cols[k];
-    throw new Error(`percentileTrack: no column ${keys.join("/")} among ${Object.keys(cols).join(", ")}`);
+  const cols = a.percentiles;
+  const pick = (key: string): readonly number[] => {
+    if (cols[key]) return cols[key];
+    throw new Error(`percentileTrack: no column ${key} among ${Object.keys(cols).join(", ")} (fit records [15, 50, 85] by default)`);
   };
-  return { name, method, steps: a.step, low: pick("p15", "15", "low"), median: pick("p50", "50", "median"), high: pick("p85", "85", "high") };
+  return { name, method, steps: a.step, low: pick("15"), median: pick("50"), high: pick("85") };
 }

@@ -8,20 +8,17 @@ import { sendDisplayData, type DisplayContent } from "./jupyter-display";
 import { figureBundle, type FigureBundle } from "./mime-bundle";
 import { markPlotlyInjected, plotlyInjected } from "./plotly-session";
 import { checkFigure } from "./round";
-import { describe } from "../validate/checks";
 
 export interface ShowOptions {
   /** Element id of the chart's div (default: unique). */
   id?: string;
   /** Send plotly.js with this chart even if it was already sent in this session. */
   includePlotly?: boolean;
-  /** Give the output a display_id, so that `updateFigure` can redraw it in place. */
-  displayId?: string;
   /** Outside a kernel, do not print the text summary. */
   quiet?: boolean;
 }
 
-function content(bundle: FigureBundle, displayId: string | undefined): DisplayContent {
+function content(bundle: FigureBundle, displayId?: string): DisplayContent {
   const c: DisplayContent = { data: bundle, metadata: {} };
   if (displayId !== undefined) c.transient = { display_id: displayId };
   return c;
@@ -35,19 +32,9 @@ export function showFigure(fig: Figure, opts: ShowOptions = {}): void {
   checkFigure("showFigure", fig);
   const includePlotly = opts.includePlotly === true || !plotlyInjected();
   const bundle = figureBundle(fig, { id: opts.id, includePlotly });
-  const displayed = sendDisplayData(content(bundle, opts.displayId), false);
+  const displayed = sendDisplayData(content(bundle), false);
   if (displayed && includePlotly) markPlotlyInjected();
   if (!displayed && !opts.quiet) console.log(bundle["text/plain"]);
-}
-
-/**
- * Redraws a figure shown with a `displayId` (update_display_data). The update never carries
- * plotly.js: the page already has it from an earlier output.
- */
-export function updateFigure(displayId: string, fig: Figure): void {
-  if (typeof displayId !== "string" || displayId === "") throw new TypeError(`updateFigure: displayId must be the non-empty string given to showFigure, got ${describe(displayId)}`);
-  checkFigure("updateFigure", fig);
-  sendFigureUpdate(displayId, figureBundle(fig));
 }
 
 /**

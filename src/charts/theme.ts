@@ -7,7 +7,7 @@ import type { Axis, Layout } from "./figure";
 /** The methods the course compares. "baseline" is the network without any normalization. */
 export type Method = "BatchNorm" | "baseline" | "LayerNorm" | "GroupNorm" | "BatchRenorm";
 
-export const METHOD_COLORS: Readonly<Record<Method, string>> = {
+const METHOD_COLORS: Readonly<Record<Method, string>> = {
   BatchNorm: "#1f77b4", // blue
   baseline: "#ff7f0e", // orange: "no BN"
   LayerNorm: "#2ca02c", // green
@@ -25,7 +25,7 @@ export const METHOD_LABELS: Readonly<Record<Method, string>> = {
 };
 
 /** Colours for series that are not a method (cycled), and for reference lines. */
-export const EXTRA_COLORS: readonly string[] = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+const EXTRA_COLORS: readonly string[] = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 export const NEUTRAL_COLOR = "#7f7f7f";
 
 const FONT_FAMILY = "Inter, 'Helvetica Neue', Helvetica, Arial, sans-serif";

@@ -53,14 +53,6 @@ export function subset(dataset: Dataset, indices: readonly number[], name?: stri
   };
 }
 
-/** How many examples of each class: counts[c] for c in 0 … numClasses−1. */
-export function classCounts(dataset: Dataset): number[] {
-  checkDataset("classCounts", dataset);
-  const counts = new Array<number>(dataset.numClasses).fill(0);
-  for (const y of dataset.y) counts[y] += 1;
-  return counts;
-}
-
 /** The indices of each class: byClass[c] lists the rows labelled c, in order. */
 export function indicesByClass(labels: readonly number[], numClasses: number): number[][] {
   checkInteger("indicesByClass", "numClasses", numClasses, { min: 1 });

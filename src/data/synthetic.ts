@@ -1,9 +1,9 @@
 import { Matrix } from "../tensor/matrix";
 import { Rng } from "../random/rng";
 import { Dataset } from "./dataset";
-import { checkNumber, checkNumbers, checkOptions } from "../validate/checks";
+import { checkNumber, checkOptions } from "../validate/checks";
 
-/** The most points (or centers, or dimensions) a synthetic set may have. */
+/** The most points a synthetic set may have. */
 const MAX_POINTS = 10_000_000;
 
 export interface TwoSpiralsOptions {
@@ -38,57 +38,6 @@ export function twoSpirals(options: TwoSpiralsOptions = {}): Dataset {
     points.push([x, y, label]);
   }
   return fromPoints(rng.shuffle(points), 2, 2, `two spirals (${n})`);
-}
-
-export interface GaussianBlobsOptions {
-  /** Number of points in all, spread evenly over the blobs (default 300). */
-  n?: number;
-  /** The number of blobs (centers drawn uniformly in [−5, 5]^dims), or the centers themselves (default 3). */
-  centers?: number | number[][];
-  /** Standard deviation of every blob (default 1). */
-  std?: number;
-  /** Seed (default 0). */
-  seed?: number;
-  /** Dimension of the points when centers is a number (default 2). */
-  dims?: number;
-}
-
-/** Isotropic Gaussian blobs, one class per blob (like scikit-learn's make_blobs), in a shuffled order. */
-export function gaussianBlobs(options: GaussianBlobsOptions = {}): Dataset {
-  checkOptions("gaussianBlobs", options);
-  if (options.seed !== undefined) checkNumber("gaussianBlobs", "seed", options.seed);
-  const n = checkCount("gaussianBlobs", "n", options.n === undefined ? 300 : options.n, 1);
-  const std = checkNonNegative("gaussianBlobs", "std", options.std === undefined ? 1 : options.std);
-  const rng = new Rng(`gaussian-blobs/${options.seed ?? 0}`);
-  const centers = blobCenters(options, rng);
-  const dims = centers[0].length;
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % centers.length;
-    rows.push([...centers[label].map((c) => c + rng.normal(0, std)), label]);
-  }
-  return fromPoints(rng.shuffle(rows), dims, centers.length, `gaussian blobs (${n}, ${centers.length} centers)`);
-}
-
-function blobCenters(options: GaussianBlobsOptions, rng: Rng): number[][] {
-  const centers = options.centers ?? 3;
-  if (Array.isArray(centers)) {
-    if (centers.length === 0) throw new RangeError("gaussianBlobs: centers must list at least one center");
-    centers.forEach((c, i) => checkNumbers("gaussianBlobs", `centers[${i}]`, c, true));
-    const dims = centers[0].length;
-    centers.forEach((c, i) => {
-      if (c.length !== dims || dims === 0) {
-        throw new RangeError(`gaussianBlobs: every center needs ${dims || "≥ 1"} coordinates, center ${i} has ${c.length}`);
-      }
-    });
-    if (options.dims !== undefined && options.dims !== dims) {
-      throw new RangeError(`gaussianBlobs: dims is ${options.dims} but the centers have ${dims} coordinates`);
-    }
-    return centers.map((c) => c.slice());
-  }
-  const k = checkCount("gaussianBlobs", "centers", centers, 1);
-  const dims = checkCount("gaussianBlobs", "dims", options.dims === undefined ? 2 : options.dims, 1);
-  return Array.from({ length: k }, () => Array.from({ length: dims }, () => rng.uniform(-5, 5)));
 }
 
 /** Rows of [features…, label] into a Dataset. */

@@ -35,7 +35,7 @@ const CONV_NORMS = ["batch", "group", "none"] as const;
 export type ConvNorm = (typeof CONV_NORMS)[number];
 
 /** Image side after lesson 5's pooling. */
-export const SIDE = 14;
+const SIDE = 14;
 const SEED = 0;
 
 /** The normalization layer after a convolution with c channels (GroupNorm: 2 groups). */

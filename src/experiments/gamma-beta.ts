@@ -27,9 +27,9 @@ import { withFrames } from "../charts/slider";
 import { baseLayout, axis, methodColor, NEUTRAL_COLOR, withAlpha } from "../charts/theme";
 
 /** |u| < 1: the sigmoid's slope is at least 79% of its maximum 1/4 there (it is nearly a straight line). */
-export const LINEAR_LIMIT = 1;
+const LINEAR_LIMIT = 1;
 /** |u| > ln 19 ≈ 2.944: the output is within 0.05 of 0 or 1 (the slope has fallen below 0.0475). */
-export const SATURATED_LIMIT = Math.log(19);
+const SATURATED_LIMIT = Math.log(19);
 
 export interface Regions {
   /** Fraction of inputs with |u| < 1. */

@@ -27,7 +27,7 @@ import { baseLayout } from "../charts/theme";
 import { roundSig } from "../charts/round";
 
 /** The lesson's split: 4,000 training digits, seed 0. */
-export function mnistTrain(): Dataset {
+function mnistTrain(): Dataset {
   return loadMnist({ seed: 0, trainSize: 4000, testSize: 1000 }).train;
 }
 

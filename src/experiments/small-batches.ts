@@ -28,11 +28,11 @@ import { withStateRestored } from "./eval-mode";
 /** The batch sizes of the lesson's sweep. */
 export const BATCH_SIZES = [2, 4, 8, 16, 32, 64, 128];
 /** The methods compared (mlp's names): BatchNorm, Batch Renorm, GroupNorm, LayerNorm, and none. */
-export const METHODS: NormKind[] = ["batch", "renorm", "group", "layer", "none"];
+const METHODS: NormKind[] = ["batch", "renorm", "group", "layer", "none"];
 /** Every run sees the same number of training examples: 8,000 (≈ 2.7 passes over the 3,000 digits). */
 export const EXAMPLES_SEEN = 8000;
 /** The learning rate at batch size 2; larger batches get BASE_LR · √(B/2) (see learningRate). */
-export const BASE_LR = 0.05;
+const BASE_LR = 0.05;
 /** Hidden width of the MLP 196 → 64 → 64 → 10. */
 export const WIDTH = 64;
 /** Seed of every model's initial weights and of every batch order. */

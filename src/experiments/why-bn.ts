@@ -164,14 +164,14 @@ export function hiddenLinears(model: Sequential): Linear[] {
 }
 
 /** A fixed batch of 120 training digits (seeded) on which every probe is measured. */
-export const probeBatch = once((): ProbeBatch => {
+const probeBatch = once((): ProbeBatch => {
   const { train } = pooledMnist();
   const rows = new Rng("why-bn/probe-batch").sample(train.y.length, WHY.probeBatch);
   return { x: train.x.selectRows(rows), y: rows.map((i) => train.y[i]) };
 });
 
 /** §5's data: the first 1,000 pooled training digits (the split is already shuffled), the same 2,000 test digits. */
-export const smallTrainingSet = once((): MnistSplit => {
+const smallTrainingSet = once((): MnistSplit => {
   const { train, test } = pooledMnist();
   return { train: subset(train, Array.from({ length: WHY.regTrain }, (_, i) => i), `MNIST 14×14 train (${WHY.regTrain})`), test };
 });
@@ -344,7 +344,7 @@ export function meanStepShift(history: History): number {
   return s / (med.length - 1);
 }
 
-export const NOISY_NORMS: readonly Norm[] = ["none", "bn", "noisy"];
+const NOISY_NORMS: readonly Norm[] = ["none", "bn", "noisy"];
 
 export interface NoisyBnStudy {
   norms: Norm[];
@@ -504,7 +504,7 @@ export interface RegConfig {
   virtualBatchSize?: number;
 }
 
-export function regularizationConfigs(): RegConfig[] {
+function regularizationConfigs(): RegConfig[] {
   return [
     { name: "no BN", norm: "none" },
     { name: "dropout", norm: "none", dropout: WHY.dropout },

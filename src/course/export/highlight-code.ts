@@ -15,7 +15,7 @@ hljs.registerLanguage("bash", bash);
 hljs.registerAliases(["ts", "tsx"], { languageName: "typescript" });
 
 /** Highlighted HTML (spans with hljs classes) for `code`; escaped plain text for unknown languages. */
-export function highlightCode(code: string, language = "typescript"): string {
+function highlightCode(code: string, language = "typescript"): string {
   const name = language.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
   if (name && hljs.getLanguage(name)) return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
   return escapeHtml(code);

@@ -32,7 +32,7 @@ function stripCheckLines(text: string): string {
     .join("");
 }
 
-export function stripPlotlyLoader(html: string): string {
+function stripPlotlyLoader(html: string): string {
   return html.replace(PLOTLY_LOADER, "");
 }
 
@@ -42,7 +42,7 @@ function text(value: MultilineString | unknown): string {
 }
 
 /** A Plotly figure: a div and its figure as inert JSON, drawn by assets/charts.js. */
-export function renderChart(figure: unknown, ctx: OutputContext): string {
+function renderChart(figure: unknown, ctx: OutputContext): string {
   ctx.charts += 1;
   const id = `chart-${ctx.charts}`;
   const fig = figure as { layout?: { height?: unknown } };

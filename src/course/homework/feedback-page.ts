@@ -35,7 +35,7 @@ const STYLE = `<style>
 .misconception { font-weight: 600; }
 </style>`;
 
-export function feedbackFileName(learner: string): string {
+function feedbackFileName(learner: string): string {
   return `${learner.replace(/[^A-Za-z0-9._-]/g, "_")}.html`;
 }
 
@@ -66,7 +66,7 @@ export function renderFeedbackPageSafely(learner: string, grades: readonly Submi
   }
 }
 
-export function renderFeedbackPage(learner: string, grades: readonly SubmissionGrade[], options: FeedbackOptions): string {
+function renderFeedbackPage(learner: string, grades: readonly SubmissionGrade[], options: FeedbackOptions): string {
   const total = grades.reduce((sum, g) => sum + g.total, 0);
   const max = grades.reduce((sum, g) => sum + g.maxTotal, 0);
   const summaryRows = grades

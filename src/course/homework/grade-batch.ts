@@ -74,11 +74,11 @@ export interface GradeBatchResult {
   ignored: string[];
 }
 
-export const GRADEBOOK_FILE = "gradebook.csv";
-export const CANVAS_FILE = "canvas.csv";
-export const GRADESCOPE_DIR = "gradescope";
-export const GRADES_FILE = "grades.json";
-export const FEEDBACK_DIR = "feedback";
+const GRADEBOOK_FILE = "gradebook.csv";
+const CANVAS_FILE = "canvas.csv";
+const GRADESCOPE_DIR = "gradescope";
+const GRADES_FILE = "grades.json";
+const FEEDBACK_DIR = "feedback";
 
 export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatchResult> {
   const root = path.resolve(options.projectRoot);

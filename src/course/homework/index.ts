@@ -5,11 +5,11 @@ export { loadLessonSource, resolveLessonFile, listLessonFiles, type LessonSource
 export { collectSubmissions, readSubmissions, type Submission, type CollectResult } from "./collect-submissions";
 export { extractAnswers, type ExtractedAnswer, type ExtractResult, type AnswerState } from "./extract-solutions";
 export { gradeNotebook, DEFAULT_LIMITS, type GradeLimits, type SubmissionGrade, type AnswerRun } from "./grade-notebook";
-export { gradeBatch, GRADEBOOK_FILE, GRADES_FILE, FEEDBACK_DIR, CANVAS_FILE, GRADESCOPE_DIR, type GradeBatchOptions, type GradeBatchResult, type ProgressEvent } from "./grade-batch";
+export { gradeBatch, type GradeBatchOptions, type GradeBatchResult, type ProgressEvent } from "./grade-batch";
 export { scoreCheck, scoreExercise, type CellRun, type CheckOutcome, type ExerciseResult } from "./scoring";
 export { gradebookCsv, gradebookColumns } from "./gradebook-csv";
-export { renderFeedbackPage, renderFeedbackPageSafely, feedbackFileName, feedbackFileNames } from "./feedback-page";
+export { renderFeedbackPageSafely, feedbackFileNames } from "./feedback-page";
 export { lateness, validateLatePolicy, type LatePolicy, type Lateness } from "./late-policy";
 export { gradescopeResults, canvasCsv, type GradescopeResults, type GradescopeTest } from "./lms-export";
-export { probeSandbox, sandboxedKernelArgv, INSIDE, DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./os-sandbox";
+export { probeSandbox, sandboxedKernelArgv, INSIDE, type SandboxLimits } from "./os-sandbox";
 export { runPool } from "./worker-pool";

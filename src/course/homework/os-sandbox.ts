@@ -45,7 +45,7 @@ export interface SandboxLimits {
   openFiles: number;
 }
 
-export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 64, fileSizeMb: 64, diskMb: 128, openFiles: 1024 };
+const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 64, fileSizeMb: 64, diskMb: 128, openFiles: 1024 };
 
 export interface SandboxCommandOptions {
   projectRoot: string;

@@ -62,7 +62,7 @@ export interface ExecuteResult {
   durationMs: number;
 }
 
-export class KernelDiedError extends Error {
+class KernelDiedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "KernelDiedError";
@@ -85,7 +85,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Rewrites a node or Node-script (the kernel launcher) argv into `node --max-old-space-size=N <script> ...`. */
-export function withMemoryLimit(argv: string[], memoryLimitMb: number): string[] {
+function withMemoryLimit(argv: string[], memoryLimitMb: number): string[] {
   const flag = `--max-old-space-size=${Math.floor(memoryLimitMb)}`;
   if (/(^|[\\/])node(\.exe)?$/.test(argv[0])) return [argv[0], flag, ...argv.slice(1)];
   if (/\.(c|m)?js$/.test(argv[0])) return [process.execPath, flag, ...argv];
