@@ -265,7 +265,7 @@ describe("every backend gives the same special values (NaN, ±∞, ±0) in the s
 cases("useBackend", [
   ["not a backend", () => useBackend({} as Backend), /useBackend: expected a Backend .* without matmul/],
   ["null", () => useBackend(null as unknown as Backend), /useBackend: expected a Backend/],
-  ["a name instead of a backend", () => useBackend("wasm" as unknown as Backend), /useBackend: expected a Backend \(jsBackend, or what defaultBackend\(\) returns\), got wasm/],
+  ["a name instead of a backend", () => useBackend("wasm" as unknown as Backend), /useBackend: expected a Backend \(jsBackend, or one that backend\(\) returned before you switched\), got wasm/],
 ]);
 /** Runs `call` on the js backend (which has no float32 products), then restores the backend; precision must stay float64. */
 function onJsBackend(call: () => void): () => void {

@@ -341,7 +341,7 @@ export function useBackend(k: Backend): void {
   const missing = BACKEND_FUNCTIONS.filter((f) => typeof (k as unknown as Record<string, unknown>)?.[f] !== "function");
   if (missing.length > 0) {
     throw new TypeError(
-      `useBackend: expected a Backend (jsBackend, or what defaultBackend() returns), got ${k === null || typeof k !== "object" ? String(k) : "an object"} ` +
+      `useBackend: expected a Backend (jsBackend, or one that backend() returned before you switched), got ${k === null || typeof k !== "object" ? String(k) : "an object"} ` +
         `without ${missing.join(", ")}`,
     );
   }
