@@ -65,18 +65,13 @@ class Recorder extends Module<Tensor, Tensor> {
 }
 
 describe("Sequential reuses the memory of its intermediate values", () => {
-  it("training gives the same numbers, bit for bit, as without reuse", () => {
-    const reused = train(cnn());
-    const fresh = train(cnn({ relu: () => new OwnReLU() })); // nothing next to OwnReLU is reused: conv1 → BN → OwnReLU → pool
-    expect(reused).toEqual(fresh);
-  });
-
   it("a step writes into the memory of the steps before: the conv, BN, ReLU and pool values of a third step are in no new array", () => {
     const model = cnn();
-    const seen: Array<Set<ArrayBufferLike>> = [];
-    const note = (v: Tensor | Matrix | null) => v !== null && v.size >= 4096 && seen.at(-1)!.add(v.data.buffer);
+    // the memory of every value each step, and whether it came from emptyFloat64 (Linear's and Flatten's come from Matrix and Tensor.from)
+    const seen: Array<Map<ArrayBufferLike, boolean>> = [];
     for (const layer of model.layers) {
-      if (layer instanceof Linear || layer instanceof Flatten) continue; // their values come from Matrix and Tensor.from, not emptyFloat64
+      const fromEmpty = !(layer instanceof Linear || layer instanceof Flatten);
+      const note = (v: Tensor | Matrix | null) => v !== null && v.size >= 4096 && seen.at(-1)!.set(v.data.buffer, fromEmpty);
       const forward = layer.forward.bind(layer), backward = layer.backward.bind(layer);
       // own properties: the layer stays a ReLU, Conv2d, … for Sequential
       Object.assign(layer, {
@@ -86,13 +81,19 @@ describe("Sequential reuses the memory of its intermediate values", () => {
     }
     const loss = new CrossEntropyLoss();
     for (const { x, y } of batches) {
-      seen.push(new Set());
+      seen.push(new Map());
       loss.forward(model.forward(x), y);
       model.backward(loss.backward(), { inputGrad: false });
     }
-    expect(seen[2].size).toBeGreaterThanOrEqual(10);
-    const earlier = new Set([...seen[0], ...seen[1]]);
-    expect([...seen[2]].filter((b) => !earlier.has(b))).toEqual([]);
+    const third = [...seen[2]].filter(([, fromEmpty]) => fromEmpty).map(([b]) => b);
+    expect(third.length).toBeGreaterThanOrEqual(10);
+    expect(third.filter((b) => !seen[0].has(b) && !seen[1].has(b)).map((b) => b.byteLength)).toEqual([]); // the sizes of new ones
+  });
+
+  it("training gives the same numbers, bit for bit, as without reuse", () => {
+    const reused = train(cnn());
+    const fresh = train(cnn({ relu: () => new OwnReLU() })); // nothing next to OwnReLU is reused: conv1 → BN → OwnReLU → pool
+    expect(reused).toEqual(fresh);
   });
 
   it("never reuses the input, the output, a gradient from outside, nor a value a module of its own keeps", () => {
@@ -166,5 +167,20 @@ describe("recycleFloat64", () => {
     recycleFloat64(a);
     expect(emptyFloat64(6000)).toBe(a);
     expect(emptyFloat64(6000)).not.toBe(a);
+  });
+
+  it("holds at most 128 MB: an array that does not fit empties it first", () => {
+    const small = new Float64Array(5000);
+    recycleFloat64(small);
+    const [big, big2] = [new Float64Array(9_000_000), new Float64Array(9_000_000)]; // 72 MB each
+    recycleFloat64(big);
+    recycleFloat64(big2);
+    // identity, not toBe: a failure would print arrays of 9 million numbers
+    expect(emptyFloat64(5000) === small).toBe(false);
+    expect(emptyFloat64(9_000_000) === big2).toBe(true);
+    expect(emptyFloat64(9_000_000) === big).toBe(false);
+    const huge = new Float64Array(17_000_000); // 136 MB: never kept
+    recycleFloat64(huge);
+    expect(emptyFloat64(17_000_000) === huge).toBe(false);
   });
 });

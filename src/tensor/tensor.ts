@@ -211,7 +211,10 @@ const LARGE = 4096;
 export function emptyFloat64(length: number): Float64Array {
   if (length < LARGE) return new Float64Array(length);
   const recycled = spare.get(length)?.pop();
-  if (recycled !== undefined) return recycled;
+  if (recycled !== undefined) {
+    spareBytes -= recycled.byteLength;
+    return recycled;
+  }
   if (nodeBuffer === undefined) return new Float64Array(length);
   const bytes = nodeBuffer.allocUnsafeSlow(length * 8); // its own ArrayBuffer at offset 0: aligned for float64
   return new Float64Array(bytes.buffer, bytes.byteOffset, length);
@@ -224,11 +227,17 @@ export function emptyFloat64(length: number): Float64Array {
  * about every step and, once a long session has grown that generation to its
  * largest, start a full mark-compact of the whole heap every few steps, which
  * made the step up to twice as slow. Sequential gives back the values between
- * its layers (see sequential.ts), so that a step reuses the last step's memory.
+ * its layers (see nn/reuse.ts), so that a step reuses the last step's memory.
  */
 const spare = new Map<number, Float64Array[]>();
-/** At most this many spare arrays of one length, and of this many lengths (memory that a changed batch size leaves behind is let go). */
-const SPARE_PER_LENGTH = 8, SPARE_LENGTHS = 16;
+/**
+ * The bytes in `spare`, and how many it may hold: when full, it is emptied (arrays
+ * of a batch size no longer used are let go). At most SPARE_PER_LENGTH arrays of
+ * one length are kept (more come back than are asked for when Matrix, not
+ * emptyFloat64, made some of them).
+ */
+let spareBytes = 0;
+const SPARE_BYTES = 128 * 2 ** 20, SPARE_PER_LENGTH = 8;
 
 /**
  * Give `a` back for emptyFloat64 to reuse: the caller promises that nothing
@@ -237,13 +246,16 @@ const SPARE_PER_LENGTH = 8, SPARE_LENGTHS = 16;
  */
 export function recycleFloat64(a: Float64Array): void {
   if (a.length < LARGE || a.byteOffset !== 0 || !(a.buffer instanceof ArrayBuffer) || a.buffer.byteLength !== a.byteLength) return;
-  let list = spare.get(a.length);
-  if (list === undefined) {
-    if (spare.size >= SPARE_LENGTHS) spare.clear();
-    list = [];
-    spare.set(a.length, list);
+  if (a.byteLength > SPARE_BYTES) return;
+  if (spareBytes + a.byteLength > SPARE_BYTES) {
+    spare.clear();
+    spareBytes = 0;
   }
-  if (list.length < SPARE_PER_LENGTH && !list.includes(a)) list.push(a);
+  const list = spare.get(a.length) ?? [];
+  spare.set(a.length, list);
+  if (list.length >= SPARE_PER_LENGTH || list.includes(a)) return;
+  list.push(a);
+  spareBytes += a.byteLength;
 }
 
 /** True when a and b are the same kind with the same shape. */
