@@ -140,7 +140,8 @@ export abstract class BatchNorm<X extends Value> extends NormBase<X> {
       else backend().batchNorm2dStats(x.data, mu.data, variance.data, N, C, P);
     }
     const invStd = variance.map((v) => inverseStd(v, this.eps, useBatchStats));
-    const xhat = new Matrix(N * P, C, emptyFloat64(N * P * C)); // written whole by the normalize pass
+    const own = this.affine && this.backwardReadsLastPassOnly;
+    const xhat = new Matrix(N * P, C, own ? this.xhatMemory(N * P * C) : emptyFloat64(N * P * C)); // written whole by the normalize pass
     const y = this.affine ? new Matrix(N * P, C, emptyFloat64(N * P * C)) : xhat;
     const [gamma, beta] = this.affine ? [this.gamma.data, this.beta.data] : [null, null];
     if (P === 1) backend().batchNormNormalize(x.data, mu.data, invStd.data, gamma, beta, xhat.data, y.data, N, C); // x̂, y
@@ -150,6 +151,20 @@ export abstract class BatchNorm<X extends Value> extends NormBase<X> {
     this.saved = { xhat, invStd, dims, shape: x.shape, usedBatchStats: useBatchStats, fast: true };
     return this.withData(x, y.data);
   }
+
+  /**
+   * True when backward reads what the last forward pass saved only (false in
+   * GhostBatchNorm1d, which keeps a pass per ghost batch). Then, with γ and β,
+   * nothing but backward reads x̂ and every pass writes it into the same array.
+   */
+  protected readonly backwardReadsLastPassOnly: boolean = true;
+
+  /** x̂'s array, the same from one forward pass to the next (see backwardReadsLastPassOnly). */
+  private xhatMemory(length: number): Float64Array {
+    if (this.xhatArray === null || this.xhatArray.length !== length) this.xhatArray = emptyFloat64(length);
+    return this.xhatArray;
+  }
+  private xhatArray: Float64Array | null = null;
 
   private backwardFast(dy: X): X {
     const { xhat, invStd, dims: [N, C, P], usedBatchStats } = this.saved!;

@@ -30,6 +30,7 @@ export class GhostBatchNorm1d extends BatchNorm1d {
   readonly virtualBatchSize: number;
   /** What each ghost batch's forward saved, with its [start, end) rows; null when forward ran on the whole batch. */
   private ghosts: Array<{ start: number; end: number; saved: BatchNormSaved }> | null = null;
+  protected readonly backwardReadsLastPassOnly = false; // backward reads every ghost batch's x̂
 
   constructor(numFeatures: number, options: GhostBatchNormOptions) {
     super(numFeatures, options);

@@ -82,10 +82,13 @@ export class MaxPool2d extends Pool2d {
   // ---- fast path: the same windows through the backend (maxPool2d, maxPool2dBackward) ----
   // Its argmax is a position within the image plane (iy·W + ix).
 
+  private argmaxArray: Int32Array | null = null;
+
   private forwardFast(x: Tensor, shape: [number, number, number, number]): Tensor {
     const [N, C, H, W] = x.shape;
     const y = new Tensor(shape, emptyFloat64(shape.reduce((a, b) => a * b, 1))); // maxPool2d writes every entry
-    const argmax = new Int32Array(y.size);
+    if (this.argmaxArray === null || this.argmaxArray.length !== y.size) this.argmaxArray = new Int32Array(y.size);
+    const argmax = this.argmaxArray; // only backward reads it, and only the last forward pass's: every pass writes the same array
     backend().maxPool2d(x.data, y.data, argmax, N, C, H, W, this.kernelSize, this.stride);
     this.saved = { argmax, planeIndex: true, inputShape: x.shape, outputShape: y.shape };
     return y;

@@ -2,6 +2,7 @@ import { Matrix, checkMatrix } from "../tensor/matrix";
 import { describe } from "../validate/checks";
 import { Tensor, type Value } from "../tensor/tensor";
 import { AnyModule, BackwardOptions, Module } from "./module";
+import { Intermediates } from "./reuse";
 
 /**
  * Layers applied one after another. `train()` and `eval()` reach every layer;
@@ -14,6 +15,8 @@ import { AnyModule, BackwardOptions, Module } from "./module";
  */
 export class Sequential<X extends Value = Matrix, Y extends Value = X> extends Module<X, Y> {
   readonly layers: AnyModule[];
+  /** The values between the layers that nothing reads any more, whose memory the next ones reuse (reuse.ts). */
+  private readonly intermediates: Intermediates;
 
   constructor(...layers: AnyModule[]) {
     super();
@@ -24,18 +27,24 @@ export class Sequential<X extends Value = Matrix, Y extends Value = X> extends M
       }
     });
     this.layers = layers;
+    this.intermediates = new Intermediates(layers);
   }
 
   forward(x: X): Y {
     if (!(x instanceof Tensor)) checkMatrix("Sequential.forward", "x", x);
     let h: Value = x;
+    const outputs: Value[] = [];
     this.layers.forEach((layer, i) => {
       try {
         h = layer.forward(h);
       } catch (e) {
+        this.intermediates.forwardDone([]);
         throw withLayerContext(e, i);
       }
+      outputs.push(h);
+      this.intermediates.forwardStep(i); // the last pass's value into layer i is not read any more: its memory is reused
     });
+    this.intermediates.forwardDone(outputs);
     return h as Y; // what the last layer returns: Y by the declaration of this Sequential
   }
 
@@ -49,11 +58,13 @@ export class Sequential<X extends Value = Matrix, Y extends Value = X> extends M
   backward(dy: Y, options: BackwardOptions = {}): X | null {
     let g: Value | null = dy;
     for (let i = this.layers.length - 1; i >= 0 && g !== null; i--) {
+      const gradient: Value = g;
       try {
-        g = i > 0 ? this.layers[i].backward(g) : this.layers[i].backward(g, options); // only the first layer's input is the data
+        g = i > 0 ? this.layers[i].backward(gradient) : this.layers[i].backward(gradient, options); // only the first layer's input is the data
       } catch (e) {
         throw withLayerContext(e, i);
       }
+      this.intermediates.backwardStep(i, gradient); // the gradient layer i + 1 gave is not read any more: its memory is reused
     }
     return options.inputGrad === false ? null : (g as X); // the first layer's input gradient: X
   }

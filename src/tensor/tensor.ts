@@ -181,9 +181,10 @@ export function zerosLike<T extends Value>(v: T): T {
 
 /**
  * A Matrix or Tensor of v's shape whose entries are not zeroed first (PyTorch's
- * torch.empty_like): for an output that the code filling it writes whole. In
- * Node a large one is memory as it comes (no pass writing zeros over megabytes
- * of activations per layer and step); elsewhere, and small ones, start at zero.
+ * torch.empty_like): for an output that the code filling it writes whole. A
+ * large one is an array given back by recycleFloat64, else (in Node) memory as
+ * it comes: no pass writing zeros over megabytes of activations per layer and
+ * step. Elsewhere, and small ones, start at zero.
  */
 export function emptyLike<T extends Value>(v: T): T {
   checkValue("emptyLike", "v", v);
@@ -193,11 +194,58 @@ export function emptyLike<T extends Value>(v: T): T {
 /** Node's Buffer, when there is one (not in a browser). */
 const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): Uint8Array } }).Buffer;
 
-/** A Float64Array of `length` entries, not zeroed when it is large and Node can skip that (see emptyLike). */
+/** Arrays below this many entries are always new (and zeroed); larger ones may be recycled. */
+const LARGE = 4096;
+
+/** A Float64Array of `length` entries, not zeroed when it is large (see emptyLike). */
 export function emptyFloat64(length: number): Float64Array {
-  if (nodeBuffer === undefined || length < 4096) return new Float64Array(length);
+  if (length < LARGE) return new Float64Array(length);
+  const recycled = spare.get(length)?.pop();
+  if (recycled !== undefined) {
+    spareBytes -= recycled.byteLength;
+    return recycled;
+  }
+  if (nodeBuffer === undefined) return new Float64Array(length);
   const bytes = nodeBuffer.allocUnsafeSlow(length * 8); // its own ArrayBuffer at offset 0: aligned for float64
   return new Float64Array(bytes.buffer, bytes.byteOffset, length);
+}
+
+/**
+ * Large arrays that nothing reads any more, by length, for emptyFloat64 to hand
+ * out again. A training step of a CNN makes some 25 MB of activations and
+ * gradients; as new ArrayBuffers they make V8 collect its young generation at
+ * about every step and, once a long session has grown that generation to its
+ * largest, start a full mark-compact of the whole heap every few steps, which
+ * made the step up to twice as slow. Sequential gives back the values between
+ * its layers (see nn/reuse.ts), so that a step reuses the last step's memory.
+ */
+const spare = new Map<number, Float64Array[]>();
+/**
+ * The bytes in `spare`, and how many it may hold: when full, it is emptied (arrays
+ * of a batch size no longer used are let go). At most SPARE_PER_LENGTH arrays of
+ * one length are kept (more come back than are asked for when Matrix, not
+ * emptyFloat64, made some of them).
+ */
+let spareBytes = 0;
+const SPARE_BYTES = 128 * 2 ** 20, SPARE_PER_LENGTH = 8;
+
+/**
+ * Give `a` back for emptyFloat64 to reuse: the caller promises that nothing
+ * will read or write it again. Only a large array that is its whole
+ * ArrayBuffer is kept; anything else is left to the garbage collector.
+ */
+export function recycleFloat64(a: Float64Array): void {
+  if (a.length < LARGE || a.byteOffset !== 0 || !(a.buffer instanceof ArrayBuffer) || a.buffer.byteLength !== a.byteLength) return;
+  if (a.byteLength > SPARE_BYTES) return;
+  if (spareBytes + a.byteLength > SPARE_BYTES) {
+    spare.clear();
+    spareBytes = 0;
+  }
+  const list = spare.get(a.length) ?? [];
+  spare.set(a.length, list);
+  if (list.length >= SPARE_PER_LENGTH || list.includes(a)) return;
+  list.push(a);
+  spareBytes += a.byteLength;
 }
 
 /** True when a and b are the same kind with the same shape. */
