@@ -11,7 +11,8 @@ import { CrossEntropyLoss } from "../src/loss/cross-entropy";
 import { SGD } from "../src/optim/sgd";
 import { Rng } from "../src/random/rng";
 import { Matrix } from "../src/tensor/matrix";
-import { emptyFloat64, recycleFloat64, Tensor } from "../src/tensor/tensor";
+import { emptyFloat64, recycleFloat64, Tensor, type Value } from "../src/tensor/tensor";
+import { recordInputs } from "../src/train/record-inputs";
 
 // Sequential gives the memory of the values between its layers back to emptyFloat64
 // (src/nn/reuse.ts); these tests check that no value anybody can still read is reused.
@@ -69,21 +70,28 @@ describe("Sequential reuses the memory of its intermediate values", () => {
     const model = cnn();
     // the memory of every value each step, and whether it came from emptyFloat64 (Linear's and Flatten's come from Matrix and Tensor.from)
     const seen: Array<Map<ArrayBufferLike, boolean>> = [];
-    for (const layer of model.layers) {
-      const fromEmpty = !(layer instanceof Linear || layer instanceof Flatten);
-      const note = (v: Tensor | Matrix | null) => v !== null && v.size >= 4096 && seen.at(-1)!.set(v.data.buffer, fromEmpty);
-      const forward = layer.forward.bind(layer), backward = layer.backward.bind(layer);
-      // own properties: the layer stays a ReLU, Conv2d, … for Sequential
-      Object.assign(layer, {
-        forward: (x: Tensor) => { const y = forward(x); note(y); return y; },
-        backward: (dy: Tensor, options?: { inputGrad?: boolean }) => { const dx = backward(dy, options ?? {}); note(dx); return dx; },
+    // watched on the classes' prototypes: a layer whose forward is replaced on the instance is one Sequential reuses nothing next to
+    const prototypes = [...new Set(model.layers.map((layer) => Object.getPrototypeOf(layer) as Module<Value, Value>))];
+    const restore = prototypes.map((proto) => {
+      const fromEmpty = proto !== Linear.prototype && proto !== Flatten.prototype;
+      const note = (v: Value | null) => v !== null && v.size >= 4096 && seen.at(-1)!.set(v.data.buffer, fromEmpty);
+      const had = { forward: Object.getOwnPropertyDescriptor(proto, "forward"), backward: Object.getOwnPropertyDescriptor(proto, "backward") };
+      const { forward, backward } = proto;
+      Object.assign(proto, {
+        forward(this: Module<Value, Value>, x: Value) { const y = forward.call(this, x); note(y); return y; },
+        backward(this: Module<Value, Value>, dy: Value, options?: { inputGrad?: boolean }) { const dx = backward.call(this, dy, options ?? {}); note(dx); return dx; },
       });
-    }
+      return () => (["forward", "backward"] as const).forEach((m) => (had[m] ? Object.defineProperty(proto, m, had[m]) : delete (proto as Partial<Module<Value, Value>>)[m]));
+    });
     const loss = new CrossEntropyLoss();
-    for (const { x, y } of batches) {
-      seen.push(new Map());
-      loss.forward(model.forward(x), y);
-      model.backward(loss.backward(), { inputGrad: false });
+    try {
+      for (const { x, y } of batches) {
+        seen.push(new Map());
+        loss.forward(model.forward(x), y);
+        model.backward(loss.backward(), { inputGrad: false });
+      }
+    } finally {
+      restore.forEach((undo) => undo());
     }
     const third = [...seen[2]].filter(([, fromEmpty]) => fromEmpty).map(([b]) => b);
     expect(third.length).toBeGreaterThanOrEqual(10);
@@ -130,6 +138,65 @@ describe("Sequential reuses the memory of its intermediate values", () => {
       return model.parameters().map((p) => Array.from(p.grad.data));
     };
     expect(grads(false)).toEqual(grads(true));
+  });
+});
+
+describe("a value someone watched is never reused", () => {
+  /** What `watch` saw in the first training step stays as it was through two more steps. */
+  function keptThroughTraining(watch: (model: Sequential<Tensor, Matrix>) => { seen: Value[]; stop(): void }): void {
+    const model = cnn();
+    const loss = new CrossEntropyLoss();
+    const { seen, stop } = watch(model);
+    batches.forEach(({ x, y }, step) => {
+      loss.forward(model.forward(x), y);
+      model.backward(loss.backward(), { inputGrad: false });
+      if (step === 0) stop(); // watching only the first step: its values must still hold afterwards
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((v) => v.data.length >= 4096)).toBe(true); // large enough to be reused
+  }
+
+  /** The indices of the values that no longer hold their copies' numbers (compared here: a failing toEqual would print arrays of 65,536 numbers). */
+  function changed(values: Value[], copies: number[][]): number[] {
+    return values.flatMap((v, k) => (v.data.every((x, i) => Object.is(x, copies[k][i])) ? [] : [k]));
+  }
+
+  it("recordInputs' last input, and what its onInput callback kept, stay as they were after later passes", () => {
+    let copies: number[][] = [];
+    const kept: Value[] = [];
+    keptThroughTraining((model) => {
+      const rec = recordInputs(model.at(2), (m) => kept.push(m)); // the ReLU's input: BatchNorm2d's output
+      return {
+        seen: kept,
+        stop() {
+          copies = kept.map((v) => Array.from(v.data));
+          rec.stop();
+        },
+      };
+    });
+    expect(changed(kept, copies)).toEqual([]);
+  });
+
+  it("a layer whose forward or backward a learner replaced on the instance keeps what it saw", () => {
+    const seen: Value[] = [];
+    let copies: number[][] = [];
+    keptThroughTraining((model) => {
+      const relu = model.at(2);
+      const [forward, backward] = [relu.forward.bind(relu), relu.backward.bind(relu)];
+      Object.assign(relu, {
+        forward: (x: Value) => (seen.push(x), forward(x)), //      what reaches the ReLU
+        backward: (dy: Value) => (seen.push(dy), backward(dy)), // the gradient that reaches it
+      });
+      return {
+        seen,
+        stop() {
+          copies = seen.map((v) => Array.from(v.data));
+          delete (relu as Partial<Module<Value, Value>>).forward;
+          delete (relu as Partial<Module<Value, Value>>).backward;
+        },
+      };
+    });
+    expect(changed(seen, copies)).toEqual([]);
   });
 });
 

@@ -22,7 +22,9 @@ const KEEPS_NOTHING: ReadonlySet<Function> = new Set<Function>([ReLU, Sigmoid, T
  * back to emptyFloat64 (recycleFloat64) so that the next layers write into the
  * same memory instead of new ArrayBuffers (see tensor.ts for why that matters).
  * Only values passed between two layers of KEEPS_NOTHING are given back, never the
- * input, the output or a dy that came from outside:
+ * input, the output or a dy that came from outside, nor a value that reached a
+ * layer whose forward or backward was replaced on the instance when the value
+ * passed (recordInputs does that; so may a learner): whoever replaced it may keep it.
  *
  * - the value layer i − 1 gave layer i in the last forward pass is dead once
  *   layer i has run forward again: both layers have replaced what they kept;
@@ -30,30 +32,31 @@ const KEEPS_NOTHING: ReadonlySet<Function> = new Set<Function>([ReLU, Sigmoid, T
  *   backward has returned.
  */
 export class Intermediates {
-  /** What each layer returned in the last forward pass. */
-  private last: Value[] = [];
+  /** What each layer returned in the last forward pass (undefined where it may not be given back). */
+  private last: Array<Value | undefined> = [];
 
   constructor(private readonly layers: readonly AnyModule[]) {}
 
-  private between(i: number, j: number): boolean {
-    return KEEPS_NOTHING.has(this.layers[i].constructor) && KEEPS_NOTHING.has(this.layers[j].constructor);
+  /** Whether what layers i and j = i + 1 pass each other in `method` now may be given back. */
+  private between(i: number, j: number, method: "forward" | "backward"): boolean {
+    return [this.layers[i], this.layers[j]].every((layer) => KEEPS_NOTHING.has(layer.constructor) && !Object.prototype.hasOwnProperty.call(layer, method));
   }
 
   /** After layer i's forward in a new pass. */
   forwardStep(i: number): void {
     const old = this.last[i - 1];
-    if (i === 0 || old === undefined || !this.between(i - 1, i)) return;
+    if (i === 0 || old === undefined) return;
     recycleFloat64(old.data);
-    delete this.last[i - 1];
+    this.last[i - 1] = undefined;
   }
 
   /** The pass has finished (or failed, with no outputs: nothing of the last pass is given back then). */
   forwardDone(outputs: Value[]): void {
-    this.last = outputs;
+    this.last = outputs.map((v, i) => (i + 1 < this.layers.length && this.between(i, i + 1, "forward") ? v : undefined));
   }
 
   /** After layer i's backward has returned; dy came from layer i + 1, or from outside when i is the last. */
   backwardStep(i: number, dy: Value): void {
-    if (i < this.layers.length - 1 && this.between(i, i + 1)) recycleFloat64(dy.data);
+    if (i < this.layers.length - 1 && this.between(i, i + 1, "backward")) recycleFloat64(dy.data);
   }
 }
