@@ -3,12 +3,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultBackend, jsBackend, backend, Backend, useBackend } from "../src/tensor/backend";
+import { jsBackend, backend, Backend, useBackend } from "../src/tensor/backend";
 import { loadNativeBackend, nativeBackendError } from "../src/tensor/backend-native";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { Rng } from "../src/random/rng";
 import * as elementwise from "../src/tensor/elementwise";
 import { nativeExpectedHere } from "./helpers/native";
+import { backendChosenBy } from "./helpers/backend-choice";
+
+/** The backend the library chose when it loaded (BNLAB_BACKEND, else the fastest). */
+const startBackend = backend();
 
 // The native backend must give the WebAssembly backend's results bit for bit
 // (same sums in the same order, no fused multiply-add), so that a notebook
@@ -52,8 +56,7 @@ describe("the native backend", () => {
   // Where it cannot exist (not x86-64 Linux with AVX2), only the first test runs: it checks the fallback.
   const onNative = it.runIf(expected);
   afterEach(() => {
-    delete process.env.BNLAB_BACKEND;
-    useBackend(defaultBackend());
+    useBackend(startBackend);
   });
 
   it("is built, current with backends/native/backend.c, usable on this CPU, and the default backend (x86-64 Linux with AVX2)", () => {
@@ -62,12 +65,12 @@ describe("the native backend", () => {
       // no AVX2 here: the WebAssembly backend is the default, and the reason is given
       expect(native).toBeNull();
       expect(nativeBackendError).toMatch(/AVX2|not built|dlopen|invalid ELF|wrong ELF/);
-      expect(defaultBackend().name).toBe("wasm-simd");
+      expect(startBackend.name).toBe("wasm-simd");
       return;
     }
     expect(nativeBackendError).toBeNull();
     expect(native).not.toBeNull();
-    expect(defaultBackend().name).toBe("native-avx2");
+    expect(startBackend.name).toBe("native-avx2");
     expect(backend().name).toBe("native-avx2");
   });
 
@@ -239,12 +242,7 @@ describe("loading the native backend", () => {
   });
 
   it("BNLAB_BACKEND=wasm selects the WebAssembly backend even where the native one loads", () => {
-    process.env.BNLAB_BACKEND = "wasm";
-    try {
-      expect(defaultBackend().name).toBe("wasm-simd");
-    } finally {
-      delete process.env.BNLAB_BACKEND;
-    }
+    expect(backendChosenBy("wasm")).toEqual({ name: "wasm-simd", stderr: "" });
   });
 
   it.runIf(expected)("`npm run build:native` rebuilds it from source with the same source hash", () => {

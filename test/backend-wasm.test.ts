@@ -3,10 +3,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultBackend, jsBackend, backend, Backend, useBackend } from "../src/tensor/backend";
+import { jsBackend, backend, Backend, useBackend } from "../src/tensor/backend";
 import { loadWasmBackend, WASM_BACKEND_FILE, wasmBackendError } from "../src/tensor/backend-wasm";
 import { Matrix } from "../src/tensor/matrix";
 import { Rng } from "../src/random/rng";
+import { backendChosenBy } from "./helpers/backend-choice";
+
+/** The backend the library chose when it loaded (BNLAB_BACKEND, else the fastest). */
+const startBackend = backend();
 
 type Op = "matmul" | "matmulTransA" | "matmulTransB";
 const OPS: Op[] = ["matmul", "matmulTransA", "matmulTransB"];
@@ -53,7 +57,7 @@ const STEP_SHAPES: Array<[number, number, number]> = [
 ];
 
 describe("the WebAssembly backend", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
 
   it("loads here (Node has WebAssembly with SIMD); the default backend is the native one (test/backend-native.test.ts)", () => {
     expect(wasmBackendError).toBeNull();
@@ -128,8 +132,7 @@ describe("the WebAssembly backend", () => {
 
 describe("falling back to the TypeScript backend", () => {
   afterEach(() => {
-    delete process.env.BNLAB_BACKEND;
-    useBackend(defaultBackend());
+    useBackend(startBackend);
   });
 
   it("returns null without WebAssembly, and says why", () => {
@@ -160,9 +163,8 @@ describe("falling back to the TypeScript backend", () => {
   });
 
   it("BNLAB_BACKEND=js selects the TypeScript backend, and Matrix works with it", () => {
-    process.env.BNLAB_BACKEND = "js";
-    useBackend(defaultBackend());
-    expect(backend()).toBe(jsBackend);
+    expect(backendChosenBy("js")).toEqual({ name: jsBackend.name, stderr: "" });
+    useBackend(jsBackend);
     expect(Matrix.fromArray([[1, 2]]).matmul(Matrix.fromArray([[3], [4]])).toArray()).toEqual([[11]]);
   });
 });

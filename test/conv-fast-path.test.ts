@@ -14,7 +14,7 @@ import { Conv2d, Conv2dOptions } from "../src/nn/conv2d";
 import { ReLU } from "../src/nn/activations";
 import { Tensor } from "../src/tensor/tensor";
 import { Matrix } from "../src/tensor/matrix";
-import { defaultBackend, jsBackend, Backend, useBackend } from "../src/tensor/backend";
+import { backend, jsBackend, Backend, useBackend } from "../src/tensor/backend";
 import { loadNativeBackend } from "../src/tensor/backend-native";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { gradcheckModule } from "../src/check/gradcheck";
@@ -28,6 +28,9 @@ import { Linear } from "../src/nn/linear";
 import { Sequential } from "../src/nn/sequential";
 import { SGD } from "../src/optim/sgd";
 import { CrossEntropyLoss } from "../src/loss/cross-entropy";
+
+/** The backend the library chose when it loaded (BNLAB_BACKEND, else the fastest). */
+const startBackend = backend();
 
 const rng = new Rng("conv-fast-path-test");
 const backends: Array<[string, Backend | null]> = [["js", jsBackend], ["wasm", loadWasmBackend()], ["native", nativeExpectedHere() ? loadNativeBackend() : null]];
@@ -53,7 +56,7 @@ const CASES: Array<[number[], number, number, Conv2dOptions]> = [
 ];
 
 describe("Conv2d's fast path", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
 
   for (const [name, k] of backends) {
     it.runIf(k !== null)(`gives the reference code's output and gradients (${name} backend)`, () => {
@@ -101,7 +104,7 @@ describe("Conv2d's fast path", () => {
 });
 
 describe("ReLU's fast path", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
   for (const [name, k] of backends) {
     it.runIf(k !== null)(`gives the reference loops' numbers bit for bit on Tensors and Matrices, special values included (${name} backend)`, () => {
       useBackend(k!);
@@ -118,7 +121,7 @@ describe("ReLU's fast path", () => {
 });
 
 describe("BatchNorm2d's fast path", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
   const VARIANTS: Array<[string, BatchNormOptions]> = [
     ["default", {}],
     ["affine off", { affine: false }],
@@ -175,7 +178,7 @@ describe("BatchNorm2d's fast path", () => {
 });
 
 describe("MaxPool2d's fast path", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
   for (const [name, k] of backends) {
     it.runIf(k !== null)(`gives the reference code's output and gradient bit for bit, ties and overlapping windows included (${name} backend)`, () => {
       useBackend(k!);
@@ -205,7 +208,7 @@ describe("MaxPool2d's fast path", () => {
 });
 
 describe("a LeNet-style CNN with BatchNorm2d", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
   it.runIf(nativeExpectedHere())("trains to the same losses and weights, bit for bit, on the native and WebAssembly backends", () => {
     const run = (k: Backend): number[] => {
       useBackend(k);

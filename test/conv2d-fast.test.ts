@@ -5,13 +5,16 @@
  * LeNet's layers; and the same numbers bit for bit whichever backend runs it.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultBackend, jsBackend, Backend, useBackend } from "../src/tensor/backend";
+import { backend, jsBackend, Backend, useBackend } from "../src/tensor/backend";
 import { loadNativeBackend } from "../src/tensor/backend-native";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { conv2dBackwardFast, conv2dForwardFast, ConvGeometry } from "../src/tensor/conv2d-fast";
 import { outputSize } from "../src/tensor/im2col";
 import { Rng } from "../src/random/rng";
 import { nativeExpectedHere } from "./helpers/native";
+
+/** The backend the library chose when it loaded (BNLAB_BACKEND, else the fastest). */
+const startBackend = backend();
 
 const rng = new Rng("conv2d-fast-test");
 const random = (n: number) => Float64Array.from({ length: n }, () => rng.uniform(-1, 1));
@@ -51,7 +54,7 @@ const GEOMETRIES: ConvGeometry[] = [
 ];
 
 describe("conv2dForwardFast / conv2dBackwardFast", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
 
   for (const [name, k] of backends) {
     it.runIf(k !== null)(`compute a convolution and its gradients by their definitions (${name} backend)`, () => {

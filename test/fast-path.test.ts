@@ -7,11 +7,14 @@ import { Linear } from "../src/nn/linear";
 import { Sequential } from "../src/nn/sequential";
 import { Sigmoid } from "../src/nn/activations";
 import { Matrix } from "../src/tensor/matrix";
-import { defaultBackend, jsBackend, useBackend } from "../src/tensor/backend";
+import { backend, jsBackend, useBackend } from "../src/tensor/backend";
 import { loadNativeBackend } from "../src/tensor/backend-native";
 import { loadWasmBackend } from "../src/tensor/backend-wasm";
 import { gradcheckModule } from "../src/check/gradcheck";
 import { Rng } from "../src/random/rng";
+
+/** The backend the library chose when it loaded (BNLAB_BACKEND, else the fastest). */
+const startBackend = backend();
 
 const rng = new Rng("fast-path-test");
 function randn(rows: number, cols: number, mean = 0, std = 1): Matrix {
@@ -53,7 +56,7 @@ describe.each([
   ["the WebAssembly backend", () => useBackend(loadWasmBackend()!)],
   ["the TypeScript backend", () => useBackend(jsBackend)],
 ])("BatchNorm1d's fast path with %s", (_, selectBackend) => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
 
   for (const [label, options] of VARIANTS) {
     it(`matches the reference code in train and eval mode (${label})`, () => {
@@ -144,7 +147,7 @@ describe("backward(dy, { inputGrad: false })", () => {
 });
 
 describe("Sigmoid's fast path", () => {
-  afterEach(() => useBackend(defaultBackend()));
+  afterEach(() => useBackend(startBackend));
 
   it("matches the reference loop to 1e-15 with both backends, and passes gradcheck", () => {
     for (const k of [loadNativeBackend() ?? loadWasmBackend()!, loadWasmBackend()!, jsBackend]) {

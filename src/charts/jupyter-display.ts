@@ -48,18 +48,16 @@ interface TslabJupyterModule {
   lastWriteDisplayData?: DisplaySink | null;
 }
 
-/** tslab's current display writer, or null when this process is not a tslab kernel executing a cell. */
-export function kernelDisplaySink(): DisplaySink | null {
+/**
+ * tslab's current display writer, or null when this process is not a tslab kernel executing a cell.
+ * tslab replaces it for each execute_request, so every display looks it up again.
+ */
+function kernelDisplaySink(): DisplaySink | null {
   const cache = createRequire(join(process.cwd(), "index.js")).cache;
   for (const key of Object.keys(cache)) {
     if (!JUPYTER_MODULE.test(key)) continue;
-    const mod = cache[key]?.exports as TslabJupyterModule | undefined;
-    if (!mod || typeof mod.lastWriteDisplayData !== "function") continue;
-    // Read the export at every call: tslab replaces it for each execute_request.
-    return (content, update) => {
-      const write = mod.lastWriteDisplayData;
-      if (typeof write === "function") write(content, update);
-    };
+    const write = (cache[key]?.exports as TslabJupyterModule | undefined)?.lastWriteDisplayData;
+    if (typeof write === "function") return write;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { checkMatrix, Matrix } from "../tensor/matrix";
 import { checkArrayLike, describe } from "../validate/checks";
 import { ShapeError } from "../tensor/shape-error";
-import { logSumExp, softmax } from "./softmax";
+import { logSoftmax, softmax } from "./softmax";
 
 /** What forward keeps for backward. */
 interface Saved {
@@ -21,12 +21,9 @@ export class CrossEntropyLoss {
 
   forward(logits: Matrix, targets: ArrayLike<number>): number {
     const labels = checkTargets(logits, targets);
-    const C = logits.cols;
+    const logp = logSoftmax(logits); //                        log pᵢⱼ = zᵢⱼ − log Σₖ e^zᵢₖ, stably
     let total = 0;
-    for (let i = 0; i < logits.rows; i++) {
-      const lse = logSumExp(logits.data, i * C, C); //         log Σⱼ e^zᵢⱼ, stably
-      total += lse - logits.data[i * C + labels[i]]; //        −log pᵢ,yᵢ
-    }
+    labels.forEach((y, i) => (total -= logp.get(i, y))); //   −log pᵢ,yᵢ
     this.saved = { probs: softmax(logits), targets: labels };
     return total / logits.rows; //                             mean over the batch
   }

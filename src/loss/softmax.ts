@@ -37,7 +37,7 @@ export function logSoftmax(logits: Matrix): Matrix {
 }
 
 /** log Σⱼ e^zⱼ over one row = m + log Σⱼ e^(zⱼ − m), with m the row maximum. */
-export function logSumExp(z: ArrayLike<number>, offset: number, length: number): number {
+function logSumExp(z: ArrayLike<number>, offset: number, length: number): number {
   const m = rowMax(z, offset, length);
   if (m === Infinity || m === -Infinity) return m;
   let sum = 0;

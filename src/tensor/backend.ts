@@ -232,7 +232,7 @@ export const jsBackend: Backend = {
 const BACKEND_CHOICES = ["native", "wasm", "js"] as const;
 
 /** The backend a BNLAB_BACKEND value selects, and a warning when that is not what it says. */
-export interface BackendChoice {
+interface BackendChoice {
   backend: Backend;
   /** Why the backend is not the one asked for (a typo, a backend that does not load here), or null. */
   warning: string | null;
@@ -245,7 +245,7 @@ export interface BackendChoice {
  * used, and the warning says why. Any other value is a mistake: the default is
  * used and the warning names the valid values.
  */
-export function chooseBackend(wanted: string | undefined): BackendChoice {
+function chooseBackend(wanted: string | undefined): BackendChoice {
   const fastest = (): Backend => loadNativeBackend() ?? loadWasmBackend() ?? jsBackend;
   if (wanted === undefined || wanted.trim() === "") return { backend: fastest(), warning: null };
   const name = wanted.trim().toLowerCase();
@@ -274,19 +274,11 @@ export function chooseBackend(wanted: string | undefined): BackendChoice {
   };
 }
 
-let warned = false;
-
-/**
- * The backend BNLAB_BACKEND selects (see chooseBackend); when it is not the one
- * asked for, says so on stderr, once per process.
- */
-export function defaultBackend(): Backend {
+/** The backend BNLAB_BACKEND selects (see chooseBackend); says on stderr when it is not the one asked for. */
+function defaultBackend(): Backend {
   const wanted = typeof process !== "undefined" ? process.env.BNLAB_BACKEND : undefined;
   const { backend, warning } = chooseBackend(wanted);
-  if (warning !== null && !warned) {
-    warned = true;
-    if (typeof process !== "undefined" && process.stderr) process.stderr.write(`bnlab: ${warning}\n`);
-  }
+  if (warning !== null && typeof process !== "undefined" && process.stderr) process.stderr.write(`bnlab: ${warning}\n`);
   return backend;
 }
 

@@ -66,7 +66,7 @@ function paramsVariant(input: Input, v: ParamsVariant): Outputs {
 }
 
 /** The analytic gradients with a dx variant and a dγ/dβ variant. */
-export function backwardVariant(input: Input, dx: DxVariant, params: ParamsVariant = "right"): Outputs {
+function backwardVariant(input: Input, dx: DxVariant, params: ParamsVariant = "right"): Outputs {
   return { dx: dxVariant(input, dx), ...paramsVariant(input, params) };
 }
 
