@@ -3,7 +3,8 @@
  * reaches the caller naming the function, the input and the cause.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parallelTask, poolSize } from "../src/experiments/parallel";
+import { threadId } from "node:worker_threads";
+import { parallelTask } from "../src/experiments/parallel";
 import { file, pooled, slowerFirst, trainSeed } from "./helpers/parallel-tasks";
 
 describe("parallelMap", () => {
@@ -13,8 +14,10 @@ describe("parallelMap", () => {
   afterAll(() => (saved === undefined ? delete process.env.BNLAB_WORKERS : (process.env.BNLAB_WORKERS = saved)));
 
   it("uses two workers (BNLAB_WORKERS=2)", () => {
-    expect(poolSize()).toBe(2);
-  });
+    const threads = new Set(pooled.whichThread([0, 1, 2, 3]));
+    expect(threads.size).toBe(2);
+    expect(threads.has(threadId)).toBe(false);
+  }, 60_000);
 
   it("returns the results in input order although later inputs finish first", () => {
     const inputs = [0, 1, 2, 3, 4, 5, 6, 7];

@@ -46,7 +46,7 @@ const IDLE_MS = 120_000;
 let idleTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Workers to use: BNLAB_WORKERS if set (1 means serial), else one per core. */
-export function poolSize(): number {
+function poolSize(): number {
   if (typeof process === "undefined" || typeof process.versions?.node !== "string") return 1;
   const asked = Number(process.env.BNLAB_WORKERS);
   return Number.isInteger(asked) && asked >= 1 ? asked : os.availableParallelism();

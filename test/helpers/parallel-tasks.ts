@@ -1,5 +1,6 @@
 /** Tasks for test/parallel.test.ts, registered at the top level (as an experiment module does), so that a worker loading this module finds them. */
 import * as path from "node:path";
+import { threadId } from "node:worker_threads";
 import { Sequential } from "../../src/nn/sequential";
 import { Linear } from "../../src/nn/linear";
 import { BatchNorm1d } from "../../src/nn/batchnorm";
@@ -48,6 +49,12 @@ function trainSeed(seed: number): number[] {
   return fit(model, pooledMnist(), { steps: 6, batchSize: 60, lr: 1, seed, evalEvery: 3 }).eval.testLoss;
 }
 
+/** The thread that ran it, after spinning long enough for every worker of the pool to take a task. */
+function whichThread(i: number): number {
+  slowerFirst(i);
+  return threadId;
+}
+
 export { slowerFirst, trainSeed };
 export const pooled = {
   slowerFirst: parallelTask(file, slowerFirst),
@@ -56,4 +63,5 @@ export const pooled = {
   exitsOnOne: parallelTask(file, exitsOnOne),
   throwsLaterOnOne: parallelTask(file, throwsLaterOnOne),
   trainSeed: parallelTask(file, trainSeed),
+  whichThread: parallelTask(file, whichThread),
 };
