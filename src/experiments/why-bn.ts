@@ -164,7 +164,7 @@ export interface RunOptions extends NetOptions {
   weightDecay?: number;
   /** The data (default: the 8,000 / 2,000 pooled digits). */
   data?: "full" | "small";
-  /** Probe the landscape and ICS after step 1 and every this many steps. */
+  /** Probe the landscape and ICS before the first step and every this many steps. */
   probeEvery?: number;
   /** Record the 15/50/85th percentiles of the input of the last activation, unit 0, every `record` steps. */
   record?: number;
@@ -366,8 +366,8 @@ export function landscapeStudy(activation: Activation, seeds: readonly number[] 
     activation, steps: [], stepSizes: WHY.probeSteps.map((f) => f * lr),
     lossRange: {}, gradChange: {}, beta: {}, gradChangeByStep: {}, lossByStep: {}, icsL2: {}, icsCosine: {}, icsRelative: {}, layers: [],
   };
-  for (const [k, norm] of (["none", "bn"] as const).entries()) {
-    const cps = grouped[k].map((r) => r.checkpoints);
+  for (const [g, norm] of (["none", "bn"] as const).entries()) {
+    const cps = grouped[g].map((r) => r.checkpoints);
     out.steps = cps[0].map((c) => c.step);
     const avg = (f: (c: Checkpoint) => number) => out.steps.map((_, t) => cps.reduce((a, c) => a + f(c[t]), 0) / cps.length);
     out.lossRange[norm] = { min: avg((c) => Math.min(...c.probe.losses)), max: avg((c) => Math.max(...c.probe.losses)) };
