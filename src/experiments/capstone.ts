@@ -7,9 +7,9 @@
  *   stepsToTarget       the first evaluated step whose TEST accuracy reaches a target (or null)
  *   percentileDrift     how far a recorded sigmoid input's median and 15–85 band move in training
  *   pooledMnist         the same digits at 14×14 (2×2 average pooling): 4× cheaper, for the sweeps
- *   sweepRun            one short run of a smaller sigmoid MLP at a given init scale and learning rate
- *   initScaleSweep      final accuracy vs weight-initialization scale, with and without BN
- *   learningRateSweep   final accuracy for every (init scale, learning rate), with and without BN
+ *   initScaleSweep      final accuracy of short runs of a smaller sigmoid MLP (14×14 digits) vs
+ *                       weight-initialization scale, with and without BN
+ *   learningRateSweep   the same for every (init scale, learning rate)
  *   checkStepsToTarget, checkBnNet   the checkers of exercises 6.1 and 6.2
  */
 import * as path from "node:path";
