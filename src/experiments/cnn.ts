@@ -88,7 +88,6 @@ interface CnnRunOptions {
   steps: number;
   lr: number;
   batchSize?: number;
-  seed?: number;
   /** Evaluate on the test set every this many steps (default: at the end only). */
   evalEvery?: number;
   /** Evaluate on this many test images during training (default 500). */
@@ -103,12 +102,12 @@ interface CnnRunOptions {
 function trainCnn(options: CnnRunOptions): CnnRun {
   const { train, test } = lessonData();
   const batchSize = options.batchSize ?? 32;
-  const model = options.model ?? lenet(options.norm, options.seed ?? SEED);
+  const model = options.model ?? lenet(options.norm);
   const history = fit(model, options.evalEvery ? { train, test } : { train }, {
     steps: options.steps,
     batchSize,
     lr: options.lr,
-    seed: options.seed ?? SEED,
+    seed: SEED,
     evalEvery: options.evalEvery,
     evalSize: options.evalSize ?? 500,
     onStep: options.onStep ? (info) => options.onStep!(info.step) : undefined,

@@ -168,8 +168,6 @@ export function learningRate(batchSize: number): number {
 interface RunOptions {
   norm: NormKind;
   batchSize: number;
-  /** Training examples seen (default EXAMPLES_SEEN); steps = examples / batchSize. */
-  examples?: number;
   seed?: number;
   /** Non-i.i.d. batches: every batch holds one class only. */
   oneClassPerBatch?: boolean;
@@ -198,7 +196,7 @@ function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state:
   const { norm, batchSize } = options;
   const seed = options.seed ?? SEED;
   const { train, test } = lessonData();
-  const steps = Math.round((options.examples ?? EXAMPLES_SEEN) / batchSize);
+  const steps = Math.round(EXAMPLES_SEEN / batchSize);
   const lr = options.lr ?? learningRate(batchSize);
   const model = makeModel(norm, seed);
   const history = fit(
