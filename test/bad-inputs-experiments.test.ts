@@ -15,10 +15,6 @@ cases("normalizing.mnistBatch", [
   ["n 5000", () => normalizing.mnistBatch(5000), /got 5000. the lesson's training split holds 4000 digits/],
   ["n NaN", () => normalizing.mnistBatch(NaN), /got NaN/],
 ]);
-cases("normalizing.digitFeatures", [
-  ["pixels of the wrong width", () => normalizing.digitFeatures(z()), /normalizing.digitFeatures: pixels must have 784 columns \(28 × 28 digits\), got \[3, 3\]/],
-  ["pixels as arrays", () => normalizing.digitFeatures([[0]] as never), /normalizing.digitFeatures: pixels must be a Matrix/],
-]);
 cases("normalizing.hiddenPreactivations", [["n 0", () => normalizing.hiddenPreactivations(0), /normalizing.hiddenPreactivations: n must be an integer in \[2, 4000\], got 0/]]);
 cases("normalizing.columnStats", [
   ["no rows", () => normalizing.columnStats(Matrix.zeros(0, 3)), /normalizing.columnStats: x must have at least one row, got \[0, 3\]/],
@@ -41,10 +37,6 @@ cases("normalizing.stagesFigure", [
 cases("normalizing.withGammaBeta", [["not a function", () => normalizing.withGammaBeta(null as never), /normalizing.withGammaBeta: normalizeBackward must be a function, got null/]]);
 
 cases("runningAverages.batchNormLayers", [["not a model", () => runningAverages.batchNormLayers({} as never), /runningAverages.batchNormLayers: model must be a model \(a Module\), got an object/]]);
-cases("runningAverages.setMomentum", [
-  ["momentum 0.9 in Keras' sense is fine, 1.5 is not", () => runningAverages.setMomentum(net(), 1.5), /runningAverages.setMomentum: momentum must be in \[0, 1\].*got 1.5/],
-  ["not a model", () => runningAverages.setMomentum(null as never, 0.1), /runningAverages.setMomentum: model must be a model/],
-]);
 cases("runningAverages.stepsToForget", [
   ["momentum 0 (once -Infinity)", () => runningAverages.stepsToForget(0), /runningAverages.stepsToForget: momentum must be in \(0, 1\].*got 0/],
   ["momentum -1 (once -6)", () => runningAverages.stepsToForget(-1), /momentum must be in \(0, 1\].*got -1/],
@@ -104,15 +96,6 @@ cases("smallBatches.learningRate", [
   ["batchSize 0 (once a learning rate of 0)", () => smallBatches.learningRate(0), /smallBatches.learningRate: batchSize must be an integer ≥ 1, got 0/],
   ["batchSize -4 (once NaN)", () => smallBatches.learningRate(-4), /got -4/],
 ]);
-cases("smallBatches.trainRun", [
-  ["batchSize 0", () => smallBatches.trainRun({ norm: "batch", batchSize: 0 }), /smallBatches.trainRun: batchSize must be an integer ≥ 1, got 0/],
-  ["an unknown norm", () => smallBatches.trainRun({ norm: "bn" as never, batchSize: 8 }), /smallBatches.trainRun: norm must be one of/],
-]);
-// parallelMap's worker entry: trainRun's checks, before any training
-cases("smallBatches.trainRunState", [
-  ["batchSize 0", () => smallBatches.trainRunState({ norm: "batch", batchSize: 0 }), /smallBatches.trainRunState: batchSize must be an integer ≥ 1, got 0/],
-  ["an unknown norm", () => smallBatches.trainRunState({ norm: "bn" as never, batchSize: 8 }), /smallBatches.trainRunState: norm must be one of/],
-]);
 cases("smallBatches.batchSizeSweep", [
   ["a batch size of 0", () => smallBatches.batchSizeSweep({ batchSizes: [0] }), /smallBatches.batchSizeSweep: batchSizes\[0\] must be an integer ≥ 1, got 0/],
   ["an unknown method", () => smallBatches.batchSizeSweep({ methods: ["x" as never] }), /smallBatches.batchSizeSweep: methods\[0\] must be one of/],
@@ -141,10 +124,6 @@ cases("capstone.figure1Net", [
   ["a negative width (once a bare 'got undefined')", () => capstone.figure1Net(true, { sizes: [-1] }), /capstone.figure1Net: sizes must list at least 2 widths, integers ≥ 1, got an array of length 1/],
   ["initStd -1", () => capstone.figure1Net(true, { initStd: -1 }), /normalInit: std must be ≥ 0, got -1/],
 ], "");
-cases("capstone.lastSigmoid", [
-  ["a model without a Sigmoid", () => capstone.lastSigmoid(net()), /lastSigmoid: no Sigmoid in Sequential\(Linear\(3→2\)\)/],
-  ["not a Sequential", () => capstone.lastSigmoid(new Linear(2, 2) as never), /capstone.lastSigmoid: model must be a Sequential, got a Linear/],
-], "lastSigmoid");
 cases("capstone.figure1Run", [
   ["no options", () => capstone.figure1Run(undefined as never), /capstone.figure1Run: expected options \{ batchNorm: true or false, steps\?, … \}, got undefined/],
   ["steps 0", () => capstone.figure1Run({ batchNorm: true, steps: 0 }), /capstone.figure1Run: steps must be an integer ≥ 1, got 0/],
@@ -156,10 +135,6 @@ cases("capstone.stepsToTarget", [
 cases("capstone.percentileDrift", [
   ["a history without percentiles", () => capstone.percentileDrift({} as never), /capstone.percentileDrift: the history has no recorded percentiles/],
   ["null", () => capstone.percentileDrift(null as never), /capstone.percentileDrift: history must be what fit returned, got null/],
-]);
-cases("capstone.sweepRun", [
-  ["lr NaN", () => capstone.sweepRun({ batchNorm: true, initStd: 1, lr: NaN }), /capstone.sweepRun: lr must be a finite number ≥ 0, got NaN/],
-  ["no options", () => capstone.sweepRun(null as never), /capstone.sweepRun: expected options \{ batchNorm, initStd, lr, steps\? \}, got null/],
 ]);
 cases("capstone.initScaleSweep", [["a NaN scale", () => capstone.initScaleSweep({ scales: [NaN] }), /capstone.initScaleSweep: scales\[0\] must be a finite number, got NaN/]]);
 cases("capstone.learningRateSweep", [["steps 0", () => capstone.learningRateSweep({ steps: 0 }), /capstone.learningRateSweep: steps must be an integer ≥ 1, got 0/]]);

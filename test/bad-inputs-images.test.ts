@@ -3,7 +3,7 @@
  * and lesson 8's experiments (cnn.…). See test/bad-inputs/battery.ts.
  */
 import {
-  AvgPool2d, BatchNorm2d, Conv2d, Flatten, InstanceNorm2d, Linear, Matrix, MaxPool2d, ReLU, Residual, Rng, Sequential, Tensor, Unflatten,
+  AvgPool2d, BatchNorm2d, Conv2d, Flatten, InstanceNorm2d, Matrix, MaxPool2d, Residual, Rng, Tensor, Unflatten,
   basicBlock, cnn, col2im, convOutputSize, im2col, sameShape, zerosLike,
 } from "../src";
 import { cases, moduleState, NOT_COUNTS, NOT_FINITE, stateCases } from "./bad-inputs/battery";
@@ -138,38 +138,9 @@ cases("cnn.lenet", [
   ["an unknown norm", () => cnn.lenet("bn" as never), new RegExp(`cnn.lenet: norm ${norms.source}, got the string "bn"`)],
   ["seed 0.5", () => cnn.lenet("batch", 0.5), /cnn.lenet: seed must be an integer.*got 0.5/],
 ]);
-cases("cnn.deepCnn", [
-  ["depth 0", () => cnn.deepCnn(0), /cnn.deepCnn: depth must be an integer ≥ 1, got 0/],
-  ["an unknown norm", () => cnn.deepCnn(3, { norm: "x" as never }), new RegExp(`cnn.deepCnn: norm ${norms.source}`)],
-  ["residual as a string", () => cnn.deepCnn(3, { norm: "none", residual: "yes" as never }), /cnn.deepCnn: residual must be true or false/],
-]);
-// parallelMap's worker entry: trainCnn's checks, before any training
-cases("cnn.cnnAccuracy", [
-  ["not an options object", () => cnn.cnnAccuracy(null as never), /cnn.cnnAccuracy: options must be an object/],
-  ["steps 0", () => cnn.cnnAccuracy({ norm: "batch", steps: 0, lr: 0.1 }), /cnn.cnnAccuracy: steps must be an integer ≥ 1, got 0/],
-]);
-cases("cnn.trainCnn", [
-  ["not an options object", () => cnn.trainCnn(null as never), /cnn.trainCnn: options must be an object/],
-  ["steps 0", () => cnn.trainCnn({ norm: "batch", steps: 0, lr: 0.1 }), /cnn.trainCnn: steps must be an integer ≥ 1, got 0/],
-  ["lr -1", () => cnn.trainCnn({ norm: "batch", steps: 1, lr: -1 }), /cnn.trainCnn: lr must be > 0, got -1/],
-  ["batchSize 1 with BatchNorm2d", () => cnn.trainCnn({ norm: "batch", steps: 1, lr: 0.1, batchSize: 0 }), /cnn.trainCnn: batchSize must be an integer ≥ 1, got 0/],
-  ["a model that is not a Sequential", () => cnn.trainCnn({ norm: "batch", steps: 1, lr: 0.1, model: new Linear(2, 2) as never }), /cnn.trainCnn: model must be a Sequential, got a Linear/],
-  ["onStep not a function", () => cnn.trainCnn({ norm: "batch", steps: 1, lr: 0.1, onStep: 5 as never }), /cnn.trainCnn: onStep must be a function, got 5/],
-]);
 cases("cnn.stepsTo", [
   ["no history", () => cnn.stepsTo(null as never, 0.5), /cnn.stepsTo: history must be a History \(what fit returns\), got null/],
   ["a target of 90 (a percentage)", () => cnn.stepsTo({ step: [], loss: [], eval: { step: [], testAccuracy: [] } } as never, 90), /cnn.stepsTo: target must be in \[0, 1\] \(an accuracy, e.g. 0.9\), got 90/],
-]);
-cases("cnn.convLayers", [["not a model", () => cnn.convLayers(5 as never), /cnn.convLayers: model must be a model \(a Module\), got 5/]]);
-cases("cnn.channelStats", [
-  ["a Matrix", () => cnn.channelStats(Matrix.zeros(2, 2) as never), /cnn.channelStats: x must be a Tensor \[N, C, H, W\], got a Matrix/],
-  ["a 2-D tensor", () => cnn.channelStats(new Tensor([2, 2])), /cnn.channelStats: x must be a Tensor \[N, C, H, W\], got a Tensor \[2, 2\]/],
-  ["an empty batch", () => cnn.channelStats(new Tensor([0, 2, 2, 2])), /cnn.channelStats: x must hold at least one image/],
-]);
-cases("cnn.conv2Stats", [["a model with one convolution", () => cnn.conv2Stats(new Sequential(new Unflatten([1, 14, 14]), new Conv2d(1, 2, 3), new ReLU())), /cnn.conv2Stats: model must have at least 2 convolutions \(lenet\(…\)\), it has 1/]]);
-cases("cnn.gradientPerLayer", [
-  ["not a Sequential", () => cnn.gradientPerLayer(null as never), /cnn.gradientPerLayer: model must be a Sequential, got null/],
-  ["batchSize 0", () => cnn.gradientPerLayer(cnn.lenet("none"), 0), /cnn.gradientPerLayer: batchSize must be an integer in \[1, 3000\], got 0/],
 ]);
 cases("cnn.withAndWithoutBn", [
   ["steps -1", () => cnn.withAndWithoutBn({ steps: -1 }), /cnn.withAndWithoutBn: steps must be an integer ≥ 1, got -1/],
@@ -186,10 +157,6 @@ cases("cnn.deepComparison", [
 cases("cnn.batchSizeComparison", [
   ["a batch size 0", () => cnn.batchSizeComparison({ batchSizes: [0] }), /cnn.batchSizeComparison: batchSizes\[0\] must be an integer ≥ 1, got 0/],
   ["fewer examples than a batch", () => cnn.batchSizeComparison({ batchSizes: [64], examples: 10 }), /cnn.batchSizeComparison: examples \(10\) must be at least the largest batch size \(64\)/],
-]);
-cases("cnn.statisticsGroup", [
-  ["an unknown method", () => cnn.statisticsGroup("BatchNorm1d" as never, 0, 0, 2), /cnn.statisticsGroup: method must be one of "BatchNorm2d", "LayerNorm", "InstanceNorm2d", "GroupNorm \(2 groups\)", got the string "BatchNorm1d"/],
-  ["a channel outside C", () => cnn.statisticsGroup("BatchNorm2d", 0, 3, 2), /cnn.statisticsGroup: c must be an integer in \[0, 1\], got 3/],
 ]);
 cases("cnn.axesFigure", [
   ["N 0", () => cnn.axesFigure(0), /cnn.axesFigure: N must be an integer ≥ 1, got 0/],

@@ -155,54 +155,24 @@ cases("whyBn.whyBnNet", [
   ["dropout 1", () => whyBn.whyBnNet({ ...run, dropout: 1 }), /whyBn.whyBnNet: dropout must be in \[0, 1\).*got 1/],
   ["ghost with virtualBatchSize 1", () => whyBn.whyBnNet({ ...run, norm: "ghost", virtualBatchSize: 1 }), /whyBn.whyBnNet: virtualBatchSize must be an integer ≥ 2, got 1/],
 ]);
-cases("whyBn.whyBnRun", [
-  ["lr 0", () => whyBn.whyBnRun({ ...run, lr: 0 }), /whyBn.whyBnRun: lr must be > 0/],
-  ["steps 0", () => whyBn.whyBnRun({ ...run, steps: 0 }), /whyBn.whyBnRun: steps must be an integer ≥ 1, got 0/],
-  ["data unknown", () => whyBn.whyBnRun({ ...run, data: "tiny" as never }), /whyBn.whyBnRun: data must be one of "full", "small", got the string "tiny"/],
-  ["probeEvery -1", () => whyBn.whyBnRun({ ...run, probeEvery: -1 }), /whyBn.whyBnRun: probeEvery must be an integer ≥ 1, got -1/],
-  ["an unknown activation", () => whyBn.whyBnRun({ ...run, activation: "elu" as never }), /whyBn.whyBnRun: activation must be one of "sigmoid", "relu"/],
-]);
-cases("whyBn.lrRun", [
-  ["an unknown activation", () => whyBn.lrRun("x" as never, "bn", 0, 0.1), /whyBn.lrRun: activation must be one of "sigmoid", "relu", got the string "x"/],
-  ["an unknown norm", () => whyBn.lrRun("relu", "x" as never, 0, 0.1), /whyBn.lrRun: norm must be one of/],
-  ["lr -1", () => whyBn.lrRun("relu", "bn", 0, -1), /whyBn.lrRun: lr must be > 0, got -1/],
-]);
 cases("whyBn.activations", [["not a Sequential", () => whyBn.activations(null as never), /whyBn.activations: model must be a Sequential, got null/]]);
-cases("whyBn.hiddenLinears", [["not a Sequential", () => whyBn.hiddenLinears(new Linear(2, 2) as never), /whyBn.hiddenLinears: model must be a Sequential, got a Linear/]]);
 const seedsCases = (name: string, f: (seeds: never) => unknown): Array<[string, () => unknown, RegExp]> => [
   ["no seeds", () => f([] as never), new RegExp(`whyBn.${name}: seeds must be a non-empty list of integers`)],
   ["a seed 0.5", () => f([0.5] as never), new RegExp(`whyBn.${name}: seeds\\[0\\] must be an integer.*got 0.5`)],
   ["seeds as a number", () => f(3 as never), new RegExp(`whyBn.${name}: seeds must be an array, got 3`)],
 ];
-cases("whyBn.noisyBnRuns", seedsCases("noisyBnRuns", (s) => whyBn.noisyBnRuns(s)));
 cases("whyBn.noisyBnStudy", seedsCases("noisyBnStudy", (s) => whyBn.noisyBnStudy(s)));
-cases("whyBn.learningRateRuns", seedsCases("learningRateRuns", (s) => whyBn.learningRateRuns(s)));
 cases("whyBn.learningRateStudy", seedsCases("learningRateStudy", (s) => whyBn.learningRateStudy(s)));
-cases("whyBn.regularizationRuns", seedsCases("regularizationRuns", (s) => whyBn.regularizationRuns(s)));
 cases("whyBn.regularizationStudy", seedsCases("regularizationStudy", (s) => whyBn.regularizationStudy(s)));
-cases("whyBn.scaleRuns", seedsCases("scaleRuns", (s) => whyBn.scaleRuns(s)));
 cases("whyBn.scaleStudy", seedsCases("scaleStudy", (s) => whyBn.scaleStudy(s)));
-cases("whyBn.landscapeRuns", [["an unknown activation", () => whyBn.landscapeRuns("tanh" as never), /whyBn.landscapeRuns: activation must be one of "sigmoid", "relu"/], ...seedsCases("landscapeRuns", (s) => whyBn.landscapeRuns("relu", s))]);
 cases("whyBn.landscapeStudy", [["an unknown activation", () => whyBn.landscapeStudy("tanh" as never), /whyBn.landscapeStudy: activation must be one of "sigmoid", "relu"/], ...seedsCases("landscapeStudy", (s) => whyBn.landscapeStudy("relu", s))]);
 cases("whyBn.meanAndError", [
   ["no values", () => whyBn.meanAndError([]), /whyBn.meanAndError: values must be a non-empty list of numbers, got an array of length 0/],
   ["not a list", () => whyBn.meanAndError(5 as never), /whyBn.meanAndError: values must be an array, got 5/],
   ["a string among the values", () => whyBn.meanAndError([1, "2"] as never), /whyBn.meanAndError: values\[1\] must be a number, got the string "2"/],
 ]);
-cases("whyBn.meanSeries", [
-  ["no series", () => whyBn.meanSeries([]), /whyBn.meanSeries: series must be a non-empty list/],
-  ["series of different lengths", () => whyBn.meanSeries([[1, 2], [1]]), /whyBn.meanSeries: every series must have the length of series\[0\] \(2\), series\[1\] has 1/],
-]);
-cases("whyBn.meanStepShift", [
-  ["no history", () => whyBn.meanStepShift(null as never), /whyBn.meanStepShift: history must be a History \(what fit returns\), got null/],
-  ["a history without recorded percentiles", () => whyBn.meanStepShift({ step: [], loss: [], eval: { step: [], testAccuracy: [] } } as never), /whyBn.meanStepShift: the history has no recorded percentiles \(run with record\)/],
-]);
 cases("whyBn.scaleInvariance", [
   ["no scales", () => whyBn.scaleInvariance([]), /whyBn.scaleInvariance: scales must be a non-empty list of numbers > 0/],
   ["a scale 0", () => whyBn.scaleInvariance([1, 0]), /whyBn.scaleInvariance: scales\[1\] must be > 0, got 0/],
   ["a scale NaN", () => whyBn.scaleInvariance([NaN]), /whyBn.scaleInvariance: scales\[0\] must be a finite number/],
-]);
-cases("whyBn.prefetch", [
-  ["runs not a list: refused before the promise", () => whyBn.prefetch(5 as never), /whyBn.prefetch: runs must be an array, got 5/],
-  ["a run with lr 0: refused before any run trains", () => whyBn.prefetch([{ ...run, steps: 1 }, { ...run, lr: 0 }]), /whyBn.prefetch: runs\[1\].lr must be > 0, got 0/],
 ]);

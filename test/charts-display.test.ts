@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { figureBundle, lineChart, PLOTLY_MIME, showFigure, type Figure } from "../src/charts";
 import { figureHtml, scriptJson } from "../src/charts/html";
 import { sendDisplayData, setDisplaySink, type DisplayContent } from "../src/charts/jupyter-display";
-import { plotlyLoaderScript, plotlyRelativePaths } from "../src/charts/plotly-source";
+import { plotlyLoaderScript } from "../src/charts/plotly-source";
+
+/** The paths, relative to the notebook folder `cwd`, by which the loader fetches plotly.min.js at `file`. */
+const relativePaths = (file: string, cwd: string): string[] => JSON.parse(/ {2}var relative = (.*);\n/.exec(plotlyLoaderScript({ file, cwd }))![1]) as string[];
 
 const fig: Figure = lineChart([{ name: "with BN", method: "BatchNorm", x: [1, 2, 3], y: [2.3, 1.1, 0.5] }], { title: "Loss </script><b>", xTitle: "step", yTitle: "loss" });
 
@@ -60,26 +63,30 @@ describe("figureBundle", () => {
     expect(scriptJson({ t: "</script><!--\u2028γ" })).toBe('{"t":"\\u003c/script>\\u003c!--\\u2028\\u03b3"}');
     expect(JSON.parse(scriptJson({ t: "γ=1 ▶ 😀" }))).toEqual({ t: "γ=1 ▶ 😀" });
     expect(JSON.parse(scriptJson({ t: "</script>" }))).toEqual({ t: "</script>" });
-    const loader = plotlyLoaderScript(["files/a</script>.js"]);
-    expect(loader.slice(0, -"</script>".length)).not.toMatch(/<\/script/i);
+    const root = path.resolve(__dirname, "..");
+    const where = { file: path.join(root, "node_modules", "a</script>.js"), cwd: path.join(root, "notebooks") };
+    expect(relativePaths(where.file, where.cwd)).toContain("../node_modules/a%3C/script%3E.js");
+    expect(plotlyLoaderScript(where).slice(0, -"</script>".length)).not.toMatch(/<\/script/i);
   });
 
   it("loads plotly.js from the Jupyter server instead of carrying it (a saved notebook stays small), by paths that hold no absolute path", () => {
     const root = path.resolve(__dirname, "..");
-    const loader = plotlyLoaderScript(plotlyRelativePaths(undefined, path.join(root, "notebooks")));
+    const loader = plotlyLoaderScript({ cwd: path.join(root, "notebooks") });
     expect(loader.length).toBeLessThan(2_500);
     expect(loader).toContain("typeof window.Plotly !== 'undefined'");
     expect(loader).not.toContain(root);
     expect(loader).not.toContain(path.basename(root));
     const file = path.join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
-    expect(plotlyRelativePaths(file, path.join(root, "notebooks"))).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
-    expect(plotlyRelativePaths(file, path.join(root, "build", "jupyter-ui", "lessons"))).toEqual(["../../../node_modules/plotly.js-dist-min/plotly.min.js"]);
+    expect(relativePaths(file, path.join(root, "notebooks"))).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
+    expect(relativePaths(file, path.join(root, "build", "jupyter-ui", "lessons"))).toEqual(["../../../node_modules/plotly.js-dist-min/plotly.min.js"]);
     // from a folder elsewhere, a relative path would spell this machine's folders: none is offered
-    expect(plotlyRelativePaths(file, path.join(os.tmpdir(), "elsewhere", "notebooks"))).toEqual([]);
+    expect(relativePaths(file, path.join(os.tmpdir(), "elsewhere", "notebooks"))).toEqual([]);
   });
 
   it("the loader fetches plotly.js beside the notebook's folder, as the page's URL names it, then from the server's root", async () => {
-    const relative = ["../node_modules/plotly.js-dist-min/plotly.min.js"];
+    const root = path.resolve(__dirname, "..");
+    const where = { file: path.join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js"), cwd: path.join(root, "notebooks") };
+    expect(relativePaths(where.file, where.cwd)).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
     const fetched = async (pathname: string, baseUrl: string): Promise<string[]> => {
       const urls: string[] = [];
       const page = {
@@ -91,7 +98,7 @@ describe("figureBundle", () => {
           return Promise.reject(new Error("404")); // so that every candidate is tried
         },
       };
-      const script = plotlyLoaderScript(relative).replace(/^<script[^>]*>/, "").replace(/<\/script>$/, "");
+      const script = plotlyLoaderScript(where).replace(/^<script[^>]*>/, "").replace(/<\/script>$/, "");
       new Function("window", "document", "location", "fetch", script)(page.window, page.document, page.location, page.fetch);
       for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0)); // each failed fetch tries the next
       return urls;
@@ -122,7 +129,7 @@ describe("figureBundle", () => {
       fs.mkdirSync(path.join(home, "bnlab", "notebooks"), { recursive: true });
       fs.symlinkSync(path.join(tmp, "state", "library", "node_modules"), path.join(home, "bnlab", "node_modules"), "dir");
       // the learner's server is rooted at their home: only the linked path, relative to the notebook
-      expect(plotlyRelativePaths(path.join(real, "plotly.min.js"), path.join(home, "bnlab", "notebooks"))).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
+      expect(relativePaths(path.join(real, "plotly.min.js"), path.join(home, "bnlab", "notebooks"))).toEqual(["../node_modules/plotly.js-dist-min/plotly.min.js"]);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

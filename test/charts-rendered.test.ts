@@ -4,10 +4,10 @@
  * "2 3 … 9 10 2 3"); lesson 8's with/without heatmap labels its rows "without BN" and "with BN";
  * no axis title runs over the chart's title, however long it is or however short the chart.
  */
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heatmapFigure, lineChart } from "../src/charts";
 import type { Figure } from "../src/charts/figure";
-import { plotlyPath } from "../src/charts/plotly-source";
 import { findChromium, openBrowser, requireTool, type BrowserSession } from "./helpers/browser";
 
 const enabled = requireTool("Chromium", findChromium(), "apt-get install -y chromium");
@@ -24,7 +24,7 @@ describe.skipIf(!enabled)("charts drawn in Chromium", () => {
   beforeAll(async () => {
     browser = await openBrowser({ width: 900, height: 700 });
     await browser.page.setContent('<div id="chart" style="width: 800px"></div>');
-    await browser.page.addScriptTag({ path: plotlyPath() });
+    await browser.page.addScriptTag({ path: createRequire(__filename).resolve("plotly.js-dist-min") });
   }, 60_000);
   afterAll(async () => browser?.close());
 

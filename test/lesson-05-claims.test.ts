@@ -19,8 +19,8 @@ import {
   makeModel,
   nonIidComparison,
   NonIidRow,
+  batchSizeSweep,
   trainModeAccuracy,
-  trainRun,
 } from "../src/experiments/small-batches";
 
 describe("lesson 5: the noise of batch statistics", () => {
@@ -56,9 +56,8 @@ describe("lesson 5: accuracy against batch size", () => {
   const acc = (norm: NormKind, batchSize: number) => runs.get(`${norm}/${batchSize}`)!.accuracy;
 
   beforeAll(() => {
-    for (const norm of ["batch", "renorm", "group", "layer"] as NormKind[]) {
-      for (const batchSize of [2, 4, 32, 128]) runs.set(`${norm}/${batchSize}`, trainRun({ norm, batchSize }));
-    }
+    const sweep = batchSizeSweep({ methods: ["batch", "renorm", "group", "layer"], batchSizes: [2, 4, 32, 128] });
+    for (const row of sweep.rows) row.runs.forEach((run, i) => runs.set(`${row.norm}/${sweep.batchSizes[i]}`, run));
   }, 120_000);
 
   it("BatchNorm's accuracy at B = 2 is far below its accuracy at B = 32 and 128", () => {

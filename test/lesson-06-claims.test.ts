@@ -19,7 +19,8 @@ import {
   figure1Run,
   percentileDrift,
   stepsToTarget,
-  sweepRun,
+  initScaleSweep,
+  learningRateSweep,
   type EvalHistory,
 } from "../src/experiments/capstone";
 
@@ -62,25 +63,25 @@ describe("lesson 6: Figure 1 at our scale (784-100-100-100-10 sigmoid, N(0, 0.05
 
 describe("lesson 6: sweeps (196-64-64-64-10 sigmoid on 14×14 digits, 250 steps)", () => {
   it("init scale: BN trains at every scale of the sweep; the baseline only near 0.3–1", () => {
-    for (const initStd of [0.001, 0.01, 3]) {
-      expect(sweepRun({ batchNorm: true, initStd, lr: SWEEP.lr })).toBeGreaterThan(0.7);
-    }
-    for (const initStd of [0.001, 0.01]) {
-      expect(sweepRun({ batchNorm: false, initStd, lr: SWEEP.lr })).toBeLessThan(0.2); //  stuck at chance
-    }
-    expect(sweepRun({ batchNorm: false, initStd: 0.3, lr: SWEEP.lr })).toBeGreaterThan(0.8);
+    const s = initScaleSweep({ scales: [0.001, 0.01, 3, 0.3] });
+    expect(s.lr).toBe(SWEEP.lr);
+    for (const i of [0, 1, 2]) expect(s.withBN[i]).toBeGreaterThan(0.7);
+    for (const i of [0, 1]) expect(s.withoutBN[i]).toBeLessThan(0.2); //  stuck at chance
+    expect(s.withoutBN[3]).toBeGreaterThan(0.8);
   }, 60_000);
 
   it("learning rate: at lr 10 BN still trains at every init scale of the heatmap, the baseline at none", () => {
     const lr = 10;
     expect(SWEEP.lrs).toContain(lr);
-    for (const initStd of SWEEP.heatmapScales) {
-      expect(sweepRun({ batchNorm: true, initStd, lr })).toBeGreaterThan(0.8);
-      const b = sweepRun({ batchNorm: false, initStd, lr });
+    const s = learningRateSweep({ lrs: [lr] });
+    expect(s.scales).toEqual(SWEEP.heatmapScales);
+    for (const i of s.scales.keys()) {
+      expect(s.withBN[i][0]).toBeGreaterThan(0.8);
+      const b = s.withoutBN[i][0];
       expect(Number.isNaN(b) || b < 0.2).toBe(true);
     }
     // and the baseline does train at its own best rate (so the comparison is fair)
-    expect(sweepRun({ batchNorm: false, initStd: 0.3, lr: 3 })).toBeGreaterThan(0.75);
+    expect(initScaleSweep({ scales: [0.3], lr: 3 }).withoutBN[0]).toBeGreaterThan(0.75);
   }, 60_000);
 });
 

@@ -6,20 +6,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   WHY,
-  landscapeRuns,
   landscapeStudy,
-  learningRateRuns,
   learningRateStudy,
-  lrRun,
-  noisyBnRuns,
   noisyBnStudy,
-  prefetch,
-  regularizationRuns,
   regularizationStudy,
   scaleInvariance,
-  scaleRuns,
   scaleStudy,
-  whyBnRun,
   type LandscapeStudy,
   type LearningRateStudy,
   type MeanError,
@@ -32,12 +24,23 @@ const LONG = 900_000; //  a shared 2-core machine can be ten times slower than a
 /** A stated percentage: the mean rounds to it (±0.06 points for one decimal), in fractions. */
 const percent = (m: MeanError, stated: number, tol = 0.0006) => expect(Math.abs(m.mean * 100 - stated) / 100).toBeLessThanOrEqual(tol);
 const diffError = (a: MeanError, b: MeanError) => Math.sqrt(a.error ** 2 + b.error ** 2);
+/**
+ * A study run one seed more at a time, yielding to the event loop in between (so that vitest's worker
+ * answers its main process during the long runs), then on all its seeds: the runs are cached, so the
+ * last call trains nothing new and returns exactly the study.
+ */
+async function seedBySeed<T>(study: (seeds: number[]) => T, seeds: readonly number[]): Promise<T> {
+  for (let k = 1; k < seeds.length; k++) {
+    study(seeds.slice(0, k));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return study(seeds.slice());
+}
 
 describe("§1 noisy BN (sigmoid MLP, 200 steps, lr 1, 5 seeds)", () => {
   let s: NoisyBnStudy;
   beforeAll(async () => {
-    await prefetch(noisyBnRuns()); //  the same runs, yielding between them (keeps vitest's worker responsive)
-    s = noisyBnStudy();
+    s = await seedBySeed(noisyBnStudy, WHY.seeds);
   }, LONG);
 
   it("noisy BN's inputs move about three times as far per step as without BN (0.75 vs 0.25; BN 0.16)", () => {
@@ -69,9 +72,8 @@ describe("§2–3 gradient ICS and the landscape along the gradient (5 seeds eac
   let sig: LandscapeStudy;
   let relu: LandscapeStudy;
   beforeAll(async () => {
-    await prefetch([...landscapeRuns("sigmoid"), ...landscapeRuns("relu")]);
-    sig = landscapeStudy("sigmoid");
-    relu = landscapeStudy("relu");
+    sig = await seedBySeed((seeds) => landscapeStudy("sigmoid", seeds), WHY.seeds);
+    relu = await seedBySeed((seeds) => landscapeStudy("relu", seeds), WHY.seeds);
   }, LONG);
   const after0 = (steps: number[]) => steps.map((s, t) => [s, t] as const).filter(([s]) => s > 0).map(([, t]) => t);
 
@@ -132,8 +134,7 @@ describe("§2–3 gradient ICS and the landscape along the gradient (5 seeds eac
 describe("§4 the largest learning rate that trains (100 steps, 3 seeds, ≥ 50% test accuracy)", () => {
   let s: LearningRateStudy;
   beforeAll(async () => {
-    await prefetch(learningRateRuns());
-    s = learningRateStudy();
+    s = await seedBySeed(learningRateStudy, WHY.lrSeeds);
   }, LONG);
 
   it("BN trains at ten times larger rates: sigmoid 10 instead of 1, ReLU 3 instead of 0.3", () => {
@@ -151,15 +152,17 @@ describe("§4 the largest learning rate that trains (100 steps, 3 seeds, ≥ 50%
 
   it("without BN the sigmoid network saturates (finite loss); the ReLU network ends at chance from 3 on, one of its nine runs there diverging", () => {
     let diverged = 0;
-    for (const seed of WHY.lrSeeds) {
-      for (const lr of s.lrs) expect(whyBnRun(lrRun("sigmoid", "none", seed, lr)).diverged).toBe(false);
-      for (const lr of s.lrs.filter((r) => r >= 3)) {
-        const r = whyBnRun(lrRun("relu", "none", seed, lr));
+    for (const runs of s.runs["sigmoid/none"]) for (const r of runs) expect(r.diverged).toBe(false);
+    expect(s.runs["sigmoid/none"].flat()).toHaveLength(s.lrs.length * WHY.lrSeeds.length);
+    for (const [i, lr] of s.lrs.entries()) {
+      if (lr < 3) continue;
+      for (const r of s.runs["relu/none"][i]) {
+        expect(r.options.lr).toBe(lr);
         if (r.diverged) diverged += 1;
         else expect(r.testAccuracy).toBeLessThanOrEqual(0.11);
       }
-      expect(whyBnRun(lrRun("relu", "none", seed, 30)).history.loss.at(-1)!).toBeGreaterThan(4); //  chance would be ln 10 ≈ 2.3
     }
+    for (const r of s.runs["relu/none"][s.lrs.indexOf(30)]) expect(r.history.loss.at(-1)!).toBeGreaterThan(4); //  chance would be ln 10 ≈ 2.3
     expect(diverged).toBe(1);
   });
 });
@@ -168,8 +171,7 @@ describe("§5 regularization (ReLU 196-64-64-10, 1,000 digits, 200 steps of 64, 
   let s: RegularizationStudy;
   const by = (name: string) => [...s.configs, ...s.ghost].find((c) => c.name === name)!;
   beforeAll(async () => {
-    await prefetch(regularizationRuns());
-    s = regularizationStudy();
+    s = await seedBySeed(regularizationStudy, WHY.seeds);
   }, LONG);
 
   it("BN: test 88.3 ± 0.3% vs 86.1 ± 0.1% (about 2 points), train 99.6% vs 92.8%, gap 11.3 ± 0.4 vs 6.7 ± 0.4 points", () => {
@@ -211,8 +213,7 @@ describe("§5 regularization (ReLU 196-64-64-10, 1,000 digits, 200 steps of 64, 
 describe("§6 scale invariance and the effective learning rate", () => {
   let s: ScaleStudy;
   beforeAll(async () => {
-    await prefetch(scaleRuns());
-    s = scaleStudy();
+    s = await seedBySeed(scaleStudy, WHY.seeds);
   }, LONG);
 
   it("BN(aWx) = BN(Wx) and a·‖∇W‖ is constant (ε = 0)", () => {

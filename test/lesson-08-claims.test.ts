@@ -15,14 +15,24 @@ import { GroupNorm } from "../src/nn/groupnorm";
 
 describe("lesson 8: which numbers share one μ and σ²", () => {
   it("the picture's groups: BN per channel, LayerNorm per example, InstanceNorm per (n, c), GroupNorm per (n, group)", () => {
-    const N = 4, C = 6;
-    const count = (m: cnn.AxesMethod) => new Set(Array.from({ length: N * C }, (_, i) => cnn.statisticsGroup(m, Math.floor(i / C), i % C, C))).size;
-    expect(count("BatchNorm2d")).toBe(C);
-    expect(count("LayerNorm")).toBe(N);
-    expect(count("InstanceNorm2d")).toBe(N * C);
-    expect(count("GroupNorm (2 groups)")).toBe(2 * N);
-    const fig = cnn.axesFigure(4, 6, 9);
-    expect(fig.frames?.map((f) => f.name)).toEqual(cnn.AXES_METHODS);
+    const N = 4, C = 6, P = 9;
+    const fig = cnn.axesFigure(N, C, P);
+    expect(fig.frames?.map((f) => f.name)).toEqual(["BatchNorm2d", "LayerNorm", "InstanceNorm2d", "GroupNorm (2 groups)"]);
+    // z[n][c·P + p]: the group of example n, channel c, position p
+    const groups = fig.frames!.map((f) => (f.data[0] as { z: number[][] }).z);
+    const count = (z: number[][]) => new Set(z.flat()).size;
+    const [bn, ln, inorm, gn] = groups;
+    expect(count(bn)).toBe(C);
+    expect(count(ln)).toBe(N);
+    expect(count(inorm)).toBe(N * C);
+    expect(count(gn)).toBe(2 * N);
+    const at = (z: number[][], n: number, c: number, p: number) => z[n][c * P + p];
+    expect(at(bn, 0, 2, 0)).toBe(at(bn, 3, 2, 8)); //  BN: one channel, over examples and positions
+    expect(at(ln, 1, 0, 0)).toBe(at(ln, 1, 5, 8)); //  LayerNorm: one example, over channels
+    expect(at(inorm, 1, 2, 0)).toBe(at(inorm, 1, 2, 8));
+    expect(at(inorm, 1, 2, 0)).not.toBe(at(inorm, 1, 3, 0));
+    expect(at(gn, 1, 0, 0)).toBe(at(gn, 1, 2, 4)); //  GroupNorm: channels 0–2, then 3–5
+    expect(at(gn, 1, 2, 0)).not.toBe(at(gn, 1, 3, 0));
   });
 
   it("the layers normalize those groups to mean 0 and std ≈ 1", () => {

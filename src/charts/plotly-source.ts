@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 /** Path of plotly.min.js, resolved like `require` would from the working directory. */
-export function plotlyPath(): string {
+function plotlyPath(): string {
   const req = createRequire(join(process.cwd(), "index.js"));
   try {
     return req.resolve("plotly.js-dist-min");
@@ -23,7 +23,7 @@ export function plotlyPath(): string {
  * JupyterHub learner's ~/bnlab/node_modules points at the shared library's: require resolves the
  * link to its real path, which the learner's server, rooted at their home, cannot serve).
  */
-export function plotlyRelativePaths(file: string = plotlyPath(), cwd: string = process.cwd()): string[] {
+function plotlyRelativePaths(file: string, cwd: string): string[] {
   const linked: string[] = [];
   for (let d = resolve(cwd), level = 0; level < 6; level++) {
     const candidate = join(d, "node_modules", "plotly.js-dist-min", "plotly.min.js");
@@ -44,9 +44,11 @@ export function plotlyRelativePaths(file: string = plotlyPath(), cwd: string = p
  * URL) + a path relative to it, then the same path from the server's root — and runs it in a
  * function scope with no `module`/`define` visible, so it sets window.Plotly even next to
  * RequireJS. JupyterLab and VS Code draw the Plotly JSON themselves, and the exported site loads
- * its own copy; this is the classic notebook's (and Notebook 7's) path.
+ * its own copy; this is the classic notebook's (and Notebook 7's) path. `file` is plotly.min.js
+ * (default: as `require` resolves it) and `cwd` the notebook's folder (default: the working directory).
  */
-export function plotlyLoaderScript(relativePaths: string[] = plotlyRelativePaths()): string {
+export function plotlyLoaderScript(where: { file?: string; cwd?: string } = {}): string {
+  const relativePaths = plotlyRelativePaths(where.file ?? plotlyPath(), where.cwd ?? process.cwd());
   return (
     '<script type="text/javascript">/* plotly.js, bundled by bnlab */\n' +
     "(function () {\n" +
@@ -59,7 +61,7 @@ export function plotlyLoaderScript(relativePaths: string[] = plotlyRelativePaths
     "    else if (document.body && document.body.getAttribute('data-base-url')) { base = document.body.getAttribute('data-base-url'); }\n" +
     "  } catch (e) { /* keep '/' */ }\n" +
     "  if (base.charAt(base.length - 1) !== '/') { base += '/'; }\n" +
-    `  var relative = ${JSON.stringify(relativePaths).replace(/</g, "\\u003c")};\n` +
+    `  var relative = ${JSON.stringify(relativePaths)};\n` + // URI-encoded parts: no "<" that could end the script
     "  var page = decodeURIComponent(location.pathname.slice(location.pathname.indexOf(base) + base.length));\n" +
     "  var notebook = /(?:^|\\/)(?:tree|notebooks|edit)\\/(.+)$/.exec(page);\n" +
     "  var folder = notebook ? notebook[1].split('/').slice(0, -1).map(encodeURIComponent) : null;\n" +

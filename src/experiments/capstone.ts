@@ -7,13 +7,13 @@
  *   stepsToTarget       the first evaluated step whose TEST accuracy reaches a target (or null)
  *   percentileDrift     how far a recorded sigmoid input's median and 15–85 band move in training
  *   pooledMnist         the same digits at 14×14 (2×2 average pooling): 4× cheaper, for the sweeps
- *   sweepRun            one short run of a smaller sigmoid MLP at a given init scale and learning rate
- *   initScaleSweep      final accuracy vs weight-initialization scale, with and without BN
- *   learningRateSweep   final accuracy for every (init scale, learning rate), with and without BN
+ *   initScaleSweep      final accuracy of short runs of a smaller sigmoid MLP (14×14 digits) vs
+ *                       weight-initialization scale, with and without BN
+ *   learningRateSweep   the same for every (init scale, learning rate)
  *   checkStepsToTarget, checkBnNet   the checkers of exercises 6.1 and 6.2
  */
 import * as path from "node:path";
-import { checkArrayLike, checkCounts, checkModel, checkNumber, checkNumbers, checkOptions, describe } from "./args";
+import { checkArrayLike, checkCounts, checkNumber, checkNumbers, checkOptions, describe } from "./args";
 import { Module } from "../nn/module";
 import { Sequential } from "../nn/sequential";
 import { Linear } from "../nn/linear";
@@ -24,7 +24,7 @@ import { normalInit } from "../random/init";
 import { loadMnist, MnistSplit } from "../data/mnist";
 import { poolDigits } from "./small-batches";
 import { fit, History, StepInfo } from "../train/fit";
-import { parallelMap } from "./parallel";
+import { parallelTask } from "./parallel";
 import { once } from "./once";
 import { check as exerciseCheck, checkers as exerciseCheckers } from "../exercises/check";
 
@@ -81,16 +81,6 @@ export function figure1Net(batchNorm: boolean, options: { initStd?: number; seed
   return new Sequential(...layers);
 }
 
-/** The last Sigmoid of a Sequential: its input is what Figure 1(b) plots. */
-export function lastSigmoid(model: Sequential): Sigmoid {
-  checkModel("capstone.lastSigmoid", model, true);
-  for (let i = model.length - 1; i >= 0; i--) {
-    const layer = model.at(i);
-    if (layer instanceof Sigmoid) return layer;
-  }
-  throw new Error(`lastSigmoid: no Sigmoid in ${model}`);
-}
-
 export interface Figure1Options {
   batchNorm: boolean;
   steps?: number;
@@ -117,13 +107,14 @@ export function figure1Run(options: Figure1Options): Figure1Result {
   checkCounts("capstone.figure1Run", options as unknown as Record<string, unknown>, ["steps", "evalEvery", "evalSize", "recordEvery"]);
   const seed = options.seed ?? FIGURE1.seed;
   const model = figure1Net(options.batchNorm, { seed });
+  const lastSigmoid = model.layers.filter((l) => l instanceof Sigmoid).at(-1)!; // its input is what Figure 1(b) plots
   const history = fit(model, mnist(), {
     steps: options.steps ?? FIGURE1.steps,
     batchSize: FIGURE1.batchSize,
     lr: options.lr ?? FIGURE1.lr,
     seed,
     evalEvery: options.evalEvery ?? FIGURE1.evalEvery,
-    record: { layer: lastSigmoid(model), unit: FIGURE1.unit, every: FIGURE1.recordEvery, percentiles: [15, 50, 85] },
+    record: { layer: lastSigmoid, unit: FIGURE1.unit, every: FIGURE1.recordEvery, percentiles: [15, 50, 85] },
     onStep: options.onStep,
   });
   return { model, history };
@@ -175,27 +166,24 @@ export const SWEEP = {
 /** The same split as mnist(), pooled to 14×14. */
 export const pooledMnist = once((): MnistSplit => ({ train: poolDigits(mnist().train), test: poolDigits(mnist().test) }));
 
-export interface SweepRunOptions {
+interface SweepRunOptions {
   batchNorm: boolean;
   initStd: number;
   lr: number;
   steps?: number;
-  seed?: number;
 }
 
+/** The accuracies of the runs done in this thread: the heatmap reuses the runs of the init-scale sweep at the same rate. */
 const sweepCache = new Map<string, number>();
+const sweepKey = (o: SweepRunOptions) => JSON.stringify([o.batchNorm, o.initStd, o.lr, o.steps ?? SWEEP.steps]);
 
 /**
  * Final test accuracy of one short run of the sweep network (sigmoid MLP on 14×14 digits),
- * or NaN if the training loss became infinite or NaN (diverged). Runs are deterministic, so
- * results are remembered: the heatmap reuses the runs of the init-scale sweep at the same rate.
+ * or NaN if the training loss became infinite or NaN (diverged).
  */
-export function sweepRun(options: SweepRunOptions): number {
-  const key = sweepKey(options);
-  const known = sweepCache.get(key);
-  if (known !== undefined) return known;
+function sweepRun(options: SweepRunOptions): number {
   const steps = options.steps ?? SWEEP.steps;
-  const seed = options.seed ?? SWEEP.seed;
+  const seed = SWEEP.seed;
   const model = figure1Net(options.batchNorm, { sizes: SWEEP.sizes, initStd: options.initStd, seed });
   let diverged = false;
   const history = fit(model, pooledMnist(), {
@@ -211,29 +199,17 @@ export function sweepRun(options: SweepRunOptions): number {
       }
     },
   });
-  const accuracy = diverged ? NaN : history.eval.testAccuracy[history.eval.testAccuracy.length - 1];
-  sweepCache.set(key, accuracy);
-  return accuracy;
+  return diverged ? NaN : history.eval.testAccuracy[history.eval.testAccuracy.length - 1];
 }
+const sweepOnEveryCore = parallelTask(path.join(__dirname, "capstone"), sweepRun);
 
-/** The cache key of a sweep run, after checking its options. */
-function sweepKey(options: SweepRunOptions): string {
-  if (options === null || typeof options !== "object" || typeof options.batchNorm !== "boolean") {
-    throw new TypeError(`capstone.sweepRun: expected options { batchNorm, initStd, lr, steps? }, got ${describe(options)}`);
-  }
-  checkNumber("capstone.sweepRun", "initStd", options.initStd, { min: 0 });
-  checkNumber("capstone.sweepRun", "lr", options.lr, { min: 0 });
-  checkCounts("capstone.sweepRun", options as unknown as Record<string, unknown>, ["steps"]);
-  return JSON.stringify([options.batchNorm, options.initStd, options.lr, options.steps ?? SWEEP.steps, options.seed ?? SWEEP.seed]);
-}
-
-/** sweepRun for every options; the runs not yet remembered train on every core (parallelMap). */
+/** sweepRun for every options; the runs not yet done train on every core. */
 function sweepRuns(list: SweepRunOptions[]): number[] {
   const todo = new Map<string, SweepRunOptions>();
   for (const o of list) if (!sweepCache.has(sweepKey(o))) todo.set(sweepKey(o), o);
   const keys = [...todo.keys()];
-  parallelMap(path.join(__dirname, "capstone"), sweepRun, [...todo.values()]).forEach((accuracy, i) => sweepCache.set(keys[i], accuracy));
-  return list.map(sweepRun);
+  sweepOnEveryCore([...todo.values()]).forEach((accuracy, i) => sweepCache.set(keys[i], accuracy));
+  return list.map((o) => sweepCache.get(sweepKey(o))!);
 }
 
 export interface InitScaleSweep {

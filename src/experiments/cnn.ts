@@ -24,10 +24,10 @@ import { evaluate } from "../train/evaluate";
 import { recordInputs } from "../train/record-inputs";
 import { stepsToTarget } from "../train/steps-to-target";
 import { lessonData } from "./small-batches";
-import { parallelMap } from "./parallel";
+import { parallelTask } from "./parallel";
 import { baseLayout } from "../charts/theme";
 import { withFrames } from "../charts/slider";
-import { checkBoolean, checkFunction, checkHistory, checkInteger, checkLr, checkModel, checkNonEmptyList, checkNumber, checkOneOf, checkOptions, describe } from "./args";
+import { checkHistory, checkInteger, checkLr, checkNonEmptyList, checkNumber, checkOneOf, checkOptions, describe } from "./args";
 
 export { lessonData };
 
@@ -83,12 +83,11 @@ export interface CnnRun {
   model: Sequential;
 }
 
-export interface CnnRunOptions {
+interface CnnRunOptions {
   norm: ConvNorm;
   steps: number;
   lr: number;
   batchSize?: number;
-  seed?: number;
   /** Evaluate on the test set every this many steps (default: at the end only). */
   evalEvery?: number;
   /** Evaluate on this many test images during training (default 500). */
@@ -100,33 +99,15 @@ export interface CnnRunOptions {
 }
 
 /** Train a CNN with plain SGD (batch 32 by default), seeded; test accuracy on all 1,000 test digits at the end. */
-export function trainCnn(options: CnnRunOptions): CnnRun {
-  return runCnn("cnn.trainCnn", options);
-}
-
-/** trainCnn's test accuracy alone: a plain number, which a worker of parallelMap can send back. */
-export function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
-  return runCnn("cnn.cnnAccuracy", options).accuracy;
-}
-
-/** trainCnn, its options checked under the caller's name. */
-function runCnn(where: string, options: CnnRunOptions): CnnRun {
-  checkOptions(where, options ?? null);
-  checkOneOf(where, "norm", options.norm, CONV_NORMS);
-  checkInteger(where, "steps", options.steps, { min: 1 });
-  checkLr(where, options.lr);
-  for (const k of ["batchSize", "evalEvery", "evalSize"] as const) if (options[k] !== undefined) checkInteger(where, k, options[k], { min: 1 });
-  if (options.seed !== undefined) checkInteger(where, "seed", options.seed);
-  if (options.model !== undefined) checkModel(where, options.model, true);
-  if (options.onStep !== undefined) checkFunction(where, "onStep", options.onStep);
+function trainCnn(options: CnnRunOptions): CnnRun {
   const { train, test } = lessonData();
   const batchSize = options.batchSize ?? 32;
-  const model = options.model ?? lenet(options.norm, options.seed ?? SEED);
+  const model = options.model ?? lenet(options.norm);
   const history = fit(model, options.evalEvery ? { train, test } : { train }, {
     steps: options.steps,
     batchSize,
     lr: options.lr,
-    seed: options.seed ?? SEED,
+    seed: SEED,
     evalEvery: options.evalEvery,
     evalSize: options.evalSize ?? 500,
     onStep: options.onStep ? (info) => options.onStep!(info.step) : undefined,
@@ -134,10 +115,10 @@ function runCnn(where: string, options: CnnRunOptions): CnnRun {
   return { norm: options.norm, lr: options.lr, batchSize, steps: options.steps, accuracy: evaluate(model, test, { batchSize: 500 }).accuracy, history, model };
 }
 
-/** cnnAccuracy for every options, on every core (parallelMap): the same numbers, in the same order. */
-function accuracies(list: Array<Omit<CnnRunOptions, "model" | "onStep">>): number[] {
-  return parallelMap(path.join(__dirname, "cnn"), cnnAccuracy, list);
-}
+/** trainCnn's test accuracy alone (a plain number, which a worker can send back), for every options, on every core. */
+const accuracies = parallelTask(path.join(__dirname, "cnn"), function cnnAccuracy(options: Omit<CnnRunOptions, "model" | "onStep">): number {
+  return trainCnn(options).accuracy;
+});
 
 /** The first step at which the recorded test accuracy reached `target`, or null (lesson 6's stepsToTarget, named for this lesson). */
 export function stepsTo(history: History, target: number): number | null {
@@ -153,14 +134,8 @@ export function stepsTo(history: History, target: number): number | null {
  * without normalization the gradient that reaches the first layers vanishes.
  * `residual: true` wraps each pair of 8→8 convolutions in a Residual connection instead.
  */
-export function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boolean; seed?: number } = { norm: "none" }): Sequential {
-  const where = "cnn.deepCnn";
-  checkInteger(where, "depth", depth, { min: 1 });
-  checkOptions(where, options);
-  checkOneOf(where, "norm", options.norm, CONV_NORMS);
-  checkBoolean(where, "residual", options.residual, false);
-  if (options.seed !== undefined) checkInteger(where, "seed", options.seed);
-  const rng = new Rng(options.seed ?? SEED);
+function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boolean }): Sequential {
+  const rng = new Rng(SEED);
   const bias = options.norm === "none";
   const C = 8;
   const layers: AnyModule[] = [new Unflatten([1, SIDE, SIDE]), new Conv2d(1, C, 3, { padding: 1, bias, rng }), ...normLayer(options.norm, C), new ReLU(), new MaxPool2d(2)];
@@ -180,18 +155,12 @@ export function deepCnn(depth: number, options: { norm: ConvNorm; residual?: boo
 }
 
 /** Every Conv2d of a model, in order (inside Residual blocks too). */
-export function convLayers(model: AnyModule): Conv2d[] {
-  checkModel("cnn.convLayers", model);
+function convLayers(model: AnyModule): Conv2d[] {
   return model.modules().filter((m): m is Conv2d => m instanceof Conv2d);
 }
 
 /** Per-channel mean and standard deviation over N, H, W of an image batch [N, C, H, W]. */
-export function channelStats(x: Tensor): { mean: number[]; std: number[] } {
-  if (!(x instanceof Tensor) || x.ndim !== 4) {
-    const got = x instanceof Tensor ? `a Tensor ${x.shapeString()}` : describe(x);
-    throw new TypeError(`cnn.channelStats: x must be a Tensor [N, C, H, W], got ${got}`);
-  }
-  if (x.shape[0] === 0) throw new RangeError(`cnn.channelStats: x must hold at least one image, got ${x.shapeString()}`);
+function channelStats(x: Tensor): { mean: number[]; std: number[] } {
   const [N, C, H, W] = x.shape;
   const P = H * W;
   const mean: number[] = [], std: number[] = [];
@@ -207,10 +176,7 @@ export function channelStats(x: Tensor): { mean: number[]; std: number[] } {
 }
 
 /** Per-channel mean and std of the second convolution's output (16 maps of 5×5, before any normalization) on 200 fixed training digits, in eval mode. */
-export function conv2Stats(model: Sequential): { mean: number[]; std: number[] } {
-  checkModel("cnn.conv2Stats", model, true);
-  const convs = convLayers(model).length;
-  if (convs < 2) throw new RangeError(`cnn.conv2Stats: model must have at least 2 convolutions (lenet(…)), it has ${convs}`);
+function conv2Stats(model: Sequential): { mean: number[]; std: number[] } {
   const { train } = lessonData();
   const probe = train.x.selectRows(Array.from({ length: 200 }, (_, i) => i));
   const conv2 = convLayers(model)[1];
@@ -303,11 +269,10 @@ export function batchSizeComparison(options: { batchSizes?: number[]; examples?:
   return { batchSizes, accuracy };
 }
 
-/** Mean |∂L/∂W| of every convolution after one backward pass at initialization (where the gradient vanishes). */
-export function gradientPerLayer(model: Sequential, batchSize = 32): number[] {
-  checkModel("cnn.gradientPerLayer", model, true);
+/** Mean |∂L/∂W| of every convolution after one backward pass on 32 digits at initialization (where the gradient vanishes). */
+function gradientPerLayer(model: Sequential): number[] {
+  const batchSize = 32;
   const { train } = lessonData();
-  checkInteger("cnn.gradientPerLayer", "batchSize", batchSize, { min: 1, max: train.y.length });
   const x = train.x.selectRows(Array.from({ length: batchSize }, (_, i) => i));
   const y = Array.from(train.y).slice(0, batchSize);
   model.zeroGrad();
@@ -318,16 +283,11 @@ export function gradientPerLayer(model: Sequential, batchSize = 32): number[] {
 }
 
 /** Which numbers of an [N, C, H·W] batch share one μ and σ², for each normalization. */
-export type AxesMethod = "BatchNorm2d" | "LayerNorm" | "InstanceNorm2d" | "GroupNorm (2 groups)";
-export const AXES_METHODS: AxesMethod[] = ["BatchNorm2d", "LayerNorm", "InstanceNorm2d", "GroupNorm (2 groups)"];
+type AxesMethod = "BatchNorm2d" | "LayerNorm" | "InstanceNorm2d" | "GroupNorm (2 groups)";
+const AXES_METHODS: AxesMethod[] = ["BatchNorm2d", "LayerNorm", "InstanceNorm2d", "GroupNorm (2 groups)"];
 
 /** The group (one μ, σ²) that entry (n, c, p) belongs to under each method. */
-export function statisticsGroup(method: AxesMethod, n: number, c: number, C: number): number {
-  const where = "cnn.statisticsGroup";
-  checkOneOf(where, "method", method, AXES_METHODS);
-  checkInteger(where, "C", C, { min: 2 });
-  checkInteger(where, "n", n);
-  checkInteger(where, "c", c, { max: C - 1 });
+function statisticsGroup(method: AxesMethod, n: number, c: number, C: number): number {
   switch (method) {
     case "BatchNorm2d":
       return c; //                      one per channel, over N, H, W

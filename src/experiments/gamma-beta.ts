@@ -16,11 +16,11 @@ import { Linear } from "../nn/linear";
 import { Sequential } from "../nn/sequential";
 import { sigmoid } from "../nn/activations";
 import { loadMnist } from "../data/mnist";
-import type { Dataset } from "../data/dataset";
 import { mlp } from "../train/mlp";
-import { fit, type History } from "../train/fit";
+import { fit } from "../train/fit";
 import { recordInputs } from "../train/record-inputs";
 import { withStateRestored } from "./eval-mode";
+import type { TrainedModel } from "./running-averages";
 import type { Figure, Trace } from "../charts/figure";
 import { density, makeBins } from "../charts/bins";
 import { withFrames } from "../charts/slider";
@@ -158,15 +158,8 @@ export function sigmoidFigure(xhat: readonly number[], settings: readonly GammaB
 // ---------------------------------------------------------------------------------------------
 // A trained BN sigmoid network: what does it do with γ and β?
 
-export interface TrainedBnSigmoid {
-  model: Sequential;
-  train: Dataset;
-  test: Dataset;
-  history: History;
-}
-
 /** 784-100-100-100-10 sigmoid MLP, BatchNorm1d before every sigmoid, Linear layers without bias; SGD lr 1, batch 60. */
-export function trainBnSigmoid(options: { steps?: number; seed?: number } = {}): TrainedBnSigmoid {
+export function trainBnSigmoid(options: { steps?: number; seed?: number } = {}): TrainedModel {
   options = checkOptions("gammaBeta.trainBnSigmoid", options);
   checkCounts("gammaBeta.trainBnSigmoid", options as Record<string, unknown>, ["steps"]);
   const seed = options.seed ?? 0;

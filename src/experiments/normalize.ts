@@ -2,8 +2,8 @@
  * Lesson 1 (normalize): the data and measurements behind the lesson's demonstrations and claims.
  * The notebook and test/lesson-01-claims.test.ts call these same functions with the same seeds.
  *
- *   digitFeatures         three features of a digit on very different scales (ink, width, centre pixel)
- *   tinyBatch             four MNIST digits described by those three features: the lesson's 4×3 batch
+ *   tinyBatch             four MNIST digits described by three features on very different scales
+ *                         (ink, width, centre pixel): the lesson's 4×3 batch
  *   mnistBatch            a seeded batch of raw MNIST digits (pixels in [0, 1])
  *   hiddenPreactivations  what reaches the 2nd sigmoid of a freshly initialized 784-100-100-100-10 MLP
  *   columnStats           per-feature mean and standard deviation (axis 0), for printing and tests
@@ -43,9 +43,7 @@ export function mnistBatch(n: number): Matrix {
  *   width (px)    columns between its leftmost and rightmost pixel brighter than 0.5 (≈ 10 … 20)
  *   centre pixel  the brightness of pixel (14, 14), in [0, 1]
  */
-export function digitFeatures(pixels: Matrix): Matrix {
-  checkMatrix("normalizing.digitFeatures", "pixels", pixels);
-  if (pixels.cols !== 784) throw new RangeError(`normalizing.digitFeatures: pixels must have 784 columns (28 × 28 digits), got ${pixels.shapeString()}`);
+function digitFeatures(pixels: Matrix): Matrix {
   const out = new Matrix(pixels.rows, 3);
   for (let i = 0; i < pixels.rows; i++) {
     const row = pixels.rowArray(i);

@@ -5,7 +5,7 @@
 import { MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { useParsedMnist } from "../data/mnist";
 import type { RawMnist } from "../data/mnist-binary";
-import type { WorkerReply, WorkerTask } from "./parallel";
+import { type WorkerReply, type WorkerTask, registeredTask } from "./parallel";
 
 const { port, signal, mnist } = workerData as { port: MessagePort; signal: Int32Array; mnist: RawMnist };
 
@@ -35,9 +35,9 @@ process.on("exit", (code) => {
 useParsedMnist(mnist);
 
 function run(task: WorkerTask): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fn = (require(task.file) as Record<string, unknown>)[task.name];
-  if (typeof fn !== "function") throw new TypeError(`${task.file} exports no function ${task.name} (parallelMap needs an exported function)`);
+  require(task.file); // eslint-disable-line @typescript-eslint/no-require-imports -- registers the module's tasks
+  const fn = registeredTask(task.file, task.name);
+  if (fn === undefined) throw new TypeError(`${task.file} registers no task ${task.name} (call parallelTask at the top level of the module)`);
   return fn(task.input);
 }
 

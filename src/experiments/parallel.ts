@@ -2,12 +2,13 @@
  * Independent runs (seeds, sweep points, with/without-BN pairs) on every core: a small pool of
  * worker threads, one per core, kept until it has been idle for two minutes.
  *
- *   parallelMap(path.join(__dirname, "why-bn"), trainOne, inputs)  ≡  inputs.map(trainOne), in the same order
+ *   const trainAll = parallelTask(path.join(__dirname, "why-bn"), trainOne);
+ *   trainAll(inputs)  ≡  inputs.map(trainOne), in the same order
  *
- * `trainOne` must be an exported function of the module `file` (the caller's own module, named
- * without its extension, so that the sources and the dist/ build both resolve it) whose
- * input and result are plain data (numbers, strings, arrays, plain objects, typed arrays): a worker
- * loads that module and calls it. A run computes the same arithmetic in a worker as on the main
+ * `file` is the caller's own module, named without its extension, so that the sources and the
+ * dist/ build both resolve it; parallelTask runs at its top level, so a worker that loads the module
+ * finds `trainOne` registered there too (it need not be exported). Its input and result are plain
+ * data (numbers, strings, arrays, plain objects, typed arrays). A run computes the same arithmetic in a worker as on the main
  * thread, so the results are identical bit for bit.
  *
  * The call is synchronous, like the serial loop it replaces: the main thread waits (Atomics.wait)
@@ -24,7 +25,7 @@ import { readMnist } from "../data/mnist";
 /** What a worker sends back: a result, or what went wrong. */
 export type WorkerReply = { index: number; result: unknown } | { index: number; error: string; exited?: true };
 
-/** What the main thread sends a worker: which exported function of which module, on what. */
+/** What the main thread sends a worker: which task of which module, on what. */
 export interface WorkerTask {
   index: number;
   file: string;
@@ -45,7 +46,7 @@ const IDLE_MS = 120_000;
 let idleTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Workers to use: BNLAB_WORKERS if set (1 means serial), else one per core. */
-export function poolSize(): number {
+function poolSize(): number {
   if (typeof process === "undefined" || typeof process.versions?.node !== "string") return 1;
   const asked = Number(process.env.BNLAB_WORKERS);
   return Number.isInteger(asked) && asked >= 1 ? asked : os.availableParallelism();
@@ -69,7 +70,21 @@ function startWorker(): Slot {
   return slot;
 }
 
-export function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: readonly I[]): R[] {
+/** The tasks of the modules loaded in this thread, by module file and function name. */
+const tasks = new Map<string, (input: unknown) => unknown>();
+
+/** `fn` registered as a task of the module `file`; returns inputs => inputs.map(fn), on every core. */
+export function parallelTask<I, R>(file: string, fn: (input: I) => R): (inputs: readonly I[]) => R[] {
+  tasks.set(`${file}#${fn.name}`, fn as (input: unknown) => unknown);
+  return (inputs) => parallelMap(file, fn, inputs);
+}
+
+/** The task `name` that the module `file` registered when it loaded (what a worker runs). */
+export function registeredTask(file: string, name: string): ((input: unknown) => unknown) | undefined {
+  return tasks.get(`${file}#${name}`);
+}
+
+function parallelMap<I, R>(file: string, fn: (input: I) => R, inputs: readonly I[]): R[] {
   const size = Math.min(poolSize(), inputs.length);
   if (size <= 1 || !isMainThread) return inputs.map((input) => fn(input));
   if (idleTimer !== null) clearTimeout(idleTimer);

@@ -27,16 +27,6 @@ export function batchNormLayers(model: Module): BatchNorm1d[] {
   return model.modules().filter((m): m is BatchNorm1d => m instanceof BatchNorm1d);
 }
 
-/**
- * Set the momentum of every BatchNorm1d in a model (null = cumulative average).
- * In PyTorch this is `bn.momentum = None`; here `bn.momentum = null`.
- */
-export function setMomentum(model: Module, momentum: number | null): void {
-  checkModel("runningAverages.setMomentum", model);
-  if (momentum !== null) checkMomentum("runningAverages.setMomentum", momentum);
-  for (const bn of batchNormLayers(model)) bn.momentum = momentum;
-}
-
 /** Steps t until the initial value's weight (1 − m)^t falls below `fraction` (default 1%). */
 export function stepsToForget(momentum: number, fraction = 0.01): number {
   checkNumber("runningAverages.stepsToForget", "momentum", momentum, { min: 0, max: 1, minInclusive: false, hint: "with momentum 0 nothing is ever forgotten" });
@@ -208,7 +198,7 @@ export function trainBnMlp(options: TrainBnMlpOptions = {}): TrainedModel {
   const seed = options.seed ?? 0;
   const { train, test } = loadMnist({ trainSize: options.trainSize ?? 4000, testSize: options.testSize ?? 1000, seed });
   const model = mlp({ sizes: [784, 100, 100, 10], activation: "relu", batchNorm: true, seed });
-  setMomentum(model, options.momentum === undefined ? 0.1 : options.momentum);
+  for (const bn of batchNormLayers(model)) bn.momentum = options.momentum === undefined ? 0.1 : options.momentum;
   const history = fit(model, { train }, { steps: options.steps ?? 300, batchSize: 60, lr: options.lr ?? 0.1, seed });
   return { model, train, test, history };
 }
@@ -239,8 +229,10 @@ export function calibrateBatchNorm(model: Module, data: Dataset, options: Calibr
   const wasTraining = model.training;
   const loader = new DataLoader(data, { batchSize: options.batchSize ?? 200, seed: options.seed ?? 0, dropLast: true });
   try {
-    for (const bn of bns) bn.resetRunningStats();
-    setMomentum(model, null);
+    for (const bn of bns) {
+      bn.resetRunningStats();
+      bn.momentum = null;
+    }
     model.train();
     let k = 0;
     for (const batch of loader) {

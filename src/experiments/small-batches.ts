@@ -4,13 +4,13 @@
  *
  *   lessonData          MNIST digits at 14×14 (3,000 for training, 1,000 for testing), seeded
  *   batchStatNoise      how much the batch mean and the batch variance scatter, for each batch size
- *   trainRun            one small MLP with a chosen normalization, trained at one batch size
- *   batchSizeSweep      trainRun for every method × batch size (same examples seen by each run)
+ *   batchSizeSweep      a small MLP with a chosen normalization, trained at every batch size,
+ *                       for every method (same examples seen by each run)
  *   trainModeAccuracy   accuracy when the batch statistics are used (what training saw)
  *   nonIidComparison    shuffled vs one-class-per-batch training, per method
  */
 import * as path from "node:path";
-import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkMatrix, describe } from "./args";
+import { checkCounts, checkDataset, checkInteger, checkModel, checkNumber, checkOneOf, checkOptions, checkMatrix } from "./args";
 import { Matrix } from "../tensor/matrix";
 import { Module, type StateDict } from "../nn/module";
 import { Linear } from "../nn/linear";
@@ -21,7 +21,7 @@ import { mlp, NormKind } from "../train/mlp";
 import { fit, History } from "../train/fit";
 import { evaluate } from "../train/evaluate";
 import { accuracy } from "../train/accuracy";
-import { parallelMap } from "./parallel";
+import { parallelTask } from "./parallel";
 import { once } from "./once";
 import { withStateRestored } from "./eval-mode";
 
@@ -165,11 +165,9 @@ export function learningRate(batchSize: number): number {
   return BASE_LR * Math.sqrt(batchSize / 2);
 }
 
-export interface RunOptions {
+interface RunOptions {
   norm: NormKind;
   batchSize: number;
-  /** Training examples seen (default EXAMPLES_SEEN); steps = examples / batchSize. */
-  examples?: number;
   seed?: number;
   /** Non-i.i.d. batches: every batch holds one class only. */
   oneClassPerBatch?: boolean;
@@ -190,26 +188,15 @@ export interface RunResult {
   history: History;
 }
 
-/** Train the lesson's MLP with plain SGD at one batch size, then measure its test accuracy in eval mode. */
-export function trainRun(options: RunOptions): RunResult {
-  return run("smallBatches.trainRun", options);
-}
-
-/** trainRun with the trained model as its stateDict: plain data, which a worker of parallelMap can send back. */
-export function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
-  const { model, ...result } = run("smallBatches.trainRunState", options);
-  return { ...result, state: model.stateDict() };
-}
-
-/** trainRun, its options checked under the caller's name. */
-function run(where: string, options: RunOptions): RunResult {
-  if (options === null || typeof options !== "object") throw new TypeError(`${where}: expected options { norm, batchSize, … }, got ${describe(options)}`);
-  checkOneOf(where, "norm", options.norm, METHODS);
-  checkInteger(where, "batchSize", options.batchSize, { min: 1 });
+/**
+ * Train the lesson's MLP with plain SGD at one batch size, then measure its test accuracy in eval mode;
+ * the trained model as its stateDict: plain data, which a worker can send back.
+ */
+function trainRunState(options: RunOptions): Omit<RunResult, "model"> & { state: StateDict } {
   const { norm, batchSize } = options;
   const seed = options.seed ?? SEED;
   const { train, test } = lessonData();
-  const steps = Math.round((options.examples ?? EXAMPLES_SEEN) / batchSize);
+  const steps = Math.round(EXAMPLES_SEEN / batchSize);
   const lr = options.lr ?? learningRate(batchSize);
   const model = makeModel(norm, seed);
   const history = fit(
@@ -217,12 +204,13 @@ function run(where: string, options: RunOptions): RunResult {
     options.evalEvery ? { train, test } : { train },
     { steps, batchSize, lr, seed, oneClassPerBatch: options.oneClassPerBatch ?? false, evalEvery: options.evalEvery },
   );
-  return { norm, batchSize, steps, lr, accuracy: evaluate(model, test).accuracy, model, history };
+  return { norm, batchSize, steps, lr, accuracy: evaluate(model, test).accuracy, history, state: model.stateDict() };
 }
+const trainOnEveryCore = parallelTask(path.join(__dirname, "small-batches"), trainRunState);
 
-/** trainRun for every options, on every core (parallelMap): the same results, in the same order. */
+/** Train a run for every options, on every core: the same results, in the same order. */
 function trainRuns(list: RunOptions[]): RunResult[] {
-  return parallelMap(path.join(__dirname, "small-batches"), trainRunState, list).map(({ state, history, ...result }, i) => {
+  return trainOnEveryCore(list).map(({ state, history, ...result }, i) => {
     const model = makeModel(result.norm, list[i].seed ?? SEED);
     model.loadStateDict(state);
     return { ...result, model, history };
@@ -236,7 +224,7 @@ export interface SweepResult {
   seconds: number;
 }
 
-/** trainRun for every method and batch size. Each run is independent, so a subset gives the same numbers. */
+/** A training run for every method and batch size. Each run is independent, so a subset gives the same numbers. */
 export function batchSizeSweep(options: { methods?: NormKind[]; batchSizes?: number[]; seed?: number } = {}): SweepResult {
   options = checkOptions("smallBatches.batchSizeSweep", options);
   (options.batchSizes ?? []).forEach((b, i) => checkInteger("smallBatches.batchSizeSweep", `batchSizes[${i}]`, b, { min: 1 }));
@@ -297,6 +285,7 @@ export function nonIidComparison(
   const batchSize = options.batchSize ?? 32;
   const lr = options.lr ?? BASE_LR;
   const evalEvery = options.evalEvery ?? 25;
+  (options.methods ?? []).forEach((m, i) => checkOneOf("smallBatches.nonIidComparison", `methods[${i}]`, m, METHODS));
   const methods = options.methods ?? ["batch", "renorm", "group", "layer"];
   const runs = trainRuns(methods.flatMap((norm) => [{ norm, batchSize, lr, evalEvery }, { norm, batchSize, lr, evalEvery, oneClassPerBatch: true }]));
   return methods.map((norm, m) => ({ norm, shuffled: runs[2 * m], oneClass: runs[2 * m + 1] }));

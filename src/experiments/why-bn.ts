@@ -4,8 +4,8 @@
  *
  *   whyBnNet            the lesson's MLPs on 14×14 digits: sigmoid or ReLU; no norm, BN, noisy BN,
  *                       ghost BN; optional dropout
- *   whyBnRun            train one, optionally probing the landscape / ICS at checkpoints, recording
- *                       a sigmoid's input, or tracking ‖W‖ and the relative update size
+ *   whyBnRun            (internal) train one, optionally probing the landscape / ICS at checkpoints,
+ *                       recording a sigmoid's input, or tracking ‖W‖ and the relative update size
  *   noisyBnStudy        §1: no BN vs BN vs noisy BN, 5 seeds: accuracy and how much the inputs shift
  *   landscapeStudy      §2–3: gradient ICS per layer, and the loss / gradient / β along the gradient
  *   learningRateStudy   §4: the largest learning rate that still trains, sigmoid and ReLU
@@ -33,10 +33,10 @@ import { evaluate } from "../train/evaluate";
 import { GradientProbe, LayerIcs, ProbeBatch, gradientIcs, probeAlongGradient } from "../train/gradient-probe";
 import { normAll } from "../train/parameter-vectors";
 import { pooledMnist } from "./capstone";
-import { parallelMap, poolSize } from "./parallel";
+import { parallelTask } from "./parallel";
 import { once } from "./once";
 import {
-  checkArrayLike, checkBoolean, checkHistory, checkInteger, checkLr, checkModel, checkNonEmptyList, checkNumber, checkNumbers, checkOneOf,
+  checkArrayLike, checkInteger, checkModel, checkNonEmptyList, checkNumber, checkNumbers, checkOneOf,
   checkOptions, checkSeeds, describe,
 } from "./args";
 
@@ -137,30 +137,10 @@ function checkNetOptions(where: string, o: unknown): asserts o is NetOptions {
   if (virtualBatchSize !== undefined) checkInteger(where, "virtualBatchSize", virtualBatchSize, { min: 2, hint: "examples per ghost batch" });
 }
 
-/** A run's options: the net's, then the training's (`where` names the caller, `what` the options). */
-function checkRunOptions(where: string, o: unknown, what = "options"): asserts o is RunOptions {
-  checkNetOptions(where, o);
-  const r = o as RunOptions;
-  const key = (k: string) => (what === "options" ? k : `${what}.${k}`);
-  checkLr(where, r.lr, key("lr"));
-  checkInteger(where, key("steps"), r.steps, { min: 1 });
-  for (const k of ["batchSize", "evalEvery", "probeEvery", "record"] as const) if (r[k] !== undefined) checkInteger(where, key(k), r[k], { min: 1 });
-  if (r.weightDecay !== undefined) checkNumber(where, key("weightDecay"), r.weightDecay, { min: 0 });
-  if (r.data !== undefined) checkOneOf(where, key("data"), r.data, ["full", "small"] as const);
-  checkBoolean(where, key("trackNorms"), r.trackNorms, false);
-}
-
 /** The activation layers of a model, bottom to top. */
 export function activations(model: Sequential): Module[] {
   checkModel("whyBn.activations", model, true);
   return model.layers.filter((l): l is Sigmoid | ReLU => l instanceof Sigmoid || l instanceof ReLU);
-}
-
-/** The hidden Linear layers (every Linear but the output one), bottom to top. */
-export function hiddenLinears(model: Sequential): Linear[] {
-  checkModel("whyBn.hiddenLinears", model, true);
-  const all = model.layers.filter((l): l is Linear => l instanceof Linear);
-  return all.slice(0, -1);
 }
 
 /** A fixed batch of 120 training digits (seeded) on which every probe is measured. */
@@ -184,7 +164,7 @@ export interface RunOptions extends NetOptions {
   weightDecay?: number;
   /** The data (default: the 8,000 / 2,000 pooled digits). */
   data?: "full" | "small";
-  /** Probe the landscape and ICS after step 1 and every this many steps. */
+  /** Probe the landscape and ICS before the first step and every this many steps. */
   probeEvery?: number;
   /** Record the 15/50/85th percentiles of the input of the last activation, unit 0, every `record` steps. */
   record?: number;
@@ -214,17 +194,13 @@ export interface RunResult {
 
 const runCache = new Map<string, RunResult>();
 
-/** Train one network; deterministic for the same options (results are cached per process). */
-export function whyBnRun(o: RunOptions): RunResult {
-  checkRunOptions("whyBn.whyBnRun", o);
-  const key = JSON.stringify(o);
-  const known = runCache.get(key);
-  if (known) return known;
+/** Train one network; deterministic for the same options. */
+function whyBnRun(o: RunOptions): RunResult {
   const model = whyBnNet(o);
   const data = o.data === "small" ? smallTrainingSet() : pooledMnist();
   const optimizer = new SGD(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay ?? 0 });
   const checkpoints: Checkpoint[] = [];
-  const linears = hiddenLinears(model);
+  const linears = model.layers.filter((l): l is Linear => l instanceof Linear).slice(0, -1); // the hidden ones
   const weightNorms: number[][] | undefined = o.trackNorms ? linears.map((l) => [normAll([l.weight.value])]) : undefined;
   const relativeUpdates: number[][] | undefined = o.trackNorms ? linears.map(() => []) : undefined;
   let previous = o.trackNorms ? linears.map((l) => l.weight.value.clone()) : [];
@@ -257,46 +233,29 @@ export function whyBnRun(o: RunOptions): RunResult {
       if (o.probeEvery && info.step % o.probeEvery === 0) probeAt(info.step);
     },
   });
-  const finalTest = history.eval.testAccuracy.at(-1) ?? NaN;
-  const result: RunResult = {
+  return {
     options: o,
     history,
     trainAccuracy: diverged || o.data !== "small" ? NaN : evaluate(model, data.train).accuracy,
-    testAccuracy: diverged ? NaN : finalTest,
+    testAccuracy: diverged ? NaN : (history.eval.testAccuracy.at(-1) ?? NaN),
     diverged,
     checkpoints,
     weightNorms,
     relativeUpdates,
   };
-  runCache.set(key, result);
-  return result;
 }
-
-/** Train the runs that are not cached yet, on every core (parallelMap), and cache them. */
-function trainAll(runs: readonly RunOptions[]): void {
-  const todo = new Map<string, RunOptions>();
-  for (const o of runs) {
-    const key = JSON.stringify(o);
-    if (!runCache.has(key)) todo.set(key, o);
-  }
-  const keys = [...todo.keys()];
-  parallelMap(path.join(__dirname, "why-bn"), whyBnRun, [...todo.values()]).forEach((r, i) => runCache.set(keys[i], r));
-}
+const trainOnEveryCore = parallelTask(path.join(__dirname, "why-bn"), whyBnRun);
 
 /**
- * Run (and cache) a list of runs, a few at a time (one per core), yielding to the event loop
- * between them, so that a test runner or a notebook kernel stays responsive during a long study.
- * The results are the same as running them directly: the study functions then find them in the cache.
+ * The results of groups of runs, grouped alike. Runs are deterministic, so results are cached per
+ * process (§3 reuses §1's sigmoid runs); the uncached ones train on every core.
  */
-export function prefetch(runs: readonly RunOptions[]): Promise<void> {
-  const list = checkArrayLike("whyBn.prefetch", "runs", runs);
-  for (let i = 0; i < list.length; i++) checkRunOptions("whyBn.prefetch", list[i], `runs[${i}]`);
-  return (async () => {
-    for (let at = 0; at < runs.length; at += poolSize()) {
-      trainAll(runs.slice(at, at + poolSize()));
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  })();
+function runGroups(groups: readonly (readonly RunOptions[])[]): RunResult[][] {
+  const todo = new Map<string, RunOptions>();
+  for (const o of groups.flat()) if (!runCache.has(JSON.stringify(o))) todo.set(JSON.stringify(o), o);
+  const keys = [...todo.keys()];
+  trainOnEveryCore([...todo.values()]).forEach((r, i) => runCache.set(keys[i], r));
+  return groups.map((runs) => runs.map((o) => runCache.get(JSON.stringify(o))!));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,13 +281,8 @@ export function meanAndError(values: readonly number[]): MeanError {
 }
 
 /** Mean ± standard error of each position of equally long series (one series per seed). */
-export function meanSeries(series: readonly (readonly number[])[]): { mean: number[]; error: number[] } {
-  const where = "whyBn.meanSeries";
-  const all = checkNonEmptyList(where, "series", series, "number arrays (one per seed)", (w, what, s) => checkNumbers(w, what, s));
-  const odd = all.findIndex((s) => s.length !== all[0].length);
-  if (odd >= 0) throw new RangeError(`${where}: every series must have the length of series[0] (${all[0].length}), series[${odd}] has ${all[odd].length}`);
-  const len = all[0].length;
-  const cols = Array.from({ length: len }, (_, i) => meanAndError(series.map((s) => s[i])));
+function meanSeries(series: readonly (readonly number[])[]): { mean: number[]; error: number[] } {
+  const cols = series[0].map((_, i) => meanAndError(series.map((s) => s[i])));
   return { mean: cols.map((c) => c.mean), error: cols.map((c) => c.error) };
 }
 
@@ -336,9 +290,8 @@ export function meanSeries(series: readonly (readonly number[])[]): { mean: numb
 // §1 noisy BN
 
 /** How far a recorded median moves from one record to the next, on average (the step-to-step shift). */
-export function meanStepShift(history: History): number {
-  const med = checkHistory("whyBn.meanStepShift", history).activations?.percentiles["50"];
-  if (!med || med.length < 2) throw new RangeError("whyBn.meanStepShift: the history has no recorded percentiles (run with record)");
+function meanStepShift(history: History): number {
+  const med = history.activations!.percentiles["50"];
   let s = 0;
   for (let i = 1; i < med.length; i++) s += Math.abs(med[i] - med[i - 1]);
   return s / (med.length - 1);
@@ -355,31 +308,29 @@ export interface NoisyBnStudy {
   shift: Record<string, MeanError>;
 }
 
-/** No BN, BN and noisy BN, sigmoid MLP, 5 seeds, recording the last sigmoid's input every step. */
-function noisyRun(norm: Norm, seed: number): RunOptions {
+/**
+ * §1–3's runs: 200 steps, recording the last sigmoid's input every step (sigmoid nets), probing the
+ * landscape and ICS every WHY.probeEvery steps (not noisy BN). §3's sigmoid runs are §1's.
+ */
+function probedRun(activation: Activation, norm: Norm, seed: number): RunOptions {
   return {
-    activation: "sigmoid", norm, seed, lr: WHY.lr.sigmoid, steps: WHY.steps, evalEvery: WHY.evalEvery, record: 1,
+    activation, norm, seed, lr: WHY.lr[activation], steps: WHY.steps, evalEvery: WHY.evalEvery, record: activation === "sigmoid" ? 1 : undefined,
     probeEvery: norm === "noisy" ? undefined : WHY.probeEvery,
   };
 }
 
-/** The runs of noisyBnStudy (for prefetch). */
-export function noisyBnRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
-  checkSeeds("whyBn.noisyBnRuns", seeds);
-  return NOISY_NORMS.flatMap((norm) => seeds.map((seed) => noisyRun(norm, seed)));
-}
-
+/** No BN, BN and noisy BN, sigmoid MLP, 5 seeds, recording the last sigmoid's input every step. */
 export function noisyBnStudy(seeds: readonly number[] = WHY.seeds): NoisyBnStudy {
   checkSeeds("whyBn.noisyBnStudy", seeds);
-  trainAll(noisyBnRuns(seeds));
+  const grouped = runGroups(NOISY_NORMS.map((norm) => seeds.map((seed) => probedRun("sigmoid", norm, seed))));
   const runs: Record<string, RunResult[]> = {};
-  for (const norm of NOISY_NORMS) runs[norm] = seeds.map((seed) => whyBnRun(noisyRun(norm, seed)));
   const accuracy: Record<string, MeanError> = {};
   const shift: Record<string, MeanError> = {};
-  for (const norm of NOISY_NORMS) {
+  NOISY_NORMS.forEach((norm, k) => {
+    runs[norm] = grouped[k];
     accuracy[norm] = meanAndError(runs[norm].map((r) => r.testAccuracy));
     shift[norm] = meanAndError(runs[norm].map((r) => meanStepShift(r.history)));
-  }
+  });
   return { norms: NOISY_NORMS.slice(), runs, accuracy, shift };
 }
 
@@ -405,31 +356,18 @@ export interface LandscapeStudy {
   layers: string[][];
 }
 
-function landscapeRun(activation: Activation, norm: Norm, seed: number): RunOptions {
-  // the sigmoid runs are noisyBnStudy's (same options, so the cache serves them)
-  return { activation, norm, seed, lr: WHY.lr[activation], steps: WHY.steps, evalEvery: WHY.evalEvery, record: activation === "sigmoid" ? 1 : undefined, probeEvery: WHY.probeEvery };
-}
-
-/** The runs of landscapeStudy (for prefetch). */
-export function landscapeRuns(activation: Activation, seeds: readonly number[] = WHY.seeds): RunOptions[] {
-  checkOneOf("whyBn.landscapeRuns", "activation", activation, ACTIVATIONS);
-  checkSeeds("whyBn.landscapeRuns", seeds);
-  return (["none", "bn"] as const).flatMap((norm) => seeds.map((seed) => landscapeRun(activation, norm, seed)));
-}
-
 /** §2–3 for one activation: probes at checkpoints of 5 seeded runs, without and with BN. */
 export function landscapeStudy(activation: Activation, seeds: readonly number[] = WHY.seeds): LandscapeStudy {
   checkOneOf("whyBn.landscapeStudy", "activation", activation, ACTIVATIONS);
   checkSeeds("whyBn.landscapeStudy", seeds);
-  trainAll(landscapeRuns(activation, seeds));
+  const grouped = runGroups((["none", "bn"] as const).map((norm) => seeds.map((seed) => probedRun(activation, norm, seed))));
   const lr = WHY.lr[activation];
   const out: LandscapeStudy = {
     activation, steps: [], stepSizes: WHY.probeSteps.map((f) => f * lr),
     lossRange: {}, gradChange: {}, beta: {}, gradChangeByStep: {}, lossByStep: {}, icsL2: {}, icsCosine: {}, icsRelative: {}, layers: [],
   };
-  for (const norm of ["none", "bn"] as const) {
-    const runs = seeds.map((seed) => whyBnRun(landscapeRun(activation, norm, seed)));
-    const cps = runs.map((r) => r.checkpoints);
+  for (const [g, norm] of (["none", "bn"] as const).entries()) {
+    const cps = grouped[g].map((r) => r.checkpoints);
     out.steps = cps[0].map((c) => c.step);
     const avg = (f: (c: Checkpoint) => number) => out.steps.map((_, t) => cps.reduce((a, c) => a + f(c[t]), 0) / cps.length);
     out.lossRange[norm] = { min: avg((c) => Math.min(...c.probe.losses)), max: avg((c) => Math.max(...c.probe.losses)) };
@@ -457,40 +395,24 @@ export interface LearningRateStudy {
   accuracy: Record<string, MeanError[]>;
   /** the largest lr of the grid at which EVERY seed reaches WHY.trainsAbove test accuracy */
   largest: Record<string, number | null>;
-}
-
-/** One run of the learning-rate study. */
-export function lrRun(activation: Activation, norm: Norm, seed: number, lr: number): RunOptions {
-  checkOneOf("whyBn.lrRun", "activation", activation, ACTIVATIONS);
-  checkOneOf("whyBn.lrRun", "norm", norm, NORMS);
-  checkInteger("whyBn.lrRun", "seed", seed);
-  checkLr("whyBn.lrRun", lr);
-  return { activation, norm, seed, lr, steps: WHY.lrSteps };
-}
-
-/** The runs of learningRateStudy (for prefetch). */
-export function learningRateRuns(seeds: readonly number[] = WHY.lrSeeds): RunOptions[] {
-  checkSeeds("whyBn.learningRateRuns", seeds);
-  return (["sigmoid", "relu"] as const).flatMap((a) => (["none", "bn"] as const).flatMap((n) => WHY.lrGrid.flatMap((lr) => seeds.map((seed) => lrRun(a, n, seed, lr)))));
+  /** runs[`${activation}/${norm}`][lr index][seed index] */
+  runs: Record<string, RunResult[][]>;
 }
 
 /** Final test accuracy after WHY.lrSteps steps for every rate of WHY.lrGrid, sigmoid and ReLU, with and without BN. */
 export function learningRateStudy(seeds: readonly number[] = WHY.lrSeeds): LearningRateStudy {
   checkSeeds("whyBn.learningRateStudy", seeds);
-  trainAll(learningRateRuns(seeds));
-  const out: LearningRateStudy = { lrs: WHY.lrGrid.slice(), accuracy: {}, largest: {} };
-  for (const activation of ["sigmoid", "relu"] as const) {
-    for (const norm of ["none", "bn"] as const) {
-      const key = `${activation}/${norm}`;
-      const acc = WHY.lrGrid.map((lr) => seeds.map((seed) => {
-        const r = whyBnRun(lrRun(activation, norm, seed, lr));
-        return r.diverged ? 0 : r.testAccuracy;
-      }));
-      out.accuracy[key] = acc.map(meanAndError);
-      const ok = WHY.lrGrid.filter((_, i) => acc[i].every((a) => a >= WHY.trainsAbove));
-      out.largest[key] = ok.length ? Math.max(...ok) : null;
-    }
-  }
+  const nets = ACTIVATIONS.flatMap((activation) => (["none", "bn"] as const).map((norm) => ({ activation, norm })));
+  const grouped = runGroups(nets.flatMap((net) => WHY.lrGrid.map((lr) => seeds.map((seed) => ({ ...net, seed, lr, steps: WHY.lrSteps })))));
+  const out: LearningRateStudy = { lrs: WHY.lrGrid.slice(), accuracy: {}, largest: {}, runs: {} };
+  nets.forEach(({ activation, norm }, k) => {
+    const key = `${activation}/${norm}`;
+    out.runs[key] = grouped.slice(k * WHY.lrGrid.length, (k + 1) * WHY.lrGrid.length);
+    const acc = out.runs[key].map((runs) => runs.map((r) => (r.diverged ? 0 : r.testAccuracy)));
+    out.accuracy[key] = acc.map(meanAndError);
+    const ok = WHY.lrGrid.filter((_, i) => acc[i].every((a) => a >= WHY.trainsAbove));
+    out.largest[key] = ok.length ? Math.max(...ok) : null;
+  });
   return out;
 }
 
@@ -504,14 +426,12 @@ export interface RegConfig {
   virtualBatchSize?: number;
 }
 
-function regularizationConfigs(): RegConfig[] {
-  return [
-    { name: "no BN", norm: "none" },
-    { name: "dropout", norm: "none", dropout: WHY.dropout },
-    { name: "BN", norm: "bn" },
-    { name: "BN + dropout", norm: "bn", dropout: WHY.dropout },
-  ];
-}
+const REG_CONFIGS: RegConfig[] = [
+  { name: "no BN", norm: "none" },
+  { name: "dropout", norm: "none", dropout: WHY.dropout },
+  { name: "BN", norm: "bn" },
+  { name: "BN + dropout", norm: "bn", dropout: WHY.dropout },
+];
 
 export interface RegResult {
   name: string;
@@ -520,7 +440,7 @@ export interface RegResult {
   gap: MeanError;
 }
 
-function regOptions(c: { norm: Norm; dropout?: number; virtualBatchSize?: number }, seed: number): RunOptions {
+function regOptions(c: RegConfig, seed: number): RunOptions {
   return {
     activation: "relu", norm: c.norm, dropout: c.dropout, virtualBatchSize: c.virtualBatchSize, seed, sizes: WHY.regSizes,
     lr: WHY.regLr, steps: WHY.regSteps, batchSize: WHY.regBatch, data: "small",
@@ -528,15 +448,8 @@ function regOptions(c: { norm: Norm; dropout?: number; virtualBatchSize?: number
 }
 
 /** The ghost configuration of size v: a ghost batch as large as the batch is plain BN (GhostBatchNorm1d computes exactly BatchNorm1d then). */
-function ghostConfig(v: number): { norm: Norm; virtualBatchSize?: number } {
-  return v >= WHY.regBatch ? { norm: "bn" } : { norm: "ghost", virtualBatchSize: v };
-}
-
-/** The runs of regularizationStudy (for prefetch). */
-export function regularizationRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
-  checkSeeds("whyBn.regularizationRuns", seeds);
-  const configs = [...regularizationConfigs(), ...WHY.ghostSizes.map(ghostConfig)];
-  return configs.flatMap((c) => seeds.map((seed) => regOptions(c, seed)));
+function ghostConfig(v: number): RegConfig {
+  return v >= WHY.regBatch ? { name: `ghost ${v}`, norm: "bn" } : { name: `ghost ${v}`, norm: "ghost", virtualBatchSize: v };
 }
 
 function summarize(name: string, runs: RunResult[]): RegResult {
@@ -558,10 +471,9 @@ export interface RegularizationStudy {
 /** §5: ReLU 196-64-64-10 on 1,000 digits, 200 steps of 64 (13 epochs), 5 seeds. */
 export function regularizationStudy(seeds: readonly number[] = WHY.seeds): RegularizationStudy {
   checkSeeds("whyBn.regularizationStudy", seeds);
-  trainAll(regularizationRuns(seeds));
-  const configs = regularizationConfigs().map((c) => summarize(c.name, seeds.map((s) => whyBnRun(regOptions(c, s)))));
-  const ghost = WHY.ghostSizes.map((v) => summarize(`ghost ${v}`, seeds.map((s) => whyBnRun(regOptions(ghostConfig(v), s)))));
-  return { configs, ghostSizes: WHY.ghostSizes.slice(), ghost };
+  const all = [...REG_CONFIGS, ...WHY.ghostSizes.map(ghostConfig)];
+  const results = runGroups(all.map((c) => seeds.map((seed) => regOptions(c, seed)))).map((runs, k) => summarize(all[k].name, runs));
+  return { configs: results.slice(0, REG_CONFIGS.length), ghostSizes: WHY.ghostSizes.slice(), ghost: results.slice(REG_CONFIGS.length) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,26 +526,16 @@ export interface ScaleStudy {
 
 const SCALE_DECAYS = [0, WHY.weightDecay];
 
-function scaleRun(weightDecay: number, seed: number): RunOptions {
-  return { activation: "relu", norm: "bn", seed, lr: WHY.scaleLr, steps: WHY.scaleSteps, weightDecay, trackNorms: true };
-}
-
-/** The runs of scaleStudy (for prefetch). */
-export function scaleRuns(seeds: readonly number[] = WHY.seeds): RunOptions[] {
-  checkSeeds("whyBn.scaleRuns", seeds);
-  return SCALE_DECAYS.flatMap((wd) => seeds.map((seed) => scaleRun(wd, seed)));
-}
-
 /** §6: BN ReLU MLP, lr 1, with and without weight decay, 5 seeds; layer 2 (the middle hidden Linear). */
 export function scaleStudy(seeds: readonly number[] = WHY.seeds): ScaleStudy {
   checkSeeds("whyBn.scaleStudy", seeds);
-  trainAll(scaleRuns(seeds));
-  const decays = SCALE_DECAYS;
   const layer = 1;
-  const runs = decays.map((wd) => seeds.map((seed) => whyBnRun(scaleRun(wd, seed))));
+  const runs = runGroups(SCALE_DECAYS.map((weightDecay) => seeds.map((seed): RunOptions => (
+    { activation: "relu", norm: "bn", seed, lr: WHY.scaleLr, steps: WHY.scaleSteps, weightDecay, trackNorms: true }
+  ))));
   const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   return {
-    weightDecays: decays,
+    weightDecays: SCALE_DECAYS,
     norm: runs.map((rs) => meanSeries(rs.map((r) => r.weightNorms![layer]))),
     relativeUpdate: runs.map((rs) => meanSeries(rs.map((r) => r.relativeUpdates![layer]))),
     growth: runs.map((rs) => meanAndError(rs.map((r) => r.weightNorms![layer].at(-1)! / r.weightNorms![layer][0]))),
