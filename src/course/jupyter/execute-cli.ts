@@ -13,7 +13,7 @@ import { ensureKernelspec } from "./kernelspec";
 import { withJupyterOutputLines } from "./output-lines";
 import { parsedArgs, readArgs } from "./cli-args";
 
-export interface ExecuteCliOptions {
+interface ExecuteCliOptions {
   files: string[];
   outDir?: string;
   cellTimeoutMs?: number;
@@ -26,7 +26,7 @@ export interface ExecuteCliOptions {
 const EXECUTE_USAGE =
   "usage: npm run execute -- NOTEBOOK.ipynb... [--out DIR] [--timeout-cell SECONDS] [--timeout-notebook SECONDS] [--allow-errors] [--memory-mb N] [--verbose]";
 
-export function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
+function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
   const { values, positionals } = readArgs(
     args,
     {

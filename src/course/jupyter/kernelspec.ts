@@ -29,11 +29,6 @@ export function jupyterDataDir(root: string = projectRoot()): string {
   return join(root, ".jupyter", "share", "jupyter");
 }
 
-/** `<root>/.jupyter/runtime`: Jupyter's runtime files (kernel connection files, server info). */
-export function jupyterRuntimeDir(root: string = projectRoot()): string {
-  return join(root, ".jupyter", "runtime");
-}
-
 export function kernelspecDir(root: string = projectRoot()): string {
   return join(jupyterDataDir(root), "kernels", KERNEL_NAME);
 }
@@ -97,7 +92,7 @@ export function jupyterEnv(base: NodeJS.ProcessEnv = process.env, root: string =
   return {
     ...base,
     JUPYTER_PATH: prepend(jupyterDataDir(root), base.JUPYTER_PATH),
-    JUPYTER_RUNTIME_DIR: jupyterRuntimeDir(root),
+    JUPYTER_RUNTIME_DIR: join(root, ".jupyter", "runtime"),
     PATH: prepend(dirname(process.execPath), base.PATH),
   };
 }

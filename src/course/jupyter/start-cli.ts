@@ -17,7 +17,7 @@ import { projectRoot } from "./project-root";
 import { processAlive, removeServerRecord, runningServer, writeServerRecord } from "./running-server";
 import { parsedArgs, readArgs } from "./cli-args";
 
-export interface StartCliOptions {
+interface StartCliOptions {
   browser: boolean;
   port?: number;
   install: boolean;
@@ -27,7 +27,7 @@ export interface StartCliOptions {
 
 const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
 
-export function parseStartArgs(args: readonly string[]): StartCliOptions {
+function parseStartArgs(args: readonly string[]): StartCliOptions {
   const flag = { type: "boolean" } as const;
   const { values, positionals } = readArgs(args, { browser: flag, "no-browser": flag, "no-install": flag, replace: flag, port: { type: "string" } }, START_USAGE);
   if (positionals.length > 0) throw new Error(`unknown argument ${positionals[0]}\n${START_USAGE}`);
