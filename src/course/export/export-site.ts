@@ -34,8 +34,6 @@ export interface ExportOptions {
   /** Only these lessons: numbers ("01", "3") or names ("03-running-averages"). Default: all. */
   lessons?: readonly string[];
   cellTimeoutMs?: number;
-  notebookTimeoutMs?: number;
-  courseTitle?: string;
   /** "student" (default): the learner's site; "instructor": the answer key. */
   variant?: Variant;
   log?(line: string): void;
@@ -130,7 +128,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const log = options.log ?? (() => {});
   const course = courseInfoOf(root);
   const variant: Variant = options.variant ?? "student";
-  const courseTitle = (options.courseTitle ?? course.title) + (variant === "instructor" ? " — answer key" : "");
+  const courseTitle = course.title + (variant === "instructor" ? " — answer key" : "");
   // The student site runs its notebooks the way Jupyter does (the kernelspec's launcher and env).
   const spec = expectedKernelspec(root);
   const kernel = variant === "student" ? { argv: spec.argv, env: { ...jupyterEnv(process.env, root), ...spec.env } } : {};
@@ -159,7 +157,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
       cwd: notebooksDir,
       allowErrors: true,
       cellTimeoutMs: options.cellTimeoutMs,
-      notebookTimeoutMs: options.notebookTimeoutMs,
     });
     const out = path.join(executedDir, `${name}.ipynb`);
     fs.writeFileSync(out, serializeNotebook(run.notebook));

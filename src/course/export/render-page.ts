@@ -4,6 +4,7 @@
  * styled as callouts, and links to the neighbouring lessons.
  */
 import { escapeHtml } from "../../charts/html";
+import type { BnlabCellMetadata } from "../lesson/bnlab-metadata";
 import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
 import { codeBlock } from "./highlight-code";
 import { renderFrame, type PageFrame } from "./page-layout";
@@ -24,11 +25,7 @@ export interface LessonPage {
   charts: number;
 }
 
-export interface CellRole {
-  role?: string;
-  exercise?: string;
-  name?: string;
-}
+type CellRole = Partial<BnlabCellMetadata>;
 
 export function roleOf(cell: Cell): CellRole {
   const bnlab = cell.metadata.bnlab;

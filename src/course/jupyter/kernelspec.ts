@@ -40,12 +40,8 @@ export function tslabBin(root: string = projectRoot()): string {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const launcherSpec = require("../../../scripts/launcher/kernelspec.cjs") as {
-  LEARNER_KERNEL_ENV: string;
   launcherKernelspec(options: { launcher: string; node?: string; library?: string }): KernelSpec;
 };
-
-/** The environment variable that turns on the learner's helpers in the launcher. */
-export const LEARNER_KERNEL_ENV = launcherSpec.LEARNER_KERNEL_ENV;
 
 /** The JS entry point behind the shim, for running tslab under an explicit `node` (memory limits). */
 export function tslabMainScript(root: string = projectRoot()): string {

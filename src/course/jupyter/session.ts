@@ -1,6 +1,6 @@
 /**
  * A live kernel and a client for it over ZeroMQ (Jupyter messaging protocol v5.3):
- * DEALER sockets for shell/control/stdin, SUB for iopub, REQ for the heartbeat.
+ * DEALER sockets for shell/control/stdin, SUB for iopub.
  *
  * `KernelSession.start()` spawns the kernel from the kernelspec argv, waits for kernel_info_reply
  * (and for iopub to be live), then `execute()` runs code and returns nbformat outputs.
@@ -117,10 +117,6 @@ export class KernelSession {
   private closed = false;
   private ready = false;
   private sendChain: Promise<unknown> = Promise.resolve();
-  /** Messages dropped because their signature did not verify. */
-  badSignatures = 0;
-  kernelInfo: Record<string, unknown> = {};
-
   private maxOutputBytes = Infinity;
 
   private constructor(
@@ -205,8 +201,7 @@ export class KernelSession {
         try {
           msg = decodeMessage(this.info.key, frames);
         } catch {
-          this.badSignatures++;
-          continue;
+          continue; // not signed with the connection key: dropped
         }
         handle(msg);
       }
@@ -278,7 +273,6 @@ export class KernelSession {
       const attemptMs = Math.min(KERNEL_INFO_ATTEMPT_MS, Math.max(1, deadline - Date.now()));
       const reply = await this.request(this.shell, "kernel_info_request", {}, attemptMs);
       if (!reply) continue;
-      this.kernelInfo = reply.content;
       const id = reply.parent_header.msg_id ?? "";
       for (let i = 0; i < 10 && !this.iopubSeen.has(id); i++) await sleep(50);
       if (this.iopubSeen.has(id)) {
@@ -289,21 +283,6 @@ export class KernelSession {
     }
     const why = this.kernel.hasExited ? "the kernel process exited" : `no kernel_info_reply within ${timeoutMs} ms`;
     throw new KernelDiedError(`kernel did not start: ${why}\n${this.kernel.output()}`);
-  }
-
-  /** Heartbeat round trip over the REQ socket; true if the kernel echoed within `timeoutMs`. */
-  async ping(timeoutMs = 2000): Promise<boolean> {
-    const hb = new zmq.Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
-    try {
-      hb.connect(endpoint(this.info, this.info.hb_port));
-      await hb.send("ping");
-      const [echo] = await hb.receive();
-      return echo.toString() === "ping";
-    } catch {
-      return false;
-    } finally {
-      hb.close();
-    }
   }
 
   /** Runs code; never throws for kernel-side errors, timeouts or kernel death (see `status`). */
