@@ -8,6 +8,7 @@
  * a later cell updates the output of an earlier one.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "zeromq";
 import type { Output } from "../notebook/nbformat";
 import { endpoint, openConnection, type ConnectionInfo } from "./connection";
@@ -79,10 +80,6 @@ interface Pending {
 
 const ABORT_RETRY_DELAY_MS = 250; // tslab aborts requests for 200 ms after an error
 const MAX_ABORT_RETRIES = 20;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Rewrites a node or Node-script (the kernel launcher) argv into `node --max-old-space-size=N <script> ...`. */
 function withMemoryLimit(argv: string[], memoryLimitMb: number): string[] {
