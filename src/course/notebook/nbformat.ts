@@ -28,9 +28,6 @@ export interface LanguageInfoMetadata {
   file_extension?: string;
   mimetype?: string;
   version?: string;
-  codemirror_mode?: string | { [key: string]: unknown };
-  pygments_lexer?: string;
-  nbconvert_exporter?: string;
   [key: string]: unknown;
 }
 
@@ -50,17 +47,12 @@ export interface CellMetadata {
   tags?: string[];
   editable?: boolean;
   deletable?: boolean;
-  collapsed?: boolean;
-  scrolled?: boolean | "auto";
-  jupyter?: { source_hidden?: boolean; outputs_hidden?: boolean };
   [key: string]: unknown;
 }
 
 export interface NotebookMetadata {
   kernelspec?: KernelSpecMetadata;
   language_info?: LanguageInfoMetadata;
-  title?: string;
-  authors?: { name: string; [key: string]: unknown }[];
   [key: string]: unknown;
 }
 
@@ -104,11 +96,6 @@ export function streamText(outputs: readonly Output[], name: "stdout" | "stderr"
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-/** Attachments (images pasted into markdown/raw cells): filename → MIME bundle. */
-export interface Attachments {
-  [filename: string]: MimeBundle;
-}
-
 interface CellBase {
   /** 1–64 characters of [a-zA-Z0-9-_]; required from nbformat 4.5 on. */
   id: string;
@@ -118,12 +105,10 @@ interface CellBase {
 
 export interface MarkdownCell extends CellBase {
   cell_type: "markdown";
-  attachments?: Attachments;
 }
 
 export interface RawCell extends CellBase {
   cell_type: "raw";
-  attachments?: Attachments;
 }
 
 export interface CodeCell extends CellBase {
