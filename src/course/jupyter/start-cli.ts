@@ -113,23 +113,20 @@ export async function runStartCli(args: readonly string[], log: (line: string) =
     onLog: (chunk) => process.stderr.write(chunk),
   });
   // The server runs in its own process group, so Ctrl-C reaches only us: stop it cleanly
-  // (SIGTERM makes Jupyter shut its kernels down), also if we are terminated, the terminal
-  // closes (SIGHUP) or we exit.
+  // (SIGTERM makes Jupyter shut its kernels down), also if we are terminated or the terminal
+  // closes (SIGHUP); if we exit, startJupyterServer's own handler sends it SIGTERM.
   writeServerRecord(root, { pid: server.pid, owner: process.pid, kind, url: server.url, baseUrl: server.baseUrl, token: server.token });
   const stop = (): void => void server.stop();
-  const kill = (): void => {
-    killGroup(server.pid, "SIGTERM");
-    removeServerRecord(root, server.pid);
-  };
+  const forget = (): void => removeServerRecord(root, server.pid);
   for (const signal of STOP_SIGNALS) process.on(signal, stop);
-  process.on("exit", kill);
+  process.on("exit", forget);
   log("");
   log(`bnlab: the course is open at\n\n    ${server.url}\n`);
   log("bnlab: press Ctrl-C to stop the server.");
   const code = await server.exited;
   removeServerRecord(root, server.pid);
   for (const signal of STOP_SIGNALS) process.off(signal, stop);
-  process.off("exit", kill);
+  process.off("exit", forget);
   return code ?? 0;
 }
 
