@@ -8,7 +8,7 @@ import { Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import { basicSetup, EditorView } from "codemirror";
 import { renderOutput, type OutputContext } from "../../export/render-output";
-import type { Notebook, Output } from "../../notebook/nbformat";
+import { serializeNotebook, splitLines, type Notebook, type Output } from "../../notebook/nbformat";
 import { LiveKernel } from "./live-kernel";
 import type { WorkerMessage } from "./protocol";
 
@@ -175,16 +175,16 @@ function makeCell(section: HTMLElement): LiveCell {
 /** The student notebook with the learner's code in its cells (ids and metadata unchanged). */
 function learnerNotebook(): Notebook {
   const byId = new Map(cells.map((c) => [c.id, c.view.state.doc.toString()]));
-  const copy = JSON.parse(JSON.stringify(notebook)) as Notebook;
+  const copy = structuredClone(notebook);
   for (const cell of copy.cells) {
-    const text = typeof cell.id === "string" ? byId.get(cell.id) : undefined;
-    if (text !== undefined) cell.source = text.split(/(?<=\n)/);
+    const text = byId.get(cell.id);
+    if (text !== undefined) cell.source = splitLines(text);
   }
   return copy;
 }
 
 function download(): void {
-  const blob = new Blob([JSON.stringify(learnerNotebook(), null, 1) + "\n"], { type: "application/x-ipynb+json" });
+  const blob = new Blob([serializeNotebook(learnerNotebook())], { type: "application/x-ipynb+json" });
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
   link.download = notebookScript.dataset.file ?? `${lessonName}.ipynb`;
