@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import { errorInfo } from "../src/course/jupyter/error-info";
 import { runExecuteCli } from "../src/course/jupyter/execute-cli";
 import { OutputCollector, type DisplayRegistry } from "../src/course/jupyter/output-collector";
-import { withJupyterOutputLines } from "../src/course/jupyter/output-lines";
 import { decodeMessage, encodeMessage, newHeader, type JupyterMessage } from "../src/course/jupyter/wire";
-import type { Notebook } from "../src/course/notebook/nbformat";
+import { serializeNotebook, type Notebook } from "../src/course/notebook/nbformat";
 
 function iopub(msgType: string, content: Record<string, unknown>): JupyterMessage {
   return { header: newHeader(msgType, "s"), parent_header: {}, metadata: {}, content, buffers: [] };
@@ -136,7 +135,7 @@ describe("saved output form", () => {
         },
       ],
     };
-    const cell = withJupyterOutputLines(nb).cells[0];
+    const cell = (JSON.parse(serializeNotebook(nb)) as Notebook).cells[0];
     expect(cell.cell_type === "code" && cell.outputs).toEqual([
       { output_type: "stream", name: "stdout", text: ["a\n", "b\n"] },
       { output_type: "display_data", data: { "text/html": ["<p>\n", "</p>"], "image/png": "AAAA\nBBBB", "application/json": { a: 1 } }, metadata: {} },

@@ -143,12 +143,35 @@ export function splitLines(text: string): string[] {
 }
 
 /**
- * Serialize a notebook exactly as Jupyter's nbformat.write does:
+ * Serialize a notebook exactly as Jupyter's nbformat.write does: outputs in its on-disk form
+ * (split_lines: stream text and text-like MIME data as arrays of lines), then
  * `json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False)` plus a trailing newline.
  * Object keys are sorted (code-point order, as Python sorts str keys), non-ASCII kept literally.
  */
 export function serializeNotebook(notebook: Notebook): string {
-  return JSON.stringify(sortKeys(notebook), null, 1) + "\n";
+  const cells = notebook.cells.map((cell) => (cell.cell_type === "code" ? { ...cell, outputs: cell.outputs.map(outputLines) } : cell));
+  return JSON.stringify(sortKeys({ ...notebook, cells }), null, 1) + "\n";
+}
+
+/** MIME types nbformat splits into lines besides text/* (application/json is data, not text). */
+const SPLIT_NON_TEXT = new Set(["application/javascript", "image/svg+xml"]);
+
+function outputLines(output: Output): Output {
+  switch (output.output_type) {
+    case "stream":
+      return typeof output.text === "string" ? { ...output, text: splitLines(output.text) } : output;
+    case "display_data":
+    case "execute_result": {
+      const data: MimeBundle = {};
+      for (const [mime, value] of Object.entries(output.data)) {
+        const splittable = mime !== "application/json" && (mime.startsWith("text/") || SPLIT_NON_TEXT.has(mime));
+        data[mime] = splittable && typeof value === "string" ? splitLines(value) : value;
+      }
+      return { ...output, data };
+    }
+    default:
+      return output;
+  }
 }
 
 function sortKeys(value: unknown): unknown {
