@@ -34,16 +34,6 @@ function uninstall(): void {
   for (const signal of SIGNALS) process.off(signal, onSignal);
 }
 
-function trackKernel(pid: number): void {
-  live.add(pid);
-  install();
-}
-
-function untrackKernel(pid: number): void {
-  live.delete(pid);
-  if (live.size === 0) uninstall();
-}
-
 /**
  * Starts a kernel from its kernelspec argv (`{connection_file}` replaced) in its own process group,
  * tracked until it exits.
@@ -53,7 +43,11 @@ export async function spawnKernel(argv: readonly string[], connectionFile: strin
   const kernel = await spawnGroup(args[0], args.slice(1), { cwd, env, tailChars: 16_000 }).catch((err: Error) => {
     throw new Error(`cannot start kernel: ${err.message}`);
   });
-  trackKernel(kernel.pid);
-  void kernel.exited.then(() => untrackKernel(kernel.pid));
+  live.add(kernel.pid);
+  install();
+  void kernel.exited.then(() => {
+    live.delete(kernel.pid);
+    if (live.size === 0) uninstall();
+  });
   return kernel;
 }
