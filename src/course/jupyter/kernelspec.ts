@@ -69,13 +69,6 @@ export function ensureKernelspec(root: string = projectRoot()): string {
   return dir;
 }
 
-/** Reads the installed kernelspec, falling back to the expected one when it is not installed. */
-export function readKernelspec(root: string = projectRoot()): KernelSpec {
-  const file = join(kernelspecDir(root), "kernel.json");
-  if (!existsSync(file)) return expectedKernelspec(root);
-  return JSON.parse(readFileSync(file, "utf8")) as KernelSpec;
-}
-
 /**
  * The environment for Jupyter processes: JUPYTER_PATH starts with the project's data dir,
  * JUPYTER_RUNTIME_DIR is the project's `.jupyter/runtime` (connection files and server info stay in

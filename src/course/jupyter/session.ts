@@ -14,7 +14,7 @@ import type { Output } from "../notebook/nbformat";
 import { endpoint, openConnection, type ConnectionInfo } from "./connection";
 import { spawnKernel } from "./cleanup";
 import { errorInfo, type ErrorInfo } from "./error-info";
-import { KERNEL_NAME, jupyterEnv, readKernelspec } from "./kernelspec";
+import { KERNEL_NAME, expectedKernelspec, jupyterEnv } from "./kernelspec";
 import { OutputCollector, type DisplayRegistry } from "./output-collector";
 import { raceTimeout, type ProcessGroup } from "./process-group";
 import { projectRoot } from "./project-root";
@@ -147,7 +147,7 @@ export class KernelSession {
 
   private static async startOnce(opts: KernelSessionOptions): Promise<KernelSession> {
     const root = projectRoot();
-    let argv = opts.argv ?? readKernelspec(root).argv;
+    let argv = opts.argv ?? expectedKernelspec(root).argv;
     if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb);
     const env = { ...(opts.env ?? jupyterEnv()) };
     if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS; // e.g. loaders injected by tsx/vitest
