@@ -2,10 +2,9 @@
  * Starting kernels, and killing still-running kernel process groups when the runner exits or receives SIGINT/SIGTERM/SIGHUP,
  * so no kernel is ever orphaned. Handlers are installed only while at least one kernel is alive.
  */
-import { killGroup, spawnGroup, type ProcessGroup } from "./process-group";
+import { STOP_SIGNALS, killGroup, spawnGroup, type ProcessGroup } from "./process-group";
 
 const live = new Set<number>();
-const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 let installed = false;
 
 function killAll(): void {
@@ -24,14 +23,14 @@ function install(): void {
   if (installed) return;
   installed = true;
   process.on("exit", killAll);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 }
 
 function uninstall(): void {
   if (!installed) return;
   installed = false;
   process.off("exit", killAll);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { killGroup } from "./process-group";
+import { STOP_SIGNALS, killGroup } from "./process-group";
 import { planFrontend, type FrontendKind } from "./frontend-plan";
 import { isExecutable, probeFrontend } from "./frontend-probe";
 import { startJupyterServer } from "./jupyter-server";
@@ -59,9 +59,6 @@ async function provisionVenv(python: string, venvDir: string, packages: string[]
   progress.finish(code === 0);
   return code === 0 && isExecutable(join(venvDir, "bin", "jupyter-lab"));
 }
-
-/** Ctrl-C, kill, and the terminal closing: each stops the server. */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Runs `npm start`; resolves with the exit code once the server has stopped. */
 export async function runStartCli(args: readonly string[], log: (line: string) => void = console.log): Promise<number> {
