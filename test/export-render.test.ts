@@ -8,7 +8,7 @@ import { renderIndex, renderLessonPage, renderMarkdown, renderMarkdownInline, re
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkSiteDir, matchesLesson } from "../src/course/export/export-site";
+import { checkSiteDir, selectLessons } from "../src/course/export/export-site";
 import type { Notebook, Output } from "../src/course/notebook/nbformat";
 
 const PLOTLY = "application/vnd.plotly.v1+json";
@@ -212,10 +212,13 @@ describe("index page", () => {
 
 describe("choosing lessons (--lessons)", () => {
   it("matches by number or by name", () => {
-    expect(matchesLesson("03-running-averages", undefined)).toBe(true);
-    expect(matchesLesson("03-running-averages", ["01", "3"])).toBe(true);
-    expect(matchesLesson("03-running-averages", ["03-running-averages"])).toBe(true);
-    expect(matchesLesson("03-running-averages", ["01", "04"])).toBe(false);
+    const names = ["01-normalize", "03-running-averages", "10-capstone"];
+    const select = (filters: string[] | undefined): string[] => selectLessons(names, (name) => name, filters);
+    expect(select(undefined)).toEqual(names);
+    expect(select([])).toEqual(names);
+    expect(select(["01", "3"])).toEqual(["01-normalize", "03-running-averages"]);
+    expect(select(["03-running-averages", "10"])).toEqual(["03-running-averages", "10-capstone"]);
+    expect(() => select(["04", "running-averages"])).toThrow("no lesson matches 04, running-averages");
   });
 });
 

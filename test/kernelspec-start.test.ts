@@ -5,10 +5,10 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../src/course/jupyter/connection";
-import { installInstructions, planFrontend, type FrontendProbe } from "../src/course/jupyter/frontend-plan";
+import { planFrontend, type FrontendProbe } from "../src/course/jupyter/frontend-plan";
 import { probeFrontend } from "../src/course/jupyter/frontend-probe";
-import { openUrlPath, parseServerPort, serverArgs, startJupyterServer } from "../src/course/jupyter/jupyter-server";
-import { parseStartArgs } from "../src/course/jupyter/start-cli";
+import { startJupyterServer } from "../src/course/jupyter/jupyter-server";
+import { runStartCli } from "../src/course/jupyter/start-cli";
 import { KERNEL_NAME } from "../src/course/jupyter";
 
 const ROOT = join(__dirname, "..");
@@ -57,30 +57,41 @@ describe("planFrontend", () => {
     expect(message).toContain("sudo apt-get install python3 python3-venv");
     expect(message).toContain("https://www.python.org/downloads/");
     expect(message).toContain("venv module is missing");
-    expect(installInstructions({ ...none, pythons: [{ path: "/py2", version: [2, 7], hasVenv: false }] })).toContain("/py2 (2.7)");
+    const old = planFrontend({ ...none, pythons: [{ path: "/py2", version: [2, 7], hasVenv: false }] }, VENV);
+    expect(old.action === "missing" && old.message).toContain("/py2 (2.7)");
   });
 });
 
 describe("server command line", () => {
-  it("binds to localhost, keeps token auth, roots at the project and opens notebooks/", () => {
-    const lab = serverArgs("lab", { root: "/p", port: 8888, browser: false, openPath: "notebooks" });
-    expect(lab).toEqual(["--ip=127.0.0.1", "--port=8888", "--no-browser", "--ServerApp.root_dir=/p", "--ServerApp.default_url=/lab/tree/notebooks", "--ContentsManager.pre_save_hook=bnlab_jupyter.strip_plotly_png"]);
-    expect(lab.join(" ")).not.toMatch(/token/i);
-    const classic = serverArgs("notebook", { root: "/p", port: 9000, browser: true, openPath: "/notebooks/", asRoot: true });
-    expect(classic).toEqual(["--ip=127.0.0.1", "--port=9000", "--NotebookApp.notebook_dir=/p", "--NotebookApp.default_url=/tree/notebooks", "--ContentsManager.pre_save_hook=bnlab_jupyter.strip_plotly_png", "--allow-root"]);
-    expect(openUrlPath("lab", "notebooks")).toBe("/lab/tree/notebooks");
+  /** The arguments startJupyterServer gives the front end: /bin/echo prints them and exits, and the error shows its output. */
+  async function argsOf(kind: "lab" | "notebook", opts: { port: number; browser?: boolean; openPath?: string }): Promise<string> {
+    const error = await startJupyterServer({ command: "/bin/echo", kind, root: ROOT, ...opts, startTimeoutMs: 30_000 }).then(
+      () => new Error("/bin/echo started as a server"),
+      (err: Error) => err,
+    );
+    expect(error.message).toMatch(/^\/bin\/echo did not start \(it exited\)/);
+    return error.message.split("\n")[1];
+  }
+
+  it("binds to localhost, keeps token auth, roots at the project and opens notebooks/", async () => {
+    const asRoot = process.getuid?.() === 0 ? " --allow-root" : "";
+    const lab = await argsOf("lab", { port: 8888 });
+    expect(lab).toBe(`--ip=127.0.0.1 --port=8888 --no-browser --ServerApp.root_dir=${ROOT} --ServerApp.default_url=/lab/tree/notebooks --ContentsManager.pre_save_hook=bnlab_jupyter.strip_plotly_png${asRoot}`);
+    expect(lab).not.toMatch(/token/i);
+    const classic = await argsOf("notebook", { port: 9000, browser: true, openPath: "/notebooks/" });
+    expect(classic).toBe(`--ip=127.0.0.1 --port=9000 --NotebookApp.notebook_dir=${ROOT} --NotebookApp.default_url=/tree/notebooks --ContentsManager.pre_save_hook=bnlab_jupyter.strip_plotly_png${asRoot}`);
   });
 
-  it("reads the port from the server log", () => {
-    expect(parseServerPort("[I ServerApp] http://127.0.0.1:8890/lab?token=abc")).toBe(8890);
-    expect(parseServerPort("starting")).toBeNull();
-  });
-
-  it("parses npm start arguments", () => {
-    expect(parseStartArgs([])).toEqual({ browser: false, install: true, replace: false });
-    expect(parseStartArgs(["--browser", "--port", "9999", "--no-install"])).toEqual({ browser: true, port: 9999, install: false, replace: false });
-    expect(parseStartArgs(["--replace"])).toEqual({ browser: false, install: true, replace: true });
-    expect(() => parseStartArgs(["--port", "x"])).toThrow(/port/);
+  it("refuses bad npm start arguments with exit code 2, saying why", async () => {
+    const refusal = async (args: string[]): Promise<string> => {
+      const lines: string[] = [];
+      expect(await runStartCli(args, (line) => lines.push(line))).toBe(2);
+      return lines.join("\n");
+    };
+    expect(await refusal(["--port", "x"])).toMatch(/--port: not a port number: x/);
+    expect(await refusal(["--port", "70000"])).toMatch(/--port: not a port number: 70000/);
+    expect(await refusal(["notebooks"])).toMatch(/unknown argument notebooks/);
+    expect(await refusal(["--help"])).toMatch(/usage: npm start/);
   });
 });
 

@@ -9,8 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { KERNEL_NAME, ensureKernelspec, executeNotebook, jupyterEnv } from "../src/course/jupyter";
-import { withJupyterOutputLines } from "../src/course/jupyter/output-lines";
-import type { Notebook, Output } from "../src/course/notebook/nbformat";
+import { serializeNotebook, type Notebook, type Output } from "../src/course/notebook/nbformat";
 
 const FIXTURES = join(__dirname, "fixtures", "notebooks");
 const NBCONVERT = "/usr/bin/jupyter-nbconvert";
@@ -45,7 +44,7 @@ describe("agreement with jupyter nbconvert --execute", () => {
       execFileSync(NBCONVERT, args, { env: jupyterEnv(), stdio: "pipe", timeout: 90_000 });
       const theirs = JSON.parse(readFileSync(join(out, `${name}.ipynb`), "utf8")) as Notebook;
       const input = JSON.parse(readFileSync(join(FIXTURES, `${name}.ipynb`), "utf8")) as Notebook;
-      const ours = withJupyterOutputLines((await executeNotebook(input, { cwd: FIXTURES, allowErrors })).notebook);
+      const ours = JSON.parse(serializeNotebook((await executeNotebook(input, { cwd: FIXTURES, allowErrors })).notebook)) as Notebook;
       if (name === "error") {
         // The error cell's stderr (message + stack) is identical. The cell after it differs:
         // tslab answers "abort" to requests arriving within 200 ms of an error; nbclient gives up

@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { processAlive } from "./helpers/process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KernelSession, executeNotebook, type RunResult } from "../src/course/jupyter";
+import { runExecuteCli } from "../src/course/jupyter/execute-cli";
 import type { CodeCell, Notebook, Output } from "../src/course/notebook/nbformat";
 
 const FIXTURES = join(__dirname, "fixtures", "notebooks");
@@ -113,5 +115,21 @@ describe("executeNotebook", () => {
     const before = JSON.stringify(input);
     await executeNotebook(input, { cwd: FIXTURES });
     expect(JSON.stringify(input)).toBe(before);
+  });
+});
+
+describe("npm run execute", () => {
+  it("passes its options on: --allow-errors, --timeout-cell in seconds, --verbose, --out", async () => {
+    const out = mkdtempSync(join(tmpdir(), "bnlab-execute-cli-"));
+    const lines: string[] = [];
+    const files = [join(FIXTURES, "error.ipynb"), join(FIXTURES, "forever.ipynb")];
+    expect(await runExecuteCli([...files, "--out", out, "--timeout-cell=1.5", "--allow-errors", "--verbose"], (line) => lines.push(line))).toBe(1);
+    const log = lines.join("\n");
+    expect(log).toMatch(/kernel pid \d+/);
+    expect(log).toContain("cell 2: ok"); // error.ipynb's cell after the failing one ran
+    expect(log).toContain("cell execution timed out after 1.5 s");
+    expect(log).toContain("0/2 notebooks ok");
+    const saved = JSON.parse(readFileSync(join(out, "error.ipynb"), "utf8")) as Notebook;
+    expect(text(code(saved, 2).outputs)).toBe("after\n");
   });
 });

@@ -6,18 +6,22 @@
  * the PNG snapshots JupyterLab's plotly renderer adds to charts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../src/course/jupyter/connection";
 import { killGroup } from "../src/course/jupyter/process-group";
-import { jupyterRuntimeDir } from "../src/course/jupyter/kernelspec";
-import { readServerRecord, serverRecordFile } from "../src/course/jupyter/running-server";
-import { PipProgress, pipInstallArgs, parsePipConfig } from "../src/course/jupyter/pip-install";
+import { jupyterEnv } from "../src/course/jupyter/kernelspec";
+import { runningServer } from "../src/course/jupyter/running-server";
+import { PipProgress, pipInstallArgs, pipSources } from "../src/course/jupyter/pip-install";
 import { processAlive } from "./helpers/process";
 import { HUB_ID_VARIABLE, markedProcesses } from "../src/course/hub/marked-processes";
 
 const ROOT = join(__dirname, "..");
+/** Where npm start records its server (read by the next npm start). */
+const RECORD_FILE = join(ROOT, ".jupyter", "bnlab-server.json");
+const RUNTIME_DIR = jupyterEnv(process.env, ROOT).JUPYTER_RUNTIME_DIR!;
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "loader.mjs");
 
 interface Started {
@@ -49,7 +53,7 @@ async function until(what: string, test: () => boolean, ms = 120_000): Promise<v
 const started: Started[] = [];
 afterAll(() => {
   for (const s of started) if (s.child.pid) killGroup(s.child.pid, "SIGKILL");
-  const record = readServerRecord(ROOT);
+  const record = existsSync(RECORD_FILE) ? (JSON.parse(readFileSync(RECORD_FILE, "utf8")) as { pid: number; owner: number }) : null;
   if (record && started.some((s) => s.child.pid === record.owner)) killGroup(record.pid, "SIGKILL");
 });
 
@@ -59,7 +63,7 @@ describe("npm start", () => {
     const first = npmStart(["--port", String(port)]);
     started.push(first);
     await until("the first server", () => /the course is open at/.test(first.output()));
-    const record = readServerRecord(ROOT);
+    const record = await runningServer(ROOT);
     expect(record?.owner).toBe(first.child.pid);
     expect(record?.url).toContain(`127.0.0.1:${port}/`);
 
@@ -67,7 +71,7 @@ describe("npm start", () => {
     const res = await fetch(`${record!.baseUrl}api/kernels?token=${record!.token}`, { method: "POST", body: JSON.stringify({ name: "bnlab-tslab" }) });
     expect(res.status).toBe(201);
     const kernel = (await res.json()) as { id: string };
-    await until("the kernel's connection file", () => existsSync(join(jupyterRuntimeDir(ROOT), `kernel-${kernel.id}.json`)), 30_000);
+    await until("the kernel's connection file", () => existsSync(join(RUNTIME_DIR, `kernel-${kernel.id}.json`)), 30_000);
 
     const second = npmStart([]);
     started.push(second);
@@ -80,8 +84,8 @@ describe("npm start", () => {
     first.child.kill("SIGHUP"); // the terminal closed
     await first.exited;
     await until("the server to stop", () => !processAlive(record!.pid), 30_000);
-    expect(existsSync(serverRecordFile(ROOT))).toBe(false);
-    const leftovers = readdirSync(jupyterRuntimeDir(ROOT)).filter((f) => f === `kernel-${kernel.id}.json`);
+    expect(existsSync(RECORD_FILE)).toBe(false);
+    const leftovers = readdirSync(RUNTIME_DIR).filter((f) => f === `kernel-${kernel.id}.json`);
     expect(leftovers).toEqual([]); // Jupyter shut the kernel down (it removes the connection file)
   }, 240_000);
 
@@ -102,7 +106,7 @@ describe("npm start", () => {
     const exited = new Promise((resolve) => npm.on("exit", resolve));
     try {
       await until("the server", () => /the course is open at/.test(text));
-      const record = readServerRecord(ROOT)!;
+      const record = (await runningServer(ROOT))!;
       const res = await fetch(`${record.baseUrl}api/kernels?token=${record.token}`, { method: "POST", body: JSON.stringify({ name: "bnlab-tslab" }) });
       expect(res.status).toBe(201);
       await until("the kernel process", () => markedProcesses(id).length >= 3, 60_000);
@@ -120,14 +124,14 @@ describe("npm start", () => {
     const first = npmStart(["--port", String(await freePort())]);
     started.push(first);
     await until("the first server", () => /the course is open at/.test(first.output()));
-    const old = readServerRecord(ROOT)!;
+    const old = (await runningServer(ROOT))!;
     const second = npmStart(["--replace", "--port", String(await freePort())]);
     started.push(second);
     await until("the replacement", () => /the course is open at/.test(second.output()));
     expect(second.output()).toContain(`stopping the server already running for this project (pid ${old.pid})`);
     await first.exited;
     expect(processAlive(old.pid)).toBe(false);
-    expect(readServerRecord(ROOT)?.owner).toBe(second.child.pid);
+    expect((await runningServer(ROOT))?.owner).toBe(second.child.pid);
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
   }, 240_000);
@@ -136,7 +140,7 @@ describe("npm start", () => {
     const s = npmStart(["--port", String(await freePort())]);
     started.push(s);
     await until("the server", () => /the course is open at/.test(s.output()));
-    const record = readServerRecord(ROOT)!;
+    const record = (await runningServer(ROOT))!;
     const chart = { output_type: "display_data", metadata: {}, data: { "application/vnd.plotly.v1+json": { data: [], layout: {} }, "image/png": "iVBORw0KGgo=", "text/plain": "chart" } };
     const photo = { output_type: "display_data", metadata: {}, data: { "image/png": "iVBORw0KGgo=", "text/plain": "photo" } };
     const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", id: "c1", metadata: {}, execution_count: 1, source: "x", outputs: [chart, photo] }] };
@@ -154,17 +158,25 @@ describe("npm start", () => {
 
 describe("pip install for .venv", () => {
   const config = "global.extra-index-url='file:///opt/pypi/simple file:///opt/pypi-more/simple'\nglobal.find-links='/opt/wheels'\n:env:.default-timeout='180'";
+  /** A "python" whose `-m pip config list` prints `output` and exits with `status`. */
+  function fakePython(output: string, status = 0): string {
+    const dir = mkdtempSync(join(tmpdir(), "bnlab-fake-python-"));
+    const file = join(dir, "python");
+    writeFileSync(file, `#!/bin/sh\ncat <<'EOF'\n${output}\nEOF\nexit ${status}\n`, { mode: 0o755 });
+    return file;
+  }
 
   it("retries once with a 5 s timeout", () => {
-    const { args, env, from } = pipInstallArgs(["jupyterlab"], parsePipConfig(""), true);
+    const { args, env, from } = pipInstallArgs(["jupyterlab"], pipSources(fakePython("")), true);
     expect(args).toEqual(["install", "--retries", "1", "--timeout", "5", "--progress-bar", "off", "jupyterlab"]);
     expect(env).toEqual({});
     expect(from).toBe("installing from https://pypi.org/simple");
   });
 
   it("uses the configured mirror as the index when the main index does not answer, each index once", () => {
-    const sources = parsePipConfig(config);
+    const sources = pipSources(fakePython(config));
     expect(sources).toEqual({ indexUrl: null, extraIndexUrls: ["file:///opt/pypi/simple", "file:///opt/pypi-more/simple"], findLinks: ["/opt/wheels"] });
+    expect(pipSources(fakePython(config, 1))).toEqual({ indexUrl: null, extraIndexUrls: [], findLinks: [] }); // pip could not say
     const down = pipInstallArgs(["jupyterlab", "plotly"], sources, false);
     expect(down.env).toEqual({ PIP_INDEX_URL: "file:///opt/pypi/simple", PIP_EXTRA_INDEX_URL: "file:///opt/pypi-more/simple" });
     expect(down.from).toBe("https://pypi.org/simple does not answer: installing from the configured mirror instead (file:///opt/pypi/simple, file:///opt/pypi-more/simple, /opt/wheels)");

@@ -4,7 +4,6 @@
  * so the site needs no network.
  */
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as path from "node:path";
 
 /** Paths of the assets relative to the site root (pages live at the root). */
@@ -18,14 +17,11 @@ export const ASSETS = {
 
 /** Where a package file is, resolved from the project root (then from here). */
 function resolvePackageFile(root: string, request: string): string {
-  for (const base of [path.join(root, "index.js"), __filename]) {
-    try {
-      return createRequire(base).resolve(request);
-    } catch {
-      // try the next base
-    }
+  try {
+    return require.resolve(request, { paths: [root, __dirname] });
+  } catch {
+    throw new Error(`cannot find ${request}: run npm install`);
   }
-  throw new Error(`cannot find ${request}: run npm install`);
 }
 
 function packageDir(root: string, name: string): string {

@@ -15,6 +15,7 @@ import { ensureKernelspec, expectedKernelspec, jupyterEnv } from "../jupyter/ker
 import type { Variant } from "../lesson/bnlab-metadata";
 import type { CellError } from "../jupyter/cell-error";
 import { buildLessons } from "../lesson/build-lessons";
+import { lessonNumber } from "../lesson/lesson-name";
 import { ensureLibraryBuilt } from "../library/build-library";
 import { serializeNotebook, type Notebook } from "../notebook/nbformat";
 import { copyAssets } from "./assets";
@@ -34,8 +35,6 @@ export interface ExportOptions {
   /** Only these lessons: numbers ("01", "3") or names ("03-running-averages"). Default: all. */
   lessons?: readonly string[];
   cellTimeoutMs?: number;
-  notebookTimeoutMs?: number;
-  courseTitle?: string;
   /** "student" (default): the learner's site; "instructor": the answer key. */
   variant?: Variant;
   log?(line: string): void;
@@ -78,11 +77,16 @@ export function courseInfoOf(root: string): { title: string; intro?: string } {
   return { title: heading[1].trim(), ...(intro ? { intro } : {}) };
 }
 
-/** Does lesson `name` (NN-slug) match one of the filters ("01", "1", "01-slug")? */
-export function matchesLesson(name: string, filters: readonly string[] | undefined): boolean {
-  if (!filters || filters.length === 0) return true;
-  const number = /^(\d+)-/.exec(name)?.[1];
-  return filters.some((f) => f === name || (number !== undefined && /^\d+$/.test(f) && Number(f) === Number(number)));
+/**
+ * The items whose lesson (NN-slug) matches one of the filters ("01", "1", "01-slug"); all of them
+ * without filters. Throws when filters match nothing.
+ */
+export function selectLessons<T>(items: readonly T[], nameOf: (item: T) => string, filters: readonly string[] | undefined): T[] {
+  if (!filters || filters.length === 0) return [...items];
+  const matches = (name: string): boolean => filters.some((f) => f === name || (/^\d+$/.test(f) && Number(f) === lessonNumber(name)));
+  const selected = items.filter((item) => matches(nameOf(item)));
+  if (selected.length === 0) throw new Error(`no lesson matches ${filters.join(", ")}`);
+  return selected;
 }
 
 /** Refuses a folder that holds something other than an exported site (it is replaced as a whole). */
@@ -130,7 +134,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const log = options.log ?? (() => {});
   const course = courseInfoOf(root);
   const variant: Variant = options.variant ?? "student";
-  const courseTitle = (options.courseTitle ?? course.title) + (variant === "instructor" ? " — answer key" : "");
+  const courseTitle = course.title + (variant === "instructor" ? " — answer key" : "");
   // The student site runs its notebooks the way Jupyter does (the kernelspec's launcher and env).
   const spec = expectedKernelspec(root);
   const kernel = variant === "student" ? { argv: spec.argv, env: { ...jupyterEnv(process.env, root), ...spec.env } } : {};
@@ -140,13 +144,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   ensureKernelspec(root);
   const build = buildLessons({ root, lessonsDir: options.lessonsDir, outDir: notebooksDir, variant, force: true });
   if (!build.ok) throw new Error(`building the ${variant} notebooks failed:\n${build.entries.map((e) => `  ${e.reason}`).join("\n")}`);
-  const notebooks = build.entries
-    .filter((entry) => entry.action !== "remove" && entry.lesson !== null)
-    .map((entry) => entry.notebook)
-    .filter((file) => matchesLesson(path.basename(file, ".ipynb"), options.lessons));
-  if (options.lessons && options.lessons.length > 0 && notebooks.length === 0) {
-    throw new Error(`no lesson matches ${options.lessons.join(", ")}`);
-  }
+  const built = build.entries.filter((entry) => entry.action !== "remove" && entry.lesson !== null).map((entry) => entry.notebook);
+  const notebooks = selectLessons(built, (file) => path.basename(file, ".ipynb"), options.lessons);
 
   fs.mkdirSync(executedDir, { recursive: true });
   const executed: { notebook: Notebook; file: string; lesson: SiteLesson; errors: CellError[]; durationMs: number }[] = [];
@@ -159,7 +158,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
       cwd: notebooksDir,
       allowErrors: true,
       cellTimeoutMs: options.cellTimeoutMs,
-      notebookTimeoutMs: options.notebookTimeoutMs,
     });
     const out = path.join(executedDir, `${name}.ipynb`);
     fs.writeFileSync(out, serializeNotebook(run.notebook));

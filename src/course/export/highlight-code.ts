@@ -14,15 +14,13 @@ hljs.registerLanguage("json", json);
 hljs.registerLanguage("bash", bash);
 hljs.registerAliases(["ts", "tsx"], { languageName: "typescript" });
 
-/** Highlighted HTML (spans with hljs classes) for `code`; escaped plain text for unknown languages. */
-function highlightCode(code: string, language = "typescript"): string {
-  const name = language.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
-  if (name && hljs.getLanguage(name)) return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
-  return escapeHtml(code);
-}
-
-/** A complete `<pre><code>` block. */
+/**
+ * A complete `<pre><code>` block, highlighted (spans with hljs classes) for `language`, the first
+ * word of a fence's info string; escaped plain text for unknown languages.
+ */
 export function codeBlock(code: string, language = "typescript"): string {
   const name = language.trim().split(/\s+/)[0] || "text";
-  return `<pre class="code"><code class="hljs language-${escapeHtml(name)}">${highlightCode(code.replace(/\n$/, ""), name)}</code></pre>`;
+  const text = code.replace(/\n$/, "");
+  const html = hljs.getLanguage(name.toLowerCase()) ? hljs.highlight(text, { language: name.toLowerCase(), ignoreIllegals: true }).value : escapeHtml(text);
+  return `<pre class="code"><code class="hljs language-${escapeHtml(name)}">${html}</code></pre>`;
 }

@@ -1,5 +1,5 @@
 /** The static export of the course (`npm run export`). */
-export { exportSite, courseInfoOf, matchesLesson, type ExportOptions, type ExportResult, type ExportedLesson } from "./export-site";
+export { exportSite, courseInfoOf, type ExportOptions, type ExportResult, type ExportedLesson } from "./export-site";
 export { renderLessonPage, type LessonPage, type LessonPageOptions } from "./render-page";
 export { renderIndex, type IndexOptions } from "./site-index";
 export { renderOutput, type OutputContext } from "./render-output";

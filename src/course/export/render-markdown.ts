@@ -15,10 +15,7 @@ function markdown(): Markdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
   md.use(mathPlugin);
   // Fences: ```ts {static} → language "ts"; the whole <pre> comes from codeBlock.
-  md.renderer.rules.fence = (tokens, idx) => {
-    const token = tokens[idx];
-    return codeBlock(token.content, token.info.trim().split(/\s+/)[0] || "text") + "\n";
-  };
+  md.renderer.rules.fence = (tokens, idx) => codeBlock(tokens[idx].content, tokens[idx].info) + "\n";
   instance = md;
   return md;
 }

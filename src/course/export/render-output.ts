@@ -32,10 +32,6 @@ function stripCheckLines(text: string): string {
     .join("");
 }
 
-function stripPlotlyLoader(html: string): string {
-  return html.replace(PLOTLY_LOADER, "");
-}
-
 function text(value: MultilineString | unknown): string {
   if (typeof value === "string" || Array.isArray(value)) return joinSource(value as MultilineString);
   return JSON.stringify(value, null, 2);
@@ -55,7 +51,7 @@ function renderChart(figure: unknown, ctx: OutputContext): string {
 
 function renderBundle(data: MimeBundle, ctx: OutputContext): string {
   if (PLOTLY_MIME in data) return renderChart(data[PLOTLY_MIME], ctx);
-  if ("text/html" in data) return `<div class="output html">${stripPlotlyLoader(text(data["text/html"]))}</div>`;
+  if ("text/html" in data) return `<div class="output html">${text(data["text/html"]).replace(PLOTLY_LOADER, "")}</div>`;
   if ("image/svg+xml" in data) return `<div class="output image">${text(data["image/svg+xml"])}</div>`;
   for (const type of ["image/png", "image/jpeg", "image/gif"]) {
     if (type in data) {

@@ -4,6 +4,7 @@
  * styled as callouts, and links to the neighbouring lessons.
  */
 import { escapeHtml } from "../../charts/html";
+import type { BnlabCellMetadata } from "../lesson/bnlab-metadata";
 import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
 import { codeBlock } from "./highlight-code";
 import { renderFrame, type PageFrame } from "./page-layout";
@@ -24,11 +25,7 @@ export interface LessonPage {
   charts: number;
 }
 
-export interface CellRole {
-  role?: string;
-  exercise?: string;
-  name?: string;
-}
+type CellRole = Partial<BnlabCellMetadata>;
 
 export function roleOf(cell: Cell): CellRole {
   const bnlab = cell.metadata.bnlab;
@@ -59,16 +56,18 @@ export function codeLabel(role: CellRole, student: boolean): { label: string; in
   }
 }
 
+/** A Markdown cell: the title cell, an instructor note, or the lesson's text. */
+export function renderMarkdownCell(cell: Cell): string {
+  const html = renderMarkdown(joinSource(cell.source));
+  const role = roleOf(cell).role;
+  if (role === "instructor") return `<aside class="cell markdown instructor" aria-label="Instructor note">\n${html}</aside>`;
+  return `<section class="cell markdown${role === "header" ? " header" : ""}">\n${html}</section>`;
+}
+
 function renderCell(cell: Cell, ctx: OutputContext, student: boolean): string {
-  const source = joinSource(cell.source);
-  if (cell.cell_type === "markdown") {
-    const role = roleOf(cell).role;
-    if (role === "instructor") {
-      return `<aside class="cell markdown instructor" aria-label="Instructor note">\n${renderMarkdown(source)}</aside>`;
-    }
-    return `<section class="cell markdown${role === "header" ? " header" : ""}">\n${renderMarkdown(source)}</section>`;
-  }
+  if (cell.cell_type === "markdown") return renderMarkdownCell(cell);
   if (cell.cell_type === "raw") return "";
+  const source = joinSource(cell.source);
   if (source.trim() === "" && cell.outputs.length === 0) return "";
   const label = codeLabel(roleOf(cell), student);
   const classes = ["cell", "code", ...(label ? [label.kind] : []), ...(label?.instructor ? ["instructor"] : [])];

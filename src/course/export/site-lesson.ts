@@ -1,6 +1,7 @@
 /** What the site needs to know about one lesson, read from its notebook's bnlab metadata. */
 import type { Notebook } from "../notebook/nbformat";
 import { readNotebookMetadata } from "../lesson/bnlab-metadata";
+import { lessonNumber } from "../lesson/lesson-name";
 
 export interface SiteLesson {
   /** `03-running-averages` */
@@ -19,13 +20,12 @@ export function siteLesson(notebook: Notebook, fallbackName: string): SiteLesson
   const name = meta?.lesson ?? fallbackName;
   const front = meta?.front_matter;
   const listed = front?.objectives;
-  const match = /^(\d+)-/.exec(name);
   const objectives = Array.isArray(listed) ? listed.filter((o): o is string => typeof o === "string") : [];
   return {
     name,
     href: `${name}.html`,
     title: typeof front?.title === "string" ? front.title : name,
-    number: match ? Number(match[1]) : null,
+    number: lessonNumber(name),
     ...(typeof front?.minutes === "number" ? { minutes: front.minutes } : {}),
     objectives,
   };

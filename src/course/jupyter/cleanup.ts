@@ -2,10 +2,9 @@
  * Starting kernels, and killing still-running kernel process groups when the runner exits or receives SIGINT/SIGTERM/SIGHUP,
  * so no kernel is ever orphaned. Handlers are installed only while at least one kernel is alive.
  */
-import { killGroup, spawnGroup, type ProcessGroup } from "./process-group";
+import { STOP_SIGNALS, killGroup, spawnGroup, type ProcessGroup } from "./process-group";
 
 const live = new Set<number>();
-const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 let installed = false;
 
 function killAll(): void {
@@ -24,24 +23,14 @@ function install(): void {
   if (installed) return;
   installed = true;
   process.on("exit", killAll);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 }
 
 function uninstall(): void {
   if (!installed) return;
   installed = false;
   process.off("exit", killAll);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
-}
-
-function trackKernel(pid: number): void {
-  live.add(pid);
-  install();
-}
-
-function untrackKernel(pid: number): void {
-  live.delete(pid);
-  if (live.size === 0) uninstall();
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
 }
 
 /**
@@ -53,7 +42,11 @@ export async function spawnKernel(argv: readonly string[], connectionFile: strin
   const kernel = await spawnGroup(args[0], args.slice(1), { cwd, env, tailChars: 16_000 }).catch((err: Error) => {
     throw new Error(`cannot start kernel: ${err.message}`);
   });
-  trackKernel(kernel.pid);
-  void kernel.exited.then(() => untrackKernel(kernel.pid));
+  live.add(kernel.pid);
+  install();
+  void kernel.exited.then(() => {
+    live.delete(kernel.pid);
+    if (live.size === 0) uninstall();
+  });
   return kernel;
 }

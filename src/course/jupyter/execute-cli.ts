@@ -10,10 +10,9 @@ import { type Notebook, serializeNotebook } from "../notebook/nbformat";
 import { formatCellError } from "./cell-error";
 import { executeNotebook } from "./execute-notebook";
 import { ensureKernelspec } from "./kernelspec";
-import { withJupyterOutputLines } from "./output-lines";
 import { parsedArgs, readArgs } from "./cli-args";
 
-export interface ExecuteCliOptions {
+interface ExecuteCliOptions {
   files: string[];
   outDir?: string;
   cellTimeoutMs?: number;
@@ -26,7 +25,7 @@ export interface ExecuteCliOptions {
 const EXECUTE_USAGE =
   "usage: npm run execute -- NOTEBOOK.ipynb... [--out DIR] [--timeout-cell SECONDS] [--timeout-notebook SECONDS] [--allow-errors] [--memory-mb N] [--verbose]";
 
-export function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
+function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
   const { values, positionals } = readArgs(
     args,
     {
@@ -78,7 +77,7 @@ export async function runExecuteCli(args: readonly string[], log: (line: string)
     });
     const target = opts.outDir ? join(resolve(opts.outDir), basename(path)) : path;
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, serializeNotebook(withJupyterOutputLines(result.notebook)));
+    writeFileSync(target, serializeNotebook(result.notebook));
     const seconds = (result.durationMs / 1000).toFixed(1);
     const status = result.errors.length ? `FAILED (${result.errors.length} error${result.errors.length > 1 ? "s" : ""})` : "ok";
     log(`${file}: ${status}, ${result.executedCells} cells in ${seconds} s -> ${target}`);

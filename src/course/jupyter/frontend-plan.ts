@@ -39,7 +39,7 @@ function pythonIsRecentEnough(version: [number, number]): boolean {
   return version[0] > MIN_PYTHON[0] || (version[0] === MIN_PYTHON[0] && version[1] >= MIN_PYTHON[1]);
 }
 
-export function installInstructions(probe: FrontendProbe): string {
+function installInstructions(probe: FrontendProbe): string {
   const lines = ["bnlab needs Jupyter to open the course notebooks, and none could be found or installed."];
   const old = probe.pythons.filter((p) => !pythonIsRecentEnough(p.version));
   const noVenv = probe.pythons.filter((p) => pythonIsRecentEnough(p.version) && !p.hasVenv);

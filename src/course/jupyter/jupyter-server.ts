@@ -42,8 +42,8 @@ export interface JupyterServer {
   stop(): Promise<void>;
 }
 
-/** The command-line arguments for a front end (pure, for tests). */
-export function serverArgs(kind: FrontendKind, opts: { root: string; port: number; browser: boolean; openPath: string; asRoot?: boolean }): string[] {
+/** The command-line arguments for a front end. */
+function serverArgs(kind: FrontendKind, opts: { root: string; port: number; browser: boolean; openPath: string; asRoot?: boolean }): string[] {
   const app = kind === "lab" ? "ServerApp" : "NotebookApp";
   const dirFlag = kind === "lab" ? `--ServerApp.root_dir=${opts.root}` : `--NotebookApp.notebook_dir=${opts.root}`;
   return [
@@ -61,13 +61,13 @@ export function serverArgs(kind: FrontendKind, opts: { root: string; port: numbe
 /** The save hook (a Python import path; scripts/jupyter is put on PYTHONPATH). */
 const PRE_SAVE_HOOK = "bnlab_jupyter.strip_plotly_png";
 
-export function openUrlPath(kind: FrontendKind, openPath: string): string {
+function openUrlPath(kind: FrontendKind, openPath: string): string {
   const clean = openPath.replace(/^\/+|\/+$/g, "");
   return kind === "lab" ? `/lab/tree/${clean}` : `/tree/${clean}`;
 }
 
 /** Finds "http://127.0.0.1:PORT/" in the server log. */
-export function parseServerPort(log: string): number | null {
+function parseServerPort(log: string): number | null {
   const m = /https?:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
   return m ? Number(m[1]) : null;
 }

@@ -29,11 +29,6 @@ export function jupyterDataDir(root: string = projectRoot()): string {
   return join(root, ".jupyter", "share", "jupyter");
 }
 
-/** `<root>/.jupyter/runtime`: Jupyter's runtime files (kernel connection files, server info). */
-export function jupyterRuntimeDir(root: string = projectRoot()): string {
-  return join(root, ".jupyter", "runtime");
-}
-
 export function kernelspecDir(root: string = projectRoot()): string {
   return join(jupyterDataDir(root), "kernels", KERNEL_NAME);
 }
@@ -45,12 +40,8 @@ export function tslabBin(root: string = projectRoot()): string {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const launcherSpec = require("../../../scripts/launcher/kernelspec.cjs") as {
-  LEARNER_KERNEL_ENV: string;
   launcherKernelspec(options: { launcher: string; node?: string; library?: string }): KernelSpec;
 };
-
-/** The environment variable that turns on the learner's helpers in the launcher. */
-export const LEARNER_KERNEL_ENV = launcherSpec.LEARNER_KERNEL_ENV;
 
 /** The JS entry point behind the shim, for running tslab under an explicit `node` (memory limits). */
 export function tslabMainScript(root: string = projectRoot()): string {
@@ -78,13 +69,6 @@ export function ensureKernelspec(root: string = projectRoot()): string {
   return dir;
 }
 
-/** Reads the installed kernelspec, falling back to the expected one when it is not installed. */
-export function readKernelspec(root: string = projectRoot()): KernelSpec {
-  const file = join(kernelspecDir(root), "kernel.json");
-  if (!existsSync(file)) return expectedKernelspec(root);
-  return JSON.parse(readFileSync(file, "utf8")) as KernelSpec;
-}
-
 /**
  * The environment for Jupyter processes: JUPYTER_PATH starts with the project's data dir,
  * JUPYTER_RUNTIME_DIR is the project's `.jupyter/runtime` (connection files and server info stay in
@@ -97,7 +81,7 @@ export function jupyterEnv(base: NodeJS.ProcessEnv = process.env, root: string =
   return {
     ...base,
     JUPYTER_PATH: prepend(jupyterDataDir(root), base.JUPYTER_PATH),
-    JUPYTER_RUNTIME_DIR: jupyterRuntimeDir(root),
+    JUPYTER_RUNTIME_DIR: join(root, ".jupyter", "runtime"),
     PATH: prepend(dirname(process.execPath), base.PATH),
   };
 }

@@ -18,7 +18,7 @@ export interface PipSources {
 }
 
 /** Parses `pip config list` (lines like `global.extra-index-url='a b'`; later lines win). */
-export function parsePipConfig(text: string): PipSources {
+function parsePipConfig(text: string): PipSources {
   const values = new Map<string, string>();
   for (const line of text.split("\n")) {
     const m = /^[^.\s]*\.([a-z-]+)='(.*)'$/.exec(line.trim());

@@ -6,6 +6,9 @@
  */
 import { spawn } from "node:child_process";
 
+/** Ctrl-C, kill, and the terminal closing: each stops what this process started. */
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 /** Sends a signal to a whole process group (a detached child leads one), or to the pid if it has none. */
 export function killGroup(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
   try {

@@ -1,20 +1,9 @@
-/** Locates the bnlab project root: the nearest ancestor folder whose package.json is named "bnlab". */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+/**
+ * The bnlab project root: three folders above this one (src/course/jupyter), the layout the runner
+ * relies on anyway (kernelspec.ts loads ../../../scripts/launcher/kernelspec.cjs).
+ */
+import { resolve } from "node:path";
 
-export function projectRoot(from: string = __dirname): string {
-  let dir = resolve(from);
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "bnlab") return dir;
-      } catch {
-        // unreadable package.json: keep walking up
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no bnlab package.json above ${from}`);
-    dir = parent;
-  }
+export function projectRoot(): string {
+  return resolve(__dirname, "..", "..", "..");
 }

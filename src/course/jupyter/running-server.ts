@@ -21,7 +21,7 @@ export interface ServerRecord {
   token: string;
 }
 
-export function serverRecordFile(root: string): string {
+function serverRecordFile(root: string): string {
   return join(root, ".jupyter", "bnlab-server.json");
 }
 
@@ -37,7 +37,7 @@ export function removeServerRecord(root: string, pid: number): void {
   if (record && record.pid === pid) rmSync(serverRecordFile(root), { force: true });
 }
 
-export function readServerRecord(root: string): ServerRecord | null {
+function readServerRecord(root: string): ServerRecord | null {
   const file = serverRecordFile(root);
   if (!existsSync(file)) return null;
   try {

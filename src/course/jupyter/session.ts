@@ -1,6 +1,6 @@
 /**
  * A live kernel and a client for it over ZeroMQ (Jupyter messaging protocol v5.3):
- * DEALER sockets for shell/control/stdin, SUB for iopub, REQ for the heartbeat.
+ * DEALER sockets for shell/control/stdin, SUB for iopub.
  *
  * `KernelSession.start()` spawns the kernel from the kernelspec argv, waits for kernel_info_reply
  * (and for iopub to be live), then `execute()` runs code and returns nbformat outputs.
@@ -8,12 +8,13 @@
  * a later cell updates the output of an earlier one.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "zeromq";
 import type { Output } from "../notebook/nbformat";
 import { endpoint, openConnection, type ConnectionInfo } from "./connection";
 import { spawnKernel } from "./cleanup";
 import { errorInfo, type ErrorInfo } from "./error-info";
-import { KERNEL_NAME, jupyterEnv, readKernelspec } from "./kernelspec";
+import { KERNEL_NAME, expectedKernelspec, jupyterEnv } from "./kernelspec";
 import { OutputCollector, type DisplayRegistry } from "./output-collector";
 import { raceTimeout, type ProcessGroup } from "./process-group";
 import { projectRoot } from "./project-root";
@@ -80,10 +81,6 @@ interface Pending {
 const ABORT_RETRY_DELAY_MS = 250; // tslab aborts requests for 200 ms after an error
 const MAX_ABORT_RETRIES = 20;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Rewrites a node or Node-script (the kernel launcher) argv into `node --max-old-space-size=N <script> ...`. */
 function withMemoryLimit(argv: string[], memoryLimitMb: number): string[] {
   const flag = `--max-old-space-size=${Math.floor(memoryLimitMb)}`;
@@ -117,10 +114,6 @@ export class KernelSession {
   private closed = false;
   private ready = false;
   private sendChain: Promise<unknown> = Promise.resolve();
-  /** Messages dropped because their signature did not verify. */
-  badSignatures = 0;
-  kernelInfo: Record<string, unknown> = {};
-
   private maxOutputBytes = Infinity;
 
   private constructor(
@@ -154,7 +147,7 @@ export class KernelSession {
 
   private static async startOnce(opts: KernelSessionOptions): Promise<KernelSession> {
     const root = projectRoot();
-    let argv = opts.argv ?? readKernelspec(root).argv;
+    let argv = opts.argv ?? expectedKernelspec(root).argv;
     if (opts.memoryLimitMb) argv = withMemoryLimit(argv, opts.memoryLimitMb);
     const env = { ...(opts.env ?? jupyterEnv()) };
     if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS; // e.g. loaders injected by tsx/vitest
@@ -205,8 +198,7 @@ export class KernelSession {
         try {
           msg = decodeMessage(this.info.key, frames);
         } catch {
-          this.badSignatures++;
-          continue;
+          continue; // not signed with the connection key: dropped
         }
         handle(msg);
       }
@@ -278,7 +270,6 @@ export class KernelSession {
       const attemptMs = Math.min(KERNEL_INFO_ATTEMPT_MS, Math.max(1, deadline - Date.now()));
       const reply = await this.request(this.shell, "kernel_info_request", {}, attemptMs);
       if (!reply) continue;
-      this.kernelInfo = reply.content;
       const id = reply.parent_header.msg_id ?? "";
       for (let i = 0; i < 10 && !this.iopubSeen.has(id); i++) await sleep(50);
       if (this.iopubSeen.has(id)) {
@@ -289,21 +280,6 @@ export class KernelSession {
     }
     const why = this.kernel.hasExited ? "the kernel process exited" : `no kernel_info_reply within ${timeoutMs} ms`;
     throw new KernelDiedError(`kernel did not start: ${why}\n${this.kernel.output()}`);
-  }
-
-  /** Heartbeat round trip over the REQ socket; true if the kernel echoed within `timeoutMs`. */
-  async ping(timeoutMs = 2000): Promise<boolean> {
-    const hb = new zmq.Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
-    try {
-      hb.connect(endpoint(this.info, this.info.hb_port));
-      await hb.send("ping");
-      const [echo] = await hb.receive();
-      return echo.toString() === "ping";
-    } catch {
-      return false;
-    } finally {
-      hb.close();
-    }
   }
 
   /** Runs code; never throws for kernel-side errors, timeouts or kernel death (see `status`). */

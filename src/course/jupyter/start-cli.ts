@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { killGroup } from "./process-group";
+import { STOP_SIGNALS, killGroup } from "./process-group";
 import { planFrontend, type FrontendKind } from "./frontend-plan";
 import { isExecutable, probeFrontend } from "./frontend-probe";
 import { startJupyterServer } from "./jupyter-server";
@@ -17,7 +17,7 @@ import { projectRoot } from "./project-root";
 import { processAlive, removeServerRecord, runningServer, writeServerRecord } from "./running-server";
 import { parsedArgs, readArgs } from "./cli-args";
 
-export interface StartCliOptions {
+interface StartCliOptions {
   browser: boolean;
   port?: number;
   install: boolean;
@@ -27,7 +27,7 @@ export interface StartCliOptions {
 
 const START_USAGE = "usage: npm start [-- --browser] [--port N] [--no-install] [--replace]";
 
-export function parseStartArgs(args: readonly string[]): StartCliOptions {
+function parseStartArgs(args: readonly string[]): StartCliOptions {
   const flag = { type: "boolean" } as const;
   const { values, positionals } = readArgs(args, { browser: flag, "no-browser": flag, "no-install": flag, replace: flag, port: { type: "string" } }, START_USAGE);
   if (positionals.length > 0) throw new Error(`unknown argument ${positionals[0]}\n${START_USAGE}`);
@@ -59,9 +59,6 @@ async function provisionVenv(python: string, venvDir: string, packages: string[]
   progress.finish(code === 0);
   return code === 0 && isExecutable(join(venvDir, "bin", "jupyter-lab"));
 }
-
-/** Ctrl-C, kill, and the terminal closing: each stops the server. */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Runs `npm start`; resolves with the exit code once the server has stopped. */
 export async function runStartCli(args: readonly string[], log: (line: string) => void = console.log): Promise<number> {
@@ -113,23 +110,20 @@ export async function runStartCli(args: readonly string[], log: (line: string) =
     onLog: (chunk) => process.stderr.write(chunk),
   });
   // The server runs in its own process group, so Ctrl-C reaches only us: stop it cleanly
-  // (SIGTERM makes Jupyter shut its kernels down), also if we are terminated, the terminal
-  // closes (SIGHUP) or we exit.
+  // (SIGTERM makes Jupyter shut its kernels down), also if we are terminated or the terminal
+  // closes (SIGHUP); if we exit, startJupyterServer's own handler sends it SIGTERM.
   writeServerRecord(root, { pid: server.pid, owner: process.pid, kind, url: server.url, baseUrl: server.baseUrl, token: server.token });
   const stop = (): void => void server.stop();
-  const kill = (): void => {
-    killGroup(server.pid, "SIGTERM");
-    removeServerRecord(root, server.pid);
-  };
+  const forget = (): void => removeServerRecord(root, server.pid);
   for (const signal of STOP_SIGNALS) process.on(signal, stop);
-  process.on("exit", kill);
+  process.on("exit", forget);
   log("");
   log(`bnlab: the course is open at\n\n    ${server.url}\n`);
   log("bnlab: press Ctrl-C to stop the server.");
   const code = await server.exited;
   removeServerRecord(root, server.pid);
   for (const signal of STOP_SIGNALS) process.off(signal, stop);
-  process.off("exit", kill);
+  process.off("exit", forget);
   return code ?? 0;
 }
 

@@ -31,13 +31,6 @@ export interface JupyterMessage {
   buffers: Buffer[];
 }
 
-export class SignatureError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SignatureError";
-  }
-}
-
 /** Signs message frames with the connection key (empty key = signing disabled, per spec). */
 export function sign(key: string, frames: readonly (string | Buffer)[]): string {
   if (key === "") return "";
@@ -63,18 +56,18 @@ export function encodeMessage(key: string, msg: Omit<JupyterMessage, "buffers"> 
   return [DELIMITER, Buffer.from(sign(key, parts)), ...parts, ...(msg.buffers ?? [])];
 }
 
-/** Decodes frames received on any socket, verifying the signature. Throws SignatureError on a bad one. */
+/** Decodes frames received on any socket, verifying the signature. Throws on a bad one. */
 export function decodeMessage(key: string, frames: readonly Buffer[]): JupyterMessage {
   const delimiterAt = frames.findIndex((frame) => frame.equals(DELIMITER));
   if (delimiterAt < 0 || frames.length < delimiterAt + 6) {
-    throw new SignatureError(`malformed message: ${frames.length} frames, delimiter at ${delimiterAt}`);
+    throw new Error(`malformed message: ${frames.length} frames, delimiter at ${delimiterAt}`);
   }
   const signature = frames[delimiterAt + 1].toString("ascii");
   const parts = frames.slice(delimiterAt + 2, delimiterAt + 6);
   const expected = sign(key, parts);
   const ok =
     signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
-  if (!ok) throw new SignatureError("message signature does not match the connection key");
+  if (!ok) throw new Error("message signature does not match the connection key");
   const [header, parent, metadata, content] = parts.map((part) => JSON.parse(part.toString("utf8")) as unknown);
   return {
     header: header as MessageHeader,

@@ -52,11 +52,6 @@ function browserPlugin(root: string): Plugin {
   };
 }
 
-export interface LiveBundles {
-  /** File → bytes written, relative to the site. */
-  files: Record<string, number>;
-}
-
 /** Writes sw.js, the offline copy of `siteFiles` (paths relative to the site; `version` names the copy). */
 export async function bundleServiceWorker(siteDir: string, siteFiles: readonly string[], version: string): Promise<void> {
   await build({
@@ -68,16 +63,14 @@ export async function bundleServiceWorker(siteDir: string, siteFiles: readonly s
 }
 
 /** Writes live/page.js and live/worker.js into the site. */
-export async function bundleLiveScripts(root: string, siteDir: string): Promise<LiveBundles> {
-  const files: Record<string, number> = {};
+export async function bundleLiveScripts(root: string, siteDir: string): Promise<void> {
   for (const [entry, out] of [
     ["page.ts", "live/page.js"],
     ["worker.ts", "live/worker.js"],
   ] as const) {
-    const outfile = path.join(siteDir, out);
     const result = await build({
       entryPoints: [path.join(__dirname, "browser", entry)],
-      outfile,
+      outfile: path.join(siteDir, out),
       ...BROWSER_SCRIPT,
       legalComments: "none",
       keepNames: true, // class names show in printed values and errors, as in tslab
@@ -85,7 +78,5 @@ export async function bundleLiveScripts(root: string, siteDir: string): Promise<
       plugins: [browserPlugin(root)],
     });
     for (const warning of result.warnings) if (!/require\.resolve|"require" /.test(warning.text)) console.warn(`esbuild (${entry}): ${warning.text}`);
-    files[out] = fs.statSync(outfile).size;
   }
-  return { files };
 }

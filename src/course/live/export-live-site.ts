@@ -12,11 +12,11 @@ import { WASM_BACKEND_FILE } from "../../tensor/backend-wasm";
 import { encodeMnist } from "../../data/mnist-binary";
 import { readMnistDigits } from "../../data/mnist-raw";
 import { MNIST_SITE_FILE } from "../../data/mnist-raw.browser";
-import { checkSiteDir, courseInfoOf, matchesLesson, writeSite, type ExportOptions } from "../export/export-site";
+import { checkSiteDir, courseInfoOf, selectLessons, writeSite, type ExportOptions } from "../export/export-site";
 import { siteLesson, type SiteLesson } from "../export/site-lesson";
 import { listFiles } from "../homework/library-bundle";
 import { NOTEBOOKS_DIR, toPosix } from "../lesson/import-paths";
-import { LESSON_FILE } from "../lesson/lesson-name";
+import { LESSON_FILE, lessonName } from "../lesson/lesson-name";
 import { parseLesson } from "../lesson/parse-lesson";
 import { renderNotebook } from "../lesson/render-notebook";
 import type { Notebook } from "../notebook/nbformat";
@@ -57,17 +57,13 @@ export async function exportLiveSite(options: LiveExportOptions): Promise<LiveEx
   checkSiteDir(siteDir);
   const lessonsDir = path.resolve(root, options.lessonsDir ?? "lessons");
   // Each page is the notebook `npm run build` writes to notebooks/ (imports "../src", same ids and metadata).
-  const notebooks = fs
-    .readdirSync(lessonsDir)
-    .filter((name) => LESSON_FILE.test(name) && matchesLesson(name.replace(/\.md$/, ""), options.lessons))
-    .sort()
-    .map((name) => {
-      const sourceFile = path.join(lessonsDir, name);
-      const sourceText = fs.readFileSync(sourceFile, "utf8");
-      const notebook = renderNotebook(parseLesson(sourceText, path.relative(root, sourceFile)), { variant: "student", root, sourceFile, sourceText, outDir: path.join(root, NOTEBOOKS_DIR) });
-      return { file: path.join(NOTEBOOKS_DIR, name.replace(/\.md$/, ".ipynb")), notebook: notebook as Notebook };
-    });
-  if (options.lessons && options.lessons.length > 0 && notebooks.length === 0) throw new Error(`no lesson matches ${options.lessons.join(", ")}`);
+  const lessonFiles = fs.readdirSync(lessonsDir).filter((name) => LESSON_FILE.test(name)).sort();
+  const notebooks = selectLessons(lessonFiles, lessonName, options.lessons).map((name) => {
+    const sourceFile = path.join(lessonsDir, name);
+    const sourceText = fs.readFileSync(sourceFile, "utf8");
+    const notebook = renderNotebook(parseLesson(sourceText, path.relative(root, sourceFile)), { variant: "student", root, sourceFile, sourceText, outDir: path.join(root, NOTEBOOKS_DIR) });
+    return { file: path.join(NOTEBOOKS_DIR, `${lessonName(name)}.ipynb`), notebook: notebook as Notebook };
+  });
 
   const lessons = notebooks.map((n) => siteLesson(n.notebook, path.basename(n.file, ".ipynb")));
   const pageFiles = writeSite(root, siteDir, course, lessons, (i, page) => ({ html: renderLivePage(notebooks[i].notebook, page) }), log);

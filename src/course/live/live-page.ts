@@ -4,8 +4,7 @@
  * Reset cell; the notebook itself embedded for "Download .ipynb".
  */
 import { escapeHtml, scriptJson } from "../../charts/html";
-import { codeLabel, renderLessonFrame, roleOf, type LessonPageOptions } from "../export/render-page";
-import { renderMarkdown } from "../export/render-markdown";
+import { codeLabel, renderLessonFrame, renderMarkdownCell, roleOf, type LessonPageOptions } from "../export/render-page";
 import { joinSource, type Cell, type Notebook } from "../notebook/nbformat";
 
 export const LIVE_SCRIPTS = { page: "live/page.js", worker: "live/worker.js", css: "live/live.css" } as const;
@@ -15,13 +14,10 @@ const TRANSPILE_NOTICE =
   "Cells run in your browser (a Web Worker). TypeScript is only transpiled here: type errors are not reported, a cell runs until it fails (in Jupyter, tslab type-checks each cell first).";
 
 function renderCell(cell: Cell): string {
-  const source = joinSource(cell.source);
-  const role = roleOf(cell);
-  if (cell.cell_type === "markdown") {
-    return `<section class="cell markdown${role.role === "header" ? " header" : ""}">\n${renderMarkdown(source)}</section>`;
-  }
+  if (cell.cell_type === "markdown") return renderMarkdownCell(cell);
   if (cell.cell_type !== "code") return "";
-  const label = codeLabel(role, true);
+  const source = joinSource(cell.source);
+  const label = codeLabel(roleOf(cell), true);
   const id = typeof cell.id === "string" ? cell.id : "";
   const caption = label ? `<div class="cell-label">${label.label}</div>` : "";
   return (

@@ -1,12 +1,11 @@
 /**
- * The kernel identity every bnlab notebook declares. The kernelspec installed by the runner
- * (src/course/jupyter/**) must use the same name, so both sides import these constants.
+ * The kernel identity every bnlab notebook declares: the kernelspec's name, display name and
+ * language, defined once in scripts/launcher/kernelspec.cjs (which installs that kernelspec).
  */
 import type { KernelSpecMetadata, LanguageInfoMetadata } from "./nbformat";
 
-export const KERNEL_NAME = "bnlab-tslab";
-export const KERNEL_DISPLAY_NAME = "TypeScript (bnlab)";
-export const KERNEL_LANGUAGE = "typescript";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { KERNEL_NAME, KERNEL_DISPLAY_NAME, KERNEL_LANGUAGE } = require("../../../scripts/launcher/kernelspec.cjs") as { KERNEL_NAME: string; KERNEL_DISPLAY_NAME: string; KERNEL_LANGUAGE: string };
 
 export const KERNELSPEC_METADATA: KernelSpecMetadata = {
   name: KERNEL_NAME,

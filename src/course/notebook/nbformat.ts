@@ -28,9 +28,6 @@ export interface LanguageInfoMetadata {
   file_extension?: string;
   mimetype?: string;
   version?: string;
-  codemirror_mode?: string | { [key: string]: unknown };
-  pygments_lexer?: string;
-  nbconvert_exporter?: string;
   [key: string]: unknown;
 }
 
@@ -50,17 +47,12 @@ export interface CellMetadata {
   tags?: string[];
   editable?: boolean;
   deletable?: boolean;
-  collapsed?: boolean;
-  scrolled?: boolean | "auto";
-  jupyter?: { source_hidden?: boolean; outputs_hidden?: boolean };
   [key: string]: unknown;
 }
 
 export interface NotebookMetadata {
   kernelspec?: KernelSpecMetadata;
   language_info?: LanguageInfoMetadata;
-  title?: string;
-  authors?: { name: string; [key: string]: unknown }[];
   [key: string]: unknown;
 }
 
@@ -104,11 +96,6 @@ export function streamText(outputs: readonly Output[], name: "stdout" | "stderr"
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-/** Attachments (images pasted into markdown/raw cells): filename → MIME bundle. */
-export interface Attachments {
-  [filename: string]: MimeBundle;
-}
-
 interface CellBase {
   /** 1–64 characters of [a-zA-Z0-9-_]; required from nbformat 4.5 on. */
   id: string;
@@ -118,12 +105,10 @@ interface CellBase {
 
 export interface MarkdownCell extends CellBase {
   cell_type: "markdown";
-  attachments?: Attachments;
 }
 
 export interface RawCell extends CellBase {
   cell_type: "raw";
-  attachments?: Attachments;
 }
 
 export interface CodeCell extends CellBase {
@@ -158,12 +143,35 @@ export function splitLines(text: string): string[] {
 }
 
 /**
- * Serialize a notebook exactly as Jupyter's nbformat.write does:
+ * Serialize a notebook exactly as Jupyter's nbformat.write does: outputs in its on-disk form
+ * (split_lines: stream text and text-like MIME data as arrays of lines), then
  * `json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False)` plus a trailing newline.
  * Object keys are sorted (code-point order, as Python sorts str keys), non-ASCII kept literally.
  */
 export function serializeNotebook(notebook: Notebook): string {
-  return JSON.stringify(sortKeys(notebook), null, 1) + "\n";
+  const cells = notebook.cells.map((cell) => (cell.cell_type === "code" ? { ...cell, outputs: cell.outputs.map(outputLines) } : cell));
+  return JSON.stringify(sortKeys({ ...notebook, cells }), null, 1) + "\n";
+}
+
+/** MIME types nbformat splits into lines besides text/* (application/json is data, not text). */
+const SPLIT_NON_TEXT = new Set(["application/javascript", "image/svg+xml"]);
+
+function outputLines(output: Output): Output {
+  switch (output.output_type) {
+    case "stream":
+      return typeof output.text === "string" ? { ...output, text: splitLines(output.text) } : output;
+    case "display_data":
+    case "execute_result": {
+      const data: MimeBundle = {};
+      for (const [mime, value] of Object.entries(output.data)) {
+        const splittable = mime !== "application/json" && (mime.startsWith("text/") || SPLIT_NON_TEXT.has(mime));
+        data[mime] = splittable && typeof value === "string" ? splitLines(value) : value;
+      }
+      return { ...output, data };
+    }
+    default:
+      return output;
+  }
 }
 
 function sortKeys(value: unknown): unknown {

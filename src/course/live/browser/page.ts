@@ -8,7 +8,7 @@ import { Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import { basicSetup, EditorView } from "codemirror";
 import { renderOutput, type OutputContext } from "../../export/render-output";
-import type { Notebook, Output } from "../../notebook/nbformat";
+import { serializeNotebook, splitLines, type Notebook, type Output } from "../../notebook/nbformat";
 import { LiveKernel } from "./live-kernel";
 import type { WorkerMessage } from "./protocol";
 
@@ -47,32 +47,28 @@ function htmlElement(html: string): HTMLElement | null {
   return template.content.firstElementChild as HTMLElement | null;
 }
 
-function show(cell: LiveCell, output: Output, displayId?: string): void {
+/** Shows an output after the cell's others, or in place of `replaced` (an earlier output). */
+function show(cell: LiveCell, output: Output, displayId?: string, replaced?: HTMLElement): void {
   const element = htmlElement(renderOutput(output, outputContext));
   if (!element) return;
-  cell.outputs.appendChild(element);
+  if (replaced) replaced.replaceWith(element);
+  else cell.outputs.appendChild(element);
   if (displayId !== undefined) displays.set(displayId, element);
   window.bnlabCharts?.drawAll(element);
 }
 
+type StreamElement = HTMLElement & { streamText?: string };
+
 /** Consecutive stream text of one name goes into one block, as in Jupyter. */
 function appendStream(cell: LiveCell, name: "stdout" | "stderr", text: string): void {
-  const last = cell.outputs.lastElementChild as (HTMLElement & { streamText?: string }) | null;
-  const streamOf = (el: HTMLElement): string | undefined => el.dataset.stream;
-  if (last && streamOf(last) === name) {
-    const all = (last.streamText ?? "") + text;
-    const next = htmlElement(renderOutput({ output_type: "stream", name, text: all }, outputContext)) as (HTMLElement & { streamText?: string }) | null;
-    if (next) {
-      next.dataset.stream = name;
-      next.streamText = all;
-      last.replaceWith(next);
-    } else last.streamText = all;
-    return;
-  }
-  const element = (htmlElement(renderOutput({ output_type: "stream", name, text }, outputContext)) ?? document.createElement("span")) as HTMLElement & { streamText?: string };
+  const last = cell.outputs.lastElementChild as StreamElement | null;
+  const previous = last?.dataset.stream === name ? last : null;
+  const all = (previous?.streamText ?? "") + text;
+  const element = (htmlElement(renderOutput({ output_type: "stream", name, text: all }, outputContext)) ?? document.createElement("span")) as StreamElement;
   element.dataset.stream = name;
-  element.streamText = text;
-  cell.outputs.appendChild(element);
+  element.streamText = all;
+  if (previous) previous.replaceWith(element);
+  else cell.outputs.appendChild(element);
 }
 
 function onMessage(cell: LiveCell, message: WorkerMessage): void {
@@ -84,14 +80,8 @@ function onMessage(cell: LiveCell, message: WorkerMessage): void {
       const output: Output = { output_type: "display_data", data: message.content.data, metadata: message.content.metadata } as Output;
       const id = message.content.transient?.display_id;
       const shown = id !== undefined ? displays.get(id) : undefined;
-      if (message.update && shown) {
-        const element = htmlElement(renderOutput(output, outputContext));
-        if (element && id !== undefined) {
-          shown.replaceWith(element);
-          displays.set(id, element);
-          window.bnlabCharts?.drawAll(element);
-        }
-      } else if (!message.update) show(cell, output, id);
+      if (!message.update) show(cell, output, id);
+      else if (shown) show(cell, output, id, shown);
       break;
     }
     case "error":
@@ -154,7 +144,7 @@ const cells: LiveCell[] = [];
 function makeCell(section: HTMLElement): LiveCell {
   const original = JSON.parse(section.querySelector("script.cell-source")?.textContent ?? '""') as string;
   const id = section.dataset.cellId ?? "";
-  const saved = localStorage.getItem(`bnlab-live:${lessonName}:${id}`);
+  const saved = localStorage.getItem(storageKey({ id }));
   const cell = { id, section, original, outputs: section.querySelector(".outputs") as HTMLElement, prompt: section.querySelector(".prompt") as HTMLElement } as LiveCell;
   const runAndAdvance = (): boolean => {
     void runCell(cell);
@@ -185,16 +175,16 @@ function makeCell(section: HTMLElement): LiveCell {
 /** The student notebook with the learner's code in its cells (ids and metadata unchanged). */
 function learnerNotebook(): Notebook {
   const byId = new Map(cells.map((c) => [c.id, c.view.state.doc.toString()]));
-  const copy = JSON.parse(JSON.stringify(notebook)) as Notebook;
+  const copy = structuredClone(notebook);
   for (const cell of copy.cells) {
-    const text = typeof cell.id === "string" ? byId.get(cell.id) : undefined;
-    if (text !== undefined) cell.source = text.split(/(?<=\n)/);
+    const text = byId.get(cell.id);
+    if (text !== undefined) cell.source = splitLines(text);
   }
   return copy;
 }
 
 function download(): void {
-  const blob = new Blob([JSON.stringify(learnerNotebook(), null, 1) + "\n"], { type: "application/x-ipynb+json" });
+  const blob = new Blob([serializeNotebook(learnerNotebook())], { type: "application/x-ipynb+json" });
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
   link.download = notebookScript.dataset.file ?? `${lessonName}.ipynb`;
