@@ -112,6 +112,9 @@ describe("execute CLI arguments", () => {
     expect(await refusal(["a.ipynb", "--timeout-cell", "x"])).toMatch(/--timeout-cell: expected a positive number of seconds, got x/);
     expect(await refusal(["a.ipynb", "--timeout-notebook=-1"])).toMatch(/--timeout-notebook: expected a positive number of seconds, got -1/);
     expect(await refusal(["a.ipynb", "--out"])).toMatch(/--out/);
+    for (const bad of ["x", "0", "-512", "1.5"]) {
+      expect(await refusal(["a.ipynb", `--memory-mb=${bad}`])).toMatch(new RegExp(`--memory-mb: expected a whole number of megabytes \\(at least 64\\), got ${bad}`));
+    }
   });
 });
 

@@ -46,13 +46,19 @@ function parseExecuteArgs(args: readonly string[]): ExecuteCliOptions {
     if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--${flag}: expected a positive number of seconds, got ${value}`);
     return Math.round(seconds * 1000);
   };
+  const megabytes = (value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const mb = Number(value);
+    if (!Number.isInteger(mb) || mb < 64) throw new Error(`--memory-mb: expected a whole number of megabytes (at least 64), got ${value}`);
+    return mb;
+  };
   return {
     files: positionals,
     outDir: values.out,
     cellTimeoutMs: milliseconds("timeout-cell"),
     notebookTimeoutMs: milliseconds("timeout-notebook"),
     allowErrors: values["allow-errors"] === true,
-    memoryLimitMb: values["memory-mb"] === undefined ? undefined : Number(values["memory-mb"]),
+    memoryLimitMb: megabytes(values["memory-mb"]),
     verbose: values.verbose === true,
   };
 }
