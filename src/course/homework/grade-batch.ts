@@ -94,7 +94,7 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
       throw new Error(`${sandbox.reason}. Without the sandbox a submission can read and change anything you can; to grade code you trust anyway, pass --unsafe-no-sandbox.`);
     }
   }
-  const expected = options.manifestFile ? readManifest(fs.readFileSync(options.manifestFile, "utf8")).lessons.map((l) => l.lesson) : [];
+  const expected = options.manifestFile ? readManifest(options.manifestFile).lessons.map((l) => l.lesson) : [];
   const { submissions, ignored } = collectSubmissions(submissionsDir, expected);
 
   const lessonFiles = listLessonFiles(lessonsDir);

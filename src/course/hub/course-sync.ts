@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { contentFingerprint } from "./content-fingerprint";
 
-export const SYNC_STATE_FILE = ".bnlab-sync.json";
+const SYNC_STATE_FILE = ".bnlab-sync.json";
 
 export type SyncAction = "added" | "restored" | "updated" | "unchanged" | "kept-edited" | "renamed-local" | "removed" | "kept-removed-from-course";
 
@@ -54,7 +54,7 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
   const state = readState(to);
   const course = listFiles(from);
   const entries: SyncEntry[] = [];
-  const stamp = timestamp(options.now ?? new Date());
+  const now = options.now ?? new Date();
 
   for (const file of course) {
     const source = path.join(from, file);
@@ -77,7 +77,7 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
       }
     } else {
       // The learner's own file (or folder) has the name of a course file it never got: move it aside.
-      const renamed = aside(target, stamp);
+      const renamed = aside(target, now);
       copyAtomically(source, target);
       entries.push({ file, action: "renamed-local", renamedTo: path.relative(to, renamed).split(path.sep).join("/") });
     }
@@ -103,7 +103,7 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
 }
 
 /** Every regular file under `dir` (relative, forward slashes, sorted); dotfiles and checkpoints skipped. */
-export function listFiles(dir: string): string[] {
+function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (rel: string): void => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
@@ -118,13 +118,14 @@ export function listFiles(dir: string): string[] {
 }
 
 /** nbgitpuller's suffix: `__%Y%m%d%H%M%S`, here in UTC. */
-export function timestamp(now: Date): string {
+function timestamp(now: Date): string {
   const pad = (n: number): string => String(n).padStart(2, "0");
   return `__${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
 }
 
 /** Renames `file` to `name__stamp.ext` (or `name__stamp-2.ext`, … if that is taken); returns the new path. */
-function aside(file: string, stamp: string): string {
+export function aside(file: string, now: Date): string {
+  const stamp = timestamp(now);
   const ext = path.extname(file);
   const stem = file.slice(0, file.length - ext.length);
   for (let n = 1; ; n++) {
