@@ -162,7 +162,7 @@ export function folderMb(dir: string): number {
 }
 
 /** The first folder on the way to `file` that other users cannot pass through (no o+x), or null. */
-export function closedFolder(file: string): { dir: string; mode: string } | null {
+function closedFolder(file: string): { dir: string; mode: string } | null {
   const parts = path.resolve(file).split(path.sep).filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
     const dir = path.sep + parts.slice(0, i + 1).join(path.sep);
@@ -174,13 +174,17 @@ export function closedFolder(file: string): { dir: string; mode: string } | null
 
 export type SandboxProbe = { ok: true } | { ok: false; reason: string };
 
-let probed: SandboxProbe | undefined;
+const probed = new Map<string, SandboxProbe>();
 
-/** Can this machine run the sandbox? Runs `true` inside it once (cached). */
+/** Can this machine run the sandbox on `projectRoot`'s library? Runs a write inside it once per project (cached). */
 export function probeSandbox(projectRoot: string): SandboxProbe {
-  if (probed) return probed;
+  if (!probed.has(projectRoot)) probed.set(projectRoot, probeOnce(projectRoot));
+  return probed.get(projectRoot) as SandboxProbe;
+}
+
+function probeOnce(projectRoot: string): SandboxProbe {
   for (const tool of [BWRAP, PRLIMIT]) {
-    if (!fs.existsSync(tool)) return (probed = { ok: false, reason: `${tool} is missing: install Debian's bubblewrap and util-linux (apt-get install bubblewrap)` });
+    if (!fs.existsSync(tool)) return { ok: false, reason: `${tool} is missing: install Debian's bubblewrap and util-linux (apt-get install bubblewrap)` };
   }
   const parent = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "bnlab-sandbox-check-"));
   fs.chmodSync(parent, 0o711);
@@ -196,11 +200,10 @@ export function probeSandbox(projectRoot: string): SandboxProbe {
     const hint = closed
       ? ` (each submission runs as a user of its own, who cannot enter ${closed.dir}, mode ${closed.mode}: let others pass through it with chmod o+x ${closed.dir}, or keep the project in a folder they can enter)`
       : "";
-    probed = ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}${hint}` };
+    return ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}${hint}` };
   } catch (err) {
-    probed = { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
+    return { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }
-  return probed;
 }
