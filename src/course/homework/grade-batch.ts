@@ -7,6 +7,7 @@
  * grading the same folder twice writes the same files.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { courseInfoOf } from "../export/export-site";
 import { copyFeedbackAssets, feedbackFileNames, renderFeedbackPageSafely } from "./feedback-page";
@@ -21,7 +22,6 @@ import { gradebookColumns, gradebookCsv } from "./gradebook-csv";
 import { listLessonFiles, loadLessonSource, type LessonSource } from "./lesson-source";
 import { readManifest } from "./manifest";
 import { changes, snapshot, type Snapshot } from "./outside-writes";
-import { defaultSandboxParent } from "./sandbox";
 import { runPool } from "./worker-pool";
 
 export interface GradeBatchOptions {
@@ -35,10 +35,6 @@ export interface GradeBatchOptions {
   limits?: Partial<GradeLimits>;
   /** Kernels at once (default 2). */
   concurrency?: number;
-  sandboxParent?: string;
-  /** Folders (besides the submissions, the output and the lessons) where any change during grading is a write outside. */
-  watch?: string[];
-  argv?: string[];
   /**
    * "os" (default): every kernel in the bubblewrap sandbox; the batch is refused when it cannot
    * run here. "none": no operating-system sandbox (only for code you trust; `--unsafe-no-sandbox`).
@@ -109,16 +105,15 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   for (const name of [...expected, ...submissions.map((s) => s.lesson)]) sourceOf(name);
   readSubmissions(submissions);
 
-  const gradeOptions = { projectRoot: root, limits, isolation, sandboxParent: options.sandboxParent ?? defaultSandboxParent(), ...(options.argv ? { argv: options.argv } : {}) };
+  const gradeOptions = { projectRoot: root, limits, isolation, sandboxParent: path.join(os.tmpdir(), "bnlab-grade") };
   const gradeOne = async (submission: Submission, index: number): Promise<SubmissionGrade> => {
     const source = sourceOf(submission.lesson);
     if (!source) return zeroGrade(submission, "wrong-lesson", `no lesson named ${submission.lesson} (lessons: ${[...lessonFiles.keys()].join(", ") || "none"})`);
     return gradeNotebook(submission, source, { ...gradeOptions, index, seed: learnerSeed(options.courseSecret, submission.learner) });
   };
 
-  // Writes outside: watch the submissions, the output and the lessons (and whatever else asked).
-  const watched = [submissionsDir, outDir, lessonsDir, ...(options.watch ?? []).map((p) => path.resolve(p))];
-  const look = (): Snapshot => snapshot(watched);
+  // Writes outside: watch the submissions, the output and the lessons.
+  const look = (): Snapshot => snapshot([submissionsDir, outDir, lessonsDir]);
   let last = look();
   const running = new Set<number>();
   let windowJobs = new Set<number>();

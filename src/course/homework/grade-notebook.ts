@@ -15,7 +15,6 @@
  * Never throws for anything the submission does; a problem of the grader itself (the kernel does
  * not start) is the status "grader-error".
  */
-import * as fs from "node:fs";
 import { assembleNotebook } from "./assemble-notebook";
 import type { Notebook } from "../notebook/nbformat";
 import type { Submission } from "./collect-submissions";
@@ -77,12 +76,10 @@ export interface GradeNotebookOptions {
   limits: GradeLimits;
   /** Where sandboxes are made (one folder per submission, removed afterwards). */
   sandboxParent: string;
-  /** Kernel command line (default: the project's kernelspec). */
-  argv?: string[];
-  /** "os" (default) or "none" (trusted submissions only): see isolated-kernel.ts. */
-  isolation?: IsolationMode;
+  /** "os" or "none" (trusted submissions only): see isolated-kernel.ts. */
+  isolation: IsolationMode;
   /** The submission's index in its batch (picks the sandbox's uid). */
-  index?: number;
+  index: number;
   /** The learner's seed (learnerSeed): every checker's inputs are drawn from it. */
   seed: string;
 }
@@ -104,18 +101,8 @@ export function zeroGrade(submission: Submission, status: GradeStatus, note: str
 export async function gradeNotebook(submission: Submission, source: LessonSource, options: GradeNotebookOptions): Promise<SubmissionGrade> {
   const zero = (status: GradeStatus, note: string, answers: ExtractedAnswer[] = []): SubmissionGrade => zeroGrade(submission, status, note, source, answers);
   if (submission.file === null) return zero("missing", "no notebook handed in");
-  let text: string;
-  if (submission.text !== undefined) {
-    if (submission.text === null) return zero("invalid-notebook", `cannot read the file (${submission.readError ?? "unreadable"})`);
-    text = submission.text;
-  } else {
-    try {
-      text = fs.readFileSync(submission.file, "utf8");
-    } catch (err) {
-      return zero("invalid-notebook", `cannot read the file (${(err as Error).message})`);
-    }
-  }
-  const extracted = extractAnswers(text, source);
+  if (typeof submission.text !== "string") return zero("invalid-notebook", `cannot read the file (${submission.readError ?? "not read"})`);
+  const extracted = extractAnswers(submission.text, source);
   if (!extracted.ok) return zero(extracted.status, extracted.reason);
   try {
     return await gradeAnswers(submission, source, extracted.answers, extracted.notes, options);
@@ -136,14 +123,13 @@ async function gradeAnswers(
   const assembled = assembleNotebook(source, answers, options.seed);
   const { notebook, roles } = assembled;
   const request: IsolationRequest = {
-    mode: options.isolation ?? "os",
+    mode: options.isolation,
     projectRoot: options.projectRoot,
     sandboxParent: options.sandboxParent,
     name: `${submission.learner}-${submission.lesson}`,
-    index: options.index ?? 0,
+    index: options.index,
     memoryLimitMb: limits.memoryLimitMb,
     cellOutputBytes: limits.cellOutputBytes,
-    ...(options.argv ? { argv: options.argv } : {}),
   };
   const residentLimitMb = limits.memoryLimitMb + MEMORY_SLACK_MB;
   const runLimits = { ...limits, residentLimitMb };

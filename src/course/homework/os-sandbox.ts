@@ -34,18 +34,16 @@ export const INSIDE = {
   nodeModules: "/bnlab/node_modules",
 } as const;
 
-export interface SandboxLimits {
+const LIMITS = {
   /** Processes and threads of the sandbox's user (RLIMIT_NPROC). */
-  processes: number;
+  processes: 64,
   /** Largest file it may write, in MB (RLIMIT_FSIZE). */
-  fileSizeMb: number;
+  fileSizeMb: 64,
   /** Size of each private tmpfs (its working directory, /tmp), in MB. */
-  diskMb: number;
+  diskMb: 128,
   /** Open files (RLIMIT_NOFILE). */
-  openFiles: number;
-}
-
-const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 64, fileSizeMb: 64, diskMb: 128, openFiles: 1024 };
+  openFiles: 1024,
+};
 
 export interface SandboxCommandOptions {
   projectRoot: string;
@@ -57,7 +55,6 @@ export interface SandboxCommandOptions {
   memoryLimitMb: number;
   /** Host uid (and gid) to run as; null keeps the grader's (only root can switch). */
   uid: number | null;
-  limits?: SandboxLimits;
 }
 
 const BWRAP = "/usr/bin/bwrap";
@@ -66,7 +63,7 @@ const PRLIMIT = "/usr/bin/prlimit";
 
 /** The kernel command line (with `{connection_file}`) that runs tslab inside the sandbox. */
 export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
-  const limits = options.limits ?? DEFAULT_SANDBOX_LIMITS;
+  const limits = LIMITS;
   const root = options.projectRoot;
   const node = fs.realpathSync(process.execPath);
   const dist = fs.realpathSync(options.dist ?? path.join(root, "dist"));

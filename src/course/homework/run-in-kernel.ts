@@ -50,7 +50,6 @@ export async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, li
       out.memoryExceededMb = mb;
       void session.kernel.kill();
     },
-    200,
     kernel.extraMb,
   );
   let outputBytes = 0;
