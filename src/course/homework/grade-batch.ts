@@ -101,7 +101,7 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
     if (!sources.has(name)) sources.set(name, loadLessonSource(file));
     return sources.get(name);
   };
-  // Every lesson and every submission is read (and hashed) before any learner code runs.
+  // Every lesson and every submission is read before any learner code runs.
   for (const name of [...expected, ...submissions.map((s) => s.lesson)]) sourceOf(name);
   readSubmissions(submissions);
 

@@ -16,17 +16,16 @@
  * not start) is the status "grader-error".
  */
 import { assembleNotebook } from "./assemble-notebook";
-import type { Notebook } from "../notebook/nbformat";
 import type { Submission } from "./collect-submissions";
 import { EXERCISES } from "../../exercises/registry";
 import { findDelegation, type Delegation } from "./delegation";
 import { extractAnswers, type AnswerState, type ExtractedAnswer } from "./extract-solutions";
 import { statusOf, type GradeStatus } from "./grade-status";
-import { startIsolatedKernel, type IsolationMode, type IsolationRequest } from "./isolated-kernel";
+import type { IsolationMode, IsolationRequest } from "./isolated-kernel";
 import { judgeCells } from "./judge-cells";
 import type { LessonSource } from "./lesson-source";
 import { checkedIds, collectWithout, reachedLibraryOnly } from "./reach";
-import { runInKernel, type KernelRun, type RunLimits } from "./run-in-kernel";
+import { runIsolated } from "./run-in-kernel";
 import { scoreExercise, round2, type CheckRun, type ExerciseResult } from "./scoring";
 
 export interface GradeLimits {
@@ -136,7 +135,8 @@ async function gradeAnswers(
   const ids = checkedIds(source, assembled);
   let reachStarted = (): void => undefined;
   const bothStarted = new Promise<void>((resolve) => (reachStarted = resolve));
-  const main = runMain(request, notebook, runLimits, bothStarted);
+  // the main kernel's cells run once the reach kernel is up too
+  const main = runIsolated(request, notebook, runLimits, bothStarted);
   const [run, without] = await Promise.all([main, collectWithout(source, assembled, ids, answers, request, runLimits, main, reachStarted)]);
   const { runs, checkRuns } = judgeCells(roles, run, assembled.seed);
 
@@ -177,15 +177,4 @@ async function gradeAnswers(
   });
   const allNotes = [note, ...delegated, ...notes].filter((n) => n !== "");
   return gradeOf(submission, status, allNotes.join("; "), exercises, answerRuns);
-}
-
-/** The submission's main kernel: started, then its cells run once `ready` (the reach kernel is up too). */
-async function runMain(request: IsolationRequest, notebook: Notebook, limits: RunLimits, ready: Promise<void>): Promise<KernelRun> {
-  const kernel = await startIsolatedKernel(request);
-  try {
-    await ready;
-    return await runInKernel(kernel, notebook, limits);
-  } finally {
-    await kernel.close();
-  }
 }
