@@ -11,12 +11,15 @@
  * - a file dropped from the course is removed if the learner did not edit it, else kept as theirs.
  *
  * "Edited" means its content differs from what was last delivered: for a notebook, its cells'
- * types and sources (running a notebook is not editing it), for any other file its bytes. What was
+ * types and sources (outputs, execution counts and metadata do not count: running a notebook is
+ * not editing it), for any other file (or a notebook that is not valid JSON) its bytes. What was
  * delivered is recorded per file in `.bnlab-sync.json` inside the learner's folder.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { contentFingerprint } from "./content-fingerprint";
+import { cellsSha256 } from "../lesson/cells-hash";
+import type { Cell } from "../notebook/nbformat";
 
 const SYNC_STATE_FILE = ".bnlab-sync.json";
 
@@ -100,6 +103,25 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
 
   writeState(to, state);
   return entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** What "edited" compares (see above). */
+function contentFingerprint(file: string): string {
+  const bytes = fs.readFileSync(file);
+  if (file.endsWith(".ipynb")) {
+    const cells = notebookCells(bytes.toString("utf8"));
+    if (cells) return `cells:${cellsSha256(cells)}`;
+  }
+  return `bytes:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+function notebookCells(text: string): Cell[] | null {
+  try {
+    const notebook = JSON.parse(text) as { cells?: unknown };
+    return Array.isArray(notebook.cells) ? (notebook.cells as Cell[]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Every regular file under `dir` (relative, forward slashes, sorted); dotfiles and checkpoints skipped. */

@@ -49,14 +49,14 @@ export function proxyCommand(proxy: string): string[] {
 }
 
 /** JupyterLab when the project's .venv has jupyterhub-singleuser, else the system's (Debian: the classic Notebook). */
-function findSingleUser(root: string, searchPath: string, given?: string): { command: string; kind: SingleUserKind } {
+function findSingleUser(root: string, given?: string): { command: string; kind: SingleUserKind } {
   if (given) {
     if (!fs.existsSync(given)) throw new Error(`--singleuser ${given}: no such file (it is the hub's jupyterhub-singleuser, e.g. /opt/tljh/user/bin/jupyterhub-singleuser)`);
     return { command: given, kind: labInstalled(given) ? "lab" : "notebook" };
   }
   const venv = path.join(root, ".venv", "bin", "jupyterhub-singleuser");
   if (which("jupyterhub-singleuser", path.dirname(venv)) && which("jupyter-lab", path.dirname(venv))) return { command: venv, kind: "lab" };
-  const system = which("jupyterhub-singleuser", searchPath);
+  const system = which("jupyterhub-singleuser");
   if (!system) throw new Error("jupyterhub-singleuser not found: install JupyterHub (sudo apt-get install jupyterhub), or for JupyterLab: .venv/bin/pip install jupyterhub");
   return { command: system, kind: labInstalled(system) ? "lab" : "notebook" };
 }
@@ -106,12 +106,11 @@ export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
   const root = path.resolve(options.root);
   const stateDir = path.resolve(options.stateDir);
   const courseDir = path.resolve(options.courseDir);
-  const searchPath = process.env.PATH ?? "";
-  const jupyterhub = which("jupyterhub", searchPath) ?? (options.setupOnly ? "jupyterhub" : null);
+  const jupyterhub = which("jupyterhub") ?? (options.setupOnly ? "jupyterhub" : null);
   if (!jupyterhub) throw new Error("jupyterhub not found on PATH: sudo apt-get install jupyterhub (Debian/Ubuntu), or pip install jupyterhub");
-  const proxy = which("configurable-http-proxy", searchPath) ?? (options.setupOnly ? "configurable-http-proxy" : null);
+  const proxy = which("configurable-http-proxy") ?? (options.setupOnly ? "configurable-http-proxy" : null);
   if (!proxy) throw new Error("configurable-http-proxy not found on PATH: sudo apt-get install jupyterhub (it brings node-configurable-http-proxy), or npm install -g configurable-http-proxy");
-  const singleUser = findSingleUser(root, searchPath, options.singleUser);
+  const singleUser = findSingleUser(root, options.singleUser);
   if (!fs.existsSync(courseDir)) throw new Error(`the course folder ${courseDir} does not exist: npm run build writes notebooks/`);
   const tslab = tslabMainScript(root);
   if (!fs.existsSync(tslab)) throw new Error(`${tslab} is missing: run npm install`);
