@@ -94,20 +94,17 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
   const { submissions, ignored } = collectSubmissions(submissionsDir, expected);
 
   const lessonFiles = listLessonFiles(lessonsDir);
-  const sources = new Map<string, LessonSource>();
-  const sourceOf = (name: string): LessonSource | undefined => {
-    const file = lessonFiles.get(name);
-    if (!file) return undefined;
-    if (!sources.has(name)) sources.set(name, loadLessonSource(file));
-    return sources.get(name);
-  };
   // Every lesson and every submission is read before any learner code runs.
-  for (const name of [...expected, ...submissions.map((s) => s.lesson)]) sourceOf(name);
+  const sources = new Map<string, LessonSource>();
+  for (const name of [...expected, ...submissions.map((s) => s.lesson)]) {
+    const file = lessonFiles.get(name);
+    if (file && !sources.has(name)) sources.set(name, loadLessonSource(file));
+  }
   readSubmissions(submissions);
 
   const gradeOptions = { projectRoot: root, limits, isolation, sandboxParent: path.join(os.tmpdir(), "bnlab-grade") };
   const gradeOne = async (submission: Submission, index: number): Promise<SubmissionGrade> => {
-    const source = sourceOf(submission.lesson);
+    const source = sources.get(submission.lesson);
     if (!source) return zeroGrade(submission, "wrong-lesson", `no lesson named ${submission.lesson} (lessons: ${[...lessonFiles.keys()].join(", ") || "none"})`);
     return gradeNotebook(submission, source, { ...gradeOptions, index, seed: learnerSeed(options.courseSecret, submission.learner) });
   };

@@ -63,7 +63,6 @@ const PRLIMIT = "/usr/bin/prlimit";
 
 /** The kernel command line (with `{connection_file}`) that runs tslab inside the sandbox. */
 export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
-  const limits = LIMITS;
   const root = options.projectRoot;
   const node = fs.realpathSync(process.execPath);
   const dist = fs.realpathSync(options.dist ?? path.join(root, "dist"));
@@ -74,12 +73,7 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   bwrap.push("--ro-bind", "/usr", "/usr");
   for (const link of ["bin", "lib", "lib64", "lib32", "libx32", "sbin"]) {
     const at = `/${link}`;
-    let target: string | null = null;
-    try {
-      target = fs.readlinkSync(at);
-    } catch {
-      target = null;
-    }
+    const target = fs.lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() ? fs.readlinkSync(at) : null;
     if (target !== null) bwrap.push("--symlink", target, at);
     else if (fs.existsSync(at) && link !== "sbin") bwrap.push("--ro-bind", at, at);
   }
@@ -90,8 +84,8 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   }
   for (const file of ["/etc/ld.so.cache", "/etc/ld.so.conf"]) if (fs.existsSync(file)) bwrap.push("--ro-bind", file, file);
   bwrap.push("--proc", "/proc", "--dev", "/dev");
-  bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", "/tmp");
-  bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", INSIDE.cwd);
+  bwrap.push("--size", String(LIMITS.diskMb * mb), "--perms", "0700", "--tmpfs", "/tmp");
+  bwrap.push("--size", String(LIMITS.diskMb * mb), "--perms", "0700", "--tmpfs", INSIDE.cwd);
   bwrap.push("--ro-bind", dist, `${INSIDE.root}/dist`);
   bwrap.push("--ro-bind", path.join(root, "src", "package.json"), `${INSIDE.root}/src/package.json`);
   bwrap.push("--ro-bind", nodeModules, INSIDE.nodeModules);
@@ -105,9 +99,9 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
 
   const prlimit = [
     PRLIMIT,
-    `--nproc=${limits.processes}`,
-    `--fsize=${limits.fileSizeMb * mb}`,
-    `--nofile=${limits.openFiles}`,
+    `--nproc=${LIMITS.processes}`,
+    `--fsize=${LIMITS.fileSizeMb * mb}`,
+    `--nofile=${LIMITS.openFiles}`,
     "--core=0",
     "--",
   ];
