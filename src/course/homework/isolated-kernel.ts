@@ -114,14 +114,6 @@ async function unsafeKernel(request: IsolationRequest): Promise<IsolatedKernel> 
 }
 
 /** A kernel that does not come up is tried once more before the grader gives up. */
-async function startKernel(options: KernelSessionOptions): Promise<KernelSession> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      return await KernelSession.start(options);
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
+function startKernel(options: KernelSessionOptions): Promise<KernelSession> {
+  return KernelSession.start(options).catch(() => KernelSession.start(options));
 }
