@@ -127,7 +127,7 @@ export function makeIpcDir(parent: string, uid: number | null): { dir: string; r
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Total size of the files in a folder (not recursive beyond one level), in MB. */
+/** Total size of the files in a folder, in MB (at most 4 levels deep and 10,000 entries a folder: the kernel fills it). */
 export function folderMb(dir: string): number {
   let bytes = 0;
   const walk = (d: string, depth: number): void => {

@@ -37,7 +37,7 @@ export interface KernelRun {
   kernelLog: string;
 }
 
-export async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, limits: RunLimits): Promise<KernelRun> {
+async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, limits: RunLimits): Promise<KernelRun> {
   const { session } = kernel;
   const out: KernelRun = { cells: [], errors: [], memoryExceededMb: null, outputExceeded: false, writes: [], exit: null, kernelLog: "" };
   const stopWatch = watchMemory(
