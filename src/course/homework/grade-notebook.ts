@@ -18,7 +18,7 @@
 import { assembleNotebook } from "./assemble-notebook";
 import type { Submission } from "./collect-submissions";
 import { EXERCISES } from "../../exercises/registry";
-import { findDelegation, type Delegation } from "./delegation";
+import { findDelegation } from "./delegation";
 import { extractAnswers, type AnswerState, type ExtractedAnswer } from "./extract-solutions";
 import { statusOf, type GradeStatus } from "./grade-status";
 import type { IsolationMode, IsolationRequest } from "./isolated-kernel";
@@ -142,16 +142,13 @@ async function gradeAnswers(
 
   // delegation: the names in the cell first (a fast message), then what the answer reaches
   const reached = reachedLibraryOnly(checkRuns, without);
-  const spelled = new Map<number, Delegation>();
-  for (const answer of answers) {
-    const id = ids.get(answer.exercise.index);
-    const found = answer.state === "answered" ? findDelegation(answer.exercise.name, answer.source, id ? EXERCISES[id].forbids : []) : null;
-    if (found) spelled.set(answer.exercise.index, found);
-  }
   const delegated: string[] = [];
   const exercises = source.exercises.map((spec) => {
-    const scored = scoreExercise(spec, answerAt.get(spec.index)?.state ?? "missing", checkRuns);
-    const delegation = spelled.get(spec.index) ?? reached.get(spec.index);
+    const answer = answerAt.get(spec.index);
+    const scored = scoreExercise(spec, answer?.state ?? "missing", checkRuns);
+    const id = ids.get(spec.index);
+    const spelled = answer?.state === "answered" ? findDelegation(spec.name, answer.source, id ? EXERCISES[id].forbids : []) : null;
+    const delegation = spelled ?? reached.get(spec.index);
     if (!delegation) return scored;
     delegated.push(`exercise ${spec.id} uses ${delegation.name}: 0 points`);
     return { ...scored, points: 0, delegated: delegation.message, checks: scored.checks.map((c) => ({ ...c, passed: false, report: delegation.message })) };
