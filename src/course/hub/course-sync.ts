@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cellsSha256 } from "../lesson/cells-hash";
+import { listFiles } from "../homework/library-bundle";
 import type { Cell } from "../notebook/nbformat";
 
 const SYNC_STATE_FILE = ".bnlab-sync.json";
@@ -55,7 +56,7 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
   if (!fs.statSync(from, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`syncCourse: the course folder ${from} does not exist; publish the course there first (npm run build writes notebooks/)`);
   fs.mkdirSync(to, { recursive: true });
   const state = readState(to);
-  const course = listFiles(from);
+  const course = courseFiles(from);
   const entries: SyncEntry[] = [];
   const now = options.now ?? new Date();
 
@@ -124,19 +125,13 @@ function notebookCells(text: string): Cell[] | null {
   }
 }
 
-/** Every regular file under `dir` (relative, forward slashes, sorted); dotfiles and checkpoints skipped. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      if (entry.name.startsWith(".")) continue; // .ipynb_checkpoints, .bnlab-sync.json, editor files
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) out.push(child);
-    }
-  };
-  walk("");
-  return out.sort();
+/** Every regular file under `dir` (relative, forward slashes, sorted), but for dotfiles and dot folders (.ipynb_checkpoints, .bnlab-sync.json, editor files). */
+function courseFiles(dir: string): string[] {
+  return listFiles(dir)
+    .filter((file) => fs.lstatSync(file).isFile())
+    .map((file) => path.relative(dir, file).split(path.sep).join("/"))
+    .filter((rel) => !rel.split("/").some((part) => part.startsWith(".")))
+    .sort();
 }
 
 /** nbgitpuller's suffix: `__%Y%m%d%H%M%S`, here in UTC. */
