@@ -13,6 +13,7 @@ import { courseInfoOf } from "../export/export-site";
 import { copyFeedbackAssets, feedbackFileNames, renderFeedbackPageSafely } from "./feedback-page";
 import { collectSubmissions, readSubmissions, type Submission } from "./collect-submissions";
 import { learnerSeed } from "./course-secret";
+import type { IsolationMode } from "./isolated-kernel";
 import { lateness, type LatePolicy } from "./late-policy";
 import { canvasCsv, gradescopeResults } from "./lms-export";
 import { probeSandbox } from "./os-sandbox";
@@ -39,7 +40,7 @@ export interface GradeBatchOptions {
    * "os" (default): every kernel in the bubblewrap sandbox; the batch is refused when it cannot
    * run here. "none": no operating-system sandbox (only for code you trust; `--unsafe-no-sandbox`).
    */
-  isolation?: "os" | "none";
+  isolation?: IsolationMode;
   /** Late submissions lose a fraction of their points (from the notebook file's modification time). */
   latePolicy?: LatePolicy;
   /**
