@@ -6,8 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SYNC_STATE_FILE, syncCourse, timestamp } from "../src/course/hub/course-sync";
-import { contentFingerprint } from "../src/course/hub/content-fingerprint";
+import { syncCourse } from "../src/course/hub/course-sync";
+
+/** Where the sync records what it delivered, in the learner's folder. */
+const SYNC_STATE_FILE = ".bnlab-sync.json";
 import { prepareLearnerCourse } from "../src/course/hub/learner-course";
 
 let tmp: string;
@@ -72,7 +74,6 @@ describe("syncCourse (nbgitpuller's rules)", () => {
     const ran = JSON.parse(notebook(["two"], ["4\n"])) as { metadata: Record<string, unknown> };
     ran.metadata = { kernelspec: { name: "bnlab-tslab" } };
     write(mine, "02.ipynb", JSON.stringify(ran, null, 1));
-    expect(contentFingerprint(path.join(mine, "02.ipynb"))).toBe(contentFingerprint(path.join(course, "02.ipynb")));
     write(course, "02.ipynb", notebook(["two v2"]));
     expect(actions(sync())["02.ipynb"]).toBe("updated");
     expect(read(mine, "02.ipynb")).toContain("two v2");
@@ -92,7 +93,6 @@ describe("syncCourse (nbgitpuller's rules)", () => {
     write(course, "03.ipynb", notebook(["three"]));
     const entries = sync();
     expect(entries.find((e) => e.file === "03.ipynb")).toEqual({ file: "03.ipynb", action: "renamed-local", renamedTo: "03__20260102030405.ipynb" });
-    expect(timestamp(NOW)).toBe("__20260102030405");
     expect(read(mine, "03.ipynb")).toContain("three");
     expect(read(mine, "03__20260102030405.ipynb")).toContain("my own work");
     // A second collision in the same second does not overwrite the first renamed file.

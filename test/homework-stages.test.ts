@@ -9,7 +9,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assembleNotebook } from "../src/course/homework/assemble-notebook";
-import { COLLECTED_MIME } from "../src/course/homework/collection";
 import { type ExtractedAnswer } from "../src/course/homework/extract-solutions";
 import { statusOf, type StatusInputs } from "../src/course/homework/grade-status";
 import { judgeCells } from "../src/course/homework/judge-cells";
@@ -26,6 +25,7 @@ import { learnerSeed } from "../src/course/homework/course-secret";
 import { gradeBatch } from "../src/course/homework";
 import { checkers } from "../src/exercises/check";
 import { Matrix } from "../src/tensor/matrix";
+import { collectedOutput } from "./helpers/collected-output";
 
 const ROOT = path.resolve(__dirname, "..");
 const source = loadLessonSource(path.join(HOMEWORK_LESSONS, `${FIXTURE_LESSON}.md`));
@@ -66,7 +66,7 @@ describe("assemble", () => {
 
 describe("judge", () => {
   const { roles } = assembleNotebook(source, [answer], SEED);
-  const sent = (data: unknown) => [{ output_type: "display_data" as const, data: { [COLLECTED_MIME]: JSON.stringify(data) }, metadata: {} }];
+  const sent = (data: unknown) => [collectedOutput(JSON.stringify(data))];
   const ok = { status: "ok" as const, stdout: "" };
   const emptyRun = (): KernelRun => ({ cells: [], errors: [], memoryExceededMb: null, outputExceeded: false, writes: [], exit: null, kernelLog: "" });
 

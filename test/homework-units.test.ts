@@ -23,9 +23,10 @@ import {
   type SubmissionGrade,
 } from "../src/course/homework";
 import { parseGradebook } from "./helpers/gradebook";
-import { COLLECTED_MIME, findCheckerCall, judgeCollected } from "../src/course/homework/collection";
+import { findCheckerCall, judgeCollected } from "../src/course/homework/collection";
+import { collectedOutput } from "./helpers/collected-output";
 import { findDelegation } from "../src/course/homework/delegation";
-import { closedFolder } from "../src/course/homework/os-sandbox";
+import { probeSandbox } from "../src/course/homework/os-sandbox";
 import { EXERCISES } from "../src/exercises/registry";
 import type { Output } from "../src/course/notebook/nbformat";
 import { collectors } from "../src/exercises";
@@ -170,12 +171,12 @@ describe("verdicts outside the kernel: the checker call of a check cell, and jud
   it("judges exactly one data output: none, two, non-JSON or forged data fail; real data is judged", () => {
     const seed = "a learner's seed";
     const data = collectors.newBatchWeight((m: number | null, k: number) => (m === null ? 1 / k : m), seed);
-    const out = (d: unknown): Output => ({ output_type: "display_data", data: { [COLLECTED_MIME]: JSON.stringify(d) }, metadata: {} });
+    const out = (d: unknown): Output => collectedOutput(JSON.stringify(d));
     const judged = judgeCollected("newBatchWeight", [out(data)], seed);
     expect(judged.ok && judged.result.ok).toBe(true);
     expect(judgeCollected("newBatchWeight", [], seed)).toMatchObject({ ok: false });
     expect(judgeCollected("newBatchWeight", [out(data), out(data)], seed)).toMatchObject({ ok: false });
-    expect(judgeCollected("newBatchWeight", [{ output_type: "display_data", data: { [COLLECTED_MIME]: "{not json" }, metadata: {} }], seed)).toMatchObject({ ok: false });
+    expect(judgeCollected("newBatchWeight", [collectedOutput("{not json")], seed)).toMatchObject({ ok: false });
     const forged = judgeCollected("newBatchWeight", [out({ protocol: "bnlab-check/1", exercise: "newBatchWeight", notFunction: null, cases: [] })], seed);
     expect(forged.ok && forged.result.ok).toBe(false);
     expect(judgeCollected("constructor", [out(data)], seed)).toMatchObject({ ok: false });
@@ -308,19 +309,30 @@ describe("the release starts like the course", () => {
   });
 });
 
-describe("closedFolder: where a submission's own user could not reach the library", () => {
-  it("names the first folder others cannot pass through, with its mode, and nothing once it opens", () => {
+describe("probeSandbox: where a submission's own user could not reach the library", () => {
+  /** A project in `base` (its root returned): an empty dist/, and the real node_modules. */
+  const project = (base: string): string => {
+    const root = path.join(base, "project");
+    fs.mkdirSync(path.join(root, "dist"), { recursive: true });
+    fs.mkdirSync(path.join(root, "src"));
+    fs.copyFileSync(path.join(ROOT, "src", "package.json"), path.join(root, "src", "package.json"));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
+    return root;
+  };
+  // only root runs each submission as a user of its own, who may be shut out of the project's folders
+  it.skipIf(process.getuid?.() !== 0 || !probeSandbox(ROOT).ok)("names the first folder others cannot pass through, with its mode, and nothing once it opens", () => {
     const base = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "bnlab-closed-"));
+    fs.chmodSync(base, 0o711);
     try {
-      const dist = path.join(base, "project", "dist");
-      fs.mkdirSync(dist, { recursive: true });
-      fs.chmodSync(base, 0o700);
-      expect(closedFolder(dist)).toEqual({ dir: base, mode: "0700" });
-      fs.chmodSync(base, 0o711);
-      fs.chmodSync(dist, 0o750);
-      expect(closedFolder(dist)).toEqual({ dir: dist, mode: "0750" });
-      fs.chmodSync(dist, 0o755);
-      expect(closedFolder(dist)).toBeNull();
+      const closedBase = project(path.join(base, "a"));
+      fs.chmodSync(path.join(base, "a"), 0o700);
+      fs.chmodSync(path.join(base, "a", "project"), 0o750);
+      expect(probeSandbox(closedBase)).toEqual({ ok: false, reason: expect.stringContaining(`who cannot enter ${path.join(base, "a")}, mode 0700: let others pass through it with chmod o+x ${path.join(base, "a")}`) });
+      const closedProject = project(path.join(base, "b"));
+      fs.chmodSync(closedProject, 0o750);
+      expect(probeSandbox(closedProject)).toEqual({ ok: false, reason: expect.stringContaining(`who cannot enter ${closedProject}, mode 0750`) });
+      const open = project(path.join(base, "c"));
+      expect(probeSandbox(open)).toEqual({ ok: true });
     } finally {
       fs.rmSync(base, { recursive: true, force: true });
     }

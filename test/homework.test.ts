@@ -58,7 +58,7 @@ describe("npm run assign: the release", () => {
     for (const file of ["README.md", "manifest.json", "package.json", `notebooks/${FIXTURE_LESSON}.ipynb`, "src/package.json", "dist/index.js", "dist/index.d.ts", "node_modules/seedrandom/package.json"]) {
       expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
     }
-    const manifest = readManifest(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    const manifest = readManifest(path.join(dir, "manifest.json"));
     const lesson = loadLessonSource(path.join(HOMEWORK_LESSONS, `${FIXTURE_LESSON}.md`));
     expect(manifest.lessons).toHaveLength(1);
     expect(manifest.lessons[0]).toMatchObject({ lesson: FIXTURE_LESSON, notebook: `notebooks/${FIXTURE_LESSON}.ipynb`, source_sha256: lesson.sha256, points: 5 });

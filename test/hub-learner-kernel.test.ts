@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishLibrary, writeHubKernelspec } from "../src/course/hub/hub-setup";
+import { setUpHub } from "../src/course/hub/hub-setup";
 import { prepareLearnerCourse } from "../src/course/hub/learner-course";
 import { executeNotebook, formatCellError } from "../src/course/jupyter";
 import { projectRoot } from "../src/course/jupyter/project-root";
@@ -37,15 +37,17 @@ afterAll(() => {
 
 describe("a learner's course copy in the hub's kernel", () => {
   it("runs the student lesson 1 to its end on the shared read-only library, with the learner helpers", async () => {
-    const stateDir = path.join(tmp, "state");
-    const library = publishLibrary(root, stateDir);
-    expect(fs.existsSync(path.join(library, "dist", "exercises", "solutions")), "reference solutions are not shared").toBe(false);
-    expect(fs.statSync(path.join(library, "dist", "index.js")).mode & 0o222).toBe(0);
     const course = path.join(tmp, "course");
     fs.mkdirSync(course);
+    const singleUser = path.join(tmp, "jupyterhub-singleuser");
+    fs.writeFileSync(singleUser, "#!/bin/sh\n", { mode: 0o755 });
+    const { plan } = await setUpHub({ root, port: 8000, stateDir: path.join(tmp, "state"), courseDir: course, singleUser, setupOnly: true });
+    const library = plan.libraryDir;
+    expect(fs.existsSync(path.join(library, "dist", "exercises", "solutions")), "reference solutions are not shared").toBe(false);
+    expect(fs.statSync(path.join(library, "dist", "index.js")).mode & 0o222).toBe(0);
     fs.copyFileSync(path.join(root, "notebooks", "01-normalize.ipynb"), path.join(course, "01-normalize.ipynb"));
     const { notebooksDir } = prepareLearnerCourse({ home: path.join(tmp, "homes", "alice"), course, library });
-    const spec = JSON.parse(fs.readFileSync(path.join(writeHubKernelspec(root, path.join(stateDir, "share", "jupyter"), library), "kernel.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
+    const spec = JSON.parse(fs.readFileSync(path.join(plan.jupyterDataDir, "kernels", "bnlab-tslab", "kernel.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
     const student = JSON.parse(fs.readFileSync(path.join(notebooksDir, "01-normalize.ipynb"), "utf8")) as Notebook;
     const started = Date.now();
     const run = await executeNotebook(student, { cwd: notebooksDir, argv: spec.argv, env: { ...process.env, ...spec.env }, allowErrors: true, cellTimeoutMs: 600_000, startTimeoutMs: 240_000 });

@@ -8,16 +8,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { collectFromHomes, lessonsOfManifest, resolveLessons } from "../src/course/hub/collect-from-homes";
-import { defaultUrl, renderCourseConfig, renderHubConfig, shellQuote, singleUserCommand, type HubPlan } from "../src/course/hub/hub-config";
-import { proxyCommand, writeHubKernelspec } from "../src/course/hub/hub-setup";
+import { readManifest } from "../src/course/homework/manifest";
+import { collectFromHomes } from "../src/course/hub/collect-from-homes";
+import { renderCourseConfig, renderHubConfig, type HubPlan } from "../src/course/hub/hub-config";
+import { proxyCommand, setUpHub } from "../src/course/hub/hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "../src/course/hub/marked-processes";
 import { projectRoot } from "../src/course/jupyter/project-root";
 
 const PYTHON = "/usr/bin/python3";
 let tmp: string;
 beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bnlab-hub-units-"))));
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterEach(() => {
+  spawnSync("chmod", ["-R", "u+w", tmp]); // the hub's shared library is read-only
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 function plan(overrides: Partial<HubPlan> = {}): HubPlan {
   return {
@@ -36,6 +40,12 @@ function plan(overrides: Partial<HubPlan> = {}): HubPlan {
     asRoot: true,
     ...overrides,
   };
+}
+
+/** The single-user start command a config sets (`c.Spawner.cmd = [...]`: a Python list that is also JSON). */
+function spawnerCmd(config: string): string[] {
+  const line = config.split("\n").find((l) => l.startsWith("c.Spawner.cmd = "));
+  return JSON.parse((line ?? "").slice("c.Spawner.cmd = ".length)) as string[];
 }
 
 const traitlets = spawnSync(PYTHON, ["-c", "import traitlets"]).status === 0;
@@ -58,7 +68,8 @@ print(json.dumps({k: {n: plain(x) for n, x in v.items()} for k, v in c.items()},
     expect(config.JupyterHub).toMatchObject({ ip: "127.0.0.1", port: 8123, hub_ip: "127.0.0.1", hub_port: 40001, authenticator_class: "dummy", spawner_class: "simple", cleanup_servers: true, cleanup_proxy: true });
     expect(config.ConfigurableHTTPProxy).toMatchObject({ api_url: "http://127.0.0.1:40002", command: plan().proxyCommand });
     expect(config.SimpleLocalProcessSpawner.home_dir_template).toBe(path.join(tmp, "homes with space", "{username}"));
-    expect(config.Spawner).toMatchObject({ args: ["--allow-root"], default_url: "/tree/bnlab/notebooks", cmd: singleUserCommand(plan()) });
+    expect(config.Spawner).toMatchObject({ args: ["--allow-root"], default_url: "/tree/bnlab/notebooks", cmd: spawnerCmd(renderCourseConfig(plan())) });
+    expect(config.Spawner.cmd).toEqual(["/bin/sh", "-c", expect.stringContaining("exec /usr/bin/jupyterhub-singleuser"), "bnlab-singleuser"]);
     expect(config.Spawner.environment).toEqual({ JUPYTER_PATH: path.join(tmp, "share", "jupyter"), [HUB_ID_VARIABLE]: "abc123" });
   });
 
@@ -76,7 +87,7 @@ print(json.dumps({"env": c.Spawner.environment, "auth": c.JupyterHub.authenticat
 `, file], { encoding: "utf8" });
     expect(read.stderr).toBe("");
     const config = JSON.parse(read.stdout) as { env: Record<string, string>; auth: string; cmd: string[] };
-    expect(config).toEqual({ env: { TLJH: "kept", JUPYTER_PATH: path.join(tmp, "share", "jupyter") }, auth: "tljh", cmd: singleUserCommand(plan()) });
+    expect(config).toEqual({ env: { TLJH: "kept", JUPYTER_PATH: path.join(tmp, "share", "jupyter") }, auth: "tljh", cmd: spawnerCmd(renderCourseConfig(plan())) });
     expect(fs.readFileSync(file, "utf8")).not.toMatch(/authenticator|spawner_class|allow-root|BNLAB_HUB_ID/);
   });
 
@@ -90,8 +101,8 @@ print(json.dumps({"env": c.Spawner.environment, "auth": c.JupyterHub.authenticat
   });
 
   it("opens the learner's copy in the classic Notebook or JupyterLab", () => {
-    expect(defaultUrl("notebook")).toBe("/tree/bnlab/notebooks");
-    expect(defaultUrl("lab")).toBe("/lab/tree/bnlab/notebooks");
+    expect(renderCourseConfig(plan())).toContain(`c.Spawner.default_url = "/tree/bnlab/notebooks"`);
+    expect(renderCourseConfig(plan({ singleUser: { command: "/venv/bin/jupyterhub-singleuser", kind: "lab" } }))).toContain(`c.Spawner.default_url = "/lab/tree/bnlab/notebooks"`);
   });
 });
 
@@ -101,11 +112,11 @@ describe("the single-user start command", () => {
     const logFile = path.join(tmp, "log");
     const fake = (name: string, exit: number): string => {
       const file = path.join(tmp, name);
-      fs.writeFileSync(file, `#!/bin/sh\nfor a in "$@"; do printf '%s|' "$a" >> ${shellQuote(logFile)}; done; echo >> ${shellQuote(logFile)}\nexit ${exit}\n`, { mode: 0o755 });
+      fs.writeFileSync(file, `#!/bin/sh\nfor a in "$@"; do printf '%s|' "$a" >> '${logFile}'; done; echo >> '${logFile}'\nexit ${exit}\n`, { mode: 0o755 });
       return file;
     };
     const p = plan({ syncCommand: [fake("sync", syncExit)], singleUser: { command: fake("singleuser", 0), kind: "notebook" } });
-    const [cmd, ...args] = singleUserCommand(p);
+    const [cmd, ...args] = spawnerCmd(renderCourseConfig(p));
     const result = spawnSync(cmd, [...args, "--allow-root", "--arg with space"], { encoding: "utf8", env: { ...process.env, JUPYTERHUB_USER: "alice" } });
     return { log: fs.readFileSync(logFile, "utf8").trim().split("\n"), status: result.status, stderr: result.stderr };
   }
@@ -133,12 +144,17 @@ describe("hub setup", () => {
     }
   });
 
-  it("registers the course's launcher for the hub, with absolute node, on the read-only library, with the learner helpers", () => {
-    const library = path.join(tmp, "library");
-    const dir = writeHubKernelspec(projectRoot(), path.join(tmp, "share"), library);
-    const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
-    expect(dir).toBe(path.join(tmp, "share", "kernels", "bnlab-tslab"));
-    expect(spec.argv).toEqual([process.execPath, path.join(projectRoot(), "scripts", "launcher", "launch.cjs"), "kernel", "--config-path", "{connection_file}", "--library", library]);
+  it("registers the course's launcher for the hub, with absolute node, on the read-only library, with the learner helpers", async () => {
+    const singleUser = path.join(tmp, "jupyterhub-singleuser");
+    fs.writeFileSync(singleUser, "#!/bin/sh\n", { mode: 0o755 });
+    fs.mkdirSync(path.join(tmp, "course"));
+    const stateDir = path.join(tmp, "state");
+    const { plan: setup } = await setUpHub({ root: projectRoot(), port: 8123, stateDir, courseDir: path.join(tmp, "course"), singleUser, setupOnly: true });
+    expect(setup.jupyterDataDir).toBe(path.join(stateDir, "share", "jupyter"));
+    expect(setup.libraryDir).toBe(path.join(stateDir, "library"));
+    expect(fs.statSync(path.join(setup.libraryDir, "dist", "index.js")).mode & 0o222, "the shared library is read-only").toBe(0);
+    const spec = JSON.parse(fs.readFileSync(path.join(setup.jupyterDataDir, "kernels", "bnlab-tslab", "kernel.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
+    expect(spec.argv).toEqual([process.execPath, path.join(projectRoot(), "scripts", "launcher", "launch.cjs"), "kernel", "--config-path", "{connection_file}", "--library", setup.libraryDir]);
     expect(spec.env).toEqual({ BNLAB_LEARNER_KERNEL: "1" });
     for (const file of spec.argv.slice(0, 2)) expect(path.isAbsolute(file) && fs.existsSync(file)).toBe(true);
   });
@@ -201,14 +217,18 @@ describe("collectFromHomes", () => {
   });
 
   it("resolves lessons by number, and from a release manifest; names an unknown one", () => {
+    fs.mkdirSync(path.join(tmp, "homes"));
+    const collect = (lessons: string[], lessonsDir?: string) => collectFromHomes({ homesDir: path.join(tmp, "homes"), outDir: path.join(tmp, "submitted"), lessons, replace: true, ...(lessonsDir ? { lessonsDir } : {}) });
     const lessons = path.join(projectRoot(), "lessons");
-    expect(resolveLessons(["03", "01-normalize", "03-running-averages"], lessons)).toEqual(["03-running-averages", "01-normalize"]);
-    expect(() => resolveLessons(["99"], lessons)).toThrow(/no lesson "99" \(lessons: 01-normalize, /);
-    expect(() => resolveLessons([], lessons)).toThrow(/name the assignment's lessons/);
+    expect(collect(["03", "01-normalize", "03-running-averages"], lessons).lessons).toEqual(["03-running-averages", "01-normalize"]);
+    expect(() => collect(["99"], lessons)).toThrow(/no lesson "99" in .*lessons \(lessons: 01-normalize, /);
+    expect(() => collect([], lessons)).toThrow(/name the assignment's lessons/);
+    expect(collect(["04-eval-mode.ipynb"]).lessons).toEqual(["04-eval-mode"]);
+    expect(() => collect(["04"])).toThrow(/"04" is not a full lesson name/);
     const manifest = path.join(tmp, "manifest.json");
     fs.writeFileSync(manifest, JSON.stringify({ format: 1, kind: "bnlab-homework-release", lessons: [{ lesson: "04-eval-mode" }], points: 3 }));
-    expect(lessonsOfManifest(manifest)).toEqual(["04-eval-mode"]);
+    expect(readManifest(manifest).lessons.map((l) => l.lesson)).toEqual(["04-eval-mode"]);
     fs.writeFileSync(manifest, "{}");
-    expect(() => lessonsOfManifest(manifest)).toThrow(/not a release manifest/);
+    expect(() => readManifest(manifest)).toThrow(/manifest\.json is not a release manifest/);
   });
 });

@@ -7,7 +7,8 @@
  * number (03); --manifest takes the lessons of an `npm run assign` release. See docs/jupyterhub.md.
  */
 import * as path from "node:path";
-import { collectFromHomes, lessonsOfManifest } from "../src/course/hub";
+import { readManifest } from "../src/course/homework/manifest";
+import { collectFromHomes } from "../src/course/hub";
 
 function main(argv: string[]): number {
   const root = path.resolve(__dirname, "..");
@@ -24,7 +25,7 @@ function main(argv: string[]): number {
     };
     if (arg === "--homes") homesDir = path.resolve(value());
     else if (arg === "--out") outDir = path.resolve(value());
-    else if (arg === "--manifest") lessons.push(...lessonsOfManifest(path.resolve(value())));
+    else if (arg === "--manifest") lessons.push(...readManifest(path.resolve(value())).lessons.map((l) => l.lesson));
     else if (arg === "--replace") replace = true;
     else if (arg.startsWith("--")) throw new Error(`unknown option ${arg} (see tools/collect.ts)`);
     else lessons.push(arg);

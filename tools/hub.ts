@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`bnlab hub: config ${path.relative(process.cwd(), setup.configFile)}; learners' homes in ${plan.homesDir}`);
   console.log(`bnlab hub: course ${plan.courseDir}; library (read-only) ${plan.libraryDir}; single-user server: ${plan.singleUser.kind === "lab" ? "JupyterLab" : "classic Notebook"} (${plan.singleUser.command})`);
   console.log(`bnlab hub: starting JupyterHub...`);
-  const hub = await startHub(setup, { onLog: (chunk) => process.stderr.write(chunk) });
+  const hub = await startHub(setup, (chunk) => process.stderr.write(chunk));
   fs.writeFileSync(path.join(plan.stateDir, "hub.json"), JSON.stringify({ pid: hub.pid, url: hub.url, hubId: plan.hubId }, null, 2) + "\n");
 
   let signals = 0;

@@ -3,7 +3,6 @@
  * Learners and notebooks are listed in sorted order, so a batch is always graded and reported in
  * the same order.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -14,11 +13,10 @@ export interface Submission {
   /** Absolute path; null for a notebook the manifest expects but the learner did not hand in. */
   file: string | null;
   /**
-   * The notebook's bytes as read before any learner code ran (readSubmissions), and their sha256.
-   * Grading uses these, never the file again: nothing a kernel does can change what is graded.
+   * The notebook as read before any learner code ran (readSubmissions). Grading uses this, never
+   * the file again: nothing a kernel does can change what is graded.
    */
   text?: string | null;
-  sha256?: string;
   /** When it was handed in (the file's modification time unless the LMS export says otherwise). */
   submittedAt?: Date;
   /** Why the file could not be read, if it could not. */
@@ -28,7 +26,7 @@ export interface Submission {
 /** The largest notebook read (bytes); a bigger one is graded invalid-notebook without being read whole. */
 const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
 
-/** Reads and hashes every submission up front (before the first kernel starts). */
+/** Reads every submission up front (before the first kernel starts). */
 export function readSubmissions(submissions: Submission[]): void {
   for (const submission of submissions) {
     if (submission.file === null) continue;
@@ -37,9 +35,7 @@ export function readSubmissions(submissions: Submission[]): void {
       submission.submittedAt = stat.mtime;
       if (!stat.isFile()) throw new Error("not a regular file (a link?)");
       if (stat.size > MAX_NOTEBOOK_BYTES) throw new Error(`larger than ${MAX_NOTEBOOK_BYTES / 1024 / 1024} MB`);
-      const bytes = fs.readFileSync(submission.file);
-      submission.text = bytes.toString("utf8");
-      submission.sha256 = createHash("sha256").update(bytes).digest("hex");
+      submission.text = fs.readFileSync(submission.file, "utf8");
     } catch (err) {
       submission.text = null;
       submission.readError = (err as Error).message;

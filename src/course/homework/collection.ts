@@ -24,7 +24,7 @@ import { EXERCISE_IDS, isExerciseId, type ExerciseId } from "../../exercises/reg
 import type { CheckResult } from "../../exercises/check-result";
 import type { Output } from "../notebook/nbformat";
 
-export const COLLECTED_MIME = "application/vnd.bnlab.collected+json";
+const COLLECTED_MIME = "application/vnd.bnlab.collected+json";
 
 /** The largest collected data judged (bytes of JSON). */
 const MAX_COLLECTED_BYTES = 4_000_000;

@@ -55,24 +55,22 @@ export interface Delegation {
  * reading, and `forbids`, the library's own implementation of the exercise (its registry entry).
  */
 export function findDelegation(exerciseName: string, source: string, forbids: readonly string[]): Delegation | null {
-  const own = forbids;
-  const banned = new Set([...EVERYWHERE, ...own]);
-  const bareOnly = new Set(BARE_ONLY);
+  const banned = new Set([...EVERYWHERE, ...forbids]);
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, source);
   const tokens: { kind: ts.SyntaxKind; text: string }[] = [];
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) tokens.push({ kind, text: scanner.getTokenValue() ?? scanner.getTokenText() });
   // strings that spell the library's version, or a path into it
-  const inStrings = [...own, "solutions", "child_process", "../src", "/dist/", "/bnlab/"];
+  const inStrings = [...forbids, "solutions", "child_process", "../src", "/dist/", "/bnlab/"];
   for (let i = 0; i < tokens.length; i++) {
     const { kind, text } = tokens[i];
     const previous = tokens[i - 1]?.kind;
     const next = tokens[i + 1]?.kind;
     const isName = kind === ts.SyntaxKind.Identifier || (kind >= ts.SyntaxKind.FirstKeyword && kind <= ts.SyntaxKind.LastKeyword);
     const afterDot = previous === ts.SyntaxKind.DotToken || previous === ts.SyntaxKind.QuestionDotToken;
-    if (isName && banned.has(text)) return found(exerciseName, text, own.includes(text));
-    if (isName && bareOnly.has(text) && !afterDot && (next === ts.SyntaxKind.OpenParenToken || next === ts.SyntaxKind.DotToken)) return found(exerciseName, text, false);
+    if (isName && banned.has(text)) return found(exerciseName, text, forbids.includes(text));
+    if (isName && BARE_ONLY.includes(text) && !afterDot && (next === ts.SyntaxKind.OpenParenToken || next === ts.SyntaxKind.DotToken)) return found(exerciseName, text, false);
     if (kind === ts.SyntaxKind.StringLiteral || kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral || kind === ts.SyntaxKind.TemplateHead) {
-      for (const name of inStrings) if (text.includes(name)) return found(exerciseName, name, own.includes(name));
+      for (const name of inStrings) if (text.includes(name)) return found(exerciseName, name, forbids.includes(name));
     }
   }
   return null;

@@ -35,16 +35,12 @@ const STYLE = `<style>
 .misconception { font-weight: 600; }
 </style>`;
 
-function feedbackFileName(learner: string): string {
-  return `${learner.replace(/[^A-Za-z0-9._-]/g, "_")}.html`;
-}
-
 /**
  * A file name per learner, never two the same (also on case-insensitive file systems): a name
  * that had to be changed, or that collides, gets a short hash of the exact learner name.
  */
 export function feedbackFileNames(learners: readonly string[]): Map<string, string> {
-  const plain = (learner: string): string => feedbackFileName(learner).replace(/\.html$/, "");
+  const plain = (learner: string): string => learner.replace(/[^A-Za-z0-9._-]/g, "_");
   const counts = new Map<string, number>();
   for (const learner of learners) counts.set(plain(learner).toLowerCase(), (counts.get(plain(learner).toLowerCase()) ?? 0) + 1);
   const names = new Map<string, string>();

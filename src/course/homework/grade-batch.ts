@@ -7,11 +7,13 @@
  * grading the same folder twice writes the same files.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { courseInfoOf } from "../export/export-site";
 import { copyFeedbackAssets, feedbackFileNames, renderFeedbackPageSafely } from "./feedback-page";
 import { collectSubmissions, readSubmissions, type Submission } from "./collect-submissions";
 import { learnerSeed } from "./course-secret";
+import type { IsolationMode } from "./isolated-kernel";
 import { lateness, type LatePolicy } from "./late-policy";
 import { canvasCsv, gradescopeResults } from "./lms-export";
 import { probeSandbox } from "./os-sandbox";
@@ -21,7 +23,6 @@ import { gradebookColumns, gradebookCsv } from "./gradebook-csv";
 import { listLessonFiles, loadLessonSource, type LessonSource } from "./lesson-source";
 import { readManifest } from "./manifest";
 import { changes, snapshot, type Snapshot } from "./outside-writes";
-import { defaultSandboxParent } from "./sandbox";
 import { runPool } from "./worker-pool";
 
 export interface GradeBatchOptions {
@@ -35,15 +36,11 @@ export interface GradeBatchOptions {
   limits?: Partial<GradeLimits>;
   /** Kernels at once (default 2). */
   concurrency?: number;
-  sandboxParent?: string;
-  /** Folders (besides the submissions, the output and the lessons) where any change during grading is a write outside. */
-  watch?: string[];
-  argv?: string[];
   /**
    * "os" (default): every kernel in the bubblewrap sandbox; the batch is refused when it cannot
    * run here. "none": no operating-system sandbox (only for code you trust; `--unsafe-no-sandbox`).
    */
-  isolation?: "os" | "none";
+  isolation?: IsolationMode;
   /** Late submissions lose a fraction of their points (from the notebook file's modification time). */
   latePolicy?: LatePolicy;
   /**
@@ -94,31 +91,27 @@ export async function gradeBatch(options: GradeBatchOptions): Promise<GradeBatch
       throw new Error(`${sandbox.reason}. Without the sandbox a submission can read and change anything you can; to grade code you trust anyway, pass --unsafe-no-sandbox.`);
     }
   }
-  const expected = options.manifestFile ? readManifest(fs.readFileSync(options.manifestFile, "utf8")).lessons.map((l) => l.lesson) : [];
+  const expected = options.manifestFile ? readManifest(options.manifestFile).lessons.map((l) => l.lesson) : [];
   const { submissions, ignored } = collectSubmissions(submissionsDir, expected);
 
   const lessonFiles = listLessonFiles(lessonsDir);
+  // Every lesson and every submission is read before any learner code runs.
   const sources = new Map<string, LessonSource>();
-  const sourceOf = (name: string): LessonSource | undefined => {
+  for (const name of [...expected, ...submissions.map((s) => s.lesson)]) {
     const file = lessonFiles.get(name);
-    if (!file) return undefined;
-    if (!sources.has(name)) sources.set(name, loadLessonSource(file));
-    return sources.get(name);
-  };
-  // Every lesson and every submission is read (and hashed) before any learner code runs.
-  for (const name of [...expected, ...submissions.map((s) => s.lesson)]) sourceOf(name);
+    if (file && !sources.has(name)) sources.set(name, loadLessonSource(file));
+  }
   readSubmissions(submissions);
 
-  const gradeOptions = { projectRoot: root, limits, isolation, sandboxParent: options.sandboxParent ?? defaultSandboxParent(), ...(options.argv ? { argv: options.argv } : {}) };
+  const gradeOptions = { projectRoot: root, limits, isolation, sandboxParent: path.join(os.tmpdir(), "bnlab-grade") };
   const gradeOne = async (submission: Submission, index: number): Promise<SubmissionGrade> => {
-    const source = sourceOf(submission.lesson);
+    const source = sources.get(submission.lesson);
     if (!source) return zeroGrade(submission, "wrong-lesson", `no lesson named ${submission.lesson} (lessons: ${[...lessonFiles.keys()].join(", ") || "none"})`);
     return gradeNotebook(submission, source, { ...gradeOptions, index, seed: learnerSeed(options.courseSecret, submission.learner) });
   };
 
-  // Writes outside: watch the submissions, the output and the lessons (and whatever else asked).
-  const watched = [submissionsDir, outDir, lessonsDir, ...(options.watch ?? []).map((p) => path.resolve(p))];
-  const look = (): Snapshot => snapshot(watched);
+  // Writes outside: watch the submissions, the output and the lessons.
+  const look = (): Snapshot => snapshot([submissionsDir, outDir, lessonsDir]);
   let last = look();
   const running = new Set<number>();
   let windowJobs = new Set<number>();

@@ -15,19 +15,17 @@
  * Never throws for anything the submission does; a problem of the grader itself (the kernel does
  * not start) is the status "grader-error".
  */
-import * as fs from "node:fs";
 import { assembleNotebook } from "./assemble-notebook";
-import type { Notebook } from "../notebook/nbformat";
 import type { Submission } from "./collect-submissions";
 import { EXERCISES } from "../../exercises/registry";
-import { findDelegation, type Delegation } from "./delegation";
+import { findDelegation } from "./delegation";
 import { extractAnswers, type AnswerState, type ExtractedAnswer } from "./extract-solutions";
 import { statusOf, type GradeStatus } from "./grade-status";
-import { startIsolatedKernel, type IsolationMode, type IsolationRequest } from "./isolated-kernel";
+import type { IsolationMode, IsolationRequest } from "./isolated-kernel";
 import { judgeCells } from "./judge-cells";
 import type { LessonSource } from "./lesson-source";
 import { checkedIds, collectWithout, reachedLibraryOnly } from "./reach";
-import { runInKernel, type KernelRun, type RunLimits } from "./run-in-kernel";
+import { runIsolated } from "./run-in-kernel";
 import { scoreExercise, round2, type CheckRun, type ExerciseResult } from "./scoring";
 
 export interface GradeLimits {
@@ -77,12 +75,10 @@ export interface GradeNotebookOptions {
   limits: GradeLimits;
   /** Where sandboxes are made (one folder per submission, removed afterwards). */
   sandboxParent: string;
-  /** Kernel command line (default: the project's kernelspec). */
-  argv?: string[];
-  /** "os" (default) or "none" (trusted submissions only): see isolated-kernel.ts. */
-  isolation?: IsolationMode;
+  /** "os" or "none" (trusted submissions only): see isolated-kernel.ts. */
+  isolation: IsolationMode;
   /** The submission's index in its batch (picks the sandbox's uid). */
-  index?: number;
+  index: number;
   /** The learner's seed (learnerSeed): every checker's inputs are drawn from it. */
   seed: string;
 }
@@ -104,18 +100,8 @@ export function zeroGrade(submission: Submission, status: GradeStatus, note: str
 export async function gradeNotebook(submission: Submission, source: LessonSource, options: GradeNotebookOptions): Promise<SubmissionGrade> {
   const zero = (status: GradeStatus, note: string, answers: ExtractedAnswer[] = []): SubmissionGrade => zeroGrade(submission, status, note, source, answers);
   if (submission.file === null) return zero("missing", "no notebook handed in");
-  let text: string;
-  if (submission.text !== undefined) {
-    if (submission.text === null) return zero("invalid-notebook", `cannot read the file (${submission.readError ?? "unreadable"})`);
-    text = submission.text;
-  } else {
-    try {
-      text = fs.readFileSync(submission.file, "utf8");
-    } catch (err) {
-      return zero("invalid-notebook", `cannot read the file (${(err as Error).message})`);
-    }
-  }
-  const extracted = extractAnswers(text, source);
+  if (typeof submission.text !== "string") return zero("invalid-notebook", `cannot read the file (${submission.readError ?? "not read"})`);
+  const extracted = extractAnswers(submission.text, source);
   if (!extracted.ok) return zero(extracted.status, extracted.reason);
   try {
     return await gradeAnswers(submission, source, extracted.answers, extracted.notes, options);
@@ -136,36 +122,33 @@ async function gradeAnswers(
   const assembled = assembleNotebook(source, answers, options.seed);
   const { notebook, roles } = assembled;
   const request: IsolationRequest = {
-    mode: options.isolation ?? "os",
+    mode: options.isolation,
     projectRoot: options.projectRoot,
     sandboxParent: options.sandboxParent,
     name: `${submission.learner}-${submission.lesson}`,
-    index: options.index ?? 0,
+    index: options.index,
     memoryLimitMb: limits.memoryLimitMb,
     cellOutputBytes: limits.cellOutputBytes,
-    ...(options.argv ? { argv: options.argv } : {}),
   };
   const residentLimitMb = limits.memoryLimitMb + MEMORY_SLACK_MB;
   const runLimits = { ...limits, residentLimitMb };
   const ids = checkedIds(source, assembled);
   let reachStarted = (): void => undefined;
   const bothStarted = new Promise<void>((resolve) => (reachStarted = resolve));
-  const main = runMain(request, notebook, runLimits, bothStarted);
+  // the main kernel's cells run once the reach kernel is up too
+  const main = runIsolated(request, notebook, runLimits, bothStarted);
   const [run, without] = await Promise.all([main, collectWithout(source, assembled, ids, answers, request, runLimits, main, reachStarted)]);
   const { runs, checkRuns } = judgeCells(roles, run, assembled.seed);
 
   // delegation: the names in the cell first (a fast message), then what the answer reaches
   const reached = reachedLibraryOnly(checkRuns, without);
-  const spelled = new Map<number, Delegation>();
-  for (const answer of answers) {
-    const id = ids.get(answer.exercise.index);
-    const found = answer.state === "answered" ? findDelegation(answer.exercise.name, answer.source, id ? EXERCISES[id].forbids : []) : null;
-    if (found) spelled.set(answer.exercise.index, found);
-  }
   const delegated: string[] = [];
   const exercises = source.exercises.map((spec) => {
-    const scored = scoreExercise(spec, answerAt.get(spec.index)?.state ?? "missing", checkRuns);
-    const delegation = spelled.get(spec.index) ?? reached.get(spec.index);
+    const answer = answerAt.get(spec.index);
+    const scored = scoreExercise(spec, answer?.state ?? "missing", checkRuns);
+    const id = ids.get(spec.index);
+    const spelled = answer?.state === "answered" ? findDelegation(spec.name, answer.source, id ? EXERCISES[id].forbids : []) : null;
+    const delegation = spelled ?? reached.get(spec.index);
     if (!delegation) return scored;
     delegated.push(`exercise ${spec.id} uses ${delegation.name}: 0 points`);
     return { ...scored, points: 0, delegated: delegation.message, checks: scored.checks.map((c) => ({ ...c, passed: false, report: delegation.message })) };
@@ -191,15 +174,4 @@ async function gradeAnswers(
   });
   const allNotes = [note, ...delegated, ...notes].filter((n) => n !== "");
   return gradeOf(submission, status, allNotes.join("; "), exercises, answerRuns);
-}
-
-/** The submission's main kernel: started, then its cells run once `ready` (the reach kernel is up too). */
-async function runMain(request: IsolationRequest, notebook: Notebook, limits: RunLimits, ready: Promise<void>): Promise<KernelRun> {
-  const kernel = await startIsolatedKernel(request);
-  try {
-    await ready;
-    return await runInKernel(kernel, notebook, limits);
-  } finally {
-    await kernel.close();
-  }
 }

@@ -2,27 +2,13 @@
  * Stage 5 of grading, the run's status: one word and one line on why, from what the kernel run
  * recorded (refused writes, memory, time, how the kernel ended, the learner's cells' errors).
  */
-import type { ErrorInfo } from "../jupyter/error-info";
 import type { ExtractedAnswer } from "./extract-solutions";
+import type { GradeLimits } from "./grade-notebook";
+import type { KernelRun } from "./run-in-kernel";
 import type { CellRun } from "./scoring";
 
-export type GradeStatus =
-  | "ok"
-  | "missing"
-  | "invalid-notebook"
-  | "wrong-lesson"
-  | "compile-error"
-  | "runtime-error"
-  | "timeout"
-  | "memory-limit"
-  | "process-limit"
-  | "kernel-died"
-  | "wrote-outside"
-  | "output-limit"
-  | "grader-error";
-
-/** What each status means, for the feedback page and the docs. */
-export const STATUS_TEXT: Record<GradeStatus, string> = {
+/** Every status, with what it means, for the feedback page and the docs. */
+export const STATUS_TEXT = {
   ok: "graded",
   missing: "no notebook handed in",
   "invalid-notebook": "the file is not a readable notebook",
@@ -36,25 +22,18 @@ export const STATUS_TEXT: Record<GradeStatus, string> = {
   "wrote-outside": "the code tried to write outside its folder",
   "output-limit": "the notebook printed more than the grader keeps",
   "grader-error": "the grader could not run this notebook (not the learner's fault; grade again)",
-};
+} as const;
 
-export interface StatusInputs {
-  memoryExceededMb: number | null;
-  /** The watchdog's limit (heap limit plus slack), for the note. */
-  residentLimitMb: number;
-  memoryLimitMb: number;
-  cellTimeoutMs: number;
-  notebookTimeoutMs: number;
-  notebookOutputBytes: number;
-  outputExceeded: boolean;
-  kernelLog: string;
-  /** Failed cells, by lesson cell index. */
-  errors: { kind: string; cellIndex: number; error: ErrorInfo }[];
-  exit: { code: number | null; signal: string | null } | null;
-  writes: string[];
-  answers: readonly ExtractedAnswer[];
-  runs: Map<number, CellRun>;
-}
+export type GradeStatus = keyof typeof STATUS_TEXT;
+
+/** What the kernel run recorded (its failed cells by lesson cell index), the limits it ran under, the answers and their cells' runs. */
+export type StatusInputs = Omit<KernelRun, "cells"> &
+  Pick<GradeLimits, "memoryLimitMb" | "cellTimeoutMs" | "notebookTimeoutMs" | "notebookOutputBytes"> & {
+    /** The watchdog's limit (heap limit plus slack), for the note. */
+    residentLimitMb: number;
+    answers: readonly ExtractedAnswer[];
+    runs: Map<number, CellRun>;
+  };
 
 const HEAP_EXHAUSTED = /heap out of memory|Reached heap limit|Allocation failed|Invalid array length|Array buffer allocation failed/i;
 /** What Node says when fork/clone hits the sandbox's process limit (RLIMIT_NPROC): a refused spawn, or a thread it could not start. */

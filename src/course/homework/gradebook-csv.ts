@@ -8,6 +8,7 @@
  */
 import type { SubmissionGrade } from "./grade-notebook";
 import type { LessonSource } from "./lesson-source";
+import { round2 } from "./scoring";
 
 export function gradebookColumns(lessons: readonly LessonSource[]): string[] {
   const ids: string[] = [];
@@ -24,14 +25,19 @@ export function gradebookCsv(grades: readonly SubmissionGrade[], exerciseIds: re
     });
     return [grade.learner, grade.lesson, ...points, formatPoints(grade.total), formatPoints(grade.maxTotal), grade.status, grade.note];
   });
-  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+  return csv([header, ...rows]);
+}
+
+/** RFC 4180 lines (CRLF, each ending in one). */
+export function csv(rows: readonly (readonly string[])[]): string {
+  return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
 }
 
 export function formatPoints(value: number): string {
-  return String(Math.round(value * 100) / 100);
+  return String(round2(value));
 }
 
-export function csvField(value: string): string {
+function csvField(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value; // no formulas when opened in a spreadsheet
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

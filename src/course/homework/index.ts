@@ -11,5 +11,4 @@ export { gradebookCsv, gradebookColumns } from "./gradebook-csv";
 export { renderFeedbackPageSafely, feedbackFileNames } from "./feedback-page";
 export { lateness, validateLatePolicy, type LatePolicy, type Lateness } from "./late-policy";
 export { gradescopeResults, canvasCsv, type GradescopeResults, type GradescopeTest } from "./lms-export";
-export { probeSandbox, sandboxedKernelArgv, INSIDE, type SandboxLimits } from "./os-sandbox";
 export { runPool } from "./worker-pool";

@@ -30,8 +30,6 @@ export interface IsolationRequest {
   cellOutputBytes: number;
   /** The compiled library the kernel gets (default: the project's dist/; see stripped-library.ts). */
   dist?: string;
-  /** Kernel command line for the unsafe mode (default: the project's kernelspec). */
-  argv?: string[];
 }
 
 export interface IsolatedKernel {
@@ -79,7 +77,7 @@ async function bubblewrapKernel(request: IsolationRequest): Promise<IsolatedKern
 }
 
 async function unsafeKernel(request: IsolationRequest): Promise<IsolatedKernel> {
-  const sandbox = createSandbox(request.sandboxParent, request.name, request.projectRoot, process.env, request.dist);
+  const sandbox = createSandbox(request.sandboxParent, request.name, request.projectRoot, request.dist);
   let session: KernelSession | undefined;
   try {
     session = await startKernel({
@@ -87,7 +85,6 @@ async function unsafeKernel(request: IsolationRequest): Promise<IsolatedKernel> 
       env: jupyterEnv(sandbox.env),
       memoryLimitMb: request.memoryLimitMb,
       maxOutputBytes: request.cellOutputBytes,
-      ...(request.argv ? { argv: request.argv } : {}),
     });
     const guard = await session.execute(guardCell(sandbox.root), { timeoutMs: 30_000 });
     if (guard.status !== "ok") throw new Error(`the sandbox guard did not run: ${guard.error?.ename}: ${guard.error?.evalue}`);
@@ -117,14 +114,6 @@ async function unsafeKernel(request: IsolationRequest): Promise<IsolatedKernel> 
 }
 
 /** A kernel that does not come up is tried once more before the grader gives up. */
-async function startKernel(options: KernelSessionOptions): Promise<KernelSession> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      return await KernelSession.start(options);
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
+function startKernel(options: KernelSessionOptions): Promise<KernelSession> {
+  return KernelSession.start(options).catch(() => KernelSession.start(options));
 }

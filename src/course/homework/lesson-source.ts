@@ -13,8 +13,7 @@ import { parseLesson } from "../lesson/parse-lesson";
 export interface GradedCell {
   /** Index in lesson.cells. */
   index: number;
-  /** Jupyter cell id (`<lesson>-check-1_1`) and nbgrader grade_id (`check-1_1`). */
-  cellId: string;
+  /** nbgrader grade_id (`check-1_1`). */
   gradeId: string;
   kind: "check" | "test";
   points: number;
@@ -67,7 +66,7 @@ export function loadLessonSource(file: string): LessonSource {
     if (cell.type !== "code" || (cell.role.kind !== "check" && cell.role.kind !== "test")) return;
     const exercise = cell.role.exercise !== undefined ? byId.get(cell.role.exercise) : undefined;
     if (!exercise) return; // a check of no exercise counts towards nothing
-    exercise.checks.push({ index, cellId: ids[index].cellId, gradeId: ids[index].gradeId ?? "", kind: cell.role.kind, points: cell.role.points ?? 1 });
+    exercise.checks.push({ index, gradeId: ids[index].gradeId ?? "", kind: cell.role.kind, points: cell.role.points ?? 1 });
   });
   for (const exercise of exercises) {
     const cell = lesson.cells[exercise.index] as CodeLessonCell;

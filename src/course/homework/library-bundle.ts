@@ -46,12 +46,8 @@ function packageClosure(root: string, names: string[]): Map<string, string> {
   return found;
 }
 
-interface BundleResult {
-  packages: string[];
-}
-
-/** Copy dist/, src/package.json and the runtime packages from the project into `outDir`. */
-export function copyLibrary(root: string, outDir: string): BundleResult {
+/** Copy dist/, src/package.json and the runtime packages from the project into `outDir`; returns the packages' names. */
+export function copyLibrary(root: string, outDir: string): { packages: string[] } {
   const dist = path.join(root, "dist");
   if (!fs.existsSync(path.join(dist, "index.js"))) throw new Error(`${dist} is missing: run npm run build:lib`);
   fs.cpSync(dist, path.join(outDir, "dist"), {

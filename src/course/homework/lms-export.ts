@@ -9,7 +9,8 @@
  *   then one column per lesson (the learner's folder name is the SIS Login ID).
  */
 import type { SubmissionGrade } from "./grade-notebook";
-import { csvField, formatPoints } from "./gradebook-csv";
+import { csv, formatPoints } from "./gradebook-csv";
+import { round2 } from "./scoring";
 
 export interface GradescopeTest {
   name: string;
@@ -51,8 +52,7 @@ export function gradescopeResults(grades: readonly SubmissionGrade[]): Gradescop
       });
     }
   }
-  const score = Math.round(grades.reduce((sum, g) => sum + g.total, 0) * 100) / 100;
-  return { score, output: lines.join("\n"), visibility: "visible", stdout_visibility: "hidden", tests };
+  return { score: round2(grades.reduce((sum, g) => sum + g.total, 0)), output: lines.join("\n"), visibility: "visible", stdout_visibility: "hidden", tests };
 }
 
 /** The Canvas gradebook import: one row per learner, one column per lesson (its total after any late penalty). */
@@ -67,5 +67,5 @@ export function canvasCsv(grades: readonly SubmissionGrade[], lessons: readonly 
     });
     return [learner, "", "", learner, "", ...cells];
   });
-  return [header, pointsRow, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+  return csv([header, pointsRow, ...rows]);
 }

@@ -3,6 +3,7 @@
  * see the lessons, their exercises and points, and the exact lesson source each notebook came
  * from. No dates (the same lessons give the same bytes), no solutions, no hidden test text.
  */
+import * as fs from "node:fs";
 import type { LessonSource } from "./lesson-source";
 
 export interface ManifestExercise {
@@ -58,12 +59,9 @@ export function makeManifest(lessons: ManifestLesson[]): Manifest {
   return { format: 1, kind: "bnlab-homework-release", lessons, points: lessons.reduce((sum, lesson) => sum + lesson.points, 0) };
 }
 
-export function serializeManifest(manifest: Manifest): string {
-  return JSON.stringify(manifest, null, 2) + "\n";
-}
-
-export function readManifest(text: string): Manifest {
-  const value = JSON.parse(text) as Manifest;
-  if (value?.kind !== "bnlab-homework-release" || !Array.isArray(value.lessons)) throw new Error("not a bnlab homework manifest");
+/** A release manifest file (npm run assign's manifest.json); throws when `file` is not one. */
+export function readManifest(file: string): Manifest {
+  const value = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
+  if (value?.kind !== "bnlab-homework-release" || !Array.isArray(value.lessons)) throw new Error(`${file} is not a release manifest (npm run assign writes one)`);
   return value;
 }

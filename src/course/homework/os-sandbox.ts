@@ -34,18 +34,16 @@ export const INSIDE = {
   nodeModules: "/bnlab/node_modules",
 } as const;
 
-export interface SandboxLimits {
+const LIMITS = {
   /** Processes and threads of the sandbox's user (RLIMIT_NPROC). */
-  processes: number;
+  processes: 64,
   /** Largest file it may write, in MB (RLIMIT_FSIZE). */
-  fileSizeMb: number;
+  fileSizeMb: 64,
   /** Size of each private tmpfs (its working directory, /tmp), in MB. */
-  diskMb: number;
+  diskMb: 128,
   /** Open files (RLIMIT_NOFILE). */
-  openFiles: number;
-}
-
-const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 64, fileSizeMb: 64, diskMb: 128, openFiles: 1024 };
+  openFiles: 1024,
+};
 
 export interface SandboxCommandOptions {
   projectRoot: string;
@@ -57,7 +55,6 @@ export interface SandboxCommandOptions {
   memoryLimitMb: number;
   /** Host uid (and gid) to run as; null keeps the grader's (only root can switch). */
   uid: number | null;
-  limits?: SandboxLimits;
 }
 
 const BWRAP = "/usr/bin/bwrap";
@@ -66,7 +63,6 @@ const PRLIMIT = "/usr/bin/prlimit";
 
 /** The kernel command line (with `{connection_file}`) that runs tslab inside the sandbox. */
 export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
-  const limits = options.limits ?? DEFAULT_SANDBOX_LIMITS;
   const root = options.projectRoot;
   const node = fs.realpathSync(process.execPath);
   const dist = fs.realpathSync(options.dist ?? path.join(root, "dist"));
@@ -77,12 +73,7 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   bwrap.push("--ro-bind", "/usr", "/usr");
   for (const link of ["bin", "lib", "lib64", "lib32", "libx32", "sbin"]) {
     const at = `/${link}`;
-    let target: string | null = null;
-    try {
-      target = fs.readlinkSync(at);
-    } catch {
-      target = null;
-    }
+    const target = fs.lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() ? fs.readlinkSync(at) : null;
     if (target !== null) bwrap.push("--symlink", target, at);
     else if (fs.existsSync(at) && link !== "sbin") bwrap.push("--ro-bind", at, at);
   }
@@ -93,8 +84,8 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
   }
   for (const file of ["/etc/ld.so.cache", "/etc/ld.so.conf"]) if (fs.existsSync(file)) bwrap.push("--ro-bind", file, file);
   bwrap.push("--proc", "/proc", "--dev", "/dev");
-  bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", "/tmp");
-  bwrap.push("--size", String(limits.diskMb * mb), "--perms", "0700", "--tmpfs", INSIDE.cwd);
+  bwrap.push("--size", String(LIMITS.diskMb * mb), "--perms", "0700", "--tmpfs", "/tmp");
+  bwrap.push("--size", String(LIMITS.diskMb * mb), "--perms", "0700", "--tmpfs", INSIDE.cwd);
   bwrap.push("--ro-bind", dist, `${INSIDE.root}/dist`);
   bwrap.push("--ro-bind", path.join(root, "src", "package.json"), `${INSIDE.root}/src/package.json`);
   bwrap.push("--ro-bind", nodeModules, INSIDE.nodeModules);
@@ -108,9 +99,9 @@ export function sandboxedKernelArgv(options: SandboxCommandOptions): string[] {
 
   const prlimit = [
     PRLIMIT,
-    `--nproc=${limits.processes}`,
-    `--fsize=${limits.fileSizeMb * mb}`,
-    `--nofile=${limits.openFiles}`,
+    `--nproc=${LIMITS.processes}`,
+    `--fsize=${LIMITS.fileSizeMb * mb}`,
+    `--nofile=${LIMITS.openFiles}`,
     "--core=0",
     "--",
   ];
@@ -136,7 +127,7 @@ export function makeIpcDir(parent: string, uid: number | null): { dir: string; r
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Total size of the files in a folder (not recursive beyond one level), in MB. */
+/** Total size of the files in a folder, in MB (at most 4 levels deep and 10,000 entries a folder: the kernel fills it). */
 export function folderMb(dir: string): number {
   let bytes = 0;
   const walk = (d: string, depth: number): void => {
@@ -162,7 +153,7 @@ export function folderMb(dir: string): number {
 }
 
 /** The first folder on the way to `file` that other users cannot pass through (no o+x), or null. */
-export function closedFolder(file: string): { dir: string; mode: string } | null {
+function closedFolder(file: string): { dir: string; mode: string } | null {
   const parts = path.resolve(file).split(path.sep).filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
     const dir = path.sep + parts.slice(0, i + 1).join(path.sep);
@@ -174,13 +165,17 @@ export function closedFolder(file: string): { dir: string; mode: string } | null
 
 export type SandboxProbe = { ok: true } | { ok: false; reason: string };
 
-let probed: SandboxProbe | undefined;
+const probed = new Map<string, SandboxProbe>();
 
-/** Can this machine run the sandbox? Runs `true` inside it once (cached). */
+/** Can this machine run the sandbox on `projectRoot`'s library? Runs a write inside it once per project (cached). */
 export function probeSandbox(projectRoot: string): SandboxProbe {
-  if (probed) return probed;
+  if (!probed.has(projectRoot)) probed.set(projectRoot, probeOnce(projectRoot));
+  return probed.get(projectRoot) as SandboxProbe;
+}
+
+function probeOnce(projectRoot: string): SandboxProbe {
   for (const tool of [BWRAP, PRLIMIT]) {
-    if (!fs.existsSync(tool)) return (probed = { ok: false, reason: `${tool} is missing: install Debian's bubblewrap and util-linux (apt-get install bubblewrap)` });
+    if (!fs.existsSync(tool)) return { ok: false, reason: `${tool} is missing: install Debian's bubblewrap and util-linux (apt-get install bubblewrap)` };
   }
   const parent = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "bnlab-sandbox-check-"));
   fs.chmodSync(parent, 0o711);
@@ -196,11 +191,10 @@ export function probeSandbox(projectRoot: string): SandboxProbe {
     const hint = closed
       ? ` (each submission runs as a user of its own, who cannot enter ${closed.dir}, mode ${closed.mode}: let others pass through it with chmod o+x ${closed.dir}, or keep the project in a folder they can enter)`
       : "";
-    probed = ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}${hint}` };
+    return ok ? { ok: true } : { ok: false, reason: `bubblewrap could not start a sandbox here: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n")[0]}${hint}` };
   } catch (err) {
-    probed = { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
+    return { ok: false, reason: `bubblewrap could not start a sandbox here: ${(err as Error).message}` };
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }
-  return probed;
 }

@@ -11,9 +11,8 @@ export type Snapshot = Map<string, string>;
 
 const SKIP = new Set(["node_modules", ".git"]);
 
-export function snapshot(roots: readonly string[], exclude: readonly string[] = []): Snapshot {
+export function snapshot(roots: readonly string[]): Snapshot {
   const out: Snapshot = new Map();
-  const excluded = exclude.map((p) => path.resolve(p));
   const walk = (dir: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -23,7 +22,7 @@ export function snapshot(roots: readonly string[], exclude: readonly string[] = 
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      if (SKIP.has(entry.name) || excluded.some((e) => full === e || full.startsWith(e + path.sep))) continue;
+      if (SKIP.has(entry.name)) continue;
       try {
         const stat = fs.lstatSync(full);
         out.set(full, entry.isDirectory() ? "dir" : `${stat.size}:${stat.mtimeMs}:${stat.ino}`);

@@ -11,10 +11,10 @@ import { EXERCISES, type ExerciseId } from "../../exercises/registry";
 import type { AssembledNotebook } from "./assemble-notebook";
 import { reachedLibrary, type Delegation } from "./delegation";
 import type { ExtractedAnswer } from "./extract-solutions";
-import { startIsolatedKernel, type IsolationRequest } from "./isolated-kernel";
+import type { IsolationRequest } from "./isolated-kernel";
 import { judgeCells } from "./judge-cells";
 import type { LessonExercise, LessonSource } from "./lesson-source";
-import { runInKernel, type RunLimits } from "./run-in-kernel";
+import { runIsolated, type RunLimits } from "./run-in-kernel";
 import type { CheckRun } from "./scoring";
 import { strippedLibrary } from "./stripped-library";
 
@@ -93,13 +93,8 @@ export async function collectWithout(
     for (const group of groupsToCollect(ids, answers)) {
       const dist = strippedLibrary(kernel.projectRoot, group.forbids, kernel.sandboxParent);
       const { notebook, roles, seed } = reachNotebook(source, assembled, group.ids);
-      const isolated = await startIsolatedKernel({ ...kernel, dist }).finally(started);
-      try {
-        await after.catch(() => undefined);
-        out.push({ group, checkRuns: judgeCells(roles, await runInKernel(isolated, notebook, limits), seed).checkRuns });
-      } finally {
-        await isolated.close();
-      }
+      const run = await runIsolated({ ...kernel, dist }, notebook, limits, after, started);
+      out.push({ group, checkRuns: judgeCells(roles, run, seed).checkRuns });
     }
   } finally {
     started();

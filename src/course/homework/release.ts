@@ -22,7 +22,7 @@ import { joinSource, serializeNotebook, type Notebook } from "../notebook/nbform
 import { copyLibrary } from "./library-bundle";
 import { RELEASE_LAUNCHER_DIR, RELEASE_START_FILE, releaseStartScript } from "./release-start";
 import { loadLessonSource, resolveLessonFile, type LessonSource } from "./lesson-source";
-import { MANIFEST_FILE, makeManifest, manifestLesson, serializeManifest, type Manifest } from "./manifest";
+import { MANIFEST_FILE, makeManifest, manifestLesson, type Manifest } from "./manifest";
 
 export interface ReleaseOptions {
   root: string;
@@ -77,7 +77,7 @@ export function releaseLessons(options: ReleaseOptions): ReleaseResult {
     fs.writeFileSync(file, text);
   }
   const { packages } = copyLibrary(root, outDir);
-  fs.writeFileSync(path.join(outDir, MANIFEST_FILE), serializeManifest(manifest));
+  fs.writeFileSync(path.join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   fs.writeFileSync(path.join(outDir, "package.json"), releasePackageJson(root, packages));
   fs.writeFileSync(path.join(outDir, RELEASE_START_FILE), releaseStartScript(), { mode: 0o755 });
   fs.cpSync(path.join(root, "scripts", "launcher"), path.join(outDir, RELEASE_LAUNCHER_DIR), { recursive: true });

@@ -7,19 +7,16 @@
  */
 import { executeNotebook } from "../jupyter/execute-notebook";
 import type { ErrorInfo } from "../jupyter/error-info";
+import type { GradeLimits } from "./grade-notebook";
 import { streamText, type Notebook, type Output } from "../notebook/nbformat";
-import type { IsolatedKernel } from "./isolated-kernel";
+import { startIsolatedKernel, type IsolatedKernel, type IsolationRequest } from "./isolated-kernel";
 import { watchMemory } from "./sandbox";
 import type { CellRun } from "./scoring";
 
-export interface RunLimits {
-  cellTimeoutMs: number;
-  notebookTimeoutMs: number;
+export type RunLimits = Pick<GradeLimits, "cellTimeoutMs" | "notebookTimeoutMs" | "notebookOutputBytes"> & {
   /** The watchdog stops the kernel when its resident memory (and extraMb) passes this. */
   residentLimitMb: number;
-  /** Output per notebook (bytes); more stops the kernel. */
-  notebookOutputBytes: number;
-}
+};
 
 export interface CellRecord {
   run: CellRun;
@@ -40,7 +37,7 @@ export interface KernelRun {
   kernelLog: string;
 }
 
-export async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, limits: RunLimits): Promise<KernelRun> {
+async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, limits: RunLimits): Promise<KernelRun> {
   const { session } = kernel;
   const out: KernelRun = { cells: [], errors: [], memoryExceededMb: null, outputExceeded: false, writes: [], exit: null, kernelLog: "" };
   const stopWatch = watchMemory(
@@ -50,7 +47,6 @@ export async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, li
       out.memoryExceededMb = mb;
       void session.kernel.kill();
     },
-    200,
     kernel.extraMb,
   );
   let outputBytes = 0;
@@ -78,6 +74,20 @@ export async function runInKernel(kernel: IsolatedKernel, notebook: Notebook, li
   }
   out.kernelLog = session.kernel.output();
   return out;
+}
+
+/**
+ * A kernel of its own for `request`: started (`started` is called once it is up, or failed), the
+ * notebook run once `ready` settles, then closed.
+ */
+export async function runIsolated(request: IsolationRequest, notebook: Notebook, limits: RunLimits, ready: Promise<unknown>, started?: () => void): Promise<KernelRun> {
+  const kernel = await startIsolatedKernel(request).finally(started);
+  try {
+    await ready.catch(() => undefined);
+    return await runInKernel(kernel, notebook, limits);
+  } finally {
+    await kernel.close();
+  }
 }
 
 function scrubError(error: ErrorInfo, scrub: (s: string) => string): ErrorInfo {

@@ -10,7 +10,6 @@
  * cover typed arrays and buffers).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 
 export interface Sandbox {
@@ -21,14 +20,14 @@ export interface Sandbox {
   remove(): void;
 }
 
-export function createSandbox(parent: string, name: string, projectRoot: string, baseEnv: NodeJS.ProcessEnv, dist = path.join(projectRoot, "dist")): Sandbox {
+export function createSandbox(parent: string, name: string, projectRoot: string, dist = path.join(projectRoot, "dist")): Sandbox {
   fs.mkdirSync(parent, { recursive: true });
   const root = fs.mkdtempSync(path.join(parent, `${name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
   const cwd = path.join(root, "notebooks");
   for (const dir of ["notebooks", "src", "home", "tmp"]) fs.mkdirSync(path.join(root, dir));
   fs.copyFileSync(path.join(projectRoot, "src", "package.json"), path.join(root, "src", "package.json"));
   fs.symlinkSync(dist, path.join(root, "dist"), "dir");
-  const env: NodeJS.ProcessEnv = { ...baseEnv, HOME: path.join(root, "home"), TMPDIR: path.join(root, "tmp"), TMP: path.join(root, "tmp"), TEMP: path.join(root, "tmp") };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: path.join(root, "home"), TMPDIR: path.join(root, "tmp"), TMP: path.join(root, "tmp"), TEMP: path.join(root, "tmp") };
   for (const key of Object.keys(env)) if (/^(npm_|BNLAB_GRADE|VITEST|INIT_CWD)/i.test(key)) delete env[key];
   return { root, cwd, env, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
@@ -118,8 +117,8 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-/** Polls a process's resident memory; calls `onExceeded` once when it passes `limitMb`. */
-export function watchMemory(pid: number, limitMb: number, onExceeded: (mb: number) => void, everyMs = 200, extraMb?: () => number): () => void {
+/** Polls a process's resident memory (plus `extraMb`) every 200 ms; calls `onExceeded` once when it passes `limitMb`. */
+export function watchMemory(pid: number, limitMb: number, onExceeded: (mb: number) => void, extraMb?: () => number): () => void {
   let fired = false;
   const timer = setInterval(() => {
     const resident = residentMb(pid);
@@ -128,11 +127,7 @@ export function watchMemory(pid: number, limitMb: number, onExceeded: (mb: numbe
       fired = true;
       onExceeded(mb);
     }
-  }, everyMs);
+  }, 200);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-export function defaultSandboxParent(): string {
-  return path.join(os.tmpdir(), "bnlab-grade");
 }

@@ -15,10 +15,8 @@ import type { ErrorInfo } from "../jupyter/error-info";
 import type { AnswerState } from "./extract-solutions";
 import type { LessonExercise, GradedCell } from "./lesson-source";
 
-type CellRunStatus = "ok" | "error" | "timeout" | "dead" | "not-run";
-
 export interface CellRun {
-  status: CellRunStatus;
+  status: "ok" | "error" | "timeout" | "dead" | "not-run";
   stdout: string;
   error?: ErrorInfo;
 }

@@ -4,14 +4,18 @@
  * (`<out>/<learner>/<lesson>.ipynb`, see docs/homework.md).
  *
  * Only regular files are copied: a notebook that is a symbolic link (to another learner's file, or
- * to anything else) is refused and reported, as is one larger than `maxBytes`. Every learner gets a
+ * to anything else) is refused and reported, as is one larger than 50 MB. Every learner gets a
  * folder, empty if they have none of the notebooks, so that grading with the release manifest gives
  * them `missing` rows. The output folder must be empty or missing (or `replace` is set).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LESSON_FILE, lessonName } from "../lesson/lesson-name";
+import { resolveLessonFile } from "../homework/lesson-source";
+import { lessonName } from "../lesson/lesson-name";
 import { LEARNER_COURSE_DIR } from "./learner-course";
+
+/** The largest notebook copied. */
+const MAX_BYTES = 50 * 1024 * 1024;
 
 export interface CollectOptions {
   homesDir: string;
@@ -22,8 +26,6 @@ export interface CollectOptions {
   lessonsDir?: string;
   /** Delete a non-empty output folder first (default: refuse it). */
   replace?: boolean;
-  /** Largest notebook copied (default 50 MB). */
-  maxBytes?: number;
 }
 
 export interface CollectReport {
@@ -36,36 +38,22 @@ export interface CollectReport {
   refused: string[];
 }
 
-/** `03` → `03-running-averages` (from the lessons folder); a full name is kept. */
-export function resolveLessons(specs: string[], lessonsDir?: string): string[] {
+/** `03` → `03-running-averages` (from the lessons folder); without one, only full names (`03-running-averages`). */
+function resolveLessons(specs: string[], lessonsDir?: string): string[] {
   if (specs.length === 0) throw new Error("collect: name the assignment's lessons (e.g. 03 04, or 03-running-averages), or give --manifest");
-  const known = lessonsDir && fs.existsSync(lessonsDir) ? fs.readdirSync(lessonsDir).filter((f) => LESSON_FILE.test(f)).map(lessonName).sort() : [];
-  return [
-    ...new Set(
-      specs.map((spec) => {
-        const key = path.basename(spec).replace(/\.(md|ipynb)$/, "");
-        if (known.includes(key)) return key;
-        const matches = known.filter((name) => name.split("-")[0] === key || name.startsWith(`${key}-`));
-        if (matches.length === 1) return matches[0];
-        if (known.length === 0 && /^\d{2}-[\w-]+$/.test(key)) return key;
-        throw new Error(`collect: no lesson "${spec}"${known.length ? ` (lessons: ${known.join(", ")})` : ""}`);
-      }),
-    ),
-  ];
-}
-
-/** The lesson names of a release manifest (npm run assign's manifest.json). */
-export function lessonsOfManifest(file: string): string[] {
-  const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { kind?: string; lessons?: { lesson?: unknown }[] };
-  if (manifest.kind !== "bnlab-homework-release" || !Array.isArray(manifest.lessons)) throw new Error(`collect: ${file} is not a release manifest (npm run assign writes one)`);
-  return manifest.lessons.map((l) => String(l.lesson));
+  const resolve = (spec: string): string => {
+    if (lessonsDir) return lessonName(resolveLessonFile(lessonsDir, spec));
+    const key = path.basename(spec).replace(/\.(md|ipynb)$/, "");
+    if (!/^\d{2}-[\w-]+$/.test(key)) throw new Error(`collect: "${spec}" is not a full lesson name (NN-name) and no lessons folder was given`);
+    return key;
+  };
+  return [...new Set(specs.map(resolve))];
 }
 
 export function collectFromHomes(options: CollectOptions): CollectReport {
   const homesDir = path.resolve(options.homesDir);
   const outDir = path.resolve(options.outDir);
   const lessons = resolveLessons(options.lessons, options.lessonsDir);
-  const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   if (!fs.statSync(homesDir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`collect: no homes folder ${homesDir} (npm run hub keeps learners' homes in build/hub/homes; give --homes)`);
   if (outDir === homesDir || outDir.startsWith(homesDir + path.sep)) throw new Error(`collect: the output ${outDir} must not be inside the learners' homes`);
   if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
@@ -91,7 +79,7 @@ export function collectFromHomes(options: CollectOptions): CollectReport {
       const where = `${learner}/${LEARNER_COURSE_DIR}/notebooks/${lesson}.ipynb`;
       if (!stat) lacking.push(lesson);
       else if (!stat.isFile()) report.refused.push(`${where}: not a regular file (${stat.isSymbolicLink() ? "a symbolic link" : "a folder or device"}); not collected`);
-      else if (stat.size > maxBytes) report.refused.push(`${where}: ${stat.size} bytes, over the ${maxBytes}-byte limit; not collected`);
+      else if (stat.size > MAX_BYTES) report.refused.push(`${where}: ${stat.size} bytes, over the ${MAX_BYTES}-byte limit; not collected`);
       else {
         fs.copyFileSync(file, path.join(outDir, learner, `${lesson}.ipynb`), fs.constants.COPYFILE_EXCL);
         got.push(lesson);

@@ -11,14 +11,18 @@
  * - a file dropped from the course is removed if the learner did not edit it, else kept as theirs.
  *
  * "Edited" means its content differs from what was last delivered: for a notebook, its cells'
- * types and sources (running a notebook is not editing it), for any other file its bytes. What was
+ * types and sources (outputs, execution counts and metadata do not count: running a notebook is
+ * not editing it), for any other file (or a notebook that is not valid JSON) its bytes. What was
  * delivered is recorded per file in `.bnlab-sync.json` inside the learner's folder.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { contentFingerprint } from "./content-fingerprint";
+import { cellsSha256 } from "../lesson/cells-hash";
+import { listFiles } from "../homework/library-bundle";
+import type { Cell } from "../notebook/nbformat";
 
-export const SYNC_STATE_FILE = ".bnlab-sync.json";
+const SYNC_STATE_FILE = ".bnlab-sync.json";
 
 export type SyncAction = "added" | "restored" | "updated" | "unchanged" | "kept-edited" | "renamed-local" | "removed" | "kept-removed-from-course";
 
@@ -52,9 +56,9 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
   if (!fs.statSync(from, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`syncCourse: the course folder ${from} does not exist; publish the course there first (npm run build writes notebooks/)`);
   fs.mkdirSync(to, { recursive: true });
   const state = readState(to);
-  const course = listFiles(from);
+  const course = courseFiles(from);
   const entries: SyncEntry[] = [];
-  const stamp = timestamp(options.now ?? new Date());
+  const now = options.now ?? new Date();
 
   for (const file of course) {
     const source = path.join(from, file);
@@ -77,7 +81,7 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
       }
     } else {
       // The learner's own file (or folder) has the name of a course file it never got: move it aside.
-      const renamed = aside(target, stamp);
+      const renamed = aside(target, now);
       copyAtomically(source, target);
       entries.push({ file, action: "renamed-local", renamedTo: path.relative(to, renamed).split(path.sep).join("/") });
     }
@@ -102,29 +106,43 @@ export function syncCourse(options: SyncOptions): SyncEntry[] {
   return entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** Every regular file under `dir` (relative, forward slashes, sorted); dotfiles and checkpoints skipped. */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      if (entry.name.startsWith(".")) continue; // .ipynb_checkpoints, .bnlab-sync.json, editor files
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) out.push(child);
-    }
-  };
-  walk("");
-  return out.sort();
+/** What "edited" compares (see above). */
+function contentFingerprint(file: string): string {
+  const bytes = fs.readFileSync(file);
+  if (file.endsWith(".ipynb")) {
+    const cells = notebookCells(bytes.toString("utf8"));
+    if (cells) return `cells:${cellsSha256(cells)}`;
+  }
+  return `bytes:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+function notebookCells(text: string): Cell[] | null {
+  try {
+    const notebook = JSON.parse(text) as { cells?: unknown };
+    return Array.isArray(notebook.cells) ? (notebook.cells as Cell[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every regular file under `dir` (relative, forward slashes, sorted), but for dotfiles and dot folders (.ipynb_checkpoints, .bnlab-sync.json, editor files). */
+function courseFiles(dir: string): string[] {
+  return listFiles(dir)
+    .filter((file) => fs.lstatSync(file).isFile())
+    .map((file) => path.relative(dir, file).split(path.sep).join("/"))
+    .filter((rel) => !rel.split("/").some((part) => part.startsWith(".")))
+    .sort();
 }
 
 /** nbgitpuller's suffix: `__%Y%m%d%H%M%S`, here in UTC. */
-export function timestamp(now: Date): string {
+function timestamp(now: Date): string {
   const pad = (n: number): string => String(n).padStart(2, "0");
   return `__${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
 }
 
 /** Renames `file` to `name__stamp.ext` (or `name__stamp-2.ext`, … if that is taken); returns the new path. */
-function aside(file: string, stamp: string): string {
+export function aside(file: string, now: Date): string {
+  const stamp = timestamp(now);
   const ext = path.extname(file);
   const stem = file.slice(0, file.length - ext.length);
   for (let n = 1; ; n++) {

@@ -44,29 +44,13 @@ export interface HubPlan extends CoursePlan {
 }
 
 /** Quotes a word for /bin/sh. */
-export function shellQuote(word: string): string {
+function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A Python literal for a string or a list of strings (JSON's string escapes are Python's too). */
 function py(value: string | readonly string[]): string {
   return typeof value === "string" ? JSON.stringify(value) : `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
-}
-
-/** Where a learner's server opens: their copy of the course. */
-export function defaultUrl(kind: SingleUserKind): string {
-  return `${kind === "lab" ? "/lab/tree" : "/tree"}/${LEARNER_COURSE_DIR}/notebooks`;
-}
-
-/** The single-user start command: sync the learner's course copy, then exec Jupyter. */
-export function singleUserCommand(plan: CoursePlan): string[] {
-  const sync = [...plan.syncCommand, "--course", plan.courseDir, "--library", plan.libraryDir].map(shellQuote).join(" ");
-  // A failed sync leaves the learner's copy as it was (nothing is half-written) and is in the log;
-  // the learner still gets their server and their files.
-  const script =
-    `${sync} || echo "bnlab: the course could not be brought up to date for $JUPYTERHUB_USER (see the line above); starting their server with the copy they have" >&2; ` +
-    `exec ${shellQuote(plan.singleUser.command)} "$@"`;
-  return ["/bin/sh", "-c", script, "bnlab-singleuser"];
 }
 
 export function renderHubConfig(plan: HubPlan): string {
@@ -121,13 +105,19 @@ export function renderHubConfig(plan: HubPlan): string {
  * writes it alone (bnlab_course_config.py).
  */
 export function renderCourseConfig(plan: CoursePlan, options: { standalone?: boolean } = {}): string {
+  const sync = [...plan.syncCommand, "--course", plan.courseDir, "--library", plan.libraryDir].map(shellQuote).join(" ");
+  // A failed sync leaves the learner's copy as it was (nothing is half-written) and is in the log;
+  // the learner still gets their server and their files.
+  const script =
+    `${sync} || echo "bnlab: the course could not be brought up to date for $JUPYTERHUB_USER (see the line above); starting their server with the copy they have" >&2; ` +
+    `exec ${shellQuote(plan.singleUser.command)} "$@"`;
   const lines = [
     ...(options.standalone
       ? ["# The bnlab course's part of a JupyterHub config, written by `npm run hub -- --setup-only` (src/course/hub/hub-config.ts).", "c = get_config()  # noqa: F821", ""]
       : []),
     "# bnlab: sync the learner's copy of the course (~/" + LEARNER_COURSE_DIR + "), then start Jupyter in their home.",
-    `c.Spawner.cmd = ${py(singleUserCommand(plan))}`,
-    `c.Spawner.default_url = ${py(defaultUrl(plan.singleUser.kind))}`,
+    `c.Spawner.cmd = ${py(["/bin/sh", "-c", script, "bnlab-singleuser"])}`,
+    `c.Spawner.default_url = ${py(`${plan.singleUser.kind === "lab" ? "/lab/tree" : "/tree"}/${LEARNER_COURSE_DIR}/notebooks`)}`,
     "c.Spawner.environment.update({",
     "    # the bnlab kernel (kernels/bnlab-tslab: the course's launcher on the read-only library), for every learner",
     `    "JUPYTER_PATH": ${py(plan.jupyterDataDir)},`,

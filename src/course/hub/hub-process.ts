@@ -17,19 +17,12 @@ export interface RunningHub {
   stop(): Promise<number[]>;
 }
 
-export interface StartHubOptions {
-  onLog?(chunk: string): void;
-  /** How long to wait for the hub to answer (default 120 s). */
-  startTimeoutMs?: number;
-  /** How long the hub gets to stop its servers before it is killed (default 30 s). */
-  stopTimeoutMs?: number;
-}
-
-export async function startHub(setup: HubSetup, options: StartHubOptions = {}): Promise<RunningHub> {
+/** `onLog` gets the hub's output. The hub gets 120 s to answer, and 30 s to stop its servers before it is killed. */
+export async function startHub(setup: HubSetup, onLog?: (chunk: string) => void): Promise<RunningHub> {
   const { plan } = setup;
   const env: NodeJS.ProcessEnv = { ...process.env, [HUB_ID_VARIABLE]: plan.hubId };
   delete env.NODE_OPTIONS;
-  const hub = await spawnGroup(setup.jupyterhub, ["-f", setup.configFile], { cwd: plan.stateDir, env, ...(options.onLog ? { onOutput: options.onLog } : {}) });
+  const hub = await spawnGroup(setup.jupyterhub, ["-f", setup.configFile], { cwd: plan.stateDir, env, ...(onLog ? { onOutput: onLog } : {}) });
   const { pid } = hub;
   const exited = hub.exited.then((exit) => exit.code);
   const onExit = (): void => {
@@ -42,7 +35,7 @@ export async function startHub(setup: HubSetup, options: StartHubOptions = {}): 
   let stopping: Promise<number[]> | undefined;
   const stop = (): Promise<number[]> =>
     (stopping ??= (async () => {
-      await hub.stop(options.stopTimeoutMs ?? 30_000);
+      await hub.stop(30_000);
       const leftovers = await stopMarkedProcesses(plan.hubId);
       process.off("exit", onExit);
       return leftovers;
@@ -50,5 +43,5 @@ export async function startHub(setup: HubSetup, options: StartHubOptions = {}): 
 
   const url = `http://127.0.0.1:${plan.port}/`;
   const ready = async (): Promise<RunningHub | null> => ((await answers(`${url}hub/api`)) ? { pid, url, exited, stop } : null);
-  return waitForServer(hub, "jupyterhub", options.startTimeoutMs ?? 120_000, ready, stop);
+  return waitForServer(hub, "jupyterhub", 120_000, ready, stop);
 }

@@ -26,9 +26,6 @@ export interface HubSetupOptions {
   stateDir: string;
   courseDir: string;
   homesDir?: string;
-  hubId?: string;
-  /** Directories searched for jupyterhub, jupyterhub-singleuser and configurable-http-proxy (default $PATH). */
-  searchPath?: string;
   /** The single-user server command (default: found, see findSingleUser). */
   singleUser?: string;
   /** Prepare the library, kernelspec and configs for another hub (TLJH, Kubernetes) without needing one here. */
@@ -52,14 +49,14 @@ export function proxyCommand(proxy: string): string[] {
 }
 
 /** JupyterLab when the project's .venv has jupyterhub-singleuser, else the system's (Debian: the classic Notebook). */
-function findSingleUser(root: string, searchPath?: string, given?: string): { command: string; kind: SingleUserKind } {
+function findSingleUser(root: string, given?: string): { command: string; kind: SingleUserKind } {
   if (given) {
     if (!fs.existsSync(given)) throw new Error(`--singleuser ${given}: no such file (it is the hub's jupyterhub-singleuser, e.g. /opt/tljh/user/bin/jupyterhub-singleuser)`);
     return { command: given, kind: labInstalled(given) ? "lab" : "notebook" };
   }
   const venv = path.join(root, ".venv", "bin", "jupyterhub-singleuser");
   if (which("jupyterhub-singleuser", path.dirname(venv)) && which("jupyter-lab", path.dirname(venv))) return { command: venv, kind: "lab" };
-  const system = which("jupyterhub-singleuser", searchPath);
+  const system = which("jupyterhub-singleuser");
   if (!system) throw new Error("jupyterhub-singleuser not found: install JupyterHub (sudo apt-get install jupyterhub), or for JupyterLab: .venv/bin/pip install jupyterhub");
   return { command: system, kind: labInstalled(system) ? "lab" : "notebook" };
 }
@@ -78,7 +75,7 @@ function labInstalled(singleUser: string): boolean {
 }
 
 /** Copies the library into `<stateDir>/library` and makes it read-only (files 0444, folders 0555). */
-export function publishLibrary(root: string, stateDir: string): string {
+function publishLibrary(root: string, stateDir: string): string {
   const library = path.join(stateDir, "library");
   const next = `${library}.new`;
   for (const dir of [next, `${library}.old`]) removeReadOnly(dir);
@@ -105,25 +102,15 @@ function removeReadOnly(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** The kernelspec every learner's server sees: the course's launcher on the shared read-only library. */
-export function writeHubKernelspec(root: string, dataDir: string, libraryDir: string): string {
-  const dir = path.join(dataDir, "kernels", KERNEL_NAME);
-  fs.mkdirSync(dir, { recursive: true });
-  const spec = expectedKernelspec(root, { node: process.execPath, library: libraryDir });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
-  return dir;
-}
-
 export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
   const root = path.resolve(options.root);
   const stateDir = path.resolve(options.stateDir);
   const courseDir = path.resolve(options.courseDir);
-  const searchPath = options.searchPath ?? process.env.PATH ?? "";
-  const jupyterhub = which("jupyterhub", searchPath) ?? (options.setupOnly ? "jupyterhub" : null);
+  const jupyterhub = which("jupyterhub") ?? (options.setupOnly ? "jupyterhub" : null);
   if (!jupyterhub) throw new Error("jupyterhub not found on PATH: sudo apt-get install jupyterhub (Debian/Ubuntu), or pip install jupyterhub");
-  const proxy = which("configurable-http-proxy", searchPath) ?? (options.setupOnly ? "configurable-http-proxy" : null);
+  const proxy = which("configurable-http-proxy") ?? (options.setupOnly ? "configurable-http-proxy" : null);
   if (!proxy) throw new Error("configurable-http-proxy not found on PATH: sudo apt-get install jupyterhub (it brings node-configurable-http-proxy), or npm install -g configurable-http-proxy");
-  const singleUser = findSingleUser(root, searchPath, options.singleUser);
+  const singleUser = findSingleUser(root, options.singleUser);
   if (!fs.existsSync(courseDir)) throw new Error(`the course folder ${courseDir} does not exist: npm run build writes notebooks/`);
   const tslab = tslabMainScript(root);
   if (!fs.existsSync(tslab)) throw new Error(`${tslab} is missing: run npm install`);
@@ -133,7 +120,10 @@ export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
   fs.mkdirSync(homesDir, { recursive: true });
   const jupyterDataDir = path.join(stateDir, "share", "jupyter");
   const libraryDir = publishLibrary(root, stateDir);
-  writeHubKernelspec(root, jupyterDataDir, libraryDir);
+  // the kernelspec every learner's server sees: the course's launcher on the shared read-only library
+  const kernelDir = path.join(jupyterDataDir, "kernels", KERNEL_NAME);
+  fs.mkdirSync(kernelDir, { recursive: true });
+  fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(expectedKernelspec(root, { node: process.execPath, library: libraryDir }), null, 2) + "\n");
 
   const plan: HubPlan = {
     port: options.port,
@@ -147,7 +137,7 @@ export async function setUpHub(options: HubSetupOptions): Promise<HubSetup> {
     syncCommand: [process.execPath, path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "tools", "course-sync.ts")],
     singleUser,
     proxyCommand: fs.existsSync(proxy) ? proxyCommand(proxy) : [proxy],
-    hubId: options.hubId ?? randomBytes(8).toString("hex"),
+    hubId: randomBytes(8).toString("hex"),
     asRoot: process.getuid?.() === 0,
   };
   const configFile = path.join(stateDir, "jupyterhub_config.py");

@@ -1,4 +1,3 @@
-export * from "./content-fingerprint";
 export * from "./course-sync";
 export * from "./hub-config";
 export * from "./hub-process";

@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { syncCourse, timestamp, type SyncEntry } from "./course-sync";
+import { aside, syncCourse, type SyncEntry } from "./course-sync";
 
 /** The folder in each learner's home that holds their copy. */
 export const LEARNER_COURSE_DIR = "bnlab";
@@ -55,10 +55,7 @@ function linkInto(link: string, target: string, now: Date): string | undefined {
   if (current?.isSymbolicLink() && fs.readlinkSync(link) === target) return undefined;
   let movedAside: string | undefined;
   if (current?.isSymbolicLink()) fs.rmSync(link);
-  else if (current) {
-    movedAside = `${link}${timestamp(now)}`;
-    fs.renameSync(link, movedAside);
-  }
+  else if (current) movedAside = aside(link, now);
   fs.symlinkSync(target, link, "dir");
   return movedAside;
 }
