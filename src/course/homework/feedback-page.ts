@@ -18,7 +18,7 @@ import { STATUS_TEXT } from "./grade-status";
 import { formatPoints } from "./gradebook-csv";
 import type { CheckOutcome, ExerciseResult } from "./scoring";
 
-export interface FeedbackOptions {
+interface FeedbackOptions {
   courseTitle: string;
   /** Lesson titles by lesson name. */
   titles: Map<string, string>;

@@ -70,7 +70,7 @@ export interface SubmissionGrade {
   late?: { days: number; penalty: number; rawTotal: number; submittedAt: string };
 }
 
-export interface GradeNotebookOptions {
+interface GradeNotebookOptions {
   projectRoot: string;
   limits: GradeLimits;
   /** Where sandboxes are made (one folder per submission, removed afterwards). */

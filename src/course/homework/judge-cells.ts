@@ -9,7 +9,7 @@ import { judgeCollected } from "./collection";
 import type { KernelRun } from "./run-in-kernel";
 import type { CellRun, CheckRun } from "./scoring";
 
-export interface JudgedCells {
+interface JudgedCells {
   /** Runs of the lesson's own and the learner's cells, by lesson cell index. */
   runs: Map<number, CellRun>;
   /** Verdicts of check and hidden-test cells, by lesson cell index. */

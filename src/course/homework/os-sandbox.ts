@@ -45,7 +45,7 @@ const LIMITS = {
   openFiles: 1024,
 };
 
-export interface SandboxCommandOptions {
+interface SandboxCommandOptions {
   projectRoot: string;
   /** Host folder of this submission mounted at INSIDE.ipc (sockets, connection file). */
   hostIpcDir: string;
@@ -163,7 +163,7 @@ function closedFolder(file: string): { dir: string; mode: string } | null {
   return null;
 }
 
-export type SandboxProbe = { ok: true } | { ok: false; reason: string };
+type SandboxProbe = { ok: true } | { ok: false; reason: string };
 
 const probed = new Map<string, SandboxProbe>();
 

@@ -66,7 +66,7 @@ function reachNotebook(source: LessonSource, assembled: AssembledNotebook, ids: 
 }
 
 /** What the exercises of one group got where their forbidden implementations are absent. */
-export interface CollectedWithout {
+interface CollectedWithout {
   group: ReachGroup;
   checkRuns: Map<number, CheckRun>;
 }

@@ -18,7 +18,7 @@ export type RunLimits = Pick<GradeLimits, "cellTimeoutMs" | "notebookTimeoutMs" 
   residentLimitMb: number;
 };
 
-export interface CellRecord {
+interface CellRecord {
   run: CellRun;
   /** The cell's outputs as sent (for the judge: a collection cell's data). */
   outputs: Output[];

@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export interface Sandbox {
+interface Sandbox {
   root: string;
   /** The kernel's working directory (`<root>/notebooks`). */
   cwd: string;

@@ -17,7 +17,7 @@ import { LEARNER_COURSE_DIR } from "./learner-course";
 /** The largest notebook copied. */
 const MAX_BYTES = 50 * 1024 * 1024;
 
-export interface CollectOptions {
+interface CollectOptions {
   homesDir: string;
   outDir: string;
   /** Lesson names (`03-running-averages`), numbers (`03`) or notebook names. */
@@ -28,7 +28,7 @@ export interface CollectOptions {
   replace?: boolean;
 }
 
-export interface CollectReport {
+interface CollectReport {
   lessons: string[];
   /** learner → lessons collected. */
   collected: Map<string, string[]>;

@@ -24,7 +24,7 @@ import type { Cell } from "../notebook/nbformat";
 
 const SYNC_STATE_FILE = ".bnlab-sync.json";
 
-export type SyncAction = "added" | "restored" | "updated" | "unchanged" | "kept-edited" | "renamed-local" | "removed" | "kept-removed-from-course";
+type SyncAction = "added" | "restored" | "updated" | "unchanged" | "kept-edited" | "renamed-local" | "removed" | "kept-removed-from-course";
 
 export interface SyncEntry {
   /** Path relative to the learner's folder, with forward slashes. */
@@ -34,7 +34,7 @@ export interface SyncEntry {
   renamedTo?: string;
 }
 
-export interface SyncOptions {
+interface SyncOptions {
   /** The published course folder (read only). */
   from: string;
   /** The learner's copy (created if missing). */

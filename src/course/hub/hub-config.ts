@@ -11,7 +11,7 @@ import { LEARNER_COURSE_DIR } from "./learner-course";
 export type SingleUserKind = "lab" | "notebook";
 
 /** What a hub needs to serve the course, whichever hub it is (ours, TLJH, Zero to JupyterHub). */
-export interface CoursePlan {
+interface CoursePlan {
   /** The published course notebooks. */
   courseDir: string;
   /** The shared read-only library (src/package.json, dist/, node_modules/). */

@@ -8,7 +8,7 @@ import { answers, killGroup, spawnGroup, waitForServer } from "../jupyter/proces
 import type { HubSetup } from "./hub-setup";
 import { HUB_ID_VARIABLE, markedProcesses, stopMarkedProcesses } from "./marked-processes";
 
-export interface RunningHub {
+interface RunningHub {
   pid: number;
   /** http://127.0.0.1:PORT/ */
   url: string;

@@ -20,7 +20,7 @@ import { which } from "../jupyter/frontend-probe";
 import { expectedKernelspec, tslabMainScript, KERNEL_NAME } from "../jupyter/kernelspec";
 import { renderCourseConfig, renderHubConfig, type HubPlan, type SingleUserKind } from "./hub-config";
 
-export interface HubSetupOptions {
+interface HubSetupOptions {
   root: string;
   port: number;
   stateDir: string;

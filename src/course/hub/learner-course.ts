@@ -14,7 +14,7 @@ import { aside, syncCourse, type SyncEntry } from "./course-sync";
 /** The folder in each learner's home that holds their copy. */
 export const LEARNER_COURSE_DIR = "bnlab";
 
-export interface LearnerCourseOptions {
+interface LearnerCourseOptions {
   /** The learner's home. */
   home: string;
   /** The published course notebooks. */
@@ -24,7 +24,7 @@ export interface LearnerCourseOptions {
   now?: Date;
 }
 
-export interface LearnerCourseResult {
+interface LearnerCourseResult {
   notebooksDir: string;
   entries: SyncEntry[];
   /** Set when something of the learner's stood where a library link goes and was moved aside. */

@@ -27,7 +27,7 @@ export interface FrontendProbe {
 
 export type FrontendKind = "lab" | "notebook";
 
-export type FrontendPlan =
+type FrontendPlan =
   | { action: "run"; kind: FrontendKind; command: string; source: "venv" | "path" | "classic" }
   | { action: "provision"; python: string; venvDir: string; packages: string[]; then: string; fallback: string | null }
   | { action: "missing"; message: string };

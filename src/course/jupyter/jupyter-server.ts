@@ -12,7 +12,7 @@ import { ensureKernelspec, jupyterEnv } from "./kernelspec";
 import { answers, killGroup, spawnGroup, waitForServer } from "./process-group";
 import { projectRoot } from "./project-root";
 
-export interface JupyterServerOptions {
+interface JupyterServerOptions {
   command: string;
   kind: FrontendKind;
   root?: string;

@@ -11,7 +11,7 @@ export const PIP_TIMEOUT_S = 5;
 export const DEFAULT_INDEX = "https://pypi.org/simple";
 
 /** The parts of `pip config list` that decide where packages come from. */
-export interface PipSources {
+interface PipSources {
   indexUrl: string | null;
   extraIndexUrls: string[];
   findLinks: string[];

@@ -34,7 +34,7 @@ export async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T
   }
 }
 
-export interface GroupExit {
+interface GroupExit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -56,7 +56,7 @@ export interface ProcessGroup {
   waitExit(ms: number): Promise<boolean>;
 }
 
-export interface SpawnGroupOptions {
+interface SpawnGroupOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Receives every chunk of output as it comes. */

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import type { FrontendKind } from "./frontend-plan";
 import { answers } from "./process-group";
 
-export interface ServerRecord {
+interface ServerRecord {
   /** The Jupyter server's pid (the leader of its process group). */
   pid: number;
   /** The pid of the `npm start` that runs it. */

@@ -12,7 +12,7 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 const PROTOCOL_VERSION = "5.3";
 const DELIMITER = Buffer.from("<IDS|MSG>");
 
-export interface MessageHeader {
+interface MessageHeader {
   msg_id: string;
   msg_type: string;
   session: string;

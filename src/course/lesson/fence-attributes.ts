@@ -7,7 +7,7 @@
  */
 import type { CodeCellRole, FenceLanguage } from "./model";
 
-export interface FenceInfo {
+interface FenceInfo {
   language: FenceLanguage;
   role: CodeCellRole;
   id?: string;

@@ -15,7 +15,7 @@ export const BEGIN_SOLUTION = "// BEGIN SOLUTION";
 export const END_SOLUTION = "// END SOLUTION";
 
 /** A region as 0-based line indexes of its marker lines within the cell source. */
-export interface SolutionRegion {
+interface SolutionRegion {
   begin: number;
   end: number;
   indent: string;

@@ -8,7 +8,7 @@ import * as path from "node:path";
  * `src/package.json` points `main` and `types` there, which makes `import … from "../src"` work in a
  * notebook. This module rebuilds `dist/` when the sources changed (a content hash, not mtimes).
  */
-export interface LibraryBuildResult {
+interface LibraryBuildResult {
   rebuilt: boolean;
   hash: string;
   durationMs: number;

@@ -24,7 +24,7 @@ import { bundleLiveScripts, bundleServiceWorker } from "./bundle";
 import { LIVE_SCRIPTS, renderLivePage } from "./live-page";
 
 /** As the static export's; `outDir` defaults to `<root>/site-live`. */
-export type LiveExportOptions = Pick<ExportOptions, "root" | "lessonsDir" | "outDir" | "lessons" | "log">;
+type LiveExportOptions = Pick<ExportOptions, "root" | "lessonsDir" | "outDir" | "lessons" | "log">;
 
 export interface LiveExportResult {
   siteDir: string;

@@ -14,7 +14,7 @@ export interface MimeBundle {
   [mimeType: string]: MultilineString | JsonValue;
 }
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface KernelSpecMetadata {
   name: string;
@@ -73,7 +73,7 @@ export interface DisplayDataOutput {
   transient?: { display_id?: string; [key: string]: unknown };
 }
 
-export interface StreamOutput {
+interface StreamOutput {
   output_type: "stream";
   name: "stdout" | "stderr";
   text: MultilineString;
@@ -107,7 +107,7 @@ export interface MarkdownCell extends CellBase {
   cell_type: "markdown";
 }
 
-export interface RawCell extends CellBase {
+interface RawCell extends CellBase {
   cell_type: "raw";
 }
 

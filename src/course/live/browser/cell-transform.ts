@@ -17,7 +17,7 @@ export interface CellDiagnostic {
   code: number;
 }
 
-export interface CompiledCell {
+interface CompiledCell {
   /** JavaScript for an indirect eval (ends with a sourceURL naming the cell). */
   js: string;
   /** The last top-level statement is an expression: its value is shown, as tslab shows it. */

@@ -4,7 +4,7 @@
  */
 import type { RunRequest, WorkerMessage } from "./protocol";
 
-export type RunOutcome = "ok" | "failed" | "stopped";
+type RunOutcome = "ok" | "failed" | "stopped";
 
 type StatusSink = (text: string, state: "ready" | "busy" | "stopped") => void;
 
