@@ -6,14 +6,11 @@ import { baseLayout, methodColor } from "./theme";
 import { checkChartOptions, checkXY } from "./check-options";
 import { checkArrayLike, describe } from "../validate/checks";
 
-export interface LineTraceOptions {
+/** Options of lineTrace; xaxis, yaxis, showlegend and legendgroup are copied onto the trace when given. */
+export interface LineTraceOptions extends Pick<Trace, "xaxis" | "yaxis" | "showlegend" | "legendgroup"> {
   /** Position in the figure, for the fallback colour of series without a method. */
   index?: number;
   maxPoints?: number;
-  xaxis?: string;
-  yaxis?: string;
-  showlegend?: boolean;
-  legendgroup?: string;
   markers?: boolean;
 }
 

@@ -61,13 +61,6 @@ export interface LiveTraining {
   readonly chartId: string;
 }
 
-interface Recorded {
-  steps: number[];
-  loss: number[];
-  trainAccuracy: number[];
-  eval: { step: number[]; testAccuracy: number[]; testLoss: number[] };
-}
-
 const DEFAULT_THROTTLE_MS = 500;
 
 export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
@@ -79,7 +72,7 @@ export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
   const token = randomBytes(6).toString("hex");
   const progressId = `bnlab-progress-${token}`;
   const chartId = `bnlab-live-${token}`;
-  const recorded: Recorded = { steps: [], loss: [], trainAccuracy: [], eval: { step: [], testAccuracy: [], testLoss: [] } };
+  const recorded = { steps: [] as number[], loss: [] as number[], trainAccuracy: [] as number[], eval: { step: [] as number[], testAccuracy: [] as number[], testLoss: [] as number[] } };
   let last: LiveStepInfo | undefined;
   let history: HistoryLike = recorded;
   let testAccuracy: number | undefined;
