@@ -40,7 +40,7 @@ cases("lineChart", [
 ]);
 cases("trainingCurves", [
   ...countCases("trainingCurves", "maxPoints", (v) => trainingCurves([{ name: "r", history }], { maxPoints: v })),
-  ["an unknown metric", () => trainingCurves([{ name: "r", history }], { metric: "acc" as never }), /trainingCurves: metric must be "loss", "accuracy" or "both", got the string "acc"/],
+  ["an unknown metric", () => trainingCurves([{ name: "r", history }], { metric: "acc" as never }), /trainingCurves: metric must be one of "loss", "accuracy", "both", got the string "acc"/],
   ["a run without history", () => trainingCurves([{ name: "r" } as never]), /trainingCurves: runs\[0\] must be \{ name, history \} with the history fit returned, got an object/],
   ["runs not an array", () => trainingCurves(history as never), /trainingCurves: runs must be an array/],
 ]);
@@ -114,7 +114,7 @@ cases("liveTraining", [
   ...countCases("liveTraining", "maxPoints", (v) => liveTraining({ maxPoints: v })),
   ["throttleMs -1", () => liveTraining({ throttleMs: -1 }), /liveTraining: throttleMs must be ≥ 0 \(milliseconds between redraws \(default 500\)\), got -1/],
   ["totalSteps 0", () => liveTraining({ totalSteps: 0 }), /liveTraining: totalSteps must be an integer ≥ 1, got 0/],
-  ["an unknown metric", () => liveTraining({ metric: "both!" as never }), /liveTraining: metric must be "loss", "accuracy" or "both"/],
+  ["an unknown metric", () => liveTraining({ metric: "both!" as never }), /liveTraining: metric must be one of "loss", "accuracy", "both"/],
   ["onStep given a number", () => liveTraining({ chart: false }).onStep(3 as never), /liveTraining.onStep: expected fit's step info \{ step, loss, … \} \(pass live.onStep as fit's onStep\), got 3/],
 ]);
 describe("live training and percentile bands with a negative maxPoints end (once a hang)", () => {

@@ -194,7 +194,7 @@ cases("mlp", [
   ["a string width", () => mlp({ sizes: [4, "8", 2] as unknown as number[] }), /got \[4, the string "8", 2\]/],
   ["no sizes", () => mlp({} as never), /mlp: sizes must list at least 2 widths .*got undefined/],
   ["no options", () => mlp(undefined as never), /mlp: expected options with the layer widths, e.g. mlp\(\{ sizes: \[784, 100, 10\] \}\), got undefined/],
-  ["an unknown activation", () => mlp({ sizes: [2, 3, 2], activation: "gelu" as never }), /mlp: activation must be "sigmoid", "relu" or "tanh", got the string "gelu"/],
+  ["an unknown activation", () => mlp({ sizes: [2, 3, 2], activation: "gelu" as never }), /mlp: activation must be one of "sigmoid", "relu", "tanh", got the string "gelu"/],
   ["an unknown activation without hidden layers", () => mlp({ sizes: [2, 2], activation: "swish" as never }), /mlp: activation must be/],
   ["an unknown norm", () => mlp({ sizes: [2, 3, 2], norm: "instance" as never }), /mlp: norm must be one of "batch", "layer", "group", "renorm", "none", got the string "instance"/],
   ["batchNorm contradicting norm", () => mlp({ sizes: [2, 3, 2], batchNorm: true, norm: "layer" }), /mlp: batchNorm: true contradicts norm: "layer"/],

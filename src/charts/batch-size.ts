@@ -31,7 +31,7 @@ export function batchSizeFigure(series: readonly BatchSizeSeries[], opts: BatchS
   checkObjects("batchSizeFigure", "series", series, "{ method, batchSizes, values }");
   series.forEach((s, i) => {
     checkXY("batchSizeFigure", `series[${i}] (batchSizes and values)`, s.batchSizes, s.values);
-    checkNumbers("batchSizeFigure", `series[${i}].batchSizes`, s.batchSizes, true).length;
+    checkNumbers("batchSizeFigure", `series[${i}].batchSizes`, s.batchSizes, true);
     if (Array.from(s.batchSizes).some((b) => !(b > 0))) throw new RangeError(`batchSizeFigure: series[${i}].batchSizes must be positive (the x axis is logarithmic)`);
     if (s.error !== undefined) checkXY("batchSizeFigure", `series[${i}] (values and error)`, s.values, s.error);
   });

@@ -4,7 +4,7 @@
  */
 import type { Datum, Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
-import { baseLayout, methodColor } from "./theme";
+import { chartLayout, methodColor, type ChartAxesOptions } from "./theme";
 import { checkChartOptions, checkObjects } from "./check-options";
 import { checkArrayLike, checkNumber, checkNumbers } from "../validate/checks";
 
@@ -20,16 +20,9 @@ export interface ErrorBarSeries {
   dash?: "solid" | "dot" | "dash";
 }
 
-export interface ErrorBarOptions {
-  title?: string;
-  xTitle?: string;
-  yTitle?: string;
-  logX?: boolean;
-  yRange?: number[];
-  yTickformat?: string;
+export interface ErrorBarOptions extends Omit<ChartAxesOptions, "logY"> {
   /** Markers only, no connecting lines (for categories). Default: lines and markers. */
   markersOnly?: boolean;
-  height?: number;
 }
 
 export function errorBarChart(series: readonly ErrorBarSeries[], opts: ErrorBarOptions = {}): Figure {
@@ -60,11 +53,5 @@ export function errorBarChart(series: readonly ErrorBarSeries[], opts: ErrorBarO
       marker: { color, size: 8 },
     };
   });
-  const layout = baseLayout({
-    title: opts.title,
-    x: { title: opts.xTitle, log: opts.logX },
-    y: { title: opts.yTitle, range: opts.yRange, tickformat: opts.yTickformat },
-    height: opts.height,
-  });
-  return roundFigure({ data, layout });
+  return roundFigure({ data, layout: chartLayout({ ...opts, logY: undefined }) });
 }

@@ -2,18 +2,15 @@
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
 import { DEFAULT_MAX_POINTS, downsample, type Series } from "./series";
-import { baseLayout, methodColor } from "./theme";
+import { chartLayout, methodColor, type ChartAxesOptions } from "./theme";
 import { checkChartOptions, checkXY } from "./check-options";
 import { checkArrayLike, describe } from "../validate/checks";
 
-export interface LineTraceOptions {
+/** Options of lineTrace; xaxis, yaxis, showlegend and legendgroup are copied onto the trace when given. */
+export interface LineTraceOptions extends Pick<Trace, "xaxis" | "yaxis" | "showlegend" | "legendgroup"> {
   /** Position in the figure, for the fallback colour of series without a method. */
   index?: number;
   maxPoints?: number;
-  xaxis?: string;
-  yaxis?: string;
-  showlegend?: boolean;
-  legendgroup?: string;
   markers?: boolean;
 }
 
@@ -37,32 +34,17 @@ export function lineTrace(s: Series, opts: LineTraceOptions = {}): Trace {
   return trace;
 }
 
-export interface LineChartOptions {
-  title?: string;
-  /** Axis titles, with units, e.g. "training step" and "loss (nats)". */
-  xTitle?: string;
-  yTitle?: string;
-  logX?: boolean;
-  logY?: boolean;
-  yRange?: number[];
-  yTickformat?: string;
+export interface LineChartOptions extends ChartAxesOptions {
   markers?: boolean;
   maxPoints?: number;
-  height?: number;
 }
 
 export function lineChart(series: readonly Series[], opts: LineChartOptions = {}): Figure {
   checkChartOptions("lineChart", opts);
   checkArrayLike("lineChart", "series", series);
   series.forEach((s, i) => checkSeries("lineChart", `series[${i}]`, s));
-  const layout = baseLayout({
-    title: opts.title,
-    x: { title: opts.xTitle, log: opts.logX },
-    y: { title: opts.yTitle, log: opts.logY, range: opts.yRange, tickformat: opts.yTickformat },
-    height: opts.height,
-  });
   const data = series.map((s, index) => lineTrace(s, { index, maxPoints: opts.maxPoints, markers: opts.markers }));
-  return roundFigure({ data, layout });
+  return roundFigure({ data, layout: chartLayout(opts) });
 }
 
 /** A series: an object with a name and x, y of the same length. */

@@ -16,9 +16,9 @@ import { progressBundle, progressText, type ProgressState } from "./progress";
 import { figureSummary } from "./summary";
 import { sendFigureUpdate } from "./show";
 import { figureBundle } from "./mime-bundle";
-import { trainingCurves, type CurveMetric } from "./training-curves";
+import { CURVE_METRICS, trainingCurves, type CurveMetric } from "./training-curves";
 import { checkChartOptions } from "./check-options";
-import { checkArrayLike, checkInteger, checkNumber, describe } from "../validate/checks";
+import { checkArrayLike, checkInteger, checkNumber, checkOneOf, describe } from "../validate/checks";
 
 /** What onStep receives; `fit`'s StepInfo has this shape (extra fields are ignored). */
 export interface LiveStepInfo {
@@ -61,27 +61,18 @@ export interface LiveTraining {
   readonly chartId: string;
 }
 
-interface Recorded {
-  steps: number[];
-  loss: number[];
-  trainAccuracy: number[];
-  eval: { step: number[]; testAccuracy: number[]; testLoss: number[] };
-}
-
 const DEFAULT_THROTTLE_MS = 500;
 
 export function liveTraining(opts: LiveTrainingOptions = {}): LiveTraining {
   checkChartOptions("liveTraining", opts);
   if (opts.compare !== undefined) checkArrayLike("liveTraining", "compare", opts.compare);
   if (opts.totalSteps !== undefined) checkInteger("liveTraining", "totalSteps", opts.totalSteps, { min: 1 });
-  if (opts.metric !== undefined && !["loss", "accuracy", "both"].includes(opts.metric)) {
-    throw new RangeError(`liveTraining: metric must be "loss", "accuracy" or "both", got ${describe(opts.metric)}`);
-  }
+  if (opts.metric !== undefined) checkOneOf("liveTraining", "metric", opts.metric, CURVE_METRICS);
   const throttleMs = checkNumber("liveTraining", "throttleMs", opts.throttleMs ?? DEFAULT_THROTTLE_MS, { min: 0, hint: "milliseconds between redraws (default 500)" });
   const token = randomBytes(6).toString("hex");
   const progressId = `bnlab-progress-${token}`;
   const chartId = `bnlab-live-${token}`;
-  const recorded: Recorded = { steps: [], loss: [], trainAccuracy: [], eval: { step: [], testAccuracy: [], testLoss: [] } };
+  const recorded = { steps: [] as number[], loss: [] as number[], trainAccuracy: [] as number[], eval: { step: [] as number[], testAccuracy: [] as number[], testLoss: [] as number[] } };
   let last: LiveStepInfo | undefined;
   let history: HistoryLike = recorded;
   let testAccuracy: number | undefined;

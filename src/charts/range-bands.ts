@@ -5,7 +5,7 @@
  */
 import type { Figure, Trace } from "./figure";
 import { roundFigure } from "./round";
-import { baseLayout, methodColor, withAlpha } from "./theme";
+import { chartLayout, methodColor, withAlpha, type ChartAxesOptions } from "./theme";
 import { checkChartOptions, checkObjects } from "./check-options";
 import { checkNumbers } from "../validate/checks";
 
@@ -20,13 +20,7 @@ export interface RangeBand {
   middle?: readonly number[];
 }
 
-export interface RangeBandsOptions {
-  title?: string;
-  xTitle?: string;
-  yTitle?: string;
-  logY?: boolean;
-  height?: number;
-}
+export type RangeBandsOptions = Pick<ChartAxesOptions, "title" | "xTitle" | "yTitle" | "logY" | "height">;
 
 export function rangeBands(bands: readonly RangeBand[], opts: RangeBandsOptions = {}): Figure {
   const where = "rangeBands";
@@ -51,6 +45,6 @@ export function rangeBands(bands: readonly RangeBand[], opts: RangeBandsOptions 
     data.push({ ...common, name: `${b.name}: range`, x: b.x.slice(), y: b.low.slice(), line: { color, width: 1 }, fill: "tonexty", fillcolor: withAlpha(color, 0.3) });
     if (b.middle) data.push({ ...common, name: `${b.name}`, x: b.x.slice(), y: b.middle.slice(), line: { color, width: 2.5 }, showlegend: false });
   });
-  const layout = baseLayout({ title: opts.title, x: { title: opts.xTitle }, y: { title: opts.yTitle, log: opts.logY }, height: opts.height });
-  return roundFigure({ data, layout });
+  const { title, xTitle, yTitle, logY, height } = opts;
+  return roundFigure({ data, layout: chartLayout({ title, xTitle, yTitle, logY, height }) });
 }

@@ -34,8 +34,7 @@ function roundValue(v: unknown, digits: number): unknown {
 }
 
 /** Rounds every number inside the array-valued attributes of a trace (x, y, z, error bars, …). */
-function roundTrace(trace: Trace, digits: number = DEFAULT_DIGITS): Trace {
-  checkDigits("roundTrace", digits);
+function roundTrace(trace: Trace, digits: number): Trace {
   if (trace === null || typeof trace !== "object") throw new TypeError(`roundTrace: expected a trace (an object), got ${describe(trace)}`);
   const out: Trace = { ...trace };
   for (const key of Object.keys(out)) {

@@ -140,6 +140,24 @@ export function baseLayout(opts: LayoutOptions = {}): Layout {
   return layout;
 }
 
+/** The title, axis and size options of the builders that draw series against x (lines, error bars, bands). */
+export interface ChartAxesOptions {
+  title?: string;
+  /** Axis titles, with units, e.g. "training step" and "loss (nats)". */
+  xTitle?: string;
+  yTitle?: string;
+  logX?: boolean;
+  logY?: boolean;
+  yRange?: number[];
+  yTickformat?: string;
+  height?: number;
+}
+
+/** baseLayout with those options. */
+export function chartLayout(o: ChartAxesOptions): Layout {
+  return baseLayout({ title: o.title, x: { title: o.xTitle, log: o.logX }, y: { title: o.yTitle, log: o.logY, range: o.yRange, tickformat: o.yTickformat }, height: o.height });
+}
+
 /** Breaks a title (with <br>) between words into lines of at most `chars` characters where it can. */
 function wrapTitle(text: string, chars: number): string {
   const lines: string[] = [];

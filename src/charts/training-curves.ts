@@ -8,9 +8,10 @@ import { lineTrace } from "./line-chart";
 import { roundFigure } from "./round";
 import { axis, baseLayout } from "./theme";
 import { checkChartOptions } from "./check-options";
-import { checkArrayLike, describe } from "../validate/checks";
+import { checkArrayLike, checkOneOf, describe } from "../validate/checks";
 
 export type CurveMetric = "loss" | "accuracy" | "both";
+export const CURVE_METRICS: readonly CurveMetric[] = ["loss", "accuracy", "both"];
 
 export interface TrainingCurvesOptions {
   metric?: CurveMetric;
@@ -49,10 +50,7 @@ export function trainingCurves(runs: readonly Run[], opts: TrainingCurvesOptions
       throw new TypeError(`trainingCurves: runs[${i}] must be { name, history } with the history fit returned, got ${describe(r)}`);
     }
   });
-  const metric = opts.metric ?? "both";
-  if (!["loss", "accuracy", "both"].includes(metric)) {
-    throw new RangeError(`trainingCurves: metric must be "loss", "accuracy" or "both", got ${describe(metric)}`);
-  }
+  const metric = checkOneOf("trainingCurves", "metric", opts.metric ?? "both", CURVE_METRICS);
   const xTitle = opts.xTitle ?? STEP_TITLE;
   const title = opts.title ?? (metric === "loss" ? "Training loss" : metric === "accuracy" ? "Accuracy during training" : "Loss and accuracy during training");
   const layout = baseLayout({ title, x: { title: xTitle }, height: opts.height });

@@ -138,8 +138,7 @@ function images(raw: RawMnist, indices: readonly number[], name: string): Datase
 
 /** The parsed digits of the mnist package (mnist-raw.ts; in the live site, mnist-raw.browser.ts), parsed once per thread: parallelMap hands them to its workers. */
 export function readMnist(): RawMnist {
-  if (cache !== null) return cache;
-  cache = readMnistDigits();
+  cache ??= readMnistDigits();
   return cache;
 }
 

@@ -23,11 +23,8 @@ const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infini
 
 /** v as JSON can hold it, exactly. */
 function encode(v: number): SavedNumber {
-  if (Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "Infinity";
-  if (v === -Infinity) return "-Infinity";
-  if (Object.is(v, -0)) return "-0";
-  return v;
+  const special = Object.keys(SPECIAL).find((name) => Object.is(SPECIAL[name], v));
+  return special === undefined ? v : (special as SavedNumber);
 }
 
 /** A model's parameters and buffers (running statistics included) as JSON; every float64 round-trips. */

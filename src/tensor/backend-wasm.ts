@@ -103,10 +103,8 @@ function wasmBackend(wasm: BackendExports): Backend {
     checkProduct(name, a, b, out, m, k, n); // a short array would make the backend read stale memory
     const outLen = m * n;
     if (outLen === 0) return;
-    const aAt = base;
-    const bAt = align16(aAt + aLen * 8);
-    const outAt = align16(bAt + bLen * 8);
-    const h = reserve(outAt + outLen * 8 - base);
+    const h = place(aLen, bLen, outLen);
+    const [aAt, bAt, outAt] = offsets;
     copyIn(h, a, aLen, aAt);
     copyIn(h, b, bLen, bAt);
     if (accumulate) copyIn(h, out, outLen, outAt);
@@ -157,8 +155,7 @@ function wasmBackend(wasm: BackendExports): Backend {
       copyIn(h, invStd, c, invStdAt);
       if (affine) {
         copyIn(h, gamma, c, gammaAt);
-        if (beta !== null) copyIn(h, beta, c, betaAt);
-        else h.fill(0, betaAt / 8, betaAt / 8 + c);
+        zeroOrCopyIn(h, beta, c, betaAt);
       }
       wasm.batchNormNormalize(xAt, meanAt, invStdAt, gammaAt, betaAt, xhatAt, yAt, n, c, affine ? 1 : 0);
       copyOut(h, xhatAt, xhat, n * c);
@@ -196,10 +193,7 @@ function wasmBackend(wasm: BackendExports): Backend {
     },
 
     // one pass over memory each: copying into WebAssembly memory would cost more than the pass
-    axpy: elementwise.axpy,
-    sumRows: elementwise.sumRows,
-    addRow: elementwise.addRow,
-    sigmoidBackward: elementwise.sigmoidBackward,
+    ...elementwise, // axpy, sumRows, addRow, sigmoidBackward
     // the convolutional passes: one pass over memory each too (conv-passes.ts)
     ...convPasses,
   };
@@ -210,7 +204,7 @@ function copyIn(heap: Float64Array, src: Float64Array, len: number, at: number):
   heap.set(src.length === len ? src : src.subarray(0, len), at / 8);
 }
 
-/** A gradient to accumulate into, or zeros when there is none to keep. */
+/** An array copied in, or zeros in its place when it is null (no β; a gradient with none to keep). */
 function zeroOrCopyIn(heap: Float64Array, src: Float64Array | null, len: number, at: number): void {
   if (src === null) heap.fill(0, at / 8, at / 8 + len);
   else copyIn(heap, src, len, at);

@@ -11,12 +11,10 @@
  * and the CPU has AVX2, else the WebAssembly SIMD backend of backend-wasm.ts,
  * else this one; BNLAB_BACKEND=js (or wasm) in the environment forces one.
  */
-import { loadWasmBackend } from "./backend-wasm";
-import { loadNativeBackend } from "./backend-native";
+import { loadWasmBackend, wasmBackendError } from "./backend-wasm";
+import { loadNativeBackend, nativeBackendError } from "./backend-native";
 import * as elementwise from "./elementwise";
 import { checkBatchNormBackward, checkBatchNormNormalize, checkBatchNormStats, checkElementwise, checkProduct } from "./backend-args";
-import { nativeBackendError } from "./backend-native";
-import { wasmBackendError } from "./backend-wasm";
 import { batchNorm2dBackward, batchNorm2dNormalize, batchNorm2dStats, convPasses } from "./conv-passes";
 
 export interface Backend {
@@ -221,10 +219,7 @@ export const jsBackend: Backend = {
     }
   },
 
-  axpy: elementwise.axpy,
-  sumRows: elementwise.sumRows,
-  addRow: elementwise.addRow,
-  sigmoidBackward: elementwise.sigmoidBackward,
+  ...elementwise, // axpy, sumRows, addRow, sigmoidBackward
   ...convPasses,
 };
 

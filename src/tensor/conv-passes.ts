@@ -241,26 +241,15 @@ export function batchNorm2dBackward(
     // dx holds dxhat first; the four sums come in the same pass
     for (let s = 0; s < n; s++) {
       const off = (s * c + ch) * p;
-      let i = 0;
-      for (; i < p4; i += 4) {
-        for (let l = 0; l < 4; l++) {
-          const e = dy[off + i + l], h = xhat[off + i + l];
-          const d = gamma === null ? e : e * g;
-          dx[off + i + l] = d;
-          sums[l] += e * h;
-          sums[4 + l] += e;
-          sums[8 + l] += d;
-          sums[12 + l] += d * h;
-        }
-      }
-      for (; i < p; i++) {
+      for (let i = 0; i < p; i++) {
+        const l = i < p4 ? i & 3 : 0; // the lane; the last p mod 4 numbers go to the first
         const e = dy[off + i], h = xhat[off + i];
         const d = gamma === null ? e : e * g;
         dx[off + i] = d;
-        sums[0] += e * h;
-        sums[4] += e;
-        sums[8] += d;
-        sums[12] += d * h;
+        sums[l] += e * h;
+        sums[4 + l] += e;
+        sums[8 + l] += d;
+        sums[12 + l] += d * h;
       }
     }
     const total = (q: number) => sums[q] + sums[q + 1] + (sums[q + 2] + sums[q + 3]);

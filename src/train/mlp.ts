@@ -50,10 +50,7 @@ export function mlp(options: MlpOptions): Sequential {
     );
   }
   const norm = resolveNorm(options);
-  const activation = options.activation ?? "sigmoid";
-  if (!["sigmoid", "relu", "tanh"].includes(activation)) {
-    throw new RangeError(`mlp: activation must be "sigmoid", "relu" or "tanh", got ${describe(activation)}`);
-  }
+  const activation = checkOneOf("mlp", "activation", options.activation ?? "sigmoid", Object.keys(ACTIVATIONS) as Activation[]);
   if (options.groups !== undefined) checkInteger("mlp", "groups", options.groups, { min: 1 });
   if (options.seed !== undefined) checkNumber("mlp", "seed", options.seed);
   checkBoolean("mlp", "batchNorm", options.batchNorm, false);
@@ -66,7 +63,7 @@ export function mlp(options: MlpOptions): Sequential {
     if (!isHidden) break;
     const normLayer = makeNorm(norm, sizes[i + 1], options.groups);
     if (normLayer) layers.push(normLayer);
-    layers.push(makeActivation(activation));
+    layers.push(ACTIVATIONS[activation]());
   }
   return new Sequential(...layers);
 }
@@ -96,18 +93,11 @@ function makeNorm(norm: NormKind, width: number, groups?: number): Module | null
   }
 }
 
-function makeActivation(activation: Activation): Module {
-  switch (activation) {
-    case "sigmoid":
-      return new Sigmoid();
-    case "relu":
-      return new ReLU();
-    case "tanh":
-      return new Tanh();
-    default:
-      throw new RangeError(`mlp: activation must be "sigmoid", "relu" or "tanh", got "${activation}"`);
-  }
-}
+const ACTIVATIONS: Record<Activation, () => Module> = {
+  sigmoid: () => new Sigmoid(),
+  relu: () => new ReLU(),
+  tanh: () => new Tanh(),
+};
 
 function largestDivisorUpTo(n: number, max: number): number {
   for (let d = Math.min(n, max); d > 1; d--) if (n % d === 0) return d;

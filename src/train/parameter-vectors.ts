@@ -5,15 +5,18 @@
  */
 import { Matrix } from "../tensor/matrix";
 
-/** Σ over the matrices of Σ a⊙b: the dot product of the two long vectors. */
-function dotAll(a: readonly Matrix[], b: readonly Matrix[]): number {
+/** Σ over the matrices, entry by entry in order, of term(aᵢ, bᵢ). */
+function sumAll(a: readonly Matrix[], b: readonly Matrix[], term: (u: number, v: number) => number): number {
   let s = 0;
   a.forEach((m, k) => {
     const u = m.data, v = b[k].data;
-    for (let i = 0; i < u.length; i++) s += u[i] * v[i];
+    for (let i = 0; i < u.length; i++) s += term(u[i], v[i]);
   });
   return s;
 }
+
+/** The dot product of the two long vectors. */
+const dotAll = (a: readonly Matrix[], b: readonly Matrix[]): number => sumAll(a, b, (u, v) => u * v);
 
 /** The ℓ2 norm of all the matrices taken together. */
 export function normAll(a: readonly Matrix[]): number {
@@ -22,12 +25,7 @@ export function normAll(a: readonly Matrix[]): number {
 
 /** ‖a − b‖ over all the matrices taken together. */
 export function distanceAll(a: readonly Matrix[], b: readonly Matrix[]): number {
-  let s = 0;
-  a.forEach((m, k) => {
-    const u = m.data, v = b[k].data;
-    for (let i = 0; i < u.length; i++) s += (u[i] - v[i]) ** 2;
-  });
-  return Math.sqrt(s);
+  return Math.sqrt(sumAll(a, b, (u, v) => (u - v) ** 2));
 }
 
 /** ⟨a, b⟩ / (‖a‖‖b‖), or 0 if either is zero. */
