@@ -4,7 +4,7 @@ import { ExerciseSpec, describeFields, Mistake } from "../engine";
 import { expectMatrix } from "../learner-code";
 import { MisconceptionId } from "../misconceptions";
 import { NormalizeVariant, RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
-import { constantOutput, predicted, returnsInput, transposedOutput } from "../generic-mistakes";
+import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { SHAPE_HINT, centeredFit } from "./normalize";
 import { BatchNormForwardFn, Input, batchNormForwardCollect } from "../collect/batchnorm-forward";
 
@@ -48,7 +48,7 @@ function mistakes(): Mistake<Input>[] {
       (i) => ({ y: normalizeVariant(i.x, i.eps, RIGHT).mul(i.gamma).sub(i.beta) }),
       "You subtract β: y = γ·x̂ + β.",
     ),
-    returnsInput<Input>("y", (i) => i.x),
+    predicted<Input>(["returns-input"], (i) => ({ y: i.x })),
     transposedOutput<Input>(),
     constantOutput<Input>(["y"]),
   );
