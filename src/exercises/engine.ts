@@ -126,6 +126,11 @@ export function readMatrixFields<I>(shapes: Record<string, string>): ExerciseSpe
   return ({ result }) => Object.fromEntries(keys.map((key) => [key, expectMatrix(field(result, key, keys), key, shapes[key])]));
 }
 
+/** The read of a Matrix the learner returns, as the output `key` (named `what`, of the shape described). */
+export function readMatrix<I>(key: string, what: string, shape: string): ExerciseSpec<I, unknown>["read"] {
+  return ({ result }) => ({ [key]: expectMatrix(result, what, shape) });
+}
+
 /** The read of a number the learner returns, as the 1×1 output `key` ("The output size"). */
 export function readNumber<I>(key: string, what: string): ExerciseSpec<I, unknown>["read"] {
   return ({ result }) => ({ [key]: Matrix.row([expectNumber(result, what)]) });
