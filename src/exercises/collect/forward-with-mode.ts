@@ -80,11 +80,7 @@ export const forwardWithModeCollect: ExerciseCollect<Input, ForwardWithModeFn> =
   exercise: "forwardWithMode",
   draw,
   collect(fn, input, calls) {
-    const names = ["state", "x", "training"];
-    const step = (state: BnState, x: Matrix, training: boolean) => {
-      const args: [BnState, Matrix, boolean] = [state, x, training];
-      return calls.call(fn, args, names, ["state"]);
-    };
+    const step = (state: BnState, x: Matrix, training: boolean) => calls.call(fn, [state, x, training], ["state", "x", "training"], ["state"]);
     // the running statistics as the learner left them, copied before the next step can change them
     const observe = (s: BnState) => ({ runningMean: cloneValue(ownField(s, "runningMean")), runningVar: cloneValue(ownField(s, "runningVar")) });
     const train = calls.step("training on a batch", () => step(input.state, input.xTrain, true));
