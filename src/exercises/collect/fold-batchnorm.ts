@@ -3,7 +3,7 @@ import { Rng } from "../../random/rng";
 import { Conv2d } from "../../nn/conv2d";
 import { BatchNorm2d } from "../../nn/batchnorm2d";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { Perturbation, probesOn } from "../probes";
+import { Perturbation, bump, probesOn } from "../probes";
 
 /**
  * Exercise (lesson 8): fold an eval-mode BatchNorm2d into the convolution before it.
@@ -46,7 +46,7 @@ function changed(base: Input, what: string, ignored: string, change: (conv: Conv
   };
   return { what, ignored, input: { label: `${base.label}, where ${what}`, make } };
 }
-const shift = (m: Matrix) => m.data.forEach((v, i) => (m.data[i] = v + 0.5 + 0.25 * i));
+const shift = (m: Matrix) => m.copyFrom(bump(m));
 
 /** The cases and probes, drawn from `seed`. */
 function draw(seed: string): ExerciseInputs<Input> {
