@@ -408,7 +408,7 @@ function difference<I, F>(
   const verb = verbFor(label);
   const g = got[key];
   const e = expected[key];
-  const lines = [`On ${c.label}:`, ...spec.describeInput(c.input).split("\n").map((l) => "  " + l)];
+  const lines = [`On ${c.label}:`, indent(spec.describeInput(c.input))];
   lines.push(hang(`expected ${label} = `, formatMatrix(e)), hang(`your ${label}     = `, formatMatrix(g)));
   const where = largestDifference(g, e);
   if (where) lines.push(`largest difference ${where}`);
