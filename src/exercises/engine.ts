@@ -126,6 +126,11 @@ export function readMatrixFields<I>(shapes: Record<string, string>): ExerciseSpe
   return ({ result }) => Object.fromEntries(keys.map((key) => [key, expectMatrix(field(result, key, keys), key, shapes[key])]));
 }
 
+/** The read of a Matrix the learner returns, as the output `key` (named `what`, of the shape described). */
+export function readMatrix<I>(key: string, what: string, shape: string): ExerciseSpec<I, unknown>["read"] {
+  return ({ result }) => ({ [key]: expectMatrix(result, what, shape) });
+}
+
 /** The read of a number the learner returns, as the 1×1 output `key` ("The output size"). */
 export function readNumber<I>(key: string, what: string): ExerciseSpec<I, unknown>["read"] {
   return ({ result }) => ({ [key]: Matrix.row([expectNumber(result, what)]) });
@@ -261,23 +266,18 @@ function judgeData<I, F>(spec: ExerciseSpec<I, F>, data: unknown, inputs: Exerci
   if (typeof notFunction === "string") {
     return failed(spec, "wrong-type", `Pass your function itself to the checker, e.g. check.${spec.exercise}(${spec.exercise}); got ${notFunction.slice(0, 40)}.`);
   }
-  const cases = ownField(data, "cases");
-  if (!Array.isArray(cases) || cases.length === 0 || cases.length > inputs.cases.length) return malformedData(spec, "wrong number of cases");
   const mutated: string[] = [];
-  const got = readCases(spec, cases, inputs.cases, mutated);
+  const got = readCases(spec, ownField(data, "cases"), inputs.cases, mutated, "cases");
   if (!Array.isArray(got)) return got;
-  if (got.length < inputs.cases.length) return malformedData(spec, "cases missing");
   const probes: ExerciseCase<I>[] = inputs.probes ? probeInputs(inputs.probes) : [];
-  const probeData = ownField(data, "probes");
-  if (probes.length > 0 && (!Array.isArray(probeData) || probeData.length === 0 || probeData.length > probes.length)) return malformedData(spec, "wrong number of probes");
-  const probeGot = probes.length > 0 ? readCases(spec, probeData as unknown[], probes, mutated) : [];
+  const probeGot = probes.length > 0 ? readCases(spec, ownField(data, "probes"), probes, mutated, "probes") : [];
   if (!Array.isArray(probeGot)) return probeGot;
-  if (probeGot.length < probes.length) return malformedData(spec, "probes missing");
   return diagnose(spec, inputs, got, mutated, probes, probeGot);
 }
 
-/** Decode the collected records of `cases`: their outputs, or the result a failure or malformed record gives. */
-function readCases<I, F>(spec: ExerciseSpec<I, F>, records: unknown[], cases: ExerciseCase<I>[], mutated: string[]): Outputs[] | CheckResult {
+/** Decode the collected records of `cases` (one each, up to the first failure): their outputs, or the result a failure or malformed record gives. */
+function readCases<I, F>(spec: ExerciseSpec<I, F>, records: unknown, cases: ExerciseCase<I>[], mutated: string[], what: "cases" | "probes"): Outputs[] | CheckResult {
+  if (!Array.isArray(records) || records.length === 0 || records.length > cases.length) return malformedData(spec, `wrong number of ${what}`);
   const got: Outputs[] = [];
   for (let i = 0; i < records.length; i++) {
     const c = cases[i];
@@ -303,7 +303,7 @@ function readCases<I, F>(spec: ExerciseSpec<I, F>, records: unknown[], cases: Ex
       throw e;
     }
   }
-  return got;
+  return got.length < cases.length ? malformedData(spec, `${what} missing`) : got;
 }
 
 function diagnose<I, F>(
@@ -408,7 +408,7 @@ function difference<I, F>(
   const verb = verbFor(label);
   const g = got[key];
   const e = expected[key];
-  const lines = [`On ${c.label}:`, ...spec.describeInput(c.input).split("\n").map((l) => "  " + l)];
+  const lines = [`On ${c.label}:`, indent(spec.describeInput(c.input))];
   lines.push(hang(`expected ${label} = `, formatMatrix(e)), hang(`your ${label}     = `, formatMatrix(g)));
   const where = largestDifference(g, e);
   if (where) lines.push(`largest difference ${where}`);

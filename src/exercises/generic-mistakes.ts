@@ -3,9 +3,9 @@ import { DEFAULT_TOLERANCE, Tolerance, closeMatrices } from "./compare";
 import { Mistake, Outputs } from "./engine";
 
 /**
- * Mistakes any exercise can show, whatever its formula: the same answer for every input, the input
- * handed back, a result laid out transposed, two fields swapped. Each is a predicate on the
- * learner's outputs of every case (see Mistake in engine.ts).
+ * Mistakes any exercise can show, whatever its formula: the same answer for every input, a result
+ * laid out transposed, two fields swapped. Each is a predicate on the learner's outputs of every
+ * case (see Mistake in engine.ts).
  */
 
 const same = (a: Matrix, b: Matrix, tol: Tolerance = DEFAULT_TOLERANCE) => closeMatrices(a, b, tol);
@@ -20,15 +20,6 @@ export function constantOutput<I>(keys: string[], message?: string): Mistake<I> 
       const constant = (os: Outputs[]) => os.every((o) => keys.every((k) => o[k].rows === os[0][k].rows && o[k].cols === os[0][k].cols && same(o[k], os[0][k])));
       return constant(got) && !constant(expected);
     },
-  };
-}
-
-/** The output under `key` is one of the inputs, unchanged. */
-export function returnsInput<I>(key: string, inputOf: (input: I) => Matrix, message?: string): Mistake<I> {
-  return {
-    ids: ["returns-input"],
-    ...(message ? { message } : {}),
-    matches: (got, input) => same(got[key], inputOf(input)),
   };
 }
 

@@ -113,11 +113,15 @@ export class LearnerCalls {
     }
     args.forEach((original, i) => {
       const name = names[i] ?? `argument ${i + 1}`;
-      if (mayModify.includes(name)) return;
-      const changed = findChange(original, copies[i], name);
-      if (changed && !this.mutated.includes(changed)) this.mutated.push(changed);
+      if (!mayModify.includes(name)) this.compare(name, original, copies[i]);
     });
     return { result, args: copies };
+  }
+
+  /** Record the first path under `name` where `after` differs from `before` (for an input the function got uncopied). */
+  compare(name: string, before: unknown, after: unknown): void {
+    const changed = findChange(before, after, name);
+    if (changed && !this.mutated.includes(changed)) this.mutated.push(changed);
   }
 
   /** body(), with `during` set for its calls (a LearnerThrew from it carries the label). */

@@ -64,6 +64,15 @@ export function argumentProbes<I extends object>(label: string, base: I, changes
   return { label, base, perturbations: names.map((k) => ({ what: `${k} changes`, input: { ...base, [k]: changes[k] }, ignored: `${k} is never used` })) };
 }
 
+/** "sigma = 3, batchSize = 4": an input of plain numbers as its cases' label and its description. */
+export const describeArguments = (input: object) => Object.entries(input).map(([k, v]) => `${k} = ${v}`).join(", ");
+
+/** The cases of an exercise whose arguments are plain numbers, labelled by describeArguments, and argumentProbes around the first. */
+export function argumentCases<I extends object>(inputs: I[], changes: Partial<I>): { cases: Array<{ label: string; input: I }>; probes: Probes<I> } {
+  const cases = inputs.map((input) => ({ label: describeArguments(input), input }));
+  return { cases, probes: argumentProbes(cases[0].label, inputs[0], changes) };
+}
+
 /** The inputs the collector runs: the base, the base again, then each perturbation. */
 export function probeInputs<I>(p: Probes<I>): Array<{ label: string; input: I }> {
   return [

@@ -1,7 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
+import { describeArguments } from "../probes";
 import { ExerciseSpec, readNumber } from "../engine";
 import { constantOutput } from "../generic-mistakes";
-import { BatchMeanStdFn, Input, batchMeanStdCollect, describe } from "../collect/batch-mean-std";
+import { BatchMeanStdFn, Input, batchMeanStdCollect } from "../collect/batch-mean-std";
 
 const scalar = (v: number) => ({ std: Matrix.row([v]) });
 
@@ -38,6 +39,6 @@ export const batchMeanStdSpec: ExerciseSpec<Input, BatchMeanStdFn> = {
     constantOutput<Input>(["std"]),
   ],
   passMessage: "The batch mean's standard deviation is σ/√B: four times the batch halves the noise.",
-  describeInput: describe,
+  describeInput: describeArguments,
   labels: { std: "standard deviation" },
 };

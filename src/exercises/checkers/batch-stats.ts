@@ -1,12 +1,10 @@
 import { Matrix } from "../../tensor/matrix";
-import { DEFAULT_TOLERANCE, closeMatrices } from "../compare";
-import { ExerciseSpec, readMatrixFields, describeFields, Mistake, Outputs } from "../engine";
+import { DEFAULT_TOLERANCE } from "../compare";
+import { ExerciseSpec, agrees, readMatrixFields, describeFields, Mistake, Outputs } from "../engine";
 import { perExampleShapes } from "../inputs";
 import { statsVariant } from "../variants";
 import { constantOutput, predicted, swappedFields, transposedOutput } from "../generic-mistakes";
 import { BatchStatsFn, Input, batchStatsCollect } from "../collect/batch-stats";
-
-const KEYS = ["mu", "variance"] as const;
 
 const right = (i: Input) => statsVariant(i.x, { axis: "features", unbiased: false });
 
@@ -56,15 +54,12 @@ function mistakes(): Mistake<Input>[] {
       ids: ["demo-values-hard-coded"],
       message: "You divide by a fixed batch size (from the lesson's demo batch?) instead of N = x.rows: the checker's batches have other sizes.",
       matchesAll: (got, inputs) => {
-        const j = 0;
-        const k = inputs[0].x.sumRows().get(0, j) / got[0].mu.get(0, j);
+        // N as the learner's μ of feature 0 implies it: Σx / μ
+        const k = inputs[0].x.sumRows().get(0, 0) / got[0].mu.get(0, 0);
         if (!Number.isFinite(k) || Math.abs(k - Math.round(k)) > 1e-6 || Math.round(k) < 1) return false;
         const kk = Math.round(k);
         if (inputs.every((i) => i.x.rows === kk)) return false;
-        return inputs.every((input, n) => {
-          const p = fixedN(input.x, kk);
-          return KEYS.every((key) => closeMatrices(got[n][key], p[key], DEFAULT_TOLERANCE, true));
-        });
+        return inputs.every((input, n) => agrees(got[n], fixedN(input.x, kk), DEFAULT_TOLERANCE, true));
       },
     },
     constantOutput(["mu", "variance"], "Your μ and σ² are the same for every batch: compute them from x (hard-coded values, e.g. from the lesson's demo batch, cannot be right for other batches)."),

@@ -11,7 +11,7 @@ import { BatchNormBackwardFn, Input, batchNormBackwardCollect } from "../collect
 type DxTerms = "full" | "constants" | "no-mean" | "no-variance";
 
 /** The ways of getting dx wrong that the checker predicts (each false/default = right). */
-export interface DxVariant {
+interface DxVariant {
   terms: DxTerms;
   unbiased?: boolean;
   eps?: EpsPlacement;
@@ -53,7 +53,7 @@ function dxVariant(input: Input, v: DxVariant): Matrix {
 }
 
 /** How dγ and dβ can go wrong. */
-export type ParamsVariant = "right" | "per-example" | "swapped" | "means" | "x-not-xhat";
+type ParamsVariant = "right" | "per-example" | "swapped" | "means" | "x-not-xhat";
 
 function paramsVariant(input: Input, v: ParamsVariant): Outputs {
   const { dy, x, eps } = input;
@@ -63,11 +63,6 @@ function paramsVariant(input: Input, v: ParamsVariant): Outputs {
   if (v === "means") return { dgamma: dy.mul(xhat).meanRows(), dbeta: dy.meanRows() };
   if (v === "x-not-xhat") return { dgamma: dy.mul(x).sumRows(), dbeta: dy.sumRows() };
   return { dgamma: dy.mul(xhat).sumRows(), dbeta: dy.sumRows() };
-}
-
-/** The analytic gradients with a dx variant and a dγ/dβ variant. */
-function backwardVariant(input: Input, dx: DxVariant, params: ParamsVariant = "right"): Outputs {
-  return { dx: dxVariant(input, dx), ...paramsVariant(input, params) };
 }
 
 /** dx mistakes, one at a time, with their ids and wording (compared on dx only). */
@@ -144,7 +139,7 @@ export const batchNormBackwardSpec: ExerciseSpec<Input, BatchNormBackwardFn> = {
   read: readMatrixFields({ dx: "N×D, the shape of x", dgamma: "1×D, one per feature", dbeta: "1×D, one per feature" }),
   // the analytic gradients (test/exercises-backward.test.ts checks them against a numerical gradient):
   // as strict as the lesson's hidden gradient check, so that a ✓ here means it passes
-  reference: (input) => backwardVariant(input, { terms: "full" }),
+  reference: (input) => ({ dx: dxVariant(input, { terms: "full" }), ...paramsVariant(input, "right") }),
   tolerance: { atol: 1e-9, rtol: 1e-7 },
   probeTerms: {
     fits: [

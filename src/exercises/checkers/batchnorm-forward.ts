@@ -1,10 +1,9 @@
 import { Matrix } from "../../tensor/matrix";
 import { perExampleShapes } from "../inputs";
-import { ExerciseSpec, describeFields, Mistake } from "../engine";
-import { expectMatrix } from "../learner-code";
+import { ExerciseSpec, describeFields, Mistake, readMatrix } from "../engine";
 import { MisconceptionId } from "../misconceptions";
 import { NormalizeVariant, RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
-import { constantOutput, predicted, returnsInput, transposedOutput } from "../generic-mistakes";
+import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { SHAPE_HINT, centeredFit } from "./normalize";
 import { BatchNormForwardFn, Input, batchNormForwardCollect } from "../collect/batchnorm-forward";
 
@@ -48,7 +47,7 @@ function mistakes(): Mistake<Input>[] {
       (i) => ({ y: normalizeVariant(i.x, i.eps, RIGHT).mul(i.gamma).sub(i.beta) }),
       "You subtract β: y = γ·x̂ + β.",
     ),
-    returnsInput<Input>("y", (i) => i.x),
+    predicted<Input>(["returns-input"], (i) => ({ y: i.x })),
     transposedOutput<Input>(),
     constantOutput<Input>(["y"]),
   );
@@ -62,9 +61,7 @@ export const batchNormForwardSpec: ExerciseSpec<Input, BatchNormForwardFn> = {
     rows: (i) => ({ γ: i.gamma, β: i.beta }),
   },
   title: "Batch norm forward (y = γ·x̂ + β)",
-  read({ result }) {
-    return { y: expectMatrix(result, "y", "N×D, the shape of x") };
-  },
+  read: readMatrix("y", "y", "N×D, the shape of x"),
   reference: (input) => ({ y: forwardVariant(input, RIGHT, "right") }),
   mistakes: mistakes(),
   passMessage: "y = γ·x̂ + β with per-feature batch statistics, the biased variance and ε inside the root; with the eps you are given; checked on 5 batches (N = 2 to 6, ε from 1e-5 to 0.1, a constant feature) with γ ≠ 1 (one negative) and β ≠ 0.",

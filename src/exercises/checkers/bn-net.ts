@@ -126,70 +126,68 @@ const onKinds = (ok: (kinds: string[]) => boolean) => (got: Outputs) => ok(Array
 const isActivation = (kind: string) => kind === "Sigmoid" || kind === "ReLU" || kind === "Tanh";
 const flag = (key: string, value: 0 | 1) => (got: Outputs) => got[key].data[0] === value;
 
-function mistakes(): Mistake<Input>[] {
-  return [
-    {
-      ids: ["bn-missing"],
-      message: "no batch norm (in every hidden layer): put a BatchNorm1d between every hidden Linear and its Sigmoid.",
-      matches: onKinds((k) => k.filter((x) => x === "BatchNorm1d").length < Math.max(1, k.filter(isActivation).length)),
-    },
-    {
-      ids: ["bn-after-activation"],
-      message: "batch norm after the activation: Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid.",
-      matches: onKinds((k) => k.some((x, i) => x === "BatchNorm1d" && i > 0 && isActivation(k[i - 1]))),
-    },
-    {
-      ids: ["bn-on-logits"],
-      message: "batch norm on the logits: the last layer is a plain Linear that outputs the 10 logits; BN goes inside the hidden layers only.",
-      matches: onKinds((k) => k.lastIndexOf("Linear") >= 0 && k.slice(k.lastIndexOf("Linear") + 1).includes("BatchNorm1d")),
-    },
-    {
-      ids: ["linear-bias-before-bn"],
-      message:
-        "a Linear bias right before batch norm: BN subtracts the batch mean, which cancels any bias b exactly (its gradient is always 0), and β already shifts: use new Linear(in, out, { bias: false, … }).",
-      matches: flag("biasBeforeBn", 1),
-    },
-    {
-      ids: ["wrong-activation"],
-      message: "wrong activation: Figure 1's network uses Sigmoid after every hidden layer.",
-      matches: onKinds((k) => k.some((x) => x === "ReLU" || x === "Tanh")),
-    },
-    { ids: ["bn-shared-instance"], matches: flag("distinct", 0) },
-    {
-      ids: ["momentum-reversed"],
-      message:
-        "Your BatchNorm1d's momentum follows the Keras convention (the weight of the OLD value, e.g. 0.9 or 0.99). Here, as in PyTorch, " +
-        "momentum is the weight of the NEW batch: keep the default 0.1 (new BatchNorm1d(100)).",
-      matches: (got) => got.momentum.data[0] === 0 && got.tracking.data[0] === 1,
-    },
-    { ids: ["tracking-disabled"], matches: flag("tracking", 0) },
-    {
-      ids: ["affine-missing"],
-      message: "Your BatchNorm1d has no γ and β (affine: false): the layer must be able to learn its scale and shift. Keep the default affine: true.",
-      matches: flag("affine", 0),
-    },
-    { ids: ["seed-ignored"], matches: flag("seed", 0) },
-    { ids: ["wrong-init-scale"], matches: flag("init", 0) },
-    {
-      ids: ["wrong-layer-sizes"],
-      message:
-        "Your network does not have three hidden layers: Figure 1's has three, each Linear(…→100, bias=false) → BatchNorm1d(100) → Sigmoid, " +
-        "then a Linear(100→10) for the logits (784 → 100 → 100 → 100 → 10).",
-      matches: onKinds((k) => k.filter(isActivation).length !== 3),
-    },
-    {
-      ids: ["wrong-layer-sizes"],
-      matches: (got) => onKinds((k) => k.join() === RIGHT_KINDS.join())(got) && !closeMatrices(got.sizes, REFERENCE.sizes, DEFAULT_TOLERANCE),
-    },
-  ];
-}
+const MISTAKES: Mistake<Input>[] = [
+  {
+    ids: ["bn-missing"],
+    message: "no batch norm (in every hidden layer): put a BatchNorm1d between every hidden Linear and its Sigmoid.",
+    matches: onKinds((k) => k.filter((x) => x === "BatchNorm1d").length < Math.max(1, k.filter(isActivation).length)),
+  },
+  {
+    ids: ["bn-after-activation"],
+    message: "batch norm after the activation: Ioffe & Szegedy normalize x = Wu, the sigmoid's INPUT, so that it stays in the sigmoid's sensitive range: Linear → BatchNorm1d → Sigmoid.",
+    matches: onKinds((k) => k.some((x, i) => x === "BatchNorm1d" && i > 0 && isActivation(k[i - 1]))),
+  },
+  {
+    ids: ["bn-on-logits"],
+    message: "batch norm on the logits: the last layer is a plain Linear that outputs the 10 logits; BN goes inside the hidden layers only.",
+    matches: onKinds((k) => k.lastIndexOf("Linear") >= 0 && k.slice(k.lastIndexOf("Linear") + 1).includes("BatchNorm1d")),
+  },
+  {
+    ids: ["linear-bias-before-bn"],
+    message:
+      "a Linear bias right before batch norm: BN subtracts the batch mean, which cancels any bias b exactly (its gradient is always 0), and β already shifts: use new Linear(in, out, { bias: false, … }).",
+    matches: flag("biasBeforeBn", 1),
+  },
+  {
+    ids: ["wrong-activation"],
+    message: "wrong activation: Figure 1's network uses Sigmoid after every hidden layer.",
+    matches: onKinds((k) => k.some((x) => x === "ReLU" || x === "Tanh")),
+  },
+  { ids: ["bn-shared-instance"], matches: flag("distinct", 0) },
+  {
+    ids: ["momentum-reversed"],
+    message:
+      "Your BatchNorm1d's momentum follows the Keras convention (the weight of the OLD value, e.g. 0.9 or 0.99). Here, as in PyTorch, " +
+      "momentum is the weight of the NEW batch: keep the default 0.1 (new BatchNorm1d(100)).",
+    matches: (got) => got.momentum.data[0] === 0 && got.tracking.data[0] === 1,
+  },
+  { ids: ["tracking-disabled"], matches: flag("tracking", 0) },
+  {
+    ids: ["affine-missing"],
+    message: "Your BatchNorm1d has no γ and β (affine: false): the layer must be able to learn its scale and shift. Keep the default affine: true.",
+    matches: flag("affine", 0),
+  },
+  { ids: ["seed-ignored"], matches: flag("seed", 0) },
+  { ids: ["wrong-init-scale"], matches: flag("init", 0) },
+  {
+    ids: ["wrong-layer-sizes"],
+    message:
+      "Your network does not have three hidden layers: Figure 1's has three, each Linear(…→100, bias=false) → BatchNorm1d(100) → Sigmoid, " +
+      "then a Linear(100→10) for the logits (784 → 100 → 100 → 100 → 10).",
+    matches: onKinds((k) => k.filter(isActivation).length !== 3),
+  },
+  {
+    ids: ["wrong-layer-sizes"],
+    matches: (got) => onKinds((k) => k.join() === RIGHT_KINDS.join())(got) && !closeMatrices(got.sizes, REFERENCE.sizes, DEFAULT_TOLERANCE),
+  },
+];
 
 export const bnNetSpec: ExerciseSpec<Input, BnNetFn> = {
   ...bnNetCollect,
   title: "The Figure-1 network with batch norm",
   read,
   reference: () => REFERENCE,
-  mistakes: mistakes(),
+  mistakes: MISTAKES,
   passMessage:
     "Linear(bias=false) → BatchNorm1d → Sigmoid three times, then Linear(100→10); every BatchNorm1d is its own layer with γ, β, " +
     "PyTorch's momentum and running statistics used in eval; the seed sets the N(0, 0.05²) initial weights; 4 digits give 4×10 logits.",

@@ -1,6 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
+import { describeArguments } from "../probes";
 import { ExerciseSpec, readNumber } from "../engine";
-import { ConvOutputSizeFn, Input, convOutputSizeCollect, describe } from "../collect/conv-output-size";
+import { ConvOutputSizeFn, Input, convOutputSizeCollect } from "../collect/conv-output-size";
 import { constantOutput } from "../generic-mistakes";
 
 const scalar = (v: number) => ({ size: Matrix.row([v]) });
@@ -34,6 +35,6 @@ export const convOutputSizeSpec: ExerciseSpec<Input, ConvOutputSizeFn> = {
     constantOutput<Input>(["size"]),
   ],
   passMessage: "⌊(size + 2·padding − k)/stride⌋ + 1, checked on 5 layers (strides 1–3, padding 0–2).",
-  describeInput: describe,
+  describeInput: describeArguments,
   labels: { size: "output size" },
 };

@@ -16,24 +16,19 @@ function reference(input: Input): Outputs {
   bn.beta.copyFrom(state.beta);
   bn.runningMean.copyFrom(state.runningMean);
   bn.runningVar.copyFrom(state.runningVar);
-  const yTrain = bn.forward(input.xTrain);
-  const meanAfterTrain = bn.runningMean.clone();
-  const varAfterTrain = bn.runningVar.clone();
+  // a step's output, then the running statistics it leaves
+  const step = (key: string, x: Matrix) => ({ [`y${key}`]: bn.forward(x), [`meanAfter${key}`]: bn.runningMean.clone(), [`varAfter${key}`]: bn.runningVar.clone() });
+  const train = step("Train", input.xTrain);
   bn.eval();
-  const yEval = bn.forward(input.xEval);
-  const yOne = bn.forward(input.xOne);
-  return {
-    yTrain,
-    meanAfterTrain,
-    varAfterTrain,
-    yEval,
-    meanAfterEval: bn.runningMean.clone(),
-    varAfterEval: bn.runningVar.clone(),
-    yOne,
-    meanAfterOne: bn.runningMean.clone(),
-    varAfterOne: bn.runningVar.clone(),
-  };
+  return { ...train, ...step("Eval", input.xEval), ...step("One", input.xOne) };
 }
+
+/** The collector's steps, in order: each one's key, its output's name and shape, and "after …" as the read's errors and the labels say it. */
+const STEPS = [
+  { key: "Train", output: "output in training mode", shape: "N×D", after: "after training", afterStep: "after the training step" },
+  { key: "Eval", output: "output in eval mode", shape: "N×D", after: "after evaluating", afterStep: "after evaluating" },
+  { key: "One", output: "output for a single example in eval mode", shape: "1×D", after: "after evaluating a single example", afterStep: "after evaluating a single example" },
+];
 
 const close = (a: Matrix, b: Matrix) => closeMatrices(a, b, DEFAULT_TOLERANCE);
 
@@ -147,20 +142,13 @@ function mistakes(): Mistake<Input>[] {
 export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
   ...forwardWithModeCollect,
   title: "Batch norm in training and evaluation mode",
-  read(v) {
-    const stat = (s: unknown, key: string, when: string) => expectMatrix(ownField(s, key), `state.${key} ${when}`, "1×D");
-    return {
-      yTrain: expectMatrix(v.yTrain, "The output in training mode", "N×D"),
-      meanAfterTrain: stat(v.stateAfterTrain, "runningMean", "after training"),
-      varAfterTrain: stat(v.stateAfterTrain, "runningVar", "after training"),
-      yEval: expectMatrix(v.yEval, "The output in eval mode", "N×D"),
-      meanAfterEval: stat(v.stateAfterEval, "runningMean", "after evaluating"),
-      varAfterEval: stat(v.stateAfterEval, "runningVar", "after evaluating"),
-      yOne: expectMatrix(v.yOne, "The output for a single example in eval mode", "1×D"),
-      meanAfterOne: stat(v.stateAfterOne, "runningMean", "after evaluating a single example"),
-      varAfterOne: stat(v.stateAfterOne, "runningVar", "after evaluating a single example"),
-    };
-  },
+  read: (v) =>
+    Object.fromEntries(
+      STEPS.flatMap(({ key, output, shape, after }) => {
+        const stat = (field: string) => expectMatrix(ownField(v[`stateAfter${key}`], field), `state.${field} ${after}`, "1×D");
+        return [[`y${key}`, expectMatrix(v[`y${key}`], `The ${output}`, shape)], [`meanAfter${key}`, stat("runningMean")], [`varAfter${key}`, stat("runningVar")]];
+      }),
+    ),
   reference,
   mistakes: mistakes(),
   onThrow: (error) =>
@@ -181,15 +169,5 @@ export const forwardWithModeSpec: ExerciseSpec<Input, ForwardWithModeFn> = {
       `momentum = ${input.state.momentum}, eps = ${formatNumber(input.state.eps)}`,
       describeValues({ "training batch x": input.xTrain, "eval batch x": input.xEval, "single example x": input.xOne }),
     ].join("\n"),
-  labels: {
-    yTrain: "output in training mode",
-    meanAfterTrain: "running mean after the training step",
-    varAfterTrain: "running variance after the training step",
-    yEval: "output in eval mode",
-    meanAfterEval: "running mean after evaluating",
-    varAfterEval: "running variance after evaluating",
-    yOne: "output for a single example in eval mode",
-    meanAfterOne: "running mean after evaluating a single example",
-    varAfterOne: "running variance after evaluating a single example",
-  },
+  labels: Object.fromEntries(STEPS.flatMap((s) => [[`y${s.key}`, s.output], [`meanAfter${s.key}`, `running mean ${s.afterStep}`], [`varAfter${s.key}`, `running variance ${s.afterStep}`]])),
 };

@@ -1,8 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { formatMatrix, formatNumber, hang } from "../compare";
-import { ExerciseSpec } from "../engine";
+import { ExerciseSpec, readMatrix } from "../engine";
 import { MisconceptionId } from "../misconceptions";
-import { expectMatrix } from "../learner-code";
 import { NormalizeVariant, RIGHT, normalizeVariant } from "../variants";
 import { GhostBatchNormFn, Input, ghostBatchNormCollect } from "../collect/ghost-batch-norm";
 
@@ -55,9 +54,7 @@ const MISTAKES: Array<{ ids: MisconceptionId[]; variant: Variant; message?: stri
 export const ghostBatchNormSpec: ExerciseSpec<Input, GhostBatchNormFn> = {
   ...ghostBatchNormCollect,
   title: "Ghost batch normalization (statistics per ghost batch)",
-  read({ result }) {
-    return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
-  },
+  read: readMatrix("xhat", "x̂", "N×D, the shape of x"),
   reference: (i) => ({ xhat: ghostVariant(i.x, i.virtualBatchSize, i.eps) }),
   mistakes: MISTAKES.map(({ ids, variant, message }) => ({ ids, message, outputs: (i: Input) => ({ xhat: ghostVariant(i.x, i.virtualBatchSize, i.eps, variant) }) })),
   passMessage: "Each block of virtualBatchSize consecutive rows (and the smaller last one) is normalized with its own μ and biased σ², ε inside the root; 3 batches.",

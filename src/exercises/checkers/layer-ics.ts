@@ -4,6 +4,7 @@ import { MisconceptionId } from "../misconceptions";
 import { expectNumber, field } from "../learner-code";
 import { constantOutput, swappedFields } from "../generic-mistakes";
 import { Input, layerIcsCollect, LayerIcsFn, input } from "../collect/layer-ics";
+import { norm } from "../collect/loss-along-gradient";
 
 type Which = "below" | "own" | "above" | "all";
 interface Variant {
@@ -12,8 +13,6 @@ interface Variant {
   dot?: boolean;
   normDifference?: boolean;
 }
-
-const norm = (m: Matrix) => Math.sqrt(m.mul(m).sum());
 
 /** The measure on a case's network, with each mistake switchable. */
 function layerIcsVariant(i: Input, v: Variant = {}): Outputs {

@@ -1,7 +1,8 @@
 import { Matrix } from "../../tensor/matrix";
+import { describeArguments } from "../probes";
 import { ExerciseSpec, Mistake, readNumber } from "../engine";
 import { constantOutput, predicted } from "../generic-mistakes";
-import { NewBatchWeightFn, Input, newBatchWeightCollect, describe } from "../collect/new-batch-weight";
+import { NewBatchWeightFn, Input, newBatchWeightCollect } from "../collect/new-batch-weight";
 
 const scalar = (v: number) => ({ weight: Matrix.row([v]) });
 function weight(input: Input, opts: { reversed?: boolean; offset?: number } = {}): number {
@@ -51,6 +52,6 @@ export const newBatchWeightSpec: ExerciseSpec<Input, NewBatchWeightFn> = {
   reference: (i) => scalar(weight(i)),
   mistakes: mistakes(),
   passMessage: "momentum is the weight of the new batch (0 and 1 included), and momentum = null gives 1/k on the k-th batch (a plain average of all batches so far).",
-  describeInput: describe,
+  describeInput: describeArguments,
   labels: { weight: "weight" },
 };

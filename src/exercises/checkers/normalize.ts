@@ -1,7 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { perExampleShapes } from "../inputs";
-import { ExerciseSpec, describeFields } from "../engine";
-import { expectMatrix } from "../learner-code";
+import { ExerciseSpec, describeFields, readMatrix } from "../engine";
 import { RIGHT, extraNormalizations, normalizeMistakes, normalizeVariant } from "../variants";
 import { constantOutput, predicted, transposedOutput } from "../generic-mistakes";
 import { statsVariant } from "../variants";
@@ -22,9 +21,7 @@ export const normalizeSpec: ExerciseSpec<Input, NormalizeFn> = {
     fits: [{ key: "xhat", term: "(x − μ)", of: (i) => centeredFit(i.x).centered, divisor: (i) => ({ variance: centeredFit(i.x).variance, eps: i.eps }) }],
   },
   title: "Normalize a batch (x̂)",
-  read({ result }) {
-    return { xhat: expectMatrix(result, "x̂", "N×D, the shape of x") };
-  },
+  read: readMatrix("xhat", "x̂", "N×D, the shape of x"),
   reference: (input) => ({ xhat: normalizeVariant(input.x, input.eps, RIGHT) }),
   mistakes: [
     ...normalizeMistakes().map(({ ids, variant }) => ({

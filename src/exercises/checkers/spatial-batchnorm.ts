@@ -2,6 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { formatMatrix, hang } from "../compare";
 import { ExerciseSpec, describeFields } from "../engine";
 import { Malformed } from "../learner-code";
+import { EpsPlacement } from "../variants";
 import { SpatialBatchNormFn, Input, spatialBatchNormCollect } from "../collect/spatial-batchnorm";
 
 type Grouping = (n: number, c: number, h: number, w: number) => string;
@@ -10,7 +11,7 @@ type Grouping = (n: number, c: number, h: number, w: number) => string;
 interface Slip {
   mixup?: boolean;
   unbiased?: boolean;
-  eps?: "inside" | "none" | "outside";
+  eps?: EpsPlacement;
   affine?: "right" | "swapped" | "no-beta";
 }
 

@@ -101,10 +101,7 @@ const ANSWERS: Array<{ ids: MisconceptionId[]; message?: string; answer: (i: Inp
 ];
 
 function mistakes(): Mistake<Input>[] {
-  const out: Mistake<Input>[] = [];
-  for (const m of ANSWERS) {
-    out.push({ ids: m.ids, message: m.message, outputs: (i) => answer(m.answer(i)) });
-  }
+  const out: Mistake<Input>[] = ANSWERS.map((m) => ({ ids: m.ids, message: m.message, outputs: (i: Input) => answer(m.answer(i)) }));
   // each of them, and the right answer, without the null: anything but null when the target is never reached
   const noNull = (predict: (i: Input) => unknown) => (got: Outputs, i: Input) => {
     const p = answer(predict(i));

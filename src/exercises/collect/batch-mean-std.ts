@@ -1,6 +1,6 @@
 import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
 import { Rng } from "../../random/rng";
-import { argumentProbes } from "../probes";
+import { argumentCases } from "../probes";
 
 /**
  * Exercise: the standard deviation of the mean of a batch of B independent examples of a feature
@@ -17,14 +17,8 @@ export interface Input {
 function draw(seed: string): ExerciseInputs<Input> {
   const rng = new Rng(`${seed}/batchMeanStd`);
   const inputs = [3, 0.5, 2, 1.5, 0.2].map((sigma, i) => ({ sigma: Math.round(sigma * rng.uniform(0.7, 1.5) * 100) / 100, batchSize: [4, 16, 100, 2, 64][i] }));
-  const base = inputs[0];
-  return {
-    cases: inputs.map((input) => ({ label: describe(input), input })),
-    probes: argumentProbes(describe(base), base, { sigma: 2 * base.sigma, batchSize: 4 * base.batchSize }),
-  };
+  return argumentCases(inputs, { sigma: 2 * inputs[0].sigma, batchSize: 4 * inputs[0].batchSize });
 }
-
-export const describe = (i: Input) => `sigma = ${i.sigma}, batchSize = ${i.batchSize}`;
 
 export const batchMeanStdCollect: ExerciseCollect<Input, BatchMeanStdFn> = {
   exercise: "batchMeanStd",

@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { ExerciseCollect, callWithFields } from "../engine";
+import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
 import { epsBatches, randomRow } from "../inputs";
 import { batchProbes, bump } from "../probes";
 
@@ -14,22 +14,19 @@ export interface Input {
   eps: number;
 }
 
-function cases(seed: string): Array<{ label: string; input: Input }> {
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
   const rng = new Rng(`${seed}/batchNormForward/gamma-beta`);
-  return epsBatches(`${seed}/batchNormForward`).map(({ label, input: { x, eps } }) => {
+  const cases = epsBatches(`${seed}/batchNormForward`).map(({ label, input: { x, eps } }) => {
     // γ away from 1 (one negative entry), β away from 0 and from γ
     const gamma = randomRow(rng, x.cols, 0.5, 3);
     gamma.set(0, x.cols - 1, -gamma.get(0, x.cols - 1));
     const beta = randomRow(rng, x.cols, -4, -0.5);
     return { label, input: { x, gamma, beta, eps } };
   });
-}
-
-function draw(seed: string) {
-  const drawn = cases(seed);
-  const base = drawn[0].input;
+  const base = cases[0].input;
   const probes = batchProbes(
-    drawn[0],
+    cases[0],
     [
       { what: "β changes", input: { ...base, beta: bump(base.beta) }, ignored: "β is never added" },
       { what: "γ changes", input: { ...base, gamma: bump(base.gamma) }, ignored: "γ is never applied" },
@@ -38,7 +35,7 @@ function draw(seed: string) {
       { what: "ε changes", input: { ...base, eps: 1e-3 }, ignored: "ε is never used" },
     ],
   );
-  return { cases: drawn, probes };
+  return { cases, probes };
 }
 
 export const batchNormForwardCollect: ExerciseCollect<Input, BatchNormForwardFn> = {

@@ -62,7 +62,7 @@ function observe(fn: BnNetFn, { probeSeed, seeds: [a, b] }: Input, calls: Learne
     const kind = kindOf(m);
     if (m instanceof Linear) return { kind, in: m.inFeatures, out: m.outFeatures, bias: m.bias !== null };
     if (m instanceof BatchNorm1d) return { kind, features: m.numFeatures, sameAs: flat.indexOf(m) };
-    return { kind, name: m.constructor?.name ?? "?" };
+    return { kind };
   });
   const firstWeights = (m: unknown): Matrix | null => {
     if (!(m instanceof Module)) return null;
@@ -102,7 +102,7 @@ function probe(bn: BatchNorm1d, seed: string): Record<string, unknown> {
   const { train, eval: evalBatch } = probeBatches(seed, features);
   const before = { mean: bn.runningMean.clone(), var: bn.runningVar.clone() };
   bn.train();
-  const yTrain = bn.forward(train);
+  bn.forward(train);
   const after = { mean: bn.runningMean.clone(), var: bn.runningVar.clone() };
   bn.eval();
   const yEval = bn.forward(evalBatch);
@@ -114,7 +114,6 @@ function probe(bn: BatchNorm1d, seed: string): Record<string, unknown> {
     beta: bn.beta.clone(),
     meanBefore: before.mean,
     varBefore: before.var,
-    yTrain,
     meanAfter: after.mean,
     varAfter: after.var,
     yEval,

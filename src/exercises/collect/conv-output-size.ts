@@ -1,6 +1,6 @@
 import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
 import { Rng } from "../../random/rng";
-import { argumentProbes } from "../probes";
+import { argumentCases } from "../probes";
 
 /** Exercise (lesson 8): the output size of a convolution (or pooling) along one axis. */
 export type ConvOutputSizeFn = (size: number, kernelSize: number, stride: number, padding: number) => number;
@@ -26,13 +26,8 @@ function draw(seed: string): ExerciseInputs<Input> {
     { size: 6, kernelSize: 2, stride: 2, padding: 0 },
   ].map((i) => ({ ...i, size: i.size + i.stride * rng.int(0, 8) }));
   const base = inputs[0];
-  return {
-    cases: inputs.map((input) => ({ label: describe(input), input })),
-    probes: argumentProbes(describe(base), base, { padding: base.padding + 1, stride: base.stride + 1, kernelSize: base.kernelSize - 2, size: base.size + 4 }),
-  };
+  return argumentCases(inputs, { padding: base.padding + 1, stride: base.stride + 1, kernelSize: base.kernelSize - 2, size: base.size + 4 });
 }
-
-export const describe = (i: Input) => `size = ${i.size}, kernelSize = ${i.kernelSize}, stride = ${i.stride}, padding = ${i.padding}`;
 
 export const convOutputSizeCollect: ExerciseCollect<Input, ConvOutputSizeFn> = {
   exercise: "convOutputSize",

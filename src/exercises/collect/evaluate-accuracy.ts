@@ -101,11 +101,10 @@ export const evaluateAccuracyCollect: ExerciseCollect<Input, EvaluateAccuracyFn>
   collect(fn, input, calls) {
     const model = input.model();
     const before = buffersOf(model);
-    const trainingBefore = allTraining(model);
     // the model is passed as is (not copied): the checker inspects what the function did to it
     const { result } = calls.call((data: LabelledData) => fn(model, data), [input.data], ["data"]);
     const after = buffersOf(model);
     const buffersChanged = after.length !== before.length || after.some((v, i) => !Object.is(v, before[i]));
-    return { result, buffersChanged, trainingBefore, trainingAfter: allTraining(model) };
+    return { result, buffersChanged, trainingAfter: allTraining(model) };
   },
 };

@@ -3,8 +3,7 @@ import { Rng } from "../../random/rng";
 import { Conv2d } from "../../nn/conv2d";
 import { BatchNorm2d } from "../../nn/batchnorm2d";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
-import { Perturbation, probesOn } from "../probes";
-import { LearnerThrew } from "../learner-code";
+import { Perturbation, bump, probesOn } from "../probes";
 
 /**
  * Exercise (lesson 8): fold an eval-mode BatchNorm2d into the convolution before it.
@@ -47,7 +46,7 @@ function changed(base: Input, what: string, ignored: string, change: (conv: Conv
   };
   return { what, ignored, input: { label: `${base.label}, where ${what}`, make } };
 }
-const shift = (m: Matrix) => m.data.forEach((v, i) => (m.data[i] = v + 0.5 + 0.25 * i));
+const shift = (m: Matrix) => m.copyFrom(bump(m));
 
 /** The cases and probes, drawn from `seed`. */
 function draw(seed: string): ExerciseInputs<Input> {
@@ -69,17 +68,10 @@ export const foldBatchNormCollect: ExerciseCollect<Input, FoldBatchNormFn> = {
   collect(fn, input, calls) {
     const { conv, bn } = input.make();
     const before = [conv.weight.value.clone(), bn.runningMean.clone(), bn.runningVar.clone(), bn.gamma.clone()];
-    let result: unknown;
-    try {
-      result = fn(conv, bn);
-    } catch (e) {
-      throw new LearnerThrew(e, calls.during);
-    }
+    // conv and bn are passed as they are (not copied): their parameters are compared afterwards
+    const { result } = calls.call(() => fn(conv, bn), [], []);
     const after = [conv.weight.value, bn.runningMean, bn.runningVar, bn.gamma];
-    const names = ["conv.weight", "bn.runningMean", "bn.runningVar", "bn.gamma"];
-    after.forEach((m, i) => {
-      if (m.data.some((v, j) => !Object.is(v, before[i].data[j])) && !calls.mutated.includes(names[i])) calls.mutated.push(names[i]);
-    });
+    ["conv.weight", "bn.runningMean", "bn.runningVar", "bn.gamma"].forEach((name, i) => calls.compare(name, before[i], after[i]));
     return { result };
   },
 };

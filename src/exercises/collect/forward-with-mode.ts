@@ -1,7 +1,7 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
 import { formatNumber } from "../compare";
-import { ExerciseCollect } from "../engine";
+import { ExerciseCollect, ExerciseInputs } from "../engine";
 import { cloneValue } from "../learner-code";
 import { ownField } from "../codec";
 import { featureBatch, randomRow } from "../inputs";
@@ -35,7 +35,8 @@ export interface Input {
 
 export const SINGLE = "evaluating a single example (a batch of one) in eval mode";
 
-function cases(seed: string): Array<{ label: string; input: Input }> {
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
   const rng = new Rng(`${seed}/forwardWithMode`);
   const make = (means: number[], stds: number[], momentum: number, nTrain: number, nEval: number, eps = 1e-5) => {
     const d = means.length;
@@ -57,19 +58,14 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
       },
     };
   };
-  return [
+  const cases = [
     make([2, -1, 0.5], [1, 2, 0.5], 0.1, 4, 5),
     make([0, 3, 1, -2], [1.5, 0.5, 1, 2], 0.3, 6, 3),
     make([1, -0.5], [0.4, 0.05], 0.25, 2, 4, 0.01),
   ];
-}
-
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string) {
-  const drawn = cases(seed);
-  const base = drawn[0].input;
+  const base = cases[0].input;
   const withState = (change: Partial<BnState>): Input => ({ ...base, state: { ...base.state, ...change } });
-  return { cases: drawn, probes: probesOn(drawn[0], [
+  return { cases, probes: probesOn(cases[0], [
     { what: "β changes", input: withState({ beta: bump(base.state.beta) }), ignored: "β is never added" },
     { what: "γ changes", input: withState({ gamma: bump(base.state.gamma) }), ignored: "γ is never applied" },
     { what: "the running mean changes", input: withState({ runningMean: bump(base.state.runningMean) }), ignored: "the running mean is not used", leaks: "training normalizes with the batch's own statistics" },
@@ -84,11 +80,7 @@ export const forwardWithModeCollect: ExerciseCollect<Input, ForwardWithModeFn> =
   exercise: "forwardWithMode",
   draw,
   collect(fn, input, calls) {
-    const names = ["state", "x", "training"];
-    const step = (state: BnState, x: Matrix, training: boolean) => {
-      const args: [BnState, Matrix, boolean] = [state, x, training];
-      return calls.call(fn, args, names, ["state"]);
-    };
+    const step = (state: BnState, x: Matrix, training: boolean) => calls.call(fn, [state, x, training], ["state", "x", "training"], ["state"]);
     // the running statistics as the learner left them, copied before the next step can change them
     const observe = (s: BnState) => ({ runningMean: cloneValue(ownField(s, "runningMean")), runningVar: cloneValue(ownField(s, "runningVar")) });
     const train = calls.step("training on a batch", () => step(input.state, input.xTrain, true));

@@ -2,7 +2,7 @@ import { Matrix } from "../../tensor/matrix";
 import { ExerciseCollect, ExerciseInputs } from "../engine";
 import { probesOn } from "../probes";
 import { Rng } from "../../random/rng";
-import { LearnerThrew, describeThrown, isStubError } from "../learner-code";
+import { LearnerThrew, isStubError } from "../learner-code";
 
 /**
  * Exercise: a guard run before batch norm normalizes x. It throws an Error (with a helpful
@@ -57,7 +57,7 @@ export const guardBatchCollect: ExerciseCollect<Input, GuardBatchFn> = {
     } catch (e) {
       if (e instanceof LearnerThrew && !isStubError(e.thrown)) {
         const t = e.thrown;
-        return { threw: true, message: describeThrown(t), errorMessage: t instanceof Error && typeof t.message === "string" ? t.message : null };
+        return { threw: true, errorMessage: t instanceof Error && typeof t.message === "string" ? t.message : null };
       }
       throw e;
     }

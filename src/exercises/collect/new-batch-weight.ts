@@ -1,6 +1,6 @@
 import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
 import { Rng } from "../../random/rng";
-import { Probes } from "../probes";
+import { Probes, describeArguments } from "../probes";
 
 /**
  * Exercise: the weight of the new batch in the running average, PyTorch's rule:
@@ -13,8 +13,6 @@ export interface Input {
   momentum: number | null;
   numBatchesTracked: number;
 }
-
-export const describe = (i: Input) => `momentum = ${i.momentum}, numBatchesTracked = ${i.numBatchesTracked}`;
 
 /**
  * Two momenta below ½ (so that 1 − m differs), 0, 1 and null; numBatchesTracked 1 (the first batch)
@@ -33,13 +31,13 @@ function draw(seed: string): ExerciseInputs<Input> {
     { momentum: 0, numBatchesTracked: k() },
     { momentum: 1, numBatchesTracked: k() },
   ];
-  return { cases: [...inputs, PROBE_BASE].map((input) => ({ label: describe(input), input })), probes: PROBES };
+  return { cases: [...inputs, PROBE_BASE].map((input) => ({ label: describeArguments(input), input })), probes: PROBES };
 }
 
 /** The probes' base (also the last case): the cumulative average on the 4th batch. */
 const PROBE_BASE: Input = { momentum: null, numBatchesTracked: 4 };
 const PROBES: Probes<Input> = {
-  label: describe(PROBE_BASE),
+  label: describeArguments(PROBE_BASE),
   base: PROBE_BASE,
   perturbations: [
     { what: "numBatchesTracked changes (momentum null)", input: { momentum: null, numBatchesTracked: 8 }, ignored: "with momentum null the weight must depend on numBatchesTracked" },

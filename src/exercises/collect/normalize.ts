@@ -1,5 +1,5 @@
 import { Matrix } from "../../tensor/matrix";
-import { ExerciseCollect, callWithFields } from "../engine";
+import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
 import { epsBatches } from "../inputs";
 import { batchProbes } from "../probes";
 
@@ -11,14 +11,16 @@ export interface Input {
   eps: number;
 }
 
-function draw(seed: string) {
-  const cases = epsBatches(`${seed}/normalize`);
-  const probes = batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]);
-  return { cases, probes };
+/** The inputs of an exercise that takes (x, eps): the statistics batches with their ε, probed around the first (ε changed too). */
+export function drawEpsBatches(exercise: string): (seed: string) => ExerciseInputs<Input> {
+  return (seed) => {
+    const cases = epsBatches(`${seed}/${exercise}`);
+    return { cases, probes: batchProbes(cases[0], [{ what: "ε changes", input: { ...cases[0].input, eps: 1e-3 }, ignored: "ε is never used" }]) };
+  };
 }
 
 export const normalizeCollect: ExerciseCollect<Input, NormalizeFn> = {
   exercise: "normalize",
-  draw,
+  draw: drawEpsBatches("normalize"),
   collect: callWithFields(["x", "eps"]),
 };

@@ -1,6 +1,6 @@
 import { Matrix } from "../../tensor/matrix";
 import { Rng } from "../../random/rng";
-import { ExerciseCollect, callWithFields } from "../engine";
+import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
 import { featureBatch, randomRow } from "../inputs";
 import { batchProbes, bump } from "../probes";
 
@@ -19,7 +19,8 @@ export interface Input {
   momentum: number;
 }
 
-function cases(seed: string): Array<{ label: string; input: Input }> {
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
   const rng = new Rng(`${seed}/updateRunningStats`);
   const make = (rows: number, means: number[], stds: number[], momentum: number) => ({
     label: `a ${rows}×${means.length} batch, momentum = ${momentum}`,
@@ -29,7 +30,7 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
       momentum,
     },
   });
-  return [
+  const cases = [
     make(4, [3, -2, 0.5], [1, 2, 0.5], 0.1),
     make(3, [1, 0, -1, 2], [0.5, 1, 1.5, 3], 0.3),
     make(5, [-1, 4], [2, 1], 0.05),
@@ -37,14 +38,9 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
     make(3, [1, -1], [2, 0.3], 1),
     make(2, [2, 0, 1], [1, 1, 0.5], 0.7),
   ];
-}
-
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string) {
-  const drawn = cases(seed);
-  const base = drawn[0].input;
-  return { cases: drawn, probes: batchProbes(
-    drawn[0],
+  const base = cases[0].input;
+  return { cases, probes: batchProbes(
+    cases[0],
     [
       { what: "the old running mean changes", input: { ...base, running: { ...base.running, mean: bump(base.running.mean) } }, ignored: "the old running mean is not blended in", leaks: "the batch variance is centred on the batch mean, not on the running mean" },
       { what: "the old running variance changes", input: { ...base, running: { ...base.running, var: bump(base.running.var) } }, ignored: "the old running variance is not blended in" },

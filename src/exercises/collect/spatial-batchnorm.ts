@@ -35,8 +35,9 @@ const SHAPES: Array<[number, number, number, number]> = [[3, 2, 3, 4], [2, 3, 2,
 const label = (input: Input) => `x of shape ${input.x.shapeString()}, ε = ${formatNumber(input.eps)}`;
 const channel1 = (row: Matrix) => row.map((v, _i, j) => (j === 1 ? v + 0.5 : v));
 
-function cases(seed: string): Input[] {
-  return SHAPES.map((shape, i) => {
+/** The cases and probes, drawn from `seed`. */
+function draw(seed: string): ExerciseInputs<Input> {
+  const inputs: Input[] = SHAPES.map((shape, i) => {
     const rng = new Rng(`${seed}/spatialBatchNorm/${i}`);
     const C = shape[1];
     return {
@@ -46,20 +47,16 @@ function cases(seed: string): Input[] {
       eps: i === 1 ? 1e-3 : 1e-5,
     };
   });
-}
-
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string): ExerciseInputs<Input> {
-  const drawn = cases(seed).map((input) => ({ label: label(input), input }));
-  const base = drawn[0].input;
-  const probes = probesOn(drawn[0], [
+  const cases = inputs.map((input) => ({ label: label(input), input }));
+  const base = inputs[0];
+  const probes = probesOn(cases[0], [
     { what: "β changes", input: { ...base, beta: bump(base.beta) }, ignored: "β is never added" },
     { what: "γ changes", input: { ...base, gamma: bump(base.gamma) }, ignored: "γ is never applied" },
     { what: "ε changes", input: { ...base, eps: 1e-2 }, ignored: "ε is never used" },
     { what: "only channel 1's γ changes", input: { ...base, gamma: channel1(base.gamma) }, ignored: "channel 1 is not scaled by its own γ", leaks: "channel c uses γ[c] and nothing else" },
     { what: "only channel 1's β changes", input: { ...base, beta: channel1(base.beta) }, ignored: "channel 1 is not shifted by its own β", leaks: "channel c uses β[c] and nothing else" },
   ]);
-  return { cases: drawn, probes };
+  return { cases, probes };
 }
 
 export const spatialBatchNormCollect: ExerciseCollect<Input, SpatialBatchNormFn> = {

@@ -1,4 +1,4 @@
-import { ExerciseCollect, callWithFields } from "../engine";
+import { ExerciseCollect, ExerciseInputs, callWithFields } from "../engine";
 import { EvalHistory } from "../../train/steps-to-target";
 import { probesOn } from "../probes";
 import { Rng } from "../../random/rng";
@@ -13,9 +13,10 @@ export interface Input {
 
 /**
  * Seven histories, each a kind of case (rising, an exact hit, never reached, …); `seed` draws the
- * steps' offset and a shift of every accuracy and target that keeps each case's kind.
+ * steps' offset and a shift of every accuracy and target that keeps each case's kind; the probes
+ * change the first.
  */
-function cases(seed: string): Array<{ label: string; input: Input }> {
+function draw(seed: string): ExerciseInputs<Input> {
   const rng = new Rng(`${seed}/stepsToTarget`);
   const offset = Math.floor(rng.uniform(0, 40));
   const shift = Math.round(rng.uniform(-50, 9)) / 1000;
@@ -29,7 +30,7 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
     return { label: `${what}: test accuracy ${pct(acc)} at steps ${step.join(", ")}; target ${pct([target])}`, input: { history: history(step, acc), target } };
   };
   const every100 = [0, 100, 200, 300, 400];
-  return [
+  const cases = [
     make(every100, [0.1, 0.85, 0.91, 0.95, 0.96], 0.9, "rising"),
     make(every100, [0.1, 0.8, 0.88, 0.9, 0.93], 0.9, "an exact hit"),
     make(every100, [0.1, 0.5, 0.7, 0.8, 0.85], 0.9, "never reached"),
@@ -38,17 +39,11 @@ function cases(seed: string): Array<{ label: string; input: Input }> {
     make([10, 60, 110], [0.97, 0.95, 0.99], 0.95, "reached at the first evaluation"),
     make([0, 200, 400], [0.4, 0.5, 0.81], 0.8, "reached at the last evaluation"),
   ];
-}
-
-
-/** The cases and probes, drawn from `seed`. */
-function draw(seed: string) {
-  const drawn = cases(seed);
-  const base = drawn[0].input;
+  const base = cases[0].input;
   /** The base history with the evaluations' steps or accuracies replaced. */
   const evals = (step: number[], testAccuracy: number[]): Input => ({ ...base, history: { ...base.history, eval: { step, testAccuracy } } });
   const acc = base.history.eval.testAccuracy;
-  return { cases: drawn, probes: probesOn(drawn[0], [
+  return { cases, probes: probesOn(cases[0], [
     { what: "every eval.step grows by 1000", input: evals(base.history.eval.step.map((s) => s + 1000), acc), ignored: "the answer is not read from history.eval.step" },
     { what: "the test accuracy at evaluation 1 rises above the target", input: evals(base.history.eval.step, acc.map((a, i) => (i === 1 ? 0.93 : a))), ignored: "the first evaluation with test accuracy ≥ target is not what you return" },
     { what: "the test accuracy at the last evaluation drops", input: evals(base.history.eval.step, acc.map((a, i) => (i === acc.length - 1 ? 0.5 : a))), leaks: "evaluations after the first that reaches the target must not matter" },
