@@ -29,7 +29,7 @@ export interface DisplayContent {
   transient?: { display_id: string };
 }
 
-export type DisplaySink = (content: DisplayContent, update: boolean) => void;
+type DisplaySink = (content: DisplayContent, update: boolean) => void;
 
 const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 

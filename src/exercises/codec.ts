@@ -9,7 +9,7 @@ import { Matrix } from "../tensor/matrix";
  */
 
 /** A number as JSON: NaN and ±∞ do not survive JSON.stringify, so they are strings. */
-export type EncodedNumber = number | "NaN" | "Infinity" | "-Infinity";
+type EncodedNumber = number | "NaN" | "Infinity" | "-Infinity";
 
 export type Encoded =
   | { t: "matrix"; shape: [number, number]; values: EncodedNumber[] }

@@ -23,7 +23,7 @@ import { NOTEBOOK_SEED } from "./inputs";
 export type Outputs = Record<string, Matrix>;
 
 /** One test input, with a label for messages ("a 5×3 batch, ε = 1e-5"). */
-export interface ExerciseCase<I> {
+interface ExerciseCase<I> {
   label: string;
   input: I;
 }

@@ -24,7 +24,7 @@ export interface Perturbation<I> {
 }
 
 /** An output fitted column by column (per feature) as a·term + b, or its difference from the right one as c·term. */
-export interface Fit<I> {
+interface Fit<I> {
   key: string;
   /** The right intermediate, as written in the message: "x̂", "x − μ". */
   term: string;

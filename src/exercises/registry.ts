@@ -27,7 +27,7 @@ import { spatialBatchNormSpec } from "./checkers/spatial-batchnorm";
 import { foldBatchNormSpec } from "./checkers/fold-batchnorm";
 import { convOutputSizeSpec } from "./checkers/conv-output-size";
 
-export interface ExerciseEntry<F> {
+interface ExerciseEntry<F> {
   /** The checker (its inputs' type is its own business; F is the learner's function). */
   spec: ExerciseSpec<unknown, F>;
   /** The lesson exercises ("1.1") whose check cells call this id. */

@@ -11,7 +11,7 @@ export type Axis = "features" | "examples";
 /** Where ε goes: √(σ² + ε) (right), nowhere, or outside the root σ + ε. */
 export type EpsPlacement = "inside" | "none" | "outside";
 
-export interface StatsVariant {
+interface StatsVariant {
   axis: Axis;
   unbiased: boolean;
 }
@@ -64,7 +64,7 @@ export function normalizeMistakes(): Array<{ ids: MisconceptionId[]; variant: No
 }
 
 /** A normalization mistake outside the axis/N−1/ε-placement grid, with its wording. */
-export interface ExtraNormalization {
+interface ExtraNormalization {
   ids: MisconceptionId[];
   message?: string;
   xhat(x: Matrix, eps: number): Matrix;

@@ -40,7 +40,7 @@ type NativeExports = Omit<Backend, "name" | "float32"> & {
 /** Why the last loadNativeBackend() returned null, or null if it loaded. */
 export let nativeBackendError: string | null = null;
 
-export interface LoadNativeOptions {
+interface LoadNativeOptions {
   /** The .node file (default: src/tensor/native/backend.node). */
   file?: string;
   /** The C source it must have been built from (default: backends/native/backend.c, checked when present). */

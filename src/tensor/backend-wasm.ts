@@ -52,7 +52,7 @@ interface BackendExports {
   sigmoid(x: number, y: number, len: number): void;
 }
 
-export interface LoadWasmOptions {
+interface LoadWasmOptions {
   /** The .wasm file (default: src/tensor/wasm/backend.wasm). */
   file?: string;
   /** The WebAssembly API (default: the global one; null simulates a runtime without it). */

@@ -40,7 +40,7 @@ function fail(where: string, what: string, expected: string, value: unknown, hin
   throw type ? new TypeError(message) : new RangeError(message);
 }
 
-export interface IntegerRange {
+interface IntegerRange {
   /** Smallest allowed value (default 0). */
   min?: number;
   /** Largest allowed value (default: none). */
@@ -59,7 +59,7 @@ export function checkInteger(where: string, what: string, v: unknown, range: Int
   return v;
 }
 
-export interface NumberRange {
+interface NumberRange {
   /** Lower bound (default −∞). */
   min?: number;
   /** Upper bound (default +∞). */
