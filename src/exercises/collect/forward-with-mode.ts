@@ -80,7 +80,10 @@ export const forwardWithModeCollect: ExerciseCollect<Input, ForwardWithModeFn> =
   exercise: "forwardWithMode",
   draw,
   collect(fn, input, calls) {
-    const step = (state: BnState, x: Matrix, training: boolean) => calls.call(fn, [state, x, training], ["state", "x", "training"], ["state"]);
+    const step = (state: BnState, x: Matrix, training: boolean) => {
+      const args: [BnState, Matrix, boolean] = [state, x, training]; // a tuple: tslab's compiler infers an array of the union here
+      return calls.call(fn, args, ["state", "x", "training"], ["state"]);
+    };
     // the running statistics as the learner left them, copied before the next step can change them
     const observe = (s: BnState) => ({ runningMean: cloneValue(ownField(s, "runningMean")), runningVar: cloneValue(ownField(s, "runningVar")) });
     const train = calls.step("training on a batch", () => step(input.state, input.xTrain, true));
